@@ -1,0 +1,416 @@
+/* app.c — generic record use cases: add, edit, retire, get, filter; opening
+ * and creating ISMS files. Validation order: field names, then each value's
+ * syntax (model/record.c), then required fields, then references (store). */
+#include "app.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../lib/buf.h"
+#include "../lib/text.h"
+#include "../lib/util.h"
+#include "app_int.h"
+
+int app_open(struct app *a, const char *path, const char *actor, struct err *e)
+{
+    memset(a, 0, sizeof *a);
+    strlcpy_(a->actor, actor ? actor : "unknown", sizeof a->actor);
+    return store_open(path, 0, &a->st, e);
+}
+
+void app_close(struct app *a)
+{
+    store_close(a->st);
+    a->st = NULL;
+}
+
+/* Removes a half-created ISMS file and its WAL companions. */
+static void unlink_isms(const char *path)
+{
+    struct buf b;
+    buf_init(&b, 0);
+    unlink(path);
+    buf_printf(&b, "%s-wal", path);
+    unlink(buf_str(&b));
+    buf_reset(&b);
+    buf_printf(&b, "%s-shm", path);
+    unlink(buf_str(&b));
+    buf_free(&b);
+}
+
+static int create_common(struct app *a, const char *path, const char *actor, int demo,
+                         struct err *e)
+{
+    memset(a, 0, sizeof *a);
+    strlcpy_(a->actor, actor ? actor : "unknown", sizeof a->actor);
+    if (store_open(path, STORE_CREATE, &a->st, e)) {
+        return -1;
+    }
+    if (store_begin(a->st, e)) {
+        goto fail;
+    }
+    if (app_install_catalogue(a, e) || (demo && app_load_demo(a, e))) {
+        store_rollback(a->st);
+        goto fail;
+    }
+    if (store_commit(a->st, e)) {
+        goto fail;
+    }
+    return 0;
+fail:
+    app_close(a);
+    unlink_isms(path);
+    return -1;
+}
+
+int app_create(struct app *a, const char *path, const char *actor, struct err *e)
+{
+    return create_common(a, path, actor, 0, e);
+}
+
+int app_create_demo(struct app *a, const char *path, const char *actor, struct err *e)
+{
+    return create_common(a, path, actor, 1, e);
+}
+
+int control_is_catalogue(const struct record *r)
+{
+    if (strcmp(r->type->name, "control") != 0) {
+        return 0;
+    }
+    const char *fw = record_get(r, "framework");
+    return fw && strcmp(fw, FRAMEWORK_CUSTOM) != 0;
+}
+
+/* Applies untrusted values to r. touched[i] is set for each field given. */
+static int apply_kv(const struct record *orig, struct record *r, const struct kv *kv, int n,
+                    int trusted, unsigned char *touched, struct err *e)
+{
+    const struct rtype *t = r->type;
+    int catalogue = orig && control_is_catalogue(orig);
+    for (int k = 0; k < n; k++) {
+        int i;
+        const struct field *f = rtype_field(t, kv[k].name, &i);
+        if (!f) {
+            return err_set(e, ERR_INVALID, kv[k].name,
+                           "%.60s: %s has no such field (see `isms %s fields`)", kv[k].name,
+                           t->name, t->name);
+        }
+        if (touched[i]) {
+            return err_set(e, ERR_INVALID, f->name, "%s: given more than once", f->name);
+        }
+        touched[i] = 1;
+        if ((f->flags & FL_SYSTEM) && !trusted) {
+            return err_set(e, ERR_INVALID, f->name, "%s: set by the program, not by hand",
+                           f->name);
+        }
+        if ((f->flags & FL_CATALOGUE) && !trusted) {
+            if (catalogue) {
+                return err_set(e, ERR_INVALID, f->name,
+                               "%s: fixed by the %s catalogue for control %s", f->name,
+                               record_get(orig, "framework"), orig->ref);
+            }
+            if (strcmp(f->name, "framework") == 0 && kv[k].value &&
+                strcmp(kv[k].value, FRAMEWORK_CUSTOM) != 0 && *kv[k].value) {
+                return err_set(e, ERR_INVALID, f->name,
+                               "framework: controls added here belong to '%s'; the Annex A "
+                               "catalogues are built in",
+                               FRAMEWORK_CUSTOM);
+            }
+        }
+        char *v = NULL;
+        if (field_normalize(f, kv[k].value, &v, e)) {
+            return -1;
+        }
+        if (!v && strcmp(f->name, FIELD_STATUS) == 0) {
+            return err_set(e, ERR_INVALID, f->name, "status: cannot be empty");
+        }
+        record_set_take(r, i, v);
+    }
+    return 0;
+}
+
+static int check_required(const struct record *r, struct err *e)
+{
+    for (int i = 0; i < r->type->nfields; i++) {
+        const struct field *f = &r->type->fields[i];
+        if ((f->flags & FL_REQUIRED) && !r->v[i]) {
+            return err_set(e, ERR_INVALID, f->name, "%s: required for a %s", f->name,
+                           r->type->name);
+        }
+    }
+    return 0;
+}
+
+static int check_one_ref(struct app *a, const struct record *r, const struct field *f,
+                         const char *ref, struct err *e)
+{
+    const struct rtype *want = rtype_find(f->ref);
+    const struct rtype *got = rtype_of_ref(ref);
+    if (!got) {
+        return err_set(e, ERR_INVALID, f->name, "%s: '%s' is not a %s identifier", f->name, ref,
+                       want->name);
+    }
+    if (got != want) {
+        return err_set(e, ERR_INVALID, f->name, "%s: %s is a %s, not a %s", f->name, ref,
+                       got->name, want->name);
+    }
+    if (r->ref && strcmp(r->ref, ref) == 0 && strcmp(f->name, "manager") != 0) {
+        return err_set(e, ERR_INVALID, f->name, "%s: %s cannot refer to itself", f->name, ref);
+    }
+    int retired = 0;
+    int found = store_exists(a->st, want, ref, &retired, e);
+    if (found < 0) {
+        return -1;
+    }
+    if (!found) {
+        return err_set(e, ERR_INVALID, f->name, "%s: no %s %s", f->name, want->name, ref);
+    }
+    if (retired) {
+        return err_set(e, ERR_INVALID, f->name, "%s: %s %s is retired", f->name, want->name, ref);
+    }
+    return 0;
+}
+
+static int check_refs(struct app *a, const struct record *r, const unsigned char *touched,
+                      struct err *e)
+{
+    for (int i = 0; i < r->type->nfields; i++) {
+        const struct field *f = &r->type->fields[i];
+        if (!touched[i] || !r->v[i] || (f->type != F_REF && f->type != F_REFS)) {
+            continue;
+        }
+        char *copy = xstrdup(r->v[i]);
+        int rc = 0;
+        for (char *tok = strtok(copy, ","); tok && !rc; tok = strtok(NULL, ",")) {
+            rc = check_one_ref(a, r, f, tok, e);
+        }
+        free(copy);
+        if (rc) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void set_field(struct record *r, const char *name, const char *v)
+{
+    int i;
+    if (rtype_field(r->type, name, &i)) {
+        record_set_take(r, i, xstrdup(v));
+    }
+}
+
+static char *to_json(const struct record *r)
+{
+    struct buf b;
+    buf_init(&b, 0);
+    record_json(r, &b, 0);
+    return buf_take(&b);
+}
+
+int app_add_tx(struct app *a, const struct rtype *t, const struct kv *kv, int n,
+               const char *fixed_ref, int trusted, char **ref_out, struct err *e)
+{
+    struct record *r = record_new(t);
+    unsigned char *touched = xcalloc((size_t)t->nfields, 1);
+    char *after = NULL;
+    int rc = -1;
+
+    for (int i = 0; i < t->nfields; i++) {
+        const struct field *f = &t->fields[i];
+        if (f->def) {
+            r->v[i] = xstrdup(f->def);
+        } else if (strcmp(f->name, FIELD_STATUS) == 0) {
+            r->v[i] = xstrdup(f->values[0]);
+        }
+    }
+    if (apply_kv(NULL, r, kv, n, trusted, touched, e) || check_required(r, e) ||
+        check_refs(a, r, touched, e)) {
+        goto done;
+    }
+    char now[21];
+    time_now(now);
+    set_field(r, FIELD_CREATED, now);
+    set_field(r, FIELD_UPDATED, now);
+    if (fixed_ref) {
+        r->ref = xstrdup(fixed_ref);
+    }
+    if (store_insert(a->st, r, e)) {
+        goto done;
+    }
+    after = to_json(r);
+    if (store_history_add(a->st, now, a->actor, t->name, r->ref, "create", NULL, after, e)) {
+        goto done;
+    }
+    if (ref_out) {
+        *ref_out = xstrdup(r->ref);
+    }
+    rc = 0;
+done:
+    free(after);
+    free(touched);
+    record_free(r);
+    return rc;
+}
+
+int app_record_add(struct app *a, const struct rtype *t, const struct kv *kv, int n,
+                   char **ref_out, struct err *e)
+{
+    if (store_begin(a->st, e)) {
+        return -1;
+    }
+    if (app_add_tx(a, t, kv, n, NULL, 0, ref_out, e)) {
+        store_rollback(a->st);
+        return -1;
+    }
+    return store_commit(a->st, e);
+}
+
+int app_edit_tx(struct app *a, const struct rtype *t, const char *ref, const struct kv *kv, int n,
+                int trusted, int *changed, struct err *e)
+{
+    struct record *orig = NULL, *r = NULL;
+    unsigned char *touched = xcalloc((size_t)t->nfields, 1);
+    char *before = NULL, *after = NULL;
+    int rc = -1;
+    *changed = 0;
+
+    if (store_get(a->st, t, ref, &orig, e)) {
+        goto done;
+    }
+    if (record_get(orig, FIELD_RETIRED)) {
+        err_set(e, ERR_CONFLICT, NULL, "%s %s is retired; it can no longer be changed", t->name,
+                orig->ref);
+        goto done;
+    }
+    r = record_dup(orig);
+    if (apply_kv(orig, r, kv, n, trusted, touched, e) || check_required(r, e) ||
+        check_refs(a, r, touched, e)) {
+        goto done;
+    }
+    before = to_json(orig);
+    after = to_json(r);
+    if (strcmp(before, after) == 0) {
+        rc = 0; /* nothing to do */
+        goto done;
+    }
+    char now[21];
+    time_now(now);
+    set_field(r, FIELD_UPDATED, now);
+    free(after);
+    after = to_json(r);
+    if (store_update(a->st, r, e) ||
+        store_history_add(a->st, now, a->actor, t->name, r->ref, "update", before, after, e)) {
+        goto done;
+    }
+    *changed = 1;
+    rc = 0;
+done:
+    free(before);
+    free(after);
+    free(touched);
+    record_free(orig);
+    record_free(r);
+    return rc;
+}
+
+int app_record_edit(struct app *a, const struct rtype *t, const char *ref, const struct kv *kv,
+                    int n, int *changed, struct err *e)
+{
+    if (n == 0) {
+        return err_set(e, ERR_USAGE, NULL, "nothing to change: give --FIELD VALUE pairs");
+    }
+    if (store_begin(a->st, e)) {
+        return -1;
+    }
+    if (app_edit_tx(a, t, ref, kv, n, 0, changed, e)) {
+        store_rollback(a->st);
+        return -1;
+    }
+    return store_commit(a->st, e);
+}
+
+int app_record_retire(struct app *a, const struct rtype *t, const char *ref, struct err *e)
+{
+    struct record *r = NULL;
+    char *before = NULL, *after = NULL;
+    if (store_begin(a->st, e)) {
+        return -1;
+    }
+    int rc = -1;
+    if (store_get(a->st, t, ref, &r, e)) {
+        goto done;
+    }
+    if (record_get(r, FIELD_RETIRED)) {
+        err_set(e, ERR_CONFLICT, NULL, "%s %s is already retired", t->name, r->ref);
+        goto done;
+    }
+    if (control_is_catalogue(r)) {
+        err_set(e, ERR_CONFLICT, NULL,
+                "control %s belongs to the %s catalogue and cannot be retired; record in the "
+                "Statement of Applicability why it does not apply",
+                r->ref, record_get(r, "framework"));
+        goto done;
+    }
+    before = to_json(r);
+    char now[21];
+    time_now(now);
+    set_field(r, FIELD_RETIRED, now);
+    set_field(r, FIELD_UPDATED, now);
+    after = to_json(r);
+    if (store_update(a->st, r, e) ||
+        store_history_add(a->st, now, a->actor, t->name, r->ref, "retire", before, after, e)) {
+        goto done;
+    }
+    rc = 0;
+done:
+    free(before);
+    free(after);
+    record_free(r);
+    if (rc) {
+        store_rollback(a->st);
+        return -1;
+    }
+    return store_commit(a->st, e);
+}
+
+int app_record_get(struct app *a, const struct rtype *t, const char *ref, struct record **out,
+                   struct err *e)
+{
+    return store_get(a->st, t, ref, out, e);
+}
+
+int app_query_filter(const struct rtype *t, struct query *q, const struct kv *kv, int n,
+                     char **owned, struct err *e)
+{
+    for (int k = 0; k < n; k++) {
+        const struct field *f = rtype_field(t, kv[k].name, NULL);
+        if (!f) {
+            return err_set(e, ERR_INVALID, kv[k].name,
+                           "%.60s: %s has no such field (see `isms %s fields`)", kv[k].name,
+                           t->name, t->name);
+        }
+        if (q->nfilter == QUERY_MAX_FILTERS) {
+            return err_set(e, ERR_USAGE, NULL, "at most %d filters", QUERY_MAX_FILTERS);
+        }
+        char *v = NULL;
+        const struct field *vf = f;
+        struct field single;
+        if (f->type == F_SET || f->type == F_REFS) {
+            /* filter by one member */
+            single = *f;
+            single.type = f->type == F_SET ? F_ENUM : F_REF;
+            vf = &single;
+        }
+        if (field_normalize(vf, kv[k].value, &v, e)) {
+            return -1;
+        }
+        owned[q->nfilter] = v;
+        q->filter_field[q->nfilter] = f;
+        q->filter_value[q->nfilter] = v;
+        q->nfilter++;
+    }
+    return 0;
+}

@@ -1,0 +1,162 @@
+/* demo.c — loads the demo organization from data/demo.json (embedded) into a
+ * new ISMS through the same app functions a user's commands call, so the demo
+ * is validated exactly like real input.
+ *
+ * The file: {"now": "...", "records": [ENTRY, ...]} where an ENTRY is
+ *   {"type": "risk", "key": "vpn", "fields": {"title": "...", "assets": ["@db"]}}
+ * to add a record, or {"edit": "@vpn", "fields": {...}} to change one added
+ * earlier (for references that run both ways). A string "@key" anywhere in
+ * fields is replaced by the identifier the keyed record received. Arrays
+ * become comma-separated lists; numbers and booleans their text. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../embed.h"
+#include "../lib/buf.h"
+#include "../lib/util.h"
+#include "app_int.h"
+
+struct keymap {
+    json_t *refs; /* key -> identifier */
+};
+
+static int resolve(struct keymap *m, const char *s, struct buf *out, struct err *e)
+{
+    if (s[0] != '@') {
+        buf_puts(out, s);
+        return 0;
+    }
+    json_t *r = json_object_get(m->refs, s + 1);
+    if (!r) {
+        return err_set(e, ERR_INTERNAL, NULL, "demo: unknown key %s", s);
+    }
+    buf_puts(out, json_string_value(r));
+    return 0;
+}
+
+static int value_text(struct keymap *m, json_t *v, struct buf *out, struct err *e)
+{
+    char tmp[64];
+    switch (json_typeof(v)) {
+    case JSON_STRING: return resolve(m, json_string_value(v), out, e);
+    case JSON_INTEGER:
+        snprintf(tmp, sizeof tmp, "%lld", (long long)json_integer_value(v));
+        buf_puts(out, tmp);
+        return 0;
+    case JSON_REAL:
+        snprintf(tmp, sizeof tmp, "%.15g", json_real_value(v));
+        buf_puts(out, tmp);
+        return 0;
+    case JSON_TRUE: buf_puts(out, "yes"); return 0;
+    case JSON_FALSE: buf_puts(out, "no"); return 0;
+    case JSON_NULL: return 0;
+    case JSON_ARRAY: {
+        size_t i;
+        json_t *x;
+        json_array_foreach(v, i, x) {
+            if (i) {
+                buf_putc(out, ',');
+            }
+            if (value_text(m, x, out, e)) {
+                return -1;
+            }
+        }
+        return 0;
+    }
+    default: return err_set(e, ERR_INTERNAL, NULL, "demo: unsupported value");
+    }
+}
+
+static int entry(struct app *a, struct keymap *m, json_t *ent, size_t idx, struct err *e)
+{
+    json_t *fields = json_object_get(ent, "fields");
+    if (!json_is_object(fields)) {
+        return err_set(e, ERR_INTERNAL, NULL, "demo entry %zu has no fields", idx);
+    }
+    size_t n = json_object_size(fields), k = 0;
+    struct kv *kv = xcalloc(n + 1, sizeof *kv);
+    struct buf *vals = xcalloc(n + 1, sizeof *vals);
+    const char *name;
+    json_t *v;
+    int rc = 0;
+    json_object_foreach(fields, name, v) {
+        buf_init(&vals[k], 0);
+        if (value_text(m, v, &vals[k], e)) {
+            rc = -1;
+            k++;
+            break;
+        }
+        kv[k].name = name;
+        kv[k].value = buf_str(&vals[k]);
+        k++;
+    }
+    if (rc == 0) {
+        const char *type = json_string_value(json_object_get(ent, "type"));
+        const char *edit = json_string_value(json_object_get(ent, "edit"));
+        if (type) {
+            const struct rtype *t = rtype_find(type);
+            char *ref = NULL;
+            if (!t) {
+                rc = err_set(e, ERR_INTERNAL, NULL, "demo entry %zu: unknown type %s", idx, type);
+            } else if (app_add_tx(a, t, kv, (int)n, NULL, 0, &ref, e)) {
+                rc = -1;
+            } else {
+                const char *key = json_string_value(json_object_get(ent, "key"));
+                if (key) {
+                    json_object_set_new(m->refs, key, json_string(ref));
+                }
+                free(ref);
+            }
+        } else if (edit) {
+            struct buf ref;
+            buf_init(&ref, 0);
+            int changed;
+            const struct rtype *t = NULL;
+            if (resolve(m, edit, &ref, e) == 0 && (t = rtype_of_ref(buf_str(&ref))) != NULL) {
+                rc = app_edit_tx(a, t, buf_str(&ref), kv, (int)n, 0, &changed, e);
+            } else {
+                rc = -1;
+            }
+            buf_free(&ref);
+        } else {
+            rc = err_set(e, ERR_INTERNAL, NULL, "demo entry %zu: neither type nor edit", idx);
+        }
+        if (rc) {
+            char msg[sizeof e->msg];
+            strlcpy_(msg, e->msg, sizeof msg);
+            err_set(e, ERR_INTERNAL, e->field, "demo entry %zu (%s): %s", idx,
+                    type ? type : "edit", msg);
+        }
+    }
+    for (size_t i = 0; i < k; i++) {
+        buf_free(&vals[i]);
+    }
+    free(vals);
+    free(kv);
+    return rc;
+}
+
+int app_load_demo(struct app *a, struct err *e)
+{
+    json_error_t je;
+    json_t *root = json_loadb(demo_json, EMBED_LEN(demo_json), 0, &je);
+    if (!root) {
+        return err_set(e, ERR_INTERNAL, NULL, "demo data: line %d: %s", je.line, je.text);
+    }
+    struct keymap m = {json_object()};
+    json_t *recs = json_object_get(root, "records");
+    size_t i;
+    json_t *ent;
+    int rc = 0;
+    json_array_foreach(recs, i, ent) {
+        if (entry(a, &m, ent, i, e)) {
+            rc = -1;
+            break;
+        }
+    }
+    json_decref(m.refs);
+    json_decref(root);
+    return rc;
+}

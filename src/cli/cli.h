@@ -1,0 +1,47 @@
+/* cli.h — the terminal front end: thin handlers that parse arguments, call
+ * app/, and print. No SQL and no domain rules here. */
+#ifndef ISMS_CLI_H
+#define ISMS_CLI_H
+
+#include "../app/app.h"
+#include "../lib/err.h"
+
+#define ISMS_VERSION "0.1.0"
+
+struct cli {
+    int argc;       /* arguments after the command name */
+    char **argv;
+    const char *file; /* from -f/--file, or NULL */
+    const char *cmd;  /* the command name as typed */
+};
+
+#define CMD(name, fn, args, summary) int fn(struct cli *c);
+#include "commands.def"
+#undef CMD
+int cmd_record(struct cli *c, const struct rtype *t);
+void cli_help_type(const struct rtype *t);
+
+/* Prints the error to stderr as "isms: message" and returns its exit status. */
+int cli_fail(const struct err *e);
+/* Prints a usage error and returns the usage exit status. */
+int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Finds the ISMS file (-f, $ISMS_FILE, or the one *.isms here) and opens it. */
+int cli_open(struct cli *c, struct app *a, struct err *e);
+/* Who is acting: $ISMS_ACTOR, else "cli:<login name>". */
+const char *cli_actor(void);
+
+/* Options after a subcommand: --name value, --name=value, and flags. */
+struct opts {
+    struct kv kv[128];
+    char keys[128][64]; /* storage for the names in kv */
+    int n;
+    int json, all, help;
+    const char *search;
+    const char *limit;
+    const char *pos[4]; /* positional arguments */
+    int npos;
+};
+/* Parses argv into o. Returns 0, or the usage exit status after printing. */
+int cli_parse_opts(struct cli *c, int argc, char **argv, struct opts *o, int max_pos);
+
+#endif

@@ -1,0 +1,52 @@
+/* err.c — the error table (errors.def) and err_set. */
+#include "err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+static const struct {
+    const char *json;
+    int exitst;
+    int http;
+} err_table[] = {
+#define ERRCODE(e, json, exitst, http) {json, exitst, http},
+#include "errors.def"
+#undef ERRCODE
+};
+
+int err_set(struct err *e, enum errcode code, const char *field, const char *fmt, ...)
+{
+    if (!e) {
+        return -1;
+    }
+    e->code = code;
+    strlcpy_(e->field, field ? field : "", sizeof e->field);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+void err_clear(struct err *e)
+{
+    memset(e, 0, sizeof *e);
+}
+
+int err_exit_status(enum errcode code)
+{
+    return code < ERR__COUNT ? err_table[code].exitst : 1;
+}
+
+int err_http_status(enum errcode code)
+{
+    return code < ERR__COUNT ? err_table[code].http : 500;
+}
+
+const char *err_code_name(enum errcode code)
+{
+    return code < ERR__COUNT ? err_table[code].json : "internal";
+}

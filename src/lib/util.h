@@ -1,0 +1,23 @@
+/* util.h — allocation that cannot fail (out of memory aborts, as in Redis and
+ * OpenSMTPD) and small string helpers. No domain words here. */
+#ifndef ISMS_UTIL_H
+#define ISMS_UTIL_H
+
+#include <stddef.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+/* Returns a heap copy of s (NULL stays NULL); caller frees. */
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* Bounded copy that always terminates; returns strlen(src). */
+size_t strlcpy_(char *dst, const char *src, size_t size);
+/* Natural comparison: digit runs compare as numbers ("5.9" < "5.10"). */
+int natcmp(const char *a, const char *b);
+/* ASCII case-insensitive comparison (locale independent). */
+int strcasecmp_(const char *a, const char *b);
+/* True when s is NULL or "". */
+int str_empty(const char *s);
+
+#endif

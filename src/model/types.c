@@ -1,0 +1,706 @@
+/* types.c — every record type of the ISMS (SPEC.md §2), declared once.
+ *
+ * Adding a field here is half the work; the other half is a numbered
+ * migration in src/store/schema/ adding the column (a unit test proves the
+ * two agree). Everything else — CLI, validation, JSON, history, and later the
+ * pages, forms and API — is driven from these tables. Behaviour that is
+ * special to a type (risk scoring, the SoA) lives in model/ and app/ code on
+ * top, never in these declarations. */
+#include "types.h"
+
+#include <string.h>
+
+#include "../lib/util.h"
+
+/* ---- value lists ------------------------------------------------------ */
+
+#define V(...) (const char *const[]){__VA_ARGS__, NULL}
+
+static const char *const v_cia[] = {"confidentiality", "integrity", "availability", NULL};
+static const char *const v_class[] = {"public", "internal", "confidential", "restricted", NULL};
+static const char *const v_active[] = {"active", "inactive", NULL};
+static const char *const v_severity[] = {"low", "medium", "high", "critical", NULL};
+
+/* ---- field shorthands ------------------------------------------------- */
+
+#define F_(n, l, t, fl, ...) {.name = n, .label = l, .type = t, .flags = fl, __VA_ARGS__}
+#define TXT(n, l, fl) F_(n, l, F_TEXT, fl, .max = 200)
+#define LTXT(n, l) F_(n, l, F_LONGTEXT, 0, .max = 20000)
+#define INT(n, l, fl, lo, hi) F_(n, l, F_INT, fl, .min = lo, .max = hi)
+#define NUM(n, l, fl) F_(n, l, F_NUMBER, fl)
+#define DATE(n, l, fl) F_(n, l, F_DATE, fl)
+#define DTIME(n, l, fl) F_(n, l, F_DATETIME, fl)
+#define BOOL(n, l) F_(n, l, F_BOOL, 0)
+#define ENUM(n, l, fl, v, d) F_(n, l, F_ENUM, fl, .values = v, .def = d)
+#define SET(n, l, v) F_(n, l, F_SET, 0, .values = v)
+#define REF(n, l, fl, t) F_(n, l, F_REF, fl, .ref = t)
+#define REFS(n, l, t) F_(n, l, F_REFS, 0, .ref = t)
+
+/* Every type: owner and status near the top, notes and timestamps last. */
+#define OWNER(fl) REF(FIELD_OWNER, "Owner", (fl) | FL_LIST, "person")
+/* The first status value is the default for a new record. */
+#define STATUS(...) F_(FIELD_STATUS, "Status", F_ENUM, FL_REQUIRED | FL_LIST, .values = __VA_ARGS__)
+#define TAIL                                                                  \
+    LTXT("notes", "Notes"),                                                   \
+        F_(FIELD_CREATED, "Created", F_DATETIME, FL_SYSTEM),                  \
+        F_(FIELD_UPDATED, "Updated", F_DATETIME, FL_SYSTEM),                  \
+        F_(FIELD_RETIRED, "Retired", F_DATETIME, FL_SYSTEM)
+
+#define TYPE(nm, pl, lb, px, cl, tf, hp, arr)                                 \
+    static const struct rtype t_##nm = {nm_(nm), pl, lb, px, cl, hp, tf, arr, \
+                                        (int)(sizeof arr / sizeof arr[0])}
+#define nm_(x) #x
+
+/* ---- clause 4: context ------------------------------------------------ */
+
+static const struct field f_issue[] = {
+    TXT("title", "Title", FL_REQUIRED | FL_LIST),
+    ENUM("kind", "Internal or external", FL_REQUIRED | FL_LIST, V("internal", "external"), NULL),
+    ENUM("category", "Category", 0,
+         V("political", "economic", "social", "technological", "legal", "environmental",
+           "organizational", "cultural", "other"),
+         NULL),
+    LTXT("description", "Description"),
+    LTXT("effect", "How it affects the ISMS"),
+    REFS("risks", "Linked risks", "risk"),
+    OWNER(0),
+    STATUS(V("open", "monitored", "closed")),
+    DATE("review_date", "Next review", 0),
+    TAIL,
+};
+TYPE(issue, "issues", "Context issue", "ISS", "4.1", "title",
+     "Internal and external issues that bear on the ISMS", f_issue);
+
+static const struct field f_party[] = {
+    TXT("name", "Name", FL_REQUIRED | FL_LIST),
+    ENUM("kind", "Kind", FL_REQUIRED | FL_LIST,
+         V("customer", "employee", "shareholder", "regulator", "authority", "supplier", "partner",
+           "insurer", "certification-body", "public", "other"),
+         NULL),
+    TXT("contact", "Contact", 0),
+    LTXT("expectations", "Needs and expectations"),
+    OWNER(0),
+    STATUS(v_active),
+    TAIL,
+};
+TYPE(party, "parties", "Interested party", "IP", "4.2", "name",
+     "Interested parties and what they expect of the ISMS", f_party);
+
+static const struct field f_requirement[] = {
+    TXT("title", "Requirement", FL_REQUIRED | FL_LIST),
+    ENUM("kind", "Kind", FL_REQUIRED | FL_LIST,
+         V("legal", "regulatory", "contractual", "business", "other"), NULL),
+    REF("party", "Interested party", FL_LIST, "party"),
+    TXT("source", "Source (law, contract, clause)", 0),
+    TXT("jurisdiction", "Jurisdiction", 0),
+    LTXT("description", "Description"),
+    BOOL("addressed", "Addressed by the ISMS"),
+    LTXT("how_met", "How it is met"),
+    REFS("controls", "Controls that meet it", "control"),
+    REFS("documents", "Documents that meet it", "document"),
+    ENUM("compliance", "Compliance", FL_LIST,
+         V("not-assessed", "compliant", "partially-compliant", "non-compliant"), "not-assessed"),
+    OWNER(0),
+    STATUS(V("active", "withdrawn")),
+    DATE("review_date", "Next review", 0),
+    TAIL,
+};
+TYPE(requirement, "requirements", "Requirement", "REQ", "4.2",
+     "title", "Legal, regulatory and contractual requirements (2022 5.31)", f_requirement);
+
+static const struct field f_scope[] = {
+    TXT("title", "Title", FL_REQUIRED | FL_LIST),
+    TXT("version", "Version", FL_LIST),
+    F_("statement", "Scope statement", F_LONGTEXT, FL_REQUIRED, .max = 20000),
+    LTXT("sites", "Sites"),
+    LTXT("included", "Included (processes, services, networks, people)"),
+    LTXT("excluded", "Excluded"),
+    LTXT("exclusion_reasons", "Why excluded"),
+    LTXT("interfaces", "Interfaces and dependencies at the boundary"),
+    REF("approved_by", "Approved by", 0, "person"),
+    DATE("approved_on", "Approved on", 0),
+    OWNER(0),
+    STATUS(V("draft", "in-review", "approved", "superseded")),
+    TAIL,
+};
+TYPE(scope, "scopes", "Scope", "SC", "4.3", "title",
+     "The versioned, approved scope of the ISMS", f_scope);
+
+/* ---- clause 5: leadership ---------------------------------------------- */
+
+static const struct field f_document[] = {
+    TXT("title", "Title", FL_REQUIRED | FL_LIST),
+    ENUM("kind", "Kind", FL_REQUIRED | FL_LIST,
+         V("policy", "topic-policy", "procedure", "standard", "guideline", "plan", "record",
+           "form", "external"),
+         NULL),
+    TXT("version", "Version", FL_LIST),
+    ENUM("classification", "Classification", 0, v_class, "internal"),
+    TXT("clause", "Clause or control it serves", 0),
+    REF("author", "Author", 0, "person"),
+    REF("reviewer", "Reviewer", 0, "person"),
+    REF("approver", "Approver", 0, "person"),
+    DATE("approved_on", "Approved on", 0),
+    DATE("review_date", "Next review", FL_LIST),
+    TXT("retention", "Retention period", 0),
+    REFS("controls", "Controls it implements", "control"),
+    F_("body", "Content (Markdown)", F_LONGTEXT, 0, .max = 200000),
+    OWNER(FL_REQUIRED),
+    STATUS(V("draft", "in-review", "approved", "superseded", "withdrawn")),
+    TAIL,
+};
+TYPE(document, "documents", "Document", "DOC", "7.5", "title",
+     "Policies, procedures and other documented information", f_document);
+
+static const struct field f_role[] = {
+    TXT("name", "Role", FL_REQUIRED | FL_LIST),
+    LTXT("description", "Purpose"),
+    LTXT("responsibilities", "Responsibilities and authorities"),
+    REFS("holders", "Held by", "person"),
+    REF("reports_to", "Reports to", 0, "role"),
+    BOOL("top_management", "Top management"),
+    LTXT("competence", "Competence required"),
+    OWNER(0),
+    STATUS(v_active),
+    TAIL,
+};
+TYPE(role, "roles", "Role", "ROLE", "5.3", "name",
+     "Roles, their responsibilities and who holds them", f_role);
+
+static const struct field f_person[] = {
+    TXT("name", "Name", FL_REQUIRED | FL_LIST),
+    F_("email", "E-mail", F_EMAIL, FL_LIST, .max = 254),
+    TXT("job_title", "Job title", FL_LIST),
+    TXT("department", "Department", FL_LIST),
+    REF("manager", "Manager", 0, "person"),
+    DATE("start_date", "Started", 0),
+    DATE("end_date", "Left", 0),
+    OWNER(0),
+    STATUS(V("active", "on-leave", "left")),
+    TAIL,
+};
+TYPE(person, "people", "Person", "P", "7.2", "name",
+     "People: staff, contractors, owners of records", f_person);
+
+/* ---- clause 6: planning ------------------------------------------------ */
+
+static const struct field f_asset[] = {
+    TXT("name", "Name", FL_REQUIRED | FL_LIST),
+    ENUM("kind", "Kind", FL_REQUIRED | FL_LIST,
+         V("information", "software", "hardware", "service", "people", "site", "network"), NULL),
+    LTXT("description", "Description"),
+    REF("custodian", "Custodian", 0, "person"),
+    TXT("location", "Location", 0),
+    ENUM("classification", "Classification", FL_LIST, v_class, NULL),
+    INT("confidentiality", "Confidentiality value", FL_LIST, 1, 5),
+    INT("integrity", "Integrity value", FL_LIST, 1, 5),
+    INT("availability", "Availability value", FL_LIST, 1, 5),
+    REFS("depends_on", "Depends on", "asset"),
+    LTXT("acceptable_use", "Acceptable use"),
+    OWNER(FL_REQUIRED),
+    STATUS(V("active", "planned", "decommissioned")),
+    DATE("review_date", "Next review", 0),
+    TAIL,
+};
+TYPE(asset, "assets", "Asset", "A", "A.5.9", "name",
+     "Information and the assets that hold or process it", f_asset);
+
+static const struct field f_threat[] = {
+    TXT("name", "Threat", FL_REQUIRED | FL_LIST),
+    ENUM("category", "Category", FL_LIST,
+         V("physical-damage", "natural-event", "loss-of-services", "compromise-of-information",
+           "technical-failure", "unauthorized-action", "compromise-of-functions", "other"),
+         NULL),
+    SET("origin", "Origin", V("deliberate", "accidental", "environmental")),
+    LTXT("description", "Description"),
+    OWNER(0),
+    STATUS(v_active),
+    TAIL,
+};
+TYPE(threat, "threats", "Threat", "T", "6.1.2", "name",
+     "Threat catalogue (ISO/IEC 27005 style)", f_threat);
+
+static const struct field f_vulnerability[] = {
+    TXT("name", "Vulnerability", FL_REQUIRED | FL_LIST),
+    ENUM("category", "Category", FL_LIST,
+         V("hardware", "software", "network", "personnel", "site", "organization"), NULL),
+    LTXT("description", "Description"),
+    REFS("assets", "Affected assets", "asset"),
+    OWNER(0),
+    STATUS(V("open", "mitigated", "accepted", "closed")),
+    TAIL,
+};
+TYPE(vulnerability, "vulnerabilities", "Vulnerability", "V", "6.1.2", "name",
+     "Vulnerabilities that threats can exploit", f_vulnerability);
+
+static const struct field f_risk[] = {
+    TXT("title", "Risk", FL_REQUIRED | FL_LIST),
+    LTXT("description", "Description"),
+    REFS("assets", "Assets", "asset"),
+    REF("threat", "Threat", 0, "threat"),
+    REF("vulnerability", "Vulnerability", 0, "vulnerability"),
+    SET("affects", "Affects", v_cia),
+    LTXT("existing_controls", "Existing controls"),
+    INT("likelihood", "Likelihood", FL_LIST, 1, 10),
+    INT("consequence", "Consequence", FL_LIST, 1, 10),
+    ENUM("treatment", "Treatment option", FL_LIST, V("modify", "avoid", "share", "retain"), NULL),
+    REFS("controls", "Planned controls", "control"),
+    INT("residual_likelihood", "Residual likelihood", 0, 1, 10),
+    INT("residual_consequence", "Residual consequence", 0, 1, 10),
+    DATE("review_date", "Next review", 0),
+    OWNER(FL_REQUIRED),
+    STATUS(V("identified", "assessed", "treating", "accepted", "closed")),
+    TAIL,
+};
+TYPE(risk, "risks", "Risk", "R", "6.1.2", "title",
+     "Information security risks, assessed and treated", f_risk);
+
+static const struct field f_action[] = {
+    TXT("title", "Action", FL_REQUIRED | FL_LIST),
+    LTXT("description", "Description"),
+    REFS("risks", "Risks treated", "risk"),
+    REFS("controls", "Controls implemented", "control"),
+    DATE("due_date", "Due", FL_LIST),
+    NUM("cost", "Cost", 0),
+    DATE("completed_on", "Completed on", 0),
+    LTXT("evidence", "Evidence of completion"),
+    OWNER(FL_REQUIRED),
+    STATUS(V("planned", "in-progress", "done", "cancelled")),
+    TAIL,
+};
+TYPE(action, "actions", "Treatment action", "ACT", "6.1.3", "title",
+     "Risk treatment plan actions", f_action);
+
+static const struct field f_control[] = {
+    F_("framework", "Framework", F_ENUM, FL_LIST | FL_CATALOGUE,
+       .values = V(FRAMEWORK_2022, FRAMEWORK_2013, FRAMEWORK_CUSTOM), .def = FRAMEWORK_CUSTOM),
+    F_("title", "Control", F_TEXT, FL_REQUIRED | FL_LIST | FL_CATALOGUE, .max = 200),
+    F_("theme", "Theme or group", F_TEXT, FL_CATALOGUE, .max = 400),
+    F_("control_type", "Control type", F_TEXT, FL_CATALOGUE, .max = 400),
+    F_("security_properties", "Security properties", F_TEXT, FL_CATALOGUE, .max = 400),
+    F_("cybersecurity_concepts", "Cybersecurity concepts", F_TEXT, FL_CATALOGUE, .max = 400),
+    F_("operational_capabilities", "Operational capabilities", F_TEXT, FL_CATALOGUE, .max = 400),
+    F_("security_domains", "Security domains", F_TEXT, FL_CATALOGUE, .max = 400),
+    LTXT("description", "Description"),
+    LTXT("implementation", "How it is implemented"),
+    REFS("documents", "Implementing documents", "document"),
+    OWNER(0),
+    STATUS(V("not-started", "planned", "partial", "implemented")),
+    TAIL,
+};
+TYPE(control, "controls", "Control", "C", "6.1.3",
+     "title", "Annex A controls (2022 and 2013) and the organization's own", f_control);
+
+static const struct field f_objective[] = {
+    TXT("title", "Objective", FL_REQUIRED | FL_LIST),
+    LTXT("description", "Description"),
+    TXT("measure", "How it is measured", 0),
+    TXT("target", "Target", FL_LIST),
+    REF("metric", "Metric", 0, "metric"),
+    LTXT("resources", "Resources"),
+    DATE("due_date", "Due", FL_LIST),
+    BOOL("ongoing", "Ongoing"),
+    LTXT("evaluation", "How results are evaluated"),
+    OWNER(FL_REQUIRED),
+    STATUS(V("planned", "on-track", "at-risk", "achieved", "missed", "cancelled")),
+    TAIL,
+};
+TYPE(objective, "objectives", "Objective", "OBJ", "6.2", "title",
+     "Information security objectives and plans to achieve them", f_objective);
+
+static const struct field f_change[] = {
+    TXT("title", "Change", FL_REQUIRED | FL_LIST),
+    LTXT("description", "Description"),
+    LTXT("reason", "Purpose and consequences"),
+    LTXT("resources", "Resources"),
+    DATE("planned_on", "Planned for", FL_LIST),
+    DATE("implemented_on", "Implemented on", 0),
+    REFS("risks", "Affected risks", "risk"),
+    OWNER(0),
+    STATUS(V("proposed", "approved", "in-progress", "done", "rejected")),
+    TAIL,
+};
+TYPE(change, "changes", "Planned change", "CHG", "6.3", "title",
+     "Changes to the ISMS, planned and carried out", f_change);
+
+/* ---- clause 7: support ------------------------------------------------- */
+
+static const struct field f_training[] = {
+    TXT("title", "Title", FL_REQUIRED | FL_LIST),
+    ENUM("kind", "Kind", FL_REQUIRED | FL_LIST,
+         V("awareness", "course", "certification", "assessment", "campaign", "briefing"), NULL),
+    LTXT("description", "Description"),
+    TXT("audience", "Audience", 0),
+    REFS("attendees", "Attendees", "person"),
+    DATE("held_on", "Held on", FL_LIST),
+    DATE("expires_on", "Expires on", 0),
+    TXT("provider", "Provider", 0),
+    LTXT("evidence", "Evidence"),
+    OWNER(0),
+    STATUS(V("planned", "completed", "cancelled")),
+    TAIL,
+};
+TYPE(training, "trainings", "Training", "TRN", "7.2", "title",
+     "Competence evidence and awareness sessions", f_training);
+
+static const struct field f_communication[] = {
+    TXT("title", "What", FL_REQUIRED | FL_LIST),
+    TXT("audience", "To whom", FL_LIST),
+    TXT("frequency", "When", FL_LIST),
+    ENUM("channel", "How", 0,
+         V("email", "intranet", "meeting", "training", "letter", "website", "chat", "other"),
+         NULL),
+    REF("communicator", "By whom", 0, "person"),
+    DATE("next_date", "Next", 0),
+    LTXT("description", "Description"),
+    OWNER(0),
+    STATUS(V("planned", "active", "done")),
+    TAIL,
+};
+TYPE(communication, "communications", "Communication", "COM", "7.4", "title",
+     "The communication plan: what, when, to whom, by whom, how", f_communication);
+
+/* ---- clause 8: operation ----------------------------------------------- */
+
+static const struct field f_process[] = {
+    TXT("name", "Process", FL_REQUIRED | FL_LIST),
+    LTXT("description", "Description"),
+    LTXT("inputs", "Inputs"),
+    LTXT("outputs", "Outputs"),
+    REFS("assets", "Assets used", "asset"),
+    REFS("risks", "Risks", "risk"),
+    OWNER(FL_REQUIRED),
+    STATUS(v_active),
+    TAIL,
+};
+TYPE(process, "processes", "Process", "PRC", "8.1", "name",
+     "Operational processes and their owners", f_process);
+
+static const struct field f_supplier[] = {
+    TXT("name", "Supplier", FL_REQUIRED | FL_LIST),
+    LTXT("service", "Service provided"),
+    LTXT("data_access", "Data and access they have"),
+    ENUM("criticality", "Criticality", FL_LIST, v_severity, NULL),
+    TXT("contact", "Contact", 0),
+    TXT("contract", "Contract reference", 0),
+    LTXT("security_requirements", "Security requirements in the contract"),
+    TXT("certifications", "Certifications", 0),
+    DATE("assessed_on", "Last assessed", 0),
+    ENUM("assessment", "Assessment result", FL_LIST,
+         V("not-assessed", "satisfactory", "needs-improvement", "unsatisfactory"), "not-assessed"),
+    DATE("review_date", "Next review", 0),
+    REFS("assets", "Assets involved", "asset"),
+    REFS("risks", "Risks", "risk"),
+    OWNER(FL_REQUIRED),
+    STATUS(V("prospective", "active", "under-review", "terminated")),
+    TAIL,
+};
+TYPE(supplier, "suppliers", "Supplier", "SUP", "A.5.19", "name",
+     "Suppliers, what they access, and how they are assessed", f_supplier);
+
+static const struct field f_incident[] = {
+    TXT("title", "Incident", FL_REQUIRED | FL_LIST),
+    F_("description", "What happened", F_LONGTEXT, FL_REQUIRED, .max = 20000),
+    REF("reported_by", "Reported by", 0, "person"),
+    DTIME("occurred_at", "Occurred", 0),
+    DTIME("detected_at", "Detected", FL_LIST),
+    ENUM("category", "Category", 0,
+         V("malware", "phishing", "unauthorized-access", "data-leak", "loss-or-theft",
+           "denial-of-service", "misconfiguration", "policy-violation", "outage", "other"),
+         NULL),
+    ENUM("severity", "Severity", FL_LIST, v_severity, NULL),
+    SET("affects", "Affects", v_cia),
+    REFS("assets", "Affected assets", "asset"),
+    REFS("risks", "Related risks", "risk"),
+    LTXT("containment", "Containment"),
+    BOOL("personal_data", "Personal data involved"),
+    BOOL("notification_required", "Notification required"),
+    DTIME("notification_deadline", "Notify by", 0),
+    DTIME("notified_at", "Notified at", 0),
+    LTXT("lessons", "Lessons learned"),
+    REF("nonconformity", "Nonconformity", 0, "nonconformity"),
+    OWNER(0),
+    STATUS(V("reported", "triaged", "contained", "resolved", "closed")),
+    TAIL,
+};
+TYPE(incident, "incidents", "Incident", "INC", "A.5.24", "title",
+     "Information security events and incidents", f_incident);
+
+static const struct field f_continuity[] = {
+    TXT("title", "Plan", FL_REQUIRED | FL_LIST),
+    REFS("services", "Services covered", "asset"),
+    NUM("rto_hours", "Recovery time objective (hours)", FL_LIST),
+    NUM("rpo_hours", "Recovery point objective (hours)", FL_LIST),
+    LTXT("strategy", "Strategy"),
+    F_("body", "Plan (Markdown)", F_LONGTEXT, 0, .max = 200000),
+    DATE("last_tested", "Last tested", 0),
+    ENUM("test_result", "Last test result", 0,
+         V("not-tested", "passed", "passed-with-issues", "failed"), "not-tested"),
+    DATE("next_test", "Next test", 0),
+    OWNER(FL_REQUIRED),
+    STATUS(V("draft", "approved", "under-review", "withdrawn")),
+    TAIL,
+};
+TYPE(continuity, "continuity", "Continuity plan", "BCP", "A.5.30", "title",
+     "Business continuity and ICT readiness plans and their tests", f_continuity);
+
+/* ---- clause 9: performance evaluation ----------------------------------- */
+
+static const struct field f_metric[] = {
+    TXT("name", "Metric", FL_REQUIRED | FL_LIST),
+    LTXT("description", "What is measured"),
+    LTXT("method", "Method"),
+    TXT("unit", "Unit", FL_LIST),
+    ENUM("frequency", "Frequency", FL_LIST,
+         V("daily", "weekly", "monthly", "quarterly", "half-yearly", "yearly"), NULL),
+    ENUM("direction", "Better when", 0, V("higher", "lower"), "higher"),
+    NUM("target", "Target", FL_LIST),
+    NUM("threshold", "Escalation threshold", 0),
+    REF("measured_by", "Measured by", 0, "person"),
+    REF("evaluated_by", "Evaluated by", 0, "person"),
+    LTXT("escalation", "Escalation"),
+    REFS("controls", "Controls", "control"),
+    OWNER(0),
+    STATUS(v_active),
+    TAIL,
+};
+TYPE(metric, "metrics", "Metric", "MET", "9.1", "name",
+     "What is monitored and measured, how and by whom", f_metric);
+
+static const struct field f_measurement[] = {
+    REF("metric", "Metric", FL_REQUIRED | FL_LIST, "metric"),
+    DATE("measured_on", "Date", FL_REQUIRED | FL_LIST),
+    NUM("value", "Value", FL_REQUIRED | FL_LIST),
+    LTXT("comment", "Comment"),
+    OWNER(0),
+    STATUS(V("recorded", "verified")),
+    TAIL,
+};
+TYPE(measurement, "measurements", "Measurement", "MEA", "9.1", "measured_on",
+     "Measurements of a metric over time", f_measurement);
+
+static const struct field f_audit[] = {
+    TXT("title", "Audit", FL_REQUIRED | FL_LIST),
+    ENUM("kind", "Kind", FL_REQUIRED | FL_LIST,
+         V("internal", "second-party", "certification", "surveillance", "recertification"),
+         "internal"),
+    LTXT("scope", "Scope"),
+    LTXT("criteria", "Criteria"),
+    REF("lead_auditor", "Lead auditor", FL_LIST, "person"),
+    REFS("auditors", "Auditors", "person"),
+    TXT("auditing_body", "Auditing body", 0),
+    DATE("planned_on", "Planned for", FL_LIST),
+    DATE("performed_on", "Performed on", 0),
+    TXT("clauses", "Clauses covered", 0),
+    REFS("controls", "Controls covered", "control"),
+    LTXT("conclusion", "Conclusion"),
+    OWNER(0),
+    STATUS(V("planned", "in-progress", "reported", "closed", "cancelled")),
+    TAIL,
+};
+TYPE(audit, "audits", "Audit", "AUD", "9.2", "title",
+     "Internal and external audits", f_audit);
+
+static const struct field f_finding[] = {
+    REF("audit", "Audit", FL_REQUIRED | FL_LIST, "audit"),
+    TXT("title", "Finding", FL_REQUIRED | FL_LIST),
+    ENUM("kind", "Result", FL_REQUIRED | FL_LIST,
+         V("conforming", "major-nonconformity", "minor-nonconformity", "observation",
+           "opportunity"),
+         NULL),
+    TXT("clause", "Clause", 0),
+    REF("control", "Control", 0, "control"),
+    LTXT("evidence", "Evidence seen"),
+    LTXT("description", "Description"),
+    REF("nonconformity", "Nonconformity raised", 0, "nonconformity"),
+    OWNER(0),
+    STATUS(V("open", "closed")),
+    TAIL,
+};
+TYPE(finding, "findings", "Audit finding", "F", "9.2", "title",
+     "What an audit found, item by item", f_finding);
+
+static const struct field f_review[] = {
+    TXT("title", "Review", FL_REQUIRED | FL_LIST),
+    DATE("held_on", "Held on", FL_LIST),
+    REF("chair", "Chair", 0, "person"),
+    REFS("attendees", "Attendees", "person"),
+    LTXT("inputs", "Inputs considered"),
+    LTXT("decisions", "Decisions"),
+    LTXT("minutes", "Minutes"),
+    DATE("next_review", "Next review", 0),
+    OWNER(0),
+    STATUS(V("planned", "held", "minutes-approved")),
+    TAIL,
+};
+TYPE(review, "reviews", "Management review", "MR", "9.3", "title",
+     "Management reviews: inputs, decisions and actions", f_review);
+
+/* ---- clause 10: improvement --------------------------------------------- */
+
+static const struct field f_nonconformity[] = {
+    TXT("title", "Nonconformity", FL_REQUIRED | FL_LIST),
+    ENUM("source", "Source", FL_REQUIRED | FL_LIST,
+         V("internal-audit", "external-audit", "incident", "monitoring", "complaint",
+           "management-review", "other"),
+         NULL),
+    LTXT("description", "What occurred"),
+    DATE("detected_on", "Detected on", FL_LIST),
+    ENUM("severity", "Severity", FL_LIST, V("minor", "major"), NULL),
+    TXT("clause", "Clause", 0),
+    REF("control", "Control", 0, "control"),
+    REF("incident", "Incident", 0, "incident"),
+    LTXT("containment", "Containment (correction)"),
+    LTXT("root_cause", "Root cause (5 whys)"),
+    DATE("due_date", "Due", FL_LIST),
+    LTXT("effectiveness", "Effectiveness review"),
+    DATE("closed_on", "Closed on", 0),
+    OWNER(FL_REQUIRED),
+    STATUS(V("open", "analysing", "action-planned", "verifying", "closed")),
+    TAIL,
+};
+TYPE(nonconformity, "nonconformities", "Nonconformity", "NC", "10.2", "title",
+     "Nonconformities, their causes and their closure", f_nonconformity);
+
+static const struct field f_corrective[] = {
+    TXT("title", "Corrective action", FL_REQUIRED | FL_LIST),
+    REF("nonconformity", "Nonconformity", FL_REQUIRED | FL_LIST, "nonconformity"),
+    LTXT("description", "Description"),
+    DATE("due_date", "Due", FL_LIST),
+    DATE("completed_on", "Completed on", 0),
+    LTXT("verification", "Verification of effectiveness"),
+    OWNER(FL_REQUIRED),
+    STATUS(V("planned", "in-progress", "done", "verified", "cancelled")),
+    TAIL,
+};
+TYPE(corrective, "corrective", "Corrective action", "CA", "10.2", "title",
+     "Actions that remove the causes of nonconformities", f_corrective);
+
+static const struct field f_improvement[] = {
+    TXT("title", "Opportunity", FL_REQUIRED | FL_LIST),
+    LTXT("description", "Description"),
+    ENUM("source", "Source", FL_LIST,
+         V("audit", "management-review", "incident", "staff", "monitoring", "customer", "other"),
+         NULL),
+    LTXT("benefit", "Expected benefit"),
+    DATE("due_date", "Due", FL_LIST),
+    OWNER(0),
+    STATUS(V("proposed", "accepted", "in-progress", "done", "rejected")),
+    TAIL,
+};
+TYPE(improvement, "improvements", "Improvement", "OFI", "10.1", "title",
+     "Opportunities for continual improvement", f_improvement);
+
+/* ---- the table ---------------------------------------------------------- */
+
+/* Order: as the standard's clauses run, so lists read like the standard. */
+const struct rtype *const rtypes[] = {
+    &t_issue,    &t_party,       &t_requirement, &t_scope,       &t_document,
+    &t_role,     &t_person,      &t_asset,       &t_threat,      &t_vulnerability,
+    &t_risk,     &t_action,      &t_control,     &t_objective,   &t_change,
+    &t_training, &t_communication, &t_process,   &t_supplier,    &t_incident,
+    &t_continuity, &t_metric,    &t_measurement, &t_audit,       &t_finding,
+    &t_review,   &t_nonconformity, &t_corrective, &t_improvement,
+};
+const int nrtypes = (int)(sizeof rtypes / sizeof rtypes[0]);
+
+const struct rtype *rtype_find(const char *name)
+{
+    for (int i = 0; i < nrtypes; i++) {
+        if (strcmp(rtypes[i]->name, name) == 0 || strcmp(rtypes[i]->plural, name) == 0) {
+            return rtypes[i];
+        }
+    }
+    return NULL;
+}
+
+const struct rtype *rtype_of_ref(const char *ref)
+{
+    const char *dash = strchr(ref, '-');
+    if (dash && dash > ref) {
+        size_t n = (size_t)(dash - ref);
+        for (int i = 0; i < nrtypes; i++) {
+            if (strlen(rtypes[i]->prefix) == n && strncmp(rtypes[i]->prefix, ref, n) == 0) {
+                return rtypes[i];
+            }
+        }
+        return NULL;
+    }
+    /* catalogue controls: "8.24" (2022) or "A.5.1.1" (2013) */
+    const char *p = ref;
+    if (p[0] == 'A' && p[1] == '.') {
+        p += 2;
+    }
+    if (*p < '0' || *p > '9') {
+        return NULL;
+    }
+    for (; *p; p++) {
+        if ((*p < '0' || *p > '9') && *p != '.') {
+            return NULL;
+        }
+    }
+    return &t_control;
+}
+
+int rtype_index(const struct rtype *t)
+{
+    for (int i = 0; i < nrtypes; i++) {
+        if (rtypes[i] == t) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+const struct field *rtype_field(const struct rtype *t, const char *name, int *idx)
+{
+    char norm[64];
+    size_t n = strlcpy_(norm, name, sizeof norm);
+    if (n >= sizeof norm) {
+        return NULL;
+    }
+    for (char *p = norm; *p; p++) {
+        if (*p == '-') {
+            *p = '_';
+        }
+    }
+    for (int i = 0; i < t->nfields; i++) {
+        if (strcmp(t->fields[i].name, norm) == 0) {
+            if (idx) {
+                *idx = i;
+            }
+            return &t->fields[i];
+        }
+    }
+    return NULL;
+}
+
+const char *ftype_name(enum ftype t)
+{
+    switch (t) {
+    case F_TEXT: return "text";
+    case F_LONGTEXT: return "longtext";
+    case F_INT: return "integer";
+    case F_NUMBER: return "number";
+    case F_DATE: return "date";
+    case F_DATETIME: return "datetime";
+    case F_BOOL: return "boolean";
+    case F_ENUM: return "enum";
+    case F_SET: return "set";
+    case F_REF: return "reference";
+    case F_REFS: return "references";
+    case F_EMAIL: return "email";
+    }
+    return "?";
+}
+
+const char *ftype_sql(enum ftype t)
+{
+    switch (t) {
+    case F_INT:
+    case F_BOOL: return "INTEGER";
+    case F_NUMBER: return "REAL";
+    case F_REFS: return NULL;
+    default: return "TEXT";
+    }
+}

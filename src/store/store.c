@@ -1,0 +1,316 @@
+/* store.c — opening, migrating and transactions for an ISMS file on SQLite,
+ * and the statement cache every other store_*.c file uses. The file format:
+ * application_id 'ISMS', user_version = last migration applied, WAL journal,
+ * synchronous=FULL, foreign keys on, STRICT tables. */
+#include "store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../embed.h"
+#include "../lib/util.h"
+#include "store_int.h"
+
+#define ISMS_APPLICATION_ID 0x49534d53 /* "ISMS" */
+
+static const struct migration {
+    int version;
+    const char *name;
+    const char *sql;
+    const char *end;
+} migrations[] = {
+#define MIGRATION(n, sym, path) {n, path, sym, sym##_end},
+#include "schema/migrations.def"
+#undef MIGRATION
+};
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+static int test_limit;
+static const char *test_override_sql[64];
+
+void store_test_limit_version(int version)
+{
+    test_limit = version;
+}
+
+void store_test_override_migration(int version, const char *sql)
+{
+    if (version > 0 && version < 64) {
+        test_override_sql[version] = sql;
+    }
+}
+
+int store_latest_version(void)
+{
+    return migrations[NMIGRATIONS - 1].version;
+}
+
+int store_sqlerr(struct store *s, struct err *e, const char *what)
+{
+    int rc = sqlite3_extended_errcode(s->db);
+    enum errcode code = ERR_STORAGE;
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+        code = ERR_CONFLICT;
+    }
+    return err_set(e, code, NULL, "%s: %s", what, sqlite3_errmsg(s->db));
+}
+
+sqlite3_stmt *store_prepare(struct store *s, const char *sql, struct err *e)
+{
+    for (int i = 0; i < s->ncache; i++) {
+        if (strcmp(s->cache[i].sql, sql) == 0) {
+            sqlite3_reset(s->cache[i].st);
+            sqlite3_clear_bindings(s->cache[i].st);
+            return s->cache[i].st;
+        }
+    }
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+        store_sqlerr(s, e, "preparing a query");
+        return NULL;
+    }
+    if (s->ncache == STORE_CACHE_MAX) {
+        /* evict the oldest entry */
+        sqlite3_finalize(s->cache[0].st);
+        free(s->cache[0].sql);
+        memmove(&s->cache[0], &s->cache[1], sizeof s->cache[0] * (STORE_CACHE_MAX - 1));
+        s->ncache--;
+    }
+    s->cache[s->ncache].sql = xstrdup(sql);
+    s->cache[s->ncache].st = st;
+    s->ncache++;
+    return st;
+}
+
+int store_step(struct store *s, sqlite3_stmt *st, struct err *e)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+        return rc;
+    }
+    store_sqlerr(s, e, "storage");
+    sqlite3_reset(st);
+    return -1;
+}
+
+int store_exec(struct store *s, const char *sql, struct err *e)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        err_set(e, ERR_STORAGE, NULL, "storage: %s", msg ? msg : sqlite3_errmsg(s->db));
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int pragma_int(struct store *s, const char *sql, int *out, struct err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        return store_sqlerr(s, e, "reading the file header");
+    }
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return store_sqlerr(s, e, "reading the file header");
+    }
+    *out = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return 0;
+}
+
+/* Applies migrations above `from` in one transaction; on any failure the
+ * file is left exactly as it was. */
+static int migrate(struct store *s, int from, struct err *e)
+{
+    int upto = test_limit ? test_limit : store_latest_version();
+    if (from >= upto) {
+        return 0;
+    }
+    if (store_exec(s, "BEGIN IMMEDIATE", e)) {
+        return -1;
+    }
+    for (int i = 0; i < NMIGRATIONS; i++) {
+        const struct migration *m = &migrations[i];
+        if (m->version <= from || m->version > upto) {
+            continue;
+        }
+        const char *sql = test_override_sql[m->version] ? test_override_sql[m->version] : m->sql;
+        if (store_exec(s, sql, e)) {
+            char msg[sizeof e->msg];
+            strlcpy_(msg, e->msg, sizeof msg);
+            store_exec(s, "ROLLBACK", NULL);
+            return err_set(e, ERR_STORAGE, NULL,
+                           "upgrading the file to schema %d (%s) failed, the file is unchanged: %s",
+                           m->version, m->name, msg);
+        }
+    }
+    char sql[128];
+    snprintf(sql, sizeof sql, "PRAGMA application_id = %d; PRAGMA user_version = %d",
+             ISMS_APPLICATION_ID, upto);
+    if (store_exec(s, sql, e) || store_exec(s, "PRAGMA foreign_key_check", e)) {
+        store_exec(s, "ROLLBACK", NULL);
+        return -1;
+    }
+    if (store_exec(s, "COMMIT", e)) {
+        store_exec(s, "ROLLBACK", NULL);
+        return -1;
+    }
+    s->version = upto;
+    return 0;
+}
+
+static int is_sqlite_file(const char *path, int *empty)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        return -1;
+    }
+    char hdr[16];
+    size_t n = fread(hdr, 1, sizeof hdr, f);
+    fclose(f);
+    *empty = n == 0;
+    return n == sizeof hdr && memcmp(hdr, "SQLite format 3", 16) == 0;
+}
+
+int store_open(const char *path, int flags, struct store **out, struct err *e)
+{
+    *out = NULL;
+    struct stat sb;
+    int exists = stat(path, &sb) == 0;
+    if (flags & STORE_CREATE) {
+        if (exists) {
+            return err_set(e, ERR_CONFLICT, NULL, "%s already exists; not overwriting it", path);
+        }
+    } else {
+        if (!exists) {
+            return err_set(e, ERR_NOTFOUND, NULL, "%s: no such ISMS file", path);
+        }
+        if (!S_ISREG(sb.st_mode)) {
+            return err_set(e, ERR_USAGE, NULL, "%s is not a regular file", path);
+        }
+        int empty = 0;
+        int r = is_sqlite_file(path, &empty);
+        if (r < 0) {
+            return err_set(e, ERR_STORAGE, NULL, "%s: cannot be read", path);
+        }
+        if (r == 0) {
+            return err_set(e, ERR_USAGE, NULL,
+                           "%s is not an ISMS file (not an SQLite database%s)", path,
+                           empty ? ", it is empty" : "");
+        }
+    }
+
+    struct store *s = xcalloc(1, sizeof *s);
+    s->path = xstrdup(path);
+    int oflags = (flags & STORE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+    if (flags & STORE_CREATE) {
+        oflags |= SQLITE_OPEN_CREATE;
+    }
+    oflags |= SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+    if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
+        err_set(e, ERR_STORAGE, NULL, "%s: cannot open: %s", path,
+                s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        goto fail;
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_timeout(s->db, 5000);
+
+    int appid = 0, version = 0;
+    if (pragma_int(s, "PRAGMA application_id", &appid, e) ||
+        pragma_int(s, "PRAGMA user_version", &version, e)) {
+        err_set(e, ERR_STORAGE, NULL, "%s is corrupt or not an ISMS file (%s)", path, e->msg);
+        goto fail;
+    }
+    if (!(flags & STORE_CREATE)) {
+        if (appid != ISMS_APPLICATION_ID) {
+            err_set(e, ERR_USAGE, NULL,
+                    "%s is an SQLite database but not an ISMS file (application id %#x)", path,
+                    (unsigned)appid);
+            goto fail;
+        }
+        if (version > store_latest_version()) {
+            err_set(e, ERR_USAGE, NULL,
+                    "%s was written by a newer isms (schema %d; this program knows up to %d); "
+                    "upgrade isms to open it",
+                    path, version, store_latest_version());
+            goto fail;
+        }
+        if (version < 1) {
+            err_set(e, ERR_USAGE, NULL, "%s has no ISMS schema (version %d)", path, version);
+            goto fail;
+        }
+    }
+    s->version = version;
+
+    if (!(flags & STORE_READONLY)) {
+        if (store_exec(s, "PRAGMA journal_mode = WAL", e)) {
+            err_set(e, ERR_STORAGE, NULL, "%s is corrupt or cannot be written (%s)", path, e->msg);
+            goto fail;
+        }
+    }
+    if (store_exec(s, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON", e)) {
+        goto fail;
+    }
+    if (!(flags & STORE_READONLY) && migrate(s, version, e)) {
+        goto fail;
+    }
+    *out = s;
+    return 0;
+
+fail:
+    store_close(s);
+    if (flags & STORE_CREATE) {
+        unlink(path);
+    }
+    return -1;
+}
+
+void store_close(struct store *s)
+{
+    if (!s) {
+        return;
+    }
+    for (int i = 0; i < s->ncache; i++) {
+        sqlite3_finalize(s->cache[i].st);
+        free(s->cache[i].sql);
+    }
+    for (int i = 0; i < STORE_MAX_TYPES; i++) {
+        free(s->select_sql[i]);
+    }
+    if (s->db) {
+        sqlite3_close(s->db);
+    }
+    free(s->path);
+    free(s);
+}
+
+int store_schema_version(struct store *s)
+{
+    return s->version;
+}
+
+int store_begin(struct store *s, struct err *e)
+{
+    return store_exec(s, "BEGIN IMMEDIATE", e);
+}
+
+int store_commit(struct store *s, struct err *e)
+{
+    if (store_exec(s, "COMMIT", e)) {
+        store_rollback(s);
+        return -1;
+    }
+    return 0;
+}
+
+void store_rollback(struct store *s)
+{
+    if (!sqlite3_get_autocommit(s->db)) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+}

@@ -1,0 +1,111 @@
+/* store.h — the only layer that speaks SQL. Opens and migrates an ISMS file,
+ * reads and writes records generically from their declarations, keeps the
+ * link table and the history journal, and answers the queries the app layer
+ * needs. Every value is bound; the only SQL text built at run time is made of
+ * identifiers from the compile-time declarations.
+ *
+ * A later store_pg.c implements the same interface on PostgreSQL. */
+#ifndef ISMS_STORE_H
+#define ISMS_STORE_H
+
+#include <stdint.h>
+
+#include "../lib/err.h"
+#include "../model/record.h"
+
+struct store;
+
+enum store_flags {
+    STORE_CREATE = 1 << 0,   /* create a new file; refuse if it exists */
+    STORE_READONLY = 1 << 1, /* no writes, no migration */
+};
+
+/* Opens (or creates) an ISMS file, migrating an older schema in one
+ * transaction. Refuses a newer schema, a non-ISMS or corrupt file with a
+ * message that says so. *out is closed with store_close. */
+int store_open(const char *path, int flags, struct store **out, struct err *e);
+void store_close(struct store *s);
+int store_schema_version(struct store *s);
+/* The highest schema version this binary knows. */
+int store_latest_version(void);
+
+/* Transactions. store_begin takes the write lock (BEGIN IMMEDIATE). */
+int store_begin(struct store *s, struct err *e);
+int store_commit(struct store *s, struct err *e);
+void store_rollback(struct store *s);
+
+/* Records. store_get: ERR_NOTFOUND if no such ref of type t. *out freed by
+ * the caller (record_free). */
+int store_get(struct store *s, const struct rtype *t, const char *ref, struct record **out,
+              struct err *e);
+/* 1 if ref exists (with *retired set), 0 if not, -1 on error. */
+int store_exists(struct store *s, const struct rtype *t, const char *ref, int *retired,
+                 struct err *e);
+/* Inserts r; allocates r->ref from the type's prefix when r->ref is NULL. */
+int store_insert(struct store *s, struct record *r, struct err *e);
+/* Writes every field of r over the stored record with the same ref. */
+int store_update(struct store *s, const struct record *r, struct err *e);
+
+#define QUERY_MAX_FILTERS 16
+struct query {
+    int nfilter;
+    const struct field *filter_field[QUERY_MAX_FILTERS];
+    const char *filter_value[QUERY_MAX_FILTERS]; /* canonical value */
+    const char *search;   /* substring, any text field or the identifier */
+    int include_retired;
+    long limit;           /* 0 = no limit */
+    long offset;
+};
+/* Calls fn for each record matching q in identifier order; fn takes
+ * ownership of the record. fn returns non-zero to stop. */
+typedef int (*store_record_fn)(void *ctx, struct record *r);
+int store_list(struct store *s, const struct rtype *t, const struct query *q, store_record_fn fn,
+               void *ctx, struct err *e);
+long store_count(struct store *s, const struct rtype *t, int include_retired, struct err *e);
+
+/* Records that refer to ref (through F_REF columns or the link table). */
+typedef int (*store_inbound_fn)(void *ctx, const struct rtype *t, const char *src,
+                                const char *field);
+int store_inbound(struct store *s, const char *ref, store_inbound_fn fn, void *ctx, struct err *e);
+
+/* History. Appends one entry chained to the previous one. */
+int store_history_add(struct store *s, const char *at, const char *actor, const char *type,
+                      const char *ref, const char *action, const char *before, const char *after,
+                      struct err *e);
+struct history_entry {
+    int64_t seq;
+    const char *at, *actor, *type, *ref, *action, *before, *after, *prev, *hash;
+};
+/* Entries for ref (or all when ref is NULL) in order. */
+typedef int (*store_history_fn)(void *ctx, const struct history_entry *h);
+int store_history(struct store *s, const char *ref, store_history_fn fn, void *ctx,
+                  struct err *e);
+/* The last entry of every record, for comparing with the record's state. */
+int store_history_latest(struct store *s, store_history_fn fn, void *ctx, struct err *e);
+/* Walks the chain; on the first broken entry fills e (ERR_CONFLICT) naming
+ * it. Then runs PRAGMA integrity_check and foreign_key_check. *nentries gets
+ * the number of entries checked. */
+int store_verify_chain(struct store *s, long *nentries, struct err *e);
+
+/* Reference data of the standard. */
+int store_clause_add(struct store *s, const char *clause, const char *title, const char *summary,
+                     int documented, const char *note, struct err *e);
+int store_control_map_add(struct store *s, const char *id_2022, const char *id_2013,
+                          struct err *e);
+/* Counterparts of a control in the other edition (2022 -> 2013 or back). */
+typedef int (*store_str_fn)(void *ctx, const char *value);
+int store_control_counterparts(struct store *s, const char *ref, store_str_fn fn, void *ctx,
+                               struct err *e);
+struct clause_row {
+    const char *clause, *title, *summary, *note;
+    int documented;
+};
+typedef int (*store_clause_fn)(void *ctx, const struct clause_row *c);
+int store_clauses(struct store *s, store_clause_fn fn, void *ctx, struct err *e);
+
+/* For tests: apply migrations only up to `version` when creating. */
+void store_test_limit_version(int version);
+/* For tests: replace the SQL of migration `version` (NULL restores). */
+void store_test_override_migration(int version, const char *sql);
+
+#endif

@@ -1,0 +1,250 @@
+/* store_history.c — the append-only, hash-chained journal. Each entry's hash
+ * is SHA-256 over the previous entry's hash and the entry's own fields, each
+ * length-prefixed (hash.h) so no two different entries hash alike. Triggers in
+ * 0001_core.sql refuse UPDATE and DELETE on the table. */
+#include <stdio.h>
+#include <string.h>
+
+#include "../lib/hash.h"
+#include "../lib/util.h"
+#include "store_int.h"
+
+static const char zero_hash[] =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+static void entry_hash(const struct history_entry *h, char out[65])
+{
+    struct sha256 c;
+    char seq[32];
+    snprintf(seq, sizeof seq, "%lld", (long long)h->seq);
+    sha256_begin(&c);
+    sha256_add_field(&c, h->prev);
+    sha256_add_field(&c, seq);
+    sha256_add_field(&c, h->at);
+    sha256_add_field(&c, h->actor);
+    sha256_add_field(&c, h->type);
+    sha256_add_field(&c, h->ref);
+    sha256_add_field(&c, h->action);
+    sha256_add_field(&c, h->before);
+    sha256_add_field(&c, h->after);
+    sha256_hex_end(&c, out);
+}
+
+int store_history_add(struct store *s, const char *at, const char *actor, const char *type,
+                      const char *ref, const char *action, const char *before, const char *after,
+                      struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(s, "SELECT seq, hash FROM history ORDER BY seq DESC LIMIT 1", e);
+    if (!st) {
+        return -1;
+    }
+    int rc = store_step(s, st, e);
+    if (rc < 0) {
+        return -1;
+    }
+    char prev[65];
+    long long seq = 1;
+    if (rc == SQLITE_ROW) {
+        seq = sqlite3_column_int64(st, 0) + 1;
+        strlcpy_(prev, (const char *)sqlite3_column_text(st, 1), sizeof prev);
+    } else {
+        strlcpy_(prev, zero_hash, sizeof prev);
+    }
+    sqlite3_reset(st);
+
+    struct history_entry h = {.seq = seq, .at = at, .actor = actor, .type = type, .ref = ref,
+                              .action = action, .before = before, .after = after, .prev = prev};
+    char hash[65];
+    entry_hash(&h, hash);
+
+    st = store_prepare(s,
+                       "INSERT INTO history (seq, at, actor, type, ref, action, before, after, "
+                       "prev, hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+                       e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, seq);
+    sqlite3_bind_text(st, 2, at, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, actor, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, type, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 5, ref, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 6, action, -1, SQLITE_TRANSIENT);
+    if (before) {
+        sqlite3_bind_text(st, 7, before, -1, SQLITE_TRANSIENT);
+    }
+    if (after) {
+        sqlite3_bind_text(st, 8, after, -1, SQLITE_TRANSIENT);
+    }
+    sqlite3_bind_text(st, 9, prev, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 10, hash, -1, SQLITE_TRANSIENT);
+    rc = store_step(s, st, e);
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : 0;
+}
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+    return (const char *)sqlite3_column_text(st, i);
+}
+
+static void row_entry(sqlite3_stmt *st, struct history_entry *h)
+{
+    h->seq = sqlite3_column_int64(st, 0);
+    h->at = col(st, 1);
+    h->actor = col(st, 2);
+    h->type = col(st, 3);
+    h->ref = col(st, 4);
+    h->action = col(st, 5);
+    h->before = col(st, 6);
+    h->after = col(st, 7);
+    h->prev = col(st, 8);
+    h->hash = col(st, 9);
+}
+
+#define HISTORY_COLS "seq, at, actor, type, ref, action, before, after, prev, hash"
+
+static int walk(struct store *s, sqlite3_stmt *st, store_history_fn fn, void *ctx, struct err *e)
+{
+    int rc;
+    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+        struct history_entry h;
+        row_entry(st, &h);
+        if (fn(ctx, &h)) {
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : 0;
+}
+
+int store_history(struct store *s, const char *ref, store_history_fn fn, void *ctx,
+                  struct err *e)
+{
+    sqlite3_stmt *st;
+    if (ref) {
+        st = store_prepare(s, "SELECT " HISTORY_COLS " FROM history WHERE ref = ?1 ORDER BY seq",
+                           e);
+        if (st) {
+            sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
+        }
+    } else {
+        st = store_prepare(s, "SELECT " HISTORY_COLS " FROM history ORDER BY seq", e);
+    }
+    return st ? walk(s, st, fn, ctx, e) : -1;
+}
+
+int store_history_latest(struct store *s, store_history_fn fn, void *ctx, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(
+        s,
+        "SELECT " HISTORY_COLS " FROM history WHERE seq IN "
+        "(SELECT max(seq) FROM history GROUP BY ref) ORDER BY seq",
+        e);
+    return st ? walk(s, st, fn, ctx, e) : -1;
+}
+
+int store_verify_chain(struct store *s, long *nentries, struct err *e)
+{
+    *nentries = 0;
+    /* Not cached: verify may run once over a very long journal. */
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT " HISTORY_COLS " FROM history ORDER BY seq", -1, &st,
+                           NULL) != SQLITE_OK) {
+        return store_sqlerr(s, e, "reading the history");
+    }
+    char prev[65];
+    strlcpy_(prev, zero_hash, sizeof prev);
+    long long expect = 1;
+    int rc, bad = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct history_entry h;
+        row_entry(st, &h);
+        char hash[65];
+        if (!h.prev || !h.hash || !h.at || !h.actor || !h.type || !h.ref || !h.action) {
+            err_set(e, ERR_CONFLICT, NULL, "history entry #%lld is incomplete", (long long)h.seq);
+            bad = 1;
+            break;
+        }
+        if (h.seq != expect) {
+            err_set(e, ERR_CONFLICT, NULL,
+                    "history entry #%lld is missing (next entry found is #%lld, %s %s)", expect,
+                    (long long)h.seq, h.action, h.ref);
+            bad = 1;
+            break;
+        }
+        if (strcmp(h.prev, prev) != 0) {
+            err_set(e, ERR_CONFLICT, NULL,
+                    "history entry #%lld (%s %s at %s) does not follow the entry before it: "
+                    "the chain is broken there",
+                    (long long)h.seq, h.action, h.ref, h.at);
+            bad = 1;
+            break;
+        }
+        entry_hash(&h, hash);
+        if (strcmp(hash, h.hash) != 0) {
+            err_set(e, ERR_CONFLICT, NULL,
+                    "history entry #%lld (%s %s at %s) was altered: its hash does not match its "
+                    "content",
+                    (long long)h.seq, h.action, h.ref, h.at);
+            bad = 1;
+            break;
+        }
+        strlcpy_(prev, h.hash, sizeof prev);
+        expect++;
+        (*nentries)++;
+    }
+    if (!bad && rc != SQLITE_DONE) {
+        store_sqlerr(s, e, "reading the history");
+        bad = 1;
+    }
+    sqlite3_finalize(st);
+    if (bad) {
+        return -1;
+    }
+
+    if (sqlite3_prepare_v2(s->db, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK) {
+        return store_sqlerr(s, e, "integrity check");
+    }
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW || strcmp(col(st, 0), "ok") != 0) {
+        err_set(e, ERR_STORAGE, NULL, "database integrity check failed: %s",
+                rc == SQLITE_ROW ? col(st, 0) : sqlite3_errmsg(s->db));
+        sqlite3_finalize(st);
+        return -1;
+    }
+    sqlite3_finalize(st);
+
+    if (sqlite3_prepare_v2(s->db, "PRAGMA foreign_key_check", -1, &st, NULL) != SQLITE_OK) {
+        return store_sqlerr(s, e, "foreign key check");
+    }
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        err_set(e, ERR_STORAGE, NULL, "a record in table %s refers to a missing %s", col(st, 0),
+                col(st, 2));
+        sqlite3_finalize(st);
+        return -1;
+    }
+    sqlite3_finalize(st);
+
+    /* Links whose target does not exist (the link table cannot carry a
+     * foreign key because its targets live in many tables). */
+    for (int ti = 0; ti < nrtypes; ti++) {
+        char sql[200];
+        snprintf(sql, sizeof sql,
+                 "SELECT src, rel, dst FROM link WHERE dst_type = '%s' AND dst NOT IN "
+                 "(SELECT ref FROM %s) LIMIT 1",
+                 rtypes[ti]->name, rtypes[ti]->name);
+        if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+            return store_sqlerr(s, e, "link check");
+        }
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            err_set(e, ERR_STORAGE, NULL, "%s.%s refers to %s, which does not exist", col(st, 0),
+                    col(st, 1), col(st, 2));
+            sqlite3_finalize(st);
+            return -1;
+        }
+        sqlite3_finalize(st);
+    }
+    return 0;
+}

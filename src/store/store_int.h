@@ -1,0 +1,33 @@
+/* store_int.h — what the store_*.c files share; nothing outside store/
+ * includes this. */
+#ifndef ISMS_STORE_INT_H
+#define ISMS_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+#define STORE_CACHE_MAX 128
+#define STORE_MAX_TYPES 64
+
+struct store {
+    sqlite3 *db;
+    char *path;
+    int version;
+    struct {
+        char *sql;
+        sqlite3_stmt *st;
+    } cache[STORE_CACHE_MAX];
+    int ncache;
+    char *select_sql[STORE_MAX_TYPES]; /* per type index, built on first use */
+};
+
+/* Returns a reset statement from the cache (prepared on first use); the
+ * statement belongs to the store. NULL with e filled on error. */
+sqlite3_stmt *store_prepare(struct store *s, const char *sql, struct err *e);
+/* sqlite3_step with errors mapped: SQLITE_ROW, SQLITE_DONE, or -1. */
+int store_step(struct store *s, sqlite3_stmt *st, struct err *e);
+int store_exec(struct store *s, const char *sql, struct err *e);
+int store_sqlerr(struct store *s, struct err *e, const char *what);
+
+#endif

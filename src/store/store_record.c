@@ -1,0 +1,486 @@
+/* store_record.c — generic reading and writing of records of any declared
+ * type, and the link table behind F_REFS fields. SQL text is assembled only
+ * from declared (compile-time) table and column names; values are bound. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/buf.h"
+#include "../lib/text.h"
+#include "../lib/util.h"
+#include "store_int.h"
+
+/* "SELECT ref, f1, ..., (links of REFS fields) FROM type t" */
+static const char *select_sql(struct store *s, const struct rtype *t)
+{
+    int ti = rtype_index(t);
+    if (s->select_sql[ti]) {
+        return s->select_sql[ti];
+    }
+    struct buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, "SELECT t.ref");
+    for (int i = 0; i < t->nfields; i++) {
+        const struct field *f = &t->fields[i];
+        if (f->type == F_REFS) {
+            buf_printf(&b,
+                       ", (SELECT group_concat(dst, ',') FROM link WHERE src = t.ref AND rel = '%s')",
+                       f->name);
+        } else {
+            buf_printf(&b, ", t.%s", f->name);
+        }
+    }
+    buf_printf(&b, " FROM %s t", t->name);
+    s->select_sql[ti] = buf_take(&b);
+    return s->select_sql[ti];
+}
+
+static int cmp_nat(const void *a, const void *b)
+{
+    return natcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* group_concat gives storage order; the canonical form is natural order. */
+static char *canonical_refs(const char *v)
+{
+    if (!v || !strchr(v, ',')) {
+        return xstrdup(v);
+    }
+    char *copy = xstrdup(v);
+    int n = 1;
+    for (const char *p = v; *p; p++) {
+        n += *p == ',';
+    }
+    char **items = xmalloc((size_t)n * sizeof *items);
+    int k = 0;
+    for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
+        items[k++] = tok;
+    }
+    qsort(items, (size_t)k, sizeof *items, cmp_nat);
+    struct buf b;
+    buf_init(&b, 0);
+    for (int i = 0; i < k; i++) {
+        buf_printf(&b, "%s%s", i ? "," : "", items[i]);
+    }
+    free(items);
+    free(copy);
+    return buf_take(&b);
+}
+
+static struct record *row_record(const struct rtype *t, sqlite3_stmt *st)
+{
+    struct record *r = record_new(t);
+    r->ref = xstrdup((const char *)sqlite3_column_text(st, 0));
+    for (int i = 0; i < t->nfields; i++) {
+        int col = i + 1;
+        int ct = sqlite3_column_type(st, col);
+        if (ct == SQLITE_NULL) {
+            continue;
+        }
+        const struct field *f = &t->fields[i];
+        char tmp[64];
+        if (ct == SQLITE_INTEGER) {
+            snprintf(tmp, sizeof tmp, "%lld", (long long)sqlite3_column_int64(st, col));
+            r->v[i] = xstrdup(tmp);
+        } else if (ct == SQLITE_FLOAT) {
+            snprintf(tmp, sizeof tmp, "%.15g", sqlite3_column_double(st, col));
+            r->v[i] = xstrdup(tmp);
+        } else if (f->type == F_REFS) {
+            r->v[i] = canonical_refs((const char *)sqlite3_column_text(st, col));
+        } else {
+            r->v[i] = xstrdup((const char *)sqlite3_column_text(st, col));
+        }
+    }
+    return r;
+}
+
+static int bind_value(sqlite3_stmt *st, int pos, const struct field *f, const char *v)
+{
+    if (!v) {
+        return sqlite3_bind_null(st, pos);
+    }
+    if (f->type == F_INT || f->type == F_BOOL) {
+        int64_t x = 0;
+        int_parse(v, &x);
+        return sqlite3_bind_int64(st, pos, x);
+    }
+    if (f->type == F_NUMBER) {
+        double x = 0;
+        number_parse(v, &x);
+        return sqlite3_bind_double(st, pos, x);
+    }
+    return sqlite3_bind_text(st, pos, v, -1, SQLITE_TRANSIENT);
+}
+
+int store_get(struct store *s, const struct rtype *t, const char *ref, struct record **out,
+              struct err *e)
+{
+    *out = NULL;
+    struct buf b;
+    buf_init(&b, 0);
+    buf_printf(&b, "%s WHERE t.ref = ?1", select_sql(s, t));
+    sqlite3_stmt *st = store_prepare(s, buf_str(&b), e);
+    buf_free(&b);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
+    int rc = store_step(s, st, e);
+    if (rc < 0) {
+        return -1;
+    }
+    if (rc == SQLITE_DONE) {
+        sqlite3_reset(st);
+        return err_set(e, ERR_NOTFOUND, NULL, "no %s %s", t->name, ref);
+    }
+    *out = row_record(t, st);
+    sqlite3_reset(st);
+    return 0;
+}
+
+int store_exists(struct store *s, const struct rtype *t, const char *ref, int *retired,
+                 struct err *e)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT retired IS NOT NULL FROM %s WHERE ref = ?1", t->name);
+    sqlite3_stmt *st = store_prepare(s, sql, e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
+    int rc = store_step(s, st, e);
+    if (rc < 0) {
+        return -1;
+    }
+    int found = rc == SQLITE_ROW;
+    if (found && retired) {
+        *retired = sqlite3_column_int(st, 0);
+    }
+    sqlite3_reset(st);
+    return found;
+}
+
+static int write_links(struct store *s, const struct record *r, int replace, struct err *e)
+{
+    const struct rtype *t = r->type;
+    for (int i = 0; i < t->nfields; i++) {
+        const struct field *f = &t->fields[i];
+        if (f->type != F_REFS) {
+            continue;
+        }
+        if (replace) {
+            sqlite3_stmt *del = store_prepare(s, "DELETE FROM link WHERE src = ?1 AND rel = ?2", e);
+            if (!del) {
+                return -1;
+            }
+            sqlite3_bind_text(del, 1, r->ref, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(del, 2, f->name, -1, SQLITE_STATIC);
+            if (store_step(s, del, e) < 0) {
+                return -1;
+            }
+            sqlite3_reset(del);
+        }
+        if (!r->v[i]) {
+            continue;
+        }
+        char *copy = xstrdup(r->v[i]);
+        int rc = 0;
+        for (char *tok = strtok(copy, ","); tok && rc == 0; tok = strtok(NULL, ",")) {
+            sqlite3_stmt *ins = store_prepare(
+                s, "INSERT INTO link (src, rel, dst, src_type, dst_type) VALUES (?1,?2,?3,?4,?5)",
+                e);
+            if (!ins) {
+                rc = -1;
+                break;
+            }
+            sqlite3_bind_text(ins, 1, r->ref, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(ins, 2, f->name, -1, SQLITE_STATIC);
+            sqlite3_bind_text(ins, 3, tok, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(ins, 4, t->name, -1, SQLITE_STATIC);
+            sqlite3_bind_text(ins, 5, f->ref, -1, SQLITE_STATIC);
+            if (store_step(s, ins, e) < 0) {
+                rc = -1;
+            }
+            sqlite3_reset(ins);
+        }
+        free(copy);
+        if (rc) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int next_ref(struct store *s, const struct rtype *t, char **out, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(s,
+                                     "INSERT INTO refseq (prefix, last) VALUES (?1, 1) "
+                                     "ON CONFLICT (prefix) DO UPDATE SET last = last + 1 "
+                                     "RETURNING last",
+                                     e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, t->prefix, -1, SQLITE_STATIC);
+    if (store_step(s, st, e) != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return st ? err_set(e, ERR_STORAGE, NULL, "allocating an identifier failed") : -1;
+    }
+    long n = (long)sqlite3_column_int64(st, 0);
+    /* drain RETURNING so the statement completes */
+    while (sqlite3_step(st) == SQLITE_ROW) {
+    }
+    sqlite3_reset(st);
+    char ref[48];
+    snprintf(ref, sizeof ref, "%s-%04ld", t->prefix, n);
+    *out = xstrdup(ref);
+    return 0;
+}
+
+int store_insert(struct store *s, struct record *r, struct err *e)
+{
+    const struct rtype *t = r->type;
+    if (!r->ref && next_ref(s, t, &r->ref, e)) {
+        return -1;
+    }
+    struct buf b, vals;
+    buf_init(&b, 0);
+    buf_init(&vals, 0);
+    buf_printf(&b, "INSERT INTO %s (ref", t->name);
+    buf_puts(&vals, "?1");
+    int pos = 1;
+    for (int i = 0; i < t->nfields; i++) {
+        if (t->fields[i].type == F_REFS) {
+            continue;
+        }
+        buf_printf(&b, ", %s", t->fields[i].name);
+        buf_printf(&vals, ", ?%d", ++pos);
+    }
+    buf_printf(&b, ") VALUES (%s)", buf_str(&vals));
+    sqlite3_stmt *st = store_prepare(s, buf_str(&b), e);
+    buf_free(&b);
+    buf_free(&vals);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, r->ref, -1, SQLITE_TRANSIENT);
+    pos = 1;
+    for (int i = 0; i < t->nfields; i++) {
+        if (t->fields[i].type != F_REFS) {
+            bind_value(st, ++pos, &t->fields[i], r->v[i]);
+        }
+    }
+    int rc = store_step(s, st, e);
+    sqlite3_reset(st);
+    if (rc < 0) {
+        return -1;
+    }
+    return write_links(s, r, 0, e);
+}
+
+int store_update(struct store *s, const struct record *r, struct err *e)
+{
+    const struct rtype *t = r->type;
+    struct buf b;
+    buf_init(&b, 0);
+    buf_printf(&b, "UPDATE %s SET ", t->name);
+    int pos = 1, first = 1;
+    for (int i = 0; i < t->nfields; i++) {
+        if (t->fields[i].type == F_REFS) {
+            continue;
+        }
+        buf_printf(&b, "%s%s = ?%d", first ? "" : ", ", t->fields[i].name, ++pos);
+        first = 0;
+    }
+    buf_puts(&b, " WHERE ref = ?1");
+    sqlite3_stmt *st = store_prepare(s, buf_str(&b), e);
+    buf_free(&b);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, r->ref, -1, SQLITE_TRANSIENT);
+    pos = 1;
+    for (int i = 0; i < t->nfields; i++) {
+        if (t->fields[i].type != F_REFS) {
+            bind_value(st, ++pos, &t->fields[i], r->v[i]);
+        }
+    }
+    int rc = store_step(s, st, e);
+    sqlite3_reset(st);
+    if (rc < 0) {
+        return -1;
+    }
+    if (sqlite3_changes(s->db) != 1) {
+        return err_set(e, ERR_NOTFOUND, NULL, "no %s %s", t->name, r->ref);
+    }
+    return write_links(s, r, 1, e);
+}
+
+static void like_escape(struct buf *b, const char *s)
+{
+    buf_putc(b, '%');
+    for (; *s; s++) {
+        if (*s == '%' || *s == '_' || *s == '\\') {
+            buf_putc(b, '\\');
+        }
+        buf_putc(b, *s);
+    }
+    buf_putc(b, '%');
+}
+
+static void where_clause(struct buf *b, const struct rtype *t, const struct query *q)
+{
+    buf_puts(b, " WHERE 1");
+    if (!q || !q->include_retired) {
+        buf_puts(b, " AND t.retired IS NULL");
+    }
+    if (!q) {
+        return;
+    }
+    for (int k = 0; k < q->nfilter; k++) {
+        const struct field *f = q->filter_field[k];
+        if (!q->filter_value[k]) {
+            if (f->type == F_REFS) {
+                buf_printf(b, " AND NOT EXISTS (SELECT 1 FROM link WHERE src = t.ref AND rel = '%s')",
+                           f->name);
+            } else {
+                buf_printf(b, " AND t.%s IS NULL", f->name);
+            }
+        } else if (f->type == F_REFS) {
+            buf_printf(b,
+                       " AND EXISTS (SELECT 1 FROM link WHERE src = t.ref AND rel = '%s' AND "
+                       "dst = ?%d)",
+                       f->name, k + 1);
+        } else if (f->type == F_SET) {
+            buf_printf(b, " AND instr(',' || t.%s || ',', ',' || ?%d || ',') > 0", f->name, k + 1);
+        } else {
+            buf_printf(b, " AND t.%s = ?%d", f->name, k + 1);
+        }
+    }
+    if (!str_empty(q->search)) {
+        buf_puts(b, " AND (t.ref LIKE :search ESCAPE '\\'");
+        for (int i = 0; i < t->nfields; i++) {
+            enum ftype ft = t->fields[i].type;
+            if (ft == F_TEXT || ft == F_LONGTEXT || ft == F_EMAIL) {
+                buf_printf(b, " OR t.%s LIKE :search ESCAPE '\\'", t->fields[i].name);
+            }
+        }
+        buf_puts(b, ")");
+    }
+}
+
+static void bind_query(sqlite3_stmt *st, const struct query *q)
+{
+    if (!q) {
+        return;
+    }
+    for (int k = 0; k < q->nfilter; k++) {
+        if (q->filter_value[k]) {
+            const struct field *f = q->filter_field[k];
+            if (f->type == F_SET || f->type == F_REFS) {
+                sqlite3_bind_text(st, k + 1, q->filter_value[k], -1, SQLITE_TRANSIENT);
+            } else {
+                bind_value(st, k + 1, f, q->filter_value[k]);
+            }
+        }
+    }
+    if (!str_empty(q->search)) {
+        struct buf pat;
+        buf_init(&pat, 0);
+        like_escape(&pat, q->search);
+        sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":search"), buf_str(&pat), -1,
+                          SQLITE_TRANSIENT);
+        buf_free(&pat);
+    }
+}
+
+int store_list(struct store *s, const struct rtype *t, const struct query *q, store_record_fn fn,
+               void *ctx, struct err *e)
+{
+    struct buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, select_sql(s, t));
+    where_clause(&b, t, q);
+    buf_puts(&b, " ORDER BY t.id LIMIT :limit OFFSET :offset");
+    sqlite3_stmt *st = store_prepare(s, buf_str(&b), e);
+    buf_free(&b);
+    if (!st) {
+        return -1;
+    }
+    bind_query(st, q);
+    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"),
+                       q && q->limit > 0 ? q->limit : -1);
+    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":offset"),
+                       q && q->offset > 0 ? q->offset : 0);
+    int rc;
+    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+        if (fn(ctx, row_record(t, st))) {
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : 0;
+}
+
+long store_count(struct store *s, const struct rtype *t, int include_retired, struct err *e)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s%s", t->name,
+             include_retired ? "" : " WHERE retired IS NULL");
+    sqlite3_stmt *st = store_prepare(s, sql, e);
+    if (!st || store_step(s, st, e) != SQLITE_ROW) {
+        return -1;
+    }
+    long n = (long)sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return n;
+}
+
+int store_inbound(struct store *s, const char *ref, store_inbound_fn fn, void *ctx, struct err *e)
+{
+    const struct rtype *target = rtype_of_ref(ref);
+    if (!target) {
+        return 0;
+    }
+    for (int ti = 0; ti < nrtypes; ti++) {
+        const struct rtype *t = rtypes[ti];
+        for (int i = 0; i < t->nfields; i++) {
+            const struct field *f = &t->fields[i];
+            if (f->type != F_REF || strcmp(f->ref, target->name) != 0) {
+                continue;
+            }
+            char sql[200];
+            snprintf(sql, sizeof sql, "SELECT ref FROM %s WHERE %s = ?1 ORDER BY id", t->name,
+                     f->name);
+            sqlite3_stmt *st = store_prepare(s, sql, e);
+            if (!st) {
+                return -1;
+            }
+            sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
+            int rc;
+            while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+                fn(ctx, t, (const char *)sqlite3_column_text(st, 0), f->name);
+            }
+            sqlite3_reset(st);
+            if (rc < 0) {
+                return -1;
+            }
+        }
+    }
+    sqlite3_stmt *st = store_prepare(
+        s, "SELECT src_type, src, rel FROM link WHERE dst = ?1 ORDER BY src_type, src", e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
+    int rc;
+    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+        const struct rtype *t = rtype_find((const char *)sqlite3_column_text(st, 0));
+        if (t) {
+            fn(ctx, t, (const char *)sqlite3_column_text(st, 1),
+               (const char *)sqlite3_column_text(st, 2));
+        }
+    }
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : 0;
+}
