@@ -10,19 +10,42 @@
 #include "../lib/buf.h"
 #include "../lib/text.h"
 #include "../lib/util.h"
+#include "../model/method.h"
 #include "app_int.h"
 
 int app_open(struct app *a, const char *path, const char *actor, struct err *e)
 {
     memset(a, 0, sizeof *a);
     strlcpy_(a->actor, actor ? actor : "unknown", sizeof a->actor);
-    return store_open(path, 0, &a->st, e);
+    if (store_open(path, 0, &a->st, e)) {
+        return -1;
+    }
+    int version;
+    char *def = NULL;
+    if (store_method_current(a->st, &version, &def, e)) {
+        app_close(a);
+        return -1;
+    }
+    free(def);
+    if (version == 0) {
+        /* a file from before risk methods existed: install the default and
+         * score its risks, journaled, once */
+        if (store_begin(a->st, e) || app_method_install_default(a, e) ||
+            store_commit(a->st, e)) {
+            store_rollback(a->st);
+            app_close(a);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 void app_close(struct app *a)
 {
     store_close(a->st);
     a->st = NULL;
+    method_free(a->method);
+    a->method = NULL;
 }
 
 /* Removes a half-created ISMS file and its WAL companions. */
@@ -50,7 +73,8 @@ static int create_common(struct app *a, const char *path, const char *actor, int
     if (store_begin(a->st, e)) {
         goto fail;
     }
-    if (app_install_catalogue(a, e) || (demo && app_load_demo(a, e))) {
+    if (app_install_catalogue(a, e) || app_method_install_default(a, e) ||
+        (demo && app_load_demo(a, e))) {
         store_rollback(a->st);
         goto fail;
     }
@@ -227,7 +251,7 @@ int app_add_tx(struct app *a, const struct rtype *t, const struct kv *kv, int n,
         }
     }
     if (apply_kv(NULL, r, kv, n, trusted, touched, e) || check_required(r, e) ||
-        check_refs(a, r, touched, e)) {
+        check_refs(a, r, touched, e) || rules_derive(a, r, NULL, touched, e)) {
         goto done;
     }
     char now[21];
@@ -241,7 +265,8 @@ int app_add_tx(struct app *a, const struct rtype *t, const struct kv *kv, int n,
         goto done;
     }
     after = to_json(r);
-    if (store_history_add(a->st, now, a->actor, t->name, r->ref, "create", NULL, after, e)) {
+    if (store_history_add(a->st, now, a->actor, t->name, r->ref, "create", NULL, after, e) ||
+        rules_after(a, NULL, r, e)) {
         goto done;
     }
     if (ref_out) {
@@ -273,7 +298,6 @@ int app_edit_tx(struct app *a, const struct rtype *t, const char *ref, const str
 {
     struct record *orig = NULL, *r = NULL;
     unsigned char *touched = xcalloc((size_t)t->nfields, 1);
-    char *before = NULL, *after = NULL;
     int rc = -1;
     *changed = 0;
 
@@ -287,22 +311,48 @@ int app_edit_tx(struct app *a, const struct rtype *t, const char *ref, const str
     }
     r = record_dup(orig);
     if (apply_kv(orig, r, kv, n, trusted, touched, e) || check_required(r, e) ||
-        check_refs(a, r, touched, e)) {
+        check_refs(a, r, touched, e) || rules_derive(a, r, orig, touched, e) ||
+        app_save_tx(a, orig, r, "update", changed, e) || (*changed && rules_after(a, orig, r, e))) {
         goto done;
     }
-    before = to_json(orig);
-    after = to_json(r);
-    if (strcmp(before, after) == 0) {
-        rc = 0; /* nothing to do */
+    rc = 0;
+done:
+    free(touched);
+    record_free(orig);
+    record_free(r);
+    return rc;
+}
+
+int app_save_tx(struct app *a, const struct record *orig, struct record *r, const char *action,
+                int *changed, struct err *e)
+{
+    const struct rtype *t = r->type;
+    unsigned char *mask = xcalloc((size_t)t->nfields, 1);
+    int any = 0, rc = -1;
+    for (int i = 0; i < t->nfields; i++) {
+        const char *x = orig->v[i], *y = r->v[i];
+        if ((x == NULL) != (y == NULL) || (x && strcmp(x, y) != 0)) {
+            mask[i] = 1;
+            any = 1;
+        }
+    }
+    *changed = 0;
+    char *before = NULL, *after = NULL;
+    if (!any) {
+        rc = 0;
         goto done;
     }
     char now[21];
     time_now(now);
-    set_field(r, FIELD_UPDATED, now);
-    free(after);
+    int ui;
+    if (rtype_field(t, FIELD_UPDATED, &ui)) {
+        record_set_take(r, ui, xstrdup(now));
+        mask[ui] = 1;
+    }
+    before = to_json(orig);
     after = to_json(r);
-    if (store_update(a->st, r, e) ||
-        store_history_add(a->st, now, a->actor, t->name, r->ref, "update", before, after, e)) {
+    if (store_update_fields(a->st, r, mask, e) ||
+        store_history_add(a->st, now, a->actor, t->name, r->ref, action, before, after, e)) {
         goto done;
     }
     *changed = 1;
@@ -310,9 +360,7 @@ int app_edit_tx(struct app *a, const struct rtype *t, const char *ref, const str
 done:
     free(before);
     free(after);
-    free(touched);
-    record_free(orig);
-    record_free(r);
+    free(mask);
     return rc;
 }
 
@@ -334,40 +382,35 @@ int app_record_edit(struct app *a, const struct rtype *t, const char *ref, const
 
 int app_record_retire(struct app *a, const struct rtype *t, const char *ref, struct err *e)
 {
-    struct record *r = NULL;
-    char *before = NULL, *after = NULL;
+    struct record *orig = NULL, *r = NULL;
     if (store_begin(a->st, e)) {
         return -1;
     }
-    int rc = -1;
-    if (store_get(a->st, t, ref, &r, e)) {
+    int rc = -1, changed = 0;
+    if (store_get(a->st, t, ref, &orig, e)) {
         goto done;
     }
-    if (record_get(r, FIELD_RETIRED)) {
-        err_set(e, ERR_CONFLICT, NULL, "%s %s is already retired", t->name, r->ref);
+    if (record_get(orig, FIELD_RETIRED)) {
+        err_set(e, ERR_CONFLICT, NULL, "%s %s is already retired", t->name, orig->ref);
         goto done;
     }
-    if (control_is_catalogue(r)) {
+    if (control_is_catalogue(orig)) {
         err_set(e, ERR_CONFLICT, NULL,
                 "control %s belongs to the %s catalogue and cannot be retired; record in the "
                 "Statement of Applicability why it does not apply",
-                r->ref, record_get(r, "framework"));
+                orig->ref, record_get(orig, "framework"));
         goto done;
     }
-    before = to_json(r);
+    r = record_dup(orig);
     char now[21];
     time_now(now);
     set_field(r, FIELD_RETIRED, now);
-    set_field(r, FIELD_UPDATED, now);
-    after = to_json(r);
-    if (store_update(a->st, r, e) ||
-        store_history_add(a->st, now, a->actor, t->name, r->ref, "retire", before, after, e)) {
+    if (app_save_tx(a, orig, r, "retire", &changed, e) || rules_after(a, orig, r, e)) {
         goto done;
     }
     rc = 0;
 done:
-    free(before);
-    free(after);
+    record_free(orig);
     record_free(r);
     if (rc) {
         store_rollback(a->st);

@@ -9,9 +9,14 @@
 #include "../model/record.h"
 #include "../store/store.h"
 
+struct method;
+
 struct app {
     struct store *st;
-    char actor[128]; /* who is acting, recorded in history */
+    char actor[128];        /* who is acting, recorded in history */
+    struct method *method;  /* the risk method in force, loaded on first use */
+    int method_version;
+    int accepting;          /* inside app_risk_accept: acceptance is approved */
 };
 
 /* A field name and its value as a person typed it (untrusted). */

@@ -16,5 +16,26 @@ int app_install_catalogue(struct app *a, struct err *e);
 int app_load_demo(struct app *a, struct err *e);
 /* True when the control came from a shipped catalogue. */
 int control_is_catalogue(const struct record *r);
+/* Writes the differences between orig and r (same record) and one history
+ * entry with `action`; sets updated. *changed is 0 when there were none. */
+int app_save_tx(struct app *a, const struct record *orig, struct record *r, const char *action,
+                int *changed, struct err *e);
+
+/* Per-type rules (rules.c). derive runs before a record is written (it may
+ * compute fields and refuse); after runs once it is written (it may change
+ * other records, e.g. flag risks for review). orig is NULL on create. */
+int rules_derive(struct app *a, struct record *r, const struct record *orig,
+                 const unsigned char *touched, struct err *e);
+int rules_after(struct app *a, const struct record *orig, const struct record *r, struct err *e);
+/* The risk method in force (loaded once per app; the default is installed
+ * on first use in a file that has none). */
+const struct method *app_method(struct app *a, struct err *e);
+/* Installs the default method and scores every risk (new files, and files
+ * upgraded from schema 2). Inside the caller's transaction. */
+int app_method_install_default(struct app *a, struct err *e);
+/* Re-scores every active risk with the method in a->method; each risk whose
+ * derived values change gets an update entry. Refuses (naming the risk) when
+ * a rating does not fit the method's scales. */
+int app_rescore_all(struct app *a, long *changed_out, struct err *e);
 
 #endif

@@ -13,30 +13,6 @@
 
 /* ---- list ---------------------------------------------------------------- */
 
-struct rows {
-    struct record **v;
-    size_t n, cap;
-};
-
-static int collect(void *ctx, struct record *r)
-{
-    struct rows *rows = ctx;
-    if (rows->n == rows->cap) {
-        rows->cap = rows->cap ? rows->cap * 2 : 64;
-        rows->v = xrealloc(rows->v, rows->cap * sizeof *rows->v);
-    }
-    rows->v[rows->n++] = r;
-    return 0;
-}
-
-static void rows_free(struct rows *rows)
-{
-    for (size_t i = 0; i < rows->n; i++) {
-        record_free(rows->v[i]);
-    }
-    free(rows->v);
-}
-
 #define COL_MAX 42
 
 /* Width of s in terminal columns, counting code points (good enough for
@@ -73,7 +49,7 @@ static void cell(const char *s, size_t w, int last)
     }
 }
 
-static void print_table(const struct rtype *t, struct rows *rows)
+static void print_table(const struct rtype *t, struct records *rows)
 {
     int cols[64], nc = 0;
     for (int i = 0; i < t->nfields && nc < 64; i++) {
@@ -124,7 +100,7 @@ static int do_list(struct cli *c, const struct rtype *t, struct opts *o)
     struct err e = {0};
     struct query q = {0};
     char *owned[QUERY_MAX_FILTERS] = {0};
-    struct rows rows = {0};
+    struct records rows = {0};
     int rc = 0;
 
     if (o->npos) {
@@ -152,7 +128,7 @@ static int do_list(struct cli *c, const struct rtype *t, struct opts *o)
         rc = cli_fail(&e);
         goto out;
     }
-    if (store_list(a.st, t, &q, collect, &rows, &e)) {
+    if (store_list(a.st, t, &q, records_add, &rows, &e)) {
         rc = cli_fail(&e);
     } else if (o->json) {
         struct buf b;
@@ -173,7 +149,7 @@ static int do_list(struct cli *c, const struct rtype *t, struct opts *o)
     } else {
         print_table(t, &rows);
     }
-    rows_free(&rows);
+    records_free(&rows);
     app_close(&a);
 out:
     for (int i = 0; i < QUERY_MAX_FILTERS; i++) {

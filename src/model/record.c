@@ -412,3 +412,24 @@ char *value_display(const struct field *f, const char *v)
     }
     return buf_take(&b);
 }
+
+int records_add(void *list, struct record *r)
+{
+    struct records *l = list;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 64;
+        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    l->v[l->n++] = r;
+    return 0;
+}
+
+void records_free(struct records *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        record_free(l->v[i]);
+    }
+    free(l->v);
+    l->v = NULL;
+    l->n = l->cap = 0;
+}

@@ -36,6 +36,15 @@ void record_json(const struct record *r, struct buf *out, int pretty);
  * canonical text with ", " between items. Caller frees. */
 char *value_display(const struct field *f, const char *v);
 
+/* A growable list of records (owned). records_add matches store_record_fn,
+ * so a list can collect the results of store_list. */
+struct records {
+    struct record **v;
+    size_t n, cap;
+};
+int records_add(void *list, struct record *r);
+void records_free(struct records *l);
+
 /* Maximum sizes of untrusted input. */
 #define MAX_REFS_PER_FIELD 500
 #define MAX_REF_LEN 32

@@ -296,11 +296,13 @@ int store_schema_version(struct store *s)
 
 int store_begin(struct store *s, struct err *e)
 {
+    s->hist_valid = 0;
     return store_exec(s, "BEGIN IMMEDIATE", e);
 }
 
 int store_commit(struct store *s, struct err *e)
 {
+    s->hist_valid = 0;
     if (store_exec(s, "COMMIT", e)) {
         store_rollback(s);
         return -1;
@@ -310,6 +312,7 @@ int store_commit(struct store *s, struct err *e)
 
 void store_rollback(struct store *s)
 {
+    s->hist_valid = 0;
     if (!sqlite3_get_autocommit(s->db)) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     }

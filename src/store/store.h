@@ -45,6 +45,9 @@ int store_exists(struct store *s, const struct rtype *t, const char *ref, int *r
 int store_insert(struct store *s, struct record *r, struct err *e);
 /* Writes every field of r over the stored record with the same ref. */
 int store_update(struct store *s, const struct record *r, struct err *e);
+/* The same for the fields with mask[i] set only (F_REFS: their links). */
+int store_update_fields(struct store *s, const struct record *r, const unsigned char *mask,
+                        struct err *e);
 
 #define QUERY_MAX_FILTERS 16
 struct query {
@@ -107,5 +110,54 @@ int store_clauses(struct store *s, store_clause_fn fn, void *ctx, struct err *e)
 void store_test_limit_version(int version);
 /* For tests: replace the SQL of migration `version` (NULL restores). */
 void store_test_override_migration(int version, const char *sql);
+
+
+/* ---- risk method, approvals, SoA versions (store_risk.c) ---------------- */
+
+/* The method in force: *version and *definition (caller frees); version 0
+ * and NULL when none was stored yet. */
+int store_method_current(struct store *s, int *version, char **definition, struct err *e);
+int store_method_add(struct store *s, int version, const char *name, const char *definition,
+                     const char *at, const char *actor, struct err *e);
+struct method_row {
+    int version;
+    const char *name, *created_at, *created_by;
+};
+typedef int (*store_method_fn)(void *ctx, const struct method_row *m);
+int store_methods(struct store *s, store_method_fn fn, void *ctx, struct err *e);
+
+struct approval_row {
+    long id;
+    const char *subject, *kind, *approver, *capacity, *at, *rationale, *details;
+};
+int store_approval_add(struct store *s, const struct approval_row *a, long *id, struct err *e);
+typedef int (*store_approval_fn)(void *ctx, const struct approval_row *a);
+/* Approvals of subject (all when NULL), oldest first. */
+int store_approvals(struct store *s, const char *subject, store_approval_fn fn, void *ctx,
+                    struct err *e);
+/* 1 when person holds an active role marked top_management. */
+int store_is_top_management(struct store *s, const char *person, struct err *e);
+
+struct soa_version_row {
+    int version;
+    const char *framework, *approved_by, *approved_at, *note, *content, *hash;
+};
+int store_soa_version_add(struct store *s, const struct soa_version_row *v, struct err *e);
+/* version > 0: that version; version == 0 with as_of: the latest approved at
+ * or before as_of; neither: the latest. ERR_NOTFOUND when there is none. */
+typedef int (*store_soa_version_fn)(void *ctx, const struct soa_version_row *v);
+int store_soa_version_get(struct store *s, int version, const char *as_of, const char *framework,
+                          store_soa_version_fn fn, void *ctx, struct err *e);
+int store_soa_versions(struct store *s, store_soa_version_fn fn, void *ctx, struct err *e);
+
+/* Identifiers a record links to through field rel (the link table). */
+int store_links_from(struct store *s, const char *src, const char *rel, store_str_fn fn, void *ctx,
+                     struct err *e);
+/* Records of type src_type that link to dst through rel. */
+int store_links_to(struct store *s, const char *dst, const char *rel, const char *src_type,
+                   store_str_fn fn, void *ctx, struct err *e);
+/* Effective C/I/A of an asset: the highest of its own values and those of
+ * every asset that depends on it, directly or through a chain. */
+int store_asset_effective(struct store *s, const char *asset, int cia[3], struct err *e);
 
 #endif

@@ -34,23 +34,29 @@ int store_history_add(struct store *s, const char *at, const char *actor, const 
                       const char *ref, const char *action, const char *before, const char *after,
                       struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s, "SELECT seq, hash FROM history ORDER BY seq DESC LIMIT 1", e);
-    if (!st) {
-        return -1;
-    }
-    int rc = store_step(s, st, e);
-    if (rc < 0) {
-        return -1;
-    }
     char prev[65];
     long long seq = 1;
-    if (rc == SQLITE_ROW) {
-        seq = sqlite3_column_int64(st, 0) + 1;
-        strlcpy_(prev, (const char *)sqlite3_column_text(st, 1), sizeof prev);
+    sqlite3_stmt *st;
+    if (s->hist_valid) {
+        seq = s->hist_seq + 1;
+        strlcpy_(prev, s->hist_hash, sizeof prev);
     } else {
-        strlcpy_(prev, zero_hash, sizeof prev);
+        st = store_prepare(s, "SELECT seq, hash FROM history ORDER BY seq DESC LIMIT 1", e);
+        if (!st) {
+            return -1;
+        }
+        int rc = store_step(s, st, e);
+        if (rc < 0) {
+            return -1;
+        }
+        if (rc == SQLITE_ROW) {
+            seq = sqlite3_column_int64(st, 0) + 1;
+            strlcpy_(prev, (const char *)sqlite3_column_text(st, 1), sizeof prev);
+        } else {
+            strlcpy_(prev, zero_hash, sizeof prev);
+        }
+        sqlite3_reset(st);
     }
-    sqlite3_reset(st);
 
     struct history_entry h = {.seq = seq, .at = at, .actor = actor, .type = type, .ref = ref,
                               .action = action, .before = before, .after = after, .prev = prev};
@@ -78,9 +84,17 @@ int store_history_add(struct store *s, const char *at, const char *actor, const 
     }
     sqlite3_bind_text(st, 9, prev, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 10, hash, -1, SQLITE_TRANSIENT);
-    rc = store_step(s, st, e);
+    int rc = store_step(s, st, e);
     sqlite3_reset(st);
-    return rc < 0 ? -1 : 0;
+    if (rc < 0) {
+        s->hist_valid = 0;
+        return -1;
+    }
+    /* only inside a transaction is the cache safe from other writers */
+    s->hist_valid = !sqlite3_get_autocommit(s->db);
+    s->hist_seq = seq;
+    strlcpy_(s->hist_hash, hash, sizeof s->hist_hash);
+    return 0;
 }
 
 static const char *col(sqlite3_stmt *st, int i)
@@ -139,7 +153,8 @@ int store_history_latest(struct store *s, store_history_fn fn, void *ctx, struct
     sqlite3_stmt *st = store_prepare(
         s,
         "SELECT " HISTORY_COLS " FROM history WHERE seq IN "
-        "(SELECT max(seq) FROM history GROUP BY ref) ORDER BY seq",
+        "(SELECT max(seq) FROM history WHERE action IN ('create', 'update', 'retire') "
+        "GROUP BY ref) ORDER BY seq",
         e);
     return st ? walk(s, st, fn, ctx, e) : -1;
 }

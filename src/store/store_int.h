@@ -20,6 +20,11 @@ struct store {
     } cache[STORE_CACHE_MAX];
     int ncache;
     char *select_sql[STORE_MAX_TYPES]; /* per type index, built on first use */
+    /* The last history entry, cached inside a write transaction so appending
+     * many entries does not re-read it each time. */
+    int hist_valid;
+    long long hist_seq;
+    char hist_hash[65];
 };
 
 /* Returns a reset statement from the cache (prepared on first use); the

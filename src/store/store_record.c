@@ -160,12 +160,15 @@ int store_exists(struct store *s, const struct rtype *t, const char *ref, int *r
     return found;
 }
 
-static int write_links(struct store *s, const struct record *r, int replace, struct err *e)
+/* Writes the link rows of r's F_REFS fields. replace: delete the old rows
+ * first (an update). mask: only fields with mask[i] set (NULL = all). */
+static int write_links_(struct store *s, const struct record *r, int replace,
+                        const unsigned char *mask, struct err *e)
 {
     const struct rtype *t = r->type;
     for (int i = 0; i < t->nfields; i++) {
         const struct field *f = &t->fields[i];
-        if (f->type != F_REFS) {
+        if (f->type != F_REFS || (mask && !mask[i])) {
             continue;
         }
         if (replace) {
@@ -275,10 +278,16 @@ int store_insert(struct store *s, struct record *r, struct err *e)
     if (rc < 0) {
         return -1;
     }
-    return write_links(s, r, 0, e);
+    return write_links_(s, r, 0, NULL, e);
 }
 
 int store_update(struct store *s, const struct record *r, struct err *e)
+{
+    return store_update_fields(s, r, NULL, e);
+}
+
+int store_update_fields(struct store *s, const struct record *r, const unsigned char *mask,
+                        struct err *e)
 {
     const struct rtype *t = r->type;
     struct buf b;
@@ -286,11 +295,14 @@ int store_update(struct store *s, const struct record *r, struct err *e)
     buf_printf(&b, "UPDATE %s SET ", t->name);
     int pos = 1, first = 1;
     for (int i = 0; i < t->nfields; i++) {
-        if (t->fields[i].type == F_REFS) {
+        if (t->fields[i].type == F_REFS || (mask && !mask[i])) {
             continue;
         }
         buf_printf(&b, "%s%s = ?%d", first ? "" : ", ", t->fields[i].name, ++pos);
         first = 0;
+    }
+    if (first) {
+        buf_puts(&b, "ref = ref"); /* only links change; still check the record exists */
     }
     buf_puts(&b, " WHERE ref = ?1");
     sqlite3_stmt *st = store_prepare(s, buf_str(&b), e);
@@ -301,7 +313,7 @@ int store_update(struct store *s, const struct record *r, struct err *e)
     sqlite3_bind_text(st, 1, r->ref, -1, SQLITE_TRANSIENT);
     pos = 1;
     for (int i = 0; i < t->nfields; i++) {
-        if (t->fields[i].type != F_REFS) {
+        if (t->fields[i].type != F_REFS && (!mask || mask[i])) {
             bind_value(st, ++pos, &t->fields[i], r->v[i]);
         }
     }
@@ -313,7 +325,7 @@ int store_update(struct store *s, const struct record *r, struct err *e)
     if (sqlite3_changes(s->db) != 1) {
         return err_set(e, ERR_NOTFOUND, NULL, "no %s %s", t->name, r->ref);
     }
-    return write_links(s, r, 1, e);
+    return write_links_(s, r, 1, mask, e);
 }
 
 static void like_escape(struct buf *b, const char *s)

@@ -1,0 +1,308 @@
+/* store_risk.c — tables of risk assessment and the SoA: method versions,
+ * approvals, frozen SoA versions; the link-walking queries for dependencies.
+ * SQL only; the rules are in model/ and app/. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/util.h"
+#include "store_int.h"
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+    return (const char *)sqlite3_column_text(st, i);
+}
+
+static void bind_opt(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v) {
+        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+    } else {
+        sqlite3_bind_null(st, i);
+    }
+}
+
+static int done(struct store *s, sqlite3_stmt *st, struct err *e)
+{
+    int rc = store_step(s, st, e);
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : 0;
+}
+
+int store_method_current(struct store *s, int *version, char **definition, struct err *e)
+{
+    *version = 0;
+    *definition = NULL;
+    sqlite3_stmt *st = store_prepare(
+        s, "SELECT version, definition FROM risk_method ORDER BY version DESC LIMIT 1", e);
+    if (!st) {
+        return -1;
+    }
+    int rc = store_step(s, st, e);
+    if (rc == SQLITE_ROW) {
+        *version = sqlite3_column_int(st, 0);
+        *definition = xstrdup(col(st, 1));
+    }
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : 0;
+}
+
+int store_method_add(struct store *s, int version, const char *name, const char *definition,
+                     const char *at, const char *actor, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(s,
+                                     "INSERT INTO risk_method (version, name, definition, "
+                                     "created_at, created_by) VALUES (?1,?2,?3,?4,?5)",
+                                     e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_int(st, 1, version);
+    bind_opt(st, 2, name);
+    bind_opt(st, 3, definition);
+    bind_opt(st, 4, at);
+    bind_opt(st, 5, actor);
+    return done(s, st, e);
+}
+
+int store_methods(struct store *s, store_method_fn fn, void *ctx, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(
+        s, "SELECT version, name, created_at, created_by FROM risk_method ORDER BY version", e);
+    if (!st) {
+        return -1;
+    }
+    int rc;
+    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+        struct method_row m = {sqlite3_column_int(st, 0), col(st, 1), col(st, 2), col(st, 3)};
+        if (fn(ctx, &m)) {
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : 0;
+}
+
+int store_approval_add(struct store *s, const struct approval_row *a, long *id, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(s,
+                                     "INSERT INTO approval (subject, kind, approver, capacity, at, "
+                                     "rationale, details) VALUES (?1,?2,?3,?4,?5,?6,?7)",
+                                     e);
+    if (!st) {
+        return -1;
+    }
+    bind_opt(st, 1, a->subject);
+    bind_opt(st, 2, a->kind);
+    bind_opt(st, 3, a->approver);
+    bind_opt(st, 4, a->capacity);
+    bind_opt(st, 5, a->at);
+    bind_opt(st, 6, a->rationale);
+    bind_opt(st, 7, a->details);
+    if (done(s, st, e)) {
+        return -1;
+    }
+    if (id) {
+        *id = (long)sqlite3_last_insert_rowid(s->db);
+    }
+    return 0;
+}
+
+int store_approvals(struct store *s, const char *subject, store_approval_fn fn, void *ctx,
+                    struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(
+        s,
+        "SELECT id, subject, kind, approver, capacity, at, rationale, details FROM approval "
+        "WHERE ?1 IS NULL OR subject = ?1 ORDER BY id",
+        e);
+    if (!st) {
+        return -1;
+    }
+    bind_opt(st, 1, subject);
+    int rc;
+    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+        struct approval_row a = {(long)sqlite3_column_int64(st, 0),
+                                 col(st, 1),
+                                 col(st, 2),
+                                 col(st, 3),
+                                 col(st, 4),
+                                 col(st, 5),
+                                 col(st, 6),
+                                 col(st, 7)};
+        if (fn(ctx, &a)) {
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : 0;
+}
+
+int store_is_top_management(struct store *s, const char *person, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(
+        s,
+        "SELECT 1 FROM role r JOIN link l ON l.src = r.ref AND l.rel = 'holders' "
+        "WHERE r.top_management = 1 AND r.retired IS NULL AND l.dst = ?1 LIMIT 1",
+        e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, person, -1, SQLITE_TRANSIENT);
+    int rc = store_step(s, st, e);
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : rc == SQLITE_ROW;
+}
+
+int store_soa_version_add(struct store *s, const struct soa_version_row *v, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(s,
+                                     "INSERT INTO soa_version (version, framework, approved_by, "
+                                     "approved_at, note, content, hash) "
+                                     "VALUES (?1,?2,?3,?4,?5,?6,?7)",
+                                     e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_int(st, 1, v->version);
+    bind_opt(st, 2, v->framework);
+    bind_opt(st, 3, v->approved_by);
+    bind_opt(st, 4, v->approved_at);
+    bind_opt(st, 5, v->note);
+    bind_opt(st, 6, v->content);
+    bind_opt(st, 7, v->hash);
+    return done(s, st, e);
+}
+
+#define SOA_COLS "version, framework, approved_by, approved_at, note, content, hash"
+
+static int soa_rows(struct store *s, sqlite3_stmt *st, store_soa_version_fn fn, void *ctx,
+                    int *n, struct err *e)
+{
+    int rc;
+    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+        struct soa_version_row v = {sqlite3_column_int(st, 0), col(st, 1), col(st, 2), col(st, 3),
+                                    col(st, 4), col(st, 5), col(st, 6)};
+        (*n)++;
+        if (fn(ctx, &v)) {
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : 0;
+}
+
+int store_soa_version_get(struct store *s, int version, const char *as_of, const char *framework,
+                          store_soa_version_fn fn, void *ctx, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(
+        s,
+        "SELECT " SOA_COLS " FROM soa_version WHERE (?1 = 0 OR version = ?1) "
+        "AND (?2 IS NULL OR approved_at <= ?2) AND (?3 IS NULL OR framework = ?3) "
+        "ORDER BY version DESC LIMIT 1",
+        e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_int(st, 1, version);
+    bind_opt(st, 2, as_of);
+    bind_opt(st, 3, framework);
+    int n = 0;
+    if (soa_rows(s, st, fn, ctx, &n, e)) {
+        return -1;
+    }
+    if (!n) {
+        if (version) {
+            return err_set(e, ERR_NOTFOUND, NULL, "no approved SoA version %d", version);
+        }
+        if (as_of) {
+            return err_set(e, ERR_NOTFOUND, NULL, "no SoA had been approved by %.10s", as_of);
+        }
+        return err_set(e, ERR_NOTFOUND, NULL, "no SoA has been approved yet");
+    }
+    return 0;
+}
+
+int store_soa_versions(struct store *s, store_soa_version_fn fn, void *ctx, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(s, "SELECT " SOA_COLS " FROM soa_version ORDER BY version", e);
+    int n = 0;
+    return st ? soa_rows(s, st, fn, ctx, &n, e) : -1;
+}
+
+static int str_rows(struct store *s, sqlite3_stmt *st, store_str_fn fn, void *ctx, struct err *e)
+{
+    /* Copy the rows first: fn may run other queries on this store. */
+    char **v = NULL;
+    size_t n = 0, cap = 0;
+    int rc;
+    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            v = xrealloc(v, cap * sizeof *v);
+        }
+        v[n++] = xstrdup(col(st, 0));
+    }
+    sqlite3_reset(st);
+    int stop = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!stop && rc >= 0) {
+            stop = fn(ctx, v[i]);
+        }
+        free(v[i]);
+    }
+    free(v);
+    return rc < 0 ? -1 : 0;
+}
+
+int store_links_from(struct store *s, const char *src, const char *rel, store_str_fn fn, void *ctx,
+                     struct err *e)
+{
+    sqlite3_stmt *st =
+        store_prepare(s, "SELECT dst FROM link WHERE src = ?1 AND rel = ?2 ORDER BY dst", e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, src, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, rel, -1, SQLITE_TRANSIENT);
+    return str_rows(s, st, fn, ctx, e);
+}
+
+int store_links_to(struct store *s, const char *dst, const char *rel, const char *src_type,
+                   store_str_fn fn, void *ctx, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(
+        s,
+        "SELECT src FROM link WHERE dst = ?1 AND rel = ?2 AND src_type = ?3 ORDER BY src", e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, dst, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, rel, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, src_type, -1, SQLITE_TRANSIENT);
+    return str_rows(s, st, fn, ctx, e);
+}
+
+int store_asset_effective(struct store *s, const char *asset, int cia[3], struct err *e)
+{
+    /* UNION (not UNION ALL) makes the walk terminate even on a cycle that
+     * slipped in behind the program's back. */
+    sqlite3_stmt *st = store_prepare(
+        s,
+        "WITH RECURSIVE up(ref) AS (SELECT ?1 UNION "
+        "SELECT l.src FROM link l JOIN up ON l.dst = up.ref WHERE l.rel = 'depends_on') "
+        "SELECT max(confidentiality), max(integrity), max(availability) FROM asset "
+        "WHERE ref IN up AND retired IS NULL",
+        e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, asset, -1, SQLITE_TRANSIENT);
+    int rc = store_step(s, st, e);
+    if (rc == SQLITE_ROW) {
+        for (int i = 0; i < 3; i++) {
+            cia[i] = sqlite3_column_int(st, i);
+        }
+    }
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : 0;
+}
