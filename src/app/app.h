@@ -59,4 +59,79 @@ struct verify_result {
 };
 int app_verify(struct app *a, struct verify_result *res, struct err *e);
 
+
+/* ---- risk assessment and treatment (risk_ops.c) -------------------------- */
+
+/* The risk method in force (loaded once per app from the file; owned by
+ * the app). a->method_version says which version it is. */
+const struct method *app_method(struct app *a, struct err *e);
+
+/* Records the acceptance of a risk by `by` (a person) with a rationale, and
+ * sets it accepted, in one transaction. Above the acceptance criterion the
+ * person must hold a top-management role (ERR_FORBIDDEN otherwise). */
+int app_risk_accept(struct app *a, const char *ref, const char *by, const char *rationale,
+                    struct err *e);
+/* Marks a risk reviewed today: clears its review flag and sets the next
+ * review date from its level's interval. */
+int app_risk_review(struct app *a, const char *ref, struct err *e);
+/* Replaces the risk method with a new version (JSON text, untrusted) and
+ * re-scores every risk, journaled, in one transaction. *rescored gets the
+ * number of risks whose scores changed. */
+int app_method_replace(struct app *a, const char *json, long *rescored, struct err *e);
+/* Changes parts of the method in force (NULL = unchanged): scoring
+ * ("product"/"matrix"), acceptance as a score or a level name, name. */
+int app_method_set(struct app *a, const char *name, const char *scoring, const char *accept_max,
+                   const char *accept_level, long *rescored, struct err *e);
+
+/* The heat map: counts of active risks per likelihood x consequence. */
+struct matrix_cell {
+    int score;
+    const char *level, *colour; /* from the method; owned by it */
+    long count;
+};
+struct risk_matrix {
+    int nl, nc;
+    struct matrix_cell cell[10][10]; /* [likelihood-1][consequence-1] */
+    long unrated;
+};
+int app_risk_matrix(struct app *a, int residual, struct risk_matrix *mx, struct err *e);
+
+
+/* ---- Statement of Applicability (soa.c) ---------------------------------- */
+
+/* The SoA of a framework ("iso27001-2022" or "iso27001-2013"; the
+ * organization's own controls are included in both) as one JSON array, one
+ * object per control: id, title, theme, applicable (true/false/null),
+ * reasons {risks, requirements, categories}, justification, status,
+ * implementation, documents, owner. Caller frees. */
+int app_soa_json(struct app *a, const char *framework, char **out, struct err *e);
+/* Edits one SoA row: only applicable, justification, status, owner,
+ * implementation and documents may be given. */
+int app_soa_set(struct app *a, const char *control, const struct kv *kv, int n, int *changed,
+                struct err *e);
+/* Freezes the current SoA as the next numbered version, approved by `by`
+ * (top management). Refused while any control is undecided. */
+int app_soa_approve(struct app *a, const char *framework, const char *by, const char *note,
+                    int *version, struct err *e);
+/* Moves the 2013 SoA's decisions onto the 2022 catalogue through the
+ * mapping, for 2022 controls not yet decided. report gets one line per
+ * control (caller frees). */
+int app_soa_transition(struct app *a, int dry_run, char **report, int *need_decision,
+                       struct err *e);
+/* JSON of the differences between two approved versions (caller frees). */
+int app_soa_diff(struct app *a, int from, int to, char **out, struct err *e);
+
+
+/* ---- the risk treatment plan (plan.c) ------------------------------------ */
+
+/* The plan as JSON: {"risks": [{id, title, owner, level, residual_level,
+ * treatment, status, actions: [...], done, total, percent, cost}],
+ * "unlinked_actions": [...], "totals": {...}, "sha256": hash of the plan,
+ * "approvals": [{by, capacity, at, rationale, current}]}. Actions show id,
+ * title, owner, due_date, status, cost, controls, overdue. Caller frees. */
+int app_plan_json(struct app *a, char **out, struct err *e);
+/* Records approval of the plan as it is now by a risk owner (of a risk in
+ * the plan) or a member of top management. */
+int app_plan_approve(struct app *a, const char *by, const char *rationale, struct err *e);
+
 #endif

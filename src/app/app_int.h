@@ -27,9 +27,6 @@ int app_save_tx(struct app *a, const struct record *orig, struct record *r, cons
 int rules_derive(struct app *a, struct record *r, const struct record *orig,
                  const unsigned char *touched, struct err *e);
 int rules_after(struct app *a, const struct record *orig, const struct record *r, struct err *e);
-/* The risk method in force (loaded once per app; the default is installed
- * on first use in a file that has none). */
-const struct method *app_method(struct app *a, struct err *e);
 /* Installs the default method and scores every risk (new files, and files
  * upgraded from schema 2). Inside the caller's transaction. */
 int app_method_install_default(struct app *a, struct err *e);

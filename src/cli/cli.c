@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include <dirent.h>
+#include <stddef.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -111,6 +112,13 @@ int cli_parse_opts(struct cli *c, int argc, char **argv, struct opts *o, int max
                 o->help = 1;
                 continue;
             }
+            if (strcmp(a, "-o") == 0) {
+                if (i + 1 >= argc) {
+                    return cli_usage("-o needs a file name");
+                }
+                o->output = argv[++i];
+                continue;
+            }
             if (o->npos >= max_pos) {
                 return cli_usage("unexpected argument '%.60s'", a);
             }
@@ -126,17 +134,28 @@ int cli_parse_opts(struct cli *c, int argc, char **argv, struct opts *o, int max
         }
         memcpy(key, name, klen);
         key[klen] = 0;
-        if (strcmp(key, "json") == 0 || strcmp(key, "all") == 0 || strcmp(key, "help") == 0) {
+        static const struct {
+            const char *name;
+            size_t off;
+        } flags[] = {
+            {"json", offsetof(struct opts, json)},
+            {"all", offsetof(struct opts, all)},
+            {"help", offsetof(struct opts, help)},
+            {"residual", offsetof(struct opts, residual)},
+            {"review-due", offsetof(struct opts, review_due)},
+            {"dry-run", offsetof(struct opts, dry_run)},
+        };
+        int flag = -1;
+        for (size_t k = 0; k < sizeof flags / sizeof flags[0]; k++) {
+            if (strcmp(key, flags[k].name) == 0) {
+                flag = (int)k;
+            }
+        }
+        if (flag >= 0) {
             if (eq) {
                 return cli_usage("--%s takes no value", key);
             }
-            if (key[0] == 'j') {
-                o->json = 1;
-            } else if (key[0] == 'a') {
-                o->all = 1;
-            } else {
-                o->help = 1;
-            }
+            *(int *)((char *)o + flags[flag].off) = 1;
             continue;
         }
         const char *val;
@@ -153,6 +172,10 @@ int cli_parse_opts(struct cli *c, int argc, char **argv, struct opts *o, int max
             o->search = val;
         } else if (strcmp(key, "limit") == 0) {
             o->limit = val;
+        } else if (strcmp(key, "format") == 0) {
+            o->format = val;
+        } else if (strcmp(key, "output") == 0) {
+            o->output = val;
         } else {
             if (o->n == (int)(sizeof o->kv / sizeof o->kv[0])) {
                 return cli_usage("too many options");
@@ -164,4 +187,34 @@ int cli_parse_opts(struct cli *c, int argc, char **argv, struct opts *o, int max
         }
     }
     return 0;
+}
+
+const char *cli_opt(const struct opts *o, const char *name)
+{
+    for (int i = 0; i < o->n; i++) {
+        if (strcmp(o->kv[i].name, name) == 0) {
+            return o->kv[i].value;
+        }
+    }
+    return NULL;
+}
+
+int cli_no_other_opts(const struct opts *o, const char *const *allowed)
+{
+    for (int i = 0; i < o->n; i++) {
+        int ok = 0;
+        for (int k = 0; allowed && allowed[k]; k++) {
+            ok |= strcmp(o->kv[i].name, allowed[k]) == 0;
+        }
+        if (!ok) {
+            return cli_usage("unknown option --%.60s here", o->kv[i].name);
+        }
+    }
+    return 0;
+}
+
+void cli_print_json(const char *json)
+{
+    fputs(json, stdout);
+    fputc('\n', stdout);
 }

@@ -18,6 +18,9 @@ struct cli {
 #define CMD(name, fn, args, summary) int fn(struct cli *c);
 #include "commands.def"
 #undef CMD
+#define SUBCMD(type, name, fn, args, summary) int fn(struct cli *c, int argc, char **argv);
+#include "subcommands.def"
+#undef SUBCMD
 int cmd_record(struct cli *c, const struct rtype *t);
 void cli_help_type(const struct rtype *t);
 
@@ -36,6 +39,8 @@ struct opts {
     char keys[128][64]; /* storage for the names in kv */
     int n;
     int json, all, help;
+    int residual, review_due, dry_run;
+    const char *format, *output;
     const char *search;
     const char *limit;
     const char *pos[4]; /* positional arguments */
@@ -43,5 +48,15 @@ struct opts {
 };
 /* Parses argv into o. Returns 0, or the usage exit status after printing. */
 int cli_parse_opts(struct cli *c, int argc, char **argv, struct opts *o, int max_pos);
+/* The value of option name among o's --name value pairs, or NULL. Options
+ * not taken by the command are refused by cli_no_other_opts. */
+const char *cli_opt(const struct opts *o, const char *name);
+int cli_no_other_opts(const struct opts *o, const char *const *allowed);
+/* Parses `--format csv|xlsx -o FILE` (plus extra allowed options) for an
+ * export of `what`; returns 0 or the usage exit status after printing. */
+int cli_export_args(struct cli *c, int argc, char **argv, struct opts *o, const char *what,
+                    const char *const *extra);
+/* Prints JSON text (already serialised) followed by a newline. */
+void cli_print_json(const char *json);
 
 #endif

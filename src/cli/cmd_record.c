@@ -9,6 +9,7 @@
 #include "../lib/json.h"
 #include "../lib/text.h"
 #include "../lib/util.h"
+#include "../model/risk.h"
 #include "cli.h"
 
 /* ---- list ---------------------------------------------------------------- */
@@ -112,6 +113,10 @@ static int do_list(struct cli *c, const struct rtype *t, struct opts *o)
     }
     q.search = o->search;
     q.include_retired = o->all;
+    if (o->review_due && strcmp(t->name, "risk") != 0) {
+        rc = cli_usage("--review-due applies to risks only");
+        goto out;
+    }
     if (o->search && (!utf8_valid(o->search, strlen(o->search)) || strlen(o->search) > 200)) {
         rc = cli_usage("--search: give at most 200 characters of valid UTF-8 text");
         goto out;
@@ -130,7 +135,22 @@ static int do_list(struct cli *c, const struct rtype *t, struct opts *o)
     }
     if (store_list(a.st, t, &q, records_add, &rows, &e)) {
         rc = cli_fail(&e);
-    } else if (o->json) {
+        goto done;
+    }
+    if (o->review_due) {
+        char today[11];
+        date_today(today);
+        size_t k = 0;
+        for (size_t i = 0; i < rows.n; i++) {
+            if (risk_review_due(rows.v[i], today)) {
+                rows.v[k++] = rows.v[i];
+            } else {
+                record_free(rows.v[i]);
+            }
+        }
+        rows.n = k;
+    }
+    if (o->json) {
         struct buf b;
         buf_init(&b, 0);
         buf_putc(&b, '[');
@@ -149,6 +169,7 @@ static int do_list(struct cli *c, const struct rtype *t, struct opts *o)
     } else {
         print_table(t, &rows);
     }
+done:
     records_free(&rows);
     app_close(&a);
 out:
@@ -444,7 +465,21 @@ void cli_help_type(const struct rtype *t)
     printf("  isms %s edit ID --FIELD VALUE ...     an empty VALUE clears a field\n", t->name);
     printf("  isms %s retire ID                     keeps it and its history, hides it\n",
            t->name);
-    printf("  isms %s fields [--json]               what can be set\n\n", t->name);
+    printf("  isms %s fields [--json]               what can be set\n", t->name);
+    static const struct {
+        const char *type, *name, *args, *summary;
+    } subs[] = {
+#define SUBCMD(type, name, fn, args, summary) {type, name, args, summary},
+#include "subcommands.def"
+#undef SUBCMD
+    };
+    for (size_t k = 0; k < sizeof subs / sizeof subs[0]; k++) {
+        if (strcmp(subs[k].type, t->name) == 0) {
+            printf("  isms %s %s %s\n      %s\n", t->name, subs[k].name, subs[k].args,
+                   subs[k].summary);
+        }
+    }
+    printf("\n");
     printf("Identifiers look like %s-0001.", t->prefix);
     if (strcmp(t->name, "control") == 0) {
         printf(" Annex A controls keep their numbers: 8.24 (2022), A.10.1.1 (2013);\n"
@@ -484,6 +519,19 @@ int cmd_record(struct cli *c, const struct rtype *t)
         return err_exit_status(ERR_USAGE);
     }
     const char *sub = c->argv[0];
+    static const struct {
+        const char *type, *name;
+        int (*fn)(struct cli *, int, char **);
+    } subs[] = {
+#define SUBCMD(type, name, fn, args, summary) {type, name, fn},
+#include "subcommands.def"
+#undef SUBCMD
+    };
+    for (size_t k = 0; k < sizeof subs / sizeof subs[0]; k++) {
+        if (strcmp(subs[k].type, t->name) == 0 && strcmp(subs[k].name, sub) == 0) {
+            return subs[k].fn(c, c->argc - 1, c->argv + 1);
+        }
+    }
     struct opts o;
     int max_pos = 1;
     int rc = cli_parse_opts(c, c->argc - 1, c->argv + 1, &o, max_pos);

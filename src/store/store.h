@@ -160,4 +160,11 @@ int store_links_to(struct store *s, const char *dst, const char *rel, const char
  * every asset that depends on it, directly or through a chain. */
 int store_asset_effective(struct store *s, const char *asset, int cia[3], struct err *e);
 
+
+/* Links through rel into records of dst_type from active (not retired)
+ * records of the given source types, ordered by dst: fn(src_type, src, dst). */
+typedef int (*store_link_fn)(void *ctx, const char *src_type, const char *src, const char *dst);
+int store_link_rows(struct store *s, const char *rel, const char *dst_type, store_link_fn fn,
+                    void *ctx, struct err *e);
+
 #endif

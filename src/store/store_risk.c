@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/buf.h"
 #include "../lib/util.h"
 #include "store_int.h"
 
@@ -301,6 +302,38 @@ int store_asset_effective(struct store *s, const char *asset, int cia[3], struct
     if (rc == SQLITE_ROW) {
         for (int i = 0; i < 3; i++) {
             cia[i] = sqlite3_column_int(st, i);
+        }
+    }
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : 0;
+}
+
+int store_link_rows(struct store *s, const char *rel, const char *dst_type, store_link_fn fn,
+                    void *ctx, struct err *e)
+{
+    /* A link from a retired record no longer counts; each source type's
+     * table is checked with a fixed, declared name. */
+    struct buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, "SELECT l.src_type, l.src, l.dst FROM link l WHERE l.rel = ?1 AND l.dst_type = ?2");
+    for (int i = 0; i < nrtypes; i++) {
+        buf_printf(&b,
+                   " AND NOT (l.src_type = '%s' AND EXISTS (SELECT 1 FROM %s x WHERE x.ref = "
+                   "l.src AND x.retired IS NOT NULL))",
+                   rtypes[i]->name, rtypes[i]->name);
+    }
+    buf_puts(&b, " ORDER BY l.dst, l.src_type, l.src");
+    sqlite3_stmt *st = store_prepare(s, buf_str(&b), e);
+    buf_free(&b);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, rel, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, dst_type, -1, SQLITE_TRANSIENT);
+    int rc;
+    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+        if (fn(ctx, col(st, 0), col(st, 1), col(st, 2))) {
+            break;
         }
     }
     sqlite3_reset(st);

@@ -1,0 +1,331 @@
+/* plan.c — the risk treatment plan (clauses 6.1.3 e, 8.3): treatment actions
+ * grouped by the risks they treat, with progress, cost and overdue flags,
+ * and the plan's approval by risk owners and top management. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/buf.h"
+#include "../lib/hash.h"
+#include "../lib/json.h"
+#include "../lib/text.h"
+#include "../lib/util.h"
+#include "app_int.h"
+
+static void str_list(struct jw *w, const char *v)
+{
+    jw_arr(w);
+    if (v) {
+        char *copy = xstrdup(v);
+        for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
+            jw_str(w, tok);
+        }
+        free(copy);
+    }
+    jw_arr_end(w);
+}
+
+static int has_item(const char *list, const char *item)
+{
+    if (!list) {
+        return 0;
+    }
+    size_t n = strlen(item);
+    for (const char *p = list; (p = strstr(p, item)) != NULL; p += n) {
+        if ((p == list || p[-1] == ',') && (p[n] == ',' || p[n] == '\0')) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void action_json(struct jw *w, const struct record *r, const char *today)
+{
+    const char *due = record_get(r, "due_date");
+    const char *st = record_get(r, FIELD_STATUS);
+    int open = strcmp(st, "done") != 0 && strcmp(st, "cancelled") != 0;
+    jw_obj(w);
+    jw_key(w, "id");
+    jw_str(w, r->ref);
+    jw_key(w, "title");
+    jw_str(w, record_get(r, "title"));
+    jw_key(w, "owner");
+    jw_str(w, record_get(r, FIELD_OWNER));
+    jw_key(w, "due_date");
+    jw_str(w, due);
+    jw_key(w, "status");
+    jw_str(w, st);
+    jw_key(w, "cost");
+    if (record_get(r, "cost")) {
+        jw_numtext(w, record_get(r, "cost"));
+    } else {
+        jw_null(w);
+    }
+    jw_key(w, "controls");
+    str_list(w, record_get(r, "controls"));
+    jw_key(w, "overdue");
+    jw_bool(w, open && due && strcmp(due, today) < 0);
+    jw_obj_end(w);
+}
+
+/* The plan without approvals; its hash identifies what was approved. */
+static int plan_core(struct app *a, struct buf *b, struct err *e)
+{
+    struct records risks = {0}, acts = {0};
+    struct query q = {0};
+    int rc = -1;
+    if (store_list(a->st, rtype_find("risk"), &q, records_add, &risks, e) ||
+        store_list(a->st, rtype_find("action"), &q, records_add, &acts, e)) {
+        goto done;
+    }
+    char today[11];
+    date_today(today);
+    unsigned char *linked = xcalloc(acts.n + 1, 1);
+    struct jw w;
+    jw_init(&w, b, 0);
+    jw_obj(&w);
+    jw_key(&w, "risks");
+    jw_arr(&w);
+    long t_done = 0, t_total = 0, t_overdue = 0;
+    double t_cost = 0;
+    for (size_t i = 0; i < risks.n; i++) {
+        const struct record *r = risks.v[i];
+        const char *treat = record_get(r, "treatment");
+        int n = 0;
+        for (size_t k = 0; k < acts.n; k++) {
+            n += has_item(record_get(acts.v[k], "risks"), r->ref);
+        }
+        /* in the plan: risks with actions, and risks to be modified */
+        if (!n && !(treat && strcmp(treat, "modify") == 0)) {
+            continue;
+        }
+        int done_n = 0, total = 0;
+        double cost = 0;
+        jw_obj(&w);
+        jw_key(&w, "id");
+        jw_str(&w, r->ref);
+        jw_key(&w, "title");
+        jw_str(&w, record_get(r, "title"));
+        jw_key(&w, "owner");
+        jw_str(&w, record_get(r, FIELD_OWNER));
+        jw_key(&w, "level");
+        jw_str(&w, record_get(r, "level"));
+        jw_key(&w, "residual_level");
+        jw_str(&w, record_get(r, "residual_level"));
+        jw_key(&w, "treatment");
+        jw_str(&w, treat);
+        jw_key(&w, "status");
+        jw_str(&w, record_get(r, FIELD_STATUS));
+        jw_key(&w, "actions");
+        jw_arr(&w);
+        for (size_t k = 0; k < acts.n; k++) {
+            const struct record *act = acts.v[k];
+            if (!has_item(record_get(act, "risks"), r->ref)) {
+                continue;
+            }
+            linked[k] = 1;
+            const char *st = record_get(act, FIELD_STATUS);
+            if (strcmp(st, "cancelled") != 0) {
+                total++;
+                done_n += strcmp(st, "done") == 0;
+            }
+            const char *c = record_get(act, "cost");
+            cost += c ? atof(c) : 0;
+            action_json(&w, act, today);
+        }
+        jw_arr_end(&w);
+        jw_key(&w, "done");
+        jw_int(&w, done_n);
+        jw_key(&w, "total");
+        jw_int(&w, total);
+        jw_key(&w, "percent");
+        jw_int(&w, total ? (done_n * 100) / total : 0);
+        jw_key(&w, "cost");
+        jw_num(&w, cost);
+        jw_obj_end(&w);
+    }
+    jw_arr_end(&w);
+    jw_key(&w, "unlinked_actions");
+    jw_arr(&w);
+    for (size_t k = 0; k < acts.n; k++) {
+        const struct record *act = acts.v[k];
+        const char *st = record_get(act, FIELD_STATUS);
+        const char *due = record_get(act, "due_date");
+        if (strcmp(st, "cancelled") != 0) {
+            t_total++;
+            t_done += strcmp(st, "done") == 0;
+            t_overdue += strcmp(st, "done") != 0 && due && strcmp(due, today) < 0;
+        }
+        const char *c = record_get(act, "cost");
+        t_cost += c ? atof(c) : 0;
+        if (!linked[k]) {
+            action_json(&w, act, today);
+        }
+    }
+    jw_arr_end(&w);
+    jw_key(&w, "totals");
+    jw_obj(&w);
+    jw_key(&w, "actions");
+    jw_int(&w, t_total);
+    jw_key(&w, "done");
+    jw_int(&w, t_done);
+    jw_key(&w, "overdue");
+    jw_int(&w, t_overdue);
+    jw_key(&w, "percent");
+    jw_int(&w, t_total ? (t_done * 100) / t_total : 0);
+    jw_key(&w, "cost");
+    jw_num(&w, t_cost);
+    jw_obj_end(&w);
+    jw_obj_end(&w);
+    free(linked);
+    rc = 0;
+done:
+    records_free(&risks);
+    records_free(&acts);
+    return rc;
+}
+
+struct appr_ctx {
+    struct jw *w;
+    const char *hash;
+};
+
+static int approval_json(void *ctx, const struct approval_row *ap)
+{
+    struct appr_ctx *c = ctx;
+    json_t *d = json_loads(ap->details ? ap->details : "{}", 0, NULL);
+    const char *h = json_string_value(json_object_get(d, "sha256"));
+    jw_obj(c->w);
+    jw_key(c->w, "by");
+    jw_str(c->w, ap->approver);
+    jw_key(c->w, "capacity");
+    jw_str(c->w, ap->capacity);
+    jw_key(c->w, "at");
+    jw_str(c->w, ap->at);
+    jw_key(c->w, "rationale");
+    jw_str(c->w, ap->rationale);
+    jw_key(c->w, "current");
+    jw_bool(c->w, h && strcmp(h, c->hash) == 0);
+    jw_obj_end(c->w);
+    json_decref(d);
+    return 0;
+}
+
+int app_plan_json(struct app *a, char **out, struct err *e)
+{
+    struct buf core;
+    buf_init(&core, 0);
+    if (plan_core(a, &core, e)) {
+        buf_free(&core);
+        return -1;
+    }
+    char hash[65];
+    sha256_hex(core.p, core.len, hash);
+    /* splice sha256 and approvals into the object */
+    core.len--; /* drop the closing brace */
+    struct jw w;
+    jw_init(&w, &core, 0);
+    w.first[0] = 0;
+    w.depth = 1;
+    w.first[1] = 0;
+    jw_key(&w, "sha256");
+    jw_str(&w, hash);
+    jw_key(&w, "approvals");
+    jw_arr(&w);
+    struct appr_ctx c = {&w, hash};
+    int rc = store_approvals(a->st, "plan", approval_json, &c, e);
+    jw_arr_end(&w);
+    buf_putc(&core, '}');
+    if (rc) {
+        buf_free(&core);
+        return -1;
+    }
+    *out = buf_take(&core);
+    return 0;
+}
+
+int app_plan_approve(struct app *a, const char *by, const char *rationale, struct err *e)
+{
+    if (rationale && (!utf8_valid(rationale, strlen(rationale)) || utf8_chars(rationale) > 2000)) {
+        return err_set(e, ERR_INVALID, "rationale",
+                       "rationale: at most 2000 characters of valid text");
+    }
+    if (store_begin(a->st, e)) {
+        return -1;
+    }
+    int rc = -1;
+    struct buf core;
+    buf_init(&core, 0);
+    const struct rtype *pt = rtype_find("person");
+    int retired = 0;
+    int found = str_empty(by) || rtype_of_ref(by) != pt ? 0 : store_exists(a->st, pt, by, &retired, e);
+    if (found < 0) {
+        goto done;
+    }
+    if (!found || retired) {
+        err_set(e, ERR_INVALID, "by", "by: say which active person approves (--by P-0001)");
+        goto done;
+    }
+    if (plan_core(a, &core, e)) {
+        goto done;
+    }
+    json_t *plan = json_loads(buf_str(&core), 0, NULL);
+    int owner = 0, nrisks = (int)json_array_size(json_object_get(plan, "risks"));
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(plan, "risks"), i, r) {
+        const char *o = json_string_value(json_object_get(r, "owner"));
+        owner |= o && strcmp(o, by) == 0;
+    }
+    json_decref(plan);
+    int top = store_is_top_management(a->st, by, e);
+    if (top < 0) {
+        goto done;
+    }
+    if (!top && !owner) {
+        err_set(e, ERR_FORBIDDEN, "by",
+                "by: the treatment plan is approved by the owners of its risks and by top "
+                "management; %s is neither",
+                by);
+        goto done;
+    }
+    if (nrisks == 0) {
+        err_set(e, ERR_CONFLICT, NULL, "the treatment plan is empty; there is nothing to approve");
+        goto done;
+    }
+    char hash[65], now[21];
+    sha256_hex(core.p, core.len, hash);
+    time_now(now);
+    struct buf det;
+    struct jw w;
+    buf_init(&det, 0);
+    jw_init(&w, &det, 0);
+    jw_obj(&w);
+    jw_key(&w, "sha256");
+    jw_str(&w, hash);
+    jw_key(&w, "risks");
+    jw_int(&w, nrisks);
+    jw_key(&w, "by");
+    jw_str(&w, by);
+    jw_key(&w, "rationale");
+    jw_str(&w, rationale);
+    jw_obj_end(&w);
+    struct approval_row ap = {0, "plan", "approval", by, top ? "top-management" : "risk-owner",
+                              now, rationale, buf_str(&det)};
+    int src = store_approval_add(a->st, &ap, NULL, e) ||
+              store_history_add(a->st, now, a->actor, "plan", "plan", "approve", NULL,
+                                buf_str(&det), e);
+    buf_free(&det);
+    if (src) {
+        goto done;
+    }
+    rc = 0;
+done:
+    buf_free(&core);
+    if (rc) {
+        store_rollback(a->st);
+        return -1;
+    }
+    return store_commit(a->st, e);
+}

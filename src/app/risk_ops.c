@@ -1,0 +1,344 @@
+/* risk_ops.c — risk acceptance and review, changing the risk method, and
+ * the heat map. Each mutation is one transaction with its history. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/buf.h"
+#include "../lib/json.h"
+#include "../lib/text.h"
+#include "../lib/util.h"
+#include "../model/method.h"
+#include "../model/risk.h"
+#include "app_int.h"
+
+/* Checks that `by` names an active person; fills e naming the field. */
+static int check_person(struct app *a, const char *by, struct err *e)
+{
+    if (str_empty(by)) {
+        return err_set(e, ERR_USAGE, "by", "by: say who decides (--by PERSON-ID)");
+    }
+    int retired = 0;
+    const struct rtype *pt = rtype_find("person");
+    if (rtype_of_ref(by) != pt) {
+        return err_set(e, ERR_INVALID, "by", "by: '%.40s' is not a person identifier (P-0001)",
+                       by);
+    }
+    int found = store_exists(a->st, pt, by, &retired, e);
+    if (found < 0) {
+        return -1;
+    }
+    if (!found || retired) {
+        return err_set(e, ERR_INVALID, "by", "by: no active person %s", by);
+    }
+    return 0;
+}
+
+static int check_rationale(const char *r, struct err *e)
+{
+    if (str_empty(r)) {
+        return err_set(e, ERR_INVALID, "rationale",
+                       "rationale: say why the risk is retained (--rationale TEXT)");
+    }
+    if (!utf8_valid(r, strlen(r)) || utf8_chars(r) > 2000 || text_bad_control(r, 1)) {
+        return err_set(e, ERR_INVALID, "rationale",
+                       "rationale: at most 2000 characters of valid text");
+    }
+    return 0;
+}
+
+int app_risk_accept(struct app *a, const char *ref, const char *by, const char *rationale,
+                    struct err *e)
+{
+    const struct rtype *t = rtype_find("risk");
+    struct record *r = NULL;
+    char *details = NULL;
+    int rc = -1, changed = 0;
+    if (check_rationale(rationale, e) || store_begin(a->st, e)) {
+        return -1;
+    }
+    const struct method *m = app_method(a, e);
+    if (!m || check_person(a, by, e) || store_get(a->st, t, ref, &r, e)) {
+        goto done;
+    }
+    if (record_get(r, FIELD_RETIRED)) {
+        err_set(e, ERR_CONFLICT, NULL, "risk %s is retired", r->ref);
+        goto done;
+    }
+    int score = risk_decisive_score(r);
+    if (!score) {
+        err_set(e, ERR_INVALID, "likelihood",
+                "likelihood: rate %s (likelihood and consequence) before accepting it", r->ref);
+        goto done;
+    }
+    int top = store_is_top_management(a->st, by, e);
+    if (top < 0) {
+        goto done;
+    }
+    if (risk_needs_approval(m, r) && !top) {
+        err_set(e, ERR_FORBIDDEN, "by",
+                "by: %s scores %d, above the acceptance criterion (%d); only a person holding a "
+                "top-management role can accept it, and %s holds none",
+                r->ref, score, m->accept_max, by);
+        goto done;
+    }
+    struct buf b;
+    struct jw w;
+    buf_init(&b, 0);
+    jw_init(&w, &b, 0);
+    jw_obj(&w);
+    jw_key(&w, "score");
+    jw_int(&w, score);
+    jw_key(&w, "level");
+    jw_str(&w, record_get(r, record_get(r, "residual_level") ? "residual_level" : "level"));
+    jw_key(&w, "acceptance_criterion");
+    jw_int(&w, m->accept_max);
+    jw_key(&w, "method_version");
+    jw_int(&w, a->method_version);
+    jw_obj_end(&w);
+    details = buf_take(&b);
+
+    char now[21];
+    time_now(now);
+    struct approval_row ap = {0, r->ref, "acceptance", by, top ? "top-management" : "risk-owner",
+                              now, rationale, details};
+    long id;
+    if (store_approval_add(a->st, &ap, &id, e)) {
+        goto done;
+    }
+    buf_init(&b, 0);
+    jw_init(&w, &b, 0);
+    jw_obj(&w);
+    jw_key(&w, "approval");
+    jw_int(&w, id);
+    jw_key(&w, "kind");
+    jw_str(&w, "acceptance");
+    jw_key(&w, "by");
+    jw_str(&w, by);
+    jw_key(&w, "capacity");
+    jw_str(&w, ap.capacity);
+    jw_key(&w, "rationale");
+    jw_str(&w, rationale);
+    jw_key(&w, "details");
+    jw_numtext(&w, details);
+    jw_obj_end(&w);
+    int hrc = store_history_add(a->st, now, a->actor, "approval", r->ref, "accept", NULL,
+                                buf_str(&b), e);
+    buf_free(&b);
+    if (hrc) {
+        goto done;
+    }
+    struct kv kv[] = {{FIELD_STATUS, "accepted"}, {"review_reason", ""}};
+    a->accepting = 1;
+    int erc = app_edit_tx(a, t, r->ref, kv, 2, 1, &changed, e);
+    a->accepting = 0;
+    if (erc) {
+        goto done;
+    }
+    rc = 0;
+done:
+    free(details);
+    record_free(r);
+    if (rc) {
+        store_rollback(a->st);
+        return -1;
+    }
+    return store_commit(a->st, e);
+}
+
+int app_risk_review(struct app *a, const char *ref, struct err *e)
+{
+    const struct rtype *t = rtype_find("risk");
+    struct record *r = NULL;
+    if (store_begin(a->st, e)) {
+        return -1;
+    }
+    int rc = -1, changed = 0;
+    const struct method *m = app_method(a, e);
+    if (!m || store_get(a->st, t, ref, &r, e)) {
+        goto done;
+    }
+    char today[11], next[11];
+    date_today(today);
+    date_add_days(today, risk_review_days(m, r), next);
+    struct kv kv[] = {{"review_reason", ""}, {"last_reviewed", today}, {"review_date", next}};
+    if (app_edit_tx(a, t, r->ref, kv, 3, 1, &changed, e)) {
+        goto done;
+    }
+    rc = 0;
+done:
+    record_free(r);
+    if (rc) {
+        store_rollback(a->st);
+        return -1;
+    }
+    return store_commit(a->st, e);
+}
+
+/* Stores m as the next method version, journaled, and re-scores. Takes m. */
+static int install_method(struct app *a, struct method *m, long *rescored, struct err *e)
+{
+    struct buf def;
+    buf_init(&def, 0);
+    method_json(m, &def, 0);
+    int version;
+    char *old = NULL;
+    if (store_begin(a->st, e)) {
+        method_free(m);
+        buf_free(&def);
+        return -1;
+    }
+    int rc = -1;
+    if (store_method_current(a->st, &version, &old, e)) {
+        goto done;
+    }
+    if (old && strcmp(old, buf_str(&def)) == 0) {
+        err_set(e, ERR_CONFLICT, NULL, "the method is already exactly so (version %d)", version);
+        goto done;
+    }
+    char now[21];
+    time_now(now);
+    if (store_method_add(a->st, version + 1, m->name, buf_str(&def), now, a->actor, e) ||
+        store_history_add(a->st, now, a->actor, "method", "method", "change", old, buf_str(&def),
+                          e)) {
+        goto done;
+    }
+    struct method *prev = a->method;
+    int prev_version = a->method_version;
+    a->method = m;
+    a->method_version = version + 1;
+    m = NULL;
+    if (app_rescore_all(a, rescored, e)) {
+        method_free(a->method);
+        a->method = prev;
+        a->method_version = prev_version;
+        goto done;
+    }
+    method_free(prev);
+    rc = 0;
+done:
+    method_free(m);
+    free(old);
+    buf_free(&def);
+    if (rc) {
+        store_rollback(a->st);
+        return -1;
+    }
+    if (store_commit(a->st, e)) {
+        /* the in-memory method no longer matches the file */
+        method_free(a->method);
+        a->method = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+int app_method_replace(struct app *a, const char *json, long *rescored, struct err *e)
+{
+    struct method *m = NULL;
+    if (method_parse(json, &m, e)) {
+        return -1;
+    }
+    return install_method(a, m, rescored, e);
+}
+
+int app_method_set(struct app *a, const char *name, const char *scoring, const char *accept_max,
+                   const char *accept_level, long *rescored, struct err *e)
+{
+    const struct method *cur = app_method(a, e);
+    if (!cur) {
+        return -1;
+    }
+    if (!name && !scoring && !accept_max && !accept_level) {
+        return err_set(e, ERR_USAGE, NULL,
+                       "nothing to change: give --name, --scoring, --accept-max or "
+                       "--accept-level (or import a whole method from a file)");
+    }
+    struct buf def;
+    buf_init(&def, 0);
+    method_json(cur, &def, 0);
+    json_t *root = json_loads(buf_str(&def), 0, NULL);
+    buf_free(&def);
+    if (name) {
+        json_object_set_new(root, "name", json_string(name));
+    }
+    if (scoring) {
+        json_object_set_new(root, "scoring", json_string(scoring));
+        if (strcmp(scoring, "matrix") == 0 && !json_object_get(root, "matrix")) {
+            /* start the matrix from the products, to be edited by import */
+            json_t *mx = json_array();
+            for (int l = 1; l <= cur->likelihood.n; l++) {
+                json_t *row = json_array();
+                for (int c = 1; c <= cur->consequence.n; c++) {
+                    json_array_append_new(row, json_integer(l * c));
+                }
+                json_array_append_new(mx, row);
+            }
+            json_object_set_new(root, "matrix", mx);
+        } else if (strcmp(scoring, "product") == 0) {
+            json_object_del(root, "matrix");
+        }
+    }
+    if (accept_max && accept_level) {
+        json_decref(root);
+        return err_set(e, ERR_USAGE, NULL, "give --accept-max or --accept-level, not both");
+    }
+    if (accept_max) {
+        int64_t v;
+        if (int_parse(accept_max, &v) || v < 0 || v > 1000) {
+            json_decref(root);
+            return err_set(e, ERR_INVALID, "accept_max",
+                           "accept-max: give a whole number (the highest score that may be "
+                           "retained without approval)");
+        }
+        json_object_set_new(root, "acceptance", json_pack("{sI}", "max_score", (json_int_t)v));
+    }
+    if (accept_level) {
+        json_object_set_new(root, "acceptance", json_pack("{ss}", "level", accept_level));
+    }
+    struct method *m = NULL;
+    int rc = method_from_json(root, &m, e);
+    json_decref(root);
+    if (rc) {
+        return -1;
+    }
+    return install_method(a, m, rescored, e);
+}
+
+int app_risk_matrix(struct app *a, int residual, struct risk_matrix *mx, struct err *e)
+{
+    memset(mx, 0, sizeof *mx);
+    const struct method *m = app_method(a, e);
+    if (!m) {
+        return -1;
+    }
+    mx->nl = m->likelihood.n;
+    mx->nc = m->consequence.n;
+    for (int l = 1; l <= mx->nl; l++) {
+        for (int c = 1; c <= mx->nc; c++) {
+            struct matrix_cell *cell = &mx->cell[l - 1][c - 1];
+            cell->score = method_score(m, l, c);
+            const struct risk_level *lv = method_level(m, cell->score);
+            cell->level = lv ? lv->name : "";
+            cell->colour = lv ? lv->colour : "#ffffff";
+        }
+    }
+    struct records rows = {0};
+    struct query q = {0};
+    if (store_list(a->st, rtype_find("risk"), &q, records_add, &rows, e)) {
+        return -1;
+    }
+    for (size_t i = 0; i < rows.n; i++) {
+        const char *lv = record_get(rows.v[i], residual ? "residual_likelihood" : "likelihood");
+        const char *cv = record_get(rows.v[i], residual ? "residual_consequence" : "consequence");
+        int l = lv ? atoi(lv) : 0, c = cv ? atoi(cv) : 0;
+        if (l >= 1 && l <= mx->nl && c >= 1 && c <= mx->nc) {
+            mx->cell[l - 1][c - 1].count++;
+        } else {
+            mx->unrated++;
+        }
+    }
+    records_free(&rows);
+    return 0;
+}

@@ -1,0 +1,660 @@
+/* soa.c — the Statement of Applicability (clause 6.1.3 d): every control of
+ * the catalogue with its applicability, the reasons for inclusion derived
+ * from links (risks treated, requirements met), the justification, the
+ * implementation status and references; approved, frozen versions; diffs
+ * between versions; and the 2013 -> 2022 transition through the mapping. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/buf.h"
+#include "../lib/hash.h"
+#include "../lib/json.h"
+#include "../lib/text.h"
+#include "../lib/util.h"
+#include "app_int.h"
+
+static int valid_framework(const char *fw, struct err *e)
+{
+    if (strcmp(fw, FRAMEWORK_2022) && strcmp(fw, FRAMEWORK_2013)) {
+        return err_set(e, ERR_INVALID, "framework", "framework: '%.40s' is not one of: %s, %s",
+                       fw, FRAMEWORK_2022, FRAMEWORK_2013);
+    }
+    return 0;
+}
+
+/* Links into controls, grouped per control: "R-0001,REQ-0002,...". */
+struct reasons {
+    json_t *by_control; /* control -> {"risks": [...], "requirements": [...]} */
+    json_t *req_kind;   /* requirement -> kind */
+    json_t *action_risks; /* action -> "R-1,R-2" */
+};
+
+static void add_unique(json_t *arr, const char *v)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(arr, i, x) {
+        if (strcmp(json_string_value(x), v) == 0) {
+            return;
+        }
+    }
+    json_array_append_new(arr, json_string(v));
+}
+
+static json_t *entry(struct reasons *rs, const char *control)
+{
+    json_t *o = json_object_get(rs->by_control, control);
+    if (!o) {
+        o = json_pack("{s[]s[]}", "risks", "requirements");
+        json_object_set_new(rs->by_control, control, o);
+    }
+    return o;
+}
+
+static int on_link(void *ctx, const char *src_type, const char *src, const char *dst)
+{
+    struct reasons *rs = ctx;
+    if (strcmp(src_type, "risk") == 0) {
+        add_unique(json_object_get(entry(rs, dst), "risks"), src);
+    } else if (strcmp(src_type, "requirement") == 0) {
+        add_unique(json_object_get(entry(rs, dst), "requirements"), src);
+    } else if (strcmp(src_type, "action") == 0) {
+        /* a treatment action implementing the control: its risks count */
+        const char *risks = json_string_value(json_object_get(rs->action_risks, src));
+        if (risks) {
+            char *copy = xstrdup(risks);
+            for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
+                add_unique(json_object_get(entry(rs, dst), "risks"), tok);
+            }
+            free(copy);
+        }
+    }
+    return 0;
+}
+
+static int load_reasons(struct app *a, struct reasons *rs, struct err *e)
+{
+    rs->by_control = json_object();
+    rs->req_kind = json_object();
+    rs->action_risks = json_object();
+    struct records reqs = {0}, acts = {0};
+    struct query q = {0};
+    int rc = -1;
+    if (store_list(a->st, rtype_find("requirement"), &q, records_add, &reqs, e) ||
+        store_list(a->st, rtype_find("action"), &q, records_add, &acts, e)) {
+        goto done;
+    }
+    for (size_t i = 0; i < reqs.n; i++) {
+        json_object_set_new(rs->req_kind, reqs.v[i]->ref,
+                            json_string(record_get(reqs.v[i], "kind")));
+    }
+    for (size_t i = 0; i < acts.n; i++) {
+        const char *risks = record_get(acts.v[i], "risks");
+        const char *st = record_get(acts.v[i], FIELD_STATUS);
+        if (risks && strcmp(st, "cancelled") != 0) {
+            json_object_set_new(rs->action_risks, acts.v[i]->ref, json_string(risks));
+        }
+    }
+    rc = store_link_rows(a->st, "controls", "control", on_link, rs, e);
+done:
+    records_free(&reqs);
+    records_free(&acts);
+    return rc;
+}
+
+static void free_reasons(struct reasons *rs)
+{
+    json_decref(rs->by_control);
+    json_decref(rs->req_kind);
+    json_decref(rs->action_risks);
+}
+
+static void list_json(struct jw *w, const char *v)
+{
+    jw_arr(w);
+    if (v) {
+        char *copy = xstrdup(v);
+        for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
+            jw_str(w, tok);
+        }
+        free(copy);
+    }
+    jw_arr_end(w);
+}
+
+static void arr_json(struct jw *w, json_t *arr)
+{
+    jw_arr(w);
+    size_t i;
+    json_t *x;
+    json_array_foreach(arr, i, x) {
+        jw_str(w, json_string_value(x));
+    }
+    jw_arr_end(w);
+}
+
+static void row_json(struct jw *w, const struct record *c, struct reasons *rs)
+{
+    jw_obj(w);
+    jw_key(w, "id");
+    jw_str(w, c->ref);
+    jw_key(w, "framework");
+    jw_str(w, record_get(c, "framework"));
+    jw_key(w, "title");
+    jw_str(w, record_get(c, "title"));
+    jw_key(w, "theme");
+    jw_str(w, record_get(c, "theme"));
+    jw_key(w, "applicable");
+    const char *ap = record_get(c, "applicable");
+    if (ap) {
+        jw_bool(w, strcmp(ap, "1") == 0);
+    } else {
+        jw_null(w);
+    }
+    json_t *re = json_object_get(rs->by_control, c->ref);
+    json_t *risks = re ? json_object_get(re, "risks") : NULL;
+    json_t *reqs = re ? json_object_get(re, "requirements") : NULL;
+    jw_key(w, "reasons");
+    jw_obj(w);
+    jw_key(w, "categories");
+    jw_arr(w);
+    if (risks && json_array_size(risks)) {
+        jw_str(w, "risk treatment");
+    }
+    static const char *const kinds[] = {"legal", "regulatory", "contractual", "business", "other"};
+    for (int k = 0; k < 5; k++) {
+        size_t i;
+        json_t *x;
+        int has = 0;
+        json_array_foreach(reqs, i, x) {
+            const char *kind = json_string_value(json_object_get(rs->req_kind, json_string_value(x)));
+            has |= kind && strcmp(kind, kinds[k]) == 0;
+        }
+        if (has) {
+            jw_str(w, kinds[k]);
+        }
+    }
+    jw_arr_end(w);
+    jw_key(w, "risks");
+    arr_json(w, risks);
+    jw_key(w, "requirements");
+    arr_json(w, reqs);
+    jw_obj_end(w);
+    jw_key(w, "justification");
+    jw_str(w, record_get(c, "justification"));
+    jw_key(w, "status");
+    jw_str(w, record_get(c, FIELD_STATUS));
+    jw_key(w, "implementation");
+    jw_str(w, record_get(c, "implementation"));
+    jw_key(w, "documents");
+    list_json(w, record_get(c, "documents"));
+    jw_key(w, "owner");
+    jw_str(w, record_get(c, FIELD_OWNER));
+    jw_obj_end(w);
+}
+
+/* Controls of the framework plus the organization's own, in order. */
+static int soa_controls(struct app *a, const char *framework, struct records *out, struct err *e)
+{
+    const struct rtype *t = rtype_find("control");
+    const char *fws[2] = {framework, FRAMEWORK_CUSTOM};
+    for (int k = 0; k < 2; k++) {
+        struct query q = {0};
+        q.nfilter = 1;
+        q.filter_field[0] = rtype_field(t, "framework", NULL);
+        q.filter_value[0] = fws[k];
+        if (store_list(a->st, t, &q, records_add, out, e)) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int app_soa_json(struct app *a, const char *framework, char **out, struct err *e)
+{
+    *out = NULL;
+    if (valid_framework(framework, e)) {
+        return -1;
+    }
+    struct records cs = {0};
+    struct reasons rs = {0};
+    int rc = -1;
+    if (soa_controls(a, framework, &cs, e) || load_reasons(a, &rs, e)) {
+        goto done;
+    }
+    struct buf b;
+    struct jw w;
+    buf_init(&b, 0);
+    jw_init(&w, &b, 0);
+    jw_arr(&w);
+    for (size_t i = 0; i < cs.n; i++) {
+        row_json(&w, cs.v[i], &rs);
+    }
+    jw_arr_end(&w);
+    *out = buf_take(&b);
+    rc = 0;
+done:
+    records_free(&cs);
+    free_reasons(&rs);
+    return rc;
+}
+
+int app_soa_set(struct app *a, const char *control, const struct kv *kv, int n, int *changed,
+                struct err *e)
+{
+    static const char *const allowed[] = {"applicable", "justification", FIELD_STATUS,
+                                          FIELD_OWNER, "implementation", "documents", NULL};
+    const struct rtype *t = rtype_find("control");
+    for (int k = 0; k < n; k++) {
+        const struct field *f = rtype_field(t, kv[k].name, NULL);
+        int ok = 0;
+        for (int i = 0; f && allowed[i]; i++) {
+            ok |= strcmp(allowed[i], f->name) == 0;
+        }
+        if (!ok) {
+            return err_set(e, ERR_INVALID, kv[k].name,
+                           "%.60s: soa set changes applicable, justification, status, owner, "
+                           "implementation and documents (use `isms control edit` for others)",
+                           kv[k].name);
+        }
+    }
+    if (rtype_of_ref(control) != t) {
+        return err_set(e, ERR_INVALID, NULL, "'%.40s' is not a control identifier (5.1, A.5.1.1, C-0001)",
+                       control);
+    }
+    return app_record_edit(a, t, control, kv, n, changed, e);
+}
+
+static int last_version(void *ctx, const struct soa_version_row *v)
+{
+    *(int *)ctx = v->version;
+    return 0;
+}
+
+int app_soa_approve(struct app *a, const char *framework, const char *by, const char *note,
+                    int *version, struct err *e)
+{
+    char *content = NULL;
+    json_t *rows = NULL;
+    int rc = -1;
+    if (valid_framework(framework, e)) {
+        return -1;
+    }
+    if (note && (!utf8_valid(note, strlen(note)) || utf8_chars(note) > 2000)) {
+        return err_set(e, ERR_INVALID, "note", "note: at most 2000 characters of valid text");
+    }
+    if (store_begin(a->st, e)) {
+        return -1;
+    }
+    const struct rtype *pt = rtype_find("person");
+    int retired = 0;
+    int found = str_empty(by) || rtype_of_ref(by) != pt ? 0 : store_exists(a->st, pt, by, &retired, e);
+    if (found < 0) {
+        goto done;
+    }
+    if (!found || retired) {
+        err_set(e, ERR_INVALID, "by", "by: say which active person approves (--by P-0001)");
+        goto done;
+    }
+    int top = store_is_top_management(a->st, by, e);
+    if (top < 0) {
+        goto done;
+    }
+    if (!top) {
+        err_set(e, ERR_FORBIDDEN, "by",
+                "by: the Statement of Applicability is approved by top management, and %s holds "
+                "no top-management role",
+                by);
+        goto done;
+    }
+    if (app_soa_json(a, framework, &content, e)) {
+        goto done;
+    }
+    rows = json_loads(content, 0, NULL);
+    struct buf undecided;
+    buf_init(&undecided, 0);
+    int nund = 0;
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row) {
+        if (json_is_null(json_object_get(row, "applicable"))) {
+            if (nund++ < 8) {
+                buf_printf(&undecided, "%s%s", nund > 1 ? ", " : "",
+                           json_string_value(json_object_get(row, "id")));
+            }
+        }
+    }
+    if (nund) {
+        err_set(e, ERR_CONFLICT, "applicable",
+                "%d controls have no applicability decision yet (%s%s); decide each with `isms "
+                "soa set ID --applicable yes|no --justification TEXT`",
+                nund, buf_str(&undecided), nund > 8 ? ", ..." : "");
+        buf_free(&undecided);
+        goto done;
+    }
+    buf_free(&undecided);
+
+    char hash[65], now[21];
+    sha256_hex(content, strlen(content), hash);
+    time_now(now);
+    int last = 0;
+    if (store_soa_versions(a->st, last_version, &last, e)) {
+        goto done;
+    }
+    struct soa_version_row v = {last + 1, framework, by, now, note, content, hash};
+    char subject[32];
+    snprintf(subject, sizeof subject, "soa:%d", v.version);
+    struct buf det;
+    struct jw w;
+    buf_init(&det, 0);
+    jw_init(&w, &det, 0);
+    jw_obj(&w);
+    jw_key(&w, "version");
+    jw_int(&w, v.version);
+    jw_key(&w, "framework");
+    jw_str(&w, framework);
+    jw_key(&w, "controls");
+    jw_int(&w, (int64_t)json_array_size(rows));
+    jw_key(&w, "sha256");
+    jw_str(&w, hash);
+    jw_key(&w, "approved_by");
+    jw_str(&w, by);
+    jw_key(&w, "note");
+    jw_str(&w, note);
+    jw_obj_end(&w);
+    struct approval_row ap = {0, subject, "approval", by, "top-management", now, note,
+                              buf_str(&det)};
+    if (store_soa_version_add(a->st, &v, e) || store_approval_add(a->st, &ap, NULL, e) ||
+        store_history_add(a->st, now, a->actor, "soa", subject, "approve", NULL, buf_str(&det),
+                          e)) {
+        buf_free(&det);
+        goto done;
+    }
+    buf_free(&det);
+    *version = v.version;
+    rc = 0;
+done:
+    json_decref(rows);
+    free(content);
+    if (rc) {
+        store_rollback(a->st);
+        return -1;
+    }
+    return store_commit(a->st, e);
+}
+
+/* ---- transition 2013 -> 2022 ------------------------------------------- */
+
+static int status_rank(const char *s)
+{
+    static const char *const order[] = {"not-started", "planned", "partial", "implemented", NULL};
+    for (int i = 0; s && order[i]; i++) {
+        if (strcmp(order[i], s) == 0) {
+            return i;
+        }
+    }
+    return 0;
+}
+
+struct counterpart_list {
+    char *v[16];
+    int n;
+};
+
+static int add_counterpart(void *ctx, const char *ref)
+{
+    struct counterpart_list *l = ctx;
+    if (l->n < 16) {
+        l->v[l->n++] = xstrdup(ref);
+    }
+    return 0;
+}
+
+/* Merges comma lists into b without duplicates. */
+static void merge_list(struct buf *b, const char *list)
+{
+    if (!list) {
+        return;
+    }
+    char *copy = xstrdup(list);
+    for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
+        char pat[64];
+        snprintf(pat, sizeof pat, ",%s,", tok);
+        struct buf probe;
+        buf_init(&probe, 0);
+        buf_printf(&probe, ",%s,", buf_str(b));
+        if (!strstr(buf_str(&probe), pat)) {
+            buf_printf(b, "%s%s", b->len ? "," : "", tok);
+        }
+        buf_free(&probe);
+    }
+    free(copy);
+}
+
+int app_soa_transition(struct app *a, int dry_run, char **report, int *need_decision,
+                       struct err *e)
+{
+    const struct rtype *t = rtype_find("control");
+    struct records c22 = {0};
+    struct buf rep;
+    buf_init(&rep, 0);
+    *report = NULL;
+    *need_decision = 0;
+    int rc = -1, moved = 0, skipped = 0, decided13 = 0;
+    if (store_begin(a->st, e)) {
+        return -1;
+    }
+    struct query q = {0};
+    q.nfilter = 1;
+    q.filter_field[0] = rtype_field(t, "framework", NULL);
+    q.filter_value[0] = FRAMEWORK_2013;
+    struct records c13 = {0};
+    if (store_list(a->st, t, &q, records_add, &c13, e)) {
+        goto done;
+    }
+    for (size_t i = 0; i < c13.n; i++) {
+        decided13 += record_get(c13.v[i], "applicable") != NULL;
+    }
+    records_free(&c13);
+    if (!decided13) {
+        err_set(e, ERR_CONFLICT, NULL,
+                "the 2013 Statement of Applicability has no decisions to carry over; record "
+                "them with `isms soa set A.x.y.z ...` first");
+        goto done;
+    }
+    q.filter_value[0] = FRAMEWORK_2022;
+    if (store_list(a->st, t, &q, records_add, &c22, e)) {
+        goto done;
+    }
+    for (size_t i = 0; i < c22.n; i++) {
+        struct record *c = c22.v[i];
+        struct counterpart_list cp = {0};
+        if (store_control_counterparts(a->st, c->ref, add_counterpart, &cp, e)) {
+            goto done;
+        }
+        if (cp.n == 0) {
+            buf_printf(&rep, "%-6s %s: new in 2022, needs a decision\n", c->ref,
+                       record_get(c, "title"));
+            (*need_decision)++;
+            continue;
+        }
+        if (record_get(c, "applicable")) {
+            buf_printf(&rep, "%-6s already decided, left as it is\n", c->ref);
+            skipped++;
+            for (int k = 0; k < cp.n; k++) {
+                free(cp.v[k]);
+            }
+            continue;
+        }
+        int any_app = 0, any_decided = 0, rank = 4;
+        const char *owner = NULL;
+        struct buf just, impl, docs, from;
+        buf_init(&just, 0);
+        buf_init(&impl, 0);
+        buf_init(&docs, 0);
+        buf_init(&from, 0);
+        struct record *olds[16] = {0};
+        for (int k = 0; k < cp.n; k++) {
+            if (store_get(a->st, t, cp.v[k], &olds[k], e)) {
+                goto done;
+            }
+            struct record *o = olds[k];
+            const char *ap = record_get(o, "applicable");
+            buf_printf(&from, "%s%s", k ? ", " : "", o->ref);
+            if (!ap) {
+                continue;
+            }
+            any_decided = 1;
+            const char *j = record_get(o, "justification");
+            if (j) {
+                buf_printf(&just, "%s%s: %s", just.len ? "\n" : "", o->ref, j);
+            }
+            if (strcmp(ap, "1") == 0) {
+                any_app = 1;
+                int r = status_rank(record_get(o, FIELD_STATUS));
+                rank = r < rank ? r : rank;
+                if (!owner) {
+                    owner = record_get(o, FIELD_OWNER);
+                }
+                const char *im = record_get(o, "implementation");
+                if (im) {
+                    buf_printf(&impl, "%s%s: %s", impl.len ? "\n" : "", o->ref, im);
+                }
+                merge_list(&docs, record_get(o, "documents"));
+            }
+        }
+        if (!any_decided) {
+            buf_printf(&rep, "%-6s <- %s: no decision in 2013, needs a decision\n", c->ref,
+                       buf_str(&from));
+            (*need_decision)++;
+        } else {
+            static const char *const st[] = {"not-started", "planned", "partial", "implemented"};
+            struct buf jtext;
+            buf_init(&jtext, 0);
+            buf_printf(&jtext, "Carried over from ISO/IEC 27001:2013 %s.%s%s", buf_str(&from),
+                       just.len ? "\n" : "", buf_str(&just));
+            struct kv kv[6];
+            int n = 0;
+            kv[n++] = (struct kv){"applicable", any_app ? "yes" : "no"};
+            kv[n++] = (struct kv){"justification", buf_str(&jtext)};
+            if (any_app) {
+                kv[n++] = (struct kv){FIELD_STATUS, st[rank > 3 ? 0 : rank]};
+                if (owner) {
+                    kv[n++] = (struct kv){FIELD_OWNER, owner};
+                }
+                if (impl.len) {
+                    kv[n++] = (struct kv){"implementation", buf_str(&impl)};
+                }
+                if (docs.len) {
+                    kv[n++] = (struct kv){"documents", buf_str(&docs)};
+                }
+            }
+            int changed = 0;
+            int erc = app_edit_tx(a, t, c->ref, kv, n, 0, &changed, e);
+            buf_printf(&rep, "%-6s <- %s: %s%s%s\n", c->ref, buf_str(&from),
+                       any_app ? "applicable, " : "not applicable",
+                       any_app ? st[rank > 3 ? 0 : rank] : "", "");
+            buf_free(&jtext);
+            moved++;
+            if (erc) {
+                goto done;
+            }
+        }
+        for (int k = 0; k < cp.n; k++) {
+            free(cp.v[k]);
+            record_free(olds[k]);
+        }
+        buf_free(&just);
+        buf_free(&impl);
+        buf_free(&docs);
+        buf_free(&from);
+    }
+    buf_printf(&rep, "\n%d controls carried over, %d already decided, %d need a decision%s\n",
+               moved, skipped, *need_decision, dry_run ? " (dry run: nothing was changed)" : "");
+    rc = 0;
+done:
+    records_free(&c22);
+    if (rc || dry_run) {
+        store_rollback(a->st);
+        if (rc) {
+            buf_free(&rep);
+            return -1;
+        }
+    } else if (store_commit(a->st, e)) {
+        buf_free(&rep);
+        return -1;
+    }
+    *report = buf_take(&rep);
+    return 0;
+}
+
+/* ---- diff between approved versions ----------------------------------- */
+
+static int grab_content(void *ctx, const struct soa_version_row *v)
+{
+    *(char **)ctx = xstrdup(v->content);
+    return 0;
+}
+
+int app_soa_diff(struct app *a, int from, int to, char **out, struct err *e)
+{
+    char *ca = NULL, *cb = NULL;
+    *out = NULL;
+    if (from < 1 || to < 1) {
+        return err_set(e, ERR_USAGE, NULL, "give two version numbers (isms soa diff N M)");
+    }
+    if (store_soa_version_get(a->st, from, NULL, NULL, grab_content, &ca, e) ||
+        store_soa_version_get(a->st, to, NULL, NULL, grab_content, &cb, e)) {
+        free(ca);
+        return -1;
+    }
+    json_t *ja = json_loads(ca, 0, NULL), *jb = json_loads(cb, 0, NULL);
+    free(ca);
+    free(cb);
+    json_t *ia = json_object(), *ib = json_object();
+    size_t i;
+    json_t *row;
+    json_array_foreach(ja, i, row) {
+        json_object_set(ia, json_string_value(json_object_get(row, "id")), row);
+    }
+    json_array_foreach(jb, i, row) {
+        json_object_set(ib, json_string_value(json_object_get(row, "id")), row);
+    }
+    json_t *changes = json_array();
+    json_array_foreach(jb, i, row) {
+        const char *id = json_string_value(json_object_get(row, "id"));
+        json_t *old = json_object_get(ia, id);
+        if (!old) {
+            json_array_append_new(changes, json_pack("{sssssO}", "id", id, "change", "added",
+                                                     "row", row));
+            continue;
+        }
+        const char *k;
+        json_t *v;
+        json_object_foreach(row, k, v) {
+            json_t *ov = json_object_get(old, k);
+            if (!ov || !json_equal(ov, v)) {
+                json_array_append_new(changes,
+                                      json_pack("{sssssssOsO}", "id", id, "change", "changed",
+                                                "field", k, "from", ov ? ov : json_null(), "to",
+                                                v));
+            }
+        }
+    }
+    json_array_foreach(ja, i, row) {
+        const char *id = json_string_value(json_object_get(row, "id"));
+        if (!json_object_get(ib, id)) {
+            json_array_append_new(changes, json_pack("{sssssO}", "id", id, "change", "removed",
+                                                     "row", row));
+        }
+    }
+    *out = json_dumps(changes, JSON_COMPACT);
+    json_decref(changes);
+    json_decref(ia);
+    json_decref(ib);
+    json_decref(ja);
+    json_decref(jb);
+    return 0;
+}

@@ -1,0 +1,239 @@
+/* cmd_soa.c — `isms soa ...`: the Statement of Applicability: list, set one
+ * row, approve a version, show a version or the one in force on a date,
+ * diff two versions, transition 2013 -> 2022, export. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/text.h"
+#include "../model/types.h"
+#include "../report/registers.h"
+#include "../store/store.h"
+#include "cli.h"
+
+static const char *js(json_t *o, const char *k)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    return s ? s : "";
+}
+
+static void print_rows(json_t *rows)
+{
+    printf("%-9s %-44s %-10s %-12s %-8s %s\n", "control", "title", "applicable", "status",
+           "owner", "reasons");
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r) {
+        json_t *ap = json_object_get(r, "applicable");
+        json_t *reasons = json_object_get(r, "reasons");
+        char why[200] = "";
+        size_t k;
+        json_t *x;
+        size_t used = 0;
+        json_array_foreach(json_object_get(reasons, "categories"), k, x) {
+            used += (size_t)snprintf(why + used, used < sizeof why ? sizeof why - used : 0,
+                                     "%s%s", k ? ", " : "", json_string_value(x));
+        }
+        char title[48];
+        snprintf(title, sizeof title, "%.44s", js(r, "title"));
+        printf("%-9s %-44s %-10s %-12s %-8s %s\n", js(r, "id"), title,
+               json_is_true(ap) ? "yes" : json_is_false(ap) ? "no" : "undecided", js(r, "status"),
+               js(r, "owner")[0] ? js(r, "owner") : "-", why);
+    }
+}
+
+static int print_content(const char *content, int json)
+{
+    if (json) {
+        cli_print_json(content);
+        return 0;
+    }
+    json_t *rows = json_loads(content, 0, NULL);
+    print_rows(rows);
+    size_t n = json_array_size(rows), app = 0, impl = 0;
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r) {
+        app += json_is_true(json_object_get(r, "applicable"));
+        impl += json_is_true(json_object_get(r, "applicable")) &&
+                strcmp(js(r, "status"), "implemented") == 0;
+    }
+    printf("\n%zu controls: %zu applicable (%zu implemented), %zu excluded or undecided\n", n,
+           app, impl, n - app);
+    json_decref(rows);
+    return 0;
+}
+
+struct show_ctx {
+    int json;
+};
+
+static int show_version(void *ctx, const struct soa_version_row *v)
+{
+    struct show_ctx *s = ctx;
+    if (!s->json) {
+        printf("Statement of Applicability version %d (%s), approved by %s at %s%s%s\n"
+               "sha256 %s\n\n",
+               v->version, v->framework, v->approved_by, v->approved_at, v->note ? ": " : "",
+               v->note ? v->note : "", v->hash);
+    }
+    return print_content(v->content, s->json);
+}
+
+static int list_version(void *ctx, const struct soa_version_row *v)
+{
+    (void)ctx;
+    printf("v%-4d %s  %-14s approved by %-8s %s\n", v->version, v->approved_at, v->framework,
+           v->approved_by, v->note ? v->note : "");
+    return 0;
+}
+
+static void print_diff(const char *json)
+{
+    json_t *d = json_loads(json, 0, NULL);
+    size_t i;
+    json_t *c;
+    if (!json_array_size(d)) {
+        printf("no differences\n");
+    }
+    json_array_foreach(d, i, c) {
+        const char *what = js(c, "change");
+        if (strcmp(what, "changed") == 0) {
+            char *from = json_dumps(json_object_get(c, "from"), JSON_ENCODE_ANY | JSON_COMPACT);
+            char *to = json_dumps(json_object_get(c, "to"), JSON_ENCODE_ANY | JSON_COMPACT);
+            printf("%-8s %s: %.200s -> %.200s\n", js(c, "id"), js(c, "field"), from, to);
+            free(from);
+            free(to);
+        } else {
+            printf("%-8s %s\n", js(c, "id"), what);
+        }
+    }
+    json_decref(d);
+}
+
+int cmd_soa(struct cli *c)
+{
+    const char *sub = c->argc && c->argv[0][0] != '-' ? c->argv[0] : "list";
+    int skip = strcmp(sub, "list") == 0 && !(c->argc && strcmp(c->argv[0], "list") == 0) ? 0 : 1;
+    struct opts o;
+    int rc;
+    if (strcmp(sub, "set") == 0) {
+        rc = cli_parse_opts(c, c->argc - 1, c->argv + 1, &o, 1);
+    } else if (strcmp(sub, "export") == 0) {
+        static const char *const ex[] = {"framework", NULL};
+        rc = cli_export_args(c, c->argc - 1, c->argv + 1, &o, "soa", ex);
+    } else {
+        static const char *const allowed[] = {"framework", "by", "note", "version", "as-of", NULL};
+        rc = cli_parse_opts(c, c->argc - skip, c->argv + skip, &o, 2);
+        if (!rc) {
+            rc = cli_no_other_opts(&o, allowed);
+        }
+    }
+    if (rc) {
+        return rc;
+    }
+    const char *fw = cli_opt(&o, "framework") ? cli_opt(&o, "framework") : FRAMEWORK_2022;
+    static const char *const subs[] = {"list", "set", "approve", "show", "versions", "diff",
+                                       "transition", "export", NULL};
+    int known = 0;
+    for (int i = 0; subs[i]; i++) {
+        known |= strcmp(subs[i], sub) == 0;
+    }
+    if (!known) {
+        return cli_usage("usage: isms soa [list] [--framework F] [--json] | set CONTROL --FIELD "
+                         "VALUE ... | approve --by PERSON [--note TEXT] | show --version N | "
+                         "--as-of DATE | versions | diff N M | transition [--dry-run] | export "
+                         "--format csv|xlsx -o FILE");
+    }
+    struct app a;
+    struct err e = {0};
+    if (cli_open(c, &a, &e)) {
+        return cli_fail(&e);
+    }
+    if (strcmp(sub, "list") == 0) {
+        char *json = NULL;
+        if (o.npos) {
+            rc = cli_usage("soa list takes no arguments (did you mean `isms control show %.20s`?)",
+                           o.pos[0]);
+        } else if (app_soa_json(&a, fw, &json, &e)) {
+            rc = cli_fail(&e);
+        } else {
+            print_content(json, o.json);
+        }
+        free(json);
+    } else if (strcmp(sub, "set") == 0) {
+        int changed = 0;
+        if (o.npos != 1) {
+            rc = cli_usage("usage: isms soa set CONTROL --applicable yes|no --justification TEXT "
+                           "--status STATUS --owner PERSON --implementation TEXT --documents IDS");
+        } else if (app_soa_set(&a, o.pos[0], o.kv, o.n, &changed, &e)) {
+            rc = cli_fail(&e);
+        } else {
+            printf("%s %s\n", o.pos[0], changed ? "updated" : "unchanged (already so)");
+        }
+    } else if (strcmp(sub, "approve") == 0) {
+        int version = 0;
+        if (app_soa_approve(&a, fw, cli_opt(&o, "by"), cli_opt(&o, "note"), &version, &e)) {
+            rc = cli_fail(&e);
+        } else {
+            printf("Statement of Applicability version %d approved\n", version);
+        }
+    } else if (strcmp(sub, "show") == 0) {
+        const char *ver = cli_opt(&o, "version"), *asof = cli_opt(&o, "as-of");
+        int64_t v = 0;
+        char end[32];
+        int y, m, d;
+        struct show_ctx sc = {o.json};
+        if ((!ver) == (!asof)) {
+            rc = cli_usage("usage: isms soa show --version N | --as-of YYYY-MM-DD [--json]");
+        } else if (ver && (int_parse(ver, &v) || v < 1 || v > 1000000)) {
+            rc = cli_usage("--version: give a version number (see `isms soa versions`)");
+        } else if (asof && date_parse(asof, &y, &m, &d)) {
+            rc = cli_usage("--as-of: give a date as YYYY-MM-DD");
+        } else {
+            if (asof) {
+                snprintf(end, sizeof end, "%.10sT23:59:59Z", asof);
+            }
+            if (store_soa_version_get(a.st, (int)v, asof ? end : NULL, asof ? fw : NULL,
+                                      show_version, &sc, &e)) {
+                rc = cli_fail(&e);
+            }
+        }
+    } else if (strcmp(sub, "versions") == 0) {
+        if (store_soa_versions(a.st, list_version, NULL, &e)) {
+            rc = cli_fail(&e);
+        }
+    } else if (strcmp(sub, "diff") == 0) {
+        int64_t n1, n2;
+        char *json = NULL;
+        if (o.npos != 2 || int_parse(o.pos[0], &n1) || int_parse(o.pos[1], &n2) || n1 < 1 ||
+            n2 < 1 || n1 > 1000000 || n2 > 1000000) {
+            rc = cli_usage("usage: isms soa diff N M [--json] (version numbers)");
+        } else if (app_soa_diff(&a, (int)n1, (int)n2, &json, &e)) {
+            rc = cli_fail(&e);
+        } else if (o.json) {
+            cli_print_json(json);
+        } else {
+            print_diff(json);
+        }
+        free(json);
+    } else if (strcmp(sub, "transition") == 0) {
+        char *report = NULL;
+        int need = 0;
+        if (app_soa_transition(&a, o.dry_run, &report, &need, &e)) {
+            rc = cli_fail(&e);
+        } else {
+            fputs(report, stdout);
+        }
+        free(report);
+    } else {
+        if (report_soa(&a, fw, o.format, o.output, &e)) {
+            rc = cli_fail(&e);
+        } else {
+            printf("wrote %s\n", o.output);
+        }
+    }
+    app_close(&a);
+    return rc;
+}

@@ -1,0 +1,290 @@
+/* registers.c — SoA, risk register and treatment plan exports. Builds rows
+ * from app/ (never SQL) and hands them to table.h, which owns CSV/XLSX and
+ * formula neutralisation. Names are shown beside identifiers so a printed
+ * register reads without the tool. */
+#include "registers.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/buf.h"
+#include "../lib/util.h"
+#include "../model/method.h"
+#include "../store/store.h"
+#include "table.h"
+
+/* person id -> "Name (P-0001)" */
+static json_t *people(struct app *a, struct err *e)
+{
+    struct records ps = {0};
+    struct query q = {0};
+    q.include_retired = 1;
+    if (store_list(a->st, rtype_find("person"), &q, records_add, &ps, e)) {
+        return NULL;
+    }
+    json_t *m = json_object();
+    for (size_t i = 0; i < ps.n; i++) {
+        struct buf b;
+        buf_init(&b, 0);
+        buf_printf(&b, "%s (%s)", record_get(ps.v[i], "name"), ps.v[i]->ref);
+        json_object_set_new(m, ps.v[i]->ref, json_string(buf_str(&b)));
+        buf_free(&b);
+    }
+    records_free(&ps);
+    return m;
+}
+
+static const char *who(json_t *names, const char *ref)
+{
+    const char *n = ref ? json_string_value(json_object_get(names, ref)) : NULL;
+    return n ? n : ref;
+}
+
+static const char *level_colour(struct app *a, const char *level)
+{
+    const struct method *m = a->method; /* loaded by the caller (app_method) */
+    for (int i = 0; m && level && i < m->nlevels; i++) {
+        if (strcmp(m->levels[i].name, level) == 0) {
+            return m->levels[i].colour;
+        }
+    }
+    return NULL;
+}
+
+static char *list_text(const char *v)
+{
+    struct buf b;
+    buf_init(&b, 0);
+    for (const char *p = v ? v : ""; *p; p++) {
+        if (*p == ',') {
+            buf_puts(&b, ", ");
+        } else {
+            buf_putc(&b, *p);
+        }
+    }
+    return buf_take(&b);
+}
+
+int report_risks(struct app *a, const char *format, const char *path, struct err *e)
+{
+    static const struct table_col cols[] = {
+        {"ID", 9, 0},           {"Risk", 36, 1},         {"Description", 48, 1},
+        {"Owner", 24, 1},       {"Assets", 18, 1},       {"Threat", 10, 0},
+        {"Vulnerability", 12, 0}, {"Affects", 18, 1},    {"Existing controls", 36, 1},
+        {"Likelihood", 10, 0},  {"Consequence", 12, 0},  {"Score", 7, 0},
+        {"Level", 10, 0},       {"Treatment", 10, 0},    {"Planned controls", 18, 1},
+        {"Residual likelihood", 10, 0}, {"Residual consequence", 12, 0},
+        {"Residual score", 9, 0}, {"Residual level", 10, 0}, {"Status", 11, 0},
+        {"Next review", 11, 0}, {"Review needed because", 28, 1},
+    };
+    enum { NC = sizeof cols / sizeof cols[0] };
+    if (!app_method(a, e)) {
+        return -1;
+    }
+    json_t *names = people(a, e);
+    if (!names) {
+        return -1;
+    }
+    struct records rs = {0};
+    struct query q = {0};
+    if (store_list(a->st, rtype_find("risk"), &q, records_add, &rs, e)) {
+        json_decref(names);
+        return -1;
+    }
+    struct table *t = table_new("Risk register", cols, NC);
+    for (size_t i = 0; i < rs.n; i++) {
+        const struct record *r = rs.v[i];
+        char *assets = list_text(record_get(r, "assets"));
+        char *affects = list_text(record_get(r, "affects"));
+        char *controls = list_text(record_get(r, "controls"));
+        const char *v[NC] = {
+            r->ref,
+            record_get(r, "title"),
+            record_get(r, "description"),
+            who(names, record_get(r, FIELD_OWNER)),
+            assets,
+            record_get(r, "threat"),
+            record_get(r, "vulnerability"),
+            affects,
+            record_get(r, "existing_controls"),
+            record_get(r, "likelihood"),
+            record_get(r, "consequence"),
+            record_get(r, "score"),
+            record_get(r, "level"),
+            record_get(r, "treatment"),
+            controls,
+            record_get(r, "residual_likelihood"),
+            record_get(r, "residual_consequence"),
+            record_get(r, "residual_score"),
+            record_get(r, "residual_level"),
+            record_get(r, FIELD_STATUS),
+            record_get(r, "review_date"),
+            record_get(r, "review_reason"),
+        };
+        table_row(t, v, NULL);
+        table_cell_fill(t, 12, level_colour(a, record_get(r, "level")));
+        table_cell_fill(t, 18, level_colour(a, record_get(r, "residual_level")));
+        free(assets);
+        free(affects);
+        free(controls);
+    }
+    records_free(&rs);
+    json_decref(names);
+    int rc = table_write(t, format, path, e);
+    table_free(t);
+    return rc;
+}
+
+static char *arr_text(json_t *arr)
+{
+    struct buf b;
+    buf_init(&b, 0);
+    size_t i;
+    json_t *x;
+    json_array_foreach(arr, i, x) {
+        buf_printf(&b, "%s%s", i ? ", " : "", json_string_value(x));
+    }
+    return buf_take(&b);
+}
+
+static const char *jstr(json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+
+int report_soa(struct app *a, const char *framework, const char *format, const char *path,
+               struct err *e)
+{
+    static const struct table_col cols[] = {
+        {"Control", 9, 0},       {"Title", 40, 1},          {"Theme", 16, 1},
+        {"Applicable", 11, 0},   {"Reasons for inclusion", 20, 1}, {"Risks treated", 18, 1},
+        {"Requirements", 16, 1}, {"Justification", 48, 1},  {"Implementation status", 14, 0},
+        {"How it is implemented", 40, 1}, {"Documents", 16, 1}, {"Owner", 24, 1},
+    };
+    enum { NC = sizeof cols / sizeof cols[0] };
+    char *json = NULL;
+    if (app_soa_json(a, framework, &json, e)) {
+        return -1;
+    }
+    json_t *names = people(a, e);
+    if (!names) {
+        free(json);
+        return -1;
+    }
+    json_t *rows = json_loads(json, 0, NULL);
+    free(json);
+    char title[64];
+    snprintf(title, sizeof title, "SoA %s", framework);
+    struct table *t = table_new(title, cols, NC);
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row) {
+        json_t *reasons = json_object_get(row, "reasons");
+        json_t *ap = json_object_get(row, "applicable");
+        char *cats = arr_text(json_object_get(reasons, "categories"));
+        char *risks = arr_text(json_object_get(reasons, "risks"));
+        char *reqs = arr_text(json_object_get(reasons, "requirements"));
+        char *docs = arr_text(json_object_get(row, "documents"));
+        const char *v[NC] = {
+            jstr(row, "id"),
+            jstr(row, "title"),
+            jstr(row, "theme"),
+            json_is_true(ap) ? "Yes" : json_is_false(ap) ? "No" : "Undecided",
+            cats,
+            risks,
+            reqs,
+            jstr(row, "justification"),
+            jstr(row, "status"),
+            jstr(row, "implementation"),
+            docs,
+            who(names, jstr(row, "owner")),
+        };
+        table_row(t, v, json_is_false(ap) ? "#eeeeee" : NULL);
+        free(cats);
+        free(risks);
+        free(reqs);
+        free(docs);
+    }
+    json_decref(rows);
+    json_decref(names);
+    int rc = table_write(t, format, path, e);
+    table_free(t);
+    return rc;
+}
+
+int report_plan(struct app *a, const char *format, const char *path, struct err *e)
+{
+    static const struct table_col cols[] = {
+        {"Risk", 9, 0},          {"Risk title", 36, 1},     {"Risk owner", 22, 1},
+        {"Level", 10, 0},        {"Residual level", 10, 0}, {"Action", 10, 0},
+        {"Action title", 40, 1}, {"Action owner", 22, 1},   {"Due", 11, 0},
+        {"Status", 11, 0},       {"Cost", 10, 0},           {"Controls", 16, 1},
+        {"Overdue", 8, 0},
+    };
+    enum { NC = sizeof cols / sizeof cols[0] };
+    char *json = NULL;
+    if (!app_method(a, e) || app_plan_json(a, &json, e)) {
+        return -1;
+    }
+    json_t *names = people(a, e);
+    if (!names) {
+        free(json);
+        return -1;
+    }
+    json_t *plan = json_loads(json, 0, NULL);
+    free(json);
+    struct table *t = table_new("Treatment plan", cols, NC);
+    size_t i, k;
+    json_t *r, *act;
+    json_array_foreach(json_object_get(plan, "risks"), i, r) {
+        json_t *acts = json_object_get(r, "actions");
+        size_t n = json_array_size(acts);
+        for (k = 0; k < (n ? n : 1); k++) {
+            act = n ? json_array_get(acts, k) : NULL;
+            char cost[32] = "";
+            json_t *c = act ? json_object_get(act, "cost") : NULL;
+            if (json_is_number(c)) {
+                snprintf(cost, sizeof cost, "%.2f", json_number_value(c));
+            }
+            char *controls = act ? arr_text(json_object_get(act, "controls")) : NULL;
+            const char *v[NC] = {
+                jstr(r, "id"),
+                jstr(r, "title"),
+                who(names, jstr(r, "owner")),
+                jstr(r, "level"),
+                jstr(r, "residual_level"),
+                act ? jstr(act, "id") : NULL,
+                act ? jstr(act, "title") : "(no action yet)",
+                act ? who(names, jstr(act, "owner")) : NULL,
+                act ? jstr(act, "due_date") : NULL,
+                act ? jstr(act, "status") : NULL,
+                cost[0] ? cost : NULL,
+                controls,
+                act && json_is_true(json_object_get(act, "overdue")) ? "OVERDUE" : NULL,
+            };
+            table_row(t, v, NULL);
+            table_cell_fill(t, 3, level_colour(a, jstr(r, "level")));
+            table_cell_fill(t, 4, level_colour(a, jstr(r, "residual_level")));
+            if (act && json_is_true(json_object_get(act, "overdue"))) {
+                table_cell_fill(t, 12, "#f8d7da");
+            }
+            free(controls);
+        }
+    }
+    json_array_foreach(json_object_get(plan, "unlinked_actions"), i, act) {
+        char *controls = arr_text(json_object_get(act, "controls"));
+        const char *v[NC] = {NULL, "(not linked to a risk)", NULL, NULL, NULL,
+                             jstr(act, "id"), jstr(act, "title"), who(names, jstr(act, "owner")),
+                             jstr(act, "due_date"), jstr(act, "status"), NULL, controls,
+                             json_is_true(json_object_get(act, "overdue")) ? "OVERDUE" : NULL};
+        table_row(t, v, NULL);
+        free(controls);
+    }
+    json_decref(plan);
+    json_decref(names);
+    int rc = table_write(t, format, path, e);
+    table_free(t);
+    return rc;
+}
