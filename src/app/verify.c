@@ -3,10 +3,12 @@
  * made behind the program's back (say, with the sqlite3 shell) is found even
  * when the journal itself was left alone. */
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../lib/buf.h"
+#include "../lib/hash.h"
 #include "../lib/util.h"
 #include "app_int.h"
 
@@ -107,6 +109,87 @@ static int check_record(void *ctx, struct record *r)
     return c->bad;
 }
 
+/* Approved SoA versions and method versions are kept in their own tables;
+ * each was journaled when made. Check that the tables still hold exactly
+ * what the chain recorded. */
+struct journal {
+    json_t *soa;     /* "soa:N" -> sha256 from the approve entry */
+    json_t *methods; /* array of method definitions, in order */
+};
+
+static int journal_entry(void *ctx, const struct history_entry *h)
+{
+    struct journal *j = ctx;
+    if (strcmp(h->type, "soa") == 0 && strcmp(h->action, "approve") == 0 && h->after) {
+        json_t *d = json_loads(h->after, 0, NULL);
+        json_t *sha = json_object_get(d, "sha256");
+        if (sha) {
+            json_object_set(j->soa, h->ref, sha);
+        }
+        json_decref(d);
+    } else if (strcmp(h->type, "method") == 0 && h->after) {
+        json_array_append_new(j->methods, json_string(h->after));
+    }
+    return 0;
+}
+
+struct vcheck {
+    struct journal *j;
+    struct err *e;
+    int bad;
+};
+
+static int check_soa_version(void *ctx, const struct soa_version_row *v)
+{
+    struct vcheck *c = ctx;
+    char key[32], hash[65];
+    snprintf(key, sizeof key, "soa:%d", v->version);
+    const char *rec = json_string_value(json_object_get(c->j->soa, key));
+    sha256_hex(v->content, strlen(v->content), hash);
+    if (!rec || strcmp(rec, hash) != 0 || strcmp(v->hash, hash) != 0) {
+        err_set(c->e, ERR_CONFLICT, NULL,
+                "approved SoA version %d differs from what the history recorded when it was "
+                "approved: it was changed behind the program's back",
+                v->version);
+        c->bad = 1;
+        return 1;
+    }
+    return 0;
+}
+
+static int verify_journaled_tables(struct app *a, struct err *e)
+{
+    struct journal j = {json_object(), json_array()};
+    struct vcheck c = {&j, e, 0};
+    int rc = -1;
+    if (store_history(a->st, NULL, journal_entry, &j, e) ||
+        store_soa_versions(a->st, check_soa_version, &c, e) || c.bad) {
+        goto done;
+    }
+    /* methods: one journaled definition per version, the last in force */
+    int version;
+    char *def = NULL;
+    if (store_method_current(a->st, &version, &def, e)) {
+        goto done;
+    }
+    size_t n = json_array_size(j.methods);
+    if (version > 0 && (n != (size_t)version || !def ||
+                        strcmp(json_string_value(json_array_get(j.methods, n - 1)), def) != 0)) {
+        err_set(e, ERR_CONFLICT, NULL,
+                "the risk method in force (version %d) is not the one the history recorded: it "
+                "was changed behind the program's back",
+                version);
+        free(def);
+        goto done;
+    }
+    free(def);
+    rc = 0;
+done:
+    json_decref(j.soa);
+    json_decref(j.methods);
+    return rc;
+}
+
 int app_verify(struct app *a, struct verify_result *res, struct err *e)
 {
     memset(res, 0, sizeof *res);
@@ -138,6 +221,9 @@ int app_verify(struct app *a, struct verify_result *res, struct err *e)
     free(c.seen);
     res->records = c.records;
     rc = c.bad ? -1 : 0;
+    if (rc == 0) {
+        rc = verify_journaled_tables(a, e);
+    }
 done:
     for (size_t i = 0; i < set.n; i++) {
         free(set.v[i].ref);
