@@ -2,7 +2,7 @@
 # missing, builds, and runs every test, also under ASan+UBSan; `make run`
 # builds and creates the demo ISMS.
 
-PKGS    := sqlite3 jansson libsodium
+PKGS    := sqlite3 jansson libsodium yaml-0.1 xlsxwriter
 CC      ?= cc
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wpointer-arith -Wvla -Wno-format-nonliteral
@@ -27,7 +27,7 @@ endef
 REL_OBJ  := $(call objs,rel,$(LIBSRC)) build/rel/embed.o
 ASAN_OBJ := $(call objs,asan,$(LIBSRC)) build/asan/embed.o
 
-.PHONY: all deps test unit cli-test asan run clean demo
+.PHONY: all deps test unit cli-test asan run clean demo bench
 all: isms
 
 deps:
@@ -75,6 +75,13 @@ run: deps
 	rm -f demo.isms demo.isms-wal demo.isms-shm
 	./isms demo demo.isms
 	@scripts/tour demo.isms
+
+# Benchmarks (bench/README.md): not tests, never run by `make test`.
+bench/gen: $(REL_OBJ) build/rel/bench/gen.o
+	$(CC) $(REL_FLAGS) -o $@ $^ $(LIBS)
+
+bench: isms bench/gen
+	bench/run
 
 clean:
 	rm -rf build isms
