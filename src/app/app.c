@@ -180,7 +180,7 @@ static int check_one_ref(struct app *a, const struct record *r, const struct fie
         return err_set(e, ERR_INVALID, f->name, "%s: %s is a %s, not a %s", f->name, ref,
                        got->name, want->name);
     }
-    if (r->ref && strcmp(r->ref, ref) == 0 && strcmp(f->name, "manager") != 0) {
+    if (r->ref && strcmp(r->ref, ref) == 0) {
         return err_set(e, ERR_INVALID, f->name, "%s: %s cannot refer to itself", f->name, ref);
     }
     int retired = 0;
@@ -283,14 +283,7 @@ done:
 int app_record_add(struct app *a, const struct rtype *t, const struct kv *kv, int n,
                    char **ref_out, struct err *e)
 {
-    if (store_begin(a->st, e)) {
-        return -1;
-    }
-    if (app_add_tx(a, t, kv, n, NULL, 0, ref_out, e)) {
-        store_rollback(a->st);
-        return -1;
-    }
-    return store_commit(a->st, e);
+    IN_TRANSACTION(a, e, app_add_tx(a, t, kv, n, NULL, 0, ref_out, e));
 }
 
 int app_edit_tx(struct app *a, const struct rtype *t, const char *ref, const struct kv *kv, int n,
@@ -370,14 +363,7 @@ int app_record_edit(struct app *a, const struct rtype *t, const char *ref, const
     if (n == 0) {
         return err_set(e, ERR_USAGE, NULL, "nothing to change: give --FIELD VALUE pairs");
     }
-    if (store_begin(a->st, e)) {
-        return -1;
-    }
-    if (app_edit_tx(a, t, ref, kv, n, 0, changed, e)) {
-        store_rollback(a->st);
-        return -1;
-    }
-    return store_commit(a->st, e);
+    IN_TRANSACTION(a, e, app_edit_tx(a, t, ref, kv, n, 0, changed, e));
 }
 
 int app_record_retire(struct app *a, const struct rtype *t, const char *ref, struct err *e)

@@ -4,6 +4,21 @@
 
 #include "app.h"
 
+/* Returns from the calling function after running `call` (an expression
+ * that is non-zero on failure) inside one transaction: all of it is
+ * written, or nothing. */
+#define IN_TRANSACTION(a, e, call)                                             \
+    do {                                                                       \
+        if (store_begin((a)->st, (e))) {                                       \
+            return -1;                                                         \
+        }                                                                      \
+        if (call) {                                                            \
+            store_rollback((a)->st);                                           \
+            return -1;                                                         \
+        }                                                                      \
+        return store_commit((a)->st, (e));                                     \
+    } while (0)
+
 /* Adds a record inside the caller's transaction. `trusted` (catalogue and
  * demo loading) may set catalogue fields and a fixed identifier. */
 int app_add_tx(struct app *a, const struct rtype *t, const struct kv *kv, int n,
@@ -30,6 +45,14 @@ int rules_after(struct app *a, const struct record *orig, const struct record *r
 /* Installs the default method and scores every risk (new files, and files
  * upgraded from schema 2). Inside the caller's transaction. */
 int app_method_install_default(struct app *a, struct err *e);
+/* The same as the app_* functions of those names, inside the caller's
+ * transaction (the demo loader composes them). */
+int app_risk_accept_tx(struct app *a, const char *ref, const char *by, const char *rationale,
+                       struct err *e);
+int app_risk_review_tx(struct app *a, const char *ref, struct err *e);
+int app_soa_approve_tx(struct app *a, const char *framework, const char *by, const char *note,
+                       int *version, struct err *e);
+int app_plan_approve_tx(struct app *a, const char *by, const char *rationale, struct err *e);
 /* Re-scores every active risk with the method in a->method; each risk whose
  * derived values change gets an update entry. Refuses (naming the risk) when
  * a rating does not fit the method's scales. */

@@ -2,12 +2,16 @@
  * new ISMS through the same app functions a user's commands call, so the demo
  * is validated exactly like real input.
  *
- * The file: {"now": "...", "records": [ENTRY, ...]} where an ENTRY is
+ * The file: {"records": [ENTRY, ...]} where an ENTRY is one of
  *   {"type": "risk", "key": "vpn", "fields": {"title": "...", "assets": ["@db"]}}
- * to add a record, or {"edit": "@vpn", "fields": {...}} to change one added
- * earlier (for references that run both ways). A string "@key" anywhere in
- * fields is replaced by the identifier the keyed record received. Arrays
- * become comma-separated lists; numbers and booleans their text. */
+ *   {"edit": "@vpn", "fields": {...}}          change a record added earlier
+ *   {"accept": "@vpn", "by": "@ceo", "rationale": "..."}   risk acceptance
+ *   {"review": "@vpn"}                          risk reviewed today
+ *   {"soa_approve": "iso27001-2022", "by": "@ceo", "note": "..."}
+ *   {"plan_approve": true, "by": "@ciso", "rationale": "..."}
+ * A string "@key" is replaced by the identifier the keyed record received
+ * ("@@" stands for a literal "@"). Arrays become comma-separated lists;
+ * numbers and booleans their text. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,8 +28,8 @@ struct keymap {
 
 static int resolve(struct keymap *m, const char *s, struct buf *out, struct err *e)
 {
-    if (s[0] != '@') {
-        buf_puts(out, s);
+    if (s[0] != '@' || s[1] == '@') {
+        buf_puts(out, s + (s[0] == '@'));
         return 0;
     }
     json_t *r = json_object_get(m->refs, s + 1);
@@ -69,9 +73,68 @@ static int value_text(struct keymap *m, json_t *v, struct buf *out, struct err *
     }
 }
 
+/* The resolved text of ent[key] (a string, maybe "@key"), or NULL. */
+static char *str_of(struct keymap *m, json_t *ent, const char *key, struct err *e, int *bad)
+{
+    json_t *v = json_object_get(ent, key);
+    if (!json_is_string(v)) {
+        return NULL;
+    }
+    struct buf b;
+    buf_init(&b, 0);
+    if (resolve(m, json_string_value(v), &b, e)) {
+        *bad = 1;
+        buf_free(&b);
+        return NULL;
+    }
+    return buf_take(&b);
+}
+
+/* Approvals and reviews: the same app functions a person's command calls. */
+static int decision(struct app *a, struct keymap *m, json_t *ent, struct err *e)
+{
+    int bad = 0, rc = 0, version;
+    char *by = str_of(m, ent, "by", e, &bad);
+    char *why = str_of(m, ent, "rationale", e, &bad);
+    char *note = str_of(m, ent, "note", e, &bad);
+    char *accept = str_of(m, ent, "accept", e, &bad);
+    char *review = str_of(m, ent, "review", e, &bad);
+    char *soa = str_of(m, ent, "soa_approve", e, &bad);
+    if (bad) {
+        rc = -1;
+    } else if (accept) {
+        rc = app_risk_accept_tx(a, accept, by, why, e);
+    } else if (review) {
+        rc = app_risk_review_tx(a, review, e);
+    } else if (soa) {
+        rc = app_soa_approve_tx(a, soa, by, note, &version, e);
+    } else if (json_object_get(ent, "plan_approve")) {
+        rc = app_plan_approve_tx(a, by, why, e);
+    } else {
+        rc = err_set(e, ERR_INTERNAL, NULL, "neither type, edit, accept, review, soa_approve "
+                                            "nor plan_approve");
+    }
+    free(by);
+    free(why);
+    free(note);
+    free(accept);
+    free(review);
+    free(soa);
+    return rc;
+}
+
 static int entry(struct app *a, struct keymap *m, json_t *ent, size_t idx, struct err *e)
 {
     json_t *fields = json_object_get(ent, "fields");
+    if (!json_object_get(ent, "type") && !json_object_get(ent, "edit")) {
+        if (decision(a, m, ent, e)) {
+            char msg[sizeof e->msg];
+            strlcpy_(msg, e->msg, sizeof msg);
+            err_set(e, ERR_INTERNAL, e->field, "demo entry %zu: %s", idx, msg);
+            return -1;
+        }
+        return 0;
+    }
     if (!json_is_object(fields)) {
         return err_set(e, ERR_INTERNAL, NULL, "demo entry %zu has no fields", idx);
     }
@@ -92,8 +155,8 @@ static int entry(struct app *a, struct keymap *m, json_t *ent, size_t idx, struc
         kv[k].value = buf_str(&vals[k]);
         k++;
     }
+    const char *type = json_string_value(json_object_get(ent, "type"));
     if (rc == 0) {
-        const char *type = json_string_value(json_object_get(ent, "type"));
         const char *edit = json_string_value(json_object_get(ent, "edit"));
         if (type) {
             const struct rtype *t = rtype_find(type);
@@ -114,21 +177,23 @@ static int entry(struct app *a, struct keymap *m, json_t *ent, size_t idx, struc
             buf_init(&ref, 0);
             int changed;
             const struct rtype *t = NULL;
-            if (resolve(m, edit, &ref, e) == 0 && (t = rtype_of_ref(buf_str(&ref))) != NULL) {
-                rc = app_edit_tx(a, t, buf_str(&ref), kv, (int)n, 0, &changed, e);
-            } else {
+            if (resolve(m, edit, &ref, e)) {
                 rc = -1;
+            } else if ((t = rtype_of_ref(buf_str(&ref))) == NULL) {
+                rc = err_set(e, ERR_INTERNAL, NULL, "'%s' is no record identifier", buf_str(&ref));
+            } else {
+                rc = app_edit_tx(a, t, buf_str(&ref), kv, (int)n, 0, &changed, e);
             }
             buf_free(&ref);
         } else {
-            rc = err_set(e, ERR_INTERNAL, NULL, "demo entry %zu: neither type nor edit", idx);
+            rc = err_set(e, ERR_INTERNAL, NULL, "an edit of no record");
         }
-        if (rc) {
-            char msg[sizeof e->msg];
-            strlcpy_(msg, e->msg, sizeof msg);
-            err_set(e, ERR_INTERNAL, e->field, "demo entry %zu (%s): %s", idx,
-                    type ? type : "edit", msg);
-        }
+    }
+    if (rc) {
+        char msg[sizeof e->msg];
+        strlcpy_(msg, e->msg, sizeof msg);
+        err_set(e, ERR_INTERNAL, e->field, "demo entry %zu (%s): %s", idx, type ? type : "edit",
+                msg);
     }
     for (size_t i = 0; i < k; i++) {
         buf_free(&vals[i]);

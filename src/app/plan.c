@@ -245,14 +245,11 @@ int app_plan_json(struct app *a, char **out, struct err *e)
     return 0;
 }
 
-int app_plan_approve(struct app *a, const char *by, const char *rationale, struct err *e)
+int app_plan_approve_tx(struct app *a, const char *by, const char *rationale, struct err *e)
 {
     if (rationale && (!utf8_valid(rationale, strlen(rationale)) || utf8_chars(rationale) > 2000)) {
         return err_set(e, ERR_INVALID, "rationale",
                        "rationale: at most 2000 characters of valid text");
-    }
-    if (store_begin(a->st, e)) {
-        return -1;
     }
     int rc = -1;
     struct buf core;
@@ -323,9 +320,10 @@ int app_plan_approve(struct app *a, const char *by, const char *rationale, struc
     rc = 0;
 done:
     buf_free(&core);
-    if (rc) {
-        store_rollback(a->st);
-        return -1;
-    }
-    return store_commit(a->st, e);
+    return rc;
+}
+
+int app_plan_approve(struct app *a, const char *by, const char *rationale, struct err *e)
+{
+    IN_TRANSACTION(a, e, app_plan_approve_tx(a, by, rationale, e));
 }

@@ -48,14 +48,14 @@ static int check_rationale(const char *r, struct err *e)
     return 0;
 }
 
-int app_risk_accept(struct app *a, const char *ref, const char *by, const char *rationale,
-                    struct err *e)
+int app_risk_accept_tx(struct app *a, const char *ref, const char *by, const char *rationale,
+                       struct err *e)
 {
     const struct rtype *t = rtype_find("risk");
     struct record *r = NULL;
     char *details = NULL;
     int rc = -1, changed = 0;
-    if (check_rationale(rationale, e) || store_begin(a->st, e)) {
+    if (check_rationale(rationale, e)) {
         return -1;
     }
     const struct method *m = app_method(a, e);
@@ -140,20 +140,19 @@ int app_risk_accept(struct app *a, const char *ref, const char *by, const char *
 done:
     free(details);
     record_free(r);
-    if (rc) {
-        store_rollback(a->st);
-        return -1;
-    }
-    return store_commit(a->st, e);
+    return rc;
 }
 
-int app_risk_review(struct app *a, const char *ref, struct err *e)
+int app_risk_accept(struct app *a, const char *ref, const char *by, const char *rationale,
+                    struct err *e)
+{
+    IN_TRANSACTION(a, e, app_risk_accept_tx(a, ref, by, rationale, e));
+}
+
+int app_risk_review_tx(struct app *a, const char *ref, struct err *e)
 {
     const struct rtype *t = rtype_find("risk");
     struct record *r = NULL;
-    if (store_begin(a->st, e)) {
-        return -1;
-    }
     int rc = -1, changed = 0;
     const struct method *m = app_method(a, e);
     if (!m || store_get(a->st, t, ref, &r, e)) {
@@ -169,11 +168,12 @@ int app_risk_review(struct app *a, const char *ref, struct err *e)
     rc = 0;
 done:
     record_free(r);
-    if (rc) {
-        store_rollback(a->st);
-        return -1;
-    }
-    return store_commit(a->st, e);
+    return rc;
+}
+
+int app_risk_review(struct app *a, const char *ref, struct err *e)
+{
+    IN_TRANSACTION(a, e, app_risk_review_tx(a, ref, e));
 }
 
 /* Stores m as the next method version, journaled, and re-scores. Takes m. */

@@ -100,7 +100,8 @@ static int derive_risk(struct app *a, struct record *r, const struct record *ori
         snprintf(why, sizeof why, "score rose to %d after acceptance", risk_decisive_score(r));
         record_set_take(r, i, xstrdup(why));
     }
-    if (!orig && !record_get(r, "review_date") && rtype_field(r->type, "review_date", &i)) {
+    if (!orig && !record_get(r, "review_date") && strcmp(st, "closed") != 0 &&
+        rtype_field(r->type, "review_date", &i)) {
         char today[11], due[11];
         date_today(today);
         if (date_add_days(today, risk_review_days(m, r), due) == 0) {

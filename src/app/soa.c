@@ -273,8 +273,8 @@ static int last_version(void *ctx, const struct soa_version_row *v)
     return 0;
 }
 
-int app_soa_approve(struct app *a, const char *framework, const char *by, const char *note,
-                    int *version, struct err *e)
+int app_soa_approve_tx(struct app *a, const char *framework, const char *by, const char *note,
+                       int *version, struct err *e)
 {
     char *content = NULL;
     json_t *rows = NULL;
@@ -284,9 +284,6 @@ int app_soa_approve(struct app *a, const char *framework, const char *by, const 
     }
     if (note && (!utf8_valid(note, strlen(note)) || utf8_chars(note) > 2000)) {
         return err_set(e, ERR_INVALID, "note", "note: at most 2000 characters of valid text");
-    }
-    if (store_begin(a->st, e)) {
-        return -1;
     }
     const struct rtype *pt = rtype_find("person");
     int retired = 0;
@@ -378,11 +375,13 @@ int app_soa_approve(struct app *a, const char *framework, const char *by, const 
 done:
     json_decref(rows);
     free(content);
-    if (rc) {
-        store_rollback(a->st);
-        return -1;
-    }
-    return store_commit(a->st, e);
+    return rc;
+}
+
+int app_soa_approve(struct app *a, const char *framework, const char *by, const char *note,
+                    int *version, struct err *e)
+{
+    IN_TRANSACTION(a, e, app_soa_approve_tx(a, framework, by, note, version, e));
 }
 
 /* ---- transition 2013 -> 2022 ------------------------------------------- */

@@ -213,6 +213,27 @@ static int print_counterpart(void *ctx, const char *ref)
     return 0;
 }
 
+/* Effective C/I/A values: an asset's own highest values and those of the
+ * assets that depend on it (for a risk: of each of its assets). */
+static void print_effective(struct app *a, const struct record *r)
+{
+    const char *assets = strcmp(r->type->name, "asset") == 0 ? r->ref : record_get(r, "assets");
+    if (!assets) {
+        return;
+    }
+    printf("\nEffective values (own, or inherited from what depends on it):\n");
+    char *copy = xstrdup(assets);
+    for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
+        int cia[3];
+        struct err e = {0};
+        if (store_asset_effective(a->st, tok, cia, &e) == 0) {
+            printf("  %-10s confidentiality %d, integrity %d, availability %d\n", tok, cia[0],
+                   cia[1], cia[2]);
+        }
+    }
+    free(copy);
+}
+
 static int do_show(struct cli *c, const struct rtype *t, struct opts *o)
 {
     if (o->npos != 1) {
@@ -284,6 +305,9 @@ static int do_show(struct cli *c, const struct rtype *t, struct opts *o)
             if (cp.n == 0 && strcmp(record_get(r, "framework"), FRAMEWORK_2022) == 0) {
                 printf("\nNew in 2022: no 2013 counterpart.\n");
             }
+        }
+        if (strcmp(t->name, "asset") == 0 || strcmp(t->name, "risk") == 0) {
+            print_effective(&a, r);
         }
         int n = 0;
         store_inbound(a.st, r->ref, print_inbound, &n, &e);
@@ -487,7 +511,7 @@ void cli_help_type(const struct rtype *t)
     }
     printf("\nRequired:");
     for (int i = 0; i < t->nfields; i++) {
-        if (t->fields[i].flags & FL_REQUIRED) {
+        if ((t->fields[i].flags & FL_REQUIRED) && strcmp(t->fields[i].name, FIELD_STATUS) != 0) {
             printf(" --%s", t->fields[i].name);
         }
     }

@@ -533,6 +533,7 @@ TYPE(finding, "findings", "Audit finding", "F", "9.2", "title",
 
 static const struct field f_review[] = {
     TXT("title", "Review", FL_REQUIRED | FL_LIST),
+    DATE("planned_on", "Planned for", FL_LIST),
     DATE("held_on", "Held on", FL_LIST),
     REF("chair", "Chair", 0, "person"),
     REFS("attendees", "Attendees", "person"),

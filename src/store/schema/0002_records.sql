@@ -582,6 +582,7 @@ CREATE TABLE review (
     id INTEGER PRIMARY KEY,
     ref TEXT NOT NULL UNIQUE,
     title TEXT NOT NULL,
+    planned_on TEXT,
     held_on TEXT,
     chair TEXT REFERENCES person(ref),
     inputs TEXT,
