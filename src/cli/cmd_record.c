@@ -511,14 +511,15 @@ void cli_help_type(const struct rtype *t)
     }
     printf("\nRequired:");
     for (int i = 0; i < t->nfields; i++) {
-        if ((t->fields[i].flags & FL_REQUIRED) && strcmp(t->fields[i].name, FIELD_STATUS) != 0) {
+        if ((t->fields[i].flags & FL_REQUIRED) && strcmp(t->fields[i].name, FIELD_STATUS) != 0 &&
+            !t->fields[i].def) {
             printf(" --%s", t->fields[i].name);
         }
     }
     printf("\n\nExample:\n  isms %s add", t->name);
     for (int i = 0; i < t->nfields; i++) {
         const struct field *f = &t->fields[i];
-        if (!(f->flags & FL_REQUIRED) || strcmp(f->name, FIELD_STATUS) == 0) {
+        if (!(f->flags & FL_REQUIRED) || strcmp(f->name, FIELD_STATUS) == 0 || f->def) {
             continue;
         }
         if (f->values) {

@@ -281,7 +281,7 @@ TYPE(action, "actions", "Treatment action", "ACT", "6.1.3", "title",
      "Risk treatment plan actions", f_action);
 
 static const struct field f_control[] = {
-    F_("framework", "Framework", F_ENUM, FL_LIST | FL_CATALOGUE,
+    F_("framework", "Framework", F_ENUM, FL_REQUIRED | FL_LIST | FL_CATALOGUE,
        .values = V(FRAMEWORK_2022, FRAMEWORK_2013, FRAMEWORK_CUSTOM), .def = FRAMEWORK_CUSTOM),
     F_("title", "Control", F_TEXT, FL_REQUIRED | FL_LIST | FL_CATALOGUE, .max = 200),
     F_("theme", "Theme or group", F_TEXT, FL_CATALOGUE, .max = 400),

@@ -277,7 +277,7 @@ CREATE INDEX action_status ON action(status);
 CREATE TABLE control (
     id INTEGER PRIMARY KEY,
     ref TEXT NOT NULL UNIQUE,
-    framework TEXT,
+    framework TEXT NOT NULL,
     title TEXT NOT NULL,
     theme TEXT,
     control_type TEXT,
