@@ -2,7 +2,7 @@
 # missing, builds, and runs every test, also under ASan+UBSan; `make run`
 # builds and creates the demo ISMS.
 
-PKGS    := sqlite3 jansson libsodium yaml-0.1 xlsxwriter
+PKGS    := sqlite3 jansson libsodium yaml-0.1 xlsxwriter libmicrohttpd liboath
 CC      ?= cc
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wpointer-arith -Wvla -Wno-format-nonliteral
@@ -13,7 +13,7 @@ LIBS    := $(PKG_LIBS) -lm
 
 SRC     := $(shell find src -name '*.c' | sort)
 LIBSRC  := $(filter-out src/main.c,$(SRC))
-EMBEDDED := $(wildcard data/reference/*.csv data/*.json src/store/schema/*.sql src/store/schema/*.def src/embed.def)
+EMBEDDED := $(wildcard data/reference/*.csv data/*.json src/store/schema/*.sql src/store/schema/*.def src/embed.def src/web/static/*)
 UNITSRC := $(sort $(wildcard tests/unit/*.c))
 
 # Two builds: release (./isms) and sanitized (build/asan/isms).

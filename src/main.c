@@ -6,6 +6,8 @@
 #include "cli/cli.h"
 #include "lib/hash.h"
 
+#include <liboath/oath.h>
+
 static const struct {
     const char *name;
     int (*fn)(struct cli *);
@@ -91,7 +93,7 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    if (hash_init()) {
+    if (hash_init() || oath_init() != OATH_OK) {
         fprintf(stderr, "isms: cannot initialise the crypto library\n");
         return 1;
     }

@@ -134,4 +134,54 @@ int app_plan_json(struct app *a, char **out, struct err *e);
  * the plan) or a member of top management. */
 int app_plan_approve(struct app *a, const char *by, const char *rationale, struct err *e);
 
+
+/* ---- accounts, sessions, tokens (accounts.c) ----------------------------- */
+
+/* Who is making a request, once authenticated. */
+struct principal {
+    long account;
+    char name[72];
+    char role[32];
+    char person[40];   /* "" when the account acts as no person */
+    char csrf[72];     /* the session's CSRF token ("" for API tokens) */
+    char sid_hash[72]; /* the session ("" for API tokens) */
+    int mfa_ok;        /* second factor done (or not required) */
+    int via_token;
+};
+
+#define SESSION_IDLE_SECONDS (30 * 60)
+#define SESSION_MAX_SECONDS (12 * 60 * 60)
+#define PASSWORD_MIN 12
+#define PASSWORD_MAX 1024
+
+/* Creates an account; the password (untrusted) is hashed with Argon2id. */
+int app_account_add(struct app *a, const char *name, const char *role, const char *person,
+                    const char *password, struct err *e);
+/* Changes role, person, disabled (yes/no) or require_totp (yes/no).
+ * Changing the role or disabling ends the account's sessions. */
+int app_account_set(struct app *a, const char *name, const char *field, const char *value,
+                    struct err *e);
+int app_account_password(struct app *a, const char *name, const char *password, struct err *e);
+/* Generates a new TOTP secret for the account; *uri (caller frees) is the
+ * otpauth:// URI to put in an authenticator app. */
+int app_totp_enroll(struct app *a, const char *name, char **uri, struct err *e);
+/* Creates an API token for the account; *token (caller frees) is shown once. */
+int app_token_add(struct app *a, const char *account, const char *label, char **token,
+                  long *id, struct err *e);
+int app_token_revoke(struct app *a, long id, struct err *e);
+
+/* Checks a password; on success creates a session and writes its id (64
+ * hex characters) to sid. *totp_due is 1 when the second factor must still
+ * be given. Failures are ERR_UNAUTH with one message for every cause. */
+int app_login(struct app *a, const char *name, const char *password, const char *address,
+              char sid[72], int *totp_due, struct err *e);
+/* Completes the second factor of a session. */
+int app_login_totp(struct app *a, const char *sid, const char *code, const char *address,
+                   struct err *e);
+/* 1 and p filled for a live session, 0 when there is none or it expired. */
+int app_session(struct app *a, const char *sid, struct principal *p, struct err *e);
+int app_logout(struct app *a, const char *sid, const char *address, struct err *e);
+/* 1 and p filled for a valid API token ("Bearer ..."), 0 when invalid. */
+int app_token_auth(struct app *a, const char *token, struct principal *p, struct err *e);
+
 #endif

@@ -167,4 +167,57 @@ typedef int (*store_link_fn)(void *ctx, const char *src_type, const char *src, c
 int store_link_rows(struct store *s, const char *rel, const char *dst_type, store_link_fn fn,
                     void *ctx, struct err *e);
 
+
+/* ---- accounts, sessions, tokens, security log (store_auth.c) ----------- */
+
+struct account_row {
+    long id;
+    const char *name, *role, *person, *pwhash, *totp_secret, *created;
+    int totp_required, disabled;
+};
+typedef int (*store_account_fn)(void *ctx, const struct account_row *a);
+int store_account_add(struct store *s, const char *name, const char *role, const char *person,
+                      const char *pwhash, const char *now, long *id, struct err *e);
+/* By name (id 0) or by id; ERR_NOTFOUND when absent. */
+int store_account_get(struct store *s, const char *name, long id, store_account_fn fn, void *ctx,
+                      struct err *e);
+int store_accounts(struct store *s, store_account_fn fn, void *ctx, struct err *e);
+/* Sets one column of an account: "role", "person", "pwhash", "totp_secret",
+ * "totp_required", "disabled" (the name is checked against that list). */
+int store_account_set(struct store *s, long id, const char *column, const char *value,
+                      const char *now, struct err *e);
+
+struct session_row {
+    long account;
+    const char *csrf;
+    long long created, last_seen;
+    int mfa_ok;
+};
+int store_session_add(struct store *s, const char *id_hash, long account, const char *csrf,
+                      long long now, int mfa_ok, struct err *e);
+/* 1 found (row filled, strings valid until the next store call), 0 not. */
+typedef int (*store_session_fn)(void *ctx, const struct session_row *r);
+int store_session_get(struct store *s, const char *id_hash, store_session_fn fn, void *ctx,
+                      struct err *e);
+int store_session_touch(struct store *s, const char *id_hash, long long now, int mfa_ok,
+                        struct err *e);
+int store_session_delete(struct store *s, const char *id_hash, struct err *e);
+int store_session_delete_account(struct store *s, long account, struct err *e);
+
+int store_token_add(struct store *s, long account, const char *name, const char *hash,
+                    const char *now, long *id, struct err *e);
+/* The account of an active token with this hash, or 0. */
+long store_token_account(struct store *s, const char *hash, struct err *e);
+int store_token_revoke(struct store *s, long id, struct err *e);
+struct token_row {
+    long id, account;
+    const char *name, *created, *last_used;
+    int revoked;
+};
+typedef int (*store_token_fn)(void *ctx, const struct token_row *t);
+int store_tokens(struct store *s, store_token_fn fn, void *ctx, struct err *e);
+
+int store_seclog_add(struct store *s, const char *at, const char *event, const char *account,
+                     const char *actor, const char *address, const char *detail, struct err *e);
+
 #endif

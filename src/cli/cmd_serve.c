@@ -1,0 +1,233 @@
+/* cmd_serve.c — `isms serve`, `isms user`, `isms token`. Passwords are read
+ * from the terminal (without echo) or from stdin, never from argv, where
+ * every user of the machine could see them. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "../http/http.h"
+#include "../lib/text.h"
+#include "../lib/util.h"
+#include "cli.h"
+
+int cmd_serve(struct cli *c)
+{
+    struct opts o;
+    static const char *const allowed[] = {"dir", "listen", "threads", NULL};
+    int rc = cli_parse_opts(c, c->argc, c->argv, &o, 1);
+    if (rc || (rc = cli_no_other_opts(&o, allowed))) {
+        return rc;
+    }
+    struct serve_opts so = {0};
+    so.dir = cli_opt(&o, "dir");
+    so.listen = cli_opt(&o, "listen");
+    for (int i = 0; i < c->argc; i++) {
+        so.quiet |= strcmp(c->argv[i], "--quiet") == 0;
+    }
+    const char *th = cli_opt(&o, "threads");
+    if (th) {
+        int64_t n;
+        if (int_parse(th, &n) || n < 1 || n > 256) {
+            return cli_usage("--threads: 1 to 256");
+        }
+        so.threads = (int)n;
+    }
+    char path[4096] = "";
+    if (!so.dir) {
+        if (o.npos) {
+            c->file = o.pos[0];
+        }
+        struct app a;
+        struct err e = {0};
+        /* the same file discovery as every command */
+        if (cli_open(c, &a, &e)) {
+            return cli_fail(&e);
+        }
+        app_close(&a);
+        snprintf(path, sizeof path, "%s", c->file ? c->file : getenv("ISMS_FILE") ? getenv("ISMS_FILE") : "");
+        if (!path[0]) {
+            return cli_usage("usage: isms serve FILE (or -f FILE, or --dir DIR)");
+        }
+        so.file = path;
+    }
+    struct err e = {0};
+    if (http_serve(&so, &e)) {
+        return cli_fail(&e);
+    }
+    return 0;
+}
+
+/* Reads a password: with a terminal, twice without echo; otherwise one
+ * line of stdin. Caller frees. */
+static char *read_password(const char *prompt)
+{
+    char line[PASSWORD_MAX + 2];
+    int tty = isatty(0);
+    struct termios old, quiet;
+    if (tty) {
+        fprintf(stderr, "%s: ", prompt);
+        tcgetattr(0, &old);
+        quiet = old;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        tcsetattr(0, TCSANOW, &quiet);
+    }
+    char *got = fgets(line, sizeof line, stdin);
+    if (tty) {
+        tcsetattr(0, TCSANOW, &old);
+        fputc('\n', stderr);
+    }
+    if (!got) {
+        return NULL;
+    }
+    line[strcspn(line, "\r\n")] = 0;
+    char *pw = xstrdup(line);
+    if (tty) {
+        fprintf(stderr, "again: ");
+        tcsetattr(0, TCSANOW, &quiet);
+        got = fgets(line, sizeof line, stdin);
+        tcsetattr(0, TCSANOW, &old);
+        fputc('\n', stderr);
+        line[strcspn(line, "\r\n")] = 0;
+        if (!got || strcmp(line, pw) != 0) {
+            free(pw);
+            fprintf(stderr, "isms: the two passwords differ\n");
+            return NULL;
+        }
+    }
+    memset(line, 0, sizeof line);
+    return pw;
+}
+
+static int print_account(void *ctx, const struct account_row *r)
+{
+    (void)ctx;
+    printf("%-20s %-15s %-8s %s%s%s\n", r->name, r->role, r->person ? r->person : "-",
+           r->totp_secret ? "totp" : "", r->totp_required ? " (required)" : "",
+           r->disabled ? " disabled" : "");
+    return 0;
+}
+
+int cmd_user(struct cli *c)
+{
+    const char *sub = c->argc ? c->argv[0] : "";
+    struct opts o;
+    static const char *const add_opts[] = {"role", "person", NULL};
+    static const char *const edit_opts[] = {"role", "person", "disabled", "require-totp", NULL};
+    int rc = cli_parse_opts(c, c->argc ? c->argc - 1 : 0, c->argv + (c->argc ? 1 : 0), &o, 1);
+    if (rc) {
+        return rc;
+    }
+    int is_add = strcmp(sub, "add") == 0, is_edit = strcmp(sub, "edit") == 0;
+    if ((rc = cli_no_other_opts(&o, is_add ? add_opts : is_edit ? edit_opts : NULL))) {
+        return rc;
+    }
+    if (strcmp(sub, "list") && !(o.npos == 1 && (is_add || is_edit || !strcmp(sub, "password") ||
+                                                 !strcmp(sub, "totp")))) {
+        return cli_usage("usage: isms user add NAME --role ROLE [--person P-0001] | list | edit "
+                         "NAME [--role R] [--person P] [--disabled yes|no] [--require-totp "
+                         "yes|no] | password NAME | totp NAME\n"
+                         "roles: admin, manager, owner, top-management, auditor, staff");
+    }
+    struct app a;
+    struct err e = {0};
+    if (cli_open(c, &a, &e)) {
+        return cli_fail(&e);
+    }
+    if (!strcmp(sub, "list")) {
+        if (store_accounts(a.st, print_account, NULL, &e)) {
+            rc = cli_fail(&e);
+        }
+    } else if (is_add || !strcmp(sub, "password")) {
+        char *pw = read_password("password");
+        if (!pw) {
+            rc = cli_usage("no password given (type it, or pipe it on stdin)");
+        } else if (is_add ? app_account_add(&a, o.pos[0], cli_opt(&o, "role"),
+                                            cli_opt(&o, "person"), pw, &e)
+                          : app_account_password(&a, o.pos[0], pw, &e)) {
+            rc = cli_fail(&e);
+        } else {
+            printf("%s %s\n", o.pos[0], is_add ? "added" : "password changed");
+        }
+        if (pw) {
+            memset(pw, 0, strlen(pw));
+            free(pw);
+        }
+    } else if (is_edit) {
+        if (!o.n) {
+            rc = cli_usage("nothing to change: give --role, --person, --disabled or "
+                           "--require-totp");
+        }
+        for (int i = 0; i < o.n && !rc; i++) {
+            if (app_account_set(&a, o.pos[0], o.kv[i].name, o.kv[i].value, &e)) {
+                rc = cli_fail(&e);
+            }
+        }
+        if (!rc) {
+            printf("%s updated\n", o.pos[0]);
+        }
+    } else {
+        char *uri = NULL;
+        if (app_totp_enroll(&a, o.pos[0], &uri, &e)) {
+            rc = cli_fail(&e);
+        } else {
+            printf("Add this to the authenticator app of %s (shown once):\n%s\n", o.pos[0], uri);
+        }
+        free(uri);
+    }
+    app_close(&a);
+    return rc;
+}
+
+static int print_token(void *ctx, const struct token_row *t)
+{
+    (void)ctx;
+    printf("%-5ld account %-4ld %-24s created %s%s%s\n", t->id, t->account, t->name, t->created,
+           t->last_used ? " last used " : "", t->revoked ? " REVOKED" : "");
+    return 0;
+}
+
+int cmd_token(struct cli *c)
+{
+    const char *sub = c->argc ? c->argv[0] : "";
+    struct opts o;
+    static const char *const add_opts[] = {"name", NULL};
+    int rc = cli_parse_opts(c, c->argc ? c->argc - 1 : 0, c->argv + (c->argc ? 1 : 0), &o, 1);
+    if (rc || (rc = cli_no_other_opts(&o, strcmp(sub, "add") == 0 ? add_opts : NULL))) {
+        return rc;
+    }
+    int64_t id = 0;
+    if (!((!strcmp(sub, "add") && o.npos == 1) || (!strcmp(sub, "list") && !o.npos) ||
+          (!strcmp(sub, "revoke") && o.npos == 1 && int_parse(o.pos[0], &id) == 0))) {
+        return cli_usage("usage: isms token add ACCOUNT [--name LABEL] | list | revoke ID");
+    }
+    struct app a;
+    struct err e = {0};
+    if (cli_open(c, &a, &e)) {
+        return cli_fail(&e);
+    }
+    if (!strcmp(sub, "add")) {
+        char *tok = NULL;
+        long tid = 0;
+        if (app_token_add(&a, o.pos[0], cli_opt(&o, "name"), &tok, &tid, &e)) {
+            rc = cli_fail(&e);
+        } else {
+            printf("%s\n", tok);
+            fprintf(stderr, "token %ld for %s: shown once; use it as "
+                            "'Authorization: Bearer TOKEN'\n", tid, o.pos[0]);
+            memset(tok, 0, strlen(tok));
+        }
+        free(tok);
+    } else if (!strcmp(sub, "list")) {
+        if (store_tokens(a.st, print_token, NULL, &e)) {
+            rc = cli_fail(&e);
+        }
+    } else if (app_token_revoke(&a, (long)id, &e)) {
+        rc = cli_fail(&e);
+    } else {
+        printf("token %ld revoked\n", (long)id);
+    }
+    app_close(&a);
+    return rc;
+}

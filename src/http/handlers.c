@@ -1,0 +1,37 @@
+/* handlers.c — the few routes that belong to the server itself: health and
+ * the static files (CSS, JavaScript) built into the binary. */
+#include <string.h>
+
+#include "../embed.h"
+#include "routes.h"
+
+int http_healthz(struct req *r, struct resp *w)
+{
+    (void)r;
+    resp_json(w, 200, "{\"status\":\"ok\"}");
+    return 0;
+}
+
+int http_static(struct req *r, struct resp *w)
+{
+    static const struct {
+        const char *name, *ctype;
+        const char *data, *end;
+    } files[] = {
+        {"style.css", "text/css; charset=utf-8", static_css, static_css_end},
+        {"app.js", "text/javascript; charset=utf-8", static_js, static_js_end},
+    };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        if (strcmp(files[i].name, r->id) == 0) {
+            w->status = 200;
+            w->ctype = files[i].ctype;
+            w->cache = 1;
+            buf_append(&w->body, files[i].data, (size_t)(files[i].end - files[i].data));
+            return 0;
+        }
+    }
+    struct err e = {0};
+    err_set(&e, ERR_NOTFOUND, NULL, "no such file");
+    resp_error(r, w, &e);
+    return 0;
+}

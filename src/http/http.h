@@ -1,0 +1,98 @@
+/* http.h — what handlers see of a request and build of a response. The
+ * server (server.c) fills struct req, the router (router.c) authenticates,
+ * checks the route's permission and CSRF flag, and resolves :type/:id; a
+ * handler then only parses its input, calls app/, and renders. */
+#ifndef ISMS_HTTP_H
+#define ISMS_HTTP_H
+
+#include <jansson.h>
+
+#include "../app/app.h"
+#include "../lib/buf.h"
+#include "../model/perm.h"
+
+#define REQ_MAX_BODY (1u << 20)  /* bytes of a form or JSON body */
+#define REQ_MAX_FIELDS 256       /* form/query fields */
+
+struct kvlist {
+    struct kv kv[REQ_MAX_FIELDS];
+    int n;
+    char *mem; /* owned storage the names and values point into */
+};
+
+/* One organization (ISMS file) served under a path prefix. */
+struct org {
+    char slug[64];     /* "" in single-file mode */
+    char prefix[80];   /* "" or "/o/slug" */
+    char path[4096];   /* the ISMS file */
+    char cookie[96];   /* session cookie name for this organization */
+};
+
+struct route;
+
+struct req {
+    const char *method;
+    const char *path;        /* without the organization prefix, not decoded */
+    const char *full_path;   /* as requested */
+    struct kvlist query;
+    struct kvlist form;      /* application/x-www-form-urlencoded body */
+    json_t *json;            /* application/json body, or NULL */
+    const char *content_type;
+    char addr[64];
+    struct buf body;
+    /* filled by the router */
+    const struct route *route;
+    const struct org *org;
+    struct app *app;         /* this thread's connection to org's ISMS */
+    const struct rtype *type; /* from :type */
+    char id[64];             /* from :id (decoded) */
+    char id2[64];            /* from a second :n */
+    struct record *rec;      /* the :id record, loaded by the router */
+    struct principal who;
+    int authed;
+    enum role role;
+    const char *sid;         /* the session cookie value, if any */
+    int is_api;
+    /* header access for handlers */
+    const char *(*header)(struct req *r, const char *name);
+    const char *(*cookie)(struct req *r, const char *name);
+    void *conn;
+};
+
+struct resp {
+    int status;
+    const char *ctype;       /* static string */
+    struct buf body;
+    char location[1024];     /* redirect target (already safe) */
+    char set_cookie[4][400];
+    int ncookies;
+    int cache;               /* 1: may be cached (static files) */
+    char allow[64];          /* for 405 */
+};
+
+/* The value of name in a decoded field list, or NULL. */
+const char *kv_get(const struct kvlist *l, const char *name);
+/* Decodes "a=1&b=x%20y" into l (untrusted; bounded). Returns -1 on a
+ * malformed encoding or too many fields. */
+int kv_parse_urlencoded(struct kvlist *l, const char *s, size_t n);
+void kv_free(struct kvlist *l);
+
+/* Responses. */
+void resp_html_page_error(struct req *r, struct resp *w, const struct err *e);
+/* Error in the route's format: HTML page or {"error":{code,message,field}}. */
+void resp_error(struct req *r, struct resp *w, const struct err *e);
+void resp_json(struct resp *w, int status, const char *json);
+void resp_redirect(struct req *r, struct resp *w, const char *path); /* path within the org */
+void resp_cookie(struct resp *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Serving. */
+struct serve_opts {
+    const char *file;   /* one ISMS file */
+    const char *dir;    /* or a directory of them */
+    const char *listen; /* "127.0.0.1:8027" */
+    int threads;        /* 0: one per CPU */
+    int quiet;          /* no access log */
+};
+int http_serve(const struct serve_opts *o, struct err *e);
+
+#endif

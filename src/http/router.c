@@ -1,0 +1,250 @@
+/* router.c — the route table and the one place that decides whether a
+ * request may run: it matches the path, authenticates (session cookie or
+ * API token), applies the route's permission (with record ownership and
+ * row visibility), checks CSRF and Origin, and only then calls the handler.
+ * Handlers never check permissions themselves. */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../lib/util.h"
+#include "router.h"
+#include "routes.h"
+
+const struct route routes[] = {
+#define ROUTE(method, pattern, fn, perm, type, flags) {method, pattern, fn, perm, type, flags, #fn},
+#include "routes.def"
+#undef ROUTE
+};
+const int nroutes = (int)(sizeof routes / sizeof routes[0]);
+
+#define MAX_SEGS 8
+
+static int split(const char *path, char segs[MAX_SEGS][128])
+{
+    int n = 0;
+    const char *p = path;
+    if (*p != '/') {
+        return -1;
+    }
+    if (strcmp(p, "/") == 0) {
+        return 0;
+    }
+    while (*p == '/') {
+        p++;
+        const char *q = strchr(p, '/');
+        size_t len = q ? (size_t)(q - p) : strlen(p);
+        if (n == MAX_SEGS || len >= 128 || len == 0) {
+            return -1;
+        }
+        memcpy(segs[n], p, len);
+        segs[n][len] = 0;
+        n++;
+        p += len;
+    }
+    return *p ? -1 : n;
+}
+
+/* Percent-decodes one path segment into out; -1 when malformed. */
+static int seg_decode(const char *s, char *out, size_t size)
+{
+    size_t k = 0;
+    for (size_t i = 0; s[i]; i++) {
+        char c = s[i];
+        if (c == '%') {
+            unsigned v;
+            if (!s[i + 1] || !s[i + 2] || sscanf(s + i + 1, "%2x", &v) != 1 || v == 0) {
+                return -1;
+            }
+            c = (char)v;
+            i += 2;
+        }
+        if (k + 1 >= size) {
+            return -1;
+        }
+        out[k++] = c;
+    }
+    out[k] = 0;
+    return 0;
+}
+
+/* Matches r->path against a route; fills type and ids. */
+static int match(const struct route *rt, struct req *r, char segs[MAX_SEGS][128], int nseg)
+{
+    char psegs[MAX_SEGS][128];
+    int np = split(rt->pattern, psegs);
+    if (np != nseg) {
+        return 0;
+    }
+    const struct rtype *type = rt->type ? rtype_find(rt->type) : NULL;
+    char id[64] = "", id2[64] = "";
+    for (int i = 0; i < np; i++) {
+        if (strcmp(psegs[i], ":type") == 0) {
+            const struct rtype *t = rtype_find(segs[i]);
+            if (!t || strcmp(t->plural, segs[i]) != 0) {
+                return 0;
+            }
+            type = t;
+        } else if (strcmp(psegs[i], ":id") == 0) {
+            if (seg_decode(segs[i], id, sizeof id)) {
+                return 0;
+            }
+        } else if (strcmp(psegs[i], ":n") == 0) {
+            if (seg_decode(segs[i], id2, sizeof id2)) {
+                return 0;
+            }
+        } else if (strcmp(psegs[i], segs[i]) != 0) {
+            return 0;
+        }
+    }
+    r->type = type;
+    strlcpy_(r->id, id, sizeof r->id);
+    strlcpy_(r->id2, id2, sizeof r->id2);
+    return 1;
+}
+
+static void deny(struct req *r, struct resp *w, enum errcode code, const char *msg)
+{
+    struct err e = {0};
+    err_set(&e, code, NULL, "%s", msg);
+    resp_error(r, w, &e);
+}
+
+/* Same scheme and host as the request? An absent Origin (same-origin GET,
+ * curl) passes; a present one must match. */
+static int origin_ok(struct req *r)
+{
+    const char *origin = r->header(r, "Origin");
+    if (!origin) {
+        return 1;
+    }
+    const char *host = r->header(r, "Host");
+    if (!host) {
+        return 0;
+    }
+    const char *o = strstr(origin, "://");
+    return o && strcmp(o + 3, host) == 0;
+}
+
+static int csrf_equal(const char *a, const char *b)
+{
+    size_t n = a ? strlen(a) : 0;
+    return a && b && n == strlen(b) && n >= 32 && sodium_memcmp(a, b, n) == 0;
+}
+
+static void authenticate(struct req *r)
+{
+    struct err e = {0};
+    const char *auth = r->header(r, "Authorization");
+    if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
+        r->authed = app_token_auth(r->app, auth + 7, &r->who, &e) == 1;
+    } else if ((r->sid = r->cookie(r, r->org->cookie)) != NULL) {
+        r->authed = app_session(r->app, r->sid, &r->who, &e) == 1;
+    }
+    r->role = r->authed ? role_parse(r->who.role) : ROLE_NONE;
+}
+
+int router_dispatch(struct req *r, struct resp *w)
+{
+    char segs[MAX_SEGS][128];
+    int nseg = split(r->path, segs);
+    const struct route *rt = NULL;
+    int path_known = 0;
+    char allow[64] = "";
+    r->is_api = strncmp(r->path, "/api/", 5) == 0;
+    for (int i = 0; nseg >= 0 && i < nroutes; i++) {
+        if (!match(&routes[i], r, segs, nseg)) {
+            continue;
+        }
+        if (strcmp(routes[i].method, r->method) == 0) {
+            rt = &routes[i];
+            break;
+        }
+        if (!path_known || !strstr(allow, routes[i].method)) {
+            size_t n = strlen(allow);
+            snprintf(allow + n, sizeof allow - n, "%s%s", n ? ", " : "", routes[i].method);
+        }
+        path_known = 1;
+    }
+    if (!rt) {
+        if (path_known) {
+            strlcpy_(w->allow, allow, sizeof w->allow);
+            deny(r, w, ERR_USAGE, "method not allowed here");
+            w->status = 405;
+        } else {
+            deny(r, w, ERR_NOTFOUND, "no such page");
+        }
+        return 0;
+    }
+    /* match() ran for later routes too; redo the winner's captures */
+    match(rt, r, segs, nseg);
+    r->route = rt;
+    r->is_api = (rt->flags & R_JSON) != 0;
+
+    authenticate(r);
+    if (rt->perm != PERM_PUBLIC) {
+        if (!r->authed) {
+            if (r->is_api) {
+                deny(r, w, ERR_UNAUTH, "sign in or give an API token (Authorization: Bearer ...)");
+            } else {
+                struct buf to;
+                buf_init(&to, 2048);
+                buf_puts(&to, "/login?next=");
+                /* only our own path, never a full URL: no open redirect */
+                for (const char *p = r->path; *p; p++) {
+                    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                        (*p >= '0' && *p <= '9') || strchr("/-._", *p)) {
+                        buf_putc(&to, *p);
+                    } else {
+                        buf_printf(&to, "%%%02X", (unsigned char)*p);
+                    }
+                }
+                resp_redirect(r, w, buf_str(&to));
+                buf_free(&to);
+            }
+            return 0;
+        }
+        if (!r->who.mfa_ok && !(rt->flags & R_MFA)) {
+            if (r->is_api) {
+                deny(r, w, ERR_UNAUTH, "the second factor is still due");
+            } else {
+                resp_redirect(r, w, "/login/totp");
+            }
+            return 0;
+        }
+    }
+    int owns = -1;
+    if (r->type && r->id[0] && rt->perm != PERM_PUBLIC) {
+        struct err e = {0};
+        if (app_record_get(r->app, r->type, r->id, &r->rec, &e)) {
+            resp_error(r, w, &e);
+            return 0;
+        }
+        if (!perm_visible(r->role, r->rec, r->who.person)) {
+            deny(r, w, ERR_NOTFOUND, "no such record");
+            return 0;
+        }
+        const char *owner = record_get(r->rec, FIELD_OWNER);
+        owns = owner && r->who.person[0] && strcmp(owner, r->who.person) == 0;
+    }
+    if (!perm_allows(r->role, rt->perm, r->type, owns)) {
+        deny(r, w, ERR_FORBIDDEN, "your role does not allow this");
+        return 0;
+    }
+    if ((rt->flags & (R_CSRF | R_PRECSRF)) && !r->who.via_token) {
+        const char *sent = kv_get(&r->form, "_csrf");
+        if (!sent) {
+            sent = r->header(r, "X-CSRF-Token");
+        }
+        const char *want = (rt->flags & R_PRECSRF) ? r->cookie(r, "isms_pre") : r->who.csrf;
+        if (!origin_ok(r) || !csrf_equal(sent, want)) {
+            deny(r, w, ERR_FORBIDDEN,
+                 "the form is out of date or came from another site; reload the page and try "
+                 "again");
+            return 0;
+        }
+    }
+    return rt->fn(r, w);
+}

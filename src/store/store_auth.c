@@ -1,0 +1,299 @@
+/* store_auth.c — accounts, sessions, API tokens and the security log (SQL
+ * only; hashing, expiry and throttling are decided in app/accounts.c). */
+#include <stdio.h>
+#include <string.h>
+
+#include "store_int.h"
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+    return (const char *)sqlite3_column_text(st, i);
+}
+
+static void bind_opt(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v) {
+        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+    } else {
+        sqlite3_bind_null(st, i);
+    }
+}
+
+static int finish(struct store *s, sqlite3_stmt *st, struct err *e)
+{
+    int rc = store_step(s, st, e);
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : 0;
+}
+
+int store_account_add(struct store *s, const char *name, const char *role, const char *person,
+                      const char *pwhash, const char *now, long *id, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(s,
+                                     "INSERT INTO account (name, role, person, pwhash, created, "
+                                     "updated) VALUES (?1,?2,?3,?4,?5,?5)",
+                                     e);
+    if (!st) {
+        return -1;
+    }
+    bind_opt(st, 1, name);
+    bind_opt(st, 2, role);
+    bind_opt(st, 3, person);
+    bind_opt(st, 4, pwhash);
+    bind_opt(st, 5, now);
+    if (finish(s, st, e)) {
+        return -1;
+    }
+    if (id) {
+        *id = (long)sqlite3_last_insert_rowid(s->db);
+    }
+    return 0;
+}
+
+#define ACCOUNT_COLS "id, name, role, person, pwhash, totp_secret, created, totp_required, disabled"
+
+static void account_row(sqlite3_stmt *st, struct account_row *a)
+{
+    a->id = (long)sqlite3_column_int64(st, 0);
+    a->name = col(st, 1);
+    a->role = col(st, 2);
+    a->person = col(st, 3);
+    a->pwhash = col(st, 4);
+    a->totp_secret = col(st, 5);
+    a->created = col(st, 6);
+    a->totp_required = sqlite3_column_int(st, 7);
+    a->disabled = sqlite3_column_int(st, 8);
+}
+
+int store_account_get(struct store *s, const char *name, long id, store_account_fn fn, void *ctx,
+                      struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(
+        s, "SELECT " ACCOUNT_COLS " FROM account WHERE name = ?1 OR id = ?2", e);
+    if (!st) {
+        return -1;
+    }
+    bind_opt(st, 1, name);
+    sqlite3_bind_int64(st, 2, id);
+    int rc = store_step(s, st, e);
+    if (rc == SQLITE_ROW) {
+        struct account_row a;
+        account_row(st, &a);
+        fn(ctx, &a);
+    }
+    sqlite3_reset(st);
+    if (rc < 0) {
+        return -1;
+    }
+    if (rc == SQLITE_DONE) {
+        return err_set(e, ERR_NOTFOUND, NULL, "no account %.64s", name ? name : "");
+    }
+    return 0;
+}
+
+int store_accounts(struct store *s, store_account_fn fn, void *ctx, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(s, "SELECT " ACCOUNT_COLS " FROM account ORDER BY name", e);
+    if (!st) {
+        return -1;
+    }
+    int rc;
+    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+        struct account_row a;
+        account_row(st, &a);
+        if (fn(ctx, &a)) {
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : 0;
+}
+
+int store_account_set(struct store *s, long id, const char *column, const char *value,
+                      const char *now, struct err *e)
+{
+    static const char *const cols[] = {"role", "person", "pwhash", "totp_secret",
+                                       "totp_required", "disabled", NULL};
+    int k = -1;
+    for (int i = 0; cols[i]; i++) {
+        if (strcmp(cols[i], column) == 0) {
+            k = i;
+        }
+    }
+    if (k < 0) {
+        return err_set(e, ERR_INTERNAL, NULL, "no account column %s", column);
+    }
+    char sql[128];
+    /* the column name comes from the fixed list above */
+    snprintf(sql, sizeof sql, "UPDATE account SET %s = ?1, updated = ?3 WHERE id = ?2", cols[k]);
+    sqlite3_stmt *st = store_prepare(s, sql, e);
+    if (!st) {
+        return -1;
+    }
+    if (k >= 4) {
+        sqlite3_bind_int(st, 1, value && strcmp(value, "1") == 0);
+    } else {
+        bind_opt(st, 1, value);
+    }
+    sqlite3_bind_int64(st, 2, id);
+    bind_opt(st, 3, now);
+    return finish(s, st, e);
+}
+
+int store_session_add(struct store *s, const char *id_hash, long account, const char *csrf,
+                      long long now, int mfa_ok, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(s,
+                                     "INSERT INTO session (id_hash, account, csrf, created, "
+                                     "last_seen, mfa_ok) VALUES (?1,?2,?3,?4,?4,?5)",
+                                     e);
+    if (!st) {
+        return -1;
+    }
+    bind_opt(st, 1, id_hash);
+    sqlite3_bind_int64(st, 2, account);
+    bind_opt(st, 3, csrf);
+    sqlite3_bind_int64(st, 4, now);
+    sqlite3_bind_int(st, 5, mfa_ok);
+    return finish(s, st, e);
+}
+
+int store_session_get(struct store *s, const char *id_hash, store_session_fn fn, void *ctx,
+                      struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(
+        s, "SELECT account, csrf, created, last_seen, mfa_ok FROM session WHERE id_hash = ?1", e);
+    if (!st) {
+        return -1;
+    }
+    bind_opt(st, 1, id_hash);
+    int rc = store_step(s, st, e);
+    if (rc == SQLITE_ROW) {
+        struct session_row r = {(long)sqlite3_column_int64(st, 0), col(st, 1),
+                                sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
+                                sqlite3_column_int(st, 4)};
+        fn(ctx, &r);
+    }
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : rc == SQLITE_ROW;
+}
+
+int store_session_touch(struct store *s, const char *id_hash, long long now, int mfa_ok,
+                        struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(
+        s, "UPDATE session SET last_seen = ?2, mfa_ok = ?3 WHERE id_hash = ?1", e);
+    if (!st) {
+        return -1;
+    }
+    bind_opt(st, 1, id_hash);
+    sqlite3_bind_int64(st, 2, now);
+    sqlite3_bind_int(st, 3, mfa_ok);
+    return finish(s, st, e);
+}
+
+int store_session_delete(struct store *s, const char *id_hash, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(s, "DELETE FROM session WHERE id_hash = ?1", e);
+    if (!st) {
+        return -1;
+    }
+    bind_opt(st, 1, id_hash);
+    return finish(s, st, e);
+}
+
+int store_session_delete_account(struct store *s, long account, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(s, "DELETE FROM session WHERE account = ?1", e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, account);
+    return finish(s, st, e);
+}
+
+int store_token_add(struct store *s, long account, const char *name, const char *hash,
+                    const char *now, long *id, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(
+        s, "INSERT INTO token (account, name, hash, created) VALUES (?1,?2,?3,?4)", e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, account);
+    bind_opt(st, 2, name);
+    bind_opt(st, 3, hash);
+    bind_opt(st, 4, now);
+    if (finish(s, st, e)) {
+        return -1;
+    }
+    if (id) {
+        *id = (long)sqlite3_last_insert_rowid(s->db);
+    }
+    return 0;
+}
+
+long store_token_account(struct store *s, const char *hash, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(
+        s, "SELECT account FROM token WHERE hash = ?1 AND revoked = 0", e);
+    if (!st) {
+        return -1;
+    }
+    bind_opt(st, 1, hash);
+    int rc = store_step(s, st, e);
+    long acc = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : acc;
+}
+
+int store_token_revoke(struct store *s, long id, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(s, "UPDATE token SET revoked = 1 WHERE id = ?1", e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    if (finish(s, st, e)) {
+        return -1;
+    }
+    return sqlite3_changes(s->db) ? 0 : err_set(e, ERR_NOTFOUND, NULL, "no token %ld", id);
+}
+
+int store_tokens(struct store *s, store_token_fn fn, void *ctx, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(
+        s, "SELECT id, account, name, created, last_used, revoked FROM token ORDER BY id", e);
+    if (!st) {
+        return -1;
+    }
+    int rc;
+    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+        struct token_row t = {(long)sqlite3_column_int64(st, 0), (long)sqlite3_column_int64(st, 1),
+                              col(st, 2), col(st, 3), col(st, 4), sqlite3_column_int(st, 5)};
+        if (fn(ctx, &t)) {
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : 0;
+}
+
+int store_seclog_add(struct store *s, const char *at, const char *event, const char *account,
+                     const char *actor, const char *address, const char *detail, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(s,
+                                     "INSERT INTO security_log (at, event, account, actor, "
+                                     "address, detail) VALUES (?1,?2,?3,?4,?5,?6)",
+                                     e);
+    if (!st) {
+        return -1;
+    }
+    bind_opt(st, 1, at);
+    bind_opt(st, 2, event);
+    bind_opt(st, 3, account);
+    bind_opt(st, 4, actor);
+    bind_opt(st, 5, address);
+    bind_opt(st, 6, detail);
+    return finish(s, st, e);
+}
