@@ -74,7 +74,10 @@ run: deps
 	$(MAKE) isms
 	rm -f demo.isms demo.isms-wal demo.isms-shm
 	./isms demo demo.isms
-	@scripts/tour demo.isms
+	@echo
+	@echo "Open http://127.0.0.1:8027/ and sign in with one of the accounts above."
+	@echo "(A tour of the command line: scripts/tour demo.isms)"
+	./isms serve demo.isms --listen 127.0.0.1:8027
 
 # Benchmarks (bench/README.md): not tests, never run by `make test`.
 bench/gen: $(REL_OBJ) build/rel/bench/gen.o

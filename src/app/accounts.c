@@ -86,8 +86,8 @@ static int check_person(struct app *a, const char *person, struct err *e)
     return 0;
 }
 
-int app_account_add(struct app *a, const char *name, const char *role, const char *person,
-                    const char *password, struct err *e)
+int app_account_add_tx(struct app *a, const char *name, const char *role, const char *person,
+                       const char *password, struct err *e)
 {
     if (!valid_name(name)) {
         return err_set(e, ERR_INVALID, "name",
@@ -101,7 +101,7 @@ int app_account_add(struct app *a, const char *name, const char *role, const cha
         return -1;
     }
     char hash[crypto_pwhash_STRBYTES];
-    if (hash_password(password, hash, e) || store_begin(a->st, e)) {
+    if (hash_password(password, hash, e)) {
         return -1;
     }
     char now[21];
@@ -110,14 +110,19 @@ int app_account_add(struct app *a, const char *name, const char *role, const cha
     if (check_person(a, person, e) ||
         store_account_add(a->st, name, role, str_empty(person) ? NULL : person, hash, now, &id,
                           e)) {
-        store_rollback(a->st);
         if (e->code == ERR_CONFLICT) {
             err_set(e, ERR_CONFLICT, "name", "name: an account %s already exists", name);
         }
         return -1;
     }
     seclog(a, "account-add", name, NULL, role);
-    return store_commit(a->st, e);
+    return 0;
+}
+
+int app_account_add(struct app *a, const char *name, const char *role, const char *person,
+                    const char *password, struct err *e)
+{
+    IN_TRANSACTION(a, e, app_account_add_tx(a, name, role, person, password, e));
 }
 
 struct acc {

@@ -63,7 +63,7 @@ static void unlink_isms(const char *path)
 }
 
 static int create_common(struct app *a, const char *path, const char *actor, int demo,
-                         struct err *e)
+                         struct demo_login *logins, int max, int *n, struct err *e)
 {
     memset(a, 0, sizeof *a);
     strlcpy_(a->actor, actor ? actor : "unknown", sizeof a->actor);
@@ -74,7 +74,7 @@ static int create_common(struct app *a, const char *path, const char *actor, int
         goto fail;
     }
     if (app_install_catalogue(a, e) || app_method_install_default(a, e) ||
-        (demo && app_load_demo(a, e))) {
+        (demo && app_load_demo(a, logins, max, n, e))) {
         store_rollback(a->st);
         goto fail;
     }
@@ -90,12 +90,13 @@ fail:
 
 int app_create(struct app *a, const char *path, const char *actor, struct err *e)
 {
-    return create_common(a, path, actor, 0, e);
+    return create_common(a, path, actor, 0, NULL, 0, NULL, e);
 }
 
-int app_create_demo(struct app *a, const char *path, const char *actor, struct err *e)
+int app_create_demo(struct app *a, const char *path, const char *actor, struct demo_login *logins,
+                    int max, int *n, struct err *e)
 {
-    return create_common(a, path, actor, 1, e);
+    return create_common(a, path, actor, 1, logins, max, n, e);
 }
 
 int control_is_catalogue(const struct record *r)

@@ -31,8 +31,14 @@ void app_close(struct app *a);
 /* Creates a new ISMS file with the standard's reference data (clauses,
  * Annex A 2022 and 2013, their mapping) installed. */
 int app_create(struct app *a, const char *path, const char *actor, struct err *e);
-/* Creates a new ISMS file holding the demo organization. */
-int app_create_demo(struct app *a, const char *path, const char *actor, struct err *e);
+/* A demo account and its generated password (printed once by the CLI). */
+struct demo_login {
+    char name[32], role[32], person[16], password[32];
+};
+/* Creates a new ISMS file holding the demo organization and its accounts
+ * (one per role) with freshly generated passwords, returned in logins. */
+int app_create_demo(struct app *a, const char *path, const char *actor, struct demo_login *logins,
+                    int max, int *n, struct err *e);
 
 /* Adds a record from untrusted field values; *ref_out (caller frees) gets
  * its identifier. */

@@ -27,8 +27,9 @@ int app_edit_tx(struct app *a, const struct rtype *t, const char *ref, const str
                 int trusted, int *changed, struct err *e);
 /* Installs clauses, both Annex A catalogues and their mapping. */
 int app_install_catalogue(struct app *a, struct err *e);
-/* Loads the demo organization (data/demo.json) into an open, empty ISMS. */
-int app_load_demo(struct app *a, struct err *e);
+/* Loads the demo organization (data/demo.json) into an open, empty ISMS,
+ * with its accounts; their generated passwords go to logins. */
+int app_load_demo(struct app *a, struct demo_login *logins, int max, int *n, struct err *e);
 /* True when the control came from a shipped catalogue. */
 int control_is_catalogue(const struct record *r);
 /* Writes the differences between orig and r (same record) and one history
@@ -53,6 +54,8 @@ int app_risk_review_tx(struct app *a, const char *ref, struct err *e);
 int app_soa_approve_tx(struct app *a, const char *framework, const char *by, const char *note,
                        int *version, struct err *e);
 int app_plan_approve_tx(struct app *a, const char *by, const char *rationale, struct err *e);
+int app_account_add_tx(struct app *a, const char *name, const char *role, const char *person,
+                       const char *password, struct err *e);
 /* Re-scores every active risk with the method in a->method; each risk whose
  * derived values change gets an update entry. Refuses (naming the risk) when
  * a rating does not fit the method's scales. */

@@ -13,6 +13,7 @@
  * ("@@" stands for a literal "@"). Arrays become comma-separated lists;
  * numbers and booleans their text. */
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,7 +204,48 @@ static int entry(struct app *a, struct keymap *m, json_t *ent, size_t idx, struc
     return rc;
 }
 
-int app_load_demo(struct app *a, struct err *e)
+/* A password of 16 characters from an alphabet without look-alikes. */
+static void gen_password(char out[32])
+{
+    static const char alpha[] = "abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXY346789";
+    for (int i = 0; i < 16; i++) {
+        out[i] = alpha[randombytes_uniform((uint32_t)(sizeof alpha - 1))];
+    }
+    out[16] = 0;
+}
+
+static int load_accounts(struct app *a, struct keymap *m, json_t *accounts,
+                         struct demo_login *logins, int max, int *n, struct err *e)
+{
+    size_t i;
+    json_t *acc;
+    *n = 0;
+    json_array_foreach(accounts, i, acc) {
+        int bad = 0;
+        char *person = str_of(m, acc, "person", e, &bad);
+        const char *name = json_string_value(json_object_get(acc, "name"));
+        const char *role = json_string_value(json_object_get(acc, "role"));
+        char pw[32];
+        gen_password(pw);
+        int rc = bad || !name || !role || app_account_add_tx(a, name, role, person, pw, e);
+        if (rc == 0 && *n < max) {
+            struct demo_login *l = &logins[(*n)++];
+            snprintf(l->name, sizeof l->name, "%s", name);
+            snprintf(l->role, sizeof l->role, "%s", role);
+            snprintf(l->person, sizeof l->person, "%s", person ? person : "");
+            memcpy(l->password, pw, sizeof l->password);
+        }
+        free(person);
+        if (rc) {
+            char msg[sizeof e->msg];
+            strlcpy_(msg, e->msg, sizeof msg);
+            return err_set(e, ERR_INTERNAL, NULL, "demo account %zu: %s", i, msg);
+        }
+    }
+    return 0;
+}
+
+int app_load_demo(struct app *a, struct demo_login *logins, int max, int *nlogins, struct err *e)
 {
     json_error_t je;
     json_t *root = json_loadb(demo_json, EMBED_LEN(demo_json), 0, &je);
@@ -220,6 +262,9 @@ int app_load_demo(struct app *a, struct err *e)
             rc = -1;
             break;
         }
+    }
+    if (rc == 0 && logins) {
+        rc = load_accounts(a, &m, json_object_get(root, "accounts"), logins, max, nlogins, e);
     }
     json_decref(m.refs);
     json_decref(root);

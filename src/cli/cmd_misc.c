@@ -22,11 +22,21 @@ static int create_file(struct cli *c, int demo)
     }
     struct app a;
     struct err e = {0};
-    if ((demo ? app_create_demo : app_create)(&a, path, cli_actor(), &e)) {
+    struct demo_login logins[16];
+    int n = 0;
+    if (demo ? app_create_demo(&a, path, cli_actor(), logins, 16, &n, &e)
+             : app_create(&a, path, cli_actor(), &e)) {
         return cli_fail(&e);
     }
     app_close(&a);
     printf("created %s%s\n", path, demo ? " with the demo organization" : "");
+    if (n) {
+        printf("\nDemo sign-ins (passwords generated now, shown once):\n");
+        for (int i = 0; i < n; i++) {
+            printf("  %-10s %-16s %-8s %s\n", logins[i].name, logins[i].role, logins[i].person,
+                   logins[i].password);
+        }
+    }
     return 0;
 }
 
