@@ -102,6 +102,12 @@ int main(int argc, char **argv)
     c.argv = argv + i + 1;
     for (int k = 0; k < NCOMMANDS; k++) {
         if (strcmp(commands[k].name, c.cmd) == 0) {
+            if (c.argc >= 1 && (strcmp(c.argv[0], "--help") == 0 || strcmp(c.argv[0], "-h") == 0 ||
+                                strcmp(c.argv[0], "help") == 0)) {
+                printf("usage: isms %s %s\n  %s\n", commands[k].name, commands[k].args,
+                       commands[k].summary);
+                return 0;
+            }
             return commands[k].fn(&c);
         }
     }

@@ -208,7 +208,9 @@ static int check_refs(struct app *a, const struct record *r, const unsigned char
         }
         char *copy = xstrdup(r->v[i]);
         int rc = 0;
-        for (char *tok = strtok(copy, ","); tok && !rc; tok = strtok(NULL, ",")) {
+        char *save_tok = NULL;
+        for (char *tok = strtok_r(copy, ",", &save_tok); tok && !rc;
+             tok = strtok_r(NULL, ",", &save_tok)) {
             rc = check_one_ref(a, r, f, tok, e);
         }
         free(copy);

@@ -18,7 +18,9 @@ static void str_list(struct jw *w, const char *v)
     jw_arr(w);
     if (v) {
         char *copy = xstrdup(v);
-        for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
+        char *save_tok = NULL;
+        for (char *tok = strtok_r(copy, ",", &save_tok); tok;
+             tok = strtok_r(NULL, ",", &save_tok)) {
             jw_str(w, tok);
         }
         free(copy);
@@ -26,20 +28,8 @@ static void str_list(struct jw *w, const char *v)
     jw_arr_end(w);
 }
 
-static int has_item(const char *list, const char *item)
-{
-    if (!list) {
-        return 0;
-    }
-    size_t n = strlen(item);
-    for (const char *p = list; (p = strstr(p, item)) != NULL; p += n) {
-        if ((p == list || p[-1] == ',') && (p[n] == ',' || p[n] == '\0')) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
+/* today NULL: leave out the date-dependent overdue flag (the form that is
+ * hashed for approvals, so time passing does not "change" the plan). */
 static void action_json(struct jw *w, const struct record *r, const char *today)
 {
     const char *due = record_get(r, "due_date");
@@ -64,13 +54,15 @@ static void action_json(struct jw *w, const struct record *r, const char *today)
     }
     jw_key(w, "controls");
     str_list(w, record_get(r, "controls"));
-    jw_key(w, "overdue");
-    jw_bool(w, open && due && strcmp(due, today) < 0);
+    if (today) {
+        jw_key(w, "overdue");
+        jw_bool(w, open && due && strcmp(due, today) < 0);
+    }
     jw_obj_end(w);
 }
 
 /* The plan without approvals; its hash identifies what was approved. */
-static int plan_core(struct app *a, struct buf *b, struct err *e)
+static int plan_core(struct app *a, struct buf *b, int dated, struct err *e)
 {
     struct records risks = {0}, acts = {0};
     struct query q = {0};
@@ -79,8 +71,9 @@ static int plan_core(struct app *a, struct buf *b, struct err *e)
         store_list(a->st, rtype_find("action"), &q, records_add, &acts, e)) {
         goto done;
     }
-    char today[11];
-    date_today(today);
+    char today_buf[11];
+    date_today(today_buf);
+    const char *today = dated ? today_buf : NULL;
     unsigned char *linked = xcalloc(acts.n + 1, 1);
     struct jw w;
     jw_init(&w, b, 0);
@@ -94,7 +87,7 @@ static int plan_core(struct app *a, struct buf *b, struct err *e)
         const char *treat = record_get(r, "treatment");
         int n = 0;
         for (size_t k = 0; k < acts.n; k++) {
-            n += has_item(record_get(acts.v[k], "risks"), r->ref);
+            n += list_has(record_get(acts.v[k], "risks"), r->ref);
         }
         /* in the plan: risks with actions, and risks to be modified */
         if (!n && !(treat && strcmp(treat, "modify") == 0)) {
@@ -121,7 +114,7 @@ static int plan_core(struct app *a, struct buf *b, struct err *e)
         jw_arr(&w);
         for (size_t k = 0; k < acts.n; k++) {
             const struct record *act = acts.v[k];
-            if (!has_item(record_get(act, "risks"), r->ref)) {
+            if (!list_has(record_get(act, "risks"), r->ref)) {
                 continue;
             }
             linked[k] = 1;
@@ -131,7 +124,7 @@ static int plan_core(struct app *a, struct buf *b, struct err *e)
                 done_n += strcmp(st, "done") == 0;
             }
             const char *c = record_get(act, "cost");
-            cost += c ? atof(c) : 0;
+            cost += c && strcmp(st, "cancelled") != 0 ? atof(c) : 0;
             action_json(&w, act, today);
         }
         jw_arr_end(&w);
@@ -155,10 +148,10 @@ static int plan_core(struct app *a, struct buf *b, struct err *e)
         if (strcmp(st, "cancelled") != 0) {
             t_total++;
             t_done += strcmp(st, "done") == 0;
-            t_overdue += strcmp(st, "done") != 0 && due && strcmp(due, today) < 0;
+            t_overdue += strcmp(st, "done") != 0 && due && strcmp(due, today_buf) < 0;
+            const char *c = record_get(act, "cost");
+            t_cost += c ? atof(c) : 0;
         }
-        const char *c = record_get(act, "cost");
-        t_cost += c ? atof(c) : 0;
         if (!linked[k]) {
             action_json(&w, act, today);
         }
@@ -170,8 +163,10 @@ static int plan_core(struct app *a, struct buf *b, struct err *e)
     jw_int(&w, t_total);
     jw_key(&w, "done");
     jw_int(&w, t_done);
-    jw_key(&w, "overdue");
-    jw_int(&w, t_overdue);
+    if (dated) {
+        jw_key(&w, "overdue");
+        jw_int(&w, t_overdue);
+    }
     jw_key(&w, "percent");
     jw_int(&w, t_total ? (t_done * 100) / t_total : 0);
     jw_key(&w, "cost");
@@ -214,14 +209,17 @@ static int approval_json(void *ctx, const struct approval_row *ap)
 
 int app_plan_json(struct app *a, char **out, struct err *e)
 {
-    struct buf core;
+    struct buf core, undated;
     buf_init(&core, 0);
-    if (plan_core(a, &core, e)) {
+    buf_init(&undated, 0);
+    if (plan_core(a, &core, 1, e) || plan_core(a, &undated, 0, e)) {
         buf_free(&core);
+        buf_free(&undated);
         return -1;
     }
     char hash[65];
-    sha256_hex(core.p, core.len, hash);
+    sha256_hex(undated.p, undated.len, hash);
+    buf_free(&undated);
     /* splice sha256 and approvals into the object */
     core.len--; /* drop the closing brace */
     struct jw w;
@@ -264,7 +262,7 @@ int app_plan_approve_tx(struct app *a, const char *by, const char *rationale, st
         err_set(e, ERR_INVALID, "by", "by: say which active person approves (--by P-0001)");
         goto done;
     }
-    if (plan_core(a, &core, e)) {
+    if (plan_core(a, &core, 0, e)) {
         goto done;
     }
     json_t *plan = json_loads(buf_str(&core), 0, NULL);

@@ -83,6 +83,14 @@ int app_risk_accept_tx(struct app *a, const char *ref, const char *by, const cha
                 r->ref, score, m->accept_max, by);
         goto done;
     }
+    const char *owner = record_get(r, FIELD_OWNER);
+    if (!top && !(owner && strcmp(owner, by) == 0)) {
+        err_set(e, ERR_FORBIDDEN, "by",
+                "by: a risk is accepted by its owner (%s) or, above the acceptance criterion, "
+                "by top management; %s is neither",
+                owner ? owner : "none yet", by);
+        goto done;
+    }
     struct buf b;
     struct jw w;
     buf_init(&b, 0);

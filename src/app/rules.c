@@ -27,14 +27,19 @@ static int differs(const char *x, const char *y)
 
 const struct method *app_method(struct app *a, struct err *e)
 {
-    if (a->method) {
-        return a->method;
-    }
+    /* Another process or connection may have changed the method since it
+     * was loaded: check the version (one indexed lookup) every time. */
     int version;
     char *def = NULL;
     if (store_method_current(a->st, &version, &def, e)) {
         return NULL;
     }
+    if (a->method && version == a->method_version) {
+        free(def);
+        return a->method;
+    }
+    method_free(a->method);
+    a->method = NULL;
     int rc = method_parse(def ? def : method_default_json(), &a->method, e);
     free(def);
     if (rc) {
@@ -201,7 +206,8 @@ static int check_cycles(struct app *a, const struct record *r, struct err *e)
     struct walk w = {a, r->ref, path, 0, 0, e, {0}};
     buf_init(&w.cycle, 4096);
     char *copy = xstrdup(deps);
-    for (char *tok = strtok(copy, ","); tok && !w.found; tok = strtok(NULL, ",")) {
+    char *save = NULL;
+    for (char *tok = strtok_r(copy, ",", &save); tok && !w.found; tok = strtok_r(NULL, ",", &save)) {
         walk_from(&w, tok);
     }
     free(copy);
@@ -278,7 +284,8 @@ static int flag_list(struct app *a, const char *list, const char *reason, struct
     }
     struct flag_ctx f = {a, reason, e, 0};
     char *copy = xstrdup(list);
-    for (char *tok = strtok(copy, ","); tok && !f.rc; tok = strtok(NULL, ",")) {
+    char *save = NULL;
+    for (char *tok = strtok_r(copy, ",", &save); tok && !f.rc; tok = strtok_r(NULL, ",", &save)) {
         char *one = xstrdup(tok);
         flag_risk(&f, one);
         free(one);
@@ -296,22 +303,18 @@ static char *added(const char *before, const char *after)
     struct buf b;
     buf_init(&b, 0);
     char *copy = xstrdup(after);
-    for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
-        int had = 0;
-        if (before) {
-            char *bc = xstrdup(before);
-            for (char *x = strtok(bc, ","); x; x = strtok(NULL, ",")) {
-                had |= strcmp(x, tok) == 0;
-            }
-            free(bc);
-        }
-        /* strtok is not re-entrant: re-find our place */
-        if (!had) {
+    char *save = NULL;
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        if (!list_has(before, tok)) {
             buf_printf(&b, "%s%s", b.len ? "," : "", tok);
         }
     }
     free(copy);
-    return b.len ? buf_take(&b) : (buf_free(&b), NULL);
+    if (!b.len) {
+        buf_free(&b);
+        return NULL;
+    }
+    return buf_take(&b);
 }
 
 int rules_after(struct app *a, const struct record *orig, const struct record *r, struct err *e)

@@ -65,7 +65,9 @@ static int on_link(void *ctx, const char *src_type, const char *src, const char 
         const char *risks = json_string_value(json_object_get(rs->action_risks, src));
         if (risks) {
             char *copy = xstrdup(risks);
-            for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
+            char *save_tok = NULL;
+            for (char *tok = strtok_r(copy, ",", &save_tok); tok;
+                 tok = strtok_r(NULL, ",", &save_tok)) {
                 add_unique(json_object_get(entry(rs, dst), "risks"), tok);
             }
             free(copy);
@@ -116,7 +118,9 @@ static void list_json(struct jw *w, const char *v)
     jw_arr(w);
     if (v) {
         char *copy = xstrdup(v);
-        for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
+        char *save_tok = NULL;
+        for (char *tok = strtok_r(copy, ",", &save_tok); tok;
+             tok = strtok_r(NULL, ",", &save_tok)) {
             jw_str(w, tok);
         }
         free(copy);
@@ -418,7 +422,9 @@ static void merge_list(struct buf *b, const char *list)
         return;
     }
     char *copy = xstrdup(list);
-    for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
+    char *save_tok = NULL;
+    for (char *tok = strtok_r(copy, ",", &save_tok); tok;
+         tok = strtok_r(NULL, ",", &save_tok)) {
         char pat[64];
         snprintf(pat, sizeof pat, ",%s,", tok);
         struct buf probe;

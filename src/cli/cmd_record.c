@@ -223,7 +223,9 @@ static void print_effective(struct app *a, const struct record *r)
     }
     printf("\nEffective values (own, or inherited from what depends on it):\n");
     char *copy = xstrdup(assets);
-    for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
+    char *save_tok = NULL;
+    for (char *tok = strtok_r(copy, ",", &save_tok); tok;
+         tok = strtok_r(NULL, ",", &save_tok)) {
         int cia[3];
         struct err e = {0};
         if (store_asset_effective(a->st, tok, cia, &e) == 0) {

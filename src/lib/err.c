@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "text.h"
 #include "util.h"
 
 static const struct {
@@ -28,6 +29,10 @@ int err_set(struct err *e, enum errcode code, const char *field, const char *fmt
     va_start(ap, fmt);
     vsnprintf(e->msg, sizeof e->msg, fmt, ap);
     va_end(ap);
+    /* limits like "%.40s" can cut a character in half; messages end up in
+     * JSON and HTML, which must stay valid UTF-8 */
+    utf8_sanitize(e->msg);
+    utf8_sanitize(e->field);
     return -1;
 }
 

@@ -51,6 +51,23 @@ int utf8_valid(const char *str, size_t n)
     return 1;
 }
 
+void utf8_sanitize(char *s)
+{
+    size_t n = strlen(s);
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        size_t len = c < 0x80 ? 1 : (c >= 0xc2 && c <= 0xdf) ? 2 : (c >= 0xe0 && c <= 0xef) ? 3
+                                  : (c >= 0xf0 && c <= 0xf4)   ? 4
+                                                               : 0;
+        if (len && i + len <= n && utf8_valid(s + i, len)) {
+            i += len;
+        } else {
+            s[i++] = '?';
+        }
+    }
+}
+
 size_t utf8_chars(const char *s)
 {
     size_t n = 0;

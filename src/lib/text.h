@@ -9,6 +9,9 @@
 /* Returns 1 when s[0..n) is well-formed UTF-8 (no overlong forms, no
  * surrogates, nothing above U+10FFFF), else 0. */
 int utf8_valid(const char *s, size_t n);
+/* Replaces every byte that is not part of a well-formed UTF-8 sequence
+ * with '?' (e.g. a character cut in half by a length limit), in place. */
+void utf8_sanitize(char *s);
 /* Number of code points in a valid UTF-8 string. */
 size_t utf8_chars(const char *s);
 /* Returns the first disallowed control character in s (C0 controls and DEL;

@@ -117,3 +117,17 @@ int strcasecmp_(const char *a, const char *b)
         }
     }
 }
+
+int list_has(const char *list, const char *item)
+{
+    if (!list || !item || !*item) {
+        return 0;
+    }
+    size_t n = strlen(item);
+    for (const char *p = list; (p = strstr(p, item)) != NULL; p += n) {
+        if ((p == list || p[-1] == ',') && (p[n] == ',' || p[n] == '\0')) {
+            return 1;
+        }
+    }
+    return 0;
+}

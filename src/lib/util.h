@@ -17,6 +17,8 @@ size_t strlcpy_(char *dst, const char *src, size_t size);
 int natcmp(const char *a, const char *b);
 /* ASCII case-insensitive comparison (locale independent). */
 int strcasecmp_(const char *a, const char *b);
+/* True when item is one of the comma-separated values of list. */
+int list_has(const char *list, const char *item);
 /* True when s is NULL or "". */
 int str_empty(const char *s);
 

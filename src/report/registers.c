@@ -275,9 +275,15 @@ int report_plan(struct app *a, const char *format, const char *path, struct err 
     }
     json_array_foreach(json_object_get(plan, "unlinked_actions"), i, act) {
         char *controls = arr_text(json_object_get(act, "controls"));
+        char cost[32] = "";
+        json_t *c = json_object_get(act, "cost");
+        if (json_is_number(c)) {
+            snprintf(cost, sizeof cost, "%.2f", json_number_value(c));
+        }
         const char *v[NC] = {NULL, "(not linked to a risk)", NULL, NULL, NULL,
                              jstr(act, "id"), jstr(act, "title"), who(names, jstr(act, "owner")),
-                             jstr(act, "due_date"), jstr(act, "status"), NULL, controls,
+                             jstr(act, "due_date"), jstr(act, "status"), cost[0] ? cost : NULL,
+                             controls,
                              json_is_true(json_object_get(act, "overdue")) ? "OVERDUE" : NULL};
         table_row(t, v, NULL);
         free(controls);

@@ -164,19 +164,6 @@ static int migrate(struct store *s, int from, struct err *e)
     return 0;
 }
 
-static int is_sqlite_file(const char *path, int *empty)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        return -1;
-    }
-    char hdr[16];
-    size_t n = fread(hdr, 1, sizeof hdr, f);
-    fclose(f);
-    *empty = n == 0;
-    return n == sizeof hdr && memcmp(hdr, "SQLite format 3", 16) == 0;
-}
-
 int store_open(const char *path, int flags, struct store **out, struct err *e)
 {
     *out = NULL;
@@ -193,15 +180,12 @@ int store_open(const char *path, int flags, struct store **out, struct err *e)
         if (!S_ISREG(sb.st_mode)) {
             return err_set(e, ERR_USAGE, NULL, "%s is not a regular file", path);
         }
-        int empty = 0;
-        int r = is_sqlite_file(path, &empty);
-        if (r < 0) {
-            return err_set(e, ERR_STORAGE, NULL, "%s: cannot be read", path);
-        }
-        if (r == 0) {
+        /* The header is checked through SQLite below, never by opening the
+         * file ourselves: closing any descriptor of a database file drops
+         * the POSIX locks of every SQLite connection in this process. */
+        if (sb.st_size == 0) {
             return err_set(e, ERR_USAGE, NULL,
-                           "%s is not an ISMS file (not an SQLite database%s)", path,
-                           empty ? ", it is empty" : "");
+                           "%s is not an ISMS file (not an SQLite database, it is empty)", path);
         }
     }
 
@@ -223,7 +207,12 @@ int store_open(const char *path, int flags, struct store **out, struct err *e)
     int appid = 0, version = 0;
     if (pragma_int(s, "PRAGMA application_id", &appid, e) ||
         pragma_int(s, "PRAGMA user_version", &version, e)) {
-        err_set(e, ERR_STORAGE, NULL, "%s is corrupt or not an ISMS file (%s)", path, e->msg);
+        int code = sqlite3_errcode(s->db);
+        if (code == SQLITE_NOTADB) {
+            err_set(e, ERR_USAGE, NULL, "%s is not an ISMS file (not an SQLite database)", path);
+        } else {
+            err_set(e, ERR_STORAGE, NULL, "%s is corrupt or not an ISMS file (%s)", path, e->msg);
+        }
         goto fail;
     }
     if (!(flags & STORE_CREATE)) {

@@ -53,7 +53,9 @@ static char *canonical_refs(const char *v)
     }
     char **items = xmalloc((size_t)n * sizeof *items);
     int k = 0;
-    for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
+    char *save_tok = NULL;
+    for (char *tok = strtok_r(copy, ",", &save_tok); tok;
+         tok = strtok_r(NULL, ",", &save_tok)) {
         items[k++] = tok;
     }
     qsort(items, (size_t)k, sizeof *items, cmp_nat);
@@ -188,7 +190,9 @@ static int write_links_(struct store *s, const struct record *r, int replace,
         }
         char *copy = xstrdup(r->v[i]);
         int rc = 0;
-        for (char *tok = strtok(copy, ","); tok && rc == 0; tok = strtok(NULL, ",")) {
+        char *save_tok = NULL;
+        for (char *tok = strtok_r(copy, ",", &save_tok); tok && rc == 0;
+             tok = strtok_r(NULL, ",", &save_tok)) {
             sqlite3_stmt *ins = store_prepare(
                 s, "INSERT INTO link (src, rel, dst, src_type, dst_type) VALUES (?1,?2,?3,?4,?5)",
                 e);

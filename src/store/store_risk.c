@@ -143,7 +143,8 @@ int store_is_top_management(struct store *s, const char *person, struct err *e)
     sqlite3_stmt *st = store_prepare(
         s,
         "SELECT 1 FROM role r JOIN link l ON l.src = r.ref AND l.rel = 'holders' "
-        "WHERE r.top_management = 1 AND r.retired IS NULL AND l.dst = ?1 LIMIT 1",
+        "WHERE r.top_management = 1 AND r.retired IS NULL AND r.status = 'active' "
+        "AND l.dst = ?1 LIMIT 1",
         e);
     if (!st) {
         return -1;

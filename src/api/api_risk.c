@@ -1,0 +1,128 @@
+/* api_risk.c — the risk endpoints beyond the generic ones: the heat map,
+ * acceptance, review, and the risk method in force. Same app_* calls as
+ * `isms risk ...` and `isms method show`; no SQL, no permission checks. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../model/method.h"
+#include "api_int.h"
+
+int api_risk_matrix(struct req *r, struct resp *w)
+{
+    static const char *const params[] = {"residual", NULL};
+    struct err e = {0};
+    int residual;
+    struct risk_matrix mx;
+    const struct method *m;
+    if (api_query_only(r, params, &e) || api_query_bool(r, "residual", 0, &residual, &e) ||
+        !(m = app_method(r->app, &e)) || app_risk_matrix(r->app, residual, &mx, &e)) {
+        return api_fail(r, w, &e);
+    }
+    /* the same document as `isms risk matrix --json` */
+    struct buf b;
+    struct jw j;
+    buf_init(&b, 0);
+    jw_init(&j, &b, 0);
+    jw_obj(&j);
+    jw_key(&j, "residual");
+    jw_bool(&j, residual);
+    jw_key(&j, "likelihood");
+    jw_arr(&j);
+    for (int l = 0; l < mx.nl; l++) {
+        jw_str(&j, m->likelihood.lv[l].label);
+    }
+    jw_arr_end(&j);
+    jw_key(&j, "consequence");
+    jw_arr(&j);
+    for (int k = 0; k < mx.nc; k++) {
+        jw_str(&j, m->consequence.lv[k].label);
+    }
+    jw_arr_end(&j);
+    jw_key(&j, "cells");
+    jw_arr(&j);
+    for (int l = 0; l < mx.nl; l++) {
+        for (int k = 0; k < mx.nc; k++) {
+            const struct matrix_cell *cell = &mx.cell[l][k];
+            jw_obj(&j);
+            jw_key(&j, "likelihood");
+            jw_int(&j, l + 1);
+            jw_key(&j, "consequence");
+            jw_int(&j, k + 1);
+            jw_key(&j, "score");
+            jw_int(&j, cell->score);
+            jw_key(&j, "level");
+            jw_str(&j, cell->level);
+            jw_key(&j, "colour");
+            jw_str(&j, cell->colour);
+            jw_key(&j, "count");
+            jw_int(&j, cell->count);
+            jw_obj_end(&j);
+        }
+    }
+    jw_arr_end(&j);
+    jw_key(&j, "unrated");
+    jw_int(&j, mx.unrated);
+    jw_obj_end(&j);
+    return api_send(w, 200, &b);
+}
+
+int api_risk_accept(struct req *r, struct resp *w)
+{
+    static const char *const keys[] = {"by", "rationale", NULL};
+    struct err e = {0};
+    json_t *obj;
+    const char *by, *rationale;
+    if (api_body(r, 0, &obj, &e) || api_only_keys(obj, keys, &e) ||
+        api_str(obj, "by", &by, &e) || api_str(obj, "rationale", &rationale, &e)) {
+        return api_fail(r, w, &e);
+    }
+    if (!by && r->who.person[0]) {
+        by = r->who.person; /* the signed-in account's person accepts */
+    }
+    char saved[128];
+    api_actor_begin(r, saved);
+    int rc = app_risk_accept(r->app, r->rec->ref, by, rationale, &e);
+    api_actor_end(r, saved);
+    if (rc) {
+        return api_fail(r, w, &e);
+    }
+    return api_send_record(r, w, r->type, r->rec->ref, 200);
+}
+
+int api_risk_review(struct req *r, struct resp *w)
+{
+    struct err e = {0};
+    json_t *obj;
+    if (api_body(r, 0, &obj, &e) || api_only_keys(obj, NULL, &e)) {
+        return api_fail(r, w, &e);
+    }
+    char saved[128];
+    api_actor_begin(r, saved);
+    int rc = app_risk_review(r->app, r->rec->ref, &e);
+    api_actor_end(r, saved);
+    if (rc) {
+        return api_fail(r, w, &e);
+    }
+    return api_send_record(r, w, r->type, r->rec->ref, 200);
+}
+
+int api_method(struct req *r, struct resp *w)
+{
+    struct err e = {0};
+    const struct method *m;
+    if (api_query_only(r, NULL, &e) || !(m = app_method(r->app, &e))) {
+        return api_fail(r, w, &e);
+    }
+    struct buf b;
+    struct jw j;
+    buf_init(&b, 0);
+    jw_init(&j, &b, 0);
+    jw_obj(&j);
+    jw_key(&j, "version");
+    jw_int(&j, r->app->method_version);
+    jw_key(&j, "method");
+    jw_numtext(&j, ""); /* separator; method_json writes the value */
+    method_json(m, &b, 0);
+    jw_obj_end(&j);
+    return api_send(w, 200, &b);
+}
