@@ -178,8 +178,9 @@ static int check_one_ref(struct app *a, const struct record *r, const struct fie
                        want->name);
     }
     if (got != want) {
-        return err_set(e, ERR_INVALID, f->name, "%s: %s is a %s, not a %s", f->name, ref,
-                       got->name, want->name);
+        return err_set(e, ERR_INVALID, f->name, "%s: %s is %s %s, not %s %s", f->name, ref,
+                       strchr("aeiou", got->name[0]) ? "an" : "a", got->name,
+                       strchr("aeiou", want->name[0]) ? "an" : "a", want->name);
     }
     if (r->ref && strcmp(r->ref, ref) == 0) {
         return err_set(e, ERR_INVALID, f->name, "%s: %s cannot refer to itself", f->name, ref);
