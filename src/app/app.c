@@ -346,8 +346,15 @@ int app_save_tx(struct app *a, const struct record *orig, struct record *r, cons
         record_set_take(r, ui, xstrdup(now));
         mask[ui] = 1;
     }
-    before = to_json(orig);
-    after = to_json(r);
+    /* An update records only what changed (and the time): before and after
+     * of those fields. verify folds the entries of a record to its state. */
+    struct buf bb, ab;
+    buf_init(&bb, 0);
+    buf_init(&ab, 0);
+    record_json_fields(orig, mask, &bb);
+    record_json_fields(r, mask, &ab);
+    before = buf_take(&bb);
+    after = buf_take(&ab);
     if (store_update_fields(a->st, r, mask, e) ||
         store_history_add(a->st, now, a->actor, t->name, r->ref, action, before, after, e)) {
         goto done;

@@ -24,30 +24,30 @@ static int valid_framework(const char *fw, struct err *e)
     return 0;
 }
 
-/* Links into controls, grouped per control: "R-0001,REQ-0002,...". */
+/* Links into controls, grouped per control. */
 struct reasons {
-    json_t *by_control; /* control -> {"risks": [...], "requirements": [...]} */
+    json_t *by_control; /* control -> {"risks": [...], "requirements": [...], "seen": {}} */
     json_t *req_kind;   /* requirement -> kind */
     json_t *action_risks; /* action -> "R-1,R-2" */
 };
 
-static void add_unique(json_t *arr, const char *v)
+/* Appends v to o[key] once; o["seen"] remembers what is there, so adding is
+ * constant time however many risks name one control. */
+static void add_unique(json_t *o, const char *key, const char *v)
 {
-    size_t i;
-    json_t *x;
-    json_array_foreach(arr, i, x) {
-        if (strcmp(json_string_value(x), v) == 0) {
-            return;
-        }
+    json_t *seen = json_object_get(o, "seen");
+    if (json_object_get(seen, v)) {
+        return;
     }
-    json_array_append_new(arr, json_string(v));
+    json_object_set_new(seen, v, json_true());
+    json_array_append_new(json_object_get(o, key), json_string(v));
 }
 
 static json_t *entry(struct reasons *rs, const char *control)
 {
     json_t *o = json_object_get(rs->by_control, control);
     if (!o) {
-        o = json_pack("{s[]s[]}", "risks", "requirements");
+        o = json_pack("{s[]s[]s{}}", "risks", "requirements", "seen");
         json_object_set_new(rs->by_control, control, o);
     }
     return o;
@@ -57,9 +57,9 @@ static int on_link(void *ctx, const char *src_type, const char *src, const char 
 {
     struct reasons *rs = ctx;
     if (strcmp(src_type, "risk") == 0) {
-        add_unique(json_object_get(entry(rs, dst), "risks"), src);
+        add_unique(entry(rs, dst), "risks", src);
     } else if (strcmp(src_type, "requirement") == 0) {
-        add_unique(json_object_get(entry(rs, dst), "requirements"), src);
+        add_unique(entry(rs, dst), "requirements", src);
     } else if (strcmp(src_type, "action") == 0) {
         /* a treatment action implementing the control: its risks count */
         const char *risks = json_string_value(json_object_get(rs->action_risks, src));
@@ -68,7 +68,7 @@ static int on_link(void *ctx, const char *src_type, const char *src, const char 
             char *save_tok = NULL;
             for (char *tok = strtok_r(copy, ",", &save_tok); tok;
                  tok = strtok_r(NULL, ",", &save_tok)) {
-                add_unique(json_object_get(entry(rs, dst), "risks"), tok);
+                add_unique(entry(rs, dst), "risks", tok);
             }
             free(copy);
         }

@@ -12,40 +12,11 @@
 #include "../lib/util.h"
 #include "app_int.h"
 
-struct latest {
-    char *ref;
-    char *after;
-    char *action;
-    long long seq;
-};
-
-struct latest_set {
-    struct latest *v;
-    size_t n, cap;
-};
-
-static int collect(void *ctx, const struct history_entry *h)
+/* Equal, except that a field the entries predate (absent from the folded
+ * state) must be empty now: migrations may add fields without rewriting
+ * history. */
+static int same_state(json_t *a, const char *current)
 {
-    struct latest_set *s = ctx;
-    if (s->n == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 256;
-        s->v = xrealloc(s->v, s->cap * sizeof *s->v);
-    }
-    s->v[s->n++] = (struct latest){xstrdup(h->ref), xstrdup(h->after), xstrdup(h->action),
-                                   (long long)h->seq};
-    return 0;
-}
-
-static int cmp_latest(const void *a, const void *b)
-{
-    return strcmp(((const struct latest *)a)->ref, ((const struct latest *)b)->ref);
-}
-
-/* Equal, except that a field the entry predates (absent there) must be
- * empty now: migrations may add fields without rewriting history. */
-static int same_state(const char *recorded, const char *current)
-{
-    json_t *a = json_loads(recorded ? recorded : "null", 0, NULL);
     json_t *b = json_loads(current, 0, NULL);
     int same = a && b && json_is_object(a) && json_is_object(b);
     if (same) {
@@ -67,46 +38,131 @@ static int same_state(const char *recorded, const char *current)
             }
         }
     }
-    json_decref(a);
     json_decref(b);
     return same;
 }
 
-struct check {
-    struct latest_set *set;
-    unsigned char *seen;
+/* Folds the entries of one record at a time (they arrive grouped by
+ * identifier) and compares the result with the record as stored. */
+struct fold {
+    struct app *a;
     struct err *e;
+    char ref[64];
+    char type[32];
+    long long last_seq;
+    json_t *state;     /* folded state, parsed once a second entry arrives */
+    char *only_after;  /* the text of the single entry so far (no parsing) */
+    json_t *seen;   /* identifiers that have history */
+    long per_type[64]; /* records with history, by type index */
     long records;
     int bad;
 };
 
-static int check_record(void *ctx, struct record *r)
+static int fold_finish(struct fold *f)
 {
-    struct check *c = ctx;
-    c->records++;
-    struct latest key = {.ref = r->ref};
-    struct latest *l = bsearch(&key, c->set->v, c->set->n, sizeof key, cmp_latest);
-    if (!l) {
-        err_set(c->e, ERR_CONFLICT, NULL,
-                "%s %s has no history entry: it was written behind the program's back",
-                r->type->name, r->ref);
-        c->bad = 1;
+    if (!f->ref[0] || f->bad) {
+        return f->bad;
+    }
+    const struct rtype *t = rtype_find(f->type);
+    struct record *r = NULL;
+    struct err e2 = {0};
+    if (!t || store_get(f->a->st, t, f->ref, &r, &e2)) {
+        if (e2.code == ERR_NOTFOUND || !t) {
+            err_set(f->e, ERR_CONFLICT, NULL,
+                    "history entry #%lld says %s exists, but the record is missing", f->last_seq,
+                    f->ref);
+        } else {
+            *f->e = e2;
+        }
+        f->bad = 1;
     } else {
-        c->seen[l - c->set->v] = 1;
         struct buf b;
         buf_init(&b, 0);
         record_json(r, &b, 0);
-        if (!same_state(l->after, buf_str(&b))) {
-            err_set(c->e, ERR_CONFLICT, NULL,
-                    "%s %s differs from its last history entry #%lld: it was changed behind the "
-                    "program's back",
-                    r->type->name, r->ref, l->seq);
-            c->bad = 1;
+        /* canonical JSON: a record with one entry usually matches as text */
+        int same = f->only_after && strcmp(f->only_after, buf_str(&b)) == 0;
+        if (!same && f->only_after) {
+            f->state = json_loads(f->only_after, 0, NULL);
+        }
+        if (!same && !same_state(f->state, buf_str(&b))) {
+            err_set(f->e, ERR_CONFLICT, NULL,
+                    "%s %s differs from what its history says (last entry #%lld): it was "
+                    "changed behind the program's back",
+                    f->type, f->ref, f->last_seq);
+            f->bad = 1;
         }
         buf_free(&b);
+        record_free(r);
+        f->records++;
+        f->per_type[rtype_index(t)]++;
+        json_object_set_new(f->seen, f->ref, json_true());
+    }
+    json_decref(f->state);
+    f->state = NULL;
+    free(f->only_after);
+    f->only_after = NULL;
+    f->ref[0] = 0;
+    return f->bad;
+}
+
+static int fold_entry(void *ctx, const struct history_entry *h)
+{
+    struct fold *f = ctx;
+    if (strcmp(f->ref, h->ref) != 0) {
+        if (fold_finish(f)) {
+            return 1;
+        }
+        strlcpy_(f->ref, h->ref, sizeof f->ref);
+        strlcpy_(f->type, h->type, sizeof f->type);
+    }
+    f->last_seq = h->seq;
+    if (strcmp(h->action, "create") == 0 && h->after) {
+        json_decref(f->state);
+        f->state = NULL;
+        free(f->only_after);
+        f->only_after = xstrdup(h->after);
+        return 0;
+    }
+    if (f->only_after) {
+        f->state = json_loads(f->only_after, 0, NULL);
+        free(f->only_after);
+        f->only_after = NULL;
+    }
+    json_t *after = json_loads(h->after ? h->after : "null", 0, NULL);
+    if (!json_is_object(after)) {
+        json_decref(after);
+        err_set(f->e, ERR_CONFLICT, NULL, "history entry #%lld has no readable state",
+                (long long)h->seq);
+        f->bad = 1;
+        return 1;
+    }
+    if (strcmp(h->action, "create") == 0 || !f->state) {
+        json_decref(f->state);
+        f->state = after;
+    } else {
+        json_object_update(f->state, after);
+        json_decref(after);
+    }
+    return 0;
+}
+
+struct missing {
+    json_t *seen;
+    struct err *e;
+    int bad;
+};
+
+static int find_missing(void *ctx, struct record *r)
+{
+    struct missing *m = ctx;
+    if (!m->bad && !json_object_get(m->seen, r->ref)) {
+        err_set(m->e, ERR_CONFLICT, NULL,
+                "%s %s has no history entry: it was written behind the program's back",
+                r->type->name, r->ref);
+        m->bad = 1;
     }
     record_free(r);
-    return c->bad;
+    return m->bad;
 }
 
 /* Approved SoA versions and method versions are kept in their own tables;
@@ -162,7 +218,7 @@ static int verify_journaled_tables(struct app *a, struct err *e)
     struct journal j = {json_object(), json_array()};
     struct vcheck c = {&j, e, 0};
     int rc = -1;
-    if (store_history(a->st, NULL, journal_entry, &j, e) ||
+    if (store_history_of_types(a->st, "soa", "method", journal_entry, &j, e) ||
         store_soa_versions(a->st, check_soa_version, &c, e) || c.bad) {
         goto done;
     }
@@ -196,40 +252,35 @@ int app_verify(struct app *a, struct verify_result *res, struct err *e)
     if (store_verify_chain(a->st, &res->entries, e)) {
         return -1;
     }
-    struct latest_set set = {0};
+    struct fold f = {0};
+    f.a = a;
+    f.e = e;
+    f.seen = json_object();
     int rc = -1;
-    if (store_history_latest(a->st, collect, &set, e)) {
+    if (store_history_by_record(a->st, fold_entry, &f, e) || fold_finish(&f) || f.bad) {
         goto done;
     }
-    qsort(set.v, set.n, sizeof *set.v, cmp_latest);
-    struct check c = {&set, xcalloc(set.n + 1, 1), e, 0, 0};
-    struct query q = {0};
-    q.include_retired = 1;
-    for (int ti = 0; ti < nrtypes && !c.bad; ti++) {
-        if (store_list(a->st, rtypes[ti], &q, check_record, &c, e)) {
-            c.bad = 1;
+    /* every record must have history: compare counts, and name the first
+     * one without when they differ */
+    for (int ti = 0; ti < nrtypes; ti++) {
+        long n = store_count(a->st, rtypes[ti], 1, e);
+        if (n < 0) {
+            goto done;
+        }
+        if (f.per_type[ti] != n) {
+            struct missing m = {f.seen, e, 0};
+            struct query q = {0};
+            q.include_retired = 1;
+            if (store_list(a->st, rtypes[ti], &q, find_missing, &m, e) || m.bad) {
+                goto done;
+            }
         }
     }
-    for (size_t i = 0; i < set.n && !c.bad; i++) {
-        if (!c.seen[i]) {
-            err_set(e, ERR_CONFLICT, NULL,
-                    "history entry #%lld says %s exists, but the record is missing", set.v[i].seq,
-                    set.v[i].ref);
-            c.bad = 1;
-        }
-    }
-    free(c.seen);
-    res->records = c.records;
-    rc = c.bad ? -1 : 0;
-    if (rc == 0) {
-        rc = verify_journaled_tables(a, e);
-    }
+    res->records = f.records;
+    rc = verify_journaled_tables(a, e);
 done:
-    for (size_t i = 0; i < set.n; i++) {
-        free(set.v[i].ref);
-        free(set.v[i].after);
-        free(set.v[i].action);
-    }
-    free(set.v);
+    json_decref(f.state);
+    free(f.only_after);
+    json_decref(f.seen);
     return rc;
 }

@@ -145,7 +145,9 @@ static int norm_refs(const struct field *f, const char *in, char **out, struct e
     char *copy = xstrdup(in);
     char **items = NULL;
     int n = 0, cap = 0, rc = 0;
-    for (char *tok = strtok(copy, ", "); tok; tok = strtok(NULL, ", ")) {
+    char *save_tok = NULL;
+    for (char *tok = strtok_r(copy, ", ", &save_tok); tok;
+         tok = strtok_r(NULL, ", ", &save_tok)) {
         for (char *q = tok; *q && *q != '-'; q++) {
             *q = (char)toupper((unsigned char)*q);
         }
@@ -364,7 +366,8 @@ static void json_list(struct jw *w, const char *v)
     jw_arr_end(w);
 }
 
-void record_json(const struct record *r, struct buf *out, int pretty)
+static void json_masked(const struct record *r, const unsigned char *mask, struct buf *out,
+                        int pretty)
 {
     struct jw w;
     jw_init(&w, out, pretty);
@@ -372,6 +375,9 @@ void record_json(const struct record *r, struct buf *out, int pretty)
     jw_key(&w, "id");
     jw_str(&w, r->ref);
     for (int i = 0; i < r->type->nfields; i++) {
+        if (mask && !mask[i]) {
+            continue;
+        }
         const struct field *f = &r->type->fields[i];
         const char *v = r->v[i];
         jw_key(&w, f->name);
@@ -388,6 +394,16 @@ void record_json(const struct record *r, struct buf *out, int pretty)
         }
     }
     jw_obj_end(&w);
+}
+
+void record_json(const struct record *r, struct buf *out, int pretty)
+{
+    json_masked(r, NULL, out, pretty);
+}
+
+void record_json_fields(const struct record *r, const unsigned char *mask, struct buf *out)
+{
+    json_masked(r, mask, out, 0);
 }
 
 char *value_display(const struct field *f, const char *v)

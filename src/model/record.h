@@ -32,6 +32,9 @@ int field_normalize(const struct field *f, const char *in, char **out, struct er
 /* Appends the record as one JSON object: "id" and every declared field,
  * typed (numbers, booleans, arrays for sets and references). */
 void record_json(const struct record *r, struct buf *out, int pretty);
+/* The same with only "id" and the fields whose mask[i] is set: what a
+ * history entry of an update records as before and after. */
+void record_json_fields(const struct record *r, const unsigned char *mask, struct buf *out);
 /* The label a person reads for a value of a set or references field: the
  * canonical text with ", " between items. Caller frees. */
 char *value_display(const struct field *f, const char *v);

@@ -58,10 +58,20 @@ int store_sqlerr(struct store *s, struct err *e, const char *what)
     return err_set(e, code, NULL, "%s: %s", what, sqlite3_errmsg(s->db));
 }
 
+static unsigned long sql_hash(const char *s)
+{
+    unsigned long h = 1469598103934665603UL;
+    for (; *s; s++) {
+        h = (h ^ (unsigned char)*s) * 1099511628211UL;
+    }
+    return h;
+}
+
 sqlite3_stmt *store_prepare(struct store *s, const char *sql, struct err *e)
 {
+    unsigned long h = sql_hash(sql);
     for (int i = 0; i < s->ncache; i++) {
-        if (strcmp(s->cache[i].sql, sql) == 0) {
+        if (s->cache[i].hash == h && strcmp(s->cache[i].sql, sql) == 0) {
             sqlite3_reset(s->cache[i].st);
             sqlite3_clear_bindings(s->cache[i].st);
             return s->cache[i].st;
@@ -80,6 +90,7 @@ sqlite3_stmt *store_prepare(struct store *s, const char *sql, struct err *e)
         s->ncache--;
     }
     s->cache[s->ncache].sql = xstrdup(sql);
+    s->cache[s->ncache].hash = h;
     s->cache[s->ncache].st = st;
     s->ncache++;
     return st;

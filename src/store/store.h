@@ -83,8 +83,12 @@ struct history_entry {
 typedef int (*store_history_fn)(void *ctx, const struct history_entry *h);
 int store_history(struct store *s, const char *ref, store_history_fn fn, void *ctx,
                   struct err *e);
-/* The last entry of every record, for comparing with the record's state. */
-int store_history_latest(struct store *s, store_history_fn fn, void *ctx, struct err *e);
+/* Entries whose type is t1 or t2 (e.g. "soa", "method"), in order. */
+int store_history_of_types(struct store *s, const char *t1, const char *t2, store_history_fn fn,
+                           void *ctx, struct err *e);
+/* The entries of every record (create, update, retire), grouped by record
+ * identifier and in order within each: verify folds them to the state. */
+int store_history_by_record(struct store *s, store_history_fn fn, void *ctx, struct err *e);
 /* Walks the chain; on the first broken entry fills e (ERR_CONFLICT) naming
  * it. Then runs PRAGMA integrity_check and foreign_key_check. *nentries gets
  * the number of entries checked. */

@@ -148,14 +148,25 @@ int store_history(struct store *s, const char *ref, store_history_fn fn, void *c
     return st ? walk(s, st, fn, ctx, e) : -1;
 }
 
-int store_history_latest(struct store *s, store_history_fn fn, void *ctx, struct err *e)
+int store_history_of_types(struct store *s, const char *t1, const char *t2, store_history_fn fn,
+                           void *ctx, struct err *e)
 {
     sqlite3_stmt *st = store_prepare(
-        s,
-        "SELECT " HISTORY_COLS " FROM history WHERE seq IN "
-        "(SELECT max(seq) FROM history WHERE action IN ('create', 'update', 'retire') "
-        "GROUP BY ref) ORDER BY seq",
-        e);
+        s, "SELECT " HISTORY_COLS " FROM history WHERE type IN (?1, ?2) ORDER BY seq", e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, t1, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, t2, -1, SQLITE_TRANSIENT);
+    return walk(s, st, fn, ctx, e);
+}
+
+int store_history_by_record(struct store *s, store_history_fn fn, void *ctx, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(s,
+                                     "SELECT " HISTORY_COLS " FROM history WHERE action IN "
+                                     "('create', 'update', 'retire') ORDER BY ref, seq",
+                                     e);
     return st ? walk(s, st, fn, ctx, e) : -1;
 }
 

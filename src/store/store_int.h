@@ -16,6 +16,7 @@ struct store {
     int version;
     struct {
         char *sql;
+        unsigned long hash; /* of sql, compared before the text */
         sqlite3_stmt *st;
     } cache[STORE_CACHE_MAX];
     int ncache;

@@ -104,8 +104,11 @@ elif [r for r in l if r["id"] == rid] != [d]:
 # after the edits (the last history entry: verify, at the end, proves the
 # records are what their last entries say)
 h = load("history")
-c = h[-1].get("after") if h and isinstance(h[-1], dict) else {}
-c = c if isinstance(c, dict) else {}
+# an update entry records the changed fields only: fold them to the state
+c = {}
+for ent in (h if isinstance(h, list) else []):
+    if isinstance(ent, dict) and isinstance(ent.get("after"), dict):
+        c.update(ent["after"])
 if text_field and c.get(text_field) != "Edited " + t:
     bad.append("after edit: %s is %r" % (text_field, c.get(text_field)))
 for f in spec:
@@ -123,8 +126,15 @@ else:
         bad.append("history: entries of another id")
     if h[0]["before"] is not None or h[0]["after"] != d:
         bad.append("history: create entry's after is not the record as added")
-    if any(h[i]["after"] != h[i + 1]["before"] for i in range(len(h) - 1)):
-        bad.append("history: an entry's before is not the previous entry's after")
+    # An update records the changed fields only: its before holds their
+    # values in the state folded from the entries before it.
+    state = dict(h[0]["after"])
+    for i in range(1, len(h)):
+        if sorted(h[i]["before"]) != sorted(h[i]["after"]) or "id" not in h[i]["after"]:
+            bad.append("history: entry %d's before and after name different fields" % i)
+        if any(state.get(k) != v for k, v in h[i]["before"].items()):
+            bad.append("history: entry %d's before is not the state before it" % i)
+        state.update(h[i]["after"])
     e = h[1]["after"]
     changed = sorted(k for k in e if e[k] != d.get(k) and k not in ("updated", "notes"))
     if e.get("notes") != "Edited " + t or changed:
