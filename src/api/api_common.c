@@ -322,17 +322,6 @@ void api_fields_free(struct api_fields *f)
     memset(f, 0, sizeof *f);
 }
 
-void api_actor_begin(struct req *r, char saved[128])
-{
-    strlcpy_(saved, r->app->actor, 128);
-    snprintf(r->app->actor, sizeof r->app->actor, "api:%.100s", r->who.name);
-}
-
-void api_actor_end(struct req *r, const char saved[128])
-{
-    strlcpy_(r->app->actor, saved, sizeof r->app->actor);
-}
-
 int api_send_record(struct req *r, struct resp *w, const struct rtype *t, const char *ref,
                     int status)
 {

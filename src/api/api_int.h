@@ -57,10 +57,6 @@ int api_fields_from_json(const struct rtype *t, json_t *obj, const char *const *
                          struct api_fields *out, struct err *e);
 void api_fields_free(struct api_fields *f);
 
-/* History written between begin and end is recorded as "api:ACCOUNT"; end
- * restores the thread's previous actor so nothing leaks into the next request. */
-void api_actor_begin(struct req *r, char saved[128]);
-void api_actor_end(struct req *r, const char saved[128]);
 
 /* Loads the record ref of type t afresh and sends it as JSON with status. */
 int api_send_record(struct req *r, struct resp *w, const struct rtype *t, const char *ref,

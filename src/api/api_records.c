@@ -447,11 +447,8 @@ int api_create(struct req *r, struct resp *w)
     if (api_body(r, 1, &obj, &e) || api_fields_from_json(r->type, obj, NULL, &f, &e)) {
         return api_fail(r, w, &e);
     }
-    char saved[128];
     char *ref = NULL;
-    api_actor_begin(r, saved);
     int rc = app_record_add(r->app, r->type, f.kv, f.n, &ref, &e);
-    api_actor_end(r, saved);
     api_fields_free(&f);
     if (rc) {
         return api_fail(r, w, &e);
@@ -476,11 +473,8 @@ int api_update(struct req *r, struct resp *w)
         return api_failf(r, w, ERR_USAGE, NULL, "nothing to change: give the fields to change "
                          "in a JSON object ({\"status\": ...})");
     }
-    char saved[128];
     int changed = 0;
-    api_actor_begin(r, saved);
     int rc = app_record_edit(r->app, r->type, r->rec->ref, f.kv, f.n, &changed, &e);
-    api_actor_end(r, saved);
     api_fields_free(&f);
     if (rc) {
         return api_fail(r, w, &e);
@@ -495,10 +489,7 @@ int api_retire(struct req *r, struct resp *w)
     if (api_body(r, 0, &obj, &e) || api_only_keys(obj, NULL, &e)) {
         return api_fail(r, w, &e);
     }
-    char saved[128];
-    api_actor_begin(r, saved);
     int rc = app_record_retire(r->app, r->type, r->rec->ref, &e);
-    api_actor_end(r, saved);
     if (rc) {
         return api_fail(r, w, &e);
     }

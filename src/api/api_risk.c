@@ -79,10 +79,7 @@ int api_risk_accept(struct req *r, struct resp *w)
     if (!by && r->who.person[0]) {
         by = r->who.person; /* the signed-in account's person accepts */
     }
-    char saved[128];
-    api_actor_begin(r, saved);
     int rc = app_risk_accept(r->app, r->rec->ref, by, rationale, &e);
-    api_actor_end(r, saved);
     if (rc) {
         return api_fail(r, w, &e);
     }
@@ -96,10 +93,7 @@ int api_risk_review(struct req *r, struct resp *w)
     if (api_body(r, 0, &obj, &e) || api_only_keys(obj, NULL, &e)) {
         return api_fail(r, w, &e);
     }
-    char saved[128];
-    api_actor_begin(r, saved);
     int rc = app_risk_review(r->app, r->rec->ref, &e);
-    api_actor_end(r, saved);
     if (rc) {
         return api_fail(r, w, &e);
     }

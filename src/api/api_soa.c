@@ -95,11 +95,8 @@ int api_soa_set(struct req *r, struct resp *w)
         return api_failf(r, w, ERR_USAGE, NULL, "nothing to change: give one or more of "
                          "applicable, justification, status, owner, implementation, documents");
     }
-    char saved[128];
     int changed = 0;
-    api_actor_begin(r, saved);
     int rc = app_soa_set(r->app, r->rec->ref, f.kv, f.n, &changed, &e);
-    api_actor_end(r, saved);
     api_fields_free(&f);
     if (rc) {
         return api_fail(r, w, &e);
@@ -211,11 +208,8 @@ int api_soa_approve(struct req *r, struct resp *w)
     if (!by && r->who.person[0]) {
         by = r->who.person;
     }
-    char saved[128];
     int version = 0;
-    api_actor_begin(r, saved);
     int rc = app_soa_approve(r->app, framework_or_default(fw), by, note, &version, &e);
-    api_actor_end(r, saved);
     if (rc) {
         return api_fail(r, w, &e);
     }
@@ -258,10 +252,7 @@ int api_plan_approve(struct req *r, struct resp *w)
     if (!by && r->who.person[0]) {
         by = r->who.person;
     }
-    char saved[128];
-    api_actor_begin(r, saved);
     int rc = app_plan_approve(r->app, by, rationale, &e);
-    api_actor_end(r, saved);
     if (rc) {
         return api_fail(r, w, &e);
     }

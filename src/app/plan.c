@@ -82,13 +82,30 @@ static int plan_core(struct app *a, struct buf *b, int dated, struct err *e)
     jw_arr(&w);
     long t_done = 0, t_total = 0, t_overdue = 0;
     double t_cost = 0;
+    /* risk -> indexes of its actions, so the plan is linear in its size */
+    json_t *by_risk = json_object();
+    for (size_t k = 0; k < acts.n; k++) {
+        const char *rl = record_get(acts.v[k], "risks");
+        if (!rl) {
+            continue;
+        }
+        char *copy = xstrdup(rl);
+        char *save = NULL;
+        for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+            json_t *arr = json_object_get(by_risk, tok);
+            if (!arr) {
+                arr = json_array();
+                json_object_set_new(by_risk, tok, arr);
+            }
+            json_array_append_new(arr, json_integer((json_int_t)k));
+        }
+        free(copy);
+    }
     for (size_t i = 0; i < risks.n; i++) {
         const struct record *r = risks.v[i];
         const char *treat = record_get(r, "treatment");
-        int n = 0;
-        for (size_t k = 0; k < acts.n; k++) {
-            n += list_has(record_get(acts.v[k], "risks"), r->ref);
-        }
+        json_t *mine = json_object_get(by_risk, r->ref);
+        int n = (int)json_array_size(mine);
         /* in the plan: risks with actions, and risks to be modified */
         if (!n && !(treat && strcmp(treat, "modify") == 0)) {
             continue;
@@ -112,11 +129,11 @@ static int plan_core(struct app *a, struct buf *b, int dated, struct err *e)
         jw_str(&w, record_get(r, FIELD_STATUS));
         jw_key(&w, "actions");
         jw_arr(&w);
-        for (size_t k = 0; k < acts.n; k++) {
+        size_t mi;
+        json_t *kv;
+        json_array_foreach(mine, mi, kv) {
+            size_t k = (size_t)json_integer_value(kv);
             const struct record *act = acts.v[k];
-            if (!list_has(record_get(act, "risks"), r->ref)) {
-                continue;
-            }
             linked[k] = 1;
             const char *st = record_get(act, FIELD_STATUS);
             if (strcmp(st, "cancelled") != 0) {
@@ -174,6 +191,7 @@ static int plan_core(struct app *a, struct buf *b, int dated, struct err *e)
     jw_obj_end(&w);
     jw_obj_end(&w);
     free(linked);
+    json_decref(by_risk);
     rc = 0;
 done:
     records_free(&risks);

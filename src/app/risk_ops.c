@@ -17,7 +17,7 @@
 static int check_person(struct app *a, const char *by, struct err *e)
 {
     if (str_empty(by)) {
-        return err_set(e, ERR_USAGE, "by", "by: say who decides (--by PERSON-ID)");
+        return err_set(e, ERR_INVALID, "by", "by: say which person decides (a person identifier, P-0001)");
     }
     int retired = 0;
     const struct rtype *pt = rtype_find("person");

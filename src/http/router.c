@@ -144,6 +144,9 @@ static void authenticate(struct req *r)
         r->authed = app_session(r->app, r->sid, &r->who, &e) == 1;
     }
     r->role = r->authed ? role_parse(r->who.role) : ROLE_NONE;
+    /* history records who acted, through which front end */
+    snprintf(r->app->actor, sizeof r->app->actor, "%s:%s", r->is_api ? "api" : "web",
+             r->authed ? r->who.name : "anonymous");
 }
 
 int router_dispatch(struct req *r, struct resp *w)

@@ -1,6 +1,14 @@
-/* layout.c — the frame around every page. */
+/* layout.c — the frame around every page and the small renderers pages share
+ * (web.h). HTML only through lib/html.h; data only through app_* calls; it
+ * hides links the router would refuse but never decides permissions. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../lib/text.h"
+#include "../lib/util.h"
+#include "../model/method.h"
 #include "web.h"
 
 void href(struct req *r, struct buf *b, const char *path)
@@ -60,6 +68,9 @@ void page_begin(struct req *r, struct buf *b, const char *title)
             nav_link(r, b, "/soa", "SoA");
             nav_link(r, b, "/plan", "Treatment plan");
         }
+        if (perm_allows(r->role, PERM_READ, rtype_find("risk"), -1)) {
+            nav_link(r, b, "/#registers", "All registers");
+        }
         nav_link(r, b, "/documents", "Policies");
         nav_link(r, b, "/incidents", "Incidents");
         html_lit(b, "</ul></nav><form class=\"logout\" method=\"post\" action=\"");
@@ -112,4 +123,442 @@ void resp_html_page_error(struct req *r, struct resp *w, const struct err *e)
     html_lit(&b, "\">Back to the dashboard</a></p></section>");
     page_end(r, &b);
     page_send(w, &b, status);
+}
+
+/* ---- request helpers ------------------------------------------------------ */
+
+const char *web_query(struct req *r, const char *name)
+{
+    const char *v = kv_get(&r->query, name);
+    if (!v) {
+        return NULL;
+    }
+    size_t n = strlen(v);
+    if (n > 200 || !utf8_valid(v, n) || text_bad_control(v, 0)) {
+        return NULL;
+    }
+    return v;
+}
+
+long web_query_long(struct req *r, const char *name, long lo, long hi, long def)
+{
+    const char *v = web_query(r, name);
+    int64_t x;
+    if (!v || int_parse(v, &x) || x < lo || x > hi) {
+        return def;
+    }
+    return (long)x;
+}
+
+int web_owns(struct req *r, const struct record *rec)
+{
+    const char *owner = rec ? record_get(rec, FIELD_OWNER) : NULL;
+    return owner && r->who.person[0] && strcmp(owner, r->who.person) == 0;
+}
+
+/* ---- renderers ------------------------------------------------------------ */
+
+/* May the viewer open records of this type? */
+static int readable(struct req *r, const struct rtype *t)
+{
+    return t && perm_allows(r->role, PERM_READ, t, -1);
+}
+
+void web_ref_href(struct req *r, struct buf *b, const char *ref)
+{
+    const struct rtype *t = ref ? rtype_of_ref(ref) : NULL;
+    if (!t) {
+        html_lit(b, "#");
+        return;
+    }
+    href(r, b, "/");
+    html_url(b, t->plural);
+    html_lit(b, "/");
+    html_url(b, ref);
+}
+
+void web_ref_link(struct req *r, struct buf *b, const char *ref, const char *text)
+{
+    if (!readable(r, rtype_of_ref(ref))) {
+        html_text(b, text ? text : ref);
+        return;
+    }
+    html_lit(b, "<a href=\"");
+    web_ref_href(r, b, ref);
+    html_lit(b, "\">");
+    html_text(b, text ? text : ref);
+    html_lit(b, "</a>");
+}
+
+char *web_ref_title(struct req *r, const char *ref)
+{
+    const struct rtype *t = rtype_of_ref(ref);
+    if (!readable(r, t) || !t->title_field) {
+        return NULL;
+    }
+    struct record *rec = NULL;
+    struct err e = {0};
+    char *title = NULL;
+    if (app_record_get(r->app, t, ref, &rec, &e) == 0 &&
+        perm_visible(r->role, rec, r->who.person)) {
+        title = xstrdup(record_get(rec, t->title_field));
+    }
+    record_free(rec);
+    return title;
+}
+
+void web_ref_titled(struct req *r, struct buf *b, const char *ref)
+{
+    char *title = web_ref_title(r, ref);
+    if (!readable(r, rtype_of_ref(ref))) {
+        html_text(b, ref);
+    } else {
+        html_lit(b, "<a href=\"");
+        web_ref_href(r, b, ref);
+        html_lit(b, "\"><span class=\"id\">");
+        html_text(b, ref);
+        html_lit(b, "</span>");
+        if (title) {
+            html_lit(b, " ");
+            html_text(b, title);
+        }
+        html_lit(b, "</a>");
+    }
+    free(title);
+}
+
+/* Is s[0..n) only blanks? */
+static int blank_line(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+void web_paragraphs(struct buf *b, const char *s)
+{
+    if (!s) {
+        return;
+    }
+    /* consecutive non-blank lines form a paragraph; lines inside it break */
+    html_lit(b, "<div class=\"text\">");
+    int open = 0;
+    for (const char *p = s; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        if (blank_line(p, n)) {
+            if (open) {
+                html_lit(b, "</p>");
+                open = 0;
+            }
+        } else {
+            html_lit_if(b, open, "<br>", "<p>");
+            open = 1;
+            size_t len = n && p[n - 1] == '\r' ? n - 1 : n;
+            char *line = xstrndup(p, len);
+            html_text(b, line);
+            free(line);
+        }
+        p += n + (nl ? 1 : 0);
+    }
+    if (open) {
+        html_lit(b, "</p>");
+    }
+    html_lit(b, "</div>");
+}
+
+static int valid_colour(const char *c)
+{
+    if (!c || strlen(c) != 7 || c[0] != '#') {
+        return 0;
+    }
+    for (int i = 1; i < 7; i++) {
+        if (!strchr("0123456789abcdefABCDEF", c[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+void web_swatch(struct buf *b, const char *colour)
+{
+    if (!valid_colour(colour)) {
+        return;
+    }
+    html_lit(b, "<svg class=\"sw\" width=\"12\" height=\"12\" viewBox=\"0 0 12 12\" "
+                "aria-hidden=\"true\" focusable=\"false\"><rect width=\"12\" height=\"12\" "
+                "rx=\"3\" fill=\"");
+    html_token(b, colour);
+    html_lit(b, "\"/></svg>");
+}
+
+void web_cell_bg(struct buf *b, const char *colour)
+{
+    if (!valid_colour(colour)) {
+        return;
+    }
+    html_lit(b, "<svg class=\"bg\" viewBox=\"0 0 1 1\" preserveAspectRatio=\"none\" "
+                "aria-hidden=\"true\" focusable=\"false\"><rect width=\"1\" height=\"1\" fill=\"");
+    html_token(b, colour);
+    html_lit(b, "\"/></svg>");
+}
+
+/* Relative luminance (WCAG 2) of "#rrggbb". */
+static double luminance(const char *c)
+{
+    double ch[3];
+    for (int i = 0; i < 3; i++) {
+        char hex[3] = {c[1 + 2 * i], c[2 + 2 * i], 0};
+        double v = (double)strtol(hex, NULL, 16) / 255.0;
+        ch[i] = v <= 0.03928 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
+    }
+    return 0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2];
+}
+
+const char *web_contrast_class(const char *colour)
+{
+    if (!valid_colour(colour)) {
+        return "on-light";
+    }
+    /* black text wins over white above this luminance (equal contrast) */
+    return luminance(colour) > 0.179 ? "on-light" : "on-dark";
+}
+
+void web_level(struct req *r, struct buf *b, const char *level, const char *score)
+{
+    if (!level) {
+        html_lit(b, "<span class=\"lvl none\">unrated</span>");
+        return;
+    }
+    struct err e = {0};
+    const struct method *m = app_method(r->app, &e);
+    const struct risk_level *lv = NULL;
+    for (int i = 0; m && i < m->nlevels; i++) {
+        if (strcmp(m->levels[i].name, level) == 0) {
+            lv = &m->levels[i];
+        }
+    }
+    html_lit(b, "<span class=\"lvl lvl-");
+    html_token(b, level);
+    html_lit(b, "\">");
+    if (lv) {
+        web_swatch(b, lv->colour);
+    }
+    html_text(b, lv ? lv->label : level);
+    if (score) {
+        html_lit(b, " <span class=\"score\">");
+        html_text(b, score);
+        html_lit(b, "</span>");
+    }
+    html_lit(b, "</span>");
+}
+
+/* For a risk's level fields, the score shown beside the level. */
+static const char *level_score(const struct record *rec, const struct field *f)
+{
+    if (!rec || strcmp(rec->type->name, "risk") != 0) {
+        return NULL;
+    }
+    if (strcmp(f->name, "level") == 0) {
+        return record_get(rec, "score");
+    }
+    if (strcmp(f->name, "residual_level") == 0) {
+        return record_get(rec, "residual_score");
+    }
+    return NULL;
+}
+
+static int is_level_field(const struct record *rec, const struct field *f)
+{
+    return rec && strcmp(rec->type->name, "risk") == 0 &&
+           (strcmp(f->name, "level") == 0 || strcmp(f->name, "residual_level") == 0);
+}
+
+const struct scale *web_rating_scale(struct req *r, const struct rtype *t,
+                                     const struct field *f)
+{
+    if (!t || strcmp(t->name, "risk") != 0 || f->type != F_INT) {
+        return NULL;
+    }
+    struct err e = {0};
+    const struct method *m = app_method(r->app, &e);
+    if (!m) {
+        return NULL;
+    }
+    if (strcmp(f->name, "likelihood") == 0 || strcmp(f->name, "residual_likelihood") == 0) {
+        return &m->likelihood;
+    }
+    if (strcmp(f->name, "consequence") == 0 || strcmp(f->name, "residual_consequence") == 0) {
+        return &m->consequence;
+    }
+    static const char *const dims[3] = {"consequence_confidentiality", "consequence_integrity",
+                                        "consequence_availability"};
+    for (int d = 0; d < 3; d++) {
+        if (strcmp(f->name, dims[d]) == 0) {
+            return m->per_cia ? &m->cia[d] : NULL;
+        }
+    }
+    return NULL;
+}
+
+void web_value(struct req *r, struct buf *b, const struct record *rec, const struct field *f,
+               const char *v)
+{
+    if (is_level_field(rec, f)) {
+        if (v) {
+            web_level(r, b, v, level_score(rec, f));
+        } else {
+            html_lit(b, "<span class=\"muted\">—</span>");
+        }
+        return;
+    }
+    if (!v) {
+        html_lit(b, "<span class=\"muted\">—</span>");
+        return;
+    }
+    const struct scale *sc = rec ? web_rating_scale(r, rec->type, f) : NULL;
+    int64_t n;
+    if (sc && int_parse(v, &n) == 0 && n >= 1 && n <= sc->n) {
+        /* a rating reads with its label: "4 · Likely" */
+        html_text(b, v);
+        html_lit(b, " <span class=\"muted\">· ");
+        html_text(b, sc->lv[n - 1].label);
+        html_lit(b, "</span>");
+        return;
+    }
+    switch (f->type) {
+    case F_REF:
+        web_ref_link(r, b, v, NULL);
+        break;
+    case F_REFS: {
+        char *copy = xstrdup(v);
+        int k = 0;
+        for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok;
+             tok = strtok_r(NULL, ",", &save)) {
+            if (k++) {
+                html_lit(b, ", ");
+            }
+            web_ref_link(r, b, tok, NULL);
+        }
+        free(copy);
+        break;
+    }
+    case F_BOOL:
+        html_text(b, strcmp(v, "1") == 0 ? "yes" : "no");
+        break;
+    case F_LONGTEXT:
+        web_paragraphs(b, v);
+        break;
+    case F_DATETIME: {
+        /* "2026-01-31T10:00:00Z" reads as "2026-01-31 10:00 UTC" */
+        char t[40];
+        snprintf(t, sizeof t, "%.10s %.5s UTC", v, strlen(v) > 11 ? v + 11 : "");
+        html_lit(b, "<time datetime=\"");
+        html_attr(b, v);
+        html_lit(b, "\">");
+        html_text(b, t);
+        html_lit(b, "</time>");
+        break;
+    }
+    case F_EMAIL:
+        html_lit(b, "<a href=\"mailto:");
+        html_url(b, v);
+        html_lit(b, "\">");
+        html_text(b, v);
+        html_lit(b, "</a>");
+        break;
+    default: {
+        char *d = value_display(f, v);
+        html_text(b, d);
+        free(d);
+        break;
+    }
+    }
+}
+
+void web_error_box(struct buf *b, const char *msg)
+{
+    html_lit(b, "<div class=\"error-box\" role=\"alert\"><strong>Not saved.</strong> ");
+    html_text(b, msg);
+    html_lit(b, "</div>");
+}
+
+void web_notice(struct req *r, struct buf *b)
+{
+    static const struct {
+        const char *key, *msg;
+    } notices[] = {
+        {"created", "Created."},
+        {"saved", "Saved."},
+        {"unchanged", "Nothing changed: the values were already so."},
+        {"retired", "Retired. It stays, with its history, but leaves the active lists."},
+        {"accepted", "The risk acceptance is recorded."},
+        {"reviewed", "Review recorded; the next review date is set."},
+        {"approved", "Approval recorded."},
+    };
+    const char *k = web_query(r, "done");
+    for (size_t i = 0; k && i < sizeof notices / sizeof notices[0]; i++) {
+        if (strcmp(notices[i].key, k) == 0) {
+            html_lit(b, "<p class=\"notice\" role=\"status\">");
+            html_text(b, notices[i].msg);
+            html_lit(b, "</p>");
+        }
+    }
+}
+
+void web_crumbs(struct req *r, struct buf *b, const char *path, const char *label,
+                const char *current)
+{
+    html_lit(b, "<nav class=\"crumbs\" aria-label=\"Breadcrumb\"><ol><li><a href=\"");
+    href(r, b, "/");
+    html_lit(b, "\">Dashboard</a></li>");
+    if (path) {
+        html_lit(b, "<li><a href=\"");
+        href(r, b, path);
+        html_lit(b, "\">");
+        html_text(b, label);
+        html_lit(b, "</a></li>");
+    }
+    if (current) {
+        html_lit(b, "<li aria-current=\"page\">");
+        html_text(b, current);
+        html_lit(b, "</li>");
+    }
+    html_lit(b, "</ol></nav>");
+}
+
+void web_plural_label(const struct rtype *t, char *out, size_t size)
+{
+    /* a one-word label with an irregular plural ("Person" -> "people") */
+    if (!strchr(t->label, ' ') && strncmp(t->plural, t->name, strlen(t->name)) != 0) {
+        snprintf(out, size, "%c%s", t->plural[0] - 'a' + 'A', t->plural + 1);
+        return;
+    }
+    size_t n = strlen(t->label);
+    char last = n ? t->label[n - 1] : 0, before = n > 1 ? t->label[n - 2] : 0;
+    if (last == 'y' && !strchr("aeiou", before)) {
+        snprintf(out, size, "%.*sies", (int)(n - 1), t->label);
+    } else if (last == 's' || last == 'x' || (last == 'h' && (before == 'c' || before == 's'))) {
+        snprintf(out, size, "%ses", t->label);
+    } else {
+        snprintf(out, size, "%ss", t->label);
+    }
+}
+
+void web_time(struct buf *b, const char *at)
+{
+    if (!at) {
+        html_lit(b, "<span class=\"muted\">—</span>");
+        return;
+    }
+    char t[40];
+    snprintf(t, sizeof t, "%.10s %.5s", at, strlen(at) > 11 ? at + 11 : "");
+    html_lit(b, "<time datetime=\"");
+    html_attr(b, at);
+    html_lit(b, "\">");
+    html_text(b, t);
+    html_lit(b, "</time>");
 }

@@ -1,7 +1,9 @@
 /* web.h — shared pieces of the HTML pages: the layout (head, navigation,
  * footer), links within the organization, the CSRF field, and sending a
- * page. Every runtime string goes through html_text/html_attr/html_url
- * (lib/html.h); raw markup only as literals. */
+ * page; and the small renderers every page shares (record links, values,
+ * risk levels with their method colours, error boxes). Every runtime string
+ * goes through html_text/html_attr/html_url (lib/html.h); raw markup only
+ * as literals. */
 #ifndef ISMS_WEB_H
 #define ISMS_WEB_H
 
@@ -20,5 +22,87 @@ void href(struct req *r, struct buf *b, const char *path);
 void csrf_field(struct req *r, struct buf *b);
 /* Sends b as the response (text/html) with status. Takes b's contents. */
 void page_send(struct resp *w, struct buf *b, int status);
+
+/* One of two literals by a condition (both must be literals). */
+#define html_lit_if(b, cond, yes, no)                                                              \
+    do {                                                                                           \
+        if (cond) {                                                                                \
+            html_lit((b), yes);                                                                    \
+        } else {                                                                                   \
+            html_lit((b), no);                                                                     \
+        }                                                                                          \
+    } while (0)
+
+/* ---- request helpers ------------------------------------------------------ */
+
+/* A query-string value fit to use: valid UTF-8, no control characters, at
+ * most 200 bytes; NULL when absent or unfit (query strings are untrusted). */
+const char *web_query(struct req *r, const char *name);
+/* The query value as an integer in [lo, hi]; def when absent or not one. */
+long web_query_long(struct req *r, const char *name, long lo, long hi, long def);
+/* 1 when the viewer's person owns rec (what the router computes for edit
+ * and retire). */
+int web_owns(struct req *r, const struct record *rec);
+
+/* ---- renderers ------------------------------------------------------------ */
+
+/* Writes the href value of a record's page (/PLURAL/ID) for any identifier;
+ * "#" when the identifier names no type. */
+void web_ref_href(struct req *r, struct buf *b, const char *ref);
+/* <a href=record>text</a>; text NULL shows the identifier. */
+void web_ref_link(struct req *r, struct buf *b, const char *ref, const char *text);
+/* A link to ref labelled "ID Title" (the title looked up; unknown or
+ * unreadable records show the identifier only). */
+void web_ref_titled(struct req *r, struct buf *b, const char *ref);
+/* The title of the record ref (caller frees), or NULL. */
+char *web_ref_title(struct req *r, const char *ref);
+/* Displays a stored (canonical) value of field f: references as links,
+ * booleans yes/no, sets as lists, long text as paragraphs, risk levels
+ * with their colour. score (may be NULL) is shown beside a level. */
+void web_value(struct req *r, struct buf *b, const struct record *rec, const struct field *f,
+               const char *v);
+/* Long text as paragraphs (blank lines) and line breaks; no Markdown. */
+void web_paragraphs(struct buf *b, const char *s);
+/* A small colour square: inline SVG with a fill attribute, which the CSP
+ * (style-src 'self') allows where a style attribute would be refused.
+ * colour must be "#rrggbb" (the method validates it); anything else is
+ * not drawn. */
+void web_swatch(struct buf *b, const char *colour);
+/* A cell background in colour: an absolutely positioned SVG rectangle
+ * (see style.css .bg) — the same CSP-safe technique as web_swatch. */
+void web_cell_bg(struct buf *b, const char *colour);
+/* "on-dark" or "on-light": which text colour reads on the background. */
+const char *web_contrast_class(const char *colour);
+/* A risk level badge ("High" with its method colour, and score when not
+ * NULL); an unknown level shows its name; NULL shows "unrated". */
+void web_level(struct req *r, struct buf *b, const char *level, const char *score);
+struct scale;
+/* The risk method's scale for a risk rating field (likelihood, consequence,
+ * their residual and per-C/I/A forms), or NULL for any other field or a
+ * per-C/I/A field under a method with one consequence scale. */
+const struct scale *web_rating_scale(struct req *r, const struct rtype *t,
+                                     const struct field *f);
+/* The heading for a list of t: "Risks", "Interested parties", "People". */
+void web_plural_label(const struct rtype *t, char *out, size_t size);
+/* A stored UTC time ("2026-01-31T10:00:00Z") as "2026-01-31 10:00" in a
+ * <time> element. */
+void web_time(struct buf *b, const char *at);
+/* <div class="error-box" role="alert">message</div> */
+void web_error_box(struct buf *b, const char *msg);
+/* <p class="notice">message</p> for confirmations after a redirect
+ * (?done=...); only the fixed messages named by the key are shown. */
+void web_notice(struct req *r, struct buf *b);
+/* A breadcrumb trail: Dashboard › label (linked to path) › current. */
+void web_crumbs(struct req *r, struct buf *b, const char *path, const char *label,
+                const char *current);
+
+/* ---- shared between page files -------------------------------------------- */
+
+/* The record page of r->rec (page_record.c) with an optional error from an
+ * action on it (acceptance, review), with the given status. The form that
+ * failed keeps what was typed (r->form). */
+void web_show_record(struct req *r, struct resp *w, const struct err *e);
+/* The inherent or residual heat map of the method in force (page_risk.c). */
+void web_heatmap(struct req *r, struct buf *b, int residual);
 
 #endif

@@ -1,0 +1,610 @@
+/* page_list.c — GET /:type: any type's list (identifier + FL_LIST columns) with
+ * search, filters (app_query_filter), sort, paging and the retired toggle.
+ * Reads only; hides rows perm_visible hides, decides no permission itself. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/text.h"
+#include "../lib/util.h"
+#include "../model/method.h"
+#include "../model/risk.h"
+#include "web.h"
+
+#define PAGE_SIZE 50
+#define MAX_COLS 32
+/* Above this many records a reference filter is a text box with a
+ * datalist, not a select. */
+#define SELECT_MAX 500
+
+/* Query parameters that are not filters. */
+static const char *const reserved[] = {"q", "sort", "dir", "page", "all", "review", "done", NULL};
+
+static int is_reserved(const char *name)
+{
+    for (int i = 0; reserved[i]; i++) {
+        if (strcmp(reserved[i], name) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+struct list_state {
+    const struct rtype *t;
+    const char *q;
+    int all, review;
+    int sort; /* field index, -1 = identifier */
+    int desc;
+    long page;
+    struct kv filter[QUERY_MAX_FILTERS + 1];
+    int nfilter;
+    int cols[MAX_COLS];
+    int ncols;
+};
+
+static int is_risk_level(const struct rtype *t, const struct field *f)
+{
+    return strcmp(t->name, "risk") == 0 &&
+           (strcmp(f->name, "level") == 0 || strcmp(f->name, "residual_level") == 0);
+}
+
+/* Writes the list URL with the current state, changing sort/dir/page. */
+static void list_href(struct req *r, struct buf *b, const struct list_state *s, int sort, int desc,
+                      long page)
+{
+    href(r, b, "/");
+    html_url(b, s->t->plural);
+    char sep = '?';
+#define SEP()                                                                                      \
+    do {                                                                                           \
+        if (sep == '?') {                                                                          \
+            html_lit(b, "?");                                                                      \
+        } else {                                                                                   \
+            html_lit(b, "&amp;");                                                                  \
+        }                                                                                          \
+        sep = '&';                                                                                 \
+    } while (0)
+    if (s->q) {
+        SEP();
+        html_lit(b, "q=");
+        html_url(b, s->q);
+    }
+    for (int i = 0; i < s->nfilter; i++) {
+        SEP();
+        html_url(b, s->filter[i].name);
+        html_lit(b, "=");
+        html_url(b, s->filter[i].value);
+    }
+    if (s->all) {
+        SEP();
+        html_lit(b, "all=1");
+    }
+    if (s->review) {
+        SEP();
+        html_lit(b, "review=1");
+    }
+    if (sort >= 0) {
+        SEP();
+        html_lit(b, "sort=");
+        html_url(b, s->t->fields[sort].name);
+    }
+    if (desc) {
+        SEP();
+        html_lit(b, "dir=desc");
+    }
+    if (page > 1) {
+        SEP();
+        html_lit(b, "page=");
+        html_int(b, page);
+    }
+#undef SEP
+}
+
+/* ---- sorting --------------------------------------------------------------- */
+
+struct sort_ctx {
+    const struct rtype *t;
+    int idx;   /* field index or -1 */
+    int score; /* for risk levels: the index of the score field */
+    int desc;
+};
+
+static int cmp_values(const struct field *f, const char *a, const char *b)
+{
+    if (f->type == F_INT || f->type == F_NUMBER || f->type == F_BOOL) {
+        double x = strtod(a, NULL), y = strtod(b, NULL);
+        return x < y ? -1 : x > y;
+    }
+    int c = strcasecmp_(a, b);
+    return c ? c : natcmp(a, b);
+}
+
+static int cmp_rows(const void *pa, const void *pb, void *arg)
+{
+    const struct sort_ctx *c = arg;
+    const struct record *a = *(const struct record *const *)pa;
+    const struct record *b = *(const struct record *const *)pb;
+    int res = 0;
+    if (c->idx >= 0) {
+        int i = c->score >= 0 ? c->score : c->idx;
+        const struct field *f = &c->t->fields[i];
+        const char *x = a->v[i], *y = b->v[i];
+        if (!x || !y) {
+            /* empty values last, whichever the direction */
+            if (x || y) {
+                return x ? -1 : 1;
+            }
+        } else {
+            res = cmp_values(f, x, y);
+        }
+    }
+    if (!res) {
+        res = natcmp(a->ref, b->ref);
+    }
+    return c->desc ? -res : res;
+}
+
+/* ---- the filter form -------------------------------------------------------- */
+
+static const char *filter_value(const struct list_state *s, const char *name)
+{
+    for (int i = 0; i < s->nfilter; i++) {
+        if (strcmp(s->filter[i].name, name) == 0) {
+            return s->filter[i].value;
+        }
+    }
+    return NULL;
+}
+
+static void option(struct buf *b, const char *value, const char *label, int selected)
+{
+    html_lit(b, "<option value=\"");
+    html_attr(b, value);
+    html_lit_if(b, selected, "\" selected>", "\">");
+    html_text(b, label);
+    html_lit(b, "</option>");
+}
+
+/* Is field f offered as a select in the filter form? */
+static int filterable(const struct rtype *t, const struct field *f)
+{
+    if (is_risk_level(t, f)) {
+        return 1;
+    }
+    if (f->flags & FL_SYSTEM) {
+        return 0;
+    }
+    return f->type == F_ENUM || f->type == F_BOOL || strcmp(f->name, FIELD_OWNER) == 0;
+}
+
+static void owner_filter(struct req *r, struct buf *b, const struct field *f, const char *cur)
+{
+    const struct rtype *pt = rtype_find(f->ref);
+    struct err e = {0};
+    long n = store_count(r->app->st, pt, 0, &e);
+    struct records people = {0};
+    struct query q = {0};
+    q.limit = SELECT_MAX * 2;
+    if (perm_allows(r->role, PERM_READ, pt, -1)) {
+        store_list(r->app->st, pt, &q, records_add, &people, &e);
+    }
+    if (n > SELECT_MAX) {
+        html_lit(b, "<input id=\"f-owner\" name=\"owner\" list=\"dl-owner\" size=\"10\" "
+                    "placeholder=\"P-0001\" value=\"");
+        html_attr(b, cur);
+        html_lit(b, "\"><datalist id=\"dl-owner\">");
+        for (size_t i = 0; i < people.n; i++) {
+            option(b, people.v[i]->ref, record_get(people.v[i], pt->title_field), 0);
+        }
+        html_lit(b, "</datalist>");
+    } else {
+        html_lit(b, "<select id=\"f-owner\" name=\"owner\"><option value=\"\">any</option>");
+        int found = 0;
+        for (size_t i = 0; i < people.n; i++) {
+            int sel = cur && strcmp(cur, people.v[i]->ref) == 0;
+            found |= sel;
+            option(b, people.v[i]->ref, record_get(people.v[i], pt->title_field), sel);
+        }
+        if (cur && !found) {
+            option(b, cur, cur, 1);
+        }
+        html_lit(b, "</select>");
+    }
+    records_free(&people);
+}
+
+static void filter_form(struct req *r, struct buf *b, const struct list_state *s)
+{
+    const struct rtype *t = s->t;
+    html_lit(b, "<form class=\"filters\" method=\"get\" role=\"search\" action=\"");
+    href(r, b, "/");
+    html_url(b, t->plural);
+    html_lit(b, "\"><div class=\"filter-row\"><div class=\"fi grow\"><label for=\"f-q\">Search"
+                "</label><input id=\"f-q\" name=\"q\" type=\"search\" maxlength=\"200\" value=\"");
+    html_attr(b, s->q);
+    html_lit(b, "\"></div>");
+    for (int i = 0; i < t->nfields; i++) {
+        const struct field *f = &t->fields[i];
+        if (!filterable(t, f)) {
+            continue;
+        }
+        const char *cur = filter_value(s, f->name);
+        html_lit(b, "<div class=\"fi\"><label for=\"f-");
+        html_attr(b, f->name);
+        html_lit(b, "\">");
+        html_text(b, f->label);
+        html_lit(b, "</label>");
+        if (strcmp(f->name, FIELD_OWNER) == 0) {
+            owner_filter(r, b, f, cur);
+            html_lit(b, "</div>");
+            continue;
+        }
+        html_lit(b, "<select id=\"f-");
+        html_attr(b, f->name);
+        html_lit(b, "\" name=\"");
+        html_attr(b, f->name);
+        html_lit(b, "\"><option value=\"\">any</option>");
+        int found = 0;
+        if (f->type == F_BOOL) {
+            int yes = cur && strcmp(cur, "yes") == 0, no = cur && strcmp(cur, "no") == 0;
+            option(b, "yes", "yes", yes);
+            option(b, "no", "no", no);
+            found = yes || no;
+        } else if (is_risk_level(t, f)) {
+            struct err e = {0};
+            const struct method *m = app_method(r->app, &e);
+            for (int k = 0; m && k < m->nlevels; k++) {
+                int sel = cur && strcmp(cur, m->levels[k].name) == 0;
+                found |= sel;
+                option(b, m->levels[k].name, m->levels[k].label, sel);
+            }
+        } else {
+            for (int k = 0; f->values[k]; k++) {
+                int sel = cur && strcmp(cur, f->values[k]) == 0;
+                found |= sel;
+                option(b, f->values[k], f->values[k], sel);
+            }
+        }
+        if (cur && !found) {
+            option(b, cur, cur, 1);
+        }
+        html_lit(b, "</select></div>");
+    }
+    html_lit(b, "</div><div class=\"filter-row\">");
+    /* filters that came from a link (e.g. the heat map) and have no select */
+    for (int i = 0; i < s->nfilter; i++) {
+        const struct field *f = rtype_field(t, s->filter[i].name, NULL);
+        if (f && filterable(t, f)) {
+            continue;
+        }
+        html_lit(b, "<input type=\"hidden\" name=\"");
+        html_attr(b, s->filter[i].name);
+        html_lit(b, "\" value=\"");
+        html_attr(b, s->filter[i].value);
+        html_lit(b, "\"><span class=\"chip\">");
+        html_text(b, f ? f->label : s->filter[i].name);
+        html_lit(b, " = ");
+        html_text(b, s->filter[i].value);
+        html_lit(b, "</span>");
+    }
+    if (s->sort >= 0) {
+        html_lit(b, "<input type=\"hidden\" name=\"sort\" value=\"");
+        html_attr(b, t->fields[s->sort].name);
+        html_lit(b, "\">");
+    }
+    if (s->desc) {
+        html_lit(b, "<input type=\"hidden\" name=\"dir\" value=\"desc\">");
+    }
+    html_lit(b, "<label class=\"check\"><input type=\"checkbox\" name=\"all\" value=\"1\"");
+    if (s->all) {
+        html_lit(b, " checked");
+    }
+    html_lit(b, "> Include retired</label>");
+    if (strcmp(t->name, "risk") == 0) {
+        html_lit(b, "<label class=\"check\"><input type=\"checkbox\" name=\"review\" value=\"1\"");
+        if (s->review) {
+            html_lit(b, " checked");
+        }
+        html_lit(b, "> Review due</label>");
+    }
+    html_lit(b, "<button type=\"submit\">Filter</button> <a class=\"reset\" href=\"");
+    href(r, b, "/");
+    html_url(b, t->plural);
+    html_lit(b, "\">Clear</a></div></form>");
+}
+
+/* ---- the table --------------------------------------------------------------- */
+
+static void cell(struct req *r, struct buf *b, const struct record *rec, const struct field *f,
+                 int title)
+{
+    const char *v = rec->v[f - rec->type->fields];
+    if (title && v) {
+        html_lit(b, "<a href=\"");
+        web_ref_href(r, b, rec->ref);
+        html_lit(b, "\">");
+        html_text(b, v);
+        html_lit(b, "</a>");
+        return;
+    }
+    if (f->type == F_REF && v) {
+        /* a person or record by name: easier to read than its identifier */
+        char *t = web_ref_title(r, v);
+        web_ref_link(r, b, v, t);
+        free(t);
+        return;
+    }
+    web_value(r, b, rec, f, v);
+}
+
+static void header(struct req *r, struct buf *b, const struct list_state *s, int idx,
+                   const char *label)
+{
+    int active = s->sort == idx;
+    html_lit(b, "<th scope=\"col\"");
+    if (active) {
+        html_lit_if(b, s->desc, " aria-sort=\"descending\"", " aria-sort=\"ascending\"");
+    }
+    html_lit(b, "><a href=\"");
+    list_href(r, b, s, idx, active && !s->desc, 1);
+    html_lit(b, "\">");
+    html_text(b, label);
+    if (active) {
+        html_lit_if(b, s->desc, " <span aria-hidden=\"true\">▼</span>",
+                    " <span aria-hidden=\"true\">▲</span>");
+    }
+    html_lit(b, "</a></th>");
+}
+
+static void table(struct req *r, struct buf *b, const struct list_state *s, struct records *rows,
+                  size_t from, size_t to)
+{
+    const struct rtype *t = s->t;
+    char plural[80];
+    web_plural_label(t, plural, sizeof plural);
+    html_lit(b, "<div class=\"table-wrap\"><table class=\"list\" data-filterable>"
+                "<caption class=\"vh\">");
+    html_text(b, plural);
+    html_lit(b, "</caption><thead><tr>");
+    header(r, b, s, -1, "ID");
+    for (int k = 0; k < s->ncols; k++) {
+        header(r, b, s, s->cols[k], t->fields[s->cols[k]].label);
+    }
+    html_lit(b, "</tr></thead><tbody>");
+    for (size_t i = from; i < to; i++) {
+        const struct record *rec = rows->v[i];
+        int retired = record_get(rec, FIELD_RETIRED) != NULL;
+        html_lit_if(b, retired, "<tr class=\"retired\">", "<tr>");
+        html_lit(b, "<td class=\"nowrap\"><a href=\"");
+        web_ref_href(r, b, rec->ref);
+        html_lit(b, "\">");
+        html_text(b, rec->ref);
+        html_lit(b, "</a>");
+        if (retired) {
+            html_lit(b, " <span class=\"tag\">retired</span>");
+        }
+        html_lit(b, "</td>");
+        for (int k = 0; k < s->ncols; k++) {
+            const struct field *f = &t->fields[s->cols[k]];
+            html_lit(b, "<td>");
+            cell(r, b, rec, f, t->title_field && strcmp(f->name, t->title_field) == 0);
+            html_lit(b, "</td>");
+        }
+        html_lit(b, "</tr>");
+    }
+    html_lit(b, "</tbody></table></div>");
+}
+
+static void pager(struct req *r, struct buf *b, const struct list_state *s, long pages)
+{
+    if (pages <= 1) {
+        return;
+    }
+    html_lit(b, "<nav class=\"pager\" aria-label=\"Pages\">");
+    if (s->page > 1) {
+        html_lit(b, "<a rel=\"prev\" href=\"");
+        list_href(r, b, s, s->sort, s->desc, s->page - 1);
+        html_lit(b, "\">← Previous</a>");
+    }
+    html_lit(b, "<span>Page ");
+    html_int(b, s->page);
+    html_lit(b, " of ");
+    html_int(b, pages);
+    html_lit(b, "</span>");
+    if (s->page < pages) {
+        html_lit(b, "<a rel=\"next\" href=\"");
+        list_href(r, b, s, s->sort, s->desc, s->page + 1);
+        html_lit(b, "\">Next →</a>");
+    }
+    html_lit(b, "</nav>");
+}
+
+/* Reads the list parameters; unknown sort names and bad page numbers fall
+ * back to the defaults, filters are checked by app_query_filter. */
+static void read_state(struct req *r, struct list_state *s)
+{
+    memset(s, 0, sizeof *s);
+    s->t = r->type;
+    s->sort = -1;
+    s->q = web_query(r, "q");
+    if (s->q && !*s->q) {
+        s->q = NULL;
+    }
+    s->all = web_query_long(r, "all", 0, 1, 0);
+    s->review = strcmp(s->t->name, "risk") == 0 && web_query_long(r, "review", 0, 1, 0);
+    s->desc = web_query(r, "dir") && strcmp(web_query(r, "dir"), "desc") == 0;
+    s->page = web_query_long(r, "page", 1, 1000000, 1);
+    for (int i = 0; i < s->t->nfields && s->ncols < MAX_COLS; i++) {
+        if (s->t->fields[i].flags & FL_LIST) {
+            s->cols[s->ncols++] = i;
+        }
+    }
+    const char *sort = web_query(r, "sort");
+    for (int k = 0; sort && k < s->ncols; k++) {
+        if (strcmp(s->t->fields[s->cols[k]].name, sort) == 0) {
+            s->sort = s->cols[k];
+        }
+    }
+}
+
+/* GET /:type — the list; every query parameter is untrusted (filters checked by
+ * app_query_filter, sort names against the declarations, page bounded). */
+int page_list(struct req *r, struct resp *w)
+{
+    struct list_state s;
+    read_state(r, &s);
+    const struct rtype *t = s.t;
+    struct err e = {0};
+    int status = 200;
+    int bad_filter = 0;
+    for (int i = 0; i < r->query.n; i++) {
+        const struct kv *kv = &r->query.kv[i];
+        if (is_reserved(kv->name) || !kv->value[0]) {
+            continue;
+        }
+        if (s.nfilter == QUERY_MAX_FILTERS + 1) {
+            err_set(&e, ERR_USAGE, NULL, "at most %d filters", QUERY_MAX_FILTERS);
+            bad_filter = 1;
+            break;
+        }
+        size_t nl = strlen(kv->name), vl = strlen(kv->value);
+        if (nl > 64 || vl > 200 || !utf8_valid(kv->name, nl) || !utf8_valid(kv->value, vl)) {
+            err_set(&e, ERR_USAGE, NULL, "a filter is too long or not valid text");
+            bad_filter = 1;
+            break;
+        }
+        s.filter[s.nfilter++] = *kv;
+    }
+
+    struct query q = {0};
+    char *owned[QUERY_MAX_FILTERS] = {0};
+    struct records rows = {0};
+    if (!bad_filter && app_query_filter(t, &q, s.filter, s.nfilter, owned, &e)) {
+        bad_filter = 1;
+    }
+    if (bad_filter) {
+        status = err_http_status(e.code);
+        /* keep only the filters that name fields, so the form can show them */
+        int k = 0;
+        for (int i = 0; i < s.nfilter; i++) {
+            if (rtype_field(t, s.filter[i].name, NULL) && k < QUERY_MAX_FILTERS) {
+                s.filter[k++] = s.filter[i];
+            }
+        }
+        s.nfilter = k;
+    } else {
+        q.search = s.q;
+        q.include_retired = s.all;
+        if (store_list(r->app->st, t, &q, records_add, &rows, &e)) {
+            for (int i = 0; i < QUERY_MAX_FILTERS; i++) {
+                free(owned[i]);
+            }
+            records_free(&rows);
+            resp_error(r, w, &e);
+            return 0;
+        }
+    }
+    for (int i = 0; i < QUERY_MAX_FILTERS; i++) {
+        free(owned[i]);
+    }
+
+    /* rows the viewer may see (staff: approved documents, own incidents) */
+    char today[11];
+    date_today(today);
+    size_t n = 0;
+    for (size_t i = 0; i < rows.n; i++) {
+        struct record *rec = rows.v[i];
+        if (perm_visible(r->role, rec, r->who.person) &&
+            (!s.review || risk_review_due(rec, today))) {
+            rows.v[n++] = rec;
+        } else {
+            record_free(rec);
+        }
+    }
+    rows.n = n;
+    struct sort_ctx sc = {t, s.sort, -1, s.desc};
+    if (s.sort >= 0 && is_risk_level(t, &t->fields[s.sort])) {
+        rtype_field(t, strcmp(t->fields[s.sort].name, "level") == 0 ? "score" : "residual_score",
+                    &sc.score);
+    }
+    if (rows.n > 1) {
+        qsort_r(rows.v, rows.n, sizeof *rows.v, cmp_rows, &sc);
+    }
+    long pages = rows.n ? (long)((rows.n + PAGE_SIZE - 1) / PAGE_SIZE) : 1;
+    if (s.page > pages) {
+        s.page = pages;
+    }
+    size_t from = (size_t)(s.page - 1) * PAGE_SIZE;
+    size_t to = from + PAGE_SIZE < rows.n ? from + PAGE_SIZE : rows.n;
+
+    char plural[80];
+    web_plural_label(t, plural, sizeof plural);
+    struct buf b;
+    buf_init(&b, 0);
+    page_begin(r, &b, plural);
+    web_crumbs(r, &b, NULL, NULL, plural);
+    html_lit(&b, "<div class=\"page-head\"><div><h1>");
+    html_text(&b, plural);
+    html_lit(&b, "</h1><p class=\"lede\">");
+    html_text(&b, t->help);
+    html_lit(&b, " <span class=\"clause\">(clause ");
+    html_text(&b, t->clause);
+    html_lit(&b, ")</span></p></div>");
+    if (perm_allows(r->role, PERM_CREATE, t, -1)) {
+        html_lit(&b, "<a class=\"button\" href=\"");
+        href(r, &b, "/");
+        html_url(&b, t->plural);
+        html_lit(&b, "/new\">New ");
+        char lower[80];
+        snprintf(lower, sizeof lower, "%s", t->label);
+        lower[0] = (char)(lower[0] >= 'A' && lower[0] <= 'Z' ? lower[0] - 'A' + 'a' : lower[0]);
+        html_text(&b, lower);
+        html_lit(&b, "</a>");
+    }
+    html_lit(&b, "</div>");
+    if (strcmp(t->name, "risk") == 0) {
+        html_lit(&b, "<p class=\"subnav\"><a href=\"");
+        href(r, &b, "/risks/matrix");
+        html_lit(&b, "\">Heat map</a> · <a href=\"");
+        href(r, &b, "/plan");
+        html_lit(&b, "\">Treatment plan</a> · <a href=\"");
+        href(r, &b, "/method");
+        html_lit(&b, "\">Risk method</a></p>");
+    } else if (strcmp(t->name, "control") == 0) {
+        html_lit(&b, "<p class=\"subnav\"><a href=\"");
+        href(r, &b, "/soa");
+        html_lit(&b, "\">Statement of Applicability</a></p>");
+    }
+    web_notice(r, &b);
+    if (bad_filter) {
+        html_lit(&b,
+                 "<div class=\"error-box\" role=\"alert\"><strong>Filter not applied.</strong> ");
+        html_text(&b, e.msg);
+        html_lit(&b, "</div>");
+    }
+    filter_form(r, &b, &s);
+    if (!bad_filter) {
+        html_lit(&b, "<p class=\"count\" role=\"status\">");
+        if (rows.n == 0) {
+            html_lit(&b, "Nothing matched.");
+        } else {
+            html_text(&b, "Showing ");
+            html_int(&b, (int64_t)from + 1);
+            html_lit(&b, "–");
+            html_int(&b, (int64_t)to);
+            html_lit(&b, " of ");
+            html_int(&b, (int64_t)rows.n);
+            html_lit(&b, ".");
+        }
+        html_lit(&b, "</p>");
+        if (rows.n) {
+            table(r, &b, &s, &rows, from, to);
+            pager(r, &b, &s, pages);
+        }
+    }
+    page_end(r, &b);
+    page_send(w, &b, status);
+    records_free(&rows);
+    return 0;
+}

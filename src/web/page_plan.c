@@ -1,0 +1,290 @@
+/* page_plan.c — GET /plan and POST /plan/approve: the treatment plan from
+ * app_plan_json (grouped by risk, progress, overdue, approvals) and its
+ * approval through app_plan_approve. Computes no plan figures itself. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/util.h"
+#include "web.h"
+
+static const char *js(json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+
+static long long ji(json_t *o, const char *k)
+{
+    return json_integer_value(json_object_get(o, k));
+}
+
+static void money(struct buf *b, json_t *v)
+{
+    if (!json_is_number(v)) {
+        html_lit(b, "<span class=\"muted\">—</span>");
+        return;
+    }
+    /* 1234567.5 -> "1,234,567.50" */
+    char raw[64], out[96];
+    snprintf(raw, sizeof raw, "%.2f", json_number_value(v));
+    const char *dot = strchr(raw, '.');
+    size_t lead = raw[0] == '-' ? 1 : 0, ndig = (size_t)(dot - raw) - lead, k = 0;
+    for (size_t i = 0; raw[i]; i++) {
+        if (i > lead && raw + i < dot && (size_t)(dot - (raw + i)) % 3 == 0 && ndig > 3) {
+            out[k++] = ',';
+        }
+        out[k++] = raw[i];
+    }
+    out[k] = 0;
+    html_text(b, out);
+}
+
+static void person(struct req *r, struct buf *b, const char *ref)
+{
+    if (!ref) {
+        html_lit(b, "<span class=\"muted\">—</span>");
+        return;
+    }
+    char *t = web_ref_title(r, ref);
+    web_ref_link(r, b, ref, t);
+    free(t);
+}
+
+static void actions_table(struct req *r, struct buf *b, json_t *acts)
+{
+    html_lit(b, "<div class=\"table-wrap\"><table class=\"compact\"><thead><tr>"
+                "<th scope=\"col\">Action</th><th scope=\"col\">Title</th>"
+                "<th scope=\"col\">Owner</th><th scope=\"col\">Due</th>"
+                "<th scope=\"col\">Status</th><th scope=\"col\" class=\"num\">Cost</th>"
+                "<th scope=\"col\">Controls</th></tr></thead><tbody>");
+    size_t i;
+    json_t *a;
+    json_array_foreach(acts, i, a) {
+        int overdue = json_is_true(json_object_get(a, "overdue"));
+        html_lit_if(b, overdue, "<tr class=\"overdue\">", "<tr>");
+        html_lit(b, "<td class=\"nowrap\">");
+        web_ref_link(r, b, js(a, "id"), NULL);
+        html_lit(b, "</td><td>");
+        html_text(b, js(a, "title"));
+        html_lit(b, "</td><td>");
+        person(r, b, js(a, "owner"));
+        html_lit(b, "</td><td class=\"nowrap\">");
+        html_text(b, js(a, "due_date") ? js(a, "due_date") : "—");
+        if (overdue) {
+            html_lit(b, " <span class=\"tag bad\">overdue</span>");
+        }
+        html_lit(b, "</td><td class=\"nowrap\">");
+        html_text(b, js(a, "status"));
+        html_lit(b, "</td><td class=\"num\">");
+        money(b, json_object_get(a, "cost"));
+        html_lit(b, "</td><td>");
+        size_t k;
+        json_t *c;
+        json_array_foreach(json_object_get(a, "controls"), k, c) {
+            if (k) {
+                html_lit(b, ", ");
+            }
+            web_ref_link(r, b, json_string_value(c), NULL);
+        }
+        html_lit(b, "</td></tr>");
+    }
+    html_lit(b, "</tbody></table></div>");
+}
+
+static void progress(struct buf *b, long long done, long long total, long long percent)
+{
+    html_lit(b, "<div class=\"progress\">");
+    if (total) {
+        html_lit(b, "<progress max=\"");
+        html_int(b, total);
+        html_lit(b, "\" value=\"");
+        html_int(b, done);
+        html_lit(b, "\">");
+        html_int(b, percent);
+        html_lit(b, "%</progress>");
+    }
+    html_lit(b, "<span>");
+    html_int(b, done);
+    html_lit(b, " of ");
+    html_int(b, total);
+    html_lit(b, " done (");
+    html_int(b, percent);
+    html_lit(b, "%)</span></div>");
+}
+
+static void plan_page(struct req *r, struct resp *w, const struct err *e)
+{
+    char *json = NULL;
+    struct err le = {0};
+    if (app_plan_json(r->app, &json, &le)) {
+        resp_error(r, w, &le);
+        return;
+    }
+    json_t *p = json_loads(json, 0, NULL);
+    free(json);
+    struct buf b;
+    buf_init(&b, 0);
+    page_begin(r, &b, "Risk treatment plan");
+    web_crumbs(r, &b, NULL, NULL, "Risk treatment plan");
+    html_lit(&b, "<div class=\"page-head\"><div><h1>Risk treatment plan</h1><p class=\"lede\">"
+                 "Treatment actions grouped by the risks they treat, with owners, due dates, "
+                 "progress and cost (clauses 6.1.3 e and 8.3).</p></div>");
+    if (perm_allows(r->role, PERM_CREATE, rtype_find("action"), -1)) {
+        html_lit(&b, "<div class=\"actions\"><a class=\"button\" href=\"");
+        href(r, &b, "/actions/new");
+        html_lit(&b, "\">New treatment action</a></div>");
+    }
+    html_lit(&b, "</div>");
+    web_notice(r, &b);
+
+    json_t *t = json_object_get(p, "totals");
+    html_lit(&b, "<div class=\"summary\"><div><strong>");
+    html_int(&b, ji(t, "actions"));
+    html_lit(&b, "</strong><span class=\"muted\">actions</span></div><div><strong>");
+    html_int(&b, ji(t, "done"));
+    html_lit(&b, "</strong><span class=\"muted\">done</span></div><div><strong>");
+    html_int(&b, ji(t, "overdue"));
+    html_lit(&b, "</strong><span class=\"muted\">overdue</span></div><div><strong>");
+    money(&b, json_object_get(t, "cost"));
+    html_lit(&b, "</strong><span class=\"muted\">total cost</span></div></div>");
+    progress(&b, ji(t, "done"), ji(t, "actions"), ji(t, "percent"));
+
+    /* approvals: do any still cover the plan as it is? */
+    json_t *aps = json_object_get(p, "approvals");
+    int current = 0;
+    size_t i;
+    json_t *ap;
+    json_array_foreach(aps, i, ap) {
+        current += json_is_true(json_object_get(ap, "current"));
+    }
+    if (current) {
+        html_lit(&b, "<p class=\"notice\">The plan as it is now is approved (");
+        html_int(&b, current);
+        html_lit_if(&b, current == 1, " approval).</p>", " approvals).</p>");
+    } else if (json_array_size(aps)) {
+        html_lit(&b, "<p class=\"flag\"><strong>Changed since approval.</strong> The plan needs "
+                     "approval again by the risk owners and top management.</p>");
+    } else {
+        html_lit(&b, "<p class=\"flag\">The plan has not been approved yet.</p>");
+    }
+
+    json_t *risks = json_object_get(p, "risks");
+    json_t *risk;
+    json_array_foreach(risks, i, risk) {
+        html_lit(&b, "<section class=\"risk-plan\" aria-labelledby=\"rp-");
+        html_attr(&b, js(risk, "id"));
+        html_lit(&b, "\"><h2 id=\"rp-");
+        html_attr(&b, js(risk, "id"));
+        html_lit(&b, "\">");
+        web_ref_link(r, &b, js(risk, "id"), NULL);
+        html_lit(&b, " ");
+        html_text(&b, js(risk, "title"));
+        html_lit(&b, "</h2><p class=\"small\">");
+        web_level(r, &b, js(risk, "level"), NULL);
+        html_lit(&b, " <span aria-hidden=\"true\">→</span><span class=\"vh\">to</span> ");
+        web_level(r, &b, js(risk, "residual_level"), NULL);
+        html_lit(&b, " · treatment: ");
+        html_text(&b, js(risk, "treatment") ? js(risk, "treatment") : "not chosen");
+        html_lit(&b, " · status: ");
+        html_text(&b, js(risk, "status"));
+        html_lit(&b, " · owner: ");
+        person(r, &b, js(risk, "owner"));
+        html_lit(&b, " · cost: ");
+        money(&b, json_object_get(risk, "cost"));
+        html_lit(&b, "</p>");
+        json_t *acts = json_object_get(risk, "actions");
+        if (!json_array_size(acts)) {
+            html_lit(&b, "<p class=\"flag\">No treatment action yet.</p>");
+        } else {
+            progress(&b, ji(risk, "done"), ji(risk, "total"), ji(risk, "percent"));
+            actions_table(r, &b, acts);
+        }
+        html_lit(&b, "</section>");
+    }
+    if (!json_array_size(risks)) {
+        html_lit(&b, "<p>No risk is being treated: the plan is empty.</p>");
+    }
+    json_t *un = json_object_get(p, "unlinked_actions");
+    if (json_array_size(un)) {
+        html_lit(&b, "<h2>Actions not linked to a risk</h2>");
+        actions_table(r, &b, un);
+    }
+    if (json_array_size(aps)) {
+        html_lit(&b, "<h2>Approvals</h2><div class=\"table-wrap\"><table class=\"compact\">"
+                     "<thead><tr><th scope=\"col\">When (UTC)</th><th scope=\"col\">By</th>"
+                     "<th scope=\"col\">Capacity</th><th scope=\"col\">Rationale</th>"
+                     "<th scope=\"col\">Covers the plan as it is</th></tr></thead><tbody>");
+        for (i = json_array_size(aps); i-- > 0;) {
+            ap = json_array_get(aps, i);
+            html_lit(&b, "<tr><td class=\"nowrap\">");
+            web_time(&b, js(ap, "at"));
+            html_lit(&b, "</td><td>");
+            person(r, &b, js(ap, "by"));
+            html_lit(&b, "</td><td>");
+            html_text(&b, js(ap, "capacity"));
+            html_lit(&b, "</td><td>");
+            html_text(&b, js(ap, "rationale"));
+            html_lit(&b, "</td><td>");
+            if (json_is_true(json_object_get(ap, "current"))) {
+                html_lit(&b, "<span class=\"tag good\">yes</span>");
+            } else {
+                html_lit(&b, "<span class=\"tag\">an earlier version</span>");
+            }
+            html_lit(&b, "</td></tr>");
+        }
+        html_lit(&b, "</tbody></table></div>");
+    }
+    if (perm_allows(r->role, PERM_APPROVE, rtype_find("action"), -1)) {
+        const char *by = e ? kv_get(&r->form, "by") : r->who.person;
+        const char *why = e ? kv_get(&r->form, "rationale") : NULL;
+        html_lit(&b, "<section class=\"approve\" aria-labelledby=\"h-approve\"><h2 "
+                     "id=\"h-approve\">Approve the plan</h2><p class=\"muted\">Records that the "
+                     "plan, exactly as shown, is approved by a risk owner of one of its risks or "
+                     "by top management.</p>");
+        if (e) {
+            web_error_box(&b, e->msg);
+        }
+        html_lit(&b, "<form method=\"post\" action=\"");
+        href(r, &b, "/plan/approve");
+        html_lit(&b, "\">");
+        csrf_field(r, &b);
+        html_lit(&b, "<label for=\"pl-by\">Approved by (person)</label><input id=\"pl-by\" "
+                     "name=\"by\" required maxlength=\"32\" placeholder=\"P-0001\" value=\"");
+        html_attr(&b, by);
+        html_lit(&b, "\"");
+        if (e && strcmp(e->field, "by") == 0) {
+            html_lit(&b, " aria-invalid=\"true\"");
+        }
+        html_lit(&b, "><label for=\"pl-why\">Rationale</label><textarea id=\"pl-why\" "
+                     "name=\"rationale\" rows=\"2\" maxlength=\"2000\">");
+        html_text(&b, why);
+        html_lit(&b, "</textarea><button type=\"submit\">Approve the plan as shown</button>"
+                     "</form></section>");
+    }
+    json_decref(p);
+    page_end(r, &b);
+    page_send(w, &b, e ? err_http_status(e->code) : 200);
+}
+
+/* GET /plan — the treatment plan. */
+int page_plan(struct req *r, struct resp *w)
+{
+    plan_page(r, w, NULL);
+    return 0;
+}
+
+/* POST /plan/approve — by and rationale (untrusted) to app_plan_approve; 303
+ * back, or the plan again with the message. */
+int page_plan_approve(struct req *r, struct resp *w)
+{
+    const char *why = kv_get(&r->form, "rationale");
+    struct err e = {0};
+    int rc = app_plan_approve(r->app, kv_get(&r->form, "by"), why && *why ? why : NULL, &e);
+    if (rc) {
+        plan_page(r, w, &e);
+        return 0;
+    }
+    resp_redirect(r, w, "/plan?done=approved");
+    return 0;
+}
