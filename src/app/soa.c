@@ -438,6 +438,114 @@ static void merge_list(struct buf *b, const char *list)
     free(copy);
 }
 
+/* Carries the 2013 decisions of one 2022 control's counterparts onto it,
+ * appending a line to rep. Frees everything it allocates on every path. */
+static int transition_one(struct app *a, const struct rtype *t, struct record *c, struct buf *rep,
+                          int *need_decision, int *moved, int *skipped, struct err *e)
+{
+    static const char *const st[] = {"not-started", "planned", "partial", "implemented"};
+    struct counterpart_list cp = {0};
+    struct record *olds[16] = {0};
+    struct buf just, impl, docs, from, jtext;
+    buf_init(&just, 0);
+    buf_init(&impl, 0);
+    buf_init(&docs, 0);
+    buf_init(&from, 0);
+    buf_init(&jtext, 0);
+    int rc = -1;
+    if (store_control_counterparts(a->st, c->ref, add_counterpart, &cp, e)) {
+        goto out;
+    }
+    if (cp.n == 0) {
+        buf_printf(rep, "%-6s %s: new in 2022, needs a decision\n", c->ref,
+                   record_get(c, "title"));
+        (*need_decision)++;
+        rc = 0;
+        goto out;
+    }
+    if (record_get(c, "applicable")) {
+        buf_printf(rep, "%-6s already decided, left as it is\n", c->ref);
+        (*skipped)++;
+        rc = 0;
+        goto out;
+    }
+    int any_app = 0, any_decided = 0, rank = 4;
+    const char *owner = NULL;
+    for (int k = 0; k < cp.n; k++) {
+        if (store_get(a->st, t, cp.v[k], &olds[k], e)) {
+            goto out;
+        }
+        struct record *o = olds[k];
+        const char *ap = record_get(o, "applicable");
+        buf_printf(&from, "%s%s", k ? ", " : "", o->ref);
+        if (!ap) {
+            continue;
+        }
+        any_decided = 1;
+        const char *j = record_get(o, "justification");
+        if (j) {
+            buf_printf(&just, "%s%s: %s", just.len ? "\n" : "", o->ref, j);
+        }
+        if (strcmp(ap, "1") == 0) {
+            any_app = 1;
+            int r = status_rank(record_get(o, FIELD_STATUS));
+            rank = r < rank ? r : rank;
+            if (!owner) {
+                owner = record_get(o, FIELD_OWNER);
+            }
+            const char *im = record_get(o, "implementation");
+            if (im) {
+                buf_printf(&impl, "%s%s: %s", impl.len ? "\n" : "", o->ref, im);
+            }
+            merge_list(&docs, record_get(o, "documents"));
+        }
+    }
+    if (!any_decided) {
+        buf_printf(rep, "%-6s <- %s: no decision in 2013, needs a decision\n", c->ref,
+                   buf_str(&from));
+        (*need_decision)++;
+        rc = 0;
+        goto out;
+    }
+    buf_printf(&jtext, "Carried over from ISO/IEC 27001:2013 %s.%s%s", buf_str(&from),
+               just.len ? "\n" : "", buf_str(&just));
+    struct kv kv[6];
+    int n = 0;
+    kv[n++] = (struct kv){"applicable", any_app ? "yes" : "no"};
+    kv[n++] = (struct kv){"justification", buf_str(&jtext)};
+    if (any_app) {
+        kv[n++] = (struct kv){FIELD_STATUS, st[rank > 3 ? 0 : rank]};
+        if (owner) {
+            kv[n++] = (struct kv){FIELD_OWNER, owner};
+        }
+        if (impl.len) {
+            kv[n++] = (struct kv){"implementation", buf_str(&impl)};
+        }
+        if (docs.len) {
+            kv[n++] = (struct kv){"documents", buf_str(&docs)};
+        }
+    }
+    int changed = 0;
+    if (app_edit_tx(a, t, c->ref, kv, n, 0, &changed, e)) {
+        goto out;
+    }
+    buf_printf(rep, "%-6s <- %s: %s%s\n", c->ref, buf_str(&from),
+               any_app ? "applicable, " : "not applicable", any_app ? st[rank > 3 ? 0 : rank] : "");
+    (*moved)++;
+    rc = 0;
+out:
+    for (int k = 0; k < cp.n; k++) {
+        free(cp.v[k]);
+        record_free(olds[k]);
+    }
+    buf_free(&just);
+    buf_free(&impl);
+    buf_free(&docs);
+    buf_free(&from);
+    buf_free(&jtext);
+    return rc;
+}
+
 int app_soa_transition(struct app *a, int dry_run, char **report, int *need_decision,
                        struct err *e)
 {
@@ -474,107 +582,9 @@ int app_soa_transition(struct app *a, int dry_run, char **report, int *need_deci
         goto done;
     }
     for (size_t i = 0; i < c22.n; i++) {
-        struct record *c = c22.v[i];
-        struct counterpart_list cp = {0};
-        if (store_control_counterparts(a->st, c->ref, add_counterpart, &cp, e)) {
+        if (transition_one(a, t, c22.v[i], &rep, need_decision, &moved, &skipped, e)) {
             goto done;
         }
-        if (cp.n == 0) {
-            buf_printf(&rep, "%-6s %s: new in 2022, needs a decision\n", c->ref,
-                       record_get(c, "title"));
-            (*need_decision)++;
-            continue;
-        }
-        if (record_get(c, "applicable")) {
-            buf_printf(&rep, "%-6s already decided, left as it is\n", c->ref);
-            skipped++;
-            for (int k = 0; k < cp.n; k++) {
-                free(cp.v[k]);
-            }
-            continue;
-        }
-        int any_app = 0, any_decided = 0, rank = 4;
-        const char *owner = NULL;
-        struct buf just, impl, docs, from;
-        buf_init(&just, 0);
-        buf_init(&impl, 0);
-        buf_init(&docs, 0);
-        buf_init(&from, 0);
-        struct record *olds[16] = {0};
-        for (int k = 0; k < cp.n; k++) {
-            if (store_get(a->st, t, cp.v[k], &olds[k], e)) {
-                goto done;
-            }
-            struct record *o = olds[k];
-            const char *ap = record_get(o, "applicable");
-            buf_printf(&from, "%s%s", k ? ", " : "", o->ref);
-            if (!ap) {
-                continue;
-            }
-            any_decided = 1;
-            const char *j = record_get(o, "justification");
-            if (j) {
-                buf_printf(&just, "%s%s: %s", just.len ? "\n" : "", o->ref, j);
-            }
-            if (strcmp(ap, "1") == 0) {
-                any_app = 1;
-                int r = status_rank(record_get(o, FIELD_STATUS));
-                rank = r < rank ? r : rank;
-                if (!owner) {
-                    owner = record_get(o, FIELD_OWNER);
-                }
-                const char *im = record_get(o, "implementation");
-                if (im) {
-                    buf_printf(&impl, "%s%s: %s", impl.len ? "\n" : "", o->ref, im);
-                }
-                merge_list(&docs, record_get(o, "documents"));
-            }
-        }
-        if (!any_decided) {
-            buf_printf(&rep, "%-6s <- %s: no decision in 2013, needs a decision\n", c->ref,
-                       buf_str(&from));
-            (*need_decision)++;
-        } else {
-            static const char *const st[] = {"not-started", "planned", "partial", "implemented"};
-            struct buf jtext;
-            buf_init(&jtext, 0);
-            buf_printf(&jtext, "Carried over from ISO/IEC 27001:2013 %s.%s%s", buf_str(&from),
-                       just.len ? "\n" : "", buf_str(&just));
-            struct kv kv[6];
-            int n = 0;
-            kv[n++] = (struct kv){"applicable", any_app ? "yes" : "no"};
-            kv[n++] = (struct kv){"justification", buf_str(&jtext)};
-            if (any_app) {
-                kv[n++] = (struct kv){FIELD_STATUS, st[rank > 3 ? 0 : rank]};
-                if (owner) {
-                    kv[n++] = (struct kv){FIELD_OWNER, owner};
-                }
-                if (impl.len) {
-                    kv[n++] = (struct kv){"implementation", buf_str(&impl)};
-                }
-                if (docs.len) {
-                    kv[n++] = (struct kv){"documents", buf_str(&docs)};
-                }
-            }
-            int changed = 0;
-            int erc = app_edit_tx(a, t, c->ref, kv, n, 0, &changed, e);
-            buf_printf(&rep, "%-6s <- %s: %s%s%s\n", c->ref, buf_str(&from),
-                       any_app ? "applicable, " : "not applicable",
-                       any_app ? st[rank > 3 ? 0 : rank] : "", "");
-            buf_free(&jtext);
-            moved++;
-            if (erc) {
-                goto done;
-            }
-        }
-        for (int k = 0; k < cp.n; k++) {
-            free(cp.v[k]);
-            record_free(olds[k]);
-        }
-        buf_free(&just);
-        buf_free(&impl);
-        buf_free(&docs);
-        buf_free(&from);
     }
     buf_printf(&rep, "\n%d controls carried over, %d already decided, %d need a decision%s\n",
                moved, skipped, *need_decision, dry_run ? " (dry run: nothing was changed)" : "");
