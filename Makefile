@@ -27,7 +27,7 @@ endef
 REL_OBJ  := $(call objs,rel,$(LIBSRC)) build/rel/embed.o
 ASAN_OBJ := $(call objs,asan,$(LIBSRC)) build/asan/embed.o
 
-.PHONY: all deps test unit cli-test asan run clean demo bench
+.PHONY: all deps test unit cli-test http-test browser-test asan run clean demo bench
 all: isms
 
 deps:
@@ -63,6 +63,15 @@ test: deps
 	ISMS=$(CURDIR)/isms tests/cli/run
 	ASAN_OPTIONS=detect_leaks=1 build/asan/unit_tests
 	ISMS=$(CURDIR)/build/asan/isms ASAN_OPTIONS=detect_leaks=1 tests/cli/run
+	ISMS=$(CURDIR)/isms tests/http/run
+	ISMS=$(CURDIR)/build/asan/isms ASAN_OPTIONS=detect_leaks=1 tests/http/run
+	ISMS=$(CURDIR)/isms tests/browser/run
+
+http-test: isms
+	ISMS=$(CURDIR)/isms tests/http/run
+
+browser-test: isms
+	ISMS=$(CURDIR)/isms tests/browser/run
 
 unit: build/rel/unit_tests
 	build/rel/unit_tests

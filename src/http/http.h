@@ -26,6 +26,7 @@ struct org {
     char prefix[80];   /* "" or "/o/slug" */
     char path[4096];   /* the ISMS file */
     char cookie[96];   /* session cookie name for this organization */
+    char pre_cookie[96]; /* the login form's pre-session CSRF cookie */
 };
 
 struct route;

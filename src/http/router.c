@@ -241,7 +241,8 @@ int router_dispatch(struct req *r, struct resp *w)
         if (!sent) {
             sent = r->header(r, "X-CSRF-Token");
         }
-        const char *want = (rt->flags & R_PRECSRF) ? r->cookie(r, "isms_pre") : r->who.csrf;
+        const char *want =
+            (rt->flags & R_PRECSRF) ? r->cookie(r, r->org->pre_cookie) : r->who.csrf;
         if (!origin_ok(r) || !csrf_equal(sent, want)) {
             deny(r, w, ERR_FORBIDDEN,
                  "the form is out of date or came from another site; reload the page and try "

@@ -82,18 +82,31 @@ static const char *cookie(struct req *r, const char *name)
     return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
 }
 
+/* libmicrohttpd would percent-decode the path and the query itself; we take
+ * both raw (this callback changes nothing) so that decoding happens exactly
+ * once, in one place that refuses %00 and malformed escapes (router.c for
+ * path segments, kv.c for query values). */
+static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls;
+    (void)c;
+    return strlen(s);
+}
+
+struct query_ctx {
+    struct buf raw; /* "k=v&k=v" rebuilt from the raw arguments */
+    int n;
+};
+
 static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
                                      const char *value)
 {
     (void)kind;
-    struct kvlist *l = cls;
-    if (l->n >= REQ_MAX_FIELDS) {
+    struct query_ctx *q = cls;
+    if (++q->n > REQ_MAX_FIELDS) {
         return MHD_NO;
     }
-    /* MHD owns the strings for the life of the request */
-    l->kv[l->n].name = key;
-    l->kv[l->n].value = value ? value : "";
-    l->n++;
+    buf_printf(&q->raw, "%s%s=%s", q->raw.len ? "&" : "", key, value ? value : "");
     return MHD_YES;
 }
 
@@ -236,9 +249,14 @@ static void handle(struct MHD_Connection *conn, const char *url, const char *met
         resp_error(r, w, &e);
         return;
     }
-    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, &r->query);
-    if (r->query.n >= REQ_MAX_FIELDS) {
-        err_set(&e, ERR_USAGE, NULL, "too many query parameters");
+    struct query_ctx q = {{0}, 0};
+    buf_init(&q.raw, 64 * 1024);
+    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, &q);
+    int bad_query = q.n > REQ_MAX_FIELDS || q.raw.over ||
+                    kv_parse_urlencoded(&r->query, q.raw.p, q.raw.len);
+    buf_free(&q.raw);
+    if (bad_query) {
+        err_set(&e, ERR_USAGE, NULL, "the query string is malformed or too long");
         resp_error(r, w, &e);
         return;
     }
@@ -311,6 +329,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     enum MHD_Result ret = send_resp(conn, &r, &w, c);
     buf_free(&w.body);
     kv_free(&r.form);
+    kv_free(&r.query);
     json_decref(r.json);
     record_free(r.rec);
     return ret;
@@ -343,6 +362,7 @@ static int add_org(const char *slug, const char *path, int loopback, struct err 
      * HTTP on loopback only, so elsewhere (no TLS yet) a plain name is used */
     snprintf(o->cookie, sizeof o->cookie, "%sisms%s%s", loopback ? "__Host-" : "",
              slug[0] ? "-" : "", slug);
+    snprintf(o->pre_cookie, sizeof o->pre_cookie, "isms_pre%s%s", slug[0] ? "-" : "", slug);
     /* open once now: migrate, and refuse to start on a file we cannot use */
     struct app a;
     if (app_open(&a, path, "serve", e)) {
@@ -446,7 +466,7 @@ int http_serve(const struct serve_opts *o, struct err *e)
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED, on_done,
         NULL, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
-        MHD_OPTION_END);
+        MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_END);
     if (!d) {
         return err_set(e, ERR_STORAGE, "listen", "cannot listen on %s:%d: %s", host, port,
                        strerror(errno));
@@ -464,7 +484,11 @@ int http_serve(const struct serve_opts *o, struct err *e)
     sigwait(&set, &sig);
     fprintf(stderr, "isms: %s received; finishing requests in flight\n",
             sig == SIGTERM ? "SIGTERM" : "SIGINT");
-    MHD_quiesce_daemon(d);
+    /* stop listening at once: new connections are refused, not left hanging */
+    MHD_socket ls = MHD_quiesce_daemon(d);
+    if (ls != MHD_INVALID_SOCKET) {
+        close(ls);
+    }
     for (int i = 0; i < 100; i++) {
         const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
         if (!info || info->num_connections == 0) {

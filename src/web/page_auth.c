@@ -36,7 +36,7 @@ static void login_form(struct req *r, struct resp *w, const char *name, const ch
     char pre[72];
     randombytes_buf(raw, sizeof raw);
     sodium_bin2hex(pre, sizeof pre, raw, sizeof raw);
-    resp_cookie(w, "isms_pre=%s; Path=/; HttpOnly; SameSite=Strict%s", pre,
+    resp_cookie(w, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", r->org->pre_cookie, pre,
                 cookie_secure(r) ? "; Secure" : "");
     struct buf b;
     buf_init(&b, 0);
@@ -107,7 +107,7 @@ int page_login(struct req *r, struct resp *w)
     throttle_clear(org, "a", name_c);
     resp_cookie(w, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", r->org->cookie, sid,
                 cookie_secure(r) ? "; Secure" : "");
-    resp_cookie(w, "isms_pre=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s",
+    resp_cookie(w, "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s", r->org->pre_cookie,
                 cookie_secure(r) ? "; Secure" : "");
     sodium_memzero(sid, sizeof sid);
     resp_redirect(r, w, totp_due ? "/login/totp" : safe_next(kv_get(&r->form, "next")));

@@ -1,0 +1,475 @@
+// run.mjs — browser tests of isms: the real server (`isms serve`) on a demo
+// ISMS, driven through Debian's headless Chromium by playwright-core (never a
+// downloaded browser). A person's path through the product:
+//
+//   1. the manager signs in through the form,
+//   2. creates a risk with the New risk form,
+//   3. sees it on the risk list and on the heat map (/risks/matrix, and the
+//      dashboard when it has one), and follows the heat-map cell to it,
+//   4. signs out; top management signs in and approves the SoA,
+//   5. at phone width (390 px) no page scrolls sideways (tables may, inside
+//      their wrappers), and
+//   6. no page logs an error (a CSP violation would be one).
+//
+// Screenshots go to tests/browser/out/ (git-ignored). Prints one line per
+// step and "browser: N passed, N failed"; exits 1 on a failure. Every wait is
+// bounded. Usage: ISMS=./isms node tests/browser/run.mjs (or tests/browser/run).
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, "..", "..");
+const ISMS = path.resolve(process.env.ISMS || path.join(repo, "isms"));
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const OUT = path.join(here, "out");
+const STEP_TIMEOUT = 20000;
+const SANITIZER = /AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:/;
+
+let server = null; // stopped by the watchdog if the run hangs
+let passed = 0;
+let failed = 0;
+const problems = [];
+
+function log(s) {
+  process.stdout.write(s + "\n");
+}
+
+// A check inside a step: counted with the step, failures listed.
+function expect(cond, what, detail) {
+  if (!cond) {
+    problems.push(what + (detail ? "\n        " + String(detail).slice(0, 1500) : ""));
+  }
+  return !!cond;
+}
+
+async function step(name, fn) {
+  const before = problems.length;
+  const t0 = Date.now();
+  try {
+    await fn();
+  } catch (e) {
+    problems.push("exception: " + (e && e.stack ? e.stack.split("\n").slice(0, 6).join("\n") : e));
+  }
+  const secs = ((Date.now() - t0) / 1000).toFixed(1);
+  if (problems.length === before) {
+    passed++;
+    log(`ok    ${name} (${secs}s)`);
+    return true;
+  }
+  failed++;
+  log(`FAIL  ${name} (${secs}s)`);
+  for (const p of problems.slice(before)) {
+    log("      " + p);
+  }
+  return false;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function demo(file) {
+  const r = spawnSync(ISMS, ["demo", file], { encoding: "utf8", timeout: 120000 });
+  if (r.status !== 0) {
+    throw new Error(`isms demo failed (${r.status}): ${r.stderr}`);
+  }
+  const accounts = {};
+  const re = /^\s+(\S+)\s+(admin|manager|owner|top-management|auditor|staff)\s+(P-\d+|-)\s+(\S+)\s*$/;
+  for (const line of (r.stdout + r.stderr).split("\n")) {
+    const m = re.exec(line);
+    if (m) {
+      accounts[m[2]] = { name: m[1], person: m[3], password: m[4] };
+    }
+  }
+  return accounts;
+}
+
+async function startServer(file) {
+  const port = await freePort();
+  const errPath = path.join(path.dirname(file), "serve.err");
+  const errFd = fs.openSync(errPath, "w");
+  const proc = spawn(ISMS, ["serve", file, "--listen", `127.0.0.1:${port}`], {
+    stdio: ["ignore", errFd, errFd],
+  });
+  fs.closeSync(errFd);
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30000;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) {
+      break;
+    }
+    try {
+      const r = await fetch(base + "/healthz");
+      if (r.ok) {
+        return { proc, base, errPath };
+      }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  proc.kill("SIGKILL");
+  throw new Error("the server did not answer /healthz: " + fs.readFileSync(errPath, "utf8"));
+}
+
+async function stopServer(srv) {
+  if (srv.proc.exitCode === null) {
+    srv.proc.kill("SIGTERM");
+  }
+  const code = await Promise.race([
+    new Promise((r) => (srv.proc.exitCode !== null ? r(srv.proc.exitCode) : srv.proc.on("exit", (c) => r(c)))),
+    new Promise((r) => setTimeout(() => r("timeout"), 30000)),
+  ]);
+  if (code === "timeout") {
+    srv.proc.kill("SIGKILL");
+  }
+  return { code, stderr: fs.readFileSync(srv.errPath, "utf8") };
+}
+
+const LAUNCH = {
+  executablePath: CHROMIUM,
+  headless: true,
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+  timeout: 60000,
+};
+
+// A browser of its own (a fresh profile directory) for one person.
+async function browserFor(tmp, who) {
+  const profile = fs.mkdtempSync(path.join(tmp, `profile-${who}-`));
+  const ctx = await chromium.launchPersistentContext(profile, {
+    ...LAUNCH,
+    viewport: { width: 1280, height: 900 },
+  });
+  ctx.setDefaultTimeout(STEP_TIMEOUT);
+  ctx.setDefaultNavigationTimeout(STEP_TIMEOUT);
+  const page = ctx.pages()[0] || (await ctx.newPage());
+  page.errors = [];
+  page.notes = [];
+  page.on("console", (m) => {
+    // a failed load is judged below by its response (pages we go to on
+    // purpose may answer 403/404; their status is checked where it matters)
+    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) {
+      page.errors.push(`${page.url()}: console: ${m.text()}`);
+    }
+  });
+  page.on("response", (r) => {
+    const req = r.request();
+    if (r.status() >= 400 && req.resourceType() !== "document") {
+      const u = new URL(r.url());
+      if (u.pathname === "/favicon.ico") {
+        page.notes.push(`GET /favicon.ico answers ${r.status()} (browsers ask for it on every page)`);
+      } else {
+        page.errors.push(`${page.url()}: ${req.resourceType()} ${r.url()} answered ${r.status()}`);
+      }
+    }
+  });
+  page.on("pageerror", (e) => page.errors.push(`${page.url()}: ${e.message}`));
+  page.on("requestfailed", (r) => {
+    if (!r.url().startsWith("data:")) {
+      page.errors.push(`${page.url()}: request failed: ${r.url()} ${r.failure()?.errorText}`);
+    }
+  });
+  return { ctx, page };
+}
+
+async function shot(page, name, fullPage = true) {
+  await page.screenshot({ path: path.join(OUT, name + ".png"), fullPage });
+}
+
+async function signIn(page, base, acc) {
+  await page.goto(base + "/login");
+  await page.fill('input[name="name"]', acc.name);
+  await page.fill('input[name="password"]', acc.password);
+  await Promise.all([page.waitForNavigation(), page.click('form[action$="/login"] button[type="submit"]')]);
+}
+
+// Elements that stick out to the right without a scrolling ancestor, and
+// whether the page itself scrolls sideways.
+async function sideways(page) {
+  return page.evaluate(() => {
+    const vw = document.documentElement.clientWidth;
+    const sw = Math.max(document.documentElement.scrollWidth, document.body.scrollWidth);
+    const bad = [];
+    for (const el of document.body.querySelectorAll("*")) {
+      const r = el.getBoundingClientRect();
+      if ((r.width === 0 && r.height === 0) || r.right <= vw + 1) {
+        continue;
+      }
+      // contained: inside a scrolling (or clipping) ancestor that is also
+      // its containing block's ancestor — an absolutely positioned element
+      // escapes a wrapper that is not positioned itself
+      const pos = getComputedStyle(el).position;
+      let needPositioned = pos === "absolute";
+      let contained = false;
+      let p = el.parentElement;
+      while (p && p !== document.body && pos !== "fixed") {
+        const cs = getComputedStyle(p);
+        const ox = cs.overflowX;
+        const positioned = cs.position !== "static" || cs.transform !== "none";
+        if ((ox === "auto" || ox === "scroll" || ox === "hidden" || ox === "clip") &&
+            (!needPositioned || positioned)) {
+          contained = true;
+          break;
+        }
+        if (positioned) {
+          needPositioned = false;
+        }
+        p = p.parentElement;
+      }
+      if (!contained) {
+        const id = el.id ? "#" + el.id : "";
+        const cls = typeof el.className === "string" && el.className ? "." + el.className.split(/\s+/).join(".") : "";
+        bad.push(`${el.tagName.toLowerCase()}${id}${cls} (position: ${pos}) right=${Math.round(r.right)}`);
+      }
+    }
+    return { vw, sw, bad: [...new Set(bad)].slice(0, 6) };
+  });
+}
+
+// Opens each path at 390 x 844 and checks that it does not scroll sideways;
+// a screenshot of each.
+async function phoneCheck(page, base, paths, who) {
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const pth of paths) {
+    const resp = await page.goto(base + pth);
+    expect(resp && resp.status() === 200, `${pth} as ${who}: status ${resp && resp.status()}`);
+    const s = await sideways(page);
+    expect(s.sw <= s.vw + 1 && s.bad.length === 0,
+      `${pth} as ${who}: the page is ${s.sw}px wide at ${s.vw}px`, s.bad.join(", "));
+    const name = `09-phone-${who}` + (pth === "/" ? "-dashboard" : pth.replace(/[^a-z0-9]+/gi, "-"));
+    await shot(page, name, false);
+  }
+}
+
+// The inherent heat map's count in cell (likelihood l, consequence c): the
+// cell whose (visible or assistive) text says "N risk(s) at likelihood l,
+// consequence c" ("no risks at ..." is 0); null when there is no such cell.
+async function cellCount(page, l, c) {
+  return page.evaluate(([lk, cq]) => {
+    const fig = document.querySelector("figure.heatmap");
+    if (!fig) {
+      return null;
+    }
+    const key = `at likelihood ${lk}, consequence ${cq}:`;
+    for (const td of fig.querySelectorAll("td")) {
+      const labels = [...td.querySelectorAll("[aria-label]")].map((e) => e.getAttribute("aria-label"));
+      const t = [td.textContent, ...labels].join(" ").replace(/\s+/g, " ");
+      if (!t.includes(key)) {
+        continue;
+      }
+      const m = /(\d+) risks? at likelihood/.exec(t);
+      return m ? Number(m[1]) : /no risks at likelihood/.test(t) ? 0 : null;
+    }
+    return null;
+  }, [String(l), String(c)]);
+}
+
+// The link of that cell to the list of its risks.
+function cellLink(page, l, c) {
+  return page.locator("figure.heatmap").first().locator(`a[href*="likelihood=${l}&consequence=${c}"]`).first();
+}
+
+async function main() {
+  fs.mkdirSync(OUT, { recursive: true });
+  if (!fs.existsSync(ISMS)) {
+    log(`browser: ${ISMS} is not built`);
+    process.exit(2);
+  }
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "isms-browser-"));
+  const file = path.join(tmp, "demo.isms");
+  const accounts = demo(file);
+  const srv = await startServer(file);
+  server = srv;
+  const base = srv.base;
+  const title = `Browser-made risk ${process.pid}`;
+  let riskUrl = null;
+  let likelihood = null;
+  let consequence = null;
+  let before = null;
+  const browsers = [];
+
+  try {
+    const mgr = await browserFor(tmp, "manager");
+    browsers.push(mgr);
+    const page = mgr.page;
+
+    await step("the manager signs in through the form", async () => {
+      await page.goto(base + "/risks");
+      expect(page.url().startsWith(base + "/login"), "signed out, /risks goes to /login", page.url());
+      await shot(page, "01-login");
+      await page.fill('input[name="name"]', accounts.manager.name);
+      await page.fill('input[name="password"]', accounts.manager.password);
+      await Promise.all([page.waitForNavigation(), page.click('form[action$="/login"] button[type="submit"]')]);
+      expect(page.url() === base + "/risks", "after signing in: back to /risks (next)", page.url());
+      const cookies = await mgr.ctx.cookies(); // all: a Secure cookie of http://127.0.0.1 is filtered out by URL
+      const sess = cookies.find((k) => k.name === "__Host-isms");
+      expect(sess && sess.httpOnly && sess.secure && sess.sameSite === "Strict",
+        "the browser holds an HttpOnly, Secure, SameSite=Strict session cookie", JSON.stringify(cookies));
+      expect(await page.locator("form.logout").count() === 1, "a sign-out button is shown");
+      await page.goto(base + "/");
+      await shot(page, "02-dashboard");
+    });
+
+    await step("the manager creates a risk with the New risk form", async () => {
+      await page.goto(base + "/risks/new");
+      expect((await page.title()).includes("New"), "the New risk page", await page.title());
+      const lik = await page.locator('select[name="likelihood"] option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+      const con = await page.locator('select[name="consequence"] option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+      expect(lik.length >= 2 && con.length >= 2, "likelihood and consequence offer the method's scales", `${lik} / ${con}`);
+      likelihood = lik[lik.length - 1];
+      consequence = con[con.length - 2] || con[0];
+      await page.goto(base + "/risks/matrix");
+      before = await cellCount(page, likelihood, consequence);
+      expect(before !== null, `the heat map has a cell for likelihood ${likelihood}, consequence ${consequence}`);
+      await page.goto(base + "/risks/new");
+      await page.fill('[name="title"]', title);
+      await page.fill('[name="description"]', "Made by the browser test: a person filling in the form.");
+      await page.selectOption('select[name="likelihood"]', likelihood);
+      await page.selectOption('select[name="consequence"]', consequence);
+      const owner = await page.locator('select[name="owner"]').inputValue();
+      expect(owner === accounts.manager.person, "the owner defaults to the signed-in person", owner);
+      await page.check('input[name="affects"][value="confidentiality"]');
+      await shot(page, "03-new-risk");
+      await Promise.all([page.waitForNavigation(), page.click('form.record-form button[type="submit"]')]);
+      riskUrl = page.url();
+      expect(/\/risks\/R-\d+/.test(riskUrl), "after Create: the new risk's page", riskUrl);
+      expect(await page.getByText(title).count() > 0, "the risk's page shows its title");
+      await shot(page, "04-risk");
+    });
+
+    await step("the new risk is on the risk list and on the heat map", async () => {
+      await page.goto(base + "/risks");
+      expect(await page.getByRole("link", { name: title }).count() > 0, "the list links to the new risk");
+      await shot(page, "05-risk-list");
+      await page.goto(base + "/risks/matrix");
+      const after = await cellCount(page, likelihood, consequence);
+      expect(after === before + 1, `the heat map cell (${likelihood}, ${consequence}) counts one more risk`, `${before} -> ${after}`);
+      await shot(page, "06-heat-map");
+      await Promise.all([page.waitForNavigation(), cellLink(page, likelihood, consequence).click()]);
+      expect(await page.getByRole("link", { name: title }).count() > 0, "the heat-map cell leads to a list with the risk", page.url());
+      await page.goto(base + "/");
+      if (await page.locator("figure.heatmap").count() > 0) {
+        const dash = await cellCount(page, likelihood, consequence);
+        expect(dash === before + 1, "the dashboard's heat map counts it too", `${before} -> ${dash}`);
+      }
+    });
+
+    await step("at phone width (390 px) no page scrolls sideways (the manager's pages)", async () => {
+      await phoneCheck(page, base, ["/", "/risks", "/risks/new", new URL(riskUrl || base + "/risks/R-0001").pathname,
+        `${new URL(riskUrl || base + "/risks/R-0001").pathname}/edit`, "/risks/matrix", "/assets", "/soa"], "manager");
+      await page.setViewportSize({ width: 1280, height: 900 });
+    });
+
+    await step("the manager signs out", async () => {
+      await page.goto(base + "/");
+      await Promise.all([page.waitForNavigation(), page.click("form.logout button")]);
+      expect(page.url().startsWith(base + "/login"), "after signing out: the sign-in page", page.url());
+      await page.goto(base + "/risks");
+      expect(page.url().startsWith(base + "/login"), "signed out: pages go to /login", page.url());
+    });
+
+    const top = await browserFor(tmp, "top");
+    browsers.push(top);
+    await step("top management signs in and approves the SoA", async () => {
+      const p = top.page;
+      await signIn(p, base, accounts["top-management"]);
+      expect(p.url() === base + "/", "top management lands on the dashboard", p.url());
+      await p.goto(base + "/soa/versions");
+      const versionsBefore = await p.locator('a[href*="/soa/versions/"]').count();
+      await p.goto(base + "/soa");
+      await shot(p, "07-soa", false);
+      const form = p.locator('form[action$="/soa/approve"]');
+      expect(await form.count() === 1, "the SoA page offers the approval form to top management");
+      expect(await form.locator('[name="by"]').inputValue() === accounts["top-management"].person,
+        "approved by: the signed-in person");
+      await form.locator('[name="note"]').fill("Approved in the browser test.");
+      await Promise.all([p.waitForNavigation(), form.locator('button[type="submit"]').click()]);
+      expect(/\/soa\/versions\/\d+/.test(p.url()), "after approving: the new version's page", p.url());
+      expect(await p.getByText("Approved in the browser test.").count() > 0, "the version shows the note");
+      await shot(p, "08-soa-approved");
+      await p.goto(base + "/soa/versions");
+      const versionsAfter = await p.locator('a[href*="/soa/versions/"]').count();
+      expect(versionsAfter > versionsBefore, "one more approved version is listed", `${versionsBefore} -> ${versionsAfter}`);
+    });
+
+    await step("at phone width (390 px) no page scrolls sideways (top management's pages)", async () => {
+      await phoneCheck(top.page, base, ["/", "/soa", "/soa/versions", "/documents", "/incidents", "/plan", "/risks"], "top");
+      const anon = await browserFor(tmp, "phone-login");
+      browsers.push(anon);
+      await phoneCheck(anon.page, base, ["/login"], "signed-out");
+    });
+
+    await step("no page logged an error (CSP violations included)", async () => {
+      const notes = new Set();
+      for (const b of browsers) {
+        expect(b.page.errors.length === 0, "errors in the browser", b.page.errors.slice(0, 10).join("\n        "));
+        b.page.notes.forEach((n) => notes.add(n));
+      }
+      for (const n of notes) {
+        log("      note: " + n);
+      }
+    });
+  } finally {
+    for (const b of browsers) {
+      await b.ctx.close().catch(() => {});
+    }
+    await step("the server stops cleanly on SIGTERM", async () => {
+      const { code, stderr } = await stopServer(srv);
+      expect(code === 0, `exit status ${code}`, stderr.slice(-2000));
+      expect(!SANITIZER.test(stderr), "no sanitizer report", stderr.slice(-3000));
+    });
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+// Never leave the server behind: not when stdout goes away (EPIPE), not on
+// an exception, not on the watchdog.
+process.stdout.on("error", () => {});
+process.on("exit", () => {
+  if (server && server.proc.exitCode === null) {
+    server.proc.kill("SIGKILL");
+  }
+});
+for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(sig, () => process.exit(1));
+}
+
+const watchdog = setTimeout(() => {
+  log("browser: the run took longer than 170 s; stopping");
+  if (server && server.proc.exitCode === null) {
+    server.proc.kill("SIGKILL");
+  }
+  log(`browser: ${passed} passed, ${failed + 1} failed`);
+  process.exit(1);
+}, 170000);
+watchdog.unref();
+
+try {
+  await main();
+} catch (e) {
+  failed++;
+  log("FAIL  setup: " + (e && e.stack ? e.stack : e));
+}
+log(`browser: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

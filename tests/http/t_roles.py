@@ -1,0 +1,375 @@
+"""t_roles.py — the role matrix, walked from the route table itself.
+
+Parses src/http/routes.def and, for every route and every role (admin,
+manager, owner, top-management, auditor, staff, and no sign-in), works out
+the expected answer from an explicit Python restatement of the rule in
+src/model/perm.c (perm_allows, perm_visible) and of the order in which
+src/http/router.c applies it:
+
+    no sign-in on a non-public route  -> 401 (JSON) / 303 to /login (HTML)
+    a record the role may not see     -> 404 (staff: no existence leak)
+    the permission does not allow it   -> 403
+    otherwise                          -> the handler's answer (never 401/403;
+                                          501 while the handler is not written)
+
+:type is replaced by record types' plurals, :id by records made for the test
+(one owned by the owner account's person, one by top management's), :n by 1.
+Writes carry a valid CSRF token and an empty body. The API routes are driven
+both with the session cookie and with a bearer token. Routes still answering
+501 are listed as notes, not failures. Also checks the table itself: public
+routes are exactly the known ones, every state-changing route is CSRF-checked.
+
+Every record type is walked; HTTP_ROLES_QUICK=1 walks a representative set
+(risks, assets, documents, incidents, audits, findings, controls, people and the
+types with special rules) instead.
+"""
+from harness import *
+
+# ---- the route table --------------------------------------------------------------
+
+ROUTE_RE = re.compile(r'^ROUTE\(\s*"(\w+)",\s*"([^"]+)",\s*(\w+),\s*PERM_(\w+),\s*(NULL|"\w+"),'
+                      r'\s*([^)]*)\)', re.M)
+
+
+class Route:
+    def __init__(self, m):
+        self.method, self.pattern, self.handler = m.group(1), m.group(2), m.group(3)
+        self.perm = m.group(4).lower()
+        self.type = None if m.group(5) == "NULL" else m.group(5).strip('"')
+        self.flags = {x.strip() for x in m.group(6).split("|") if x.strip()}
+        self.json = "R_JSON" in self.flags
+
+    def __repr__(self):
+        return "%s %s" % (self.method, self.pattern)
+
+
+def read_routes():
+    path = os.path.join(SRC, "src", "http", "routes.def")
+    with open(path, encoding="utf-8") as fh:
+        text = re.sub(r"/\*.*?\*/", "", fh.read(), flags=re.S)
+    return [Route(m) for m in ROUTE_RE.finditer(text)]
+
+
+KNOWN_PUBLIC = {("GET", "/healthz"), ("GET", "/static/:id"), ("GET", "/login"),
+                ("POST", "/login"), ("GET", "/api/v1/openapi.json")}
+
+
+def table_checks(routes):
+    check(len(routes) >= 40, "routes.def parsed (%d routes)" % len(routes))
+    seen = set()
+    for rt in routes:
+        key = (rt.method, rt.pattern)
+        check(key not in seen, "%s is listed once" % rt)
+        seen.add(key)
+        check(rt.method in ("GET", "POST", "PATCH", "PUT", "DELETE"), "%s: a known method" % rt)
+        check(rt.perm in ("public", "login", "read", "create", "edit", "retire", "approve",
+                          "manage", "admin"), "%s: a known permission" % rt)
+        check(("R_HTML" in rt.flags) != ("R_JSON" in rt.flags),
+              "%s: answers either HTML or JSON" % rt)
+        if rt.pattern.startswith("/api/"):
+            check(rt.json, "%s: API routes answer JSON" % rt)
+        if rt.perm == "public":
+            check(key in KNOWN_PUBLIC, "%s is public: only %s may be" %
+                  (rt, sorted("%s %s" % k for k in KNOWN_PUBLIC)))
+        if rt.method != "GET":
+            check(rt.flags & {"R_CSRF", "R_PRECSRF"},
+                  "%s changes state: it needs R_CSRF (or R_PRECSRF)" % rt)
+        else:
+            check("R_CSRF" not in rt.flags, "%s: a GET is never state-changing" % rt)
+        if rt.perm in ("read", "create", "edit", "retire"):
+            check(":type" in rt.pattern or rt.type,
+                  "%s: a %s permission needs a record type (:type or the type column)"
+                  % (rt, rt.perm))
+        if rt.perm in ("edit", "retire"):
+            check(":id" in rt.pattern, "%s: %s is about one record (:id)" % (rt, rt.perm))
+        if "R_MFA" in rt.flags:
+            check(rt.pattern.startswith("/login") or rt.pattern == "/logout",
+                  "%s: only signing in/out works before the second factor" % rt)
+    for k in KNOWN_PUBLIC:
+        check(k in seen, "the public route %s %s exists" % k)
+    # a route listed earlier must not take the requests of a later one
+    for i, rt in enumerate(routes):
+        for later in routes[i + 1:]:
+            if later.method == rt.method and shadows(rt.pattern, later.pattern):
+                fail("%s comes first and takes every request of %s" % (rt, later))
+
+
+def shadows(general, specific):
+    """Does every path of the pattern specific also match general?"""
+    plurals = {d["plural"] for d in declared_types().values()}
+    g, s = general.strip("/").split("/"), specific.strip("/").split("/")
+    if len(g) != len(s) or general == specific:
+        return False
+    for a, b in zip(g, s):
+        if a == b or a in (":id", ":n") or (a == ":type" and b in plurals):
+            continue
+        return False
+    return True
+
+
+# ---- the rule, restated (src/model/perm.c) -------------------------------------------
+
+OWNER_CREATES = {"risk", "asset", "action", "incident", "measurement", "vulnerability",
+                 "improvement", "corrective"}
+
+
+def perm_allows(role, perm, rtype, owns):
+    """owns: True/False for a route about one record, None otherwise."""
+    if perm == "public":
+        return True
+    if role is None:
+        return False
+    if perm == "login":
+        return True
+    if role == "admin":
+        return True
+    if role == "manager":
+        return perm != "admin"
+    if role == "owner":
+        return (perm == "read" or (perm == "create" and rtype in OWNER_CREATES) or
+                (perm in ("edit", "retire") and owns is True))
+    if role == "top-management":
+        return perm in ("read", "approve") or (perm == "edit" and owns is True)
+    if role == "auditor":
+        return perm == "read" or (perm in ("create", "edit") and rtype in ("audit", "finding"))
+    if role == "staff":
+        return ((perm == "read" and rtype in ("document", "incident")) or
+                (perm == "create" and rtype == "incident"))
+    return False
+
+
+def perm_visible(role, rec, person):
+    if role != "staff":
+        return role is not None
+    if rec["type"] == "document":
+        return rec.get("status") == "approved"
+    if rec["type"] == "incident":
+        return bool(person) and rec.get("reported_by") == person
+    return False
+
+
+def expected(role, person, rt, rtype, rec):
+    """'allow', 'deny' (403), 'hidden' (404) or 'login' (401 / 303 to /login)."""
+    if rt.perm == "public":
+        return "allow"
+    if role is None:
+        return "login"
+    owns = None
+    if rec is not None:
+        if not perm_visible(role, rec, person):
+            return "hidden"
+        owns = bool(person) and rec.get("owner") == person
+    return "allow" if perm_allows(role, rt.perm, rtype, owns) else "deny"
+
+
+# ---- the walk ---------------------------------------------------------------------------
+
+REPRESENTATIVE = ["risk", "asset", "document", "incident", "audit", "finding", "control",
+                  "person", "action", "measurement", "vulnerability", "improvement",
+                  "corrective", "nonconformity", "supplier"]
+ROLE_ORDER = [None, "staff", "auditor", "owner", "top-management", "manager", "admin"]
+
+stats = {"allow": 0, "deny": 0, "hidden": 0, "login": 0}
+pending_routes = {}
+handler_403 = {}
+wrong = []
+
+
+def make_records(f, types):
+    """Two records per type: A owned by the owner account's person, B by top
+    management's. Staff: incident A reported by staff, document A approved."""
+    owner_p = f.accounts["owner"].person
+    top_p = f.accounts["top-management"].person
+    staff_p = f.accounts["staff"].person
+    recs = {}
+    for t in types:
+        recs[t] = []
+        for which, person in (("A", owner_p), ("B", top_p)):
+            vals = minimal_record(f, t, owner=person, text="role matrix %s %s" % (t, which))
+            if t == "incident":
+                vals["reported_by"] = staff_p if which == "A" else top_p
+            if t == "document" and which == "A":
+                vals["status"] = "approved"
+            c = f.cli(*([t, "add"] + sum((["--" + k.replace("_", "-"), v]
+                                           for k, v in vals.items()), [])), ok=False)
+            if not check(c.rc == 0 and rtype_of(c.out.strip()) == t,
+                         "the role matrix's %s %s record is created" % (t, which), c.describe):
+                continue
+            rec = f.show(c.out.strip())
+            rec["type"] = t
+            recs[t].append(rec)
+    return recs
+
+
+def expand(rt, types, recs):
+    """(path, record type, record or None) for each concrete request."""
+    out = []
+    if ":type" in rt.pattern:
+        tlist = types
+    elif rt.type:
+        tlist = [rt.type]
+    else:
+        tlist = [None]
+    for t in tlist:
+        path = rt.pattern.replace(":type", plural(t)) if t else rt.pattern
+        if ":id" in path and rt.pattern.startswith("/static/"):
+            out.append((path.replace(":id", "style.css"), t, None))
+        elif ":id" in path:
+            for rec in recs.get(t, []):
+                out.append((path.replace(":id", rec["id"]), t, rec))
+        else:
+            out.append((path.replace(":n", "1"), t, None))
+    return out
+
+
+def drive(client, api, rt, path, csrf):
+    """One request as the route expects it: a form or JSON with the CSRF token."""
+    if rt.method == "GET":
+        return api.get(path) if api else client.get(path)
+    if api:
+        return api.request(rt.method, path, {})
+    if rt.json:
+        return client.request(rt.method, path, json_body={},
+                              headers={"X-CSRF-Token": csrf} if csrf else None)
+    form = {"_csrf": csrf} if csrf else {}
+    if "R_PRECSRF" in rt.flags:
+        # the double-submitted pre-session token of the login form
+        client.jar["isms_pre"] = "5" * 64
+        form = {"_csrf": "5" * 64}
+    return client.request(rt.method, path, form=form)
+
+
+def judge(want, resp, rt, role, via):
+    who = "%s%s" % (role or "no sign-in", " (token)" if via == "token" else "")
+    desc = "%s %s as %s: expected %s" % (rt.method, resp.path, who, want)
+    stats[want] += 1
+    ok = True
+    if want == "login":
+        if rt.json:
+            ok = resp.status == 401 and ((resp.json() or {}).get("error") or {}).get("code") \
+                == "unauthenticated"
+        else:
+            ok = resp.status == 303 and (resp.location or "").startswith("/login?next=")
+    elif want == "deny":
+        ok = resp.status == 403
+        if ok and rt.json:
+            ok = ((resp.json() or {}).get("error") or {}).get("code") == "forbidden"
+    elif want == "hidden":
+        ok = resp.status == 404
+    else:
+        loc = resp.location or ""
+        signin = rt.pattern.startswith("/login")  # 401 there: wrong name/password/code
+        ok = not (resp.status == 401 and not signin) and \
+            not (resp.status in (302, 303) and loc.startswith("/login") and not signin)
+        if resp.status == 403:
+            # the router's refusals (role, CSRF) are failures; a handler's own
+            # 403 for a rule of the domain is reported, not failed
+            router = ("your role does not allow" in resp.text or
+                      "out of date or came from another site" in resp.text)
+            ok = ok and not router
+            if not router:
+                m = re.search(r'"message":"([^"]*)"|<p>([^<]*)</p>', resp.text)
+                handler_403.setdefault(repr(rt), set()).add(
+                    "%s: %s" % (role, (m.group(1) or m.group(2)) if m else resp.text[:100]))
+        if resp.status == 501:
+            pending_routes.setdefault(repr(rt), set()).add(via)
+    if not ok:
+        wrong.append(desc)
+    check(ok, desc + ", got %d" % resp.status, resp.describe)
+
+
+def main():
+    routes = read_routes()
+    table_checks(routes)
+
+    f = demo_file("roles.isms")
+    all_types = f.types()
+    check(set(all_types) == set(declared_types()), "isms types agrees with src/model/types.c",
+          lambda: "%s\n%s" % (sorted(all_types), sorted(declared_types())))
+    types = [t for t in REPRESENTATIVE if t in all_types] if os.environ.get("HTTP_ROLES_QUICK") \
+        else all_types
+    recs = make_records(f, types)
+    tokens = {role: f.token(acc.name, "roles") for role, acc in f.accounts.items()}
+    srv = Server(f.path)
+
+    # every plural is a route; a type's singular or an unknown word is not
+    c = Client(srv)
+    c.login_as(f.accounts["manager"])
+    for t in all_types:
+        r = c.get("/api/v1/" + plural(t))
+        check(r.status != 404, "GET /api/v1/%s is a route" % plural(t), r.describe)
+        if plural(t) != t:
+            r = c.get("/api/v1/" + t)
+            check_status(r, 404, "GET /api/v1/%s (the singular) is not a route" % t)
+    for p in ("/api/v1/nothings", "/admin", "/api/v1/accounts", "/api/v2/risks", "/risks/x/y/z"):
+        check_status(c.get(p), 404, "unlisted %s" % p)
+    r = c.request("DELETE", "/risks")
+    check_status(r, 405, "DELETE on a known path")
+    check("GET" in (r.header("Allow") or ""), "405 says which methods are allowed", r.describe)
+
+    # the OpenAPI document describes exactly the API routes of the table
+    r = Client(srv).get("/api/v1/openapi.json")
+    doc = r.json() if r.status == 200 else None
+    if not pending(r, "GET /api/v1/openapi.json") and \
+            check(isinstance(doc, dict) and str(doc.get("openapi", "")).startswith("3."),
+                  "GET /api/v1/openapi.json is an OpenAPI 3 document", r.describe):
+        norm = lambda p: re.sub(r"\{[^}]+\}", "{}", p)
+        documented = {(m.upper(), norm(pth)) for pth, ops in (doc.get("paths") or {}).items()
+                      for m in ops if m.lower() in ("get", "post", "patch", "put", "delete")}
+        served = set()
+        for rt in routes:
+            if not rt.pattern.startswith("/api/"):
+                continue
+            pats = [rt.pattern.replace(":type", plural(t)) for t in all_types] \
+                if ":type" in rt.pattern else [rt.pattern]
+            for pt in pats:
+                served.add((rt.method, norm(re.sub(r":(\w+)", r"{\1}", pt))))
+        check(not served - documented, "every API route is in the OpenAPI document",
+              lambda: sorted(served - documented)[:20])
+        check(not documented - served, "the OpenAPI document lists no route the server lacks",
+              lambda: sorted(documented - served)[:20])
+
+    # sessions and CSRF tokens per role
+    clients = {None: (Client(srv), None)}
+    for role in ROLES:
+        cl = Client(srv)
+        cl.login_as(f.accounts[role])
+        clients[role] = (cl, cl.csrf())
+        check(clients[role][1], "a CSRF token for %s" % role)
+
+    gets = [rt for rt in routes if rt.method == "GET"]
+    writes = [rt for rt in routes if rt.method != "GET"]
+    # writes: retiring last, so that a record is changed before it is retired
+    writes.sort(key=lambda rt: (rt.perm == "retire", routes.index(rt)))
+    for phase in (gets, writes):
+        for role in ROLE_ORDER:
+            cl, csrf = clients[role]
+            person = f.accounts[role].person if role else None
+            for rt in phase:
+                if rt.pattern == "/logout":
+                    continue  # would end the session the walk uses; see t_auth.py
+                for path, t, rec in expand(rt, types, recs):
+                    want = expected(role, person, rt, t, rec)
+                    judge(want, drive(cl, None, rt, path, csrf), rt, role, "cookie")
+                    if rt.json and rt.perm != "public":
+                        api = Api(srv, tokens[role] if role else "isms_" + "x" * 43)
+                        judge(want, drive(None, api, rt, path, None), rt, role, "token")
+    r = clients["manager"][0].logout()
+    check_status(r, 303, "logout, after the walk")
+
+    total = sum(stats.values())
+    note("role matrix: %d requests over %d routes x %d types x 7 roles: %s" %
+         (total, len(routes), len(types), ", ".join("%s %d" % kv for kv in sorted(stats.items()))))
+    if pending_routes:
+        note("role matrix: %d routes answer 501 (not written yet): %s" %
+             (len(pending_routes), ", ".join(sorted(pending_routes))))
+    for rt, why in sorted(handler_403.items()):
+        note("role matrix: %s is allowed by the route's permission but its handler answers "
+             "403 (%s)" % (rt, "; ".join(sorted(why))))
+    if wrong:
+        print("wrong answers (%d):" % len(wrong))
+        for w in wrong[:200]:
+            print("  " + w)
+
+
+run(main)
