@@ -65,6 +65,15 @@ struct verify_result {
 };
 int app_verify(struct app *a, struct verify_result *res, struct err *e);
 
+/* Backs up the open ISMS to out (a new file), then checks the copy: it
+ * opens as an ISMS and passes verify. */
+int app_backup(struct app *a, const char *out, struct verify_result *res, struct err *e);
+/* Restores backup into target (a new file): refuses a backup that is not an
+ * ISMS file, is from a newer version, or fails verify; nothing is written
+ * then. */
+int app_restore(const char *backup, const char *target, struct verify_result *res,
+                struct err *e);
+
 
 /* ---- risk assessment and treatment (risk_ops.c) -------------------------- */
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../lib/buf.h"
 #include "../lib/hash.h"
@@ -282,5 +283,58 @@ done:
     json_decref(f.state);
     free(f.only_after);
     json_decref(f.seen);
+    return rc;
+}
+
+int app_backup(struct app *a, const char *out, struct verify_result *res, struct err *e)
+{
+    if (store_backup(a->st, out, e)) {
+        return -1;
+    }
+    struct app copy;
+    if (app_open(&copy, out, a->actor, e)) {
+        return -1;
+    }
+    int rc = app_verify(&copy, res, e);
+    app_close(&copy);
+    if (rc) {
+        char msg[sizeof e->msg];
+        strlcpy_(msg, e->msg, sizeof msg);
+        err_set(e, ERR_STORAGE, NULL, "the copy at %s does not verify: %s", out, msg);
+    }
+    return rc;
+}
+
+int app_restore(const char *backup, const char *target, struct verify_result *res,
+                struct err *e)
+{
+    struct stat sb;
+    if (stat(target, &sb) == 0) {
+        return err_set(e, ERR_CONFLICT, NULL,
+                       "%s already exists; restore into a new file and move it into place",
+                       target);
+    }
+    struct store *st = NULL;
+    /* read-only: a backup is never modified, not even migrated, by checking it */
+    if (store_open(backup, STORE_READONLY, &st, e)) {
+        char msg[sizeof e->msg];
+        strlcpy_(msg, e->msg, sizeof msg);
+        return err_set(e, e->code, NULL, "not restoring: %s", msg);
+    }
+    struct app a;
+    memset(&a, 0, sizeof a);
+    a.st = st;
+    strlcpy_(a.actor, "restore", sizeof a.actor);
+    int rc = -1;
+    if (store_schema_version(st) < 1) {
+        err_set(e, ERR_USAGE, NULL, "not restoring: %s has no ISMS schema", backup);
+    } else if (app_verify(&a, res, e)) {
+        char msg[sizeof e->msg];
+        strlcpy_(msg, e->msg, sizeof msg);
+        err_set(e, ERR_STORAGE, NULL, "not restoring: %s does not verify: %s", backup, msg);
+    } else {
+        rc = store_backup(st, target, e);
+    }
+    app_close(&a);
     return rc;
 }

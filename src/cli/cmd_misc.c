@@ -312,3 +312,53 @@ int cmd_version(struct cli *c)
     printf("isms %s (schema %d)\n", ISMS_VERSION, store_latest_version());
     return 0;
 }
+
+int cmd_backup(struct cli *c)
+{
+    struct opts o;
+    int rc = cli_parse_opts(c, c->argc, c->argv, &o, 2);
+    if (rc || (rc = cli_no_other_opts(&o, NULL))) {
+        return rc;
+    }
+    if (o.npos < 1) {
+        return cli_usage("usage: isms backup [FILE] OUT");
+    }
+    if (o.npos == 2) {
+        c->file = o.pos[0];
+    }
+    const char *out = o.pos[o.npos - 1];
+    struct app a;
+    struct err e = {0};
+    if (cli_open(c, &a, &e)) {
+        return cli_fail(&e);
+    }
+    struct verify_result vr;
+    if (app_backup(&a, out, &vr, &e)) {
+        rc = cli_fail(&e);
+    } else {
+        printf("backed up to %s: %ld records, %ld history entries, verified\n", out, vr.records,
+               vr.entries);
+    }
+    app_close(&a);
+    return rc;
+}
+
+int cmd_restore(struct cli *c)
+{
+    struct opts o;
+    int rc = cli_parse_opts(c, c->argc, c->argv, &o, 2);
+    if (rc || (rc = cli_no_other_opts(&o, NULL))) {
+        return rc;
+    }
+    if (o.npos != 2) {
+        return cli_usage("usage: isms restore BACKUP FILE (FILE must not exist yet)");
+    }
+    struct err e = {0};
+    struct verify_result vr;
+    if (app_restore(o.pos[0], o.pos[1], &vr, &e)) {
+        return cli_fail(&e);
+    }
+    printf("restored %s into %s: %ld records, %ld history entries, verified\n", o.pos[0],
+           o.pos[1], vr.records, vr.entries);
+    return 0;
+}

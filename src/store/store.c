@@ -317,3 +317,63 @@ void store_rollback(struct store *s)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     }
 }
+
+int store_backup(struct store *s, const char *dest, struct err *e)
+{
+    struct stat sb;
+    if (stat(dest, &sb) == 0) {
+        return err_set(e, ERR_CONFLICT, NULL, "%s already exists; not overwriting it", dest);
+    }
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp-%ld", dest, (long)getpid());
+    sqlite3 *dst = NULL;
+    int rc = -1;
+    if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXCLUSIVE,
+                        NULL) != SQLITE_OK) {
+        err_set(e, ERR_STORAGE, NULL, "cannot create %s: %s", tmp,
+                dst ? sqlite3_errmsg(dst) : "out of memory");
+        goto out;
+    }
+    sqlite3_backup *b = sqlite3_backup_init(dst, "main", s->db, "main");
+    if (!b) {
+        err_set(e, ERR_STORAGE, NULL, "cannot start the backup: %s", sqlite3_errmsg(dst));
+        goto out;
+    }
+    /* all pages in one step: one read snapshot, so concurrent writers
+     * neither restart the copy nor leave it inconsistent */
+    int st = sqlite3_backup_step(b, -1);
+    for (int tries = 0; (st == SQLITE_BUSY || st == SQLITE_LOCKED) && tries < 100; tries++) {
+        sqlite3_sleep(50);
+        st = sqlite3_backup_step(b, -1);
+    }
+    int fin = sqlite3_backup_finish(b);
+    if (st != SQLITE_DONE || fin != SQLITE_OK) {
+        err_set(e, ERR_STORAGE, NULL, "the backup failed: %s", sqlite3_errmsg(dst));
+        goto out;
+    }
+    char *msg = NULL;
+    if (sqlite3_exec(dst, "PRAGMA journal_mode = DELETE", NULL, NULL, &msg) != SQLITE_OK) {
+        err_set(e, ERR_STORAGE, NULL, "the backup failed: %s", msg ? msg : "");
+        sqlite3_free(msg);
+        goto out;
+    }
+    if (sqlite3_close(dst) != SQLITE_OK) {
+        dst = NULL;
+        err_set(e, ERR_STORAGE, NULL, "cannot finish %s", tmp);
+        goto out;
+    }
+    dst = NULL;
+    if (rename(tmp, dest) != 0) {
+        err_set(e, ERR_STORAGE, NULL, "cannot rename %s to %s", tmp, dest);
+        goto out;
+    }
+    rc = 0;
+out:
+    if (dst) {
+        sqlite3_close(dst);
+    }
+    if (rc) {
+        unlink(tmp);
+    }
+    return rc;
+}

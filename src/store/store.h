@@ -29,6 +29,12 @@ int store_schema_version(struct store *s);
 /* The highest schema version this binary knows. */
 int store_latest_version(void);
 
+/* Writes a consistent copy of the open file to dest (which must not exist)
+ * with SQLite's online backup, from one read snapshot: other connections,
+ * a running server included, keep working meanwhile. The copy appears at
+ * dest whole or not at all. */
+int store_backup(struct store *s, const char *dest, struct err *e);
+
 /* Transactions. store_begin takes the write lock (BEGIN IMMEDIATE). */
 int store_begin(struct store *s, struct err *e);
 int store_commit(struct store *s, struct err *e);
