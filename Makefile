@@ -18,7 +18,8 @@ UNITSRC := $(sort $(wildcard tests/unit/*.c))
 
 # Two builds: release (./isms) and sanitized (build/asan/isms).
 REL_FLAGS  := -O2 -g
-ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
+              -DISMS_FAULTS
 
 define objs
 $(patsubst %.c,build/$(1)/%.o,$(2))
@@ -60,8 +61,10 @@ build/%/embed.o: src/embed.S $(EMBEDDED)
 test: deps
 	$(MAKE) isms build/rel/unit_tests build/asan/isms build/asan/unit_tests
 	build/rel/unit_tests
+	$(MAKE) fuzz-replay FUZZ_BUILD=rel
 	ISMS=$(CURDIR)/isms tests/cli/run
 	ASAN_OPTIONS=detect_leaks=1 build/asan/unit_tests
+	$(MAKE) fuzz-replay FUZZ_BUILD=asan
 	ISMS=$(CURDIR)/build/asan/isms ASAN_OPTIONS=detect_leaks=1 tests/cli/run
 	ISMS=$(CURDIR)/isms tests/http/run
 	ISMS=$(CURDIR)/build/asan/isms ASAN_OPTIONS=detect_leaks=1 tests/http/run
@@ -88,12 +91,90 @@ run: deps
 	@echo "(A tour of the command line: scripts/tour demo.isms)"
 	./isms serve demo.isms --listen 127.0.0.1:8027
 
+# Fuzzing (tests/fuzz/README.md). `make fuzz` builds every target with clang
+# and libFuzzer (+ASan+UBSan) in build/fuzz/, runs each for FUZZ_SECONDS on
+# its corpus and merges new finds into it; crashes land in
+# tests/fuzz/TARGET/crashes/. `make fuzz-replay` runs every corpus and crash
+# file through the targets built with $(CC) (release and sanitized): no clang.
+FUZZ_TARGETS := csv method_yaml method_json field text kv router
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD ?= rel asan
+FUZZ_NICE ?= nice -n 10
+FUZZ_CC ?= clang
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -MMD -MP $(filter-out -Werror,$(WARN)) -O1 -g $(FUZZ_SAN) \
+               -fsanitize=fuzzer-no-link $(PKG_CFLAGS)
+FUZZ_OBJ := $(call objs,fuzz,$(LIBSRC)) build/fuzz/embed.o
+# bytes of the largest input each target is given
+FUZZ_MAXLEN_csv := 4096
+FUZZ_MAXLEN_method_yaml := 8192
+FUZZ_MAXLEN_method_json := 8192
+FUZZ_MAXLEN_field := 1024
+FUZZ_MAXLEN_text := 128
+FUZZ_MAXLEN_kv := 2048
+FUZZ_MAXLEN_router := 4096
+
+.PHONY: fuzz fuzz-replay fuzz-build $(addprefix fuzz-run-,$(FUZZ_TARGETS))
+# objects reached only through the pattern rules below: keep them
+.SECONDARY: $(FUZZ_OBJ) $(foreach b,fuzz rel asan,$(patsubst %,build/$(b)/tests/fuzz/%.o,\
+            common replay $(addprefix fuzz_,$(FUZZ_TARGETS))))
+
+build/fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+build/fuzz/embed.o: src/embed.S $(EMBEDDED)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -Isrc -c -o $@ src/embed.S
+
+build/fuzz/fuzz_%: build/fuzz/tests/fuzz/fuzz_%.o build/fuzz/tests/fuzz/common.o $(FUZZ_OBJ)
+	$(FUZZ_CC) -g $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+build/rel/fuzz_%: build/rel/tests/fuzz/fuzz_%.o build/rel/tests/fuzz/common.o \
+                  build/rel/tests/fuzz/replay.o $(REL_OBJ)
+	$(CC) $(REL_FLAGS) -o $@ $^ $(LIBS)
+
+build/asan/fuzz_%: build/asan/tests/fuzz/fuzz_%.o build/asan/tests/fuzz/common.o \
+                   build/asan/tests/fuzz/replay.o $(ASAN_OBJ)
+	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LIBS)
+
+fuzz-build: $(addprefix build/fuzz/fuzz_,$(FUZZ_TARGETS))
+
+# One target: fuzz into a scratch corpus (the committed corpus is read as
+# seeds), then merge what adds coverage into tests/fuzz/T/corpus. `make -j2
+# fuzz` runs two at a time; the log is build/fuzz/T.log.
+fuzz-run-%: build/fuzz/fuzz_%
+	@rm -rf build/fuzz/new/$* && mkdir -p build/fuzz/new/$* tests/fuzz/$*/corpus tests/fuzz/$*/crashes
+	@echo "fuzz $*: $(FUZZ_SECONDS)s, log build/fuzz/$*.log"
+	@dict=$$(test -f tests/fuzz/$*/dict && echo -dict=tests/fuzz/$*/dict); \
+	$(FUZZ_NICE) build/fuzz/fuzz_$* -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAXLEN_$*) \
+	    -timeout=25 -print_final_stats=1 $$dict -artifact_prefix=tests/fuzz/$*/crashes/ \
+	    build/fuzz/new/$* tests/fuzz/$*/corpus > build/fuzz/$*.log 2>&1; rc=$$?; \
+	$(FUZZ_NICE) build/fuzz/fuzz_$* -merge=1 -max_len=$(FUZZ_MAXLEN_$*) \
+	    tests/fuzz/$*/corpus build/fuzz/new/$* > build/fuzz/$*.merge.log 2>&1; \
+	grep -E '^#[0-9]+ +(DONE|INITED|pulse|NEW|REDUCE)' build/fuzz/$*.log | tail -1 | sed 's/^/  $*: /'; \
+	echo "  $*: corpus $$(ls tests/fuzz/$*/corpus | wc -l) files"; \
+	if [ $$rc -ne 0 ]; then echo "  $*: FAILED, see build/fuzz/$*.log and tests/fuzz/$*/crashes/"; \
+	    exit $$rc; fi
+
+fuzz: $(addprefix fuzz-run-,$(FUZZ_TARGETS))
+
+fuzz-replay: $(foreach b,$(FUZZ_BUILD),$(addprefix build/$(b)/fuzz_,$(FUZZ_TARGETS)))
+	@for b in $(FUZZ_BUILD); do for t in $(FUZZ_TARGETS); do \
+	    printf '%-5s ' $$b; ASAN_OPTIONS=detect_leaks=1 build/$$b/fuzz_$$t tests/fuzz/$$t || exit 1; \
+	done; done
+
 # Benchmarks (bench/README.md): not tests, never run by `make test`.
 bench/gen: $(REL_OBJ) build/rel/bench/gen.o
 	$(CC) $(REL_FLAGS) -o $@ $^ $(LIBS)
 
 bench: isms bench/gen
 	bench/run
+
+# The web server against nginx serving the same bytes (needs wrk and nginx).
+.PHONY: bench-web
+bench-web: isms bench/gen
+	bench/web
 
 clean:
 	rm -rf build isms

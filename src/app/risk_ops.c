@@ -335,6 +335,7 @@ int app_risk_matrix(struct app *a, int residual, struct risk_matrix *mx, struct 
     struct records rows = {0};
     struct query q = {0};
     if (store_list(a->st, rtype_find("risk"), &q, records_add, &rows, e)) {
+        records_free(&rows);
         return -1;
     }
     for (size_t i = 0; i < rows.n; i++) {

@@ -126,6 +126,7 @@ int app_rescore_all(struct app *a, long *changed_out, struct err *e)
     }
     struct query q = {0};
     if (store_list(a->st, rtype_find("risk"), &q, records_add, &rows, e)) {
+        records_free(&rows);
         return -1;
     }
     int rc = 0;

@@ -565,6 +565,7 @@ int app_soa_transition(struct app *a, int dry_run, char **report, int *need_deci
     q.filter_value[0] = FRAMEWORK_2013;
     struct records c13 = {0};
     if (store_list(a->st, t, &q, records_add, &c13, e)) {
+        records_free(&c13);
         goto done;
     }
     for (size_t i = 0; i < c13.n; i++) {

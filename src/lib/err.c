@@ -23,12 +23,17 @@ int err_set(struct err *e, enum errcode code, const char *field, const char *fmt
     if (!e) {
         return -1;
     }
-    e->code = code;
-    strlcpy_(e->field, field ? field : "", sizeof e->field);
+    /* format into scratch first: callers may pass e->msg or e->field as
+     * arguments (wrapping an earlier message) */
+    char msg[sizeof e->msg], fld[sizeof e->field];
+    strlcpy_(fld, field ? field : "", sizeof fld);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    e->code = code;
+    memcpy(e->msg, msg, sizeof msg);
+    memcpy(e->field, fld, sizeof fld);
     /* limits like "%.40s" can cut a character in half; messages end up in
      * JSON and HTML, which must stay valid UTF-8 */
     utf8_sanitize(e->msg);

@@ -48,6 +48,40 @@ int store_latest_version(void)
     return migrations[NMIGRATIONS - 1].version;
 }
 
+#ifdef ISMS_FAULTS
+/* Fault injection (debug builds only, -DISMS_FAULTS): the N-th storage call
+ * of the process fails as if the disk were full, busy or broken, chosen by
+ * $ISMS_FAULT_AT=N and $ISMS_FAULT_KIND=full|busy|io. Tests loop N over a
+ * whole operation and check the file is exactly as before every failure. */
+static long fault_at = -2, fault_calls;
+static const char *fault_kind = "io";
+
+static int fault_now(struct store *s, struct err *e)
+{
+    if (fault_at == -2) {
+        const char *at = getenv("ISMS_FAULT_AT");
+        const char *kind = getenv("ISMS_FAULT_KIND");
+        fault_at = at ? atol(at) : -1;
+        if (kind) {
+            fault_kind = kind;
+        }
+    }
+    if (fault_at < 0 || ++fault_calls != fault_at) {
+        return 0;
+    }
+    (void)s;
+    err_set(e, ERR_STORAGE, NULL, "storage: %s (injected fault at call %ld)",
+            strcmp(fault_kind, "full") == 0   ? "database or disk is full"
+            : strcmp(fault_kind, "busy") == 0 ? "database is locked"
+                                              : "disk I/O error",
+            fault_calls);
+    return 1;
+}
+#define FAULT(s, e) fault_now((s), (e))
+#else
+#define FAULT(s, e) 0
+#endif
+
 int store_sqlerr(struct store *s, struct err *e, const char *what)
 {
     int rc = sqlite3_extended_errcode(s->db);
@@ -69,6 +103,9 @@ static unsigned long sql_hash(const char *s)
 
 sqlite3_stmt *store_prepare(struct store *s, const char *sql, struct err *e)
 {
+    if (FAULT(s, e)) {
+        return NULL;
+    }
     unsigned long h = sql_hash(sql);
     for (int i = 0; i < s->ncache; i++) {
         if (s->cache[i].hash == h && strcmp(s->cache[i].sql, sql) == 0) {
@@ -98,6 +135,10 @@ sqlite3_stmt *store_prepare(struct store *s, const char *sql, struct err *e)
 
 int store_step(struct store *s, sqlite3_stmt *st, struct err *e)
 {
+    if (FAULT(s, e)) {
+        sqlite3_reset(st);
+        return -1;
+    }
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
         return rc;
@@ -109,6 +150,10 @@ int store_step(struct store *s, sqlite3_stmt *st, struct err *e)
 
 int store_exec(struct store *s, const char *sql, struct err *e)
 {
+    /* ROLLBACK must always run: it is how a failure is undone */
+    if (strcmp(sql, "ROLLBACK") != 0 && FAULT(s, e)) {
+        return -1;
+    }
     char *msg = NULL;
     if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
         err_set(e, ERR_STORAGE, NULL, "storage: %s", msg ? msg : sqlite3_errmsg(s->db));
