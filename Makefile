@@ -28,7 +28,7 @@ endef
 REL_OBJ  := $(call objs,rel,$(LIBSRC)) build/rel/embed.o
 ASAN_OBJ := $(call objs,asan,$(LIBSRC)) build/asan/embed.o
 
-.PHONY: all deps test unit cli-test http-test browser-test asan run clean demo bench
+.PHONY: all deps test unit cli-test http-test browser-test asan run clean demo bench soak
 all: isms
 
 deps:
@@ -69,6 +69,11 @@ test: deps
 	ISMS=$(CURDIR)/isms tests/http/run
 	ISMS=$(CURDIR)/build/asan/isms ASAN_OPTIONS=detect_leaks=1 tests/http/run
 	ISMS=$(CURDIR)/isms tests/browser/run
+
+# the long versions of the reliability suites (minutes to hours; not in make test)
+soak: isms build/asan/isms
+	CRASH_KILLS=200 ISMS=$(CURDIR)/isms tests/http/run crash
+	CRASH_KILLS=50 ISMS=$(CURDIR)/build/asan/isms tests/http/run crash
 
 http-test: isms
 	ISMS=$(CURDIR)/isms tests/http/run
