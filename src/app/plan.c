@@ -13,21 +13,6 @@
 #include "../lib/util.h"
 #include "app_int.h"
 
-static void str_list(struct jw *w, const char *v)
-{
-    jw_arr(w);
-    if (v) {
-        char *copy = xstrdup(v);
-        char *save_tok = NULL;
-        for (char *tok = strtok_r(copy, ",", &save_tok); tok;
-             tok = strtok_r(NULL, ",", &save_tok)) {
-            jw_str(w, tok);
-        }
-        free(copy);
-    }
-    jw_arr_end(w);
-}
-
 /* today NULL: leave out the date-dependent overdue flag (the form that is
  * hashed for approvals, so time passing does not "change" the plan). */
 static void action_json(struct jw *w, const struct record *r, const char *today)
@@ -53,7 +38,7 @@ static void action_json(struct jw *w, const struct record *r, const char *today)
         jw_null(w);
     }
     jw_key(w, "controls");
-    str_list(w, record_get(r, "controls"));
+    jw_list(w, record_get(r, "controls"));
     if (today) {
         jw_key(w, "overdue");
         jw_bool(w, open && due && strcmp(due, today) < 0);

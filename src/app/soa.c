@@ -113,21 +113,6 @@ static void free_reasons(struct reasons *rs)
     json_decref(rs->action_risks);
 }
 
-static void list_json(struct jw *w, const char *v)
-{
-    jw_arr(w);
-    if (v) {
-        char *copy = xstrdup(v);
-        char *save_tok = NULL;
-        for (char *tok = strtok_r(copy, ",", &save_tok); tok;
-             tok = strtok_r(NULL, ",", &save_tok)) {
-            jw_str(w, tok);
-        }
-        free(copy);
-    }
-    jw_arr_end(w);
-}
-
 static void arr_json(struct jw *w, json_t *arr)
 {
     jw_arr(w);
@@ -193,7 +178,7 @@ static void row_json(struct jw *w, const struct record *c, struct reasons *rs)
     jw_key(w, "implementation");
     jw_str(w, record_get(c, "implementation"));
     jw_key(w, "documents");
-    list_json(w, record_get(c, "documents"));
+    jw_list(w, record_get(c, "documents"));
     jw_key(w, "owner");
     jw_str(w, record_get(c, FIELD_OWNER));
     jw_obj_end(w);

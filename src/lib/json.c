@@ -149,3 +149,22 @@ void jw_null(struct jw *w)
     sep(w);
     buf_puts(w->b, "null");
 }
+
+void jw_list(struct jw *w, const char *v)
+{
+    jw_arr(w);
+    for (const char *p = v; p && *p;) {
+        const char *c = strchr(p, ',');
+        size_t n = c ? (size_t)(c - p) : strlen(p);
+        struct buf item;
+        buf_init(&item, 0);
+        buf_append(&item, p, n);
+        jw_str(w, buf_str(&item)); /* escaped like any string */
+        buf_free(&item);
+        p += n;
+        if (*p == ',') {
+            p++;
+        }
+    }
+    jw_arr_end(w);
+}

@@ -27,6 +27,9 @@ void jw_num(struct jw *w, double v);
 void jw_numtext(struct jw *w, const char *s);
 void jw_bool(struct jw *w, int v);
 void jw_null(struct jw *w);
+/* Writes a comma-separated list ("a,b") as a JSON array of strings; NULL or
+ * "" gives []. */
+void jw_list(struct jw *w, const char *comma_list);
 /* Appends s as a quoted JSON string with all escapes applied. */
 void json_quote(struct buf *b, const char *s);
 

@@ -346,26 +346,6 @@ int field_normalize(const struct field *f, const char *in, char **out, struct er
     return 0;
 }
 
-static void json_list(struct jw *w, const char *v)
-{
-    jw_arr(w);
-    if (v) {
-        const char *p = v;
-        while (*p) {
-            const char *c = strchr(p, ',');
-            size_t n = c ? (size_t)(c - p) : strlen(p);
-            char *item = xstrndup(p, n);
-            jw_str(w, item);
-            free(item);
-            p += n;
-            if (*p == ',') {
-                p++;
-            }
-        }
-    }
-    jw_arr_end(w);
-}
-
 static void json_masked(const struct record *r, const unsigned char *mask, struct buf *out,
                         int pretty)
 {
@@ -382,7 +362,7 @@ static void json_masked(const struct record *r, const unsigned char *mask, struc
         const char *v = r->v[i];
         jw_key(&w, f->name);
         if (f->type == F_SET || f->type == F_REFS) {
-            json_list(&w, v);
+            jw_list(&w, v);
         } else if (!v) {
             jw_null(&w);
         } else if (f->type == F_INT || f->type == F_NUMBER) {

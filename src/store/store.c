@@ -148,6 +148,27 @@ int store_step(struct store *s, sqlite3_stmt *st, struct err *e)
     return -1;
 }
 
+const char *store_col(sqlite3_stmt *st, int i)
+{
+    return (const char *)sqlite3_column_text(st, i);
+}
+
+void store_bind_opt(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v) {
+        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+    } else {
+        sqlite3_bind_null(st, i);
+    }
+}
+
+int store_run(struct store *s, sqlite3_stmt *st, struct err *e)
+{
+    int rc = store_step(s, st, e);
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : 0;
+}
+
 int store_exec(struct store *s, const char *sql, struct err *e)
 {
     /* ROLLBACK must always run: it is how a failure is undone */

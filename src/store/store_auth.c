@@ -5,27 +5,6 @@
 
 #include "store_int.h"
 
-static const char *col(sqlite3_stmt *st, int i)
-{
-    return (const char *)sqlite3_column_text(st, i);
-}
-
-static void bind_opt(sqlite3_stmt *st, int i, const char *v)
-{
-    if (v) {
-        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-    } else {
-        sqlite3_bind_null(st, i);
-    }
-}
-
-static int finish(struct store *s, sqlite3_stmt *st, struct err *e)
-{
-    int rc = store_step(s, st, e);
-    sqlite3_reset(st);
-    return rc < 0 ? -1 : 0;
-}
-
 int store_account_add(struct store *s, const char *name, const char *role, const char *person,
                       const char *pwhash, const char *now, long *id, struct err *e)
 {
@@ -36,12 +15,12 @@ int store_account_add(struct store *s, const char *name, const char *role, const
     if (!st) {
         return -1;
     }
-    bind_opt(st, 1, name);
-    bind_opt(st, 2, role);
-    bind_opt(st, 3, person);
-    bind_opt(st, 4, pwhash);
-    bind_opt(st, 5, now);
-    if (finish(s, st, e)) {
+    store_bind_opt(st, 1, name);
+    store_bind_opt(st, 2, role);
+    store_bind_opt(st, 3, person);
+    store_bind_opt(st, 4, pwhash);
+    store_bind_opt(st, 5, now);
+    if (store_run(s, st, e)) {
         return -1;
     }
     if (id) {
@@ -55,12 +34,12 @@ int store_account_add(struct store *s, const char *name, const char *role, const
 static void account_row(sqlite3_stmt *st, struct account_row *a)
 {
     a->id = (long)sqlite3_column_int64(st, 0);
-    a->name = col(st, 1);
-    a->role = col(st, 2);
-    a->person = col(st, 3);
-    a->pwhash = col(st, 4);
-    a->totp_secret = col(st, 5);
-    a->created = col(st, 6);
+    a->name = store_col(st, 1);
+    a->role = store_col(st, 2);
+    a->person = store_col(st, 3);
+    a->pwhash = store_col(st, 4);
+    a->totp_secret = store_col(st, 5);
+    a->created = store_col(st, 6);
     a->totp_required = sqlite3_column_int(st, 7);
     a->disabled = sqlite3_column_int(st, 8);
 }
@@ -73,7 +52,7 @@ int store_account_get(struct store *s, const char *name, long id, store_account_
     if (!st) {
         return -1;
     }
-    bind_opt(st, 1, name);
+    store_bind_opt(st, 1, name);
     sqlite3_bind_int64(st, 2, id);
     int rc = store_step(s, st, e);
     if (rc == SQLITE_ROW) {
@@ -133,11 +112,11 @@ int store_account_set(struct store *s, long id, const char *column, const char *
     if (k >= 4) {
         sqlite3_bind_int(st, 1, value && strcmp(value, "1") == 0);
     } else {
-        bind_opt(st, 1, value);
+        store_bind_opt(st, 1, value);
     }
     sqlite3_bind_int64(st, 2, id);
-    bind_opt(st, 3, now);
-    return finish(s, st, e);
+    store_bind_opt(st, 3, now);
+    return store_run(s, st, e);
 }
 
 int store_session_add(struct store *s, const char *id_hash, long account, const char *csrf,
@@ -150,12 +129,12 @@ int store_session_add(struct store *s, const char *id_hash, long account, const 
     if (!st) {
         return -1;
     }
-    bind_opt(st, 1, id_hash);
+    store_bind_opt(st, 1, id_hash);
     sqlite3_bind_int64(st, 2, account);
-    bind_opt(st, 3, csrf);
+    store_bind_opt(st, 3, csrf);
     sqlite3_bind_int64(st, 4, now);
     sqlite3_bind_int(st, 5, mfa_ok);
-    return finish(s, st, e);
+    return store_run(s, st, e);
 }
 
 int store_session_get(struct store *s, const char *id_hash, store_session_fn fn, void *ctx,
@@ -166,10 +145,10 @@ int store_session_get(struct store *s, const char *id_hash, store_session_fn fn,
     if (!st) {
         return -1;
     }
-    bind_opt(st, 1, id_hash);
+    store_bind_opt(st, 1, id_hash);
     int rc = store_step(s, st, e);
     if (rc == SQLITE_ROW) {
-        struct session_row r = {(long)sqlite3_column_int64(st, 0), col(st, 1),
+        struct session_row r = {(long)sqlite3_column_int64(st, 0), store_col(st, 1),
                                 sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
                                 sqlite3_column_int(st, 4)};
         fn(ctx, &r);
@@ -186,10 +165,10 @@ int store_session_touch(struct store *s, const char *id_hash, long long now, int
     if (!st) {
         return -1;
     }
-    bind_opt(st, 1, id_hash);
+    store_bind_opt(st, 1, id_hash);
     sqlite3_bind_int64(st, 2, now);
     sqlite3_bind_int(st, 3, mfa_ok);
-    return finish(s, st, e);
+    return store_run(s, st, e);
 }
 
 int store_session_delete(struct store *s, const char *id_hash, struct err *e)
@@ -198,8 +177,8 @@ int store_session_delete(struct store *s, const char *id_hash, struct err *e)
     if (!st) {
         return -1;
     }
-    bind_opt(st, 1, id_hash);
-    return finish(s, st, e);
+    store_bind_opt(st, 1, id_hash);
+    return store_run(s, st, e);
 }
 
 int store_session_delete_account(struct store *s, long account, struct err *e)
@@ -209,7 +188,7 @@ int store_session_delete_account(struct store *s, long account, struct err *e)
         return -1;
     }
     sqlite3_bind_int64(st, 1, account);
-    return finish(s, st, e);
+    return store_run(s, st, e);
 }
 
 int store_token_add(struct store *s, long account, const char *name, const char *hash,
@@ -221,10 +200,10 @@ int store_token_add(struct store *s, long account, const char *name, const char 
         return -1;
     }
     sqlite3_bind_int64(st, 1, account);
-    bind_opt(st, 2, name);
-    bind_opt(st, 3, hash);
-    bind_opt(st, 4, now);
-    if (finish(s, st, e)) {
+    store_bind_opt(st, 2, name);
+    store_bind_opt(st, 3, hash);
+    store_bind_opt(st, 4, now);
+    if (store_run(s, st, e)) {
         return -1;
     }
     if (id) {
@@ -240,7 +219,7 @@ long store_token_account(struct store *s, const char *hash, struct err *e)
     if (!st) {
         return -1;
     }
-    bind_opt(st, 1, hash);
+    store_bind_opt(st, 1, hash);
     int rc = store_step(s, st, e);
     long acc = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
     sqlite3_reset(st);
@@ -254,7 +233,7 @@ int store_token_revoke(struct store *s, long id, struct err *e)
         return -1;
     }
     sqlite3_bind_int64(st, 1, id);
-    if (finish(s, st, e)) {
+    if (store_run(s, st, e)) {
         return -1;
     }
     return sqlite3_changes(s->db) ? 0 : err_set(e, ERR_NOTFOUND, NULL, "no token %ld", id);
@@ -270,7 +249,7 @@ int store_tokens(struct store *s, store_token_fn fn, void *ctx, struct err *e)
     int rc;
     while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
         struct token_row t = {(long)sqlite3_column_int64(st, 0), (long)sqlite3_column_int64(st, 1),
-                              col(st, 2), col(st, 3), col(st, 4), sqlite3_column_int(st, 5)};
+                              store_col(st, 2), store_col(st, 3), store_col(st, 4), sqlite3_column_int(st, 5)};
         if (fn(ctx, &t)) {
             break;
         }
@@ -289,11 +268,11 @@ int store_seclog_add(struct store *s, const char *at, const char *event, const c
     if (!st) {
         return -1;
     }
-    bind_opt(st, 1, at);
-    bind_opt(st, 2, event);
-    bind_opt(st, 3, account);
-    bind_opt(st, 4, actor);
-    bind_opt(st, 5, address);
-    bind_opt(st, 6, detail);
-    return finish(s, st, e);
+    store_bind_opt(st, 1, at);
+    store_bind_opt(st, 2, event);
+    store_bind_opt(st, 3, account);
+    store_bind_opt(st, 4, actor);
+    store_bind_opt(st, 5, address);
+    store_bind_opt(st, 6, detail);
+    return store_run(s, st, e);
 }

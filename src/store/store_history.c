@@ -97,23 +97,18 @@ int store_history_add(struct store *s, const char *at, const char *actor, const 
     return 0;
 }
 
-static const char *col(sqlite3_stmt *st, int i)
-{
-    return (const char *)sqlite3_column_text(st, i);
-}
-
 static void row_entry(sqlite3_stmt *st, struct history_entry *h)
 {
     h->seq = sqlite3_column_int64(st, 0);
-    h->at = col(st, 1);
-    h->actor = col(st, 2);
-    h->type = col(st, 3);
-    h->ref = col(st, 4);
-    h->action = col(st, 5);
-    h->before = col(st, 6);
-    h->after = col(st, 7);
-    h->prev = col(st, 8);
-    h->hash = col(st, 9);
+    h->at = store_col(st, 1);
+    h->actor = store_col(st, 2);
+    h->type = store_col(st, 3);
+    h->ref = store_col(st, 4);
+    h->action = store_col(st, 5);
+    h->before = store_col(st, 6);
+    h->after = store_col(st, 7);
+    h->prev = store_col(st, 8);
+    h->hash = store_col(st, 9);
 }
 
 #define HISTORY_COLS "seq, at, actor, type, ref, action, before, after, prev, hash"
@@ -233,9 +228,9 @@ int store_verify_chain(struct store *s, long *nentries, struct err *e)
         return store_sqlerr(s, e, "integrity check");
     }
     rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW || strcmp(col(st, 0), "ok") != 0) {
+    if (rc != SQLITE_ROW || strcmp(store_col(st, 0), "ok") != 0) {
         err_set(e, ERR_STORAGE, NULL, "database integrity check failed: %s",
-                rc == SQLITE_ROW ? col(st, 0) : sqlite3_errmsg(s->db));
+                rc == SQLITE_ROW ? store_col(st, 0) : sqlite3_errmsg(s->db));
         sqlite3_finalize(st);
         return -1;
     }
@@ -246,8 +241,8 @@ int store_verify_chain(struct store *s, long *nentries, struct err *e)
     }
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        err_set(e, ERR_STORAGE, NULL, "a record in table %s refers to a missing %s", col(st, 0),
-                col(st, 2));
+        err_set(e, ERR_STORAGE, NULL, "a record in table %s refers to a missing %s", store_col(st, 0),
+                store_col(st, 2));
         sqlite3_finalize(st);
         return -1;
     }
@@ -265,8 +260,8 @@ int store_verify_chain(struct store *s, long *nentries, struct err *e)
             return store_sqlerr(s, e, "link check");
         }
         if (sqlite3_step(st) == SQLITE_ROW) {
-            err_set(e, ERR_STORAGE, NULL, "%s.%s refers to %s, which does not exist", col(st, 0),
-                    col(st, 1), col(st, 2));
+            err_set(e, ERR_STORAGE, NULL, "%s.%s refers to %s, which does not exist", store_col(st, 0),
+                    store_col(st, 1), store_col(st, 2));
             sqlite3_finalize(st);
             return -1;
         }

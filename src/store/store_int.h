@@ -35,5 +35,11 @@ sqlite3_stmt *store_prepare(struct store *s, const char *sql, struct err *e);
 int store_step(struct store *s, sqlite3_stmt *st, struct err *e);
 int store_exec(struct store *s, const char *sql, struct err *e);
 int store_sqlerr(struct store *s, struct err *e, const char *what);
+/* Column i as text (NULL for SQL NULL). */
+const char *store_col(sqlite3_stmt *st, int i);
+/* Binds text, or NULL when v is NULL. */
+void store_bind_opt(sqlite3_stmt *st, int i, const char *v);
+/* Steps a statement that returns no rows and resets it: 0 or -1. */
+int store_run(struct store *s, sqlite3_stmt *st, struct err *e);
 
 #endif

@@ -8,27 +8,6 @@
 #include "../lib/util.h"
 #include "store_int.h"
 
-static const char *col(sqlite3_stmt *st, int i)
-{
-    return (const char *)sqlite3_column_text(st, i);
-}
-
-static void bind_opt(sqlite3_stmt *st, int i, const char *v)
-{
-    if (v) {
-        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-    } else {
-        sqlite3_bind_null(st, i);
-    }
-}
-
-static int done(struct store *s, sqlite3_stmt *st, struct err *e)
-{
-    int rc = store_step(s, st, e);
-    sqlite3_reset(st);
-    return rc < 0 ? -1 : 0;
-}
-
 int store_method_current(struct store *s, int *version, char **definition, struct err *e)
 {
     *version = 0;
@@ -41,7 +20,7 @@ int store_method_current(struct store *s, int *version, char **definition, struc
     int rc = store_step(s, st, e);
     if (rc == SQLITE_ROW) {
         *version = sqlite3_column_int(st, 0);
-        *definition = xstrdup(col(st, 1));
+        *definition = xstrdup(store_col(st, 1));
     }
     sqlite3_reset(st);
     return rc < 0 ? -1 : 0;
@@ -58,11 +37,11 @@ int store_method_add(struct store *s, int version, const char *name, const char 
         return -1;
     }
     sqlite3_bind_int(st, 1, version);
-    bind_opt(st, 2, name);
-    bind_opt(st, 3, definition);
-    bind_opt(st, 4, at);
-    bind_opt(st, 5, actor);
-    return done(s, st, e);
+    store_bind_opt(st, 2, name);
+    store_bind_opt(st, 3, definition);
+    store_bind_opt(st, 4, at);
+    store_bind_opt(st, 5, actor);
+    return store_run(s, st, e);
 }
 
 int store_methods(struct store *s, store_method_fn fn, void *ctx, struct err *e)
@@ -74,7 +53,7 @@ int store_methods(struct store *s, store_method_fn fn, void *ctx, struct err *e)
     }
     int rc;
     while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
-        struct method_row m = {sqlite3_column_int(st, 0), col(st, 1), col(st, 2), col(st, 3)};
+        struct method_row m = {sqlite3_column_int(st, 0), store_col(st, 1), store_col(st, 2), store_col(st, 3)};
         if (fn(ctx, &m)) {
             break;
         }
@@ -92,14 +71,14 @@ int store_approval_add(struct store *s, const struct approval_row *a, long *id, 
     if (!st) {
         return -1;
     }
-    bind_opt(st, 1, a->subject);
-    bind_opt(st, 2, a->kind);
-    bind_opt(st, 3, a->approver);
-    bind_opt(st, 4, a->capacity);
-    bind_opt(st, 5, a->at);
-    bind_opt(st, 6, a->rationale);
-    bind_opt(st, 7, a->details);
-    if (done(s, st, e)) {
+    store_bind_opt(st, 1, a->subject);
+    store_bind_opt(st, 2, a->kind);
+    store_bind_opt(st, 3, a->approver);
+    store_bind_opt(st, 4, a->capacity);
+    store_bind_opt(st, 5, a->at);
+    store_bind_opt(st, 6, a->rationale);
+    store_bind_opt(st, 7, a->details);
+    if (store_run(s, st, e)) {
         return -1;
     }
     if (id) {
@@ -119,17 +98,17 @@ int store_approvals(struct store *s, const char *subject, store_approval_fn fn, 
     if (!st) {
         return -1;
     }
-    bind_opt(st, 1, subject);
+    store_bind_opt(st, 1, subject);
     int rc;
     while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
         struct approval_row a = {(long)sqlite3_column_int64(st, 0),
-                                 col(st, 1),
-                                 col(st, 2),
-                                 col(st, 3),
-                                 col(st, 4),
-                                 col(st, 5),
-                                 col(st, 6),
-                                 col(st, 7)};
+                                 store_col(st, 1),
+                                 store_col(st, 2),
+                                 store_col(st, 3),
+                                 store_col(st, 4),
+                                 store_col(st, 5),
+                                 store_col(st, 6),
+                                 store_col(st, 7)};
         if (fn(ctx, &a)) {
             break;
         }
@@ -166,13 +145,13 @@ int store_soa_version_add(struct store *s, const struct soa_version_row *v, stru
         return -1;
     }
     sqlite3_bind_int(st, 1, v->version);
-    bind_opt(st, 2, v->framework);
-    bind_opt(st, 3, v->approved_by);
-    bind_opt(st, 4, v->approved_at);
-    bind_opt(st, 5, v->note);
-    bind_opt(st, 6, v->content);
-    bind_opt(st, 7, v->hash);
-    return done(s, st, e);
+    store_bind_opt(st, 2, v->framework);
+    store_bind_opt(st, 3, v->approved_by);
+    store_bind_opt(st, 4, v->approved_at);
+    store_bind_opt(st, 5, v->note);
+    store_bind_opt(st, 6, v->content);
+    store_bind_opt(st, 7, v->hash);
+    return store_run(s, st, e);
 }
 
 #define SOA_COLS "version, framework, approved_by, approved_at, note, content, hash"
@@ -182,8 +161,8 @@ static int soa_rows(struct store *s, sqlite3_stmt *st, store_soa_version_fn fn, 
 {
     int rc;
     while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
-        struct soa_version_row v = {sqlite3_column_int(st, 0), col(st, 1), col(st, 2), col(st, 3),
-                                    col(st, 4), col(st, 5), col(st, 6)};
+        struct soa_version_row v = {sqlite3_column_int(st, 0), store_col(st, 1), store_col(st, 2), store_col(st, 3),
+                                    store_col(st, 4), store_col(st, 5), store_col(st, 6)};
         (*n)++;
         if (fn(ctx, &v)) {
             break;
@@ -206,8 +185,8 @@ int store_soa_version_get(struct store *s, int version, const char *as_of, const
         return -1;
     }
     sqlite3_bind_int(st, 1, version);
-    bind_opt(st, 2, as_of);
-    bind_opt(st, 3, framework);
+    store_bind_opt(st, 2, as_of);
+    store_bind_opt(st, 3, framework);
     int n = 0;
     if (soa_rows(s, st, fn, ctx, &n, e)) {
         return -1;
@@ -242,7 +221,7 @@ static int str_rows(struct store *s, sqlite3_stmt *st, store_str_fn fn, void *ct
             cap = cap ? cap * 2 : 16;
             v = xrealloc(v, cap * sizeof *v);
         }
-        v[n++] = xstrdup(col(st, 0));
+        v[n++] = xstrdup(store_col(st, 0));
     }
     sqlite3_reset(st);
     int stop = 0;
@@ -333,7 +312,7 @@ int store_link_rows(struct store *s, const char *rel, const char *dst_type, stor
     sqlite3_bind_text(st, 2, dst_type, -1, SQLITE_TRANSIENT);
     int rc;
     while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
-        if (fn(ctx, col(st, 0), col(st, 1), col(st, 2))) {
+        if (fn(ctx, store_col(st, 0), store_col(st, 1), store_col(st, 2))) {
             break;
         }
     }
