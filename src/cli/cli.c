@@ -144,6 +144,7 @@ int cli_parse_opts(struct cli *c, int argc, char **argv, struct opts *o, int max
             {"residual", offsetof(struct opts, residual)},
             {"review-due", offsetof(struct opts, review_due)},
             {"dry-run", offsetof(struct opts, dry_run)},
+            {"quiet", offsetof(struct opts, quiet)},
         };
         int flag = -1;
         for (size_t k = 0; k < sizeof flags / sizeof flags[0]; k++) {

@@ -39,7 +39,7 @@ struct opts {
     char keys[128][64]; /* storage for the names in kv */
     int n;
     int json, all, help;
-    int residual, review_due, dry_run;
+    int residual, review_due, dry_run, quiet;
     const char *format, *output;
     const char *search;
     const char *limit;

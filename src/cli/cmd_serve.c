@@ -23,9 +23,7 @@ int cmd_serve(struct cli *c)
     struct serve_opts so = {0};
     so.dir = cli_opt(&o, "dir");
     so.listen = cli_opt(&o, "listen");
-    for (int i = 0; i < c->argc; i++) {
-        so.quiet |= strcmp(c->argv[i], "--quiet") == 0;
-    }
+    so.quiet = o.quiet;
     const char *th = cli_opt(&o, "threads");
     if (th) {
         int64_t n;
