@@ -66,7 +66,18 @@ size_t strlcpy_(char *dst, const char *src, size_t size)
     return n;
 }
 
+static int natcmp_(const char *a, const char *b);
+
+/* Numbers compare by value; equal values written differently ("1" and
+ * "0001") then fall back to the bytes, so the order is total and sorting is
+ * stable across runs (canonical forms rely on it). */
 int natcmp(const char *a, const char *b)
+{
+    int c = natcmp_(a, b);
+    return c ? c : strcmp(a, b);
+}
+
+static int natcmp_(const char *a, const char *b)
 {
     while (*a && *b) {
         if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {

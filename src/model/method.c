@@ -380,7 +380,9 @@ int method_from_json(json_t *root, struct method **out, struct err *e)
         int found = 0;
         for (int i = 0; ln && i < m->nlevels; i++) {
             if (strcmp(m->levels[i].name, ln) == 0) {
-                m->accept_max = m->levels[i].max;
+                /* a level may reach above the highest possible score; the
+                 * criterion is a score, so it stops at that highest score */
+                m->accept_max = m->levels[i].max < hi ? m->levels[i].max : hi;
                 found = 1;
             }
         }

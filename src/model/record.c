@@ -171,7 +171,9 @@ static int norm_refs(const struct field *f, const char *in, char **out, struct e
         }
         items[n++] = tok;
     }
-    qsort(items, (size_t)n, sizeof *items, cmp_str);
+    if (n > 1) {
+        qsort(items, (size_t)n, sizeof *items, cmp_str);
+    }
     struct buf b;
     buf_init(&b, 0);
     for (int i = 0; i < n; i++) {
