@@ -17,6 +17,7 @@ struct app {
     struct method *method;  /* the risk method in force, loaded on first use */
     int method_version;
     int accepting;          /* inside app_risk_accept: acceptance is approved */
+    int method_checked;     /* the method's version was checked since method_recheck */
 };
 
 /* A field name and its value as a person typed it (untrusted). */
@@ -80,6 +81,9 @@ int app_restore(const char *backup, const char *target, struct verify_result *re
 /* The risk method in force (loaded once per app from the file; owned by
  * the app). a->method_version says which version it is. */
 const struct method *app_method(struct app *a, struct err *e);
+/* The method may have changed elsewhere: check again on the next use (the
+ * server calls this once per request). */
+void app_method_recheck(struct app *a);
 
 /* Records the acceptance of a risk by `by` (a person) with a rationale, and
  * sets it accepted, in one transaction. Above the acceptance criterion the

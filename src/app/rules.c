@@ -25,15 +25,25 @@ static int differs(const char *x, const char *y)
     return (x == NULL) != (y == NULL) || (x && strcmp(x, y) != 0);
 }
 
+void app_method_recheck(struct app *a)
+{
+    a->method_checked = 0;
+}
+
 const struct method *app_method(struct app *a, struct err *e)
 {
     /* Another process or connection may have changed the method since it
-     * was loaded: check the version (one indexed lookup) every time. */
+     * was loaded: check the version once per request (app_method_recheck),
+     * and always inside a write transaction, where it is authoritative. */
+    if (a->method && a->method_checked && !store_in_write(a->st)) {
+        return a->method;
+    }
     int version;
     char *def = NULL;
     if (store_method_current(a->st, &version, &def, e)) {
         return NULL;
     }
+    a->method_checked = 1;
     if (a->method && version == a->method_version) {
         free(def);
         return a->method;

@@ -137,6 +137,7 @@ static int csrf_equal(const char *a, const char *b)
 static void authenticate(struct req *r)
 {
     struct err e = {0};
+    app_method_recheck(r->app);
     const char *auth = r->header(r, "Authorization");
     if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
         r->authed = app_token_auth(r->app, auth + 7, &r->who, &e) == 1;

@@ -4,6 +4,7 @@
  * synchronous=FULL, foreign keys on, STRICT tables. */
 #include "store.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -336,11 +337,29 @@ fail:
     return -1;
 }
 
+/* Writers of this process queue on one mutex before BEGIN IMMEDIATE: in the
+ * server, worker threads then take turns in order instead of backing off in
+ * SQLite's busy handler (which sleeps in growing steps while another thread
+ * keeps winning the lock). Other processes still meet the busy timeout. */
+static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void write_unlock(struct store *s)
+{
+    if (s->holds_write) {
+        s->holds_write = 0;
+        pthread_mutex_unlock(&write_lock);
+    }
+}
+
 void store_close(struct store *s)
 {
     if (!s) {
         return;
     }
+    if (s->db && !sqlite3_get_autocommit(s->db)) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    write_unlock(s);
     for (int i = 0; i < s->ncache; i++) {
         sqlite3_finalize(s->cache[i].st);
         free(s->cache[i].sql);
@@ -363,7 +382,20 @@ int store_schema_version(struct store *s)
 int store_begin(struct store *s, struct err *e)
 {
     s->hist_valid = 0;
-    return store_exec(s, "BEGIN IMMEDIATE", e);
+    if (!s->holds_write) {
+        pthread_mutex_lock(&write_lock);
+        s->holds_write = 1;
+    }
+    if (store_exec(s, "BEGIN IMMEDIATE", e)) {
+        write_unlock(s);
+        return -1;
+    }
+    return 0;
+}
+
+int store_in_write(struct store *s)
+{
+    return s->holds_write;
 }
 
 int store_commit(struct store *s, struct err *e)
@@ -373,6 +405,7 @@ int store_commit(struct store *s, struct err *e)
         store_rollback(s);
         return -1;
     }
+    write_unlock(s);
     return 0;
 }
 
@@ -382,6 +415,7 @@ void store_rollback(struct store *s)
     if (!sqlite3_get_autocommit(s->db)) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     }
+    write_unlock(s);
 }
 
 int store_backup(struct store *s, const char *dest, struct err *e)

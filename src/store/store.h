@@ -39,6 +39,8 @@ int store_backup(struct store *s, const char *dest, struct err *e);
 int store_begin(struct store *s, struct err *e);
 int store_commit(struct store *s, struct err *e);
 void store_rollback(struct store *s);
+/* 1 inside a write transaction begun with store_begin. */
+int store_in_write(struct store *s);
 
 /* Records. store_get: ERR_NOTFOUND if no such ref of type t. *out freed by
  * the caller (record_free). */

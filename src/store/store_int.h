@@ -24,6 +24,7 @@ struct store {
     /* The last history entry, cached inside a write transaction so appending
      * many entries does not re-read it each time. */
     int hist_valid;
+    int holds_write; /* this connection holds the process's write mutex */
     long long hist_seq;
     char hist_hash[65];
 };
