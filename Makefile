@@ -69,11 +69,15 @@ test: deps
 	ISMS=$(CURDIR)/isms tests/http/run
 	ISMS=$(CURDIR)/build/asan/isms ASAN_OPTIONS=detect_leaks=1 tests/http/run
 	ISMS=$(CURDIR)/isms tests/browser/run
+	ISMS=$(CURDIR)/isms tests/load/run
 
 # the long versions of the reliability suites (minutes to hours; not in make test)
 soak: isms build/asan/isms
 	CRASH_KILLS=200 ISMS=$(CURDIR)/isms tests/http/run crash
 	CRASH_KILLS=50 ISMS=$(CURDIR)/build/asan/isms tests/http/run crash
+	$(MAKE) bench/gen
+	test -f bench/out/large.isms || bench/gen bench/out/large.isms
+	LOAD_SECONDS=60 LOAD_FILE=$(CURDIR)/bench/out/large.isms ISMS=$(CURDIR)/isms tests/load/run
 
 http-test: isms
 	ISMS=$(CURDIR)/isms tests/http/run
@@ -145,22 +149,12 @@ build/asan/fuzz_%: build/asan/tests/fuzz/fuzz_%.o build/asan/tests/fuzz/common.o
 
 fuzz-build: $(addprefix build/fuzz/fuzz_,$(FUZZ_TARGETS))
 
-# One target: fuzz into a scratch corpus (the committed corpus is read as
-# seeds), then merge what adds coverage into tests/fuzz/T/corpus. `make -j2
-# fuzz` runs two at a time; the log is build/fuzz/T.log.
-fuzz-run-%: build/fuzz/fuzz_%
-	@rm -rf build/fuzz/new/$* && mkdir -p build/fuzz/new/$* tests/fuzz/$*/corpus tests/fuzz/$*/crashes
-	@echo "fuzz $*: $(FUZZ_SECONDS)s, log build/fuzz/$*.log"
-	@dict=$$(test -f tests/fuzz/$*/dict && echo -dict=tests/fuzz/$*/dict); \
-	$(FUZZ_NICE) build/fuzz/fuzz_$* -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAXLEN_$*) \
-	    -timeout=25 -print_final_stats=1 $$dict -artifact_prefix=tests/fuzz/$*/crashes/ \
-	    build/fuzz/new/$* tests/fuzz/$*/corpus > build/fuzz/$*.log 2>&1; rc=$$?; \
-	$(FUZZ_NICE) build/fuzz/fuzz_$* -merge=1 -max_len=$(FUZZ_MAXLEN_$*) \
-	    tests/fuzz/$*/corpus build/fuzz/new/$* > build/fuzz/$*.merge.log 2>&1; \
-	grep -E '^#[0-9]+ +(DONE|INITED|pulse|NEW|REDUCE)' build/fuzz/$*.log | tail -1 | sed 's/^/  $*: /'; \
-	echo "  $*: corpus $$(ls tests/fuzz/$*/corpus | wc -l) files"; \
-	if [ $$rc -ne 0 ]; then echo "  $*: FAILED, see build/fuzz/$*.log and tests/fuzz/$*/crashes/"; \
-	    exit $$rc; fi
+# One target (tests/fuzz/run): fuzz, then minimise the corpus with the new
+# finds. `make -j2 fuzz` runs two at a time; FUZZ_ARGS adds libFuzzer options
+# (e.g. "-fork=1 -ignore_crashes=1" to go on after a crash).
+FUZZ_ARGS ?=
+$(addprefix fuzz-run-,$(FUZZ_TARGETS)): fuzz-run-%: build/fuzz/fuzz_%
+	@FUZZ_NICE="$(FUZZ_NICE)" tests/fuzz/run $* $(FUZZ_SECONDS) $(FUZZ_MAXLEN_$*) $(FUZZ_ARGS)
 
 fuzz: $(addprefix fuzz-run-,$(FUZZ_TARGETS))
 
