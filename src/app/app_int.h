@@ -56,6 +56,9 @@ int app_soa_approve_tx(struct app *a, const char *framework, const char *by, con
 int app_plan_approve_tx(struct app *a, const char *by, const char *rationale, struct err *e);
 int app_account_add_tx(struct app *a, const char *name, const char *role, const char *person,
                        const char *password, struct err *e);
+/* Checks that `by` (who approves or decides) names an active person; the
+ * error names the field "by". */
+int app_check_decider(struct app *a, const char *by, struct err *e);
 /* Re-scores every active risk with the method in a->method; each risk whose
  * derived values change gets an update entry. Refuses (naming the risk) when
  * a rating does not fit the method's scales. */

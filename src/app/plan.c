@@ -255,14 +255,7 @@ int app_plan_approve_tx(struct app *a, const char *by, const char *rationale, st
     int rc = -1;
     struct buf core;
     buf_init(&core, 0);
-    const struct rtype *pt = rtype_find("person");
-    int retired = 0;
-    int found = str_empty(by) || rtype_of_ref(by) != pt ? 0 : store_exists(a->st, pt, by, &retired, e);
-    if (found < 0) {
-        goto done;
-    }
-    if (!found || retired) {
-        err_set(e, ERR_INVALID, "by", "by: say which active person approves (--by P-0001)");
+    if (app_check_decider(a, by, e)) {
         goto done;
     }
     if (plan_core(a, &core, 0, e)) {

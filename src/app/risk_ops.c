@@ -13,8 +13,7 @@
 #include "../model/risk.h"
 #include "app_int.h"
 
-/* Checks that `by` names an active person; fills e naming the field. */
-static int check_person(struct app *a, const char *by, struct err *e)
+int app_check_decider(struct app *a, const char *by, struct err *e)
 {
     if (str_empty(by)) {
         return err_set(e, ERR_INVALID, "by", "by: say which person decides (a person identifier, P-0001)");
@@ -59,7 +58,7 @@ int app_risk_accept_tx(struct app *a, const char *ref, const char *by, const cha
         return -1;
     }
     const struct method *m = app_method(a, e);
-    if (!m || check_person(a, by, e) || store_get(a->st, t, ref, &r, e)) {
+    if (!m || app_check_decider(a, by, e) || store_get(a->st, t, ref, &r, e)) {
         goto done;
     }
     if (record_get(r, FIELD_RETIRED)) {

@@ -274,14 +274,7 @@ int app_soa_approve_tx(struct app *a, const char *framework, const char *by, con
     if (note && (!utf8_valid(note, strlen(note)) || utf8_chars(note) > 2000)) {
         return err_set(e, ERR_INVALID, "note", "note: at most 2000 characters of valid text");
     }
-    const struct rtype *pt = rtype_find("person");
-    int retired = 0;
-    int found = str_empty(by) || rtype_of_ref(by) != pt ? 0 : store_exists(a->st, pt, by, &retired, e);
-    if (found < 0) {
-        goto done;
-    }
-    if (!found || retired) {
-        err_set(e, ERR_INVALID, "by", "by: say which active person approves (--by P-0001)");
+    if (app_check_decider(a, by, e)) {
         goto done;
     }
     int top = store_is_top_management(a->st, by, e);
