@@ -102,9 +102,10 @@ run: deps
 
 # Fuzzing (tests/fuzz/README.md). `make fuzz` builds every target with clang
 # and libFuzzer (+ASan+UBSan) in build/fuzz/, runs each for FUZZ_SECONDS on
-# its corpus and merges new finds into it; crashes land in
-# tests/fuzz/TARGET/crashes/. `make fuzz-replay` runs every corpus and crash
-# file through the targets built with $(CC) (release and sanitized): no clang.
+# its corpus and minimises the corpus with the new finds (tests/fuzz/run);
+# crashes land in tests/fuzz/TARGET/crashes/. `make fuzz-replay` runs every
+# corpus and crash file through the targets built with $(CC) (release and
+# sanitized): no clang.
 FUZZ_TARGETS := csv method_yaml method_json field text kv router
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD ?= rel asan

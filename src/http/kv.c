@@ -31,6 +31,9 @@ static int decode(const char *s, size_t n, char *out)
 {
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\0') {
+            return -1; /* a raw NUL would cut the name or value short */
+        }
         if (s[i] == '+') {
             out[k++] = ' ';
         } else if (s[i] == '%') {

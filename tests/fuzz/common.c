@@ -40,8 +40,8 @@ void fuzz_check_method(const struct method *m)
                 hits += s >= m->levels[i].min && s <= m->levels[i].max;
             }
             if (hits != 1) {
-                fuzz_fail("method: score %d (likelihood %d, consequence %d) is in %d levels", s,
-                          l, c, hits);
+                fuzz_fail("method: score %d (likelihood %d, consequence %d) is in %d levels", s, l,
+                          c, hits);
             }
         }
     }

@@ -1,6 +1,7 @@
 /* fuzz_kv.c — kv_parse_urlencoded on arbitrary bytes, as the server gives
  * it query strings and form bodies. A decoded list must be valid UTF-8 with
- * no more than REQ_MAX_FIELDS fields, and encode and decode back to itself. */
+ * no more than REQ_MAX_FIELDS fields, encode and decode back to itself, and
+ * hold every byte it was given: a NUL, encoded or raw, is refused. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&l, 0, sizeof l);
     memset(&again, 0, sizeof again);
     if (kv_parse_urlencoded(&l, (const char *)data, size) == 0) {
+        if (size && memchr(data, 0, size)) {
+            fuzz_fail("kv: a raw NUL byte is accepted; names and values are cut at it");
+        }
         if (l.n < 0 || l.n > REQ_MAX_FIELDS) {
             fuzz_fail("kv: %d fields", l.n);
         }

@@ -267,8 +267,8 @@ static void split_input(struct input *in, const uint8_t *data, size_t size)
     const char *end = NULL;
     size_t head = size;
     for (size_t i = 0; i + 1 < size; i++) {
-        if (text[i] == '\n' && (text[i + 1] == '\n' ||
-                                (text[i + 1] == '\r' && i + 2 < size && text[i + 2] == '\n'))) {
+        if (text[i] == '\n' &&
+            (text[i + 1] == '\n' || (text[i + 1] == '\r' && i + 2 < size && text[i + 2] == '\n'))) {
             head = i + 1;
             end = text + i + (text[i + 1] == '\n' ? 2 : 3);
             break;
@@ -357,8 +357,8 @@ static int query_ok(struct req *r, const char *query)
         }
         p += len + (amp != NULL);
     }
-    int ok = n <= REQ_MAX_FIELDS && !raw.over &&
-             kv_parse_urlencoded(&r->query, raw.p, raw.len) == 0;
+    int ok =
+        n <= REQ_MAX_FIELDS && !raw.over && kv_parse_urlencoded(&r->query, raw.p, raw.len) == 0;
     buf_free(&raw);
     return ok;
 }
@@ -446,8 +446,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (getenv("FUZZ_VERBOSE")) {
         fprintf(stderr, "%s %s -> %d %s%s%.*s\n", in.method, in.path, w.status,
-                w.location[0] ? "Location: " : "", w.location, (int)(w.body.len > 400 ? 400
-                : w.body.len), w.body.len ? w.body.p : "");
+                w.location[0] ? "Location: " : "", w.location,
+                (int)(w.body.len > 400 ? 400 : w.body.len), w.body.len ? w.body.p : "");
     }
     buf_free(&w.body);
     kv_free(&r.form);

@@ -3,16 +3,42 @@
  * the normal compiler and flags (make fuzz-replay), so `make test` needs no
  * clang. Usage: fuzz_TARGET tests/fuzz/TARGET */
 #include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../../src/lib/util.h"
 #include "fuzz.h"
 
-/* Not every target has a set-up function; a weak reference is NULL then. */
+/* Not every target has a set-up function; a weak reference is NULL then.
+ * The sanitizer runtime is there in the sanitized build only. */
 extern int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
+extern void __sanitizer_set_death_callback(void (*callback)(void)) __attribute__((weak));
+
+/* The file being replayed, named when the process dies on it (a failed
+ * property aborts; a sanitizer report ends in the death callback). */
+static const char *current;
+
+static void say_which(void)
+{
+    if (current) {
+        static const char what[] = "replay: the failing input is ";
+        ssize_t w = write(2, what, sizeof what - 1);
+        w = write(2, current, strlen(current));
+        w = write(2, "\n", 1);
+        (void)w;
+    }
+}
+
+static void on_abort(int sig)
+{
+    say_which();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
 
 /* Reads a whole file into a buffer of exactly its size, as libFuzzer hands
  * inputs over, so that a read past the end is caught by AddressSanitizer. */
@@ -70,7 +96,10 @@ static long replay_dir(const char *dir, int required)
             if (getenv("FUZZ_REPLAY_VERBOSE")) {
                 fprintf(stderr, "replay %s\n", path);
             }
-            if (replay_file(path)) {
+            current = path;
+            int rc = replay_file(path);
+            current = NULL;
+            if (rc) {
                 done = -1;
             } else if (done >= 0) {
                 done++;
@@ -95,6 +124,10 @@ int main(int argc, char **argv)
         dir[--len] = 0;
     }
     const char *name = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
+    signal(SIGABRT, on_abort);
+    if (__sanitizer_set_death_callback) {
+        __sanitizer_set_death_callback(say_which);
+    }
     if (LLVMFuzzerInitialize) {
         LLVMFuzzerInitialize(&argc, &argv);
     }
