@@ -413,8 +413,10 @@ static void list_params(json_t *ps, const struct rtype *t)
     json_array_append_new(ps, param("sort", "query", 0,
                                     json_pack("{s:s,s:o,s:s}", "type", "string", "enum", sortable,
                                               "default", "id"),
-                                    "Order by this field (unset values first, enumerations in "
-                                    "their declared order), then by identifier"));
+                                    "Order by this field (unset values first ascending and last "
+                                    "descending; numbers by value; enumerations in their "
+                                    "declared order; text naturally, Item 2 before item 10; a "
+                                    "risk level by its score), then by identifier"));
     json_array_append_new(ps, param("order", "query", 0,
                                     json_pack("{s:s,s:[s,s],s:s}", "type", "string", "enum",
                                               "asc", "desc", "default", "asc"),

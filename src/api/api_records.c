@@ -21,122 +21,20 @@
 
 /* ---- ordering --------------------------------------------------------- */
 
-/* How a listing is ordered: by a declared field (f, at index idx), or by
- * the identifier (f NULL); ties are broken by the identifier, so the order
- * is total and a cursor names one position in it. */
+/* How a listing is ordered (struct query's order, which the store
+ * applies): by a declared field f, or by the identifier (f NULL); ties are
+ * broken by the identifier, so the order is total and a cursor names one
+ * position in it. */
 struct order {
     const struct field *f;
-    int idx;
     int desc;
 };
 
-static int is_digit(unsigned char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static int fold(unsigned char c)
-{
-    return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
-
-/* Natural order ("Item 2" < "Item 10"), ASCII case folded; bytes decide
- * between strings that compare equal that way. */
-static int text_cmp(const char *a, const char *b)
-{
-    const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
-    while (*p && *q) {
-        if (is_digit(*p) && is_digit(*q)) {
-            while (*p == '0') {
-                p++;
-            }
-            while (*q == '0') {
-                q++;
-            }
-            size_t lp = 0, lq = 0;
-            while (is_digit(p[lp])) {
-                lp++;
-            }
-            while (is_digit(q[lq])) {
-                lq++;
-            }
-            if (lp != lq) {
-                return lp < lq ? -1 : 1;
-            }
-            int c = memcmp(p, q, lp);
-            if (c) {
-                return c < 0 ? -1 : 1;
-            }
-            p += lp;
-            q += lq;
-            continue;
-        }
-        int x = fold(*p), y = fold(*q);
-        if (x != y) {
-            return x < y ? -1 : 1;
-        }
-        p++;
-        q++;
-    }
-    if (*p || *q) {
-        return *p ? 1 : -1;
-    }
-    int c = strcmp(a, b);
-    return (c > 0) - (c < 0);
-}
-
-static int enum_pos(const struct field *f, const char *v)
-{
-    for (int i = 0; f->values[i]; i++) {
-        if (strcmp(f->values[i], v) == 0) {
-            return i;
-        }
-    }
-    return -1;
-}
-
-/* Compares two canonical values of f (NULL, the unset value, first). The
- * values may come from a cursor (untrusted): any text compares safely. */
-static int value_cmp(const struct field *f, const char *a, const char *b)
-{
-    if (!a || !b) {
-        return (a != NULL) - (b != NULL);
-    }
-    if (!f) {
-        return text_cmp(a, b);
-    }
-    switch (f->type) {
-    case F_INT:
-    case F_BOOL: {
-        long long x = strtoll(a, NULL, 10), y = strtoll(b, NULL, 10);
-        return (x > y) - (x < y);
-    }
-    case F_NUMBER: {
-        double x = strtod(a, NULL), y = strtod(b, NULL);
-        return (x > y) - (x < y);
-    }
-    case F_ENUM: {
-        /* declared order: low < medium < high */
-        int x = enum_pos(f, a), y = enum_pos(f, b);
-        return (x > y) - (x < y);
-    }
-    default: return text_cmp(a, b);
-    }
-}
-
-static int pos_cmp(const struct order *o, const char *ka, const char *ra, const char *kb,
-                   const char *rb)
-{
-    int c = value_cmp(o->f, ka, kb);
-    if (!c) {
-        c = text_cmp(ra, rb);
-    }
-    return o->desc ? -c : c;
-}
-
+/* The value a position in the order is at: the one the store orders by. */
 static const char *sort_key(const struct order *o, const struct record *rec)
 {
-    return o->f ? rec->v[o->idx] : rec->ref;
+    const struct field *k = rtype_sort_field(rec->type, o->f);
+    return k ? rec->v[k - rec->type->fields] : rec->ref;
 }
 
 /* ---- cursors ----------------------------------------------------------- */
@@ -225,52 +123,6 @@ bad:
 
 /* ---- list -------------------------------------------------------------- */
 
-/* Collects, from the stream of matching records, the first `cap` visible
- * ones after the cursor in the listing's order, holding no more than cap
- * records at a time however many match. */
-struct page {
-    const struct order *o;
-    const struct cursor *after; /* NULL: from the start */
-    enum role role;
-    const char *person;
-    struct record **v;
-    size_t n, cap;
-};
-
-static int page_add(void *ctx, struct record *rec)
-{
-    struct page *pg = ctx;
-    const struct order *o = pg->o;
-    const char *k = sort_key(o, rec);
-    if (!perm_visible(pg->role, rec, pg->person) ||
-        (pg->after && pos_cmp(o, k, rec->ref, pg->after->key, pg->after->ref) <= 0)) {
-        record_free(rec);
-        return 0;
-    }
-    if (pg->n == pg->cap) {
-        const struct record *last = pg->v[pg->n - 1];
-        if (pos_cmp(o, k, rec->ref, sort_key(o, last), last->ref) >= 0) {
-            record_free(rec);
-            return 0;
-        }
-        record_free(pg->v[--pg->n]);
-    }
-    size_t lo = 0, hi = pg->n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        const struct record *m = pg->v[mid];
-        if (pos_cmp(o, sort_key(o, m), m->ref, k, rec->ref) < 0) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    memmove(pg->v + lo + 1, pg->v + lo, (pg->n - lo) * sizeof *pg->v);
-    pg->v[lo] = rec;
-    pg->n++;
-    return 0;
-}
-
 static int is_reserved(const char *name)
 {
     static const char *const reserved[] = {"q", "all", "sort", "order", "limit", "cursor", NULL};
@@ -314,7 +166,7 @@ static int list_params(struct req *r, struct order *o, long *limit, const char *
     const char *lim = kv_get(&r->query, "limit");
     memset(o, 0, sizeof *o);
     if (sort && strcmp(sort, "id") != 0) {
-        o->f = utf8_valid(sort, strlen(sort)) ? rtype_field(t, sort, &o->idx) : NULL;
+        o->f = utf8_valid(sort, strlen(sort)) ? rtype_field(t, sort, NULL) : NULL;
         if (!o->f) {
             return err_set(e, ERR_USAGE, "sort", "sort: %s has no field '%.60s' (give id or a "
                            "field name)", t->name, utf8_valid(sort, strlen(sort)) ? sort : "?");
@@ -360,7 +212,7 @@ int api_list(struct req *r, struct resp *w)
     struct query q = {0};
     char *owned[QUERY_MAX_FILTERS] = {0};
     struct cursor cur = {0};
-    struct page pg = {0};
+    struct records rows = {0};
     const char *cs = kv_get(&r->query, "cursor");
     if (nf > QUERY_MAX_FILTERS) {
         err_set(&e, ERR_USAGE, NULL, "at most %d filters", QUERY_MAX_FILTERS);
@@ -370,15 +222,17 @@ int api_list(struct req *r, struct resp *w)
         (cs && cursor_decode(cs, &o, &cur, &e))) {
         goto fail;
     }
+    /* the store matches, orders and pages (keyset: the rows after the
+     * cursor); only the rows returned are read */
     q.search = search;
     q.include_retired = all;
-    pg.o = &o;
-    pg.after = cs ? &cur : NULL;
-    pg.role = r->role;
-    pg.person = r->who.person[0] ? r->who.person : NULL;
-    pg.cap = (size_t)limit + 1; /* one more than a page says whether another follows */
-    pg.v = xcalloc(pg.cap, sizeof *pg.v);
-    if (store_list(r->app->st, r->type, &q, page_add, &pg, &e)) {
+    q.sort = o.f;
+    q.desc = o.desc;
+    q.after_ref = cs ? cur.ref : NULL;
+    q.after_key = cs ? cur.key : NULL;
+    q.limit = limit + 1; /* one more than a page says whether another follows */
+    app_query_visible(r->type, r->role, r->who.person[0] ? r->who.person : NULL, &q);
+    if (store_list(r->app->st, r->type, &q, records_add, &rows, &e)) {
         goto fail;
     }
     struct buf b;
@@ -388,15 +242,15 @@ int api_list(struct req *r, struct resp *w)
     jw_obj(&j);
     jw_key(&j, "items");
     jw_arr(&j);
-    size_t shown = pg.n > (size_t)limit ? (size_t)limit : pg.n;
+    size_t shown = rows.n > (size_t)limit ? (size_t)limit : rows.n;
     for (size_t i = 0; i < shown; i++) {
         jw_numtext(&j, ""); /* separator; record_json writes the value */
-        record_json(pg.v[i], &b, 0);
+        record_json(rows.v[i], &b, 0);
     }
     jw_arr_end(&j);
     jw_key(&j, "next_cursor");
-    if (pg.n > (size_t)limit) {
-        const struct record *last = pg.v[limit - 1];
+    if (rows.n > (size_t)limit) {
+        const struct record *last = rows.v[limit - 1];
         char *next = cursor_encode(&o, sort_key(&o, last), last->ref);
         jw_str(&j, next);
         free(next);
@@ -404,20 +258,14 @@ int api_list(struct req *r, struct resp *w)
         jw_null(&j);
     }
     jw_obj_end(&j);
-    for (size_t i = 0; i < pg.n; i++) {
-        record_free(pg.v[i]);
-    }
-    free(pg.v);
+    records_free(&rows);
     free(cur.mem);
     for (int i = 0; i < QUERY_MAX_FILTERS; i++) {
         free(owned[i]);
     }
     return api_send(w, 200, &b);
 fail:
-    for (size_t i = 0; i < pg.n; i++) {
-        record_free(pg.v[i]);
-    }
-    free(pg.v);
+    records_free(&rows);
     free(cur.mem);
     for (int i = 0; i < QUERY_MAX_FILTERS; i++) {
         free(owned[i]);

@@ -422,6 +422,17 @@ int app_record_get(struct app *a, const struct rtype *t, const char *ref, struct
     return store_get(a->st, t, ref, out, e);
 }
 
+void app_query_visible(const struct rtype *t, enum role role, const char *person, struct query *q)
+{
+    struct row_rule rule = perm_row_rule(role, t, person);
+    q->none = rule.kind == ROWS_NONE;
+    if (rule.kind == ROWS_WHERE) {
+        q->only_field = rtype_field(t, rule.field, NULL);
+        q->only_value = rule.value;
+        q->none = q->only_field == NULL;
+    }
+}
+
 int app_query_filter(const struct rtype *t, struct query *q, const struct kv *kv, int n,
                      char **owned, struct err *e)
 {

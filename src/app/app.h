@@ -6,6 +6,7 @@
 #define ISMS_APP_H
 
 #include "../lib/err.h"
+#include "../model/perm.h"
 #include "../model/record.h"
 #include "../store/store.h"
 
@@ -57,6 +58,9 @@ int app_record_get(struct app *a, const struct rtype *t, const char *ref, struct
 /* Builds a store query from untrusted filters (field names and values). */
 int app_query_filter(const struct rtype *t, struct query *q, const struct kv *kv, int n,
                      char **owned, struct err *e);
+/* Restricts q to the rows role may see (perm_row_rule); person: the
+ * account's person or NULL. */
+void app_query_visible(const struct rtype *t, enum role role, const char *person, struct query *q);
 
 /* Checks the history chain, the database, and that every record equals the
  * state its last history entry recorded. Calls report for progress lines. */

@@ -428,6 +428,12 @@ static int do_fields(const struct rtype *t, struct opts *o)
             jw_bool(&w, f->flags & FL_REQUIRED);
             jw_key(&w, "system");
             jw_bool(&w, f->flags & FL_SYSTEM);
+            jw_key(&w, "listed");
+            jw_bool(&w, f->flags & FL_LIST);
+            if (f->sort_by) {
+                jw_key(&w, "sorted_by");
+                jw_str(&w, f->sort_by);
+            }
             if (f->values) {
                 jw_key(&w, "values");
                 jw_arr(&w);

@@ -150,6 +150,8 @@ static void authenticate(struct req *r)
              r->authed ? r->who.name : "anonymous");
 }
 
+static int dispatch(struct req *r, struct resp *w, const struct route *rt);
+
 int router_dispatch(struct req *r, struct resp *w)
 {
     char segs[MAX_SEGS][128];
@@ -188,6 +190,22 @@ int router_dispatch(struct req *r, struct resp *w)
     r->is_api = (rt->flags & R_JSON) != 0;
 
     authenticate(r);
+    /* a read sees one snapshot and takes the file's read lock once, not
+     * per statement (a write inside ends it: store_begin) */
+    int reading = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
+    struct err re = {0};
+    reading = reading && store_read_begin(r->app->st, &re) == 0;
+    int rc = dispatch(r, w, rt);
+    if (reading) {
+        store_read_end(r->app->st);
+    }
+    return rc;
+}
+
+/* The permission, row and CSRF checks of an authenticated request, then
+ * the route's handler. */
+static int dispatch(struct req *r, struct resp *w, const struct route *rt)
+{
     if (rt->perm != PERM_PUBLIC) {
         if (!r->authed) {
             if (r->is_api) {

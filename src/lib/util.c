@@ -66,52 +66,75 @@ size_t strlcpy_(char *dst, const char *src, size_t size)
     return n;
 }
 
-static int natcmp_(const char *a, const char *b);
-
-/* Numbers compare by value; equal values written differently ("1" and
- * "0001") then fall back to the bytes, so the order is total and sorting is
- * stable across runs (canonical forms rely on it). */
-int natcmp(const char *a, const char *b)
+static int fold_(unsigned char c, int fold)
 {
-    int c = natcmp_(a, b);
-    return c ? c : strcmp(a, b);
+    return fold && c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
 }
 
-static int natcmp_(const char *a, const char *b)
+/* The natural comparison of a[0..na) and b[0..nb): runs of digits by their
+ * value, other bytes one by one (ASCII letters folded when fold is set). */
+static int natcmp_(const unsigned char *a, size_t na, const unsigned char *b, size_t nb, int fold)
 {
-    while (*a && *b) {
-        if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
-            while (*a == '0') {
-                a++;
+    size_t i = 0, j = 0;
+    while (i < na && j < nb) {
+        if (isdigit(a[i]) && isdigit(b[j])) {
+            while (i < na && a[i] == '0') {
+                i++;
             }
-            while (*b == '0') {
-                b++;
+            while (j < nb && b[j] == '0') {
+                j++;
             }
             size_t la = 0, lb = 0;
-            while (isdigit((unsigned char)a[la])) {
+            while (i + la < na && isdigit(a[i + la])) {
                 la++;
             }
-            while (isdigit((unsigned char)b[lb])) {
+            while (j + lb < nb && isdigit(b[j + lb])) {
                 lb++;
             }
             if (la != lb) {
                 return la < lb ? -1 : 1;
             }
-            int c = strncmp(a, b, la);
+            int c = memcmp(a + i, b + j, la);
             if (c) {
-                return c;
+                return c < 0 ? -1 : 1;
             }
-            a += la;
-            b += lb;
+            i += la;
+            j += lb;
             continue;
         }
-        if (*a != *b) {
-            return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+        int x = fold_(a[i], fold), y = fold_(b[j], fold);
+        if (x != y) {
+            return x < y ? -1 : 1;
         }
-        a++;
-        b++;
+        i++;
+        j++;
     }
-    return (unsigned char)*a - (unsigned char)*b;
+    return (i < na) - (j < nb);
+}
+
+/* Bytes decide between strings equal so far ("1" and "0001", "a" and "A"),
+ * so the order is total and sorting is stable across runs (canonical
+ * forms rely on it). */
+static int bytes_cmp(const void *a, size_t na, const void *b, size_t nb)
+{
+    int c = memcmp(a, b, na < nb ? na : nb);
+    if (!c) {
+        c = (na > nb) - (na < nb);
+    }
+    return c < 0 ? -1 : c > 0;
+}
+
+int natcmp(const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    int c = natcmp_((const unsigned char *)a, na, (const unsigned char *)b, nb, 0);
+    return c ? c : bytes_cmp(a, na, b, nb);
+}
+
+int natcasecmp_n(const void *a, size_t na, const void *b, size_t nb)
+{
+    int c = natcmp_(a, na, b, nb, 1);
+    return c ? c : bytes_cmp(a, na, b, nb);
 }
 
 int str_empty(const char *s)

@@ -15,6 +15,9 @@ char *xstrndup(const char *s, size_t n);
 size_t strlcpy_(char *dst, const char *src, size_t size);
 /* Natural comparison: digit runs compare as numbers ("5.9" < "5.10"). */
 int natcmp(const char *a, const char *b);
+/* The same with ASCII letters folded ("item 2" < "Item 10" < "item 11"), on
+ * counted bytes (an SQLite collation); still a total order. */
+int natcasecmp_n(const void *a, size_t na, const void *b, size_t nb);
 /* ASCII case-insensitive comparison (locale independent). */
 int strcasecmp_(const char *a, const char *b);
 /* True when item is one of the comma-separated values of list. */

@@ -81,18 +81,28 @@ int perm_allows(enum role r, enum perm p, const struct rtype *t, int owns)
     }
 }
 
+struct row_rule perm_row_rule(enum role r, const struct rtype *t, const char *person)
+{
+    struct row_rule rule = {ROWS_ALL, NULL, NULL};
+    if (r == ROLE_NONE) {
+        rule.kind = ROWS_NONE;
+    } else if (r == ROLE_STAFF) {
+        rule.kind = ROWS_NONE;
+        if (is(t, "document")) {
+            rule = (struct row_rule){ROWS_WHERE, FIELD_STATUS, "approved"};
+        } else if (is(t, "incident") && person && *person) {
+            rule = (struct row_rule){ROWS_WHERE, "reported_by", person};
+        }
+    }
+    return rule;
+}
+
 int perm_visible(enum role r, const struct record *rec, const char *person)
 {
-    if (r != ROLE_STAFF) {
-        return r != ROLE_NONE;
+    struct row_rule rule = perm_row_rule(r, rec->type, person);
+    if (rule.kind != ROWS_WHERE) {
+        return rule.kind == ROWS_ALL;
     }
-    if (is(rec->type, "document")) {
-        const char *st = record_get(rec, FIELD_STATUS);
-        return st && strcmp(st, "approved") == 0;
-    }
-    if (is(rec->type, "incident")) {
-        const char *by = record_get(rec, "reported_by");
-        return person && by && strcmp(by, person) == 0;
-    }
-    return 0;
+    const char *v = record_get(rec, rule.field);
+    return v && strcmp(v, rule.value) == 0;
 }

@@ -37,11 +37,20 @@ const char *perm_name(enum perm p);
  * PERM_RETIRE on one record; -1 when there is no record). */
 int perm_allows(enum role r, enum perm p, const struct rtype *t, int owns);
 
-
-struct record;
 /* Row-level visibility after perm_allows(PERM_READ): staff see approved
  * documents and the incidents they reported themselves; everyone else with
- * read permission sees every record. person: the account's person or NULL. */
+ * read permission sees every record. The rule as data, so listings can ask
+ * the store for the visible rows only: all, none, or only the rows whose
+ * field has value. person: the account's person or NULL. */
+struct row_rule {
+    enum { ROWS_ALL, ROWS_NONE, ROWS_WHERE } kind;
+    const char *field; /* ROWS_WHERE */
+    const char *value;
+};
+struct row_rule perm_row_rule(enum role r, const struct rtype *t, const char *person);
+
+struct record;
+/* perm_row_rule applied to one record. */
 int perm_visible(enum role r, const struct record *rec, const char *person);
 
 #endif

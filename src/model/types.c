@@ -247,13 +247,14 @@ static const struct field f_risk[] = {
     INT("consequence_integrity", "Consequence for integrity", 0, 1, 10),
     INT("consequence_availability", "Consequence for availability", 0, 1, 10),
     F_("score", "Score", F_INT, FL_SYSTEM, .min = 0, .max = 1000),
-    F_("level", "Level", F_TEXT, FL_SYSTEM | FL_LIST, .max = 40),
+    F_("level", "Level", F_TEXT, FL_SYSTEM | FL_LIST, .max = 40, .sort_by = "score"),
     ENUM("treatment", "Treatment option", FL_LIST, V("modify", "avoid", "share", "retain"), NULL),
     REFS("controls", "Planned controls", "control"),
     INT("residual_likelihood", "Residual likelihood", 0, 1, 10),
     INT("residual_consequence", "Residual consequence", 0, 1, 10),
     F_("residual_score", "Residual score", F_INT, FL_SYSTEM, .min = 0, .max = 1000),
-    F_("residual_level", "Residual level", F_TEXT, FL_SYSTEM | FL_LIST, .max = 40),
+    F_("residual_level", "Residual level", F_TEXT, FL_SYSTEM | FL_LIST, .max = 40,
+       .sort_by = "residual_score"),
     DATE("review_date", "Next review", 0),
     F_("last_reviewed", "Last reviewed", F_DATE, FL_SYSTEM),
     F_("review_reason", "Review needed because", F_TEXT, FL_SYSTEM, .max = 400),
@@ -662,6 +663,15 @@ int rtype_index(const struct rtype *t)
         }
     }
     return -1;
+}
+
+const struct field *rtype_sort_field(const struct rtype *t, const struct field *f)
+{
+    if (f && f->sort_by) {
+        const struct field *g = rtype_field(t, f->sort_by, NULL);
+        f = g ? g : f;
+    }
+    return f && f->type != F_REFS && f->type != F_LONGTEXT ? f : NULL;
 }
 
 const struct field *rtype_field(const struct rtype *t, const char *name, int *idx)

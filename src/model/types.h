@@ -38,6 +38,9 @@ struct field {
     long min, max;             /* F_INT range; F_TEXT/F_LONGTEXT max characters */
     const char *def;           /* default value on creation, or NULL */
     const char *help;
+    /* Listings ordered "by this field" order by that one instead (a risk
+     * level by its score), or NULL. */
+    const char *sort_by;
 };
 
 struct rtype {
@@ -63,6 +66,9 @@ const struct rtype *rtype_of_ref(const char *ref);
 int rtype_index(const struct rtype *t);
 /* Field by name (accepts '-' for '_'); NULL if unknown. Index in *idx. */
 const struct field *rtype_field(const struct rtype *t, const char *name, int *idx);
+/* The field a listing "sorted by f" orders on: f's sort_by field, or f;
+ * NULL when f is NULL or cannot be sorted on (long text, reference lists). */
+const struct field *rtype_sort_field(const struct rtype *t, const struct field *f);
 const char *ftype_name(enum ftype t);
 /* SQL column type for a field (TEXT, INTEGER, REAL), or NULL for F_REFS. */
 const char *ftype_sql(enum ftype t);

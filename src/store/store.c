@@ -102,6 +102,12 @@ static unsigned long sql_hash(const char *s)
     return h;
 }
 
+static int collate_nat(void *arg, int na, const void *a, int nb, const void *b)
+{
+    (void)arg;
+    return natcasecmp_n(a, (size_t)na, b, (size_t)nb);
+}
+
 sqlite3_stmt *store_prepare(struct store *s, const char *sql, struct err *e)
 {
     if (FAULT(s, e)) {
@@ -121,10 +127,15 @@ sqlite3_stmt *store_prepare(struct store *s, const char *sql, struct err *e)
         return NULL;
     }
     if (s->ncache == STORE_CACHE_MAX) {
-        /* evict the oldest entry */
-        sqlite3_finalize(s->cache[0].st);
-        free(s->cache[0].sql);
-        memmove(&s->cache[0], &s->cache[1], sizeof s->cache[0] * (STORE_CACHE_MAX - 1));
+        /* evict the oldest entry no caller is stepping through (a listing's
+         * callback may prepare other statements while its own is live) */
+        int k = 0;
+        while (k < s->ncache - 1 && sqlite3_stmt_busy(s->cache[k].st)) {
+            k++;
+        }
+        sqlite3_finalize(s->cache[k].st);
+        free(s->cache[k].sql);
+        memmove(&s->cache[k], &s->cache[k + 1], sizeof s->cache[0] * (size_t)(s->ncache - 1 - k));
         s->ncache--;
     }
     s->cache[s->ncache].sql = xstrdup(sql);
@@ -281,6 +292,9 @@ int store_open(const char *path, int flags, struct store **out, struct err *e)
     }
     sqlite3_extended_result_codes(s->db, 1);
     sqlite3_busy_timeout(s->db, 5000);
+    /* listings order text naturally; used in queries only, never in the
+     * schema, so the file stays readable by any SQLite */
+    sqlite3_create_collation_v2(s->db, "isms_nat", SQLITE_UTF8, NULL, collate_nat, NULL);
 
     int appid = 0, version = 0;
     if (pragma_int(s, "PRAGMA application_id", &appid, e) ||
@@ -367,6 +381,9 @@ void store_close(struct store *s)
     for (int i = 0; i < STORE_MAX_TYPES; i++) {
         free(s->select_sql[i]);
     }
+    for (int i = 0; i < STORE_COUNT_CACHE; i++) {
+        free(s->counts[i].key);
+    }
     if (s->db) {
         sqlite3_close(s->db);
     }
@@ -379,8 +396,53 @@ int store_schema_version(struct store *s)
     return s->version;
 }
 
+int store_read_begin(struct store *s, struct err *e)
+{
+    if (!sqlite3_get_autocommit(s->db)) {
+        return 0;
+    }
+    if (store_exec(s, "BEGIN", e)) {
+        return -1;
+    }
+    s->in_read = 1;
+    /* BEGIN is deferred: a first read takes the snapshot now, so the data
+     * version read before any other query is already the snapshot's */
+    sqlite3_stmt *st = store_prepare(s, "SELECT 1 FROM sqlite_schema LIMIT 1", e);
+    if (!st || store_step(s, st, e) < 0) {
+        store_read_end(s);
+        return -1;
+    }
+    sqlite3_reset(st);
+    return 0;
+}
+
+void store_read_end(struct store *s)
+{
+    if (s->in_read) {
+        s->in_read = 0;
+        if (!sqlite3_get_autocommit(s->db)) {
+            sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+        }
+    }
+}
+
+long long store_data_version(struct store *s)
+{
+    if (!s->in_read || sqlite3_get_autocommit(s->db)) {
+        return -1;
+    }
+    unsigned int v = 0;
+    if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_DATA_VERSION, &v) != SQLITE_OK) {
+        return -1;
+    }
+    return v;
+}
+
 int store_begin(struct store *s, struct err *e)
 {
+    /* a write never upgrades a read snapshot (that can fail as busy):
+     * the read transaction ends, the write starts afresh */
+    store_read_end(s);
     s->hist_valid = 0;
     if (!s->holds_write) {
         pthread_mutex_lock(&write_lock);

@@ -41,6 +41,11 @@ int store_commit(struct store *s, struct err *e);
 void store_rollback(struct store *s);
 /* 1 inside a write transaction begun with store_begin. */
 int store_in_write(struct store *s);
+/* A read transaction: every query until store_read_end sees one snapshot
+ * (and takes the file's read lock once, not per statement). A store_begin
+ * inside it ends it first. Nests as a no-op inside any transaction. */
+int store_read_begin(struct store *s, struct err *e);
+void store_read_end(struct store *s);
 
 /* Records. store_get: ERR_NOTFOUND if no such ref of type t. *out freed by
  * the caller (record_free). */
@@ -64,14 +69,36 @@ struct query {
     const char *filter_value[QUERY_MAX_FILTERS]; /* canonical value */
     const char *search;   /* substring, any text field or the identifier */
     int include_retired;
+    /* Row rule (perm_row_rule): none = no rows; else only rows whose
+     * only_field has only_value (when only_field is set). */
+    int none;
+    const struct field *only_field;
+    const char *only_value;
+    const char *review_due; /* YYYY-MM-DD: only risks due for review then */
+    /* Order: by sort (a field of the type; its sort_by field when it has
+     * one) or by identifier when NULL; ties by identifier; desc reverses
+     * both. Unset values are the smallest: first ascending, last
+     * descending. Numbers by value, enumerations in declared order, dates
+     * as written, text naturally ("Item 2" < "item 10"). */
+    const struct field *sort;
+    int desc;
+    /* Keyset paging: only the rows after the one with identifier after_ref
+     * whose sort value was after_key (NULL: unset) in this order. */
+    const char *after_ref;
+    const char *after_key;
     long limit;           /* 0 = no limit */
     long offset;
 };
-/* Calls fn for each record matching q in identifier order; fn takes
- * ownership of the record. fn returns non-zero to stop. */
+/* Calls fn for each record matching q in q's order; fn takes ownership of
+ * the record. fn returns non-zero to stop. */
 typedef int (*store_record_fn)(void *ctx, struct record *r);
 int store_list(struct store *s, const struct rtype *t, const struct query *q, store_record_fn fn,
                void *ctx, struct err *e);
+/* How many records match q (its order and paging ignored). Inside a read
+ * transaction (store_read_begin) the answer is cached until the file
+ * changes. -1 on error. */
+long store_count_query(struct store *s, const struct rtype *t, const struct query *q,
+                       struct err *e);
 long store_count(struct store *s, const struct rtype *t, int include_retired, struct err *e);
 
 /* Records that refer to ref (through F_REF columns or the link table). */

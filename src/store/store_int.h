@@ -8,6 +8,7 @@
 #include "store.h"
 
 #define STORE_CACHE_MAX 128
+#define STORE_COUNT_CACHE 16
 #define STORE_MAX_TYPES 64
 
 struct store {
@@ -25,6 +26,15 @@ struct store {
      * many entries does not re-read it each time. */
     int hist_valid;
     int holds_write; /* this connection holds the process's write mutex */
+    int in_read;     /* inside store_read_begin */
+    /* store_count_query answers, valid while the file's data version is
+     * the same (checked inside read transactions only). */
+    struct {
+        char *key;
+        long long version;
+        long n;
+    } counts[STORE_COUNT_CACHE];
+    int next_count;
     long long hist_seq;
     char hist_hash[65];
 };
@@ -42,5 +52,8 @@ const char *store_col(sqlite3_stmt *st, int i);
 void store_bind_opt(sqlite3_stmt *st, int i, const char *v);
 /* Steps a statement that returns no rows and resets it: 0 or -1. */
 int store_run(struct store *s, sqlite3_stmt *st, struct err *e);
+/* The file's data version (changes whenever any connection commits), or
+ * -1 outside a read transaction, where it would not be current. */
+long long store_data_version(struct store *s);
 
 #endif

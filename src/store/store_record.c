@@ -344,7 +344,31 @@ static void like_escape(struct buf *b, const char *s)
     buf_putc(b, '%');
 }
 
-static void where_clause(struct buf *b, const struct rtype *t, const struct query *q)
+static const struct field *sort_field(const struct rtype *t, const struct query *q)
+{
+    return q ? rtype_sort_field(t, q->sort) : NULL;
+}
+
+/* The value a listing sorts on, for column or parameter x of field f:
+ * enumerations by declared position, text naturally, the rest as stored. */
+static void sort_expr(struct buf *b, const struct field *f, const char *x)
+{
+    if (f->type == F_ENUM) {
+        buf_printf(b, "(CASE %s", x);
+        for (int i = 0; f->values[i]; i++) {
+            /* declared values are identifiers: no quote can occur */
+            buf_printf(b, " WHEN '%s' THEN %d", f->values[i], i);
+        }
+        buf_puts(b, " END)");
+    } else if (f->type == F_TEXT || f->type == F_EMAIL || f->type == F_REF || f->type == F_SET) {
+        buf_printf(b, "%s COLLATE isms_nat", x);
+    } else {
+        buf_puts(b, x);
+    }
+}
+
+/* WHERE for q; with keyset set, also the rows after q's position. */
+static void where_clause(struct buf *b, const struct rtype *t, const struct query *q, int keyset)
 {
     buf_puts(b, " WHERE 1");
     if (!q || !q->include_retired) {
@@ -352,6 +376,17 @@ static void where_clause(struct buf *b, const struct rtype *t, const struct quer
     }
     if (!q) {
         return;
+    }
+    if (q->none) {
+        buf_puts(b, " AND 0");
+    }
+    if (q->only_field) {
+        buf_printf(b, " AND t.%s = :only", q->only_field->name);
+    }
+    if (q->review_due) {
+        /* as risk_review_due (src/model/risk.c): a recorded reason, or the
+         * review date reached */
+        buf_puts(b, " AND (t.review_reason <> '' OR t.review_date <= :today)");
     }
     for (int k = 0; k < q->nfilter; k++) {
         const struct field *f = q->filter_field[k];
@@ -383,9 +418,53 @@ static void where_clause(struct buf *b, const struct rtype *t, const struct quer
         }
         buf_puts(b, ")");
     }
+    if (!keyset || !q->after_ref) {
+        return;
+    }
+    /* the position: (sort value, id), unset values smallest */
+    const char *lt = q->desc ? "<" : ">";
+    char id[160];
+    snprintf(id, sizeof id, "(SELECT id FROM %s WHERE ref = :aref)", t->name);
+    const struct field *f = sort_field(t, q);
+    if (!f) {
+        buf_printf(b, " AND t.id %s %s", lt, id);
+        return;
+    }
+    char col[80];
+    snprintf(col, sizeof col, "t.%s", f->name);
+    struct buf x, k;
+    buf_init(&x, 0);
+    buf_init(&k, 0);
+    sort_expr(&x, f, col);
+    sort_expr(&k, f, ":akey");
+    if (!q->after_key) {
+        /* after an unset value: the other unset ones past it, then (going
+         * up) every set value */
+        buf_printf(b, " AND ((%s IS NULL AND t.id %s %s)%s%s%s)", buf_str(&x), lt, id,
+                   q->desc ? "" : " OR ", q->desc ? "" : buf_str(&x),
+                   q->desc ? "" : " IS NOT NULL");
+    } else {
+        buf_printf(b, " AND (%s %s %s OR (%s = %s AND t.id %s %s)%s%s%s)", buf_str(&x), lt,
+                   buf_str(&k), buf_str(&x), buf_str(&k), lt, id, q->desc ? " OR " : "",
+                   q->desc ? buf_str(&x) : "", q->desc ? " IS NULL" : "");
+    }
+    buf_free(&x);
+    buf_free(&k);
 }
 
-static void bind_query(sqlite3_stmt *st, const struct query *q)
+static void bind_named(sqlite3_stmt *st, const char *name, const struct field *f, const char *v)
+{
+    int i = sqlite3_bind_parameter_index(st, name);
+    if (i) {
+        if (f) {
+            bind_value(st, i, f, v);
+        } else {
+            sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+        }
+    }
+}
+
+static void bind_query(sqlite3_stmt *st, const struct rtype *t, const struct query *q)
 {
     if (!q) {
         return;
@@ -400,13 +479,24 @@ static void bind_query(sqlite3_stmt *st, const struct query *q)
             }
         }
     }
+    if (q->only_field) {
+        bind_named(st, ":only", q->only_field, q->only_value);
+    }
+    if (q->review_due) {
+        bind_named(st, ":today", NULL, q->review_due);
+    }
     if (!str_empty(q->search)) {
         struct buf pat;
         buf_init(&pat, 0);
         like_escape(&pat, q->search);
-        sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":search"), buf_str(&pat), -1,
-                          SQLITE_TRANSIENT);
+        bind_named(st, ":search", NULL, buf_str(&pat));
         buf_free(&pat);
+    }
+    if (q->after_ref) {
+        bind_named(st, ":aref", NULL, q->after_ref);
+        if (q->after_key) {
+            bind_named(st, ":akey", sort_field(t, q), q->after_key);
+        }
     }
 }
 
@@ -416,14 +506,23 @@ int store_list(struct store *s, const struct rtype *t, const struct query *q, st
     struct buf b;
     buf_init(&b, 0);
     buf_puts(&b, select_sql(s, t));
-    where_clause(&b, t, q);
-    buf_puts(&b, " ORDER BY t.id LIMIT :limit OFFSET :offset");
+    where_clause(&b, t, q, 1);
+    const char *dir = q && q->desc ? " DESC" : "";
+    const struct field *f = sort_field(t, q);
+    buf_puts(&b, " ORDER BY ");
+    if (f) {
+        char col[80];
+        snprintf(col, sizeof col, "t.%s", f->name);
+        sort_expr(&b, f, col);
+        buf_printf(&b, "%s, ", dir);
+    }
+    buf_printf(&b, "t.id%s LIMIT :limit OFFSET :offset", dir);
     sqlite3_stmt *st = store_prepare(s, buf_str(&b), e);
     buf_free(&b);
     if (!st) {
         return -1;
     }
-    bind_query(st, q);
+    bind_query(st, t, q);
     sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"),
                        q && q->limit > 0 ? q->limit : -1);
     sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":offset"),
@@ -436,6 +535,57 @@ int store_list(struct store *s, const struct rtype *t, const struct query *q, st
     }
     sqlite3_reset(st);
     return rc < 0 ? -1 : 0;
+}
+
+long store_count_query(struct store *s, const struct rtype *t, const struct query *q,
+                       struct err *e)
+{
+    struct buf b;
+    buf_init(&b, 0);
+    buf_printf(&b, "SELECT count(*) FROM %s t", t->name);
+    where_clause(&b, t, q, 0);
+    /* the cache key: the statement and every value bound to it */
+    long long version = store_data_version(s);
+    struct buf key;
+    buf_init(&key, 0);
+    if (version >= 0) {
+        buf_puts(&key, buf_str(&b));
+        for (int k = 0; q && k < q->nfilter; k++) {
+            buf_printf(&key, "\x1f%s", q->filter_value[k] ? q->filter_value[k] : "\x1e");
+        }
+        if (q) {
+            buf_printf(&key, "\x1f%s\x1f%s\x1f%s", q->only_value ? q->only_value : "",
+                       q->review_due ? q->review_due : "", q->search ? q->search : "");
+        }
+        for (int i = 0; i < STORE_COUNT_CACHE; i++) {
+            if (s->counts[i].key && s->counts[i].version == version &&
+                strcmp(s->counts[i].key, buf_str(&key)) == 0) {
+                buf_free(&key);
+                buf_free(&b);
+                return s->counts[i].n;
+            }
+        }
+    }
+    sqlite3_stmt *st = store_prepare(s, buf_str(&b), e);
+    buf_free(&b);
+    long n = -1;
+    if (st) {
+        bind_query(st, t, q);
+        if (store_step(s, st, e) == SQLITE_ROW) {
+            n = (long)sqlite3_column_int64(st, 0);
+        }
+        sqlite3_reset(st);
+    }
+    if (n >= 0 && version >= 0) {
+        int i = s->next_count;
+        s->next_count = (i + 1) % STORE_COUNT_CACHE;
+        free(s->counts[i].key);
+        s->counts[i].key = buf_take(&key);
+        s->counts[i].version = version;
+        s->counts[i].n = n;
+    }
+    buf_free(&key);
+    return n;
 }
 
 long store_count(struct store *s, const struct rtype *t, int include_retired, struct err *e)

@@ -8,7 +8,6 @@
 #include "../lib/text.h"
 #include "../lib/util.h"
 #include "../model/method.h"
-#include "../model/risk.h"
 #include "web.h"
 
 #define PAGE_SIZE 50
@@ -99,50 +98,6 @@ static void list_href(struct req *r, struct buf *b, const struct list_state *s, 
         html_int(b, page);
     }
 #undef SEP
-}
-
-/* ---- sorting --------------------------------------------------------------- */
-
-struct sort_ctx {
-    const struct rtype *t;
-    int idx;   /* field index or -1 */
-    int score; /* for risk levels: the index of the score field */
-    int desc;
-};
-
-static int cmp_values(const struct field *f, const char *a, const char *b)
-{
-    if (f->type == F_INT || f->type == F_NUMBER || f->type == F_BOOL) {
-        double x = strtod(a, NULL), y = strtod(b, NULL);
-        return x < y ? -1 : x > y;
-    }
-    int c = strcasecmp_(a, b);
-    return c ? c : natcmp(a, b);
-}
-
-static int cmp_rows(const void *pa, const void *pb, void *arg)
-{
-    const struct sort_ctx *c = arg;
-    const struct record *a = *(const struct record *const *)pa;
-    const struct record *b = *(const struct record *const *)pb;
-    int res = 0;
-    if (c->idx >= 0) {
-        int i = c->score >= 0 ? c->score : c->idx;
-        const struct field *f = &c->t->fields[i];
-        const char *x = a->v[i], *y = b->v[i];
-        if (!x || !y) {
-            /* empty values last, whichever the direction */
-            if (x || y) {
-                return x ? -1 : 1;
-            }
-        } else {
-            res = cmp_values(f, x, y);
-        }
-    }
-    if (!res) {
-        res = natcmp(a->ref, b->ref);
-    }
-    return c->desc ? -res : res;
 }
 
 /* ---- the filter form -------------------------------------------------------- */
@@ -357,8 +312,7 @@ static void header(struct req *r, struct buf *b, const struct list_state *s, int
     html_lit(b, "</a></th>");
 }
 
-static void table(struct req *r, struct buf *b, const struct list_state *s, struct records *rows,
-                  size_t from, size_t to)
+static void table(struct req *r, struct buf *b, const struct list_state *s, struct records *rows)
 {
     const struct rtype *t = s->t;
     char plural[80];
@@ -372,7 +326,7 @@ static void table(struct req *r, struct buf *b, const struct list_state *s, stru
         header(r, b, s, s->cols[k], t->fields[s->cols[k]].label);
     }
     html_lit(b, "</tr></thead><tbody>");
-    for (size_t i = from; i < to; i++) {
+    for (size_t i = 0; i < rows->n; i++) {
         const struct record *rec = rows->v[i];
         int retired = record_get(rec, FIELD_RETIRED) != NULL;
         html_lit_if(b, retired, "<tr class=\"retired\">", "<tr>");
@@ -493,10 +447,29 @@ int page_list(struct req *r, struct resp *w)
             }
         }
         s.nfilter = k;
-    } else {
+    }
+    long total = 0, pages = 1;
+    if (!bad_filter) {
+        /* the store filters, counts, orders and pages; only the rows shown
+         * are read (rows the viewer may not see are never matched) */
+        char today[11];
+        date_today(today);
         q.search = s.q;
         q.include_retired = s.all;
-        if (store_list(r->app->st, t, &q, records_add, &rows, &e)) {
+        q.review_due = s.review ? today : NULL;
+        q.sort = s.sort >= 0 ? &t->fields[s.sort] : NULL;
+        q.desc = s.desc;
+        app_query_visible(t, r->role, r->who.person[0] ? r->who.person : NULL, &q);
+        total = store_count_query(r->app->st, t, &q, &e);
+        if (total >= 0) {
+            pages = total ? (total + PAGE_SIZE - 1) / PAGE_SIZE : 1;
+            if (s.page > pages) {
+                s.page = pages;
+            }
+            q.limit = PAGE_SIZE;
+            q.offset = (s.page - 1) * PAGE_SIZE;
+        }
+        if (total < 0 || store_list(r->app->st, t, &q, records_add, &rows, &e)) {
             for (int i = 0; i < QUERY_MAX_FILTERS; i++) {
                 free(owned[i]);
             }
@@ -508,35 +481,7 @@ int page_list(struct req *r, struct resp *w)
     for (int i = 0; i < QUERY_MAX_FILTERS; i++) {
         free(owned[i]);
     }
-
-    /* rows the viewer may see (staff: approved documents, own incidents) */
-    char today[11];
-    date_today(today);
-    size_t n = 0;
-    for (size_t i = 0; i < rows.n; i++) {
-        struct record *rec = rows.v[i];
-        if (perm_visible(r->role, rec, r->who.person) &&
-            (!s.review || risk_review_due(rec, today))) {
-            rows.v[n++] = rec;
-        } else {
-            record_free(rec);
-        }
-    }
-    rows.n = n;
-    struct sort_ctx sc = {t, s.sort, -1, s.desc};
-    if (s.sort >= 0 && is_risk_level(t, &t->fields[s.sort])) {
-        rtype_field(t, strcmp(t->fields[s.sort].name, "level") == 0 ? "score" : "residual_score",
-                    &sc.score);
-    }
-    if (rows.n > 1) {
-        qsort_r(rows.v, rows.n, sizeof *rows.v, cmp_rows, &sc);
-    }
-    long pages = rows.n ? (long)((rows.n + PAGE_SIZE - 1) / PAGE_SIZE) : 1;
-    if (s.page > pages) {
-        s.page = pages;
-    }
-    size_t from = (size_t)(s.page - 1) * PAGE_SIZE;
-    size_t to = from + PAGE_SIZE < rows.n ? from + PAGE_SIZE : rows.n;
+    long from = (s.page - 1) * PAGE_SIZE;
 
     char plural[80];
     web_plural_label(t, plural, sizeof plural);
@@ -592,14 +537,14 @@ int page_list(struct req *r, struct resp *w)
             html_text(&b, "Showing ");
             html_int(&b, (int64_t)from + 1);
             html_lit(&b, "–");
-            html_int(&b, (int64_t)to);
+            html_int(&b, (int64_t)from + (int64_t)rows.n);
             html_lit(&b, " of ");
-            html_int(&b, (int64_t)rows.n);
+            html_int(&b, (int64_t)total);
             html_lit(&b, ".");
         }
         html_lit(&b, "</p>");
         if (rows.n) {
-            table(r, &b, &s, &rows, from, to);
+            table(r, &b, &s, &rows);
             pager(r, &b, &s, pages);
         }
     }
