@@ -52,8 +52,8 @@ int api_failf(struct req *r, struct resp *w, enum errcode code, const char *fiel
 
 int api_send(struct resp *w, int status, struct buf *b)
 {
-    resp_json(w, status, buf_str(b));
-    buf_free(b);
+    buf_putc(b, '\n');
+    resp_take(w, status, "application/json", b);
     return 0;
 }
 

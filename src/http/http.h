@@ -83,6 +83,8 @@ void resp_html_page_error(struct req *r, struct resp *w, const struct err *e);
 /* Error in the route's format: HTML page or {"error":{code,message,field}}. */
 void resp_error(struct req *r, struct resp *w, const struct err *e);
 void resp_json(struct resp *w, int status, const char *json);
+/* Makes b the response body without copying it (b is left empty). */
+void resp_take(struct resp *w, int status, const char *ctype, struct buf *b);
 void resp_redirect(struct req *r, struct resp *w, const char *path); /* path within the org */
 void resp_cookie(struct resp *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

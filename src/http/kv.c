@@ -114,6 +114,17 @@ const char *kv_get(const struct kvlist *l, const char *name)
     return NULL;
 }
 
+void resp_take(struct resp *w, int status, const char *ctype, struct buf *b)
+{
+    w->status = status;
+    w->ctype = ctype;
+    size_t max = w->body.max;
+    buf_free(&w->body);
+    w->body = *b;
+    w->body.max = max;
+    buf_init(b, 0);
+}
+
 void resp_json(struct resp *w, int status, const char *json)
 {
     w->status = status;

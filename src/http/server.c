@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -158,10 +159,17 @@ static void access_log(struct req *r, int status, size_t bytes, const struct con
 static enum MHD_Result send_resp(struct MHD_Connection *conn, struct req *r, struct resp *w,
                             struct conn *c)
 {
-    struct MHD_Response *res = MHD_create_response_from_buffer(
-        w->body.len, w->body.len ? w->body.p : (void *)"", MHD_RESPMEM_MUST_COPY);
+    /* the body is handed over, not copied: libmicrohttpd frees it */
+    size_t bytes = w->body.len;
+    struct MHD_Response *res =
+        bytes ? MHD_create_response_from_buffer_with_free_callback(bytes, w->body.p, free)
+              : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
     if (!res) {
         return MHD_NO;
+    }
+    if (bytes) {
+        w->body.p = NULL; /* now the response's */
+        w->body.len = w->body.cap = 0;
     }
     MHD_add_response_header(res, "Content-Type", w->ctype ? w->ctype : "text/plain");
     if (w->location[0]) {
@@ -176,7 +184,7 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct req *r, str
     add_security_headers(res, w, r->authed);
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)w->status, res);
     MHD_destroy_response(res);
-    access_log(r, w->status, w->body.len, c);
+    access_log(r, w->status, bytes, c);
     return ret;
 }
 
@@ -451,6 +459,13 @@ int http_serve(const struct serve_opts *o, struct err *e)
     if (threads < 1) {
         threads = 1;
     }
+    /* Pages are built in buffers of tens of kilobytes and freed right after
+     * sending: keep freed memory for the next request instead of returning
+     * it to the kernel each time (glibc trims a worker's heap after every
+     * large free otherwise), and bound the arenas to the workers. */
+    mallopt(M_TRIM_THRESHOLD, 16 << 20);
+    mallopt(M_MMAP_THRESHOLD, 4 << 20);
+    mallopt(M_ARENA_MAX, threads + 1);
     /* Signals go to this thread only: block them before the workers start. */
     sigset_t set;
     sigemptyset(&set);

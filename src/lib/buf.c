@@ -38,7 +38,7 @@ static int buf_grow(struct buf *b, size_t n)
     }
     size_t need = b->len + n + 1;
     if (need > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
+        size_t cap = b->cap ? b->cap : 1024;
         while (cap < need) {
             cap *= 2;
         }

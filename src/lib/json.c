@@ -7,13 +7,20 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util.h"
+
 void json_quote(struct buf *b, const char *s)
+{
+    json_quote_n(b, s, strlen(s));
+}
+
+void json_quote_n(struct buf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     buf_putc(b, '"');
-    const unsigned char *p = (const unsigned char *)s;
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
     const unsigned char *run = p;
-    for (; *p; p++) {
+    for (; p < end; p++) {
         unsigned char c = *p;
         if (c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' && c != 0x7f) {
             continue;
@@ -98,6 +105,15 @@ void jw_obj_end(struct jw *w) { close_(w, '}'); }
 void jw_arr(struct jw *w) { open(w, '['); }
 void jw_arr_end(struct jw *w) { close_(w, ']'); }
 
+void jw_key_name(struct jw *w, const char *k)
+{
+    sep(w);
+    buf_putc(w->b, '"');
+    buf_puts(w->b, k);
+    buf_puts(w->b, w->pretty ? "\": " : "\":");
+    w->first[w->depth] = 2;
+}
+
 void jw_key(struct jw *w, const char *k)
 {
     sep(w);
@@ -119,7 +135,8 @@ void jw_str(struct jw *w, const char *s)
 void jw_int(struct jw *w, int64_t v)
 {
     sep(w);
-    buf_printf(w->b, "%" PRId64, v);
+    char d[24];
+    buf_puts(w->b, i64_text(d, v));
 }
 
 void jw_num(struct jw *w, double v)
@@ -156,11 +173,8 @@ void jw_list(struct jw *w, const char *v)
     for (const char *p = v; p && *p;) {
         const char *c = strchr(p, ',');
         size_t n = c ? (size_t)(c - p) : strlen(p);
-        struct buf item;
-        buf_init(&item, 0);
-        buf_append(&item, p, n);
-        jw_str(w, buf_str(&item)); /* escaped like any string */
-        buf_free(&item);
+        sep(w);
+        json_quote_n(w->b, p, n); /* escaped like any string */
         p += n;
         if (*p == ',') {
             p++;

@@ -20,6 +20,8 @@ void jw_obj_end(struct jw *w);
 void jw_arr(struct jw *w);
 void jw_arr_end(struct jw *w);
 void jw_key(struct jw *w, const char *k);
+/* A key known to need no escaping (a declared field name: [a-z_0-9]). */
+void jw_key_name(struct jw *w, const char *k);
 void jw_str(struct jw *w, const char *s); /* NULL writes null */
 void jw_int(struct jw *w, int64_t v);
 void jw_num(struct jw *w, double v);
@@ -32,5 +34,7 @@ void jw_null(struct jw *w);
 void jw_list(struct jw *w, const char *comma_list);
 /* Appends s as a quoted JSON string with all escapes applied. */
 void json_quote(struct buf *b, const char *s);
+/* The same for the n bytes at s. */
+void json_quote_n(struct buf *b, const char *s, size_t n);
 
 #endif

@@ -137,6 +137,21 @@ int natcasecmp_n(const void *a, size_t na, const void *b, size_t nb)
     return c ? c : bytes_cmp(a, na, b, nb);
 }
 
+char *i64_text(char buf[24], int64_t v)
+{
+    char *p = buf + 23;
+    *p = 0;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) {
+        *--p = '-';
+    }
+    return p;
+}
+
 int str_empty(const char *s)
 {
     return !s || !*s;

@@ -4,6 +4,7 @@
 #define ISMS_UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
@@ -22,6 +23,8 @@ int natcasecmp_n(const void *a, size_t na, const void *b, size_t nb);
 int strcasecmp_(const char *a, const char *b);
 /* True when item is one of the comma-separated values of list. */
 int list_has(const char *list, const char *item);
+/* v in decimal, written at the end of buf; returns where it starts. */
+char *i64_text(char buf[24], int64_t v);
 /* True when s is NULL or "". */
 int str_empty(const char *s);
 

@@ -362,7 +362,7 @@ static void json_masked(const struct record *r, const unsigned char *mask, struc
         }
         const struct field *f = &r->type->fields[i];
         const char *v = r->v[i];
-        jw_key(&w, f->name);
+        jw_key_name(&w, f->name);
         if (f->type == F_SET || f->type == F_REFS) {
             jw_list(&w, v);
         } else if (!v) {

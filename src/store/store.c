@@ -102,6 +102,15 @@ static unsigned long sql_hash(const char *s)
     return h;
 }
 
+/* Before the first connection: no memory statistics (they take a global
+ * mutex around every allocation, which the server's threads contend on). */
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+
+static void sqlite_setup(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int collate_nat(void *arg, int na, const void *a, int nb, const void *b)
 {
     (void)arg;
@@ -278,6 +287,7 @@ int store_open(const char *path, int flags, struct store **out, struct err *e)
         }
     }
 
+    pthread_once(&sqlite_once, sqlite_setup);
     struct store *s = xcalloc(1, sizeof *s);
     s->path = xstrdup(path);
     int oflags = (flags & STORE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
@@ -334,7 +344,8 @@ int store_open(const char *path, int flags, struct store **out, struct err *e)
             goto fail;
         }
     }
-    if (store_exec(s, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON", e)) {
+    /* temporary tables (recursive queries, sorts) in memory, never a temp file */
+    if (store_exec(s, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY", e)) {
         goto fail;
     }
     if (!(flags & STORE_READONLY) && migrate(s, version, e)) {
@@ -378,8 +389,11 @@ void store_close(struct store *s)
         sqlite3_finalize(s->cache[i].st);
         free(s->cache[i].sql);
     }
+    sqlite3_finalize(s->begin_st);
+    sqlite3_finalize(s->commit_st);
     for (int i = 0; i < STORE_MAX_TYPES; i++) {
         free(s->select_sql[i]);
+        free(s->select_listed_sql[i]);
     }
     for (int i = 0; i < STORE_COUNT_CACHE; i++) {
         free(s->counts[i].key);
@@ -396,18 +410,37 @@ int store_schema_version(struct store *s)
     return s->version;
 }
 
+/* BEGIN and COMMIT of read transactions, prepared once per connection
+ * (sqlite3_exec would parse them at every request). Not through
+ * store_prepare: ending a read must not meet an injected fault. */
+static sqlite3_stmt *own_stmt(struct store *s, sqlite3_stmt **slot, const char *sql)
+{
+    if (!*slot) {
+        sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, slot, NULL);
+    }
+    return *slot;
+}
+
 int store_read_begin(struct store *s, struct err *e)
 {
     if (!sqlite3_get_autocommit(s->db)) {
         return 0;
     }
-    if (store_exec(s, "BEGIN", e)) {
+    if (FAULT(s, e)) {
         return -1;
     }
+    sqlite3_stmt *st = own_stmt(s, &s->begin_st, "BEGIN");
+    if (!st || sqlite3_step(st) != SQLITE_DONE) {
+        if (st) {
+            sqlite3_reset(st);
+        }
+        return store_sqlerr(s, e, "starting a read");
+    }
+    sqlite3_reset(st);
     s->in_read = 1;
     /* BEGIN is deferred: a first read takes the snapshot now, so the data
      * version read before any other query is already the snapshot's */
-    sqlite3_stmt *st = store_prepare(s, "SELECT 1 FROM sqlite_schema LIMIT 1", e);
+    st = store_prepare(s, "SELECT 1 FROM sqlite_schema LIMIT 1", e);
     if (!st || store_step(s, st, e) < 0) {
         store_read_end(s);
         return -1;
@@ -421,7 +454,13 @@ void store_read_end(struct store *s)
     if (s->in_read) {
         s->in_read = 0;
         if (!sqlite3_get_autocommit(s->db)) {
-            sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+            sqlite3_stmt *st = own_stmt(s, &s->commit_st, "COMMIT");
+            if (!st || sqlite3_step(st) != SQLITE_DONE) {
+                sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            }
+            if (st) {
+                sqlite3_reset(st);
+            }
         }
     }
 }

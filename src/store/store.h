@@ -75,6 +75,11 @@ struct query {
     const struct field *only_field;
     const char *only_value;
     const char *review_due; /* YYYY-MM-DD: only risks due for review then */
+    const char *ref;        /* only the record with this identifier */
+    /* Read only what a list shows (the FL_LIST fields, the title, owner,
+     * status, retired, and what listed fields sort by); the other values
+     * of the records are left unset. */
+    int only_listed;
     /* Order: by sort (a field of the type; its sort_by field when it has
      * one) or by identifier when NULL; ties by identifier; desc reverses
      * both. Unset values are the smallest: first ascending, last
@@ -94,6 +99,11 @@ struct query {
 typedef int (*store_record_fn)(void *ctx, struct record *r);
 int store_list(struct store *s, const struct rtype *t, const struct query *q, store_record_fn fn,
                void *ctx, struct err *e);
+/* Calls fn with the identifier and title (title_field; NULL when unset) of
+ * each record matching q, in identifier order, at most q->limit. */
+typedef int (*store_title_fn)(void *ctx, const char *ref, const char *title);
+int store_titles(struct store *s, const struct rtype *t, const struct query *q,
+                 store_title_fn fn, void *ctx, struct err *e);
 /* How many records match q (its order and paging ignored). Inside a read
  * transaction (store_read_begin) the answer is cached until the file
  * changes. -1 on error. */

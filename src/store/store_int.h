@@ -22,11 +22,13 @@ struct store {
     } cache[STORE_CACHE_MAX];
     int ncache;
     char *select_sql[STORE_MAX_TYPES]; /* per type index, built on first use */
+    char *select_listed_sql[STORE_MAX_TYPES];
     /* The last history entry, cached inside a write transaction so appending
      * many entries does not re-read it each time. */
     int hist_valid;
     int holds_write; /* this connection holds the process's write mutex */
     int in_read;     /* inside store_read_begin */
+    sqlite3_stmt *begin_st, *commit_st; /* of read transactions */
     /* store_count_query answers, valid while the file's data version is
      * the same (checked inside read transactions only). */
     struct {

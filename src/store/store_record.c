@@ -11,18 +11,44 @@
 #include "store_int.h"
 
 /* "SELECT ref, f1, ..., (links of REFS fields) FROM type t" */
-static const char *select_sql(struct store *s, const struct rtype *t)
+/* Is field i read by a listing that asked for the listed columns only? */
+static int listed(const struct rtype *t, int i)
+{
+    const struct field *f = &t->fields[i];
+    if (f->flags & FL_LIST) {
+        return 1;
+    }
+    if ((t->title_field && strcmp(f->name, t->title_field) == 0) ||
+        strcmp(f->name, FIELD_RETIRED) == 0 || strcmp(f->name, FIELD_OWNER) == 0 ||
+        strcmp(f->name, FIELD_STATUS) == 0) {
+        return 1;
+    }
+    for (int k = 0; k < t->nfields; k++) {
+        const struct field *g = &t->fields[k];
+        if ((g->flags & FL_LIST) && g->sort_by && strcmp(g->sort_by, f->name) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* SELECT of every field in declaration order (column i + 1), or with
+ * only_listed the listed ones and NULL for the rest. */
+static const char *select_sql(struct store *s, const struct rtype *t, int only_listed)
 {
     int ti = rtype_index(t);
-    if (s->select_sql[ti]) {
-        return s->select_sql[ti];
+    char **slot = only_listed ? &s->select_listed_sql[ti] : &s->select_sql[ti];
+    if (*slot) {
+        return *slot;
     }
     struct buf b;
     buf_init(&b, 0);
     buf_puts(&b, "SELECT t.ref");
     for (int i = 0; i < t->nfields; i++) {
         const struct field *f = &t->fields[i];
-        if (f->type == F_REFS) {
+        if (only_listed && !listed(t, i)) {
+            buf_puts(&b, ", NULL");
+        } else if (f->type == F_REFS) {
             buf_printf(&b,
                        ", (SELECT group_concat(dst, ',') FROM link WHERE src = t.ref AND rel = '%s')",
                        f->name);
@@ -31,8 +57,8 @@ static const char *select_sql(struct store *s, const struct rtype *t)
         }
     }
     buf_printf(&b, " FROM %s t", t->name);
-    s->select_sql[ti] = buf_take(&b);
-    return s->select_sql[ti];
+    *slot = buf_take(&b);
+    return *slot;
 }
 
 static int cmp_nat(const void *a, const void *b)
@@ -72,7 +98,7 @@ static char *canonical_refs(const char *v)
 static struct record *row_record(const struct rtype *t, sqlite3_stmt *st)
 {
     struct record *r = record_new(t);
-    r->ref = xstrdup((const char *)sqlite3_column_text(st, 0));
+    r->ref = xstrndup((const char *)sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0));
     for (int i = 0; i < t->nfields; i++) {
         int col = i + 1;
         int ct = sqlite3_column_type(st, col);
@@ -80,17 +106,18 @@ static struct record *row_record(const struct rtype *t, sqlite3_stmt *st)
             continue;
         }
         const struct field *f = &t->fields[i];
-        char tmp[64];
         if (ct == SQLITE_INTEGER) {
-            snprintf(tmp, sizeof tmp, "%lld", (long long)sqlite3_column_int64(st, col));
-            r->v[i] = xstrdup(tmp);
+            char d[24];
+            r->v[i] = xstrdup(i64_text(d, sqlite3_column_int64(st, col)));
         } else if (ct == SQLITE_FLOAT) {
+            char tmp[64];
             snprintf(tmp, sizeof tmp, "%.15g", sqlite3_column_double(st, col));
             r->v[i] = xstrdup(tmp);
         } else if (f->type == F_REFS) {
             r->v[i] = canonical_refs((const char *)sqlite3_column_text(st, col));
         } else {
-            r->v[i] = xstrdup((const char *)sqlite3_column_text(st, col));
+            const char *v = (const char *)sqlite3_column_text(st, col);
+            r->v[i] = xstrndup(v, (size_t)sqlite3_column_bytes(st, col));
         }
     }
     return r;
@@ -120,7 +147,7 @@ int store_get(struct store *s, const struct rtype *t, const char *ref, struct re
     *out = NULL;
     struct buf b;
     buf_init(&b, 0);
-    buf_printf(&b, "%s WHERE t.ref = ?1", select_sql(s, t));
+    buf_printf(&b, "%s WHERE t.ref = ?1", select_sql(s, t, 0));
     sqlite3_stmt *st = store_prepare(s, buf_str(&b), e);
     buf_free(&b);
     if (!st) {
@@ -380,6 +407,9 @@ static void where_clause(struct buf *b, const struct rtype *t, const struct quer
     if (q->none) {
         buf_puts(b, " AND 0");
     }
+    if (q->ref) {
+        buf_puts(b, " AND t.ref = :ref");
+    }
     if (q->only_field) {
         buf_printf(b, " AND t.%s = :only", q->only_field->name);
     }
@@ -482,6 +512,9 @@ static void bind_query(sqlite3_stmt *st, const struct rtype *t, const struct que
     if (q->only_field) {
         bind_named(st, ":only", q->only_field, q->only_value);
     }
+    if (q->ref) {
+        bind_named(st, ":ref", NULL, q->ref);
+    }
     if (q->review_due) {
         bind_named(st, ":today", NULL, q->review_due);
     }
@@ -505,7 +538,7 @@ int store_list(struct store *s, const struct rtype *t, const struct query *q, st
 {
     struct buf b;
     buf_init(&b, 0);
-    buf_puts(&b, select_sql(s, t));
+    buf_puts(&b, select_sql(s, t, q && q->only_listed));
     where_clause(&b, t, q, 1);
     const char *dir = q && q->desc ? " DESC" : "";
     const struct field *f = sort_field(t, q);
@@ -537,6 +570,35 @@ int store_list(struct store *s, const struct rtype *t, const struct query *q, st
     return rc < 0 ? -1 : 0;
 }
 
+int store_titles(struct store *s, const struct rtype *t, const struct query *q,
+                 store_title_fn fn, void *ctx, struct err *e)
+{
+    if (!t->title_field) {
+        return 0;
+    }
+    struct buf b;
+    buf_init(&b, 0);
+    buf_printf(&b, "SELECT t.ref, t.%s FROM %s t", t->title_field, t->name);
+    where_clause(&b, t, q, 0);
+    buf_puts(&b, " ORDER BY t.id LIMIT :limit");
+    sqlite3_stmt *st = store_prepare(s, buf_str(&b), e);
+    buf_free(&b);
+    if (!st) {
+        return -1;
+    }
+    bind_query(st, t, q);
+    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"),
+                       q && q->limit > 0 ? q->limit : -1);
+    int rc;
+    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+        if (fn(ctx, store_col(st, 0), store_col(st, 1))) {
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : 0;
+}
+
 long store_count_query(struct store *s, const struct rtype *t, const struct query *q,
                        struct err *e)
 {
@@ -554,8 +616,9 @@ long store_count_query(struct store *s, const struct rtype *t, const struct quer
             buf_printf(&key, "\x1f%s", q->filter_value[k] ? q->filter_value[k] : "\x1e");
         }
         if (q) {
-            buf_printf(&key, "\x1f%s\x1f%s\x1f%s", q->only_value ? q->only_value : "",
-                       q->review_due ? q->review_due : "", q->search ? q->search : "");
+            buf_printf(&key, "\x1f%s\x1f%s\x1f%s\x1f%s", q->only_value ? q->only_value : "",
+                       q->review_due ? q->review_due : "", q->search ? q->search : "",
+                       q->ref ? q->ref : "");
         }
         for (int i = 0; i < STORE_COUNT_CACHE; i++) {
             if (s->counts[i].key && s->counts[i].version == version &&

@@ -95,11 +95,7 @@ void page_end(struct req *r, struct buf *b)
 
 void page_send(struct resp *w, struct buf *b, int status)
 {
-    w->status = status;
-    w->ctype = "text/html; charset=utf-8";
-    buf_reset(&w->body);
-    buf_append(&w->body, b->p ? b->p : "", b->len);
-    buf_free(b);
+    resp_take(w, status, "text/html; charset=utf-8", b);
 }
 
 void resp_html_page_error(struct req *r, struct resp *w, const struct err *e)
@@ -190,20 +186,28 @@ void web_ref_link(struct req *r, struct buf *b, const char *ref, const char *tex
     html_lit(b, "</a>");
 }
 
+static int take_title(void *ctx, const char *ref, const char *title)
+{
+    (void)ref;
+    *(char **)ctx = xstrdup(title);
+    return 1;
+}
+
 char *web_ref_title(struct req *r, const char *ref)
 {
     const struct rtype *t = rtype_of_ref(ref);
     if (!readable(r, t) || !t->title_field) {
         return NULL;
     }
-    struct record *rec = NULL;
-    struct err e = {0};
+    /* the title only, of a record the viewer may see (retired ones too) */
+    struct query q = {0};
+    q.ref = ref;
+    q.include_retired = 1;
+    q.limit = 1;
+    app_query_visible(t, r->role, r->who.person[0] ? r->who.person : NULL, &q);
     char *title = NULL;
-    if (app_record_get(r->app, t, ref, &rec, &e) == 0 &&
-        perm_visible(r->role, rec, r->who.person)) {
-        title = xstrdup(record_get(rec, t->title_field));
-    }
-    record_free(rec);
+    struct err e = {0};
+    store_titles(r->app->st, t, &q, take_title, &title, &e);
     return title;
 }
 

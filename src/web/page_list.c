@@ -133,40 +133,51 @@ static int filterable(const struct rtype *t, const struct field *f)
     return f->type == F_ENUM || f->type == F_BOOL || strcmp(f->name, FIELD_OWNER) == 0;
 }
 
+struct titles {
+    struct buf *b;
+    const char *cur; /* the selected identifier or NULL */
+    int found;
+};
+
+static int title_option(void *ctx, const char *ref, const char *title)
+{
+    struct titles *tl = ctx;
+    int sel = tl->cur && strcmp(tl->cur, ref) == 0;
+    tl->found |= sel;
+    option(tl->b, ref, title ? title : ref, sel);
+    return 0;
+}
+
 static void owner_filter(struct req *r, struct buf *b, const struct field *f, const char *cur)
 {
     const struct rtype *pt = rtype_find(f->ref);
     struct err e = {0};
-    long n = store_count(r->app->st, pt, 0, &e);
-    struct records people = {0};
     struct query q = {0};
     q.limit = SELECT_MAX * 2;
-    if (perm_allows(r->role, PERM_READ, pt, -1)) {
-        store_list(r->app->st, pt, &q, records_add, &people, &e);
-    }
+    app_query_visible(pt, r->role, r->who.person[0] ? r->who.person : NULL, &q);
+    long n = store_count_query(r->app->st, pt, &q, &e);
+    int readable = perm_allows(r->role, PERM_READ, pt, -1);
     if (n > SELECT_MAX) {
         html_lit(b, "<input id=\"f-owner\" name=\"owner\" list=\"dl-owner\" size=\"10\" "
                     "placeholder=\"P-0001\" value=\"");
         html_attr(b, cur);
         html_lit(b, "\"><datalist id=\"dl-owner\">");
-        for (size_t i = 0; i < people.n; i++) {
-            option(b, people.v[i]->ref, record_get(people.v[i], pt->title_field), 0);
+        struct titles tl = {b, NULL, 0};
+        if (readable) {
+            store_titles(r->app->st, pt, &q, title_option, &tl, &e);
         }
         html_lit(b, "</datalist>");
     } else {
         html_lit(b, "<select id=\"f-owner\" name=\"owner\"><option value=\"\">any</option>");
-        int found = 0;
-        for (size_t i = 0; i < people.n; i++) {
-            int sel = cur && strcmp(cur, people.v[i]->ref) == 0;
-            found |= sel;
-            option(b, people.v[i]->ref, record_get(people.v[i], pt->title_field), sel);
+        struct titles tl = {b, cur, 0};
+        if (readable) {
+            store_titles(r->app->st, pt, &q, title_option, &tl, &e);
         }
-        if (cur && !found) {
+        if (cur && !tl.found) {
             option(b, cur, cur, 1);
         }
         html_lit(b, "</select>");
     }
-    records_free(&people);
 }
 
 static void filter_form(struct req *r, struct buf *b, const struct list_state *s)
@@ -459,6 +470,7 @@ int page_list(struct req *r, struct resp *w)
         q.review_due = s.review ? today : NULL;
         q.sort = s.sort >= 0 ? &t->fields[s.sort] : NULL;
         q.desc = s.desc;
+        q.only_listed = 1;
         app_query_visible(t, r->role, r->who.person[0] ? r->who.person : NULL, &q);
         total = store_count_query(r->app->st, t, &q, &e);
         if (total >= 0) {
