@@ -19,6 +19,7 @@ struct app {
     int method_version;
     int accepting;          /* inside app_risk_accept: acceptance is approved */
     int method_checked;     /* the method's version was checked since method_recheck */
+    long long method_dv;    /* the file's data version when it was last checked */
 };
 
 /* A field name and its value as a person typed it (untrusted). */

@@ -38,12 +38,19 @@ const struct method *app_method(struct app *a, struct err *e)
     if (a->method && a->method_checked && !store_in_write(a->st)) {
         return a->method;
     }
+    /* inside a read transaction, an unchanged file needs no new look */
+    long long dv = store_data_version(a->st);
+    if (a->method && dv >= 0 && dv == a->method_dv && !store_in_write(a->st)) {
+        a->method_checked = 1;
+        return a->method;
+    }
     int version;
     char *def = NULL;
     if (store_method_current(a->st, &version, &def, e)) {
         return NULL;
     }
     a->method_checked = 1;
+    a->method_dv = dv;
     if (a->method && version == a->method_version) {
         free(def);
         return a->method;

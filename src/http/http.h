@@ -9,6 +9,7 @@
 
 #include "../app/app.h"
 #include "../lib/buf.h"
+#include "../lib/strmap.h"
 #include "../model/perm.h"
 
 #define REQ_MAX_BODY (1u << 20)  /* bytes of a form or JSON body */
@@ -49,6 +50,7 @@ struct req {
     char id[64];             /* from :id (decoded) */
     char id2[64];            /* from a second :n */
     struct record *rec;      /* the :id record, loaded by the router */
+    struct strmap titles;    /* record titles this viewer may see, looked up so far */
     struct principal who;
     int authed;
     enum role role;

@@ -340,6 +340,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     kv_free(&r.query);
     json_decref(r.json);
     record_free(r.rec);
+    strmap_free(&r.titles);
     return ret;
 }
 

@@ -46,6 +46,10 @@ int store_in_write(struct store *s);
  * inside it ends it first. Nests as a no-op inside any transaction. */
 int store_read_begin(struct store *s, struct err *e);
 void store_read_end(struct store *s);
+/* Inside a read transaction: the file's data version, which changes
+ * whenever any connection commits (caches keyed by it stay true);
+ * -1 elsewhere, where it would not be current. */
+long long store_data_version(struct store *s);
 
 /* Records. store_get: ERR_NOTFOUND if no such ref of type t. *out freed by
  * the caller (record_free). */

@@ -54,8 +54,6 @@ const char *store_col(sqlite3_stmt *st, int i);
 void store_bind_opt(sqlite3_stmt *st, int i, const char *v);
 /* Steps a statement that returns no rows and resets it: 0 or -1. */
 int store_run(struct store *s, sqlite3_stmt *st, struct err *e);
-/* The file's data version (changes whenever any connection commits), or
- * -1 outside a read transaction, where it would not be current. */
-long long store_data_version(struct store *s);
+
 
 #endif

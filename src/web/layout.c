@@ -193,11 +193,20 @@ static int take_title(void *ctx, const char *ref, const char *title)
     return 1;
 }
 
+void web_title_seen(struct req *r, const char *ref, const char *title)
+{
+    strmap_put(&r->titles, ref, title);
+}
+
 char *web_ref_title(struct req *r, const char *ref)
 {
     const struct rtype *t = rtype_of_ref(ref);
     if (!readable(r, t) || !t->title_field) {
         return NULL;
+    }
+    const char *known;
+    if (strmap_get(&r->titles, ref, &known)) {
+        return xstrdup(known);
     }
     /* the title only, of a record the viewer may see (retired ones too) */
     struct query q = {0};
@@ -207,7 +216,9 @@ char *web_ref_title(struct req *r, const char *ref)
     app_query_visible(t, r->role, r->who.person[0] ? r->who.person : NULL, &q);
     char *title = NULL;
     struct err e = {0};
-    store_titles(r->app->st, t, &q, take_title, &title, &e);
+    if (store_titles(r->app->st, t, &q, take_title, &title, &e) == 0) {
+        strmap_put(&r->titles, ref, title);
+    }
     return title;
 }
 
@@ -360,25 +371,16 @@ void web_level(struct req *r, struct buf *b, const char *level, const char *scor
     html_lit(b, "</span>");
 }
 
-/* For a risk's level fields, the score shown beside the level. */
+/* A level is declared as ordered by its score (sort_by): the score is
+ * shown beside it. */
 static const char *level_score(const struct record *rec, const struct field *f)
 {
-    if (!rec || strcmp(rec->type->name, "risk") != 0) {
-        return NULL;
-    }
-    if (strcmp(f->name, "level") == 0) {
-        return record_get(rec, "score");
-    }
-    if (strcmp(f->name, "residual_level") == 0) {
-        return record_get(rec, "residual_score");
-    }
-    return NULL;
+    return rec && f->sort_by ? record_get(rec, f->sort_by) : NULL;
 }
 
 static int is_level_field(const struct record *rec, const struct field *f)
 {
-    return rec && strcmp(rec->type->name, "risk") == 0 &&
-           (strcmp(f->name, "level") == 0 || strcmp(f->name, "residual_level") == 0);
+    return rec && strcmp(rec->type->name, "risk") == 0 && f->sort_by != NULL;
 }
 
 const struct scale *web_rating_scale(struct req *r, const struct rtype *t,

@@ -134,6 +134,7 @@ static int filterable(const struct rtype *t, const struct field *f)
 }
 
 struct titles {
+    struct req *r;
     struct buf *b;
     const char *cur; /* the selected identifier or NULL */
     int found;
@@ -142,6 +143,7 @@ struct titles {
 static int title_option(void *ctx, const char *ref, const char *title)
 {
     struct titles *tl = ctx;
+    web_title_seen(tl->r, ref, title);
     int sel = tl->cur && strcmp(tl->cur, ref) == 0;
     tl->found |= sel;
     option(tl->b, ref, title ? title : ref, sel);
@@ -162,14 +164,14 @@ static void owner_filter(struct req *r, struct buf *b, const struct field *f, co
                     "placeholder=\"P-0001\" value=\"");
         html_attr(b, cur);
         html_lit(b, "\"><datalist id=\"dl-owner\">");
-        struct titles tl = {b, NULL, 0};
+        struct titles tl = {r, b, NULL, 0};
         if (readable) {
             store_titles(r->app->st, pt, &q, title_option, &tl, &e);
         }
         html_lit(b, "</datalist>");
     } else {
         html_lit(b, "<select id=\"f-owner\" name=\"owner\"><option value=\"\">any</option>");
-        struct titles tl = {b, cur, 0};
+        struct titles tl = {r, b, cur, 0};
         if (readable) {
             store_titles(r->app->st, pt, &q, title_option, &tl, &e);
         }

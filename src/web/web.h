@@ -54,8 +54,12 @@ void web_ref_link(struct req *r, struct buf *b, const char *ref, const char *tex
 /* A link to ref labelled "ID Title" (the title looked up; unknown or
  * unreadable records show the identifier only). */
 void web_ref_titled(struct req *r, struct buf *b, const char *ref);
-/* The title of the record ref (caller frees), or NULL. */
+/* The title of the record ref (caller frees), or NULL; looked up once per
+ * request. */
 char *web_ref_title(struct req *r, const char *ref);
+/* Tells web_ref_title the title of ref, read by a query that applied the
+ * viewer's row rule (a list of titles read for a form, say). */
+void web_title_seen(struct req *r, const char *ref, const char *title);
 /* Displays a stored (canonical) value of field f: references as links,
  * booleans yes/no, sets as lists, long text as paragraphs, risk levels
  * with their colour. score (may be NULL) is shown beside a level. */

@@ -454,6 +454,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     kv_free(&r.query);
     json_decref(r.json);
     record_free(r.rec);
+    strmap_free(&r.titles);
     free_input(&in);
     return 0;
 }

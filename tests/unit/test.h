@@ -41,4 +41,14 @@ void test_register(const char *name, void (*fn)(void));
         }                                                                      \
     } while (0)
 
+#define CHECK_INT(a, b)                                                        \
+    do {                                                                       \
+        long long a_ = (a), b_ = (b);                                          \
+        if (a_ != b_) {                                                        \
+            fprintf(stderr, "  %s:%d: %s is %lld, not %lld\n", __FILE__,       \
+                    __LINE__, #a, a_, b_);                                     \
+            test_failures++;                                                   \
+        }                                                                      \
+    } while (0)
+
 #endif

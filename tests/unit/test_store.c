@@ -256,3 +256,66 @@ TEST(store_schema_agrees)
     sqlite3_close(db);
     rm_isms("s.isms");
 }
+
+static int count_people(struct store *s, const char *search)
+{
+    struct err e = {0};
+    struct query q = {0};
+    q.search = search;
+    return (int)store_count_query(s, rtype_find("person"), &q, &e);
+}
+
+/* Counts are cached inside read transactions by the file's data version:
+ * a write through this connection or another one shows in the next read,
+ * never a stale number; outside a read transaction nothing is cached. */
+TEST(store_count_cache_follows_writes)
+{
+    const char *path = "/tmp/isms-unit-count.isms";
+    rm_isms(path);
+    struct app a = {0}, b = {0};
+    struct err e = {0};
+    CHECK(app_create(&a, path, "tester", &e) == 0);
+    CHECK(app_open(&b, path, "other", &e) == 0);
+    const struct rtype *pt = rtype_find("person");
+    struct kv p1[] = {{"name", "Ann Example"}};
+    char *ref = NULL;
+    CHECK(app_record_add(&a, pt, p1, 1, &ref, &e) == 0);
+    free(ref);
+
+    CHECK(store_data_version(a.st) == -1);
+    CHECK(store_read_begin(a.st, &e) == 0);
+    long long v1 = store_data_version(a.st);
+    CHECK(v1 >= 0);
+    CHECK_INT(count_people(a.st, NULL), 1);
+    CHECK_INT(count_people(a.st, "Ann"), 1);
+    CHECK_INT(count_people(a.st, "Bob"), 0);
+    store_read_end(a.st);
+
+    /* another connection writes */
+    struct kv p2[] = {{"name", "Bob Example"}};
+    CHECK(app_record_add(&b, pt, p2, 1, &ref, &e) == 0);
+    free(ref);
+    CHECK(store_read_begin(a.st, &e) == 0);
+    CHECK(store_data_version(a.st) != v1);
+    CHECK_INT(count_people(a.st, NULL), 2);
+    CHECK_INT(count_people(a.st, "Bob"), 1);
+    long long v2 = store_data_version(a.st);
+    store_read_end(a.st);
+
+    /* this connection writes (a write inside a read ends the read first) */
+    CHECK(store_read_begin(a.st, &e) == 0);
+    struct kv p3[] = {{"name", "Bob Second"}};
+    CHECK(app_record_add(&a, pt, p3, 1, &ref, &e) == 0);
+    free(ref);
+    CHECK(store_data_version(a.st) == -1);
+    store_read_end(a.st);
+    CHECK(store_read_begin(a.st, &e) == 0);
+    CHECK(store_data_version(a.st) != v2);
+    CHECK_INT(count_people(a.st, "Bob"), 2);
+    store_read_end(a.st);
+    /* and outside a read transaction: always the current answer */
+    CHECK_INT(count_people(a.st, NULL), 3);
+    app_close(&a);
+    app_close(&b);
+    rm_isms(path);
+}
