@@ -46,6 +46,37 @@ void app_close(struct app *a)
     a->st = NULL;
     method_free(a->method);
     a->method = NULL;
+    strmap_free(&a->memo);
+}
+
+#define MEMO_MAX_BYTES (4u << 20) /* per connection; emptied beyond */
+
+/* The memo for the current data version, or NULL outside a read. */
+static struct strmap *memo(struct app *a)
+{
+    long long dv = store_data_version(a->st);
+    if (dv < 0) {
+        return NULL;
+    }
+    if (dv != a->memo_dv || a->memo.bytes > MEMO_MAX_BYTES) {
+        strmap_free(&a->memo);
+        a->memo_dv = dv;
+    }
+    return &a->memo;
+}
+
+int app_memo_get(struct app *a, const char *key, const char **value)
+{
+    struct strmap *m = memo(a);
+    return m && strmap_get(m, key, value);
+}
+
+void app_memo_put(struct app *a, const char *key, const char *value)
+{
+    struct strmap *m = memo(a);
+    if (m) {
+        strmap_put(m, key, value);
+    }
 }
 
 /* Removes a half-created ISMS file and its WAL companions. */

@@ -6,6 +6,7 @@
 #define ISMS_APP_H
 
 #include "../lib/err.h"
+#include "../lib/strmap.h"
 #include "../model/perm.h"
 #include "../model/record.h"
 #include "../store/store.h"
@@ -20,6 +21,8 @@ struct app {
     int accepting;          /* inside app_risk_accept: acceptance is approved */
     int method_checked;     /* the method's version was checked since method_recheck */
     long long method_dv;    /* the file's data version when it was last checked */
+    struct strmap memo;     /* app_memo: derived text of one data version */
+    long long memo_dv;
 };
 
 /* A field name and its value as a person typed it (untrusted). */
@@ -59,6 +62,14 @@ int app_record_get(struct app *a, const struct rtype *t, const char *ref, struct
 /* Builds a store query from untrusted filters (field names and values). */
 int app_query_filter(const struct rtype *t, struct query *q, const struct kv *kv, int n,
                      char **owned, struct err *e);
+/* A memo of text derived from the file (titles, rendered fragments) that
+ * stays true while the file is unchanged: used inside a read transaction
+ * only and emptied whenever the file's data version moves. Keys are the
+ * caller's; include in them whatever else the text depends on (the
+ * viewer's role). app_memo_get: 1 with *value (possibly NULL) when known. */
+int app_memo_get(struct app *a, const char *key, const char **value);
+void app_memo_put(struct app *a, const char *key, const char *value);
+
 /* Restricts q to the rows role may see (perm_row_rule); person: the
  * account's person or NULL. */
 void app_query_visible(const struct rtype *t, enum role role, const char *person, struct query *q);

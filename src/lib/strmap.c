@@ -58,12 +58,15 @@ void strmap_put(struct strmap *m, const char *key, const char *value)
     }
     struct strmap_slot *s = find(m, key);
     if (s->key) {
+        m->bytes -= s->value ? strlen(s->value) + 1 : 0;
         free(s->value);
     } else {
         s->key = xstrdup(key);
+        m->bytes += strlen(key) + 1;
         m->n++;
     }
     s->value = xstrdup(value);
+    m->bytes += value ? strlen(value) + 1 : 0;
 }
 
 void strmap_free(struct strmap *m)

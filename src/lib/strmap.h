@@ -12,6 +12,7 @@ struct strmap {
         char *value; /* NULL: the key is known to have no value */
     } *slot;
     size_t n, cap;
+    size_t bytes; /* of the keys and values held */
 };
 
 /* 1 with *value set (possibly NULL) when key is in the map, else 0. */

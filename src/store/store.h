@@ -104,10 +104,15 @@ typedef int (*store_record_fn)(void *ctx, struct record *r);
 int store_list(struct store *s, const struct rtype *t, const struct query *q, store_record_fn fn,
                void *ctx, struct err *e);
 /* Calls fn with the identifier and title (title_field; NULL when unset) of
- * each record matching q, in identifier order, at most q->limit. */
+ * each record matching q, in identifier order (q's limit and offset
+ * apply, its order and cursor do not). */
 typedef int (*store_title_fn)(void *ctx, const char *ref, const char *title);
 int store_titles(struct store *s, const struct rtype *t, const struct query *q,
                  store_title_fn fn, void *ctx, struct err *e);
+/* The same walk as store_list, reading only each record's identifier and
+ * the value it is ordered by (the identifier when q has no sort). */
+int store_keys(struct store *s, const struct rtype *t, const struct query *q, store_title_fn fn,
+               void *ctx, struct err *e);
 /* How many records match q (its order and paging ignored). Inside a read
  * transaction (store_read_begin) the answer is cached until the file
  * changes. -1 on error. */

@@ -533,6 +533,29 @@ static void bind_query(sqlite3_stmt *st, const struct rtype *t, const struct que
     }
 }
 
+/* ORDER BY and LIMIT/OFFSET for q (bound by bind_page). */
+static void order_clause(struct buf *b, const struct rtype *t, const struct query *q)
+{
+    const char *dir = q && q->desc ? " DESC" : "";
+    const struct field *f = sort_field(t, q);
+    buf_puts(b, " ORDER BY ");
+    if (f) {
+        char col[80];
+        snprintf(col, sizeof col, "t.%s", f->name);
+        sort_expr(b, f, col);
+        buf_printf(b, "%s, ", dir);
+    }
+    buf_printf(b, "t.id%s LIMIT :limit OFFSET :offset", dir);
+}
+
+static void bind_page(sqlite3_stmt *st, const struct query *q)
+{
+    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"),
+                       q && q->limit > 0 ? q->limit : -1);
+    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":offset"),
+                       q && q->offset > 0 ? q->offset : 0);
+}
+
 int store_list(struct store *s, const struct rtype *t, const struct query *q, store_record_fn fn,
                void *ctx, struct err *e)
 {
@@ -540,26 +563,14 @@ int store_list(struct store *s, const struct rtype *t, const struct query *q, st
     buf_init(&b, 0);
     buf_puts(&b, select_sql(s, t, q && q->only_listed));
     where_clause(&b, t, q, 1);
-    const char *dir = q && q->desc ? " DESC" : "";
-    const struct field *f = sort_field(t, q);
-    buf_puts(&b, " ORDER BY ");
-    if (f) {
-        char col[80];
-        snprintf(col, sizeof col, "t.%s", f->name);
-        sort_expr(&b, f, col);
-        buf_printf(&b, "%s, ", dir);
-    }
-    buf_printf(&b, "t.id%s LIMIT :limit OFFSET :offset", dir);
+    order_clause(&b, t, q);
     sqlite3_stmt *st = store_prepare(s, buf_str(&b), e);
     buf_free(&b);
     if (!st) {
         return -1;
     }
     bind_query(st, t, q);
-    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"),
-                       q && q->limit > 0 ? q->limit : -1);
-    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":offset"),
-                       q && q->offset > 0 ? q->offset : 0);
+    bind_page(st, q);
     int rc;
     while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
         if (fn(ctx, row_record(t, st))) {
@@ -570,25 +581,27 @@ int store_list(struct store *s, const struct rtype *t, const struct query *q, st
     return rc < 0 ? -1 : 0;
 }
 
-int store_titles(struct store *s, const struct rtype *t, const struct query *q,
-                 store_title_fn fn, void *ctx, struct err *e)
+/* Calls fn(ctx, ref, value of column col) for the records matching q, in
+ * q's order when ordered, else by identifier. */
+static int list_pairs(struct store *s, const struct rtype *t, const struct query *q,
+                      const char *col, int ordered, store_title_fn fn, void *ctx, struct err *e)
 {
-    if (!t->title_field) {
-        return 0;
-    }
     struct buf b;
     buf_init(&b, 0);
-    buf_printf(&b, "SELECT t.ref, t.%s FROM %s t", t->title_field, t->name);
-    where_clause(&b, t, q, 0);
-    buf_puts(&b, " ORDER BY t.id LIMIT :limit");
+    buf_printf(&b, "SELECT t.ref, t.%s FROM %s t", col, t->name);
+    where_clause(&b, t, q, ordered);
+    if (ordered) {
+        order_clause(&b, t, q);
+    } else {
+        buf_puts(&b, " ORDER BY t.id LIMIT :limit OFFSET :offset");
+    }
     sqlite3_stmt *st = store_prepare(s, buf_str(&b), e);
     buf_free(&b);
     if (!st) {
         return -1;
     }
     bind_query(st, t, q);
-    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"),
-                       q && q->limit > 0 ? q->limit : -1);
+    bind_page(st, q);
     int rc;
     while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
         if (fn(ctx, store_col(st, 0), store_col(st, 1))) {
@@ -597,6 +610,19 @@ int store_titles(struct store *s, const struct rtype *t, const struct query *q,
     }
     sqlite3_reset(st);
     return rc < 0 ? -1 : 0;
+}
+
+int store_titles(struct store *s, const struct rtype *t, const struct query *q,
+                 store_title_fn fn, void *ctx, struct err *e)
+{
+    return t->title_field ? list_pairs(s, t, q, t->title_field, 0, fn, ctx, e) : 0;
+}
+
+int store_keys(struct store *s, const struct rtype *t, const struct query *q, store_title_fn fn,
+               void *ctx, struct err *e)
+{
+    const struct field *f = sort_field(t, q);
+    return list_pairs(s, t, q, f ? f->name : "ref", 1, fn, ctx, e);
 }
 
 long store_count_query(struct store *s, const struct rtype *t, const struct query *q,

@@ -193,9 +193,29 @@ static int take_title(void *ctx, const char *ref, const char *title)
     return 1;
 }
 
+/* Where a title is remembered: for a viewer who sees every row of its
+ * type, in the connection's memo (shared by such viewers until the file
+ * changes); else for this request only. */
+static int title_known(struct req *r, const struct rtype *t, const char *ref, const char **title)
+{
+    if (perm_row_rule(r->role, t, NULL).kind == ROWS_ALL) {
+        char key[80];
+        snprintf(key, sizeof key, "title:%s", ref);
+        return app_memo_get(r->app, key, title);
+    }
+    return strmap_get(&r->titles, ref, title);
+}
+
 void web_title_seen(struct req *r, const char *ref, const char *title)
 {
-    strmap_put(&r->titles, ref, title);
+    const struct rtype *t = rtype_of_ref(ref);
+    if (t && perm_row_rule(r->role, t, NULL).kind == ROWS_ALL) {
+        char key[80];
+        snprintf(key, sizeof key, "title:%s", ref);
+        app_memo_put(r->app, key, title);
+    } else {
+        strmap_put(&r->titles, ref, title);
+    }
 }
 
 char *web_ref_title(struct req *r, const char *ref)
@@ -205,7 +225,7 @@ char *web_ref_title(struct req *r, const char *ref)
         return NULL;
     }
     const char *known;
-    if (strmap_get(&r->titles, ref, &known)) {
+    if (title_known(r, t, ref, &known)) {
         return xstrdup(known);
     }
     /* the title only, of a record the viewer may see (retired ones too) */
@@ -217,7 +237,7 @@ char *web_ref_title(struct req *r, const char *ref)
     char *title = NULL;
     struct err e = {0};
     if (store_titles(r->app->st, t, &q, take_title, &title, &e) == 0) {
-        strmap_put(&r->titles, ref, title);
+        web_title_seen(r, ref, title);
     }
     return title;
 }

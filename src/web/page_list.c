@@ -150,9 +150,8 @@ static int title_option(void *ctx, const char *ref, const char *title)
     return 0;
 }
 
-static void owner_filter(struct req *r, struct buf *b, const struct field *f, const char *cur)
+static void owner_control(struct req *r, struct buf *b, const struct rtype *pt, const char *cur)
 {
-    const struct rtype *pt = rtype_find(f->ref);
     struct err e = {0};
     struct query q = {0};
     q.limit = SELECT_MAX * 2;
@@ -180,6 +179,31 @@ static void owner_filter(struct req *r, struct buf *b, const struct field *f, co
         }
         html_lit(b, "</select>");
     }
+}
+
+/* The owner filter: every person by name. Without a current choice the
+ * control is the same for every viewer of a role until the file changes,
+ * so it is kept in the memo. */
+static void owner_filter(struct req *r, struct buf *b, const struct field *f, const char *cur)
+{
+    const struct rtype *pt = rtype_find(f->ref);
+    if (cur || perm_row_rule(r->role, pt, NULL).kind != ROWS_ALL) {
+        owner_control(r, b, pt, cur);
+        return;
+    }
+    char key[80];
+    snprintf(key, sizeof key, "owner-filter:%s:%s", role_names[r->role], pt->name);
+    const char *html;
+    if (app_memo_get(r->app, key, &html) && html) {
+        buf_puts(b, html);
+        return;
+    }
+    struct buf o;
+    buf_init(&o, 0);
+    owner_control(r, &o, pt, NULL);
+    app_memo_put(r->app, key, buf_str(&o));
+    buf_append(b, o.p ? o.p : "", o.len);
+    buf_free(&o);
 }
 
 static void filter_form(struct req *r, struct buf *b, const struct list_state *s)

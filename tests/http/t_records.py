@@ -446,6 +446,41 @@ def ordering(api, c, fields):
         check_eq(shown, every[50:100], "its second page continues where the first ended")
 
 
+def freshness(api, c, path):
+    """Lists and pages keep derived text (record JSON, titles, the owner
+    filter) while the file is unchanged, per worker connection: a write
+    through the API, the pages or another process (the CLI) shows at once
+    in every later answer, whichever worker serves it."""
+    r = api.get("/api/v1/risks?limit=500")
+    items = api_items(r.json()) or []
+    if not check(len(items) > 2, "risks to rename"):
+        return
+    rid = items[1]["id"]
+
+    def all_show(text, what):
+        for i in range(8):  # several connections: every worker answers
+            lst = api.get("/api/v1/risks?limit=500")
+            got = {x["id"]: x.get("title") for x in api_items(lst.json()) or []}
+            if got.get(rid) != text:
+                return check_eq(got.get(rid), text, what + " (API list, try %d)" % i)
+            page = c.get("/risks?q=" + urllib.parse.quote(text))
+            if text not in page.text:
+                return check(False, what + " (list page, try %d)" % i, page.describe)
+        check(True, what)
+
+    all_show(items[1]["title"], "the title before any change")
+    api.patch("/api/v1/risks/" + rid, {"title": "Renamed through the API"})
+    all_show("Renamed through the API", "a PATCH shows in every later list")
+    isms("-f", path, "risk", "edit", rid, "--title", "Renamed by the CLI meanwhile")
+    all_show("Renamed by the CLI meanwhile", "another process's write shows in every later list")
+    # a new person shows in the owner filter of the list page at once
+    name = "Zelda Freshness-Check"
+    r = api.post("/api/v1/people", {"name": name})
+    page = c.get("/risks")
+    check(name in page.text, "a new person is offered in the owner filter at once",
+          page.describe)
+
+
 def main():
     f = demo_file("rec.isms")
     types = f.types()
@@ -461,6 +496,7 @@ def main():
         api_crud(api, t, fields[t], refs)
     paging(api, c)
     ordering(api, c, fields["risk"])
+    freshness(api, c, f.path)
     srv.stop()
     r = isms("verify", f.path)
     check(r.rc == 0, "the file verifies after every type's life through the web", r.describe)
