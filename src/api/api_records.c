@@ -117,50 +117,12 @@ bad:
 
 /* ---- list -------------------------------------------------------------- */
 
-/* The positions of a page: identifier and sort value of each record. */
-struct keys {
-    struct key {
-        char *ref, *key;
-    } *v;
-    size_t n, cap;
-};
-
-static int add_key(void *ctx, const char *ref, const char *key)
-{
-    struct keys *k = ctx;
-    if (k->n == k->cap) {
-        k->cap = k->cap ? k->cap * 2 : 64;
-        k->v = xrealloc(k->v, k->cap * sizeof *k->v);
-    }
-    k->v[k->n].ref = xstrdup(ref);
-    k->v[k->n].key = xstrdup(key);
-    k->n++;
-    return 0;
-}
-
-static void keys_free(struct keys *k)
-{
-    for (size_t i = 0; i < k->n; i++) {
-        free(k->v[i].ref);
-        free(k->v[i].key);
-    }
-    free(k->v);
-}
-
 /* A record's JSON does not depend on who asks (the listing decides who
  * sees which records): one memo entry serves every viewer. */
-static int memo_json(struct app *a, const char *ref, const char **json)
+static void render_json(void *ctx, const struct record *rec, struct buf *out)
 {
-    char key[80];
-    snprintf(key, sizeof key, "json:%s", ref);
-    return app_memo_get(a, key, json) && *json;
-}
-
-static void remember_json(struct app *a, const char *ref, const char *json)
-{
-    char key[80];
-    snprintf(key, sizeof key, "json:%s", ref);
-    app_memo_put(a, key, json);
+    (void)ctx;
+    record_json(rec, out, 0);
 }
 
 static int is_reserved(const char *name)
@@ -252,8 +214,7 @@ int api_list(struct req *r, struct resp *w)
     struct query q = {0};
     char *owned[QUERY_MAX_FILTERS] = {0};
     struct cursor cur = {0};
-    struct records rows = {0};
-    struct keys keys = {0};
+    struct keylist keys = {0};
     const char *cs = kv_get(&r->query, "cursor");
     if (nf > QUERY_MAX_FILTERS) {
         err_set(&e, ERR_USAGE, NULL, "at most %d filters", QUERY_MAX_FILTERS);
@@ -273,25 +234,14 @@ int api_list(struct req *r, struct resp *w)
     q.after_key = cs ? cur.key : NULL;
     q.limit = limit + 1; /* one more than a page says whether another follows */
     app_query_visible(r->type, r->role, r->who.person[0] ? r->who.person : NULL, &q);
-    if (store_keys(r->app->st, r->type, &q, add_key, &keys, &e)) {
+    char **json = NULL;
+    if (store_keys(r->app->st, r->type, &q, &keys, &e)) {
         goto fail;
     }
     size_t shown = keys.n > (size_t)limit ? (size_t)limit : keys.n;
-    /* each record's JSON from the memo when the file has not changed since
-     * it was written; else the page's records are read in one query */
-    const char **json = xcalloc(shown + 1, sizeof *json);
-    size_t missing = 0;
-    for (size_t i = 0; i < shown; i++) {
-        if (!memo_json(r->app, keys.v[i].ref, &json[i])) {
-            missing++;
-        }
-    }
-    if (missing) {
-        q.limit = (long)shown;
-        if (store_list(r->app->st, r->type, &q, records_add, &rows, &e)) {
-            free(json);
-            goto fail;
-        }
+    if (app_memo_records(r->app, r->type, &q, &keys, shown, "json", render_json, NULL, &json,
+                         &e)) {
+        goto fail;
     }
     struct buf b;
     struct jw j;
@@ -300,33 +250,17 @@ int api_list(struct req *r, struct resp *w)
     jw_obj(&j);
     jw_key(&j, "items");
     jw_arr(&j);
-    struct buf one;
-    buf_init(&one, 0);
     for (size_t i = 0; i < shown; i++) {
-        jw_numtext(&j, ""); /* separator; the record's JSON follows */
         if (json[i]) {
-            buf_puts(&b, json[i]);
-            continue;
+            jw_numtext(&j, json[i]);
         }
-        const struct record *rec = i < rows.n && strcmp(rows.v[i]->ref, keys.v[i].ref) == 0
-                                       ? rows.v[i]
-                                       : NULL;
-        if (!rec) {
-            /* not in the same snapshot: cannot happen inside one read */
-            buf_puts(&b, "null");
-            continue;
-        }
-        buf_reset(&one);
-        record_json(rec, &one, 0);
-        remember_json(r->app, rec->ref, buf_str(&one));
-        buf_append(&b, one.p, one.len);
+        free(json[i]);
     }
-    buf_free(&one);
     free(json);
     jw_arr_end(&j);
     jw_key(&j, "next_cursor");
     if (keys.n > (size_t)limit) {
-        const struct key *last = &keys.v[limit - 1];
+        const struct keypos *last = &keys.v[limit - 1];
         char *next = cursor_encode(&o, last->key, last->ref);
         jw_str(&j, next);
         free(next);
@@ -334,16 +268,14 @@ int api_list(struct req *r, struct resp *w)
         jw_null(&j);
     }
     jw_obj_end(&j);
-    records_free(&rows);
-    keys_free(&keys);
+    keylist_free(&keys);
     free(cur.mem);
     for (int i = 0; i < QUERY_MAX_FILTERS; i++) {
         free(owned[i]);
     }
     return api_send(w, 200, &b);
 fail:
-    records_free(&rows);
-    keys_free(&keys);
+    keylist_free(&keys);
     free(cur.mem);
     for (int i = 0; i < QUERY_MAX_FILTERS; i++) {
         free(owned[i]);

@@ -79,6 +79,62 @@ void app_memo_put(struct app *a, const char *key, const char *value)
     }
 }
 
+int app_memo_records(struct app *a, const struct rtype *t, const struct query *q,
+                     const struct keylist *k, size_t n, const char *prefix, app_render_fn render,
+                     void *ctx, char ***out, struct err *e)
+{
+    char **v = xcalloc(n + 1, sizeof *v);
+    struct buf key;
+    buf_init(&key, 0);
+    size_t missing = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *text;
+        buf_reset(&key);
+        buf_printf(&key, "%s:%s", prefix, k->v[i].ref);
+        if (app_memo_get(a, buf_str(&key), &text) && text) {
+            v[i] = xstrdup(text);
+        } else {
+            missing++;
+        }
+    }
+    int rc = 0;
+    if (missing) {
+        struct query page = *q;
+        page.limit = (long)n;
+        struct records rows = {0};
+        rc = store_list(a->st, t, &page, records_add, &rows, e);
+        struct buf one;
+        buf_init(&one, 0);
+        for (size_t i = 0, j = 0; rc == 0 && i < n; i++) {
+            /* the same walk in the same snapshot: the same order */
+            while (j < rows.n && strcmp(rows.v[j]->ref, k->v[i].ref) != 0) {
+                j++;
+            }
+            if (v[i] || j == rows.n) {
+                continue;
+            }
+            buf_reset(&one);
+            render(ctx, rows.v[j], &one);
+            v[i] = xstrdup(buf_str(&one));
+            buf_reset(&key);
+            buf_printf(&key, "%s:%s", prefix, k->v[i].ref);
+            app_memo_put(a, buf_str(&key), v[i]);
+        }
+        buf_free(&one);
+        records_free(&rows);
+    }
+    buf_free(&key);
+    if (rc) {
+        for (size_t i = 0; i < n; i++) {
+            free(v[i]);
+        }
+        free(v);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
 /* Removes a half-created ISMS file and its WAL companions. */
 static void unlink_isms(const char *path)
 {

@@ -70,6 +70,17 @@ int app_query_filter(const struct rtype *t, struct query *q, const struct kv *kv
 int app_memo_get(struct app *a, const char *key, const char **value);
 void app_memo_put(struct app *a, const char *key, const char *value);
 
+/* The text of each of the first n positions of k (store_keys of q) that
+ * render writes for a record: from the memo under "PREFIX:REF" when the
+ * file is unchanged, else the records are read with q in one query,
+ * rendered and remembered. The text may depend only on the record and the
+ * file (put anything else in prefix). out[i] (caller frees each and out)
+ * is NULL only for a position that vanished (never within one read). */
+typedef void (*app_render_fn)(void *ctx, const struct record *rec, struct buf *out);
+int app_memo_records(struct app *a, const struct rtype *t, const struct query *q,
+                     const struct keylist *k, size_t n, const char *prefix, app_render_fn render,
+                     void *ctx, char ***out, struct err *e);
+
 /* Restricts q to the rows role may see (perm_row_rule); person: the
  * account's person or NULL. */
 void app_query_visible(const struct rtype *t, enum role role, const char *person, struct query *q);

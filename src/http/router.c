@@ -189,12 +189,16 @@ int router_dispatch(struct req *r, struct resp *w)
     r->route = rt;
     r->is_api = (rt->flags & R_JSON) != 0;
 
-    authenticate(r);
     /* a read sees one snapshot and takes the file's read lock once, not
-     * per statement (a write inside ends it: store_begin) */
+     * per statement; authentication included. A write inside (a session's
+     * last-seen time) ends the snapshot (store_begin): a new one follows. */
     int reading = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
     struct err re = {0};
     reading = reading && store_read_begin(r->app->st, &re) == 0;
+    authenticate(r);
+    if (reading && !store_in_read(r->app->st)) {
+        reading = store_read_begin(r->app->st, &re) == 0;
+    }
     int rc = dispatch(r, w, rt);
     if (reading) {
         store_read_end(r->app->st);

@@ -465,6 +465,11 @@ void store_read_end(struct store *s)
     }
 }
 
+int store_in_read(struct store *s)
+{
+    return s->in_read;
+}
+
 long long store_data_version(struct store *s)
 {
     if (!s->in_read || sqlite3_get_autocommit(s->db)) {

@@ -46,6 +46,8 @@ int store_in_write(struct store *s);
  * inside it ends it first. Nests as a no-op inside any transaction. */
 int store_read_begin(struct store *s, struct err *e);
 void store_read_end(struct store *s);
+/* 1 inside a read transaction begun with store_read_begin. */
+int store_in_read(struct store *s);
 /* Inside a read transaction: the file's data version, which changes
  * whenever any connection commits (caches keyed by it stay true);
  * -1 elsewhere, where it would not be current. */
@@ -110,9 +112,17 @@ typedef int (*store_title_fn)(void *ctx, const char *ref, const char *title);
 int store_titles(struct store *s, const struct rtype *t, const struct query *q,
                  store_title_fn fn, void *ctx, struct err *e);
 /* The same walk as store_list, reading only each record's identifier and
- * the value it is ordered by (the identifier when q has no sort). */
-int store_keys(struct store *s, const struct rtype *t, const struct query *q, store_title_fn fn,
-               void *ctx, struct err *e);
+ * the value it is ordered by (the identifier when q has no sort): the
+ * positions of a page. */
+struct keylist {
+    struct keypos {
+        char *ref, *key;
+    } *v;
+    size_t n, cap;
+};
+int store_keys(struct store *s, const struct rtype *t, const struct query *q, struct keylist *out,
+               struct err *e);
+void keylist_free(struct keylist *k);
 /* How many records match q (its order and paging ignored). Inside a read
  * transaction (store_read_begin) the answer is cached until the file
  * changes. -1 on error. */

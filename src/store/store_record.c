@@ -618,11 +618,34 @@ int store_titles(struct store *s, const struct rtype *t, const struct query *q,
     return t->title_field ? list_pairs(s, t, q, t->title_field, 0, fn, ctx, e) : 0;
 }
 
-int store_keys(struct store *s, const struct rtype *t, const struct query *q, store_title_fn fn,
-               void *ctx, struct err *e)
+static int add_key(void *ctx, const char *ref, const char *key)
+{
+    struct keylist *k = ctx;
+    if (k->n == k->cap) {
+        k->cap = k->cap ? k->cap * 2 : 64;
+        k->v = xrealloc(k->v, k->cap * sizeof *k->v);
+    }
+    k->v[k->n].ref = xstrdup(ref);
+    k->v[k->n].key = xstrdup(key);
+    k->n++;
+    return 0;
+}
+
+int store_keys(struct store *s, const struct rtype *t, const struct query *q, struct keylist *out,
+               struct err *e)
 {
     const struct field *f = sort_field(t, q);
-    return list_pairs(s, t, q, f ? f->name : "ref", 1, fn, ctx, e);
+    return list_pairs(s, t, q, f ? f->name : "ref", 1, add_key, out, e);
+}
+
+void keylist_free(struct keylist *k)
+{
+    for (size_t i = 0; i < k->n; i++) {
+        free(k->v[i].ref);
+        free(k->v[i].key);
+    }
+    free(k->v);
+    memset(k, 0, sizeof *k);
 }
 
 long store_count_query(struct store *s, const struct rtype *t, const struct query *q,

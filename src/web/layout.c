@@ -218,6 +218,24 @@ void web_title_seen(struct req *r, const char *ref, const char *title)
     }
 }
 
+void web_memo_part(struct req *r, struct buf *b, const char *what, const struct record *rec,
+                   web_part_fn fn)
+{
+    char key[160];
+    snprintf(key, sizeof key, "part:%s:%s:%s", what, role_names[r->role], rec->ref);
+    const char *html;
+    if (app_memo_get(r->app, key, &html) && html) {
+        buf_puts(b, html);
+        return;
+    }
+    struct buf o;
+    buf_init(&o, 0);
+    fn(r, &o, rec);
+    app_memo_put(r->app, key, buf_str(&o));
+    buf_append(b, o.p ? o.p : "", o.len);
+    buf_free(&o);
+}
+
 char *web_ref_title(struct req *r, const char *ref)
 {
     const struct rtype *t = rtype_of_ref(ref);

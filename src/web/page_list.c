@@ -349,7 +349,41 @@ static void header(struct req *r, struct buf *b, const struct list_state *s, int
     html_lit(b, "</a></th>");
 }
 
-static void table(struct req *r, struct buf *b, const struct list_state *s, struct records *rows)
+struct row_ctx {
+    struct req *r;
+    const struct list_state *s;
+};
+
+/* One row of the table: depends on the record, the file (titles, the
+ * method's levels) and the viewer's role only, so it can be remembered. */
+static void render_row(void *ctx, const struct record *rec, struct buf *b)
+{
+    const struct row_ctx *c = ctx;
+    struct req *r = c->r;
+    const struct list_state *s = c->s;
+    const struct rtype *t = s->t;
+    int retired = record_get(rec, FIELD_RETIRED) != NULL;
+    html_lit_if(b, retired, "<tr class=\"retired\">", "<tr>");
+    html_lit(b, "<td class=\"nowrap\"><a href=\"");
+    web_ref_href(r, b, rec->ref);
+    html_lit(b, "\">");
+    html_text(b, rec->ref);
+    html_lit(b, "</a>");
+    if (retired) {
+        html_lit(b, " <span class=\"tag\">retired</span>");
+    }
+    html_lit(b, "</td>");
+    for (int k = 0; k < s->ncols; k++) {
+        const struct field *f = &t->fields[s->cols[k]];
+        html_lit(b, "<td>");
+        cell(r, b, rec, f, t->title_field && strcmp(f->name, t->title_field) == 0);
+        html_lit(b, "</td>");
+    }
+    html_lit(b, "</tr>");
+}
+
+static void table(struct req *r, struct buf *b, const struct list_state *s, char **rows,
+                  size_t n)
 {
     const struct rtype *t = s->t;
     char plural[80];
@@ -363,26 +397,10 @@ static void table(struct req *r, struct buf *b, const struct list_state *s, stru
         header(r, b, s, s->cols[k], t->fields[s->cols[k]].label);
     }
     html_lit(b, "</tr></thead><tbody>");
-    for (size_t i = 0; i < rows->n; i++) {
-        const struct record *rec = rows->v[i];
-        int retired = record_get(rec, FIELD_RETIRED) != NULL;
-        html_lit_if(b, retired, "<tr class=\"retired\">", "<tr>");
-        html_lit(b, "<td class=\"nowrap\"><a href=\"");
-        web_ref_href(r, b, rec->ref);
-        html_lit(b, "\">");
-        html_text(b, rec->ref);
-        html_lit(b, "</a>");
-        if (retired) {
-            html_lit(b, " <span class=\"tag\">retired</span>");
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i]) {
+            buf_puts(b, rows[i]); /* rendered by render_row */
         }
-        html_lit(b, "</td>");
-        for (int k = 0; k < s->ncols; k++) {
-            const struct field *f = &t->fields[s->cols[k]];
-            html_lit(b, "<td>");
-            cell(r, b, rec, f, t->title_field && strcmp(f->name, t->title_field) == 0);
-            html_lit(b, "</td>");
-        }
-        html_lit(b, "</tr>");
     }
     html_lit(b, "</tbody></table></div>");
 }
@@ -470,7 +488,8 @@ int page_list(struct req *r, struct resp *w)
 
     struct query q = {0};
     char *owned[QUERY_MAX_FILTERS] = {0};
-    struct records rows = {0};
+    struct keylist keys = {0};
+    char **rows = NULL;
     if (!bad_filter && app_query_filter(t, &q, s.filter, s.nfilter, owned, &e)) {
         bad_filter = 1;
     }
@@ -507,11 +526,20 @@ int page_list(struct req *r, struct resp *w)
             q.limit = PAGE_SIZE;
             q.offset = (s.page - 1) * PAGE_SIZE;
         }
-        if (total < 0 || store_list(r->app->st, t, &q, records_add, &rows, &e)) {
+        /* the page's positions, then each row from the memo or rendered */
+        struct row_ctx rc = {r, &s};
+        /* a row shows titles of records it refers to, which a staff member
+         * may see only some of: their rows are their own */
+        char prefix[128];
+        snprintf(prefix, sizeof prefix, "row:%s:%s", role_names[r->role],
+                 r->role == ROLE_STAFF ? r->who.person : "");
+        if (total < 0 || store_keys(r->app->st, t, &q, &keys, &e) ||
+            app_memo_records(r->app, t, &q, &keys, keys.n, prefix, render_row, &rc, &rows,
+                             &e)) {
             for (int i = 0; i < QUERY_MAX_FILTERS; i++) {
                 free(owned[i]);
             }
-            records_free(&rows);
+            keylist_free(&keys);
             resp_error(r, w, &e);
             return 0;
         }
@@ -569,25 +597,29 @@ int page_list(struct req *r, struct resp *w)
     filter_form(r, &b, &s);
     if (!bad_filter) {
         html_lit(&b, "<p class=\"count\" role=\"status\">");
-        if (rows.n == 0) {
+        if (keys.n == 0) {
             html_lit(&b, "Nothing matched.");
         } else {
             html_text(&b, "Showing ");
             html_int(&b, (int64_t)from + 1);
             html_lit(&b, "–");
-            html_int(&b, (int64_t)from + (int64_t)rows.n);
+            html_int(&b, (int64_t)from + (int64_t)keys.n);
             html_lit(&b, " of ");
             html_int(&b, (int64_t)total);
             html_lit(&b, ".");
         }
         html_lit(&b, "</p>");
-        if (rows.n) {
-            table(r, &b, &s, &rows);
+        if (keys.n) {
+            table(r, &b, &s, rows, keys.n);
             pager(r, &b, &s, pages);
         }
     }
     page_end(r, &b);
     page_send(w, &b, status);
-    records_free(&rows);
+    for (size_t i = 0; rows && i < keys.n; i++) {
+        free(rows[i]);
+    }
+    free(rows);
+    keylist_free(&keys);
     return 0;
 }

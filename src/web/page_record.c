@@ -622,14 +622,14 @@ void web_show_record(struct req *r, struct resp *w, const struct err *e)
         counterparts_section(r, &b, rec);
     }
     if (is(t, "asset") || is(t, "risk")) {
-        effective_section(r, &b, rec);
+        web_memo_part(r, &b, "effective", rec, effective_section);
     }
     /* staff read approved documents and their own incident reports: not the
      * drafts in a document's history, nor the records around it */
     if (r->role != ROLE_STAFF) {
-        approvals_section(r, &b, rec);
-        inbound_section(r, &b, rec);
-        history_section(r, &b, rec);
+        web_memo_part(r, &b, "approvals", rec, approvals_section);
+        web_memo_part(r, &b, "inbound", rec, inbound_section);
+        web_memo_part(r, &b, "history", rec, history_section);
     }
     page_end(r, &b);
     page_send(w, &b, e ? err_http_status(e->code) : 200);

@@ -57,6 +57,13 @@ void web_ref_titled(struct req *r, struct buf *b, const char *ref);
 /* The title of the record ref (caller frees), or NULL; looked up once per
  * request. */
 char *web_ref_title(struct req *r, const char *ref);
+/* Appends the part of a record's page fn renders, from the connection's
+ * memo when the file is unchanged since it was rendered for a viewer of
+ * this role. Only for parts that depend on nothing else: no form tokens,
+ * no date of today, no row rule of one viewer (so not for staff). */
+typedef void (*web_part_fn)(struct req *r, struct buf *b, const struct record *rec);
+void web_memo_part(struct req *r, struct buf *b, const char *what, const struct record *rec,
+                   web_part_fn fn);
 /* Tells web_ref_title the title of ref, read by a query that applied the
  * viewer's row rule (a list of titles read for a form, say). */
 void web_title_seen(struct req *r, const char *ref, const char *title);
