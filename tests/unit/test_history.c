@@ -133,7 +133,8 @@ TEST(history_tamper_rehashed_entry_detected)
     build("t2.isms", &a);
     app_close(&a);
     CHECK(sql_exec("t2.isms", "DROP TRIGGER history_append_only_u; "
-                              "UPDATE history SET hash = '00' || substr(hash, 3) WHERE seq = 5") ==
+                              "UPDATE history SET hash = (CASE WHEN hash LIKE '00%' THEN 'ff' ELSE "
+                              "'00' END) || substr(hash, 3) WHERE seq = 5") ==
           SQLITE_OK);
     CHECK(app_open(&a, "t2.isms", "tester", &e) == 0);
     struct verify_result vr;
