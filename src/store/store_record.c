@@ -556,6 +556,41 @@ static void bind_page(sqlite3_stmt *st, const struct query *q)
                        q && q->offset > 0 ? q->offset : 0);
 }
 
+/* Prepares sql, binds q, and calls row(st, ctx) for each row until it
+ * returns non-zero. */
+static int run_query(struct store *s, struct buf *sql, const struct rtype *t,
+                     const struct query *q, int (*row)(sqlite3_stmt *st, const struct rtype *t,
+                                                       void *ctx),
+                     void *ctx, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(s, buf_str(sql), e);
+    buf_free(sql);
+    if (!st) {
+        return -1;
+    }
+    bind_query(st, t, q);
+    bind_page(st, q);
+    int rc;
+    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+        if (row(st, t, ctx)) {
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : 0;
+}
+
+struct record_call {
+    store_record_fn fn;
+    void *ctx;
+};
+
+static int record_row(sqlite3_stmt *st, const struct rtype *t, void *ctx)
+{
+    struct record_call *c = ctx;
+    return c->fn(c->ctx, row_record(t, st));
+}
+
 int store_list(struct store *s, const struct rtype *t, const struct query *q, store_record_fn fn,
                void *ctx, struct err *e)
 {
@@ -564,21 +599,20 @@ int store_list(struct store *s, const struct rtype *t, const struct query *q, st
     buf_puts(&b, select_sql(s, t, q && q->only_listed));
     where_clause(&b, t, q, 1);
     order_clause(&b, t, q);
-    sqlite3_stmt *st = store_prepare(s, buf_str(&b), e);
-    buf_free(&b);
-    if (!st) {
-        return -1;
-    }
-    bind_query(st, t, q);
-    bind_page(st, q);
-    int rc;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
-        if (fn(ctx, row_record(t, st))) {
-            break;
-        }
-    }
-    sqlite3_reset(st);
-    return rc < 0 ? -1 : 0;
+    struct record_call c = {fn, ctx};
+    return run_query(s, &b, t, q, record_row, &c, e);
+}
+
+struct pair_call {
+    store_title_fn fn;
+    void *ctx;
+};
+
+static int pair_row(sqlite3_stmt *st, const struct rtype *t, void *ctx)
+{
+    (void)t;
+    struct pair_call *c = ctx;
+    return c->fn(c->ctx, store_col(st, 0), store_col(st, 1));
 }
 
 /* Calls fn(ctx, ref, value of column col) for the records matching q, in
@@ -595,21 +629,8 @@ static int list_pairs(struct store *s, const struct rtype *t, const struct query
     } else {
         buf_puts(&b, " ORDER BY t.id LIMIT :limit OFFSET :offset");
     }
-    sqlite3_stmt *st = store_prepare(s, buf_str(&b), e);
-    buf_free(&b);
-    if (!st) {
-        return -1;
-    }
-    bind_query(st, t, q);
-    bind_page(st, q);
-    int rc;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
-        if (fn(ctx, store_col(st, 0), store_col(st, 1))) {
-            break;
-        }
-    }
-    sqlite3_reset(st);
-    return rc < 0 ? -1 : 0;
+    struct pair_call c = {fn, ctx};
+    return run_query(s, &b, t, q, pair_row, &c, e);
 }
 
 int store_titles(struct store *s, const struct rtype *t, const struct query *q,

@@ -218,11 +218,8 @@ void web_title_seen(struct req *r, const char *ref, const char *title)
     }
 }
 
-void web_memo_part(struct req *r, struct buf *b, const char *what, const struct record *rec,
-                   web_part_fn fn)
+void web_memo(struct req *r, struct buf *b, const char *key, web_render_fn fn, const void *ctx)
 {
-    char key[160];
-    snprintf(key, sizeof key, "part:%s:%s:%s", what, role_names[r->role], rec->ref);
     const char *html;
     if (app_memo_get(r->app, key, &html) && html) {
         buf_puts(b, html);
@@ -230,10 +227,30 @@ void web_memo_part(struct req *r, struct buf *b, const char *what, const struct 
     }
     struct buf o;
     buf_init(&o, 0);
-    fn(r, &o, rec);
+    fn(r, &o, ctx);
     app_memo_put(r->app, key, buf_str(&o));
     buf_append(b, o.p ? o.p : "", o.len);
     buf_free(&o);
+}
+
+struct part_call {
+    web_part_fn fn;
+    const struct record *rec;
+};
+
+static void call_part(struct req *r, struct buf *b, const void *ctx)
+{
+    const struct part_call *c = ctx;
+    c->fn(r, b, c->rec);
+}
+
+void web_memo_part(struct req *r, struct buf *b, const char *what, const struct record *rec,
+                   web_part_fn fn)
+{
+    char key[160];
+    snprintf(key, sizeof key, "part:%s:%s:%s", what, role_names[r->role], rec->ref);
+    struct part_call c = {fn, rec};
+    web_memo(r, b, key, call_part, &c);
 }
 
 char *web_ref_title(struct req *r, const char *ref)

@@ -181,6 +181,11 @@ static void owner_control(struct req *r, struct buf *b, const struct rtype *pt, 
     }
 }
 
+static void owner_any(struct req *r, struct buf *b, const void *ctx)
+{
+    owner_control(r, b, ctx, NULL);
+}
+
 /* The owner filter: every person by name. Without a current choice the
  * control is the same for every viewer of a role until the file changes,
  * so it is kept in the memo. */
@@ -193,17 +198,7 @@ static void owner_filter(struct req *r, struct buf *b, const struct field *f, co
     }
     char key[80];
     snprintf(key, sizeof key, "owner-filter:%s:%s", role_names[r->role], pt->name);
-    const char *html;
-    if (app_memo_get(r->app, key, &html) && html) {
-        buf_puts(b, html);
-        return;
-    }
-    struct buf o;
-    buf_init(&o, 0);
-    owner_control(r, &o, pt, NULL);
-    app_memo_put(r->app, key, buf_str(&o));
-    buf_append(b, o.p ? o.p : "", o.len);
-    buf_free(&o);
+    web_memo(r, b, key, owner_any, pt);
 }
 
 static void filter_form(struct req *r, struct buf *b, const struct list_state *s)

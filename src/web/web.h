@@ -57,6 +57,11 @@ void web_ref_titled(struct req *r, struct buf *b, const char *ref);
 /* The title of the record ref (caller frees), or NULL; looked up once per
  * request. */
 char *web_ref_title(struct req *r, const char *ref);
+/* Appends what fn renders (given ctx), from the connection's memo under key
+ * when the file is unchanged since it was rendered; the key must name
+ * everything else the text depends on (the role, say). */
+typedef void (*web_render_fn)(struct req *r, struct buf *b, const void *ctx);
+void web_memo(struct req *r, struct buf *b, const char *key, web_render_fn fn, const void *ctx);
 /* Appends the part of a record's page fn renders, from the connection's
  * memo when the file is unchanged since it was rendered for a viewer of
  * this role. Only for parts that depend on nothing else: no form tokens,
