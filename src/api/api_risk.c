@@ -12,57 +12,13 @@ int api_risk_matrix(struct req *r, struct resp *w)
     static const char *const params[] = {"residual", NULL};
     struct err e = {0};
     int residual;
-    struct risk_matrix mx;
-    const struct method *m;
+    struct buf b;
+    buf_init(&b, 0);
     if (api_query_only(r, params, &e) || api_query_bool(r, "residual", 0, &residual, &e) ||
-        !(m = app_method(r->app, &e)) || app_risk_matrix(r->app, residual, &mx, &e)) {
+        app_risk_matrix_json(r->app, residual, &b, &e)) {
+        buf_free(&b);
         return api_fail(r, w, &e);
     }
-    /* the same document as `isms risk matrix --json` */
-    struct buf b;
-    struct jw j;
-    buf_init(&b, 0);
-    jw_init(&j, &b, 0);
-    jw_obj(&j);
-    jw_key(&j, "residual");
-    jw_bool(&j, residual);
-    jw_key(&j, "likelihood");
-    jw_arr(&j);
-    for (int l = 0; l < mx.nl; l++) {
-        jw_str(&j, m->likelihood.lv[l].label);
-    }
-    jw_arr_end(&j);
-    jw_key(&j, "consequence");
-    jw_arr(&j);
-    for (int k = 0; k < mx.nc; k++) {
-        jw_str(&j, m->consequence.lv[k].label);
-    }
-    jw_arr_end(&j);
-    jw_key(&j, "cells");
-    jw_arr(&j);
-    for (int l = 0; l < mx.nl; l++) {
-        for (int k = 0; k < mx.nc; k++) {
-            const struct matrix_cell *cell = &mx.cell[l][k];
-            jw_obj(&j);
-            jw_key(&j, "likelihood");
-            jw_int(&j, l + 1);
-            jw_key(&j, "consequence");
-            jw_int(&j, k + 1);
-            jw_key(&j, "score");
-            jw_int(&j, cell->score);
-            jw_key(&j, "level");
-            jw_str(&j, cell->level);
-            jw_key(&j, "colour");
-            jw_str(&j, cell->colour);
-            jw_key(&j, "count");
-            jw_int(&j, cell->count);
-            jw_obj_end(&j);
-        }
-    }
-    jw_arr_end(&j);
-    jw_key(&j, "unrated");
-    jw_int(&j, mx.unrated);
-    jw_obj_end(&j);
     return api_send(w, 200, &b);
 }
 
@@ -72,8 +28,8 @@ int api_risk_accept(struct req *r, struct resp *w)
     struct err e = {0};
     json_t *obj;
     const char *by, *rationale;
-    if (api_body(r, 0, &obj, &e) || api_only_keys(obj, keys, &e) ||
-        api_str(obj, "by", &by, &e) || api_str(obj, "rationale", &rationale, &e)) {
+    if (api_body(r, 0, &obj, &e) || api_only_keys(obj, keys, &e) || api_str(obj, "by", &by, &e) ||
+        api_str(obj, "rationale", &rationale, &e)) {
         return api_fail(r, w, &e);
     }
     if (!by && r->who.person[0]) {

@@ -141,6 +141,10 @@ struct risk_matrix {
     long unrated;
 };
 int app_risk_matrix(struct app *a, int residual, struct risk_matrix *mx, struct err *e);
+/* The heat map as the JSON document of `isms risk matrix --json` and
+ * GET /api/v1/risks/matrix: residual, likelihood and consequence labels,
+ * cells (likelihood, consequence, score, level, colour, count), unrated. */
+int app_risk_matrix_json(struct app *a, int residual, struct buf *out, struct err *e);
 
 
 /* ---- Statement of Applicability (soa.c) ---------------------------------- */

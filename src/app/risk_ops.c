@@ -350,3 +350,55 @@ int app_risk_matrix(struct app *a, int residual, struct risk_matrix *mx, struct 
     records_free(&rows);
     return 0;
 }
+
+int app_risk_matrix_json(struct app *a, int residual, struct buf *out, struct err *e)
+{
+    struct risk_matrix mx;
+    const struct method *m = app_method(a, e);
+    if (!m || app_risk_matrix(a, residual, &mx, e)) {
+        return -1;
+    }
+    struct jw j;
+    jw_init(&j, out, 0);
+    jw_obj(&j);
+    jw_key(&j, "residual");
+    jw_bool(&j, residual);
+    jw_key(&j, "likelihood");
+    jw_arr(&j);
+    for (int l = 0; l < mx.nl; l++) {
+        jw_str(&j, m->likelihood.lv[l].label);
+    }
+    jw_arr_end(&j);
+    jw_key(&j, "consequence");
+    jw_arr(&j);
+    for (int k = 0; k < mx.nc; k++) {
+        jw_str(&j, m->consequence.lv[k].label);
+    }
+    jw_arr_end(&j);
+    jw_key(&j, "cells");
+    jw_arr(&j);
+    for (int l = 0; l < mx.nl; l++) {
+        for (int k = 0; k < mx.nc; k++) {
+            const struct matrix_cell *cell = &mx.cell[l][k];
+            jw_obj(&j);
+            jw_key(&j, "likelihood");
+            jw_int(&j, l + 1);
+            jw_key(&j, "consequence");
+            jw_int(&j, k + 1);
+            jw_key(&j, "score");
+            jw_int(&j, cell->score);
+            jw_key(&j, "level");
+            jw_str(&j, cell->level);
+            jw_key(&j, "colour");
+            jw_str(&j, cell->colour);
+            jw_key(&j, "count");
+            jw_int(&j, cell->count);
+            jw_obj_end(&j);
+        }
+    }
+    jw_arr_end(&j);
+    jw_key(&j, "unrated");
+    jw_int(&j, mx.unrated);
+    jw_obj_end(&j);
+    return 0;
+}

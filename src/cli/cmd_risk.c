@@ -82,6 +82,17 @@ int cmd_risk_matrix(struct cli *c, int argc, char **argv)
     if (cli_open(c, &a, &e)) {
         return cli_fail(&e);
     }
+    if (o.json) {
+        struct buf b;
+        buf_init(&b, 0);
+        rc = app_risk_matrix_json(&a, o.residual, &b, &e) ? cli_fail(&e) : 0;
+        if (!rc) {
+            cli_print_json(buf_str(&b));
+        }
+        buf_free(&b);
+        app_close(&a);
+        return rc;
+    }
     struct risk_matrix mx;
     const struct method *m = app_method(&a, &e);
     if (!m || app_risk_matrix(&a, o.residual, &mx, &e)) {
@@ -89,82 +100,33 @@ int cmd_risk_matrix(struct cli *c, int argc, char **argv)
         app_close(&a);
         return rc;
     }
-    if (o.json) {
-        struct buf b;
-        struct jw w;
-        buf_init(&b, 0);
-        jw_init(&w, &b, 0);
-        jw_obj(&w);
-        jw_key(&w, "residual");
-        jw_bool(&w, o.residual);
-        jw_key(&w, "likelihood");
-        jw_arr(&w);
-        for (int l = 0; l < mx.nl; l++) {
-            jw_str(&w, m->likelihood.lv[l].label);
-        }
-        jw_arr_end(&w);
-        jw_key(&w, "consequence");
-        jw_arr(&w);
+    int colour = isatty(1);
+    printf("%s risks: likelihood (rows) x consequence (columns); cell = count [level]\n\n",
+           o.residual ? "Residual" : "Inherent");
+    printf("%-18s", "");
+    for (int k = 0; k < mx.nc; k++) {
+        printf(" %-11.11s", m->consequence.lv[k].label);
+    }
+    printf("\n");
+    for (int l = mx.nl - 1; l >= 0; l--) {
+        printf("%d %-16.16s", l + 1, m->likelihood.lv[l].label);
         for (int k = 0; k < mx.nc; k++) {
-            jw_str(&w, m->consequence.lv[k].label);
-        }
-        jw_arr_end(&w);
-        jw_key(&w, "cells");
-        jw_arr(&w);
-        for (int l = 0; l < mx.nl; l++) {
-            for (int k = 0; k < mx.nc; k++) {
-                const struct matrix_cell *cell = &mx.cell[l][k];
-                jw_obj(&w);
-                jw_key(&w, "likelihood");
-                jw_int(&w, l + 1);
-                jw_key(&w, "consequence");
-                jw_int(&w, k + 1);
-                jw_key(&w, "score");
-                jw_int(&w, cell->score);
-                jw_key(&w, "level");
-                jw_str(&w, cell->level);
-                jw_key(&w, "colour");
-                jw_str(&w, cell->colour);
-                jw_key(&w, "count");
-                jw_int(&w, cell->count);
-                jw_obj_end(&w);
+            const struct matrix_cell *cell = &mx.cell[l][k];
+            char txt[32];
+            snprintf(txt, sizeof txt, "%ld [%.6s]", cell->count, cell->level);
+            printf(" ");
+            if (colour) {
+                ansi_bg(cell->colour);
             }
-        }
-        jw_arr_end(&w);
-        jw_key(&w, "unrated");
-        jw_int(&w, mx.unrated);
-        jw_obj_end(&w);
-        cli_print_json(buf_str(&b));
-        buf_free(&b);
-    } else {
-        int colour = isatty(1);
-        printf("%s risks: likelihood (rows) x consequence (columns); cell = count [level]\n\n",
-               o.residual ? "Residual" : "Inherent");
-        printf("%-18s", "");
-        for (int k = 0; k < mx.nc; k++) {
-            printf(" %-11.11s", m->consequence.lv[k].label);
+            printf("%-11s", txt);
+            if (colour) {
+                printf("\033[0m");
+            }
         }
         printf("\n");
-        for (int l = mx.nl - 1; l >= 0; l--) {
-            printf("%d %-16.16s", l + 1, m->likelihood.lv[l].label);
-            for (int k = 0; k < mx.nc; k++) {
-                const struct matrix_cell *cell = &mx.cell[l][k];
-                char txt[32];
-                snprintf(txt, sizeof txt, "%ld [%.6s]", cell->count, cell->level);
-                printf(" ");
-                if (colour) {
-                    ansi_bg(cell->colour);
-                }
-                printf("%-11s", txt);
-                if (colour) {
-                    printf("\033[0m");
-                }
-            }
-            printf("\n");
-        }
-        if (mx.unrated) {
-            printf("\n%ld risks not yet rated\n", mx.unrated);
-        }
+    }
+    if (mx.unrated) {
+        printf("\n%ld risks not yet rated\n", mx.unrated);
     }
     app_close(&a);
     return 0;
