@@ -17,6 +17,18 @@ int csv_parse(const char *data, size_t n, csv_row_fn fn, void *ctx, struct err *
     if (n >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
         i = 3; /* byte order mark */
     }
+    if (memchr(data, '\0', n)) {
+        /* text never holds one: binary data, or a UTF-16 file */
+        size_t at = (size_t)((const char *)memchr(data, '\0', n) - data);
+        int line = 1;
+        for (size_t k = 0; k < at; k++) {
+            line += data[k] == '\n';
+        }
+        buf_free(&field);
+        return err_set(e, ERR_INVALID, NULL,
+                       "CSV line %d: a NUL byte; give a UTF-8 text file (not UTF-16 or binary)",
+                       line);
+    }
     while (i < n) {
         buf_reset(&field);
         if (data[i] == '"') {
@@ -65,9 +77,12 @@ int csv_parse(const char *data, size_t n, csv_row_fn fn, void *ctx, struct err *
             i++;
             if (i == n) {
                 /* trailing comma at end of data: one more empty field */
-                if (nf < CSV_MAX_FIELDS) {
-                    fields[nf++] = xstrdup("");
+                if (nf == CSV_MAX_FIELDS) {
+                    rc = err_set(e, ERR_INVALID, NULL, "CSV row %d: more than %d fields", row,
+                                 CSV_MAX_FIELDS);
+                    goto done;
                 }
+                fields[nf++] = xstrdup("");
             } else {
                 continue;
             }

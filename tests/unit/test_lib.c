@@ -166,6 +166,28 @@ TEST(csv_parse_errors)
     CHECK(strstr(e.msg, "unterminated") != NULL);
     CHECK(csv_parse("a,b\"c\n", 6, row, &rs, &e) != 0);
     CHECK(csv_parse("\"a\"b\n", 5, row, &rs, &e) != 0);
+    /* a NUL byte is refused (it would cut a value short), naming the line */
+    struct rows none = {0};
+    CHECK(csv_parse("a,b\nc,d\0e\n", 10, row, &none, &e) != 0);
+    CHECK(strstr(e.msg, "line 2") != NULL && strstr(e.msg, "NUL") != NULL);
+    CHECK(none.n == 0);
+    /* 64 fields and a trailing comma at the end of the data are 65: refused,
+     * not one silently dropped */
+    struct buf b;
+    buf_init(&b, 0);
+    for (int i = 0; i < CSV_MAX_FIELDS; i++) {
+        buf_puts(&b, "x,");
+    }
+    struct rows many = {0};
+    CHECK(csv_parse(b.p, b.len, row, &many, &e) != 0);
+    CHECK(strstr(e.msg, "more than 64 fields") != NULL);
+    /* 63 and the trailing comma's empty field: exactly 64, fine */
+    b.len -= 2;
+    b.p[b.len] = 0;
+    struct rows max = {0};
+    CHECK(csv_parse(b.p, b.len, row, &max, &e) == 0);
+    CHECK(max.n == 1 && max.nf[0] == CSV_MAX_FIELDS);
+    buf_free(&b);
 }
 
 TEST(csv_neutralise)
