@@ -73,8 +73,8 @@ test: deps
 
 # the long versions of the reliability suites (minutes to hours; not in make test)
 soak: isms build/asan/isms
-	CRASH_KILLS=200 ISMS=$(CURDIR)/isms tests/http/run crash
-	CRASH_KILLS=50 ISMS=$(CURDIR)/build/asan/isms tests/http/run crash
+	HTTP_FILE_TIMEOUT=3600 CRASH_KILLS=200 ISMS=$(CURDIR)/isms tests/http/run crash
+	HTTP_FILE_TIMEOUT=3600 CRASH_KILLS=50 ISMS=$(CURDIR)/build/asan/isms tests/http/run crash
 	$(MAKE) bench/gen
 	test -f bench/out/large.isms || bench/gen bench/out/large.isms
 	LOAD_SECONDS=60 LOAD_FILE=$(CURDIR)/bench/out/large.isms ISMS=$(CURDIR)/isms tests/load/run
