@@ -465,19 +465,29 @@ int app_login_totp(struct app *a, const char *sid, const char *code, const char 
     }
     unsigned char secret[64];
     size_t n = 0;
-    int valid = 0;
+    int valid = 0, pos = 0;
+    time_t now = time(NULL);
     if (c.totp[0] && sodium_hex2bin(secret, sizeof secret, c.totp, strlen(c.totp), NULL, &n,
                                     NULL) == 0 && code && strlen(code) == 6) {
-        valid = oath_totp_validate((const char *)secret, n, time(NULL), 30, 0, 1, code) >= 0;
+        valid = oath_totp_validate2((const char *)secret, n, now, 30, 0, 1, &pos, code) >= 0;
     }
     sodium_memzero(secret, sizeof secret);
     if (store_begin(a->st, e)) {
         return -1;
     }
-    if (!valid) {
-        seclog(a, "totp-failed", c.name, address, NULL);
+    /* a code is good once: someone who saw it (over a shoulder, in a
+     * phishing proxy) cannot sign in with it again */
+    int fresh = 0;
+    if (valid && (fresh = store_account_totp_step(a->st, c.id, (long long)now / 30 + pos, e)) < 0) {
+        store_rollback(a->st);
+        return -1;
+    }
+    if (!valid || !fresh) {
+        seclog(a, valid ? "totp-replayed" : "totp-failed", c.name, address, NULL);
         store_commit(a->st, e);
-        return err_set(e, ERR_UNAUTH, "code", "code: not the current code of your authenticator");
+        return err_set(e, ERR_UNAUTH, "code",
+                       valid ? "code: this code was used already; wait for the next one"
+                             : "code: not the current code of your authenticator");
     }
     if (store_session_touch(a->st, p.sid_hash, (long long)time(NULL), 1, e)) {
         store_rollback(a->st);

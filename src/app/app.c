@@ -3,6 +3,7 @@
  * syntax (model/record.c), then required fields, then references (store). */
 #include "app.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -47,6 +48,7 @@ void app_close(struct app *a)
     method_free(a->method);
     a->method = NULL;
     strmap_free(&a->memo);
+    strmap_free(&a->derived);
 }
 
 #define MEMO_MAX_BYTES (4u << 20) /* per connection; emptied beyond */
@@ -76,6 +78,69 @@ void app_memo_put(struct app *a, const char *key, const char *value)
     struct strmap *m = memo(a);
     if (m) {
         strmap_put(m, key, value);
+    }
+}
+
+/* Could history entry h change text derived from the file? Only an update
+ * whose changed fields are all inert cannot. */
+static int entry_matters(void *ctx, const struct history_entry *h)
+{
+    int *matters = ctx;
+    if (strcmp(h->action, "update") != 0 || !h->after) {
+        *matters = 1;
+        return 1;
+    }
+    json_t *after = json_loads(h->after, 0, NULL);
+    const char *k;
+    json_t *v;
+    json_object_foreach(after, k, v) {
+        if (strcmp(k, "id") != 0 && strcmp(k, FIELD_UPDATED) != 0 && strcmp(k, "notes") != 0) {
+            *matters = 1;
+        }
+    }
+    if (!json_is_object(after)) {
+        *matters = 1;
+    }
+    json_decref(after);
+    return *matters;
+}
+
+/* Brings the derived map up to the snapshot's last history entry: 0 when
+ * usable, -1 outside a read transaction or on error (nothing kept then). */
+static int derived_sync(struct app *a)
+{
+    struct err e = {0};
+    if (store_data_version(a->st) < 0) {
+        return -1;
+    }
+    long long last = store_history_last_seq(a->st, &e);
+    if (last < 0) {
+        return -1;
+    }
+    if (last == a->derived_seq && a->derived.bytes <= MEMO_MAX_BYTES) {
+        return 0;
+    }
+    int matters = last < a->derived_seq || a->derived.bytes > MEMO_MAX_BYTES;
+    if (!matters && a->derived.n &&
+        store_history_since(a->st, a->derived_seq, entry_matters, &matters, &e)) {
+        matters = 1;
+    }
+    if (matters) {
+        strmap_free(&a->derived);
+    }
+    a->derived_seq = last;
+    return 0;
+}
+
+int app_derived_get(struct app *a, const char *key, const char **value)
+{
+    return derived_sync(a) == 0 && strmap_get(&a->derived, key, value);
+}
+
+void app_derived_put(struct app *a, const char *key, const char *value)
+{
+    if (derived_sync(a) == 0) {
+        strmap_put(&a->derived, key, value);
     }
 }
 

@@ -23,6 +23,8 @@ struct app {
     long long method_dv;    /* the file's data version when it was last checked */
     struct strmap memo;     /* app_memo: derived text of one data version */
     long long memo_dv;
+    struct strmap derived;  /* app_derived: text valid up to a history entry */
+    long long derived_seq;
 };
 
 /* A field name and its value as a person typed it (untrusted). */
@@ -69,6 +71,16 @@ int app_query_filter(const struct rtype *t, struct query *q, const struct kv *kv
  * viewer's role). app_memo_get: 1 with *value (possibly NULL) when known. */
 int app_memo_get(struct app *a, const char *key, const char **value);
 void app_memo_put(struct app *a, const char *key, const char *value);
+
+/* Like the memo, for text derived from the whole file (the dashboard's
+ * cards, heat maps, whether the plan and SoA changed since approval) whose
+ * cost grows with the ISMS: it stays valid across writes that cannot change
+ * it — history entries that only update inert fields (notes) — and is
+ * dropped at the first entry that could (any create, retire, approval,
+ * method or SoA change, any other changed field). Inside a read
+ * transaction only; call get before put in the same one. */
+int app_derived_get(struct app *a, const char *key, const char **value);
+void app_derived_put(struct app *a, const char *key, const char *value);
 
 /* The text of each of the first n positions of k (store_keys of q) that
  * render writes for a record: from the memo under "PREFIX:REF" when the

@@ -249,7 +249,10 @@ static int dispatch(struct req *r, struct resp *w, const struct route *rt)
             return 0;
         }
         if (!perm_visible(r->role, r->rec, r->who.person)) {
-            deny(r, w, ERR_NOTFOUND, "no such record");
+            /* the very answer of a record that does not exist */
+            struct err nf = {0};
+            record_notfound(&nf, r->type, r->id);
+            resp_error(r, w, &nf);
             return 0;
         }
         const char *owner = record_get(r->rec, FIELD_OWNER);

@@ -431,3 +431,8 @@ void records_free(struct records *l)
     l->v = NULL;
     l->n = l->cap = 0;
 }
+
+int record_notfound(struct err *e, const struct rtype *t, const char *ref)
+{
+    return err_set(e, ERR_NOTFOUND, NULL, "no %s %.64s", t->name, ref);
+}

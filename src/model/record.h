@@ -52,4 +52,9 @@ void records_free(struct records *l);
 #define MAX_REFS_PER_FIELD 500
 #define MAX_REF_LEN 32
 
+/* The error for a record that does not exist — and for one the viewer may
+ * not see, so that the two cannot be told apart: ERR_NOTFOUND, "no TYPE REF".
+ * Returns -1. */
+int record_notfound(struct err *e, const struct rtype *t, const char *ref);
+
 #endif

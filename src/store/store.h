@@ -147,6 +147,11 @@ struct history_entry {
 typedef int (*store_history_fn)(void *ctx, const struct history_entry *h);
 int store_history(struct store *s, const char *ref, store_history_fn fn, void *ctx,
                   struct err *e);
+/* Entries after seq, in order; and the last entry's seq (0 when none, -1
+ * on error). */
+int store_history_since(struct store *s, long long seq, store_history_fn fn, void *ctx,
+                        struct err *e);
+long long store_history_last_seq(struct store *s, struct err *e);
 /* Entries whose type is t1 or t2 (e.g. "soa", "method"), in order. */
 int store_history_of_types(struct store *s, const char *t1, const char *t2, store_history_fn fn,
                            void *ctx, struct err *e);
@@ -254,6 +259,10 @@ int store_accounts(struct store *s, store_account_fn fn, void *ctx, struct err *
  * "totp_required", "disabled" (the name is checked against that list). */
 int store_account_set(struct store *s, long id, const char *column, const char *value,
                       const char *now, struct err *e);
+/* Records that the account used its second-factor code of time step step:
+ * 1 when no code of this step or a later one was used before, 0 when one
+ * was (a replay), -1 on error. Inside a write transaction. */
+int store_account_totp_step(struct store *s, long id, long long step, struct err *e);
 
 struct session_row {
     long account;

@@ -102,9 +102,11 @@ int store_account_set(struct store *s, long id, const char *column, const char *
     if (k < 0) {
         return err_set(e, ERR_INTERNAL, NULL, "no account column %s", column);
     }
-    char sql[128];
-    /* the column name comes from the fixed list above */
-    snprintf(sql, sizeof sql, "UPDATE account SET %s = ?1, updated = ?3 WHERE id = ?2", cols[k]);
+    char sql[160];
+    /* the column name comes from the fixed list above; a new secret starts
+     * with no code used */
+    snprintf(sql, sizeof sql, "UPDATE account SET %s = ?1, updated = ?3%s WHERE id = ?2", cols[k],
+             k == 3 ? ", totp_last_step = NULL" : "");
     sqlite3_stmt *st = store_prepare(s, sql, e);
     if (!st) {
         return -1;
@@ -117,6 +119,23 @@ int store_account_set(struct store *s, long id, const char *column, const char *
     sqlite3_bind_int64(st, 2, id);
     store_bind_opt(st, 3, now);
     return store_run(s, st, e);
+}
+
+int store_account_totp_step(struct store *s, long id, long long step, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(s,
+                                     "UPDATE account SET totp_last_step = ?2 WHERE id = ?1 AND "
+                                     "(totp_last_step IS NULL OR totp_last_step < ?2)",
+                                     e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, step);
+    if (store_run(s, st, e)) {
+        return -1;
+    }
+    return sqlite3_changes(s->db) == 1;
 }
 
 int store_session_add(struct store *s, const char *id_hash, long account, const char *csrf,

@@ -143,6 +143,29 @@ int store_history(struct store *s, const char *ref, store_history_fn fn, void *c
     return st ? walk(s, st, fn, ctx, e) : -1;
 }
 
+int store_history_since(struct store *s, long long seq, store_history_fn fn, void *ctx,
+                        struct err *e)
+{
+    sqlite3_stmt *st =
+        store_prepare(s, "SELECT " HISTORY_COLS " FROM history WHERE seq > ?1 ORDER BY seq", e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, seq);
+    return walk(s, st, fn, ctx, e);
+}
+
+long long store_history_last_seq(struct store *s, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(s, "SELECT coalesce(max(seq), 0) FROM history", e);
+    if (!st || store_step(s, st, e) != SQLITE_ROW) {
+        return -1;
+    }
+    long long n = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return n;
+}
+
 int store_history_of_types(struct store *s, const char *t1, const char *t2, store_history_fn fn,
                            void *ctx, struct err *e)
 {

@@ -160,7 +160,7 @@ int store_get(struct store *s, const struct rtype *t, const char *ref, struct re
     }
     if (rc == SQLITE_DONE) {
         sqlite3_reset(st);
-        return err_set(e, ERR_NOTFOUND, NULL, "no %s %s", t->name, ref);
+        return record_notfound(e, t, ref);
     }
     *out = row_record(t, st);
     sqlite3_reset(st);
@@ -354,7 +354,7 @@ int store_update_fields(struct store *s, const struct record *r, const unsigned 
         return -1;
     }
     if (sqlite3_changes(s->db) != 1) {
-        return err_set(e, ERR_NOTFOUND, NULL, "no %s %s", t->name, r->ref);
+        return record_notfound(e, t, r->ref);
     }
     return write_links_(s, r, 1, mask, e);
 }
@@ -407,17 +407,8 @@ static void where_clause(struct buf *b, const struct rtype *t, const struct quer
     if (q->none) {
         buf_puts(b, " AND 0");
     }
-    if (q->ref) {
-        buf_puts(b, " AND t.ref = :ref");
-    }
-    if (q->only_field) {
-        buf_printf(b, " AND t.%s = :only", q->only_field->name);
-    }
-    if (q->review_due) {
-        /* as risk_review_due (src/model/risk.c): a recorded reason, or the
-         * review date reached */
-        buf_puts(b, " AND (t.review_reason <> '' OR t.review_date <= :today)");
-    }
+    /* the filters' numbered parameters (?1..?16) come first: SQLite gives a
+     * named parameter the next free number, which must not be one of them */
     for (int k = 0; k < q->nfilter; k++) {
         const struct field *f = q->filter_field[k];
         if (!q->filter_value[k]) {
@@ -437,6 +428,17 @@ static void where_clause(struct buf *b, const struct rtype *t, const struct quer
         } else {
             buf_printf(b, " AND t.%s = ?%d", f->name, k + 1);
         }
+    }
+    if (q->ref) {
+        buf_puts(b, " AND t.ref = :ref");
+    }
+    if (q->only_field) {
+        buf_printf(b, " AND t.%s = :only", q->only_field->name);
+    }
+    if (q->review_due) {
+        /* as risk_review_due (src/model/risk.c): a recorded reason, or the
+         * review date reached */
+        buf_puts(b, " AND (t.review_reason <> '' OR t.review_date <= :today)");
     }
     if (!str_empty(q->search)) {
         buf_puts(b, " AND (t.ref LIKE :search ESCAPE '\\'");

@@ -218,19 +218,33 @@ void web_title_seen(struct req *r, const char *ref, const char *title)
     }
 }
 
-void web_memo(struct req *r, struct buf *b, const char *key, web_render_fn fn, const void *ctx)
+/* Appends the text under key from get, or renders, puts and appends it. */
+static void remembered(struct req *r, struct buf *b, const char *key, web_render_fn fn,
+                       const void *ctx, int (*get)(struct app *, const char *, const char **),
+                       void (*put)(struct app *, const char *, const char *))
 {
     const char *html;
-    if (app_memo_get(r->app, key, &html) && html) {
+    if (get(r->app, key, &html) && html) {
         buf_puts(b, html);
         return;
     }
     struct buf o;
     buf_init(&o, 0);
     fn(r, &o, ctx);
-    app_memo_put(r->app, key, buf_str(&o));
+    put(r->app, key, buf_str(&o));
     buf_append(b, o.p ? o.p : "", o.len);
     buf_free(&o);
+}
+
+void web_memo(struct req *r, struct buf *b, const char *key, web_render_fn fn, const void *ctx)
+{
+    remembered(r, b, key, fn, ctx, app_memo_get, app_memo_put);
+}
+
+void web_derived(struct req *r, struct buf *b, const char *key, web_render_fn fn,
+                 const void *ctx)
+{
+    remembered(r, b, key, fn, ctx, app_derived_get, app_derived_put);
 }
 
 struct part_call {

@@ -457,6 +457,30 @@ static void staff_dashboard(struct req *r, struct buf *b)
 }
 
 /* GET / — what needs the viewer's attention (staff: the short version). */
+static void risk_cards(struct req *r, struct buf *b, const void *ctx)
+{
+    const char *today = ctx;
+    struct records risks = {0};
+    load(r, "risk", NULL, &risks);
+    review_card(r, b, &risks, today);
+    if (perm_allows(r->role, PERM_APPROVE, rtype_find("risk"), -1)) {
+        approvals_card(r, b, &risks);
+    }
+    records_free(&risks);
+}
+
+static void heatmaps(struct req *r, struct buf *b, const void *ctx)
+{
+    (void)ctx;
+    html_lit(b, "<section aria-labelledby=\"h-heat\"><h2 id=\"h-heat\">Risk heat maps</h2>"
+                "<div class=\"heatmaps\">");
+    web_heatmap(r, b, 0);
+    web_heatmap(r, b, 1);
+    html_lit(b, "</div><p class=\"small\"><a href=\"");
+    href(r, b, "/risks/matrix");
+    html_lit(b, "\">Heat map with the level legend</a></p></section>");
+}
+
 int page_dashboard(struct req *r, struct resp *w)
 {
     struct buf b;
@@ -488,25 +512,19 @@ int page_dashboard(struct req *r, struct resp *w)
     }
     html_lit(&b, "</div></div><div class=\"cards\">");
     my_work(r, &b, today);
-    struct records risks = {0};
     int read_risks = perm_allows(r->role, PERM_READ, rt, -1);
     if (read_risks) {
-        load(r, "risk", NULL, &risks);
-        review_card(r, &b, &risks, today);
+        /* whole-ISMS summaries: computed once, then kept until a change
+         * that could alter them (app_derived); they depend on the role
+         * (approvals), the person ("yours") and the date, as their key says */
+        char key[160];
+        snprintf(key, sizeof key, "dashboard-cards:%s:%s:%s", role_names[r->role],
+                 r->who.person, today);
+        web_derived(r, &b, key, risk_cards, today);
     }
-    if (read_risks && perm_allows(r->role, PERM_APPROVE, rt, -1)) {
-        approvals_card(r, &b, &risks);
-    }
-    records_free(&risks);
     html_lit(&b, "</div>");
     if (read_risks) {
-        html_lit(&b, "<section aria-labelledby=\"h-heat\"><h2 id=\"h-heat\">Risk heat maps</h2>"
-                     "<div class=\"heatmaps\">");
-        web_heatmap(r, &b, 0);
-        web_heatmap(r, &b, 1);
-        html_lit(&b, "</div><p class=\"small\"><a href=\"");
-        href(r, &b, "/risks/matrix");
-        html_lit(&b, "\">Heat map with the level legend</a></p></section>");
+        web_derived(r, &b, "dashboard-heatmaps", heatmaps, NULL);
     }
     registers(r, &b);
     page_end(r, &b);

@@ -62,6 +62,10 @@ char *web_ref_title(struct req *r, const char *ref);
  * everything else the text depends on (the role, say). */
 typedef void (*web_render_fn)(struct req *r, struct buf *b, const void *ctx);
 void web_memo(struct req *r, struct buf *b, const char *key, web_render_fn fn, const void *ctx);
+/* The same from app_derived: for whole-file summaries (dashboard cards,
+ * heat maps) that survive writes of inert fields. */
+void web_derived(struct req *r, struct buf *b, const char *key, web_render_fn fn,
+                 const void *ctx);
 /* Appends the part of a record's page fn renders, from the connection's
  * memo when the file is unchanged since it was rendered for a viewer of
  * this role. Only for parts that depend on nothing else: no form tokens,

@@ -552,14 +552,17 @@ def parse_set_cookie(v):
 
 class Client:
     """A browser-like client: a cookie jar, no automatic redirects (follow=True
-    follows them, bounded). prefix: '/o/NAME' under serve --dir."""
+    follows them, bounded). prefix: '/o/NAME' under serve --dir. source: the
+    loopback address to connect from (e.g. '127.0.0.5'; default the
+    system's choice), so that tests can appear as different clients."""
 
-    def __init__(self, server, prefix="", timeout=REQ_TIMEOUT):
+    def __init__(self, server, prefix="", timeout=REQ_TIMEOUT, source=None):
         self.server = server
         self.prefix = prefix
         self.jar = {}
         self.last = None
         self.timeout = timeout
+        self.source = source
 
     def cookie_header(self):
         return "; ".join("%s=%s" % kv for kv in self.jar.items())
@@ -581,7 +584,8 @@ class Client:
             body = body.encode()
         hdrs.update(headers or {})
         hdrs = {k: v for k, v in hdrs.items() if v is not None}
-        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=self.timeout)
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=self.timeout,
+                                          source_address=(self.source, 0) if self.source else None)
         try:
             conn.request(method, full, body=body, headers=hdrs)
             r = conn.getresponse()

@@ -473,6 +473,30 @@ def freshness(api, c, path):
     all_show("Renamed through the API", "a PATCH shows in every later list")
     isms("-f", path, "risk", "edit", rid, "--title", "Renamed by the CLI meanwhile")
     all_show("Renamed by the CLI meanwhile", "another process's write shows in every later list")
+    # the dashboard's whole-ISMS cards are kept across writes that cannot
+    # change them (notes) and redone at the first one that can
+    for _ in range(4):
+        c.get("/")  # every worker remembers the dashboard
+    r = api.post("/api/v1/risks", {"title": "Dashboard freshness probe", "owner": "P-0005",
+                                   "review_date": "2020-01-01"})
+    probe = (r.json() or {}).get("id")
+    for i in range(6):
+        page = c.get("/")
+        if not check("Dashboard freshness probe" in page.text,
+                     "a new risk due for review is on every dashboard at once (try %d)" % i,
+                     page.describe):
+            break
+    api.patch("/api/v1/risks/%s" % probe, {"notes": "only the notes change"})
+    page = c.get("/")
+    check("Dashboard freshness probe" in page.text, "still there after a notes-only change",
+          page.describe)
+    api.post("/api/v1/risks/%s/retire" % probe, {})
+    for i in range(6):
+        page = c.get("/")
+        if not check("Dashboard freshness probe" not in page.text,
+                     "a retired risk leaves every dashboard at once (try %d)" % i,
+                     page.describe):
+            break
     # a new person shows in the owner filter of the list page at once
     name = "Zelda Freshness-Check"
     r = api.post("/api/v1/people", {"name": name})
