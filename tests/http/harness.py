@@ -682,6 +682,37 @@ class Api:
         return self.request("PATCH", path, {} if body is None else body, **kw)
 
 
+def json_value(fd, refs, text="api"):
+    """A valid JSON value for a declared field (the API's types)."""
+    v = sample_value(fd, refs, text)
+    t = fd["type"]
+    if t == "integer":
+        return int(v)
+    if t == "number":
+        return float(v)
+    if t == "boolean":
+        return True
+    if t in ("set", "references"):
+        return [v]
+    return v
+
+
+class Refs:
+    """An existing active id of a type, through the API (the CLI is not used
+    while the server runs)."""
+
+    def __init__(self, api):
+        self.api, self.cache = api, {}
+
+    def __call__(self, t):
+        if t not in self.cache:
+            r = self.api.get("/api/v1/%s?limit=5" % plural(t))
+            items = api_items(r.json(), plural(t)) or []
+            ids = [x["id"] for x in items if not x.get("retired")]
+            self.cache[t] = ids[0] if ids else None
+        return self.cache[t]
+
+
 def api_items(d, plural_name=None):
     """The records of an API list answer, whatever the envelope: a bare array,
     or an object with one array (items/data/records/PLURAL)."""

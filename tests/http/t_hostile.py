@@ -70,35 +70,6 @@ def qs(v):
     return q(v, safe="")
 
 
-def json_value(fd, refs):
-    v = sample_value(fd, refs, "hostile")
-    t = fd["type"]
-    if t == "integer":
-        return int(v)
-    if t == "number":
-        return float(v)
-    if t == "boolean":
-        return True
-    if t in ("set", "references"):
-        return [v]
-    return v
-
-
-class Refs:
-    """An existing active id of a type, through the API."""
-
-    def __init__(self, api):
-        self.api, self.cache = api, {}
-
-    def __call__(self, t):
-        if t not in self.cache:
-            r = self.api.get("/api/v1/%s?limit=5" % plural(t))
-            items = api_items(r.json(), plural(t)) or []
-            ids = [x["id"] for x in items if not x.get("retired")]
-            self.cache[t] = ids[0] if ids else None
-        return self.cache[t]
-
-
 def api_all(api, t, query="all=1"):
     """Every record of type t the caller sees (paging with the cursor)."""
     out, cursor = [], None
@@ -282,7 +253,7 @@ def hostile_body(t, fields, refs, value, made, owner):
         elif ty in ("reference", "references") and fd["ref"] in made and fd["ref"] != t:
             body[n] = made[fd["ref"]] if ty == "reference" else [made[fd["ref"]]]
         elif fd["required"]:
-            body[n] = json_value(fd, refs)
+            body[n] = json_value(fd, refs, "hostile")
     return body
 
 
@@ -1278,7 +1249,7 @@ def bodies(f, srv, api, m, types, fields, refs, xss, counts):
             if t == "control" and fd["name"] == "framework":
                 base["framework"] = "custom"
             elif fd["required"]:
-                base[fd["name"]] = json_value(fd, refs)
+                base[fd["name"]] = json_value(fd, refs, "hostile")
         tf = text_fields(fields[t])
         for fd in tf:
             mx = fd.get("max_length")

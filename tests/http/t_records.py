@@ -13,20 +13,6 @@ SKIP_FORM = {"_csrf"}
 checked_pending = set()
 
 
-def json_value(fd, refs):
-    v = sample_value(fd, refs, "api")
-    t = fd["type"]
-    if t == "integer":
-        return int(v)
-    if t == "number":
-        return float(v)
-    if t == "boolean":
-        return True
-    if t in ("set", "references"):
-        return [v]
-    return v
-
-
 def api_error(r):
     e = (r.json() or {}).get("error") if isinstance(r.json(), dict) else None
     return e if isinstance(e, dict) else {}
@@ -42,22 +28,6 @@ def check_api_error(r, status, code, field, what):
         check_eq(e.get("code"), code, "%s: error code" % what)
     if field is not False:
         check_eq(e.get("field"), field, "%s: error field" % what)
-
-
-class Refs:
-    """An existing active id of a type, through the API (the CLI is not used
-    while the server runs)."""
-
-    def __init__(self, api):
-        self.api, self.cache = api, {}
-
-    def __call__(self, t):
-        if t not in self.cache:
-            r = self.api.get("/api/v1/%s?limit=5" % plural(t))
-            items = api_items(r.json(), plural(t)) or []
-            ids = [x["id"] for x in items if not x.get("retired")]
-            self.cache[t] = ids[0] if ids else None
-        return self.cache[t]
 
 
 def fill_form(form, fields, uniq, refs):
