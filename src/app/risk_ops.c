@@ -313,6 +313,18 @@ int app_method_set(struct app *a, const char *name, const char *scoring, const c
     return install_method(a, m, rescored, e);
 }
 
+static int count_cell(void *ctx, const char *lv, const char *cv, long n)
+{
+    struct risk_matrix *mx = ctx;
+    int l = lv ? atoi(lv) : 0, c = cv ? atoi(cv) : 0;
+    if (l >= 1 && l <= mx->nl && c >= 1 && c <= mx->nc) {
+        mx->cell[l - 1][c - 1].count += n;
+    } else {
+        mx->unrated += n;
+    }
+    return 0;
+}
+
 int app_risk_matrix(struct app *a, int residual, struct risk_matrix *mx, struct err *e)
 {
     memset(mx, 0, sizeof *mx);
@@ -331,24 +343,14 @@ int app_risk_matrix(struct app *a, int residual, struct risk_matrix *mx, struct 
             cell->colour = lv ? lv->colour : "#ffffff";
         }
     }
-    struct records rows = {0};
+    /* counted by the store, one row per rating pair: no risk is read */
+    const struct rtype *rt = rtype_find("risk");
     struct query q = {0};
-    if (store_list(a->st, rtype_find("risk"), &q, records_add, &rows, e)) {
-        records_free(&rows);
-        return -1;
-    }
-    for (size_t i = 0; i < rows.n; i++) {
-        const char *lv = record_get(rows.v[i], residual ? "residual_likelihood" : "likelihood");
-        const char *cv = record_get(rows.v[i], residual ? "residual_consequence" : "consequence");
-        int l = lv ? atoi(lv) : 0, c = cv ? atoi(cv) : 0;
-        if (l >= 1 && l <= mx->nl && c >= 1 && c <= mx->nc) {
-            mx->cell[l - 1][c - 1].count++;
-        } else {
-            mx->unrated++;
-        }
-    }
-    records_free(&rows);
-    return 0;
+    return store_group_count(a->st, rt, &q,
+                             rtype_field(rt, residual ? "residual_likelihood" : "likelihood", NULL),
+                             rtype_field(rt, residual ? "residual_consequence" : "consequence",
+                                         NULL),
+                             count_cell, mx, e);
 }
 
 int app_risk_matrix_json(struct app *a, int residual, struct buf *out, struct err *e)

@@ -123,6 +123,12 @@ struct keylist {
 int store_keys(struct store *s, const struct rtype *t, const struct query *q, struct keylist *out,
                struct err *e);
 void keylist_free(struct keylist *k);
+/* How many records match q for each pair of values of fields f1 and f2
+ * (columns, not reference lists): fn(ctx, v1, v2, count), NULL for unset. */
+typedef int (*store_group_fn)(void *ctx, const char *v1, const char *v2, long count);
+int store_group_count(struct store *s, const struct rtype *t, const struct query *q,
+                      const struct field *f1, const struct field *f2, store_group_fn fn,
+                      void *ctx, struct err *e);
 /* How many records match q (its order and paging ignored). Inside a read
  * transaction (store_read_begin) the answer is cached until the file
  * changes. -1 on error. */

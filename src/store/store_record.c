@@ -635,6 +635,31 @@ static int list_pairs(struct store *s, const struct rtype *t, const struct query
     return run_query(s, &b, t, q, pair_row, &c, e);
 }
 
+struct group_call {
+    store_group_fn fn;
+    void *ctx;
+};
+
+static int group_row(sqlite3_stmt *st, const struct rtype *t, void *ctx)
+{
+    (void)t;
+    struct group_call *c = ctx;
+    return c->fn(c->ctx, store_col(st, 0), store_col(st, 1), (long)sqlite3_column_int64(st, 2));
+}
+
+int store_group_count(struct store *s, const struct rtype *t, const struct query *q,
+                      const struct field *f1, const struct field *f2, store_group_fn fn,
+                      void *ctx, struct err *e)
+{
+    struct buf b;
+    buf_init(&b, 0);
+    buf_printf(&b, "SELECT t.%s, t.%s, count(*) FROM %s t", f1->name, f2->name, t->name);
+    where_clause(&b, t, q, 0);
+    buf_puts(&b, " GROUP BY 1, 2 LIMIT :limit OFFSET :offset");
+    struct group_call c = {fn, ctx};
+    return run_query(s, &b, t, q, group_row, &c, e);
+}
+
 int store_titles(struct store *s, const struct rtype *t, const struct query *q,
                  store_title_fn fn, void *ctx, struct err *e)
 {
