@@ -192,6 +192,10 @@ int app_soa_diff(struct app *a, int from, int to, char **out, struct err *e);
  * "approvals": [{by, capacity, at, rationale, current}]}. Actions show id,
  * title, owner, due_date, status, cost, controls, overdue. Caller frees. */
 int app_plan_json(struct app *a, char **out, struct err *e);
+/* Whether an approval covers the plan as it is now (*approved), and whether
+ * the plan holds no risk (*empty): what the dashboard asks, without the
+ * dated plan. */
+int app_plan_state(struct app *a, int *approved, int *empty, struct err *e);
 /* Records approval of the plan as it is now by a risk owner (of a risk in
  * the plan) or a member of top management. */
 int app_plan_approve(struct app *a, const char *by, const char *rationale, struct err *e);

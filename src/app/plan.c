@@ -47,30 +47,54 @@ static void action_json(struct jw *w, const struct record *r, const char *today)
 }
 
 /* The plan without approvals; its hash identifies what was approved. */
-static int plan_core(struct app *a, struct buf *b, int dated, struct err *e)
+/* What the plan is made of: the active risks (the fields the plan shows)
+ * and treatment actions, read once however many times it is written. */
+struct plan_data {
+    struct records risks, acts;
+};
+
+static void plan_free(struct plan_data *d)
 {
-    struct records risks = {0}, acts = {0};
-    struct query q = {0};
-    int rc = -1;
-    if (store_list(a->st, rtype_find("risk"), &q, records_add, &risks, e) ||
-        store_list(a->st, rtype_find("action"), &q, records_add, &acts, e)) {
-        goto done;
+    records_free(&d->risks);
+    records_free(&d->acts);
+}
+
+static int plan_load(struct app *a, struct plan_data *d, struct err *e)
+{
+    static const char *const risk_cols[] = {"title",     FIELD_OWNER,  "level", "residual_level",
+                                            "treatment", FIELD_STATUS, NULL};
+    memset(d, 0, sizeof *d);
+    struct query rq = {0}, aq = {0};
+    rq.columns = risk_cols;
+    if (store_list(a->st, rtype_find("risk"), &rq, records_add, &d->risks, e) ||
+        store_list(a->st, rtype_find("action"), &aq, records_add, &d->acts, e)) {
+        plan_free(d);
+        return -1;
     }
+    return 0;
+}
+
+/* Writes the plan (with today's overdue flags when dated); returns how many
+ * risks it holds. */
+static int plan_write(const struct plan_data *d, struct buf *b, int dated)
+{
+    const struct records *risks = &d->risks, *acts = &d->acts;
     char today_buf[11];
     date_today(today_buf);
     const char *today = dated ? today_buf : NULL;
-    unsigned char *linked = xcalloc(acts.n + 1, 1);
+    unsigned char *linked = xcalloc(acts->n + 1, 1);
     struct jw w;
     jw_init(&w, b, 0);
     jw_obj(&w);
     jw_key(&w, "risks");
     jw_arr(&w);
     long t_done = 0, t_total = 0, t_overdue = 0;
+    int nplan = 0;
     double t_cost = 0;
     /* risk -> indexes of its actions, so the plan is linear in its size */
     json_t *by_risk = json_object();
-    for (size_t k = 0; k < acts.n; k++) {
-        const char *rl = record_get(acts.v[k], "risks");
+    for (size_t k = 0; k < acts->n; k++) {
+        const char *rl = record_get(acts->v[k], "risks");
         if (!rl) {
             continue;
         }
@@ -86,8 +110,8 @@ static int plan_core(struct app *a, struct buf *b, int dated, struct err *e)
         }
         free(copy);
     }
-    for (size_t i = 0; i < risks.n; i++) {
-        const struct record *r = risks.v[i];
+    for (size_t i = 0; i < risks->n; i++) {
+        const struct record *r = risks->v[i];
         const char *treat = record_get(r, "treatment");
         json_t *mine = json_object_get(by_risk, r->ref);
         int n = (int)json_array_size(mine);
@@ -97,6 +121,7 @@ static int plan_core(struct app *a, struct buf *b, int dated, struct err *e)
         }
         int done_n = 0, total = 0;
         double cost = 0;
+        nplan++;
         jw_obj(&w);
         jw_key(&w, "id");
         jw_str(&w, r->ref);
@@ -116,9 +141,10 @@ static int plan_core(struct app *a, struct buf *b, int dated, struct err *e)
         jw_arr(&w);
         size_t mi;
         json_t *kv;
-        json_array_foreach(mine, mi, kv) {
+        json_array_foreach(mine, mi, kv)
+        {
             size_t k = (size_t)json_integer_value(kv);
-            const struct record *act = acts.v[k];
+            const struct record *act = acts->v[k];
             linked[k] = 1;
             const char *st = record_get(act, FIELD_STATUS);
             if (strcmp(st, "cancelled") != 0) {
@@ -143,8 +169,8 @@ static int plan_core(struct app *a, struct buf *b, int dated, struct err *e)
     jw_arr_end(&w);
     jw_key(&w, "unlinked_actions");
     jw_arr(&w);
-    for (size_t k = 0; k < acts.n; k++) {
-        const struct record *act = acts.v[k];
+    for (size_t k = 0; k < acts->n; k++) {
+        const struct record *act = acts->v[k];
         const char *st = record_get(act, FIELD_STATUS);
         const char *due = record_get(act, "due_date");
         if (strcmp(st, "cancelled") != 0) {
@@ -177,11 +203,19 @@ static int plan_core(struct app *a, struct buf *b, int dated, struct err *e)
     jw_obj_end(&w);
     free(linked);
     json_decref(by_risk);
-    rc = 0;
-done:
-    records_free(&risks);
-    records_free(&acts);
-    return rc;
+    return nplan;
+}
+
+/* The plan undated (what approvals are of) into b, or -1. */
+static int plan_core(struct app *a, struct buf *b, int dated, struct err *e)
+{
+    struct plan_data d;
+    if (plan_load(a, &d, e)) {
+        return -1;
+    }
+    plan_write(&d, b, dated);
+    plan_free(&d);
+    return 0;
 }
 
 struct appr_ctx {
@@ -210,16 +244,54 @@ static int approval_json(void *ctx, const struct approval_row *ap)
     return 0;
 }
 
+struct state_ctx {
+    const char *hash;
+    int current;
+};
+
+static int approval_current(void *ctx, const struct approval_row *ap)
+{
+    struct state_ctx *c = ctx;
+    json_t *d = json_loads(ap->details ? ap->details : "{}", 0, NULL);
+    const char *h = json_string_value(json_object_get(d, "sha256"));
+    c->current |= h && strcmp(h, c->hash) == 0;
+    json_decref(d);
+    return 0;
+}
+
+int app_plan_state(struct app *a, int *approved, int *empty, struct err *e)
+{
+    struct plan_data d;
+    if (plan_load(a, &d, e)) {
+        return -1;
+    }
+    struct buf undated;
+    buf_init(&undated, 0);
+    *empty = plan_write(&d, &undated, 0) == 0;
+    plan_free(&d);
+    char hash[65];
+    sha256_hex(undated.p, undated.len, hash);
+    buf_free(&undated);
+    struct state_ctx c = {hash, 0};
+    if (store_approvals(a->st, "plan", approval_current, &c, e)) {
+        return -1;
+    }
+    *approved = c.current;
+    return 0;
+}
+
 int app_plan_json(struct app *a, char **out, struct err *e)
 {
     struct buf core, undated;
-    buf_init(&core, 0);
-    buf_init(&undated, 0);
-    if (plan_core(a, &core, 1, e) || plan_core(a, &undated, 0, e)) {
-        buf_free(&core);
-        buf_free(&undated);
+    struct plan_data d;
+    if (plan_load(a, &d, e)) {
         return -1;
     }
+    buf_init(&core, 0);
+    buf_init(&undated, 0);
+    plan_write(&d, &core, 1);
+    plan_write(&d, &undated, 0);
+    plan_free(&d);
     char hash[65];
     sha256_hex(undated.p, undated.len, hash);
     buf_free(&undated);
@@ -265,7 +337,8 @@ int app_plan_approve_tx(struct app *a, const char *by, const char *rationale, st
     int owner = 0, nrisks = (int)json_array_size(json_object_get(plan, "risks"));
     size_t i;
     json_t *r;
-    json_array_foreach(json_object_get(plan, "risks"), i, r) {
+    json_array_foreach(json_object_get(plan, "risks"), i, r)
+    {
         const char *o = json_string_value(json_object_get(r, "owner"));
         owner |= o && strcmp(o, by) == 0;
     }
@@ -302,11 +375,12 @@ int app_plan_approve_tx(struct app *a, const char *by, const char *rationale, st
     jw_key(&w, "rationale");
     jw_str(&w, rationale);
     jw_obj_end(&w);
-    struct approval_row ap = {0, "plan", "approval", by, top ? "top-management" : "risk-owner",
-                              now, rationale, buf_str(&det)};
-    int src = store_approval_add(a->st, &ap, NULL, e) ||
-              store_history_add(a->st, now, a->actor, "plan", "plan", "approve", NULL,
-                                buf_str(&det), e);
+    struct approval_row ap = {
+        0,   "plan",    "approval",   by, top ? "top-management" : "risk-owner",
+        now, rationale, buf_str(&det)};
+    int src =
+        store_approval_add(a->st, &ap, NULL, e) ||
+        store_history_add(a->st, now, a->actor, "plan", "plan", "approve", NULL, buf_str(&det), e);
     buf_free(&det);
     if (src) {
         goto done;

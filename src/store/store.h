@@ -86,6 +86,8 @@ struct query {
      * status, retired, and what listed fields sort by); the other values
      * of the records are left unset. */
     int only_listed;
+    /* Or read only these fields (NULL-terminated names; NULL: all). */
+    const char *const *columns;
     /* Order: by sort (a field of the type; its sort_by field when it has
      * one) or by identifier when NULL; ties by identifier; desc reverses
      * both. Unset values are the smallest: first ascending, last

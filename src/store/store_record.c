@@ -32,13 +32,25 @@ static int listed(const struct rtype *t, int i)
     return 0;
 }
 
+static int named(const char *const *names, const char *name)
+{
+    for (int i = 0; names[i]; i++) {
+        if (strcmp(names[i], name) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* SELECT of every field in declaration order (column i + 1), or with
- * only_listed the listed ones and NULL for the rest. */
-static const char *select_sql(struct store *s, const struct rtype *t, int only_listed)
+ * only_listed the listed ones, or only the named columns, and NULL for the
+ * rest. The first two are kept per type; the caller copies none of them. */
+static const char *select_sql(struct store *s, const struct rtype *t, int only_listed,
+                              const char *const *columns, struct buf *own)
 {
     int ti = rtype_index(t);
     char **slot = only_listed ? &s->select_listed_sql[ti] : &s->select_sql[ti];
-    if (*slot) {
+    if (!columns && *slot) {
         return *slot;
     }
     struct buf b;
@@ -46,7 +58,7 @@ static const char *select_sql(struct store *s, const struct rtype *t, int only_l
     buf_puts(&b, "SELECT t.ref");
     for (int i = 0; i < t->nfields; i++) {
         const struct field *f = &t->fields[i];
-        if (only_listed && !listed(t, i)) {
+        if ((only_listed && !listed(t, i)) || (columns && !named(columns, f->name))) {
             buf_puts(&b, ", NULL");
         } else if (f->type == F_REFS) {
             buf_printf(&b,
@@ -57,6 +69,10 @@ static const char *select_sql(struct store *s, const struct rtype *t, int only_l
         }
     }
     buf_printf(&b, " FROM %s t", t->name);
+    if (columns) {
+        *own = b;
+        return buf_str(own);
+    }
     *slot = buf_take(&b);
     return *slot;
 }
@@ -147,7 +163,7 @@ int store_get(struct store *s, const struct rtype *t, const char *ref, struct re
     *out = NULL;
     struct buf b;
     buf_init(&b, 0);
-    buf_printf(&b, "%s WHERE t.ref = ?1", select_sql(s, t, 0));
+    buf_printf(&b, "%s WHERE t.ref = ?1", select_sql(s, t, 0, NULL, NULL));
     sqlite3_stmt *st = store_prepare(s, buf_str(&b), e);
     buf_free(&b);
     if (!st) {
@@ -596,9 +612,11 @@ static int record_row(sqlite3_stmt *st, const struct rtype *t, void *ctx)
 int store_list(struct store *s, const struct rtype *t, const struct query *q, store_record_fn fn,
                void *ctx, struct err *e)
 {
-    struct buf b;
+    struct buf b, cols;
     buf_init(&b, 0);
-    buf_puts(&b, select_sql(s, t, q && q->only_listed));
+    buf_init(&cols, 0);
+    buf_puts(&b, select_sql(s, t, q && q->only_listed, q ? q->columns : NULL, &cols));
+    buf_free(&cols);
     where_clause(&b, t, q, 1);
     order_clause(&b, t, q);
     struct record_call c = {fn, ctx};
