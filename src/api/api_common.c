@@ -57,6 +57,20 @@ int api_send(struct resp *w, int status, struct buf *b)
     return 0;
 }
 
+int api_change_fields(struct req *r, const char *const *only, const char *hint,
+                      struct api_fields *out, struct err *e)
+{
+    json_t *obj;
+    if (api_body(r, 1, &obj, e) || api_fields_from_json(r->type, obj, only, out, e)) {
+        return -1;
+    }
+    if (out->n == 0) {
+        api_fields_free(out);
+        return err_set(e, ERR_USAGE, NULL, "nothing to change: give %s", hint);
+    }
+    return 0;
+}
+
 int api_body(struct req *r, int required, json_t **out, struct err *e)
 {
     *out = NULL;

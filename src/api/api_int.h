@@ -56,6 +56,11 @@ struct api_fields {
 int api_fields_from_json(const struct rtype *t, json_t *obj, const char *const *only,
                          struct api_fields *out, struct err *e);
 void api_fields_free(struct api_fields *f);
+/* The fields of a change (PATCH-like) body, only the keys in only when
+ * given; an empty change is refused (ERR_USAGE), hint saying what can be
+ * given. */
+int api_change_fields(struct req *r, const char *const *only, const char *hint,
+                      struct api_fields *out, struct err *e);
 
 
 /* Loads the record ref of type t afresh and sends it as JSON with status. */

@@ -321,15 +321,10 @@ int api_create(struct req *r, struct resp *w)
 int api_update(struct req *r, struct resp *w)
 {
     struct err e = {0};
-    json_t *obj;
     struct api_fields f;
-    if (api_body(r, 1, &obj, &e) || api_fields_from_json(r->type, obj, NULL, &f, &e)) {
+    if (api_change_fields(r, NULL, "the fields to change in a JSON object ({\"status\": ...})",
+                          &f, &e)) {
         return api_fail(r, w, &e);
-    }
-    if (f.n == 0) {
-        api_fields_free(&f);
-        return api_failf(r, w, ERR_USAGE, NULL, "nothing to change: give the fields to change "
-                         "in a JSON object ({\"status\": ...})");
     }
     int changed = 0;
     int rc = app_record_edit(r->app, r->type, r->rec->ref, f.kv, f.n, &changed, &e);

@@ -85,15 +85,12 @@ int api_soa_set(struct req *r, struct resp *w)
     static const char *const keys[] = {"applicable", "justification", FIELD_STATUS, FIELD_OWNER,
                                        "implementation", "documents", NULL};
     struct err e = {0};
-    json_t *obj;
     struct api_fields f;
-    if (api_body(r, 1, &obj, &e) || api_fields_from_json(r->type, obj, keys, &f, &e)) {
+    if (api_change_fields(r, keys,
+                          "one or more of applicable, justification, status, owner, "
+                          "implementation, documents",
+                          &f, &e)) {
         return api_fail(r, w, &e);
-    }
-    if (f.n == 0) {
-        api_fields_free(&f);
-        return api_failf(r, w, ERR_USAGE, NULL, "nothing to change: give one or more of "
-                         "applicable, justification, status, owner, implementation, documents");
     }
     int changed = 0;
     int rc = app_soa_set(r->app, r->rec->ref, f.kv, f.n, &changed, &e);

@@ -78,6 +78,10 @@ const char *kv_get(const struct kvlist *l, const char *name);
 /* Decodes "a=1&b=x%20y" into l (untrusted; bounded). Returns -1 on a
  * malformed encoding or too many fields. */
 int kv_parse_urlencoded(struct kvlist *l, const char *s, size_t n);
+/* Decodes a request body by r->content_type into r->form or r->json (the
+ * server and the router fuzz target both call this); -1 with e naming the
+ * problem (malformed: ERR_USAGE; another content type: ERR_MEDIA). */
+int req_decode_body(struct req *r, const char *body, size_t len, struct err *e);
 void kv_free(struct kvlist *l);
 
 /* Responses. */

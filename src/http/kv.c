@@ -114,6 +114,31 @@ const char *kv_get(const struct kvlist *l, const char *name)
     return NULL;
 }
 
+int req_decode_body(struct req *r, const char *body, size_t len, struct err *e)
+{
+    if (!len) {
+        return 0;
+    }
+    const char *ct = r->content_type ? r->content_type : "";
+    if (strncmp(ct, "application/x-www-form-urlencoded", 33) == 0) {
+        if (kv_parse_urlencoded(&r->form, body, len)) {
+            return err_set(e, ERR_USAGE, NULL, "the form data is malformed");
+        }
+        return 0;
+    }
+    if (strncmp(ct, "application/json", 16) == 0) {
+        json_error_t je;
+        r->json = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+        if (!r->json) {
+            return err_set(e, ERR_USAGE, NULL, "the JSON body is malformed (line %d: %s)", je.line,
+                           je.text);
+        }
+        return 0;
+    }
+    return err_set(e, ERR_MEDIA, NULL,
+                   "send application/json (API) or application/x-www-form-urlencoded (forms)");
+}
+
 void resp_take(struct resp *w, int status, const char *ctype, struct buf *b)
 {
     w->status = status;

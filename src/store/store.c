@@ -393,7 +393,6 @@ void store_close(struct store *s)
     sqlite3_finalize(s->commit_st);
     for (int i = 0; i < STORE_MAX_TYPES; i++) {
         free(s->select_sql[i]);
-        free(s->select_listed_sql[i]);
     }
     for (int i = 0; i < STORE_COUNT_CACHE; i++) {
         free(s->counts[i].key);

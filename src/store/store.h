@@ -82,11 +82,8 @@ struct query {
     const char *only_value;
     const char *review_due; /* YYYY-MM-DD: only risks due for review then */
     const char *ref;        /* only the record with this identifier */
-    /* Read only what a list shows (the FL_LIST fields, the title, owner,
-     * status, retired, and what listed fields sort by); the other values
-     * of the records are left unset. */
-    int only_listed;
-    /* Or read only these fields (NULL-terminated names; NULL: all). */
+    /* Read only these fields (NULL-terminated names; NULL: all); the
+     * other values of the records are left unset. */
     const char *const *columns;
     /* Order: by sort (a field of the type; its sort_by field when it has
      * one) or by identifier when NULL; ties by identifier; desc reverses

@@ -22,7 +22,6 @@ struct store {
     } cache[STORE_CACHE_MAX];
     int ncache;
     char *select_sql[STORE_MAX_TYPES]; /* per type index, built on first use */
-    char *select_listed_sql[STORE_MAX_TYPES];
     /* The last history entry, cached inside a write transaction so appending
      * many entries does not re-read it each time. */
     int hist_valid;

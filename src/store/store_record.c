@@ -11,27 +11,6 @@
 #include "store_int.h"
 
 /* "SELECT ref, f1, ..., (links of REFS fields) FROM type t" */
-/* Is field i read by a listing that asked for the listed columns only? */
-static int listed(const struct rtype *t, int i)
-{
-    const struct field *f = &t->fields[i];
-    if (f->flags & FL_LIST) {
-        return 1;
-    }
-    if ((t->title_field && strcmp(f->name, t->title_field) == 0) ||
-        strcmp(f->name, FIELD_RETIRED) == 0 || strcmp(f->name, FIELD_OWNER) == 0 ||
-        strcmp(f->name, FIELD_STATUS) == 0) {
-        return 1;
-    }
-    for (int k = 0; k < t->nfields; k++) {
-        const struct field *g = &t->fields[k];
-        if ((g->flags & FL_LIST) && g->sort_by && strcmp(g->sort_by, f->name) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 static int named(const char *const *names, const char *name)
 {
     for (int i = 0; names[i]; i++) {
@@ -42,14 +21,13 @@ static int named(const char *const *names, const char *name)
     return 0;
 }
 
-/* SELECT of every field in declaration order (column i + 1), or with
- * only_listed the listed ones, or only the named columns, and NULL for the
- * rest. The first two are kept per type; the caller copies none of them. */
-static const char *select_sql(struct store *s, const struct rtype *t, int only_listed,
-                              const char *const *columns, struct buf *own)
+/* SELECT of every field in declaration order (column i + 1), or of the
+ * named columns only with NULL for the rest. The first is kept per type;
+ * the second is built in own. */
+static const char *select_sql(struct store *s, const struct rtype *t, const char *const *columns,
+                              struct buf *own)
 {
-    int ti = rtype_index(t);
-    char **slot = only_listed ? &s->select_listed_sql[ti] : &s->select_sql[ti];
+    char **slot = &s->select_sql[rtype_index(t)];
     if (!columns && *slot) {
         return *slot;
     }
@@ -58,7 +36,7 @@ static const char *select_sql(struct store *s, const struct rtype *t, int only_l
     buf_puts(&b, "SELECT t.ref");
     for (int i = 0; i < t->nfields; i++) {
         const struct field *f = &t->fields[i];
-        if ((only_listed && !listed(t, i)) || (columns && !named(columns, f->name))) {
+        if (columns && !named(columns, f->name)) {
             buf_puts(&b, ", NULL");
         } else if (f->type == F_REFS) {
             buf_printf(&b,
@@ -163,7 +141,7 @@ int store_get(struct store *s, const struct rtype *t, const char *ref, struct re
     *out = NULL;
     struct buf b;
     buf_init(&b, 0);
-    buf_printf(&b, "%s WHERE t.ref = ?1", select_sql(s, t, 0, NULL, NULL));
+    buf_printf(&b, "%s WHERE t.ref = ?1", select_sql(s, t, NULL, NULL));
     sqlite3_stmt *st = store_prepare(s, buf_str(&b), e);
     buf_free(&b);
     if (!st) {
@@ -615,7 +593,7 @@ int store_list(struct store *s, const struct rtype *t, const struct query *q, st
     struct buf b, cols;
     buf_init(&b, 0);
     buf_init(&cols, 0);
-    buf_puts(&b, select_sql(s, t, q && q->only_listed, q ? q->columns : NULL, &cols));
+    buf_puts(&b, select_sql(s, t, q ? q->columns : NULL, &cols));
     buf_free(&cols);
     where_clause(&b, t, q, 1);
     order_clause(&b, t, q);

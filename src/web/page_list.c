@@ -40,6 +40,9 @@ struct list_state {
     int nfilter;
     int cols[MAX_COLS];
     int ncols;
+    /* the fields a row shows or needs: listed ones, what they sort by, the
+     * title, owner, status, retired (read instead of whole records) */
+    const char *read[MAX_COLS * 2 + 5];
 };
 
 static int is_risk_level(const struct rtype *t, const struct field *f)
@@ -444,6 +447,19 @@ static void read_state(struct req *r, struct list_state *s)
             s->cols[s->ncols++] = i;
         }
     }
+    int nr = 0;
+    for (int k = 0; k < s->ncols; k++) {
+        const struct field *f = &s->t->fields[s->cols[k]];
+        s->read[nr++] = f->name;
+        if (f->sort_by) {
+            s->read[nr++] = f->sort_by;
+        }
+    }
+    s->read[nr++] = s->t->title_field ? s->t->title_field : FIELD_OWNER;
+    s->read[nr++] = FIELD_OWNER;
+    s->read[nr++] = FIELD_STATUS;
+    s->read[nr++] = FIELD_RETIRED;
+    s->read[nr] = NULL;
     const char *sort = web_query(r, "sort");
     for (int k = 0; sort && k < s->ncols; k++) {
         if (strcmp(s->t->fields[s->cols[k]].name, sort) == 0) {
@@ -510,7 +526,7 @@ int page_list(struct req *r, struct resp *w)
         q.review_due = s.review ? today : NULL;
         q.sort = s.sort >= 0 ? &t->fields[s.sort] : NULL;
         q.desc = s.desc;
-        q.only_listed = 1;
+        q.columns = s.read;
         app_query_visible(t, r->role, r->who.person[0] ? r->who.person : NULL, &q);
         total = store_count_query(r->app->st, t, &q, &e);
         if (total >= 0) {

@@ -387,29 +387,9 @@ static void handle(struct input *in, struct req *r, struct resp *w)
         return;
     }
     r->content_type = header(r, "Content-Type");
-    if (in->body_len) {
-        const char *ct = r->content_type ? r->content_type : "";
-        if (strncmp(ct, "application/x-www-form-urlencoded", 33) == 0) {
-            if (kv_parse_urlencoded(&r->form, in->body, in->body_len)) {
-                err_set(&e, ERR_USAGE, NULL, "the form data is malformed");
-                resp_error(r, w, &e);
-                return;
-            }
-        } else if (strncmp(ct, "application/json", 16) == 0) {
-            json_error_t je;
-            r->json = json_loadb(in->body, in->body_len, JSON_REJECT_DUPLICATES, &je);
-            if (!r->json) {
-                err_set(&e, ERR_USAGE, NULL, "the JSON body is malformed (line %d: %s)", je.line,
-                        je.text);
-                resp_error(r, w, &e);
-                return;
-            }
-        } else {
-            err_set(&e, ERR_MEDIA, NULL,
-                    "send application/json (API) or application/x-www-form-urlencoded (forms)");
-            resp_error(r, w, &e);
-            return;
-        }
+    if (req_decode_body(r, in->body, in->body_len, &e)) {
+        resp_error(r, w, &e);
+        return;
     }
     r->app = &app;
     router_dispatch(r, w);
