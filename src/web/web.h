@@ -83,6 +83,15 @@ void web_value(struct req *r, struct buf *b, const struct record *rec, const str
                const char *v);
 /* Long text as paragraphs (blank lines) and line breaks; no Markdown. */
 void web_paragraphs(struct buf *b, const char *s);
+/* Document content: Markdown (CommonMark) rendered by cmark into b inside
+ * <div class="markdown">. text is untrusted: raw HTML is dropped (shown as an
+ * HTML comment), link and image addresses other than relative ones, http:,
+ * https: and mailto: are emptied (web_url_safe). NULL or "" writes nothing. */
+void web_markdown(struct buf *b, const char *text);
+/* 1 when url may be a link or image address in rendered content: relative,
+ * or with scheme http, https or mailto (read as a browser would, ignoring
+ * control characters and spaces, any case). */
+int web_url_safe(const char *url);
 /* A small colour square: inline SVG with a fill attribute, which the CSP
  * (style-src 'self') allows where a style attribute would be refused.
  * colour must be "#rrggbb" (the method validates it); anything else is
