@@ -155,7 +155,9 @@ int app_memo_records(struct app *a, const struct rtype *t, const struct query *q
     for (size_t i = 0; i < n; i++) {
         const char *text;
         buf_reset(&key);
-        buf_printf(&key, "%s:%s", prefix, k->v[i].ref);
+        /* what a released read (staff: a document's version in force)
+         * renders differs from the working copy: never the same entry */
+        buf_printf(&key, "%s%s:%s", prefix, q->released ? "@released" : "", k->v[i].ref);
         if (app_memo_get(a, buf_str(&key), &text) && text) {
             v[i] = xstrdup(text);
         } else {
@@ -182,7 +184,7 @@ int app_memo_records(struct app *a, const struct rtype *t, const struct query *q
             render(ctx, rows.v[j], &one);
             v[i] = xstrdup(buf_str(&one));
             buf_reset(&key);
-            buf_printf(&key, "%s:%s", prefix, k->v[i].ref);
+            buf_printf(&key, "%s%s:%s", prefix, q->released ? "@released" : "", k->v[i].ref);
             app_memo_put(a, buf_str(&key), v[i]);
         }
         buf_free(&one);
@@ -278,6 +280,12 @@ static int apply_kv(const struct record *orig, struct record *r, const struct kv
             return err_set(e, ERR_INVALID, f->name, "%s: given more than once", f->name);
         }
         touched[i] = 1;
+        if ((f->flags & FL_SYSTEM) && !trusted && strcmp(t->name, "document") == 0) {
+            return err_set(e, ERR_INVALID, f->name,
+                           "%s: set by the document workflow (`isms document submit|review|"
+                           "approve|publish|revise`), not by hand",
+                           f->name);
+        }
         if ((f->flags & FL_SYSTEM) && !trusted) {
             return err_set(e, ERR_INVALID, f->name, "%s: set by the program, not by hand",
                            f->name);
@@ -583,6 +591,40 @@ void app_query_visible(const struct rtype *t, enum role role, const char *person
         q->only_value = rule.value;
         q->none = q->only_field == NULL;
     }
+    if (rule.kind == ROWS_RELEASED) {
+        q->released = 1;
+        q->classes = rule.classes;
+        q->viewer = rule.person;
+    }
+}
+
+static int take_one(void *ctx, struct record *r)
+{
+    struct record **out = ctx;
+    record_free(*out);
+    *out = r;
+    return 1;
+}
+
+int app_record_get_visible(struct app *a, const struct rtype *t, const char *ref, enum role role,
+                           const char *person, struct record **out, struct err *e)
+{
+    *out = NULL;
+    struct row_rule rule = perm_row_rule(role, t, person);
+    if (rule.kind == ROWS_ALL) {
+        return store_get(a->st, t, ref, out, e);
+    }
+    struct query q = {0};
+    q.ref = ref;
+    q.include_retired = 1;
+    app_query_visible(t, role, person, &q);
+    if (store_list(a->st, t, &q, take_one, out, e)) {
+        return -1;
+    }
+    if (!*out) {
+        return record_notfound(e, t, ref);
+    }
+    return 0;
 }
 
 int app_query_filter(const struct rtype *t, struct query *q, const struct kv *kv, int n,

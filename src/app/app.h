@@ -96,6 +96,13 @@ int app_memo_records(struct app *a, const struct rtype *t, const struct query *q
 /* Restricts q to the rows role may see (perm_row_rule); person: the
  * account's person or NULL. */
 void app_query_visible(const struct rtype *t, enum role role, const char *person, struct query *q);
+/* One record as the viewer (role, person) may see it, through the same row
+ * rule as lists: for staff a document's version in force, never its
+ * working copy. ERR_NOTFOUND — the very answer for a record that does not
+ * exist — when there is none or the viewer may not see it. *out freed by
+ * the caller. */
+int app_record_get_visible(struct app *a, const struct rtype *t, const char *ref, enum role role,
+                           const char *person, struct record **out, struct err *e);
 
 /* Checks the history chain, the database, and that every record equals the
  * state its last history entry recorded. Calls report for progress lines. */

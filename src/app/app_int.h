@@ -43,6 +43,11 @@ int app_save_tx(struct app *a, const struct record *orig, struct record *r, cons
 int rules_derive(struct app *a, struct record *r, const struct record *orig,
                  const unsigned char *touched, struct err *e);
 int rules_after(struct app *a, const struct record *orig, const struct record *r, struct err *e);
+/* Documents (documents.c): tidies the audience's departments, and refuses
+ * any change of content to a document that is not a draft (in review,
+ * approved, published, withdrawn), naming the command that starts a new
+ * draft. Lifecycle fields are FL_SYSTEM: only the workflow sets them. */
+int doc_derive(struct app *a, struct record *r, const struct record *orig, struct err *e);
 /* Installs the default method and scores every risk (new files, and files
  * upgraded from schema 2). Inside the caller's transaction. */
 int app_method_install_default(struct app *a, struct err *e);

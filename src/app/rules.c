@@ -263,6 +263,9 @@ int rules_derive(struct app *a, struct record *r, const struct record *orig,
             return check_cycles(a, r, e);
         }
     }
+    if (is(r, "document")) {
+        return doc_derive(a, r, orig, e); /* documents.c */
+    }
     return 0;
 }
 

@@ -113,9 +113,15 @@ static int do_list(struct cli *c, const struct rtype *t, struct opts *o)
     }
     q.search = o->search;
     q.include_retired = o->all;
-    if (o->review_due && strcmp(t->name, "risk") != 0) {
-        rc = cli_usage("--review-due applies to risks only");
+    if (o->review_due && strcmp(t->name, "risk") != 0 && strcmp(t->name, "document") != 0) {
+        rc = cli_usage("--review-due applies to risks and documents only");
         goto out;
+    }
+    char due_today[11];
+    if (o->review_due && strcmp(t->name, "document") == 0) {
+        /* documents in force past their next review date: the store's filter */
+        date_today(due_today);
+        q.review_due = due_today;
     }
     if (o->search && (!utf8_valid(o->search, strlen(o->search)) || strlen(o->search) > 200)) {
         rc = cli_usage("--search: give at most 200 characters of valid UTF-8 text");
@@ -137,7 +143,7 @@ static int do_list(struct cli *c, const struct rtype *t, struct opts *o)
         rc = cli_fail(&e);
         goto done;
     }
-    if (o->review_due) {
+    if (o->review_due && strcmp(t->name, "risk") == 0) {
         char today[11];
         date_today(today);
         size_t k = 0;

@@ -244,15 +244,12 @@ static int dispatch(struct req *r, struct resp *w, const struct route *rt)
     int owns = -1;
     if (r->type && r->id[0] && rt->perm != PERM_PUBLIC) {
         struct err e = {0};
-        if (app_record_get(r->app, r->type, r->id, &r->rec, &e)) {
+        /* read through the viewer's row rule: a record the role may not
+         * see gets the very answer of one that does not exist, and staff
+         * get a document's version in force, never its working copy */
+        if (app_record_get_visible(r->app, r->type, r->id, r->role,
+                                   r->who.person[0] ? r->who.person : NULL, &r->rec, &e)) {
             resp_error(r, w, &e);
-            return 0;
-        }
-        if (!perm_visible(r->role, r->rec, r->who.person)) {
-            /* the very answer of a record that does not exist */
-            struct err nf = {0};
-            record_notfound(&nf, r->type, r->id);
-            resp_error(r, w, &nf);
             return 0;
         }
         const char *owner = record_get(r->rec, FIELD_OWNER);

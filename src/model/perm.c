@@ -5,8 +5,8 @@
  *                   retires the records they own
  *   top-management  reads all; approves; edits the records they own
  *   auditor         reads all; writes only audits and findings
- *   staff           reads approved policies (the handler filters by status),
- *                   reports incidents */
+ *   staff           reads the documents in force that are meant for them
+ *                   (perm_row_rule), reports incidents */
 #include "perm.h"
 
 #include "record.h"
@@ -29,7 +29,7 @@ enum role role_parse(const char *name)
 const char *perm_name(enum perm p)
 {
     static const char *const names[] = {"public", "login", "read", "create", "edit",
-                                        "retire", "approve", "manage", "admin"};
+                                        "retire", "approve", "manage", "admin", "history"};
     return names[p];
 }
 
@@ -63,6 +63,9 @@ int perm_allows(enum role r, enum perm p, const struct rtype *t, int owns)
     if (p == PERM_LOGIN) {
         return 1;
     }
+    if (p == PERM_HISTORY) {
+        return perm_allows(r, PERM_READ, t, owns) && perm_sees_history(r, t);
+    }
     switch (r) {
     case ROLE_ADMIN: return 1;
     case ROLE_MANAGER: return p != PERM_ADMIN;
@@ -81,17 +84,21 @@ int perm_allows(enum role r, enum perm p, const struct rtype *t, int owns)
     }
 }
 
+/* Classifications staff may read without being addressed by a document's
+ * audience. */
+static const char staff_classes[] = "public,internal";
+
 struct row_rule perm_row_rule(enum role r, const struct rtype *t, const char *person)
 {
-    struct row_rule rule = {ROWS_ALL, NULL, NULL};
+    struct row_rule rule = {ROWS_ALL, NULL, NULL, NULL, NULL};
     if (r == ROLE_NONE) {
         rule.kind = ROWS_NONE;
     } else if (r == ROLE_STAFF) {
         rule.kind = ROWS_NONE;
         if (is(t, "document")) {
-            rule = (struct row_rule){ROWS_WHERE, FIELD_STATUS, "approved"};
+            rule = (struct row_rule){ROWS_RELEASED, NULL, NULL, staff_classes, person};
         } else if (is(t, "incident") && person && *person) {
-            rule = (struct row_rule){ROWS_WHERE, "reported_by", person};
+            rule = (struct row_rule){ROWS_WHERE, "reported_by", person, NULL, NULL};
         }
     }
     return rule;
@@ -105,4 +112,14 @@ int perm_visible(enum role r, const struct record *rec, const char *person)
     }
     const char *v = record_get(rec, rule.field);
     return v && strcmp(v, rule.value) == 0;
+}
+
+int perm_sees_history(enum role r, const struct rtype *t)
+{
+    return r != ROLE_NONE && !(r == ROLE_STAFF && is(t, "document"));
+}
+
+int perm_sees_versions(enum role r, const struct rtype *t)
+{
+    return r != ROLE_NONE && !(r == ROLE_STAFF && is(t, "document"));
 }

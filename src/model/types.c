@@ -128,25 +128,36 @@ TYPE(scope, "scopes", "Scope", "SC", "4.3", "title",
 
 /* ---- clause 5: leadership ---------------------------------------------- */
 
+/* Documents are controlled (7.5): the lifecycle fields (status, version,
+ * approver, approved_on, in_force) are set by the document workflow only
+ * (src/app/documents.c); the others are the working copy, frozen into a
+ * version when submitted for review. audience*: who must acknowledge it and
+ * who may read it whatever its classification (src/model/perm.c). */
 static const struct field f_document[] = {
     TXT("title", "Title", FL_REQUIRED | FL_LIST),
     ENUM("kind", "Kind", FL_REQUIRED | FL_LIST,
          V("policy", "topic-policy", "procedure", "standard", "guideline", "plan", "record",
            "form", "external"),
          NULL),
-    TXT("version", "Version", FL_LIST),
+    F_("version", "Version", F_TEXT, FL_LIST | FL_SYSTEM, .max = 20),
     ENUM("classification", "Classification", 0, v_class, "internal"),
     TXT("clause", "Clause or control it serves", 0),
     REF("author", "Author", 0, "person"),
     REF("reviewer", "Reviewer", 0, "person"),
-    REF("approver", "Approver", 0, "person"),
-    DATE("approved_on", "Approved on", 0),
+    F_("approver", "Approved by", F_REF, FL_SYSTEM, .ref = "person"),
+    F_("approved_on", "Approved on", F_DATE, FL_SYSTEM),
     DATE("review_date", "Next review", FL_LIST),
+    INT("review_interval", "Review every (months)", 0, 1, 120),
     TXT("retention", "Retention period", 0),
+    ENUM("audience", "Must be acknowledged by", 0, V("none", "everyone", "selected"), "none"),
+    TXT("audience_departments", "Departments that must acknowledge it", 0),
+    REFS("audience_roles", "Roles that must acknowledge it", "role"),
     REFS("controls", "Controls it implements", "control"),
     F_("body", "Content (Markdown)", F_LONGTEXT, 0, .max = 200000),
+    F_("in_force", "Version in force", F_INT, FL_SYSTEM, .min = 1, .max = 1000000),
     OWNER(FL_REQUIRED),
-    STATUS(V("draft", "in-review", "approved", "superseded", "withdrawn")),
+    F_(FIELD_STATUS, "Status", F_ENUM, FL_REQUIRED | FL_LIST | FL_SYSTEM,
+       .values = V("draft", "in-review", "approved", "published", "superseded", "withdrawn")),
     TAIL,
 };
 TYPE(document, "documents", "Document", "DOC", "7.5", "title",

@@ -80,6 +80,13 @@ struct query {
     int none;
     const struct field *only_field;
     const char *only_value;
+    /* Row rule ROWS_RELEASED (documents for staff): read the version in
+     * force of each record (view TYPE_released) instead of its working
+     * copy, and only those whose classification is one of classes
+     * (comma-separated) or whose audience names viewer (a person). */
+    int released;
+    const char *classes;
+    const char *viewer;
     const char *review_due; /* YYYY-MM-DD: only risks due for review then */
     const char *ref;        /* only the record with this identifier */
     /* Read only these fields (NULL-terminated names; NULL: all); the
@@ -244,6 +251,42 @@ int store_asset_effective(struct store *s, const char *asset, int cia[3], struct
 typedef int (*store_link_fn)(void *ctx, const char *src_type, const char *src, const char *dst);
 int store_link_rows(struct store *s, const char *rel, const char *dst_type, store_link_fn fn,
                     void *ctx, struct err *e);
+
+
+/* ---- document control and acknowledgement (store_documents.c) ---------- */
+
+/* Who must acknowledge a document version: audience "none", "everyone" or
+ * "selected" — the people of the departments and the holders of the roles
+ * (comma-separated lists) — active and not retired. */
+struct doc_audience {
+    const char *audience, *departments, *roles;
+};
+/* Acknowledgement of version of document ref by its audience, per
+ * department ("" for people without one), in department order:
+ * fn(ctx, department, people, acknowledged). One statement. */
+typedef int (*store_ack_dept_fn)(void *ctx, const char *department, long people, long acked);
+int store_doc_ack_completion(struct store *s, const char *ref, int version,
+                             const struct doc_audience *au, store_ack_dept_fn fn, void *ctx,
+                             struct err *e);
+/* The people of the audience (only those who have not acknowledged when
+ * pending_only), at most limit (0: all), in identifier order:
+ * fn(ctx, person, name, department, acknowledged at or NULL). */
+typedef int (*store_ack_person_fn)(void *ctx, const char *person, const char *name,
+                                   const char *department, const char *at);
+int store_doc_ack_people(struct store *s, const char *ref, int version,
+                         const struct doc_audience *au, int pending_only, long limit,
+                         store_ack_person_fn fn, void *ctx, struct err *e);
+/* A document task: fn(ctx, ref, title, version, what) with what
+ * "acknowledge", "review" or "approve". */
+typedef int (*store_doc_task_fn)(void *ctx, const char *ref, const char *title, int version,
+                                 const char *what);
+/* Versions in force whose audience names person and that person has not
+ * acknowledged. */
+int store_doc_pending_acks(struct store *s, const char *person, store_doc_task_fn fn, void *ctx,
+                           struct err *e);
+/* Every document version in review with what it still needs (a review;
+ * once reviewed, an approval); the caller decides whose task it is. */
+int store_doc_in_review(struct store *s, store_doc_task_fn fn, void *ctx, struct err *e);
 
 
 /* ---- accounts, sessions, tokens, security log (store_auth.c) ----------- */

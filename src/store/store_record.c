@@ -21,14 +21,23 @@ static int named(const char *const *names, const char *name)
     return 0;
 }
 
+/* The table (or view) a query of t reads: the type's table, or with
+ * released (struct query.released) the view of what is in force, named
+ * TYPE_released (documents only: migration 0010). */
+static const char *source(const struct rtype *t, int released, char *out, size_t size)
+{
+    snprintf(out, size, "%s%s", t->name, released ? "_released" : "");
+    return out;
+}
+
 /* SELECT of every field in declaration order (column i + 1), or of the
- * named columns only with NULL for the rest. The first is kept per type;
- * the second is built in own. */
+ * named columns only with NULL for the rest. The first is kept per type
+ * (from the type's own table); the others are built in own. */
 static const char *select_sql(struct store *s, const struct rtype *t, const char *const *columns,
-                              struct buf *own)
+                              int released, struct buf *own)
 {
     char **slot = &s->select_sql[rtype_index(t)];
-    if (!columns && *slot) {
+    if (!columns && !released && *slot) {
         return *slot;
     }
     struct buf b;
@@ -46,8 +55,9 @@ static const char *select_sql(struct store *s, const struct rtype *t, const char
             buf_printf(&b, ", t.%s", f->name);
         }
     }
-    buf_printf(&b, " FROM %s t", t->name);
-    if (columns) {
+    char src[80];
+    buf_printf(&b, " FROM %s t", source(t, released, src, sizeof src));
+    if (columns || released) {
         *own = b;
         return buf_str(own);
     }
@@ -141,7 +151,7 @@ int store_get(struct store *s, const struct rtype *t, const char *ref, struct re
     *out = NULL;
     struct buf b;
     buf_init(&b, 0);
-    buf_printf(&b, "%s WHERE t.ref = ?1", select_sql(s, t, NULL, NULL));
+    buf_printf(&b, "%s WHERE t.ref = ?1", select_sql(s, t, NULL, 0, NULL));
     sqlite3_stmt *st = store_prepare(s, buf_str(&b), e);
     buf_free(&b);
     if (!st) {
@@ -429,7 +439,23 @@ static void where_clause(struct buf *b, const struct rtype *t, const struct quer
     if (q->only_field) {
         buf_printf(b, " AND t.%s = :only", q->only_field->name);
     }
-    if (q->review_due) {
+    if (q->released) {
+        /* the released view (migration 0010): of the listed classifications,
+         * or addressed to the viewer by the audience of the version in force
+         * — everyone, the viewer's department, or a role the viewer holds */
+        buf_puts(b, " AND (instr(',' || :classes || ',', ',' || t.classification || ',') > 0"
+                    " OR t.audience = 'everyone'"
+                    " OR (t.audience = 'selected' AND EXISTS (SELECT 1 FROM person p"
+                    " WHERE p.ref = :viewer AND p.retired IS NULL AND ("
+                    "(p.department IS NOT NULL AND instr(',' || t.audience_departments || ',',"
+                    " ',' || p.department || ',') > 0)"
+                    " OR EXISTS (SELECT 1 FROM json_each(t.audience_roles) r JOIN link l"
+                    " ON l.src = r.value AND l.rel = 'holders' AND l.dst = p.ref)))))");
+    }
+    if (q->review_due && strcmp(t->name, "document") == 0) {
+        /* a document in force whose next review date has come */
+        buf_puts(b, " AND t.status IN ('approved', 'published') AND t.review_date <= :today");
+    } else if (q->review_due) {
         /* as risk_review_due (src/model/risk.c): a recorded reason, or the
          * review date reached */
         buf_puts(b, " AND (t.review_reason <> '' OR t.review_date <= :today)");
@@ -510,6 +536,10 @@ static void bind_query(sqlite3_stmt *st, const struct rtype *t, const struct que
     }
     if (q->ref) {
         bind_named(st, ":ref", NULL, q->ref);
+    }
+    if (q->released) {
+        bind_named(st, ":classes", NULL, q->classes ? q->classes : "");
+        bind_named(st, ":viewer", NULL, q->viewer ? q->viewer : "");
     }
     if (q->review_due) {
         bind_named(st, ":today", NULL, q->review_due);
@@ -593,7 +623,7 @@ int store_list(struct store *s, const struct rtype *t, const struct query *q, st
     struct buf b, cols;
     buf_init(&b, 0);
     buf_init(&cols, 0);
-    buf_puts(&b, select_sql(s, t, q ? q->columns : NULL, &cols));
+    buf_puts(&b, select_sql(s, t, q ? q->columns : NULL, q && q->released, &cols));
     buf_free(&cols);
     where_clause(&b, t, q, 1);
     order_clause(&b, t, q);
@@ -620,7 +650,8 @@ static int list_pairs(struct store *s, const struct rtype *t, const struct query
 {
     struct buf b;
     buf_init(&b, 0);
-    buf_printf(&b, "SELECT t.ref, t.%s FROM %s t", col, t->name);
+    char src[80];
+    buf_printf(&b, "SELECT t.ref, t.%s FROM %s t", col, source(t, q && q->released, src, sizeof src));
     where_clause(&b, t, q, ordered);
     if (ordered) {
         order_clause(&b, t, q);
@@ -649,7 +680,9 @@ int store_group_count(struct store *s, const struct rtype *t, const struct query
 {
     struct buf b;
     buf_init(&b, 0);
-    buf_printf(&b, "SELECT t.%s, t.%s, count(*) FROM %s t", f1->name, f2->name, t->name);
+    char src[80];
+    buf_printf(&b, "SELECT t.%s, t.%s, count(*) FROM %s t", f1->name, f2->name,
+               source(t, q && q->released, src, sizeof src));
     where_clause(&b, t, q, 0);
     buf_puts(&b, " GROUP BY 1, 2 LIMIT :limit OFFSET :offset");
     struct group_call c = {fn, ctx};
@@ -697,7 +730,8 @@ long store_count_query(struct store *s, const struct rtype *t, const struct quer
 {
     struct buf b;
     buf_init(&b, 0);
-    buf_printf(&b, "SELECT count(*) FROM %s t", t->name);
+    char src[80];
+    buf_printf(&b, "SELECT count(*) FROM %s t", source(t, q && q->released, src, sizeof src));
     where_clause(&b, t, q, 0);
     /* the cache key: the statement and every value bound to it */
     long long version = store_data_version(s);
@@ -709,9 +743,10 @@ long store_count_query(struct store *s, const struct rtype *t, const struct quer
             buf_printf(&key, "\x1f%s", q->filter_value[k] ? q->filter_value[k] : "\x1e");
         }
         if (q) {
-            buf_printf(&key, "\x1f%s\x1f%s\x1f%s\x1f%s", q->only_value ? q->only_value : "",
+            buf_printf(&key, "\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s", q->only_value ? q->only_value : "",
                        q->review_due ? q->review_due : "", q->search ? q->search : "",
-                       q->ref ? q->ref : "");
+                       q->ref ? q->ref : "", q->classes ? q->classes : "",
+                       q->viewer ? q->viewer : "");
         }
         for (int i = 0; i < STORE_COUNT_CACHE; i++) {
             if (s->counts[i].key && s->counts[i].version == version &&

@@ -525,7 +525,11 @@ void web_value(struct req *r, struct buf *b, const struct record *rec, const str
         html_text(b, strcmp(v, "1") == 0 ? "yes" : "no");
         break;
     case F_LONGTEXT:
-        web_paragraphs(b, v);
+        if (rec && strcmp(rec->type->name, "document") == 0 && strcmp(f->name, "body") == 0) {
+            web_markdown(b, v); /* document content is Markdown */
+        } else {
+            web_paragraphs(b, v);
+        }
         break;
     case F_DATETIME: {
         /* "2026-01-31T10:00:00Z" reads as "2026-01-31 10:00 UTC" */
@@ -573,6 +577,12 @@ void web_notice(struct req *r, struct buf *b)
         {"accepted", "The risk acceptance is recorded."},
         {"reviewed", "Review recorded; the next review date is set."},
         {"approved", "Approval recorded."},
+        {"submitted", "Submitted for review: this version is frozen."},
+        {"doc-reviewed", "Review signed."},
+        {"sent-back", "Sent back to the author as a draft."},
+        {"published", "Published."},
+        {"revised", "A new draft is started; the version in force stays until it is approved."},
+        {"acknowledged", "Thank you: your acknowledgement is recorded."},
     };
     const char *k = web_query(r, "done");
     for (size_t i = 0; k && i < sizeof notices / sizeof notices[0]; i++) {

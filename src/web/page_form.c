@@ -730,8 +730,8 @@ int page_create(struct req *r, struct resp *w)
     /* a record the viewer cannot see afterwards (staff: an incident reported
      * in someone else's name) is confirmed on the list instead */
     struct record *rec = NULL;
-    if (app_record_get(r->app, r->type, ref, &rec, &e) == 0 &&
-        perm_visible(r->role, rec, r->who.person)) {
+    if (app_record_get_visible(r->app, r->type, ref, r->role,
+                               r->who.person[0] ? r->who.person : NULL, &rec, &e) == 0) {
         redirect_record(r, w, ref, "created");
     } else {
         struct buf to;

@@ -291,12 +291,13 @@ static void filter_form(struct req *r, struct buf *b, const struct list_state *s
         html_lit(b, " checked");
     }
     html_lit(b, "> Include retired</label>");
-    if (strcmp(t->name, "risk") == 0) {
+    if (strcmp(t->name, "risk") == 0 || strcmp(t->name, "document") == 0) {
         html_lit(b, "<label class=\"check\"><input type=\"checkbox\" name=\"review\" value=\"1\"");
         if (s->review) {
             html_lit(b, " checked");
         }
-        html_lit(b, "> Review due</label>");
+        html_lit_if(b, strcmp(t->name, "document") == 0, "> Review overdue</label>",
+                    "> Review due</label>");
     }
     html_lit(b, "<button type=\"submit\">Filter</button> <a class=\"reset\" href=\"");
     href(r, b, "/");
@@ -439,7 +440,8 @@ static void read_state(struct req *r, struct list_state *s)
         s->q = NULL;
     }
     s->all = web_query_long(r, "all", 0, 1, 0);
-    s->review = strcmp(s->t->name, "risk") == 0 && web_query_long(r, "review", 0, 1, 0);
+    s->review = (strcmp(s->t->name, "risk") == 0 || strcmp(s->t->name, "document") == 0) &&
+                web_query_long(r, "review", 0, 1, 0);
     s->desc = web_query(r, "dir") && strcmp(web_query(r, "dir"), "desc") == 0;
     s->page = web_query_long(r, "page", 1, 1000000, 1);
     for (int i = 0; i < s->t->nfields && s->ncols < MAX_COLS; i++) {

@@ -591,6 +591,9 @@ void web_show_record(struct req *r, struct resp *w, const struct err *e)
     if (is(t, "risk")) {
         risk_panel(r, &b, rec, e);
     }
+    if (is(t, "document")) {
+        web_document_panel(r, &b, rec); /* page_document.c */
+    }
     html_lit(&b, "<section aria-labelledby=\"h-details\"><h2 id=\"h-details\">Details</h2>"
                  "<dl class=\"fields\">");
     for (int i = 0; i < t->nfields; i++) {
@@ -624,11 +627,13 @@ void web_show_record(struct req *r, struct resp *w, const struct err *e)
     if (is(t, "asset") || is(t, "risk")) {
         web_memo_part(r, &b, "effective", rec, effective_section);
     }
-    /* staff read approved documents and their own incident reports: not the
+    /* staff read documents in force and their own incident reports: not the
      * drafts in a document's history, nor the records around it */
     if (r->role != ROLE_STAFF) {
         web_memo_part(r, &b, "approvals", rec, approvals_section);
         web_memo_part(r, &b, "inbound", rec, inbound_section);
+    }
+    if (r->role != ROLE_STAFF && perm_allows(r->role, PERM_HISTORY, t, owns)) {
         web_memo_part(r, &b, "history", rec, history_section);
     }
     page_end(r, &b);

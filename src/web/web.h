@@ -131,6 +131,11 @@ void web_crumbs(struct req *r, struct buf *b, const char *path, const char *labe
  * action on it (acceptance, review), with the given status. The form that
  * failed keeps what was typed (r->form). */
 void web_show_record(struct req *r, struct resp *w, const struct err *e);
+/* The document control panel of a document's page (page_document.c):
+ * state, version in force, next review, the workflow steps, versions and
+ * acknowledgement — for staff only the version in force and their own
+ * acknowledgement. */
+void web_document_panel(struct req *r, struct buf *b, const struct record *rec);
 /* The inherent or residual heat map of the method in force (page_risk.c). */
 void web_heatmap(struct req *r, struct buf *b, int residual);
 

@@ -1,0 +1,95 @@
+/* documents.h — document control (7.5) and acknowledgement (5.2, 7.3)
+ * (included from app.h). A document's record is its working copy; each
+ * submission freezes a version (signoff.h: kind "document", subject the
+ * identifier) that moves in-review → approved → published → superseded
+ * (or sent-back to its author); reviews, approvals and acknowledgements are
+ * sign-offs of that version, bound to the signed-in account (a->signer).
+ * Every function writes in one transaction with its history entries; on
+ * error nothing is written. */
+#ifndef ISMS_DOCUMENTS_H
+#define ISMS_DOCUMENTS_H
+
+#include "../lib/json.h"
+
+struct app;
+struct record;
+
+/* The canonical JSON a version of document r freezes: its content fields
+ * (title, kind, classification, clause, author, reviewer, review interval,
+ * retention, audience, controls, body). Caller frees. */
+char *doc_content_json(const struct record *r);
+
+/* A draft goes to review: freezes version N (state in-review) and sets the
+ * record's status in-review and version "N.0". ERR_CONFLICT unless a
+ * draft, or when nothing changed since the last version. */
+int app_document_submit(struct app *a, const char *ref, const char *note, int *number,
+                        struct err *e);
+/* The signer reviews the version in review (capacity document-reviewer:
+ * the reviewer, else the owner): signs it, or with send_back returns it to
+ * draft with a comment (required; field "comment"). */
+int app_document_review(struct app *a, const char *ref, int send_back, const char *comment,
+                        struct err *e);
+/* The signer approves the reviewed version in review: top management for a
+ * policy or topic policy, the document approver (owner) otherwise. The
+ * version in force before is superseded; the record gets status approved,
+ * approver, approved_on, in_force and the next review date (review
+ * interval, default 12 months). */
+/* on_behalf_of/evidence: a decision taken elsewhere, recorded with its
+ * attached minutes (see struct signoff_req); NULL normally. */
+int app_document_approve(struct app *a, const char *ref, const char *rationale,
+                         const char *on_behalf_of, const char *evidence, struct err *e);
+/* The approved version in force is published (announced: acknowledgement
+ * is asked of its audience). */
+int app_document_publish(struct app *a, const char *ref, struct err *e);
+/* Starts a new draft of an approved or published document: the record
+ * becomes editable again; the version in force stays what staff read until
+ * the new one is approved. */
+int app_document_revise(struct app *a, const char *ref, struct err *e);
+/* The signer acknowledges having read the version in force (which they
+ * must be able to see: ERR_NOTFOUND otherwise). Acknowledging again is a
+ * no-op (*existing = 1). */
+int app_document_ack(struct app *a, const char *ref, int *existing, struct err *e);
+
+/* Acknowledgement of one version (number 0: the one in force) by the
+ * audience it was approved with, per department, and up to pending_limit
+ * people who have not acknowledged (-1: none listed). */
+struct doc_ack_dept {
+    char *department;
+    long people, acked;
+};
+struct doc_ack_person {
+    char *person, *name, *department;
+};
+struct doc_acks {
+    char *ref, *state, *audience, *departments, *roles;
+    int version;
+    long people, acked;
+    struct doc_ack_dept *dept;
+    size_t ndept, capdept;
+    struct doc_ack_person *pending;
+    size_t npending, cappending;
+};
+int app_document_acks(struct app *a, const char *ref, int number, long pending_limit,
+                      struct doc_acks *out, struct err *e);
+void doc_acks_free(struct doc_acks *k);
+/* {document, version, state, audience, audience_departments,
+ * audience_roles, people, acknowledged, pending_count, departments:
+ * [{department, people, acknowledged}], pending: [{person, name,
+ * department}]} */
+void doc_acks_json(struct jw *w, const struct doc_acks *k);
+
+/* What person still has to do about documents: acknowledge a version in
+ * force addressed to them, review a version in review (as its reviewer),
+ * approve a reviewed one (holding the capacity). */
+struct doc_task {
+    char *ref, *title, *what;
+    int version;
+};
+struct doc_tasks {
+    struct doc_task *v;
+    size_t n, cap;
+};
+int app_document_tasks(struct app *a, const char *person, struct doc_tasks *out, struct err *e);
+void doc_tasks_free(struct doc_tasks *l);
+
+#endif

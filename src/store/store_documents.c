@@ -1,0 +1,152 @@
+/* store_documents.c — the queries of document control and acknowledgement
+ * (7.5, 7.3) on the shared versions and sign-offs: who a document's
+ * audience is, how far acknowledgement of one version has come (per
+ * department, in SQL), and what one person still has to acknowledge or
+ * review. Values bound; the only SQL text is below. */
+#include <string.h>
+
+#include "store_int.h"
+
+/* The people an audience names (bound :aud, :deps, :roles — the
+ * audience, its departments and its roles, comma-separated): active,
+ * not retired; everyone, or those of a listed department or holding a
+ * listed role. */
+#define AUDIENCE_OF_P                                                                          \
+    "p.retired IS NULL AND p.status = 'active' AND (:aud = 'everyone' OR (:aud = 'selected'"   \
+    " AND ((p.department IS NOT NULL AND instr(',' || :deps || ',', ',' || p.department || ','" \
+    ") > 0) OR EXISTS (SELECT 1 FROM link l WHERE l.dst = p.ref AND l.rel = 'holders'"          \
+    " AND instr(',' || :roles || ',', ',' || l.src || ',') > 0))))"
+
+/* Has p acknowledged version :v of document :ref? (index signoff_ack) */
+#define ACKED_BY_P                                                                             \
+    "EXISTS (SELECT 1 FROM signoff s WHERE s.subject_kind = 'document' AND s.subject_id = :ref" \
+    " AND s.version = :v AND s.kind = 'acknowledgement' AND s.person = p.ref)"
+
+static void bind_name(sqlite3_stmt *st, const char *name, const char *v)
+{
+    int i = sqlite3_bind_parameter_index(st, name);
+    if (i) {
+        store_bind_opt(st, i, v);
+    }
+}
+
+static void bind_audience(sqlite3_stmt *st, const char *ref, int version,
+                          const struct doc_audience *au)
+{
+    bind_name(st, ":ref", ref);
+    int i = sqlite3_bind_parameter_index(st, ":v");
+    if (i) {
+        sqlite3_bind_int(st, i, version);
+    }
+    bind_name(st, ":aud", au->audience ? au->audience : "none");
+    bind_name(st, ":deps", au->departments ? au->departments : "");
+    bind_name(st, ":roles", au->roles ? au->roles : "");
+}
+
+int store_doc_ack_completion(struct store *s, const char *ref, int version,
+                             const struct doc_audience *au, store_ack_dept_fn fn, void *ctx,
+                             struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(s,
+                                     "SELECT coalesce(p.department, ''), count(*), "
+                                     "sum(" ACKED_BY_P ") FROM person p WHERE " AUDIENCE_OF_P
+                                     " GROUP BY 1 ORDER BY 1",
+                                     e);
+    if (!st) {
+        return -1;
+    }
+    bind_audience(st, ref, version, au);
+    int rc;
+    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+        if (fn(ctx, store_col(st, 0), (long)sqlite3_column_int64(st, 1),
+               (long)sqlite3_column_int64(st, 2))) {
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : 0;
+}
+
+int store_doc_ack_people(struct store *s, const char *ref, int version,
+                         const struct doc_audience *au, int pending_only, long limit,
+                         store_ack_person_fn fn, void *ctx, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(
+        s,
+        "SELECT p.ref, p.name, p.department, (SELECT min(s.at) FROM signoff s WHERE "
+        "s.subject_kind = 'document' AND s.subject_id = :ref AND s.version = :v AND "
+        "s.kind = 'acknowledgement' AND s.person = p.ref) AS at FROM person p WHERE " AUDIENCE_OF_P
+        " AND (:pending = 0 OR NOT " ACKED_BY_P ") ORDER BY p.id LIMIT :limit",
+        e);
+    if (!st) {
+        return -1;
+    }
+    bind_audience(st, ref, version, au);
+    sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":pending"), pending_only);
+    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"), limit > 0 ? limit : -1);
+    int rc;
+    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+        if (fn(ctx, store_col(st, 0), store_col(st, 1), store_col(st, 2), store_col(st, 3))) {
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : 0;
+}
+
+int store_doc_pending_acks(struct store *s, const char *person, store_doc_task_fn fn, void *ctx,
+                           struct err *e)
+{
+    /* the released view (migration 0010): the versions in force, with the
+     * audience they were approved with */
+    sqlite3_stmt *st = store_prepare(
+        s,
+        "SELECT d.ref, d.title, d.in_force FROM document_released d JOIN person p ON p.ref = :p"
+        " WHERE d.retired IS NULL AND p.retired IS NULL AND (d.audience = 'everyone' OR"
+        " (d.audience = 'selected' AND ((p.department IS NOT NULL AND"
+        " instr(',' || d.audience_departments || ',', ',' || p.department || ',') > 0) OR"
+        " EXISTS (SELECT 1 FROM json_each(d.audience_roles) r JOIN link l ON l.src = r.value"
+        " AND l.rel = 'holders' AND l.dst = p.ref))))"
+        " AND NOT EXISTS (SELECT 1 FROM signoff s WHERE s.subject_kind = 'document' AND"
+        " s.subject_id = d.ref AND s.version = d.in_force AND s.kind = 'acknowledgement' AND"
+        " s.person = p.ref) ORDER BY d.id",
+        e);
+    if (!st) {
+        return -1;
+    }
+    bind_name(st, ":p", person);
+    int rc;
+    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+        if (fn(ctx, store_col(st, 0), store_col(st, 1), sqlite3_column_int(st, 2), "acknowledge")) {
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : 0;
+}
+
+int store_doc_in_review(struct store *s, store_doc_task_fn fn, void *ctx, struct err *e)
+{
+    /* what the latest version in review still needs: a review, or (once
+     * reviewed) an approval */
+    sqlite3_stmt *st = store_prepare(
+        s,
+        "SELECT d.ref, d.title, v.number, CASE WHEN EXISTS (SELECT 1 FROM signoff s WHERE"
+        " s.subject_kind = 'document' AND s.subject_id = d.ref AND s.version = v.number AND"
+        " s.kind = 'review') THEN 'approve' ELSE 'review' END FROM document d JOIN version v ON"
+        " v.subject_kind = 'document' AND v.subject_id = d.ref AND v.state = 'in-review'"
+        " WHERE d.retired IS NULL AND d.status = 'in-review' ORDER BY d.id",
+        e);
+    if (!st) {
+        return -1;
+    }
+    int rc;
+    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+        if (fn(ctx, store_col(st, 0), store_col(st, 1), sqlite3_column_int(st, 2),
+               store_col(st, 3))) {
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : 0;
+}
