@@ -24,18 +24,17 @@ int api_risk_matrix(struct req *r, struct resp *w)
 
 int api_risk_accept(struct req *r, struct resp *w)
 {
-    static const char *const keys[] = {"by", "rationale", NULL};
+    static const char *const keys[] = {"rationale", "on_behalf_of", "evidence", NULL};
     struct err e = {0};
     json_t *obj;
-    const char *by, *rationale;
-    if (api_body(r, 0, &obj, &e) || api_only_keys(obj, keys, &e) || api_str(obj, "by", &by, &e) ||
-        api_str(obj, "rationale", &rationale, &e)) {
+    const char *rationale, *behalf, *evidence;
+    if (api_body(r, 0, &obj, &e) || api_only_keys(obj, keys, &e) ||
+        api_str(obj, "rationale", &rationale, &e) || api_str(obj, "on_behalf_of", &behalf, &e) ||
+        api_str(obj, "evidence", &evidence, &e)) {
         return api_fail(r, w, &e);
     }
-    if (!by && r->who.person[0]) {
-        by = r->who.person; /* the signed-in account's person accepts */
-    }
-    int rc = app_risk_accept(r->app, r->rec->ref, by, rationale, &e);
+    /* the signer is the token's or session's account (app->signer) */
+    int rc = app_risk_accept(r->app, r->rec->ref, rationale, behalf, evidence, &e);
     if (rc) {
         return api_fail(r, w, &e);
     }

@@ -102,14 +102,14 @@ int api_soa_set(struct req *r, struct resp *w)
 }
 
 /* One version as an object; with_content adds its rows as "items". */
-struct version_ctx {
+struct soa_version_ctx {
     struct jw *j;
     int with_content;
 };
 
-static int version_json(void *ctx, const struct soa_version_row *v)
+static int soa_version_json(void *ctx, const struct soa_version_row *v)
 {
-    struct version_ctx *vc = ctx;
+    struct soa_version_ctx *vc = ctx;
     struct jw *j = vc->j;
     jw_obj(j);
     jw_key(j, "version");
@@ -146,13 +146,13 @@ int api_soa_versions(struct req *r, struct resp *w)
     }
     struct buf b;
     struct jw j;
-    struct version_ctx vc = {&j, 0};
+    struct soa_version_ctx vc = {&j, 0};
     buf_init(&b, 0);
     jw_init(&j, &b, 0);
     jw_obj(&j);
     jw_key(&j, "items");
     jw_arr(&j);
-    if (store_soa_versions(r->app->st, version_json, &vc, &e)) {
+    if (store_soa_versions(r->app->st, soa_version_json, &vc, &e)) {
         buf_free(&b);
         return api_fail(r, w, &e);
     }
@@ -167,10 +167,10 @@ static int send_version(struct req *r, struct resp *w, int n, int status)
     struct err e = {0};
     struct buf b;
     struct jw j;
-    struct version_ctx vc = {&j, 1};
+    struct soa_version_ctx vc = {&j, 1};
     buf_init(&b, 0);
     jw_init(&j, &b, 0);
-    if (store_soa_version_get(r->app->st, n, NULL, NULL, version_json, &vc, &e)) {
+    if (store_soa_version_get(r->app->st, n, NULL, NULL, soa_version_json, &vc, &e)) {
         buf_free(&b);
         return api_fail(r, w, &e);
     }
@@ -193,26 +193,25 @@ int api_soa_version(struct req *r, struct resp *w)
 
 int api_soa_approve(struct req *r, struct resp *w)
 {
-    static const char *const keys[] = {"by", "note", "framework", NULL};
+    static const char *const keys[] = {"note", "framework", "on_behalf_of", "evidence", NULL};
     struct err e = {0};
     json_t *obj;
-    const char *by, *note, *fw;
+    const char *note, *fw, *behalf, *evidence;
     if (api_body(r, 0, &obj, &e) || api_only_keys(obj, keys, &e) ||
-        api_str(obj, "by", &by, &e) || api_str(obj, "note", &note, &e) ||
-        api_str(obj, "framework", &fw, &e)) {
+        api_str(obj, "note", &note, &e) || api_str(obj, "framework", &fw, &e) ||
+        api_str(obj, "on_behalf_of", &behalf, &e) || api_str(obj, "evidence", &evidence, &e)) {
         return api_fail(r, w, &e);
     }
-    if (!by && r->who.person[0]) {
-        by = r->who.person;
-    }
-    int version = 0;
-    int rc = app_soa_approve(r->app, framework_or_default(fw), by, note, &version, &e);
+    int version = 0, existing = 0;
+    int rc = app_soa_approve(r->app, framework_or_default(fw), note, behalf, evidence, &version,
+                             &existing, &e);
     if (rc) {
         return api_fail(r, w, &e);
     }
     snprintf(w->location, sizeof w->location, "%s/api/v1/soa/versions/%d", r->org->prefix,
              version);
-    return send_version(r, w, version, 201);
+    /* approving again what this signer approved: the same version, 200 */
+    return send_version(r, w, version, existing ? 200 : 201);
 }
 
 static int send_plan(struct req *r, struct resp *w)
@@ -238,18 +237,17 @@ int api_plan(struct req *r, struct resp *w)
 
 int api_plan_approve(struct req *r, struct resp *w)
 {
-    static const char *const keys[] = {"by", "rationale", NULL};
+    static const char *const keys[] = {"rationale", "on_behalf_of", "evidence", NULL};
     struct err e = {0};
     json_t *obj;
-    const char *by, *rationale;
+    const char *rationale, *behalf, *evidence;
     if (api_body(r, 0, &obj, &e) || api_only_keys(obj, keys, &e) ||
-        api_str(obj, "by", &by, &e) || api_str(obj, "rationale", &rationale, &e)) {
+        api_str(obj, "rationale", &rationale, &e) || api_str(obj, "on_behalf_of", &behalf, &e) ||
+        api_str(obj, "evidence", &evidence, &e)) {
         return api_fail(r, w, &e);
     }
-    if (!by && r->who.person[0]) {
-        by = r->who.person;
-    }
-    int rc = app_plan_approve(r->app, by, rationale, &e);
+    int existing = 0;
+    int rc = app_plan_approve(r->app, rationale, behalf, evidence, &existing, &e);
     if (rc) {
         return api_fail(r, w, &e);
     }

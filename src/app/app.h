@@ -10,12 +10,14 @@
 #include "../model/perm.h"
 #include "../model/record.h"
 #include "../store/store.h"
+#include "signoff.h"
 
 struct method;
 
 struct app {
     struct store *st;
     char actor[128];        /* who is acting, recorded in history */
+    struct signer signer;   /* the authenticated account sign-offs are bound to */
     struct method *method;  /* the risk method in force, loaded on first use */
     int method_version;
     int accepting;          /* inside app_risk_accept: acceptance is approved */
@@ -131,11 +133,21 @@ const struct method *app_method(struct app *a, struct err *e);
  * server calls this once per request). */
 void app_method_recheck(struct app *a);
 
-/* Records the acceptance of a risk by `by` (a person) with a rationale, and
- * sets it accepted, in one transaction. Above the acceptance criterion the
- * person must hold a top-management role (ERR_FORBIDDEN otherwise). */
-int app_risk_accept(struct app *a, const char *ref, const char *by, const char *rationale,
-                    struct err *e);
+/* Records the acceptance of a risk by the signer (a->signer, never a
+ * parameter) with a rationale, and sets it accepted, in one transaction:
+ * a sign-off (kind acceptance, capacity risk-owner or top-management) of
+ * the hash of the risk's rated fields. Above the acceptance criterion the
+ * signer must hold a top-management role (ERR_FORBIDDEN otherwise, saying
+ * so). on_behalf_of/evidence (NULL normally): a decision taken elsewhere,
+ * recorded with its attached evidence (see app_signoff). Accepting again
+ * what the same signer accepted is a no-op. */
+int app_risk_accept(struct app *a, const char *ref, const char *rationale,
+                    const char *on_behalf_of, const char *evidence, struct err *e);
+/* The risk's acceptances, each marked current when it signed the risk as
+ * it is now; *current = 1 when one does (the Accept form is then not
+ * offered). out freed with signoffs_free. */
+int app_risk_acceptances(struct app *a, const char *ref, struct signoffs *out, int *current,
+                         struct err *e);
 /* Marks a risk reviewed today: clears its review flag and sets the next
  * review date from its level's interval. */
 int app_risk_review(struct app *a, const char *ref, struct err *e);
@@ -178,10 +190,15 @@ int app_soa_json(struct app *a, const char *framework, char **out, struct err *e
  * implementation and documents may be given. */
 int app_soa_set(struct app *a, const char *control, const struct kv *kv, int n, int *changed,
                 struct err *e);
-/* Freezes the current SoA as the next numbered version, approved by `by`
- * (top management). Refused while any control is undecided. */
-int app_soa_approve(struct app *a, const char *framework, const char *by, const char *note,
-                    int *version, struct err *e);
+/* Freezes the current SoA as a version (kind "soa", subject the
+ * framework, numbers shared by both frameworks) signed by the signer as
+ * top management (a->signer; ERR_FORBIDDEN naming the capacity when not).
+ * Refused while any control is undecided. Content already approved by the
+ * same signer is a no-op (*existing = 1, *version that version); the same
+ * content approved by someone else is co-signed on its version. */
+int app_soa_approve(struct app *a, const char *framework, const char *note,
+                    const char *on_behalf_of, const char *evidence, int *version, int *existing,
+                    struct err *e);
 /* Moves the 2013 SoA's decisions onto the 2022 catalogue through the
  * mapping, for 2022 controls not yet decided. report gets one line per
  * control (caller frees). */
@@ -203,9 +220,12 @@ int app_plan_json(struct app *a, char **out, struct err *e);
  * the plan holds no risk (*empty): what the dashboard asks, without the
  * dated plan. */
 int app_plan_state(struct app *a, int *approved, int *empty, struct err *e);
-/* Records approval of the plan as it is now by a risk owner (of a risk in
- * the plan) or a member of top management. */
-int app_plan_approve(struct app *a, const char *by, const char *rationale, struct err *e);
+/* Records the signer's approval of the plan as it is now (a sign-off of its
+ * hash) as top management or as the owner of a risk in the plan
+ * (ERR_FORBIDDEN naming the capacity otherwise). Approving again what the
+ * same signer approved is a no-op (*existing = 1). */
+int app_plan_approve(struct app *a, const char *rationale, const char *on_behalf_of,
+                     const char *evidence, int *existing, struct err *e);
 
 
 /* ---- accounts, sessions, tokens (accounts.c) ----------------------------- */

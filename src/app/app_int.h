@@ -53,17 +53,22 @@ int doc_derive(struct app *a, struct record *r, const struct record *orig, struc
 int app_method_install_default(struct app *a, struct err *e);
 /* The same as the app_* functions of those names, inside the caller's
  * transaction (the demo loader composes them). */
-int app_risk_accept_tx(struct app *a, const char *ref, const char *by, const char *rationale,
-                       struct err *e);
+int app_risk_accept_tx(struct app *a, const char *ref, const char *rationale,
+                       const char *on_behalf_of, const char *evidence, struct err *e);
 int app_risk_review_tx(struct app *a, const char *ref, struct err *e);
-int app_soa_approve_tx(struct app *a, const char *framework, const char *by, const char *note,
-                       int *version, struct err *e);
-int app_plan_approve_tx(struct app *a, const char *by, const char *rationale, struct err *e);
+int app_soa_approve_tx(struct app *a, const char *framework, const char *note,
+                       const char *on_behalf_of, const char *evidence, int *version,
+                       int *existing, struct err *e);
+int app_plan_approve_tx(struct app *a, const char *rationale, const char *on_behalf_of,
+                        const char *evidence, int *existing, struct err *e);
 int app_account_add_tx(struct app *a, const char *name, const char *role, const char *person,
                        const char *password, struct err *e);
-/* Checks that `by` (who approves or decides) names an active person; the
- * error names the field "by". */
-int app_check_decider(struct app *a, const char *by, struct err *e);
+/* 1 when person owns a risk of the treatment plan (plan.c), 0 when not. */
+int app_plan_has_owner(struct app *a, const char *person, struct err *e);
+/* 0 when ref names an evidence file (attachment) of subject; else
+ * ERR_INVALID naming the field "evidence" (signoff.c, over the attachment
+ * table of the evidence files). */
+int app_evidence_check(struct app *a, const char *ref, const char *subject, struct err *e);
 /* Re-scores every active risk with the method in a->method; each risk whose
  * derived values change gets an update entry. Refuses (naming the risk) when
  * a rating does not fit the method's scales. */

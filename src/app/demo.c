@@ -11,7 +11,12 @@
  *   {"plan_approve": true, "by": "@ciso", "rationale": "..."}
  * A string "@key" is replaced by the identifier the keyed record received
  * ("@@" stands for a literal "@"). Arrays become comma-separated lists;
- * numbers and booleans their text. */
+ * numbers and booleans their text.
+ *
+ * Accounts are created before the first decision; each decision is signed
+ * by the account of its "by" person (signed in as that account, exactly as
+ * a person's command would be), so the demo's sign-offs are bound to the
+ * right people's accounts. */
 #include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -91,10 +96,44 @@ static char *str_of(struct keymap *m, json_t *ent, const char *key, struct err *
     return buf_take(&b);
 }
 
+struct find_account {
+    const char *person;
+    long id;
+    char name[72], role[32];
+};
+
+static int match_account(void *ctx, const struct account_row *r)
+{
+    struct find_account *f = ctx;
+    if (!f->id && r->person && strcmp(r->person, f->person) == 0 && !r->disabled) {
+        f->id = r->id;
+        snprintf(f->name, sizeof f->name, "%s", r->name);
+        snprintf(f->role, sizeof f->role, "%s", r->role);
+    }
+    return 0;
+}
+
+/* Signs in (as the signer) the account of person. */
+static int sign_as(struct app *a, const char *person, struct err *e)
+{
+    struct find_account f = {person, 0, "", ""};
+    if (!person) {
+        return err_set(e, ERR_INTERNAL, NULL, "demo: a decision without \"by\"");
+    }
+    if (store_accounts(a->st, match_account, &f, e)) {
+        return -1;
+    }
+    if (!f.id) {
+        return err_set(e, ERR_INTERNAL, NULL, "demo: %s has no account to sign with", person);
+    }
+    app_signer_set(a, f.id, f.name, person, f.role);
+    return 0;
+}
+
 /* Approvals and reviews: the same app functions a person's command calls. */
 static int decision(struct app *a, struct keymap *m, json_t *ent, struct err *e)
 {
-    int bad = 0, rc = 0, version;
+    int bad = 0, rc = 0, version, existing;
     char *by = str_of(m, ent, "by", e, &bad);
     char *why = str_of(m, ent, "rationale", e, &bad);
     char *note = str_of(m, ent, "note", e, &bad);
@@ -103,18 +142,21 @@ static int decision(struct app *a, struct keymap *m, json_t *ent, struct err *e)
     char *soa = str_of(m, ent, "soa_approve", e, &bad);
     if (bad) {
         rc = -1;
-    } else if (accept) {
-        rc = app_risk_accept_tx(a, accept, by, why, e);
     } else if (review) {
         rc = app_risk_review_tx(a, review, e);
+    } else if ((accept || soa || json_object_get(ent, "plan_approve")) && sign_as(a, by, e)) {
+        rc = -1;
+    } else if (accept) {
+        rc = app_risk_accept_tx(a, accept, why, NULL, NULL, e);
     } else if (soa) {
-        rc = app_soa_approve_tx(a, soa, by, note, &version, e);
+        rc = app_soa_approve_tx(a, soa, note, NULL, NULL, &version, &existing, e);
     } else if (json_object_get(ent, "plan_approve")) {
-        rc = app_plan_approve_tx(a, by, why, e);
+        rc = app_plan_approve_tx(a, why, NULL, NULL, &existing, e);
     } else {
         rc = err_set(e, ERR_INTERNAL, NULL, "neither type, edit, accept, review, soa_approve "
                                             "nor plan_approve");
     }
+    app_signer_clear(a);
     free(by);
     free(why);
     free(note);
@@ -256,14 +298,28 @@ int app_load_demo(struct app *a, struct demo_login *logins, int max, int *nlogin
     json_t *recs = json_object_get(root, "records");
     size_t i;
     json_t *ent;
-    int rc = 0;
+    int rc = 0, accounts = 0, nl = 0;
+    struct demo_login spare[16];
+    if (!logins) {
+        logins = spare;
+        max = (int)(sizeof spare / sizeof spare[0]);
+        nlogins = &nl;
+    }
     json_array_foreach(recs, i, ent) {
+        int is_decision = !json_object_get(ent, "type") && !json_object_get(ent, "edit");
+        if (is_decision && !accounts) {
+            accounts = 1;
+            if (load_accounts(a, &m, json_object_get(root, "accounts"), logins, max, nlogins, e)) {
+                rc = -1;
+                break;
+            }
+        }
         if (entry(a, &m, ent, i, e)) {
             rc = -1;
             break;
         }
     }
-    if (rc == 0 && logins) {
+    if (rc == 0 && !accounts) {
         rc = load_accounts(a, &m, json_object_get(root, "accounts"), logins, max, nlogins, e);
     }
     json_decref(m.refs);

@@ -218,47 +218,6 @@ static int plan_core(struct app *a, struct buf *b, int dated, struct err *e)
     return 0;
 }
 
-struct appr_ctx {
-    struct jw *w;
-    const char *hash;
-};
-
-static int approval_json(void *ctx, const struct approval_row *ap)
-{
-    struct appr_ctx *c = ctx;
-    json_t *d = json_loads(ap->details ? ap->details : "{}", 0, NULL);
-    const char *h = json_string_value(json_object_get(d, "sha256"));
-    jw_obj(c->w);
-    jw_key(c->w, "by");
-    jw_str(c->w, ap->approver);
-    jw_key(c->w, "capacity");
-    jw_str(c->w, ap->capacity);
-    jw_key(c->w, "at");
-    jw_str(c->w, ap->at);
-    jw_key(c->w, "rationale");
-    jw_str(c->w, ap->rationale);
-    jw_key(c->w, "current");
-    jw_bool(c->w, h && strcmp(h, c->hash) == 0);
-    jw_obj_end(c->w);
-    json_decref(d);
-    return 0;
-}
-
-struct state_ctx {
-    const char *hash;
-    int current;
-};
-
-static int approval_current(void *ctx, const struct approval_row *ap)
-{
-    struct state_ctx *c = ctx;
-    json_t *d = json_loads(ap->details ? ap->details : "{}", 0, NULL);
-    const char *h = json_string_value(json_object_get(d, "sha256"));
-    c->current |= h && strcmp(h, c->hash) == 0;
-    json_decref(d);
-    return 0;
-}
-
 int app_plan_state(struct app *a, int *approved, int *empty, struct err *e)
 {
     struct plan_data d;
@@ -272,11 +231,12 @@ int app_plan_state(struct app *a, int *approved, int *empty, struct err *e)
     char hash[65];
     sha256_hex(undated.p, undated.len, hash);
     buf_free(&undated);
-    struct state_ctx c = {hash, 0};
-    if (store_approvals(a->st, "plan", approval_current, &c, e)) {
+    struct signoffs l;
+    if (app_signoffs(a, "plan", "plan", 0, hash, &l, e)) {
         return -1;
     }
-    *approved = c.current;
+    *approved = signoffs_current(&l, "approval") != NULL;
+    signoffs_free(&l);
     return 0;
 }
 
@@ -305,62 +265,75 @@ int app_plan_json(struct app *a, char **out, struct err *e)
     jw_key(&w, "sha256");
     jw_str(&w, hash);
     jw_key(&w, "approvals");
-    jw_arr(&w);
-    struct appr_ctx c = {&w, hash};
-    int rc = store_approvals(a->st, "plan", approval_json, &c, e);
-    jw_arr_end(&w);
-    buf_putc(&core, '}');
-    if (rc) {
+    struct signoffs l;
+    if (app_signoffs(a, "plan", "plan", 0, hash, &l, e)) {
         buf_free(&core);
         return -1;
     }
+    signoffs_json(&w, &l);
+    signoffs_free(&l);
+    buf_putc(&core, '}');
     *out = buf_take(&core);
     return 0;
 }
 
-int app_plan_approve_tx(struct app *a, const char *by, const char *rationale, struct err *e)
+int app_plan_has_owner(struct app *a, const char *person, struct err *e)
 {
-    if (rationale && (!utf8_valid(rationale, strlen(rationale)) || utf8_chars(rationale) > 2000)) {
-        return err_set(e, ERR_INVALID, "rationale",
-                       "rationale: at most 2000 characters of valid text");
-    }
-    int rc = -1;
     struct buf core;
     buf_init(&core, 0);
-    if (app_check_decider(a, by, e)) {
-        goto done;
-    }
     if (plan_core(a, &core, 0, e)) {
-        goto done;
+        buf_free(&core);
+        return -1;
     }
     json_t *plan = json_loads(buf_str(&core), 0, NULL);
-    int owner = 0, nrisks = (int)json_array_size(json_object_get(plan, "risks"));
+    buf_free(&core);
+    int owner = 0;
     size_t i;
     json_t *r;
     json_array_foreach(json_object_get(plan, "risks"), i, r)
     {
         const char *o = json_string_value(json_object_get(r, "owner"));
-        owner |= o && strcmp(o, by) == 0;
+        owner |= o && strcmp(o, person) == 0;
     }
     json_decref(plan);
-    int top = store_is_top_management(a->st, by, e);
-    if (top < 0) {
+    return owner;
+}
+
+int app_plan_approve_tx(struct app *a, const char *rationale, const char *on_behalf_of,
+                        const char *evidence, int *existing, struct err *e)
+{
+    int rc = -1;
+    struct buf core;
+    buf_init(&core, 0);
+    *existing = 0;
+    if (a->signer.account <= 0 || !a->signer.person[0]) {
+        return app_capacity_check(a, CAP_TOP_MANAGEMENT, NULL, e); /* says: sign in */
+    }
+    if (plan_core(a, &core, 0, e)) {
+        goto done;
+    }
+    json_t *plan = json_loads(buf_str(&core), 0, NULL);
+    int nrisks = (int)json_array_size(json_object_get(plan, "risks"));
+    json_decref(plan);
+    const char *decider = !str_empty(on_behalf_of) ? on_behalf_of : a->signer.person;
+    int top = app_capacity_holds(a, decider, CAP_TOP_MANAGEMENT, NULL, e);
+    int owner = top ? 0 : app_capacity_holds(a, decider, CAP_RISK_OWNER, "plan", e);
+    if (top < 0 || owner < 0) {
         goto done;
     }
     if (!top && !owner) {
-        err_set(e, ERR_FORBIDDEN, "by",
-                "by: the treatment plan is approved by the owners of its risks and by top "
-                "management; %s is neither",
-                by);
+        err_set(e, ERR_FORBIDDEN, NULL,
+                "approving the treatment plan needs the capacity top management or risk owner "
+                "(of a risk in the plan); %s (account %s) holds neither",
+                decider, a->signer.name);
         goto done;
     }
     if (nrisks == 0) {
         err_set(e, ERR_CONFLICT, NULL, "the treatment plan is empty; there is nothing to approve");
         goto done;
     }
-    char hash[65], now[21];
+    char hash[65];
     sha256_hex(core.p, core.len, hash);
-    time_now(now);
     struct buf det;
     struct jw w;
     buf_init(&det, 0);
@@ -370,17 +343,13 @@ int app_plan_approve_tx(struct app *a, const char *by, const char *rationale, st
     jw_str(&w, hash);
     jw_key(&w, "risks");
     jw_int(&w, nrisks);
-    jw_key(&w, "by");
-    jw_str(&w, by);
-    jw_key(&w, "rationale");
-    jw_str(&w, rationale);
     jw_obj_end(&w);
-    struct approval_row ap = {
-        0,   "plan",    "approval",   by, top ? "top-management" : "risk-owner",
-        now, rationale, buf_str(&det)};
-    int src =
-        store_approval_add(a->st, &ap, NULL, e) ||
-        store_history_add(a->st, now, a->actor, "plan", "plan", "approve", NULL, buf_str(&det), e);
+    struct signoff_req q = {"plan",    "plan",         0,        "approval",
+                            top ? CAP_TOP_MANAGEMENT : CAP_RISK_OWNER,
+                            rationale, 0,              hash,     buf_str(&det),
+                            on_behalf_of, evidence};
+    long id;
+    int src = app_signoff_tx(a, &q, &id, existing, e);
     buf_free(&det);
     if (src) {
         goto done;
@@ -391,7 +360,8 @@ done:
     return rc;
 }
 
-int app_plan_approve(struct app *a, const char *by, const char *rationale, struct err *e)
+int app_plan_approve(struct app *a, const char *rationale, const char *on_behalf_of,
+                     const char *evidence, int *existing, struct err *e)
 {
-    IN_TRANSACTION(a, e, app_plan_approve_tx(a, by, rationale, e));
+    IN_TRANSACTION(a, e, app_plan_approve_tx(a, rationale, on_behalf_of, evidence, existing, e));
 }

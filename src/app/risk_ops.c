@@ -6,33 +6,13 @@
 #include <string.h>
 
 #include "../lib/buf.h"
+#include "../lib/hash.h"
 #include "../lib/json.h"
 #include "../lib/text.h"
 #include "../lib/util.h"
 #include "../model/method.h"
 #include "../model/risk.h"
 #include "app_int.h"
-
-int app_check_decider(struct app *a, const char *by, struct err *e)
-{
-    if (str_empty(by)) {
-        return err_set(e, ERR_INVALID, "by", "by: say which person decides (a person identifier, P-0001)");
-    }
-    int retired = 0;
-    const struct rtype *pt = rtype_find("person");
-    if (rtype_of_ref(by) != pt) {
-        return err_set(e, ERR_INVALID, "by", "by: '%.40s' is not a person identifier (P-0001)",
-                       by);
-    }
-    int found = store_exists(a->st, pt, by, &retired, e);
-    if (found < 0) {
-        return -1;
-    }
-    if (!found || retired) {
-        return err_set(e, ERR_INVALID, "by", "by: no active person %s", by);
-    }
-    return 0;
-}
 
 static int check_rationale(const char *r, struct err *e)
 {
@@ -47,18 +27,21 @@ static int check_rationale(const char *r, struct err *e)
     return 0;
 }
 
-int app_risk_accept_tx(struct app *a, const char *ref, const char *by, const char *rationale,
-                       struct err *e)
+int app_risk_accept_tx(struct app *a, const char *ref, const char *rationale,
+                       const char *on_behalf_of, const char *evidence, struct err *e)
 {
     const struct rtype *t = rtype_find("risk");
     struct record *r = NULL;
-    char *details = NULL;
+    char *details = NULL, *content = NULL;
     int rc = -1, changed = 0;
+    if (a->signer.account <= 0 || !a->signer.person[0]) {
+        return app_capacity_check(a, CAP_RISK_OWNER, ref, e); /* says: sign in */
+    }
     if (check_rationale(rationale, e)) {
         return -1;
     }
     const struct method *m = app_method(a, e);
-    if (!m || app_check_decider(a, by, e) || store_get(a->st, t, ref, &r, e)) {
+    if (!m || store_get(a->st, t, ref, &r, e)) {
         goto done;
     }
     if (record_get(r, FIELD_RETIRED)) {
@@ -71,24 +54,37 @@ int app_risk_accept_tx(struct app *a, const char *ref, const char *by, const cha
                 "likelihood: rate %s (likelihood and consequence) before accepting it", r->ref);
         goto done;
     }
-    int top = store_is_top_management(a->st, by, e);
-    if (top < 0) {
-        goto done;
-    }
-    if (risk_needs_approval(m, r) && !top) {
-        err_set(e, ERR_FORBIDDEN, "by",
-                "by: %s scores %d, above the acceptance criterion (%d); only a person holding a "
-                "top-management role can accept it, and %s holds none",
-                r->ref, score, m->accept_max, by);
-        goto done;
-    }
-    const char *owner = record_get(r, FIELD_OWNER);
-    if (!top && !(owner && strcmp(owner, by) == 0)) {
-        err_set(e, ERR_FORBIDDEN, "by",
-                "by: a risk is accepted by its owner (%s) or, above the acceptance criterion, "
-                "by top management; %s is neither",
-                owner ? owner : "none yet", by);
-        goto done;
+    /* who decides: the risk owner, or above the criterion top management */
+    const char *decider = !str_empty(on_behalf_of) ? on_behalf_of : a->signer.person;
+    const char *capacity = CAP_TOP_MANAGEMENT;
+    if (!risk_needs_approval(m, r)) {
+        int owner = app_capacity_holds(a, decider, CAP_RISK_OWNER, r->ref, e);
+        int top = owner ? 0 : app_capacity_holds(a, decider, CAP_TOP_MANAGEMENT, NULL, e);
+        if (owner < 0 || top < 0) {
+            goto done;
+        }
+        if (owner) {
+            capacity = CAP_RISK_OWNER;
+        } else if (!top) {
+            const char *o = record_get(r, FIELD_OWNER);
+            err_set(e, ERR_FORBIDDEN, NULL,
+                    "accepting %s needs the capacity risk owner (%s) or top management; %s "
+                    "(account %s) holds neither",
+                    r->ref, o ? o : "none yet", decider, a->signer.name);
+            goto done;
+        }
+    } else {
+        int top = app_capacity_holds(a, decider, CAP_TOP_MANAGEMENT, NULL, e);
+        if (top < 0) {
+            goto done;
+        }
+        if (!top) {
+            err_set(e, ERR_FORBIDDEN, NULL,
+                    "%s scores %d, above the acceptance criterion (%d): accepting it needs the "
+                    "capacity top management, and %s (account %s) holds no top-management role",
+                    r->ref, score, m->accept_max, decider, a->signer.name);
+            goto done;
+        }
     }
     struct buf b;
     struct jw w;
@@ -105,55 +101,58 @@ int app_risk_accept_tx(struct app *a, const char *ref, const char *by, const cha
     jw_int(&w, a->method_version);
     jw_obj_end(&w);
     details = buf_take(&b);
-
-    char now[21];
-    time_now(now);
-    struct approval_row ap = {0, r->ref, "acceptance", by, top ? "top-management" : "risk-owner",
-                              now, rationale, details};
+    if (store_risk_signed_content(a->st, r->ref, &content, e)) {
+        goto done;
+    }
+    char hash[65];
+    sha256_hex(content, strlen(content), hash);
+    struct signoff_req q = {"risk", r->ref, 0, "acceptance", capacity, rationale, 1,
+                            hash, details, on_behalf_of, evidence};
     long id;
-    if (store_approval_add(a->st, &ap, &id, e)) {
+    int existing = 0;
+    if (app_signoff_tx(a, &q, &id, &existing, e)) {
         goto done;
     }
-    buf_init(&b, 0);
-    jw_init(&w, &b, 0);
-    jw_obj(&w);
-    jw_key(&w, "approval");
-    jw_int(&w, id);
-    jw_key(&w, "kind");
-    jw_str(&w, "acceptance");
-    jw_key(&w, "by");
-    jw_str(&w, by);
-    jw_key(&w, "capacity");
-    jw_str(&w, ap.capacity);
-    jw_key(&w, "rationale");
-    jw_str(&w, rationale);
-    jw_key(&w, "details");
-    jw_numtext(&w, details);
-    jw_obj_end(&w);
-    int hrc = store_history_add(a->st, now, a->actor, "approval", r->ref, "accept", NULL,
-                                buf_str(&b), e);
-    buf_free(&b);
-    if (hrc) {
-        goto done;
-    }
-    struct kv kv[] = {{FIELD_STATUS, "accepted"}, {"review_reason", ""}};
-    a->accepting = 1;
-    int erc = app_edit_tx(a, t, r->ref, kv, 2, 1, &changed, e);
-    a->accepting = 0;
-    if (erc) {
-        goto done;
+    if (!existing || strcmp(record_get(r, FIELD_STATUS), "accepted") != 0) {
+        struct kv kv[] = {{FIELD_STATUS, "accepted"}, {"review_reason", ""}};
+        a->accepting = 1;
+        int erc = app_edit_tx(a, t, r->ref, kv, 2, 1, &changed, e);
+        a->accepting = 0;
+        if (erc) {
+            goto done;
+        }
     }
     rc = 0;
 done:
     free(details);
+    free(content);
     record_free(r);
     return rc;
 }
 
-int app_risk_accept(struct app *a, const char *ref, const char *by, const char *rationale,
-                    struct err *e)
+int app_risk_accept(struct app *a, const char *ref, const char *rationale,
+                    const char *on_behalf_of, const char *evidence, struct err *e)
 {
-    IN_TRANSACTION(a, e, app_risk_accept_tx(a, ref, by, rationale, e));
+    IN_TRANSACTION(a, e, app_risk_accept_tx(a, ref, rationale, on_behalf_of, evidence, e));
+}
+
+int app_risk_acceptances(struct app *a, const char *ref, struct signoffs *out, int *current,
+                         struct err *e)
+{
+    char *content = NULL;
+    *current = 0;
+    memset(out, 0, sizeof *out);
+    if (store_risk_signed_content(a->st, ref, &content, e)) {
+        return -1;
+    }
+    char hash[65];
+    sha256_hex(content, strlen(content), hash);
+    free(content);
+    if (app_signoffs(a, "risk", ref, 0, hash, out, e)) {
+        return -1;
+    }
+    *current = signoffs_current(out, "acceptance") != NULL;
+    return 0;
 }
 
 int app_risk_review_tx(struct app *a, const char *ref, struct err *e)

@@ -110,7 +110,7 @@ static int derive_risk(struct app *a, struct record *r, const struct record *ori
     if (accepted && !was_accepted && !a->accepting && risk_needs_approval(m, r)) {
         return err_set(e, ERR_INVALID, FIELD_STATUS,
                        "status: %s scores %d, above the acceptance criterion (%d); retaining it "
-                       "needs top-management approval: isms risk accept %s --by PERSON "
+                       "needs top-management approval: isms risk accept %s --as ACCOUNT "
                        "--rationale TEXT",
                        r->ref ? r->ref : "this risk", risk_decisive_score(r), m->accept_max,
                        r->ref ? r->ref : "ID");

@@ -256,37 +256,23 @@ int app_soa_set(struct app *a, const char *control, const struct kv *kv, int n, 
     return app_record_edit(a, t, control, kv, n, changed, e);
 }
 
-static int last_version(void *ctx, const struct soa_version_row *v)
-{
-    *(int *)ctx = v->version;
-    return 0;
-}
-
-int app_soa_approve_tx(struct app *a, const char *framework, const char *by, const char *note,
-                       int *version, struct err *e)
+int app_soa_approve_tx(struct app *a, const char *framework, const char *note,
+                       const char *on_behalf_of, const char *evidence, int *version,
+                       int *existing, struct err *e)
 {
     char *content = NULL;
     json_t *rows = NULL;
     int rc = -1;
+    *existing = 0;
     if (valid_framework(framework, e)) {
         return -1;
     }
     if (note && (!utf8_valid(note, strlen(note)) || utf8_chars(note) > 2000)) {
         return err_set(e, ERR_INVALID, "note", "note: at most 2000 characters of valid text");
     }
-    if (app_check_decider(a, by, e)) {
-        goto done;
-    }
-    int top = store_is_top_management(a->st, by, e);
-    if (top < 0) {
-        goto done;
-    }
-    if (!top) {
-        err_set(e, ERR_FORBIDDEN, "by",
-                "by: the Statement of Applicability is approved by top management, and %s holds "
-                "no top-management role",
-                by);
-        goto done;
+    /* refuse early (before building the SoA) whoever cannot sign it */
+    if (str_empty(on_behalf_of) && app_capacity_check(a, CAP_TOP_MANAGEMENT, NULL, e)) {
+        return -1;
     }
     if (app_soa_json(a, framework, &content, e)) {
         goto done;
@@ -315,44 +301,39 @@ int app_soa_approve_tx(struct app *a, const char *framework, const char *by, con
     }
     buf_free(&undecided);
 
-    char hash[65], now[21];
-    sha256_hex(content, strlen(content), hash);
-    time_now(now);
-    int last = 0;
-    if (store_soa_versions(a->st, last_version, &last, e)) {
+    /* the same content as the latest version is that version again */
+    int number = 0, same = 0;
+    if (app_version_freeze_tx(a, "soa", framework, content, "approved", note, 1, &number, &same,
+                              e)) {
         goto done;
     }
-    struct soa_version_row v = {last + 1, framework, by, now, note, content, hash};
-    char subject[32];
-    snprintf(subject, sizeof subject, "soa:%d", v.version);
+    char hash[65];
+    sha256_hex(content, strlen(content), hash);
     struct buf det;
     struct jw w;
     buf_init(&det, 0);
     jw_init(&w, &det, 0);
     jw_obj(&w);
     jw_key(&w, "version");
-    jw_int(&w, v.version);
+    jw_int(&w, number);
     jw_key(&w, "framework");
     jw_str(&w, framework);
     jw_key(&w, "controls");
     jw_int(&w, (int64_t)json_array_size(rows));
     jw_key(&w, "sha256");
     jw_str(&w, hash);
-    jw_key(&w, "approved_by");
-    jw_str(&w, by);
-    jw_key(&w, "note");
-    jw_str(&w, note);
     jw_obj_end(&w);
-    struct approval_row ap = {0, subject, "approval", by, "top-management", now, note,
-                              buf_str(&det)};
-    if (store_soa_version_add(a->st, &v, e) || store_approval_add(a->st, &ap, NULL, e) ||
-        store_history_add(a->st, now, a->actor, "soa", subject, "approve", NULL, buf_str(&det),
-                          e)) {
-        buf_free(&det);
+    struct signoff_req q = {"soa", framework, number, "approval", CAP_TOP_MANAGEMENT, note, 0,
+                            hash, buf_str(&det), on_behalf_of, evidence};
+    long id;
+    int signed_before = 0;
+    int src = app_signoff_tx(a, &q, &id, &signed_before, e);
+    buf_free(&det);
+    if (src) {
         goto done;
     }
-    buf_free(&det);
-    *version = v.version;
+    *existing = same && signed_before;
+    *version = number;
     rc = 0;
 done:
     json_decref(rows);
@@ -360,10 +341,12 @@ done:
     return rc;
 }
 
-int app_soa_approve(struct app *a, const char *framework, const char *by, const char *note,
-                    int *version, struct err *e)
+int app_soa_approve(struct app *a, const char *framework, const char *note,
+                    const char *on_behalf_of, const char *evidence, int *version, int *existing,
+                    struct err *e)
 {
-    IN_TRANSACTION(a, e, app_soa_approve_tx(a, framework, by, note, version, e));
+    IN_TRANSACTION(a, e, app_soa_approve_tx(a, framework, note, on_behalf_of, evidence, version,
+                                            existing, e));
 }
 
 /* ---- transition 2013 -> 2022 ------------------------------------------- */

@@ -166,25 +166,40 @@ static int find_missing(void *ctx, struct record *r)
     return m->bad;
 }
 
-/* Approved SoA versions and method versions are kept in their own tables;
- * each was journaled when made. Check that the tables still hold exactly
- * what the chain recorded. */
+/* Frozen versions (the version table) and the method in force are kept
+ * outside the records; each was journaled when made. Check that every
+ * version still holds exactly the content whose hash the chain recorded,
+ * and the method in force is the last one journaled. */
 struct journal {
-    json_t *soa;     /* "soa:N" -> sha256 from the approve entry */
+    json_t *frozen;  /* "KIND:SUBJECT:N" (legacy SoA: "soa:*:N") -> sha256 */
     json_t *methods; /* array of method definitions, in order */
 };
 
 static int journal_entry(void *ctx, const struct history_entry *h)
 {
     struct journal *j = ctx;
-    if (strcmp(h->type, "soa") == 0 && strcmp(h->action, "approve") == 0 && h->after) {
+    if (!h->after) {
+        return 0;
+    }
+    if (strcmp(h->type, "version") == 0 && strcmp(h->action, "freeze") == 0) {
         json_t *d = json_loads(h->after, 0, NULL);
         json_t *sha = json_object_get(d, "sha256");
         if (sha) {
-            json_object_set(j->soa, h->ref, sha);
+            json_object_set(j->frozen, h->ref, sha);
         }
         json_decref(d);
-    } else if (strcmp(h->type, "method") == 0 && h->after) {
+    } else if (strcmp(h->type, "soa") == 0 && strcmp(h->action, "approve") == 0 &&
+               strncmp(h->ref, "soa:", 4) == 0) {
+        /* SoA versions approved before the version table (migration 0008) */
+        json_t *d = json_loads(h->after, 0, NULL);
+        json_t *sha = json_object_get(d, "sha256");
+        if (sha) {
+            char key[64];
+            snprintf(key, sizeof key, "soa:*:%s", h->ref + 4);
+            json_object_set(j->frozen, key, sha);
+        }
+        json_decref(d);
+    } else if (strcmp(h->type, "method") == 0) {
         json_array_append_new(j->methods, json_string(h->after));
     }
     return 0;
@@ -196,18 +211,31 @@ struct vcheck {
     int bad;
 };
 
-static int check_soa_version(void *ctx, const struct soa_version_row *v)
+static int check_version(void *ctx, const struct version_row *v)
 {
     struct vcheck *c = ctx;
-    char key[32], hash[65];
-    snprintf(key, sizeof key, "soa:%d", v->version);
-    const char *rec = json_string_value(json_object_get(c->j->soa, key));
+    char key[200], hash[65], mhash[65] = "";
     sha256_hex(v->content, strlen(v->content), hash);
-    if (!rec || strcmp(rec, hash) != 0 || strcmp(v->hash, hash) != 0) {
+    snprintf(key, sizeof key, "%s:%s:%d", v->kind, v->subject, v->number);
+    const char *rec = json_string_value(json_object_get(c->j->frozen, key));
+    if (!rec && strcmp(v->kind, "soa") == 0) {
+        snprintf(key, sizeof key, "soa:*:%d", v->number);
+        rec = json_string_value(json_object_get(c->j->frozen, key));
+    }
+    if (!rec && strcmp(v->kind, "method") == 0 && v->number >= 1 &&
+        (size_t)v->number <= json_array_size(c->j->methods)) {
+        /* method versions: the n-th journaled definition */
+        const char *def = json_string_value(json_array_get(c->j->methods, (size_t)v->number - 1));
+        sha256_hex(def, strlen(def), mhash);
+        rec = mhash;
+    }
+    if (!rec || strcmp(rec, hash) != 0 || strcmp(v->sha256, hash) != 0) {
         err_set(c->e, ERR_CONFLICT, NULL,
-                "approved SoA version %d differs from what the history recorded when it was "
-                "approved: it was changed behind the program's back",
-                v->version);
+                "frozen version %d of %s %s differs from what the history recorded when it was "
+                "made (%s): it was changed behind the program's back",
+                v->number, v->kind, v->subject,
+                !rec ? "no history entry" : strcmp(v->sha256, hash) ? "its content no longer "
+                "has its hash" : "another content");
         c->bad = 1;
         return 1;
     }
@@ -220,7 +248,8 @@ static int verify_journaled_tables(struct app *a, struct err *e)
     struct vcheck c = {&j, e, 0};
     int rc = -1;
     if (store_history_of_types(a->st, "soa", "method", journal_entry, &j, e) ||
-        store_soa_versions(a->st, check_soa_version, &c, e) || c.bad) {
+        store_history_of_types(a->st, "version", "version", journal_entry, &j, e) ||
+        store_versions(a->st, NULL, NULL, check_version, &c, e) || c.bad) {
         goto done;
     }
     /* methods: one journaled definition per version, the last in force */
@@ -242,7 +271,7 @@ static int verify_journaled_tables(struct app *a, struct err *e)
     free(def);
     rc = 0;
 done:
-    json_decref(j.soa);
+    json_decref(j.frozen);
     json_decref(j.methods);
     return rc;
 }

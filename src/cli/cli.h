@@ -56,6 +56,13 @@ int cli_no_other_opts(const struct opts *o, const char *const *allowed);
  * export of `what`; returns 0 or the usage exit status after printing. */
 int cli_export_args(struct cli *c, int argc, char **argv, struct opts *o, const char *what,
                     const char *const *extra);
+/* Signs in as account (--as ACCOUNT): its password, then its TOTP code
+ * when it has one, read from the terminal without echo or from stdin one
+ * per line; the account becomes a->signer (cli_sign.c). */
+int cli_sign_in(struct app *a, const char *account, struct err *e);
+/* A --by option (the signer named by a field) is refused, saying to use
+ * --as: the usage exit status after printing, or 0 when there is none. */
+int cli_refuse_by(const struct opts *o);
 /* Prints JSON text (already serialised) followed by a newline. */
 void cli_print_json(const char *json);
 

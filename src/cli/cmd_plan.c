@@ -56,12 +56,10 @@ static void print_plan(const char *json)
            json_number_value(json_object_get(t, "cost")));
     json_t *aps = json_object_get(p, "approvals");
     if (!json_array_size(aps)) {
-        printf("Not yet approved (isms plan approve --by PERSON).\n");
+        printf("Not yet approved (isms plan approve --as ACCOUNT).\n");
     }
     json_array_foreach(aps, k, act) {
-        printf("Approved by %s (%s) at %s%s\n", json_string_value(json_object_get(act, "by")),
-               json_string_value(json_object_get(act, "capacity")),
-               json_string_value(json_object_get(act, "at")),
+        printf("%s%s\n", json_string_value(json_object_get(act, "label")),
                json_is_true(json_object_get(act, "current"))
                    ? ""
                    : " — for an earlier version of the plan");
@@ -78,9 +76,9 @@ int cmd_plan(struct cli *c)
     if (strcmp(sub, "export") == 0) {
         rc = cli_export_args(c, c->argc - 1, c->argv + 1, &o, "plan", NULL);
     } else {
-        static const char *const ap[] = {"by", "rationale", NULL};
+        static const char *const ap[] = {"as", "rationale", "on-behalf-of", "evidence", NULL};
         rc = cli_parse_opts(c, c->argc - skip, c->argv + skip, &o, 0);
-        if (!rc) {
+        if (!rc && !(rc = cli_refuse_by(&o))) {
             rc = cli_no_other_opts(&o, strcmp(sub, "approve") == 0 ? ap : NULL);
         }
     }
@@ -88,7 +86,7 @@ int cmd_plan(struct cli *c)
         return rc;
     }
     if (strcmp(sub, "show") && strcmp(sub, "approve") && strcmp(sub, "export")) {
-        return cli_usage("usage: isms plan [--json] | approve --by PERSON [--rationale TEXT] | "
+        return cli_usage("usage: isms plan [--json] | approve --as ACCOUNT [--rationale TEXT] | "
                          "export --format csv|xlsx -o FILE");
     }
     struct app a;
@@ -97,10 +95,15 @@ int cmd_plan(struct cli *c)
         return cli_fail(&e);
     }
     if (strcmp(sub, "approve") == 0) {
-        if (app_plan_approve(&a, cli_opt(&o, "by"), cli_opt(&o, "rationale"), &e)) {
+        int existing = 0;
+        if (cli_sign_in(&a, cli_opt(&o, "as"), &e) ||
+            app_plan_approve(&a, cli_opt(&o, "rationale"), cli_opt(&o, "on-behalf-of"),
+                             cli_opt(&o, "evidence"), &existing, &e)) {
             rc = cli_fail(&e);
         } else {
-            printf("treatment plan approved by %s\n", cli_opt(&o, "by"));
+            printf("treatment plan %s by %s (account %s)\n",
+                   existing ? "was already approved" : "approved", a.signer.person,
+                   a.signer.name);
         }
     } else if (strcmp(sub, "export") == 0) {
         if (report_plan(&a, o.format, o.output, &e)) {

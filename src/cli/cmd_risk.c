@@ -11,27 +11,33 @@
 #include "../report/registers.h"
 #include "cli.h"
 
-static const char *const accept_opts[] = {"by", "rationale", NULL};
+static const char *const accept_opts[] = {"as", "rationale", "on-behalf-of", "evidence", NULL};
 
 int cmd_risk_accept(struct cli *c, int argc, char **argv)
 {
     struct opts o;
     int rc = cli_parse_opts(c, argc, argv, &o, 1);
-    if (rc || (rc = cli_no_other_opts(&o, accept_opts))) {
+    if (rc || (rc = cli_refuse_by(&o)) || (rc = cli_no_other_opts(&o, accept_opts))) {
         return rc;
     }
     if (o.npos != 1) {
-        return cli_usage("usage: isms risk accept ID --by PERSON --rationale TEXT");
+        return cli_usage("usage: isms risk accept ID --as ACCOUNT --rationale TEXT "
+                         "[--on-behalf-of PERSON --evidence ATT-...]");
     }
     struct app a;
     struct err e = {0};
     if (cli_open(c, &a, &e)) {
         return cli_fail(&e);
     }
-    if (app_risk_accept(&a, o.pos[0], cli_opt(&o, "by"), cli_opt(&o, "rationale"), &e)) {
+    if (cli_sign_in(&a, cli_opt(&o, "as"), &e) ||
+        app_risk_accept(&a, o.pos[0], cli_opt(&o, "rationale"), cli_opt(&o, "on-behalf-of"),
+                        cli_opt(&o, "evidence"), &e)) {
         rc = cli_fail(&e);
+    } else if (cli_opt(&o, "on-behalf-of")) {
+        printf("%s accepted: recorded on behalf of %s by %s (account %s)\n", o.pos[0],
+               cli_opt(&o, "on-behalf-of"), a.signer.person, a.signer.name);
     } else {
-        printf("%s accepted by %s\n", o.pos[0], cli_opt(&o, "by"));
+        printf("%s accepted by %s (account %s)\n", o.pos[0], a.signer.person, a.signer.name);
     }
     app_close(&a);
     return rc;

@@ -124,9 +124,10 @@ int cmd_soa(struct cli *c)
         static const char *const ex[] = {"framework", NULL};
         rc = cli_export_args(c, c->argc - 1, c->argv + 1, &o, "soa", ex);
     } else {
-        static const char *const allowed[] = {"framework", "by", "note", "version", "as-of", NULL};
+        static const char *const allowed[] = {"framework",    "as",       "note", "version",
+                                              "as-of",        "on-behalf-of", "evidence", NULL};
         rc = cli_parse_opts(c, c->argc - skip, c->argv + skip, &o, 2);
-        if (!rc) {
+        if (!rc && !(rc = cli_refuse_by(&o))) {
             rc = cli_no_other_opts(&o, allowed);
         }
     }
@@ -142,7 +143,7 @@ int cmd_soa(struct cli *c)
     }
     if (!known) {
         return cli_usage("usage: isms soa [list] [--framework F] [--json] | set CONTROL --FIELD "
-                         "VALUE ... | approve --by PERSON [--note TEXT] | show --version N | "
+                         "VALUE ... | approve --as ACCOUNT [--note TEXT] | show --version N | "
                          "--as-of DATE | versions | diff N M | transition [--dry-run] | export "
                          "--format csv|xlsx -o FILE");
     }
@@ -173,11 +174,18 @@ int cmd_soa(struct cli *c)
             printf("%s %s\n", o.pos[0], changed ? "updated" : "unchanged (already so)");
         }
     } else if (strcmp(sub, "approve") == 0) {
-        int version = 0;
-        if (app_soa_approve(&a, fw, cli_opt(&o, "by"), cli_opt(&o, "note"), &version, &e)) {
+        int version = 0, existing = 0;
+        if (cli_sign_in(&a, cli_opt(&o, "as"), &e) ||
+            app_soa_approve(&a, fw, cli_opt(&o, "note"), cli_opt(&o, "on-behalf-of"),
+                            cli_opt(&o, "evidence"), &version, &existing, &e)) {
             rc = cli_fail(&e);
+        } else if (existing) {
+            printf("Statement of Applicability version %d was already approved by %s (account "
+                   "%s); nothing changed\n",
+                   version, a.signer.person, a.signer.name);
         } else {
-            printf("Statement of Applicability version %d approved\n", version);
+            printf("Statement of Applicability version %d approved by %s (account %s)\n",
+                   version, a.signer.person, a.signer.name);
         }
     } else if (strcmp(sub, "show") == 0) {
         const char *ver = cli_opt(&o, "version"), *asof = cli_opt(&o, "as-of");

@@ -145,6 +145,12 @@ static void authenticate(struct req *r)
         r->authed = app_session(r->app, r->sid, &r->who, &e) == 1;
     }
     r->role = r->authed ? role_parse(r->who.role) : ROLE_NONE;
+    /* sign-offs are bound to the authenticated account, never to a field */
+    if (r->authed && r->who.mfa_ok) {
+        app_signer_set(r->app, r->who.account, r->who.name, r->who.person, r->who.role);
+    } else {
+        app_signer_clear(r->app);
+    }
     /* history records who acted, through which front end */
     snprintf(r->app->actor, sizeof r->app->actor, "%s:%s", r->is_api ? "api" : "web",
              r->authed ? r->who.name : "anonymous");
@@ -272,6 +278,16 @@ static int dispatch(struct req *r, struct resp *w, const struct route *rt)
                  "again");
             return 0;
         }
+    }
+    /* nothing names the signer but the session or token: a `by` in the
+     * query, a form or a JSON body is refused, never used */
+    if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0 &&
+        (kv_get(&r->query, "by") || kv_get(&r->form, "by") ||
+         (json_is_object(r->json) && json_object_get(r->json, "by")))) {
+        struct err e = {0};
+        err_set(&e, ERR_INVALID, "by", "by: the signer is the signed-in account");
+        resp_error(r, w, &e);
+        return 0;
     }
     return rt->fn(r, w);
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../embed.h"
+#include "../lib/hash.h"
 #include "../lib/util.h"
 #include "store_int.h"
 
@@ -109,6 +110,22 @@ static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
 static void sqlite_setup(void)
 {
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+/* isms_sha256(text): lowercase hex SHA-256, for migrations that hash
+ * content already in the file (0008); never used in the schema itself. */
+static void sql_sha256(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+        sqlite3_result_null(cx);
+        return;
+    }
+    const unsigned char *t = sqlite3_value_text(argv[0]);
+    int n = sqlite3_value_bytes(argv[0]);
+    char hex[65];
+    sha256_hex(t ? (const char *)t : "", (size_t)n, hex);
+    sqlite3_result_text(cx, hex, 64, SQLITE_TRANSIENT);
 }
 
 static int collate_nat(void *arg, int na, const void *a, int nb, const void *b)
@@ -305,6 +322,8 @@ int store_open(const char *path, int flags, struct store **out, struct err *e)
     /* listings order text naturally; used in queries only, never in the
      * schema, so the file stays readable by any SQLite */
     sqlite3_create_collation_v2(s->db, "isms_nat", SQLITE_UTF8, NULL, collate_nat, NULL);
+    sqlite3_create_function(s->db, "isms_sha256", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                            sql_sha256, NULL, NULL);
 
     int appid = 0, version = 0;
     if (pragma_int(s, "PRAGMA application_id", &appid, e) ||

@@ -197,7 +197,7 @@ void store_test_limit_version(int version);
 void store_test_override_migration(int version, const char *sql);
 
 
-/* ---- risk method, approvals, SoA versions (store_risk.c) ---------------- */
+/* ---- risk method, top management, links (store_risk.c) ------------------ */
 
 /* The method in force: *version and *definition (caller frees); version 0
  * and NULL when none was stored yet. */
@@ -211,25 +211,76 @@ struct method_row {
 typedef int (*store_method_fn)(void *ctx, const struct method_row *m);
 int store_methods(struct store *s, store_method_fn fn, void *ctx, struct err *e);
 
-struct approval_row {
-    long id;
-    const char *subject, *kind, *approver, *capacity, *at, *rationale, *details;
-};
-int store_approval_add(struct store *s, const struct approval_row *a, long *id, struct err *e);
-typedef int (*store_approval_fn)(void *ctx, const struct approval_row *a);
-/* Approvals of subject (all when NULL), oldest first. */
-int store_approvals(struct store *s, const char *subject, store_approval_fn fn, void *ctx,
-                    struct err *e);
 /* 1 when person holds an active role marked top_management. */
 int store_is_top_management(struct store *s, const char *person, struct err *e);
 
+
+
+/* ---- frozen versions and sign-offs (store_signoff.c) -------------------- */
+
+/* A frozen version of a subject (kind + id: "soa"/"iso27001-2022",
+ * "document"/"DOC-0001", "scope"/"SC-0001", "method"/"risk"). Every field
+ * but state is frozen by the schema (triggers refuse changes). */
+struct version_row {
+    long id;
+    const char *kind, *subject;
+    int number;
+    const char *content, *sha256, *state, *note, *created_at, *created_by;
+};
+typedef int (*store_version_fn)(void *ctx, const struct version_row *v);
+int store_version_add(struct store *s, const struct version_row *v, long *id, struct err *e);
+/* The highest number of kind's versions (of subject; of every subject of
+ * the kind when subject is NULL); 0 when none. */
+int store_version_last(struct store *s, const char *kind, const char *subject, int *number,
+                       struct err *e);
+/* One version: number > 0 that one; else the latest (created at or before
+ * as_of when given, in state when given). subject NULL: any subject of the
+ * kind. ERR_NOTFOUND (field "version") when there is none. */
+int store_version_get(struct store *s, const char *kind, const char *subject, int number,
+                      const char *as_of, const char *state, store_version_fn fn, void *ctx,
+                      struct err *e);
+/* Versions of kind/subject (NULL = all), by kind, number. */
+int store_versions(struct store *s, const char *kind, const char *subject, store_version_fn fn,
+                   void *ctx, struct err *e);
+/* Sets the lifecycle state of one version (ERR_NOTFOUND when absent). */
+int store_version_set_state(struct store *s, const char *kind, const char *subject, int number,
+                            const char *state, struct err *e);
+
+/* A sign-off (append-only). version 0: of a record, not of a version. */
+struct signoff_row {
+    long id;
+    const char *subject_kind, *subject_id;
+    int version;
+    const char *kind, *capacity, *rationale, *signed_sha256;
+    long account; /* 0: migrated from before accounts signed */
+    const char *account_name, *person, *on_behalf_of, *evidence, *details, *at;
+};
+typedef int (*store_signoff_fn)(void *ctx, const struct signoff_row *r);
+int store_signoff_add(struct store *s, const struct signoff_row *r, long *id, struct err *e);
+/* Sign-offs of kind/subject (NULL = any) and version (-1 = any, 0 = none),
+ * oldest first. */
+int store_signoffs(struct store *s, const char *kind, const char *subject, int version,
+                   store_signoff_fn fn, void *ctx, struct err *e);
+/* The sign-off with r's subject, version, kind, signed_sha256, person and
+ * on_behalf_of: 1 (fn called) when there is one, 0 when not, -1 on error. */
+int store_signoff_find(struct store *s, const struct signoff_row *r, store_signoff_fn fn,
+                       void *ctx, struct err *e);
+/* The canonical text of a risk's fields an acceptance signs (caller frees). */
+int store_risk_signed_content(struct store *s, const char *ref, char **out, struct err *e);
+
+/* The subject (record identifier) of evidence file ref (ATT-0001): 1 with
+ * *subject (caller frees) when it exists, 0 when not (or the file has no
+ * attachments table), -1 on error. */
+int store_attachment_subject(struct store *s, const char *ref, char **subject, struct err *e);
+
+/* Approved SoA versions (versions of kind "soa") in the shape pages list:
+ * approved_by is the person of the version's first approval. version > 0:
+ * that version; version == 0 with as_of: the latest approved at or before
+ * as_of; neither: the latest. ERR_NOTFOUND when there is none. */
 struct soa_version_row {
     int version;
     const char *framework, *approved_by, *approved_at, *note, *content, *hash;
 };
-int store_soa_version_add(struct store *s, const struct soa_version_row *v, struct err *e);
-/* version > 0: that version; version == 0 with as_of: the latest approved at
- * or before as_of; neither: the latest. ERR_NOTFOUND when there is none. */
 typedef int (*store_soa_version_fn)(void *ctx, const struct soa_version_row *v);
 int store_soa_version_get(struct store *s, int version, const char *as_of, const char *framework,
                           store_soa_version_fn fn, void *ctx, struct err *e);

@@ -1,5 +1,5 @@
 /* store_risk.c — tables of risk assessment and the SoA: method versions,
- * approvals, frozen SoA versions; the link-walking queries for dependencies.
+ * who holds top management; the link-walking queries for dependencies.
  * SQL only; the rules are in model/ and app/. */
 #include <stdlib.h>
 #include <string.h>
@@ -62,61 +62,6 @@ int store_methods(struct store *s, store_method_fn fn, void *ctx, struct err *e)
     return rc < 0 ? -1 : 0;
 }
 
-int store_approval_add(struct store *s, const struct approval_row *a, long *id, struct err *e)
-{
-    sqlite3_stmt *st = store_prepare(s,
-                                     "INSERT INTO approval (subject, kind, approver, capacity, at, "
-                                     "rationale, details) VALUES (?1,?2,?3,?4,?5,?6,?7)",
-                                     e);
-    if (!st) {
-        return -1;
-    }
-    store_bind_opt(st, 1, a->subject);
-    store_bind_opt(st, 2, a->kind);
-    store_bind_opt(st, 3, a->approver);
-    store_bind_opt(st, 4, a->capacity);
-    store_bind_opt(st, 5, a->at);
-    store_bind_opt(st, 6, a->rationale);
-    store_bind_opt(st, 7, a->details);
-    if (store_run(s, st, e)) {
-        return -1;
-    }
-    if (id) {
-        *id = (long)sqlite3_last_insert_rowid(s->db);
-    }
-    return 0;
-}
-
-int store_approvals(struct store *s, const char *subject, store_approval_fn fn, void *ctx,
-                    struct err *e)
-{
-    sqlite3_stmt *st = store_prepare(
-        s,
-        "SELECT id, subject, kind, approver, capacity, at, rationale, details FROM approval "
-        "WHERE ?1 IS NULL OR subject = ?1 ORDER BY id",
-        e);
-    if (!st) {
-        return -1;
-    }
-    store_bind_opt(st, 1, subject);
-    int rc;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
-        struct approval_row a = {(long)sqlite3_column_int64(st, 0),
-                                 store_col(st, 1),
-                                 store_col(st, 2),
-                                 store_col(st, 3),
-                                 store_col(st, 4),
-                                 store_col(st, 5),
-                                 store_col(st, 6),
-                                 store_col(st, 7)};
-        if (fn(ctx, &a)) {
-            break;
-        }
-    }
-    sqlite3_reset(st);
-    return rc < 0 ? -1 : 0;
-}
-
 int store_is_top_management(struct store *s, const char *person, struct err *e)
 {
     sqlite3_stmt *st = store_prepare(
@@ -132,82 +77,6 @@ int store_is_top_management(struct store *s, const char *person, struct err *e)
     int rc = store_step(s, st, e);
     sqlite3_reset(st);
     return rc < 0 ? -1 : rc == SQLITE_ROW;
-}
-
-int store_soa_version_add(struct store *s, const struct soa_version_row *v, struct err *e)
-{
-    sqlite3_stmt *st = store_prepare(s,
-                                     "INSERT INTO soa_version (version, framework, approved_by, "
-                                     "approved_at, note, content, hash) "
-                                     "VALUES (?1,?2,?3,?4,?5,?6,?7)",
-                                     e);
-    if (!st) {
-        return -1;
-    }
-    sqlite3_bind_int(st, 1, v->version);
-    store_bind_opt(st, 2, v->framework);
-    store_bind_opt(st, 3, v->approved_by);
-    store_bind_opt(st, 4, v->approved_at);
-    store_bind_opt(st, 5, v->note);
-    store_bind_opt(st, 6, v->content);
-    store_bind_opt(st, 7, v->hash);
-    return store_run(s, st, e);
-}
-
-#define SOA_COLS "version, framework, approved_by, approved_at, note, content, hash"
-
-static int soa_rows(struct store *s, sqlite3_stmt *st, store_soa_version_fn fn, void *ctx,
-                    int *n, struct err *e)
-{
-    int rc;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
-        struct soa_version_row v = {sqlite3_column_int(st, 0), store_col(st, 1), store_col(st, 2), store_col(st, 3),
-                                    store_col(st, 4), store_col(st, 5), store_col(st, 6)};
-        (*n)++;
-        if (fn(ctx, &v)) {
-            break;
-        }
-    }
-    sqlite3_reset(st);
-    return rc < 0 ? -1 : 0;
-}
-
-int store_soa_version_get(struct store *s, int version, const char *as_of, const char *framework,
-                          store_soa_version_fn fn, void *ctx, struct err *e)
-{
-    sqlite3_stmt *st = store_prepare(
-        s,
-        "SELECT " SOA_COLS " FROM soa_version WHERE (?1 = 0 OR version = ?1) "
-        "AND (?2 IS NULL OR approved_at <= ?2) AND (?3 IS NULL OR framework = ?3) "
-        "ORDER BY version DESC LIMIT 1",
-        e);
-    if (!st) {
-        return -1;
-    }
-    sqlite3_bind_int(st, 1, version);
-    store_bind_opt(st, 2, as_of);
-    store_bind_opt(st, 3, framework);
-    int n = 0;
-    if (soa_rows(s, st, fn, ctx, &n, e)) {
-        return -1;
-    }
-    if (!n) {
-        if (version) {
-            return err_set(e, ERR_NOTFOUND, NULL, "no approved SoA version %d", version);
-        }
-        if (as_of) {
-            return err_set(e, ERR_NOTFOUND, NULL, "no SoA had been approved by %.10s", as_of);
-        }
-        return err_set(e, ERR_NOTFOUND, NULL, "no SoA has been approved yet");
-    }
-    return 0;
-}
-
-int store_soa_versions(struct store *s, store_soa_version_fn fn, void *ctx, struct err *e)
-{
-    sqlite3_stmt *st = store_prepare(s, "SELECT " SOA_COLS " FROM soa_version ORDER BY version", e);
-    int n = 0;
-    return st ? soa_rows(s, st, fn, ctx, &n, e) : -1;
 }
 
 static int str_rows(struct store *s, sqlite3_stmt *st, store_str_fn fn, void *ctx, struct err *e)

@@ -210,33 +210,13 @@ static void plan_page(struct req *r, struct resp *w, const struct err *e)
         html_lit(&b, "<h2>Actions not linked to a risk</h2>");
         actions_table(r, &b, un);
     }
-    if (json_array_size(aps)) {
-        html_lit(&b, "<h2>Approvals</h2><div class=\"table-wrap\"><table class=\"compact\">"
-                     "<thead><tr><th scope=\"col\">When (UTC)</th><th scope=\"col\">By</th>"
-                     "<th scope=\"col\">Capacity</th><th scope=\"col\">Rationale</th>"
-                     "<th scope=\"col\">Covers the plan as it is</th></tr></thead><tbody>");
-        for (i = json_array_size(aps); i-- > 0;) {
-            ap = json_array_get(aps, i);
-            html_lit(&b, "<tr><td class=\"nowrap\">");
-            web_time(&b, js(ap, "at"));
-            html_lit(&b, "</td><td>");
-            person(r, &b, js(ap, "by"));
-            html_lit(&b, "</td><td>");
-            html_text(&b, js(ap, "capacity"));
-            html_lit(&b, "</td><td>");
-            html_text(&b, js(ap, "rationale"));
-            html_lit(&b, "</td><td>");
-            if (json_is_true(json_object_get(ap, "current"))) {
-                html_lit(&b, "<span class=\"tag good\">yes</span>");
-            } else {
-                html_lit(&b, "<span class=\"tag\">an earlier version</span>");
-            }
-            html_lit(&b, "</td></tr>");
-        }
-        html_lit(&b, "</tbody></table></div>");
+    struct signoffs sl;
+    struct err se = {0};
+    if (app_signoffs(r->app, "plan", "plan", 0, js(p, "sha256"), &sl, &se) == 0) {
+        web_signoffs(r, &b, &sl, "Approvals");
+        signoffs_free(&sl);
     }
     if (perm_allows(r->role, PERM_APPROVE, rtype_find("action"), -1)) {
-        const char *by = e ? kv_get(&r->form, "by") : r->who.person;
         const char *why = e ? kv_get(&r->form, "rationale") : NULL;
         html_lit(&b, "<section class=\"approve\" aria-labelledby=\"h-approve\"><h2 "
                      "id=\"h-approve\">Approve the plan</h2><p class=\"muted\">Records that the "
@@ -249,14 +229,8 @@ static void plan_page(struct req *r, struct resp *w, const struct err *e)
         href(r, &b, "/plan/approve");
         html_lit(&b, "\">");
         csrf_field(r, &b);
-        html_lit(&b, "<label for=\"pl-by\">Approved by (person)</label><input id=\"pl-by\" "
-                     "name=\"by\" required maxlength=\"32\" placeholder=\"P-0001\" value=\"");
-        html_attr(&b, by);
-        html_lit(&b, "\"");
-        if (e && strcmp(e->field, "by") == 0) {
-            html_lit(&b, " aria-invalid=\"true\"");
-        }
-        html_lit(&b, "><label for=\"pl-why\">Rationale</label><textarea id=\"pl-why\" "
+        web_signer_line(r, &b);
+        html_lit(&b, "<label for=\"pl-why\">Rationale</label><textarea id=\"pl-why\" "
                      "name=\"rationale\" rows=\"2\" maxlength=\"2000\">");
         html_text(&b, why);
         html_lit(&b, "</textarea><button type=\"submit\">Approve the plan as shown</button>"
@@ -274,13 +248,15 @@ int page_plan(struct req *r, struct resp *w)
     return 0;
 }
 
-/* POST /plan/approve — by and rationale (untrusted) to app_plan_approve; 303
+/* POST /plan/approve — the rationale (untrusted) to app_plan_approve, signed
+ * by the session's account; 303
  * back, or the plan again with the message. */
 int page_plan_approve(struct req *r, struct resp *w)
 {
     const char *why = kv_get(&r->form, "rationale");
     struct err e = {0};
-    int rc = app_plan_approve(r->app, kv_get(&r->form, "by"), why && *why ? why : NULL, &e);
+    int existing = 0;
+    int rc = app_plan_approve(r->app, why && *why ? why : NULL, NULL, NULL, &existing, &e);
     if (rc) {
         plan_page(r, w, &e);
         return 0;

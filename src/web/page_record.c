@@ -187,62 +187,22 @@ static void effective_section(struct req *r, struct buf *b, const struct record 
     html_lit(b, "</tbody></table></div></section>");
 }
 
-/* ---- approvals ------------------------------------------------------------- */
+/* ---- sign-offs --------------------------------------------------------------- */
 
-struct approval_copy {
-    char *kind, *approver, *capacity, *at, *rationale;
-};
-
-struct approvals {
-    struct approval_copy v[200];
-    int n;
-};
-
-static int collect_approval(void *ctx, const struct approval_row *a)
-{
-    struct approvals *l = ctx;
-    if (l->n < 200) {
-        l->v[l->n++] =
-            (struct approval_copy){xstrdup(a->kind), xstrdup(a->approver), xstrdup(a->capacity),
-                                   xstrdup(a->at), xstrdup(a->rationale)};
-    }
-    return 0;
-}
-
+/* The record's sign-offs (a risk's acceptances marked current when they
+ * signed the risk as it is now). Depends on the file only (memoized). */
 static void approvals_section(struct req *r, struct buf *b, const struct record *rec)
 {
-    struct approvals *l = xcalloc(1, sizeof *l);
+    struct signoffs l;
     struct err e = {0};
-    store_approvals(r->app->st, rec->ref, collect_approval, l, &e);
-    if (l->n) {
-        html_lit(b, "<section aria-labelledby=\"h-appr\"><h2 id=\"h-appr\">Approvals</h2>"
-                    "<div class=\"table-wrap\"><table class=\"compact\"><thead><tr>"
-                    "<th scope=\"col\">When (UTC)</th><th scope=\"col\">What</th>"
-                    "<th scope=\"col\">By</th><th scope=\"col\">Capacity</th>"
-                    "<th scope=\"col\">Rationale</th></tr></thead><tbody>");
-        for (int i = l->n - 1; i >= 0; i--) {
-            html_lit(b, "<tr><td class=\"nowrap\">");
-            web_time(b, l->v[i].at);
-            html_lit(b, "</td><td>");
-            html_text(b, l->v[i].kind);
-            html_lit(b, "</td><td>");
-            web_ref_titled(r, b, l->v[i].approver);
-            html_lit(b, "</td><td>");
-            html_text(b, l->v[i].capacity);
-            html_lit(b, "</td><td>");
-            web_paragraphs(b, l->v[i].rationale);
-            html_lit(b, "</td></tr>");
-        }
-        html_lit(b, "</tbody></table></div></section>");
+    int current = 0;
+    int rc = strcmp(rec->type->name, "risk") == 0
+                 ? app_risk_acceptances(r->app, rec->ref, &l, &current, &e)
+                 : app_signoffs(r->app, NULL, rec->ref, 0, NULL, &l, &e);
+    if (rc == 0) {
+        web_signoffs(r, b, &l, "Sign-offs");
+        signoffs_free(&l);
     }
-    for (int i = 0; i < l->n; i++) {
-        free(l->v[i].kind);
-        free(l->v[i].approver);
-        free(l->v[i].capacity);
-        free(l->v[i].at);
-        free(l->v[i].rationale);
-    }
-    free(l);
 }
 
 /* ---- history ---------------------------------------------------------------- */
@@ -491,9 +451,42 @@ static void risk_panel(struct req *r, struct buf *b, const struct record *rec, c
                     "<span class=\"muted\">clears the flag and sets the next review date from "
                     "the level's interval</span></form>");
     }
-    if (!retired && perm_allows(r->role, PERM_APPROVE, rec->type, owns)) {
+    /* an acceptance that signed the risk as it is now: say who, when, why,
+     * and offer the form again only once the risk has changed */
+    struct signoffs acc;
+    struct err ae = {0};
+    int accepted_now = 0;
+    if (app_risk_acceptances(r->app, rec->ref, &acc, &accepted_now, &ae) == 0) {
+        const struct signoff *cur = signoffs_current(&acc, "acceptance");
+        if (cur) {
+            html_lit(b, "<p class=\"notice accepted\"><strong>Accepted</strong> ");
+            if (cur->on_behalf_of) {
+                html_lit(b, "(recorded on behalf of ");
+                web_ref_titled(r, b, cur->on_behalf_of);
+                html_lit(b, ") ");
+            }
+            html_lit(b, "by ");
+            web_ref_titled(r, b, cur->person);
+            if (cur->account > 0) {
+                html_lit(b, " (account ");
+                html_text(b, cur->account_name);
+                html_lit(b, ")");
+            }
+            html_lit(b, " as ");
+            html_text(b, cur->capacity);
+            html_lit(b, " at ");
+            web_time(b, cur->at);
+            html_lit(b, " UTC: ");
+            html_text(b, cur->rationale);
+            html_lit(b, "</p>");
+        } else if (acc.n) {
+            html_lit(b, "<p class=\"flag\"><strong>Changed since acceptance.</strong> The risk "
+                        "was accepted as it was rated then; it needs a new decision.</p>");
+        }
+        signoffs_free(&acc);
+    }
+    if (!retired && !accepted_now && perm_allows(r->role, PERM_APPROVE, rec->type, owns)) {
         int failed = e && route_is(r, "page_risk_accept");
-        const char *by = failed ? kv_get(&r->form, "by") : r->who.person;
         const char *why = failed ? kv_get(&r->form, "rationale") : NULL;
         html_lit(b, "<details class=\"decide\"");
         if (failed) {
@@ -507,14 +500,8 @@ static void risk_panel(struct req *r, struct buf *b, const struct record *rec, c
         web_ref_href(r, b, rec->ref);
         html_lit(b, "/accept\">");
         csrf_field(r, b);
-        html_lit(b, "<label for=\"acc-by\">Accepted by (person)</label><input id=\"acc-by\" "
-                    "name=\"by\" required maxlength=\"32\" placeholder=\"P-0001\" value=\"");
-        html_attr(b, by);
-        html_lit(b, "\"");
-        if (failed && strcmp(e->field, "by") == 0) {
-            html_lit(b, " aria-invalid=\"true\"");
-        }
-        html_lit(b, "><label for=\"acc-why\">Rationale <span class=\"req\">required</span>"
+        web_signer_line(r, b);
+        html_lit(b, "<label for=\"acc-why\">Rationale <span class=\"req\">required</span>"
                     "</label><textarea id=\"acc-why\" name=\"rationale\" rows=\"3\" "
                     "maxlength=\"2000\" required");
         if (failed && strcmp(e->field, "rationale") == 0) {
@@ -522,7 +509,7 @@ static void risk_panel(struct req *r, struct buf *b, const struct record *rec, c
         }
         html_lit(b, ">");
         html_text(b, why);
-        html_lit(b, "</textarea><button type=\"submit\">Record acceptance</button></form>"
+        html_lit(b, "</textarea><button type=\"submit\">Sign the acceptance</button></form>"
                     "</details>");
     }
     html_lit(b, "</section>");

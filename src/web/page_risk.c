@@ -169,13 +169,13 @@ static void back_to_risk(struct req *r, struct resp *w, const char *done)
     buf_free(&to);
 }
 
-/* POST /risks/:id/accept — by and rationale from the form (untrusted) to
- * app_risk_accept; 303 back, or the risk page with the message. */
+/* POST /risks/:id/accept — the rationale from the form (untrusted) to
+ * app_risk_accept, signed by the session's account; 303 back, or the risk
+ * page with the message. */
 int page_risk_accept(struct req *r, struct resp *w)
 {
     struct err e = {0};
-    int rc = app_risk_accept(r->app, r->rec->ref, kv_get(&r->form, "by"),
-                             kv_get(&r->form, "rationale"), &e);
+    int rc = app_risk_accept(r->app, r->rec->ref, kv_get(&r->form, "rationale"), NULL, NULL, &e);
     if (rc) {
         web_show_record(r, w, &e);
         return 0;

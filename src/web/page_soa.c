@@ -381,7 +381,6 @@ static void soa_page(struct req *r, struct resp *w, const char *fw, const char *
 
     if (perm_allows(r->role, PERM_APPROVE, rtype_find("control"), -1)) {
         int failed_here = failed && strcmp(failed, "approve") == 0;
-        const char *by = failed_here ? kv_get(&r->form, "by") : r->who.person;
         const char *note = failed_here ? kv_get(&r->form, "note") : NULL;
         html_lit(&b, "<section class=\"approve\" aria-labelledby=\"h-approve\"><h2 "
                      "id=\"h-approve\">Approve this Statement of Applicability</h2><p "
@@ -393,14 +392,9 @@ static void soa_page(struct req *r, struct resp *w, const char *fw, const char *
         csrf_field(r, &b);
         html_lit(&b, "<input type=\"hidden\" name=\"framework\" value=\"");
         html_attr(&b, fw);
-        html_lit(&b, "\"><label for=\"soa-by\">Approved by (person)</label><input id=\"soa-by\" "
-                     "name=\"by\" required maxlength=\"32\" placeholder=\"P-0001\" value=\"");
-        html_attr(&b, by);
-        html_lit(&b, "\"");
-        if (failed_here && e && strcmp(e->field, "by") == 0) {
-            html_lit(&b, " aria-invalid=\"true\"");
-        }
-        html_lit(&b, "><label for=\"soa-note\">Note</label><textarea id=\"soa-note\" "
+        html_lit(&b, "\">");
+        web_signer_line(r, &b);
+        html_lit(&b, "<label for=\"soa-note\">Note</label><textarea id=\"soa-note\" "
                      "name=\"note\" rows=\"2\" maxlength=\"2000\">");
         html_text(&b, note);
         html_lit(&b, "</textarea><button type=\"submit\">Approve as the next version</button>"
@@ -467,7 +461,7 @@ int page_soa_set(struct req *r, struct resp *w)
     return 0;
 }
 
-/* POST /soa/approve — framework, by and note from the form to
+/* POST /soa/approve — framework and note from the form to
  * app_soa_approve; 303 to the new version, or the SoA again with the message. */
 int page_soa_approve(struct req *r, struct resp *w)
 {
@@ -478,8 +472,9 @@ int page_soa_approve(struct req *r, struct resp *w)
     const char *note = kv_get(&r->form, "note");
     struct err e = {0};
     int version = 0;
-    int rc = app_soa_approve(r->app, asked ? asked : "", kv_get(&r->form, "by"),
-                             note && *note ? note : NULL, &version, &e);
+    int existing = 0;
+    int rc = app_soa_approve(r->app, asked ? asked : "", note && *note ? note : NULL, NULL, NULL,
+                             &version, &existing, &e);
     if (rc) {
         soa_page(r, w, fw, "approve", &e);
         return 0;

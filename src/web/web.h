@@ -139,4 +139,12 @@ void web_document_panel(struct req *r, struct buf *b, const struct record *rec);
 /* The inherent or residual heat map of the method in force (page_risk.c). */
 void web_heatmap(struct req *r, struct buf *b, int residual);
 
+/* The sign-offs of a subject as a table under heading, newest first: who
+ * (person and account; "recorded on behalf of ..." for decisions taken
+ * elsewhere), kind, capacity, when, rationale, evidence, and whether each
+ * still matches the current content (web_signoff.c). Nothing when empty. */
+void web_signoffs(struct req *r, struct buf *b, const struct signoffs *l, const char *heading);
+/* "You sign as P-0001 (Name), account NAME." under a sign-off form. */
+void web_signer_line(struct req *r, struct buf *b);
+
 #endif
