@@ -11,6 +11,7 @@
 #include "../model/record.h"
 #include "../store/store.h"
 #include "signoff.h"
+#include "documents.h"
 
 struct method;
 

@@ -48,6 +48,17 @@ int rules_after(struct app *a, const struct record *orig, const struct record *r
  * approved, published, withdrawn), naming the command that starts a new
  * draft. Lifecycle fields are FL_SYSTEM: only the workflow sets them. */
 int doc_derive(struct app *a, struct record *r, const struct record *orig, struct err *e);
+/* The document workflow steps of documents.h inside the caller's
+ * transaction (the demo loader composes them). */
+int app_document_submit_tx(struct app *a, const char *ref, const char *note, int *number,
+                           struct err *e);
+int app_document_review_tx(struct app *a, const char *ref, int send_back, const char *comment,
+                           struct err *e);
+int app_document_approve_tx(struct app *a, const char *ref, const char *rationale,
+                            const char *on_behalf_of, const char *evidence, struct err *e);
+int app_document_publish_tx(struct app *a, const char *ref, struct err *e);
+int app_document_revise_tx(struct app *a, const char *ref, struct err *e);
+int app_document_ack_tx(struct app *a, const char *ref, int *existing, struct err *e);
 /* Installs the default method and scores every risk (new files, and files
  * upgraded from schema 2). Inside the caller's transaction. */
 int app_method_install_default(struct app *a, struct err *e);

@@ -9,6 +9,9 @@
  *   {"review": "@vpn"}                          risk reviewed today
  *   {"soa_approve": "iso27001-2022", "by": "@ceo", "note": "..."}
  *   {"plan_approve": true, "by": "@ciso", "rationale": "..."}
+ *   {"document": "@isp", "step": "submit|review|send-back|approve|publish|revise|ack",
+ *    "by": "@ciso", "rationale": "..."}       document control (documents.c);
+ *                                              review, approve, ack signed by "by"
  * A string "@key" is replaced by the identifier the keyed record received
  * ("@@" stands for a literal "@"). Arrays become comma-separated lists;
  * numbers and booleans their text.
@@ -140,8 +143,32 @@ static int decision(struct app *a, struct keymap *m, json_t *ent, struct err *e)
     char *accept = str_of(m, ent, "accept", e, &bad);
     char *review = str_of(m, ent, "review", e, &bad);
     char *soa = str_of(m, ent, "soa_approve", e, &bad);
+    char *doc = str_of(m, ent, "document", e, &bad);
+    const char *step = json_string_value(json_object_get(ent, "step"));
     if (bad) {
         rc = -1;
+    } else if (doc) {
+        int n, signs = step && (strcmp(step, "review") == 0 || strcmp(step, "send-back") == 0 ||
+                                strcmp(step, "approve") == 0 || strcmp(step, "ack") == 0);
+        if (signs && sign_as(a, by, e)) {
+            rc = -1;
+        } else if (!step) {
+            rc = err_set(e, ERR_INTERNAL, NULL, "a document entry without \"step\"");
+        } else if (strcmp(step, "submit") == 0) {
+            rc = app_document_submit_tx(a, doc, note, &n, e);
+        } else if (strcmp(step, "review") == 0 || strcmp(step, "send-back") == 0) {
+            rc = app_document_review_tx(a, doc, strcmp(step, "send-back") == 0, why, e);
+        } else if (strcmp(step, "approve") == 0) {
+            rc = app_document_approve_tx(a, doc, why, NULL, NULL, e);
+        } else if (strcmp(step, "publish") == 0) {
+            rc = app_document_publish_tx(a, doc, e);
+        } else if (strcmp(step, "revise") == 0) {
+            rc = app_document_revise_tx(a, doc, e);
+        } else if (strcmp(step, "ack") == 0) {
+            rc = app_document_ack_tx(a, doc, &existing, e);
+        } else {
+            rc = err_set(e, ERR_INTERNAL, NULL, "unknown document step %.40s", step);
+        }
     } else if (review) {
         rc = app_risk_review_tx(a, review, e);
     } else if ((accept || soa || json_object_get(ent, "plan_approve")) && sign_as(a, by, e)) {
@@ -163,6 +190,7 @@ static int decision(struct app *a, struct keymap *m, json_t *ent, struct err *e)
     free(accept);
     free(review);
     free(soa);
+    free(doc);
     return rc;
 }
 

@@ -194,7 +194,7 @@ static int version_in_review(struct app *a, const char *ref, struct version *v, 
     return 0;
 }
 
-static int submit_tx(struct app *a, const char *ref, const char *note, int *number,
+int app_document_submit_tx(struct app *a, const char *ref, const char *note, int *number,
                      struct err *e)
 {
     struct record *r = NULL;
@@ -255,10 +255,10 @@ done:
 int app_document_submit(struct app *a, const char *ref, const char *note, int *number,
                         struct err *e)
 {
-    IN_TRANSACTION(a, e, submit_tx(a, ref, note, number, e));
+    IN_TRANSACTION(a, e, app_document_submit_tx(a, ref, note, number, e));
 }
 
-static int review_tx(struct app *a, const char *ref, int send_back, const char *comment,
+int app_document_review_tx(struct app *a, const char *ref, int send_back, const char *comment,
                      struct err *e)
 {
     struct record *r = NULL;
@@ -274,7 +274,7 @@ static int review_tx(struct app *a, const char *ref, int send_back, const char *
                             CAP_DOC_REVIEWER, comment, send_back, v.sha256, NULL, NULL, NULL};
     int existing = 0;
     if (app_signoff_tx(a, &q, NULL, &existing, e)) {
-        if (send_back && e->field && strcmp(e->field, "rationale") == 0) {
+        if (send_back && strcmp(e->field, "rationale") == 0) {
             err_set(e, ERR_INVALID, "comment",
                     "comment: say what must change before it is submitted again (--comment TEXT)");
         }
@@ -297,22 +297,26 @@ done:
 int app_document_review(struct app *a, const char *ref, int send_back, const char *comment,
                         struct err *e)
 {
-    IN_TRANSACTION(a, e, review_tx(a, ref, send_back, comment, e));
+    IN_TRANSACTION(a, e, app_document_review_tx(a, ref, send_back, comment, e));
 }
 
 /* Adds months to a date (the day clamped to the month's end). */
-static void add_months(const char *date, int months, char out[11])
+static void add_months(const char *date, int months, char out[16])
 {
     int y = atoi(date), m = atoi(date + 5), d = atoi(date + 8);
+    if (y < 1 || y > 9000 || m < 1 || m > 12 || d < 1 || d > 31 || months < 0 || months > 1200) {
+        snprintf(out, 16, "%.10s", date);
+        return;
+    }
     m += months;
     y += (m - 1) / 12;
     m = (m - 1) % 12 + 1;
     static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int max = mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
-    snprintf(out, 11, "%04d-%02d-%02d", y % 10000, m, d > max ? max : d);
+    snprintf(out, 16, "%04d-%02d-%02d", y % 10000, m % 13, (d > max ? max : d) % 32);
 }
 
-static int approve_tx(struct app *a, const char *ref, const char *rationale,
+int app_document_approve_tx(struct app *a, const char *ref, const char *rationale,
                       const char *on_behalf_of, const char *evidence, struct err *e)
 {
     struct record *r = NULL;
@@ -357,7 +361,7 @@ static int approve_tx(struct app *a, const char *ref, const char *rationale,
     if (app_version_state_tx(a, KIND, ref, v.number, "approved", e)) {
         goto done;
     }
-    char today[11], next[11], num[16], lb[24];
+    char today[11], next[16], num[16], lb[24];
     date_today(today);
     const char *iv = record_get(r, "review_interval");
     add_months(today, iv ? atoi(iv) : 12, next);
@@ -381,10 +385,10 @@ done:
 int app_document_approve(struct app *a, const char *ref, const char *rationale,
                          const char *on_behalf_of, const char *evidence, struct err *e)
 {
-    IN_TRANSACTION(a, e, approve_tx(a, ref, rationale, on_behalf_of, evidence, e));
+    IN_TRANSACTION(a, e, app_document_approve_tx(a, ref, rationale, on_behalf_of, evidence, e));
 }
 
-static int publish_tx(struct app *a, const char *ref, struct err *e)
+int app_document_publish_tx(struct app *a, const char *ref, struct err *e)
 {
     struct record *r = NULL;
     if (get_doc(a, ref, &r, e)) {
@@ -409,10 +413,10 @@ done:
 
 int app_document_publish(struct app *a, const char *ref, struct err *e)
 {
-    IN_TRANSACTION(a, e, publish_tx(a, ref, e));
+    IN_TRANSACTION(a, e, app_document_publish_tx(a, ref, e));
 }
 
-static int revise_tx(struct app *a, const char *ref, struct err *e)
+int app_document_revise_tx(struct app *a, const char *ref, struct err *e)
 {
     struct record *r = NULL;
     if (get_doc(a, ref, &r, e)) {
@@ -445,10 +449,10 @@ done:
 
 int app_document_revise(struct app *a, const char *ref, struct err *e)
 {
-    IN_TRANSACTION(a, e, revise_tx(a, ref, e));
+    IN_TRANSACTION(a, e, app_document_revise_tx(a, ref, e));
 }
 
-static int ack_tx(struct app *a, const char *ref, int *existing, struct err *e)
+int app_document_ack_tx(struct app *a, const char *ref, int *existing, struct err *e)
 {
     /* what the signer may read is what they acknowledge: the version in
      * force, through their own row rule */
@@ -485,7 +489,7 @@ int app_document_ack(struct app *a, const char *ref, int *existing, struct err *
 {
     int dummy;
     existing = existing ? existing : &dummy;
-    IN_TRANSACTION(a, e, ack_tx(a, ref, existing, e));
+    IN_TRANSACTION(a, e, app_document_ack_tx(a, ref, existing, e));
 }
 
 /* ---- acknowledgement completion ------------------------------------------- */
@@ -756,4 +760,84 @@ void doc_tasks_free(struct doc_tasks *l)
     }
     free(l->v);
     memset(l, 0, sizeof *l);
+}
+
+/* ---- capacities and diffs ----------------------------------------------------- */
+
+int doc_capacity_holds(struct app *a, const char *person, const char *capacity,
+                       const char *subject, struct err *e)
+{
+    if (!subject || rtype_of_ref(subject) != doc_type()) {
+        return 0;
+    }
+    struct record *r = NULL;
+    if (store_get(a->st, doc_type(), subject, &r, e)) {
+        return e->code == ERR_NOTFOUND ? 0 : -1;
+    }
+    int yes = 0;
+    const char *owner = record_get(r, FIELD_OWNER);
+    if (strcmp(capacity, CAP_DOC_REVIEWER) == 0) {
+        const char *rv = record_get(r, "reviewer");
+        yes = strcmp(rv ? rv : owner ? owner : "", person) == 0;
+    } else if (strcmp(capacity, CAP_DOC_APPROVER) == 0) {
+        yes = owner && strcmp(owner, person) == 0;
+        if (!yes) {
+            yes = store_is_top_management(a->st, person, e);
+        }
+    }
+    record_free(r);
+    return yes;
+}
+
+int app_document_diff(struct app *a, const char *ref, int from, int to, char **fields,
+                      char **body, struct err *e)
+{
+    *fields = *body = NULL;
+    struct version va = {0}, vb = {0};
+    if (app_version_get(a, KIND, ref, from, NULL, &va, e)) {
+        return -1;
+    }
+    if (app_version_get(a, KIND, ref, to, NULL, &vb, e)) {
+        version_free(&va);
+        return -1;
+    }
+    json_t *ca = json_loads(va.content, 0, NULL), *cb = json_loads(vb.content, 0, NULL);
+    /* the content as text, line by line; a first line the two share keeps
+     * a body that happens to be JSON from being compared as JSON */
+    struct buf ta, tb;
+    buf_init(&ta, 0);
+    buf_init(&tb, 0);
+    buf_puts(&ta, "Markdown:\n");
+    buf_puts(&tb, "Markdown:\n");
+    const char *ba = json_string_value(json_object_get(ca, "body"));
+    const char *bb = json_string_value(json_object_get(cb, "body"));
+    buf_puts(&ta, ba ? ba : "");
+    buf_puts(&tb, bb ? bb : "");
+    char *lines = version_diff_text(buf_str(&ta), buf_str(&tb));
+    json_t *lj = json_loads(lines, 0, NULL);
+    size_t i;
+    json_t *x;
+    json_array_foreach(lj, i, x) {
+        json_t *ln = json_object_get(x, "line");
+        if (json_is_integer(ln)) {
+            json_object_set_new(x, "line", json_integer(json_integer_value(ln) - 1));
+        }
+    }
+    *body = json_dumps(lj, JSON_COMPACT);
+    json_decref(lj);
+    free(lines);
+    buf_free(&ta);
+    buf_free(&tb);
+    json_object_del(ca, "body");
+    json_object_del(cb, "body");
+    char *sa = json_dumps(ca, JSON_COMPACT | JSON_SORT_KEYS);
+    char *sb = json_dumps(cb, JSON_COMPACT | JSON_SORT_KEYS);
+    *fields = version_diff_text(sa, sb);
+    free(sa);
+    free(sb);
+    json_decref(ca);
+    json_decref(cb);
+    version_free(&va);
+    version_free(&vb);
+    return 0;
 }

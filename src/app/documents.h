@@ -19,6 +19,20 @@ struct record;
  * retention, audience, controls, body). Caller frees. */
 char *doc_content_json(const struct record *r);
 
+/* The document capacities of the sign-off mechanism (called by
+ * app_capacity_holds): document-reviewer is the document's reviewer, or
+ * its owner when it names none; document-approver (documents other than
+ * policies and topic policies) is its owner, or a person of top
+ * management. 1 holds, 0 not, -1 on error. */
+int doc_capacity_holds(struct app *a, const char *person, const char *capacity,
+                       const char *subject, struct err *e);
+
+/* Field changes (JSON array, as app_version_diff: {field, change, from,
+ * to}) and the line diff of the Markdown content ({line, change, text})
+ * between versions from and to of document ref. Both freed by the caller. */
+int app_document_diff(struct app *a, const char *ref, int from, int to, char **fields,
+                      char **body, struct err *e);
+
 /* A draft goes to review: freezes version N (state in-review) and sets the
  * record's status in-review and version "N.0". ERR_CONFLICT unless a
  * draft, or when nothing changed since the last version. */

@@ -120,11 +120,8 @@ int app_capacity_holds(struct app *a, const char *person, const char *capacity,
         }
         return record_field_is(a, subject, FIELD_OWNER, person, e);
     }
-    if (strcmp(capacity, CAP_DOC_REVIEWER) == 0) {
-        return record_field_is(a, subject, "reviewers", person, e);
-    }
-    if (strcmp(capacity, CAP_DOC_APPROVER) == 0) {
-        return record_field_is(a, subject, "approver", person, e);
+    if (strcmp(capacity, CAP_DOC_REVIEWER) == 0 || strcmp(capacity, CAP_DOC_APPROVER) == 0) {
+        return doc_capacity_holds(a, person, capacity, subject, e); /* documents.c */
     }
     return 0;
 }

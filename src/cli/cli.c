@@ -145,6 +145,7 @@ int cli_parse_opts(struct cli *c, int argc, char **argv, struct opts *o, int max
             {"review-due", offsetof(struct opts, review_due)},
             {"dry-run", offsetof(struct opts, dry_run)},
             {"quiet", offsetof(struct opts, quiet)},
+            {"send-back", offsetof(struct opts, send_back)},
         };
         int flag = -1;
         for (size_t k = 0; k < sizeof flags / sizeof flags[0]; k++) {

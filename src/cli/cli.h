@@ -40,6 +40,7 @@ struct opts {
     int n;
     int json, all, help;
     int residual, review_due, dry_run, quiet;
+    int send_back; /* document review --send-back */
     const char *format, *output;
     const char *search;
     const char *limit;
@@ -63,6 +64,9 @@ int cli_sign_in(struct app *a, const char *account, struct err *e);
 /* A --by option (the signer named by a field) is refused, saying to use
  * --as: the usage exit status after printing, or 0 when there is none. */
 int cli_refuse_by(const struct opts *o);
+/* The generic `TYPE show ID [--json]` with options already parsed
+ * (cmd_record.c), for subcommands that extend it (document show). */
+int cli_record_show(struct cli *c, const struct rtype *t, struct opts *o);
 /* Prints JSON text (already serialised) followed by a newline. */
 void cli_print_json(const char *json);
 

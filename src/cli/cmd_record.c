@@ -551,6 +551,11 @@ void cli_help_type(const struct rtype *t)
     printf("\n");
 }
 
+int cli_record_show(struct cli *c, const struct rtype *t, struct opts *o)
+{
+    return do_show(c, t, o);
+}
+
 int cmd_record(struct cli *c, const struct rtype *t)
 {
     if (c->argc < 1) {
