@@ -16,7 +16,7 @@
 enum body { B_NONE, B_RECORD, B_PATCH, B_ACCEPT, B_SOA_SET, B_SOA_APPROVE, B_PLAN_APPROVE };
 enum answer {
     A_LIST, A_RECORD, A_HISTORY, A_MATRIX, A_SOA, A_SOA_ROW, A_VERSIONS, A_VERSION, A_PLAN,
-    A_METHOD, A_OPENAPI
+    A_METHOD, A_OPENAPI, A_OBJECT
 };
 
 static const struct doc {
@@ -62,6 +62,28 @@ static const struct doc {
     {"api_retire", "Retire one %s (it stays, with its history, but leaves active lists)", NULL,
      B_NONE, 0, A_RECORD, 200, 1},
     {"api_history", "The tamper-evident history of one %s", NULL, B_NONE, 0, A_HISTORY, 200, 0},
+    {"api_doc_submit", "Freeze the draft as the next version and send it for review "
+     "(optional body {note})", "Document control", B_NONE, 0, A_RECORD, 200, 1},
+    {"api_doc_review", "Sign the review of the version in review, or send it back: body "
+     "{decision: reviewed|send-back, comment}", "Document control", B_NONE, 0, A_RECORD, 200, 1},
+    {"api_doc_approve", "Approve the reviewed version (policies: top management): body "
+     "{rationale}", "Document control", B_NONE, 0, A_RECORD, 200, 1},
+    {"api_doc_publish", "Publish the approved version in force", "Document control", B_NONE, 0,
+     A_RECORD, 200, 1},
+    {"api_doc_revise", "Start a new draft; the version in force stays until the next is "
+     "approved", "Document control", B_NONE, 0, A_RECORD, 200, 1},
+    {"api_doc_ack", "Acknowledge the version in force as the signed-in account",
+     "Document control", B_NONE, 0, A_OBJECT, 201, 1},
+    {"api_doc_versions", "The versions of a document and their states", "Document control",
+     B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_doc_version", "One version as it was, with its sign-offs", "Document control", B_NONE,
+     0, A_OBJECT, 200, 0},
+    {"api_doc_diff", "Changes between versions ?from=N&to=M: fields, and the content line by "
+     "line", "Document control", B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_doc_acks", "Acknowledgement of a version (?version=N; default the one in force) per "
+     "department", "Document control", B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_tasks", "The signed-in person's document tasks: acknowledge, review, approve",
+     "Document control", B_NONE, 0, A_OBJECT, 200, 0},
 };
 
 static const struct doc *doc_of(const char *handler)
@@ -452,7 +474,8 @@ static json_t *answer_schema(enum answer a, const char *rec)
     case A_VERSION: return schema_ref("SoaVersion");
     case A_PLAN: return schema_ref("Plan");
     case A_METHOD: return schema_ref("Method");
-    case A_OPENAPI: return json_pack("{s:s}", "type", "object");
+    case A_OPENAPI:
+    case A_OBJECT: return json_pack("{s:s}", "type", "object");
     }
     return json_object();
 }

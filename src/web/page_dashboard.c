@@ -381,12 +381,75 @@ static void registers(struct req *r, struct buf *b)
     html_lit(b, "\">Risk method</a></p></section>");
 }
 
+/* ---- my tasks: documents to acknowledge, review, approve ---------------------- */
+
+/* Not memoized: it is one person's, and acknowledgements change it. */
+static void my_tasks(struct req *r, struct buf *b, const char *today)
+{
+    struct doc_tasks t = {0};
+    struct err e = {0};
+    const char *person = r->who.person[0] ? r->who.person : NULL;
+    if (app_document_tasks(r->app, person, &t, &e)) {
+        web_error_box(b, e.msg);
+        return;
+    }
+    /* documents this person owns whose review is overdue */
+    struct records due = {0};
+    const struct rtype *dt = rtype_find("document");
+    if (person && r->role != ROLE_STAFF) {
+        struct query q = {0};
+        char *owned[QUERY_MAX_FILTERS] = {0};
+        struct kv kv = {FIELD_OWNER, person};
+        if (app_query_filter(dt, &q, &kv, 1, owned, &e) == 0) {
+            q.review_due = today;
+            app_query_visible(dt, r->role, person, &q);
+            store_list(r->app->st, dt, &q, records_add, &due, &e);
+        }
+        free(owned[0]);
+    }
+    card_begin(b, "h-tasks", "My tasks", (long)(t.n + due.n), 0);
+    if (!t.n && !due.n) {
+        html_lit(b, "<p class=\"muted\">Nothing to acknowledge, review or approve.</p>");
+    } else {
+        html_lit(b, "<ul class=\"items\">");
+        for (size_t i = 0; i < t.n; i++) {
+            html_lit(b, "<li><a href=\"");
+            web_ref_href(r, b, t.v[i].ref);
+            html_lit(b, "\"><span class=\"id\">");
+            html_text(b, t.v[i].ref);
+            html_lit(b, "</span> ");
+            html_text(b, t.v[i].title);
+            html_lit(b, "</a><span class=\"sub\">");
+            html_text(b, strcmp(t.v[i].what, "acknowledge") == 0 ? "read and acknowledge"
+                         : strcmp(t.v[i].what, "review") == 0    ? "review"
+                                                                 : "approve");
+            html_lit(b, " version ");
+            html_int(b, t.v[i].version);
+            html_lit(b, ".0</span></li>");
+        }
+        for (size_t i = 0; i < due.n; i++) {
+            html_lit(b, "<li>");
+            item_link(r, b, due.v[i]);
+            html_lit(b, "<span class=\"sub\"><span class=\"tag bad\">review overdue</span> since ");
+            html_text(b, record_get(due.v[i], "review_date"));
+            html_lit(b, "</span></li>");
+        }
+        html_lit(b, "</ul>");
+    }
+    html_lit(b, "</section>");
+    records_free(&due);
+    doc_tasks_free(&t);
+}
+
 /* ---- staff ---------------------------------------------------------------- */
 
 static void staff_dashboard(struct req *r, struct buf *b)
 {
     html_lit(b, "<h1>Information security</h1><p class=\"lede\">The policies that apply to you, "
                 "and where to report anything that looks wrong.</p><div class=\"cards\">");
+    char today[11];
+    date_today(today);
+    my_tasks(r, b, today);
     struct records docs = {0}, incs = {0};
     load(r, "document", NULL, &docs);
     long n = (long)docs.n;
@@ -501,6 +564,7 @@ int page_dashboard(struct req *r, struct resp *w)
         html_lit(&b, "\">Report an incident</a>");
     }
     html_lit(&b, "</div></div><div class=\"cards\">");
+    my_tasks(r, &b, today);
     my_work(r, &b, today);
     int read_risks = perm_allows(r->role, PERM_READ, rt, -1);
     if (read_risks) {

@@ -119,7 +119,7 @@ export ISMS_FILE=e.isms
 ok isms person add --name "Åsa Öberg"                     # P-0001
 ok isms person add --name "Chief, Executive \"CEO\""       # P-0002
 ok isms role add --name Board --top-management yes --holders P-0002 --status active
-ok isms document add --title "Access policy" --kind policy --owner P-0001 --status approved # DOC-0001
+ok isms document add --title "Access policy" --kind policy --owner P-0001 # DOC-0001
 ok isms asset add --name "Laptops" --kind hardware --owner P-0001 --confidentiality 3 # A-0001
 ok isms asset add --name "CRM" --kind software --owner P-0001                       # A-0002
 ok isms person list --json

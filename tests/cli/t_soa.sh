@@ -17,7 +17,7 @@ ok isms person add --name "Cleo Chief"   # P-0002 top management
 ok isms person add --name "Ned Normal"   # P-0003
 ok isms role add --name "Board" --top-management yes --holders P-0002 --status active
 ok isms role add --name "Security team" --holders P-0003 --status active
-ok isms document add --title "Cryptography policy" --kind topic-policy --owner P-0001 --status approved # DOC-0001
+ok isms document add --title "Cryptography policy" --kind topic-policy --owner P-0001 # DOC-0001
 
 note "soa --help prints the help, not the SoA"
 ok isms soa --help

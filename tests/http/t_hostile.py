@@ -850,8 +850,11 @@ def idor_staff(f, srv, staff, staff_api, mapi, owner_c, owner_api, fx, approved_
               "staff GET %s: no hidden record's text" % p, r.describe)
         bad = [x.get("id") for x in items or [] if
                (x.get("id", "").startswith("INC") and x.get("reported_by") != sp) or
-               (x.get("id", "").startswith("DOC") and x.get("status") != "approved")]
-        check(not bad, "staff GET %s: only their own incidents / approved documents" % p, bad)
+               (x.get("id", "").startswith("DOC") and
+                (x.get("status") not in ("approved", "published") or
+                 x.get("id") not in approved_docs))]
+        check(not bad, "staff GET %s: only their own incidents / documents in force meant for "
+              "them" % p, bad)
     # a filter means what it says for staff too (every answer matches it)
     r = staff_api.get("/api/v1/documents?status=draft")
     items = api_items(r.json()) or []
@@ -903,7 +906,8 @@ def idor_staff(f, srv, staff, staff_api, mapi, owner_c, owner_api, fx, approved_
           r.describe)
     mm = re.search(r'id="h-read">[^<]*<span class="tag[^"]*">(\d+)<', r.text)
     check(mm and int(mm.group(1)) == len(approved_docs),
-          "staff dashboard counts exactly the %d approved documents" % len(approved_docs),
+          "staff dashboard counts exactly the %d documents in force meant for them"
+          % len(approved_docs),
           lambda: mm.group(0) if mm else r.text[:2000])
     sect = r.text[r.text.find("What you reported"):]
     shown = set(re.findall(r'href="/incidents/(INC-\d+)"', sect))
@@ -1546,7 +1550,15 @@ def main():
     for k, t in (("p1", "person"), ("p2", "person"), ("r1", "risk"), ("r2", "risk"),
                  ("a1", "action"), ("a2", "action"), ("c", "control")):
         counts[t] += 1 if fids.get(k) else 0
-    approved_docs = [d["id"] for d in api_all(mapi, "document", "status=approved") or []]
+    # what staff may read of documents (src/model/perm.c): the version in force (approved or
+    # published) of those classified public or internal, or addressed to them by the audience
+    sp_dept = (f.show(f.accounts["staff"].person) or {}).get("department")
+    approved_docs = [d["id"] for d in api_all(mapi, "document") or []
+                     if d.get("in_force") and not d.get("retired") and
+                     (d.get("classification") in ("public", "internal") or
+                      d.get("audience") == "everyone" or
+                      (d.get("audience") == "selected" and sp_dept and
+                       sp_dept in (d.get("audience_departments") or "").split(",")))]
     if idor_staff(f, srv, staff, staff_api, mapi, owner_c, Api(srv, owner_tok), fx, approved_docs,
                   own_incs):
         counts["incident"] += 1
