@@ -33,7 +33,7 @@ static int start(struct cli *c, int argc, char **argv, struct opts *o, const cha
                  int npos, const char *usage, struct app *a, char ref[64])
 {
     int rc = cli_parse_opts(c, argc, argv, o, npos);
-    if (rc || (rc = cli_no_other_opts(o, allowed)) || (rc = cli_refuse_by(o))) {
+    if (rc || (rc = cli_refuse_by(o)) || (rc = cli_no_other_opts(o, allowed))) {
         return rc;
     }
     if (o->npos != npos) {
