@@ -169,8 +169,12 @@ fuzz-replay: $(foreach b,$(FUZZ_BUILD),$(addprefix build/$(b)/fuzz_,$(FUZZ_TARGE
 bench/gen: $(REL_OBJ) build/rel/bench/gen.o
 	$(CC) $(REL_FLAGS) -o $@ $^ $(LIBS)
 
-bench: isms bench/gen
+bench/docs: $(REL_OBJ) build/rel/bench/docs.o
+	$(CC) $(REL_FLAGS) -o $@ $^ $(LIBS)
+
+bench: isms bench/gen bench/docs
 	bench/run
+	bench/documents
 
 # The web server against nginx serving the same bytes (needs wrk and nginx).
 .PHONY: bench-web

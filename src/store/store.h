@@ -335,6 +335,24 @@ typedef int (*store_doc_task_fn)(void *ctx, const char *ref, const char *title, 
  * acknowledged. */
 int store_doc_pending_acks(struct store *s, const char *person, store_doc_task_fn fn, void *ctx,
                            struct err *e);
+/* Acknowledgements of each version of ref: fn(ctx, version, people). */
+typedef int (*store_doc_count_fn)(void *ctx, int version, long count);
+int store_doc_ack_counts(struct store *s, const char *ref, store_doc_count_fn fn, void *ctx,
+                         struct err *e);
+/* 1 (with at, the time of the first) when person acknowledged version of
+ * ref, 0 when not, -1 on error. */
+int store_doc_acked(struct store *s, const char *ref, int version, const char *person,
+                    char *at, size_t size, struct err *e);
+/* The sign-offs of ref other than acknowledgements (reviews, sending back,
+ * approvals), oldest first — without reading thousands of
+ * acknowledgements. Strings valid during the call. */
+struct doc_decision {
+    int version;
+    const char *kind, *person, *account_name, *capacity, *rationale, *at, *on_behalf_of;
+};
+typedef int (*store_doc_decision_fn)(void *ctx, const struct doc_decision *d);
+int store_doc_decisions(struct store *s, const char *ref, store_doc_decision_fn fn, void *ctx,
+                        struct err *e);
 /* Every document version in review with what it still needs (a review;
  * once reviewed, an approval); the caller decides whose task it is. */
 int store_doc_in_review(struct store *s, store_doc_task_fn fn, void *ctx, struct err *e);

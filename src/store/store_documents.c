@@ -3,6 +3,7 @@
  * audience is, how far acknowledgement of one version has come (per
  * department, in SQL), and what one person still has to acknowledge or
  * review. Values bound; the only SQL text is below. */
+#include <stdio.h>
 #include <string.h>
 
 #include "store_int.h"
@@ -144,6 +145,77 @@ int store_doc_in_review(struct store *s, store_doc_task_fn fn, void *ctx, struct
     while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
         if (fn(ctx, store_col(st, 0), store_col(st, 1), sqlite3_column_int(st, 2),
                store_col(st, 3))) {
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : 0;
+}
+
+int store_doc_ack_counts(struct store *s, const char *ref, store_doc_count_fn fn, void *ctx,
+                         struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(s,
+                                     "SELECT version, count(DISTINCT person) FROM signoff WHERE "
+                                     "subject_kind = 'document' AND subject_id = ?1 AND "
+                                     "kind = 'acknowledgement' GROUP BY version",
+                                     e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
+    int rc;
+    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+        if (fn(ctx, sqlite3_column_int(st, 0), (long)sqlite3_column_int64(st, 1))) {
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : 0;
+}
+
+int store_doc_acked(struct store *s, const char *ref, int version, const char *person,
+                    char *at, size_t size, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(s,
+                                     "SELECT min(at) FROM signoff WHERE subject_kind = "
+                                     "'document' AND subject_id = ?1 AND version = ?2 AND "
+                                     "kind = 'acknowledgement' AND person = ?3",
+                                     e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 2, version);
+    sqlite3_bind_text(st, 3, person, -1, SQLITE_TRANSIENT);
+    int rc = store_step(s, st, e), yes = 0;
+    if (rc == SQLITE_ROW && store_col(st, 0)) {
+        yes = 1;
+        snprintf(at, size, "%s", store_col(st, 0));
+    }
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : yes;
+}
+
+int store_doc_decisions(struct store *s, const char *ref, store_doc_decision_fn fn, void *ctx,
+                        struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(
+        s,
+        "SELECT version, kind, person, account_name, capacity, rationale, at, on_behalf_of FROM "
+        "signoff WHERE subject_kind = 'document' AND subject_id = ?1 AND kind <> "
+        "'acknowledgement' ORDER BY id",
+        e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
+    int rc;
+    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+        struct doc_decision d = {sqlite3_column_int(st, 0), store_col(st, 1), store_col(st, 2),
+                                 store_col(st, 3), store_col(st, 4), store_col(st, 5),
+                                 store_col(st, 6), store_col(st, 7)};
+        if (fn(ctx, &d)) {
             break;
         }
     }

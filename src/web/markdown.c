@@ -66,7 +66,21 @@ void web_markdown(struct buf *b, const char *text)
     char *html = cmark_render_html(doc, CMARK_OPT_DEFAULT);
     cmark_node_free(doc);
     html_lit(b, "<div class=\"markdown\">");
-    buf_puts(b, html); /* escaped by cmark; see the file comment */
+    /* escaped by cmark (see the file comment), which leaves ' as it is in
+     * text: harmless there, but written &#39; so no text ever reads like
+     * the end of a single-quoted attribute. cmark quotes its attributes
+     * with ", so this changes no markup; inside an attribute the entity
+     * means the same character. */
+    for (const char *p = html, *q; *p; p = q) {
+        q = strchr(p, '\'');
+        if (!q) {
+            buf_puts(b, p);
+            break;
+        }
+        buf_append(b, p, (size_t)(q - p));
+        html_lit(b, "&#39;");
+        q++;
+    }
     html_lit(b, "</div>");
     free(html);
 }

@@ -32,21 +32,9 @@ static void action_form(struct req *r, struct buf *b, const char *ref, const cha
 
 static int has_acked(struct req *r, const char *ref, int version, char *at, size_t size)
 {
-    struct signoffs l = {0};
     struct err e = {0};
-    int yes = 0;
-    if (r->who.person[0] &&
-        app_signoffs(r->app, "document", ref, version, NULL, &l, &e) == 0) {
-        for (size_t i = 0; i < l.n; i++) {
-            if (strcmp(l.v[i].kind, "acknowledgement") == 0 && l.v[i].person &&
-                strcmp(l.v[i].person, r->who.person) == 0) {
-                yes = 1;
-                snprintf(at, size, "%s", l.v[i].at ? l.v[i].at : "");
-            }
-        }
-    }
-    signoffs_free(&l);
-    return yes;
+    return r->who.person[0] &&
+           store_doc_acked(r->app->st, ref, version, r->who.person, at, size, &e) == 1;
 }
 
 /* Acknowledgement: what the viewer did about the version in force. */
@@ -68,19 +56,62 @@ static void ack_block(struct req *r, struct buf *b, const struct record *rec, in
     html_lit(b, "</div>");
 }
 
+/* The sign-offs of every version but acknowledgements, read once. */
+struct decisions {
+    struct decision {
+        int version;
+        char *kind, *person, *account, *capacity, *rationale, *at, *behalf;
+    } *v;
+    size_t n, cap;
+};
+
+static int add_decision(void *ctx, const struct doc_decision *d)
+{
+    struct decisions *l = ctx;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 16;
+        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    l->v[l->n++] = (struct decision){d->version,           xstrdup(d->kind),
+                                     xstrdup(d->person),    xstrdup(d->account_name),
+                                     xstrdup(d->capacity),  xstrdup(d->rationale),
+                                     xstrdup(d->at),        xstrdup(d->on_behalf_of)};
+    return 0;
+}
+
+struct ack_counts {
+    int version[4096];
+    long n[4096];
+    int k;
+};
+
+static int add_count(void *ctx, int version, long n)
+{
+    struct ack_counts *c = ctx;
+    if (c->k < 4096) {
+        c->version[c->k] = version;
+        c->n[c->k++] = n;
+    }
+    return 0;
+}
+
 static void versions_table(struct req *r, struct buf *b, const struct record *rec)
 {
     struct versions l = {0};
+    struct decisions ds = {0};
+    struct ack_counts *ac = xcalloc(1, sizeof *ac);
     struct err e = {0};
-    if (app_version_list(r->app, "document", rec->ref, &l, &e)) {
+    if (app_version_list(r->app, "document", rec->ref, &l, &e) ||
+        store_doc_decisions(r->app->st, rec->ref, add_decision, &ds, &e) ||
+        store_doc_ack_counts(r->app->st, rec->ref, add_count, ac, &e)) {
         web_error_box(b, e.msg);
-        return;
+        goto done;
     }
     html_lit(b, "<h3>Versions</h3>");
     if (!l.n) {
         html_lit(b, "<p class=\"muted\">No version yet: the draft becomes version 1.0 when it is "
                     "submitted for review.</p>");
-        return;
+        goto done;
     }
     const char *retention = record_get(rec, "retention");
     html_lit(b, "<div class=\"table-wrap\"><table class=\"compact\"><thead><tr>"
@@ -89,8 +120,6 @@ static void versions_table(struct req *r, struct buf *b, const struct record *re
                 "<th scope=\"col\">Diff</th></tr></thead><tbody>");
     for (size_t i = l.n; i-- > 0;) {
         const struct version *v = &l.v[i];
-        struct signoffs so = {0};
-        app_signoffs(r->app, "document", rec->ref, v->number, v->sha256, &so, &e);
         html_lit(b, "<tr><td><a href=\"");
         web_ref_href(r, b, rec->ref);
         html_lit(b, "/versions/");
@@ -110,36 +139,50 @@ static void versions_table(struct req *r, struct buf *b, const struct record *re
         html_lit(b, "</td><td class=\"nowrap\">");
         web_time(b, v->created_at);
         html_lit(b, "</td><td>");
-        long acks = 0;
-        for (size_t k = 0; k < so.n; k++) {
-            if (strcmp(so.v[k].kind, "acknowledgement") == 0) {
-                acks++;
+        for (size_t k = 0; k < ds.n; k++) {
+            const struct decision *d = &ds.v[k];
+            if (d->version != v->number) {
                 continue;
             }
-            struct buf lb;
-            buf_init(&lb, 0);
-            signoff_label(&so.v[k], &lb);
             html_lit(b, "<div>");
-            html_text(b, buf_str(&lb));
-            if (so.v[k].rationale) {
+            html_text(b, strcmp(d->kind, "review") == 0      ? "reviewed"
+                         : strcmp(d->kind, "sent-back") == 0 ? "sent back"
+                         : strcmp(d->kind, "approval") == 0  ? "approved"
+                                                             : d->kind);
+            html_lit(b, " by ");
+            web_ref_titled(r, b, d->behalf ? d->behalf : d->person);
+            if (d->behalf) {
+                html_lit(b, " (recorded by ");
+                web_ref_link(r, b, d->person, NULL);
+                html_lit(b, ")");
+            }
+            html_lit(b, " <span class=\"muted\">account ");
+            html_text(b, d->account);
+            html_lit(b, ", as ");
+            html_text(b, d->capacity);
+            html_lit(b, ", ");
+            web_time(b, d->at);
+            html_lit(b, "</span>");
+            if (d->rationale) {
                 html_lit(b, " — <q>");
-                html_text(b, so.v[k].rationale);
+                html_text(b, d->rationale);
                 html_lit(b, "</q>");
             }
             html_lit(b, "</div>");
-            buf_free(&lb);
         }
-        if (acks) {
+        for (int k = 0; k < ac->k; k++) {
+            if (ac->version[k] != v->number) {
+                continue;
+            }
             html_lit(b, "<div><a href=\"");
             web_ref_href(r, b, rec->ref);
             html_lit(b, "/acks?version=");
             html_int(b, v->number);
             html_lit(b, "\">");
-            html_int(b, acks);
+            html_int(b, ac->n[k]);
             html_lit(b, " acknowledgement");
-            html_lit_if(b, acks != 1, "s</a></div>", "</a></div>");
+            html_lit_if(b, ac->n[k] != 1, "s</a></div>", "</a></div>");
         }
-        signoffs_free(&so);
         html_lit(b, "</td><td>");
         if (i > 0) {
             html_lit(b, "<a href=\"");
@@ -155,6 +198,18 @@ static void versions_table(struct req *r, struct buf *b, const struct record *re
         html_lit(b, "</td></tr>");
     }
     html_lit(b, "</tbody></table></div>");
+done:
+    for (size_t k = 0; k < ds.n; k++) {
+        free(ds.v[k].kind);
+        free(ds.v[k].person);
+        free(ds.v[k].account);
+        free(ds.v[k].capacity);
+        free(ds.v[k].rationale);
+        free(ds.v[k].at);
+        free(ds.v[k].behalf);
+    }
+    free(ds.v);
+    free(ac);
     versions_free(&l);
 }
 
@@ -304,8 +359,13 @@ int page_doc_version(struct req *r, struct resp *w)
     html_lit(&b, "</code></p>");
     struct signoffs so = {0};
     if (app_signoffs(r->app, "document", r->rec->ref, n, v.sha256, &so, &e) == 0 && so.n) {
+        long acks = 0;
         html_lit(&b, "<section aria-labelledby=\"h-so\"><h2 id=\"h-so\">Sign-offs</h2><ul>");
         for (size_t i = 0; i < so.n; i++) {
+            if (strcmp(so.v[i].kind, "acknowledgement") == 0) {
+                acks++; /* counted, listed on the acknowledgement page */
+                continue;
+            }
             struct buf lb;
             buf_init(&lb, 0);
             signoff_label(&so.v[i], &lb);
@@ -318,6 +378,15 @@ int page_doc_version(struct req *r, struct resp *w)
             }
             html_lit(&b, "</li>");
             buf_free(&lb);
+        }
+        if (acks) {
+            html_lit(&b, "<li><a href=\"");
+            web_ref_href(r, &b, r->rec->ref);
+            html_lit(&b, "/acks?version=");
+            html_int(&b, n);
+            html_lit(&b, "\">");
+            html_int(&b, acks);
+            html_lit(&b, " acknowledgements</a></li>");
         }
         html_lit(&b, "</ul></section>");
     }

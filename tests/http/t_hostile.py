@@ -294,7 +294,8 @@ def stored_xss(f, srv, api, m, staff, staff_api, types, fields, refs):
         body = hostile_body(t, fields[t], refs, lambda fd, t=t: xss_value(m1(t, fd["name"]), fd),
                             made, made.get("person"))
         if t == "document":
-            body["status"] = "approved"  # staff see it
+            body["classification"] = "public"  # staff see it once approved (below)
+            body["kind"] = "guideline"
         r = api.post("/api/v1/" + plural(t), body)
         if not check_status(r, 201, "POST /api/v1/%s with a script in every text field is stored "
                             "(as text)" % plural(t)):
@@ -314,6 +315,15 @@ def stored_xss(f, srv, api, m, staff, staff_api, types, fields, refs):
               % (plural(t), rid), lambda: ["%s: %r" % (n, d.get(n)) for n in bad][:4])
         h = api.get("/api/v1/%s/%s/history" % (plural(t), rid))
         json_inert(h, "GET /api/v1/%s/%s/history (hostile text)" % (plural(t), rid), (200,))
+        if t == "document":
+            # through the workflow, so staff read it: the admin reviews, top management approves
+            tapi = Api(srv, f.token(f.accounts["top-management"].name, "xss"))
+            steps = [(api, "PATCH", "", {"reviewer": f.accounts["admin"].person}),
+                     (api, "POST", "/submit", {}), (api, "POST", "/review", {}),
+                     (tapi, "POST", "/approve", {})]
+            for who, method, step, b in steps:
+                r = who.request(method, "/api/v1/documents/%s%s" % (rid, step), b)
+                check_status(r, 200, "the hostile document: %s %s" % (method, step or "reviewer"))
 
     for t in order:
         rid = made.get(t)
@@ -759,7 +769,7 @@ def idor_fixtures(f):
     fx["incident"] = f.add("incident", title=SECRET + "-INC", description=SECRET + "-INCDESC",
                            reported_by=tp, owner=mp, severity="high")
     fx["document"] = f.add("document", title=SECRET + "-DRAFT", kind="policy", owner=mp,
-                           status="draft", body=SECRET + "-DRAFTBODY")
+                           body=SECRET + "-DRAFTBODY")
     fx["own"] = f.add("incident", title="STAFF-OWN-INC", description="what I saw",
                       reported_by=sp, owner=mp, severity="high", risks=fx["risk"],
                       assets=fx["asset"])
@@ -1403,8 +1413,7 @@ def multi_org():
     sec["risk"] = a.add("risk", title="ACME-SECRET-RISK", owner=ap)
     sec["incident"] = a.add("incident", title="ACME-SECRET-INC", description="ACME-SECRET-D",
                             owner=ap, reported_by=ap)
-    sec["document"] = a.add("document", title="ACME-SECRET-DOC", kind="policy", owner=ap,
-                            status="draft")
+    sec["document"] = a.add("document", title="ACME-SECRET-DOC", kind="policy", owner=ap)
     sec["asset"] = a.add("asset", name="ACME-SECRET-ASSET", kind="information", owner=ap)
     a.cli("risk", "edit", "R-0001", "--title", "ACME-SECRET-R1")
     ids_b = {t: {x["id"] for x in b.json(t, "list", "--all", "--json") or []} for t in sec}
@@ -1565,7 +1574,8 @@ def main():
     got = {t: api_count(api, t) for t in types}
     check_eq(got, counts, "every type holds exactly the records the test made (API counts)")
     csrf_every_route(f, srv, admin_c, types, xss, {"risk": xss.get("risk", "R-0001"),
-                                                   "control": "5.1", "action": ""})
+                                                   "control": "5.1", "action": "",
+                                                   "document": xss.get("document", "DOC-0001")})
     login_csrf_and_redirects(f, srv)
     sessions(f, srv, accs["sess"])
     bodies(f, srv, api, m, types, fields, refs, xss, counts)
