@@ -38,6 +38,10 @@ int app_open(struct app *a, const char *path, const char *actor, struct err *e)
             return -1;
         }
     }
+    if (app_documents_upgrade(a, e)) { /* documents.c: files from before 0010 */
+        app_close(a);
+        return -1;
+    }
     return 0;
 }
 

@@ -841,3 +841,77 @@ int app_document_diff(struct app *a, const char *ref, int from, int to, char **f
     version_free(&vb);
     return 0;
 }
+
+/* ---- files from before document control ------------------------------------------ */
+
+struct refs_list {
+    char **v;
+    size_t n, cap;
+};
+
+static int add_ref(void *ctx, const char *ref)
+{
+    struct refs_list *l = ctx;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 16;
+        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    l->v[l->n++] = xstrdup(ref);
+    return 0;
+}
+
+/* One document approved before versions existed: its content frozen as
+ * version 1 in the state it had, journaled; in force unless superseded. */
+static int upgrade_one(struct app *a, const char *ref, struct err *e)
+{
+    struct record *r = NULL;
+    if (store_get(a->st, doc_type(), ref, &r, e)) {
+        return -1;
+    }
+    const char *status = record_get(r, FIELD_STATUS);
+    char *content = doc_content_json(r);
+    int n = 0, existing = 0, rc = -1;
+    if (app_version_freeze_tx(a, KIND, ref, content, status,
+                              "approved before document control kept versions", 0, &n, &existing,
+                              e) == 0) {
+        char num[16], lb[24];
+        snprintf(num, sizeof num, "%d", n);
+        label(n, lb);
+        struct kv kv[] = {{"in_force", num}, {"version", lb}};
+        rc = strcmp(status, "superseded") == 0 ? 0 : set_lifecycle(a, ref, kv, 2, e);
+    }
+    free(content);
+    record_free(r);
+    return rc;
+}
+
+int app_documents_upgrade(struct app *a, struct err *e)
+{
+    struct refs_list l = {0};
+    if (store_doc_unversioned(a->st, add_ref, &l, e)) {
+        return -1;
+    }
+    int rc = 0;
+    if (l.n) {
+        /* again inside the write transaction: another connection may have
+         * done it meanwhile */
+        for (size_t i = 0; i < l.n; i++) {
+            free(l.v[i]);
+        }
+        l.n = 0;
+        rc = store_begin(a->st, e) || store_doc_unversioned(a->st, add_ref, &l, e) ? -1 : 0;
+        for (size_t i = 0; rc == 0 && i < l.n; i++) {
+            rc = upgrade_one(a, l.v[i], e);
+        }
+        if (rc == 0) {
+            rc = store_commit(a->st, e);
+        } else {
+            store_rollback(a->st);
+        }
+    }
+    for (size_t i = 0; i < l.n; i++) {
+        free(l.v[i]);
+    }
+    free(l.v);
+    return rc;
+}

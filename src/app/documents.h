@@ -33,6 +33,13 @@ int doc_capacity_holds(struct app *a, const char *person, const char *capacity,
 int app_document_diff(struct app *a, const char *ref, int from, int to, char **fields,
                       char **body, struct err *e);
 
+/* A file from before document control (migration 0010): each document
+ * approved, published or superseded without versions gets its content
+ * frozen as version 1 in that state (journaled; no sign-off: none was
+ * bound to an account then) and, unless superseded, in force — so staff
+ * keep reading it. Nothing to do is one query. Called by app_open. */
+int app_documents_upgrade(struct app *a, struct err *e);
+
 /* A draft goes to review: freezes version N (state in-review) and sets the
  * record's status in-review and version "N.0". ERR_CONFLICT unless a
  * draft, or when nothing changed since the last version. */

@@ -353,6 +353,10 @@ struct doc_decision {
 typedef int (*store_doc_decision_fn)(void *ctx, const struct doc_decision *d);
 int store_doc_decisions(struct store *s, const char *ref, store_doc_decision_fn fn, void *ctx,
                         struct err *e);
+/* Documents approved, published or superseded before document control
+ * had versions (files from before migration 0010): no version, nothing in
+ * force. fn(ctx, ref). */
+int store_doc_unversioned(struct store *s, store_str_fn fn, void *ctx, struct err *e);
 /* Every document version in review with what it still needs (a review;
  * once reviewed, an approval); the caller decides whose task it is. */
 int store_doc_in_review(struct store *s, store_doc_task_fn fn, void *ctx, struct err *e);

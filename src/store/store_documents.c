@@ -222,3 +222,24 @@ int store_doc_decisions(struct store *s, const char *ref, store_doc_decision_fn 
     sqlite3_reset(st);
     return rc < 0 ? -1 : 0;
 }
+
+int store_doc_unversioned(struct store *s, store_str_fn fn, void *ctx, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(
+        s,
+        "SELECT ref FROM document d WHERE status IN ('approved', 'published', 'superseded') "
+        "AND in_force IS NULL AND NOT EXISTS (SELECT 1 FROM version v WHERE v.subject_kind = "
+        "'document' AND v.subject_id = d.ref) ORDER BY id",
+        e);
+    if (!st) {
+        return -1;
+    }
+    int rc;
+    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+        if (fn(ctx, store_col(st, 0))) {
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : 0;
+}
