@@ -148,6 +148,11 @@ int app_risk_review(struct app *a, const char *ref, struct err *e);
  * re-scores every risk, journaled, in one transaction. *rescored gets the
  * number of risks whose scores changed. */
 int app_method_replace(struct app *a, const char *json, long *rescored, struct err *e);
+/* Signs the method version in force (6.1.2) as top management (the
+ * signer; ERR_FORBIDDEN naming the capacity otherwise). *version gets its
+ * number; signing it again as the same signer is a no-op (*existing). */
+int app_method_approve(struct app *a, const char *rationale, const char *on_behalf_of,
+                       const char *evidence, int *version, int *existing, struct err *e);
 /* Changes parts of the method in force (NULL = unchanged): scoring
  * ("product"/"matrix"), acceptance as a score or a level name, name. */
 int app_method_set(struct app *a, const char *name, const char *scoring, const char *accept_max,

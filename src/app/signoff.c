@@ -1007,6 +1007,12 @@ int app_version_diff(struct app *a, const char *kind, const char *subject, int f
 void version_json(struct jw *w, const struct version *v, int with_content)
 {
     jw_obj(w);
+    version_json_fields(w, v, with_content);
+    jw_obj_end(w);
+}
+
+void version_json_fields(struct jw *w, const struct version *v, int with_content)
+{
     jw_key(w, "kind");
     jw_str(w, v->kind);
     jw_key(w, "subject");
@@ -1033,5 +1039,4 @@ void version_json(struct jw *w, const struct version *v, int with_content)
         }
         json_decref(j);
     }
-    jw_obj_end(w);
 }

@@ -172,5 +172,7 @@ char *version_diff_text(const char *from, const char *to);
 /* {kind, subject, number, sha256, state, note, created_at, created_by} and
  * the content when with_content (parsed JSON when it is JSON). */
 void version_json(struct jw *w, const struct version *v, int with_content);
+/* The same keys inside an object the caller opened (to add its own). */
+void version_json_fields(struct jw *w, const struct version *v, int with_content);
 
 #endif

@@ -17,6 +17,9 @@ ok isms person add --name "Cleo Chief"   # P-0002 top management
 ok isms person add --name "Ned Normal"   # P-0003
 ok isms role add --name "Board" --top-management yes --holders P-0002 --status active
 ok isms role add --name "Security team" --holders P-0003 --status active
+make_account sam owner P-0001
+make_account cleo top-management P-0002
+make_account ned manager P-0003
 ok isms document add --title "Cryptography policy" --kind topic-policy --owner P-0001 --status approved # DOC-0001
 
 note "soa --help prints the help, not the SoA"
@@ -118,14 +121,17 @@ out_has "94 controls: 1 applicable (0 implemented), 93 excluded or undecided"
 
 # ---- approval -------------------------------------------------------------------
 note "approval: not by someone without top management (7), not while undecided (5)"
-digest=$(dump_digest s.isms)
-fails 7 isms soa approve --by P-0003
-err_has "top management"
-fails 7 isms soa approve --by P-0001
-fails 5 isms soa approve --by P-0002
+digest=$(records_digest s.isms)
+fails 7 signed ned soa approve
+err_has "needs the capacity top management"
+err_has "P-0003 (account ned) does not hold it"
+fails 7 signed sam soa approve
+fails 5 signed cleo soa approve
 err_has "92 controls have no applicability decision yet (5.1, 5.2, 5.3, 5.4, 5.5, 5.6, 5.7, 5.8, ...)"
-fails 3 isms soa approve --by P-0099
-same_dump s.isms "$digest"
+fails 2 isms soa approve --by P-0002
+err_has "use --as ACCOUNT"
+fails 7 isms soa approve
+same_records s.isms "$digest"
 ok isms soa versions
 out_empty
 
@@ -142,13 +148,18 @@ done
 ok isms soa --json
 json_check 'not any(r["applicable"] is None for r in d)'
 note "still refused for someone without top management when all is decided"
-digest=$(dump_digest s.isms)
-fails 7 isms soa approve --by P-0003
-same_dump s.isms "$digest"
+digest=$(records_digest s.isms)
+fails 7 signed ned soa approve
+same_records s.isms "$digest"
 
 note "approve version 1 on 2026-01-10"
-ISMS_NOW=2026-01-10 ok isms soa approve --by P-0002 --note "For the stage 1 audit"
-out_is "Statement of Applicability version 1 approved"
+ISMS_NOW=2026-01-10 ok signed cleo soa approve --note "For the stage 1 audit"
+out_is "Statement of Applicability version 1 approved by P-0002 (account cleo)"
+note "approving the same content again as the same signer is a no-op (the same version)"
+digest=$(records_digest s.isms)
+ISMS_NOW=2026-01-11 ok signed cleo soa approve --note "again"
+out_is "Statement of Applicability version 1 was already approved by P-0002 (account cleo); nothing changed"
+same_records s.isms "$digest"
 ok isms soa --json
 cp "$OUT" v1.json
 
@@ -157,8 +168,8 @@ ISMS_NOW=2026-02-15 ok isms soa set 5.3 --status implemented
 ISMS_NOW=2026-02-15 ok isms soa set 5.4 --applicable no --justification "No management layer"
 ISMS_NOW=2026-02-15 ok isms soa set 8.24 --implementation "TLS 1.3 only"
 ISMS_NOW=2026-02-15 ok isms risk add --title "Unknown attackers" --owner P-0001 --controls 5.7 # R-0005
-ISMS_NOW=2026-03-01 ok isms soa approve --by P-0002
-out_is "Statement of Applicability version 2 approved"
+ISMS_NOW=2026-03-01 ok signed cleo soa approve
+out_is "Statement of Applicability version 2 approved by P-0002 (account cleo)"
 ok isms soa --json
 cp "$OUT" v2.json
 ok isms soa versions
@@ -218,8 +229,8 @@ fails 2 isms soa diff 1
 
 note "approvals are in the history"
 ok isms history --json
-json_all '[(h["type"], h["id"], h["action"], h["at"]) for h in d if h["type"] == "soa"] == [("soa", "soa:1", "approve", "2026-01-10T00:00:00Z"), ("soa", "soa:2", "approve", "2026-03-01T00:00:00Z")]' \
-    '[h["after"]["approved_by"] for h in d if h["type"] == "soa"] == ["P-0002", "P-0002"]'
+json_all '[(h["type"], h["id"], h["action"], h["at"]) for h in d if h["type"] in ("version", "signoff")] == [("version", "soa:iso27001-2022:1", "freeze", "2026-01-10T00:00:00Z"), ("signoff", "soa:iso27001-2022:1", "approval", "2026-01-10T00:00:00Z"), ("version", "soa:iso27001-2022:2", "freeze", "2026-03-01T00:00:00Z"), ("signoff", "soa:iso27001-2022:2", "approval", "2026-03-01T00:00:00Z")]' \
+    '[(h["after"]["person"], h["after"]["account_name"], h["after"]["capacity"]) for h in d if h["type"] == "signoff"] == [("P-0002", "cleo", "top-management")] * 2'
 ok isms verify s.isms
 
 # ---- transition 2013 -> 2022 ---------------------------------------------------
