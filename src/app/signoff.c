@@ -1040,3 +1040,38 @@ void version_json_fields(struct jw *w, const struct version *v, int with_content
         json_decref(j);
     }
 }
+
+/* ---- sign-offs inside a record's JSON ------------------------------------------ */
+
+int app_record_signoffs_json(struct app *a, const struct record *rec, struct buf *b,
+                             struct err *e)
+{
+    const char *t = rec->type->name;
+    if (strcmp(t, "risk") != 0 && strcmp(t, "scope") != 0) {
+        return 0;
+    }
+    struct signoffs l;
+    int current = 0;
+    int rc = strcmp(t, "risk") == 0 ? app_risk_acceptances(a, rec->ref, &l, &current, e)
+                                    : app_signoffs(a, t, rec->ref, -1, NULL, &l, e);
+    if (rc) {
+        return -1;
+    }
+    while (b->len && (b->p[b->len - 1] == '\n' || b->p[b->len - 1] == ' ')) {
+        b->len--;
+    }
+    if (b->len && b->p[b->len - 1] == '}') {
+        b->len--;
+        while (b->len && (b->p[b->len - 1] == '\n' || b->p[b->len - 1] == ' ')) {
+            b->len--;
+        }
+        b->p[b->len] = 0;
+        struct jw w;
+        jw_init(&w, b, 0);
+        buf_puts(b, b->len && b->p[b->len - 1] != '{' ? ",\"signoffs\":" : "\"signoffs\":");
+        signoffs_json(&w, &l);
+        buf_putc(b, '}');
+    }
+    signoffs_free(&l);
+    return 0;
+}
