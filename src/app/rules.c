@@ -258,6 +258,17 @@ int rules_derive(struct app *a, struct record *r, const struct record *orig,
                            "justification: a control marked not applicable needs the reason "
                            "for its exclusion");
         }
+        /* excluding a control that was included needs its own reason: the
+         * text that justified the inclusion is not one */
+        int ji = 0;
+        const char *was = orig ? record_get(orig, "applicable") : NULL;
+        if (ap && strcmp(ap, "0") == 0 && was && strcmp(was, "1") == 0 &&
+            rtype_field(r->type, "justification", &ji) && !touched[ji] &&
+            !str_empty(record_get(r, "justification"))) {
+            return err_set(e, ERR_INVALID, "justification",
+                           "justification: say why the control is excluded (--justification "
+                           "TEXT); the justification it has explains why it was included");
+        }
         return 0;
     }
     if (is(r, "asset")) {
