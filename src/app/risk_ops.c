@@ -79,10 +79,19 @@ int app_risk_accept_tx(struct app *a, const char *ref, const char *rationale,
             goto done;
         }
         if (!top) {
-            err_set(e, ERR_FORBIDDEN, NULL,
-                    "%s scores %d, above the acceptance criterion (%d): accepting it needs the "
-                    "capacity top management, and %s (account %s) holds no top-management role",
-                    r->ref, score, m->accept_max, decider, a->signer.name);
+            if (!str_empty(on_behalf_of)) {
+                err_set(e, ERR_FORBIDDEN, "on_behalf_of",
+                        "on_behalf_of: %s scores %d, above the acceptance criterion (%d): "
+                        "accepting it needs the capacity top management, and %s (on whose "
+                        "behalf it would be recorded) holds no top-management role",
+                        r->ref, score, m->accept_max, decider);
+            } else {
+                err_set(e, ERR_FORBIDDEN, NULL,
+                        "%s scores %d, above the acceptance criterion (%d): accepting it needs "
+                        "the capacity top management, and %s (account %s) holds no "
+                        "top-management role",
+                        r->ref, score, m->accept_max, decider, a->signer.name);
+            }
             goto done;
         }
     }
