@@ -64,4 +64,10 @@ int app_check_decider(struct app *a, const char *by, struct err *e);
  * a rating does not fit the method's scales. */
 int app_rescore_all(struct app *a, long *changed_out, struct err *e);
 
+/* The attachments part of verify (attach.c): the attachment table equals
+ * what the history's attach/remove entries say, and every stored blob's
+ * content matches its SHA-256 (the first bad one named with its
+ * attachment and record). *nblobs gets the number checked. */
+int app_verify_attachments(struct app *a, long *nblobs, struct err *e);
+
 #endif
