@@ -550,8 +550,15 @@ long app_attachment_read(struct attachment_reader *r, void *buf, size_t max, str
     }
     int64_t left = r->info.size - r->pos;
     size_t n = left < (int64_t)max ? (size_t)left : max;
-    if (n == 0) {
-        /* the end: the bytes handed out must be the ones verified */
+    if (n && store_blob_read(r->b, buf, n, r->pos, e)) {
+        r->failed = 1;
+        return -1;
+    }
+    sha256_add(&r->h, buf, n);
+    r->pos += (int64_t)n;
+    if (n && r->pos == r->info.size) {
+        /* the last piece: the bytes handed out must be the ones verified
+         * (a server stops reading here, at the announced length) */
         char hex[65];
         struct sha256 copy = r->h;
         sha256_hex_end(&copy, hex);
@@ -559,14 +566,7 @@ long app_attachment_read(struct attachment_reader *r, void *buf, size_t max, str
             r->failed = 1;
             return refuse_changed(&r->info, e);
         }
-        return 0;
     }
-    if (store_blob_read(r->b, buf, n, r->pos, e)) {
-        r->failed = 1;
-        return -1;
-    }
-    sha256_add(&r->h, buf, n);
-    r->pos += (int64_t)n;
     return (long)n;
 }
 
