@@ -270,8 +270,23 @@ int upload_finish(struct upload *u, struct req *r, struct err *e)
         return 0;
     }
     if (strncmp(ct, "application/x-www-form-urlencoded", 33) == 0) {
-        return err_set(e, ERR_MEDIA, NULL, "a form with a file must be sent as "
-                       "multipart/form-data (enctype=\"multipart/form-data\")");
+        /* a form without a file: decoded as any form (the router still
+         * checks its CSRF token), and the handler says a file is missing */
+        if (u->total > (int64_t)REQ_MAX_BODY) {
+            return err_set(e, ERR_TOOBIG, NULL, "the form is larger than %u bytes; nothing was "
+                           "stored", REQ_MAX_BODY);
+        }
+        char *mem = xmalloc((size_t)u->total + 1);
+        struct spool_reader sr = {u->fd, 0};
+        size_t got = 0;
+        long k;
+        while (got < (size_t)u->total && (k = spool_read(&sr, mem + got, (size_t)u->total - got)) > 0) {
+            got += (size_t)k;
+        }
+        int rc = got == (size_t)u->total ? req_decode_body(r, mem, got, e)
+                                          : err_set(e, ERR_STORAGE, NULL, "reading the spool failed");
+        free(mem);
+        return rc;
     }
     /* any other type: the body is the file itself, named by ?name= */
     u->file.off = 0;
