@@ -69,5 +69,14 @@ int app_rescore_all(struct app *a, long *changed_out, struct err *e);
  * content matches its SHA-256 (the first bad one named with its
  * attachment and record). *nblobs gets the number checked. */
 int app_verify_attachments(struct app *a, long *nblobs, struct err *e);
+/* app_attach inside the caller's transaction (the demo loader). */
+int app_attach_tx(struct app *a, const struct attach_input *in, struct attachment_info *out,
+                  struct err *e);
+struct buf;
+/* Content of a demo evidence file made here, not shipped (demo_files.c):
+ * kind "pdf" (a one-page PDF with title and lines) or "png" (a scanned
+ * certificate look-alike). Appends to out. */
+void demo_file_content(const char *kind, const char *title, const char *const *lines,
+                       struct buf *out);
 
 #endif

@@ -343,12 +343,12 @@ static int check_subject(struct app *a, const char *subject, struct err *e)
     return 0;
 }
 
-int app_attach(struct app *a, const struct attach_input *in, struct attachment_info *out,
-               struct err *e)
+/* Checks in and fills info (name, validity, media type, size, subject). */
+static int attach_prepare(struct app *a, const struct attach_input *in,
+                          struct attachment_info *info, struct err *e)
 {
-    struct attachment_info info;
-    memset(&info, 0, sizeof info);
-    if (app_attachment_name(in->name, info.name, e)) {
+    memset(info, 0, sizeof *info);
+    if (app_attachment_name(in->name, info->name, e)) {
         return -1;
     }
     if (!str_empty(in->valid_until)) {
@@ -357,7 +357,7 @@ int app_attach(struct app *a, const struct attach_input *in, struct attachment_i
             return err_set(e, ERR_INVALID, "valid_until",
                            "valid_until: '%.40s' is not a date (YYYY-MM-DD)", in->valid_until);
         }
-        strlcpy_(info.valid_until, in->valid_until, sizeof info.valid_until);
+        strlcpy_(info->valid_until, in->valid_until, sizeof info->valid_until);
     }
     if (in->len < 0) {
         return err_set(e, ERR_INVALID, "file", "file: no content");
@@ -366,30 +366,28 @@ int app_attach(struct app *a, const struct attach_input *in, struct attachment_i
         return err_set(e, ERR_TOOBIG, "file", "file: larger than %lld bytes; nothing was stored",
                        (long long)in->max);
     }
-    strlcpy_(info.media_type, app_attachment_media_type(info.name), sizeof info.media_type);
-    info.size = in->len;
-    strlcpy_(info.subject, in->subject ? in->subject : "", sizeof info.subject);
-    /* hash before taking the write lock: a large file is read twice, but
-     * other writers wait only for the copy */
-    if (check_subject(a, in->subject, e) ||
-        hash_range(in->fd, in->off, in->len, info.sha256, e)) {
-        return -1;
-    }
-    if (store_begin(a->st, e)) {
-        return -1;
-    }
+    strlcpy_(info->media_type, app_attachment_media_type(info->name), sizeof info->media_type);
+    info->size = in->len;
+    strlcpy_(info->subject, in->subject ? in->subject : "", sizeof info->subject);
+    return check_subject(a, in->subject, e);
+}
+
+/* The writes of an attach, inside the caller's transaction: the blob
+ * unless stored already (re-hashed as it is copied), the row, the entry. */
+static int attach_write(struct app *a, const struct attach_input *in,
+                        struct attachment_info *info, struct err *e)
+{
     int64_t have = 0;
-    char *after = NULL;
-    int rc = check_subject(a, in->subject, e) ? -1 : store_blob_size(a->st, info.sha256, &have, e);
+    int rc = store_blob_size(a->st, info->sha256, &have, e);
     if (rc == 0) {
         struct src s;
         s.fd = in->fd;
         s.off = in->off;
         sha256_begin(&s.h);
         char again[65];
-        rc = store_blob_put(a->st, info.sha256, in->len, fill_from_fd, &s, e);
+        rc = store_blob_put(a->st, info->sha256, in->len, fill_from_fd, &s, e);
         sha256_hex_end(&s.h, again);
-        if (rc == 0 && strcmp(again, info.sha256) != 0) {
+        if (rc == 0 && strcmp(again, info->sha256) != 0) {
             rc = err_set(e, ERR_CONFLICT, "file", "file: it changed while being stored; "
                          "nothing was stored");
         }
@@ -397,28 +395,60 @@ int app_attach(struct app *a, const struct attach_input *in, struct attachment_i
         rc = have == in->len ? 0 : err_set(e, ERR_CONFLICT, "file", "stored content with the "
                                            "same SHA-256 has another size; run isms verify");
     }
-    if (rc == 0) {
-        time_now(info.added_at);
-        strlcpy_(info.added_by, a->actor, sizeof info.added_by);
-        struct attachment_row row = {NULL, info.subject, info.name, info.media_type, info.size,
-                                     info.sha256, info.valid_until[0] ? info.valid_until : NULL,
-                                     info.added_at, info.added_by, NULL, NULL};
-        rc = store_attachment_add(a->st, &row, info.ref, e);
-    }
-    if (rc == 0) {
-        after = entry_json(&info);
-        rc = store_history_add(a->st, info.added_at, a->actor, "attachment", info.subject,
-                               "attach", NULL, after, e);
-    }
-    free(after);
     if (rc) {
+        return -1;
+    }
+    time_now(info->added_at);
+    strlcpy_(info->added_by, a->actor, sizeof info->added_by);
+    struct attachment_row row = {NULL, info->subject, info->name, info->media_type, info->size,
+                                 info->sha256, info->valid_until[0] ? info->valid_until : NULL,
+                                 info->added_at, info->added_by, NULL, NULL};
+    if (store_attachment_add(a->st, &row, info->ref, e)) {
+        return -1;
+    }
+    char *after = entry_json(info);
+    rc = store_history_add(a->st, info->added_at, a->actor, "attachment", info->subject,
+                           "attach", NULL, after, e);
+    free(after);
+    info->active = 1;
+    return rc;
+}
+
+int app_attach_tx(struct app *a, const struct attach_input *in, struct attachment_info *out,
+                  struct err *e)
+{
+    struct attachment_info info;
+    if (attach_prepare(a, in, &info, e) ||
+        hash_range(in->fd, in->off, in->len, info.sha256, e) || attach_write(a, in, &info, e)) {
+        return -1;
+    }
+    if (out) {
+        *out = info;
+    }
+    return 0;
+}
+
+int app_attach(struct app *a, const struct attach_input *in, struct attachment_info *out,
+               struct err *e)
+{
+    struct attachment_info info;
+    /* hash before taking the write lock: a large file is read twice, but
+     * other writers wait only for the copy */
+    if (attach_prepare(a, in, &info, e) ||
+        hash_range(in->fd, in->off, in->len, info.sha256, e)) {
+        return -1;
+    }
+    if (store_begin(a->st, e)) {
+        return -1;
+    }
+    /* the record may have been retired meanwhile */
+    if (check_subject(a, in->subject, e) || attach_write(a, in, &info, e)) {
         store_rollback(a->st);
         return -1;
     }
     if (store_commit(a->st, e)) {
         return -1;
     }
-    info.active = 1;
     if (out) {
         *out = info;
     }
