@@ -1,6 +1,7 @@
 /* api_attach.c — evidence files in the JSON API: list, upload (multipart
  * with a "file" part, or the raw file as the body with ?name=), download,
  * removal. The same app_ calls as the pages and the CLI. */
+#include <stdio.h>
 #include <string.h>
 
 #include "../http/upload.h"
@@ -69,6 +70,8 @@ int api_attach(struct req *r, struct resp *w)
     jw_init(&j, &b, 0);
     app_attachment_json(&j, &info, today);
     resp_json(w, 201, buf_str(&b));
+    snprintf(w->location, sizeof w->location, "%s/api/v1/%s/%s/attachments/%s",
+             r->org ? r->org->prefix : "", r->type->plural, r->rec->ref, info.ref);
     buf_free(&b);
     return 0;
 }
