@@ -171,6 +171,7 @@ bench/gen: $(REL_OBJ) build/rel/bench/gen.o
 
 bench: isms bench/gen
 	bench/run
+	bench/attach
 
 # The web server against nginx serving the same bytes (needs wrk and nginx).
 .PHONY: bench-web
