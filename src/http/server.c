@@ -296,7 +296,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         c = xcalloc(1, sizeof *c);
         buf_init(&c->body, REQ_MAX_BODY);
         clock_gettime(CLOCK_MONOTONIC, &c->start);
-        c->up = upload_begin(method, url);
+        c->up = upload_begin(conn, method, url);
         *con_cls = c;
         return MHD_YES;
     }

@@ -33,6 +33,7 @@ struct upload {
     int fd;
     int64_t total;
     int too_big;
+    int discard;         /* no credential: count the body, keep none of it */
     int failed;          /* errno of a failed write */
     struct upload_file file;
     char name[MP_NAME_MAX + 1];
@@ -76,7 +77,7 @@ static int matches(const char *method, const char *path)
     return 0;
 }
 
-struct upload *upload_begin(const char *method, const char *url)
+struct upload *upload_begin(struct MHD_Connection *conn, const char *method, const char *url)
 {
     int hit = matches(method, url);
     if (!hit && strncmp(url, "/o/", 3) == 0) {
@@ -87,6 +88,15 @@ struct upload *upload_begin(const char *method, const char *url)
         return NULL;
     }
     struct upload *u = xcalloc(1, sizeof *u);
+    u->fd = -1;
+    /* Who sends it is known only after the body (the router runs then):
+     * without any credential at all the request will be refused, so its
+     * body is not written to disk, only counted. */
+    if (!MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization") &&
+        !MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Cookie")) {
+        u->discard = 1;
+        return u;
+    }
     const char *dir = getenv("TMPDIR");
     if (!dir || !*dir) {
         dir = "/tmp";
@@ -110,6 +120,11 @@ struct upload *upload_begin(const char *method, const char *url)
 void upload_feed(struct upload *u, const char *data, size_t n)
 {
     if (u->too_big || u->failed) {
+        return;
+    }
+    if (u->discard) {
+        u->total += (int64_t)n;
+        u->too_big = u->total > max_upload;
         return;
     }
     if (u->total + (int64_t)n > max_upload) {
@@ -242,6 +257,9 @@ int upload_finish(struct upload *u, struct req *r, struct err *e)
     if (u->failed) {
         return err_set(e, ERR_STORAGE, NULL, "the upload could not be spooled: %s; nothing was "
                        "stored", strerror(u->failed));
+    }
+    if (u->discard) {
+        return 0; /* no file, no form: the router answers the unauthenticated request */
     }
     u->file.fd = u->fd;
     char boundary[MP_BOUNDARY_MAX + 1];
@@ -405,6 +423,10 @@ int upload_attach(struct req *r, const char *valid_until, struct attachment_info
     const char *name = kv_get(&r->form, "name");
     if (str_empty(name)) {
         name = f->name;
+    }
+    if (str_empty(name) && f->len == 0) {
+        /* a browser sends an empty, nameless part when no file was chosen */
+        return err_set(e, ERR_USAGE, "file", "file: choose a file to attach");
     }
     if (str_empty(name)) {
         return err_set(e, ERR_INVALID, "name", "name: give the file's name (?name= with a raw "

@@ -18,8 +18,9 @@ int64_t upload_max(void);
 struct upload;
 /* A spool for this request when method and url (with any /o/ORG prefix)
  * name an R_UPLOAD route, else NULL. The spool is an O_TMPFILE (or an
- * unlinked mkstemp file) in $TMPDIR or /tmp. */
-struct upload *upload_begin(const char *method, const char *url);
+ * unlinked mkstemp file) in $TMPDIR or /tmp. A request with neither an
+ * Authorization nor a Cookie header is only counted, never written. */
+struct upload *upload_begin(struct MHD_Connection *conn, const char *method, const char *url);
 /* Appends a piece of the body; past the maximum the spool is emptied and
  * the rest dropped (upload_finish then answers 413). */
 void upload_feed(struct upload *u, const char *data, size_t n);

@@ -174,6 +174,18 @@ def main():
                       headers={"Authorization": "Bearer " + tok,
                                "Content-Type": "multipart/form-data"})
     check_status(r, 400, "multipart without a boundary is refused")
+    anon = Client(srv)
+    r = anon.request("POST", "/api/v1/risks/R-0001/attachments?name=a.pdf", body=PDF,
+                     headers={"Content-Type": "application/pdf"})
+    check_status(r, 401, "an anonymous upload is 401")
+    r = anon.request("POST", "/risks/R-0001/attachments", body=body2, headers={"Content-Type": ct2})
+    check(r.status == 303 and "/login" in (r.location or ""), "an anonymous page upload goes to "
+          "the sign-in page", r.describe())
+    t3 = hidden_value(c.get("/risks/R-0001").text, "_csrf")
+    nofile, ctn = multipart([("_csrf", t3 or "")], [("file", "", b"", "application/octet-stream")])
+    r = c.request("POST", "/risks/R-0001/attachments", body=nofile, headers={"Content-Type": ctn})
+    check(r.status == 400 and "choose a file" in r.text, "a form sent without a chosen file says "
+          "so", r.describe())
     r = api.c.request("POST", "/api/v1/risks/R-9999/attachments?name=a.pdf", body=PDF,
                       headers={"Authorization": "Bearer " + tok, "Content-Type": "application/pdf"})
     check_status(r, 404, "an upload to an unknown record is 404")
