@@ -16,7 +16,7 @@
 enum body { B_NONE, B_RECORD, B_PATCH, B_ACCEPT, B_SOA_SET, B_SOA_APPROVE, B_PLAN_APPROVE };
 enum answer {
     A_LIST, A_RECORD, A_HISTORY, A_MATRIX, A_SOA, A_SOA_ROW, A_VERSIONS, A_VERSION, A_PLAN,
-    A_METHOD, A_OPENAPI
+    A_METHOD, A_OPENAPI, A_ATTACHMENTS, A_ATTACHMENT, A_FILE
 };
 
 static const struct doc {
@@ -62,6 +62,16 @@ static const struct doc {
     {"api_retire", "Retire one %s (it stays, with its history, but leaves active lists)", NULL,
      B_NONE, 0, A_RECORD, 200, 1},
     {"api_history", "The tamper-evident history of one %s", NULL, B_NONE, 0, A_HISTORY, 200, 0},
+    {"api_attachments", "The evidence files of one %s (?all=1: removed ones too), with "
+     "validity", "Evidence files", B_NONE, 0, A_ATTACHMENTS, 200, 0},
+    {"api_attach", "Attach an evidence file to one %s: multipart/form-data with a \"file\" "
+     "part (and valid_until), or the file itself as the body with ?name=FILE[&valid_until="
+     "YYYY-MM-DD]; at most the server's --max-upload (413)", "Evidence files", B_NONE, 1,
+     A_ATTACHMENT, 201, 0},
+    {"api_attachment_get", "Download an evidence file of one %s (verified against its "
+     "SHA-256: 409 when it was changed)", "Evidence files", B_NONE, 0, A_FILE, 200, 1},
+    {"api_attachment_remove", "Remove an evidence file of one %s (kept in the history)",
+     "Evidence files", B_NONE, 0, A_ATTACHMENT, 200, 1},
 };
 
 static const struct doc *doc_of(const char *handler)
@@ -453,6 +463,14 @@ static json_t *answer_schema(enum answer a, const char *rec)
     case A_PLAN: return schema_ref("Plan");
     case A_METHOD: return schema_ref("Method");
     case A_OPENAPI: return json_pack("{s:s}", "type", "object");
+    case A_ATTACHMENTS:
+        return json_pack("{s:s,s:{s:{s:s,s:{s:s}}}}", "type", "object", "properties",
+                         "attachments", "type", "array", "items", "type", "object");
+    case A_ATTACHMENT:
+        return json_pack("{s:s,s:[s,s,s,s,s,s,s,s]}", "type", "object", "required", "id",
+                         "subject", "name", "media_type", "size", "sha256", "valid_until",
+                         "expired");
+    case A_FILE: return json_pack("{s:s,s:s}", "type", "string", "format", "binary");
     }
     return json_object();
 }
@@ -514,7 +532,10 @@ static json_t *operation(const struct route *rt, const struct rtype *t, const ch
         json_array_append_new(ps, param("id", "path", 1, json_pack("{s:s}", "type", "string"),
                                         buf));
     }
-    if (strstr(path, "{n}")) {
+    if (strstr(path, "{n}") && strstr(path, "/attachments/")) {
+        json_array_append_new(ps, param("n", "path", 1, json_pack("{s:s}", "type", "string"),
+                                        "Attachment identifier (ATT-0001)"));
+    } else if (strstr(path, "{n}")) {
         json_array_append_new(ps, param("n", "path", 1,
                                         json_pack("{s:s,s:i}", "type", "integer", "minimum", 1),
                                         "Version number"));

@@ -104,6 +104,7 @@ void app_query_visible(const struct rtype *t, enum role role, const char *person
 struct verify_result {
     long entries;
     long records;
+    long blobs;   /* stored attachment contents re-hashed */
 };
 int app_verify(struct app *a, struct verify_result *res, struct err *e);
 
@@ -274,5 +275,91 @@ int app_session(struct app *a, const char *sid, struct principal *p, struct err 
 int app_logout(struct app *a, const char *sid, const char *address, struct err *e);
 /* 1 and p filled for a valid API token ("Bearer ..."), 0 when invalid. */
 int app_token_auth(struct app *a, const char *token, struct principal *p, struct err *e);
+
+/* ---- evidence files attached to records (attach.c) ----------------------- */
+
+#define ATT_NAME_MAX 200 /* bytes of an attachment's file name */
+
+/* One attachment as stored (strings are "" when unset). */
+struct attachment_info {
+    char ref[24];          /* "ATT-0001" */
+    char subject[64];      /* the record it belongs to: "R-0001" */
+    char name[ATT_NAME_MAX + 1];
+    char media_type[96];   /* from the allow-list, else application/octet-stream */
+    int64_t size;
+    char sha256[65];
+    char valid_until[11];  /* YYYY-MM-DD or "" */
+    char added_at[21], added_by[128];
+    char removed_at[21], removed_by[128];
+    int active;            /* not removed */
+};
+
+/* The attachment att_ref ("ATT-0001"), removed or not: ERR_NOTFOUND when
+ * there is none. Callers that need live evidence (a sign-off recorded on
+ * someone's behalf) check out->active and out->subject themselves. Reads
+ * the row only, not the content. */
+int app_attachment_get(struct app *a, const char *att_ref, struct attachment_info *out,
+                       struct err *e);
+
+/* What to attach: len bytes at offset off of the open file fd (a file
+ * given to the CLI, or the spooled body of an upload), named name
+ * (untrusted: a directory part is dropped; UTF-8, no control characters,
+ * at most ATT_NAME_MAX bytes), valid until a date (NULL or "" for none,
+ * else YYYY-MM-DD), to the record subject. max > 0 refuses larger files
+ * with ERR_TOOBIG. */
+struct attach_input {
+    const char *subject;
+    const char *name;
+    const char *valid_until;
+    int fd;
+    int64_t off, len, max;
+};
+/* Stores the content once per SHA-256 (nothing new when the same bytes are
+ * stored already), adds the attachment and its history entry (action
+ * "attach" on the record; hash, name, size — not the bytes) in one
+ * transaction. The record must exist and not be retired. out (may be
+ * NULL) gets what was stored. */
+int app_attach(struct app *a, const struct attach_input *in, struct attachment_info *out,
+               struct err *e);
+/* Marks an attachment removed (its content stays, for the record's
+ * history) with a history entry "remove". subject: when not NULL the
+ * attachment must belong to it (else ERR_NOTFOUND, as for a missing one). */
+int app_attachment_remove(struct app *a, const char *att_ref, const char *subject, struct err *e);
+typedef int (*app_attachment_fn)(void *ctx, const struct attachment_info *info);
+/* The attachments of subject (all when NULL), oldest first. */
+int app_attachments(struct app *a, const char *subject, int include_removed,
+                    app_attachment_fn fn, void *ctx, struct err *e);
+
+/* A verified reader of an active attachment's content. app_attachment_open
+ * reads the whole content once, in chunks, and refuses it (ERR_CONFLICT,
+ * naming the attachment and its record) when it does not match its SHA-256
+ * and size; reads then hand out the same bytes, hashed again, and the final
+ * read (0) fails if they differed. subject: as for remove. own: on a
+ * connection of its own (the server streams after the request ended).
+ * Close with app_attachment_close. */
+struct attachment_reader;
+int app_attachment_open(struct app *a, const char *att_ref, const char *subject, int own,
+                        struct attachment_reader **out, struct err *e);
+const struct attachment_info *app_attachment_reader_info(const struct attachment_reader *r);
+/* Up to max bytes into buf: their number, 0 at the (verified) end, -1 with e. */
+long app_attachment_read(struct attachment_reader *r, void *buf, size_t max, struct err *e);
+void app_attachment_close(struct attachment_reader *r);
+
+/* Days from today (YYYY-MM-DD) to the attachment's valid_until into *days
+ * (negative: expired); 0 when it has no validity date. */
+int app_attachment_expiry(const struct attachment_info *info, const char *today, int *days);
+/* "expires in 12 days", "expires today", "expired 3 days ago", or "". */
+void app_attachment_expiry_text(const struct attachment_info *info, const char *today,
+                                char out[64]);
+/* The JSON object of an attachment (id, subject, name, media_type, size,
+ * sha256, valid_until, expires_in_days, expired, added_at, added_by,
+ * removed_at, removed_by), as the CLI and the API print it. */
+struct jw;
+void app_attachment_json(struct jw *w, const struct attachment_info *info, const char *today);
+/* The media type served for a file name (a small allow-list by extension;
+ * anything else, HTML and SVG included, is application/octet-stream). */
+const char *app_attachment_media_type(const char *name);
+/* Checks and normalises an untrusted file name into out (see attach_input). */
+int app_attachment_name(const char *given, char out[ATT_NAME_MAX + 1], struct err *e);
 
 #endif

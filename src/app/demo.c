@@ -9,6 +9,9 @@
  *   {"review": "@vpn"}                          risk reviewed today
  *   {"soa_approve": "iso27001-2022", "by": "@ceo", "note": "..."}
  *   {"plan_approve": true, "by": "@ciso", "rationale": "..."}
+ *   {"attach": "@aws", "file": "pdf"|"png", "name": "cert.png", "title": "...",
+ *    "lines": ["..."], "valid_days": 21}   an evidence file made by demo_files.c,
+ *                                           valid until today + valid_days
  * A string "@key" is replaced by the identifier the keyed record received
  * ("@@" stands for a literal "@"). Arrays become comma-separated lists;
  * numbers and booleans their text.
@@ -19,12 +22,15 @@
  * right people's accounts. */
 #include <jansson.h>
 #include <sodium.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../embed.h"
 #include "../lib/buf.h"
+#include "../lib/text.h"
 #include "../lib/util.h"
 #include "app_int.h"
 
@@ -130,6 +136,44 @@ static int sign_as(struct app *a, const char *person, struct err *e)
     return 0;
 }
 
+/* An evidence file of the demo: generated, written to an anonymous file,
+ * attached through app_attach_tx like any upload. */
+static int demo_attach(struct app *a, const char *subject, json_t *ent, struct err *e)
+{
+    const char *kind = json_string_value(json_object_get(ent, "file"));
+    const char *name = json_string_value(json_object_get(ent, "name"));
+    const char *title = json_string_value(json_object_get(ent, "title"));
+    json_t *jl = json_object_get(ent, "lines");
+    const char *lines[32] = {0};
+    for (size_t i = 0; i < json_array_size(jl) && i < 31; i++) {
+        lines[i] = json_string_value(json_array_get(jl, i));
+    }
+    char valid[11] = "";
+    json_t *days = json_object_get(ent, "valid_days");
+    if (json_is_integer(days)) {
+        char today[11];
+        date_today(today);
+        date_add_days(today, (int)json_integer_value(days), valid);
+    }
+    struct buf b;
+    buf_init(&b, 0);
+    demo_file_content(kind ? kind : "pdf", title ? title : name, lines, &b);
+    int fd = memfd_create("isms-demo-evidence", MFD_CLOEXEC);
+    int rc = fd < 0 || write(fd, b.p, b.len) != (ssize_t)b.len
+                 ? err_set(e, ERR_INTERNAL, NULL, "demo: cannot make an evidence file")
+                 : 0;
+    if (rc == 0) {
+        struct attach_input in = {subject, name, valid[0] ? valid : NULL, fd, 0,
+                                  (int64_t)b.len, 0};
+        rc = app_attach_tx(a, &in, NULL, e);
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    buf_free(&b);
+    return rc;
+}
+
 /* Approvals and reviews: the same app functions a person's command calls. */
 static int decision(struct app *a, struct keymap *m, json_t *ent, struct err *e)
 {
@@ -140,8 +184,11 @@ static int decision(struct app *a, struct keymap *m, json_t *ent, struct err *e)
     char *accept = str_of(m, ent, "accept", e, &bad);
     char *review = str_of(m, ent, "review", e, &bad);
     char *soa = str_of(m, ent, "soa_approve", e, &bad);
+    char *attach = str_of(m, ent, "attach", e, &bad);
     if (bad) {
         rc = -1;
+    } else if (attach) {
+        rc = demo_attach(a, attach, ent, e);
     } else if (review) {
         rc = app_risk_review_tx(a, review, e);
     } else if ((accept || soa || json_object_get(ent, "plan_approve")) && sign_as(a, by, e)) {
@@ -163,6 +210,7 @@ static int decision(struct app *a, struct keymap *m, json_t *ent, struct err *e)
     free(accept);
     free(review);
     free(soa);
+    free(attach);
     return rc;
 }
 

@@ -182,18 +182,29 @@ int app_evidence_check(struct app *a, const char *ref, const char *subject, stru
                        "then --evidence ATT-...",
                        subject ? subject : "the record", subject ? subject : "ID");
     }
-    char *of = NULL;
-    int found = store_attachment_subject(a->st, ref, &of, e);
-    if (found < 0) {
-        return -1;
+    struct attachment_info info;
+    struct err nf = {0};
+    if (app_attachment_get(a, ref, &info, &nf)) {
+        if (nf.code != ERR_NOTFOUND) {
+            *e = nf;
+            return -1;
+        }
+        return err_set(e, ERR_INVALID, "evidence",
+                       "evidence: %.40s is not an evidence file attached to %s", ref,
+                       subject ? subject : "this record");
     }
-    int ok = found && subject && of && strcmp(of, subject) == 0;
-    if (!ok) {
-        err_set(e, ERR_INVALID, "evidence", "evidence: %.40s is not an evidence file attached to %s",
-                ref, subject ? subject : "this record");
+    if (!subject || strcmp(info.subject, subject) != 0) {
+        return err_set(e, ERR_INVALID, "evidence",
+                       "evidence: %.40s is not an evidence file attached to %s (it belongs to "
+                       "%s)",
+                       ref, subject ? subject : "this record", info.subject);
     }
-    free(of);
-    return ok ? 0 : -1;
+    if (!info.active) {
+        return err_set(e, ERR_INVALID, "evidence",
+                       "evidence: %.40s was removed from %s; attach the evidence again", ref,
+                       subject);
+    }
+    return 0;
 }
 
 /* ---- recording a sign-off -------------------------------------------------- */

@@ -573,6 +573,8 @@ void web_notice(struct req *r, struct buf *b)
         {"accepted", "The risk acceptance is recorded."},
         {"reviewed", "Review recorded; the next review date is set."},
         {"approved", "Approval recorded."},
+        {"attached", "Evidence file attached."},
+        {"detached", "Evidence file removed; it stays in the record's history."},
     };
     const char *k = web_query(r, "done");
     for (size_t i = 0; k && i < sizeof notices / sizeof notices[0]; i++) {

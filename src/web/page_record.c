@@ -365,6 +365,8 @@ static void history_section(struct req *r, struct buf *b, const struct record *r
                      : strcmp(h->action, "update") == 0 ? "Changed"
                      : strcmp(h->action, "retire") == 0 ? "Retired"
                      : strcmp(h->action, "accept") == 0 ? "Accepted"
+                     : strcmp(h->action, "attach") == 0 ? "Evidence attached"
+                     : strcmp(h->action, "remove") == 0 ? "Evidence removed"
                                                         : h->action);
         html_lit(b, "</span> by <span class=\"h-actor\">");
         html_text(b, h->actor);
@@ -611,6 +613,8 @@ void web_show_record(struct req *r, struct resp *w, const struct err *e)
     if (is(t, "asset") || is(t, "risk")) {
         web_memo_part(r, &b, "effective", rec, effective_section);
     }
+    /* not memoized: validity is counted from today, forms carry tokens */
+    web_attachments_section(r, &b, rec);
     /* staff read approved documents and their own incident reports: not the
      * drafts in a document's history, nor the records around it */
     if (r->role != ROLE_STAFF) {

@@ -122,6 +122,10 @@ void web_crumbs(struct req *r, struct buf *b, const char *path, const char *labe
  * action on it (acceptance, review), with the given status. The form that
  * failed keeps what was typed (r->form). */
 void web_show_record(struct req *r, struct resp *w, const struct err *e);
+/* The "Evidence files" section of a record's page (page_attach.c): the
+ * active attachments with validity, downloads, and for those who may edit
+ * the record the upload form and removal. */
+void web_attachments_section(struct req *r, struct buf *b, const struct record *rec);
 /* The inherent or residual heat map of the method in force (page_risk.c). */
 void web_heatmap(struct req *r, struct buf *b, int residual);
 

@@ -97,5 +97,23 @@ err_has "needs the admin or manager role"
 fails 3 signed cleo risk accept R-0002 --evidence ATT-0001 --rationale "x"
 err_has "evidence: an evidence file goes with a decision recorded on behalf"
 same_records g.isms "$digest"
+
+note "with the minutes attached to the risk, the decision is recorded on behalf of the decider"
+printf 'Board minutes 13: R-0001 retained.\n' >minutes.txt
+ok isms attach R-0002 minutes.txt
+other=$(sqlite3 g.isms "SELECT ref FROM attachment WHERE subject = 'R-0002'")
+fails 3 signed sec risk accept R-0001 --on-behalf-of P-0001 --evidence "$other" --rationale "x"
+err_has "is not an evidence file attached to R-0001"
+ok isms attach R-0001 minutes.txt
+att=$(sqlite3 g.isms "SELECT ref FROM attachment WHERE subject = 'R-0001'")
+ok signed sec risk accept R-0001 --on-behalf-of P-0001 --evidence "$att" --rationale "Board minute 13"
+out_is "R-0001 accepted: recorded on behalf of P-0001 by P-0002 (account sec)"
+export ATT=$att
+ok isms risk show R-0001 --json
+json_all 'd["status"] == "accepted"' \
+    'd["signoffs"][-1]["kind"] == "recorded-on-behalf" and d["signoffs"][-1]["current"] is True' \
+    'd["signoffs"][-1]["on_behalf_of"] == {"person": "P-0001", "name": "Cleo Chief"}' \
+    'd["signoffs"][-1]["signer"]["account"] == "sec" and d["signoffs"][-1]["evidence"] == E["ATT"]' \
+    'd["signoffs"][-1]["label"].startswith("recorded on behalf of P-0001 (Cleo Chief) by P-0002 (Olga Owner) (account sec)")'
 ok isms verify
 finish
