@@ -20,7 +20,8 @@ struct app {
     struct signer signer;   /* the authenticated account sign-offs are bound to */
     struct method *method;  /* the risk method in force, loaded on first use */
     int method_version;
-    int accepting;          /* inside app_risk_accept: acceptance is approved */
+    int accepting;          /* inside a sign-off (risk acceptance, scope approval): the
+                             * fields it sets are the sign-off's, not typed ones */
     int method_checked;     /* the method's version was checked since method_recheck */
     long long method_dv;    /* the file's data version when it was last checked */
     struct strmap memo;     /* app_memo: derived text of one data version */
@@ -225,6 +226,26 @@ int app_plan_state(struct app *a, int *approved, int *empty, struct err *e);
  * same signer approved is a no-op (*existing = 1). */
 int app_plan_approve(struct app *a, const char *rationale, const char *on_behalf_of,
                      const char *evidence, int *existing, struct err *e);
+
+
+/* ---- the ISMS scope (scope.c) -------------------------------------------- */
+
+/* The canonical content of a scope that its approval signs: {id, title,
+ * version, statement, sites, included, excluded, exclusion_reasons,
+ * interfaces, owner}. */
+void app_scope_content(const struct record *r, struct buf *out);
+/* Approves scope ref as it is now: freezes it as a version (kind "scope",
+ * state in-force) signed by the signer as top management (ERR_FORBIDDEN
+ * naming the capacity otherwise), sets it approved (approved_by, _on) and
+ * supersedes every other approved scope (their versions and records), in
+ * one transaction. The same content approved again by the same signer is
+ * a no-op (*existing = 1). */
+int app_scope_approve(struct app *a, const char *ref, const char *rationale,
+                      const char *on_behalf_of, const char *evidence, int *version, int *existing,
+                      struct err *e);
+/* *in_force = 1 when the scope's latest version is in force and it is the
+ * scope's content now (no change since its approval). */
+int app_scope_current(struct app *a, const char *ref, int *in_force, struct err *e);
 
 
 /* ---- accounts, sessions, tokens (accounts.c) ----------------------------- */

@@ -56,6 +56,9 @@ int app_soa_approve_tx(struct app *a, const char *framework, const char *note,
                        int *existing, struct err *e);
 int app_plan_approve_tx(struct app *a, const char *rationale, const char *on_behalf_of,
                         const char *evidence, int *existing, struct err *e);
+int app_scope_approve_tx(struct app *a, const char *ref, const char *rationale,
+                         const char *on_behalf_of, const char *evidence, int *version,
+                         int *existing, struct err *e);
 int app_account_add_tx(struct app *a, const char *name, const char *role, const char *person,
                        const char *password, struct err *e);
 /* 1 when person owns a risk of the treatment plan (plan.c), 0 when not. */

@@ -9,6 +9,7 @@
  *   {"review": "@vpn"}                          risk reviewed today
  *   {"soa_approve": "iso27001-2022", "by": "@ceo", "note": "..."}
  *   {"plan_approve": true, "by": "@ciso", "rationale": "..."}
+ *   {"scope_approve": "@scope", "by": "@ceo", "rationale": "..."}
  *   {"attach": "@aws", "file": "pdf"|"png", "name": "cert.png", "title": "...",
  *    "lines": ["..."], "valid_days": 21}   an evidence file made by demo_files.c,
  *                                           valid until today + valid_days
@@ -185,18 +186,22 @@ static int decision(struct app *a, struct keymap *m, json_t *ent, struct err *e)
     char *review = str_of(m, ent, "review", e, &bad);
     char *soa = str_of(m, ent, "soa_approve", e, &bad);
     char *attach = str_of(m, ent, "attach", e, &bad);
+    char *scope = str_of(m, ent, "scope_approve", e, &bad);
     if (bad) {
         rc = -1;
     } else if (attach) {
         rc = demo_attach(a, attach, ent, e);
     } else if (review) {
         rc = app_risk_review_tx(a, review, e);
-    } else if ((accept || soa || json_object_get(ent, "plan_approve")) && sign_as(a, by, e)) {
+    } else if ((accept || soa || scope || json_object_get(ent, "plan_approve")) &&
+               sign_as(a, by, e)) {
         rc = -1;
     } else if (accept) {
         rc = app_risk_accept_tx(a, accept, why, NULL, NULL, e);
     } else if (soa) {
         rc = app_soa_approve_tx(a, soa, note, NULL, NULL, &version, &existing, e);
+    } else if (scope) {
+        rc = app_scope_approve_tx(a, scope, why, NULL, NULL, &version, &existing, e);
     } else if (json_object_get(ent, "plan_approve")) {
         rc = app_plan_approve_tx(a, why, NULL, NULL, &existing, e);
     } else {
@@ -210,6 +215,7 @@ static int decision(struct app *a, struct keymap *m, json_t *ent, struct err *e)
     free(accept);
     free(review);
     free(soa);
+    free(scope);
     free(attach);
     return rc;
 }

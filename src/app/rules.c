@@ -271,6 +271,19 @@ int rules_derive(struct app *a, struct record *r, const struct record *orig,
         }
         return 0;
     }
+    if (is(r, "scope")) {
+        /* approved and superseded are what a sign-off makes a scope */
+        const char *st = record_get(r, FIELD_STATUS);
+        const char *was = orig ? record_get(orig, FIELD_STATUS) : NULL;
+        if (!a->accepting && st && (strcmp(st, "approved") == 0 || strcmp(st, "superseded") == 0) &&
+            !(was && strcmp(was, st) == 0)) {
+            return err_set(e, ERR_INVALID, FIELD_STATUS,
+                           "status: a scope becomes %s when top management approves a scope "
+                           "(isms scope approve %s --as ACCOUNT)",
+                           st, r->ref ? r->ref : "SC-...");
+        }
+        return 0;
+    }
     if (is(r, "asset")) {
         int i;
         if (rtype_field(r->type, "depends_on", &i) && touched[i]) {

@@ -1063,8 +1063,19 @@ int app_record_signoffs_json(struct app *a, const struct record *rec, struct buf
     }
     struct signoffs l;
     int current = 0;
-    int rc = strcmp(t, "risk") == 0 ? app_risk_acceptances(a, rec->ref, &l, &current, e)
-                                    : app_signoffs(a, t, rec->ref, -1, NULL, &l, e);
+    int rc;
+    if (strcmp(t, "risk") == 0) {
+        rc = app_risk_acceptances(a, rec->ref, &l, &current, e);
+    } else {
+        /* a scope: current when it signed the scope as it is now */
+        struct buf c;
+        buf_init(&c, 0);
+        app_scope_content(rec, &c);
+        char hash[65];
+        sha256_hex(c.p, c.len, hash);
+        buf_free(&c);
+        rc = app_signoffs(a, t, rec->ref, -1, hash, &l, e);
+    }
     if (rc) {
         return -1;
     }

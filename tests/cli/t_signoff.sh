@@ -115,5 +115,41 @@ json_all 'd["status"] == "accepted"' \
     'd["signoffs"][-1]["on_behalf_of"] == {"person": "P-0001", "name": "Cleo Chief"}' \
     'd["signoffs"][-1]["signer"]["account"] == "sec" and d["signoffs"][-1]["evidence"] == E["ATT"]' \
     'd["signoffs"][-1]["label"].startswith("recorded on behalf of P-0001 (Cleo Chief) by P-0002 (Olga Owner) (account sec)")'
+# ---- the scope (4.3): one in force, approved by top management ----------------
+note "a scope is approved by top management, never typed as approved"
+ok isms scope add --title "Scope 2026" --version 1.0 --statement "Payroll SaaS, Berlin" --owner P-0002 # SC-0001
+ok isms scope add --title "Scope 2027" --version 2.0 --statement "Payroll and People SaaS" --owner P-0002 # SC-0002
+fails 3 isms scope edit SC-0001 --status approved
+err_has "isms scope approve SC-0001 --as ACCOUNT"
+fails 3 isms scope edit SC-0001 --approved-by P-0001
+fails 2 isms scope approve SC-0001 --by P-0001
+fails 7 signed sec scope approve SC-0001
+err_has "needs the capacity top management"
+ok signed cleo scope approve SC-0001 --rationale "Board, 4 May"
+out_is "scope SC-0001 version 1 approved by P-0001 (account cleo); it is the scope in force"
+ok isms scope show SC-0001 --json
+json_all '(d["status"], d["approved_by"], d["approved_on"]) == ("approved", "P-0001", "2026-05-04")' \
+    '[(s["signer"]["account"], s["version"], s["current"]) for s in d["signoffs"]] == [("cleo", 1, True)]'
+note "a change after approval: the approval no longer covers it; approving again makes version 2"
+ok isms scope edit SC-0001 --statement "Payroll SaaS, Berlin and Lisbon"
+ok isms scope show SC-0001 --json
+json_check '[s["current"] for s in d["signoffs"]] == [False]'
+ok signed cleo scope approve SC-0001
+out_has "version 2 approved"
+ok signed cleo scope approve SC-0001
+out_has "was already approved"
+note "approving another scope supersedes the one in force; its versions stay as they were"
+ok signed cleo scope approve SC-0002 --rationale "New scope for 2027"
+ok isms scope versions --json
+json_all 'sorted((v["subject"], v["number"]) for v in d) == [("SC-0001", 1), ("SC-0001", 2), ("SC-0002", 1)]' \
+    '[v["subject"] for v in d if v["state"] == "in-force"] == ["SC-0002"]'
+ok isms scope show SC-0001 --json
+json_check 'd["status"] == "superseded"'
+ok isms scope version SC-0001 1 --json
+json_all 'd["content"]["statement"] == "Payroll SaaS, Berlin" and d["number"] == 1' \
+    '[s["signer"]["account"] for s in d["signoffs"]] == ["cleo"]'
+ok isms scope diff SC-0001 1 2 --json
+json_check 'd == [{"change": "changed", "field": "statement", "from": "Payroll SaaS, Berlin", "to": "Payroll SaaS, Berlin and Lisbon"}]'
+fails 4 isms scope version SC-0001 9
 ok isms verify
 finish
