@@ -203,6 +203,12 @@ static void approvals_section(struct req *r, struct buf *b, const struct record 
         web_signoffs(r, b, &l, "Sign-offs");
         signoffs_free(&l);
     }
+    if (strcmp(rec->type->name, "scope") == 0) {
+        html_lit(b, "<p><a href=\"");
+        web_ref_href(r, b, rec->ref);
+        html_lit(b, "/versions\">Approved versions of this scope, and its approval by top "
+                    "management</a></p>");
+    }
 }
 
 /* ---- history ---------------------------------------------------------------- */

@@ -19,6 +19,8 @@ SIGNING = [  # (page path, API path) of every signing route, with a valid body
     ("/risks/R-0012/accept", "/api/v1/risks/R-0012/accept", {"rationale": "forged"}),
     ("/soa/approve", "/api/v1/soa/approve", {"note": "forged"}),
     ("/plan/approve", "/api/v1/plan/approve", {"rationale": "forged"}),
+    ("/scopes/SC-0001/approve", "/api/v1/scopes/SC-0001/approve", {"rationale": "forged"}),
+    ("/method/approve", "/api/v1/method/approve", {"rationale": "forged"}),
 ]
 
 
@@ -156,6 +158,49 @@ def main():
     page = t.get("/soa/versions/1")
     check(page.status == 200 and "account " + top.name in page.text,
           "the SoA version page shows its sign-off by the account", page.text[:200])
+
+    # ---- scope and method: versions, approval, pages ---------------------------------
+    r = mapi.post("/api/v1/method/approve", {"rationale": "manager tries"})
+    check(r.status == 403 and "top management" in err_msg(r),
+          "the manager approving the method: 403 naming top management", r.describe)
+    r = tapi.post("/api/v1/method/approve", {"rationale": "Method approved by the board"})
+    check_status(r, 201, "top management approves the method in force")
+    d = r.json() or {}
+    check(d.get("kind") == "method" and d.get("state") == "in-force" and
+          [(x["signer"]["account"], x["capacity"]) for x in d.get("signoffs", [])] ==
+          [(top.name, "top-management")], "the answer is the method version with its sign-off",
+          json.dumps(d)[:2000])
+    r = tapi.post("/api/v1/method/approve", {"rationale": "Method approved by the board"})
+    check_status(r, 200, "approving the same method version again: 200, nothing new")
+    vs = mapi.get("/api/v1/method/versions").json() or {}
+    check(len(vs.get("items", [])) >= 1, "GET /api/v1/method/versions lists the versions", vs)
+    check_status(mapi.get("/api/v1/method/versions/1"), 200, "GET /api/v1/method/versions/1")
+    check_status(mapi.get("/api/v1/method/versions/999"), 404, "an unknown method version: 404")
+    page = t.get("/method/versions")
+    check(page.status == 200 and "account " + top.name in page.text,
+          "the method versions page shows the approval and its account", page.text[:200])
+    sc = mapi.get("/api/v1/scopes/SC-0001/versions").json() or {}
+    check([(v["number"], v["state"], [x["signer"]["account"] for x in v["signoffs"]])
+           for v in sc.get("items", [])] == [(1, "in-force", [top.name])],
+          "the demo scope is approved by the top-management account, in force", sc)
+    r = mapi.patch("/api/v1/scopes/SC-0001", {"sites": "Berlin, Lisbon, Porto"})
+    check_status(r, 200, "the scope is changed")
+    r = mapi.patch("/api/v1/scopes/SC-0001", {"approved_by": mgr.person})
+    check(r.status in (400, 422), "approved_by cannot be typed into a scope", r.describe)
+    r = t.post("/scopes/SC-0001/approve", {"rationale": "Porto added", "_csrf": t.csrf("/")})
+    check_status(r, 303, "top management approves the changed scope on its page")
+    sc = mapi.get("/api/v1/scopes/SC-0001/versions").json() or {}
+    check([(v["number"], v["state"]) for v in sc.get("items", [])] ==
+          [(1, "superseded"), (2, "in-force")], "version 2 in force, version 1 superseded", sc)
+    dd = mapi.get("/api/v1/scopes/SC-0001/diff?from=1&to=2").json() or {}
+    check([c.get("field") for c in dd.get("changes", [])] == ["sites"],
+          "the diff of the scope names the changed field", dd)
+    v1 = mapi.get("/api/v1/scopes/SC-0001/versions/1").json() or {}
+    check("Porto" not in json.dumps(v1.get("content")), "version 1 is shown as it was", v1)
+    for p in ("/scopes/SC-0001/versions", "/scopes/SC-0001/versions/1",
+              "/scopes/SC-0001/diff?from=1&to=2"):
+        check_status(t.get(p), 200, "GET %s" % p)
+    check_status(t.get("/scopes/SC-0001/versions/x"), 404, "a version that is no number: 404")
 
     # ---- 20 identical SoA approvals at once: one version, one sign-off -----------------
     mapi.patch("/api/v1/soa/5.1", {"implementation": "Policy set reviewed (t_signoff)"})
