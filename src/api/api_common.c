@@ -347,6 +347,11 @@ int api_send_record(struct req *r, struct resp *w, const struct rtype *t, const 
     struct buf b;
     buf_init(&b, 0);
     record_json(rec, &b, 0);
+    int rc = app_record_signoffs_json(r->app, rec, &b, &e);
     record_free(rec);
+    if (rc) {
+        buf_free(&b);
+        return api_fail(r, w, &e);
+    }
     return api_send(w, status, &b);
 }

@@ -13,10 +13,12 @@
 #define API_PREFIX "/api/v1/"
 
 /* What a handler takes and answers, for the document. */
-enum body { B_NONE, B_RECORD, B_PATCH, B_ACCEPT, B_SOA_SET, B_SOA_APPROVE, B_PLAN_APPROVE };
+enum body { B_NONE, B_RECORD, B_PATCH, B_ACCEPT, B_SOA_SET, B_SOA_APPROVE, B_PLAN_APPROVE,
+            B_APPROVE };
 enum answer {
     A_LIST, A_RECORD, A_HISTORY, A_MATRIX, A_SOA, A_SOA_ROW, A_VERSIONS, A_VERSION, A_PLAN,
-    A_METHOD, A_OPENAPI, A_OBJECT
+    A_METHOD, A_OPENAPI, A_ATTACHMENTS, A_ATTACHMENT, A_FILE, A_FROZEN_LIST, A_FROZEN, A_DIFF,
+    A_OBJECT
 };
 
 static const struct doc {
@@ -53,6 +55,14 @@ static const struct doc {
      "Risk treatment plan", B_NONE, 0, A_PLAN, 200, 0},
     {"api_plan_approve", "Approve the treatment plan as it is now (a risk owner or top "
      "management)", "Risk treatment plan", B_PLAN_APPROVE, 0, A_PLAN, 200, 1},
+    {"api_versions", "The frozen versions (scope: of this scope; method: of the risk method), "
+     "each with its sign-offs", "Versions", B_NONE, 0, A_FROZEN_LIST, 200, 0},
+    {"api_version", "One frozen version as it was, with its content and sign-offs", "Versions",
+     B_NONE, 0, A_FROZEN, 200, 0},
+    {"api_version_diff", "The differences between versions ?from=N&to=M", "Versions", B_NONE, 0,
+     A_DIFF, 200, 0},
+    {"api_version_approve", "Approve the scope / the method in force as it is now (top "
+     "management; signed by the token's account)", "Versions", B_APPROVE, 0, A_FROZEN, 201, 1},
     {"api_list", "List %s records: filter by any field, search, sort, page", NULL, B_NONE, 0,
      A_LIST, 200, 0},
     {"api_create", "Create one %s", NULL, B_RECORD, 1, A_RECORD, 201, 0},
@@ -84,6 +94,16 @@ static const struct doc {
      "department", "Document control", B_NONE, 0, A_OBJECT, 200, 0},
     {"api_tasks", "The signed-in person's document tasks: acknowledge, review, approve",
      "Document control", B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_attachments", "The evidence files of one %s (?all=1: removed ones too), with "
+     "validity", "Evidence files", B_NONE, 0, A_ATTACHMENTS, 200, 0},
+    {"api_attach", "Attach an evidence file to one %s: multipart/form-data with a \"file\" "
+     "part (and valid_until), or the file itself as the body with ?name=FILE[&valid_until="
+     "YYYY-MM-DD]; at most the server's --max-upload (413)", "Evidence files", B_NONE, 1,
+     A_ATTACHMENT, 201, 0},
+    {"api_attachment_get", "Download an evidence file of one %s (verified against its "
+     "SHA-256: 409 when it was changed)", "Evidence files", B_NONE, 0, A_FILE, 200, 1},
+    {"api_attachment_remove", "Remove an evidence file of one %s (kept in the history)",
+     "Evidence files", B_NONE, 0, A_ATTACHMENT, 200, 1},
 };
 
 static const struct doc *doc_of(const char *handler)
@@ -313,6 +333,32 @@ static json_t *loose_object(const char *desc)
     return json_pack("{s:s,s:s}", "type", "object", "description", desc);
 }
 
+/* The body of a signing request: the text key (rationale or note), the
+ * decision taken elsewhere (on_behalf_of + evidence), and the framework. */
+static json_t *sign_body(const char *text_key, int text_required, int framework)
+{
+    json_t *props = json_object();
+    json_object_set_new(props, text_key,
+                        json_pack("{s:s,s:i,s:s}", "type", "string", "maxLength", 2000,
+                                  "description", text_required ? "why (required)" : "why"));
+    json_object_set_new(props, "on_behalf_of",
+                        json_pack("{s:s,s:s}", "type", "string", "description",
+                                  "a decision taken elsewhere (board minutes): the person who "
+                                  "decided; needs evidence and the admin or manager role"));
+    json_object_set_new(props, "evidence",
+                        json_pack("{s:s,s:s}", "type", "string", "description",
+                                  "ATT-...: the attached evidence file of the decision"));
+    if (framework) {
+        json_object_set_new(props, "framework",
+                            json_pack("{s:s,s:[s,s],s:s}", "type", "string", "enum",
+                                      FRAMEWORK_2022, FRAMEWORK_2013, "default", FRAMEWORK_2022));
+    }
+    return json_pack("{s:s,s:s,s:o,s:b}", "type", "object", "description",
+                     "The signer is the signed-in account (its person); a \"by\" field is "
+                     "refused with 400",
+                     "properties", props, "additionalProperties", 0);
+}
+
 static json_t *other_schemas(void)
 {
     json_t *s = json_object();
@@ -364,33 +410,30 @@ static json_t *other_schemas(void)
                         loose_object("The treatment plan: risks [{id, title, owner, level, "
                                      "residual_level, treatment, status, actions, done, total, "
                                      "percent, cost}], unlinked_actions, totals, sha256, "
-                                     "approvals [{by, capacity, at, rationale, current}]"));
+                                     "approvals [Signoff]"));
     json_object_set_new(
         s, "Method",
         json_pack("{s:s,s:{s:{s:s},s:o}}", "type", "object", "properties", "version", "type",
                   "integer", "method",
                   loose_object("The risk method: scales, scoring, levels, acceptance (as `isms "
                                "method show --json`)")));
+    /* signing bodies: no signer field; the signer is the token's or
+     * session's account ("by" is refused with 400) */
+    json_object_set_new(s, "Accept", sign_body("rationale", 1, 0));
+    json_object_set_new(s, "SoaApprove", sign_body("note", 0, 1));
+    json_object_set_new(s, "PlanApprove", sign_body("rationale", 0, 0));
+    json_object_set_new(s, "Approve", sign_body("rationale", 0, 0));
     json_object_set_new(
-        s, "Accept",
-        json_pack("{s:s,s:{s:{s:s,s:s},s:{s:s,s:i}},s:b}", "type", "object", "properties", "by",
-                  "type", "string", "description",
-                  "the person who accepts (default: the account's person)", "rationale", "type",
-                  "string", "maxLength", 2000, "additionalProperties", 0));
+        s, "Signoff",
+        loose_object("A sign-off: id, kind (approval, acceptance, review, sent-back, "
+                     "acknowledgement, recorded-on-behalf), subject_kind, subject, version, "
+                     "capacity, rationale, signed_sha256, current (it signed the content as it "
+                     "is now), at, signer {person, name, account, account_id}, on_behalf_of "
+                     "{person, name} or null, evidence, label"));
     json_object_set_new(
-        s, "SoaApprove",
-        json_pack("{s:s,s:{s:{s:s,s:s},s:{s:s,s:i},s:{s:s,s:[s,s],s:s}},s:b}", "type", "object",
-                  "properties", "by", "type", "string", "description",
-                  "the approving person, of top management (default: the account's person)",
-                  "note", "type", "string", "maxLength", 2000, "framework", "type", "string",
-                  "enum", FRAMEWORK_2022, FRAMEWORK_2013, "default", FRAMEWORK_2022,
-                  "additionalProperties", 0));
-    json_object_set_new(
-        s, "PlanApprove",
-        json_pack("{s:s,s:{s:{s:s,s:s},s:{s:s,s:i}},s:b}", "type", "object", "properties", "by",
-                  "type", "string", "description",
-                  "a risk owner of the plan or top management (default: the account's person)",
-                  "rationale", "type", "string", "maxLength", 2000, "additionalProperties", 0));
+        s, "FrozenVersion",
+        loose_object("A frozen version: kind, subject, number, sha256, state, note, created_at, "
+                     "created_by, content (one version only), signoffs [Signoff]"));
     return s;
 }
 
@@ -473,9 +516,25 @@ static json_t *answer_schema(enum answer a, const char *rec)
                          "array", "items", schema_ref("SoaVersion"));
     case A_VERSION: return schema_ref("SoaVersion");
     case A_PLAN: return schema_ref("Plan");
+    case A_FROZEN_LIST:
+        return json_pack("{s:s,s:{s:{s:s,s:o}}}", "type", "object", "properties", "items", "type",
+                         "array", "items", schema_ref("FrozenVersion"));
+    case A_FROZEN: return schema_ref("FrozenVersion");
+    case A_DIFF:
+        return json_pack("{s:s,s:s}", "type", "object", "description",
+                         "{from, to, changes: [{id?, change, field, from, to} | {line, change, "
+                         "text}]}");
     case A_METHOD: return schema_ref("Method");
-    case A_OPENAPI:
-    case A_OBJECT: return json_pack("{s:s}", "type", "object");
+    case A_OBJECT:
+    case A_OPENAPI: return json_pack("{s:s}", "type", "object");
+    case A_ATTACHMENTS:
+        return json_pack("{s:s,s:{s:{s:s,s:{s:s}}}}", "type", "object", "properties",
+                         "attachments", "type", "array", "items", "type", "object");
+    case A_ATTACHMENT:
+        return json_pack("{s:s,s:[s,s,s,s,s,s,s,s]}", "type", "object", "required", "id",
+                         "subject", "name", "media_type", "size", "sha256", "valid_until",
+                         "expired");
+    case A_FILE: return json_pack("{s:s,s:s}", "type", "string", "format", "binary");
     }
     return json_object();
 }
@@ -489,6 +548,7 @@ static json_t *body_schema(enum body b, const char *rec, const char *patch)
     case B_ACCEPT: return schema_ref("Accept");
     case B_SOA_APPROVE: return schema_ref("SoaApprove");
     case B_PLAN_APPROVE: return schema_ref("PlanApprove");
+    case B_APPROVE: return schema_ref("Approve");
     case B_NONE: break;
     }
     return NULL;
@@ -537,7 +597,10 @@ static json_t *operation(const struct route *rt, const struct rtype *t, const ch
         json_array_append_new(ps, param("id", "path", 1, json_pack("{s:s}", "type", "string"),
                                         buf));
     }
-    if (strstr(path, "{n}")) {
+    if (strstr(path, "{n}") && strstr(path, "/attachments/")) {
+        json_array_append_new(ps, param("n", "path", 1, json_pack("{s:s}", "type", "string"),
+                                        "Attachment identifier (ATT-0001)"));
+    } else if (strstr(path, "{n}")) {
         json_array_append_new(ps, param("n", "path", 1,
                                         json_pack("{s:s,s:i}", "type", "integer", "minimum", 1),
                                         "Version number"));

@@ -294,6 +294,10 @@ int api_get(struct req *r, struct resp *w)
     struct buf b;
     buf_init(&b, 0);
     record_json(r->rec, &b, 0);
+    if (app_record_signoffs_json(r->app, r->rec, &b, &e)) {
+        buf_free(&b);
+        return api_fail(r, w, &e);
+    }
     return api_send(w, 200, &b);
 }
 

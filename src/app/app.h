@@ -21,7 +21,8 @@ struct app {
     struct signer signer;   /* the authenticated account sign-offs are bound to */
     struct method *method;  /* the risk method in force, loaded on first use */
     int method_version;
-    int accepting;          /* inside app_risk_accept: acceptance is approved */
+    int accepting;          /* inside a sign-off (risk acceptance, scope approval): the
+                             * fields it sets are the sign-off's, not typed ones */
     int method_checked;     /* the method's version was checked since method_recheck */
     long long method_dv;    /* the file's data version when it was last checked */
     struct strmap memo;     /* app_memo: derived text of one data version */
@@ -112,6 +113,7 @@ int app_record_get_visible(struct app *a, const struct rtype *t, const char *ref
 struct verify_result {
     long entries;
     long records;
+    long blobs;   /* stored attachment contents re-hashed */
 };
 int app_verify(struct app *a, struct verify_result *res, struct err *e);
 
@@ -156,6 +158,11 @@ int app_risk_review(struct app *a, const char *ref, struct err *e);
  * re-scores every risk, journaled, in one transaction. *rescored gets the
  * number of risks whose scores changed. */
 int app_method_replace(struct app *a, const char *json, long *rescored, struct err *e);
+/* Signs the method version in force (6.1.2) as top management (the
+ * signer; ERR_FORBIDDEN naming the capacity otherwise). *version gets its
+ * number; signing it again as the same signer is a no-op (*existing). */
+int app_method_approve(struct app *a, const char *rationale, const char *on_behalf_of,
+                       const char *evidence, int *version, int *existing, struct err *e);
 /* Changes parts of the method in force (NULL = unchanged): scoring
  * ("product"/"matrix"), acceptance as a score or a level name, name. */
 int app_method_set(struct app *a, const char *name, const char *scoring, const char *accept_max,
@@ -229,6 +236,26 @@ int app_plan_approve(struct app *a, const char *rationale, const char *on_behalf
                      const char *evidence, int *existing, struct err *e);
 
 
+/* ---- the ISMS scope (scope.c) -------------------------------------------- */
+
+/* The canonical content of a scope that its approval signs: {id, title,
+ * version, statement, sites, included, excluded, exclusion_reasons,
+ * interfaces, owner}. */
+void app_scope_content(const struct record *r, struct buf *out);
+/* Approves scope ref as it is now: freezes it as a version (kind "scope",
+ * state in-force) signed by the signer as top management (ERR_FORBIDDEN
+ * naming the capacity otherwise), sets it approved (approved_by, _on) and
+ * supersedes every other approved scope (their versions and records), in
+ * one transaction. The same content approved again by the same signer is
+ * a no-op (*existing = 1). */
+int app_scope_approve(struct app *a, const char *ref, const char *rationale,
+                      const char *on_behalf_of, const char *evidence, int *version, int *existing,
+                      struct err *e);
+/* *in_force = 1 when the scope's latest version is in force and it is the
+ * scope's content now (no change since its approval). */
+int app_scope_current(struct app *a, const char *ref, int *in_force, struct err *e);
+
+
 /* ---- accounts, sessions, tokens (accounts.c) ----------------------------- */
 
 /* Who is making a request, once authenticated. */
@@ -277,5 +304,91 @@ int app_session(struct app *a, const char *sid, struct principal *p, struct err 
 int app_logout(struct app *a, const char *sid, const char *address, struct err *e);
 /* 1 and p filled for a valid API token ("Bearer ..."), 0 when invalid. */
 int app_token_auth(struct app *a, const char *token, struct principal *p, struct err *e);
+
+/* ---- evidence files attached to records (attach.c) ----------------------- */
+
+#define ATT_NAME_MAX 200 /* bytes of an attachment's file name */
+
+/* One attachment as stored (strings are "" when unset). */
+struct attachment_info {
+    char ref[24];          /* "ATT-0001" */
+    char subject[64];      /* the record it belongs to: "R-0001" */
+    char name[ATT_NAME_MAX + 1];
+    char media_type[96];   /* from the allow-list, else application/octet-stream */
+    int64_t size;
+    char sha256[65];
+    char valid_until[11];  /* YYYY-MM-DD or "" */
+    char added_at[21], added_by[128];
+    char removed_at[21], removed_by[128];
+    int active;            /* not removed */
+};
+
+/* The attachment att_ref ("ATT-0001"), removed or not: ERR_NOTFOUND when
+ * there is none. Callers that need live evidence (a sign-off recorded on
+ * someone's behalf) check out->active and out->subject themselves. Reads
+ * the row only, not the content. */
+int app_attachment_get(struct app *a, const char *att_ref, struct attachment_info *out,
+                       struct err *e);
+
+/* What to attach: len bytes at offset off of the open file fd (a file
+ * given to the CLI, or the spooled body of an upload), named name
+ * (untrusted: a directory part is dropped; UTF-8, no control characters,
+ * at most ATT_NAME_MAX bytes), valid until a date (NULL or "" for none,
+ * else YYYY-MM-DD), to the record subject. max > 0 refuses larger files
+ * with ERR_TOOBIG. */
+struct attach_input {
+    const char *subject;
+    const char *name;
+    const char *valid_until;
+    int fd;
+    int64_t off, len, max;
+};
+/* Stores the content once per SHA-256 (nothing new when the same bytes are
+ * stored already), adds the attachment and its history entry (action
+ * "attach" on the record; hash, name, size — not the bytes) in one
+ * transaction. The record must exist and not be retired. out (may be
+ * NULL) gets what was stored. */
+int app_attach(struct app *a, const struct attach_input *in, struct attachment_info *out,
+               struct err *e);
+/* Marks an attachment removed (its content stays, for the record's
+ * history) with a history entry "remove". subject: when not NULL the
+ * attachment must belong to it (else ERR_NOTFOUND, as for a missing one). */
+int app_attachment_remove(struct app *a, const char *att_ref, const char *subject, struct err *e);
+typedef int (*app_attachment_fn)(void *ctx, const struct attachment_info *info);
+/* The attachments of subject (all when NULL), oldest first. */
+int app_attachments(struct app *a, const char *subject, int include_removed,
+                    app_attachment_fn fn, void *ctx, struct err *e);
+
+/* A verified reader of an active attachment's content. app_attachment_open
+ * reads the whole content once, in chunks, and refuses it (ERR_CONFLICT,
+ * naming the attachment and its record) when it does not match its SHA-256
+ * and size; reads then hand out the same bytes, hashed again, and the final
+ * read (0) fails if they differed. subject: as for remove. own: on a
+ * connection of its own (the server streams after the request ended).
+ * Close with app_attachment_close. */
+struct attachment_reader;
+int app_attachment_open(struct app *a, const char *att_ref, const char *subject, int own,
+                        struct attachment_reader **out, struct err *e);
+const struct attachment_info *app_attachment_reader_info(const struct attachment_reader *r);
+/* Up to max bytes into buf: their number, 0 at the (verified) end, -1 with e. */
+long app_attachment_read(struct attachment_reader *r, void *buf, size_t max, struct err *e);
+void app_attachment_close(struct attachment_reader *r);
+
+/* Days from today (YYYY-MM-DD) to the attachment's valid_until into *days
+ * (negative: expired); 0 when it has no validity date. */
+int app_attachment_expiry(const struct attachment_info *info, const char *today, int *days);
+/* "expires in 12 days", "expires today", "expired 3 days ago", or "". */
+void app_attachment_expiry_text(const struct attachment_info *info, const char *today,
+                                char out[64]);
+/* The JSON object of an attachment (id, subject, name, media_type, size,
+ * sha256, valid_until, expires_in_days, expired, added_at, added_by,
+ * removed_at, removed_by), as the CLI and the API print it. */
+struct jw;
+void app_attachment_json(struct jw *w, const struct attachment_info *info, const char *today);
+/* The media type served for a file name (a small allow-list by extension;
+ * anything else, HTML and SVG included, is application/octet-stream). */
+const char *app_attachment_media_type(const char *name);
+/* Checks and normalises an untrusted file name into out (see attach_input). */
+int app_attachment_name(const char *given, char out[ATT_NAME_MAX + 1], struct err *e);
 
 #endif

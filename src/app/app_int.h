@@ -72,17 +72,35 @@ int app_soa_approve_tx(struct app *a, const char *framework, const char *note,
                        int *existing, struct err *e);
 int app_plan_approve_tx(struct app *a, const char *rationale, const char *on_behalf_of,
                         const char *evidence, int *existing, struct err *e);
+int app_scope_approve_tx(struct app *a, const char *ref, const char *rationale,
+                         const char *on_behalf_of, const char *evidence, int *version,
+                         int *existing, struct err *e);
 int app_account_add_tx(struct app *a, const char *name, const char *role, const char *person,
                        const char *password, struct err *e);
 /* 1 when person owns a risk of the treatment plan (plan.c), 0 when not. */
 int app_plan_has_owner(struct app *a, const char *person, struct err *e);
-/* 0 when ref names an evidence file (attachment) of subject; else
- * ERR_INVALID naming the field "evidence" (signoff.c, over the attachment
- * table of the evidence files). */
+/* 0 when ref names an active evidence file (attachment) of subject; else
+ * ERR_INVALID naming the field "evidence" (signoff.c, through
+ * app_attachment_get). */
 int app_evidence_check(struct app *a, const char *ref, const char *subject, struct err *e);
 /* Re-scores every active risk with the method in a->method; each risk whose
  * derived values change gets an update entry. Refuses (naming the risk) when
  * a rating does not fit the method's scales. */
 int app_rescore_all(struct app *a, long *changed_out, struct err *e);
+
+/* The attachments part of verify (attach.c): the attachment table equals
+ * what the history's attach/remove entries say, and every stored blob's
+ * content matches its SHA-256 (the first bad one named with its
+ * attachment and record). *nblobs gets the number checked. */
+int app_verify_attachments(struct app *a, long *nblobs, struct err *e);
+/* app_attach inside the caller's transaction (the demo loader). */
+int app_attach_tx(struct app *a, const struct attach_input *in, struct attachment_info *out,
+                  struct err *e);
+struct buf;
+/* Content of a demo evidence file made here, not shipped (demo_files.c):
+ * kind "pdf" (a one-page PDF with title and lines) or "png" (a scanned
+ * certificate look-alike). Appends to out. */
+void demo_file_content(const char *kind, const char *title, const char *const *lines,
+                       struct buf *out);
 
 #endif

@@ -12,6 +12,10 @@
  *   {"document": "@isp", "step": "submit|review|send-back|approve|publish|revise|ack",
  *    "by": "@ciso", "rationale": "..."}       document control (documents.c);
  *                                              review, approve, ack signed by "by"
+ *   {"scope_approve": "@scope", "by": "@ceo", "rationale": "..."}
+ *   {"attach": "@aws", "file": "pdf"|"png", "name": "cert.png", "title": "...",
+ *    "lines": ["..."], "valid_days": 21}   an evidence file made by demo_files.c,
+ *                                           valid until today + valid_days
  * A string "@key" is replaced by the identifier the keyed record received
  * ("@@" stands for a literal "@"). Arrays become comma-separated lists;
  * numbers and booleans their text.
@@ -22,12 +26,15 @@
  * right people's accounts. */
 #include <jansson.h>
 #include <sodium.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../embed.h"
 #include "../lib/buf.h"
+#include "../lib/text.h"
 #include "../lib/util.h"
 #include "app_int.h"
 
@@ -133,6 +140,44 @@ static int sign_as(struct app *a, const char *person, struct err *e)
     return 0;
 }
 
+/* An evidence file of the demo: generated, written to an anonymous file,
+ * attached through app_attach_tx like any upload. */
+static int demo_attach(struct app *a, const char *subject, json_t *ent, struct err *e)
+{
+    const char *kind = json_string_value(json_object_get(ent, "file"));
+    const char *name = json_string_value(json_object_get(ent, "name"));
+    const char *title = json_string_value(json_object_get(ent, "title"));
+    json_t *jl = json_object_get(ent, "lines");
+    const char *lines[32] = {0};
+    for (size_t i = 0; i < json_array_size(jl) && i < 31; i++) {
+        lines[i] = json_string_value(json_array_get(jl, i));
+    }
+    char valid[11] = "";
+    json_t *days = json_object_get(ent, "valid_days");
+    if (json_is_integer(days)) {
+        char today[11];
+        date_today(today);
+        date_add_days(today, (int)json_integer_value(days), valid);
+    }
+    struct buf b;
+    buf_init(&b, 0);
+    demo_file_content(kind ? kind : "pdf", title ? title : name, lines, &b);
+    int fd = memfd_create("isms-demo-evidence", MFD_CLOEXEC);
+    int rc = fd < 0 || write(fd, b.p, b.len) != (ssize_t)b.len
+                 ? err_set(e, ERR_INTERNAL, NULL, "demo: cannot make an evidence file")
+                 : 0;
+    if (rc == 0) {
+        struct attach_input in = {subject, name, valid[0] ? valid : NULL, fd, 0,
+                                  (int64_t)b.len, 0};
+        rc = app_attach_tx(a, &in, NULL, e);
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    buf_free(&b);
+    return rc;
+}
+
 /* Approvals and reviews: the same app functions a person's command calls. */
 static int decision(struct app *a, struct keymap *m, json_t *ent, struct err *e)
 {
@@ -145,6 +190,8 @@ static int decision(struct app *a, struct keymap *m, json_t *ent, struct err *e)
     char *soa = str_of(m, ent, "soa_approve", e, &bad);
     char *doc = str_of(m, ent, "document", e, &bad);
     const char *step = json_string_value(json_object_get(ent, "step"));
+    char *attach = str_of(m, ent, "attach", e, &bad);
+    char *scope = str_of(m, ent, "scope_approve", e, &bad);
     if (bad) {
         rc = -1;
     } else if (doc) {
@@ -169,14 +216,19 @@ static int decision(struct app *a, struct keymap *m, json_t *ent, struct err *e)
         } else {
             rc = err_set(e, ERR_INTERNAL, NULL, "unknown document step %.40s", step);
         }
+    } else if (attach) {
+        rc = demo_attach(a, attach, ent, e);
     } else if (review) {
         rc = app_risk_review_tx(a, review, e);
-    } else if ((accept || soa || json_object_get(ent, "plan_approve")) && sign_as(a, by, e)) {
+    } else if ((accept || soa || scope || json_object_get(ent, "plan_approve")) &&
+               sign_as(a, by, e)) {
         rc = -1;
     } else if (accept) {
         rc = app_risk_accept_tx(a, accept, why, NULL, NULL, e);
     } else if (soa) {
         rc = app_soa_approve_tx(a, soa, note, NULL, NULL, &version, &existing, e);
+    } else if (scope) {
+        rc = app_scope_approve_tx(a, scope, why, NULL, NULL, &version, &existing, e);
     } else if (json_object_get(ent, "plan_approve")) {
         rc = app_plan_approve_tx(a, why, NULL, NULL, &existing, e);
     } else {
@@ -191,6 +243,8 @@ static int decision(struct app *a, struct keymap *m, json_t *ent, struct err *e)
     free(review);
     free(soa);
     free(doc);
+    free(scope);
+    free(attach);
     return rc;
 }
 

@@ -79,10 +79,19 @@ int app_risk_accept_tx(struct app *a, const char *ref, const char *rationale,
             goto done;
         }
         if (!top) {
-            err_set(e, ERR_FORBIDDEN, NULL,
-                    "%s scores %d, above the acceptance criterion (%d): accepting it needs the "
-                    "capacity top management, and %s (account %s) holds no top-management role",
-                    r->ref, score, m->accept_max, decider, a->signer.name);
+            if (!str_empty(on_behalf_of)) {
+                err_set(e, ERR_FORBIDDEN, "on_behalf_of",
+                        "on_behalf_of: %s scores %d, above the acceptance criterion (%d): "
+                        "accepting it needs the capacity top management, and %s (on whose "
+                        "behalf it would be recorded) holds no top-management role",
+                        r->ref, score, m->accept_max, decider);
+            } else {
+                err_set(e, ERR_FORBIDDEN, NULL,
+                        "%s scores %d, above the acceptance criterion (%d): accepting it needs "
+                        "the capacity top management, and %s (account %s) holds no "
+                        "top-management role",
+                        r->ref, score, m->accept_max, decider, a->signer.name);
+            }
             goto done;
         }
     }
@@ -205,9 +214,15 @@ static int install_method(struct app *a, struct method *m, long *rescored, struc
     }
     char now[21];
     time_now(now);
+    /* each method version is also a frozen version (kind "method"), the
+     * one in force in state in-force, earlier ones superseded */
+    int number = 0;
     if (store_method_add(a->st, version + 1, m->name, buf_str(&def), now, a->actor, e) ||
         store_history_add(a->st, now, a->actor, "method", "method", "change", old, buf_str(&def),
-                          e)) {
+                          e) ||
+        app_version_freeze_tx(a, "method", "risk", buf_str(&def), "in-force", m->name, 0, &number,
+                              NULL, e) ||
+        (version > 0 && app_version_state_tx(a, "method", "risk", version, "superseded", e))) {
         goto done;
     }
     struct method *prev = a->method;
@@ -238,6 +253,34 @@ done:
         return -1;
     }
     return 0;
+}
+
+int app_method_approve(struct app *a, const char *rationale, const char *on_behalf_of,
+                       const char *evidence, int *version, int *existing, struct err *e)
+{
+    struct version v;
+    if (str_empty(on_behalf_of) && app_capacity_check(a, CAP_TOP_MANAGEMENT, NULL, e)) {
+        return -1;
+    }
+    if (app_version_get(a, "method", "risk", 0, NULL, &v, e)) {
+        return -1;
+    }
+    struct signoff_req q = {"method", "risk", v.number, "approval", CAP_TOP_MANAGEMENT,
+                            rationale, 0, v.sha256, NULL, on_behalf_of, evidence};
+    long id;
+    *version = v.number;
+    int rc;
+    if (store_begin(a->st, e)) {
+        version_free(&v);
+        return -1;
+    }
+    rc = app_signoff_tx(a, &q, &id, existing, e);
+    version_free(&v);
+    if (rc) {
+        store_rollback(a->st);
+        return -1;
+    }
+    return store_commit(a->st, e);
 }
 
 int app_method_replace(struct app *a, const char *json, long *rescored, struct err *e)

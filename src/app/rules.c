@@ -78,9 +78,12 @@ int app_method_install_default(struct app *a, struct err *e)
     char now[21];
     time_now(now);
     int rc = -1;
+    int number = 0;
     if (store_method_add(a->st, 1, m->name, buf_str(&def), now, a->actor, e) ||
         store_history_add(a->st, now, a->actor, "method", "method", "change", NULL, buf_str(&def),
-                          e)) {
+                          e) ||
+        app_version_freeze_tx(a, "method", "risk", buf_str(&def), "in-force", m->name, 0, &number,
+                              NULL, e)) {
         goto done;
     }
     method_free(a->method);
@@ -254,6 +257,30 @@ int rules_derive(struct app *a, struct record *r, const struct record *orig,
             return err_set(e, ERR_INVALID, "justification",
                            "justification: a control marked not applicable needs the reason "
                            "for its exclusion");
+        }
+        /* excluding a control that was included needs its own reason: the
+         * text that justified the inclusion is not one */
+        int ji = 0;
+        const char *was = orig ? record_get(orig, "applicable") : NULL;
+        if (ap && strcmp(ap, "0") == 0 && was && strcmp(was, "1") == 0 &&
+            rtype_field(r->type, "justification", &ji) && !touched[ji] &&
+            !str_empty(record_get(r, "justification"))) {
+            return err_set(e, ERR_INVALID, "justification",
+                           "justification: say why the control is excluded (--justification "
+                           "TEXT); the justification it has explains why it was included");
+        }
+        return 0;
+    }
+    if (is(r, "scope")) {
+        /* approved and superseded are what a sign-off makes a scope */
+        const char *st = record_get(r, FIELD_STATUS);
+        const char *was = orig ? record_get(orig, FIELD_STATUS) : NULL;
+        if (!a->accepting && st && (strcmp(st, "approved") == 0 || strcmp(st, "superseded") == 0) &&
+            !(was && strcmp(was, st) == 0)) {
+            return err_set(e, ERR_INVALID, FIELD_STATUS,
+                           "status: a scope becomes %s when top management approves a scope "
+                           "(isms scope approve %s --as ACCOUNT)",
+                           st, r->ref ? r->ref : "SC-...");
         }
         return 0;
     }

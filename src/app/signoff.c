@@ -179,18 +179,29 @@ int app_evidence_check(struct app *a, const char *ref, const char *subject, stru
                        "then --evidence ATT-...",
                        subject ? subject : "the record", subject ? subject : "ID");
     }
-    char *of = NULL;
-    int found = store_attachment_subject(a->st, ref, &of, e);
-    if (found < 0) {
-        return -1;
+    struct attachment_info info;
+    struct err nf = {0};
+    if (app_attachment_get(a, ref, &info, &nf)) {
+        if (nf.code != ERR_NOTFOUND) {
+            *e = nf;
+            return -1;
+        }
+        return err_set(e, ERR_INVALID, "evidence",
+                       "evidence: %.40s is not an evidence file attached to %s", ref,
+                       subject ? subject : "this record");
     }
-    int ok = found && subject && of && strcmp(of, subject) == 0;
-    if (!ok) {
-        err_set(e, ERR_INVALID, "evidence", "evidence: %.40s is not an evidence file attached to %s",
-                ref, subject ? subject : "this record");
+    if (!subject || strcmp(info.subject, subject) != 0) {
+        return err_set(e, ERR_INVALID, "evidence",
+                       "evidence: %.40s is not an evidence file attached to %s (it belongs to "
+                       "%s)",
+                       ref, subject ? subject : "this record", info.subject);
     }
-    free(of);
-    return ok ? 0 : -1;
+    if (!info.active) {
+        return err_set(e, ERR_INVALID, "evidence",
+                       "evidence: %.40s was removed from %s; attach the evidence again", ref,
+                       subject);
+    }
+    return 0;
 }
 
 /* ---- recording a sign-off -------------------------------------------------- */
@@ -1004,6 +1015,12 @@ int app_version_diff(struct app *a, const char *kind, const char *subject, int f
 void version_json(struct jw *w, const struct version *v, int with_content)
 {
     jw_obj(w);
+    version_json_fields(w, v, with_content);
+    jw_obj_end(w);
+}
+
+void version_json_fields(struct jw *w, const struct version *v, int with_content)
+{
     jw_key(w, "kind");
     jw_str(w, v->kind);
     jw_key(w, "subject");
@@ -1030,5 +1047,50 @@ void version_json(struct jw *w, const struct version *v, int with_content)
         }
         json_decref(j);
     }
-    jw_obj_end(w);
+}
+
+/* ---- sign-offs inside a record's JSON ------------------------------------------ */
+
+int app_record_signoffs_json(struct app *a, const struct record *rec, struct buf *b,
+                             struct err *e)
+{
+    const char *t = rec->type->name;
+    if (strcmp(t, "risk") != 0 && strcmp(t, "scope") != 0) {
+        return 0;
+    }
+    struct signoffs l;
+    int current = 0;
+    int rc;
+    if (strcmp(t, "risk") == 0) {
+        rc = app_risk_acceptances(a, rec->ref, &l, &current, e);
+    } else {
+        /* a scope: current when it signed the scope as it is now */
+        struct buf c;
+        buf_init(&c, 0);
+        app_scope_content(rec, &c);
+        char hash[65];
+        sha256_hex(c.p, c.len, hash);
+        buf_free(&c);
+        rc = app_signoffs(a, t, rec->ref, -1, hash, &l, e);
+    }
+    if (rc) {
+        return -1;
+    }
+    while (b->len && (b->p[b->len - 1] == '\n' || b->p[b->len - 1] == ' ')) {
+        b->len--;
+    }
+    if (b->len && b->p[b->len - 1] == '}') {
+        b->len--;
+        while (b->len && (b->p[b->len - 1] == '\n' || b->p[b->len - 1] == ' ')) {
+            b->len--;
+        }
+        b->p[b->len] = 0;
+        struct jw w;
+        jw_init(&w, b, 0);
+        buf_puts(b, b->len && b->p[b->len - 1] != '{' ? ",\"signoffs\":" : "\"signoffs\":");
+        signoffs_json(&w, &l);
+        buf_putc(b, '}');
+    }
+    signoffs_free(&l);
+    return 0;
 }

@@ -121,6 +121,13 @@ void signoffs_json(struct jw *w, const struct signoffs *l);
  * before sign-offs were bound to accounts)". */
 void signoff_label(const struct signoff *s, struct buf *out);
 
+/* Adds "signoffs": [...] (signoff_json each; a risk's marked current when
+ * they signed it as it is now) to the record JSON in b (ending in "}") for
+ * the types that are signed (risk, scope); others are left as they are. */
+struct record;
+int app_record_signoffs_json(struct app *a, const struct record *rec, struct buf *b,
+                             struct err *e);
+
 /* ---- versions ------------------------------------------------------------ */
 
 struct version {
@@ -172,5 +179,7 @@ char *version_diff_text(const char *from, const char *to);
 /* {kind, subject, number, sha256, state, note, created_at, created_by} and
  * the content when with_content (parsed JSON when it is JSON). */
 void version_json(struct jw *w, const struct version *v, int with_content);
+/* The same keys inside an object the caller opened (to add its own). */
+void version_json_fields(struct jw *w, const struct version *v, int with_content);
 
 #endif

@@ -432,14 +432,18 @@ static int transition_one(struct app *a, const struct rtype *t, struct record *c
     }
     int any_app = 0, any_decided = 0, rank = 4;
     const char *owner = NULL;
+    struct buf undecided;
+    buf_init(&undecided, 0);
     for (int k = 0; k < cp.n; k++) {
         if (store_get(a->st, t, cp.v[k], &olds[k], e)) {
+            buf_free(&undecided);
             goto out;
         }
         struct record *o = olds[k];
         const char *ap = record_get(o, "applicable");
         buf_printf(&from, "%s%s", k ? ", " : "", o->ref);
         if (!ap) {
+            buf_printf(&undecided, "%s%s", undecided.len ? ", " : "", o->ref);
             continue;
         }
         any_decided = 1;
@@ -465,15 +469,31 @@ static int transition_one(struct app *a, const struct rtype *t, struct record *c
         buf_printf(rep, "%-6s <- %s: no decision in 2013, needs a decision\n", c->ref,
                    buf_str(&from));
         (*need_decision)++;
+        buf_free(&undecided);
         rc = 0;
         goto out;
     }
+    if (undecided.len) {
+        /* a partial picture is no decision: carrying it over could mark
+         * the control implemented on the strength of half its sources */
+        buf_printf(rep, "%-6s <- %s: %s not decided in 2013, needs a decision\n", c->ref,
+                   buf_str(&from), buf_str(&undecided));
+        (*need_decision)++;
+        buf_free(&undecided);
+        rc = 0;
+        goto out;
+    }
+    buf_free(&undecided);
     buf_printf(&jtext, "Carried over from ISO/IEC 27001:2013 %s.%s%s", buf_str(&from),
                just.len ? "\n" : "", buf_str(&just));
     struct kv kv[6];
     int n = 0;
+    /* a justification already written for the 2022 control is kept */
+    int kept = !str_empty(record_get(c, "justification"));
     kv[n++] = (struct kv){"applicable", any_app ? "yes" : "no"};
-    kv[n++] = (struct kv){"justification", buf_str(&jtext)};
+    if (!kept) {
+        kv[n++] = (struct kv){"justification", buf_str(&jtext)};
+    }
     if (any_app) {
         kv[n++] = (struct kv){FIELD_STATUS, st[rank > 3 ? 0 : rank]};
         if (owner) {
@@ -490,8 +510,9 @@ static int transition_one(struct app *a, const struct rtype *t, struct record *c
     if (app_edit_tx(a, t, c->ref, kv, n, 0, &changed, e)) {
         goto out;
     }
-    buf_printf(rep, "%-6s <- %s: %s%s\n", c->ref, buf_str(&from),
-               any_app ? "applicable, " : "not applicable", any_app ? st[rank > 3 ? 0 : rank] : "");
+    buf_printf(rep, "%-6s <- %s: %s%s%s\n", c->ref, buf_str(&from),
+               any_app ? "applicable, " : "not applicable", any_app ? st[rank > 3 ? 0 : rank] : "",
+               kept ? " (its own justification kept)" : "");
     (*moved)++;
     rc = 0;
 out:

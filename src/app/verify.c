@@ -308,6 +308,9 @@ int app_verify(struct app *a, struct verify_result *res, struct err *e)
     }
     res->records = f.records;
     rc = verify_journaled_tables(a, e);
+    if (rc == 0) {
+        rc = app_verify_attachments(a, &res->blobs, e);
+    }
 done:
     json_decref(f.state);
     free(f.only_after);

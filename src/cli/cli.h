@@ -67,6 +67,14 @@ int cli_refuse_by(const struct opts *o);
 /* The generic `TYPE show ID [--json]` with options already parsed
  * (cmd_record.c), for subcommands that extend it (document show). */
 int cli_record_show(struct cli *c, const struct rtype *t, struct opts *o);
+/* The versions of kind/subject (subject NULL: all) with their sign-offs;
+ * one version as it was (number 0: the latest); the differences between
+ * two (from, to: untrusted version numbers). Print, or return -1 with e. */
+int cli_versions(struct app *a, const char *kind, const char *subject, int json, struct err *e);
+int cli_version_show(struct app *a, const char *kind, const char *subject, int number, int json,
+                     struct err *e);
+int cli_version_diff(struct app *a, const char *kind, const char *subject, const char *from,
+                     const char *to, int json, struct err *e);
 /* Prints JSON text (already serialised) followed by a newline. */
 void cli_print_json(const char *json);
 

@@ -1,13 +1,18 @@
 /* cli_sign.c — signing on the command line: `--as ACCOUNT` signs in as that
  * account with its password (and TOTP code when it has one) read from the
  * terminal without echo, or from stdin one per line, exactly like a login;
- * the signer of every sign-off is that account. */
+ * the signer of every sign-off is that account. Also the versions of a
+ * subject (list with their sign-offs, one shown as it was, a diff), shared
+ * by the method and the scope commands. */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include "../lib/json.h"
+#include "../lib/text.h"
 #include "../lib/util.h"
 #include "cli.h"
 
@@ -69,5 +74,127 @@ int cli_refuse_by(const struct opts *o)
         return cli_usage("--by: the signer is the account that signs: use --as ACCOUNT (its "
                          "password is asked for)");
     }
+    return 0;
+}
+
+/* ---- versions on the command line ------------------------------------------ */
+
+static void print_signoffs(const struct signoffs *l, const char *indent)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        struct buf b;
+        buf_init(&b, 0);
+        signoff_label(&l->v[i], &b);
+        printf("%s%s%s%s\n", indent, buf_str(&b), l->v[i].rationale ? ": " : "",
+               l->v[i].rationale ? l->v[i].rationale : "");
+        buf_free(&b);
+    }
+}
+
+int cli_versions(struct app *a, const char *kind, const char *subject, int json, struct err *e)
+{
+    struct versions l;
+    if (app_version_list(a, kind, subject, &l, e)) {
+        return -1;
+    }
+    struct buf b;
+    struct jw w;
+    buf_init(&b, 0);
+    jw_init(&w, &b, 0);
+    jw_arr(&w);
+    int rc = 0;
+    for (size_t i = 0; i < l.n && rc == 0; i++) {
+        const struct version *v = &l.v[i];
+        struct signoffs s;
+        if (app_signoffs(a, kind, v->subject, v->number, v->sha256, &s, e)) {
+            rc = -1;
+            break;
+        }
+        if (json) {
+            jw_obj(&w);
+            version_json_fields(&w, v, 0);
+            jw_key(&w, "signoffs");
+            signoffs_json(&w, &s);
+            jw_obj_end(&w);
+        } else {
+            printf("v%-4d %s  %-12s %-10s %s\n", v->number, v->created_at, v->subject,
+                   v->state ? v->state : "-", v->note ? v->note : "");
+            print_signoffs(&s, "        ");
+        }
+        signoffs_free(&s);
+    }
+    jw_arr_end(&w);
+    if (rc == 0 && json) {
+        cli_print_json(buf_str(&b));
+    }
+    buf_free(&b);
+    versions_free(&l);
+    return rc;
+}
+
+int cli_version_show(struct app *a, const char *kind, const char *subject, int number, int json,
+                     struct err *e)
+{
+    struct version v;
+    if (app_version_get(a, kind, subject, number, NULL, &v, e)) {
+        return -1;
+    }
+    struct signoffs s;
+    if (app_signoffs(a, kind, v.subject, v.number, v.sha256, &s, e)) {
+        version_free(&v);
+        return -1;
+    }
+    if (json) {
+        struct buf b;
+        struct jw w;
+        buf_init(&b, 0);
+        jw_init(&w, &b, 0);
+        jw_obj(&w);
+        version_json_fields(&w, &v, 1);
+        jw_key(&w, "signoffs");
+        signoffs_json(&w, &s);
+        jw_obj_end(&w);
+        cli_print_json(buf_str(&b));
+        buf_free(&b);
+    } else {
+        printf("%s %s version %d (%s), made %s by %s, SHA-256 %s\n", kind, v.subject, v.number,
+               v.state ? v.state : "-", v.created_at, v.created_by, v.sha256);
+        print_signoffs(&s, "  ");
+        printf("\n%s\n", v.content);
+    }
+    signoffs_free(&s);
+    version_free(&v);
+    return 0;
+}
+
+int cli_version_diff(struct app *a, const char *kind, const char *subject, const char *from,
+                     const char *to, int json, struct err *e)
+{
+    int64_t n = 0, m = 0;
+    if (!from || !to || int_parse(from, &n) || int_parse(to, &m) || n < 1 || m < 1 ||
+        n > 1000000 || m > 1000000) {
+        return err_set(e, ERR_USAGE, NULL, "give two version numbers (diff N M)");
+    }
+    char *out = NULL;
+    if (app_version_diff(a, kind, subject, (int)n, (int)m, &out, e)) {
+        return -1;
+    }
+    if (json) {
+        cli_print_json(out);
+    } else {
+        json_t *d = json_loads(out, 0, NULL);
+        size_t i;
+        json_t *c;
+        if (!json_array_size(d)) {
+            printf("no differences\n");
+        }
+        json_array_foreach(d, i, c) {
+            char *txt = json_dumps(c, JSON_COMPACT | JSON_ENCODE_ANY);
+            printf("%s\n", txt);
+            free(txt);
+        }
+        json_decref(d);
+    }
+    free(out);
     return 0;
 }

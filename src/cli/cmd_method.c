@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../lib/buf.h"
+#include "../lib/text.h"
 #include "../lib/yaml.h"
 #include "../model/method.h"
 #include "cli.h"
@@ -149,14 +150,18 @@ int cmd_method(struct cli *c)
     const char *sub = c->argc ? c->argv[0] : "show";
     struct opts o;
     static const char *const set_opts[] = {"name", "scoring", "accept-max", "accept-level", NULL};
-    int rc = cli_parse_opts(c, c->argc ? c->argc - 1 : 0, c->argv + (c->argc ? 1 : 0), &o, 1);
-    if (rc) {
+    static const char *const approve_opts[] = {"as", "rationale", "on-behalf-of", "evidence",
+                                               NULL};
+    static const char *const show_opts[] = {"version", NULL};
+    int rc = cli_parse_opts(c, c->argc ? c->argc - 1 : 0, c->argv + (c->argc ? 1 : 0), &o, 2);
+    if (rc || (rc = cli_refuse_by(&o))) {
         return rc;
     }
-    if (strcmp(sub, "set") == 0 && (rc = cli_no_other_opts(&o, set_opts))) {
-        return rc;
-    }
-    if (strcmp(sub, "set") != 0 && (rc = cli_no_other_opts(&o, NULL))) {
+    const char *const *allowed = strcmp(sub, "set") == 0       ? set_opts
+                                 : strcmp(sub, "approve") == 0 ? approve_opts
+                                 : strcmp(sub, "show") == 0    ? show_opts
+                                                               : NULL;
+    if ((rc = cli_no_other_opts(&o, allowed))) {
         return rc;
     }
     if (strcmp(sub, "import") == 0) {
@@ -167,16 +172,45 @@ int cmd_method(struct cli *c)
     }
     struct app a;
     struct err e = {0};
-    if (strcmp(sub, "show") && strcmp(sub, "set") && strcmp(sub, "history")) {
-        return cli_usage("usage: isms method show [--json] | set [--name N] [--scoring "
-                         "product|matrix] [--accept-max N | --accept-level LEVEL] | import FILE "
-                         "| history");
+    if (strcmp(sub, "show") && strcmp(sub, "set") && strcmp(sub, "history") &&
+        strcmp(sub, "approve") && strcmp(sub, "versions") && strcmp(sub, "diff")) {
+        return cli_usage("usage: isms method show [--json] [--version N] | set [--name N] "
+                         "[--scoring product|matrix] [--accept-max N | --accept-level LEVEL] | "
+                         "import FILE | history | versions [--json] | diff N M | approve --as "
+                         "ACCOUNT [--rationale TEXT]");
     }
     if (cli_open(c, &a, &e)) {
         return cli_fail(&e);
     }
-    if (strcmp(sub, "show") == 0) {
+    int64_t vn = 0;
+    if (strcmp(sub, "show") == 0 && cli_opt(&o, "version")) {
+        if (int_parse(cli_opt(&o, "version"), &vn) || vn < 1 || vn > 1000000) {
+            rc = cli_usage("--version: give a version number (see `isms method versions`)");
+        } else if (cli_version_show(&a, "method", "risk", (int)vn, o.json, &e)) {
+            rc = cli_fail(&e);
+        }
+    } else if (strcmp(sub, "show") == 0) {
         rc = show(&a, o.json);
+    } else if (strcmp(sub, "versions") == 0) {
+        if (cli_versions(&a, "method", "risk", o.json, &e)) {
+            rc = cli_fail(&e);
+        }
+    } else if (strcmp(sub, "diff") == 0) {
+        if (cli_version_diff(&a, "method", "risk", o.npos > 0 ? o.pos[0] : NULL,
+                             o.npos > 1 ? o.pos[1] : NULL, o.json, &e)) {
+            rc = cli_fail(&e);
+        }
+    } else if (strcmp(sub, "approve") == 0) {
+        int version = 0, existing = 0;
+        if (cli_sign_in(&a, cli_opt(&o, "as"), &e) ||
+            app_method_approve(&a, cli_opt(&o, "rationale"), cli_opt(&o, "on-behalf-of"),
+                               cli_opt(&o, "evidence"), &version, &existing, &e)) {
+            rc = cli_fail(&e);
+        } else {
+            printf("risk method version %d %s by %s (account %s)\n", version,
+                   existing ? "was already approved" : "approved", a.signer.person,
+                   a.signer.name);
+        }
     } else if (strcmp(sub, "history") == 0) {
         if (store_methods(a.st, print_version, NULL, &e)) {
             rc = cli_fail(&e);

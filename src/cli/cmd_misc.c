@@ -239,9 +239,9 @@ int cmd_verify(struct cli *c)
     if (app_verify(&a, &res, &e)) {
         rc = cli_fail(&e);
     } else {
-        printf("ok: %ld history entries chained, %ld records match their history, database "
-               "intact\n",
-               res.entries, res.records);
+        printf("ok: %ld history entries chained, %ld records match their history, %ld evidence "
+               "files match their SHA-256, database intact\n",
+               res.entries, res.records, res.blobs);
     }
     app_close(&a);
     return rc;

@@ -271,6 +271,12 @@ static int do_show(struct cli *c, const struct rtype *t, struct opts *o)
         struct buf b;
         buf_init(&b, 0);
         record_json(r, &b, 1);
+        if (app_record_signoffs_json(&a, r, &b, &e)) {
+            buf_free(&b);
+            record_free(r);
+            app_close(&a);
+            return cli_fail(&e);
+        }
         buf_putc(&b, '\n');
         fwrite(b.p, 1, b.len, stdout);
         buf_free(&b);

@@ -15,7 +15,7 @@
 int cmd_serve(struct cli *c)
 {
     struct opts o;
-    static const char *const allowed[] = {"dir", "listen", "threads", NULL};
+    static const char *const allowed[] = {"dir", "listen", "threads", "max-upload", NULL};
     int rc = cli_parse_opts(c, c->argc, c->argv, &o, 1);
     if (rc || (rc = cli_no_other_opts(&o, allowed))) {
         return rc;
@@ -31,6 +31,16 @@ int cmd_serve(struct cli *c)
             return cli_usage("--threads: 1 to 256");
         }
         so.threads = (int)n;
+    }
+    const char *mu = cli_opt(&o, "max-upload");
+    if (mu) {
+        /* the largest evidence file accepted over HTTP (the whole request
+         * body), spooled to a temporary file, never held in memory */
+        int64_t n;
+        if (int_parse(mu, &n) || n < 1024 || n > ((int64_t)1 << 30)) {
+            return cli_usage("--max-upload: bytes, 1024 to 1073741824 (default 26214400)");
+        }
+        so.max_upload = n;
     }
     char path[4096] = "";
     if (!so.dir) {

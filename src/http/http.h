@@ -32,6 +32,15 @@ struct org {
 
 struct route;
 
+/* The file of an upload (R_UPLOAD routes, upload.c): len bytes at offset
+ * off of the spooled request body fd, named by the client (untrusted). */
+struct upload_file {
+    int fd;
+    int64_t off, len;
+    const char *name;        /* file name from the part or ?name=; NULL when none */
+};
+struct attachment_reader;
+
 struct req {
     const char *method;
     const char *path;        /* without the organization prefix, not decoded */
@@ -42,6 +51,7 @@ struct req {
     const char *content_type;
     char addr[64];
     struct buf body;
+    const struct upload_file *upload; /* R_UPLOAD routes: the spooled file, or NULL */
     /* filled by the router */
     const struct route *route;
     const struct org *org;
@@ -71,6 +81,11 @@ struct resp {
     int ncookies;
     int cache;               /* 1: may be cached (static files) */
     char allow[64];          /* for 405 */
+    /* a streamed download (upload.c) instead of body: owned by the response */
+    struct attachment_reader *stream;
+    int64_t stream_size;
+    const char *csp;         /* a Content-Security-Policy instead of the pages' one */
+    char disposition[1024];  /* Content-Disposition, when set */
 };
 
 /* The value of name in a decoded field list, or NULL. */
@@ -101,6 +116,7 @@ struct serve_opts {
     const char *listen; /* "127.0.0.1:8027" */
     int threads;        /* 0: one per CPU */
     int quiet;          /* no access log */
+    int64_t max_upload; /* bytes of an uploaded file; 0: UPLOAD_DEFAULT_MAX */
 };
 int http_serve(const struct serve_opts *o, struct err *e);
 

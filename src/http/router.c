@@ -285,7 +285,7 @@ static int dispatch(struct req *r, struct resp *w, const struct route *rt)
         (kv_get(&r->query, "by") || kv_get(&r->form, "by") ||
          (json_is_object(r->json) && json_object_get(r->json, "by")))) {
         struct err e = {0};
-        err_set(&e, ERR_INVALID, "by", "by: the signer is the signed-in account");
+        err_set(&e, ERR_USAGE, "by", "by: the signer is the signed-in account");
         resp_error(r, w, &e);
         return 0;
     }

@@ -12,6 +12,8 @@ enum route_flags {
     R_MFA = 1 << 3,  /* allowed while the second factor is still due */
     R_PRECSRF = 1 << 4, /* before a session (login): checked against the
                            pre-session cookie instead */
+    R_UPLOAD = 1 << 5,  /* the body (a file) is spooled to disk up to --max-upload,
+                           not buffered (upload.c); r->upload points at it */
 };
 
 typedef int (*handler_fn)(struct req *r, struct resp *w);

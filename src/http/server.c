@@ -22,6 +22,7 @@
 #include "../lib/util.h"
 #include "router.h"
 #include "routes.h"
+#include "upload.h"
 
 #define MAX_ORGS 256
 
@@ -69,6 +70,7 @@ static void close_all_apps(void)
 
 struct conn {
     struct buf body;
+    struct upload *up; /* R_UPLOAD routes: the body goes to a spool (upload.c) */
     int too_big;
     struct timespec start;
 };
@@ -114,6 +116,7 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
 static void add_security_headers(struct MHD_Response *res, const struct resp *w, int authed)
 {
     MHD_add_response_header(res, "Content-Security-Policy",
+                            w->csp ? w->csp :
                             "default-src 'none'; style-src 'self'; script-src 'self'; "
                             "img-src 'self' data:; connect-src 'self'; form-action 'self'; "
                             "frame-ancestors 'none'; base-uri 'none'");
@@ -160,14 +163,15 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct req *r, str
                             struct conn *c)
 {
     /* the body is handed over, not copied: libmicrohttpd frees it */
-    size_t bytes = w->body.len;
+    size_t bytes = w->stream ? (size_t)w->stream_size : w->body.len;
     struct MHD_Response *res =
-        bytes ? MHD_create_response_from_buffer_with_free_callback(bytes, w->body.p, free)
+        w->stream ? upload_response(w) /* a download, streamed */
+        : bytes ? MHD_create_response_from_buffer_with_free_callback(bytes, w->body.p, free)
               : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
     if (!res) {
         return MHD_NO;
     }
-    if (bytes) {
+    if (w->body.len) {
         w->body.p = NULL; /* now the response's */
         w->body.len = w->body.cap = 0;
     }
@@ -269,7 +273,7 @@ static void handle(struct MHD_Connection *conn, const char *url, const char *met
         return;
     }
     r->content_type = hdr(r, "Content-Type");
-    if (req_decode_body(r, c->body.p, c->body.len, &e)) {
+    if (c->up ? upload_finish(c->up, r, &e) : req_decode_body(r, c->body.p, c->body.len, &e)) {
         resp_error(r, w, &e);
         return;
     }
@@ -292,7 +296,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         c = xcalloc(1, sizeof *c);
         buf_init(&c->body, REQ_MAX_BODY);
         clock_gettime(CLOCK_MONOTONIC, &c->start);
+        c->up = upload_begin(conn, method, url);
         *con_cls = c;
+        return MHD_YES;
+    }
+    if (*upload_size && c->up) {
+        upload_feed(c->up, upload_data, *upload_size);
+        *upload_size = 0;
         return MHD_YES;
     }
     if (*upload_size) {
@@ -333,6 +343,7 @@ static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls,
     struct conn *c = *con_cls;
     if (c) {
         buf_free(&c->body);
+        upload_free(c->up);
         free(c);
         *con_cls = NULL;
     }
@@ -401,6 +412,7 @@ int http_serve(const struct serve_opts *o, struct err *e)
     }
     int loopback = (ntohl(sa.sin_addr.s_addr) >> 24) == 127;
     quiet = o->quiet;
+    upload_set_max(o->max_upload);
     norgs = 0;
     if (o->dir) {
         DIR *d = opendir(o->dir);

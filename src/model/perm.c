@@ -70,8 +70,11 @@ int perm_allows(enum role r, enum perm p, const struct rtype *t, int owns)
     case ROLE_ADMIN: return 1;
     case ROLE_MANAGER: return p != PERM_ADMIN;
     case ROLE_OWNER:
+        /* approve: a risk they own, or the plan (owners of its risks sign it);
+         * whether they hold the capacity is decided when they sign */
         return p == PERM_READ || (p == PERM_CREATE && owner_creates(t)) ||
-               ((p == PERM_EDIT || p == PERM_RETIRE) && owns == 1);
+               ((p == PERM_EDIT || p == PERM_RETIRE) && owns == 1) ||
+               (p == PERM_APPROVE && (owns == 1 || (owns == -1 && is(t, "action"))));
     case ROLE_TOP:
         return p == PERM_READ || p == PERM_APPROVE || (p == PERM_EDIT && owns == 1);
     case ROLE_AUDITOR:

@@ -26,8 +26,10 @@ enum perm {
     PERM_APPROVE, /* approvals: risk acceptance, SoA, plan (top management) */
     PERM_MANAGE,  /* ISMS-wide settings: method, SoA rows, transition */
     PERM_ADMIN,   /* accounts and tokens */
-    PERM_HISTORY, /* read the history of the route's record (PERM_READ and
-                     perm_sees_history: not staff on documents) */
+    PERM_HISTORY, /* read the history of the route's record, its earlier
+                     versions and its evidence files (PERM_READ and
+                     perm_sees_history: not staff on documents, whose files
+                     are not versioned with the version in force) */
 };
 
 extern const char *const role_names[]; /* indexed by enum role, NULL-terminated */

@@ -117,8 +117,9 @@ static const struct field f_scope[] = {
     LTXT("excluded", "Excluded"),
     LTXT("exclusion_reasons", "Why excluded"),
     LTXT("interfaces", "Interfaces and dependencies at the boundary"),
-    REF("approved_by", "Approved by", 0, "person"),
-    DATE("approved_on", "Approved on", 0),
+    /* set when top management signs the scope (isms scope approve), never typed */
+    REF("approved_by", "Approved by", FL_SYSTEM, "person"),
+    DATE("approved_on", "Approved on", FL_SYSTEM),
     OWNER(0),
     STATUS(V("draft", "in-review", "approved", "superseded")),
     TAIL,

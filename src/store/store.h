@@ -268,11 +268,6 @@ int store_signoff_find(struct store *s, const struct signoff_row *r, store_signo
 /* The canonical text of a risk's fields an acceptance signs (caller frees). */
 int store_risk_signed_content(struct store *s, const char *ref, char **out, struct err *e);
 
-/* The subject (record identifier) of evidence file ref (ATT-0001): 1 with
- * *subject (caller frees) when it exists, 0 when not (or the file has no
- * attachments table), -1 on error. */
-int store_attachment_subject(struct store *s, const char *ref, char **subject, struct err *e);
-
 /* Approved SoA versions (versions of kind "soa") in the shape pages list:
  * approved_by is the person of the version's first approval. version > 0:
  * that version; version == 0 with as_of: the latest approved at or before
@@ -417,5 +412,53 @@ int store_tokens(struct store *s, store_token_fn fn, void *ctx, struct err *e);
 
 int store_seclog_add(struct store *s, const char *at, const char *event, const char *account,
                      const char *actor, const char *address, const char *detail, struct err *e);
+
+/* ---- evidence files: blobs and attachments (store_attach.c) ------------ */
+
+#define STORE_CHUNK (64u * 1024) /* bytes per incremental blob read/write */
+
+/* 1 (and *size) when content with this SHA-256 is stored, 0 when not. */
+int store_blob_size(struct store *s, const char *sha256, int64_t *size, struct err *e);
+/* Fills chunk (n bytes) with the content at offset off; -1 with e. */
+typedef int (*store_chunk_fn)(void *ctx, void *chunk, size_t n, int64_t off, struct err *e);
+/* Stores size bytes under sha256 (which the caller computed), asking fill
+ * for them in STORE_CHUNK pieces and writing each with incremental blob
+ * I/O: memory stays constant whatever the size. Inside a write transaction. */
+int store_blob_put(struct store *s, const char *sha256, int64_t size, store_chunk_fn fill,
+                   void *ctx, struct err *e);
+/* A reader of stored content. own: on a connection and read snapshot of
+ * its own (the server streams a download after the request's snapshot has
+ * ended); else on s's connection. ERR_NOTFOUND when absent. Close with
+ * store_blob_close. */
+struct store_blob;
+int store_blob_open(struct store *s, const char *sha256, int own, struct store_blob **out,
+                    struct err *e);
+int64_t store_blob_length(const struct store_blob *b);
+int store_blob_read(struct store_blob *b, void *buf, size_t n, int64_t off, struct err *e);
+void store_blob_close(struct store_blob *b);
+typedef int (*store_blob_fn)(void *ctx, const char *sha256, int64_t size);
+/* Every stored blob, by hash. */
+int store_blobs(struct store *s, store_blob_fn fn, void *ctx, struct err *e);
+
+struct attachment_row {
+    const char *ref, *subject, *name, *media_type;
+    int64_t size;
+    const char *sha256, *valid_until, *added_at, *added_by, *removed_at, *removed_by;
+};
+typedef int (*store_attachment_fn)(void *ctx, const struct attachment_row *a);
+/* Inserts an attachment (a->ref ignored); ref gets "ATT-NNNN" (refseq). */
+int store_attachment_add(struct store *s, const struct attachment_row *a, char ref[24],
+                         struct err *e);
+/* The attachment ref (fn not called when there is none). */
+int store_attachment_get(struct store *s, const char *ref, store_attachment_fn fn, void *ctx,
+                         struct err *e);
+/* Attachments of subject (every one when NULL), oldest first. */
+int store_attachments(struct store *s, const char *subject, int include_removed,
+                      store_attachment_fn fn, void *ctx, struct err *e);
+int store_attachments_of_blob(struct store *s, const char *sha256, store_attachment_fn fn,
+                              void *ctx, struct err *e);
+/* Marks an active attachment removed; ERR_CONFLICT when it already was. */
+int store_attachment_remove(struct store *s, const char *ref, const char *at, const char *by,
+                            struct err *e);
 
 #endif

@@ -384,33 +384,3 @@ int store_soa_versions(struct store *s, store_soa_version_fn fn, void *ctx, stru
     return st ? soa_rows(s, st, fn, ctx, &n, e) : -1;
 }
 
-int store_attachment_subject(struct store *s, const char *ref, char **subject, struct err *e)
-{
-    *subject = NULL;
-    /* the attachment table of evidence files (its own migration): absent
-     * in a file or a build without it */
-    sqlite3_stmt *st = store_prepare(
-        s, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'attachment'", e);
-    if (!st) {
-        return -1;
-    }
-    int rc = store_step(s, st, e);
-    sqlite3_reset(st);
-    if (rc < 0) {
-        return -1;
-    }
-    if (rc != SQLITE_ROW) {
-        return 0;
-    }
-    st = store_prepare(s, "SELECT subject FROM attachment WHERE ref = ?1", e);
-    if (!st) {
-        return -1;
-    }
-    sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
-    rc = store_step(s, st, e);
-    if (rc == SQLITE_ROW) {
-        *subject = xstrdup(store_col(st, 0) ? store_col(st, 0) : "");
-    }
-    sqlite3_reset(st);
-    return rc < 0 ? -1 : rc == SQLITE_ROW;
-}

@@ -583,6 +583,8 @@ void web_notice(struct req *r, struct buf *b)
         {"published", "Published."},
         {"revised", "A new draft is started; the version in force stays until it is approved."},
         {"acknowledged", "Thank you: your acknowledgement is recorded."},
+        {"attached", "Evidence file attached."},
+        {"detached", "Evidence file removed; it stays in the record's history."},
     };
     const char *k = web_query(r, "done");
     for (size_t i = 0; k && i < sizeof notices / sizeof notices[0]; i++) {

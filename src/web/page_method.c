@@ -163,7 +163,10 @@ int page_method(struct req *r, struct resp *w)
 
     struct mlist *ml = xcalloc(1, sizeof *ml);
     if (store_methods(r->app->st, collect_method, ml, &e) == 0 && ml->n) {
-        html_lit(&b, "<h2>Versions</h2><div class=\"table-wrap\"><table class=\"compact\"><thead>"
+        html_lit(&b, "<h2>Versions</h2><p><a href=\"");
+        href(r, &b, "/method/versions");
+        html_lit(&b, "\">Every version as it was, its approval by top management, and "
+                     "differences</a></p><div class=\"table-wrap\"><table class=\"compact\"><thead>"
                      "<tr><th scope=\"col\" class=\"num\">Version</th><th scope=\"col\">Name</th>"
                      "<th scope=\"col\">Since (UTC)</th><th scope=\"col\">By</th></tr></thead>"
                      "<tbody>");

@@ -203,6 +203,12 @@ static void approvals_section(struct req *r, struct buf *b, const struct record 
         web_signoffs(r, b, &l, "Sign-offs");
         signoffs_free(&l);
     }
+    if (strcmp(rec->type->name, "scope") == 0) {
+        html_lit(b, "<p><a href=\"");
+        web_ref_href(r, b, rec->ref);
+        html_lit(b, "/versions\">Approved versions of this scope, and its approval by top "
+                    "management</a></p>");
+    }
 }
 
 /* ---- history ---------------------------------------------------------------- */
@@ -365,6 +371,8 @@ static void history_section(struct req *r, struct buf *b, const struct record *r
                      : strcmp(h->action, "update") == 0 ? "Changed"
                      : strcmp(h->action, "retire") == 0 ? "Retired"
                      : strcmp(h->action, "accept") == 0 ? "Accepted"
+                     : strcmp(h->action, "attach") == 0 ? "Evidence attached"
+                     : strcmp(h->action, "remove") == 0 ? "Evidence removed"
                                                         : h->action);
         html_lit(b, "</span> by <span class=\"h-actor\">");
         html_text(b, h->actor);
@@ -613,6 +621,12 @@ void web_show_record(struct req *r, struct resp *w, const struct err *e)
     }
     if (is(t, "asset") || is(t, "risk")) {
         web_memo_part(r, &b, "effective", rec, effective_section);
+    }
+    /* not memoized: validity is counted from today, forms carry tokens.
+     * Attachments are not versioned: staff, who read a document's version
+     * in force only, get none of a document's (PERM_HISTORY, perm.c) */
+    if (perm_allows(r->role, PERM_HISTORY, t, owns)) {
+        web_attachments_section(r, &b, rec);
     }
     /* staff read documents in force and their own incident reports: not the
      * drafts in a document's history, nor the records around it */

@@ -683,7 +683,15 @@ int page_soa_version(struct req *r, struct resp *w)
     } else {
         html_lit(&b, "<span class=\"tag bad\">content does not match its hash</span>");
     }
-    html_lit(&b, "</dd></div></dl><p class=\"subnav\">");
+    html_lit(&b, "</dd></div></dl>");
+    /* every sign-off of this version, with who signed as which account */
+    struct signoffs sl;
+    struct err se = {0};
+    if (app_signoffs(r->app, "soa", f.v.framework, f.v.version, f.v.hash, &sl, &se) == 0) {
+        web_signoffs(r, &b, &sl, "Sign-offs of this version");
+        signoffs_free(&sl);
+    }
+    html_lit(&b, "<p class=\"subnav\">");
     if (f.v.version > 1) {
         html_lit(&b, "<a href=\"");
         href(r, &b, "/soa/diff?from=");

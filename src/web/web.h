@@ -136,6 +136,10 @@ void web_show_record(struct req *r, struct resp *w, const struct err *e);
  * acknowledgement — for staff only the version in force and their own
  * acknowledgement. */
 void web_document_panel(struct req *r, struct buf *b, const struct record *rec);
+/* The "Evidence files" section of a record's page (page_attach.c): the
+ * active attachments with validity, downloads, and for those who may edit
+ * the record the upload form and removal. */
+void web_attachments_section(struct req *r, struct buf *b, const struct record *rec);
 /* The inherent or residual heat map of the method in force (page_risk.c). */
 void web_heatmap(struct req *r, struct buf *b, int residual);
 

@@ -6,6 +6,9 @@
 #
 #   isms ARGS...          the binary under test (a function; use in pipes too),
 #                         stopped after $CLI_CMD_TIMEOUT seconds (default 300)
+#   signed ACCOUNT ARGS...  isms ARGS... --as ACCOUNT, the account's password
+#                         ($PW_ACCOUNT, else $PW) on stdin: how the CLI signs
+#   make_account NAME ROLE PERSON  an account with password $PW
 #   run CMD...            run CMD, keep stdout/stderr/status for the checks below
 #   ok CMD...             run CMD, expect exit status 0
 #   fails STATUS CMD...   run CMD, expect exactly exit status STATUS
@@ -20,6 +23,7 @@
 #   fingerprint FILE      print a digest of FILE's content (.dump + history)
 #   same_file FILE DIGEST check FILE still has the given fingerprint
 #   dump_digest / same_dump  the same from sqlite3's .sha3sum (cheaper)
+#   records_digest / same_records  the same without session and security_log
 #   history_count FILE    number of history entries
 #   last_out / last_line  the last stdout (without its final newline) / line 1
 #   py ARGS...            the python3 interpreter, started quickly
@@ -57,6 +61,19 @@ if command -v timeout >/dev/null 2>&1; then
 else
     isms() { "$ISMS" "$@"; }
 fi
+
+# Signing on the command line: the signer is the account given with --as,
+# authenticated by its password read from stdin.
+PW=${PW:-correct horse battery staple}
+signed() {
+    local acct=$1 v
+    shift
+    v="PW_$acct"
+    printf '%s\n' "${!v:-$PW}" | isms "$@" --as "$acct"
+}
+make_account() {
+    printf '%s\n' "$PW" | isms user add "$1" --role "$2" --person "$3" >/dev/null
+}
 
 # The real interpreter, not a version manager's slow wrapper script.
 PY=${PY:-$(python3 -c 'import sys; print(sys.executable)')}
@@ -298,6 +315,18 @@ fingerprint() {
 # refused commands.
 dump_digest() {
     sqlite3 "$1" ".sha3sum --schema" 2>&1
+}
+# records_digest FILE — like dump_digest, without the sign-in tables
+# (session, security_log): signing on the command line signs in, which is
+# logged even when the sign-off is then refused.
+records_digest() {
+    sqlite3 "$1" "SELECT '.sha3sum ' || name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('session', 'security_log') ORDER BY name" | sqlite3 "$1" 2>&1
+}
+same_records() {
+    T_CHECKS=$((T_CHECKS + 1))
+    local now
+    now=$(records_digest "$1")
+    [ "$now" = "$2" ] || fail "$1 changed" "records digest $2" "records digest $now"
 }
 same_dump() {
     T_CHECKS=$((T_CHECKS + 1))

@@ -104,7 +104,7 @@ ok isms risk list --json
 json_check "$SCORES_PY" "L5C5 25 critical,L2C3 6 medium,L1C4 4 medium,L4C4 16 very-high,L3C4 12 high,L1C5 5 medium,L2C5 10 high,L3C3 9 high,L4C5 20 critical,L1C1 1 low"
 json_check '{r["id"]: r["residual_level"] for r in d if r["residual_level"]} == {"R-0001": "medium"}'
 hist_after=$(history_count m.isms)
-check "one method entry and 4 risk updates in the history" [ "$hist_after" -eq $((hist_before + 5)) ]
+check "one method entry, its frozen version, the previous one superseded and 4 risk updates in the history" [ "$hist_after" -eq $((hist_before + 7)) ]
 ok isms method show --json
 json_all 'd["name"] == "Five levels"' 'd["acceptance"] == {"max_score": 3}' \
     '[l["name"] for l in d["levels"]] == ["low","medium","high","very-high","critical"]'
@@ -363,4 +363,36 @@ err_has "consequence_confidentiality: 6 is above"
 same_dump cia.isms "$digest"
 ok isms verify cia.isms
 
+# ---- method versions and their approval by top management (6.1.2) ---------
+note "every method version is a frozen version; the one in force in-force, earlier ones superseded"
+ok isms method versions --json
+json_all 'len(d) >= 2 and [v["number"] for v in d] == list(range(1, len(d) + 1))' \
+    'all(v["state"] == "superseded" for v in d[:-1]) and d[-1]["state"] == "in-force"' \
+    'all(len(v["sha256"]) == 64 and v["signoffs"] == [] for v in d)'
+last=$(json_get 'd[-1]["number"]')
+ok isms method show --version 1 --json
+json_all 'd["number"] == 1 and d["content"]["name"] and d["state"] == "superseded"'
+ok isms method diff 1 2 --json
+json_check 'any(c["field"] == "levels" for c in d)'
+fails 4 isms method show --version 999
+ok isms person add --name "Bea Board"
+bea=$(last_out)
+ok isms role add --name "Board" --top-management yes --holders "$bea" --status active
+ok isms person add --name "Nils Nobody"
+nils=$(last_out)
+make_account bea top-management "$bea"
+make_account nils manager "$nils"
+note "approving the method needs top management, signed as an account"
+fails 7 isms method approve
+err_has "--as ACCOUNT"
+fails 2 isms method approve --by "$bea"
+fails 7 signed nils method approve
+err_has "needs the capacity top management"
+ok signed bea method approve --rationale "Approved by the board"
+out_is "risk method version $last approved by $bea (account bea)"
+ok signed bea method approve --rationale "again"
+out_has "was already approved"
+ok isms method versions --json
+json_check '[(s["signer"]["person"], s["signer"]["account"], s["capacity"], s["current"], s["rationale"]) for s in d[-1]["signoffs"]] == [(a[0], "bea", "top-management", True, "Approved by the board")]' "$bea"
+ok isms verify
 finish

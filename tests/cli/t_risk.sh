@@ -16,6 +16,11 @@ ok isms person add --name "Cleo Chief"    # P-0003 top management
 ok isms person add --name "Pat Peripheral" # P-0004 owns risks outside the plan
 ok isms role add --name "Management board" --top-management yes --holders P-0003 --status active
 ok isms role add --name "Security officer" --top-management no --holders P-0002 --status active
+# the accounts that sign (the CLI signs only as an account: --as NAME, its password on stdin)
+make_account olga owner P-0001
+make_account oscar manager P-0002
+make_account cleo top-management P-0003
+make_account pat owner P-0004
 
 # (l,c) -> score, level on the default 5x5; criterion: scores up to 4
 ok isms risk add --title "Laptop theft" --owner P-0001 --likelihood 4 --consequence 4 # R-0001 16 high
@@ -63,51 +68,59 @@ out_has "5 risks not yet rated"
 
 # ---- acceptance -------------------------------------------------------------
 note "above the criterion: the owner and others without top management are refused (7)"
-digest=$(dump_digest r.isms)
-fails 7 isms risk accept R-0001 --by P-0001 --rationale "We can live with it"
+digest=$(records_digest r.isms)
+fails 7 signed olga risk accept R-0001 --rationale "We can live with it"
 err_has "R-0001 scores 16, above the acceptance criterion (4)"
-err_has "top-management"
-fails 7 isms risk accept R-0001 --by P-0002 --rationale "We can live with it"
-err_has "P-0002 holds none"
+err_has "needs the capacity top management"
+fails 7 signed oscar risk accept R-0001 --rationale "We can live with it"
+err_has "P-0002 (account oscar) holds no top-management role"
 note "above the criterion: risk edit --status accepted is refused, pointing to risk accept"
 fails 3 isms risk edit R-0001 --status accepted
 err_has "status"
-err_has "isms risk accept R-0001 --by PERSON --rationale TEXT"
+err_has "isms risk accept R-0001 --as ACCOUNT --rationale TEXT"
 fails 3 isms risk edit R-0001 --status accepted --notes "sneaky"
 fails 3 isms risk add --title "Accepted at birth" --owner P-0001 --likelihood 5 --consequence 5 --status accepted
 err_has "isms risk accept"
-note "acceptance needs a rationale and an active person"
-fails 3 isms risk accept R-0001 --by P-0003
+note "acceptance needs a rationale, a signed-in account, and a rated risk"
+fails 3 signed cleo risk accept R-0001
 err_has "rationale"
-fails 3 isms risk accept R-0001 --by P-0003 --rationale ""
+fails 3 signed cleo risk accept R-0001 --rationale ""
 err_has "rationale"
-fails 3 isms risk accept R-0001 --by P-0099 --rationale "x"
-err_has "P-0099"
-fails 4 isms risk accept R-0099 --by P-0003 --rationale "x"
-fails 3 isms risk accept R-0007 --by P-0003 --rationale "not rated"
+fails 7 isms risk accept R-0001 --rationale "x"
+err_has "--as ACCOUNT"
+note "the signer is never named by a field: --by is refused, pointing to --as"
+fails 2 isms risk accept R-0001 --by P-0003 --rationale "x"
+err_has "--by: the signer is the account that signs: use --as ACCOUNT"
+fails 2 signed cleo risk accept R-0001 --by P-0001 --rationale "x"
+PW_cleo="wrong password here" fails 8 signed cleo risk accept R-0001 --rationale "x"
+err_has "wrong name or password"
+fails 8 signed nobody risk accept R-0001 --rationale "x"
+fails 4 signed cleo risk accept R-0099 --rationale "x"
+fails 3 signed cleo risk accept R-0007 --rationale "not rated"
 err_has "likelihood"
-same_dump r.isms "$digest"
+same_records r.isms "$digest"
 
 note "above the criterion: top management accepts"
-ISMS_NOW=2026-04-02 ok isms risk accept R-0001 --by P-0003 --rationale "Insured; replacement within a day"
-out_is "R-0001 accepted by P-0003"
+ISMS_NOW=2026-04-02 ok signed cleo risk accept R-0001 --rationale "Insured; replacement within a day"
+out_is "R-0001 accepted by P-0003 (account cleo)"
 ok isms risk show R-0001 --json
 json_check 'd["status"] == "accepted"'
-note "the acceptance is in the risk's history: who, when, rationale"
+note "the acceptance is in the risk's history: who (person and account), when, rationale"
 ok isms history R-0001
-out_has "2026-04-02T00:00:00Z  accept"
-out_has "by: P-0003"
+out_has "2026-04-02T00:00:00Z  acceptance"
+out_has "person: P-0003"
+out_has "account_name: cleo"
 out_has "capacity: top-management"
 out_has "rationale: Insured; replacement within a day"
 out_has "status: identified -> accepted"
 ok isms history --json
-json_all '[(h["at"], h["after"]["by"], h["after"]["rationale"], h["after"]["capacity"]) for h in d if h["id"] == "R-0001" and h["action"] == "accept"] == [("2026-04-02T00:00:00Z", "P-0003", "Insured; replacement within a day", "top-management")]' \
-    '[h["after"]["details"]["score"] for h in d if h["id"] == "R-0001" and h["action"] == "accept"] == [16]' \
-    '[h["type"] for h in d if h["id"] == "R-0001" and h["action"] == "accept"] == ["approval"]'
+json_all '[(h["at"], h["after"]["person"], h["after"]["account_name"], h["after"]["rationale"], h["after"]["capacity"]) for h in d if h["id"] == "R-0001" and h["action"] == "acceptance"] == [("2026-04-02T00:00:00Z", "P-0003", "cleo", "Insured; replacement within a day", "top-management")]' \
+    '[h["after"]["details"]["score"] for h in d if h["id"] == "R-0001" and h["action"] == "acceptance"] == [16]' \
+    '[h["type"] for h in d if h["id"] == "R-0001" and h["action"] == "acceptance"] == ["signoff"]'
 
 note "at the criterion: the risk owner accepts (accept or edit)"
-ok isms risk accept R-0002 --by P-0001 --rationale "Filtering is enough"
-out_is "R-0002 accepted by P-0001"
+ok signed olga risk accept R-0002 --rationale "Filtering is enough"
+out_is "R-0002 accepted by P-0001 (account olga)"
 ok isms history R-0002
 out_has "capacity: risk-owner"
 out_has "rationale: Filtering is enough"
@@ -115,13 +128,14 @@ ok isms risk edit R-0003 --status accepted
 ok isms risk show R-0003 --json
 json_check 'd["status"] == "accepted"'
 note "the residual score decides: inherent 16, residual 4 -> the owner may accept"
-ok isms risk accept R-0004 --by P-0001 --rationale "Backups tested"
+ok signed olga risk accept R-0004 --rationale "Backups tested"
 ok isms risk show R-0004 --json
 json_check 'd["status"] == "accepted"'
 note "below the criterion, someone who is neither the risk owner nor top management may not accept"
-digest=$(dump_digest r.isms)
-fails 7 isms risk accept R-0005 --by P-0002 --rationale "Not mine, but fine"
-same_dump r.isms "$digest"
+digest=$(records_digest r.isms)
+fails 7 signed oscar risk accept R-0005 --rationale "Not mine, but fine"
+err_has "needs the capacity risk owner (P-0004) or top management"
+same_records r.isms "$digest"
 ok isms verify r.isms
 
 note "a retired risk leaves the heat map"
@@ -274,20 +288,26 @@ json_all 'd["totals"]["overdue"] == 3' \
     '[a["id"] for r in d["risks"] for a in r["actions"] if a["overdue"]] + [a["id"] for a in d["unlinked_actions"] if a["overdue"]] == ["ACT-0002", "ACT-0003", "ACT-0005"]'
 
 note "plan approve: refused for people who neither own a risk in the plan nor are top management"
-digest=$(dump_digest r.isms)
-fails 7 isms plan approve --by P-0004 --rationale "I own R-0003"
-err_has "P-0004 is neither"
-fails 7 isms plan approve --by P-0002
-fails 3 isms plan approve --by P-0099
-same_dump r.isms "$digest"
+digest=$(records_digest r.isms)
+fails 7 signed pat plan approve --rationale "I own R-0003"
+err_has "P-0004 (account pat) holds neither"
+fails 7 signed oscar plan approve
+fails 2 isms plan approve --by P-0001
+fails 7 isms plan approve
+same_records r.isms "$digest"
 note "plan approve: by a risk owner of the plan, and by top management"
-ok isms plan approve --by P-0001 --rationale "Budget agreed"
-out_is "treatment plan approved by P-0001"
-ISMS_NOW=2026-04-02 ok isms plan approve --by P-0003
+ok signed olga plan approve --rationale "Budget agreed"
+out_is "treatment plan approved by P-0001 (account olga)"
+ISMS_NOW=2026-04-02 ok signed cleo plan approve
 ISMS_NOW=2026-04-02 ok isms plan --json
-json_check 'd["approvals"] == [{"by": "P-0001", "capacity": "risk-owner", "at": "2026-04-01T00:00:00Z", "rationale": "Budget agreed", "current": True}, {"by": "P-0003", "capacity": "top-management", "at": "2026-04-02T00:00:00Z", "rationale": None, "current": True}]'
+json_check '[(a["signer"]["person"], a["signer"]["account"], a["capacity"], a["at"], a["rationale"], a["current"], a["kind"]) for a in d["approvals"]] == [("P-0001", "olga", "risk-owner", "2026-04-01T00:00:00Z", "Budget agreed", True, "approval"), ("P-0003", "cleo", "top-management", "2026-04-02T00:00:00Z", None, True, "approval")]'
 ok isms history --json
-json_check '[(h["type"], h["action"], h["at"]) for h in d if h["type"] == "plan"] == [("plan", "approve", "2026-04-01T00:00:00Z"), ("plan", "approve", "2026-04-02T00:00:00Z")]'
+json_check '[(h["type"], h["action"], h["at"]) for h in d if h["type"] == "signoff" and h["id"] == "plan"] == [("signoff", "approval", "2026-04-01T00:00:00Z"), ("signoff", "approval", "2026-04-02T00:00:00Z")]'
+note "approving the same plan again as the same signer changes nothing"
+digest=$(records_digest r.isms)
+ISMS_NOW=2026-04-03 ok signed cleo plan approve
+out_has "was already approved"
+same_records r.isms "$digest"
 note "the approvals stay current while the plan does not change (time passing is no change)"
 ISMS_NOW=2026-07-01 ok isms plan --json
 json_check '[a["current"] for a in d["approvals"]] == [True, True]'
@@ -296,10 +316,10 @@ ok isms action edit ACT-0003 --status in-progress
 ok isms plan --json
 json_check '[a["current"] for a in d["approvals"]] == [False, False]'
 ok isms plan
-out_has "Approved by P-0001 (risk-owner) at 2026-04-01T00:00:00Z — for an earlier version of the plan"
-ok isms plan approve --by P-0003 --rationale "Re-approved"
+out_has "approved by P-0001 (Olga Owner), account olga, as risk-owner at 2026-04-01T00:00:00Z — for an earlier version of the plan"
+ok signed cleo plan approve --rationale "Re-approved"
 ok isms plan --json
-json_check '[(a["by"], a["current"]) for a in d["approvals"]] == [("P-0001", False), ("P-0003", False), ("P-0003", True)]'
+json_check '[(a["signer"]["person"], a["current"]) for a in d["approvals"]] == [("P-0001", False), ("P-0003", False), ("P-0003", True)]'
 ok isms verify r.isms
 
 finish

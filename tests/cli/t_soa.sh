@@ -17,6 +17,9 @@ ok isms person add --name "Cleo Chief"   # P-0002 top management
 ok isms person add --name "Ned Normal"   # P-0003
 ok isms role add --name "Board" --top-management yes --holders P-0002 --status active
 ok isms role add --name "Security team" --holders P-0003 --status active
+make_account sam owner P-0001
+make_account cleo top-management P-0002
+make_account ned manager P-0003
 ok isms document add --title "Cryptography policy" --kind topic-policy --owner P-0001 # DOC-0001
 
 note "soa --help prints the help, not the SoA"
@@ -118,14 +121,17 @@ out_has "94 controls: 1 applicable (0 implemented), 93 excluded or undecided"
 
 # ---- approval -------------------------------------------------------------------
 note "approval: not by someone without top management (7), not while undecided (5)"
-digest=$(dump_digest s.isms)
-fails 7 isms soa approve --by P-0003
-err_has "top management"
-fails 7 isms soa approve --by P-0001
-fails 5 isms soa approve --by P-0002
+digest=$(records_digest s.isms)
+fails 7 signed ned soa approve
+err_has "needs the capacity top management"
+err_has "P-0003 (account ned) does not hold it"
+fails 7 signed sam soa approve
+fails 5 signed cleo soa approve
 err_has "92 controls have no applicability decision yet (5.1, 5.2, 5.3, 5.4, 5.5, 5.6, 5.7, 5.8, ...)"
-fails 3 isms soa approve --by P-0099
-same_dump s.isms "$digest"
+fails 2 isms soa approve --by P-0002
+err_has "use --as ACCOUNT"
+fails 7 isms soa approve
+same_records s.isms "$digest"
 ok isms soa versions
 out_empty
 
@@ -142,13 +148,18 @@ done
 ok isms soa --json
 json_check 'not any(r["applicable"] is None for r in d)'
 note "still refused for someone without top management when all is decided"
-digest=$(dump_digest s.isms)
-fails 7 isms soa approve --by P-0003
-same_dump s.isms "$digest"
+digest=$(records_digest s.isms)
+fails 7 signed ned soa approve
+same_records s.isms "$digest"
 
 note "approve version 1 on 2026-01-10"
-ISMS_NOW=2026-01-10 ok isms soa approve --by P-0002 --note "For the stage 1 audit"
-out_is "Statement of Applicability version 1 approved"
+ISMS_NOW=2026-01-10 ok signed cleo soa approve --note "For the stage 1 audit"
+out_is "Statement of Applicability version 1 approved by P-0002 (account cleo)"
+note "approving the same content again as the same signer is a no-op (the same version)"
+digest=$(records_digest s.isms)
+ISMS_NOW=2026-01-11 ok signed cleo soa approve --note "again"
+out_is "Statement of Applicability version 1 was already approved by P-0002 (account cleo); nothing changed"
+same_records s.isms "$digest"
 ok isms soa --json
 cp "$OUT" v1.json
 
@@ -157,8 +168,8 @@ ISMS_NOW=2026-02-15 ok isms soa set 5.3 --status implemented
 ISMS_NOW=2026-02-15 ok isms soa set 5.4 --applicable no --justification "No management layer"
 ISMS_NOW=2026-02-15 ok isms soa set 8.24 --implementation "TLS 1.3 only"
 ISMS_NOW=2026-02-15 ok isms risk add --title "Unknown attackers" --owner P-0001 --controls 5.7 # R-0005
-ISMS_NOW=2026-03-01 ok isms soa approve --by P-0002
-out_is "Statement of Applicability version 2 approved"
+ISMS_NOW=2026-03-01 ok signed cleo soa approve
+out_is "Statement of Applicability version 2 approved by P-0002 (account cleo)"
 ok isms soa --json
 cp "$OUT" v2.json
 ok isms soa versions
@@ -218,8 +229,8 @@ fails 2 isms soa diff 1
 
 note "approvals are in the history"
 ok isms history --json
-json_all '[(h["type"], h["id"], h["action"], h["at"]) for h in d if h["type"] == "soa"] == [("soa", "soa:1", "approve", "2026-01-10T00:00:00Z"), ("soa", "soa:2", "approve", "2026-03-01T00:00:00Z")]' \
-    '[h["after"]["approved_by"] for h in d if h["type"] == "soa"] == ["P-0002", "P-0002"]'
+json_all '[(h["type"], h["id"], h["action"], h["at"]) for h in d if h["type"] in ("version", "signoff") and h["id"].startswith("soa:")] == [("version", "soa:iso27001-2022:1", "freeze", "2026-01-10T00:00:00Z"), ("signoff", "soa:iso27001-2022:1", "approval", "2026-01-10T00:00:00Z"), ("version", "soa:iso27001-2022:2", "freeze", "2026-03-01T00:00:00Z"), ("signoff", "soa:iso27001-2022:2", "approval", "2026-03-01T00:00:00Z")]' \
+    '[(h["after"]["person"], h["after"]["account_name"], h["after"]["capacity"]) for h in d if h["type"] == "signoff"] == [("P-0002", "cleo", "top-management")] * 2'
 ok isms verify s.isms
 
 # ---- transition 2013 -> 2022 ---------------------------------------------------
@@ -284,6 +295,35 @@ out_has "status: not-started -> partial"
 note "a second transition leaves the carried decisions alone"
 ok isms soa transition
 out_has "0 controls carried over, 4 already decided, 89 need a decision"
+note "excluding an included control needs its own reason, not the inclusion's text"
+digest=$(dump_digest t.isms)
+fails 3 isms soa set 5.1 --applicable no
+err_has "justification: say why the control is excluded"
+same_dump t.isms "$digest"
+ok isms soa set 5.1 --applicable no --justification "Policies are the group's, not ours"
+ok isms soa --json
+json_check '[(r["applicable"], r["justification"]) for r in d if r["id"] == "5.1"] == [(False, "Policies are the group\x27s, not ours")]'
+note "an excluded control may be excluded again without repeating its reason"
+ok isms soa set 5.1 --applicable no --status not-started
 ok isms verify t.isms
+
+# ---- transition: partial 2013 decisions, justifications already written ------
+ok isms init u.isms
+export ISMS_FILE=u.isms
+note "a 2022 control whose 2013 sources are not all decided is left for decision, and listed"
+ok isms soa set A.10.1.1 --applicable yes --status implemented --justification "Crypto policy"
+# A.10.1.2 (the other source of 8.24) left undecided
+note "a justification already written for a 2022 control is never overwritten"
+ok isms soa set A.12.4.1 --applicable no --justification "Logging outsourced"
+ok isms soa set A.12.4.2 --applicable no --justification "No own logs"
+ok isms soa set A.12.4.3 --applicable no --justification "No admins"
+ok isms soa set 8.15 --justification "Our 2022 reason: the MSP logs, under contract C-12"
+ok isms soa transition
+out_has "8.24   <- A.10.1.1, A.10.1.2: A.10.1.2 not decided in 2013, needs a decision"
+out_has "8.15   <- A.12.4.1, A.12.4.2, A.12.4.3: not applicable (its own justification kept)"
+ok isms soa --json
+json_all '[(r["applicable"], r["status"]) for r in d if r["id"] == "8.24"] == [(None, "not-started")]' \
+    '[(r["applicable"], r["justification"]) for r in d if r["id"] == "8.15"] == [(False, "Our 2022 reason: the MSP logs, under contract C-12")]'
+ok isms verify u.isms
 
 finish

@@ -130,8 +130,10 @@ def perm_allows(role, perm, rtype, owns):
     if role == "manager":
         return perm != "admin"
     if role == "owner":
+        # approve: a risk they own (acceptance as its risk owner), or the plan
         return (perm == "read" or (perm == "create" and rtype in OWNER_CREATES) or
-                (perm in ("edit", "retire") and owns is True))
+                (perm in ("edit", "retire") and owns is True) or
+                (perm == "approve" and (owns is True or (owns is None and rtype == "action"))))
     if role == "top-management":
         return perm in ("read", "approve") or (perm == "edit" and owns is True)
     if role == "auditor":

@@ -1,0 +1,290 @@
+/* store_attach.c — evidence files: the `blob` table (content stored once
+ * per SHA-256) and the `attachment` table (which record, which name, until
+ * when). Content goes in and out in chunks through SQLite's incremental
+ * blob I/O, never whole in memory. SQL only; naming, media types, hashing
+ * and history are in app/attach.c. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/util.h"
+#include "store_int.h"
+
+struct store_blob {
+    sqlite3 *own;      /* a connection of this reader alone, or NULL */
+    sqlite3_blob *b;
+    int64_t size;
+};
+
+int store_blob_size(struct store *s, const char *sha256, int64_t *size, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(s, "SELECT size FROM blob WHERE sha256 = ?1", e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, sha256, -1, SQLITE_TRANSIENT);
+    int rc = store_step(s, st, e);
+    if (rc == SQLITE_ROW) {
+        *size = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : rc == SQLITE_ROW;
+}
+
+int store_blob_put(struct store *s, const char *sha256, int64_t size, store_chunk_fn fill,
+                   void *ctx, struct err *e)
+{
+    if (size < 0 || size > sqlite3_limit(s->db, SQLITE_LIMIT_LENGTH, -1)) {
+        return err_set(e, ERR_TOOBIG, NULL, "the file is larger than this ISMS file can hold "
+                       "(%d bytes)", sqlite3_limit(s->db, SQLITE_LIMIT_LENGTH, -1));
+    }
+    sqlite3_stmt *st = store_prepare(
+        s, "INSERT INTO blob (sha256, size, data) VALUES (?1, ?2, zeroblob(?2))", e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, sha256, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, size);
+    if (store_run(s, st, e)) {
+        return -1;
+    }
+    sqlite3_int64 row = sqlite3_last_insert_rowid(s->db);
+    sqlite3_blob *b = NULL;
+    if (sqlite3_blob_open(s->db, "main", "blob", "data", row, 1, &b) != SQLITE_OK) {
+        sqlite3_blob_close(b);
+        return store_sqlerr(s, e, "writing the file's content");
+    }
+    char *chunk = xmalloc(STORE_CHUNK);
+    int rc = 0;
+    for (int64_t off = 0; off < size && rc == 0;) {
+        size_t n = size - off < STORE_CHUNK ? (size_t)(size - off) : STORE_CHUNK;
+        if (fill(ctx, chunk, n, off, e)) {
+            rc = -1;
+        } else if (sqlite3_blob_write(b, chunk, (int)n, (int)off) != SQLITE_OK) {
+            rc = store_sqlerr(s, e, "writing the file's content");
+        }
+        off += (int64_t)n;
+    }
+    free(chunk);
+    if (sqlite3_blob_close(b) != SQLITE_OK && rc == 0) {
+        rc = store_sqlerr(s, e, "writing the file's content");
+    }
+    return rc;
+}
+
+int store_blob_open(struct store *s, const char *sha256, int own, struct store_blob **out,
+                    struct err *e)
+{
+    *out = NULL;
+    struct store_blob *r = xcalloc(1, sizeof *r);
+    sqlite3 *db = s->db;
+    if (own) {
+        /* A download is read after its handler returned, interleaved with
+         * other requests on this thread's connection: it gets a connection
+         * (and a read snapshot) of its own. */
+        /* A small page cache: the content is read front to back, twice
+         * (verify, then send), so caching it buys nothing. */
+        if (sqlite3_open_v2(s->path, &r->own, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
+                SQLITE_OK ||
+            sqlite3_exec(r->own, "PRAGMA cache_size = -256; BEGIN", NULL, NULL, NULL) !=
+                SQLITE_OK) {
+            err_set(e, ERR_STORAGE, NULL, "%s: cannot open for reading: %s", s->path,
+                    sqlite3_errmsg(r->own));
+            store_blob_close(r);
+            return -1;
+        }
+        sqlite3_busy_timeout(r->own, 5000);
+        db = r->own;
+    }
+    sqlite3_stmt *st = NULL;
+    int found = 0;
+    sqlite3_int64 row = 0;
+    if (sqlite3_prepare_v2(db, "SELECT rowid, size FROM blob WHERE sha256 = ?1", -1, &st, NULL) ==
+        SQLITE_OK) {
+        sqlite3_bind_text(st, 1, sha256, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            row = sqlite3_column_int64(st, 0);
+            r->size = sqlite3_column_int64(st, 1);
+            found = 1;
+        }
+    }
+    sqlite3_finalize(st);
+    if (!found) {
+        store_blob_close(r);
+        return err_set(e, ERR_NOTFOUND, NULL, "no stored content with SHA-256 %s", sha256);
+    }
+    if (sqlite3_blob_open(db, "main", "blob", "data", row, 0, &r->b) != SQLITE_OK) {
+        err_set(e, ERR_STORAGE, NULL, "reading stored content: %s", sqlite3_errmsg(db));
+        store_blob_close(r);
+        return -1;
+    }
+    *out = r;
+    return 0;
+}
+
+int64_t store_blob_length(const struct store_blob *b)
+{
+    /* the bytes really there, which a change behind our back may have made
+     * differ from the recorded size */
+    return sqlite3_blob_bytes(b->b);
+}
+
+int store_blob_read(struct store_blob *b, void *buf, size_t n, int64_t off, struct err *e)
+{
+    if (sqlite3_blob_read(b->b, buf, (int)n, (int)off) != SQLITE_OK) {
+        return err_set(e, ERR_STORAGE, NULL, "reading stored content failed");
+    }
+    return 0;
+}
+
+void store_blob_close(struct store_blob *b)
+{
+    if (!b) {
+        return;
+    }
+    sqlite3_blob_close(b->b);
+    if (b->own) {
+        sqlite3_exec(b->own, "COMMIT", NULL, NULL, NULL);
+        sqlite3_close(b->own);
+    }
+    free(b);
+}
+
+int store_blobs(struct store *s, store_blob_fn fn, void *ctx, struct err *e)
+{
+    sqlite3_stmt *st =
+        store_prepare(s, "SELECT sha256, size FROM blob ORDER BY sha256", e);
+    if (!st) {
+        return -1;
+    }
+    int rc;
+    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+        if (fn(ctx, store_col(st, 0), sqlite3_column_int64(st, 1))) {
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : 0;
+}
+
+int store_attachment_add(struct store *s, const struct attachment_row *a, char ref[24],
+                         struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(s,
+                                     "INSERT INTO refseq (prefix, last) VALUES ('ATT', 1) "
+                                     "ON CONFLICT (prefix) DO UPDATE SET last = last + 1 "
+                                     "RETURNING last",
+                                     e);
+    if (!st) {
+        return -1;
+    }
+    if (store_step(s, st, e) != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return e->code ? -1 : err_set(e, ERR_STORAGE, NULL, "allocating an identifier failed");
+    }
+    long n = (long)sqlite3_column_int64(st, 0);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+    }
+    sqlite3_reset(st);
+    snprintf(ref, 24, "ATT-%04ld", n);
+    st = store_prepare(s,
+                       "INSERT INTO attachment (ref, subject, name, media_type, size, sha256, "
+                       "valid_until, added_at, added_by) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+                       e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
+    store_bind_opt(st, 2, a->subject);
+    store_bind_opt(st, 3, a->name);
+    store_bind_opt(st, 4, a->media_type);
+    sqlite3_bind_int64(st, 5, a->size);
+    store_bind_opt(st, 6, a->sha256);
+    store_bind_opt(st, 7, a->valid_until);
+    store_bind_opt(st, 8, a->added_at);
+    store_bind_opt(st, 9, a->added_by);
+    return store_run(s, st, e);
+}
+
+#define ATT_COLS                                                                              \
+    "ref, subject, name, media_type, size, sha256, valid_until, added_at, added_by, "        \
+    "removed_at, removed_by"
+
+static int walk(struct store *s, sqlite3_stmt *st, store_attachment_fn fn, void *ctx,
+                struct err *e)
+{
+    int rc;
+    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+        struct attachment_row a = {store_col(st, 0), store_col(st, 1), store_col(st, 2),
+                                   store_col(st, 3), sqlite3_column_int64(st, 4),
+                                   store_col(st, 5), store_col(st, 6), store_col(st, 7),
+                                   store_col(st, 8), store_col(st, 9), store_col(st, 10)};
+        if (fn(ctx, &a)) {
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : 0;
+}
+
+int store_attachment_get(struct store *s, const char *ref, store_attachment_fn fn, void *ctx,
+                         struct err *e)
+{
+    sqlite3_stmt *st =
+        store_prepare(s, "SELECT " ATT_COLS " FROM attachment WHERE ref = ?1", e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
+    return walk(s, st, fn, ctx, e);
+}
+
+int store_attachments(struct store *s, const char *subject, int include_removed,
+                      store_attachment_fn fn, void *ctx, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(s,
+                                     "SELECT " ATT_COLS " FROM attachment WHERE (?1 IS NULL OR "
+                                     "subject = ?1) AND (?2 OR removed_at IS NULL) ORDER BY id",
+                                     e);
+    if (!st) {
+        return -1;
+    }
+    store_bind_opt(st, 1, subject);
+    sqlite3_bind_int(st, 2, include_removed);
+    return walk(s, st, fn, ctx, e);
+}
+
+int store_attachments_of_blob(struct store *s, const char *sha256, store_attachment_fn fn,
+                              void *ctx, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(
+        s, "SELECT " ATT_COLS " FROM attachment WHERE sha256 = ?1 ORDER BY id", e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, sha256, -1, SQLITE_TRANSIENT);
+    return walk(s, st, fn, ctx, e);
+}
+
+int store_attachment_remove(struct store *s, const char *ref, const char *at, const char *by,
+                            struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(
+        s,
+        "UPDATE attachment SET removed_at = ?2, removed_by = ?3 WHERE ref = ?1 AND "
+        "removed_at IS NULL",
+        e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
+    store_bind_opt(st, 2, at);
+    store_bind_opt(st, 3, by);
+    if (store_run(s, st, e)) {
+        return -1;
+    }
+    if (sqlite3_changes(s->db) != 1) {
+        return err_set(e, ERR_CONFLICT, NULL, "%s was already removed", ref);
+    }
+    return 0;
+}
