@@ -262,7 +262,8 @@ def main():
     r = tapi.post("/api/v1/documents/%s/approve" % did, {})
     check(r.status == 409 and "reviewed" in r.text, "approval waits for the review", r.describe)
     r = aapi.post("/api/v1/documents/%s/review" % did, {"by": top.person})
-    check(r.status == 422, "no `by` in a review: the signer is the token's account", r.describe)
+    check(r.status in (400, 422) and "signer" in r.text,
+          "no `by` in a review: the signer is the token's account", r.describe)
     r = aapi.post("/api/v1/documents/%s/review" % did, {})
     check_status(r, 200, "the reviewer signs the review")
     r = mapi.post("/api/v1/documents/%s/approve" % did, {})

@@ -390,10 +390,13 @@ def make_hostile(f):
     h["incident"] = f.add("incident", title=XSS_SCRIPT, description=XSS_IMG, reported_by=sp,
                           owner=mp)
     h["document"] = f.add("document", title=XSS_SCRIPT, kind="policy", owner=mp,
-                          status="approved",
                           body="# Heading\n\n%s\n\n[click me](javascript:alert(1))\n\n%s\n\n"
                                "<iframe src=\"https://evil.example\"></iframe>\n" %
                                (XSS_SCRIPT, XSS_IMG))
+    # approved through the workflow (staff read it): the owner reviews, top management approves
+    f.cli("document", "submit", h["document"])
+    for step, acc in (("review", f.accounts["manager"]), ("approve", f.accounts["top-management"])):
+        f.cli("document", step, h["document"], "--as", acc.name, input=acc.password + "\n")
     return h
 
 
