@@ -8,7 +8,7 @@
 
 enum ftype {
     F_TEXT,      /* one line, max chars */
-    F_LONGTEXT,  /* several lines (Markdown later), max chars */
+    F_LONGTEXT,  /* several lines, max chars (a document's body is Markdown: web_markdown) */
     F_INT,       /* integer in [min, max] */
     F_NUMBER,    /* decimal number */
     F_DATE,      /* YYYY-MM-DD */
