@@ -22,11 +22,15 @@ int web_url_safe(const char *url)
     }
     char scheme[16];
     size_t n = 0;
+    int long_run = 0; /* more characters before a ':' than any scheme we accept */
     for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
         if (*p <= 0x20 || *p == 0x7f) {
             continue;
         }
         if (*p == ':') {
+            if (long_run) {
+                return 0; /* a scheme, and not one of ours */
+            }
             scheme[n] = 0;
             return strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0 ||
                    strcmp(scheme, "mailto") == 0;
@@ -35,11 +39,12 @@ int web_url_safe(const char *url)
             return 1; /* a path, query or fragment before any colon: relative */
         }
         if (n == sizeof scheme - 1) {
-            return 0; /* no scheme is this long: refuse rather than guess */
+            long_run = 1;
+        } else {
+            scheme[n++] = (char)tolower(*p);
         }
-        scheme[n++] = (char)tolower(*p);
     }
-    return 1;
+    return 1; /* no colon: a relative path */
 }
 
 void web_markdown(struct buf *b, const char *text)
