@@ -924,6 +924,18 @@ def idor_staff(f, srv, staff, staff_api, mapi, owner_c, owner_api, fx, approved_
     shown = set(re.findall(r'href="/incidents/(INC-\d+)"', sect))
     check(shown == set(own_incs), "staff dashboard lists exactly their own incidents",
           lambda: "shown %s\nown %s" % (sorted(shown), sorted(own_incs)))
+    # what staff receive of the documents they may read: the version in force only — no
+    # history (entries carry draft text), no earlier versions, no evidence files
+    for did in approved_docs[:4]:
+        for sub in ("history", "versions", "versions/1", "acks", "attachments"):
+            r = staff_api.get("/api/v1/documents/%s/%s" % (did, sub))
+            check(r.status == 403 and LEAK not in r.text,
+                  "staff GET /api/v1/documents/%s/%s: 403" % (did, sub), r.describe)
+        r = staff.get("/documents/" + did)
+        check(r.status == 200 and 'id="h-hist"' not in r.text and 'id="h-inbound"' not in r.text
+              and LEAK not in r.text,
+              "staff GET /documents/%s: no history, no records referring to it" % did,
+              r.describe)
     # registers, heat map, SoA, plan, method: refused, nothing shown
     for p in ("/risks", "/risks/matrix", "/risks/matrix?residual=1", "/soa", "/soa/versions",
               "/soa/versions/1", "/soa/diff?from=1&to=2", "/plan", "/method", "/assets", "/people",
