@@ -18,7 +18,7 @@
 static void action_form(struct req *r, struct buf *b, const char *ref, const char *action,
                         const char *label, int secondary)
 {
-    html_lit(b, "<form method=\"post\" class=\"inline\" action=\"");
+    html_lit(b, "<form method=\"post\" class=\"step\" action=\"");
     web_ref_href(r, b, ref);
     html_lit(b, "/");
     html_url(b, action);
