@@ -1554,7 +1554,8 @@ def main():
     got = {t: api_count(api, t) for t in types}
     check_eq(got, counts, "every type holds exactly the records the test made (API counts)")
     csrf_every_route(f, srv, admin_c, types, xss, {"risk": xss.get("risk", "R-0001"),
-                                                   "control": "5.1", "action": ""})
+                                                   "control": "5.1", "action": "",
+                                                   "scope": xss.get("scope", "SC-0001")})
     login_csrf_and_redirects(f, srv)
     sessions(f, srv, accs["sess"])
     bodies(f, srv, api, m, types, fields, refs, xss, counts)
