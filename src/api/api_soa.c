@@ -21,9 +21,9 @@ int api_soa(struct req *r, struct resp *w)
 {
     static const char *const params[] = {"framework", NULL};
     struct err e = {0};
-    char *rows = NULL;
+    struct soa soa;
     const char *fw = framework_or_default(kv_get(&r->query, "framework"));
-    if (api_query_only(r, params, &e) || app_soa_json(r->app, fw, &rows, &e)) {
+    if (api_query_only(r, params, &e) || app_soa(r->app, fw, &soa, &e)) {
         return api_fail(r, w, &e);
     }
     struct buf b;
@@ -34,9 +34,10 @@ int api_soa(struct req *r, struct resp *w)
     jw_key(&j, "framework");
     jw_str(&j, fw);
     jw_key(&j, "items");
-    jw_numtext(&j, rows); /* app_soa_json wrote it */
+    jw_numtext(&j, ""); /* separator; soa_json writes the value */
+    soa_json(&soa, &b);
     jw_obj_end(&j);
-    free(rows);
+    soa_free(&soa);
     return api_send(w, 200, &b);
 }
 
@@ -45,7 +46,6 @@ static int send_soa_row(struct req *r, struct resp *w, const char *ref)
 {
     struct err e = {0};
     struct record *c = NULL;
-    char *rows = NULL;
     if (app_record_get(r->app, r->type, ref, &c, &e)) {
         return api_fail(r, w, &e);
     }
@@ -54,30 +54,28 @@ static int send_soa_row(struct req *r, struct resp *w, const char *ref)
     if (!fw || strcmp(fw, FRAMEWORK_CUSTOM) == 0) {
         fw = FRAMEWORK_2022;
     }
-    int rc = app_soa_json(r->app, fw, &rows, &e);
+    struct soa soa;
+    int rc = app_soa(r->app, fw, &soa, &e);
     record_free(c);
     if (rc) {
         return api_fail(r, w, &e);
     }
-    json_t *all = json_loads(rows, 0, NULL);
-    free(rows);
-    size_t i;
-    json_t *row, *found = NULL;
-    json_array_foreach(all, i, row) {
-        const char *id = json_string_value(json_object_get(row, "id"));
-        if (id && strcmp(id, ref) == 0) {
-            found = row;
+    const struct soa_row *found = NULL;
+    for (size_t i = 0; i < soa.n; i++) {
+        if (strcmp(soa.v[i].id, ref) == 0) {
+            found = &soa.v[i];
         }
     }
-    char *text = found ? json_dumps(found, JSON_COMPACT) : NULL;
-    json_decref(all);
-    if (!text) {
+    if (!found) {
+        soa_free(&soa);
         return api_failf(r, w, ERR_NOTFOUND, NULL, "control %s is not in the Statement of "
                          "Applicability", ref);
     }
-    resp_json(w, 200, text);
-    free(text);
-    return 0;
+    struct buf b;
+    buf_init(&b, 0);
+    soa_row_json(found, &b);
+    soa_free(&soa);
+    return api_send(w, 200, &b);
 }
 
 int api_soa_set(struct req *r, struct resp *w)

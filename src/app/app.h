@@ -188,11 +188,42 @@ int app_risk_matrix_json(struct app *a, int residual, struct buf *out, struct er
 
 /* ---- Statement of Applicability (soa.c) ---------------------------------- */
 
+/* The SoA as a typed structure, filled by app_soa; soa_json is its one
+ * JSON writer (the canonical content approvals sign: approved versions
+ * keep their bytes), soa_parse its one reader (frozen versions). */
+struct strlist {
+    char **v;
+    size_t n, cap;
+};
+struct soa_row {
+    char *id, *framework, *title, *theme;
+    int applicable; /* 1 yes, 0 no (excluded), -1 undecided */
+    struct strlist categories, risks, requirements; /* reasons for inclusion */
+    char *justification, *status, *implementation, *owner;
+    struct strlist documents;
+};
+struct soa {
+    char framework[24];
+    struct soa_row *v;
+    size_t n, cap;
+};
+struct soa_counts {
+    size_t controls, applicable, implemented, excluded, undecided;
+};
+int app_soa(struct app *a, const char *framework, struct soa *out, struct err *e);
+void soa_free(struct soa *s);
+void soa_json(const struct soa *s, struct buf *out);
+void soa_row_json(const struct soa_row *r, struct buf *out);
+/* SHA-256 of soa_json's text: what an approval of this SoA signs. */
+void soa_sha256(const struct soa *s, char out[65]);
+int soa_parse(const char *text, struct soa *out, struct err *e);
+void soa_counts(const struct soa *s, struct soa_counts *c);
+
 /* The SoA of a framework ("iso27001-2022" or "iso27001-2013"; the
- * organization's own controls are included in both) as one JSON array, one
- * object per control: id, title, theme, applicable (true/false/null),
- * reasons {risks, requirements, categories}, justification, status,
- * implementation, documents, owner. Caller frees. */
+ * organization's own controls are included in both) as soa_json writes it:
+ * one JSON array, one object per control: id, title, theme, applicable
+ * (true/false/null), reasons {risks, requirements, categories},
+ * justification, status, implementation, documents, owner. Caller frees. */
 int app_soa_json(struct app *a, const char *framework, char **out, struct err *e);
 /* Edits one SoA row: only applicable, justification, status, owner,
  * implementation and documents may be given. */

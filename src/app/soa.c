@@ -113,44 +113,76 @@ static void free_reasons(struct reasons *rs)
     json_decref(rs->action_risks);
 }
 
-static void arr_json(struct jw *w, json_t *arr)
+/* ---- the typed SoA and its one JSON writer ------------------------------------ */
+
+static void strlist_add(struct strlist *l, const char *v)
 {
-    jw_arr(w);
-    size_t i;
-    json_t *x;
-    json_array_foreach(arr, i, x) {
-        jw_str(w, json_string_value(x));
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 4;
+        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
     }
-    jw_arr_end(w);
+    l->v[l->n++] = xstrdup(v);
 }
 
-static void row_json(struct jw *w, const struct record *c, struct reasons *rs)
+static void strlist_free(struct strlist *l)
 {
-    jw_obj(w);
-    jw_key(w, "id");
-    jw_str(w, c->ref);
-    jw_key(w, "framework");
-    jw_str(w, record_get(c, "framework"));
-    jw_key(w, "title");
-    jw_str(w, record_get(c, "title"));
-    jw_key(w, "theme");
-    jw_str(w, record_get(c, "theme"));
-    jw_key(w, "applicable");
-    const char *ap = record_get(c, "applicable");
-    if (ap) {
-        jw_bool(w, strcmp(ap, "1") == 0);
-    } else {
-        jw_null(w);
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->v[i]);
     }
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+static char *dup_opt(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+static struct soa_row *soa_add(struct soa *s)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 64;
+        s->v = xrealloc(s->v, s->cap * sizeof *s->v);
+    }
+    struct soa_row *r = &s->v[s->n++];
+    memset(r, 0, sizeof *r);
+    return r;
+}
+
+void soa_free(struct soa *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        struct soa_row *r = &s->v[i];
+        free(r->id);
+        free(r->framework);
+        free(r->title);
+        free(r->theme);
+        free(r->justification);
+        free(r->status);
+        free(r->implementation);
+        free(r->owner);
+        strlist_free(&r->categories);
+        strlist_free(&r->risks);
+        strlist_free(&r->requirements);
+        strlist_free(&r->documents);
+    }
+    free(s->v);
+    memset(s, 0, sizeof *s);
+}
+
+static void row_from_record(struct soa_row *row, const struct record *c, struct reasons *rs)
+{
+    row->id = xstrdup(c->ref);
+    row->framework = dup_opt(record_get(c, "framework"));
+    row->title = dup_opt(record_get(c, "title"));
+    row->theme = dup_opt(record_get(c, "theme"));
+    const char *ap = record_get(c, "applicable");
+    row->applicable = ap ? strcmp(ap, "1") == 0 : -1;
     json_t *re = json_object_get(rs->by_control, c->ref);
     json_t *risks = re ? json_object_get(re, "risks") : NULL;
     json_t *reqs = re ? json_object_get(re, "requirements") : NULL;
-    jw_key(w, "reasons");
-    jw_obj(w);
-    jw_key(w, "categories");
-    jw_arr(w);
     if (risks && json_array_size(risks)) {
-        jw_str(w, "risk treatment");
+        strlist_add(&row->categories, "risk treatment");
     }
     static const char *const kinds[] = {"legal", "regulatory", "contractual", "business", "other"};
     for (int k = 0; k < 5; k++) {
@@ -162,26 +194,172 @@ static void row_json(struct jw *w, const struct record *c, struct reasons *rs)
             has |= kind && strcmp(kind, kinds[k]) == 0;
         }
         if (has) {
-            jw_str(w, kinds[k]);
+            strlist_add(&row->categories, kinds[k]);
         }
     }
+    size_t i;
+    json_t *x;
+    json_array_foreach(risks, i, x) {
+        strlist_add(&row->risks, json_string_value(x));
+    }
+    json_array_foreach(reqs, i, x) {
+        strlist_add(&row->requirements, json_string_value(x));
+    }
+    row->justification = dup_opt(record_get(c, "justification"));
+    row->status = dup_opt(record_get(c, FIELD_STATUS));
+    row->implementation = dup_opt(record_get(c, "implementation"));
+    const char *docs = record_get(c, "documents");
+    for (const char *p = docs; p && *p;) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        char *one = xmalloc(n + 1);
+        memcpy(one, p, n);
+        one[n] = 0;
+        strlist_add(&row->documents, one);
+        free(one);
+        p += n + (comma != NULL);
+    }
+    row->owner = dup_opt(record_get(c, FIELD_OWNER));
+}
+
+static void strlist_json(struct jw *w, const struct strlist *l)
+{
+    jw_arr(w);
+    for (size_t i = 0; i < l->n; i++) {
+        jw_str(w, l->v[i]);
+    }
     jw_arr_end(w);
+}
+
+/* One row, in the order and form approved versions were hashed in. */
+static void row_json(struct jw *w, const struct soa_row *r)
+{
+    jw_obj(w);
+    jw_key(w, "id");
+    jw_str(w, r->id);
+    jw_key(w, "framework");
+    jw_str(w, r->framework);
+    jw_key(w, "title");
+    jw_str(w, r->title);
+    jw_key(w, "theme");
+    jw_str(w, r->theme);
+    jw_key(w, "applicable");
+    if (r->applicable < 0) {
+        jw_null(w);
+    } else {
+        jw_bool(w, r->applicable);
+    }
+    jw_key(w, "reasons");
+    jw_obj(w);
+    jw_key(w, "categories");
+    strlist_json(w, &r->categories);
     jw_key(w, "risks");
-    arr_json(w, risks);
+    strlist_json(w, &r->risks);
     jw_key(w, "requirements");
-    arr_json(w, reqs);
+    strlist_json(w, &r->requirements);
     jw_obj_end(w);
     jw_key(w, "justification");
-    jw_str(w, record_get(c, "justification"));
+    jw_str(w, r->justification);
     jw_key(w, "status");
-    jw_str(w, record_get(c, FIELD_STATUS));
+    jw_str(w, r->status);
     jw_key(w, "implementation");
-    jw_str(w, record_get(c, "implementation"));
+    jw_str(w, r->implementation);
     jw_key(w, "documents");
-    jw_list(w, record_get(c, "documents"));
+    strlist_json(w, &r->documents);
     jw_key(w, "owner");
-    jw_str(w, record_get(c, FIELD_OWNER));
+    jw_str(w, r->owner);
     jw_obj_end(w);
+}
+
+void soa_row_json(const struct soa_row *r, struct buf *out)
+{
+    struct jw w;
+    jw_init(&w, out, 0);
+    row_json(&w, r);
+}
+
+void soa_json(const struct soa *s, struct buf *out)
+{
+    struct jw w;
+    jw_init(&w, out, 0);
+    jw_arr(&w);
+    for (size_t i = 0; i < s->n; i++) {
+        row_json(&w, &s->v[i]);
+    }
+    jw_arr_end(&w);
+}
+
+void soa_sha256(const struct soa *s, char out[65])
+{
+    struct buf b;
+    buf_init(&b, 0);
+    soa_json(s, &b);
+    sha256_hex(b.p, b.len, out);
+    buf_free(&b);
+}
+
+static char *js_dup(json_t *o, const char *k)
+{
+    return dup_opt(json_string_value(json_object_get(o, k)));
+}
+
+static void strlist_from(struct strlist *l, json_t *arr)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(arr, i, x) {
+        if (json_is_string(x)) {
+            strlist_add(l, json_string_value(x));
+        }
+    }
+}
+
+int soa_parse(const char *text, struct soa *out, struct err *e)
+{
+    memset(out, 0, sizeof *out);
+    json_t *rows = json_loads(text ? text : "", 0, NULL);
+    if (!json_is_array(rows)) {
+        json_decref(rows);
+        return err_set(e, ERR_STORAGE, NULL, "a frozen SoA version is not a JSON array of rows");
+    }
+    size_t i;
+    json_t *o;
+    json_array_foreach(rows, i, o) {
+        struct soa_row *r = soa_add(out);
+        r->id = js_dup(o, "id");
+        r->framework = js_dup(o, "framework");
+        r->title = js_dup(o, "title");
+        r->theme = js_dup(o, "theme");
+        json_t *ap = json_object_get(o, "applicable");
+        r->applicable = json_is_boolean(ap) ? json_is_true(ap) : -1;
+        json_t *re = json_object_get(o, "reasons");
+        strlist_from(&r->categories, json_object_get(re, "categories"));
+        strlist_from(&r->risks, json_object_get(re, "risks"));
+        strlist_from(&r->requirements, json_object_get(re, "requirements"));
+        r->justification = js_dup(o, "justification");
+        r->status = js_dup(o, "status");
+        r->implementation = js_dup(o, "implementation");
+        strlist_from(&r->documents, json_object_get(o, "documents"));
+        r->owner = js_dup(o, "owner");
+        if (!r->id) {
+            r->id = xstrdup("?");
+        }
+    }
+    json_decref(rows);
+    return 0;
+}
+
+void soa_counts(const struct soa *s, struct soa_counts *c)
+{
+    memset(c, 0, sizeof *c);
+    for (size_t i = 0; i < s->n; i++) {
+        const struct soa_row *r = &s->v[i];
+        c->controls++;
+        c->applicable += r->applicable == 1;
+        c->excluded += r->applicable == 0;
+        c->undecided += r->applicable < 0;
+        c->implemented += r->applicable == 1 && r->status && strcmp(r->status, "implemented") == 0;
+    }
 }
 
 /* Controls of the framework plus the organization's own, in order. */
@@ -201,9 +379,9 @@ static int soa_controls(struct app *a, const char *framework, struct records *ou
     return 0;
 }
 
-int app_soa_json(struct app *a, const char *framework, char **out, struct err *e)
+int app_soa(struct app *a, const char *framework, struct soa *out, struct err *e)
 {
-    *out = NULL;
+    memset(out, 0, sizeof *out);
     if (valid_framework(framework, e)) {
         return -1;
     }
@@ -213,21 +391,33 @@ int app_soa_json(struct app *a, const char *framework, char **out, struct err *e
     if (soa_controls(a, framework, &cs, e) || load_reasons(a, &rs, e)) {
         goto done;
     }
-    struct buf b;
-    struct jw w;
-    buf_init(&b, 0);
-    jw_init(&w, &b, 0);
-    jw_arr(&w);
+    snprintf(out->framework, sizeof out->framework, "%s", framework);
     for (size_t i = 0; i < cs.n; i++) {
-        row_json(&w, cs.v[i], &rs);
+        row_from_record(soa_add(out), cs.v[i], &rs);
     }
-    jw_arr_end(&w);
-    *out = buf_take(&b);
     rc = 0;
 done:
     records_free(&cs);
     free_reasons(&rs);
+    if (rc) {
+        soa_free(out);
+    }
     return rc;
+}
+
+int app_soa_json(struct app *a, const char *framework, char **out, struct err *e)
+{
+    *out = NULL;
+    struct soa s;
+    if (app_soa(a, framework, &s, e)) {
+        return -1;
+    }
+    struct buf b;
+    buf_init(&b, 0);
+    soa_json(&s, &b);
+    soa_free(&s);
+    *out = buf_take(&b);
+    return 0;
 }
 
 int app_soa_set(struct app *a, const char *control, const struct kv *kv, int n, int *changed,
@@ -261,7 +451,7 @@ int app_soa_approve_tx(struct app *a, const char *framework, const char *note,
                        int *existing, struct err *e)
 {
     char *content = NULL;
-    json_t *rows = NULL;
+    size_t ncontrols = 0;
     int rc = -1;
     *existing = 0;
     if (valid_framework(framework, e)) {
@@ -274,23 +464,24 @@ int app_soa_approve_tx(struct app *a, const char *framework, const char *note,
     if (str_empty(on_behalf_of) && app_capacity_check(a, CAP_TOP_MANAGEMENT, NULL, e)) {
         return -1;
     }
-    if (app_soa_json(a, framework, &content, e)) {
+    struct soa soa;
+    if (app_soa(a, framework, &soa, e)) {
         goto done;
     }
-    rows = json_loads(content, 0, NULL);
+    struct buf cb;
+    buf_init(&cb, 0);
+    soa_json(&soa, &cb);
+    content = buf_take(&cb);
+    ncontrols = soa.n;
     struct buf undecided;
     buf_init(&undecided, 0);
     int nund = 0;
-    size_t i;
-    json_t *row;
-    json_array_foreach(rows, i, row) {
-        if (json_is_null(json_object_get(row, "applicable"))) {
-            if (nund++ < 8) {
-                buf_printf(&undecided, "%s%s", nund > 1 ? ", " : "",
-                           json_string_value(json_object_get(row, "id")));
-            }
+    for (size_t i = 0; i < soa.n; i++) {
+        if (soa.v[i].applicable < 0 && nund++ < 8) {
+            buf_printf(&undecided, "%s%s", nund > 1 ? ", " : "", soa.v[i].id);
         }
     }
+    soa_free(&soa);
     if (nund) {
         err_set(e, ERR_CONFLICT, "applicable",
                 "%d controls have no applicability decision yet (%s%s); decide each with `isms "
@@ -319,7 +510,7 @@ int app_soa_approve_tx(struct app *a, const char *framework, const char *note,
     jw_key(&w, "framework");
     jw_str(&w, framework);
     jw_key(&w, "controls");
-    jw_int(&w, (int64_t)json_array_size(rows));
+    jw_int(&w, (int64_t)ncontrols);
     jw_key(&w, "sha256");
     jw_str(&w, hash);
     jw_obj_end(&w);
@@ -336,7 +527,6 @@ int app_soa_approve_tx(struct app *a, const char *framework, const char *note,
     *version = number;
     rc = 0;
 done:
-    json_decref(rows);
     free(content);
     return rc;
 }

@@ -18,50 +18,63 @@ static const char *js(json_t *o, const char *k)
     return s ? s : "";
 }
 
-static void print_rows(json_t *rows)
+static const char *or_dash(const char *s)
+{
+    return s && *s ? s : "-";
+}
+
+static void print_rows(const struct soa *soa)
 {
     printf("%-9s %-44s %-10s %-12s %-8s %s\n", "control", "title", "applicable", "status",
            "owner", "reasons");
-    size_t i;
-    json_t *r;
-    json_array_foreach(rows, i, r) {
-        json_t *ap = json_object_get(r, "applicable");
-        json_t *reasons = json_object_get(r, "reasons");
+    for (size_t i = 0; i < soa->n; i++) {
+        const struct soa_row *r = &soa->v[i];
         char why[200] = "";
-        size_t k;
-        json_t *x;
         size_t used = 0;
-        json_array_foreach(json_object_get(reasons, "categories"), k, x) {
+        for (size_t k = 0; k < r->categories.n; k++) {
             used += (size_t)snprintf(why + used, used < sizeof why ? sizeof why - used : 0,
-                                     "%s%s", k ? ", " : "", json_string_value(x));
+                                     "%s%s", k ? ", " : "", r->categories.v[k]);
         }
         char title[48];
-        snprintf(title, sizeof title, "%.44s", js(r, "title"));
-        printf("%-9s %-44s %-10s %-12s %-8s %s\n", js(r, "id"), title,
-               json_is_true(ap) ? "yes" : json_is_false(ap) ? "no" : "undecided", js(r, "status"),
-               js(r, "owner")[0] ? js(r, "owner") : "-", why);
+        snprintf(title, sizeof title, "%.44s", r->title ? r->title : "");
+        printf("%-9s %-44s %-10s %-12s %-8s %s\n", r->id, title,
+               r->applicable == 1 ? "yes" : r->applicable == 0 ? "no" : "undecided",
+               r->status ? r->status : "", or_dash(r->owner), why);
     }
 }
 
+/* The SoA as text, or its JSON (the one writer, soa_json). */
+static void print_soa(const struct soa *soa, int json)
+{
+    if (json) {
+        struct buf b;
+        buf_init(&b, 0);
+        soa_json(soa, &b);
+        cli_print_json(buf_str(&b));
+        buf_free(&b);
+        return;
+    }
+    print_rows(soa);
+    struct soa_counts c;
+    soa_counts(soa, &c);
+    printf("\n%zu controls: %zu applicable (%zu implemented), %zu excluded or undecided\n",
+           c.controls, c.applicable, c.implemented, c.controls - c.applicable);
+}
+
+/* A frozen version's content: as stored for --json, else read back. */
 static int print_content(const char *content, int json)
 {
     if (json) {
         cli_print_json(content);
         return 0;
     }
-    json_t *rows = json_loads(content, 0, NULL);
-    print_rows(rows);
-    size_t n = json_array_size(rows), app = 0, impl = 0;
-    size_t i;
-    json_t *r;
-    json_array_foreach(rows, i, r) {
-        app += json_is_true(json_object_get(r, "applicable"));
-        impl += json_is_true(json_object_get(r, "applicable")) &&
-                strcmp(js(r, "status"), "implemented") == 0;
+    struct soa soa;
+    struct err e = {0};
+    if (soa_parse(content, &soa, &e)) {
+        return cli_fail(&e);
     }
-    printf("\n%zu controls: %zu applicable (%zu implemented), %zu excluded or undecided\n", n,
-           app, impl, n - app);
-    json_decref(rows);
+    print_soa(&soa, 0);
+    soa_free(&soa);
     return 0;
 }
 
@@ -153,16 +166,16 @@ int cmd_soa(struct cli *c)
         return cli_fail(&e);
     }
     if (strcmp(sub, "list") == 0) {
-        char *json = NULL;
+        struct soa soa;
         if (o.npos) {
             rc = cli_usage("soa list takes no arguments (did you mean `isms control show %.20s`?)",
                            o.pos[0]);
-        } else if (app_soa_json(&a, fw, &json, &e)) {
+        } else if (app_soa(&a, fw, &soa, &e)) {
             rc = cli_fail(&e);
         } else {
-            print_content(json, o.json);
+            print_soa(&soa, o.json);
+            soa_free(&soa);
         }
-        free(json);
     } else if (strcmp(sub, "set") == 0) {
         int changed = 0;
         if (o.npos != 1) {

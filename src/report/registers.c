@@ -151,6 +151,16 @@ static char *arr_text(json_t *arr)
     return buf_take(&b);
 }
 
+static char *strlist_text(const struct strlist *l)
+{
+    struct buf b;
+    buf_init(&b, 0);
+    for (size_t i = 0; i < l->n; i++) {
+        buf_printf(&b, "%s%s", i ? ", " : "", l->v[i]);
+    }
+    return buf_take(&b);
+}
+
 static const char *jstr(json_t *o, const char *k)
 {
     return json_string_value(json_object_get(o, k));
@@ -166,50 +176,45 @@ int report_soa(struct app *a, const char *framework, const char *format, const c
         {"How it is implemented", 40, 1}, {"Documents", 16, 1}, {"Owner", 24, 1},
     };
     enum { NC = sizeof cols / sizeof cols[0] };
-    char *json = NULL;
-    if (app_soa_json(a, framework, &json, e)) {
+    struct soa soa;
+    if (app_soa(a, framework, &soa, e)) {
         return -1;
     }
     json_t *names = people(a, e);
     if (!names) {
-        free(json);
+        soa_free(&soa);
         return -1;
     }
-    json_t *rows = json_loads(json, 0, NULL);
-    free(json);
     char title[64];
     snprintf(title, sizeof title, "SoA %s", framework);
     struct table *t = table_new(title, cols, NC);
-    size_t i;
-    json_t *row;
-    json_array_foreach(rows, i, row) {
-        json_t *reasons = json_object_get(row, "reasons");
-        json_t *ap = json_object_get(row, "applicable");
-        char *cats = arr_text(json_object_get(reasons, "categories"));
-        char *risks = arr_text(json_object_get(reasons, "risks"));
-        char *reqs = arr_text(json_object_get(reasons, "requirements"));
-        char *docs = arr_text(json_object_get(row, "documents"));
+    for (size_t i = 0; i < soa.n; i++) {
+        const struct soa_row *row = &soa.v[i];
+        char *cats = strlist_text(&row->categories);
+        char *risks = strlist_text(&row->risks);
+        char *reqs = strlist_text(&row->requirements);
+        char *docs = strlist_text(&row->documents);
         const char *v[NC] = {
-            jstr(row, "id"),
-            jstr(row, "title"),
-            jstr(row, "theme"),
-            json_is_true(ap) ? "Yes" : json_is_false(ap) ? "No" : "Undecided",
+            row->id,
+            row->title,
+            row->theme,
+            row->applicable == 1 ? "Yes" : row->applicable == 0 ? "No" : "Undecided",
             cats,
             risks,
             reqs,
-            jstr(row, "justification"),
-            jstr(row, "status"),
-            jstr(row, "implementation"),
+            row->justification,
+            row->status,
+            row->implementation,
             docs,
-            who(names, jstr(row, "owner")),
+            who(names, row->owner),
         };
-        table_row(t, v, json_is_false(ap) ? "#eeeeee" : NULL);
+        table_row(t, v, row->applicable == 0 ? "#eeeeee" : NULL);
         free(cats);
         free(risks);
         free(reqs);
         free(docs);
     }
-    json_decref(rows);
+    soa_free(&soa);
     json_decref(names);
     int rc = table_write(t, format, path, e);
     table_free(t);

@@ -262,13 +262,13 @@ static int soa_state(struct req *r, const char *fw, int *version)
         return -1;
     }
     *version = h.version;
-    char *json = NULL;
-    if (app_soa_json(r->app, fw, &json, &e)) {
+    struct soa soa;
+    if (app_soa(r->app, fw, &soa, &e)) {
         return 0;
     }
     char cur[65];
-    sha256_hex(json, strlen(json), cur);
-    free(json);
+    soa_sha256(&soa, cur);
+    soa_free(&soa);
     return strcmp(cur, h.hash) != 0;
 }
 

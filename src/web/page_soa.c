@@ -1,4 +1,4 @@
-/* page_soa.c — the Statement of Applicability (app_soa_json) with per-row
+/* page_soa.c — the Statement of Applicability (app_soa, typed) with per-row
  * edit (app_soa_set), approval (app_soa_approve), frozen versions and diffs.
  * Renders only: the SoA rules are the app layer's. */
 #include <jansson.h>
@@ -39,18 +39,29 @@ static const char *framework_label(const char *fw)
 
 /* ---- cells --------------------------------------------------------------- */
 
-static void applicable_cell(struct buf *b, json_t *ap)
+static void applicable_cell(struct buf *b, int ap)
 {
-    if (json_is_true(ap)) {
+    if (ap == 1) {
         html_lit(b, "<span class=\"yes\">Yes</span>");
-    } else if (json_is_false(ap)) {
+    } else if (ap == 0) {
         html_lit(b, "<span class=\"no\">No</span>");
     } else {
         html_lit(b, "<span class=\"undecided\">undecided</span>");
     }
 }
 
-static void id_list(struct req *r, struct buf *b, json_t *arr)
+static void id_list(struct req *r, struct buf *b, const struct strlist *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        if (i) {
+            html_lit(b, ", ");
+        }
+        web_ref_link(r, b, l->v[i], NULL);
+    }
+}
+
+/* The same for a JSON array (a diff's values). */
+static void json_id_list(struct req *r, struct buf *b, json_t *arr)
 {
     size_t i;
     json_t *x;
@@ -62,31 +73,26 @@ static void id_list(struct req *r, struct buf *b, json_t *arr)
     }
 }
 
-static void reasons_cell(struct req *r, struct buf *b, json_t *reasons)
+static void reasons_cell(struct req *r, struct buf *b, const struct soa_row *row)
 {
-    json_t *cats = json_object_get(reasons, "categories");
-    if (!json_array_size(cats)) {
+    if (!row->categories.n) {
         html_lit(b, "<span class=\"muted\">—</span>");
         return;
     }
     html_lit(b, "<div class=\"reasons\">");
-    size_t i;
-    json_t *x;
-    json_array_foreach(cats, i, x) {
+    for (size_t i = 0; i < row->categories.n; i++) {
         html_lit(b, "<span class=\"tag cat\">");
-        html_text(b, json_string_value(x));
+        html_text(b, row->categories.v[i]);
         html_lit(b, "</span>");
     }
-    json_t *risks = json_object_get(reasons, "risks");
-    json_t *reqs = json_object_get(reasons, "requirements");
-    if (json_array_size(risks)) {
+    if (row->risks.n) {
         html_lit(b, "<div>Risks: ");
-        id_list(r, b, risks);
+        id_list(r, b, &row->risks);
         html_lit(b, "</div>");
     }
-    if (json_array_size(reqs)) {
+    if (row->requirements.n) {
         html_lit(b, "<div>Requirements: ");
-        id_list(r, b, reqs);
+        id_list(r, b, &row->requirements);
         html_lit(b, "</div>");
     }
     html_lit(b, "</div>");
@@ -106,17 +112,16 @@ static void select_option(struct buf *b, const char *value, const char *label, c
 }
 
 /* The inline edit form of one row. typed: show r->form (after a refusal). */
-static void row_form(struct req *r, struct buf *b, json_t *row, const char *fw, int typed,
-                     const struct err *e)
+static void row_form(struct req *r, struct buf *b, const struct soa_row *row, const char *fw,
+                     int typed, const struct err *e)
 {
-    const char *id = js(row, "id");
-    json_t *ap = json_object_get(row, "applicable");
-    const char *app = typed               ? kv_get(&r->form, "applicable")
-                      : json_is_true(ap)  ? "yes"
-                      : json_is_false(ap) ? "no"
-                                          : "";
-    const char *just = typed ? kv_get(&r->form, "justification") : js(row, "justification");
-    const char *status = typed ? kv_get(&r->form, "status") : js(row, "status");
+    const char *id = row->id;
+    const char *app = typed                   ? kv_get(&r->form, "applicable")
+                      : row->applicable == 1 ? "yes"
+                      : row->applicable == 0 ? "no"
+                                             : "";
+    const char *just = typed ? kv_get(&r->form, "justification") : row->justification;
+    const char *status = typed ? kv_get(&r->form, "status") : row->status;
     html_lit(b, "<details");
     if (typed) {
         html_lit(b, " open");
@@ -169,11 +174,9 @@ static void row_form(struct req *r, struct buf *b, json_t *row, const char *fw, 
 /* ---- the page -------------------------------------------------------------- */
 
 /* The SoA rows as a table; manage adds the inline edit forms. */
-static void rows_table(struct req *r, struct buf *b, json_t *rows, const char *fw, int manage,
-                       const char *failed, const struct err *e)
+static void rows_table(struct req *r, struct buf *b, const struct soa *soa, const char *fw,
+                       int manage, const char *failed, const struct err *e)
 {
-    size_t i;
-    json_t *row;
     html_lit(b, "<div class=\"table-wrap\"><table class=\"soa\" data-filterable><caption "
                 "class=\"vh\">Statement of Applicability</caption><thead><tr>"
                 "<th scope=\"col\">Control</th><th scope=\"col\">Title</th>"
@@ -184,36 +187,37 @@ static void rows_table(struct req *r, struct buf *b, json_t *rows, const char *f
         html_lit(b, "<th scope=\"col\"><span class=\"vh\">Change</span></th>");
     }
     html_lit(b, "</tr></thead><tbody>");
-    json_array_foreach(rows, i, row) {
-        const char *id = js(row, "id");
+    for (size_t i = 0; i < soa->n; i++) {
+        const struct soa_row *row = &soa->v[i];
+        const char *id = row->id;
         int this_failed = failed && e && strcmp(failed, id) == 0;
         html_lit_if(b, this_failed, "<tr class=\"error-row\" id=\"c-", "<tr id=\"c-");
         html_attr(b, id);
         html_lit(b, "\"><td class=\"nowrap\">");
         web_ref_link(r, b, id, NULL);
         html_lit(b, "</td><td>");
-        html_text(b, js(row, "title"));
-        if (js(row, "theme")) {
+        html_text(b, row->title);
+        if (row->theme) {
             html_lit(b, "<span class=\"muted small\"> · ");
-            html_text(b, js(row, "theme"));
+            html_text(b, row->theme);
             html_lit(b, "</span>");
         }
         html_lit(b, "</td><td>");
-        applicable_cell(b, json_object_get(row, "applicable"));
+        applicable_cell(b, row->applicable);
         html_lit(b, "</td><td>");
-        reasons_cell(r, b, json_object_get(row, "reasons"));
+        reasons_cell(r, b, row);
         html_lit(b, "</td><td class=\"just\">");
-        if (js(row, "justification")) {
-            web_paragraphs(b, js(row, "justification"));
+        if (row->justification) {
+            web_paragraphs(b, row->justification);
         } else {
             html_lit(b, "<span class=\"muted\">—</span>");
         }
         html_lit(b, "</td><td class=\"nowrap\">");
-        html_text(b, js(row, "status"));
+        html_text(b, row->status);
         html_lit(b, "</td><td>");
-        if (js(row, "owner")) {
-            char *t = web_ref_title(r, js(row, "owner"));
-            web_ref_link(r, b, js(row, "owner"), t);
+        if (row->owner) {
+            char *t = web_ref_title(r, row->owner);
+            web_ref_link(r, b, row->owner, t);
             free(t);
         } else {
             html_lit(b, "<span class=\"muted\">—</span>");
@@ -305,34 +309,24 @@ static void soa_page(struct req *r, struct resp *w, const char *fw, const char *
         }
         html_lit(&b, "</div>");
     }
-    char *json = NULL;
+    struct soa soa;
     struct err le = {0};
     if (!fw) {
         err_set(&le, ERR_INVALID, "framework", "framework: give %s or %s", FRAMEWORK_2022,
                 FRAMEWORK_2013);
     }
-    if (!fw || app_soa_json(r->app, fw, &json, &le)) {
+    if (!fw || app_soa(r->app, fw, &soa, &le)) {
         web_error_box(&b, le.msg);
         page_end(r, &b);
         page_send(w, &b, err_http_status(le.code));
         return;
     }
-    json_t *rows = json_loads(json, 0, NULL);
     char hash[65];
-    sha256_hex(json, strlen(json), hash);
-    free(json);
-
-    size_t n = json_array_size(rows), napp = 0, nimpl = 0, nno = 0, nund = 0;
-    size_t i;
-    json_t *row;
-    json_array_foreach(rows, i, row) {
-        json_t *ap = json_object_get(row, "applicable");
-        napp += json_is_true(ap);
-        nno += json_is_false(ap);
-        nund += json_is_null(ap) || !ap;
-        nimpl +=
-            json_is_true(ap) && js(row, "status") && strcmp(js(row, "status"), "implemented") == 0;
-    }
+    soa_sha256(&soa, hash);
+    struct soa_counts cnt;
+    soa_counts(&soa, &cnt);
+    size_t n = cnt.controls, napp = cnt.applicable, nimpl = cnt.implemented, nno = cnt.excluded,
+           nund = cnt.undecided;
     html_lit(&b, "<div class=\"summary\"><div><strong>");
     html_int(&b, (int64_t)n);
     html_lit(&b, "</strong><span class=\"muted\">controls</span></div><div><strong>");
@@ -376,8 +370,8 @@ static void soa_page(struct req *r, struct resp *w, const char *fw, const char *
     version_info_free(&vi);
 
     int manage = perm_allows(r->role, PERM_MANAGE, rtype_find("control"), -1);
-    rows_table(r, &b, rows, fw, manage, failed, e);
-    json_decref(rows);
+    rows_table(r, &b, &soa, fw, manage, failed, e);
+    soa_free(&soa);
 
     if (perm_allows(r->role, PERM_APPROVE, rtype_find("control"), -1)) {
         int failed_here = failed && strcmp(failed, "approve") == 0;
@@ -654,7 +648,10 @@ int page_soa_version(struct req *r, struct resp *w)
     char hash[65], head[64];
     sha256_hex(f.content, strlen(f.content), hash);
     snprintf(head, sizeof head, "SoA version %d", f.v.version);
-    json_t *rows = json_loads(f.content, 0, NULL);
+    /* the frozen content, read back by the SoA's one reader */
+    struct soa frozen;
+    struct err pe = {0};
+    int parsed = soa_parse(f.content, &frozen, &pe) == 0;
     struct buf b;
     buf_init(&b, 0);
     page_begin(r, &b, head);
@@ -706,10 +703,12 @@ int page_soa_version(struct req *r, struct resp *w)
     href(r, &b, "/soa?framework=");
     html_url(&b, f.v.framework);
     html_lit(&b, "\">The current Statement of Applicability</a></p><h2>Controls as approved</h2>");
-    if (json_is_array(rows)) {
-        rows_table(r, &b, rows, f.v.framework, 0, NULL, NULL);
+    if (parsed) {
+        rows_table(r, &b, &frozen, f.v.framework, 0, NULL, NULL);
+        soa_free(&frozen);
+    } else {
+        web_error_box(&b, pe.msg);
     }
-    json_decref(rows);
     page_end(r, &b);
     page_send(w, &b, 200);
     free(f.content);
@@ -734,7 +733,7 @@ static void diff_value(struct req *r, struct buf *b, json_t *v)
         if (!json_array_size(v)) {
             html_lit(b, "<span class=\"muted\">none</span>");
         }
-        id_list(r, b, v);
+        json_id_list(r, b, v);
     } else if (json_is_object(v)) {
         const char *k;
         json_t *x;
