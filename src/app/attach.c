@@ -258,7 +258,8 @@ static char *entry_json(const struct attachment_info *info)
     jw_obj(&w);
     jw_key(&w, "attachment");
     jw_str(&w, info->ref);
-    jw_key(&w, "name");
+    /* not "name": the record's page shows entry keys by its fields' labels */
+    jw_key(&w, "file_name");
     jw_str(&w, info->name);
     jw_key(&w, "media_type");
     jw_str(&w, info->media_type);
@@ -611,7 +612,7 @@ void app_attachment_close(struct attachment_reader *r)
 /* ---- verify -------------------------------------------------------------- */
 
 struct vatt {
-    json_t *journal; /* ATT ref -> {subject, name, media_type, size, sha256, valid_until, removed} */
+    json_t *journal; /* ATT ref -> {subject, file_name, media_type, size, sha256, valid_until, removed} */
     struct app *a;
     struct err *e;
     int bad;
@@ -654,7 +655,7 @@ static int check_row(void *ctx, const struct attachment_row *r)
         err_set(v->e, ERR_CONFLICT, NULL, "attachment %s (%s on %s) has no history entry: it was "
                 "written behind the program's back", r->ref, r->name, r->subject);
         v->bad = 1;
-    } else if (!same_text(j, "subject", r->subject) || !same_text(j, "name", r->name) ||
+    } else if (!same_text(j, "subject", r->subject) || !same_text(j, "file_name", r->name) ||
                !same_text(j, "media_type", r->media_type) || !same_text(j, "sha256", r->sha256) ||
                !same_text(j, "valid_until", r->valid_until) ||
                json_integer_value(json_object_get(j, "size")) != r->size ||
