@@ -375,26 +375,40 @@ static int attach_prepare(struct app *a, const struct attach_input *in,
 
 /* The writes of an attach, inside the caller's transaction: the blob
  * unless stored already (re-hashed as it is copied), the row, the entry. */
+static int check_blob(struct store_blob *b, const struct attachment_info *info, struct err *e);
+
 static int attach_write(struct app *a, const struct attach_input *in,
                         struct attachment_info *info, struct err *e)
 {
     int64_t have = 0;
     int rc = store_blob_size(a->st, info->sha256, &have, e);
+    int replace = 0;
+    if (rc == 1 && have == in->len) {
+        /* stored already: unless what is stored no longer matches its hash
+         * (changed behind our back), in which case these bytes repair it */
+        struct store_blob *b = NULL;
+        struct err e2 = {0};
+        replace = store_blob_open(a->st, info->sha256, 0, &b, &e2) || check_blob(b, info, &e2);
+        store_blob_close(b);
+        rc = replace ? 0 : 1;
+    } else if (rc == 1) {
+        rc = err_set(e, ERR_CONFLICT, "file", "stored content with the same SHA-256 has another "
+                     "size; run isms verify");
+    }
     if (rc == 0) {
         struct src s;
         s.fd = in->fd;
         s.off = in->off;
         sha256_begin(&s.h);
         char again[65];
-        rc = store_blob_put(a->st, info->sha256, in->len, fill_from_fd, &s, e);
+        rc = store_blob_put(a->st, info->sha256, in->len, replace, fill_from_fd, &s, e);
         sha256_hex_end(&s.h, again);
         if (rc == 0 && strcmp(again, info->sha256) != 0) {
             rc = err_set(e, ERR_CONFLICT, "file", "file: it changed while being stored; "
                          "nothing was stored");
         }
     } else if (rc == 1) {
-        rc = have == in->len ? 0 : err_set(e, ERR_CONFLICT, "file", "stored content with the "
-                                           "same SHA-256 has another size; run isms verify");
+        rc = 0;
     }
     if (rc) {
         return -1;

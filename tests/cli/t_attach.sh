@@ -118,6 +118,15 @@ fails 5 isms verify short.isms
 err_has "ATT-0001"
 fails 6 isms restore bad.isms restored.isms
 check "restore refuses the tampered file" [ ! -e restored.isms ]
+note "attaching the right bytes again repairs the stored content"
+ok isms -f bad.isms attach R-0001 report.pdf --name "re-attached.pdf"
+ok isms verify bad.isms
+ok isms -f bad.isms attachment get ATT-0001 -o repaired.pdf
+check "the first attachment reads the right bytes again" [ "$(bytes repaired.pdf)" = "$(bytes report.pdf)" ]
+ok sqlite3 bad.isms "SELECT count(*) FROM blob"
+out_is "2"
+ok isms -f short.isms attach R-0001 report.pdf
+ok isms verify short.isms
 note "an attachment row changed or added behind the program's back"
 ok cp att.isms rows.isms
 ok sqlite3 rows.isms "UPDATE attachment SET valid_until = '2100-01-01' WHERE ref = 'ATT-0001'"
