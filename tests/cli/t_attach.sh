@@ -152,6 +152,11 @@ ok isms -f demo.isms attachments SUP-0001 --json
 json_check 'd[0]["media_type"] == "image/png" and 0 <= d[0]["expires_in_days"] <= 30'
 ok isms -f demo.isms attachments P-0005 --json
 json_check 'd[0]["expired"] is True'
+ok isms -f demo.isms attachments --expiring 30 --json
+json_check 'sorted(x["subject"] for x in d) == ["P-0005", "SUP-0001"]'
+ok isms -f demo.isms attachments --expiring 365
+out_has "8.8"
+fails 2 isms -f demo.isms attachments --expiring soon
 ok isms -f demo.isms verify
 out_has "3 evidence files"
 
