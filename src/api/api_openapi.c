@@ -626,6 +626,17 @@ static json_t *operation(const struct route *rt, const struct rtype *t, const ch
     }
 
     json_t *bs = body_schema(d->body, rec, patch);
+    if (rt->fn == api_attach) {
+        /* a file: multipart with a "file" part, or the bytes as the body */
+        json_object_set_new(
+            op, "requestBody",
+            json_pack("{s:b,s:{s:{s:{s:s,s:[s],s:{s:{s:s,s:s},s:{s:s,s:s}}}},s:{s:{s:s,s:s}}}}",
+                      "required", 1, "content", "multipart/form-data", "schema", "type",
+                      "object", "required", "file", "properties", "file", "type", "string",
+                      "format", "binary", "valid_until", "type", "string", "format", "date",
+                      "application/octet-stream", "schema", "type", "string", "format",
+                      "binary"));
+    }
     if (bs) {
         json_object_set_new(op, "requestBody", json_pack("{s:b,s:o}", "required",
                                                          d->body_required, "content",
@@ -634,7 +645,10 @@ static json_t *operation(const struct route *rt, const struct rtype *t, const ch
     json_t *rs = json_object();
     snprintf(buf, sizeof buf, "%d", d->status);
     json_t *ok = json_pack("{s:s,s:o}", "description", d->status == 201 ? "Created" : "OK",
-                           "content", json_content(answer_schema(d->answer, rec)));
+                           "content", d->answer == A_FILE
+                                          ? json_pack("{s:{s:o}}", "application/octet-stream",
+                                                      "schema", answer_schema(d->answer, rec))
+                                          : json_content(answer_schema(d->answer, rec)));
     if (d->status == 201) {
         json_object_set_new(ok, "headers",
                             json_pack("{s:{s:s,s:{s:s}}}", "Location", "description",

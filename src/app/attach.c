@@ -258,7 +258,8 @@ static char *entry_json(const struct attachment_info *info)
     jw_obj(&w);
     jw_key(&w, "attachment");
     jw_str(&w, info->ref);
-    jw_key(&w, "name");
+    /* not "name": the record's page shows entry keys by its fields' labels */
+    jw_key(&w, "file_name");
     jw_str(&w, info->name);
     jw_key(&w, "media_type");
     jw_str(&w, info->media_type);
@@ -374,26 +375,40 @@ static int attach_prepare(struct app *a, const struct attach_input *in,
 
 /* The writes of an attach, inside the caller's transaction: the blob
  * unless stored already (re-hashed as it is copied), the row, the entry. */
+static int check_blob(struct store_blob *b, const struct attachment_info *info, struct err *e);
+
 static int attach_write(struct app *a, const struct attach_input *in,
                         struct attachment_info *info, struct err *e)
 {
     int64_t have = 0;
     int rc = store_blob_size(a->st, info->sha256, &have, e);
+    int replace = 0;
+    if (rc == 1 && have == in->len) {
+        /* stored already: unless what is stored no longer matches its hash
+         * (changed behind our back), in which case these bytes repair it */
+        struct store_blob *b = NULL;
+        struct err e2 = {0};
+        replace = store_blob_open(a->st, info->sha256, 0, &b, &e2) || check_blob(b, info, &e2);
+        store_blob_close(b);
+        rc = replace ? 0 : 1;
+    } else if (rc == 1) {
+        rc = err_set(e, ERR_CONFLICT, "file", "stored content with the same SHA-256 has another "
+                     "size; run isms verify");
+    }
     if (rc == 0) {
         struct src s;
         s.fd = in->fd;
         s.off = in->off;
         sha256_begin(&s.h);
         char again[65];
-        rc = store_blob_put(a->st, info->sha256, in->len, fill_from_fd, &s, e);
+        rc = store_blob_put(a->st, info->sha256, in->len, replace, fill_from_fd, &s, e);
         sha256_hex_end(&s.h, again);
         if (rc == 0 && strcmp(again, info->sha256) != 0) {
             rc = err_set(e, ERR_CONFLICT, "file", "file: it changed while being stored; "
                          "nothing was stored");
         }
     } else if (rc == 1) {
-        rc = have == in->len ? 0 : err_set(e, ERR_CONFLICT, "file", "stored content with the "
-                                           "same SHA-256 has another size; run isms verify");
+        rc = 0;
     }
     if (rc) {
         return -1;
@@ -611,7 +626,7 @@ void app_attachment_close(struct attachment_reader *r)
 /* ---- verify -------------------------------------------------------------- */
 
 struct vatt {
-    json_t *journal; /* ATT ref -> {subject, name, media_type, size, sha256, valid_until, removed} */
+    json_t *journal; /* ATT ref -> {subject, file_name, media_type, size, sha256, valid_until, removed} */
     struct app *a;
     struct err *e;
     int bad;
@@ -654,7 +669,7 @@ static int check_row(void *ctx, const struct attachment_row *r)
         err_set(v->e, ERR_CONFLICT, NULL, "attachment %s (%s on %s) has no history entry: it was "
                 "written behind the program's back", r->ref, r->name, r->subject);
         v->bad = 1;
-    } else if (!same_text(j, "subject", r->subject) || !same_text(j, "name", r->name) ||
+    } else if (!same_text(j, "subject", r->subject) || !same_text(j, "file_name", r->name) ||
                !same_text(j, "media_type", r->media_type) || !same_text(j, "sha256", r->sha256) ||
                !same_text(j, "valid_until", r->valid_until) ||
                json_integer_value(json_object_get(j, "size")) != r->size ||

@@ -20,7 +20,7 @@ static void print_info(const struct attachment_info *info, const char *today)
 {
     char exp[64];
     app_attachment_expiry_text(info, today, exp);
-    printf("%-9s %-32s %10lld  %s  %s%s%s%s%s\n", info->ref, info->name, (long long)info->size,
+    printf("%-9s %-8s %-32s %10lld  %s  %s%s%s%s%s\n", info->ref, info->subject, info->name, (long long)info->size,
            info->added_at, info->media_type, info->valid_until[0] ? "  valid until " : "",
            info->valid_until, exp[0] ? ", " : "", exp);
 }
@@ -78,11 +78,17 @@ struct list_ctx {
     struct jw *w;
     const char *today;
     int n;
+    int expiring;     /* only evidence expiring within this many days (or expired) */
+    long within;
 };
 
 static int list_one(void *ctx, const struct attachment_info *info)
 {
     struct list_ctx *l = ctx;
+    int days;
+    if (l->expiring && (!app_attachment_expiry(info, l->today, &days) || days > l->within)) {
+        return 0;
+    }
     if (l->json) {
         app_attachment_json(l->w, info, l->today);
     } else {
@@ -99,23 +105,30 @@ int cmd_attachments(struct cli *c)
     if (rc) {
         return rc;
     }
-    if (o.npos != 1 || o.n || o.help) {
-        return cli_usage("usage: isms attachments ID [--all] [--json]");
+    static const char *const allowed[] = {"expiring", NULL};
+    const char *exp = cli_opt(&o, "expiring");
+    int64_t within = 0;
+    if (o.help || (rc = cli_no_other_opts(&o, allowed)) || (o.npos != 1 && !exp) ||
+        (exp && (int_parse(exp, &within) || within < 0 || within > 36500))) {
+        return rc ? rc : cli_usage("usage: isms attachments ID [--all] [--json] | "
+                                   "isms attachments --expiring DAYS [--json]");
     }
     struct app a;
     struct err e = {0};
     if (cli_open(c, &a, &e)) {
         return cli_fail(&e);
     }
-    const char *ref = o.pos[0];
-    const struct rtype *t = rtype_of_ref(ref);
-    int found = t ? store_exists(a.st, t, ref, NULL, &e) : 0;
-    if (found <= 0) {
-        if (found == 0) {
-            err_set(&e, ERR_NOTFOUND, "id", "no record %.40s", ref);
+    const char *ref = o.npos ? o.pos[0] : NULL;
+    if (ref) {
+        const struct rtype *t = rtype_of_ref(ref);
+        int found = t ? store_exists(a.st, t, ref, NULL, &e) : 0;
+        if (found <= 0) {
+            if (found == 0) {
+                err_set(&e, ERR_NOTFOUND, "id", "no record %.40s", ref);
+            }
+            app_close(&a);
+            return cli_fail(&e);
         }
-        app_close(&a);
-        return cli_fail(&e);
     }
     char today[11];
     date_today(today);
@@ -123,18 +136,20 @@ int cmd_attachments(struct cli *c)
     struct jw w;
     buf_init(&b, 0);
     jw_init(&w, &b, 1);
-    struct list_ctx l = {o.json, &w, today, 0};
+    struct list_ctx l = {o.json, &w, today, 0, exp != NULL, (long)within};
     if (o.json) {
         jw_arr(&w);
     }
-    if (app_attachments(&a, ref, o.all, list_one, &l, &e)) {
+    if (app_attachments(&a, ref, o.all && !exp, list_one, &l, &e)) {
         rc = cli_fail(&e);
     } else if (o.json) {
         jw_arr_end(&w);
         buf_putc(&b, '\n');
         fwrite(b.p, 1, b.len, stdout);
-    } else if (!l.n) {
+    } else if (!l.n && ref) {
         printf("%s has no evidence files\n", ref);
+    } else if (!l.n) {
+        printf("no evidence expires within %lld days\n", (long long)within);
     }
     buf_free(&b);
     app_close(&a);

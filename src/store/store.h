@@ -423,9 +423,11 @@ int store_blob_size(struct store *s, const char *sha256, int64_t *size, struct e
 typedef int (*store_chunk_fn)(void *ctx, void *chunk, size_t n, int64_t off, struct err *e);
 /* Stores size bytes under sha256 (which the caller computed), asking fill
  * for them in STORE_CHUNK pieces and writing each with incremental blob
- * I/O: memory stays constant whatever the size. Inside a write transaction. */
-int store_blob_put(struct store *s, const char *sha256, int64_t size, store_chunk_fn fill,
-                   void *ctx, struct err *e);
+ * I/O: memory stays constant whatever the size. replace: the blob exists
+ * (same hash and size) and its bytes are written again — the repair of
+ * content changed behind the program's back. Inside a write transaction. */
+int store_blob_put(struct store *s, const char *sha256, int64_t size, int replace,
+                   store_chunk_fn fill, void *ctx, struct err *e);
 /* A reader of stored content. own: on a connection and read snapshot of
  * its own (the server streams a download after the request's snapshot has
  * ended); else on s's connection. ERR_NOTFOUND when absent. Close with

@@ -31,24 +31,35 @@ int store_blob_size(struct store *s, const char *sha256, int64_t *size, struct e
     return rc < 0 ? -1 : rc == SQLITE_ROW;
 }
 
-int store_blob_put(struct store *s, const char *sha256, int64_t size, store_chunk_fn fill,
-                   void *ctx, struct err *e)
+int store_blob_put(struct store *s, const char *sha256, int64_t size, int replace,
+                   store_chunk_fn fill, void *ctx, struct err *e)
 {
     if (size < 0 || size > sqlite3_limit(s->db, SQLITE_LIMIT_LENGTH, -1)) {
         return err_set(e, ERR_TOOBIG, NULL, "the file is larger than this ISMS file can hold "
                        "(%d bytes)", sqlite3_limit(s->db, SQLITE_LIMIT_LENGTH, -1));
     }
+    /* replace: content put back under its hash (a repair of a blob changed
+     * behind our back); its size column stays, the bytes are set again */
     sqlite3_stmt *st = store_prepare(
-        s, "INSERT INTO blob (sha256, size, data) VALUES (?1, ?2, zeroblob(?2))", e);
+        s,
+        replace ? "UPDATE blob SET data = zeroblob(?2) WHERE sha256 = ?1 AND size = ?2 "
+                  "RETURNING rowid"
+                : "INSERT INTO blob (sha256, size, data) VALUES (?1, ?2, zeroblob(?2)) "
+                  "RETURNING rowid",
+        e);
     if (!st) {
         return -1;
     }
     sqlite3_bind_text(st, 1, sha256, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, size);
-    if (store_run(s, st, e)) {
-        return -1;
+    int step = store_step(s, st, e);
+    sqlite3_int64 row = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    while (step == SQLITE_ROW && sqlite3_step(st) == SQLITE_ROW) {
     }
-    sqlite3_int64 row = sqlite3_last_insert_rowid(s->db);
+    sqlite3_reset(st);
+    if (step != SQLITE_ROW) {
+        return step < 0 ? -1 : err_set(e, ERR_STORAGE, NULL, "storing the file's content failed");
+    }
     sqlite3_blob *b = NULL;
     if (sqlite3_blob_open(s->db, "main", "blob", "data", row, 1, &b) != SQLITE_OK) {
         sqlite3_blob_close(b);

@@ -59,15 +59,14 @@ static int att_row(void *ctx, const struct attachment_info *a)
         char txt[64];
         app_attachment_expiry_text(a, l->today, txt);
         html_text(b, a->valid_until);
-        html_lit_if(b, days < 0, " <span class=\"tag expired\">",
-                    " <span class=\"tag valid\">");
-        if (days >= 0 && days <= 30) {
-            html_lit(b, "<strong>");
-            html_text(b, txt);
-            html_lit(b, "</strong>");
+        if (days < 0) {
+            html_lit(b, " <span class=\"tag bad\">");
+        } else if (days <= 30) {
+            html_lit(b, " <span class=\"tag warn\">");
         } else {
-            html_text(b, txt);
+            html_lit(b, " <span class=\"tag good\">");
         }
+        html_text(b, txt);
         html_lit(b, "</span>");
     } else {
         html_lit(b, "<span class=\"muted\">no expiry</span>");

@@ -118,6 +118,15 @@ fails 5 isms verify short.isms
 err_has "ATT-0001"
 fails 6 isms restore bad.isms restored.isms
 check "restore refuses the tampered file" [ ! -e restored.isms ]
+note "attaching the right bytes again repairs the stored content"
+ok isms -f bad.isms attach R-0001 report.pdf --name "re-attached.pdf"
+ok isms verify bad.isms
+ok isms -f bad.isms attachment get ATT-0001 -o repaired.pdf
+check "the first attachment reads the right bytes again" [ "$(bytes repaired.pdf)" = "$(bytes report.pdf)" ]
+ok sqlite3 bad.isms "SELECT count(*) FROM blob"
+out_is "2"
+ok isms -f short.isms attach R-0001 report.pdf
+ok isms verify short.isms
 note "an attachment row changed or added behind the program's back"
 ok cp att.isms rows.isms
 ok sqlite3 rows.isms "UPDATE attachment SET valid_until = '2100-01-01' WHERE ref = 'ATT-0001'"
@@ -143,6 +152,11 @@ ok isms -f demo.isms attachments SUP-0001 --json
 json_check 'd[0]["media_type"] == "image/png" and 0 <= d[0]["expires_in_days"] <= 30'
 ok isms -f demo.isms attachments P-0005 --json
 json_check 'd[0]["expired"] is True'
+ok isms -f demo.isms attachments --expiring 30 --json
+json_check 'sorted(x["subject"] for x in d) == ["P-0005", "SUP-0001"]'
+ok isms -f demo.isms attachments --expiring 365
+out_has "8.8"
+fails 2 isms -f demo.isms attachments --expiring soon
 ok isms -f demo.isms verify
 out_has "3 evidence files"
 

@@ -301,6 +301,28 @@ def main():
     check_status(r, 201, "an upload under the limit still works")
     small.stop()
 
+    # ---- under serve --dir: the upload route is found behind /o/NAME ----
+    os.mkdir("orgs")
+    os.rename(f.path, "orgs/acme.isms")
+    for ext in ("-wal", "-shm"):
+        if os.path.exists(f.path + ext):
+            os.rename(f.path + ext, "orgs/acme.isms" + ext)
+    multi = Server(dir=os.path.abspath("orgs"))
+    mc = Client(multi, "/o/acme")
+    mc.login_as(mgr)
+    t4 = hidden_value(mc.get("/risks/R-0004").text, "_csrf")
+    body, ct = multipart([("_csrf", t4 or "")], [("file", "org.pdf", PDF, "application/pdf")])
+    r = mc.request("POST", "/risks/R-0004/attachments", body=body, headers={"Content-Type": ct})
+    check(r.status == 303 and (r.location or "").startswith("/o/acme/risks/R-0004"),
+          "a page upload under /o/acme is spooled and stored", r.describe())
+    d = mc.get("/risks/R-0004/attachments/%s" % re.search(r"attachments/(ATT-\d+)",
+                                                           mc.get("/risks/R-0004").text).group(1))
+    check(d.status == 200 and d.body == PDF, "and downloaded under /o/acme (the same bytes, "
+          "attached again, repaired the blob tampered with above)", d.describe())
+    check_status(mc.get("/risks/R-0001/attachments/%s" % att_pdf), 200,
+                 "the first attachment of those bytes is served again")
+    multi.stop()
+
 
 if __name__ == "__main__":
     run(main)
