@@ -523,6 +523,49 @@ void store_rollback(struct store *s)
     write_unlock(s);
 }
 
+static int file_gone(const char *path, struct err *e)
+{
+    return err_set(e, ERR_UNAVAILABLE, NULL,
+                   "the ISMS file %s was removed or replaced since the server opened it; "
+                   "nothing was read or written. Restart the server to serve the file now at "
+                   "that path (or put the original back)", path);
+}
+
+int store_file_id(struct store *s, struct store_file_id *out, struct err *e)
+{
+    struct stat sb;
+    int moved = 0;
+    if (stat(s->path, &sb) != 0 ||
+        (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK &&
+         moved)) {
+        return file_gone(s->path, e);
+    }
+    out->dev = (unsigned long long)sb.st_dev;
+    out->ino = (unsigned long long)sb.st_ino;
+    return 0;
+}
+
+int store_path_ok(const char *path, const struct store_file_id *want, struct err *e)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0 ||
+        (want && ((unsigned long long)sb.st_dev != want->dev ||
+                  (unsigned long long)sb.st_ino != want->ino))) {
+        return file_gone(path, e);
+    }
+    return 0;
+}
+
+int store_file_ok(struct store *s, const struct store_file_id *want, struct err *e)
+{
+    int moved = 0;
+    if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK &&
+        moved) {
+        return file_gone(s->path, e);
+    }
+    return store_path_ok(s->path, want, e);
+}
+
 int store_backup(struct store *s, const char *dest, struct err *e)
 {
     struct stat sb;
