@@ -103,10 +103,14 @@ static struct {
 static pthread_mutex_t budget_lock = PTHREAD_MUTEX_INITIALIZER;
 static size_t budget_used;
 
+/* Large bodies may fill three quarters of the budget only: the last quarter
+ * stays for the small forms and JSON bodies of everyday work, so clients
+ * holding large bodies cannot stop every write. */
 static int budget_take(size_t n)
 {
+    size_t cap = n >= BODY_MMAP_MIN ? lim.body_budget / 4 * 3 : lim.body_budget;
     pthread_mutex_lock(&budget_lock);
-    int ok = n <= lim.body_budget - budget_used;
+    int ok = budget_used <= cap && n <= cap - budget_used;
     if (ok) {
         budget_used += n;
     }
@@ -690,18 +694,16 @@ static void handle(struct MHD_Connection *conn, const char *url, const char *met
         resp_error(r, w, &e);
         return;
     }
-    r->app = org_app(oi, &e);
-    if (!r->app) {
-        resp_error(r, w, &e);
-        return;
-    }
     /* a removed or replaced file: nothing is read from or written to the
-     * orphan (acknowledged writes would vanish at the next start) */
-    if (org_file_ok(oi, r->app, &e)) {
-        if (strcmp(rest, "/healthz") == 0) {
+     * orphan (acknowledged writes would vanish at the next start), on every
+     * worker alike, whether or not it had the file open yet */
+    if (org_file_ok(oi, thread_apps[oi], &e) ||
+        (r->app = org_app(oi, &e)) == NULL) {
+        if (e.code == ERR_UNAVAILABLE && strcmp(rest, "/healthz") == 0) {
             http_unhealthy(w, &e);
-        } else if (strncmp(rest, "/static/", 8) == 0) {
-            router_dispatch(r, w); /* the error page keeps its style */
+        } else if (e.code == ERR_UNAVAILABLE && strncmp(rest, "/static/", 8) == 0) {
+            strlcpy_(r->id, rest + 8, sizeof r->id); /* the error page keeps its style */
+            http_static(r, w);
         } else {
             resp_error(r, w, &e);
         }

@@ -383,8 +383,9 @@ def free_port():
 class Server:
     """`isms serve FILE` (or `--dir DIR`) on a free loopback port."""
 
-    def __init__(self, file=None, dir=None, threads=None, start=True):
+    def __init__(self, file=None, dir=None, threads=None, start=True, args=None):
         self.file, self.dir, self.threads = file, dir, threads
+        self.args = list(args or [])  # more options of isms serve
         self.proc = None
         self.port = None
         self.stopped = False
@@ -400,6 +401,7 @@ class Server:
             args += ["--listen", "127.0.0.1:%d" % self.port]
             if self.threads:
                 args += ["--threads", str(self.threads)]
+            args += self.args
             fd, self.errfile = tempfile.mkstemp(prefix="serve-", suffix=".err", dir=os.getcwd())
             env = dict(os.environ)
             env.pop("ISMS_FILE", None)
