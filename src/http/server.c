@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -215,6 +216,31 @@ static void *reaper(void *arg)
     }
     pthread_mutex_unlock(&tc_lock);
     return NULL;
+}
+
+/* libmicrohttpd's own messages (a refused connection, a malformed request)
+ * at most 20 a second: an attack must not fill the disk with them. */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    static long window;
+    static unsigned in_window, dropped;
+    long now = (long)mono_now();
+    pthread_mutex_lock(&log_lock);
+    if (now != window) {
+        if (dropped) {
+            fprintf(stderr, "isms: %u more libmicrohttpd messages in one second not shown\n",
+                    dropped);
+        }
+        window = now;
+        in_window = dropped = 0;
+    }
+    if (++in_window <= 20) {
+        vfprintf(stderr, fmt, ap);
+    } else {
+        dropped++;
+    }
+    pthread_mutex_unlock(&log_lock);
 }
 
 /* ---- one request ------------------------------------------------------------ */
@@ -1032,7 +1058,7 @@ int http_serve(const struct serve_opts *o, struct err *e)
         NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED, on_done,
         NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
-        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim.per_address,

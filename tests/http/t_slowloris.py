@@ -145,6 +145,9 @@ def drip_headers(srv, f):
     check(len(res) >= 10 and len(ok) == len(res), "another client is answered throughout the "
           "attack (%d of %d)" % (len(ok), len(res)), [x for x in res if x[1] != 200][:10])
     check(not slow, "another client is answered promptly (slowest %.2f s)" % worst, slow[:10])
+    refusals = srv.stderr().count("connection limit")
+    check(refusals <= 20 * (SLOW_SECONDS + 10), "the refusals do not flood the log (%d lines "
+          "for %d reconnects)" % (refusals, reconnects))
 
 
 def drip_body(srv, tok):
