@@ -1,8 +1,13 @@
 /* server.c — the HTTP server on GNU libmicrohttpd: a pool of worker
  * threads (one per CPU by default), each with its own SQLite connection per
- * organization; bounded request bodies (413, nothing stored); security
- * headers on every response; an access log with no secrets (no query
- * strings, cookies or headers); graceful shutdown on SIGTERM/SIGINT. */
+ * organization; strict parsing (malformed requests 400 before they run);
+ * what one client may hold (connections per address, absolute deadlines
+ * for headers, bodies and answers, a memory budget for request bodies);
+ * bounded request bodies (413 at the headers, nothing stored); the ISMS
+ * file checked to be the one opened (503 when removed or replaced);
+ * security headers on every response; an escaped access log with no
+ * secrets (no query strings, cookies or headers); graceful shutdown on
+ * SIGTERM/SIGINT. */
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
