@@ -78,6 +78,8 @@ soak: isms build/asan/isms
 	$(MAKE) bench/gen
 	test -f bench/out/large.isms || bench/gen bench/out/large.isms
 	LOAD_SECONDS=60 LOAD_FILE=$(CURDIR)/bench/out/large.isms ISMS=$(CURDIR)/isms tests/load/run
+	HTTP_FILE_TIMEOUT=900 SLOW_CONNS=1000 SLOW_SECONDS=30 HELD_BODIES=900 ISMS=$(CURDIR)/isms tests/http/run slowloris
+	HTTP_FILE_TIMEOUT=900 SLOW_CONNS=1000 SLOW_SECONDS=30 HELD_BODIES=900 ISMS=$(CURDIR)/build/asan/isms tests/http/run slowloris
 
 http-test: isms
 	ISMS=$(CURDIR)/isms tests/http/run

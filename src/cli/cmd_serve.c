@@ -15,7 +15,9 @@
 int cmd_serve(struct cli *c)
 {
     struct opts o;
-    static const char *const allowed[] = {"dir", "listen", "threads", "max-upload", NULL};
+    static const char *const allowed[] = {"dir", "listen", "threads", "max-upload",
+                                          "per-address", "header-timeout", "body-timeout",
+                                          "body-memory", NULL};
     int rc = cli_parse_opts(c, c->argc, c->argv, &o, 1);
     if (rc || (rc = cli_no_other_opts(&o, allowed))) {
         return rc;
@@ -41,6 +43,30 @@ int cmd_serve(struct cli *c)
             return cli_usage("--max-upload: bytes, 1024 to 1073741824 (default 26214400)");
         }
         so.max_upload = n;
+    }
+    /* limits against slow or greedy clients (docs/guide.md, "Serving") */
+    static const struct {
+        const char *name;
+        int min, max;
+        const char *usage;
+    } limits[] = {
+        {"per-address", 0, 100000, "--per-address: connections from one address, 0 (no "
+                                   "limit, behind a proxy) to 100000"},
+        {"header-timeout", 1, 3600, "--header-timeout: seconds, 1 to 3600"},
+        {"body-timeout", 1, 86400, "--body-timeout: seconds, 1 to 86400"},
+        {"body-memory", 1, 65536, "--body-memory: MiB, 1 to 65536"},
+    };
+    int *dest[] = {&so.per_address, &so.header_timeout, &so.body_timeout, &so.body_memory};
+    so.per_address = -1;
+    for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
+        const char *v = cli_opt(&o, limits[i].name);
+        int64_t n;
+        if (v && (int_parse(v, &n) || n < limits[i].min || n > limits[i].max)) {
+            return cli_usage("%s", limits[i].usage);
+        }
+        if (v) {
+            *dest[i] = (int)n;
+        }
     }
     char path[4096] = "";
     if (!so.dir) {

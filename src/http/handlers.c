@@ -1,5 +1,8 @@
-/* handlers.c — the few routes that belong to the server itself: health and
- * the static files (CSS, JavaScript) built into the binary. */
+/* handlers.c — the few routes that belong to the server itself: health (the
+ * server answers 503 with a reason instead when the ISMS file was removed or
+ * replaced, see server.c) and the static files (CSS, JavaScript) built into
+ * the binary. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "../embed.h"
@@ -10,6 +13,15 @@ int http_healthz(struct req *r, struct resp *w)
     (void)r;
     resp_json(w, 200, "{\"status\":\"ok\"}");
     return 0;
+}
+
+void http_unhealthy(struct resp *w, const struct err *e)
+{
+    json_t *j = json_pack("{s:s,s:s}", "status", "unavailable", "reason", e->msg);
+    char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    resp_json(w, 503, text ? text : "{\"status\":\"unavailable\"}");
+    free(text);
+    json_decref(j);
 }
 
 int http_static(struct req *r, struct resp *w)

@@ -26,6 +26,7 @@ struct org {
     char slug[64];     /* "" in single-file mode */
     char prefix[80];   /* "" or "/o/slug" */
     char path[4096];   /* the ISMS file */
+    struct store_file_id file_id; /* the file as opened at start */
     char cookie[96];   /* session cookie name for this organization */
     char pre_cookie[96]; /* the login form's pre-session CSRF cookie */
 };
@@ -86,6 +87,8 @@ struct resp {
     int64_t stream_size;
     const char *csp;         /* a Content-Security-Policy instead of the pages' one */
     char disposition[1024];  /* Content-Disposition, when set */
+    int retry_after;         /* seconds, for 503; 0: none */
+    int close;               /* 1: close the connection after the answer */
 };
 
 /* The value of name in a decoded field list, or NULL. */
@@ -108,6 +111,8 @@ void resp_json(struct resp *w, int status, const char *json);
 void resp_take(struct resp *w, int status, const char *ctype, struct buf *b);
 void resp_redirect(struct req *r, struct resp *w, const char *path); /* path within the org */
 void resp_cookie(struct resp *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* /healthz of a server that cannot serve: 503 {"status":"unavailable","reason":...}. */
+void http_unhealthy(struct resp *w, const struct err *e);
 
 /* Serving. */
 struct serve_opts {
@@ -117,6 +122,10 @@ struct serve_opts {
     int threads;        /* 0: one per CPU */
     int quiet;          /* no access log */
     int64_t max_upload; /* bytes of an uploaded file; 0: UPLOAD_DEFAULT_MAX */
+    int per_address;    /* connections from one address; -1: default (32), 0: no limit */
+    int header_timeout; /* seconds for a request's headers (and keep-alive idle); 0: 20 */
+    int body_timeout;   /* seconds for a body, plus its size at 16 KiB/s; 0: 30 */
+    int body_memory;    /* MiB of request bodies in memory at once; 0: 64 */
 };
 int http_serve(const struct serve_opts *o, struct err *e);
 

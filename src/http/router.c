@@ -12,6 +12,7 @@
 #include "../lib/util.h"
 #include "router.h"
 #include "routes.h"
+#include "upload.h"
 
 const struct route routes[] = {
 #define ROUTE(method, pattern, fn, perm, type, flags) {method, pattern, fn, perm, type, flags, #fn},
@@ -158,6 +159,34 @@ static void authenticate(struct req *r)
 
 static int dispatch(struct req *r, struct resp *w, const struct route *rt);
 
+/* HEAD is answered like GET (libmicrohttpd then sends the headers only). */
+static int method_matches(const char *route_method, const char *method)
+{
+    return strcmp(route_method, method) == 0 ||
+           (strcmp(method, "HEAD") == 0 && strcmp(route_method, "GET") == 0);
+}
+
+/* The body limit of one route: the default, unless the route declares more. */
+static size_t route_body_limit(const struct route *rt)
+{
+    /* an evidence file is spooled to disk (upload.c), up to --max-upload */
+    return (rt->flags & R_UPLOAD) ? (size_t)upload_max() : REQ_MAX_BODY;
+}
+
+size_t router_body_limit(const char *method, const char *path)
+{
+    char segs[MAX_SEGS][128];
+    int nseg = split(path, segs);
+    struct req scratch;
+    for (int i = 0; nseg >= 0 && i < nroutes; i++) {
+        memset(&scratch, 0, sizeof scratch);
+        if (method_matches(routes[i].method, method) && match(&routes[i], &scratch, segs, nseg)) {
+            return route_body_limit(&routes[i]);
+        }
+    }
+    return REQ_MAX_BODY;
+}
+
 int router_dispatch(struct req *r, struct resp *w)
 {
     char segs[MAX_SEGS][128];
@@ -170,13 +199,14 @@ int router_dispatch(struct req *r, struct resp *w)
         if (!match(&routes[i], r, segs, nseg)) {
             continue;
         }
-        if (strcmp(routes[i].method, r->method) == 0) {
+        if (method_matches(routes[i].method, r->method)) {
             rt = &routes[i];
             break;
         }
         if (!path_known || !strstr(allow, routes[i].method)) {
             size_t n = strlen(allow);
-            snprintf(allow + n, sizeof allow - n, "%s%s", n ? ", " : "", routes[i].method);
+            snprintf(allow + n, sizeof allow - n, "%s%s%s", n ? ", " : "", routes[i].method,
+                     strcmp(routes[i].method, "GET") == 0 ? ", HEAD" : "");
         }
         path_known = 1;
     }

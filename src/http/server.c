@@ -1,8 +1,13 @@
 /* server.c — the HTTP server on GNU libmicrohttpd: a pool of worker
  * threads (one per CPU by default), each with its own SQLite connection per
- * organization; bounded request bodies (413, nothing stored); security
- * headers on every response; an access log with no secrets (no query
- * strings, cookies or headers); graceful shutdown on SIGTERM/SIGINT. */
+ * organization; strict parsing (malformed requests 400 before they run);
+ * what one client may hold (connections per address, absolute deadlines
+ * for headers, bodies and answers, a memory budget for request bodies);
+ * bounded request bodies (413 at the headers, nothing stored); the ISMS
+ * file checked to be the one opened (503 when removed or replaced);
+ * security headers on every response; an escaped access log with no
+ * secrets (no query strings, cookies or headers); graceful shutdown on
+ * SIGTERM/SIGINT. */
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
@@ -11,9 +16,13 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,6 +55,13 @@ static struct app *org_app(int i, struct err *e)
             free(a);
             return NULL;
         }
+        if (store_file_ok(a->st, &orgs[i].file_id, e)) {
+            /* replaced before this worker first opened it: not the file the
+             * other workers serve */
+            app_close(a);
+            free(a);
+            return NULL;
+        }
         thread_apps[i] = a;
         pthread_mutex_lock(&apps_lock);
         all_apps = xrealloc(all_apps, (nall_apps + 1) * sizeof *all_apps);
@@ -68,11 +84,193 @@ static void close_all_apps(void)
     pthread_mutex_unlock(&apps_lock);
 }
 
+/* ---- limits ---------------------------------------------------------------
+ * What one client may hold of the server: connections from one address
+ * (libmicrohttpd counts them), absolute deadlines for a request's headers and
+ * its body (the reaper below enforces them: libmicrohttpd's own timeout is
+ * per inactivity, which a client dripping a byte every few seconds never
+ * trips), and a budget of request-body bytes held in memory across all
+ * connections (a body is refused with 503 when it would not fit). */
+
+#define BODY_MIN_RATE (16u << 10) /* bytes/s a body or a response must at least move at */
+#define BODY_MMAP_MIN (64u << 10) /* bodies from this size live in their own mapping */
+/* A body at most this much over its limit is read and dropped (never kept)
+ * before the 413, so that a browser, which sends the whole form before it
+ * reads an answer, shows the message instead of a reset connection. One
+ * announced larger (or sent with Expect: 100-continue) gets its 413 at once. */
+#define BODY_DRAIN_MAX (8u << 20)
+
+static struct {
+    unsigned per_address;  /* connections from one address; 0: no limit */
+    unsigned header_secs;  /* from accept (or the previous answer) to complete headers */
+    unsigned body_secs;    /* body: this plus its size at BODY_MIN_RATE */
+    size_t body_budget;    /* request-body bytes in memory, all connections together */
+} lim;
+
+static pthread_mutex_t budget_lock = PTHREAD_MUTEX_INITIALIZER;
+static size_t budget_used;
+
+/* Large bodies may fill three quarters of the budget only: the last quarter
+ * stays for the small forms and JSON bodies of everyday work, so clients
+ * holding large bodies cannot stop every write. */
+static int budget_take(size_t n)
+{
+    size_t cap = n >= BODY_MMAP_MIN ? lim.body_budget / 4 * 3 : lim.body_budget;
+    pthread_mutex_lock(&budget_lock);
+    int ok = budget_used <= cap && n <= cap - budget_used;
+    if (ok) {
+        budget_used += n;
+    }
+    pthread_mutex_unlock(&budget_lock);
+    return ok;
+}
+
+static void budget_give(size_t n)
+{
+    pthread_mutex_lock(&budget_lock);
+    budget_used -= n;
+    pthread_mutex_unlock(&budget_lock);
+}
+
+static double mono_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* One TCP connection (libmicrohttpd's socket context), on the reaper's list
+ * from accept to close. deadline 0: none (a request is being answered). */
+struct tconn {
+    struct tconn *prev, *next;
+    int fd;
+    int shut;
+    double deadline;
+};
+
+static pthread_mutex_t tc_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t tc_cond = PTHREAD_COND_INITIALIZER;
+static struct tconn tc_list = {&tc_list, &tc_list, -1, 0, 0};
+static int reaper_stop;
+static unsigned long reaped;
+
+static void tconn_deadline(struct MHD_Connection *conn, double secs)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    struct tconn *t = ci ? ci->socket_context : NULL;
+    if (t) {
+        pthread_mutex_lock(&tc_lock);
+        t->deadline = secs > 0 ? mono_now() + secs : 0;
+        pthread_mutex_unlock(&tc_lock);
+    }
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    (void)cls;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        struct tconn *t = xcalloc(1, sizeof *t);
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        t->fd = ci ? ci->connect_fd : -1;
+        t->deadline = mono_now() + lim.header_secs;
+        pthread_mutex_lock(&tc_lock);
+        t->next = &tc_list;
+        t->prev = tc_list.prev;
+        tc_list.prev->next = t;
+        tc_list.prev = t;
+        pthread_mutex_unlock(&tc_lock);
+        *socket_context = t;
+    } else if (*socket_context) {
+        /* called before libmicrohttpd closes the descriptor: once off the
+         * list, the reaper can no longer touch a number the kernel reuses */
+        struct tconn *t = *socket_context;
+        pthread_mutex_lock(&tc_lock);
+        t->prev->next = t->next;
+        t->next->prev = t->prev;
+        pthread_mutex_unlock(&tc_lock);
+        free(t);
+        *socket_context = NULL;
+    }
+}
+
+/* Shuts down every connection past its deadline, a few times a second; the
+ * worker that owns it then sees the end of the stream and closes it. */
+static void *reaper(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&tc_lock);
+    while (!reaper_stop) {
+        double now = mono_now();
+        for (struct tconn *t = tc_list.next; t != &tc_list; t = t->next) {
+            if (!t->shut && t->deadline > 0 && now > t->deadline && t->fd >= 0) {
+                shutdown(t->fd, SHUT_RDWR);
+                t->shut = 1;
+                reaped++;
+            }
+        }
+        struct timespec wake;
+        clock_gettime(CLOCK_REALTIME, &wake);
+        wake.tv_nsec += 250 * 1000000L;
+        if (wake.tv_nsec >= 1000000000L) {
+            wake.tv_sec++;
+            wake.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&tc_cond, &tc_lock, &wake);
+    }
+    pthread_mutex_unlock(&tc_lock);
+    return NULL;
+}
+
+/* libmicrohttpd's own messages (a refused connection, a malformed request)
+ * at most 20 a second: an attack must not fill the disk with them. */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    static long window;
+    static unsigned in_window, dropped;
+    long now = (long)mono_now();
+    pthread_mutex_lock(&log_lock);
+    if (now != window) {
+        if (dropped) {
+            fprintf(stderr, "isms: %u more libmicrohttpd messages in one second not shown\n",
+                    dropped);
+        }
+        window = now;
+        in_window = dropped = 0;
+    }
+    if (++in_window <= 20) {
+        vfprintf(stderr, fmt, ap);
+    } else {
+        dropped++;
+    }
+    pthread_mutex_unlock(&log_lock);
+}
+
+/* ---- one request ------------------------------------------------------------ */
+
+/* A request body held in memory: exactly the announced length (or the
+ * route's limit when chunked) reserved from the budget; large ones in their
+ * own mapping, so their pages go back to the system when the request ends
+ * instead of fragmenting the heap. */
+struct body {
+    char *p;
+    size_t len, cap;
+    int mapped;
+};
+
 struct conn {
-    struct buf body;
-    struct upload *up; /* R_UPLOAD routes: the body goes to a spool (upload.c) */
-    int too_big;
     struct timespec start;
+    size_t uri_len;    /* of the raw request target, before any parsing */
+    int started;       /* the first call (headers complete) has been seen */
+    int too_big;       /* over the limit: the rest is read and dropped, then 413 */
+    size_t seen;       /* body bytes received */
+    size_t limit;      /* the route's body limit */
+    size_t reserved;   /* bytes of the body budget held */
+    struct body body;
+    struct upload *up; /* R_UPLOAD routes: the body goes to a spool (upload.c) */
 };
 
 static const char *hdr(struct req *r, const char *name)
@@ -96,6 +294,18 @@ static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
     return strlen(s);
 }
 
+/* Called with the request target before libmicrohttpd splits it: the
+ * request's state starts here (its length shows a NUL inside it later). */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    (void)cls;
+    (void)conn;
+    struct conn *c = xcalloc(1, sizeof *c);
+    clock_gettime(CLOCK_MONOTONIC, &c->start);
+    c->uri_len = strlen(uri);
+    return c;
+}
+
 struct query_ctx {
     struct buf raw; /* "k=v&k=v" rebuilt from the raw arguments */
     int n;
@@ -112,6 +322,170 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
     buf_printf(&q->raw, "%s%s=%s", q->raw.len ? "&" : "", key, value ? value : "");
     return MHD_YES;
 }
+
+/* ---- strict parsing -------------------------------------------------------
+ * libmicrohttpd 0.9.75 accepts bare LF line ends, NUL bytes in header values
+ * (cutting them short), whitespace before a header's colon, and leaves
+ * duplicate Host/Content-Length headers and Content-Length beside
+ * Transfer-Encoding to the application. A proxy in front that reads such a
+ * request differently could smuggle a second request past it; every one of
+ * them is refused with 400 before the request runs.
+ *
+ * Line ends and NULs are checked on the header block as libmicrohttpd left
+ * it: it parses in place, turning each CR LF into two NUL bytes and a bare
+ * LF into one, so after a well-formed line comes exactly "\0\0" and then the
+ * next line (or the block's end). libmicrohttpd 1.0 refuses bare LF itself
+ * at a strict client discipline level and is used that way; the versions
+ * between changed the parser and are not supported. */
+#if MHD_VERSION < 0x00097700
+#define MHD_INPLACE_HEADERS 1
+#elif MHD_VERSION >= 0x01000000
+#define MHD_INPLACE_HEADERS 0
+#else
+#error "strict parsing (server.c) supports libmicrohttpd 0.9.75/0.9.76 and 1.0 or later"
+#endif
+
+static int is_tchar(unsigned char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+           (ch && strchr("!#$%&'*+-.^_`|~", ch));
+}
+
+static int is_token(const char *s)
+{
+    if (!*s) {
+        return 0;
+    }
+    for (; *s; s++) {
+        if (!is_tchar((unsigned char)*s)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+struct hdr_walk {
+    const char *p;    /* where the next line must start */
+    const char *end;  /* the end of the header block */
+    const char *bad;  /* the first problem found */
+    int host, clen, te;
+    const char *te_value;
+};
+
+/* 1 if a line ended with CR LF at at, and the next starts right after. */
+static int crlf_at(struct hdr_walk *h, const char *at)
+{
+    return at + 2 <= h->end && at[0] == 0 && at[1] == 0;
+}
+
+static enum MHD_Result walk_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    (void)kind;
+    struct hdr_walk *h = cls;
+    size_t klen = strlen(key);
+    if (!is_token(key)) {
+        h->bad = "a header name holds a character it may not (space before the colon?)";
+        return MHD_NO;
+    }
+#if MHD_INPLACE_HEADERS
+    if (key != h->p) {
+        h->bad = "a line does not end with CR LF (bare LF, a NUL byte or a folded header)";
+        return MHD_NO;
+    }
+    for (const char *q = key + klen + 1; q < value; q++) {
+        if (*q != ' ' && *q != '\t') {
+            h->bad = "a header is malformed";
+            return MHD_NO;
+        }
+    }
+#endif
+    const char *v = value ? value : "";
+    for (const char *q = v; *q; q++) {
+        unsigned char ch = (unsigned char)*q;
+        if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
+            h->bad = "a header value holds a control character (CR, NUL ...)";
+            return MHD_NO;
+        }
+    }
+#if MHD_INPLACE_HEADERS
+    const char *vend = v + strlen(v);
+    if (!crlf_at(h, vend)) {
+        h->bad = "a line does not end with CR LF (bare LF, or a NUL byte in a header)";
+        return MHD_NO;
+    }
+    h->p = vend + 2;
+#endif
+    if (strcasecmp(key, "Host") == 0) {
+        h->host++;
+    } else if (strcasecmp(key, "Content-Length") == 0) {
+        h->clen++;
+    } else if (strcasecmp(key, "Transfer-Encoding") == 0) {
+        h->te++;
+        h->te_value = v;
+    }
+    return MHD_YES;
+}
+
+/* NULL if the request's head is well-formed; else what is wrong, and *status
+ * the answer (400, or 501 for a transfer coding we do not implement). */
+static const char *malformed(struct MHD_Connection *conn, struct conn *c, const char *url,
+                             const char *method, const char *version, int *status)
+{
+    *status = 400;
+    if (!is_token(method)) {
+        return "the request method is malformed";
+    }
+    struct hdr_walk h;
+    memset(&h, 0, sizeof h);
+#if MHD_INPLACE_HEADERS
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+    if (!ci) {
+        return "the request is malformed";
+    }
+    h.end = method + ci->header_size;
+    /* the request line: METHOD SP target SP version CR LF, no NUL inside */
+    size_t vlen = strlen(version);
+    if (url != method + strlen(method) + 1 || version != url + c->uri_len + 1 ||
+        version + vlen > h.end || !crlf_at(&h, version + vlen)) {
+        return "the request line is malformed (one space apart, CR LF at its end, no NUL)";
+    }
+    h.p = version + vlen + 2;
+#else
+    (void)c;
+    (void)url;
+    (void)version;
+#endif
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, walk_header, &h);
+    if (h.bad) {
+        return h.bad;
+    }
+#if MHD_INPLACE_HEADERS
+    if (h.p + 2 != h.end || !crlf_at(&h, h.p)) {
+        return "the header block does not end with CR LF CR LF";
+    }
+#endif
+    if (h.host > 1) {
+        return "more than one Host header";
+    }
+    if (h.host == 0 && strcmp(version, MHD_HTTP_VERSION_1_0) != 0) {
+        return "an HTTP/1.1 request needs a Host header";
+    }
+    if (h.clen > 1) {
+        return "more than one Content-Length header";
+    }
+    if (h.te && h.clen) {
+        return "Content-Length and Transfer-Encoding together";
+    }
+    if (h.te > 1 || (h.te && strcasecmp(h.te_value, "chunked") != 0)) {
+        *status = 501;
+        return "Transfer-Encoding: only chunked is implemented";
+    }
+    return NULL;
+}
+
+/* ---- responses and the access log ------------------------------------------ */
 
 static void add_security_headers(struct MHD_Response *res, const struct resp *w, int authed)
 {
@@ -132,6 +506,27 @@ static void add_security_headers(struct MHD_Response *res, const struct resp *w,
     }
 }
 
+/* Copies s (at most max bytes of it, up to stop if given) into out for the
+ * log: printable ASCII as is, every other byte (controls, DEL, spaces,
+ * backslash, non-ASCII) as \xHH, so no field can forge a line or a column,
+ * or send escape sequences to a terminal. "-" when empty. */
+static void log_field(char *out, size_t size, const char *s, size_t max, char stop)
+{
+    size_t k = 0;
+    for (size_t i = 0; s && s[i] && i < max && s[i] != stop && k + 5 < size; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch > 0x20 && ch < 0x7f && ch != '\\') {
+            out[k++] = (char)ch;
+        } else {
+            k += (size_t)snprintf(out + k, size - k, "\\x%02x", ch);
+        }
+    }
+    if (!k) {
+        out[k++] = '-';
+    }
+    out[k] = 0;
+}
+
 static void access_log(struct req *r, int status, size_t bytes, const struct conn *c)
 {
     if (quiet) {
@@ -145,22 +540,19 @@ static void access_log(struct req *r, int status, size_t bytes, const struct con
     time_now(at);
     /* the path only: a query string can carry search terms and the log is
      * not the place for them; never headers or cookies */
-    char path[256];
-    snprintf(path, sizeof path, "%.255s", r->full_path);
-    for (char *p = path; *p; p++) {
-        if (*p == '?' || (unsigned char)*p < 0x20 || *p == 0x7f) {
-            *p = 0;
-            break;
-        }
-    }
+    char addr[4 * 64 + 1], method[4 * 32 + 1], path[4 * 256 + 1], who[4 * 64 + 1];
+    log_field(addr, sizeof addr, r->addr, 64, 0);
+    log_field(method, sizeof method, r->method, 32, 0);
+    log_field(path, sizeof path, r->full_path, 256, '?');
+    log_field(who, sizeof who, r->authed ? r->who.name : NULL, 64, 0);
     pthread_mutex_lock(&log_lock);
-    fprintf(stderr, "%s %s %s %s %d %zu %.1fms %s\n", at, r->addr, r->method, path, status, bytes,
-            ms, r->authed ? r->who.name : "-");
+    fprintf(stderr, "%s %s %s %s %d %zu %.1fms %s\n", at, addr, method, path, status, bytes, ms,
+            who);
     pthread_mutex_unlock(&log_lock);
 }
 
 static enum MHD_Result send_resp(struct MHD_Connection *conn, struct req *r, struct resp *w,
-                            struct conn *c)
+                                 struct conn *c)
 {
     /* the body is handed over, not copied: libmicrohttpd frees it */
     size_t bytes = w->stream ? (size_t)w->stream_size : w->body.len;
@@ -182,10 +574,21 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct req *r, str
     if (w->allow[0]) {
         MHD_add_response_header(res, "Allow", w->allow);
     }
+    if (w->retry_after > 0) {
+        char ra[16];
+        snprintf(ra, sizeof ra, "%d", w->retry_after);
+        MHD_add_response_header(res, "Retry-After", ra);
+    }
+    if (w->close) {
+        MHD_add_response_header(res, "Connection", "close");
+    }
     for (int i = 0; i < w->ncookies; i++) {
         MHD_add_response_header(res, "Set-Cookie", w->set_cookie[i]);
     }
     add_security_headers(res, w, r->authed);
+    /* the answer must leave at a minimum rate too (a client that does not
+     * read would hold the connection) */
+    tconn_deadline(conn, lim.body_secs + (double)bytes / BODY_MIN_RATE);
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)w->status, res);
     MHD_destroy_response(res);
     access_log(r, w->status, bytes, c);
@@ -214,8 +617,9 @@ static int find_org(const char *url, const char **rest)
     return -1;
 }
 
-static void handle(struct MHD_Connection *conn, const char *url, const char *method,
-                   struct conn *c, struct resp *w, struct req *r)
+/* Fills what every answer needs (the log included) of r. */
+static void req_basics(struct req *r, struct MHD_Connection *conn, const char *url,
+                       const char *method)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -234,10 +638,58 @@ static void handle(struct MHD_Connection *conn, const char *url, const char *met
     r->full_path = url;
     r->header = hdr;
     r->cookie = cookie;
+    r->is_api = strstr(url, "/api/") != NULL;
+}
+
+/* Answers at once (before any body is read) with e, closing the connection
+ * after the answer so that a body still on its way is never read. */
+static enum MHD_Result refuse(struct MHD_Connection *conn, const char *url, const char *method,
+                              struct conn *c, const struct err *e, int status, int retry_after)
+{
+    struct req r;
+    struct resp w;
+    memset(&r, 0, sizeof r);
+    memset(&w, 0, sizeof w);
+    buf_init(&w.body, 1u << 20);
+    req_basics(&r, conn, url, method);
+    int oi = find_org(url, &r.path);
+    r.org = oi >= 0 ? &orgs[oi] : NULL;
+    resp_error(&r, &w, e);
+    if (status) {
+        w.status = status;
+    }
+    w.retry_after = retry_after;
+    w.close = 1;
+    enum MHD_Result ret = send_resp(conn, &r, &w, c);
+    buf_free(&w.body);
+    return ret;
+}
+
+/* 0 if the file of organization i is still the one the server opened; -1
+ * with e saying what happened and what to do. */
+static int org_file_ok(int i, struct app *a, struct err *e)
+{
+    if (a) {
+        return store_file_ok(a->st, &orgs[i].file_id, e);
+    }
+    return store_path_ok(orgs[i].path, &orgs[i].file_id, e);
+}
+
+static void handle(struct MHD_Connection *conn, const char *url, const char *method,
+                   struct conn *c, struct resp *w, struct req *r)
+{
+    req_basics(r, conn, url, method);
     struct err e = {0};
     const char *rest = url;
     int oi = find_org(url, &rest);
     if (strcmp(url, "/healthz") == 0 && oi < 0) {
+        /* the server's own health: every organization's file in place */
+        for (int i = 0; i < norgs; i++) {
+            if (org_file_ok(i, NULL, &e)) {
+                http_unhealthy(w, &e);
+                return;
+            }
+        }
         resp_json(w, 200, "{\"status\":\"ok\"}");
         return;
     }
@@ -256,8 +708,8 @@ static void handle(struct MHD_Connection *conn, const char *url, const char *met
         return;
     }
     if (c->too_big) {
-        err_set(&e, ERR_TOOBIG, NULL, "the request body is larger than %u bytes; nothing was "
-                "stored", REQ_MAX_BODY);
+        err_set(&e, ERR_TOOBIG, NULL, "the request body is larger than %zu bytes; nothing was "
+                "stored", c->limit);
         resp_error(r, w, &e);
         return;
     }
@@ -277,12 +729,132 @@ static void handle(struct MHD_Connection *conn, const char *url, const char *met
         resp_error(r, w, &e);
         return;
     }
-    r->app = org_app(oi, &e);
-    if (!r->app) {
-        resp_error(r, w, &e);
+    /* a removed or replaced file: nothing is read from or written to the
+     * orphan (acknowledged writes would vanish at the next start), on every
+     * worker alike, whether or not it had the file open yet */
+    if (org_file_ok(oi, thread_apps[oi], &e) ||
+        (r->app = org_app(oi, &e)) == NULL) {
+        if (e.code == ERR_UNAVAILABLE && strcmp(rest, "/healthz") == 0) {
+            http_unhealthy(w, &e);
+        } else if (e.code == ERR_UNAVAILABLE && strncmp(rest, "/static/", 8) == 0) {
+            strlcpy_(r->id, rest + 8, sizeof r->id); /* the error page keeps its style */
+            http_static(r, w);
+        } else {
+            resp_error(r, w, &e);
+        }
         return;
     }
     router_dispatch(r, w);
+}
+
+/* ---- the request body -------------------------------------------------------
+ * The one place a request body is kept. body_begin decides at the headers
+ * whether a body may come at all (its announced size against the route's
+ * limit and the memory budget); body_take stores each piece. A route with
+ * its own storage for large bodies (R_UPLOAD) hooks in here. */
+
+static void body_free(struct conn *c)
+{
+    struct body *b = &c->body;
+    if (b->mapped) {
+        munmap(b->p, b->cap);
+    } else {
+        free(b->p);
+    }
+    memset(b, 0, sizeof *b);
+    if (c->reserved) {
+        budget_give(c->reserved);
+        c->reserved = 0;
+    }
+}
+
+/* At the headers. 0: go on; else the status to refuse with at once. */
+static int body_begin(struct MHD_Connection *conn, struct conn *c, const char *url,
+                      const char *method, struct err *e)
+{
+    const char *rest = url;
+    if (find_org(url, &rest) < 0) {
+        rest = url;
+    }
+    c->limit = router_body_limit(method, rest);
+    const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+    const char *te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Transfer-Encoding");
+    size_t want = 0;
+    if (cl) {
+        char *end = NULL;
+        errno = 0;
+        unsigned long long n = strtoull(cl, &end, 10);
+        const char *expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Expect");
+        if (errno || n > c->limit + (unsigned long long)BODY_DRAIN_MAX ||
+            (n > c->limit && expect)) {
+            err_set(e, ERR_TOOBIG, NULL, "the request body is larger than %zu bytes; nothing "
+                    "was stored", c->limit);
+            return 413;
+        }
+        if (n > c->limit) {
+            c->too_big = 1; /* read and dropped: no memory, no budget */
+            tconn_deadline(conn, lim.body_secs + (double)n / BODY_MIN_RATE);
+            return 0;
+        }
+        want = (size_t)n;
+    } else if (te) {
+        want = c->limit; /* chunked: at most the limit */
+    }
+    if (c->up) {
+        /* spooled to a file by upload.c: no memory, no budget */
+        tconn_deadline(conn, lim.body_secs + (double)want / BODY_MIN_RATE);
+        return 0;
+    }
+    if (!want) {
+        return 0;
+    }
+    if (!budget_take(want + 1)) {
+        err_set(e, ERR_UNAVAILABLE, NULL, "the server is receiving too many request bodies at "
+                "once; try again in a few seconds");
+        return 503;
+    }
+    c->reserved = want + 1;
+    struct body *b = &c->body;
+    b->cap = want + 1;
+    if (b->cap >= BODY_MMAP_MIN) {
+        void *p = mmap(NULL, b->cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED) {
+            body_free(c);
+            err_set(e, ERR_UNAVAILABLE, NULL, "out of memory for the request body");
+            return 503;
+        }
+        b->p = p;
+        b->mapped = 1;
+    } else {
+        b->p = xmalloc(b->cap);
+    }
+    b->p[0] = 0;
+    /* the whole body within a deadline: a base plus its size at a minimum rate */
+    tconn_deadline(conn, lim.body_secs + (double)want / BODY_MIN_RATE);
+    return 0;
+}
+
+/* One piece of the body. 0, or -1 to drop the connection: a chunked body
+ * (libmicrohttpd holds a sized one to its length) far over the limit. */
+static int body_take(struct conn *c, const char *data, size_t n)
+{
+    struct body *b = &c->body;
+    c->seen += n;
+    if (c->up) {
+        upload_feed(c->up, data, n);
+        return c->seen > c->limit + BODY_DRAIN_MAX ? -1 : 0;
+    }
+    if (!c->too_big && n >= b->cap - b->len) {
+        c->too_big = 1;
+        body_free(c); /* nothing of an oversized body is kept */
+    }
+    if (c->too_big) {
+        return c->seen > c->limit + BODY_DRAIN_MAX ? -1 : 0;
+    }
+    memcpy(b->p + b->len, data, n);
+    b->len += n;
+    b->p[b->len] = 0;
+    return 0;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -290,14 +862,27 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   const char *upload_data, size_t *upload_size, void **con_cls)
 {
     (void)cls;
-    (void)version;
     struct conn *c = *con_cls;
-    if (!c) {
-        c = xcalloc(1, sizeof *c);
-        buf_init(&c->body, REQ_MAX_BODY);
-        clock_gettime(CLOCK_MONOTONIC, &c->start);
-        c->up = upload_begin(conn, method, url);
+    if (!c) { /* no target seen (cannot happen with on_uri installed) */
+        c = on_uri(NULL, url, conn);
         *con_cls = c;
+    }
+    if (!c->started) {
+        /* the headers are complete: refuse what is malformed, too large or
+         * over the memory budget now, before a byte of the body is read */
+        c->started = 1;
+        tconn_deadline(conn, 0);
+        struct err e = {0};
+        int status = 0;
+        const char *bad = malformed(conn, c, url, method, version, &status);
+        if (bad) {
+            err_set(&e, ERR_USAGE, NULL, "%s", bad);
+            return refuse(conn, url, method, c, &e, status, 0);
+        }
+        c->up = upload_begin(conn, method, url);
+        if ((status = body_begin(conn, c, url, method, &e)) != 0) {
+            return refuse(conn, url, method, c, &e, status, status == 503 ? 5 : 0);
+        }
         return MHD_YES;
     }
     if (*upload_size && c->up) {
@@ -306,17 +891,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     if (*upload_size) {
-        if (!c->too_big) {
-            buf_append(&c->body, upload_data, *upload_size);
-            if (c->body.over) {
-                c->too_big = 1;
-                buf_free(&c->body); /* keep nothing of an oversized body */
-                buf_init(&c->body, 1);
-            }
+        if (body_take(c, upload_data, *upload_size)) {
+            /* a chunked body past the limit: libmicrohttpd cannot answer
+             * before the body's end, so the connection is dropped now */
+            return MHD_NO;
         }
         *upload_size = 0;
         return MHD_YES;
     }
+    tconn_deadline(conn, 0);
     struct req r;
     struct resp w;
     memset(&r, 0, sizeof r);
@@ -324,6 +907,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     w.status = 200;
     buf_init(&w.body, 64u << 20);
     handle(conn, url, method, c, &w, &r);
+    /* the body is decoded: its memory goes back before the answer leaves */
+    body_free(c);
     enum MHD_Result ret = send_resp(conn, &r, &w, c);
     buf_free(&w.body);
     kv_free(&r.form);
@@ -338,15 +923,25 @@ static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls,
                     enum MHD_RequestTerminationCode toe)
 {
     (void)cls;
-    (void)conn;
     (void)toe;
     struct conn *c = *con_cls;
     if (c) {
-        buf_free(&c->body);
+        body_free(c);
         upload_free(c->up);
         free(c);
         *con_cls = NULL;
     }
+    /* a kept-alive connection: the next request's headers within the limit */
+    tconn_deadline(conn, lim.header_secs);
+}
+
+static void stop_reaper(pthread_t t)
+{
+    pthread_mutex_lock(&tc_lock);
+    reaper_stop = 1;
+    pthread_cond_signal(&tc_cond);
+    pthread_mutex_unlock(&tc_lock);
+    pthread_join(t, NULL);
 }
 
 static int add_org(const char *slug, const char *path, int loopback, struct err *e)
@@ -368,7 +963,12 @@ static int add_org(const char *slug, const char *path, int loopback, struct err 
     if (app_open(&a, path, "serve", e)) {
         return -1;
     }
+    /* the file as opened now: every worker's connection must be to this one */
+    int rc = store_file_id(a.st, &o->file_id, e);
     app_close(&a);
+    if (rc) {
+        return -1;
+    }
     norgs++;
     return 0;
 }
@@ -413,6 +1013,10 @@ int http_serve(const struct serve_opts *o, struct err *e)
     int loopback = (ntohl(sa.sin_addr.s_addr) >> 24) == 127;
     quiet = o->quiet;
     upload_set_max(o->max_upload);
+    lim.per_address = o->per_address >= 0 ? (unsigned)o->per_address : 32;
+    lim.header_secs = o->header_timeout > 0 ? (unsigned)o->header_timeout : 20;
+    lim.body_secs = o->body_timeout > 0 ? (unsigned)o->body_timeout : 30;
+    lim.body_budget = (o->body_memory > 0 ? (size_t)o->body_memory : 64) << 20;
     norgs = 0;
     if (o->dir) {
         DIR *d = opendir(o->dir);
@@ -467,17 +1071,34 @@ int http_serve(const struct serve_opts *o, struct err *e)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    reaper_stop = 0;
+    pthread_t reaper_thread;
+    if (pthread_create(&reaper_thread, NULL, reaper, NULL) != 0) {
+        return err_set(e, ERR_INTERNAL, NULL, "cannot start a thread: %s", strerror(errno));
+    }
+    /* strict parsing (HTTP/1.1 without Host refused; our own checks in
+     * malformed() for the rest); connections per address capped */
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY | MHD_USE_ITC |
             MHD_USE_ERROR_LOG, 0, NULL,
         NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED, on_done,
-        NULL, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+        NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim.per_address,
+#if !MHD_INPLACE_HEADERS
+        MHD_OPTION_CLIENT_DISCIPLINE_LVL, (int)2,
+#else
+        MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
+#endif
         MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_END);
     if (!d) {
+        int en = errno;
+        stop_reaper(reaper_thread);
         return err_set(e, ERR_STORAGE, "listen", "cannot listen on %s:%d: %s", host, port,
-                       strerror(errno));
+                       strerror(en));
     }
     fprintf(stderr, "isms: serving %d organization%s on http://%s:%d/ with %d threads\n", norgs,
             norgs == 1 ? "" : "s", host, port, threads);
@@ -505,6 +1126,7 @@ int http_serve(const struct serve_opts *o, struct err *e)
         usleep(100000);
     }
     MHD_stop_daemon(d);
+    stop_reaper(reaper_thread);
     close_all_apps();
     fprintf(stderr, "isms: stopped\n");
     return 0;

@@ -395,6 +395,9 @@ static void write_unlock(struct store *s)
     }
 }
 
+static int has_moved(struct store *s);
+static void orphan_checkpoint(struct store *s);
+
 void store_close(struct store *s)
 {
     if (!s) {
@@ -402,6 +405,11 @@ void store_close(struct store *s)
     }
     if (s->db && !sqlite3_get_autocommit(s->db)) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    if (s->db && has_moved(s)) {
+        /* SQLite does not checkpoint a moved file when it closes it */
+        s->orphan_done = 0;
+        orphan_checkpoint(s);
     }
     write_unlock(s);
     for (int i = 0; i < s->ncache; i++) {
@@ -540,6 +548,66 @@ void store_rollback(struct store *s)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     }
     write_unlock(s);
+}
+
+static int file_gone(const char *path, struct err *e)
+{
+    return err_set(e, ERR_UNAVAILABLE, NULL,
+                   "the ISMS file %s was removed or replaced since the server opened it; "
+                   "nothing was read or written. Restart the server to serve the file now at "
+                   "that path (or put the original back)", path);
+}
+
+/* The file s has open was unlinked or renamed: its last writes, still in
+ * the WAL beside the path, go into the file itself (wherever it now is, if
+ * anywhere) and the WAL is truncated, so that a file put at the path later
+ * does not take those frames as its own when it is opened (the way a file
+ * replaced under SQLite gets corrupted). Only outside a transaction. */
+static void orphan_checkpoint(struct store *s)
+{
+    if (s->orphan_done || !sqlite3_get_autocommit(s->db)) {
+        return;
+    }
+    s->orphan_done = 1;
+    sqlite3_wal_checkpoint_v2(s->db, "main", SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+}
+
+static int has_moved(struct store *s)
+{
+    int moved = 0;
+    return sqlite3_file_control(s->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK &&
+           moved;
+}
+
+int store_file_id(struct store *s, struct store_file_id *out, struct err *e)
+{
+    struct stat sb;
+    if (stat(s->path, &sb) != 0 || has_moved(s)) {
+        return file_gone(s->path, e);
+    }
+    out->dev = (unsigned long long)sb.st_dev;
+    out->ino = (unsigned long long)sb.st_ino;
+    return 0;
+}
+
+int store_path_ok(const char *path, const struct store_file_id *want, struct err *e)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0 ||
+        (want && ((unsigned long long)sb.st_dev != want->dev ||
+                  (unsigned long long)sb.st_ino != want->ino))) {
+        return file_gone(path, e);
+    }
+    return 0;
+}
+
+int store_file_ok(struct store *s, const struct store_file_id *want, struct err *e)
+{
+    if (has_moved(s)) {
+        orphan_checkpoint(s);
+        return file_gone(s->path, e);
+    }
+    return store_path_ok(s->path, want, e);
 }
 
 int store_backup(struct store *s, const char *dest, struct err *e)

@@ -35,6 +35,22 @@ int store_latest_version(void);
  * dest whole or not at all. */
 int store_backup(struct store *s, const char *dest, struct err *e);
 
+/* The identity of an ISMS file (device, inode): a server notices by it that
+ * the file it opened was removed or replaced (rm, mv over it, a restore
+ * written beside it and renamed) while it runs. */
+struct store_file_id {
+    unsigned long long dev, ino;
+};
+/* The identity of the file s has open, read from its path now. */
+int store_file_id(struct store *s, struct store_file_id *out, struct err *e);
+/* 0 while the path s was opened by still names the very file s has open
+ * (SQLite's own check: not unlinked, not renamed) and that file is want
+ * (when not NULL); else -1 with ERR_UNAVAILABLE and a message saying what
+ * happened and to restart the server. One stat(): cheap per request. */
+int store_file_ok(struct store *s, const struct store_file_id *want, struct err *e);
+/* The same check for a path alone (no connection open to it). */
+int store_path_ok(const char *path, const struct store_file_id *want, struct err *e);
+
 /* Transactions. store_begin takes the write lock (BEGIN IMMEDIATE). */
 int store_begin(struct store *s, struct err *e);
 int store_commit(struct store *s, struct err *e);

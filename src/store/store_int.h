@@ -27,6 +27,7 @@ struct store {
     int hist_valid;
     int holds_write; /* this connection holds the process's write mutex */
     int in_read;     /* inside store_read_begin */
+    int orphan_done; /* the WAL of a moved file was checkpointed (orphan_checkpoint) */
     sqlite3_stmt *begin_st, *commit_st; /* of read transactions */
     /* store_count_query answers, valid while the file's data version is
      * the same (checked inside read transactions only). */

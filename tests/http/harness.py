@@ -383,9 +383,9 @@ def free_port():
 class Server:
     """`isms serve FILE` (or `--dir DIR`) on a free loopback port."""
 
-    def __init__(self, file=None, dir=None, threads=None, start=True, extra=None):
+    def __init__(self, file=None, dir=None, threads=None, start=True, extra=None, args=None):
         self.file, self.dir, self.threads = file, dir, threads
-        self.extra = list(extra or [])  # more `isms serve` options
+        self.extra = list(extra or []) + list(args or [])  # more `isms serve` options
         self.proc = None
         self.port = None
         self.stopped = False

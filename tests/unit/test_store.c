@@ -319,3 +319,41 @@ TEST(store_count_cache_follows_writes)
     app_close(&b);
     rm_isms(path);
 }
+
+/* A file removed or replaced under an open store is noticed (issue 9): by
+ * SQLite's moved check and by the identity recorded at open; a copy put at
+ * the path is a different file. */
+TEST(store_notices_file_removed_or_replaced)
+{
+    struct store *s;
+    struct err e = {0};
+    struct store_file_id id;
+    rm_isms("q.isms");
+    rm_isms("q2.isms");
+    CHECK(store_open("q.isms", STORE_CREATE, &s, &e) == 0);
+    CHECK(store_file_id(s, &id, &e) == 0);
+    CHECK(store_file_ok(s, &id, &e) == 0);
+    CHECK(store_path_ok("q.isms", &id, &e) == 0);
+    /* renamed away: the store's file is no longer at the path */
+    CHECK(rename("q.isms", "q2.isms") == 0);
+    CHECK(store_file_ok(s, &id, &e) != 0);
+    CHECK(e.code == ERR_UNAVAILABLE);
+    CHECK(strstr(e.msg, "removed or replaced") != NULL);
+    CHECK(store_path_ok("q.isms", &id, &e) != 0);
+    store_close(s);
+    /* a new file at the path: not the one recorded */
+    struct store *t;
+    CHECK(store_open("q.isms", STORE_CREATE, &t, &e) == 0);
+    CHECK(store_file_ok(t, NULL, &e) == 0);
+    CHECK(store_file_ok(t, &id, &e) != 0);
+    CHECK(store_path_ok("q.isms", &id, &e) != 0);
+    /* unlinked while open */
+    struct store_file_id id2;
+    CHECK(store_file_id(t, &id2, &e) == 0);
+    CHECK(unlink("q.isms") == 0);
+    CHECK(store_file_ok(t, &id2, &e) != 0);
+    CHECK(e.code == ERR_UNAVAILABLE);
+    store_close(t);
+    rm_isms("q.isms");
+    rm_isms("q2.isms");
+}
