@@ -238,9 +238,18 @@ int app_token_revoke(struct app *a, long id, struct err *e);
 
 /* Checks a password; on success creates a session and writes its id (64
  * hex characters) to sid. *totp_due is 1 when the second factor must still
- * be given. Failures are ERR_UNAUTH with one message for every cause. */
+ * be given. Failures are ERR_UNAUTH with one message for every cause (a
+ * wrong password, no such account, disabled, a second factor required but
+ * not set up); ERR_READONLY, before any check, when the file cannot be
+ * written (a session could not be stored). */
 int app_login(struct app *a, const char *name, const char *password, const char *address,
               char sid[72], int *totp_due, struct err *e);
+/* Whether address completed a sign-in of account name (password, and the
+ * second factor when one was due) in the last LOGIN_KNOWN_DAYS days, by
+ * the security log: sign-in throttling lets such an address through an
+ * account lock. 0 on any doubt (an invalid name, a storage error). */
+#define LOGIN_KNOWN_DAYS 90
+int app_login_known(struct app *a, const char *name, const char *address);
 /* Completes the second factor of a session. */
 int app_login_totp(struct app *a, const char *sid, const char *code, const char *address,
                    struct err *e);

@@ -7,6 +7,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "../http/client_addr.h"
 #include "../http/http.h"
 #include "../lib/text.h"
 #include "../lib/util.h"
@@ -15,7 +16,7 @@
 int cmd_serve(struct cli *c)
 {
     struct opts o;
-    static const char *const allowed[] = {"dir", "listen", "threads", NULL};
+    static const char *const allowed[] = {"dir", "listen", "threads", "trusted-proxy", NULL};
     int rc = cli_parse_opts(c, c->argc, c->argv, &o, 1);
     if (rc || (rc = cli_no_other_opts(&o, allowed))) {
         return rc;
@@ -31,6 +32,10 @@ int cmd_serve(struct cli *c)
             return cli_usage("--threads: 1 to 256");
         }
         so.threads = (int)n;
+    }
+    struct err te = {0};
+    if (client_addr_trust(cli_opt(&o, "trusted-proxy"), &te)) {
+        return cli_fail(&te);
     }
     char path[4096] = "";
     if (!so.dir) {

@@ -71,6 +71,7 @@ struct resp {
     int ncookies;
     int cache;               /* 1: may be cached (static files) */
     char allow[64];          /* for 405 */
+    char retry_after[16];    /* seconds, for 429 and 503 */
 };
 
 /* The value of name in a decoded field list, or NULL. */

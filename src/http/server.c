@@ -20,6 +20,7 @@
 
 #include "../lib/text.h"
 #include "../lib/util.h"
+#include "client_addr.h"
 #include "router.h"
 #include "routes.h"
 
@@ -178,6 +179,9 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct req *r, str
     if (w->allow[0]) {
         MHD_add_response_header(res, "Allow", w->allow);
     }
+    if (w->retry_after[0]) {
+        MHD_add_response_header(res, "Retry-After", w->retry_after);
+    }
     for (int i = 0; i < w->ncookies; i++) {
         MHD_add_response_header(res, "Set-Cookie", w->set_cookie[i]);
     }
@@ -225,6 +229,7 @@ static void handle(struct MHD_Connection *conn, const char *url, const char *met
                       sizeof r->addr);
         }
     }
+    client_addr_from_conn(conn, r->addr, sizeof r->addr); /* behind a trusted proxy */
     r->conn = conn;
     r->method = method;
     r->full_path = url;
