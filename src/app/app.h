@@ -25,6 +25,12 @@ struct app {
     long long memo_dv;
     struct strmap derived;  /* app_derived: text valid up to a history entry */
     long long derived_seq;
+    /* Who is asking, for the references a write names (app_set_viewer):
+     * one the viewer may not see is answered like one that does not
+     * exist. has_viewer 0 (the CLI, run by the file's owner): every row. */
+    int has_viewer;
+    enum role viewer_role;
+    char viewer_person[40];
 };
 
 /* A field name and its value as a person typed it (untrusted). */
@@ -93,6 +99,11 @@ int app_memo_records(struct app *a, const struct rtype *t, const struct query *q
                      const struct keylist *k, size_t n, const char *prefix, app_render_fn render,
                      void *ctx, char ***out, struct err *e);
 
+/* The viewer of what follows on a (the router sets it for each request):
+ * record references given to add/edit are checked against the viewer's
+ * row rule (perm_allows READ, perm_row_rule), the viewer's own person
+ * always visible. role ROLE_NONE: an anonymous request sees nothing. */
+void app_set_viewer(struct app *a, enum role role, const char *person);
 /* Restricts q to the rows role may see (perm_row_rule); person: the
  * account's person or NULL. */
 void app_query_visible(const struct rtype *t, enum role role, const char *person, struct query *q);

@@ -145,6 +145,8 @@ static void authenticate(struct req *r)
         r->authed = app_session(r->app, r->sid, &r->who, &e) == 1;
     }
     r->role = r->authed ? role_parse(r->who.role) : ROLE_NONE;
+    /* references a write names are checked against what this viewer sees */
+    app_set_viewer(r->app, r->role, r->authed ? r->who.person : NULL);
     /* history records who acted, through which front end */
     snprintf(r->app->actor, sizeof r->app->actor, "%s:%s", r->is_api ? "api" : "web",
              r->authed ? r->who.name : "anonymous");

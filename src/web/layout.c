@@ -574,7 +574,10 @@ void web_notice(struct req *r, struct buf *b)
         {"reviewed", "Review recorded; the next review date is set."},
         {"approved", "Approval recorded."},
     };
-    const char *k = web_query(r, "done");
+    /* only the notice of the action that led here (notice.c): a bare or
+     * copied ?done= shows nothing */
+    char key[64];
+    const char *k = notice_valid(r, web_query(r, "done"), key, sizeof key) ? key : NULL;
     for (size_t i = 0; k && i < sizeof notices / sizeof notices[0]; i++) {
         if (strcmp(notices[i].key, k) == 0) {
             html_lit(b, "<p class=\"notice\" role=\"status\">");
