@@ -323,6 +323,45 @@ def notice(f):
     srv.stop("notice server")
 
 
+# ---- the figure for docs/reliability.md (LOCKOUT_MEASURE=SECONDS) ---------------------
+
+def measure(f, victim, seconds):
+    """For SECONDS, one address guesses the victim's password; whenever it is
+    refused it sends ten names (most computed to land on the victim's or its
+    own slot of the old table, the rest random) and guesses again. Notes how
+    many guesses were checked (401) against the policy's 5."""
+    srv = Server(f.path)
+    src = "127.0.0.45"
+    rnd = random.Random(45)
+    want_a = djb2_slot("|a|" + victim.name)
+    want_i = djb2_slot("|i|" + src)
+    pool = []
+    while len(pool) < 400:
+        name = "".join(rnd.choice(string.ascii_lowercase) for _ in range(10))
+        if djb2_slot("|a|" + name) in (want_a, want_i):
+            pool.append(name)
+    g = Client(srv, source=src)
+    _, gtok = g.login_form()
+    x = Client(srv, source=src)
+    _, tok = x.login_form()
+    guesses = checked = names = 0
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        r, gtok = form_post_fast(g, victim.name, "guess-%d" % guesses, gtok)
+        guesses += 1
+        if r.status == 401:
+            checked += 1
+            continue
+        for _ in range(10):
+            name = rnd.choice(pool) if rnd.random() < 0.7 else "r%08d" % rnd.randrange(10 ** 8)
+            _, tok = form_post_fast(x, name, "wrong-password", tok)
+            names += 1
+    note("measure: in %d s one address sent %d names and %d guesses at %s's password: %d "
+         "checked (policy: 5, then one per lock)" % (seconds, names, guesses, victim.name,
+                                                      checked))
+    srv.stop("measure server")
+
+
 def section(fn, *args):
     """Runs one part; an exception fails it without skipping the others."""
     try:
@@ -342,6 +381,8 @@ def main():
     section(oracle, f)
     section(notice, f)
     section(readonly, f)
+    if os.environ.get("LOCKOUT_MEASURE"):
+        section(measure, f, f.accounts["auditor"], int(os.environ["LOCKOUT_MEASURE"]))
 
 
 run(main)
