@@ -338,7 +338,7 @@ int app_login(struct app *a, const char *name, const char *password, const char 
     if (store_readonly(a->st)) {
         /* a session cannot be stored: said before any password is checked,
          * so the answer is the same whether or not the password is right */
-        return store_begin(a->st, e);
+        return store_readonly_err(a->st, e);
     }
     int found = valid_name(name) && load_account(a, name, 0, &c, &ignore) == 0;
     int pw_ok = 0;
@@ -476,7 +476,7 @@ int app_login_totp(struct app *a, const char *sid, const char *code, const char 
 {
     struct principal p;
     if (store_readonly(a->st)) {
-        return store_begin(a->st, e);
+        return store_readonly_err(a->st, e);
     }
     int ok = app_session(a, sid, &p, e);
     if (ok <= 0) {

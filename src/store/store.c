@@ -90,7 +90,7 @@ static const char *file_name(const struct store *s)
     return slash ? slash + 1 : s->path;
 }
 
-static int readonly_err(struct store *s, struct err *e)
+int store_readonly_err(struct store *s, struct err *e)
 {
     return err_set(e, ERR_READONLY, NULL,
                    "the ISMS file %s is read-only; nothing was written (make it writable for "
@@ -113,7 +113,7 @@ int store_sqlerr(struct store *s, struct err *e, const char *what)
         code = ERR_CONFLICT;
     }
     if (is_readonly(rc)) {
-        return readonly_err(s, e);
+        return store_readonly_err(s, e);
     }
     return err_set(e, code, NULL, "%s: %s", what, sqlite3_errmsg(s->db));
 }
@@ -230,7 +230,7 @@ int store_exec(struct store *s, const char *sql, struct err *e)
     if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
         if (is_readonly(sqlite3_extended_errcode(s->db))) {
             sqlite3_free(msg);
-            return readonly_err(s, e);
+            return store_readonly_err(s, e);
         }
         err_set(e, ERR_STORAGE, NULL, "storage: %s", msg ? msg : sqlite3_errmsg(s->db));
         sqlite3_free(msg);
@@ -524,7 +524,7 @@ int store_begin(struct store *s, struct err *e)
     if (store_readonly(s)) {
         /* opened read-only (SQLite falls back when the file cannot be
          * written): say so before anything is attempted */
-        return readonly_err(s, e);
+        return store_readonly_err(s, e);
     }
     if (!s->holds_write) {
         pthread_mutex_lock(&write_lock);

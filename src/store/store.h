@@ -41,6 +41,8 @@ int store_begin(struct store *s, struct err *e);
 /* 1 when the file was opened read-only (SQLite opens a file it may not
  * write that way): every write would fail with ERR_READONLY. */
 int store_readonly(struct store *s);
+/* Fills e with that ERR_READONLY (naming the file); returns -1. */
+int store_readonly_err(struct store *s, struct err *e);
 int store_commit(struct store *s, struct err *e);
 void store_rollback(struct store *s);
 /* 1 inside a write transaction begun with store_begin. */

@@ -25,10 +25,12 @@ unkeyed table (the attack the issue describes), then LOCKOUT_NAMES (default
 import os
 import random
 import shutil
+import socket
 import string
 import tempfile
 import time
 import traceback
+import urllib.parse
 
 from harness import *
 
@@ -219,6 +221,24 @@ def proxy(f):
     via.post("/login", {"_csrf": tok, "name": "nobody-2", "password": "wrong-password-2"},
              headers={"X-Forwarded-For": "203.0.113.6, 127.0.0.65"})
     check_eq(last_address(f), "203.0.113.6", "trusted hops (a CIDR entry) are skipped")
+    # two X-Forwarded-For headers (HAProxy adds its own after the client's): read in order
+    _, tok = via.login_form()
+    body = urllib.parse.urlencode({"_csrf": tok, "name": "nobody-4",
+                                   "password": "wrong-password-4"}).encode()
+    cookie = "; ".join("%s=%s" % kv for kv in via.jar.items())
+    raw = (b"POST /login HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nCookie: %s\r\n"
+           b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n"
+           b"X-Forwarded-For: 203.0.113.200\r\nX-Forwarded-For: 203.0.113.201\r\n"
+           b"Connection: close\r\n\r\n" % (srv.port, cookie.encode(), len(body))) + body
+    sock = socket.create_connection(("127.0.0.1", srv.port), timeout=REQ_TIMEOUT,
+                                    source_address=("127.0.0.70", 0))
+    try:
+        sock.sendall(raw)
+        while sock.recv(65536):
+            pass
+    finally:
+        sock.close()
+    check_eq(last_address(f), "203.0.113.201", "of two X-Forwarded-For headers the last counts")
     direct = Client(srv, source="127.0.0.71")
     _, tok = direct.login_form()
     direct.post("/login", {"_csrf": tok, "name": "nobody-3", "password": "wrong-password-3"},
