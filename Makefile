@@ -108,7 +108,7 @@ run: deps
 # crashes land in tests/fuzz/TARGET/crashes/. `make fuzz-replay` runs every
 # corpus and crash file through the targets built with $(CC) (release and
 # sanitized): no clang.
-FUZZ_TARGETS := csv method_yaml method_json field text kv router multipart markdown
+FUZZ_TARGETS := csv method_yaml method_json field text kv router multipart markdown client_addr
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD ?= rel asan
 FUZZ_NICE ?= nice -n 10
@@ -127,6 +127,7 @@ FUZZ_MAXLEN_kv := 2048
 FUZZ_MAXLEN_router := 4096
 FUZZ_MAXLEN_multipart := 8192
 FUZZ_MAXLEN_markdown := 8192
+FUZZ_MAXLEN_client_addr := 512
 
 .PHONY: fuzz fuzz-replay fuzz-build $(addprefix fuzz-run-,$(FUZZ_TARGETS))
 # objects reached only through the pattern rules below: keep them

@@ -335,6 +335,11 @@ int app_login(struct app *a, const char *name, const char *password, const char 
     struct acc c;
     struct err ignore = {0};
     *totp_due = 0;
+    if (store_readonly(a->st)) {
+        /* a session cannot be stored: said before any password is checked,
+         * so the answer is the same whether or not the password is right */
+        return store_readonly_err(a->st, e);
+    }
     int found = valid_name(name) && load_account(a, name, 0, &c, &ignore) == 0;
     int pw_ok = 0;
     pthread_once(&dummy_once, make_dummy);
@@ -368,9 +373,10 @@ int app_login(struct app *a, const char *name, const char *password, const char 
             seclog(a, "login-failed", name, address, "second factor required, not enrolled");
             store_commit(a->st, e);
         }
-        return err_set(e, ERR_UNAUTH, NULL,
-                       "this account needs a second factor that is not set up yet; ask an "
-                       "administrator (isms user totp NAME)");
+        /* the very answer of a wrong password: anything else would tell
+         * whoever is guessing that the password was right. The security
+         * log says why, for the administrator. */
+        return err_set(e, ERR_UNAUTH, NULL, "wrong name or password");
     }
     if (store_begin(a->st, e) ||
         store_session_add(a->st, h, c.id, csrf, (long long)time(NULL), mfa_ok, e)) {
@@ -451,10 +457,27 @@ int app_session(struct app *a, const char *sid, struct principal *p, struct err 
     return 1;
 }
 
+int app_login_known(struct app *a, const char *name, const char *address)
+{
+    if (!valid_name(name) || !address || !address[0]) {
+        return 0;
+    }
+    char since[32];
+    time_t t = time(NULL) - (time_t)LOGIN_KNOWN_DAYS * 86400;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    struct err e = {0};
+    return store_seclog_signed_in(a->st, name, address, since, &e) == 1;
+}
+
 int app_login_totp(struct app *a, const char *sid, const char *code, const char *address,
                    struct err *e)
 {
     struct principal p;
+    if (store_readonly(a->st)) {
+        return store_readonly_err(a->st, e);
+    }
     int ok = app_session(a, sid, &p, e);
     if (ok <= 0) {
         return ok < 0 ? -1 : err_set(e, ERR_UNAUTH, NULL, "the session has ended; sign in again");

@@ -332,6 +332,36 @@ static int check_required(const struct record *r, struct err *e)
     return 0;
 }
 
+/* May the viewer see record ref of type t? 1 yes, 0 no, -1 on error. */
+static int ref_visible(struct app *a, const struct rtype *t, const char *ref, struct err *e)
+{
+    const char *person = a->viewer_person[0] ? a->viewer_person : NULL;
+    if (person && strcmp(t->name, "person") == 0 && strcmp(ref, person) == 0) {
+        return 1; /* oneself: "reported by" me */
+    }
+    if (!perm_allows(a->viewer_role, PERM_READ, t, -1)) {
+        return 0;
+    }
+    struct row_rule rule = perm_row_rule(a->viewer_role, t, person);
+    if (rule.kind != ROWS_WHERE) {
+        return rule.kind == ROWS_ALL;
+    }
+    struct record *rec = NULL;
+    if (store_get(a->st, t, ref, &rec, e)) {
+        return -1;
+    }
+    int ok = perm_visible(a->viewer_role, rec, person);
+    record_free(rec);
+    return ok;
+}
+
+void app_set_viewer(struct app *a, enum role role, const char *person)
+{
+    a->has_viewer = 1;
+    a->viewer_role = role;
+    strlcpy_(a->viewer_person, person ? person : "", sizeof a->viewer_person);
+}
+
 static int check_one_ref(struct app *a, const struct record *r, const struct field *f,
                          const char *ref, struct err *e)
 {
@@ -354,6 +384,11 @@ static int check_one_ref(struct app *a, const struct record *r, const struct fie
     if (found < 0) {
         return -1;
     }
+    if (found == 1 && a->has_viewer && (found = ref_visible(a, want, ref, e)) < 0) {
+        return -1;
+    }
+    /* hidden or missing: the same words, so that a write cannot tell
+     * which records exist (nor whether a hidden one is retired) */
     if (!found) {
         return err_set(e, ERR_INVALID, f->name, "%s: no %s %s", f->name, want->name, ref);
     }

@@ -29,6 +29,12 @@ struct app {
     long long memo_dv;
     struct strmap derived;  /* app_derived: text valid up to a history entry */
     long long derived_seq;
+    /* Who is asking, for the references a write names (app_set_viewer):
+     * one the viewer may not see is answered like one that does not
+     * exist. has_viewer 0 (the CLI, run by the file's owner): every row. */
+    int has_viewer;
+    enum role viewer_role;
+    char viewer_person[40];
 };
 
 /* A field name and its value as a person typed it (untrusted). */
@@ -97,6 +103,11 @@ int app_memo_records(struct app *a, const struct rtype *t, const struct query *q
                      const struct keylist *k, size_t n, const char *prefix, app_render_fn render,
                      void *ctx, char ***out, struct err *e);
 
+/* The viewer of what follows on a (the router sets it for each request):
+ * record references given to add/edit are checked against the viewer's
+ * row rule (perm_allows READ, perm_row_rule), the viewer's own person
+ * always visible. role ROLE_NONE: an anonymous request sees nothing. */
+void app_set_viewer(struct app *a, enum role role, const char *person);
 /* Restricts q to the rows role may see (perm_row_rule); person: the
  * account's person or NULL. */
 void app_query_visible(const struct rtype *t, enum role role, const char *person, struct query *q);
@@ -324,9 +335,18 @@ int app_token_revoke(struct app *a, long id, struct err *e);
 
 /* Checks a password; on success creates a session and writes its id (64
  * hex characters) to sid. *totp_due is 1 when the second factor must still
- * be given. Failures are ERR_UNAUTH with one message for every cause. */
+ * be given. Failures are ERR_UNAUTH with one message for every cause (a
+ * wrong password, no such account, disabled, a second factor required but
+ * not set up); ERR_READONLY, before any check, when the file cannot be
+ * written (a session could not be stored). */
 int app_login(struct app *a, const char *name, const char *password, const char *address,
               char sid[72], int *totp_due, struct err *e);
+/* Whether address completed a sign-in of account name (password, and the
+ * second factor when one was due) in the last LOGIN_KNOWN_DAYS days, by
+ * the security log: sign-in throttling lets such an address through an
+ * account lock. 0 on any doubt (an invalid name, a storage error). */
+#define LOGIN_KNOWN_DAYS 90
+int app_login_known(struct app *a, const char *name, const char *address);
 /* Completes the second factor of a session. */
 int app_login_totp(struct app *a, const char *sid, const char *code, const char *address,
                    struct err *e);

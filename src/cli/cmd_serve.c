@@ -7,6 +7,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "../http/client_addr.h"
 #include "../http/http.h"
 #include "../lib/text.h"
 #include "../lib/util.h"
@@ -17,7 +18,7 @@ int cmd_serve(struct cli *c)
     struct opts o;
     static const char *const allowed[] = {"dir", "listen", "threads", "max-upload",
                                           "per-address", "header-timeout", "body-timeout",
-                                          "body-memory", NULL};
+                                          "body-memory", "trusted-proxy", NULL};
     int rc = cli_parse_opts(c, c->argc, c->argv, &o, 1);
     if (rc || (rc = cli_no_other_opts(&o, allowed))) {
         return rc;
@@ -67,6 +68,10 @@ int cmd_serve(struct cli *c)
         if (v) {
             *dest[i] = (int)n;
         }
+    }
+    struct err te = {0};
+    if (client_addr_trust(cli_opt(&o, "trusted-proxy"), &te)) {
+        return cli_fail(&te);
     }
     char path[4096] = "";
     if (!so.dir) {

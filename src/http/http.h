@@ -109,7 +109,14 @@ void resp_error(struct req *r, struct resp *w, const struct err *e);
 void resp_json(struct resp *w, int status, const char *json);
 /* Makes b the response body without copying it (b is left empty). */
 void resp_take(struct resp *w, int status, const char *ctype, struct buf *b);
-void resp_redirect(struct req *r, struct resp *w, const char *path); /* path within the org */
+/* path within the org; a done=KEY in its query is signed (notice_sign). */
+void resp_redirect(struct req *r, struct resp *w, const char *path);
+/* path with its done=KEY (if any) made done=KEY.MAC for this session and
+ * path's page (notice.c); written to out. */
+void notice_sign(const struct req *r, const char *path, char *out, size_t size);
+/* 1 and key filled when value (a done= parameter, untrusted) was signed by
+ * notice_sign for this session and this page; 0 otherwise. */
+int notice_valid(const struct req *r, const char *value, char *key, size_t size);
 void resp_cookie(struct resp *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* /healthz of a server that cannot serve: 503 {"status":"unavailable","reason":...}. */
 void http_unhealthy(struct resp *w, const struct err *e);

@@ -188,7 +188,10 @@ void resp_error(struct req *r, struct resp *w, const struct err *e)
 void resp_redirect(struct req *r, struct resp *w, const char *path)
 {
     w->status = 303;
-    snprintf(w->location, sizeof w->location, "%s%s", r->org ? r->org->prefix : "", path);
+    const char *prefix = r->org ? r->org->prefix : "";
+    size_t n = strlen(prefix) < sizeof w->location ? strlen(prefix) : sizeof w->location - 1;
+    memcpy(w->location, prefix, n);
+    notice_sign(r, path, w->location + n, sizeof w->location - n);
     w->ctype = "text/plain";
     buf_reset(&w->body);
 }

@@ -152,6 +152,8 @@ static void authenticate(struct req *r)
     } else {
         app_signer_clear(r->app);
     }
+    /* references a write names are checked against what this viewer sees */
+    app_set_viewer(r->app, r->role, r->authed ? r->who.person : NULL);
     /* history records who acted, through which front end */
     snprintf(r->app->actor, sizeof r->app->actor, "%s:%s", r->is_api ? "api" : "web",
              r->authed ? r->who.name : "anonymous");

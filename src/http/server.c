@@ -29,6 +29,7 @@
 
 #include "../lib/text.h"
 #include "../lib/util.h"
+#include "client_addr.h"
 #include "router.h"
 #include "routes.h"
 #include "upload.h"
@@ -633,6 +634,7 @@ static void req_basics(struct req *r, struct MHD_Connection *conn, const char *u
                       sizeof r->addr);
         }
     }
+    client_addr_from_conn(conn, r->addr, sizeof r->addr); /* behind a trusted proxy */
     r->conn = conn;
     r->method = method;
     r->full_path = url;

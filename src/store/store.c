@@ -84,6 +84,28 @@ static int fault_now(struct store *s, struct err *e)
 #define FAULT(s, e) 0
 #endif
 
+/* The file's name without its directory, for messages people see. */
+static const char *file_name(const struct store *s)
+{
+    const char *slash = strrchr(s->path, '/');
+    return slash ? slash + 1 : s->path;
+}
+
+int store_readonly_err(struct store *s, struct err *e)
+{
+    return err_set(e, ERR_READONLY, NULL,
+                   "the ISMS file %s is read-only; nothing was written (make it writable for "
+                   "the account that runs isms)",
+                   file_name(s));
+}
+
+/* SQLITE_READONLY and its kinds, but not a file moved or deleted under us
+ * (SQLITE_READONLY_DBMOVED), which is another condition. */
+static int is_readonly(int rc)
+{
+    return (rc & 0xff) == SQLITE_READONLY && rc != SQLITE_READONLY_DBMOVED;
+}
+
 int store_sqlerr(struct store *s, struct err *e, const char *what)
 {
     int rc = sqlite3_extended_errcode(s->db);
@@ -91,7 +113,15 @@ int store_sqlerr(struct store *s, struct err *e, const char *what)
     if ((rc & 0xff) == SQLITE_CONSTRAINT) {
         code = ERR_CONFLICT;
     }
+    if (is_readonly(rc)) {
+        return store_readonly_err(s, e);
+    }
     return err_set(e, code, NULL, "%s: %s", what, sqlite3_errmsg(s->db));
+}
+
+int store_readonly(struct store *s)
+{
+    return sqlite3_db_readonly(s->db, "main") == 1;
 }
 
 static unsigned long sql_hash(const char *s)
@@ -215,6 +245,10 @@ int store_exec(struct store *s, const char *sql, struct err *e)
     }
     char *msg = NULL;
     if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        if (is_readonly(sqlite3_extended_errcode(s->db))) {
+            sqlite3_free(msg);
+            return store_readonly_err(s, e);
+        }
         err_set(e, ERR_STORAGE, NULL, "storage: %s", msg ? msg : sqlite3_errmsg(s->db));
         sqlite3_free(msg);
         return -1;
@@ -514,6 +548,11 @@ int store_begin(struct store *s, struct err *e)
      * the read transaction ends, the write starts afresh */
     store_read_end(s);
     s->hist_valid = 0;
+    if (store_readonly(s)) {
+        /* opened read-only (SQLite falls back when the file cannot be
+         * written): say so before anything is attempted */
+        return store_readonly_err(s, e);
+    }
     if (!s->holds_write) {
         pthread_mutex_lock(&write_lock);
         s->holds_write = 1;

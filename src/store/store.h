@@ -51,8 +51,14 @@ int store_file_ok(struct store *s, const struct store_file_id *want, struct err 
 /* The same check for a path alone (no connection open to it). */
 int store_path_ok(const char *path, const struct store_file_id *want, struct err *e);
 
-/* Transactions. store_begin takes the write lock (BEGIN IMMEDIATE). */
+/* Transactions. store_begin takes the write lock (BEGIN IMMEDIATE);
+ * ERR_READONLY (naming the file) when the file cannot be written. */
 int store_begin(struct store *s, struct err *e);
+/* 1 when the file was opened read-only (SQLite opens a file it may not
+ * write that way): every write would fail with ERR_READONLY. */
+int store_readonly(struct store *s);
+/* Fills e with that ERR_READONLY (naming the file); returns -1. */
+int store_readonly_err(struct store *s, struct err *e);
 int store_commit(struct store *s, struct err *e);
 void store_rollback(struct store *s);
 /* 1 inside a write transaction begun with store_begin. */
@@ -428,6 +434,11 @@ int store_tokens(struct store *s, store_token_fn fn, void *ctx, struct err *e);
 
 int store_seclog_add(struct store *s, const char *at, const char *event, const char *account,
                      const char *actor, const char *address, const char *detail, struct err *e);
+/* 1 when the security log holds a completed sign-in (a login that needed
+ * no second factor, or a second factor accepted) of account from address
+ * at or after since (ISO 8601 UTC); 0 when not; -1 on a storage error. */
+int store_seclog_signed_in(struct store *s, const char *account, const char *address,
+                           const char *since, struct err *e);
 
 /* ---- evidence files: blobs and attachments (store_attach.c) ------------ */
 

@@ -295,3 +295,24 @@ int store_seclog_add(struct store *s, const char *at, const char *event, const c
     store_bind_opt(st, 6, detail);
     return store_run(s, st, e);
 }
+
+int store_seclog_signed_in(struct store *s, const char *account, const char *address,
+                           const char *since, struct err *e)
+{
+    /* the last term is the WHERE of the partial index security_log_signin
+     * (migration 0011), spelled the same so that SQLite uses it */
+    sqlite3_stmt *st = store_prepare(s,
+                                     "SELECT 1 FROM security_log WHERE account = ?1 AND "
+                                     "address = ?2 AND at >= ?3 AND (event = 'totp-ok' OR "
+                                     "(event = 'login' AND detail IS NULL)) LIMIT 1",
+                                     e);
+    if (!st) {
+        return -1;
+    }
+    store_bind_opt(st, 1, account);
+    store_bind_opt(st, 2, address);
+    store_bind_opt(st, 3, since);
+    int rc = store_step(s, st, e);
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : rc == SQLITE_ROW;
+}

@@ -586,7 +586,10 @@ void web_notice(struct req *r, struct buf *b)
         {"attached", "Evidence file attached."},
         {"detached", "Evidence file removed; it stays in the record's history."},
     };
-    const char *k = web_query(r, "done");
+    /* only the notice of the action that led here (notice.c): a bare or
+     * copied ?done= shows nothing */
+    char key[64];
+    const char *k = notice_valid(r, web_query(r, "done"), key, sizeof key) ? key : NULL;
     for (size_t i = 0; k && i < sizeof notices / sizeof notices[0]; i++) {
         if (strcmp(notices[i].key, k) == 0) {
             html_lit(b, "<p class=\"notice\" role=\"status\">");

@@ -1,5 +1,6 @@
 /* page_auth.c — signing in (password, then the TOTP second factor when the
- * account has one) and out. Login throttling per account and per address;
+ * account has one) and out. Sign-in throttling (throttle.h: per account,
+ * per address, and per address that signed in to the account before);
  * a new session id at every login; the login form is protected against
  * CSRF by a pre-session cookie; `next` may only be a path of this site. */
 #include <sodium.h>
@@ -7,6 +8,7 @@
 #include <string.h>
 
 #include "../http/throttle.h"
+#include "../lib/util.h"
 #include "web.h"
 
 static int cookie_secure(struct req *r)
@@ -74,37 +76,56 @@ int page_login_form(struct req *r, struct resp *w)
     return 0;
 }
 
+/* "Try again in 40 seconds." / "... in 3 minutes." and Retry-After. */
+static void wait_text(struct resp *w, long wait, char *out, size_t size, const char *what)
+{
+    w->retry_after = (int)wait;
+    if (wait < 60) {
+        snprintf(out, size, "%s Try again in %ld second%s.", what, wait, wait == 1 ? "" : "s");
+    } else {
+        long m = (wait + 59) / 60;
+        snprintf(out, size, "%s Try again in %ld minute%s.", what, m, m == 1 ? "" : "s");
+    }
+}
+
+/* throttle_begin for name from this request's address, asking the security
+ * log whether the address signed in to name before only when a lock or a
+ * back-off would refuse the attempt. */
+static long throttle_attempt(struct req *r, struct throttle_ticket *t, const char *name)
+{
+    long wait = throttle_begin(t, r->org->slug, name, r->addr, 0);
+    if (wait > 0 && app_login_known(r->app, name, r->addr)) {
+        wait = throttle_begin(t, r->org->slug, name, r->addr, 1);
+    }
+    return wait;
+}
+
 int page_login(struct req *r, struct resp *w)
 {
     const char *name = kv_get(&r->form, "name");
     const char *pw = kv_get(&r->form, "password");
-    const char *org = r->org->slug;
     char name_c[72];
     snprintf(name_c, sizeof name_c, "%.64s", name ? name : "");
-    long wait = throttle_wait(org, "i", r->addr);
-    long wait_a = throttle_wait(org, "a", name_c);
-    if (wait_a > wait) {
-        wait = wait_a;
-    }
+    struct throttle_ticket t;
+    long wait = throttle_attempt(r, &t, name_c);
     if (wait > 0) {
         char msg[160];
-        snprintf(msg, sizeof msg, "Too many failed sign-ins. Try again in %ld minute%s.",
-                 (wait + 59) / 60, (wait + 59) / 60 == 1 ? "" : "s");
+        wait_text(w, wait, msg, sizeof msg, "Too many failed sign-ins.");
         login_form(r, w, name_c, msg, 429);
         return 0;
     }
     char sid[72];
     int totp_due = 0;
     struct err e = {0};
-    if (app_login(r->app, name_c, pw ? pw : "", r->addr, sid, &totp_due, &e)) {
-        if (e.code == ERR_UNAUTH) {
-            throttle_fail(org, "a", name_c);
-            throttle_fail(org, "i", r->addr);
+    int rc = app_login(r->app, name_c, pw ? pw : "", r->addr, sid, &totp_due, &e);
+    throttle_end(&t, rc && e.code == ERR_UNAUTH);
+    if (rc) {
+        if (e.code == ERR_READONLY) {
+            w->retry_after = 300;
         }
         login_form(r, w, name_c, e.msg, err_http_status(e.code));
         return 0;
     }
-    throttle_clear(org, "a", name_c);
     resp_cookie(w, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", r->org->cookie, sid,
                 cookie_secure(r) ? "; Secure" : "");
     resp_cookie(w, "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s", r->org->pre_cookie,
@@ -150,19 +171,23 @@ int page_totp_form(struct req *r, struct resp *w)
 
 int page_totp(struct req *r, struct resp *w)
 {
-    const char *org = r->org->slug;
-    if (throttle_wait(org, "a", r->who.name) > 0 || throttle_wait(org, "i", r->addr) > 0) {
-        totp_form(r, w, "Too many wrong codes. Try again later.", 429);
+    struct throttle_ticket t;
+    long wait = throttle_attempt(r, &t, r->who.name);
+    if (wait > 0) {
+        char msg[160];
+        wait_text(w, wait, msg, sizeof msg, "Too many wrong codes.");
+        totp_form(r, w, msg, 429);
         return 0;
     }
     struct err e = {0};
-    if (app_login_totp(r->app, r->sid, kv_get(&r->form, "code"), r->addr, &e)) {
-        throttle_fail(org, "a", r->who.name);
-        throttle_fail(org, "i", r->addr);
+    int rc = app_login_totp(r->app, r->sid, kv_get(&r->form, "code"), r->addr, &e);
+    /* a wrong or replayed code counts; an ended session or a storage
+     * error checked nothing */
+    throttle_end(&t, rc && e.code == ERR_UNAUTH && strcmp(e.field, "code") == 0);
+    if (rc) {
         totp_form(r, w, e.msg, err_http_status(e.code));
         return 0;
     }
-    throttle_clear(org, "a", r->who.name);
     resp_redirect(r, w, "/");
     return 0;
 }

@@ -913,4 +913,43 @@ def totp_secret(uri):
     return m.group(1) if m else None
 
 
+# ---- servers with more arguments (t_lockout.py) --------------------------------------
+
+class ServerWith(Server):
+    """`isms serve` with extra arguments after the usual ones (extra, e.g.
+    ["--trusted-proxy", "127.0.0.70"]) and/or run through a command prefix
+    (wrap, e.g. setpriv to run as another user): a small script stands in
+    for the binary while start() runs."""
+
+    def __init__(self, file=None, extra=(), wrap=(), **kw):
+        self.extra, self.wrap = list(extra), list(wrap)
+        super().__init__(file, **kw)
+
+    def start(self):
+        global ISMS
+        real = ISMS
+        fd, script = tempfile.mkstemp(prefix="serve-with-", suffix=".sh", dir=os.getcwd())
+        with os.fdopen(fd, "w") as fh:
+            fh.write("#!/bin/sh\nexec %s \"$@\" %s\n" % (
+                " ".join(_shq(a) for a in self.wrap + [real]),
+                " ".join(_shq(a) for a in self.extra)))
+        os.chmod(script, 0o755)
+        ISMS = script
+        try:
+            return super().start()
+        finally:
+            ISMS = real
+
+
+def _shq(s):
+    return "'" + str(s).replace("'", "'\\''") + "'"
+
+
+def form_post_fast(client, name, password, token):
+    """POST /login with a _csrf already in hand; returns (response, the next
+    form's _csrf), so that many attempts need no GET /login each."""
+    r = client.post("/login", {"_csrf": token or "", "name": name, "password": password})
+    return r, hidden_value(r.text, "_csrf")
+
+
 __all__ = [n for n in dir() if not n.startswith("_")]
