@@ -922,7 +922,8 @@ class ServerWith(Server):
     for the binary while start() runs."""
 
     def __init__(self, file=None, extra=(), wrap=(), **kw):
-        self.extra, self.wrap = list(extra), list(wrap)
+        # not self.extra: Server.__init__ sets that to its own extra options
+        self.with_extra, self.wrap = list(extra), list(wrap)
         super().__init__(file, **kw)
 
     def start(self):
@@ -932,7 +933,7 @@ class ServerWith(Server):
         with os.fdopen(fd, "w") as fh:
             fh.write("#!/bin/sh\nexec %s \"$@\" %s\n" % (
                 " ".join(_shq(a) for a in self.wrap + [real]),
-                " ".join(_shq(a) for a in self.extra)))
+                " ".join(_shq(a) for a in self.with_extra)))
         os.chmod(script, 0o755)
         ISMS = script
         try:
