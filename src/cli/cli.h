@@ -78,4 +78,8 @@ int cli_version_diff(struct app *a, const char *kind, const char *subject, const
 /* Prints JSON text (already serialised) followed by a newline. */
 void cli_print_json(const char *json);
 
+/* One line from the terminal (without echo, prompt on stderr) or stdin:
+ * a password or code. Caller frees; NULL at the end of input. */
+char *cli_read_secret(const char *prompt);
+
 #endif

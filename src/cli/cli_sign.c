@@ -16,8 +16,7 @@
 #include "../lib/util.h"
 #include "cli.h"
 
-/* One line from the terminal (no echo) or stdin; caller frees; NULL at end. */
-static char *read_secret(const char *prompt)
+char *cli_read_secret(const char *prompt)
 {
     char line[PASSWORD_MAX + 2];
     int tty = isatty(0);
@@ -46,7 +45,7 @@ static char *read_secret(const char *prompt)
 static char *read_code(void *ctx)
 {
     (void)ctx;
-    return read_secret("authenticator code");
+    return cli_read_secret("authenticator code");
 }
 
 int cli_sign_in(struct app *a, const char *account, struct err *e)
@@ -58,7 +57,7 @@ int cli_sign_in(struct app *a, const char *account, struct err *e)
     }
     char prompt[120];
     snprintf(prompt, sizeof prompt, "password of %.60s", account);
-    char *pw = read_secret(prompt);
+    char *pw = cli_read_secret(prompt);
     if (!pw) {
         return err_set(e, ERR_UNAUTH, "as", "as: no password given for %.60s", account);
     }

@@ -102,40 +102,21 @@ int cmd_serve(struct cli *c)
  * line of stdin. Caller frees. */
 static char *read_password(const char *prompt)
 {
-    char line[PASSWORD_MAX + 2];
-    int tty = isatty(0);
-    struct termios old, quiet;
-    if (tty) {
-        fprintf(stderr, "%s: ", prompt);
-        tcgetattr(0, &old);
-        quiet = old;
-        quiet.c_lflag &= ~(tcflag_t)ECHO;
-        tcsetattr(0, TCSANOW, &quiet);
-    }
-    char *got = fgets(line, sizeof line, stdin);
-    if (tty) {
-        tcsetattr(0, TCSANOW, &old);
-        fputc('\n', stderr);
-    }
-    if (!got) {
-        return NULL;
-    }
-    line[strcspn(line, "\r\n")] = 0;
-    char *pw = xstrdup(line);
-    if (tty) {
-        fprintf(stderr, "again: ");
-        tcsetattr(0, TCSANOW, &quiet);
-        got = fgets(line, sizeof line, stdin);
-        tcsetattr(0, TCSANOW, &old);
-        fputc('\n', stderr);
-        line[strcspn(line, "\r\n")] = 0;
-        if (!got || strcmp(line, pw) != 0) {
+    char *pw = cli_read_secret(prompt);
+    if (pw && isatty(0)) {
+        char *again = cli_read_secret("again");
+        int same = again && strcmp(again, pw) == 0;
+        if (again) {
+            memset(again, 0, strlen(again));
+            free(again);
+        }
+        if (!same) {
+            memset(pw, 0, strlen(pw));
             free(pw);
             fprintf(stderr, "isms: the two passwords differ\n");
             return NULL;
         }
     }
-    memset(line, 0, sizeof line);
     return pw;
 }
 
