@@ -1,0 +1,61 @@
+/* tasks.h — one task model (included by what uses it). Everything that
+ * falls due in the ISMS — actions, corrective actions, nonconformities,
+ * document reviews and acknowledgements, risk reviews, measurements,
+ * control tests, audits, management reviews, supplier reviews, continuity
+ * tests, evidence expiry, certificate and surveillance dates, incident
+ * notification deadlines — is DERIVED from the records by the sources in
+ * tasks.def, never typed twice. The dashboard, `isms tasks`, the API, and
+ * later the calendar feed and e-mail reminders all read app_tasks(). */
+#ifndef ISMS_TASKS_H
+#define ISMS_TASKS_H
+
+#include "../lib/err.h"
+
+struct app;
+
+enum task_state {
+    TASK_LATER,   /* due after the lead time */
+    TASK_SOON,    /* due within the lead time (struct task_query.lead_days) */
+    TASK_OVERDUE, /* due before today */
+};
+
+struct task {
+    const char *source;  /* the tasks.def name of the source that derived it */
+    char what[48];       /* the verb a person acts on: "Measure", "Review", "Acknowledge" */
+    char subject[40];    /* the record (or ISMS object) it is about: "NC-0003" */
+    char title[200];     /* what a person reads: "Measure Patch latency (monthly)" */
+    char owner[40];      /* the person who must act ("" when nobody is named) */
+    char due[11];        /* YYYY-MM-DD */
+    char link[160];      /* the page where it is done: "/nonconformities/NC-0003" */
+    enum task_state state;
+};
+
+struct tasks {
+    struct task *v;
+    int n, cap;
+};
+
+struct task_query {
+    const char *today;    /* YYYY-MM-DD (NULL: today) */
+    int lead_days;        /* "due soon" window (0: 14 days) */
+    const char *owner;    /* only this person's tasks (NULL: everyone's) */
+    int overdue_only;
+    int horizon_days;     /* leave out what is due later than today + this (0: no limit) */
+};
+
+/* A source adds every task its records imply to out (task_add), whatever
+ * the query's filters (app_tasks applies them). It reads through a's
+ * viewer like any read. Returns 0 or -1 with e set. */
+typedef int (*task_source_fn)(struct app *a, const struct task_query *q, struct tasks *out,
+                              struct err *e);
+
+/* Appends a task; state is computed by app_tasks. Returns 0, -1 on memory. */
+int task_add(struct tasks *out, const char *source, const char *what, const char *subject,
+             const char *title, const char *owner, const char *due, const char *link);
+
+/* Every task q selects, by due date then subject; out freed with
+ * tasks_free. */
+int app_tasks(struct app *a, const struct task_query *q, struct tasks *out, struct err *e);
+void tasks_free(struct tasks *t);
+
+#endif
