@@ -2,7 +2,7 @@
  * surveillance schedule a certificate implies (surveillance audits at the
  * first and second anniversary of issue, recertification before expiry),
  * computed from its dates and the audits held, never typed; warnings at the
- * certificate's lead times (warn_days, default 60/30/7 days) before each
+ * certificate's lead times (warn_first/second/third, default 60/30/7 days) before each
  * deadline and before the closure deadline of every nonconformity the
  * certification body raised (type cnc). Two task sources (tasks.def). */
 #include <stdio.h>
@@ -16,43 +16,25 @@
 #include "review.h"
 #include "tasks.h"
 
-int cert_warn_parse(const char *text, int out[CERT_WARN_MAX], int *n, struct err *e)
+void cert_warn_of(const struct record *c, int out[CERT_WARN_MAX], int *n)
 {
+    static const char *const fields[CERT_WARN_MAX] = {"warn_first", "warn_second",
+                                                      "warn_third"};
+    static const int defaults[CERT_WARN_MAX] = {60, 30, 7};
     *n = 0;
-    const char *p = text;
-    while (*p) {
-        while (*p == ' ' || *p == ',') {
-            p++;
+    for (int i = 0; c && i < CERT_WARN_MAX; i++) {
+        const char *v = record_get(c, fields[i]);
+        int d = v ? atoi(v) : 0, dup = 0;
+        for (int k = 0; k < *n; k++) {
+            dup |= out[k] == d;
         }
-        if (!*p) {
-            break;
+        if (d > 0 && !dup) {
+            out[(*n)++] = d;
         }
-        char *end;
-        long v = strtol(p, &end, 10);
-        if (end == p || v < 1 || v > 365 || (*end && *end != ',' && *end != ' ')) {
-            return err_set(e, ERR_INVALID, "warn_days",
-                           "warn_days: give 1 to %d lead times in days (1-365) separated by "
-                           "commas, e.g. %s; '%.40s' is not", CERT_WARN_MAX, CERT_WARN_DEFAULT,
-                           text);
-        }
-        if (*n == CERT_WARN_MAX) {
-            return err_set(e, ERR_INVALID, "warn_days",
-                           "warn_days: at most %d lead times (e.g. %s)", CERT_WARN_MAX,
-                           CERT_WARN_DEFAULT);
-        }
-        int dup = 0;
-        for (int i = 0; i < *n; i++) {
-            dup |= out[i] == (int)v;
-        }
-        if (!dup) {
-            out[(*n)++] = (int)v;
-        }
-        p = end;
     }
     if (*n == 0) {
-        return err_set(e, ERR_INVALID, "warn_days",
-                       "warn_days: give at least one lead time in days (e.g. %s)",
-                       CERT_WARN_DEFAULT);
+        memcpy(out, defaults, sizeof defaults);
+        *n = CERT_WARN_MAX;
     }
     for (int i = 0; i < *n; i++) { /* largest first */
         for (int j = i + 1; j < *n; j++) {
@@ -63,7 +45,6 @@ int cert_warn_parse(const char *text, int out[CERT_WARN_MAX], int *n, struct err
             }
         }
     }
-    return 0;
 }
 
 int cert_warn_stage(const int *warn, int nwarn, const char *today, const char *due)
@@ -132,12 +113,9 @@ static int schedule_of(struct app *a, const struct record *c, const struct recor
     snprintf(s->ref, sizeof s->ref, "%s", c->ref);
     snprintf(s->number, sizeof s->number, "%s", record_get(c, "number"));
     snprintf(s->body, sizeof s->body, "%s", record_get(c, "body"));
-    const char *wd = record_get(c, "warn_days");
-    struct err we = {0};
-    if (cert_warn_parse(wd ? wd : CERT_WARN_DEFAULT, s->warn, &s->nwarn, &we)) {
-        cert_warn_parse(CERT_WARN_DEFAULT, s->warn, &s->nwarn, e);
-    }
+    cert_warn_of(c, s->warn, &s->nwarn);
     (void)a;
+    (void)e;
     const char *iss = record_get(c, "issued_on");
     if (!iss) {
         return 0;
@@ -329,16 +307,14 @@ int task_src_cncs(struct app *a, const struct task_query *q, struct tasks *out, 
             continue;
         }
         int warn[CERT_WARN_MAX], nw = 0;
-        const char *wd = NULL, *cert = record_get(r, "certificate");
+        const struct record *cr = NULL;
+        const char *cert = record_get(r, "certificate");
         for (size_t k = 0; cert && k < cl.n; k++) {
             if (strcmp(cl.v[k]->ref, cert) == 0) {
-                wd = record_get(cl.v[k], "warn_days");
+                cr = cl.v[k];
             }
         }
-        struct err we = {0};
-        if (cert_warn_parse(wd ? wd : CERT_WARN_DEFAULT, warn, &nw, &we)) {
-            cert_warn_parse(CERT_WARN_DEFAULT, warn, &nw, &we);
-        }
+        cert_warn_of(cr, warn, &nw);
         char what[160], title[240], link[160];
         snprintf(what, sizeof what, "Close %s nonconformity \"%.80s\"",
                  record_get(r, "grade") ? record_get(r, "grade") : "", record_get(r, "title"));

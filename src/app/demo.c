@@ -432,7 +432,7 @@ static int demo_review(struct app *a, struct keymap *m, struct err *e)
     };
     for (size_t i = 0; i < sizeof acts / sizeof acts[0]; i++) {
         struct kv kv[6] = {{"title", acts[i].title},
-                           {"review", acts[i].nov ? nov : apr},
+                           {"agreed_at", acts[i].nov ? nov : apr},
                            {"owner", demo_key(m, acts[i].owner)},
                            {"due_date", acts[i].due},
                            {"status", acts[i].status},

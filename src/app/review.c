@@ -472,7 +472,7 @@ static int sec_previous_actions(struct app *a, struct review_pack *p, const stru
     long long total = 0, open = 0, done = 0, overdue = 0, cancelled = 0;
     for (size_t i = 0; i < l.n; i++) {
         const struct record *r = l.v[i];
-        const char *rv = record_get(r, "review");
+        const char *rv = record_get(r, "agreed_at");
         if (!rv || strcmp(rv, p->review) == 0) {
             continue;
         }
@@ -1186,7 +1186,7 @@ int app_review_minutes_content(struct app *a, const char *ref, struct buf *out, 
     const struct rtype *ta = rtype_find("raction");
     struct query q = {0};
     q.nfilter = 1;
-    q.filter_field[0] = rtype_field(ta, "review", NULL);
+    q.filter_field[0] = rtype_field(ta, "agreed_at", NULL);
     q.filter_value[0] = r->ref;
     struct records l = {0};
     if (store_list(a->st, ta, &q, records_add, &l, e)) {
@@ -1325,11 +1325,6 @@ int review_derive(struct app *a, struct record *r, const struct record *orig, st
         return 0;
     }
     if (strcmp(r->type->name, "certificate") == 0) {
-        int warn[CERT_WARN_MAX], n = 0;
-        const char *wd = record_get(r, "warn_days");
-        if (wd && cert_warn_parse(wd, warn, &n, e)) {
-            return -1;
-        }
         const char *iss = record_get(r, "issued_on");
         const char *exp = record_get(r, "expires_on");
         if (iss && exp && strcmp(exp, iss) <= 0) {
@@ -1357,8 +1352,8 @@ int task_src_ractions(struct app *a, const struct task_query *q, struct tasks *o
 {
     (void)q;
     struct records l;
-    static const char *const cols[] = {"title", "review", "due_date", FIELD_OWNER, FIELD_STATUS,
-                                       NULL};
+    static const char *const cols[] = {"title", "agreed_at", "due_date", FIELD_OWNER,
+                                       FIELD_STATUS, NULL};
     if (list_all(a, "raction", cols, &l, e)) {
         return -1;
     }
@@ -1371,7 +1366,7 @@ int task_src_ractions(struct app *a, const struct task_query *q, struct tasks *o
         }
         char title[200], link[160];
         snprintf(title, sizeof title, "%s (management review %s)", nz(record_get(r, "title")),
-                 nz(record_get(r, "review")));
+                 nz(record_get(r, "agreed_at")));
         link_of(r->type, r->ref, link, sizeof link);
         rc = task_add(out, "raction", "Complete", r->ref, title, record_get(r, FIELD_OWNER), due,
                       link);

@@ -98,15 +98,13 @@ int app_review_sign_tx(struct app *a, const char *ref, const char *rationale, in
                        int *existing, struct err *e);
 
 /* Per-type rules (called from rules_derive): a review becomes
- * minutes-approved only by app_review_sign; a certificate's warn_days, when
- * set, is a list of 1-3 lead times in days (1-365) and its expiry is after
+ * minutes-approved only by app_review_sign; a certificate's expiry is after
  * its issue; a certification nonconformity is not due before it was raised.
  * Nothing is filled in: the schedule derives the defaults. */
 int review_derive(struct app *a, struct record *r, const struct record *orig, struct err *e);
 
 /* ---- certification (certificate.c) ------------------------------------------ */
 
-#define CERT_WARN_DEFAULT "60,30,7"
 #define CERT_WARN_MAX 3
 
 /* The audits a certificate implies: surveillance 1 and 2 at the first and
@@ -124,9 +122,9 @@ struct cert_schedule {
     int warn[CERT_WARN_MAX]; /* lead times, largest first */
     int nwarn;
 };
-/* Parses "60,30,7" (1-3 whole numbers of days, 1-365): *n lead times,
- * sorted largest first. ERR_INVALID naming warn_days otherwise. */
-int cert_warn_parse(const char *text, int out[CERT_WARN_MAX], int *n, struct err *e);
+/* The lead times of certificate c (warn_first/second/third; none set, or c
+ * NULL: 60, 30, 7): *n distinct numbers of days, largest first. */
+void cert_warn_of(const struct record *c, int out[CERT_WARN_MAX], int *n);
 /* The warning stage of a deadline on today: the smallest lead time that
  * today is within (0 when not yet within any, -1 when past). */
 int cert_warn_stage(const int *warn, int nwarn, const char *today, const char *due);

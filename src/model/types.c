@@ -622,7 +622,7 @@ TYPE(improvement, "improvements", "Improvement", "OFI", "10.1", "title",
  * reported on by the next review's pack (src/app/review.c). */
 static const struct field f_raction[] = {
     TXT("title", "Action", FL_REQUIRED | FL_LIST),
-    REF("review", "Agreed at review", FL_REQUIRED | FL_LIST, "review"),
+    REF("agreed_at", "Agreed at review", FL_REQUIRED | FL_LIST, "review"),
     LTXT("description", "Description"),
     DATE("due_date", "Due", FL_LIST),
     DATE("completed_on", "Completed on", 0),
@@ -636,7 +636,8 @@ TYPE(raction, "ractions", "Review action", "MRA", "9.3", "title",
 
 /* The ISMS certificate: its surveillance schedule (two surveillance audits,
  * then recertification) is computed from the issue date, never typed
- * (src/app/certificate.c); warn_days are the lead times of its warnings. */
+ * (src/app/certificate.c); warn_first/second/third are the lead times of its
+ * warnings (all empty: 60, 30 and 7 days). */
 static const struct field f_certificate[] = {
     TXT("body", "Certification body", FL_REQUIRED | FL_LIST),
     TXT("number", "Certificate number", FL_REQUIRED | FL_LIST),
@@ -644,7 +645,9 @@ static const struct field f_certificate[] = {
     LTXT("scope_text", "Scope on the certificate"),
     DATE("issued_on", "Issued on", FL_REQUIRED | FL_LIST),
     DATE("expires_on", "Expires on (empty: 3 years after issue)", FL_LIST),
-    TXT("warn_days", "Warn before deadlines (days; empty: 60,30,7)", 0),
+    INT("warn_first", "First warning, days before a deadline (empty: 60)", 0, 1, 365),
+    INT("warn_second", "Second warning, days before (empty: 30)", 0, 1, 365),
+    INT("warn_third", "Last warning, days before (empty: 7)", 0, 1, 365),
     OWNER(0),
     STATUS(V("active", "suspended", "withdrawn", "expired")),
     TAIL,

@@ -19,11 +19,11 @@ make_account max manager P-0002
 ok isms review add --title "Review 2025" --held-on 2026-01-15 --owner P-0002   # MR-0001
 ok isms review add --title "Review 2026" --planned-on 2026-06-10 --owner P-0002 # MR-0002
 note "actions agreed at the first review"
-ok isms raction add --title "Fix the backups" --review MR-0001 --owner P-0002 --due-date 2026-03-01
-ok isms raction add --title "Hire an engineer" --review MR-0001 --owner P-0001 --due-date 2026-09-01
-ok isms raction add --title "Old thing" --review MR-0001 --owner P-0001 --status done --completed-on 2026-01-12
+ok isms raction add --title "Fix the backups" --agreed-at MR-0001 --owner P-0002 --due-date 2026-03-01
+ok isms raction add --title "Hire an engineer" --agreed-at MR-0001 --owner P-0001 --due-date 2026-09-01
+ok isms raction add --title "Old thing" --agreed-at MR-0001 --owner P-0001 --status done --completed-on 2026-01-12
 fails 3 isms raction add --title "No review"  --owner P-0001
-err_has "review"
+err_has "agreed_at"
 
 export ISMS_NOW=2026-02-01
 note "records of the period"
@@ -108,7 +108,7 @@ err_has "no frozen pack 7"
 
 note "minutes: a manager cannot sign; --by is refused; top management signs"
 ok isms review edit MR-0002 --attendees P-0001,P-0002 --decisions "1. Budget approved" --minutes "Held in Berlin"
-ok isms raction add --title "Buy DR site" --review MR-0002 --owner P-0001 --due-date 2026-12-01
+ok isms raction add --title "Buy DR site" --agreed-at MR-0002 --owner P-0001 --due-date 2026-12-01
 digest=$(records_digest r.isms)
 fails 7 signed max review sign MR-0002 --rationale "as manager"
 err_has "needs the capacity top management"
@@ -142,7 +142,7 @@ ok isms certificate schedule CERT-0001 --json --today 2026-07-10
 json_check 'd["schedule"][0]["warning_days"] == 7'
 ok isms certificate schedule CERT-0001 --json --today 2026-07-16
 json_check 'd["schedule"][0]["state"] == "overdue"'
-ok isms certificate edit CERT-0001 --warn-days "90,14" --expires-on 2028-06-30
+ok isms certificate edit CERT-0001 --warn-first 14 --warn-second 90 --expires-on 2028-06-30
 ok isms certificate schedule CERT-0001 --json --today 2026-05-01
 json_check 'd["warn_days"] == [90, 14] and d["schedule"][0]["warning_days"] == 90 and d["schedule"][2]["due"] == "2028-06-30"'
 note "a surveillance audit performed marks its deadline held"
@@ -153,11 +153,11 @@ ok isms certificate schedule CERT-0001
 out_has "held (AUD-0002)"
 note "bad certificate input names the field; nothing written"
 digest=$(records_digest r.isms)
-fails 3 isms certificate edit CERT-0001 --warn-days "soon"
-err_has "warn_days: give 1 to 3 lead times"
-fails 3 isms certificate edit CERT-0001 --warn-days "60,30,14,7"
-err_has "warn_days: at most 3"
-fails 3 isms certificate edit CERT-0001 --warn-days "0"
+fails 3 isms certificate edit CERT-0001 --warn-third soon
+err_has "warn_third"
+fails 3 isms certificate edit CERT-0001 --warn-first 0
+err_has "warn_first"
+fails 3 isms certificate edit CERT-0001 --warn-first 400
 fails 3 isms certificate edit CERT-0001 --expires-on 2025-01-01
 err_has "expires_on: 2025-01-01 is not after the issue date"
 fails 3 isms certificate add --body "X" --number "2" --owner P-0002

@@ -8,7 +8,7 @@ CREATE TABLE raction (
     id INTEGER PRIMARY KEY,
     ref TEXT NOT NULL UNIQUE,
     title TEXT NOT NULL,
-    review TEXT NOT NULL REFERENCES review(ref),
+    agreed_at TEXT NOT NULL REFERENCES review(ref),
     description TEXT,
     due_date TEXT,
     completed_on TEXT,
@@ -20,7 +20,7 @@ CREATE TABLE raction (
     updated TEXT NOT NULL,
     retired TEXT
 ) STRICT;
-CREATE INDEX raction_review ON raction(review);
+CREATE INDEX raction_agreed_at ON raction(agreed_at);
 CREATE INDEX raction_owner ON raction(owner);
 CREATE INDEX raction_status ON raction(status);
 
@@ -34,7 +34,9 @@ CREATE TABLE certificate (
     scope_text TEXT,
     issued_on TEXT NOT NULL,
     expires_on TEXT,
-    warn_days TEXT,
+    warn_first INTEGER,
+    warn_second INTEGER,
+    warn_third INTEGER,
     owner TEXT REFERENCES person(ref),
     status TEXT NOT NULL,
     notes TEXT,
