@@ -15,6 +15,7 @@
 #include "../lib/json.h"
 #include "../lib/text.h"
 #include "../lib/util.h"
+#include "../model/method.h"
 #include "app_int.h"
 #include "tasks.h"
 
@@ -938,10 +939,26 @@ static int sec_risks(struct app *a, struct review_pack *p, struct err *e)
                                     rtype_field(rt, FIELD_STATUS, NULL), on_level, &lc, e);
         if (grc == 0) {
             fig_add(s, "Risks", lc.total);
+            /* the method's levels, highest first, then any other (unrated) */
+            struct err me = {0};
+            const struct method *m = app_method(a, &me);
+            int done[16] = {0};
+            for (int k = m ? m->nlevels : 0; k-- > 0;) {
+                for (int i = 0; i < lc.nl; i++) {
+                    if (!done[i] && strcmp(lc.level[i], m->levels[k].name) == 0) {
+                        char label[80];
+                        snprintf(label, sizeof label, "Level %s", lc.level[i]);
+                        fig_add(s, label, lc.n[i]);
+                        done[i] = 1;
+                    }
+                }
+            }
             for (int i = 0; i < lc.nl; i++) {
-                char label[80];
-                snprintf(label, sizeof label, "Level %s", lc.level[i]);
-                fig_add(s, label, lc.n[i]);
+                if (!done[i]) {
+                    char label[80];
+                    snprintf(label, sizeof label, "Level %s", lc.level[i]);
+                    fig_add(s, label, lc.n[i]);
+                }
             }
             fig_add(s, "Accepted", lc.accepted);
             fig_add(s, "Being treated", lc.treating);
