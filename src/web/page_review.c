@@ -37,7 +37,7 @@ static void render_pack(struct req *r, struct buf *b, const struct review_pack *
         html_text(b, s->clause);
         html_lit(b, " · ");
         html_text(b, s->title);
-        html_lit(b, "</h2><dl class=\"figures\">");
+        html_lit(b, "</h2><dl class=\"fields small\">");
         for (size_t j = 0; j < s->nfig; j++) {
             html_lit(b, "<div class=\"f\"><dt>");
             html_text(b, s->fig[j].label);
