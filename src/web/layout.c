@@ -585,6 +585,9 @@ void web_notice(struct req *r, struct buf *b)
         {"acknowledged", "Thank you: your acknowledgement is recorded."},
         {"attached", "Evidence file attached."},
         {"detached", "Evidence file removed; it stays in the record's history."},
+        /* review */
+        {"pack-frozen", "The review pack is frozen as presented at the meeting."},
+        {"minutes-signed", "The minutes are signed."},
     };
     /* only the notice of the action that led here (notice.c): a bare or
      * copied ?done= shows nothing */
