@@ -1,0 +1,41 @@
+/* store_tasks.c — what the task sources ask the file that record lists do
+ * not answer: every pending acknowledgement, for everyone at once. Values
+ * bound; the only SQL text is below. */
+#include "store_tasks.h"
+
+#include "store_int.h"
+
+int store_tasks_pending_acks(struct store *s, const char *person, store_pending_ack_fn fn,
+                             void *ctx, struct err *e)
+{
+    /* the released view (migration 0010): the versions in force with the
+     * audience they were approved with; the audience rule is the one of
+     * store_doc_pending_acks and store_doc_ack_people (active people) */
+    sqlite3_stmt *st = store_prepare(
+        s,
+        "SELECT p.ref, d.ref, d.title, d.in_force, d.approved_on FROM document_released d"
+        " JOIN person p ON (?1 IS NULL OR p.ref = ?1) AND p.retired IS NULL AND"
+        " p.status = 'active'"
+        " WHERE d.retired IS NULL AND (d.audience = 'everyone' OR"
+        " (d.audience = 'selected' AND ((p.department IS NOT NULL AND"
+        " instr(',' || d.audience_departments || ',', ',' || p.department || ',') > 0) OR"
+        " EXISTS (SELECT 1 FROM json_each(d.audience_roles) r JOIN link l ON l.src = r.value"
+        " AND l.rel = 'holders' AND l.dst = p.ref))))"
+        " AND NOT EXISTS (SELECT 1 FROM signoff s WHERE s.subject_kind = 'document' AND"
+        " s.subject_id = d.ref AND s.version = d.in_force AND s.kind = 'acknowledgement' AND"
+        " s.person = p.ref) ORDER BY d.id, p.id",
+        e);
+    if (!st) {
+        return -1;
+    }
+    store_bind_opt(st, 1, person);
+    int rc;
+    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+        if (fn(ctx, store_col(st, 0), store_col(st, 1), store_col(st, 2),
+               sqlite3_column_int(st, 3), store_col(st, 4))) {
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : 0;
+}
