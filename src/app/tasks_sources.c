@@ -345,6 +345,38 @@ int task_src_acknowledgements(struct app *a, const struct task_query *q, struct 
     return 0;
 }
 
+/* Documents in review: the reviewer reviews, then the approver approves,
+ * within TASK_DOC_STEP_DAYS of the version's submission. Not for staff,
+ * who never read a working copy. */
+#define TASK_DOC_STEP_DAYS 14
+
+static int doc_step_task(void *ctx, const char *person, const char *ref, const char *title,
+                         int version, const char *since, const char *what)
+{
+    struct tasks *out = ctx;
+    char due[11], day[11], text[200], link[160];
+    date_of(since, day);
+    if (!day[0] || date_add_days(day, TASK_DOC_STEP_DAYS, due)) {
+        return 0;
+    }
+    int review = strcmp(what, "review") == 0;
+    snprintf(text, sizeof text, "%s %s version %d.0", review ? "Review" : "Approve",
+             title ? title : ref, version);
+    snprintf(link, sizeof link, "/documents/%s", ref);
+    return task_add(out, "document-step", review ? "Review" : "Approve", ref, text, person, due,
+                    link);
+}
+
+int task_src_document_steps(struct app *a, const struct task_query *q, struct tasks *out,
+                            struct err *e)
+{
+    (void)q;
+    if (a->has_viewer && (a->viewer_role == ROLE_STAFF || a->viewer_role == ROLE_NONE)) {
+        return 0;
+    }
+    return store_tasks_doc_steps(a->st, doc_step_task, out, e);
+}
+
 /* ---- incidents ------------------------------------------------------------------ */
 
 /* An incident that must be notified (to a supervisory authority, e.g.

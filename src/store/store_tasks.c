@@ -39,3 +39,37 @@ int store_tasks_pending_acks(struct store *s, const char *person, store_pending_
     sqlite3_reset(st);
     return rc < 0 ? -1 : 0;
 }
+
+int store_tasks_doc_steps(struct store *s, store_doc_step_fn fn, void *ctx, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(
+        s,
+        "WITH w AS (SELECT d.ref, d.title, d.kind, d.owner, d.reviewer, v.number,"
+        " substr(v.created_at, 1, 10) AS since, CASE WHEN EXISTS (SELECT 1 FROM signoff s"
+        " WHERE s.subject_kind = 'document' AND s.subject_id = d.ref AND s.version = v.number"
+        " AND s.kind = 'review') THEN 'approve' ELSE 'review' END AS what FROM document d"
+        " JOIN version v ON v.subject_kind = 'document' AND v.subject_id = d.ref AND"
+        " v.state = 'in-review' WHERE d.retired IS NULL),"
+        " tm AS (SELECT DISTINCT l.dst AS person FROM role r JOIN link l ON l.src = r.ref AND"
+        " l.rel = 'holders' WHERE r.top_management = 1 AND r.retired IS NULL AND"
+        " r.status = 'active')"
+        " SELECT coalesce(reviewer, owner), ref, title, number, since, what FROM w"
+        " WHERE what = 'review'"
+        " UNION ALL SELECT owner, ref, title, number, since, what FROM w WHERE what = 'approve'"
+        " AND coalesce(kind, '') NOT IN ('policy', 'topic-policy')"
+        " UNION ALL SELECT tm.person, ref, title, number, since, what FROM w JOIN tm"
+        " WHERE what = 'approve' AND kind IN ('policy', 'topic-policy')",
+        e);
+    if (!st) {
+        return -1;
+    }
+    int rc;
+    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+        if (fn(ctx, store_col(st, 0), store_col(st, 1), store_col(st, 2),
+               sqlite3_column_int(st, 3), store_col(st, 4), store_col(st, 5))) {
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : 0;
+}

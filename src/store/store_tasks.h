@@ -14,4 +14,15 @@ typedef int (*store_pending_ack_fn)(void *ctx, const char *person, const char *r
 int store_tasks_pending_acks(struct store *s, const char *person, store_pending_ack_fn fn,
                              void *ctx, struct err *e);
 
+/* Every document version in review with the person who must act next:
+ * its reviewer (else its owner) until it is reviewed, then its approver —
+ * for policies and topic policies each holder of an active
+ * top-management role, for other documents the owner:
+ * fn(ctx, person, ref, title, version, since (the version's date), what
+ * "review" or "approve"). One statement. */
+typedef int (*store_doc_step_fn)(void *ctx, const char *person, const char *ref,
+                                 const char *title, int version, const char *since,
+                                 const char *what);
+int store_tasks_doc_steps(struct store *s, store_doc_step_fn fn, void *ctx, struct err *e);
+
 #endif
