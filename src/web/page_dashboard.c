@@ -122,8 +122,7 @@ static void my_tasks(struct req *r, struct buf *b, const char *today)
     const char *person = r->who.person[0] ? r->who.person : NULL;
     struct tasks t = {0};
     struct err e = {0};
-    struct task_query q = {.today = today, .lead_days = SOON_DAYS, .owner = person,
-                           .horizon_days = SOON_DAYS};
+    struct task_query q = {.today = today, .lead_days = SOON_DAYS, .owner = person};
     if (person && app_tasks(r->app, &q, &t, &e)) {
         card_begin(b, "h-tasks", "My tasks", -1, 0);
         web_error_box(b, e.msg);
@@ -135,18 +134,23 @@ static void my_tasks(struct req *r, struct buf *b, const char *today)
         over += t.v[i].state == TASK_OVERDUE;
     }
     card_begin(b, "h-tasks", "My tasks", person ? (long)t.n : -1, over > 0);
+    if (over) {
+        html_lit(b, "<p class=\"small\"><span class=\"tag bad\">");
+        html_int(b, over);
+        html_lit(b, " overdue</span></p>");
+    }
     if (!person) {
         html_lit(b, "<p class=\"muted\">Your account acts as no person, so no task is yours. An "
                     "administrator can link it to one (<code>isms user set</code>).</p>");
     } else if (!t.n) {
-        html_lit(b, "<p class=\"muted\">Nothing of yours is overdue or due in the next ");
-        html_int(b, SOON_DAYS);
-        html_lit(b, " days.</p>");
+        html_lit(b, "<p class=\"muted\">Nothing of yours falls due: no task is yours.</p>");
     } else {
-        for (int pass = 0; pass < 2; pass++) {
+        /* overdue, due soon, later: the state app_tasks computed */
+        static const enum task_state order[] = {TASK_OVERDUE, TASK_SOON, TASK_LATER};
+        for (int pass = 0; pass < 3; pass++) {
             long n = 0;
             for (int i = 0; i < t.n; i++) {
-                n += (t.v[i].state == TASK_OVERDUE) == (pass == 0);
+                n += t.v[i].state == order[pass];
             }
             if (!n) {
                 continue;
@@ -155,14 +159,16 @@ static void my_tasks(struct req *r, struct buf *b, const char *today)
                 html_lit(b, "<h3 id=\"h-mine\">Overdue <span class=\"tag bad\">");
                 html_int(b, n);
                 html_lit(b, "</span></h3><ul class=\"items\">");
-            } else {
+            } else if (pass == 1) {
                 html_lit(b, "<h3>Due in the next ");
                 html_int(b, SOON_DAYS);
                 html_lit(b, " days</h3><ul class=\"items\">");
+            } else {
+                html_lit(b, "<h3>Later</h3><ul class=\"items\">");
             }
             long shown = 0;
             for (int i = 0; i < t.n && shown < CARD_MAX; i++) {
-                if ((t.v[i].state == TASK_OVERDUE) == (pass == 0)) {
+                if (t.v[i].state == order[pass]) {
                     task_item(r, b, &t.v[i], 0);
                     shown++;
                 }
