@@ -68,53 +68,118 @@ static int add_months(const char *date, int months, char out[11])
 
 /* ---- reading records through the viewer -------------------------------------- */
 
+/* One record as a source reads it: the values of the columns it asked for. */
+struct row {
+    const struct rtype *t;
+    const char *ref;
+    const char *const *cols;
+    const char *const *vals;
+};
+
+static const char *rv(const struct row *r, const char *name)
+{
+    for (int k = 0; name && r->cols[k]; k++) {
+        if (strcmp(r->cols[k], name) == 0) {
+            return r->vals[k];
+        }
+    }
+    return NULL;
+}
+
 struct walk {
     struct tasks *out;
     const void *rule;
     const struct task_query *q;
     int failed;
+    /* while walking */
+    const struct rtype *t;
+    const char *const *cols;
+    int (*fn)(struct walk *w, const struct row *r);
 };
 
-/* Lists the active records of type name the viewer may see, reading only
- * cols (NULL-terminated), calling fn for each (fn frees nothing; the
- * record is freed here). */
+static int walk_row(void *ctx, const char *ref, const char *const *vals)
+{
+    struct walk *w = ctx;
+    struct row r = {w->t, ref, w->cols, vals};
+    if (w->fn(w, &r)) {
+        w->failed = 1;
+        return 1;
+    }
+    return 0;
+}
+
+static int walk_record(void *ctx, struct record *rec)
+{
+    struct walk *w = ctx;
+    const char *vals[STORE_ROWS_MAX_COLS + 1];
+    int k = 0;
+    for (; w->cols[k] && k < STORE_ROWS_MAX_COLS; k++) {
+        vals[k] = record_get(rec, w->cols[k]);
+    }
+    vals[k] = NULL;
+    int stop = walk_row(w, rec->ref, vals);
+    record_free(rec);
+    return stop;
+}
+
+/* Calls fn for each active record of type name the viewer may see that has
+ * one of the fields any_of set, with the values of cols (NULL-terminated;
+ * the title field among them). When the query asks for one person's tasks
+ * and owner_col is given, only the records whose owner_col names them are
+ * read (an index). Rows the viewer's row rule restricts by a field are
+ * read with that condition; documents as staff read them (their versions
+ * in force) through store_list. */
 static int walk(struct app *a, const char *name, const char *const *cols,
-                int (*fn)(struct walk *w, const struct record *r), struct walk *w, struct err *e)
+                const char *const *any_of, const char *owner_col,
+                int (*fn)(struct walk *w, const struct row *r), struct walk *w, struct err *e)
 {
     const struct rtype *t = rtype_find(name);
-    struct query sq = {0};
+    w->t = t;
+    w->cols = cols;
+    w->fn = fn;
+    struct row_rule rule = {ROWS_ALL, NULL, NULL, NULL, NULL};
+    const char *person = a->viewer_person[0] ? a->viewer_person : NULL;
     if (a->has_viewer) {
-        app_query_visible(t, a->viewer_role, a->viewer_person[0] ? a->viewer_person : NULL, &sq);
-        if (sq.none) {
-            return 0;
-        }
+        rule = perm_row_rule(a->viewer_role, t, person);
     }
-    sq.columns = cols;
-    struct records l = {0};
-    if (store_list(a->st, t, &sq, records_add, &l, e)) {
-        records_free(&l);
+    int rc = 0;
+    if (rule.kind == ROWS_NONE) {
+        return 0;
+    } else if (rule.kind == ROWS_RELEASED) {
+        struct query sq = {0};
+        app_query_visible(t, a->viewer_role, person, &sq);
+        sq.columns = cols;
+        rc = store_list(a->st, t, &sq, walk_record, w, e);
+    } else {
+        struct store_rows_q rq = {cols, any_of, {NULL, NULL}, {NULL, NULL}};
+        int n = 0;
+        if (rule.kind == ROWS_WHERE) {
+            rq.eq_col[n] = rule.field;
+            rq.eq_val[n++] = rule.value;
+        }
+        if (owner_col && w->q->owner) {
+            rq.eq_col[n] = owner_col;
+            rq.eq_val[n++] = w->q->owner;
+        }
+        rc = store_tasks_rows(a->st, t, &rq, walk_row, w, e);
+    }
+    if (rc) {
         return -1;
     }
-    for (size_t i = 0; i < l.n && !w->failed; i++) {
-        if (fn(w, l.v[i])) {
-            w->failed = 1;
-        }
-    }
-    records_free(&l);
     return w->failed ? err_set(e, ERR_INTERNAL, NULL, "out of memory") : 0;
 }
 
-static int add(struct walk *w, const char *source, const char *what, const struct record *r,
+static int add(struct walk *w, const char *source, const char *what, const struct row *r,
                const char *title, const char *owner, const char *due)
 {
     char link[160];
-    snprintf(link, sizeof link, "/%s/%s", r->type->plural, r->ref);
+    snprintf(link, sizeof link, "/%s/%s", r->t->plural, r->ref);
     return task_add(w->out, source, what, r->ref, title, owner, due, link);
 }
 
-static const char *title_of(const struct record *r)
+static const char *title_of(const struct row *r)
 {
-    const char *t = r->type->title_field ? record_get(r, r->type->title_field) : NULL;
+    const char *t = rv(r, r->t->title_field);
     return t ? t : r->ref;
 }
 
@@ -130,17 +195,17 @@ struct date_rule {
     const char *owner2;              /* who acts when the record names no owner */
 };
 
-static int date_task(struct walk *w, const struct record *r)
+static int date_task(struct walk *w, const struct row *r)
 {
     const struct date_rule *d = w->rule;
     char due[11];
-    date_of(record_get(r, d->date), due);
-    if (!due[0] || !is_in(record_get(r, FIELD_STATUS), d->open)) {
+    date_of(rv(r, d->date), due);
+    if (!due[0] || !is_in(rv(r, FIELD_STATUS), d->open)) {
         return 0;
     }
-    const char *owner = record_get(r, FIELD_OWNER);
+    const char *owner = rv(r, FIELD_OWNER);
     if (str_empty(owner) && d->owner2) {
-        owner = record_get(r, d->owner2);
+        owner = rv(r, d->owner2);
     }
     char title[200];
     snprintf(title, sizeof title, "%s%s%s %s", d->what, d->noun[0] ? " " : "", d->noun,
@@ -154,8 +219,10 @@ static int date_source(struct app *a, const struct date_rule *d, const struct ta
     const struct rtype *t = rtype_find(d->type);
     const char *cols[MAX_COLS] = {FIELD_OWNER, FIELD_STATUS, d->date, t->title_field, d->owner2,
                                   NULL};
-    struct walk w = {out, d, q, 0};
-    return walk(a, d->type, cols, date_task, &w, e);
+    const char *any[] = {d->date, NULL};
+    struct walk w = {out, d, q, 0, NULL, NULL, NULL};
+    /* one person's: read only theirs, unless another field may name them */
+    return walk(a, d->type, cols, any, d->owner2 ? NULL : FIELD_OWNER, date_task, &w, e);
 }
 
 #define V(...) (const char *const[]){__VA_ARGS__, NULL}
@@ -167,6 +234,9 @@ static int date_source(struct app *a, const struct date_rule *d, const struct ta
         return date_source(a, &fn##_rule, q, out, e);                                     \
     }
 
+/* Treatment actions planned or in progress: complete by their due date. */
+DATE_SOURCE(task_src_actions, "action", "action", "due_date", V("planned", "in-progress"),
+            "Complete", "", NULL)
 /* Corrective actions planned or in progress: complete by their due date. */
 DATE_SOURCE(task_src_corrective, "corrective", "corrective", "due_date",
             V("planned", "in-progress"), "Complete", "corrective action", NULL)
@@ -212,7 +282,7 @@ static const struct date_rule training_held = {"training", "training", "held_on"
 static const struct date_rule training_renew = {"training", "training", "expires_on",
                                                 V("completed"), "Renew", "training", NULL};
 
-static int training_task(struct walk *w, const struct record *r)
+static int training_task(struct walk *w, const struct row *r)
 {
     w->rule = &training_held;
     if (date_task(w, r)) {
@@ -227,23 +297,24 @@ int task_src_trainings(struct app *a, const struct task_query *q, struct tasks *
 {
     static const char *const cols[] = {FIELD_OWNER, FIELD_STATUS, "held_on", "expires_on",
                                        "title", NULL};
-    struct walk w = {out, NULL, q, 0};
-    return walk(a, "training", cols, training_task, &w, e);
+    static const char *const any[] = {"held_on", "expires_on", NULL};
+    struct walk w = {out, NULL, q, 0, NULL, NULL, NULL};
+    return walk(a, "training", cols, any, FIELD_OWNER, training_task, &w, e);
 }
 
 /* ---- risks --------------------------------------------------------------------- */
 
 /* Risks not closed: reviewed by their next review date, or at once (today)
  * when a change flagged them (review_reason). */
-static int risk_task(struct walk *w, const struct record *r)
+static int risk_task(struct walk *w, const struct row *r)
 {
-    const char *status = record_get(r, FIELD_STATUS);
+    const char *status = rv(r, FIELD_STATUS);
     if (status && strcmp(status, "closed") == 0) {
         return 0;
     }
     char due[11];
-    date_of(record_get(r, "review_date"), due);
-    const char *why = record_get(r, "review_reason");
+    date_of(rv(r, "review_date"), due);
+    const char *why = rv(r, "review_reason");
     if (!str_empty(why) && (!due[0] || strcmp(due, w->q->today) > 0)) {
         strlcpy_(due, w->q->today, sizeof due);
     }
@@ -256,15 +327,16 @@ static int risk_task(struct walk *w, const struct record *r)
     } else {
         snprintf(title, sizeof title, "Review risk %s", title_of(r));
     }
-    return add(w, "risk", "Review", r, title, record_get(r, FIELD_OWNER), due);
+    return add(w, "risk", "Review", r, title, rv(r, FIELD_OWNER), due);
 }
 
 int task_src_risks(struct app *a, const struct task_query *q, struct tasks *out, struct err *e)
 {
     static const char *const cols[] = {FIELD_OWNER, FIELD_STATUS, "review_date", "review_reason",
                                        "title", NULL};
-    struct walk w = {out, NULL, q, 0};
-    return walk(a, "risk", cols, risk_task, &w, e);
+    static const char *const any[] = {"review_date", "review_reason", NULL};
+    struct walk w = {out, NULL, q, 0, NULL, NULL, NULL};
+    return walk(a, "risk", cols, any, FIELD_OWNER, risk_task, &w, e);
 }
 
 /* ---- documents ------------------------------------------------------------------ */
@@ -272,25 +344,25 @@ int task_src_risks(struct app *a, const struct task_query *q, struct tasks *out,
 /* A document in force (approved or published) is reviewed by its next
  * review date; without one, review_interval months (12 by default) after
  * its approval. */
-static int doc_task(struct walk *w, const struct record *r)
+static int doc_task(struct walk *w, const struct row *r)
 {
     static const char *const in_force[] = {"approved", "published", NULL};
-    if (!is_in(record_get(r, FIELD_STATUS), in_force)) {
+    if (!is_in(rv(r, FIELD_STATUS), in_force)) {
         return 0;
     }
     char due[11];
-    date_of(record_get(r, "review_date"), due);
+    date_of(rv(r, "review_date"), due);
     if (!due[0]) {
         char approved[11];
-        const char *iv = record_get(r, "review_interval");
-        date_of(record_get(r, "approved_on"), approved);
+        const char *iv = rv(r, "review_interval");
+        date_of(rv(r, "approved_on"), approved);
         if (!approved[0] || add_months(approved, iv ? atoi(iv) : 12, due)) {
             return 0;
         }
     }
     char title[200];
     snprintf(title, sizeof title, "Review document %s", title_of(r));
-    return add(w, "document", "Review", r, title, record_get(r, FIELD_OWNER), due);
+    return add(w, "document", "Review", r, title, rv(r, FIELD_OWNER), due);
 }
 
 int task_src_documents(struct app *a, const struct task_query *q, struct tasks *out,
@@ -299,8 +371,9 @@ int task_src_documents(struct app *a, const struct task_query *q, struct tasks *
     static const char *const cols[] = {FIELD_OWNER,   FIELD_STATUS,      "review_date",
                                        "approved_on", "review_interval", "title",
                                        NULL};
-    struct walk w = {out, NULL, q, 0};
-    return walk(a, "document", cols, doc_task, &w, e);
+    static const char *const any[] = {"review_date", "approved_on", NULL};
+    struct walk w = {out, NULL, q, 0, NULL, NULL, NULL};
+    return walk(a, "document", cols, any, FIELD_OWNER, doc_task, &w, e);
 }
 
 /* Acknowledgements: each person of a version's audience who has not
@@ -385,24 +458,24 @@ int task_src_document_steps(struct app *a, const struct task_query *q, struct ta
  * deadline stays overdue until the notification is recorded. */
 #define NOTIFY_HOURS 72
 
-static int incident_task(struct walk *w, const struct record *r)
+static int incident_task(struct walk *w, const struct row *r)
 {
-    const char *req = record_get(r, "notification_required");
-    if (!req || strcmp(req, "1") != 0 || !str_empty(record_get(r, "notified_at"))) {
+    const char *req = rv(r, "notification_required");
+    if (!req || strcmp(req, "1") != 0 || !str_empty(rv(r, "notified_at"))) {
         return 0;
     }
     char due[11];
-    date_of(record_get(r, "notification_deadline"), due);
+    date_of(rv(r, "notification_deadline"), due);
     if (!due[0]) {
         char detected[11];
-        date_of(record_get(r, "detected_at"), detected);
+        date_of(rv(r, "detected_at"), detected);
         if (!detected[0] || date_add_days(detected, NOTIFY_HOURS / 24, due)) {
             return 0;
         }
     }
     char title[200];
     snprintf(title, sizeof title, "Notify the authority of incident %s", title_of(r));
-    return add(w, "incident", "Notify", r, title, record_get(r, FIELD_OWNER), due);
+    return add(w, "incident", "Notify", r, title, rv(r, FIELD_OWNER), due);
 }
 
 int task_src_incidents(struct app *a, const struct task_query *q, struct tasks *out,
@@ -412,8 +485,9 @@ int task_src_incidents(struct app *a, const struct task_query *q, struct tasks *
                                        "notified_at", "notification_deadline",
                                        "detected_at", "title",
                                        "reported_by", NULL};
-    struct walk w = {out, NULL, q, 0};
-    return walk(a, "incident", cols, incident_task, &w, e);
+    static const char *const any[] = {"notification_required", NULL};
+    struct walk w = {out, NULL, q, 0, NULL, NULL, NULL};
+    return walk(a, "incident", cols, any, FIELD_OWNER, incident_task, &w, e);
 }
 
 /* ---- management reviews ---------------------------------------------------------- */
@@ -476,7 +550,7 @@ int task_src_reviews(struct app *a, const struct task_query *q, struct tasks *ou
         }
         const char *owner = record_get(r, FIELD_OWNER);
         char title[200], link[160];
-        snprintf(title, sizeof title, "Hold management review %s", title_of(r));
+        snprintf(title, sizeof title, "Hold management review %s", record_get(r, "title") ? record_get(r, "title") : r->ref);
         snprintf(link, sizeof link, "/reviews/%s", r->ref);
         rc = task_add(out, "review", "Hold", r->ref, title,
                       str_empty(owner) ? record_get(r, "chair") : owner, due, link);

@@ -3,7 +3,80 @@
  * bound; the only SQL text is below. */
 #include "store_tasks.h"
 
+#include <string.h>
+
+#include "../lib/buf.h"
 #include "store_int.h"
+
+static int column_ok(const struct rtype *t, const char *name)
+{
+    if (strcmp(name, "ref") == 0) {
+        return 1;
+    }
+    const struct field *f = rtype_field(t, name, NULL);
+    return f && f->type != F_REFS && strcmp(f->name, name) == 0;
+}
+
+int store_tasks_rows(struct store *s, const struct rtype *t, const struct store_rows_q *q,
+                     store_row_fn fn, void *ctx, struct err *e)
+{
+    struct buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, "SELECT ref");
+    int ncols = 0;
+    for (; q->cols[ncols]; ncols++) {
+        if (ncols == STORE_ROWS_MAX_COLS || !column_ok(t, q->cols[ncols])) {
+            buf_free(&b);
+            return err_set(e, ERR_INTERNAL, NULL, "task rows: bad column %s of %s",
+                           q->cols[ncols] ? q->cols[ncols] : "(too many)", t->name);
+        }
+        buf_printf(&b, ", %s", q->cols[ncols]);
+    }
+    buf_printf(&b, " FROM %s WHERE retired IS NULL", t->name);
+    for (int i = 0; q->any_of && q->any_of[i]; i++) {
+        if (!column_ok(t, q->any_of[i])) {
+            buf_free(&b);
+            return err_set(e, ERR_INTERNAL, NULL, "task rows: bad column %s", q->any_of[i]);
+        }
+        buf_printf(&b, "%s%s IS NOT NULL", i ? " OR " : " AND (", q->any_of[i]);
+        if (!q->any_of[i + 1]) {
+            buf_puts(&b, ")");
+        }
+    }
+    for (int i = 0; i < 2; i++) {
+        if (q->eq_col[i]) {
+            if (!column_ok(t, q->eq_col[i])) {
+                buf_free(&b);
+                return err_set(e, ERR_INTERNAL, NULL, "task rows: bad column %s", q->eq_col[i]);
+            }
+            buf_printf(&b, " AND %s = ?%d", q->eq_col[i], i + 1);
+        }
+    }
+    buf_puts(&b, " ORDER BY id");
+    sqlite3_stmt *st = store_prepare(s, b.p, e);
+    buf_free(&b);
+    if (!st) {
+        return -1;
+    }
+    for (int i = 0; i < 2; i++) {
+        if (q->eq_col[i]) {
+            store_bind_opt(st, i + 1, q->eq_val[i]);
+        }
+    }
+    const char *vals[STORE_ROWS_MAX_COLS + 1];
+    int rc;
+    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+        for (int k = 0; k < ncols; k++) {
+            vals[k] = store_col(st, k + 1);
+        }
+        vals[ncols] = NULL;
+        if (fn(ctx, store_col(st, 0), vals)) {
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : 0;
+}
 
 int store_tasks_pending_acks(struct store *s, const char *person, store_pending_ack_fn fn,
                              void *ctx, struct err *e)

@@ -5,6 +5,23 @@
 
 #include "store.h"
 
+/* The active rows of type t with at least one of the columns any_of set
+ * (NULL: every row) and, for each eq_col[i] given, that column equal to
+ * eq_val[i]: fn(ctx, ref, vals) with vals[k] the text of cols[k] (NULL when
+ * unset), in identifier order. Every name must be a declared field of t
+ * that is a column (ERR_INTERNAL otherwise): the SQL text is built from
+ * the declarations only, every value bound. One statement (cached). */
+#define STORE_ROWS_MAX_COLS 12
+typedef int (*store_row_fn)(void *ctx, const char *ref, const char *const *vals);
+struct store_rows_q {
+    const char *const *cols;   /* NULL-terminated, at most STORE_ROWS_MAX_COLS */
+    const char *const *any_of; /* NULL-terminated or NULL */
+    const char *eq_col[2];
+    const char *eq_val[2];
+};
+int store_tasks_rows(struct store *s, const struct rtype *t, const struct store_rows_q *q,
+                     store_row_fn fn, void *ctx, struct err *e);
+
 /* Every (person, document version in force) whose audience names the
  * person (active, not retired) and that the person has not acknowledged:
  * fn(ctx, person, ref, title, version, approved_on). person NULL: everyone's.
