@@ -126,11 +126,13 @@ static int walk_record(void *ctx, struct record *rec)
  * one of the fields any_of set, with the values of cols (NULL-terminated;
  * the title field among them). When the query asks for one person's tasks
  * and owner_col is given, only the records whose owner_col names them are
- * read (an index). Rows the viewer's row rule restricts by a field are
+ * read (an index); when it asks for overdue tasks only and due_col (the
+ * one column the due date is, when it is one) is given, only the records
+ * due before today. Rows the viewer's row rule restricts by a field are
  * read with that condition; documents as staff read them (their versions
  * in force) through store_list. */
 static int walk(struct app *a, const char *name, const char *const *cols,
-                const char *const *any_of, const char *owner_col,
+                const char *const *any_of, const char *owner_col, const char *due_col,
                 int (*fn)(struct walk *w, const struct row *r), struct walk *w, struct err *e)
 {
     const struct rtype *t = rtype_find(name);
@@ -151,7 +153,11 @@ static int walk(struct app *a, const char *name, const char *const *cols,
         sq.columns = cols;
         rc = store_list(a->st, t, &sq, walk_record, w, e);
     } else {
-        struct store_rows_q rq = {cols, any_of, {NULL, NULL}, {NULL, NULL}};
+        struct store_rows_q rq = {cols, any_of, {NULL, NULL}, {NULL, NULL}, NULL, NULL};
+        if (due_col && w->q->overdue_only) {
+            rq.before_col = due_col;
+            rq.before_val = w->q->today;
+        }
         int n = 0;
         if (rule.kind == ROWS_WHERE) {
             rq.eq_col[n] = rule.field;
@@ -222,7 +228,8 @@ static int date_source(struct app *a, const struct date_rule *d, const struct ta
     const char *any[] = {d->date, NULL};
     struct walk w = {out, d, q, 0, NULL, NULL, NULL};
     /* one person's: read only theirs, unless another field may name them */
-    return walk(a, d->type, cols, any, d->owner2 ? NULL : FIELD_OWNER, date_task, &w, e);
+    return walk(a, d->type, cols, any, d->owner2 ? NULL : FIELD_OWNER, d->date, date_task, &w,
+                e);
 }
 
 #define V(...) (const char *const[]){__VA_ARGS__, NULL}
@@ -236,7 +243,7 @@ static int date_source(struct app *a, const struct date_rule *d, const struct ta
 
 /* Treatment actions planned or in progress: complete by their due date. */
 DATE_SOURCE(task_src_actions, "action", "action", "due_date", V("planned", "in-progress"),
-            "Complete", "", NULL)
+            "Complete", "action", NULL)
 /* Corrective actions planned or in progress: complete by their due date. */
 DATE_SOURCE(task_src_corrective, "corrective", "corrective", "due_date",
             V("planned", "in-progress"), "Complete", "corrective action", NULL)
@@ -299,7 +306,7 @@ int task_src_trainings(struct app *a, const struct task_query *q, struct tasks *
                                        "title", NULL};
     static const char *const any[] = {"held_on", "expires_on", NULL};
     struct walk w = {out, NULL, q, 0, NULL, NULL, NULL};
-    return walk(a, "training", cols, any, FIELD_OWNER, training_task, &w, e);
+    return walk(a, "training", cols, any, FIELD_OWNER, NULL, training_task, &w, e);
 }
 
 /* ---- risks --------------------------------------------------------------------- */
@@ -336,7 +343,7 @@ int task_src_risks(struct app *a, const struct task_query *q, struct tasks *out,
                                        "title", NULL};
     static const char *const any[] = {"review_date", "review_reason", NULL};
     struct walk w = {out, NULL, q, 0, NULL, NULL, NULL};
-    return walk(a, "risk", cols, any, FIELD_OWNER, risk_task, &w, e);
+    return walk(a, "risk", cols, any, FIELD_OWNER, "review_date", risk_task, &w, e);
 }
 
 /* ---- documents ------------------------------------------------------------------ */
@@ -373,7 +380,7 @@ int task_src_documents(struct app *a, const struct task_query *q, struct tasks *
                                        NULL};
     static const char *const any[] = {"review_date", "approved_on", NULL};
     struct walk w = {out, NULL, q, 0, NULL, NULL, NULL};
-    return walk(a, "document", cols, any, FIELD_OWNER, doc_task, &w, e);
+    return walk(a, "document", cols, any, FIELD_OWNER, NULL, doc_task, &w, e);
 }
 
 /* Acknowledgements: each person of a version's audience who has not
@@ -487,7 +494,7 @@ int task_src_incidents(struct app *a, const struct task_query *q, struct tasks *
                                        "reported_by", NULL};
     static const char *const any[] = {"notification_required", NULL};
     struct walk w = {out, NULL, q, 0, NULL, NULL, NULL};
-    return walk(a, "incident", cols, any, FIELD_OWNER, incident_task, &w, e);
+    return walk(a, "incident", cols, any, FIELD_OWNER, NULL, incident_task, &w, e);
 }
 
 /* ---- management reviews ---------------------------------------------------------- */

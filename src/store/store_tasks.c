@@ -52,6 +52,13 @@ int store_tasks_rows(struct store *s, const struct rtype *t, const struct store_
             buf_printf(&b, " AND %s = ?%d", q->eq_col[i], i + 1);
         }
     }
+    if (q->before_col) {
+        if (!column_ok(t, q->before_col)) {
+            buf_free(&b);
+            return err_set(e, ERR_INTERNAL, NULL, "task rows: bad column %s", q->before_col);
+        }
+        buf_printf(&b, " AND %s < ?3", q->before_col);
+    }
     buf_puts(&b, " ORDER BY id");
     sqlite3_stmt *st = store_prepare(s, b.p, e);
     buf_free(&b);
@@ -62,6 +69,9 @@ int store_tasks_rows(struct store *s, const struct rtype *t, const struct store_
         if (q->eq_col[i]) {
             store_bind_opt(st, i + 1, q->eq_val[i]);
         }
+    }
+    if (q->before_col) {
+        store_bind_opt(st, 3, q->before_val);
     }
     const char *vals[STORE_ROWS_MAX_COLS + 1];
     int rc;

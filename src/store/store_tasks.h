@@ -7,7 +7,7 @@
 
 /* The active rows of type t with at least one of the columns any_of set
  * (NULL: every row) and, for each eq_col[i] given, that column equal to
- * eq_val[i]: fn(ctx, ref, vals) with vals[k] the text of cols[k] (NULL when
+ * eq_val[i] (and before_col earlier than before_val): fn(ctx, ref, vals) with vals[k] the text of cols[k] (NULL when
  * unset), in identifier order. Every name must be a declared field of t
  * that is a column (ERR_INTERNAL otherwise): the SQL text is built from
  * the declarations only, every value bound. One statement (cached). */
@@ -18,6 +18,8 @@ struct store_rows_q {
     const char *const *any_of; /* NULL-terminated or NULL */
     const char *eq_col[2];
     const char *eq_val[2];
+    const char *before_col;    /* and, when given, before_col < before_val (as text) */
+    const char *before_val;
 };
 int store_tasks_rows(struct store *s, const struct rtype *t, const struct store_rows_q *q,
                      store_row_fn fn, void *ctx, struct err *e);
