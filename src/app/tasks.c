@@ -93,6 +93,11 @@ static int check_owner(struct app *a, const char *owner, struct err *e)
         return err_set(e, ERR_INVALID, "owner",
                        "owner: '%.40s' is not a person's identifier (P-NNNN)", owner);
     }
+    /* a viewer who may not read people (staff) learns nothing of who
+     * exists: an unknown person simply has no tasks */
+    if (a->has_viewer && perm_row_rule(a->viewer_role, pt, NULL).kind == ROWS_NONE) {
+        return 0;
+    }
     int found = store_exists(a->st, pt, owner, NULL, e);
     if (found < 0) {
         return -1;

@@ -62,7 +62,7 @@ int task_add(struct tasks *out, const char *source, const char *what, const char
 /* Every task q selects, by due date then subject; out freed with
  * tasks_free. Refuses (ERR_INVALID, field "owner") an owner that is not a
  * person's identifier and (ERR_NOTFOUND, field "owner") one that names no
- * person; (ERR_INVALID, field "days") a horizon outside 0..TASK_DAYS_MAX. */
+ * person (for a viewer who may read people; for others it has no tasks); (ERR_INVALID, field "days") a horizon outside 0..TASK_DAYS_MAX. */
 #define TASK_DAYS_MAX 3660
 int app_tasks(struct app *a, const struct task_query *q, struct tasks *out, struct err *e);
 void tasks_free(struct tasks *t);

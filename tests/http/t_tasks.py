@@ -73,6 +73,12 @@ def main():
               "?mine=1 for an account acting as no person: refused, saying so", r.describe)
     r = Client(srv).get("/api/v1/tasks")
     check_status(r, 401, "anonymous: 401")
+    # staff may not read people: an unknown person is not told from a known one
+    r1 = apis["staff"].get("/api/v1/tasks?owner=P-9999")
+    r2 = apis["staff"].get("/api/v1/tasks?owner=%s" % mgr.person)
+    check(r1.status == 200 and r2.status == 200 and r1.json()["count"] == 0,
+          "staff: ?owner= of an unknown and of a known person answer alike (no probing)",
+          r1.describe)
 
     # ---- every role sees only tasks on records it may read --------------------------------
     for role, a in apis.items():
