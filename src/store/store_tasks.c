@@ -3,6 +3,7 @@
  * bound; the only SQL text is below. */
 #include "store_tasks.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "../lib/buf.h"
@@ -155,4 +156,45 @@ int store_tasks_doc_steps(struct store *s, store_doc_step_fn fn, void *ctx, stru
     }
     sqlite3_reset(st);
     return rc < 0 ? -1 : 0;
+}
+
+#define RISKS_OVER " FROM risk WHERE retired IS NULL AND coalesce(nullif(residual_score, 0)," \
+                   " score, 0) > ?1 AND status NOT IN ('accepted', 'closed')"
+
+int store_risks_over(struct store *s, int accept_max, long limit, store_str_fn fn, void *ctx,
+                     long *count, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(s, "SELECT count(*)" RISKS_OVER, e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_int(st, 1, accept_max);
+    int rc = store_step(s, st, e);
+    *count = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    if (rc < 0) {
+        return -1;
+    }
+    /* the identifiers first: fn may query the store */
+    st = store_prepare(s, "SELECT ref" RISKS_OVER " ORDER BY id LIMIT ?2", e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_int(st, 1, accept_max);
+    sqlite3_bind_int64(st, 2, limit);
+    char refs[64][40];
+    int n = 0;
+    while ((rc = store_step(s, st, e)) == SQLITE_ROW && n < 64) {
+        snprintf(refs[n++], sizeof refs[0], "%s", store_col(st, 0));
+    }
+    sqlite3_reset(st);
+    if (rc < 0) {
+        return -1;
+    }
+    for (int i = 0; i < n; i++) {
+        if (fn(ctx, refs[i])) {
+            break;
+        }
+    }
+    return 0;
 }

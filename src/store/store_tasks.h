@@ -44,4 +44,12 @@ typedef int (*store_doc_step_fn)(void *ctx, const char *person, const char *ref,
                                  const char *what);
 int store_tasks_doc_steps(struct store *s, store_doc_step_fn fn, void *ctx, struct err *e);
 
+/* The active risks whose decisive score (the residual one when rated, else
+ * the inherent one; src/model/risk.c) is above accept_max and that are not
+ * accepted or closed: *count of them, and fn(ctx, ref) for the first limit
+ * in identifier order (the dashboard's approvals card, without reading
+ * every risk). */
+int store_risks_over(struct store *s, int accept_max, long limit, store_str_fn fn, void *ctx,
+                     long *count, struct err *e);
+
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../app/tasks.h"
+#include "../store/store_tasks.h"
 #include "../lib/hash.h"
 #include "../lib/text.h"
 #include "../lib/util.h"
@@ -16,16 +17,6 @@
 
 #define CARD_MAX 12  /* items listed per card before "and N more" */
 #define SOON_DAYS 14 /* "coming up" horizon */
-
-static int is_in(const char *v, const char *const *set)
-{
-    for (int i = 0; v && set[i]; i++) {
-        if (strcmp(v, set[i]) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
 
 /* Active records of type name; with owner set, only that person's. */
 static void load(struct req *r, const char *name, const char *owner, struct records *out)
@@ -279,12 +270,41 @@ static void overdue_by_owner(struct req *r, struct buf *b, const void *ctx)
 
 /* ---- risks --------------------------------------------------------------- */
 
-static void review_card(struct req *r, struct buf *b, const struct records *risks,
-                        const char *today)
+/* the fields the risk cards read (web_owns: the owner), not whole risks */
+static const char *const risk_cols[] = {
+    "title",          FIELD_OWNER,      FIELD_STATUS,  "score",         "level",
+    "residual_score", "residual_level", "review_date", "review_reason", NULL};
+
+/* Risks due for review (risk_review_due, asked of the store: q.review_due),
+ * the viewer's own first: counted and the first CARD_MAX read, not every
+ * risk. */
+static void review_card(struct req *r, struct buf *b, const char *today)
 {
-    long n = 0;
-    for (size_t i = 0; i < risks->n; i++) {
-        n += risk_review_due(risks->v[i], today) != 0;
+    const struct rtype *rt = rtype_find("risk");
+    struct err e = {0};
+    struct query q = {0};
+    q.review_due = today;
+    long n = store_count_query(r->app->st, rt, &q, &e);
+    if (n < 0) {
+        n = 0;
+    }
+    struct records own = {0}, rest = {0};
+    if (n && r->who.person[0]) {
+        struct query oq = {0};
+        char *owned[QUERY_MAX_FILTERS] = {0};
+        struct kv kv = {FIELD_OWNER, r->who.person};
+        if (app_query_filter(rt, &oq, &kv, 1, owned, &e) == 0) {
+            oq.review_due = today;
+            oq.columns = risk_cols;
+            oq.limit = CARD_MAX;
+            store_list(r->app->st, rt, &oq, records_add, &own, &e);
+        }
+        free(owned[0]);
+    }
+    if (n) {
+        q.columns = risk_cols;
+        q.limit = CARD_MAX + (long)own.n;
+        store_list(r->app->st, rt, &q, records_add, &rest, &e);
     }
     card_begin(b, "h-review", "Risks flagged for review", n, 0);
     if (!n) {
@@ -294,9 +314,10 @@ static void review_card(struct req *r, struct buf *b, const struct records *risk
         long shown = 0;
         /* the viewer's own first */
         for (int pass = 0; pass < 2; pass++) {
-            for (size_t i = 0; i < risks->n && shown < CARD_MAX; i++) {
-                const struct record *rec = risks->v[i];
-                if (!risk_review_due(rec, today) || web_owns(r, rec) != (pass == 0)) {
+            const struct records *l = pass == 0 ? &own : &rest;
+            for (size_t i = 0; i < l->n && shown < CARD_MAX; i++) {
+                const struct record *rec = l->v[i];
+                if (pass == 1 && web_owns(r, rec)) {
                     continue;
                 }
                 shown++;
@@ -320,6 +341,8 @@ static void review_card(struct req *r, struct buf *b, const struct records *risk
         more(b, n, r, "/risks?review=1");
     }
     html_lit(b, "</section>");
+    records_free(&own);
+    records_free(&rest);
 }
 
 /* The SoA of fw differs from its last approved version? -1: never
@@ -365,15 +388,33 @@ static int plan_approved(struct req *r)
     return approved || empty;
 }
 
-static void approvals_card(struct req *r, struct buf *b, const struct records *risks)
+/* The first CARD_MAX risks above the acceptance criterion, not settled. */
+struct over {
+    struct req *r;
+    struct records *out;
+};
+
+static int take_risk(void *ctx, const char *ref)
+{
+    struct over *o = ctx;
+    struct record *rec = NULL;
+    struct err e = {0};
+    if (store_get(o->r->app->st, rtype_find("risk"), ref, &rec, &e) == 0) {
+        records_add(o->out, rec);
+    }
+    return 0;
+}
+
+static void approvals_card(struct req *r, struct buf *b)
 {
     struct err e = {0};
     const struct method *m = app_method(r->app, &e);
-    static const char *const settled[] = {"accepted", "closed", NULL};
     long n = 0;
-    for (size_t i = 0; m && i < risks->n; i++) {
-        const struct record *rec = risks->v[i];
-        n += risk_needs_approval(m, rec) && !is_in(record_get(rec, FIELD_STATUS), settled);
+    struct records risks_v = {0}, *risks = &risks_v;
+    struct over o = {r, risks};
+    /* risk_needs_approval and not settled, asked of the store */
+    if (m && store_risks_over(r->app->st, m->accept_max, CARD_MAX, take_risk, &o, &n, &e)) {
+        n = 0;
     }
     int v22 = 0, v13 = 0;
     int s22 = soa_state(r, FRAMEWORK_2022, &v22);
@@ -404,15 +445,8 @@ static void approvals_card(struct req *r, struct buf *b, const struct records *r
         html_lit(b, "\">Risk treatment plan</a><span class=\"sub\">changed since it was "
                     "approved</span></li>");
     }
-    long shown = 0;
     for (size_t i = 0; m && i < risks->n; i++) {
         const struct record *rec = risks->v[i];
-        if (!risk_needs_approval(m, rec) || is_in(record_get(rec, FIELD_STATUS), settled)) {
-            continue;
-        }
-        if (shown++ >= CARD_MAX) {
-            continue;
-        }
         int rs = record_get(rec, "residual_level") != NULL;
         html_lit(b, "<li>");
         item_link(r, b, rec);
@@ -429,6 +463,7 @@ static void approvals_card(struct req *r, struct buf *b, const struct records *r
     }
     more(b, n, r, NULL);
     html_lit(b, "</section>");
+    records_free(risks);
 }
 
 /* ---- registers -------------------------------------------------------------- */
@@ -529,20 +564,10 @@ static void staff_dashboard(struct req *r, struct buf *b)
 static void risk_cards(struct req *r, struct buf *b, const void *ctx)
 {
     const char *today = ctx;
-    /* the fields the two cards read (web_owns: the owner), not whole risks */
-    static const char *const cols[] = {
-        "title",          FIELD_OWNER,      FIELD_STATUS,  "score",         "level",
-        "residual_score", "residual_level", "review_date", "review_reason", NULL};
-    struct records risks = {0};
-    struct query q = {0};
-    struct err e = {0};
-    q.columns = cols;
-    store_list(r->app->st, rtype_find("risk"), &q, records_add, &risks, &e);
-    review_card(r, b, &risks, today);
+    review_card(r, b, today);
     if (perm_allows(r->role, PERM_APPROVE, rtype_find("risk"), -1)) {
-        approvals_card(r, b, &risks);
+        approvals_card(r, b);
     }
-    records_free(&risks);
 }
 
 static void heatmaps(struct req *r, struct buf *b, const void *ctx)

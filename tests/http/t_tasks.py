@@ -143,6 +143,28 @@ def main():
     m = re.search(r'id="h-overdue">[^<]*<span class="tag[^"]*">(\d+)<', r.text)
     check(m and int(m.group(1)) == len(over), "the overdue card counts every overdue task",
           m.group(0) if m else r.text[:500])
+    # the risk cards, counted by the store, against a model from the file
+    today = cli["today"]
+    rows = sql(f.path, "SELECT ref, owner, status, coalesce(score, 0), coalesce(residual_score, 0),"
+               " coalesce(review_reason, ''), coalesce(review_date, '') FROM risk WHERE"
+               " retired IS NULL ORDER BY id")
+    risks = [l.split("|") for l in rows.splitlines() if l]
+    due = [x for x in risks if x[5] or (x[6] and x[6] <= today)]
+    mx = f.json("method", "show", "--json")["acceptance"]["max_score"]
+    above = [x for x in risks if (int(x[4]) or int(x[3])) > mx and x[2] not in ("accepted", "closed")]
+    m = re.search(r'id="h-review">[^<]*<span class="tag[^"]*">(\d+)<', r.text)
+    card = r.text[r.text.find('id="h-review"'):]
+    card = card[:card.find("</section>")]
+    check(m and int(m.group(1)) == len(due) and all(x[0] in card for x in due[:12]
+                                                    if x[1] == mgr.person),
+          "review card: every risk due for review counted (%d), the manager's own listed" %
+          len(due), m.group(0) if m else card[:800])
+    m = re.search(r'id="h-approvals">[^<]*<span class="tag[^"]*">(\d+)<', r.text)
+    card = r.text[r.text.find('id="h-approvals"'):]
+    card = card[:card.find("</section>")]
+    check(m and int(m.group(1)) >= len(above) and all(x[0] in card for x in above[:12]),
+          "approvals card: the %d risks above the acceptance criterion, not settled" % len(above),
+          card[:1500])
     ca = Client(srv)
     ca.login_as(aud)
     r = ca.get("/")
