@@ -331,7 +331,7 @@ out:
     return rc;
 }
 
-static int ctest_fail_tx(struct app *a, const char *test, const char *result, const char *date,
+int audit_ctest_fail_tx(struct app *a, const char *test, const char *result, const char *date,
                          const char *note, char **run_out, char **nc_out, struct err *e)
 {
     struct record *t = NULL, *run = NULL;
@@ -394,7 +394,7 @@ int app_ctest_fail(struct app *a, const char *test, const char *result, const ch
     if (store_begin(a->st, e)) {
         return -1;
     }
-    if (ctest_fail_tx(a, test, result, date, note, run_out, nc_out, e)) {
+    if (audit_ctest_fail_tx(a, test, result, date, note, run_out, nc_out, e)) {
         store_rollback(a->st);
         free(*run_out);
         free(*nc_out);
@@ -495,9 +495,40 @@ struct cover_ctx {
     int hit;
 };
 
+/* A range "4.1-10.2" or "4–10" (en dash): lo <= id <= hi in clause order,
+ * hi covering its sub-clauses. 0 when tok is no range. */
+static int range_covers(const char *tok, const char *id, int *is_range)
+{
+    const char *dash = strstr(tok, "\xe2\x80\x93");
+    size_t skip = 3;
+    if (!dash) {
+        dash = strchr(tok, '-');
+        skip = 1;
+    }
+    *is_range = dash && dash > tok && dash[skip] >= '0' && dash[skip] <= '9';
+    if (!*is_range) {
+        return 0;
+    }
+    char lo[32];
+    size_t n = (size_t)(dash - tok) < sizeof lo - 1 ? (size_t)(dash - tok) : sizeof lo - 1;
+    memcpy(lo, tok, n);
+    lo[n] = 0;
+    const char *hi = dash + skip;
+    return (natcmp(id, lo) >= 0 || prefix_covers(lo, id)) &&
+           (natcmp(id, hi) <= 0 || prefix_covers(hi, id));
+}
+
 static int cover_tok(void *ctx, const char *tok)
 {
     struct cover_ctx *c = ctx;
+    int is_range = 0;
+    if (!c->control && range_covers(tok, c->id, &is_range)) {
+        c->hit = 1;
+        return 1;
+    }
+    if (is_range) {
+        return 0;
+    }
     if (c->control) {
         /* "A.5" covers 2022 controls 5.x; "A.5.1" covers 2013 A.5.1.x */
         if (strncmp(tok, "A.", 2) == 0 && tok[2]) {

@@ -65,6 +65,9 @@ int task_src_ctests(struct app *a, const struct task_query *q, struct tasks *out
  * run's nonconformity), in one transaction. *run_out, *nc_out: caller frees. */
 int app_ctest_fail(struct app *a, const char *test, const char *result, const char *date,
                    const char *note, char **run_out, char **nc_out, struct err *e);
+/* The same inside the caller's transaction (the demo). */
+int audit_ctest_fail_tx(struct app *a, const char *test, const char *result, const char *date,
+                        const char *note, char **run_out, char **nc_out, struct err *e);
 /* Raises the nonconformity of a failed run that has none (the button on
  * the run's page). */
 int app_ctrun_raise_nc(struct app *a, const char *run, char **nc_out, struct err *e);
