@@ -12,6 +12,7 @@
 #include "../lib/text.h"
 #include "../lib/util.h"
 #include "../model/method.h"
+#include "../store/store_audit.h"
 #include "app_int.h"
 #include "tasks.h"
 
@@ -666,43 +667,19 @@ static struct cov_area *area_of(struct coverage *c, struct strmap *pos, const ch
     return NULL;
 }
 
-struct risk_levels {
-    struct strmap *high; /* risk ref -> level, only high ones */
-    const char *l1, *l2; /* the method's two highest level names */
-};
-
-static int take_risk(void *ctx, struct record *r)
-{
-    struct risk_levels *rl = ctx;
-    const char *lv = record_get(r, "residual_level");
-    if (!lv) {
-        lv = record_get(r, "level");
-    }
-    if (lv && (eq(lv, rl->l1) || eq(lv, rl->l2)) && !eq(record_get(r, FIELD_STATUS), "closed")) {
-        strmap_put(rl->high, r->ref, lv);
-    }
-    record_free(r);
-    return 0;
-}
-
 struct risk_link_ctx {
     struct coverage *c;
-    struct strmap *pos, *high;
+    struct strmap *pos;
 };
 
-static int take_risk_link(void *ctx, const char *src_type, const char *src, const char *dst)
+static int take_risk_control(void *ctx, const char *control, const char *risk, const char *lv)
 {
     struct risk_link_ctx *k = ctx;
-    const char *lv = NULL;
-    if (strcmp(src_type, "risk") == 0 && strmap_get(k->high, src, &lv) && lv) {
-        struct cov_area *ar = area_of(k->c, k->pos, dst);
-        if (ar) {
-            char w[80];
-            snprintf(w, sizeof w, "%s residual risk %s", lv, src);
-            if (!strstr(ar->why, "residual risk")) {
-                why_add(ar, w);
-            }
-        }
+    struct cov_area *ar = area_of(k->c, k->pos, control);
+    if (ar && !strstr(ar->why, "residual risk")) {
+        char w[80];
+        snprintf(w, sizeof w, "%s residual risk %s", lv, risk);
+        why_add(ar, w);
     }
     return 0;
 }
@@ -854,8 +831,6 @@ static int coverage_build(struct app *a, const char *programme, const char *toda
     if (!m) {
         goto out;
     }
-    struct strmap high = {0};
-    struct risk_levels rl = {&high, NULL, NULL};
     int i1 = -1, i2 = -1;
     for (int i = 0; i < m->nlevels; i++) {
         if (i1 < 0 || m->levels[i].min > m->levels[i1].min) {
@@ -865,20 +840,17 @@ static int coverage_build(struct app *a, const char *programme, const char *toda
             i2 = i;
         }
     }
-    rl.l1 = i1 >= 0 ? m->levels[i1].name : NULL;
-    rl.l2 = i2 >= 0 ? m->levels[i2].name : NULL;
-    const struct rtype *rt = rtype_find("risk");
-    struct query rq = {0};
-    visible(a, rt, &rq);
-    static const char *const rcols[] = {"level", "residual_level", FIELD_STATUS, NULL};
-    rq.columns = rcols;
-    struct risk_link_ctx rk = {c, &pos, &high};
-    if (store_list(a->st, rt, &rq, take_risk, &rl, e) ||
-        (high.n && store_link_rows(a->st, "controls", "control", take_risk_link, &rk, e))) {
-        strmap_free(&high);
+    /* risks: all or nothing for a viewer (perm_row_rule) */
+    struct risk_link_ctx rk = {c, &pos};
+    int risks_visible = !a->has_viewer ||
+                        perm_row_rule(a->viewer_role, rtype_find("risk"),
+                                      a->viewer_person[0] ? a->viewer_person : NULL)
+                                .kind == ROWS_ALL;
+    if (risks_visible && i1 >= 0 &&
+        store_high_risk_controls(a->st, m->levels[i1].name, i2 >= 0 ? m->levels[i2].name : NULL,
+                                 take_risk_control, &rk, e)) {
         goto out;
     }
-    strmap_free(&high);
     struct ctest_states ts;
     if (app_ctest_states(a, NULL, today, &ts, e)) {
         goto out;
