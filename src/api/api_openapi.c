@@ -105,6 +105,14 @@ static const struct doc {
      "SHA-256: 409 when it was changed)", "Evidence files", B_NONE, 0, A_FILE, 200, 1},
     {"api_attachment_remove", "Remove an evidence file of one %s (kept in the history)",
      "Evidence files", B_NONE, 0, A_ATTACHMENT, 200, 1},
+    /* audit */
+    {"api_audit_coverage", "Coverage of the audit programme (?programme=PRG-...): every clause "
+     "and applicable control x year, planned / done / gap, due more often, the gaps named",
+     "Audit programme", B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_audit_report", "The audit report: scope, party, checklist with results, findings, "
+     "nonconformities raised", "Audit programme", B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_ctrun_raise_nc", "Raise the nonconformity of a failed control test run, linked both "
+     "ways (409 when it has one)", "Control tests", B_NONE, 0, A_OBJECT, 201, 0},
 };
 
 static const struct doc *doc_of(const char *handler)

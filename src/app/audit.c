@@ -603,7 +603,20 @@ const char audit_frequency_rule[] =
     "three-year cycle. An area that has a high or critical residual risk (a risk at one of "
     "the method's two highest levels that names the control), a failed control test (its "
     "latest run not effective or partly effective) or an open nonconformity (on the control "
-    "or the clause) is due more often: in every year of the cycle from this year on.";
+    "or the clause) is due more often: in every year of the cycle from this year on. Only "
+    "first-party (internal) audits count; second-party (customer, supplier) and third-party "
+    "(certification body) audits do not replace them.";
+
+const char *audit_party(const char *kind)
+{
+    if (eq(kind, "internal")) {
+        return "first-party";
+    }
+    if (eq(kind, "second-party")) {
+        return "second-party";
+    }
+    return kind ? "third-party" : NULL;
+}
 
 void coverage_free(struct coverage *c)
 {
@@ -714,6 +727,7 @@ static int take_audit(void *ctx, struct record *r)
                                                               : record_get(r, "planned_on");
     int yi = date ? atoi(date) - c->start_year : -1;
     if (eq(st, "cancelled") || yi < 0 || yi >= COV_YEARS ||
+        !eq(record_get(r, "kind"), "internal") || /* 9.2: first-party audits only */
         (prog && b->programme[0] && strcmp(prog, b->programme) != 0)) {
         record_free(r);
         return 0;
@@ -1506,6 +1520,8 @@ void audit_report_json(const struct audit_report *r, struct buf *out)
         jw_key(&w, afields[i]);
         jw_str(&w, record_get(r->audit, afields[i]));
     }
+    jw_key(&w, "party");
+    jw_str(&w, audit_party(record_get(r->audit, "kind")));
     jw_key(&w, "results");
     jw_obj(&w);
     for (int i = 0; i < 6; i++) {

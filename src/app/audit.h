@@ -99,6 +99,10 @@ struct coverage {
 };
 /* The rule the coverage applies, stated on the page and in the JSON. */
 extern const char audit_frequency_rule[];
+/* The party of an audit's kind: "first-party" (internal), "second-party"
+ * (by or of a customer or supplier), "third-party" (certification,
+ * surveillance, recertification by a certification body). */
+const char *audit_party(const char *kind);
 /* Coverage of programme (NULL: the active one with the latest cycle; none
  * recorded: a cycle starting this year over every audit). */
 int app_audit_coverage(struct app *a, const char *programme, const char *today,

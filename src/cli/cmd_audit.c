@@ -292,8 +292,9 @@ static int report(struct cli *c, int argc, char **argv, int full)
         const struct record *au = r.audit;
         if (full) {
             printf("Audit report %s: %s\n", au->ref, record_get(au, "title"));
-            printf("Kind: %s   Status: %s   Planned: %s   Performed: %s\n",
-                   record_get(au, "kind"), record_get(au, FIELD_STATUS),
+            printf("Kind: %s (%s)   Status: %s   Planned: %s   Performed: %s\n",
+                   record_get(au, "kind"), audit_party(record_get(au, "kind")),
+                   record_get(au, FIELD_STATUS),
                    record_get(au, "planned_on") ? record_get(au, "planned_on") : "-",
                    record_get(au, "performed_on") ? record_get(au, "performed_on") : "-");
             printf("Scope: clauses %s; controls %s\n",

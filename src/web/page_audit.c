@@ -394,6 +394,9 @@ int page_audit_report(struct req *r, struct resp *w)
     html_lit(&b, "<section aria-labelledby=\"h-scope\"><h2 id=\"h-scope\">Scope</h2>"
                  "<dl class=\"fields\">");
     dl_item(r, &b, "Kind", au, "kind");
+    html_lit(&b, "<div class=\"f\"><dt>Party</dt><dd>");
+    html_text(&b, audit_party(record_get(au, "kind")));
+    html_lit(&b, "</dd></div>");
     dl_item(r, &b, "Status", au, FIELD_STATUS);
     dl_item(r, &b, "Scope", au, "scope");
     dl_item(r, &b, "Criteria", au, "criteria");

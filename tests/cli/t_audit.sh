@@ -97,9 +97,13 @@ out_has "Controls not covered as required: 5.1, 8.8"
 out_has "due more often"
 fails 4 isms audit coverage PRG-9999
 ok isms audit add --title "Third year" --controls 8.8 --planned_on 2028-05-01 --programme PRG-0001
+ok isms audit add --title "Customer audit" --kind second-party --controls 5.1 --planned_on 2026-06-01
 ok isms audit coverage --json
 json_check '[g["id"] for g in d["not_covered"]] == ["5.1"]'
+ok isms audit report AUD-0004 --json
+json_check 'd["party"] == "second-party"'
 ok isms audit edit AUD-0003 --status cancelled
+ok isms audit retire AUD-0004
 
 note "checklist, results, cancelled audit, report"
 fails 4 isms audit generate AUD-9999
