@@ -207,7 +207,9 @@ int app_ctest_states(struct app *a, const char *control, const char *today,
         s->overdue = strcmp(s->due, today) < 0;
         s->failed = failed_result(s->last_result);
     }
-    qsort(out->v, out->n, sizeof *out->v, by_control);
+    if (out->n) {
+        qsort(out->v, out->n, sizeof *out->v, by_control);
+    }
     return 0;
 }
 
