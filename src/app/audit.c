@@ -18,9 +18,21 @@
 
 /* ---- small helpers ------------------------------------------------------- */
 
+/* Copies src into dst (n bytes), cut at a character boundary. */
 static void cp(char *dst, size_t n, const char *src)
 {
-    strlcpy_(dst, src ? src : "", n);
+    size_t len = strlcpy_(dst, src ? src : "", n);
+    if (len >= n && n > 1) {
+        size_t end = n - 1, k = end - 1; /* dst[0..end) kept */
+        while (k > 0 && ((unsigned char)dst[k] & 0xC0) == 0x80) {
+            k--; /* the lead byte of the last character */
+        }
+        unsigned char c = (unsigned char)dst[k];
+        size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        if (k + need > end) {
+            dst[k] = 0; /* that character was cut: drop it */
+        }
+    }
 }
 
 static int eq(const char *x, const char *y)
