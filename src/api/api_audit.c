@@ -46,6 +46,44 @@ int api_audit_report(struct req *r, struct resp *w)
     return api_send(w, 200, &b);
 }
 
+static int send_run_nc(struct resp *w, const char *run, const char *nc)
+{
+    struct buf b;
+    buf_init(&b, 0);
+    struct jw j;
+    jw_init(&j, &b, 1);
+    jw_obj(&j);
+    jw_key(&j, "run");
+    jw_str(&j, run);
+    jw_key(&j, "nonconformity");
+    jw_str(&j, nc);
+    jw_obj_end(&j);
+    return api_send(w, 201, &b);
+}
+
+/* POST /api/v1/ctests/:id/fail {"note", "result"?, "date"?} — the failed run
+ * and its NC in one step: 201 {"run", "nonconformity"} */
+int api_ctest_fail(struct req *r, struct resp *w)
+{
+    static const char *const keys[] = {"note", "result", "date", NULL};
+    struct err e = {0};
+    json_t *obj;
+    const char *note, *result, *date;
+    if (api_body(r, 1, &obj, &e) || api_only_keys(obj, keys, &e) ||
+        api_str(obj, "note", &note, &e) || api_str(obj, "result", &result, &e) ||
+        api_str(obj, "date", &date, &e)) {
+        return api_fail(r, w, &e);
+    }
+    char *run = NULL, *nc = NULL;
+    if (app_ctest_fail(r->app, r->rec->ref, result, date, note, &run, &nc, &e)) {
+        return api_fail(r, w, &e);
+    }
+    int rc = send_run_nc(w, run, nc);
+    free(run);
+    free(nc);
+    return rc;
+}
+
 /* POST /api/v1/ctruns/:id/raise-nc — 201 {"run": ..., "nonconformity": ...} */
 int api_ctrun_raise_nc(struct req *r, struct resp *w)
 {
@@ -54,16 +92,7 @@ int api_ctrun_raise_nc(struct req *r, struct resp *w)
     if (app_ctrun_raise_nc(r->app, r->rec->ref, &nc, &e)) {
         return api_fail(r, w, &e);
     }
-    struct buf b;
-    buf_init(&b, 0);
-    struct jw j;
-    jw_init(&j, &b, 1);
-    jw_obj(&j);
-    jw_key(&j, "run");
-    jw_str(&j, r->rec->ref);
-    jw_key(&j, "nonconformity");
-    jw_str(&j, nc);
-    jw_obj_end(&j);
+    int rc = send_run_nc(w, r->rec->ref, nc);
     free(nc);
-    return api_send(w, 201, &b);
+    return rc;
 }

@@ -111,6 +111,9 @@ static const struct doc {
      "Audit programme", B_NONE, 0, A_OBJECT, 200, 0},
     {"api_audit_report", "The audit report: scope, party, checklist with results, findings, "
      "nonconformities raised", "Audit programme", B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_ctest_fail", "Record a failed run of a control test and raise its nonconformity in "
+     "one step: {\"note\", \"result\": not-effective|partly-effective, \"date\"}",
+     "Control tests", B_NONE, 1, A_OBJECT, 201, 0},
     {"api_ctrun_raise_nc", "Raise the nonconformity of a failed control test run, linked both "
      "ways (409 when it has one)", "Control tests", B_NONE, 0, A_OBJECT, 201, 0},
 };

@@ -189,6 +189,38 @@ static void audit_panel(struct req *r, struct buf *b, const struct record *rec)
     html_lit(b, "</section>");
 }
 
+/* The one-step form of a failed test on the test's page. */
+static void fail_form(struct req *r, struct buf *b, const struct record *rec)
+{
+    if (record_get(rec, FIELD_RETIRED) || !eq(record_get(rec, FIELD_STATUS), "active") ||
+        !perm_allows(r->role, PERM_EDIT, rec->type, web_owns(r, rec))) {
+        return;
+    }
+    int again = r->form.n > 0 && kv_get(&r->form, "note") != NULL;
+    const char *note = again ? kv_get(&r->form, "note") : NULL;
+    const char *result = again ? kv_get(&r->form, "result") : NULL;
+    html_lit(b, "<section aria-labelledby=\"h-fail\"><h2 id=\"h-fail\">Record a failed test"
+                "</h2><p class=\"muted\">Records the run and raises its nonconformity, linked "
+                "both ways, in one step. An effective run is recorded as a new control test "
+                "run.</p><form method=\"post\" class=\"stack\" action=\"");
+    web_ref_href(r, b, rec->ref);
+    html_lit(b, "/fail\">");
+    csrf_field(r, b);
+    html_lit(b, "<label for=\"f-note\">What failed</label><textarea id=\"f-note\" name=\"note\" "
+                "required rows=\"3\">");
+    html_text(b, note);
+    html_lit(b, "</textarea><label for=\"f-result\">Result</label><select id=\"f-result\" "
+                "name=\"result\">");
+    html_lit_if(b, eq(result, "partly-effective"),
+                "<option value=\"not-effective\">not effective</option><option "
+                "value=\"partly-effective\" selected>partly effective</option>",
+                "<option value=\"not-effective\" selected>not effective</option><option "
+                "value=\"partly-effective\">partly effective</option>");
+    html_lit(b, "</select><label for=\"f-date\">Date (empty: today)</label><input id=\"f-date\" "
+                "name=\"date\" type=\"date\"><button type=\"submit\">Record the failed run "
+                "and raise a nonconformity</button></form></section>");
+}
+
 void web_audit_panel(struct req *r, struct buf *b, const struct record *rec)
 {
     const char *t = rec->type->name;
@@ -196,6 +228,7 @@ void web_audit_panel(struct req *r, struct buf *b, const struct record *rec)
         control_panel(r, b, rec, rec->ref);
     } else if (eq(t, "ctest")) {
         control_panel(r, b, rec, record_get(rec, "control"));
+        fail_form(r, b, rec);
     } else if (eq(t, "ctrun")) {
         run_panel(r, b, rec);
     } else if (eq(t, "audit")) {
@@ -214,6 +247,24 @@ int page_ctrun_raise_nc(struct req *r, struct resp *w)
     }
     free(nc);
     back(r, w, "ctruns", r->rec->ref, "?done=nc-raised");
+    return 0;
+}
+
+/* POST /ctests/:id/fail — note, result, date (untrusted) to app_ctest_fail;
+ * 303 to the new run, or the test's page with the message. */
+int page_ctest_fail(struct req *r, struct resp *w)
+{
+    struct err e = {0};
+    char *run = NULL, *nc = NULL;
+    const char *date = kv_get(&r->form, "date");
+    if (app_ctest_fail(r->app, r->rec->ref, kv_get(&r->form, "result"),
+                       date && *date ? date : NULL, kv_get(&r->form, "note"), &run, &nc, &e)) {
+        web_show_record(r, w, &e);
+        return 0;
+    }
+    back(r, w, "ctruns", run, "?done=nc-raised");
+    free(run);
+    free(nc);
     return 0;
 }
 

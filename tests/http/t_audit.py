@@ -90,6 +90,45 @@ def main():
     r = api.post("/api/v1/ctruns/%s/raise-nc" % partly, {})
     check_status(r, 409, "API: raising it again is refused")
 
+    # ---- a failed test in one step: the test page's form and the API --------------
+    tests = {t["control"]: t["id"] for t in f.json("control", "tests", "--json")}
+    ct = tests["8.13"]
+    r = c.get("/ctests/" + ct)
+    check("Record a failed test" in r.text, "the test page offers the one-step form", r.describe)
+    n0 = f.count("nonconformity")
+    r = c.post("/ctests/%s/fail" % ct, {"_csrf": c.csrf("/ctests/" + ct) or "", "note": "",
+                                         "result": "not-effective", "date": ""})
+    check(r.status == 422 and "say what failed" in r.text, "an empty note is refused", r.describe)
+    r = c.post("/ctests/%s/fail" % ct, {"_csrf": c.csrf("/ctests/" + ct) or "",
+                                         "note": "Restore <b>failed</b>", "result": "effective",
+                                         "date": ""})
+    check(r.status == 422 and "not-effective or partly-effective" in r.text,
+          "an effective 'failure' is refused", r.describe)
+    check_eq(f.count("nonconformity"), n0, "refusals write nothing")
+    r = c.post("/ctests/%s/fail" % ct, {"_csrf": c.csrf("/ctests/" + ct) or "",
+                                         "note": "Restore <b>failed</b>", "result": "not-effective",
+                                         "date": "2026-11-30"})
+    check_status(r, 303, "failed run recorded from the page")
+    run_id = (r.location or "").split("/ctruns/")[-1].split("?")[0]
+    run = f.show(run_id) if run_id else {}
+    check(run.get("performed_on") == "2026-11-30" and (run.get("nonconformity") or "").startswith("NC-"),
+          "the run and its NC", run)
+    r = c.get("/ctruns/" + run_id)
+    check("<b>failed</b>" not in r.text and "&lt;b&gt;failed" in r.text, "the note is escaped",
+          r.describe)
+    r = api.post("/api/v1/ctests/%s/fail" % ct, {"note": "again", "result": "partly-effective"})
+    check_status(r, 201, "API: failed run in one step")
+    if r.status == 201:
+        d = r.json()
+        check_eq(f.show(d["nonconformity"]).get("test_run"), d["run"], "API: linked both ways")
+    check_status(api.post("/api/v1/ctests/%s/fail" % ct, {"note": "x", "by": "P-0001"}), 400,
+                 "API: a signer field is refused")
+    check_status(api.post("/api/v1/ctests/CT-9999/fail", {"note": "x"}), 404,
+                 "API: unknown test")
+    tapi = Api(srv, f.token(aud.name))
+    check_status(tapi.post("/api/v1/ctests/%s/fail" % ct, {"note": "x"}), 403,
+                 "API: the auditor may not record runs")
+
     # ---- checklist, results, cancelled audit -------------------------------------------
     audits = {a["title"]: a["id"] for a in f.json("audit", "list", "--json")}
     a27 = audits["Internal ISMS audit 2027"]

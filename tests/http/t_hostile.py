@@ -1592,7 +1592,8 @@ def main():
                                                    "scope": xss.get("scope", "SC-0001"),
                                                    # audit: checklist and raise-nc routes
                                                    "audit": xss.get("audit", "AUD-0001"),
-                                                   "ctrun": xss.get("ctrun", "CTR-0001")})
+                                                   "ctrun": xss.get("ctrun", "CTR-0001"),
+                                                   "ctest": xss.get("ctest", "CT-0001")})
     login_csrf_and_redirects(f, srv)
     sessions(f, srv, accs["sess"])
     bodies(f, srv, api, m, types, fields, refs, xss, counts)
