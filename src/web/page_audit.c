@@ -236,6 +236,70 @@ void web_audit_panel(struct req *r, struct buf *b, const struct record *rec)
     }
 }
 
+static void card(struct req *r, struct buf *b, const void *ctx)
+{
+    const char *today = ctx;
+    struct ctest_states s;
+    struct err e = {0};
+    if (app_ctest_states(r->app, NULL, today, &s, &e)) {
+        web_error_box(b, e.msg);
+        return;
+    }
+    size_t bad = 0;
+    for (size_t i = 0; i < s.n; i++) {
+        bad += s.v[i].overdue || s.v[i].failed;
+    }
+    html_lit(b, "<section class=\"card\" aria-labelledby=\"h-ctests\"><h2 id=\"h-ctests\">"
+                "Control tests ");
+    html_lit_if(b, bad, "<span class=\"tag bad\">", "<span class=\"tag\">");
+    html_int(b, (int64_t)bad);
+    html_lit(b, "</span></h2>");
+    if (!bad) {
+        html_lit(b, "<p class=\"muted\">No control test is overdue or failed.</p>");
+    } else {
+        html_lit(b, "<ul class=\"items\">");
+        size_t shown = 0;
+        for (size_t i = 0; i < s.n && shown < 12; i++) {
+            const struct ctest_state *t = &s.v[i];
+            if (!t->overdue && !t->failed) {
+                continue;
+            }
+            shown++;
+            html_lit(b, "<li>");
+            web_ref_link(r, b, t->test, NULL);
+            html_lit(b, " control ");
+            html_text(b, t->control);
+            html_lit(b, ": ");
+            html_text(b, t->title);
+            html_lit(b, " ");
+            flag_tag(b, ctest_state_flag(t));
+            html_lit(b, "</li>");
+        }
+        html_lit(b, "</ul>");
+        if (bad > shown) {
+            html_lit(b, "<p class=\"muted\">and ");
+            html_int(b, (int64_t)(bad - shown));
+            html_lit(b, " more</p>");
+        }
+    }
+    html_lit(b, "<p><a href=\"");
+    href(r, b, "/audits/coverage");
+    html_lit(b, "\">Audit programme coverage</a></p></section>");
+    ctest_states_free(&s);
+}
+
+void web_audit_card(struct req *r, struct buf *b, const char *today)
+{
+    if (!perm_allows(r->role, PERM_READ, rtype_find("ctest"), -1)) {
+        return;
+    }
+    /* derived from the file and the date only: every role that reads
+     * control tests reads all of them (perm_row_rule) */
+    char key[64];
+    snprintf(key, sizeof key, "dashboard-ctests:%s", today);
+    web_derived(r, b, key, card, today);
+}
+
 /* POST /ctruns/:id/raise-nc */
 int page_ctrun_raise_nc(struct req *r, struct resp *w)
 {

@@ -46,6 +46,10 @@ def main():
     check("due more often" in r.text and "Frequency rule" in r.text,
           "the page states the rule and flags areas", r.describe)
 
+    r = c.get("/")
+    check(r.status == 200 and "Control tests" in r.text and "test failed" in r.text,
+          "the dashboard shows the failed control test", r.describe)
+
     # ---- control tests on the control page, the SoA, tasks ----------------------
     r = c.get("/controls/8.8")
     check("Control tests (9.1)" in r.text and "test failed" in r.text,
