@@ -189,6 +189,34 @@ static void audit_panel(struct req *r, struct buf *b, const struct record *rec)
     html_lit(b, "</section>");
 }
 
+static void programme_panel(struct req *r, struct buf *b, const struct record *rec)
+{
+    struct coverage c;
+    struct err e = {0};
+    html_lit(b, "<section aria-labelledby=\"h-cov\"><h2 id=\"h-cov\">Coverage</h2>");
+    if (app_audit_coverage(r->app, rec->ref, NULL, &c, &e)) {
+        web_error_box(b, e.msg);
+    } else {
+        html_lit(b, "<p>");
+        html_int(b, (int64_t)c.audits);
+        html_lit(b, " first-party audits in ");
+        html_int(b, c.start_year);
+        html_lit(b, "–");
+        html_int(b, c.start_year + COV_YEARS - 1);
+        html_lit(b, "; ");
+        html_int(b, (int64_t)c.more_often);
+        html_lit(b, " areas due more often; ");
+        html_lit_if(b, c.gaps, "<span class=\"tag bad\">", "<span class=\"tag good\">");
+        html_int(b, (int64_t)c.gaps);
+        html_lit(b, " gaps</span>. <a href=\"");
+        href(r, b, "/audits/coverage?programme=");
+        html_url(b, rec->ref);
+        html_lit(b, "\">The coverage view</a></p>");
+        coverage_free(&c);
+    }
+    html_lit(b, "</section>");
+}
+
 /* The one-step form of a failed test on the test's page. */
 static void fail_form(struct req *r, struct buf *b, const struct record *rec)
 {
@@ -233,6 +261,8 @@ void web_audit_panel(struct req *r, struct buf *b, const struct record *rec)
         run_panel(r, b, rec);
     } else if (eq(t, "audit")) {
         audit_panel(r, b, rec);
+    } else if (eq(t, "programme")) {
+        programme_panel(r, b, rec);
     }
 }
 

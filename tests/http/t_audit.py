@@ -50,6 +50,13 @@ def main():
     check(r.status == 200 and "Control tests" in r.text and "test failed" in r.text,
           "the dashboard shows the failed control test", r.describe)
 
+    prog = d.get("programme") or "PRG-0001"
+    r = c.get("/programmes/" + prog)
+    check(r.status == 200 and "1 gaps" in r.text and "/audits/coverage?programme=" + prog in r.text,
+          "the programme's page sums up its coverage", r.describe)
+    r = c.get("/audits/coverage?programme=" + prog)
+    check(r.status == 200 and "8.11" in r.text, "the coverage of a named programme", r.describe)
+
     # ---- control tests on the control page, the SoA, tasks ----------------------
     r = c.get("/controls/8.8")
     check("Control tests (9.1)" in r.text and "test failed" in r.text,
