@@ -217,8 +217,8 @@ int cmd_audit_coverage(struct cli *c, int argc, char **argv)
                    ar->gap && ar->more_often ? "; " : "",
                    ar->more_often ? "due more often: " : "", ar->more_often ? ar->why : "");
         }
-        printf("\n%zu clauses, %zu applicable controls; %zu due more often; %zu gaps\n",
-               cv.clauses, cv.controls, cv.more_often, cv.gaps);
+        printf("\n%zu clauses, %zu applicable controls; %zu due more often; %zu gap%s\n",
+               cv.clauses, cv.controls, cv.more_often, cv.gaps, cv.gaps == 1 ? "" : "s");
         if (cv.gaps) {
             for (int k = 0; k < 2; k++) {
                 const char *kind = k ? "control" : "clause";

@@ -208,7 +208,7 @@ static void programme_panel(struct req *r, struct buf *b, const struct record *r
         html_lit(b, " areas due more often; ");
         html_lit_if(b, c.gaps, "<span class=\"tag bad\">", "<span class=\"tag good\">");
         html_int(b, (int64_t)c.gaps);
-        html_lit(b, " gaps</span>. <a href=\"");
+        html_lit_if(b, c.gaps == 1, " gap</span>. <a href=\"", " gaps</span>. <a href=\"");
         href(r, b, "/audits/coverage?programme=");
         html_url(b, rec->ref);
         html_lit(b, "\">The coverage view</a></p>");
@@ -428,7 +428,7 @@ int page_audit_coverage(struct req *r, struct resp *w)
     html_int(&b, (int64_t)c.more_often);
     html_lit(&b, " due more often; <strong>");
     html_int(&b, (int64_t)c.gaps);
-    html_lit(&b, " gaps</strong>.</p>");
+    html_lit_if(&b, c.gaps == 1, " gap</strong>.</p>", " gaps</strong>.</p>");
     if (c.gaps) {
         html_lit(&b, "<div class=\"error-box\" role=\"alert\"><strong>Not covered as the rule "
                      "requires:</strong> ");
