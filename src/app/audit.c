@@ -406,6 +406,10 @@ int app_ctest_fail(struct app *a, const char *test, const char *result, const ch
     if (str_empty(note)) {
         return err_set(e, ERR_INVALID, "note", "note: say what failed (--note TEXT)");
     }
+    int y, m, d;
+    if (date && date_parse(date, &y, &m, &d)) {
+        return err_set(e, ERR_INVALID, "date", "date: '%.20s' is not a date (YYYY-MM-DD)", date);
+    }
     if (store_begin(a->st, e)) {
         return -1;
     }

@@ -38,6 +38,8 @@ err_has "note: say what failed (--note TEXT)"
 fails 3 isms control test-fail CT-0001 --note "x" --result effective
 err_has "result: a failed test is not-effective or partly-effective"
 fails 4 isms control test-fail CT-9999 --note "x"
+fails 3 isms control test-fail CT-0001 --note "x" --date 2026-13-01
+err_has "date: '2026-13-01' is not a date (YYYY-MM-DD)"
 h1=$(isms history --json | py -c 'import json,sys; print(len(json.load(sys.stdin)))')
 check "refusals write nothing" [ "$h0" = "$h1" ]
 ok isms control test-fail CT-0001 --note "12 critical patches missing" --date 2026-02-10
