@@ -182,6 +182,7 @@ bench: isms bench/gen bench/docs
 	bench/tasks
 	bench/attach
 	bench/review
+	bench/audit
 
 # The web server against nginx serving the same bytes (needs wrk and nginx).
 .PHONY: bench-web

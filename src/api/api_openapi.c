@@ -122,6 +122,17 @@ static const struct doc {
      B_NONE, 0, A_OBJECT, 201, 1},
     {"api_cert_schedule", "The surveillance and recertification audits a certificate implies, "
      "with their state and warnings", "Certification", B_NONE, 0, A_OBJECT, 200, 0},
+    /* audit */
+    {"api_audit_coverage", "Coverage of the audit programme (?programme=PRG-...): every clause "
+     "and applicable control x year, planned / done / gap, due more often, the gaps named",
+     "Audit programme", B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_audit_report", "The audit report: scope, party, checklist with results, findings, "
+     "nonconformities raised", "Audit programme", B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_ctest_fail", "Record a failed run of a control test and raise its nonconformity in "
+     "one step: {\"note\", \"result\": not-effective|partly-effective, \"date\"}",
+     "Control tests", B_NONE, 1, A_OBJECT, 201, 0},
+    {"api_ctrun_raise_nc", "Raise the nonconformity of a failed control test run, linked both "
+     "ways (409 when it has one)", "Control tests", B_NONE, 0, A_OBJECT, 201, 0},
 };
 
 static const struct doc *doc_of(const char *handler)

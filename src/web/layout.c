@@ -589,6 +589,9 @@ void web_notice(struct req *r, struct buf *b)
         /* review */
         {"pack-frozen", "The review pack is frozen as presented at the meeting."},
         {"minutes-signed", "The minutes are signed."},
+        /* audit */
+        {"nc-raised", "Nonconformity raised and linked to this run."},
+        {"checklist", "Checklist generated from the audit's scope."},
     };
     /* only the notice of the action that led here (notice.c): a bare or
      * copied ?done= shows nothing */

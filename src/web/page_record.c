@@ -600,6 +600,10 @@ void web_show_record(struct req *r, struct resp *w, const struct err *e)
     if (is(t, "document")) {
         web_document_panel(r, &b, rec); /* page_document.c */
     }
+    if (is(t, "control") || is(t, "ctest") || is(t, "ctrun") || is(t, "audit") ||
+        is(t, "programme")) {
+        web_audit_panel(r, &b, rec); /* audit: page_audit.c */
+    }
     html_lit(&b, "<section aria-labelledby=\"h-details\"><h2 id=\"h-details\">Details</h2>"
                  "<dl class=\"fields\">");
     for (int i = 0; i < t->nfields; i++) {

@@ -1591,7 +1591,11 @@ def main():
                                                    "document": xss.get("document", "DOC-0001"),
                                                    "scope": xss.get("scope", "SC-0001"),
                                                    # review: pack and minutes routes
-                                                   "review": xss.get("review", "MR-0001")})
+                                                   "review": xss.get("review", "MR-0001"),
+                                                   # audit: checklist and raise-nc routes
+                                                   "audit": xss.get("audit", "AUD-0001"),
+                                                   "ctrun": xss.get("ctrun", "CTR-0001"),
+                                                   "ctest": xss.get("ctest", "CT-0001")})
     login_csrf_and_redirects(f, srv)
     sessions(f, srv, accs["sess"])
     bodies(f, srv, api, m, types, fields, refs, xss, counts)
