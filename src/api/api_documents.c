@@ -196,7 +196,7 @@ int api_doc_diff(struct req *r, struct resp *w)
         return api_failf(r, w, ERR_USAGE, "from",
                          "from, to: give two version numbers (?from=1&to=2)");
     }
-    char *body = NULL, *fields = NULL;
+    struct vdiff body, fields;
     if (app_document_diff(r->app, r->rec->ref, from, to, &fields, &body, &e)) {
         return api_fail(r, w, &e);
     }
@@ -210,12 +210,12 @@ int api_doc_diff(struct req *r, struct resp *w)
     jw_key(&j, "to");
     jw_int(&j, to);
     jw_key(&j, "fields");
-    jw_numtext(&j, fields);
+    vdiff_json(&j, &fields);
     jw_key(&j, "body");
-    jw_numtext(&j, body);
+    vdiff_json(&j, &body);
     jw_obj_end(&j);
-    free(body);
-    free(fields);
+    vdiff_free(&body);
+    vdiff_free(&fields);
     return api_send(w, 200, &b);
 }
 

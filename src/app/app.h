@@ -254,8 +254,9 @@ int app_soa_approve(struct app *a, const char *framework, const char *note,
  * control (caller frees). */
 int app_soa_transition(struct app *a, int dry_run, char **report, int *need_decision,
                        struct err *e);
-/* JSON of the differences between two approved versions (caller frees). */
-int app_soa_diff(struct app *a, int from, int to, char **out, struct err *e);
+/* The differences between two approved versions (rows matched by id, as
+ * app_version_diff; caller frees with vdiff_free). */
+int app_soa_diff(struct app *a, int from, int to, struct vdiff *out, struct err *e);
 
 
 /* ---- the risk treatment plan (plan.c) ------------------------------------ */

@@ -27,11 +27,13 @@ char *doc_content_json(const struct record *r);
 int doc_capacity_holds(struct app *a, const char *person, const char *capacity,
                        const char *subject, struct err *e);
 
-/* Field changes (JSON array, as app_version_diff: {field, change, from,
- * to}) and the line diff of the Markdown content ({line, change, text})
- * between versions from and to of document ref. Both freed by the caller. */
-int app_document_diff(struct app *a, const char *ref, int from, int to, char **fields,
-                      char **body, struct err *e);
+/* Field changes (as app_version_diff: field, from, to) and the line diff of
+ * the Markdown content (line, change, text; lines of the body) between
+ * versions from and to of document ref. Both freed by the caller
+ * (vdiff_free). */
+struct vdiff;
+int app_document_diff(struct app *a, const char *ref, int from, int to, struct vdiff *fields,
+                      struct vdiff *body, struct err *e);
 
 /* A file from before document control (migration 0010): each document
  * approved, published or superseded without versions gets its content

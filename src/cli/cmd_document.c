@@ -331,41 +331,45 @@ int cmd_doc_diff(struct cli *c, int argc, char **argv)
         return cli_usage("usage: isms document diff N M ID (two version numbers)");
     }
     struct err e = {0};
-    char *fields = NULL, *body = NULL;
+    struct vdiff fields = {0}, body = {0};
     if (app_document_diff(&a, ref, from, to, &fields, &body, &e)) {
         rc = cli_fail(&e);
     } else if (o.json) {
         struct buf b;
+        struct jw j;
         buf_init(&b, 0);
-        buf_printf(&b, "{\"from\":%d,\"to\":%d,\"fields\":%s,\"body\":%s}", from, to, fields,
-                   body);
+        jw_init(&j, &b, 0);
+        jw_obj(&j);
+        jw_key(&j, "from");
+        jw_int(&j, from);
+        jw_key(&j, "to");
+        jw_int(&j, to);
+        jw_key(&j, "fields");
+        vdiff_json(&j, &fields);
+        jw_key(&j, "body");
+        vdiff_json(&j, &body);
+        jw_obj_end(&j);
         cli_print_json(buf_str(&b));
         buf_free(&b);
     } else {
-        json_t *fj = json_loads(fields, 0, NULL), *bj = json_loads(body, 0, NULL);
-        size_t i;
-        json_t *x;
-        json_array_foreach(fj, i, x) {
-            char *f = json_dumps(json_object_get(x, "from"), JSON_ENCODE_ANY);
-            char *t = json_dumps(json_object_get(x, "to"), JSON_ENCODE_ANY);
-            printf("%s: %s -> %s\n", json_string_value(json_object_get(x, "field")),
-                   f ? f : "null", t ? t : "null");
+        for (size_t i = 0; i < fields.n; i++) {
+            const struct vchange *x = &fields.v[i];
+            char *f = vdiff_value_text(x->from);
+            char *t = vdiff_value_text(x->to);
+            printf("%s: %s -> %s\n", x->field, f ? f : "null", t ? t : "null");
             free(f);
             free(t);
         }
-        json_array_foreach(bj, i, x) {
-            const char *ch = json_string_value(json_object_get(x, "change"));
-            printf("%c %s\n", ch && strcmp(ch, "added") == 0 ? '+' : '-',
-                   json_string_value(json_object_get(x, "text")));
+        for (size_t i = 0; i < body.n; i++) {
+            const struct vchange *x = &body.v[i];
+            printf("%c %s\n", strcmp(x->change, "added") == 0 ? '+' : '-', x->text);
         }
-        if (!json_array_size(fj) && !json_array_size(bj)) {
+        if (!fields.n && !body.n) {
             printf("versions %d.0 and %d.0 are the same\n", from, to);
         }
-        json_decref(fj);
-        json_decref(bj);
     }
-    free(fields);
-    free(body);
+    vdiff_free(&fields);
+    vdiff_free(&body);
     app_close(&a);
     return rc;
 }

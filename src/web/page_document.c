@@ -434,7 +434,7 @@ int page_doc_diff(struct req *r, struct resp *w)
         resp_error(r, w, &e);
         return 0;
     }
-    char *fields = NULL, *body = NULL;
+    struct vdiff fields, body;
     if (app_document_diff(r->app, r->rec->ref, from, to, &fields, &body, &e)) {
         resp_error(r, w, &e);
         return 0;
@@ -452,29 +452,27 @@ int page_doc_diff(struct req *r, struct resp *w)
     html_lit(&b, ".0 to ");
     html_int(&b, to);
     html_lit(&b, ".0</h1>");
-    json_t *fj = json_loads(fields, 0, NULL), *bj = json_loads(body, 0, NULL);
-    size_t i;
-    json_t *x;
     html_lit(&b, "<section aria-labelledby=\"h-fd\"><h2 id=\"h-fd\">Fields</h2>");
-    if (!json_array_size(fj)) {
+    if (!fields.n) {
         html_lit(&b, "<p class=\"muted\">No field other than the content changed.</p>");
     } else {
         html_lit(&b, "<table class=\"changes\"><thead><tr><th scope=\"col\">Field</th>"
                      "<th scope=\"col\">Before</th><th scope=\"col\">After</th></tr></thead>"
                      "<tbody>");
-        json_array_foreach(fj, i, x) {
-            const char *fname = json_string_value(json_object_get(x, "field"));
+        for (size_t i = 0; i < fields.n; i++) {
+            const struct vchange *x = &fields.v[i];
+            const char *fname = x->field;
             const struct field *f = fname ? rtype_field(r->rec->type, fname, NULL) : NULL;
             html_lit(&b, "<tr><th scope=\"row\">");
             html_text(&b, f ? f->label : fname);
             html_lit(&b, "</th>");
             for (int side = 0; side < 2; side++) {
-                json_t *v = json_object_get(x, side ? "to" : "from");
+                const json_t *v = side ? x->to : x->from;
                 html_lit_if(&b, side, "<td class=\"new\">", "<td class=\"old\">");
                 if (json_is_string(v)) {
                     html_text(&b, json_string_value(v));
                 } else if (v && !json_is_null(v)) {
-                    char *d = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+                    char *d = vdiff_value_text(v);
                     html_text(&b, d);
                     free(d);
                 }
@@ -486,24 +484,22 @@ int page_doc_diff(struct req *r, struct resp *w)
     }
     html_lit(&b, "</section><section aria-labelledby=\"h-bd\"><h2 id=\"h-bd\">Content "
                  "(Markdown, line by line)</h2>");
-    if (!json_array_size(bj)) {
+    if (!body.n) {
         html_lit(&b, "<p class=\"muted\">The content is the same.</p>");
     } else {
         html_lit(&b, "<pre class=\"diff\">");
-        json_array_foreach(bj, i, x) {
-            const char *ch = json_string_value(json_object_get(x, "change"));
-            int add = ch && strcmp(ch, "added") == 0;
+        for (size_t i = 0; i < body.n; i++) {
+            const struct vchange *x = &body.v[i];
+            int add = strcmp(x->change, "added") == 0;
             html_lit_if(&b, add, "<ins>+ ", "<del>- ");
-            html_text(&b, json_string_value(json_object_get(x, "text")));
+            html_text(&b, x->text);
             html_lit_if(&b, add, "</ins>\n", "</del>\n");
         }
         html_lit(&b, "</pre>");
     }
     html_lit(&b, "</section>");
-    json_decref(fj);
-    json_decref(bj);
-    free(fields);
-    free(body);
+    vdiff_free(&fields);
+    vdiff_free(&body);
     page_end(r, &b);
     page_send(w, &b, 200);
     return 0;
