@@ -125,6 +125,7 @@ struct verify_result {
     long entries;
     long records;
     long blobs;   /* stored attachment contents re-hashed */
+    long signoffs; /* sign-offs equal to the history entries that recorded them */
 };
 int app_verify(struct app *a, struct verify_result *res, struct err *e);
 
