@@ -9,6 +9,7 @@
 
 #include "../lib/text.h"
 #include "../lib/util.h"
+#include "../http/upload.h"
 #include "api_int.h"
 
 /* A body with at most the keys given, each a string or absent. */
@@ -275,4 +276,39 @@ int api_tasks(struct req *r, struct resp *w)
     jw_obj_end(&j);
     doc_tasks_free(&t);
     return api_send(w, 200, &b);
+}
+
+/* ---- typed: the content file (doc_file.c) ---------------------------------- */
+
+/* GET /api/v1/documents/:id/content — the content file, as a download. */
+int api_doc_content(struct req *r, struct resp *w)
+{
+    return page_doc_content(r, w);
+}
+
+/* POST /api/v1/documents/:id/content[?name=F] — the PDF or DOCX (raw body
+ * or multipart); 201 with {document, revised, attachment}. */
+int api_doc_set_content(struct req *r, struct resp *w)
+{
+    struct err e = {0};
+    struct attachment_info info;
+    int revised = 0;
+    if (upload_document_file(r, &info, &revised, &e)) {
+        return api_fail(r, w, &e);
+    }
+    char today[11];
+    date_today(today);
+    struct buf b;
+    struct jw j;
+    buf_init(&b, 0);
+    jw_init(&j, &b, 0);
+    jw_obj(&j);
+    jw_key(&j, "document");
+    jw_str(&j, r->rec->ref);
+    jw_key(&j, "revised");
+    jw_bool(&j, revised);
+    jw_key(&j, "attachment");
+    app_attachment_json(&j, &info, today);
+    jw_obj_end(&j);
+    return api_send(w, 201, &b);
 }

@@ -118,7 +118,11 @@ char *doc_content_json(const struct record *r)
 {
     unsigned char mask[128] = {0};
     for (int i = 0; i < r->type->nfields && i < 128; i++) {
-        mask[i] = (unsigned char)is_content(&r->type->fields[i]);
+        const char *n = r->type->fields[i].name;
+        /* a content file (doc_file.c) only when there is one: versions of
+         * Markdown documents keep the bytes they were approved with */
+        int file = strcmp(n, "content_file") == 0 || strcmp(n, "content_sha256") == 0;
+        mask[i] = (unsigned char)(is_content(&r->type->fields[i]) || (file && r->v[i]));
     }
     struct buf b;
     buf_init(&b, 0);
@@ -211,8 +215,9 @@ int app_document_submit_tx(struct app *a, const char *ref, const char *note, int
                     : "");
         goto done;
     }
-    if (str_empty(record_get(r, "body"))) {
-        err_set(e, ERR_INVALID, "body", "body: a document submitted for review needs content");
+    if (str_empty(record_get(r, "body")) && !record_get(r, "content_file")) {
+        err_set(e, ERR_INVALID, "body", "body: a document submitted for review needs content "
+                "(Markdown, or a PDF or DOCX: isms document revise ID --file FILE)");
         goto done;
     }
     content = doc_content_json(r);

@@ -3,10 +3,14 @@
  * acknowledgement (7.3) from the terminal. Signing steps (review, approve,
  * ack) sign as the account given with --as, after its password (like a
  * login); the rest is the file owner's work, journaled as the actor. */
+#include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../lib/text.h"
 #include "../lib/util.h"
@@ -145,19 +149,74 @@ int cmd_doc_publish(struct cli *c, int argc, char **argv)
     return rc;
 }
 
+/* typed: --file F makes a PDF or DOCX the content of the (new) draft */
+static int revise_with_file(struct app *a, const char *ref, const char *path, const char *name)
+{
+    struct err e = {0};
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
+        err_set(&e, fd < 0 && errno == ENOENT ? ERR_NOTFOUND : ERR_USAGE, "file",
+                "%.200s: %s", path, fd < 0 ? strerror(errno) : "not a regular file");
+        if (fd >= 0) {
+            close(fd);
+        }
+        return cli_fail(&e);
+    }
+    if (!name) {
+        name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    }
+    struct attach_input in = {ref, name, NULL, fd, 0, sb.st_size, 0};
+    struct attachment_info info;
+    int revised = 0;
+    int rc = app_document_set_file(a, &in, &info, &revised, &e);
+    close(fd);
+    if (rc) {
+        return cli_fail(&e);
+    }
+    printf("%s: %s is the content of %s (%lld bytes, sha256 %s)\n", info.ref, info.name, ref,
+           (long long)info.size, info.sha256);
+    return show_state(a, ref, revised ? "is a new draft" : "is a draft");
+}
+
 int cmd_doc_revise(struct cli *c, int argc, char **argv)
 {
+    static const char *const allowed[] = {"name", NULL};
+    /* here --file is the content file, not the ISMS file (give that with
+     * -f before the command, or $ISMS_FILE) */
+    const char *file = NULL;
+    char **args = xcalloc((size_t)argc + 1, sizeof *args);
+    int nargs = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--file") == 0 && i + 1 < argc) {
+            file = argv[++i];
+        } else if (strncmp(argv[i], "--file=", 7) == 0) {
+            file = argv[i] + 7;
+        } else {
+            args[nargs++] = argv[i];
+        }
+    }
     struct opts o;
     struct app a;
     char ref[64];
-    int rc = start(c, argc, argv, &o, NULL, 1, "revise ID", &a, ref);
+    int rc = start(c, nargs, args, &o, allowed, 1,
+                   "revise ID [--file FILE.pdf|FILE.docx [--name NAME]]", &a, ref);
     if (rc) {
+        free(args);
         return rc;
     }
     struct err e = {0};
-    rc = app_document_revise(&a, ref, &e) ? cli_fail(&e)
-                                           : show_state(&a, ref, "is a new draft");
+    if (file) {
+        rc = revise_with_file(&a, ref, file, cli_opt(&o, "name"));
+    } else if (cli_opt(&o, "name")) {
+        rc = cli_usage("usage: isms document revise ID --file FILE [--name NAME] (--name names "
+                       "the file)");
+    } else {
+        rc = app_document_revise(&a, ref, &e) ? cli_fail(&e)
+                                               : show_state(&a, ref, "is a new draft");
+    }
     app_close(&a);
+    free(args);
     return rc;
 }
 

@@ -585,6 +585,7 @@ void web_notice(struct req *r, struct buf *b)
         {"acknowledged", "Thank you: your acknowledgement is recorded."},
         {"attached", "Evidence file attached."},
         {"detached", "Evidence file removed; it stays in the record's history."},
+        {"content-file", "The file is the draft's content; submitting freezes it by its SHA-256."},
     };
     /* only the notice of the action that led here (notice.c): a bare or
      * copied ?done= shows nothing */

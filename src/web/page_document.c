@@ -12,6 +12,7 @@
 
 #include "../lib/text.h"
 #include "../lib/util.h"
+#include "../http/upload.h"
 #include "web.h"
 
 /* A small POST form with one button (and CSRF). */
@@ -213,6 +214,51 @@ done:
     versions_free(&l);
 }
 
+/* typed: the content as an attached PDF or DOCX (doc_file.c): a download
+ * link with its SHA-256, and for editors the form that attaches one. */
+static void content_file_block(struct req *r, struct buf *b, const struct record *rec,
+                               int may_edit)
+{
+    struct attachment_info info;
+    struct err e = {0};
+    int rc = app_document_file(r->app, rec, &info, &e);
+    if (rc < 0) {
+        web_error_box(b, e.msg);
+    } else if (rc > 0) {
+        int pdf = strcmp(info.media_type, "application/pdf") == 0;
+        html_lit(b, "<p class=\"doc-file\"><span class=\"k\">Content file</span> <a href=\"");
+        web_ref_href(r, b, rec->ref);
+        html_lit(b, "/content\">");
+        html_text(b, info.name);
+        html_lit(b, "</a> (");
+        html_lit_if(b, pdf, "PDF", "Word document");
+        html_lit(b, ", ");
+        html_int(b, info.size);
+        html_lit(b, " bytes) <span class=\"small\">SHA-256 <code class=\"hash\">");
+        html_text(b, info.sha256);
+        html_lit(b, "</code></span></p>");
+    }
+    const char *st = record_get(rec, FIELD_STATUS);
+    if (!may_edit || record_get(rec, FIELD_RETIRED) || !st ||
+        (strcmp(st, "draft") != 0 && strcmp(st, "approved") != 0 &&
+         strcmp(st, "published") != 0)) {
+        return;
+    }
+    html_lit(b, "<details><summary>Content as a PDF or Word document</summary><form "
+                "method=\"post\" enctype=\"multipart/form-data\" action=\"");
+    web_ref_href(r, b, rec->ref);
+    html_lit(b, "/content\">");
+    csrf_field(r, b);
+    html_lit(b, "<label for=\"doc-file\">File (PDF or DOCX)</label><input type=\"file\" "
+                "id=\"doc-file\" name=\"file\" accept=\".pdf,.docx\" required>");
+    if (strcmp(st, "draft") != 0) {
+        html_lit(b, "<p class=\"muted\">This starts a new draft; the version in force stays "
+                    "until the new one is approved.</p>");
+    }
+    html_lit(b, "<button type=\"submit\" class=\"secondary\">Use as the content</button>"
+                "</form></details>");
+}
+
 void web_document_panel(struct req *r, struct buf *b, const struct record *rec)
 {
     const char *status = record_get(rec, FIELD_STATUS);
@@ -243,6 +289,9 @@ void web_document_panel(struct req *r, struct buf *b, const struct record *rec)
         html_lit(b, "<span class=\"muted\">—</span>");
     }
     html_lit(b, "</div></div>");
+    content_file_block(r, b, rec,
+                       perm_sees_versions(r->role, rec->type) &&
+                           perm_allows(r->role, PERM_EDIT, rec->type, web_owns(r, rec)));
     if (!perm_sees_versions(r->role, rec->type)) {
         /* staff: the version in force, and their acknowledgement */
         if (in_force) {
@@ -414,6 +463,15 @@ int page_doc_version(struct req *r, struct resp *w)
         html_lit(&b, "</dd></div>");
     }
     html_lit(&b, "</dl>");
+    /* typed: this version's content file, as frozen */
+    const char *cf = json_string_value(json_object_get(c, "content_file"));
+    if (cf) {
+        html_lit(&b, "<p class=\"doc-file\"><a href=\"");
+        web_ref_href(r, &b, r->rec->ref);
+        html_lit(&b, "/attachments/");
+        html_url(&b, cf);
+        html_lit(&b, "\">Download the content file of this version</a></p>");
+    }
     web_markdown(&b, json_string_value(json_object_get(c, "body")));
     html_lit(&b, "</section>");
     json_decref(c);
@@ -655,4 +713,34 @@ int page_doc_ack(struct req *r, struct resp *w)
 {
     struct err e = {0};
     return finish(r, w, app_document_ack(r->app, r->rec->ref, NULL, &e), &e, "acknowledged");
+}
+
+/* ---- typed: the content file (doc_file.c) ---------------------------------- */
+
+/* GET /documents/:id/content — the content file of the document as the
+ * viewer reads it (staff: the version in force), verified, as a download. */
+int page_doc_content(struct req *r, struct resp *w)
+{
+    struct attachment_info info;
+    struct err e = {0};
+    int rc = app_document_file(r->app, r->rec, &info, &e);
+    if (rc == 0) {
+        err_set(&e, ERR_NOTFOUND, "content_file", "%s has no content file: its content is "
+                "Markdown", r->rec->ref);
+    }
+    if (rc <= 0) {
+        resp_error(r, w, &e);
+        return 0;
+    }
+    upload_download(r, w, info.ref);
+    return 0;
+}
+
+/* POST /documents/:id/content — a multipart form with the PDF or DOCX; 303
+ * back to the document, or the document with the message. */
+int page_doc_set_content(struct req *r, struct resp *w)
+{
+    struct err e = {0};
+    int revised = 0;
+    return finish(r, w, upload_document_file(r, NULL, &revised, &e), &e, "content-file");
 }
