@@ -105,6 +105,14 @@ static const struct doc {
      "SHA-256: 409 when it was changed)", "Evidence files", B_NONE, 0, A_FILE, 200, 1},
     {"api_attachment_remove", "Remove an evidence file of one %s (kept in the history)",
      "Evidence files", B_NONE, 0, A_ATTACHMENT, 200, 1},
+    /* typed: a document's content as an attached PDF or DOCX */
+    {"api_doc_content", "Download the content file (PDF or DOCX) of the document as the viewer "
+     "reads it (staff: the version in force); verified against its SHA-256",
+     "Document control", B_NONE, 0, A_FILE, 200, 1},
+    {"api_doc_set_content", "Make a PDF or DOCX the content of the draft (an approved or "
+     "published document gets a new draft): multipart/form-data with a \"file\" part, or the "
+     "file as the body with ?name=FILE.pdf|FILE.docx; anything else is refused (422)",
+     "Document control", B_NONE, 1, A_OBJECT, 201, 1},
 };
 
 static const struct doc *doc_of(const char *handler)
