@@ -222,6 +222,11 @@ struct soa {
 struct soa_counts {
     size_t controls, applicable, implemented, excluded, undecided;
 };
+/* The SoA of a framework ("iso27001-2022" or "iso27001-2013"; the
+ * organization's own controls are included in both). soa_json writes one
+ * JSON array, one object per control: id, title, theme, applicable
+ * (true/false/null), reasons {risks, requirements, categories},
+ * justification, status, implementation, documents, owner. */
 int app_soa(struct app *a, const char *framework, struct soa *out, struct err *e);
 void soa_free(struct soa *s);
 void soa_json(const struct soa *s, struct buf *out);
@@ -231,12 +236,6 @@ void soa_sha256(const struct soa *s, char out[65]);
 int soa_parse(const char *text, struct soa *out, struct err *e);
 void soa_counts(const struct soa *s, struct soa_counts *c);
 
-/* The SoA of a framework ("iso27001-2022" or "iso27001-2013"; the
- * organization's own controls are included in both) as soa_json writes it:
- * one JSON array, one object per control: id, title, theme, applicable
- * (true/false/null), reasons {risks, requirements, categories},
- * justification, status, implementation, documents, owner. Caller frees. */
-int app_soa_json(struct app *a, const char *framework, char **out, struct err *e);
 /* Edits one SoA row: only applicable, justification, status, owner,
  * implementation and documents may be given. */
 int app_soa_set(struct app *a, const char *control, const struct kv *kv, int n, int *changed,

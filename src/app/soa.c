@@ -405,21 +405,6 @@ done:
     return rc;
 }
 
-int app_soa_json(struct app *a, const char *framework, char **out, struct err *e)
-{
-    *out = NULL;
-    struct soa s;
-    if (app_soa(a, framework, &s, e)) {
-        return -1;
-    }
-    struct buf b;
-    buf_init(&b, 0);
-    soa_json(&s, &b);
-    soa_free(&s);
-    *out = buf_take(&b);
-    return 0;
-}
-
 int app_soa_set(struct app *a, const char *control, const struct kv *kv, int n, int *changed,
                 struct err *e)
 {
