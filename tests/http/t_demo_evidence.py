@@ -258,6 +258,25 @@ def main():
               "script URL", "\n".join(p.problems[:10]))
         check_eq(p.scripts_in_body, 0, "no <script> in the policy page's body")
         check("script" not in p.md_tags, "no script element in the rendered Markdown")
+        # every demo document, as the manager reads it (working copies included)
+        mgr = Client(srv)
+        mgr.login_as(f.accounts["manager"])
+        refs = [x for x in sql(f.path, "SELECT ref FROM document ORDER BY id").split() if x]
+        bad_pages = []
+        rendered = 0
+        for ref in refs:
+            pg = mgr.get("/documents/" + ref)
+            pp = parse(pg.text)
+            rendered += pp.md_seen
+            if pg.status != 200 or pp.problems or pp.scripts_in_body:
+                bad_pages.append("%s: %s %r" % (ref, pg.status, pp.problems[:3]))
+        with_body = int(sql(f.path, "SELECT count(*) FROM document WHERE length(body) > 0")
+                        .strip() or 0)
+        note("strict HTML: %d demo document pages, %d with rendered Markdown" %
+             (len(refs), rendered))
+        check(len(refs) >= 10 and not bad_pages and rendered == with_body,
+              "all %d demo document pages parse strictly (%d with rendered Markdown)" %
+              (len(refs), rendered), "\n".join(bad_pages))
         api = Api(srv, f.token(f.accounts["manager"].name))
         r = api.post("/api/v1/documents", {"title": "Hostile procedure", "kind": "procedure",
                                            "owner": f.accounts["manager"].person,
