@@ -312,3 +312,14 @@ int api_doc_set_content(struct req *r, struct resp *w)
     jw_obj_end(&j);
     return api_send(w, 201, &b);
 }
+
+/* DELETE /api/v1/documents/:id/content — back to Markdown: the document. */
+int api_doc_clear_content(struct req *r, struct resp *w)
+{
+    struct err e = {0};
+    int revised = 0;
+    if (app_document_clear_file(r->app, r->rec->ref, &revised, &e)) {
+        return api_fail(r, w, &e);
+    }
+    return api_send_record(r, w, r->type, r->rec->ref, 200);
+}

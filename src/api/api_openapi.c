@@ -113,6 +113,9 @@ static const struct doc {
      "published document gets a new draft): multipart/form-data with a \"file\" part, or the "
      "file as the body with ?name=FILE.pdf|FILE.docx; anything else is refused (422)",
      "Document control", B_NONE, 1, A_OBJECT, 201, 1},
+    {"api_doc_clear_content", "Back to Markdown: the draft names no content file (an approved "
+     "or published document gets a new draft); the file stays with the versions that froze it",
+     "Document control", B_NONE, 0, A_RECORD, 200, 1},
 };
 
 static const struct doc *doc_of(const char *handler)

@@ -144,11 +144,13 @@ int doc_file_kind(int fd, int64_t off, int64_t len, const char *name, const char
     return 0;
 }
 
-static int set_file_tx(struct app *a, const struct attach_input *in, struct attachment_info *out,
-                       int *revised, struct err *e)
+/* The document may change its content: a draft as it is, an approved or
+ * published one through a new draft (*revised = 1, done here). *had_file:
+ * whether the working copy names a content file. */
+static int open_draft(struct app *a, const char *ref, int *revised, int *had_file,
+                      struct err *e)
 {
     const struct rtype *t = rtype_find("document");
-    const char *ref = in->subject;
     struct record *r = NULL;
     if (!ref || rtype_of_ref(ref) != t) {
         return err_set(e, ERR_INVALID, "id", "%.60s is not a document identifier (DOC-...)",
@@ -163,6 +165,7 @@ static int set_file_tx(struct app *a, const struct attach_input *in, struct atta
     int retired = record_get(r, FIELD_RETIRED) != NULL;
     int in_force = st && (strcmp(st, "approved") == 0 || strcmp(st, "published") == 0);
     int draft = st && strcmp(st, "draft") == 0;
+    *had_file = record_get(r, "content_file") != NULL;
     record_free(r);
     if (retired) {
         return err_set(e, ERR_CONFLICT, NULL, "document %s is retired", ref);
@@ -174,7 +177,16 @@ static int set_file_tx(struct app *a, const struct attach_input *in, struct atta
                        ref, st ? st : "without status");
     }
     *revised = in_force;
-    if (in_force && app_document_revise_tx(a, ref, e)) {
+    return in_force ? app_document_revise_tx(a, ref, e) : 0;
+}
+
+static int set_file_tx(struct app *a, const struct attach_input *in, struct attachment_info *out,
+                       int *revised, struct err *e)
+{
+    const struct rtype *t = rtype_find("document");
+    const char *ref = in->subject;
+    int had = 0;
+    if (open_draft(a, ref, revised, &had, e)) {
         return -1;
     }
     struct attachment_info info;
@@ -208,6 +220,35 @@ int app_document_set_file(struct app *a, const struct attach_input *in,
         return -1;
     }
     IN_TRANSACTION(a, e, set_file_tx(a, in, out, revised, e));
+}
+
+static int clear_file_tx(struct app *a, const char *ref, int *revised, struct err *e)
+{
+    int had = 0;
+    /* check before starting a new draft: nothing to do is an error, not a revision */
+    struct record *r = NULL;
+    const struct rtype *t = rtype_find("document");
+    if (ref && rtype_of_ref(ref) == t && store_get(a->st, t, ref, &r, e) == 0) {
+        had = record_get(r, "content_file") != NULL;
+        record_free(r);
+        if (!had) {
+            return err_set(e, ERR_CONFLICT, "content_file",
+                           "%s has no content file: its content is Markdown already", ref);
+        }
+    }
+    if (open_draft(a, ref, revised, &had, e)) {
+        return -1;
+    }
+    struct kv kv[] = {{"content_file", NULL}, {"content_sha256", NULL}};
+    int changed = 0;
+    /* the attachment stays, as evidence of the versions that froze it */
+    return app_edit_tx(a, t, ref, kv, 2, 1, &changed, e);
+}
+
+int app_document_clear_file(struct app *a, const char *ref, int *revised, struct err *e)
+{
+    *revised = 0;
+    IN_TRANSACTION(a, e, clear_file_tx(a, ref, revised, e));
 }
 
 int app_document_file(struct app *a, const struct record *doc, struct attachment_info *out,

@@ -54,6 +54,10 @@ int doc_file_kind(int fd, int64_t off, int64_t len, const char *name, const char
  * (content_file, content_sha256), which the next version freezes. */
 int app_document_set_file(struct app *a, const struct attach_input *in,
                           struct attachment_info *out, int *revised, struct err *e);
+/* Back to Markdown: the draft (a new one when approved or published,
+ * *revised = 1) names no content file any more; the attachment stays (the
+ * versions that froze it keep it). ERR_CONFLICT when there is none. */
+int app_document_clear_file(struct app *a, const char *ref, int *revised, struct err *e);
 /* The content file of doc (a record as the viewer reads it: the working
  * copy, or for staff the version in force) into *out: 1, or 0 when its
  * content is Markdown only; ERR_CONFLICT when the attachment is not the one

@@ -185,6 +185,7 @@ int cmd_doc_revise(struct cli *c, int argc, char **argv)
     /* here --file is the content file, not the ISMS file (give that with
      * -f before the command, or $ISMS_FILE) */
     const char *file = NULL;
+    int no_file = 0;
     char **args = xcalloc((size_t)argc + 1, sizeof *args);
     int nargs = 0;
     for (int i = 0; i < argc; i++) {
@@ -192,6 +193,8 @@ int cmd_doc_revise(struct cli *c, int argc, char **argv)
             file = argv[++i];
         } else if (strncmp(argv[i], "--file=", 7) == 0) {
             file = argv[i] + 7;
+        } else if (strcmp(argv[i], "--no-file") == 0) {
+            no_file = 1;
         } else {
             args[nargs++] = argv[i];
         }
@@ -200,13 +203,21 @@ int cmd_doc_revise(struct cli *c, int argc, char **argv)
     struct app a;
     char ref[64];
     int rc = start(c, nargs, args, &o, allowed, 1,
-                   "revise ID [--file FILE.pdf|FILE.docx [--name NAME]]", &a, ref);
+                   "revise ID [--file FILE.pdf|FILE.docx [--name NAME] | --no-file]", &a, ref);
     if (rc) {
         free(args);
         return rc;
     }
     struct err e = {0};
-    if (file) {
+    if (file && no_file) {
+        rc = cli_usage("usage: isms document revise ID --file FILE | --no-file, not both");
+    } else if (no_file) {
+        int revised = 0;
+        rc = app_document_clear_file(&a, ref, &revised, &e)
+                 ? cli_fail(&e)
+                 : show_state(&a, ref, revised ? "is a new draft, its content Markdown"
+                                               : "is a draft, its content Markdown");
+    } else if (file) {
         rc = revise_with_file(&a, ref, file, cli_opt(&o, "name"));
     } else if (cli_opt(&o, "name")) {
         rc = cli_usage("usage: isms document revise ID --file FILE [--name NAME] (--name names "

@@ -586,6 +586,7 @@ void web_notice(struct req *r, struct buf *b)
         {"attached", "Evidence file attached."},
         {"detached", "Evidence file removed; it stays in the record's history."},
         {"content-file", "The file is the draft's content; submitting freezes it by its SHA-256."},
+        {"content-markdown", "The draft's content is its Markdown again."},
     };
     /* only the notice of the action that led here (notice.c): a bare or
      * copied ?done= shows nothing */

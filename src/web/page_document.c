@@ -244,6 +244,14 @@ static void content_file_block(struct req *r, struct buf *b, const struct record
          strcmp(st, "published") != 0)) {
         return;
     }
+    if (rc > 0) {
+        html_lit(b, "<form method=\"post\" class=\"inline\" action=\"");
+        web_ref_href(r, b, rec->ref);
+        html_lit(b, "/content/remove\">");
+        csrf_field(r, b);
+        html_lit(b, "<button type=\"submit\" class=\"secondary\">Back to Markdown (the draft "
+                    "names no file)</button></form>");
+    }
     html_lit(b, "<details><summary>Content as a PDF or Word document</summary><form "
                 "method=\"post\" enctype=\"multipart/form-data\" action=\"");
     web_ref_href(r, b, rec->ref);
@@ -743,4 +751,13 @@ int page_doc_set_content(struct req *r, struct resp *w)
     struct err e = {0};
     int revised = 0;
     return finish(r, w, upload_document_file(r, NULL, &revised, &e), &e, "content-file");
+}
+
+/* POST /documents/:id/content/remove — back to Markdown; 303 back. */
+int page_doc_clear_content(struct req *r, struct resp *w)
+{
+    struct err e = {0};
+    int revised = 0;
+    return finish(r, w, app_document_clear_file(r->app, r->rec->ref, &revised, &e), &e,
+                  "content-markdown");
 }

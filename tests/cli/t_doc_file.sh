@@ -107,6 +107,23 @@ note "a diff between the Markdown and the file version names the file fields"
 ok isms document diff 1 2 DOC-0001 --json
 json_check "any(c['field'] == 'content_sha256' and c['to'] == '$pdf_sha' for c in d['fields'])"
 
+note "back to Markdown: --no-file starts a new draft naming no file; version 2.0 keeps its file"
+fails 2 isms document revise DOC-0001 --file policy.pdf --no-file
+err_has "not both"
+ok isms document revise DOC-0001 --no-file
+out_has "is a new draft, its content Markdown: draft, version 3.0, in force 2"
+ok isms document show DOC-0001 --json
+json_check "d['content_file'] is None and d['content_sha256'] is None and d['in_force'] == 2"
+fails 5 isms document revise DOC-0001 --no-file
+err_has "has no content file: its content is Markdown already"
+ok isms document edit DOC-0001 --body $'# Backup\n\nDaily, and tested monthly.'
+ok isms document submit DOC-0001
+out_has "version 3.0"
+ok isms document show DOC-0001 --version 3 --json
+json_check "'content_file' not in d['version']['content'] and 'monthly' in d['version']['content']['body']"
+fails 5 isms attachment remove ATT-0003
+err_has "ATT-0003 is the content of DOC-0001 version 2.0"
+
 note "a document with a file and no Markdown may be submitted; without either it may not"
 ok isms document add --title "Scanned contract" --kind record --owner P-0002
 fails 3 isms document submit DOC-0002

@@ -156,6 +156,20 @@ def main():
                     (DOC, j.get("attachment", {}).get("id")))
     check(r.status == 409 and "is the content of" in r.text,
           "the content file of a version cannot be removed", r.describe())
+    # ---- back to Markdown: the page offers it; the API does it ----
+    page = c.get("/documents/" + DOC)
+    check(('action="/documents/%s/content/remove"' % DOC) in page.text,
+          "the manager's page offers going back to Markdown")
+    r = api.request("DELETE", "/api/v1/documents/%s/content" % DOC)
+    j2 = r.json() or {}
+    check(r.status == 200 and j2.get("status") == "draft" and j2.get("content_file") is None and
+          j2.get("in_force") == 2, "DELETE .../content: a new draft naming no file", r.describe())
+    r = api.request("DELETE", "/api/v1/documents/%s/content" % DOC)
+    check(r.status == 409 and "Markdown already" in r.text, "a second DELETE is a conflict",
+          r.describe())
+    sd = st.get("/documents/%s/content" % DOC)
+    check(sd.status == 200 and sd.body == data, "staff still download the file of the version "
+          "in force", sd.describe())
     v = f.cli("verify", ok=False)
     check(v.rc == 0, "verify passes", v.describe())
 
