@@ -180,6 +180,7 @@ bench: isms bench/gen bench/docs
 	bench/run
 	bench/documents
 	bench/attach
+	bench/review
 
 # The web server against nginx serving the same bytes (needs wrk and nginx).
 .PHONY: bench-web

@@ -105,6 +105,20 @@ static const struct doc {
      "SHA-256: 409 when it was changed)", "Evidence files", B_NONE, 0, A_FILE, 200, 1},
     {"api_attachment_remove", "Remove an evidence file of one %s (kept in the history)",
      "Evidence files", B_NONE, 0, A_ATTACHMENT, 200, 1},
+    /* review: management review pack and minutes (9.3), certification */
+    {"api_review_pack", "The review pack compiled now: the 9.3.2 inputs since the previous "
+     "review, each section with figures and the records (links)", "Management review", B_NONE,
+     0, A_OBJECT, 200, 0},
+    {"api_review_freeze", "Freeze the pack as presented at the meeting (optional body {note}); "
+     "the same content again is the same version (200)", "Management review", B_NONE, 0,
+     A_OBJECT, 201, 1},
+    {"api_review_pack_version", "One frozen pack as it was, with changes_since: what differs "
+     "in the pack compiled now", "Management review", B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_review_sign", "Sign the minutes as top management (the token's account; body "
+     "{rationale}): frozen as a version, the review minutes-approved", "Management review",
+     B_NONE, 0, A_OBJECT, 201, 1},
+    {"api_cert_schedule", "The surveillance and recertification audits a certificate implies, "
+     "with their state and warnings", "Certification", B_NONE, 0, A_OBJECT, 200, 0},
     /* typed: a document's content as an attached PDF or DOCX */
     {"api_doc_content", "Download the content file (PDF or DOCX) of the document as the viewer "
      "reads it (staff: the version in force); verified against its SHA-256",

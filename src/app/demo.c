@@ -369,6 +369,129 @@ static int load_accounts(struct app *a, struct keymap *m, json_t *accounts,
     return 0;
 }
 
+/* ---- review: management review actions, packs, minutes, certificate ------ */
+
+#include "review.h"
+
+static const char *demo_key(struct keymap *m, const char *key)
+{
+    return json_string_value(json_object_get(m->refs, key));
+}
+
+static int demo_add(struct app *a, const char *type, const struct kv *kv, int n, char **ref,
+                    struct err *e)
+{
+    char *r = NULL;
+    int rc = app_add_tx(a, rtype_find(type), kv, n, NULL, 0, &r, e);
+    if (ref) {
+        *ref = r;
+    } else {
+        free(r);
+    }
+    return rc;
+}
+
+/* The actions the two reviews of 2026 agreed (April's all done, reported on
+ * by November's pack; November's open, with owners and due dates), both
+ * packs frozen at their meetings, both minutes signed by the CEO; and the
+ * certificate of the hosting operations whose first surveillance audit is
+ * coming up (dates relative to today, so it always is), with a minor
+ * nonconformity of the certification audit still to close. */
+static int demo_review(struct app *a, struct keymap *m, struct err *e)
+{
+    const char *apr = demo_key(m, "mr_apr"), *nov = demo_key(m, "mr_nov");
+    const char *ceo = demo_key(m, "ceo"), *ciso = demo_key(m, "ciso"),
+               *cto = demo_key(m, "cto"), *cfo = demo_key(m, "cfo"), *hr = demo_key(m, "hr");
+    if (!apr || !nov || !ceo || !ciso || !cto || !cfo || !hr) {
+        return err_set(e, ERR_INTERNAL, NULL, "demo: the reviews or people of the review demo "
+                                              "are missing");
+    }
+    static const struct {
+        int nov;
+        const char *title, *owner, *due, *status, *completed;
+    } acts[] = {
+        {0, "Publish scope v1.1 and communicate it to all staff", "ciso", "2026-05-15", "done",
+         "2026-05-12"},
+        {0, "Move the security reporting line from the CTO to the CEO", "ceo", "2026-07-01",
+         "done", "2026-07-01"},
+        {0, "Phase the 140 k EUR security budget for 2026 by quarter", "cfo", "2026-05-31",
+         "done", "2026-05-28"},
+        {0, "Select a certification body and book Stage 1 for January 2027", "ciso",
+         "2026-09-30", "done", "2026-09-10"},
+        {0, "Hold the first internal ISMS audit", "ciso", "2026-10-31", "done", "2026-10-14"},
+        {1, "Order the pilot-light DR region in eu-west-1 (38 k EUR)", "cto", "2027-03-31",
+         "open", NULL},
+        {1, "Complete the overdue treatment actions (export links, CI roles, synthetic data)",
+         "cto", "2026-12-15", "in-progress", NULL},
+        {1, "Present options for the three medium residual risks to the board", "ciso",
+         "2026-12-10", "open", NULL},
+        {1, "Open a requisition for a second security engineer", "hr", "2027-01-31", "open",
+         NULL},
+        {1, "Hold the NIS2 training for the management board", "ciso", "2027-01-31", "open",
+         NULL},
+    };
+    for (size_t i = 0; i < sizeof acts / sizeof acts[0]; i++) {
+        struct kv kv[6] = {{"title", acts[i].title},
+                           {"agreed_at", acts[i].nov ? nov : apr},
+                           {"owner", demo_key(m, acts[i].owner)},
+                           {"due_date", acts[i].due},
+                           {"status", acts[i].status},
+                           {"completed_on", acts[i].completed}};
+        if (demo_add(a, "raction", kv, acts[i].completed ? 6 : 5, NULL, e)) {
+            return -1;
+        }
+    }
+    int n, existing;
+    if (app_review_freeze_tx(a, apr, "presented at the meeting of 16 April 2026", &n, &existing,
+                             e) ||
+        app_review_freeze_tx(a, nov, "presented at the meeting of 5 November 2026", &n,
+                             &existing, e) ||
+        sign_as(a, ceo, e) ||
+        app_review_sign_tx(a, apr, "Minutes approved as circulated", &n, &existing, e) ||
+        app_review_sign_tx(a, nov, "Minutes approved with the CFO's comments on the DR budget",
+                           &n, &existing, e)) {
+        app_signer_clear(a);
+        return -1;
+    }
+    app_signer_clear(a);
+    char today[11], issued[11], raised[11], close_by[11];
+    date_today(today);
+    date_add_days(today, -350, issued); /* first surveillance in about 15 days */
+    date_add_days(issued, -10, raised);
+    date_add_days(today, 25, close_by);
+    char *cert = NULL;
+    struct kv ck[] = {
+        {"body", "Nordcert Assurance GmbH"},
+        {"number", "NCA-27001-2025-0417"},
+        {"standard", "iso27001-2013"},
+        {"scope_text", "Operation and hosting of the Tallyfield payroll platform from Berlin "
+                       "(the scope certified before the ISMS was extended in 2026; the "
+                       "extended scope is assessed at Stage 1 and Stage 2 in 2027)"},
+        {"issued_on", issued},
+        {"owner", ciso},
+        {"notes", "Surveillance audit 1 to be booked with Nordcert; transition to the 2022 "
+                  "edition at the latest with the recertification."},
+    };
+    if (demo_add(a, "certificate", ck, (int)(sizeof ck / sizeof ck[0]), &cert, e)) {
+        return -1;
+    }
+    struct kv nk[] = {
+        {"title", "Supplier security reviews not evidenced for two critical suppliers"},
+        {"certificate", cert},
+        {"grade", "minor"},
+        {"clause", "A.15.2.1"},
+        {"description", "No record of the annual review of the payroll print bureau and the "
+                        "SMS gateway provider."},
+        {"raised_on", raised},
+        {"close_by", close_by},
+        {"owner", ciso},
+        {"status", "open"},
+    };
+    int rc = demo_add(a, "cnc", nk, (int)(sizeof nk / sizeof nk[0]), NULL, e);
+    free(cert);
+    return rc;
+}
+
 int app_load_demo(struct app *a, struct demo_login *logins, int max, int *nlogins, struct err *e)
 {
     json_error_t je;
@@ -403,6 +526,9 @@ int app_load_demo(struct app *a, struct demo_login *logins, int max, int *nlogin
     }
     if (rc == 0 && !accounts) {
         rc = load_accounts(a, &m, json_object_get(root, "accounts"), logins, max, nlogins, e);
+    }
+    if (rc == 0) {
+        rc = demo_review(a, &m, e); /* review */
     }
     json_decref(m.refs);
     json_decref(root);

@@ -14,6 +14,7 @@
 #include "../model/method.h"
 #include "../model/risk.h"
 #include "app_int.h"
+#include "review.h"
 
 static int is(const struct record *r, const char *type)
 {
@@ -292,6 +293,10 @@ int rules_derive(struct app *a, struct record *r, const struct record *orig,
     }
     if (is(r, "document")) {
         return doc_derive(a, r, orig, e); /* documents.c */
+    }
+    /* review: reviews, certificates, certification nonconformities (review.c) */
+    if (is(r, "review") || is(r, "certificate") || is(r, "cnc")) {
+        return review_derive(a, r, orig, e);
     }
     return 0;
 }

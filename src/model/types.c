@@ -620,6 +620,65 @@ static const struct field f_improvement[] = {
 TYPE(improvement, "improvements", "Improvement", "OFI", "10.1", "title",
      "Opportunities for continual improvement", f_improvement);
 
+/* ---- review: management review actions and certification (9.3) -------- */
+
+/* An action agreed at a management review (9.3.3): tracked until done, and
+ * reported on by the next review's pack (src/app/review.c). */
+static const struct field f_raction[] = {
+    TXT("title", "Action", FL_REQUIRED | FL_LIST),
+    REF("agreed_at", "Agreed at review", FL_REQUIRED | FL_LIST, "review"),
+    LTXT("description", "Description"),
+    DATE("due_date", "Due", FL_LIST),
+    DATE("completed_on", "Completed on", 0),
+    LTXT("outcome", "Outcome"),
+    OWNER(FL_REQUIRED),
+    STATUS(V("open", "in-progress", "done", "cancelled")),
+    TAIL,
+};
+TYPE(raction, "ractions", "Review action", "MRA", "9.3", "title",
+     "Actions agreed at management reviews: owner, due date, status", f_raction);
+
+/* The ISMS certificate: its surveillance schedule (two surveillance audits,
+ * then recertification) is computed from the issue date, never typed
+ * (src/app/certificate.c); warn_first/second/third are the lead times of its
+ * warnings (all empty: 60, 30 and 7 days). */
+static const struct field f_certificate[] = {
+    TXT("body", "Certification body", FL_REQUIRED | FL_LIST),
+    TXT("number", "Certificate number", FL_REQUIRED | FL_LIST),
+    ENUM("standard", "Standard", 0, V("iso27001-2022", "iso27001-2013"), "iso27001-2022"),
+    LTXT("scope_text", "Scope on the certificate"),
+    DATE("issued_on", "Issued on", FL_REQUIRED | FL_LIST),
+    DATE("expires_on", "Expires on (empty: 3 years after issue)", FL_LIST),
+    INT("warn_first", "First warning, days before a deadline (empty: 60)", 0, 1, 365),
+    INT("warn_second", "Second warning, days before (empty: 30)", 0, 1, 365),
+    INT("warn_third", "Last warning, days before (empty: 7)", 0, 1, 365),
+    OWNER(0),
+    STATUS(V("active", "suspended", "withdrawn", "expired")),
+    TAIL,
+};
+TYPE(certificate, "certificates", "Certificate", "CERT", "9.2", "number",
+     "The ISMS certificate, its surveillance schedule and expiry", f_certificate);
+
+/* A nonconformity raised by the certification body's auditor, with the
+ * deadline for closing it (missing it can cost the certificate). */
+static const struct field f_cnc[] = {
+    TXT("title", "Finding", FL_REQUIRED | FL_LIST),
+    REF("certificate", "Certificate", FL_REQUIRED | FL_LIST, "certificate"),
+    REF("audit", "Raised at audit", 0, "audit"),
+    ENUM("grade", "Grade", FL_REQUIRED | FL_LIST, V("major", "minor"), NULL),
+    TXT("clause", "Clause or control", 0),
+    LTXT("description", "Description"),
+    DATE("raised_on", "Raised on", FL_REQUIRED),
+    DATE("close_by", "Close by", FL_REQUIRED | FL_LIST),
+    REF("nonconformity", "Tracked as nonconformity", 0, "nonconformity"),
+    DATE("closed_on", "Closed on", 0),
+    OWNER(0),
+    STATUS(V("open", "evidence-submitted", "closed")),
+    TAIL,
+};
+TYPE(cnc, "cncs", "Certification nonconformity", "CNC", "9.2", "title",
+     "Nonconformities raised by the certification body, with closure deadlines", f_cnc);
+
 /* ---- the table ---------------------------------------------------------- */
 
 /* Order: as the standard's clauses run, so lists read like the standard. */
@@ -630,6 +689,8 @@ const struct rtype *const rtypes[] = {
     &t_training, &t_communication, &t_process,   &t_supplier,    &t_incident,
     &t_continuity, &t_metric,    &t_measurement, &t_audit,       &t_finding,
     &t_review,   &t_nonconformity, &t_corrective, &t_improvement,
+    /* review */
+    &t_raction,  &t_certificate, &t_cnc,
 };
 const int nrtypes = (int)(sizeof rtypes / sizeof rtypes[0]);
 

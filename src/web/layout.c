@@ -585,6 +585,9 @@ void web_notice(struct req *r, struct buf *b)
         {"acknowledged", "Thank you: your acknowledgement is recorded."},
         {"attached", "Evidence file attached."},
         {"detached", "Evidence file removed; it stays in the record's history."},
+        /* review */
+        {"pack-frozen", "The review pack is frozen as presented at the meeting."},
+        {"minutes-signed", "The minutes are signed."},
         {"content-file", "The file is the draft's content; submitting freezes it by its SHA-256."},
         {"content-markdown", "The draft's content is its Markdown again."},
     };

@@ -1589,7 +1589,9 @@ def main():
     csrf_every_route(f, srv, admin_c, types, xss, {"risk": xss.get("risk", "R-0001"),
                                                    "control": "5.1", "action": "",
                                                    "document": xss.get("document", "DOC-0001"),
-                                                   "scope": xss.get("scope", "SC-0001")})
+                                                   "scope": xss.get("scope", "SC-0001"),
+                                                   # review: pack and minutes routes
+                                                   "review": xss.get("review", "MR-0001")})
     login_csrf_and_redirects(f, srv)
     sessions(f, srv, accs["sess"])
     bodies(f, srv, api, m, types, fields, refs, xss, counts)
