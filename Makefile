@@ -179,6 +179,7 @@ bench/docs: $(REL_OBJ) build/rel/bench/docs.o
 bench: isms bench/gen bench/docs
 	bench/run
 	bench/documents
+	bench/tasks
 	bench/attach
 	bench/review
 

@@ -478,6 +478,106 @@ static int gen_actions(struct app *a, const struct opts *o, const struct refs *p
     return rc;
 }
 
+/* ---- tasks: due work of the other kinds (src/app/tasks_sources.c) -------- */
+
+/* A date within the years before and after 2026, so some of it is overdue. */
+static void due_date(struct rec *r, const char *field)
+{
+    set(r, field, "20%02d-%02d-%02d", rnd(25, 27), rnd(1, 12), rnd(1, 28));
+}
+
+/* Per 20,000 risks: 500 suppliers, 300 nonconformities with 2 corrective
+ * actions each, 400 incidents (a quarter to be notified, some not yet),
+ * 600 trainings, 100 continuity plans, 200 objectives. */
+static int gen_due_work(struct app *a, const struct opts *o, const struct refs *people,
+                        long *n, struct err *e)
+{
+    long k = o->risks / 40 > 0 ? o->risks / 40 : 1;
+    struct rec r;
+    rec_init(&r);
+    struct refs ncs = {0};
+    int rc = 0;
+    static const char *const sup_st[] = {"prospective", "active", "active", "active",
+                                         "under-review", "terminated"};
+    static const char *const nc_st[] = {"open", "analysing", "action-planned", "verifying",
+                                        "closed"};
+    static const char *const ca_st[] = {"planned", "in-progress", "done", "verified"};
+    static const char *const obj_st[] = {"planned", "on-track", "at-risk", "achieved"};
+    for (long i = 0; i < k && !rc; i++, (*n)++) {
+        rec_reset(&r);
+        set(&r, "name", "Supplier %ld", i + 1);
+        due_date(&r, "review_date");
+        set(&r, "owner", "%s", refs_pick(people));
+        set(&r, "status", "%s", PICK(sup_st));
+        rc = add(a, "supplier", &r, NULL, e);
+    }
+    for (long i = 0; i < k * 3 / 5 && !rc; i++, (*n)++) {
+        rec_reset(&r);
+        set(&r, "title", "Nonconformity %ld", i + 1);
+        set(&r, "source", "internal-audit");
+        due_date(&r, "due_date");
+        set(&r, "owner", "%s", refs_pick(people));
+        set(&r, "status", "%s", PICK(nc_st));
+        rc = add(a, "nonconformity", &r, &ncs, e);
+    }
+    for (long i = 0; i < ncs.n * 2 && !rc; i++, (*n)++) {
+        rec_reset(&r);
+        set(&r, "title", "Corrective action %ld", i + 1);
+        set(&r, "nonconformity", "%s", ncs.v[i / 2]);
+        due_date(&r, "due_date");
+        set(&r, "owner", "%s", refs_pick(people));
+        set(&r, "status", "%s", PICK(ca_st));
+        rc = add(a, "corrective", &r, NULL, e);
+    }
+    for (long i = 0; i < k * 4 / 5 && !rc; i++, (*n)++) {
+        rec_reset(&r);
+        set(&r, "title", "Incident %ld", i + 1);
+        set(&r, "description", "Generated incident.");
+        set(&r, "detected_at", "20%02d-%02d-%02d 09:00", rnd(25, 26), rnd(1, 12), rnd(1, 28));
+        if (chance(25)) {
+            set(&r, "notification_required", "yes");
+            if (chance(70)) {
+                set(&r, "notified_at", "2025-01-01 12:00");
+            }
+        }
+        set(&r, "owner", "%s", refs_pick(people));
+        set(&r, "status", "%s", chance(50) ? "closed" : "triaged");
+        rc = add(a, "incident", &r, NULL, e);
+    }
+    for (long i = 0; i < k * 6 / 5 && !rc; i++, (*n)++) {
+        rec_reset(&r);
+        set(&r, "title", "Training %ld", i + 1);
+        set(&r, "kind", "course");
+        int planned = chance(30);
+        due_date(&r, "held_on");
+        if (!planned && chance(50)) {
+            due_date(&r, "expires_on");
+        }
+        set(&r, "owner", "%s", refs_pick(people));
+        set(&r, "status", "%s", planned ? "planned" : "completed");
+        rc = add(a, "training", &r, NULL, e);
+    }
+    for (long i = 0; i < k / 5 && !rc; i++, (*n)++) {
+        rec_reset(&r);
+        set(&r, "title", "Continuity plan %ld", i + 1);
+        due_date(&r, "next_test");
+        set(&r, "owner", "%s", refs_pick(people));
+        set(&r, "status", "approved");
+        rc = add(a, "continuity", &r, NULL, e);
+    }
+    for (long i = 0; i < k * 2 / 5 && !rc; i++, (*n)++) {
+        rec_reset(&r);
+        set(&r, "title", "Objective %ld", i + 1);
+        due_date(&r, "due_date");
+        set(&r, "owner", "%s", refs_pick(people));
+        set(&r, "status", "%s", PICK(obj_st));
+        rc = add(a, "objective", &r, NULL, e);
+    }
+    refs_free(&ncs);
+    rec_free(&r);
+    return rc;
+}
+
 static int collect_ref(void *ctx, struct record *r)
 {
     refs_push(ctx, xstrdup(r->ref));
@@ -617,6 +717,12 @@ int main(int argc, char **argv)
         goto rollback;
     }
     phase("actions", o.actions, t);
+    t = now_s();
+    long ndue = 0; /* tasks: suppliers, NCs, corrective actions, incidents, ... */
+    if (gen_due_work(&a, &o, &people, &ndue, &e)) {
+        goto rollback;
+    }
+    phase("due work (suppliers, NCs...)", ndue, t);
     t = now_s();
     if (gen_soa(&a, &people, &controls, &e)) {
         goto rollback;

@@ -93,8 +93,11 @@ static const struct doc {
      "line", "Document control", B_NONE, 0, A_OBJECT, 200, 0},
     {"api_doc_acks", "Acknowledgement of a version (?version=N; default the one in force) per "
      "department", "Document control", B_NONE, 0, A_OBJECT, 200, 0},
-    {"api_tasks", "The signed-in person's document tasks: acknowledge, review, approve",
-     "Document control", B_NONE, 0, A_OBJECT, 200, 0},
+    /* tasks: the one task model */
+    {"api_tasks", "What falls due, derived from the records the caller may see: ?mine=1 "
+     "(the signed-in person's), ?all=1 (default), ?overdue=1, ?owner=P-NNNN, ?days=N "
+     "(1-3660); {today, owner, count, overdue, soon, tasks: [{source, what, subject, title, "
+     "owner, due, state, link}]}", "Tasks", B_NONE, 0, A_OBJECT, 200, 0},
     {"api_attachments", "The evidence files of one %s (?all=1: removed ones too), with "
      "validity", "Evidence files", B_NONE, 0, A_ATTACHMENTS, 200, 0},
     {"api_attach", "Attach an evidence file to one %s: multipart/form-data with a \"file\" "

@@ -62,6 +62,7 @@ void page_begin(struct req *r, struct buf *b, const char *title)
     if (r->authed && r->who.mfa_ok) {
         html_lit(b, "<nav aria-label=\"Main\"><ul>");
         nav_link(r, b, "/", "Dashboard");
+        nav_link(r, b, "/tasks", "Tasks"); /* tasks: the one task model */
         if (perm_allows(r->role, PERM_READ, rtype_find("risk"), -1)) {
             nav_link(r, b, "/risks", "Risks");
             nav_link(r, b, "/assets", "Assets");

@@ -1,4 +1,4 @@
--- 0015_typed.sql — a document's content as an attached PDF or DOCX instead
+-- 0014_typed.sql — a document's content as an attached PDF or DOCX instead
 -- of Markdown (src/app/doc_file.c): the working copy names the attachment
 -- and its SHA-256; a version freezes both in its content (only when set, so
 -- versions of Markdown documents keep their bytes). The view of what staff
