@@ -249,7 +249,7 @@ int api_tasks(struct req *r, struct resp *w)
     struct err e = {0};
     struct doc_tasks t;
     if (api_query_only(r, NULL, &e) ||
-        app_document_tasks(r->app, r->who.person[0] ? r->who.person : NULL, &t, &e)) {
+        app_document_tasks(r->app, r->auth.person[0] ? r->auth.person : NULL, &t, &e)) {
         return api_fail(r, w, &e);
     }
     struct buf b;

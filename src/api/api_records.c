@@ -233,7 +233,7 @@ int api_list(struct req *r, struct resp *w)
     q.after_ref = cs ? cur.ref : NULL;
     q.after_key = cs ? cur.key : NULL;
     q.limit = limit + 1; /* one more than a page says whether another follows */
-    app_query_visible(r->type, r->role, r->who.person[0] ? r->who.person : NULL, &q);
+    app_query_visible(r->type, r->role, r->auth.person[0] ? r->auth.person : NULL, &q);
     char **json = NULL;
     if (store_keys(r->app->st, r->type, &q, &keys, &e)) {
         goto fail;

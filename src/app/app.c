@@ -17,6 +17,7 @@
 int app_open(struct app *a, const char *path, const char *actor, struct err *e)
 {
     memset(a, 0, sizeof *a);
+    a->who = principal_system(); /* the file's owner; a caller that knows better says who */
     strlcpy_(a->actor, actor ? actor : "unknown", sizeof a->actor);
     if (store_open(path, 0, &a->st, e)) {
         return -1;
@@ -224,6 +225,7 @@ static int create_common(struct app *a, const char *path, const char *actor, int
                          struct demo_login *logins, int max, int *n, struct err *e)
 {
     memset(a, 0, sizeof *a);
+    a->who = principal_system(); /* the file's owner; a caller that knows better says who */
     strlcpy_(a->actor, actor ? actor : "unknown", sizeof a->actor);
     if (store_open(path, STORE_CREATE, &a->st, e)) {
         return -1;
@@ -335,14 +337,14 @@ static int check_required(const struct record *r, struct err *e)
 /* May the viewer see record ref of type t? 1 yes, 0 no, -1 on error. */
 static int ref_visible(struct app *a, const struct rtype *t, const char *ref, struct err *e)
 {
-    const char *person = a->viewer_person[0] ? a->viewer_person : NULL;
+    const char *person = principal_person(&a->who);
     if (person && strcmp(t->name, "person") == 0 && strcmp(ref, person) == 0) {
         return 1; /* oneself: "reported by" me */
     }
-    if (!perm_allows(a->viewer_role, PERM_READ, t, -1)) {
+    if (!principal_is_system(&a->who) && !perm_allows(a->who.role, PERM_READ, t, -1)) {
         return 0;
     }
-    struct row_rule rule = perm_row_rule(a->viewer_role, t, person);
+    struct row_rule rule = perm_rows(&a->who, t);
     if (rule.kind != ROWS_WHERE) {
         return rule.kind == ROWS_ALL;
     }
@@ -350,16 +352,14 @@ static int ref_visible(struct app *a, const struct rtype *t, const char *ref, st
     if (store_get(a->st, t, ref, &rec, e)) {
         return -1;
     }
-    int ok = perm_visible(a->viewer_role, rec, person);
+    int ok = perm_visible(a->who.role, rec, person);
     record_free(rec);
     return ok;
 }
 
-void app_set_viewer(struct app *a, enum role role, const char *person)
+void app_set_principal(struct app *a, const struct principal *who)
 {
-    a->has_viewer = 1;
-    a->viewer_role = role;
-    strlcpy_(a->viewer_person, person ? person : "", sizeof a->viewer_person);
+    a->who = who ? *who : principal_nobody();
 }
 
 static int check_one_ref(struct app *a, const struct record *r, const struct field *f,
@@ -384,7 +384,7 @@ static int check_one_ref(struct app *a, const struct record *r, const struct fie
     if (found < 0) {
         return -1;
     }
-    if (found == 1 && a->has_viewer && (found = ref_visible(a, want, ref, e)) < 0) {
+    if (found == 1 && (found = ref_visible(a, want, ref, e)) < 0) {
         return -1;
     }
     /* hidden or missing: the same words, so that a write cannot tell

@@ -29,12 +29,14 @@ struct app {
     long long memo_dv;
     struct strmap derived;  /* app_derived: text valid up to a history entry */
     long long derived_seq;
-    /* Who is asking, for the references a write names (app_set_viewer):
-     * one the viewer may not see is answered like one that does not
-     * exist. has_viewer 0 (the CLI, run by the file's owner): every row. */
-    int has_viewer;
-    enum role viewer_role;
-    char viewer_person[40];
+    /* Who is asking (app_set_principal): every read through the store
+     * takes it (store.h), and references a write names that it may not see
+     * are answered like ones that do not exist. app_open/app_create make
+     * it the system principal (the CLI run by the file's owner); the
+     * router sets the request's account, `--as ACCOUNT` that account.
+     * a->signer is derived from the same authentication (only when the
+     * second factor is done): sign-offs are bound to it. */
+    struct principal who;
 };
 
 /* A field name and its value as a person typed it (untrusted). */
@@ -107,7 +109,7 @@ int app_memo_records(struct app *a, const struct rtype *t, const struct query *q
  * record references given to add/edit are checked against the viewer's
  * row rule (perm_allows READ, perm_row_rule), the viewer's own person
  * always visible. role ROLE_NONE: an anonymous request sees nothing. */
-void app_set_viewer(struct app *a, enum role role, const char *person);
+void app_set_principal(struct app *a, const struct principal *who);
 /* Restricts q to the rows role may see (perm_row_rule); person: the
  * account's person or NULL. */
 void app_query_visible(const struct rtype *t, enum role role, const char *person, struct query *q);
@@ -301,7 +303,7 @@ int app_scope_current(struct app *a, const char *ref, int *in_force, struct err 
 /* ---- accounts, sessions, tokens (accounts.c) ----------------------------- */
 
 /* Who is making a request, once authenticated. */
-struct principal {
+struct session_auth {
     long account;
     char name[72];
     char role[32];
@@ -351,10 +353,10 @@ int app_login_known(struct app *a, const char *name, const char *address);
 int app_login_totp(struct app *a, const char *sid, const char *code, const char *address,
                    struct err *e);
 /* 1 and p filled for a live session, 0 when there is none or it expired. */
-int app_session(struct app *a, const char *sid, struct principal *p, struct err *e);
+int app_session(struct app *a, const char *sid, struct session_auth *p, struct err *e);
 int app_logout(struct app *a, const char *sid, const char *address, struct err *e);
 /* 1 and p filled for a valid API token ("Bearer ..."), 0 when invalid. */
-int app_token_auth(struct app *a, const char *token, struct principal *p, struct err *e);
+int app_token_auth(struct app *a, const char *token, struct session_auth *p, struct err *e);
 
 /* ---- evidence files attached to records (attach.c) ----------------------- */
 

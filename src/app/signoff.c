@@ -51,7 +51,7 @@ int app_signer_login(struct app *a, const char *account, const char *password, a
             goto out;
         }
     }
-    struct principal p;
+    struct session_auth p;
     int ok = app_session(a, sid, &p, e);
     if (ok <= 0) {
         if (ok == 0) {
@@ -60,6 +60,9 @@ int app_signer_login(struct app *a, const char *account, const char *password, a
         goto out;
     }
     app_signer_set(a, p.account, p.name, p.person, p.role);
+    /* from now on this account reads too: `--as ACCOUNT` sees what it sees */
+    struct principal who = principal_account(p.account, p.name, p.role, p.person);
+    app_set_principal(a, &who);
     rc = 0;
 out:
     app_logout(a, sid, "cli", &ignore);

@@ -20,7 +20,7 @@ void href(struct req *r, struct buf *b, const char *path)
 void csrf_field(struct req *r, struct buf *b)
 {
     html_lit(b, "<input type=\"hidden\" name=\"_csrf\" value=\"");
-    html_attr(b, r->who.csrf);
+    html_attr(b, r->auth.csrf);
     html_lit(b, "\">");
 }
 
@@ -59,7 +59,7 @@ void page_begin(struct req *r, struct buf *b, const char *title)
         html_text(b, r->org->slug);
         html_lit(b, "</span>");
     }
-    if (r->authed && r->who.mfa_ok) {
+    if (r->authed && r->auth.mfa_ok) {
         html_lit(b, "<nav aria-label=\"Main\"><ul>");
         nav_link(r, b, "/", "Dashboard");
         if (perm_allows(r->role, PERM_READ, rtype_find("risk"), -1)) {
@@ -78,9 +78,9 @@ void page_begin(struct req *r, struct buf *b, const char *title)
         html_lit(b, "\">");
         csrf_field(r, b);
         html_lit(b, "<span class=\"who\">");
-        html_text(b, r->who.name);
+        html_text(b, r->auth.name);
         html_lit(b, " · ");
-        html_text(b, r->who.role);
+        html_text(b, r->auth.role);
         html_lit(b, "</span><button type=\"submit\" class=\"link\">Sign out</button></form>");
     }
     html_lit(b, "</header><main id=\"main\">");
@@ -149,7 +149,7 @@ long web_query_long(struct req *r, const char *name, long lo, long hi, long def)
 int web_owns(struct req *r, const struct record *rec)
 {
     const char *owner = rec ? record_get(rec, FIELD_OWNER) : NULL;
-    return owner && r->who.person[0] && strcmp(owner, r->who.person) == 0;
+    return owner && r->auth.person[0] && strcmp(owner, r->auth.person) == 0;
 }
 
 /* ---- renderers ------------------------------------------------------------ */
@@ -282,7 +282,7 @@ char *web_ref_title(struct req *r, const char *ref)
     q.ref = ref;
     q.include_retired = 1;
     q.limit = 1;
-    app_query_visible(t, r->role, r->who.person[0] ? r->who.person : NULL, &q);
+    app_query_visible(t, r->role, r->auth.person[0] ? r->auth.person : NULL, &q);
     char *title = NULL;
     struct err e = {0};
     if (store_titles(r->app->st, t, &q, take_title, &title, &e) == 0) {

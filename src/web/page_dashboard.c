@@ -38,7 +38,7 @@ static void load(struct req *r, const char *name, const char *owner, struct reco
         return;
     }
     /* only what the viewer may see (for staff: documents in force) */
-    app_query_visible(t, r->role, r->who.person[0] ? r->who.person : NULL, &q);
+    app_query_visible(t, r->role, r->auth.person[0] ? r->auth.person : NULL, &q);
     store_list(r->app->st, t, &q, records_add, out, &e);
     free(owned[0]);
 }
@@ -120,10 +120,10 @@ static void my_work(struct req *r, struct buf *b, const char *today)
     struct task *over = NULL, *coming = NULL;
     size_t nover = 0, ncoming = 0, cap = 0;
     for (int k = 0; k < 3; k++) {
-        if (!r->who.person[0] || !perm_allows(r->role, PERM_READ, rtype_find(kinds[k].type), -1)) {
+        if (!r->auth.person[0] || !perm_allows(r->role, PERM_READ, rtype_find(kinds[k].type), -1)) {
             continue;
         }
-        load(r, kinds[k].type, r->who.person, &recs[k]);
+        load(r, kinds[k].type, r->auth.person, &recs[k]);
         for (size_t i = 0; i < recs[k].n; i++) {
             const struct record *rec = recs[k].v[i];
             const char *due = record_get(rec, "due_date");
@@ -149,7 +149,7 @@ static void my_work(struct req *r, struct buf *b, const char *today)
         qsort(coming, ncoming, sizeof *coming, by_due);
     }
     card_begin(b, "h-mine", "My overdue work", (long)nover, 1);
-    if (!r->who.person[0]) {
+    if (!r->auth.person[0]) {
         html_lit(b, "<p class=\"muted\">Your account acts as no person, so no record is yours. An "
                     "administrator can link it to one (<code>isms user set</code>).</p>");
     } else if (!nover) {
@@ -388,7 +388,7 @@ static void my_tasks(struct req *r, struct buf *b, const char *today)
 {
     struct doc_tasks t = {0};
     struct err e = {0};
-    const char *person = r->who.person[0] ? r->who.person : NULL;
+    const char *person = r->auth.person[0] ? r->auth.person : NULL;
     if (app_document_tasks(r->app, person, &t, &e)) {
         web_error_box(b, e.msg);
         return;
@@ -572,7 +572,7 @@ int page_dashboard(struct req *r, struct resp *w)
          * that could alter them (app_derived); they depend on the role
          * (approvals), the person ("yours") and the date, as their key says */
         char key[160];
-        snprintf(key, sizeof key, "dashboard-cards:%s:%s:%s", role_names[r->role], r->who.person,
+        snprintf(key, sizeof key, "dashboard-cards:%s:%s:%s", role_names[r->role], r->auth.person,
                  today);
         web_derived(r, &b, key, risk_cards, today);
     }

@@ -33,8 +33,8 @@ static void action_form(struct req *r, struct buf *b, const char *ref, const cha
 static int has_acked(struct req *r, const char *ref, int version, char *at, size_t size)
 {
     struct err e = {0};
-    return r->who.person[0] &&
-           store_doc_acked(r->app->st, ref, version, r->who.person, at, size, &e) == 1;
+    return r->auth.person[0] &&
+           store_doc_acked(r->app->st, ref, version, r->auth.person, at, size, &e) == 1;
 }
 
 /* Acknowledgement: what the viewer did about the version in force. */
@@ -48,7 +48,7 @@ static void ack_block(struct req *r, struct buf *b, const struct record *rec, in
         html_lit(b, ".0 on ");
         web_time(b, at);
         html_lit(b, ".</p>");
-    } else if (r->who.person[0]) {
+    } else if (r->auth.person[0]) {
         html_lit(b, "<p>Please read this version and confirm that you have read and understood "
                     "it.</p>");
         action_form(r, b, rec->ref, "ack", "I have read and understood it", 0);

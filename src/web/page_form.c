@@ -494,10 +494,10 @@ static const char *new_default(struct req *r, const struct field *f)
     if (strcmp(f->name, FIELD_STATUS) == 0 && f->values) {
         return f->values[0];
     }
-    if (f->type == F_REF && strcmp(f->ref, "person") == 0 && r->who.person[0] &&
+    if (f->type == F_REF && strcmp(f->ref, "person") == 0 && r->auth.person[0] &&
         (strcmp(f->name, "reported_by") == 0 ||
          (strcmp(f->name, FIELD_OWNER) == 0 && r->role != ROLE_STAFF))) {
-        return r->who.person;
+        return r->auth.person;
     }
     return NULL;
 }
@@ -731,7 +731,7 @@ int page_create(struct req *r, struct resp *w)
      * in someone else's name) is confirmed on the list instead */
     struct record *rec = NULL;
     if (app_record_get_visible(r->app, r->type, ref, r->role,
-                               r->who.person[0] ? r->who.person : NULL, &rec, &e) == 0) {
+                               r->auth.person[0] ? r->auth.person : NULL, &rec, &e) == 0) {
         redirect_record(r, w, ref, "created");
     } else {
         struct buf to;

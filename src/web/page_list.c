@@ -158,7 +158,7 @@ static void owner_control(struct req *r, struct buf *b, const struct rtype *pt, 
     struct err e = {0};
     struct query q = {0};
     q.limit = SELECT_MAX * 2;
-    app_query_visible(pt, r->role, r->who.person[0] ? r->who.person : NULL, &q);
+    app_query_visible(pt, r->role, r->auth.person[0] ? r->auth.person : NULL, &q);
     long n = store_count_query(r->app->st, pt, &q, &e);
     int readable = perm_allows(r->role, PERM_READ, pt, -1);
     if (n > SELECT_MAX) {
@@ -529,7 +529,7 @@ int page_list(struct req *r, struct resp *w)
         q.sort = s.sort >= 0 ? &t->fields[s.sort] : NULL;
         q.desc = s.desc;
         q.columns = s.read;
-        app_query_visible(t, r->role, r->who.person[0] ? r->who.person : NULL, &q);
+        app_query_visible(t, r->role, r->auth.person[0] ? r->auth.person : NULL, &q);
         total = store_count_query(r->app->st, t, &q, &e);
         if (total >= 0) {
             pages = total ? (total + PAGE_SIZE - 1) / PAGE_SIZE : 1;
@@ -545,7 +545,7 @@ int page_list(struct req *r, struct resp *w)
          * may see only some of: their rows are their own */
         char prefix[128];
         snprintf(prefix, sizeof prefix, "row:%s:%s", role_names[r->role],
-                 r->role == ROLE_STAFF ? r->who.person : "");
+                 r->role == ROLE_STAFF ? r->auth.person : "");
         if (total < 0 || store_keys(r->app->st, t, &q, &keys, &e) ||
             app_memo_records(r->app, t, &q, &keys, keys.n, prefix, render_row, &rc, &rows,
                              &e)) {
