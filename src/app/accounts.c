@@ -76,7 +76,7 @@ static int check_person(struct app *a, const char *person, struct err *e)
     }
     const struct rtype *pt = rtype_find("person");
     int retired = 0;
-    int found = rtype_of_ref(person) == pt ? store_exists(a->st, pt, person, &retired, e) : 0;
+    int found = rtype_of_ref(person) == pt ? store_exists(a->st, principal_sys(), pt, person, &retired, e) : 0;
     if (found < 0) {
         return -1;
     }

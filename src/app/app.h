@@ -70,7 +70,10 @@ int app_record_edit(struct app *a, const struct rtype *t, const char *ref, const
                     int n, int *changed, struct err *e);
 /* Retires a record: it stays, with its history, but leaves active lists. */
 int app_record_retire(struct app *a, const struct rtype *t, const char *ref, struct err *e);
-/* Loads a record; ERR_NOTFOUND names the type and identifier. */
+/* Loads a record as a->who may see it (store_get: through the row rule of
+ * lists — for staff a document's version in force, never its working
+ * copy); ERR_NOTFOUND names the type and identifier, the very answer for a
+ * record that does not exist or that the viewer may not see. */
 int app_record_get(struct app *a, const struct rtype *t, const char *ref, struct record **out,
                    struct err *e);
 /* Builds a store query from untrusted filters (field names and values). */
@@ -105,22 +108,11 @@ int app_memo_records(struct app *a, const struct rtype *t, const struct query *q
                      const struct keylist *k, size_t n, const char *prefix, app_render_fn render,
                      void *ctx, char ***out, struct err *e);
 
-/* The viewer of what follows on a (the router sets it for each request):
- * record references given to add/edit are checked against the viewer's
- * row rule (perm_allows READ, perm_row_rule), the viewer's own person
- * always visible. role ROLE_NONE: an anonymous request sees nothing. */
+/* Who reads and acts on a from now on (the router sets it for each
+ * request, `--as` for the CLI): every read takes it; record references
+ * given to add/edit are checked against its row rule (perm_allows READ,
+ * perm_rows), its own person always visible. NULL: nobody (sees nothing). */
 void app_set_principal(struct app *a, const struct principal *who);
-/* Restricts q to the rows role may see (perm_row_rule); person: the
- * account's person or NULL. */
-void app_query_visible(const struct rtype *t, enum role role, const char *person, struct query *q);
-/* One record as the viewer (role, person) may see it, through the same row
- * rule as lists: for staff a document's version in force, never its
- * working copy. ERR_NOTFOUND — the very answer for a record that does not
- * exist — when there is none or the viewer may not see it. *out freed by
- * the caller. */
-int app_record_get_visible(struct app *a, const struct rtype *t, const char *ref, enum role role,
-                           const char *person, struct record **out, struct err *e);
-
 /* Checks the history chain, the database, and that every record equals the
  * state its last history entry recorded. Calls report for progress lines. */
 struct verify_result {

@@ -66,8 +66,8 @@ static int plan_load(struct app *a, struct plan_data *d, struct err *e)
     memset(d, 0, sizeof *d);
     struct query rq = {0}, aq = {0};
     rq.columns = risk_cols;
-    if (store_list(a->st, rtype_find("risk"), &rq, records_add, &d->risks, e) ||
-        store_list(a->st, rtype_find("action"), &aq, records_add, &d->acts, e)) {
+    if (store_list(a->st, &a->who, rtype_find("risk"), &rq, records_add, &d->risks, e) ||
+        store_list(a->st, &a->who, rtype_find("action"), &aq, records_add, &d->acts, e)) {
         plan_free(d);
         return -1;
     }

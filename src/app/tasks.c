@@ -143,11 +143,8 @@ int task_src_actions(struct app *a, const struct task_query *q, struct tasks *ou
     (void)q;
     const struct rtype *t = rtype_find("action");
     struct query sq = {0};
-    if (!principal_is_system(&a->who)) {
-        app_query_visible(t, a->who.role, principal_person(&a->who), &sq);
-    }
     struct collect c = {out, 0};
-    if (store_list(a->st, t, &sq, add_action, &c, e)) {
+    if (store_list(a->st, &a->who, t, &sq, add_action, &c, e)) {
         return -1;
     }
     return c.failed ? err_set(e, ERR_INTERNAL, NULL, "out of memory") : 0;

@@ -189,3 +189,9 @@ int perm_who_sees_versions(const struct principal *p, const struct rtype *t)
 {
     return principal_is_system(p) || (p && perm_sees_versions(p->role, t));
 }
+
+const struct principal *principal_sys(void)
+{
+    static const struct principal sys = {PRINCIPAL_SYSTEM, ROLE_ADMIN, 0, "system", ""};
+    return &sys;
+}

@@ -69,7 +69,7 @@ struct record;
 /* perm_row_rule applied to one record already read: 1 when the role may
  * see it. A ROWS_RELEASED rule cannot be decided on a record alone (the
  * audience lives in the store): 0 — read it through a query instead
- * (app_record_get_visible). */
+ * (store_get with the principal). */
 int perm_visible(enum role r, const struct record *rec, const char *person);
 
 /* What else of a record a role sees beyond its fields (the rows being
@@ -98,6 +98,9 @@ struct principal {
 };
 /* The system principal: internal work that reads every row. */
 struct principal principal_system(void);
+/* The same, as a pointer for reads: `store_get(s, principal_sys(), ...)`
+ * says in the code that this read is internal work. */
+const struct principal *principal_sys(void);
 /* Nobody signed in: sees nothing. */
 struct principal principal_nobody(void);
 /* An authenticated account (role by name: an unknown name is ROLE_NONE;

@@ -21,7 +21,7 @@ static json_t *people(struct app *a, struct err *e)
     struct records ps = {0};
     struct query q = {0};
     q.include_retired = 1;
-    if (store_list(a->st, rtype_find("person"), &q, records_add, &ps, e)) {
+    if (store_list(a->st, &a->who, rtype_find("person"), &q, records_add, &ps, e)) {
         records_free(&ps);
         return NULL;
     }
@@ -90,7 +90,7 @@ int report_risks(struct app *a, const char *format, const char *path, struct err
     }
     struct records rs = {0};
     struct query q = {0};
-    if (store_list(a->st, rtype_find("risk"), &q, records_add, &rs, e)) {
+    if (store_list(a->st, &a->who, rtype_find("risk"), &q, records_add, &rs, e)) {
         records_free(&rs);
         json_decref(names);
         return -1;

@@ -54,6 +54,10 @@ const char *store_col(sqlite3_stmt *st, int i);
 void store_bind_opt(sqlite3_stmt *st, int i, const char *v);
 /* Steps a statement that returns no rows and resets it: 0 or -1. */
 int store_run(struct store *s, sqlite3_stmt *st, struct err *e);
+/* *out = *in (or an empty query) with the row rule of who for t applied:
+ * every record read of store_record.c goes through this. */
+void store_rule_query(const struct principal *who, const struct rtype *t, const struct query *in,
+                      struct query *out);
 
 
 #endif

@@ -282,10 +282,9 @@ char *web_ref_title(struct req *r, const char *ref)
     q.ref = ref;
     q.include_retired = 1;
     q.limit = 1;
-    app_query_visible(t, r->role, r->auth.person[0] ? r->auth.person : NULL, &q);
     char *title = NULL;
     struct err e = {0};
-    if (store_titles(r->app->st, t, &q, take_title, &title, &e) == 0) {
+    if (store_titles(r->app->st, &r->app->who, t, &q, take_title, &title, &e) == 0) {
         web_title_seen(r, ref, title);
     }
     return title;

@@ -38,8 +38,7 @@ static void load(struct req *r, const char *name, const char *owner, struct reco
         return;
     }
     /* only what the viewer may see (for staff: documents in force) */
-    app_query_visible(t, r->role, r->auth.person[0] ? r->auth.person : NULL, &q);
-    store_list(r->app->st, t, &q, records_add, out, &e);
+    store_list(r->app->st, &r->app->who, t, &q, records_add, out, &e);
     free(owned[0]);
 }
 
@@ -258,7 +257,7 @@ static int soa_state(struct req *r, const char *fw, int *version)
 {
     struct last_hash h = {"", 0};
     struct err e = {0};
-    if (store_soa_version_get(r->app->st, 0, NULL, fw, grab_hash, &h, &e)) {
+    if (store_soa_version_get(r->app->st, &r->app->who, 0, NULL, fw, grab_hash, &h, &e)) {
         return -1;
     }
     *version = h.version;
@@ -360,7 +359,7 @@ static void registers(struct req *r, struct buf *b)
             continue;
         }
         struct err e = {0};
-        long n = store_count(r->app->st, t, 0, &e);
+        long n = store_count(r->app->st, &r->app->who, t, 0, &e);
         char label[80];
         web_plural_label(t, label, sizeof label);
         html_lit(b, "<li><a href=\"");
@@ -402,8 +401,7 @@ static void my_tasks(struct req *r, struct buf *b, const char *today)
         struct kv kv = {FIELD_OWNER, person};
         if (app_query_filter(dt, &q, &kv, 1, owned, &e) == 0) {
             q.review_due = today;
-            app_query_visible(dt, r->role, person, &q);
-            store_list(r->app->st, dt, &q, records_add, &due, &e);
+            store_list(r->app->st, &r->app->who, dt, &q, records_add, &due, &e);
         }
         free(owned[0]);
     }
@@ -514,7 +512,7 @@ static void risk_cards(struct req *r, struct buf *b, const void *ctx)
     struct query q = {0};
     struct err e = {0};
     q.columns = cols;
-    store_list(r->app->st, rtype_find("risk"), &q, records_add, &risks, &e);
+    store_list(r->app->st, &r->app->who, rtype_find("risk"), &q, records_add, &risks, &e);
     review_card(r, b, &risks, today);
     if (perm_allows(r->role, PERM_APPROVE, rtype_find("risk"), -1)) {
         approvals_card(r, b, &risks);

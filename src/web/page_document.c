@@ -34,7 +34,7 @@ static int has_acked(struct req *r, const char *ref, int version, char *at, size
 {
     struct err e = {0};
     return r->auth.person[0] &&
-           store_doc_acked(r->app->st, ref, version, r->auth.person, at, size, &e) == 1;
+           store_doc_acked(r->app->st, &r->app->who, ref, version, r->auth.person, at, size, &e) == 1;
 }
 
 /* Acknowledgement: what the viewer did about the version in force. */
@@ -102,8 +102,8 @@ static void versions_table(struct req *r, struct buf *b, const struct record *re
     struct ack_counts *ac = xcalloc(1, sizeof *ac);
     struct err e = {0};
     if (app_version_list(r->app, "document", rec->ref, &l, &e) ||
-        store_doc_decisions(r->app->st, rec->ref, add_decision, &ds, &e) ||
-        store_doc_ack_counts(r->app->st, rec->ref, add_count, ac, &e)) {
+        store_doc_decisions(r->app->st, &r->app->who, rec->ref, add_decision, &ds, &e) ||
+        store_doc_ack_counts(r->app->st, &r->app->who, rec->ref, add_count, ac, &e)) {
         web_error_box(b, e.msg);
         goto done;
     }
