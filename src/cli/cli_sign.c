@@ -50,6 +50,9 @@ static char *read_code(void *ctx)
 
 int cli_sign_in(struct app *a, const char *account, struct err *e)
 {
+    if (!account && a->signer.account > 0) {
+        return 0; /* signed in by cli_open (--as) */
+    }
     if (!account || !account[0]) {
         return err_set(e, ERR_FORBIDDEN, "as",
                        "as: sign with --as ACCOUNT (your account's password is asked for); the "
