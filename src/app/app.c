@@ -353,6 +353,18 @@ static int ref_visible(struct app *a, const struct rtype *t, const char *ref, st
     return store_sees_record(a->st, &a->who, t, ref, e);
 }
 
+int app_may_read(struct app *a, const struct rtype *t, int history, struct err *e)
+{
+    const struct principal *w = &a->who;
+    if (principal_is_system(w) ||
+        (perm_allows(w->role, PERM_READ, t, -1) && (!history || perm_who_sees_history(w, t)))) {
+        return 0;
+    }
+    return err_set(e, ERR_FORBIDDEN, NULL, "%s: the role of %s does not allow reading %s%s",
+                   t ? t->plural : "this", w->name[0] ? w->name : "nobody",
+                   history ? "the history of " : "", t ? t->plural : "it");
+}
+
 void app_set_principal(struct app *a, const struct principal *who)
 {
     a->who = who ? *who : principal_nobody();

@@ -113,6 +113,11 @@ int app_memo_records(struct app *a, const struct rtype *t, const struct query *q
  * given to add/edit are checked against its row rule (perm_allows READ,
  * perm_rows), its own person always visible. NULL: nobody (sees nothing). */
 void app_set_principal(struct app *a, const struct principal *who);
+/* The router's read permission for front ends without a router (the CLI
+ * with --as, exports): 0 when a->who may read records of t (history 1: and
+ * their history, versions and evidence: PERM_HISTORY), else ERR_FORBIDDEN
+ * (403 / exit 7) saying so. The system principal may read everything. */
+int app_may_read(struct app *a, const struct rtype *t, int history, struct err *e);
 /* Checks the history chain, the database, and that every record equals the
  * state its last history entry recorded. Calls report for progress lines. */
 struct verify_result {

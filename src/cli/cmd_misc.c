@@ -191,6 +191,9 @@ int cmd_history(struct cli *c)
     if (ref) {
         const struct rtype *t = rtype_of_ref(ref);
         int found = t ? store_exists(a.st, &a.who, t, ref, NULL, &e) : 0;
+        if (found > 0 && app_may_read(&a, t, 1, &e)) {
+            found = -1; /* as PERM_HISTORY on the web: staff read no document's history */
+        }
         if (found <= 0) {
             if (found == 0) {
                 err_set(&e, ERR_NOTFOUND, NULL, "no record %.40s", ref);

@@ -139,7 +139,7 @@ static int do_list(struct cli *c, const struct rtype *t, struct opts *o)
         rc = cli_fail(&e);
         goto out;
     }
-    if (store_list(a.st, &a.who, t, &q, records_add, &rows, &e)) {
+    if (app_may_read(&a, t, 0, &e) || store_list(a.st, &a.who, t, &q, records_add, &rows, &e)) {
         rc = cli_fail(&e);
         goto done;
     }
@@ -263,7 +263,9 @@ static int do_show(struct cli *c, const struct rtype *t, struct opts *o)
             *p = (char)(*p - 'a' + 'A');
         }
     }
-    if (app_record_get(&a, t, ref, &r, &e)) {
+    /* as the router: a hidden record is missing (404), then the role (403) */
+    if (app_record_get(&a, t, ref, &r, &e) || app_may_read(&a, t, 0, &e)) {
+        record_free(r);
         app_close(&a);
         return cli_fail(&e);
     }

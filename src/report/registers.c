@@ -70,6 +70,11 @@ static char *list_text(const char *v)
 
 int report_risks(struct app *a, const char *format, const char *path, struct err *e)
 {
+    /* an export reads as a->who, like a page: the rows it sees, and
+     * nothing of a type its role may not read */
+    if (app_may_read(a, rtype_find("risk"), 0, e)) {
+        return -1;
+    }
     static const struct table_col cols[] = {
         {"ID", 9, 0},           {"Risk", 36, 1},         {"Description", 48, 1},
         {"Owner", 24, 1},       {"Assets", 18, 1},       {"Threat", 10, 0},
@@ -169,6 +174,9 @@ static const char *jstr(json_t *o, const char *k)
 int report_soa(struct app *a, const char *framework, const char *format, const char *path,
                struct err *e)
 {
+    if (app_may_read(a, rtype_find("control"), 0, e)) {
+        return -1;
+    }
     static const struct table_col cols[] = {
         {"Control", 9, 0},       {"Title", 40, 1},          {"Theme", 16, 1},
         {"Applicable", 11, 0},   {"Reasons for inclusion", 20, 1}, {"Risks treated", 18, 1},
@@ -223,6 +231,9 @@ int report_soa(struct app *a, const char *framework, const char *format, const c
 
 int report_plan(struct app *a, const char *format, const char *path, struct err *e)
 {
+    if (app_may_read(a, rtype_find("risk"), 0, e) || app_may_read(a, rtype_find("action"), 0, e)) {
+        return -1;
+    }
     static const struct table_col cols[] = {
         {"Risk", 9, 0},          {"Risk title", 36, 1},     {"Risk owner", 22, 1},
         {"Level", 10, 0},        {"Residual level", 10, 0}, {"Action", 10, 0},
