@@ -11,6 +11,7 @@
 
 #include "record.h"
 
+#include <stdio.h>
 #include <string.h>
 
 const char *const role_names[] = {"admin", "manager", "owner", "top-management", "auditor",
@@ -194,4 +195,24 @@ const struct principal *principal_sys(void)
 {
     static const struct principal sys = {PRINCIPAL_SYSTEM, ROLE_ADMIN, 0, "system", ""};
     return &sys;
+}
+
+const char *principal_view(const struct principal *p, char *buf, size_t size)
+{
+    if (principal_is_system(p)) {
+        copy(buf, "system", size);
+        return buf;
+    }
+    enum role r = p ? p->role : ROLE_NONE;
+    const char *name = r >= 0 && r < ROLE__COUNT ? role_names[r] : "none";
+    int all = r != ROLE_NONE;
+    for (int i = 0; all && i < nrtypes; i++) {
+        all = perm_row_rule(r, rtypes[i], NULL).kind == ROWS_ALL;
+    }
+    if (all) {
+        copy(buf, name, size);
+    } else {
+        snprintf(buf, size, "%s/%s", name, principal_person(p) ? principal_person(p) : "");
+    }
+    return buf;
 }

@@ -111,6 +111,11 @@ int principal_is_system(const struct principal *p);
 /* The account's person or NULL (the system and nobody: NULL). */
 const char *principal_person(const struct principal *p);
 
+/* What a principal's reads depend on, for memo keys of text rendered from
+ * them: the role's name when its role sees every row of every type (the
+ * same for all its accounts), else "role/person"; the system "system". */
+const char *principal_view(const struct principal *p, char *buf, size_t size);
+
 /* The rules above, for a principal (the system: every row, all history,
  * all versions). These are what the store applies. */
 struct row_rule perm_rows(const struct principal *p, const struct rtype *t);

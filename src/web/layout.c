@@ -261,8 +261,9 @@ static void call_part(struct req *r, struct buf *b, const void *ctx)
 void web_memo_part(struct req *r, struct buf *b, const char *what, const struct record *rec,
                    web_part_fn fn)
 {
-    char key[160];
-    snprintf(key, sizeof key, "part:%s:%s:%s", what, role_names[r->role], rec->ref);
+    char key[200], view[120];
+    snprintf(key, sizeof key, "part:%s:%s:%s", what,
+             principal_view(&r->app->who, view, sizeof view), rec->ref);
     struct part_call c = {fn, rec};
     web_memo(r, b, key, call_part, &c);
 }

@@ -628,13 +628,17 @@ void web_show_record(struct req *r, struct resp *w, const struct err *e)
     if (perm_allows(r->role, PERM_HISTORY, t, owns)) {
         web_attachments_section(r, &b, rec);
     }
-    /* staff read documents in force and their own incident reports: not the
-     * drafts in a document's history, nor the records around it */
-    if (r->role != ROLE_STAFF) {
+    /* what the viewer receives of these is the store's (perm.c): sign-offs
+     * and history of what it may see, backlinks from rows it sees only —
+     * staff get no draft of a document's history, no record around their
+     * own incident they may not read */
+    if (perm_who_sees_versions(&r->app->who, t)) {
         web_memo_part(r, &b, "approvals", rec, approvals_section);
+    }
+    if (perm_who_sees_history(&r->app->who, t)) {
         web_memo_part(r, &b, "inbound", rec, inbound_section);
     }
-    if (r->role != ROLE_STAFF && perm_allows(r->role, PERM_HISTORY, t, owns)) {
+    if (perm_allows(r->role, PERM_HISTORY, t, owns)) {
         web_memo_part(r, &b, "history", rec, history_section);
     }
     page_end(r, &b);
