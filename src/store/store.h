@@ -104,7 +104,9 @@ int store_get(struct store *s, const struct principal *who, const struct rtype *
  * error. */
 int store_exists(struct store *s, const struct principal *who, const struct rtype *t,
                  const char *ref, int *retired, struct err *e);
-/* store_exists without the retired flag: does who see record ref? */
+/* Does who see record ref (retired or not)? 1 at once, without reading,
+ * when who sees every row of t; else whether ref exists and is one of
+ * its rows. */
 int store_sees_record(struct store *s, const struct principal *who, const struct rtype *t,
                       const char *ref, struct err *e);
 /* Does who see what hangs off subject (kind + id: "document"/"DOC-0001",

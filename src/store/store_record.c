@@ -976,5 +976,10 @@ int store_exists(struct store *s, const struct principal *who, const struct rtyp
 int store_sees_record(struct store *s, const struct principal *who, const struct rtype *t,
                       const char *ref, struct err *e)
 {
+    /* a role that sees every row of t needs no statement (a link or
+     * history row names a record that exists, or is dangling for verify) */
+    if (perm_rows(who, t).kind == ROWS_ALL) {
+        return 1;
+    }
     return store_exists(s, who, t, ref, NULL, e);
 }
