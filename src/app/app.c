@@ -368,6 +368,13 @@ int app_may_read(struct app *a, const struct rtype *t, int history, struct err *
 void app_set_principal(struct app *a, const struct principal *who)
 {
     a->who = who ? *who : principal_nobody();
+    /* the signer is the same authenticated account, or nobody (the system
+     * principal signs nothing: the demo sets its signers itself) */
+    if (a->who.kind == PRINCIPAL_ACCOUNT && a->who.account > 0 && a->who.role != ROLE_NONE) {
+        app_signer_set(a, a->who.account, a->who.name, a->who.person, role_names[a->who.role]);
+    } else {
+        app_signer_clear(a);
+    }
 }
 
 static int check_one_ref(struct app *a, const struct record *r, const struct field *f,

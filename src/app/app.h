@@ -111,7 +111,8 @@ int app_memo_records(struct app *a, const struct rtype *t, const struct query *q
 /* Who reads and acts on a from now on (the router sets it for each
  * request, `--as` for the CLI): every read takes it; record references
  * given to add/edit are checked against its row rule (perm_allows READ,
- * perm_rows), its own person always visible. NULL: nobody (sees nothing). */
+ * perm_rows), its own person always visible. NULL: nobody (sees nothing).
+ * a->signer becomes the same account (cleared for nobody and the system). */
 void app_set_principal(struct app *a, const struct principal *who);
 /* The router's read permission for front ends without a router (the CLI
  * with --as, exports): 0 when a->who may read records of t (history 1: and

@@ -59,8 +59,8 @@ int app_signer_login(struct app *a, const char *account, const char *password, a
         }
         goto out;
     }
-    app_signer_set(a, p.account, p.name, p.person, p.role);
-    /* from now on this account reads too: `--as ACCOUNT` sees what it sees */
+    /* from now on this account reads and signs: `--as ACCOUNT` sees what it
+     * sees on the web, and a->signer is the same account */
     struct principal who = principal_account(p.account, p.name, p.role, p.person);
     app_set_principal(a, &who);
     rc = 0;

@@ -146,17 +146,13 @@ static void authenticate(struct req *r)
         r->authed = app_session(r->app, r->sid, &r->auth, &e) == 1;
     }
     r->role = r->authed ? role_parse(r->auth.role) : ROLE_NONE;
-    /* sign-offs are bound to the authenticated account, never to a field */
-    if (r->authed && r->auth.mfa_ok) {
-        app_signer_set(r->app, r->auth.account, r->auth.name, r->auth.person, r->auth.role);
-    } else {
-        app_signer_clear(r->app);
-    }
-    /* every read and the references a write names see what this account
-     * sees (nobody signed in: nothing) */
-    struct principal who = r->authed ? principal_account(r->auth.account, r->auth.name,
-                                                         r->auth.role, r->auth.person)
-                                     : principal_nobody();
+    /* who reads and signs: the authenticated account once its second
+     * factor is done (nobody before: nothing is read, nothing signed).
+     * a->signer is derived from it (app_set_principal), never from a field */
+    struct principal who = r->authed && r->auth.mfa_ok
+                               ? principal_account(r->auth.account, r->auth.name, r->auth.role,
+                                                   r->auth.person)
+                               : principal_nobody();
     app_set_principal(r->app, &who);
     /* history records who acted, through which front end */
     snprintf(r->app->actor, sizeof r->app->actor, "%s:%s", r->is_api ? "api" : "web",
