@@ -179,7 +179,10 @@ bench/docs: $(REL_OBJ) build/rel/bench/docs.o
 bench: isms bench/gen bench/docs
 	bench/run
 	bench/documents
+	bench/tasks
 	bench/attach
+	bench/review
+	bench/audit
 
 # The web server against nginx serving the same bytes (needs wrk and nginx).
 .PHONY: bench-web

@@ -243,36 +243,3 @@ int api_doc_acks(struct req *r, struct resp *w)
     doc_acks_free(&k);
     return api_send(w, 200, &b);
 }
-
-int api_tasks(struct req *r, struct resp *w)
-{
-    struct err e = {0};
-    struct doc_tasks t;
-    if (api_query_only(r, NULL, &e) ||
-        app_document_tasks(r->app, r->auth.person[0] ? r->auth.person : NULL, &t, &e)) {
-        return api_fail(r, w, &e);
-    }
-    struct buf b;
-    struct jw j;
-    buf_init(&b, 0);
-    jw_init(&j, &b, 0);
-    jw_obj(&j);
-    jw_key(&j, "items");
-    jw_arr(&j);
-    for (size_t i = 0; i < t.n; i++) {
-        jw_obj(&j);
-        jw_key(&j, "document");
-        jw_str(&j, t.v[i].ref);
-        jw_key(&j, "title");
-        jw_str(&j, t.v[i].title);
-        jw_key(&j, "version");
-        jw_int(&j, t.v[i].version);
-        jw_key(&j, "task");
-        jw_str(&j, t.v[i].what);
-        jw_obj_end(&j);
-    }
-    jw_arr_end(&j);
-    jw_obj_end(&j);
-    doc_tasks_free(&t);
-    return api_send(w, 200, &b);
-}

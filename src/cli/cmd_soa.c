@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../app/audit.h" /* audit */
 #include "../lib/text.h"
 #include "../model/types.h"
 #include "../report/registers.h"
@@ -23,7 +24,7 @@ static const char *or_dash(const char *s)
     return s && *s ? s : "-";
 }
 
-static void print_rows(const struct soa *soa)
+static void print_rows(const struct soa *soa, const struct strmap *tests)
 {
     printf("%-9s %-44s %-10s %-12s %-8s %s\n", "control", "title", "applicable", "status",
            "owner", "reasons");
@@ -37,14 +38,19 @@ static void print_rows(const struct soa *soa)
         }
         char title[48];
         snprintf(title, sizeof title, "%.44s", r->title ? r->title : "");
-        printf("%-9s %-44s %-10s %-12s %-8s %s\n", r->id, title,
+        const char *test = NULL; /* audit: the control's test state */
+        if (!tests || !strmap_get(tests, r->id, &test)) {
+            test = NULL;
+        }
+        printf("%-9s %-44s %-10s %-12s %-8s %s%s%s%s\n", r->id, title,
                r->applicable == 1 ? "yes" : r->applicable == 0 ? "no" : "undecided",
-               r->status ? r->status : "", or_dash(r->owner), why);
+               r->status ? r->status : "", or_dash(r->owner), why, test ? "  [" : "",
+               test ? test : "", test ? "]" : "");
     }
 }
 
 /* The SoA as text, or its JSON (the one writer, soa_json). */
-static void print_soa(const struct soa *soa, int json)
+static void print_soa(const struct soa *soa, int json, const struct strmap *tests)
 {
     if (json) {
         struct buf b;
@@ -54,7 +60,7 @@ static void print_soa(const struct soa *soa, int json)
         buf_free(&b);
         return;
     }
-    print_rows(soa);
+    print_rows(soa, tests);
     struct soa_counts c;
     soa_counts(soa, &c);
     printf("\n%zu controls: %zu applicable (%zu implemented), %zu excluded or undecided\n",
@@ -73,7 +79,7 @@ static int print_content(const char *content, int json)
     if (soa_parse(content, &soa, &e)) {
         return cli_fail(&e);
     }
-    print_soa(&soa, 0);
+    print_soa(&soa, 0, NULL); /* a frozen version: no test states then */
     soa_free(&soa);
     return 0;
 }
@@ -173,7 +179,13 @@ int cmd_soa(struct cli *c)
         } else if (app_soa(&a, fw, &soa, &e)) {
             rc = cli_fail(&e);
         } else {
-            print_soa(&soa, o.json);
+            struct strmap tests = {0}; /* audit: control test states */
+            if (app_ctest_flags(&a, NULL, &tests, &e)) {
+                rc = cli_fail(&e);
+            } else {
+                print_soa(&soa, o.json, &tests);
+            }
+            strmap_free(&tests);
             soa_free(&soa);
         }
     } else if (strcmp(sub, "set") == 0) {

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../app/audit.h" /* audit */
 #include "../lib/buf.h"
 #include "../lib/util.h"
 #include "../model/method.h"
@@ -182,6 +183,7 @@ int report_soa(struct app *a, const char *framework, const char *format, const c
         {"Applicable", 11, 0},   {"Reasons for inclusion", 20, 1}, {"Risks treated", 18, 1},
         {"Requirements", 16, 1}, {"Justification", 48, 1},  {"Implementation status", 14, 0},
         {"How it is implemented", 40, 1}, {"Documents", 16, 1}, {"Owner", 24, 1},
+        {"Control test", 20, 1}, /* audit */
     };
     enum { NC = sizeof cols / sizeof cols[0] };
     struct soa soa;
@@ -193,6 +195,12 @@ int report_soa(struct app *a, const char *framework, const char *format, const c
         soa_free(&soa);
         return -1;
     }
+    struct strmap tests = {0}; /* audit: each control's test state */
+    if (app_ctest_flags(a, NULL, &tests, e)) {
+        soa_free(&soa);
+        json_decref(names);
+        return -1;
+    }
     char title[64];
     snprintf(title, sizeof title, "SoA %s", framework);
     struct table *t = table_new(title, cols, NC);
@@ -202,6 +210,7 @@ int report_soa(struct app *a, const char *framework, const char *format, const c
         char *risks = strlist_text(&row->risks);
         char *reqs = strlist_text(&row->requirements);
         char *docs = strlist_text(&row->documents);
+        const char *test = NULL;
         const char *v[NC] = {
             row->id,
             row->title,
@@ -215,6 +224,7 @@ int report_soa(struct app *a, const char *framework, const char *format, const c
             row->implementation,
             docs,
             who(names, row->owner),
+            strmap_get(&tests, row->id, &test) ? test : NULL,
         };
         table_row(t, v, row->applicable == 0 ? "#eeeeee" : NULL);
         free(cats);
@@ -223,6 +233,7 @@ int report_soa(struct app *a, const char *framework, const char *format, const c
         free(docs);
     }
     soa_free(&soa);
+    strmap_free(&tests);
     json_decref(names);
     int rc = table_write(t, format, path, e);
     table_free(t);

@@ -27,6 +27,25 @@ const struct rtype *store_subject_type(const char *kind, const char *id)
     return rtype_find(kind);
 }
 
+int store_rule_column(const struct principal *who, const struct rtype *t, const char **field,
+                      const char **value)
+{
+    *field = *value = NULL;
+    struct row_rule rule = perm_rows(who, t);
+    if (rule.kind == ROWS_ALL) {
+        return 1;
+    }
+    if (rule.kind == ROWS_WHERE && t && rule.value) {
+        const struct field *f = rtype_field(t, rule.field, NULL);
+        if (f && f->type != F_REFS && strcmp(f->name, rule.field) == 0) {
+            *field = f->name;
+            *value = rule.value;
+            return 2;
+        }
+    }
+    return 0;
+}
+
 /* The state of a version, into state (size bytes); 0 when there is none. */
 static int version_state(struct store *s, const char *kind, const char *subject, int number,
                          char *state, size_t size, struct err *e)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../app/audit.h" /* audit */
 #include "../lib/hash.h"
 #include "../lib/text.h"
 #include "../lib/util.h"
@@ -175,7 +176,8 @@ static void row_form(struct req *r, struct buf *b, const struct soa_row *row, co
 
 /* The SoA rows as a table; manage adds the inline edit forms. */
 static void rows_table(struct req *r, struct buf *b, const struct soa *soa, const char *fw,
-                       int manage, const char *failed, const struct err *e)
+                       int manage, const char *failed, const struct err *e,
+                       const struct strmap *tests)
 {
     html_lit(b, "<div class=\"table-wrap\"><table class=\"soa\" data-filterable><caption "
                 "class=\"vh\">Statement of Applicability</caption><thead><tr>"
@@ -214,6 +216,7 @@ static void rows_table(struct req *r, struct buf *b, const struct soa *soa, cons
         }
         html_lit(b, "</td><td class=\"nowrap\">");
         html_text(b, row->status);
+        web_ctest_tag(r, b, tests, id); /* audit: overdue or failed control test */
         html_lit(b, "</td><td>");
         if (row->owner) {
             char *t = web_ref_title(r, row->owner);
@@ -370,7 +373,11 @@ static void soa_page(struct req *r, struct resp *w, const char *fw, const char *
     version_info_free(&vi);
 
     int manage = perm_allows(r->role, PERM_MANAGE, rtype_find("control"), -1);
-    rows_table(r, &b, &soa, fw, manage, failed, e);
+    struct strmap tests = {0}; /* audit: control test states */
+    struct err te = {0};
+    app_ctest_flags(r->app, NULL, &tests, &te);
+    rows_table(r, &b, &soa, fw, manage, failed, e, &tests);
+    strmap_free(&tests);
     soa_free(&soa);
 
     if (perm_allows(r->role, PERM_APPROVE, rtype_find("control"), -1)) {
@@ -704,7 +711,7 @@ int page_soa_version(struct req *r, struct resp *w)
     html_url(&b, f.v.framework);
     html_lit(&b, "\">The current Statement of Applicability</a></p><h2>Controls as approved</h2>");
     if (parsed) {
-        rows_table(r, &b, &frozen, f.v.framework, 0, NULL, NULL);
+        rows_table(r, &b, &frozen, f.v.framework, 0, NULL, NULL, NULL);
         soa_free(&frozen);
     } else {
         web_error_box(&b, pe.msg);

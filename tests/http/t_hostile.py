@@ -1589,7 +1589,13 @@ def main():
     csrf_every_route(f, srv, admin_c, types, xss, {"risk": xss.get("risk", "R-0001"),
                                                    "control": "5.1", "action": "",
                                                    "document": xss.get("document", "DOC-0001"),
-                                                   "scope": xss.get("scope", "SC-0001")})
+                                                   "scope": xss.get("scope", "SC-0001"),
+                                                   # review: pack and minutes routes
+                                                   "review": xss.get("review", "MR-0001"),
+                                                   # audit: checklist and raise-nc routes
+                                                   "audit": xss.get("audit", "AUD-0001"),
+                                                   "ctrun": xss.get("ctrun", "CTR-0001"),
+                                                   "ctest": xss.get("ctest", "CT-0001")})
     login_csrf_and_redirects(f, srv)
     sessions(f, srv, accs["sess"])
     bodies(f, srv, api, m, types, fields, refs, xss, counts)
