@@ -133,6 +133,17 @@ static const struct doc {
      "Control tests", B_NONE, 1, A_OBJECT, 201, 0},
     {"api_ctrun_raise_nc", "Raise the nonconformity of a failed control test run, linked both "
      "ways (409 when it has one)", "Control tests", B_NONE, 0, A_OBJECT, 201, 0},
+    /* typed: a document's content as an attached PDF or DOCX */
+    {"api_doc_content", "Download the content file (PDF or DOCX) of the document as the viewer "
+     "reads it (staff: the version in force); verified against its SHA-256",
+     "Document control", B_NONE, 0, A_FILE, 200, 1},
+    {"api_doc_set_content", "Make a PDF or DOCX the content of the draft (an approved or "
+     "published document gets a new draft): multipart/form-data with a \"file\" part, or the "
+     "file as the body with ?name=FILE.pdf|FILE.docx; anything else is refused (422)",
+     "Document control", B_NONE, 1, A_OBJECT, 201, 1},
+    {"api_doc_clear_content", "Back to Markdown: the draft names no content file (an approved "
+     "or published document gets a new draft); the file stays with the versions that froze it",
+     "Document control", B_NONE, 0, A_RECORD, 200, 1},
 };
 
 static const struct doc *doc_of(const char *handler)

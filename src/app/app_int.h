@@ -118,5 +118,8 @@ int app_signoffs_as(struct app *a, const struct principal *who, const char *kind
                     struct signoffs *out, struct err *e);
 int app_attachment_get_as(struct app *a, const struct principal *who, const char *att_ref,
                           struct attachment_info *out, struct err *e);
+int app_attachment_open_as(struct app *a, const struct principal *who, const char *att_ref,
+                           const char *subject, int own, struct attachment_reader **out,
+                           struct err *e);
 
 #endif

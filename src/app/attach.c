@@ -490,6 +490,10 @@ int app_attachment_remove(struct app *a, const char *att_ref, const char *subjec
         rc = err_set(e, ERR_CONFLICT, "attachment", "%s was already removed (%s by %s)",
                      info.ref, info.removed_at, info.removed_by);
     }
+    /* typed: a document's content file stays (doc_file.c) */
+    if (rc == 0) {
+        rc = doc_file_in_use(a, info.subject, info.ref, e);
+    }
     char now[21];
     time_now(now);
     char *before = NULL;
@@ -559,9 +563,16 @@ static int check_blob(struct store_blob *b, const struct attachment_info *info, 
 int app_attachment_open(struct app *a, const char *att_ref, const char *subject, int own,
                         struct attachment_reader **out, struct err *e)
 {
+    return app_attachment_open_as(a, &a->who, att_ref, subject, own, out, e);
+}
+
+int app_attachment_open_as(struct app *a, const struct principal *who, const char *att_ref,
+                           const char *subject, int own, struct attachment_reader **out,
+                           struct err *e)
+{
     *out = NULL;
     struct attachment_reader *r = xcalloc(1, sizeof *r);
-    if (app_attachment_get(a, att_ref, &r->info, e)) {
+    if (app_attachment_get_as(a, who, att_ref, &r->info, e)) {
         free(r);
         return -1;
     }

@@ -1,7 +1,6 @@
 /* cmd_soa.c — `isms soa ...`: the Statement of Applicability: list, set one
  * row, approve a version, show a version or the one in force on a date,
  * diff two versions, transition 2013 -> 2022, export. */
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,12 +11,6 @@
 #include "../report/registers.h"
 #include "../store/store.h"
 #include "cli.h"
-
-static const char *js(json_t *o, const char *k)
-{
-    const char *s = json_string_value(json_object_get(o, k));
-    return s ? s : "";
-}
 
 static const char *or_dash(const char *s)
 {
@@ -108,27 +101,23 @@ static int list_version(void *ctx, const struct soa_version_row *v)
     return 0;
 }
 
-static void print_diff(const char *json)
+static void print_diff(const struct vdiff *d)
 {
-    json_t *d = json_loads(json, 0, NULL);
-    size_t i;
-    json_t *c;
-    if (!json_array_size(d)) {
+    if (!d->n) {
         printf("no differences\n");
     }
-    json_array_foreach(d, i, c) {
-        const char *what = js(c, "change");
-        if (strcmp(what, "changed") == 0) {
-            char *from = json_dumps(json_object_get(c, "from"), JSON_ENCODE_ANY | JSON_COMPACT);
-            char *to = json_dumps(json_object_get(c, "to"), JSON_ENCODE_ANY | JSON_COMPACT);
-            printf("%-8s %s: %.200s -> %.200s\n", js(c, "id"), js(c, "field"), from, to);
+    for (size_t i = 0; i < d->n; i++) {
+        const struct vchange *c = &d->v[i];
+        if (strcmp(c->change, "changed") == 0) {
+            char *from = vdiff_value_text(c->from);
+            char *to = vdiff_value_text(c->to);
+            printf("%-8s %s: %.200s -> %.200s\n", c->id, c->field, from, to);
             free(from);
             free(to);
         } else {
-            printf("%-8s %s\n", js(c, "id"), what);
+            printf("%-8s %s\n", c->id, c->change);
         }
     }
-    json_decref(d);
 }
 
 int cmd_soa(struct cli *c)
@@ -239,18 +228,24 @@ int cmd_soa(struct cli *c)
         }
     } else if (strcmp(sub, "diff") == 0) {
         int64_t n1, n2;
-        char *json = NULL;
+        struct vdiff d = {0};
         if (o.npos != 2 || int_parse(o.pos[0], &n1) || int_parse(o.pos[1], &n2) || n1 < 1 ||
             n2 < 1 || n1 > 1000000 || n2 > 1000000) {
             rc = cli_usage("usage: isms soa diff N M [--json] (version numbers)");
-        } else if (app_soa_diff(&a, (int)n1, (int)n2, &json, &e)) {
+        } else if (app_soa_diff(&a, (int)n1, (int)n2, &d, &e)) {
             rc = cli_fail(&e);
         } else if (o.json) {
-            cli_print_json(json);
+            struct buf b;
+            struct jw j;
+            buf_init(&b, 0);
+            jw_init(&j, &b, 0);
+            vdiff_json(&j, &d);
+            cli_print_json(buf_str(&b));
+            buf_free(&b);
         } else {
-            print_diff(json);
+            print_diff(&d);
         }
-        free(json);
+        vdiff_free(&d);
     } else if (strcmp(sub, "transition") == 0) {
         char *report = NULL;
         int need = 0;

@@ -155,6 +155,10 @@ static const struct field f_document[] = {
     REFS("audience_roles", "Roles that must acknowledge it", "role"),
     REFS("controls", "Controls it implements", "control"),
     F_("body", "Content (Markdown)", F_LONGTEXT, 0, .max = 200000),
+    /* typed: the content as an attached PDF or DOCX instead of Markdown
+     * (src/app/doc_file.c), frozen by its SHA-256; set by the program only */
+    F_("content_file", "Content file", F_TEXT, FL_SYSTEM, .max = 24),
+    F_("content_sha256", "Content file SHA-256", F_TEXT, FL_SYSTEM, .max = 64),
     F_("in_force", "Version in force", F_INT, FL_SYSTEM, .min = 1, .max = 1000000),
     OWNER(FL_REQUIRED),
     F_(FIELD_STATUS, "Status", F_ENUM, FL_REQUIRED | FL_LIST | FL_SYSTEM,

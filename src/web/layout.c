@@ -592,6 +592,8 @@ void web_notice(struct req *r, struct buf *b)
         /* audit */
         {"nc-raised", "Nonconformity raised and linked to this run."},
         {"checklist", "Checklist generated from the audit's scope."},
+        {"content-file", "The file is the draft's content; submitting freezes it by its SHA-256."},
+        {"content-markdown", "The draft's content is its Markdown again."},
     };
     /* only the notice of the action that led here (notice.c): a bare or
      * copied ?done= shows nothing */

@@ -781,7 +781,7 @@ int page_soa_diff(struct req *r, struct resp *w)
     long to = web_query_long(r, "to", 1, 1000000, 0);
     struct vlist l = {0};
     struct err e = {0};
-    char *json = NULL;
+    struct vdiff d = {0};
     int status = 200;
     if (store_soa_versions(r->app->st, &r->app->who, collect_version, &l, &e)) {
         vlist_free(&l);
@@ -791,7 +791,7 @@ int page_soa_diff(struct req *r, struct resp *w)
     if (!from || !to) {
         err_set(&e, ERR_USAGE, NULL, "choose two approved versions to compare");
         status = err_http_status(e.code);
-    } else if (app_soa_diff(r->app, (int)from, (int)to, &json, &e)) {
+    } else if (app_soa_diff(r->app, (int)from, (int)to, &d, &e)) {
         status = err_http_status(e.code);
     }
     struct buf b;
@@ -805,7 +805,6 @@ int page_soa_diff(struct req *r, struct resp *w)
         html_text(&b, e.msg);
         html_lit(&b, "</div>");
     } else {
-        json_t *d = json_loads(json, 0, NULL);
         html_lit(&b, "<p class=\"lede\">From <a href=\"");
         href(r, &b, "/soa/versions/");
         html_int(&b, from);
@@ -817,30 +816,29 @@ int page_soa_diff(struct req *r, struct resp *w)
         html_lit(&b, "\">version ");
         html_int(&b, to);
         html_lit(&b, "</a>: ");
-        html_int(&b, (int64_t)json_array_size(d));
-        html_lit_if(&b, json_array_size(d) == 1, " difference.</p>", " differences.</p>");
-        if (json_array_size(d)) {
+        html_int(&b, (int64_t)d.n);
+        html_lit_if(&b, d.n == 1, " difference.</p>", " differences.</p>");
+        if (d.n) {
             html_lit(&b, "<div class=\"table-wrap\"><table><thead><tr>"
                          "<th scope=\"col\">Control</th><th scope=\"col\">Change</th>"
                          "<th scope=\"col\">Field</th><th scope=\"col\">Before</th>"
                          "<th scope=\"col\">After</th></tr></thead><tbody>");
-            size_t i;
-            json_t *c;
-            json_array_foreach(d, i, c) {
-                const char *what = js(c, "change");
+            for (size_t i = 0; i < d.n; i++) {
+                const struct vchange *c = &d.v[i];
+                const char *what = c->change;
                 html_lit(&b, "<tr><td class=\"nowrap\">");
-                web_ref_link(r, &b, js(c, "id"), NULL);
+                web_ref_link(r, &b, c->id, NULL);
                 html_lit(&b, "</td><td>");
                 html_text(&b, what);
                 html_lit(&b, "</td><td>");
-                html_text(&b, js(c, "field"));
+                html_text(&b, c->field);
                 html_lit(&b, "</td><td class=\"diff-from\">");
                 if (what && strcmp(what, "changed") == 0) {
-                    diff_value(r, &b, json_object_get(c, "from"));
+                    diff_value(r, &b, c->from);
                     html_lit(&b, "</td><td class=\"diff-to\">");
-                    diff_value(r, &b, json_object_get(c, "to"));
+                    diff_value(r, &b, c->to);
                 } else {
-                    json_t *row = json_object_get(c, "row");
+                    json_t *row = c->row;
                     int added = what && strcmp(what, "added") == 0;
                     if (!added) {
                         html_text(&b, js(row, "title"));
@@ -854,9 +852,8 @@ int page_soa_diff(struct req *r, struct resp *w)
             }
             html_lit(&b, "</tbody></table></div>");
         }
-        json_decref(d);
     }
-    free(json);
+    vdiff_free(&d);
     vlist_free(&l);
     page_end(r, &b);
     page_send(w, &b, status);

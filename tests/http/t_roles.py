@@ -110,7 +110,7 @@ def shadows(general, specific):
 # ---- the rule, restated (src/model/perm.c) -------------------------------------------
 
 OWNER_CREATES = {"risk", "asset", "action", "incident", "measurement", "vulnerability",
-                 "improvement", "corrective"}
+                 "improvement", "corrective", "ctrun"}
 
 
 def perm_allows(role, perm, rtype, owns):
@@ -137,7 +137,7 @@ def perm_allows(role, perm, rtype, owns):
     if role == "top-management":
         return perm in ("read", "approve") or (perm == "edit" and owns is True)
     if role == "auditor":
-        return perm == "read" or (perm in ("create", "edit") and rtype in ("audit", "finding"))
+        return perm == "read" or (perm in ("create", "edit") and rtype in ("audit", "finding", "checkitem"))
     if role == "staff":
         return ((perm == "read" and rtype in ("document", "incident")) or
                 (perm == "create" and rtype == "incident"))
@@ -436,7 +436,9 @@ def receives():
         check(r.status == 200 and 'id="h-inbound"' in r.text and 'id="h-hist"' in r.text,
               "%s: the page of %s shows what refers to it and its history" % (role, mine),
               r.describe)
-        check(r.status == 200 and (nc in r.text) == (not is_staff),
+        # the identifier as a word: NC-0005 is inside INC-0005
+        named_nc = re.search(r"(?<![A-Z])%s(?!\d)" % re.escape(nc), r.text) is not None
+        check(r.status == 200 and named_nc == (not is_staff),
               "%s: the page of %s %s the nonconformity %s that refers to it" %
               (role, mine, "lists" if not is_staff else "does not list (a hidden row)", nc),
               r.describe)
