@@ -108,6 +108,46 @@ out_has "$OTHER"
 ok signed "$AUDITOR" incident show "$MINE"
 out_has "$NC"
 
+note "--as staff: tasks only on records staff may see (task sources read as the principal)"
+ok isms incident edit "$MINE" --notification-required yes
+ok isms incident edit "$OTHER" --notification-required yes
+ok isms tasks --all --json
+json_all 'E["MINE"] in [t["subject"] for t in d["tasks"]]' \
+    'E["OTHER"] in [t["subject"] for t in d["tasks"]]' \
+    '{"risk", "action", "ctest", "raction", "document-step", "evidence"} <= {t["source"] for t in d["tasks"]}' \
+    'len({t["owner"] for t in d["tasks"] if t["source"] == "acknowledgement"}) > 1'
+cp "$OUT" owner-tasks.json
+ok signed "$STAFF" document list --json
+SDOCS=$(json_get '" ".join(r["id"] for r in d)')
+export SDOCS
+ok signed "$STAFF" tasks --all --json
+json_all 'd["tasks"]' 'E["MINE"] in [t["subject"] for t in d["tasks"]]' \
+    'E["OTHER"] not in [t["subject"] for t in d["tasks"]]' \
+    'all(t["subject"] == E["MINE"] or t["subject"] in E["SDOCS"].split() for t in d["tasks"])' \
+    'all(t["owner"] == E["SP"] for t in d["tasks"] if t["source"] == "acknowledgement")' \
+    'not {"risk", "action", "ctest", "raction", "document-step", "evidence", "review"} & {t["source"] for t in d["tasks"]}'
+ok signed "$STAFF" tasks --owner P-0005 --json
+json_check 'all(t["subject"] == E["MINE"] or t["subject"] in E["SDOCS"].split() for t in d["tasks"])'
+ok signed "$AUDITOR" tasks --all --json
+check "the auditor (every row) gets the owner's tasks" cmp -s owner-tasks.json "$OUT"
+
+note "--as: the review pack, certificate schedule, control tests and audit coverage read as the account"
+fails 7 signed "$STAFF" review compile MR-0001
+err_has "does not allow reading reviews"
+fails 7 signed "$STAFF" certificate schedule CERT-0001
+fails 7 signed "$STAFF" control tests
+err_has "does not allow reading ctests"
+fails 7 signed "$STAFF" audit coverage
+err_has "does not allow reading audits"
+ok isms review compile MR-0002 --json --today 2026-11-05
+cp "$OUT" owner-pack.json
+ok signed "$AUDITOR" review compile MR-0002 --json --today 2026-11-05
+check "the auditor's review pack is the owner's" cmp -s owner-pack.json "$OUT"
+ok isms audit coverage --json
+cp "$OUT" owner-cov.json
+ok signed "$AUDITOR" audit coverage --json
+check "the auditor's audit coverage is the owner's" cmp -s owner-cov.json "$OUT"
+
 note "--as with a wrong password reads nothing"
 wrong_pw() { printf 'wrong password 123\n' | isms "$@" --as "$STAFF"; }
 fails 8 wrong_pw incident list

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "../../src/app/app.h"
+#include "../../src/store/store_tasks.h"
 #include "test.h"
 
 static void rm_isms(const char *p)
@@ -136,4 +137,70 @@ TEST(store_reads_follow_the_principal)
     free(nc);
     app_close(&a);
     rm_isms("v.isms");
+}
+
+static int count_row(void *ctx, const char *ref, const char *const *vals)
+{
+    (void)ref, (void)vals;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+static int count_ack(void *ctx, const char *person, const char *ref, const char *title,
+                     int version, const char *approved_on)
+{
+    (void)person, (void)ref, (void)title, (void)version, (void)approved_on;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+/* The store's own task queries (store_tasks.c) apply the row rule too: a
+ * field condition for staff's incidents, nothing for nobody, every row for
+ * the system; and a query that cannot apply a rule answers nothing. */
+TEST(task_queries_follow_the_principal)
+{
+    struct app a;
+    struct err e = {0};
+    rm_isms("vt.isms");
+    CHECK(app_create(&a, "vt.isms", "tester", &e) == 0);
+    const struct rtype *inc = rtype_find("incident");
+    char *p1 = NULL, *p2 = NULL, *mine = NULL, *other = NULL;
+    struct kv person1[] = {{"name", "Sam Staff"}}, person2[] = {{"name", "Tess Top"}};
+    CHECK(app_record_add(&a, rtype_find("person"), person1, 1, &p1, &e) == 0);
+    CHECK(app_record_add(&a, rtype_find("person"), person2, 1, &p2, &e) == 0);
+    struct kv i1[] = {{"title", "Lost badge"}, {"description", "On the bus."},
+                      {"reported_by", p1}, {"notification_required", "yes"}};
+    struct kv i2[] = {{"title", "Cloned badge"}, {"description", "At the door."},
+                      {"reported_by", p2}, {"notification_required", "yes"}};
+    CHECK(app_record_add(&a, inc, i1, 4, &mine, &e) == 0);
+    CHECK(app_record_add(&a, inc, i2, 4, &other, &e) == 0);
+    struct principal staff = principal_account(7, "sam", "staff", p1);
+    struct principal nobody = principal_nobody();
+    static const char *const cols[] = {"title", "reported_by", NULL};
+    static const char *const any[] = {"notification_required", NULL};
+    struct store_rows_q q = {cols, any, {NULL, NULL}, {NULL, NULL}, NULL, NULL};
+    int n = 0;
+    CHECK(store_tasks_rows(a.st, principal_sys(), inc, &q, count_row, &n, &e) == 0 && n == 2);
+    n = 0;
+    CHECK(store_tasks_rows(a.st, &staff, inc, &q, count_row, &n, &e) == 0 && n == 1);
+    n = 0;
+    CHECK(store_tasks_rows(a.st, &nobody, inc, &q, count_row, &n, &e) == 0 && n == 0);
+    n = 0;
+    CHECK(store_tasks_rows(a.st, NULL, inc, &q, count_row, &n, &e) == 0 && n == 0);
+    /* a caller's own condition cannot widen it: staff asking for p2's */
+    struct store_rows_q q2 = {cols, any, {"reported_by", NULL}, {p2, NULL}, NULL, NULL};
+    n = 0;
+    CHECK(store_tasks_rows(a.st, &staff, inc, &q2, count_row, &n, &e) == 0 && n == 0);
+    /* staff: only their own acknowledgements, never another person's */
+    n = 0;
+    CHECK(store_tasks_pending_acks(a.st, &staff, p2, count_ack, &n, &e) == 0 && n == 0);
+    CHECK(store_tasks_pending_acks(a.st, &nobody, NULL, count_ack, &n, &e) == 0 && n == 0);
+    long over = -1;
+    CHECK(store_risks_over(a.st, &staff, 0, 10, NULL, NULL, &over, &e) == 0 && over == 0);
+    free(p1);
+    free(p2);
+    free(mine);
+    free(other);
+    app_close(&a);
+    rm_isms("vt.isms");
 }
