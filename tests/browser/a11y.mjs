@@ -24,6 +24,12 @@ export const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
 // Every violation found in this run, per rule: { rule: count of nodes }.
 export const tally = {};
+// axe's best-practice rules (landmarks, heading order, one h1...): not WCAG
+// success criteria, so they are counted and reported, never failed on —
+// except those in ENFORCED_BP, which the product meets and keeps meeting.
+export const bestPractice = {};
+export const ENFORCED_BP = new Set(["landmark-one-main", "page-has-heading-one", "region",
+  "landmark-unique", "landmark-no-duplicate-main", "heading-order", "empty-heading"]);
 export let checkedPages = 0;
 
 // Runs axe on the page as it is now; returns a list of readable lines, one
@@ -35,11 +41,12 @@ export async function axeCheck(page, label) {
   }
   const res = await page.evaluate(async (tags) => {
     const r = await window.axe.run(document, {
-      runOnly: { type: "tag", values: tags },
+      runOnly: { type: "tag", values: [...tags, "best-practice"] },
       resultTypes: ["violations"],
     });
     return r.violations.map((v) => ({
       id: v.id,
+      wcag: v.tags.some((t) => tags.includes(t)),
       impact: v.impact,
       help: v.help,
       nodes: v.nodes.map((n) => ({
@@ -50,7 +57,16 @@ export async function axeCheck(page, label) {
   }, WCAG_TAGS);
   checkedPages++;
   const lines = [];
+  // charts and heat maps (issue 17, 1.1.1): the same figures as text
+  for (const c of await page.evaluate(chartProblems)) {
+    tally["chart-text"] = (tally["chart-text"] || 0) + 1;
+    lines.push(`${label}: chart-text at ${c}`);
+  }
   for (const v of res) {
+    if (!v.wcag && !ENFORCED_BP.has(v.id)) {
+      bestPractice[v.id] = (bestPractice[v.id] || 0) + v.nodes.length;
+      continue;
+    }
     tally[v.id] = (tally[v.id] || 0) + v.nodes.length;
     for (const n of v.nodes.slice(0, 5)) {
       lines.push(`${label}: ${v.id} (${v.impact}) at ${n.target}: ${n.summary}`);
@@ -60,6 +76,37 @@ export async function axeCheck(page, label) {
     }
   }
   return lines;
+}
+
+// Graphics that carry figures without saying them in text: an svg or canvas
+// that is neither hidden from assistive technology nor named, a heat-map
+// cell whose text does not say its count ("N risks at likelihood ..."), a
+// progress or meter element without its figures beside it. Runs in the page.
+function chartProblems() {
+  const out = [];
+  const where = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+    (el.getAttribute("class") ? "." + el.getAttribute("class").trim().split(/\s+/).join(".") : "");
+  for (const el of document.querySelectorAll("svg, canvas")) {
+    if (el.closest("[aria-hidden=true]") || el.getAttribute("aria-label") || el.getAttribute("aria-labelledby") ||
+        (el.tagName.toLowerCase() === "svg" && el.querySelector(":scope > title")) ||
+        (el.tagName.toLowerCase() === "canvas" && el.textContent.trim())) {
+      continue;
+    }
+    out.push(`${where(el)}: neither aria-hidden nor named`);
+  }
+  for (const td of document.querySelectorAll("figure.heatmap td")) {
+    const t = [td.textContent, ...[...td.querySelectorAll("[aria-label]")].map((e) => e.getAttribute("aria-label"))].join(" ");
+    if (!/\d+ risks? at |no risks at /.test(t.replace(/\s+/g, " "))) {
+      out.push(`${where(td)} "${td.textContent.trim().slice(0, 30)}": the cell does not say its count in words`);
+    }
+  }
+  for (const el of document.querySelectorAll("progress, meter")) {
+    const near = (el.parentElement ? el.parentElement.textContent : "").replace(/\s+/g, " ");
+    if (!/\d/.test(near.replace(el.textContent, "")) && !el.getAttribute("aria-label")) {
+      out.push(`${where(el)}: no figures beside it`);
+    }
+  }
+  return out.slice(0, 10);
 }
 
 // The shape of a path: record references and version numbers replaced, the

@@ -21,7 +21,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { AXE_VERSION, axeCheck, crawl, shape, tally, checkedPages } from "./a11y.mjs";
+import { AXE_VERSION, axeCheck, bestPractice, crawl, shape, tally, checkedPages } from "./a11y.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "..", "..");
@@ -631,6 +631,8 @@ async function main() {
     await a11yBrowser.close().catch(() => {});
     const rules = Object.entries(tally).map(([k, v]) => `${k} ${v}`).join(", ");
     log(`      axe: ${checkedPages} page checks, violations by rule: ${rules || "none"}`);
+    const bp = Object.entries(bestPractice).map(([k, v]) => `${k} ${v}`).join(", ");
+    log(`      axe best-practice rules not enforced (nodes): ${bp || "none"}`);
     // ---- end of accessibility ----
 
     await step("no page logged an error (CSP violations included)", async () => {
