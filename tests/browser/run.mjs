@@ -8,8 +8,13 @@
 //      dashboard when it has one), and follows the heat-map cell to it,
 //   4. signs out; top management signs in and approves the SoA,
 //   5. at phone width (390 px) no page scrolls sideways (tables may, inside
-//      their wrappers), and
-//   6. no page logs an error (a CSP violation would be one).
+//      their wrappers),
+//   6. accessibility (issue 17, docs/accessibility.md; tests/browser/a11y.mjs):
+//      axe-core's WCAG 2.1 A/AA rules on every page each role reaches by
+//      links (and at phone width, on forms sent with errors, on a new empty
+//      ISMS), the New risk form filled and sent with the keyboard alone, and
+//      the figures of charts and heat maps present as text, and
+//   7. no page logs an error (a CSP violation would be one).
 //
 // Screenshots go to tests/browser/out/ (git-ignored). Prints one line per
 // step and "browser: N passed, N failed"; exits 1 on a failure. Every wait is

@@ -145,8 +145,16 @@ async function main() {
       return p;
     });
     const code2 = await stop(many.proc);
-    await check("the servers stop cleanly", async () =>
-      [code1, code2].filter((c) => c !== 0).map((c) => `exit status ${c}`));
+    await check("the servers stop cleanly (status 0, no sanitizer report)", async () => {
+      const p = [code1, code2].filter((c) => c !== 0).map((c) => `exit status ${c}`);
+      for (const f of ["one.err", "dir.err"]) {
+        const err = fs.readFileSync(path.join(tmp, f), "utf8");
+        if (/AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:/.test(err)) {
+          p.push(`${f}: ${err.slice(-3000)}`);
+        }
+      }
+      return p;
+    });
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
