@@ -63,6 +63,12 @@ export async function axeCheck(page, label) {
     tally["chart-text"] = (tally["chart-text"] || 0) + 1;
     lines.push(`${label}: chart-text at ${c}`);
   }
+  // every action reachable without a mouse (2.1.1): no control taken out of
+  // the tab order, no tab order of its own, no link without an address
+  for (const c of await page.evaluate(keyboardProblems)) {
+    tally["keyboard"] = (tally["keyboard"] || 0) + 1;
+    lines.push(`${label}: keyboard at ${c}`);
+  }
   for (const v of res) {
     if (!v.wcag && !ENFORCED_BP.has(v.id)) {
       bestPractice[v.id] = (bestPractice[v.id] || 0) + v.nodes.length;
@@ -105,6 +111,26 @@ function chartProblems() {
     const near = (el.parentElement ? el.parentElement.textContent : "").replace(/\s+/g, " ");
     if (!/\d/.test(near.replace(el.textContent, "")) && !el.getAttribute("aria-label")) {
       out.push(`${where(el)}: no figures beside it`);
+    }
+  }
+  return out.slice(0, 10);
+}
+
+// Controls a keyboard cannot reach or reaches out of order. Runs in the page.
+function keyboardProblems() {
+  const out = [];
+  const where = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+    (el.getAttribute("name") ? `[name=${el.getAttribute("name")}]` : "") + ` "${(el.textContent || "").trim().slice(0, 30)}"`;
+  for (const el of document.querySelectorAll("[tabindex]")) {
+    const t = Number(el.getAttribute("tabindex"));
+    const control = el.matches("a[href], button, input, select, textarea, summary");
+    if (t > 0 || (t < 0 && control && !el.closest("[hidden], [aria-hidden=true]"))) {
+      out.push(`${where(el)}: tabindex=${t}`);
+    }
+  }
+  for (const el of document.querySelectorAll("a:not([href])")) {
+    if (el.textContent.trim() && !el.closest("[hidden]")) {
+      out.push(`${where(el)}: a link without href (not focusable)`);
     }
   }
   return out.slice(0, 10);
