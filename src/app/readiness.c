@@ -523,30 +523,66 @@ static int grab_soa(void *c, const struct soa_version_row *v)
     return 0;
 }
 
-static int eval_soa(struct ctx *x, struct readiness_item *it, struct err *e)
+/* Whether the SoA of 2022 is the content of its approved version h: the
+ * SoA (with its reasons) is built only then, and in a server the answer is
+ * kept in app_derived until a change that could alter it. */
+static int soa_unchanged(struct app *a, const struct last_soa *h, int *same, struct err *e)
 {
-    struct app *a = x->a;
-    if (!can_read(a, rtype_find("control"))) {
-        it->hidden = 1;
-        set(&it->present, RD_NA, "your role does not read controls");
+    char key[96];
+    snprintf(key, sizeof key, "readiness-soa:%d:%.16s", h->version, h->hash);
+    const char *v = NULL;
+    int in_tx = store_in_read(a->st);
+    if (in_tx && app_derived_get(a, key, &v) && v) {
+        *same = strcmp(v, "1") == 0;
         return 0;
     }
     struct soa soa;
     if (app_soa(a, FRAMEWORK_2022, &soa, e)) {
         return -1;
     }
-    struct soa_counts c;
-    soa_counts(&soa, &c);
     char cur[65];
     soa_sha256(&soa, cur);
     soa_free(&soa);
-    long decided = (long)(c.controls - c.undecided);
-    if (c.controls && !c.undecided) {
-        set(&it->present, RD_YES, "all %zu controls decided (%zu applicable, %zu excluded)",
-            c.controls, c.applicable, c.excluded);
+    *same = strcmp(h->hash, cur) == 0;
+    if (in_tx) {
+        app_derived_put(a, key, *same ? "1" : "0");
+    }
+    return 0;
+}
+
+static int eval_soa(struct ctx *x, struct readiness_item *it, struct err *e)
+{
+    struct app *a = x->a;
+    const struct rtype *t = rtype_find("control");
+    if (!can_read(a, t)) {
+        it->hidden = 1;
+        set(&it->present, RD_NA, "your role does not read controls");
+        return 0;
+    }
+    /* decided or not: the controls of 2022 and the organization's own */
+    struct records cs;
+    const char *cols[] = {"framework", "applicable", NULL};
+    if (list_visible(a, t, cols, &cs, e)) {
+        return -1;
+    }
+    long controls = 0, undecided = 0, applicable = 0;
+    for (size_t i = 0; i < cs.n; i++) {
+        const char *fw = record_get(cs.v[i], "framework");
+        if (!fw || (strcmp(fw, FRAMEWORK_2022) != 0 && strcmp(fw, FRAMEWORK_CUSTOM) != 0)) {
+            continue;
+        }
+        const char *ap = record_get(cs.v[i], "applicable");
+        controls++;
+        undecided += str_empty(ap);
+        applicable += ap && strcmp(ap, "1") == 0;
+    }
+    records_free(&cs);
+    if (controls && !undecided) {
+        set(&it->present, RD_YES, "all %ld controls decided (%ld applicable, %ld excluded)",
+            controls, applicable, controls - applicable);
     } else {
-        set(&it->present, RD_NO, "%ld of %zu controls decided, %zu undecided", decided,
-            c.controls, c.undecided);
+        set(&it->present, RD_NO, "%ld of %ld controls decided, %ld undecided",
+            controls - undecided, controls, undecided);
     }
     struct last_soa h = {0};
     struct err nf = {0};
@@ -556,7 +592,11 @@ static int eval_soa(struct ctx *x, struct readiness_item *it, struct err *e)
         return 0;
     }
     set(&it->approved, RD_YES, "version %d approved by %s on %.10s", h.version, h.by, h.at);
-    if (strcmp(h.hash, cur) == 0) {
+    int same = 0;
+    if (soa_unchanged(a, &h, &same, e)) {
+        return -1;
+    }
+    if (same) {
         set(&it->current, RD_YES, "unchanged since version %d", h.version);
     } else {
         set(&it->current, RD_NO, "changed since version %d was approved: approve it again",
