@@ -660,6 +660,187 @@ static int eval_plan(struct ctx *x, struct readiness_item *it, struct err *e)
     return 0;
 }
 
+/* ---- the table checked against the declarations -------------------------------- */
+
+static int known_value(const struct field *f, const char *v)
+{
+    if (f->type == F_BOOL) {
+        return strcmp(v, "0") == 0 || strcmp(v, "1") == 0;
+    }
+    if (f->type != F_ENUM) {
+        return 1;
+    }
+    for (int i = 0; f->values[i]; i++) {
+        if (strcmp(f->values[i], v) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* field=a|b values (comma-separated in c->values) all known to t's field. */
+static int check_cond(const struct readiness_rule *ru, const struct rtype *t,
+                      const struct cond *c, const char *what, struct err *e)
+{
+    const struct field *f = rtype_field(t, c->field, NULL);
+    if (!f) {
+        return err_set(e, ERR_INTERNAL, what, "rule %s: %s names %s, not a field of %s", ru->id,
+                       what, c->field, t->name);
+    }
+    char buf[160];
+    strlcpy_(buf, c->values, sizeof buf);
+    char *save = NULL;
+    for (char *v = strtok_r(buf, ",", &save); v; v = strtok_r(NULL, ",", &save)) {
+        if (!known_value(f, v)) {
+            return err_set(e, ERR_INTERNAL, what, "rule %s: %s: '%s' is not a value of %s.%s",
+                           ru->id, what, v, t->name, f->name);
+        }
+    }
+    return 0;
+}
+
+int readiness_rule_check(const struct readiness_rule *ru, struct err *e)
+{
+    const struct rtype *t = rtype_find(ru->source);
+    int special = strcmp(ru->source, "method") == 0 || strcmp(ru->source, "soa") == 0 ||
+                  strcmp(ru->source, "plan") == 0;
+    if (!t && !special) {
+        return err_set(e, ERR_INTERNAL, "source", "rule %s: unknown source %s", ru->id,
+                       ru->source);
+    }
+    if (ru->mandatory < 0 || ru->mandatory > 15) {
+        return err_set(e, ERR_INTERNAL, "mandatory", "rule %s: mandatory %d is not 0-15", ru->id,
+                       ru->mandatory);
+    }
+    if (special) {
+        int ok = strcmp(ru->approved, ru->source) == 0 && !ru->where[0];
+        return ok ? 0 : err_set(e, ERR_INTERNAL, "approved",
+                                "rule %s: a %s rule is approved by its own sign-off", ru->id,
+                                ru->source);
+    }
+    struct cond c;
+    for (int k = 0; cond_at(ru->where, k, &c); k++) {
+        if (check_cond(ru, t, &c, "where", e)) {
+            return -1;
+        }
+    }
+    if (ru->where[0] && !cond_at(ru->where, 0, &c)) {
+        return err_set(e, ERR_INTERNAL, "where", "rule %s: where '%s' is not field=value",
+                       ru->id, ru->where);
+    }
+    char sl[160];
+    if (status_list(ru->approved, sl, sizeof sl)) {
+        struct cond sc = {FIELD_STATUS, "", 0};
+        strlcpy_(sc.values, sl, sizeof sc.values);
+        if (check_cond(ru, t, &sc, "approved", e)) {
+            return -1;
+        }
+    } else if (ru->approved[0] && !(strcmp(ru->approved, "scope") == 0 &&
+                                    strcmp(t->name, "scope") == 0)) {
+        return err_set(e, ERR_INTERNAL, "approved", "rule %s: approved '%s' is not status=...",
+                       ru->id, ru->approved);
+    }
+    if (ru->current[0] && !(strcmp(ru->current, "scope") == 0 && strcmp(t->name, "scope") == 0)) {
+        int latest = strncmp(ru->current, "latest:", 7) == 0;
+        if (!latest && strncmp(ru->current, "date:", 5) != 0) {
+            return err_set(e, ERR_INTERNAL, "current", "rule %s: current '%s' is not date:FIELD",
+                           ru->id, ru->current);
+        }
+        char df[48];
+        const char *p = ru->current + (latest ? 7 : 5);
+        size_t l = strcspn(p, "!");
+        if (l >= sizeof df) {
+            l = sizeof df - 1;
+        }
+        memcpy(df, p, l);
+        df[l] = 0;
+        const struct field *f = rtype_field(t, df, NULL);
+        if (!f || f->type != F_DATE) {
+            return err_set(e, ERR_INTERNAL, "current", "rule %s: current names %s, not a date "
+                           "field of %s", ru->id, df, t->name);
+        }
+        if (p[l] == '!') {
+            if (!status_list(p + l + 1, sl, sizeof sl)) {
+                return err_set(e, ERR_INTERNAL, "current", "rule %s: after ! give status=...",
+                               ru->id);
+            }
+            struct cond sc = {FIELD_STATUS, "", 0};
+            strlcpy_(sc.values, sl, sizeof sc.values);
+            if (check_cond(ru, t, &sc, "current", e)) {
+                return -1;
+            }
+        }
+    }
+    for (const char *p = ru->evidence; *p;) {
+        size_t l = strcspn(p, ",");
+        char spec[96];
+        if (l >= sizeof spec) {
+            l = sizeof spec - 1;
+        }
+        memcpy(spec, p, l);
+        spec[l] = 0;
+        if (strncmp(spec, "field:", 6) == 0) {
+            if (!rtype_field(t, spec + 6, NULL)) {
+                return err_set(e, ERR_INTERNAL, "evidence", "rule %s: evidence names %s, not a "
+                               "field of %s", ru->id, spec + 6, t->name);
+            }
+        } else if (strncmp(spec, "child:", 6) == 0) {
+            char ct[48];
+            const char *dot = strchr(spec + 6, '.');
+            size_t cl = dot ? (size_t)(dot - (spec + 6)) : 0;
+            if (cl >= sizeof ct) {
+                cl = sizeof ct - 1;
+            }
+            memcpy(ct, spec + 6, cl);
+            ct[cl] = 0;
+            const struct rtype *child = rtype_find(ct);
+            const struct field *f = child && dot ? rtype_field(child, dot + 1, NULL) : NULL;
+            if (!f || (f->type != F_REF && f->type != F_REFS) || strcmp(f->ref, t->name) != 0) {
+                return err_set(e, ERR_INTERNAL, "evidence", "rule %s: evidence %s is not a "
+                               "reference to %s", ru->id, spec, t->name);
+            }
+        } else if (strcmp(spec, "attach") != 0) {
+            return err_set(e, ERR_INTERNAL, "evidence", "rule %s: evidence '%s' unknown", ru->id,
+                           spec);
+        }
+        p += l;
+        while (*p == ',' || *p == ' ') {
+            p++;
+        }
+    }
+    return 0;
+}
+
+int readiness_rules_check(struct err *e)
+{
+    for (int i = 0; i < readiness_nrules; i++) {
+        if (readiness_rule_check(&readiness_rules[i], e)) {
+            return -1;
+        }
+        for (int k = 0; k < i; k++) {
+            if (strcmp(readiness_rules[k].id, readiness_rules[i].id) == 0) {
+                return err_set(e, ERR_INTERNAL, "id", "rule %s twice", readiness_rules[i].id);
+            }
+        }
+    }
+    for (size_t s = 0; s < sizeof stages / sizeof stages[0]; s++) {
+        char buf[400];
+        strlcpy_(buf, stages[s].items, sizeof buf);
+        char *save = NULL;
+        for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+            int found = 0;
+            for (int i = 0; i < readiness_nrules; i++) {
+                found |= strcmp(readiness_rules[i].id, tok) == 0;
+            }
+            if (!found) {
+                return err_set(e, ERR_INTERNAL, "stage", "stage %d names %s, not a rule",
+                               stages[s].n, tok);
+            }
+        }
+    }
+    return 0;
+}
+
 /* ---- one item, the clauses, the whole ---------------------------------------- */
 
 static void score(struct readiness_item *it)

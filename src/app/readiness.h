@@ -21,6 +21,12 @@ struct readiness_rule {
 };
 extern const struct readiness_rule readiness_rules[];
 extern const int readiness_nrules;
+/* Checks one rule against the declarations (types.c): its source, the
+ * fields and values it names, the references its evidence follows; and
+ * the whole table (unique ids, stages naming rules). ERR_INTERNAL naming
+ * the rule and what is wrong. */
+int readiness_rule_check(const struct readiness_rule *ru, struct err *e);
+int readiness_rules_check(struct err *e);
 
 /* The answer to one question about an item. */
 enum rd_answer { RD_NA = -1, RD_NO = 0, RD_YES = 1 };

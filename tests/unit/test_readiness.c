@@ -1,0 +1,43 @@
+/* test_readiness.c — the rules of src/app/readiness.def agree with the
+ * declarations (every field, value and reference they name exists), and a
+ * rule that names something that does not is refused, naming it. */
+#include <string.h>
+
+#include "../../src/app/readiness.h"
+#include "../../src/lib/err.h"
+#include "test.h"
+
+TEST(readiness_rules_agree_with_types)
+{
+    struct err e = {0};
+    CHECK_INT(readiness_rules_check(&e), 0);
+    if (e.msg[0]) {
+        fprintf(stderr, "  %s\n", e.msg);
+    }
+    CHECK(readiness_nrules >= 25);
+}
+
+TEST(readiness_bad_rules_refused)
+{
+    static const struct readiness_rule bad[] = {
+        {"x1", "4.1", 0, "t", "issue", "colour=red", "", "", "", "/", "t"},
+        {"x2", "4.1", 0, "t", "issue", "status=gone", "", "", "", "/", "t"},
+        {"x3", "4.1", 0, "t", "issue", "", "status=approved", "", "", "/", "t"},
+        {"x4", "4.1", 0, "t", "issue", "", "", "date:title", "", "/", "t"},
+        {"x5", "4.1", 0, "t", "issue", "", "", "", "child:measurement.metric", "/", "t"},
+        {"x6", "4.1", 0, "t", "nosuch", "", "", "", "", "/", "t"},
+        {"x7", "4.1", 0, "t", "issue", "", "", "", "field:nope", "/", "t"},
+    };
+    static const char *const said[] = {"colour", "'gone'", "'approved'", "title",
+                                       "child:measurement.metric", "nosuch", "nope"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct err e = {0};
+        CHECK_INT(readiness_rule_check(&bad[i], &e), -1);
+        CHECK(strstr(e.msg, bad[i].id) && strstr(e.msg, said[i]));
+    }
+    static const struct readiness_rule good = {"g", "4.1", 0, "t", "nonconformity",
+                                               "severity=minor|major", "", "date:due_date!status=closed",
+                                               "child:corrective.nonconformity, attach", "/", "t"};
+    struct err e = {0};
+    CHECK_INT(readiness_rule_check(&good, &e), 0);
+}
