@@ -41,7 +41,7 @@ static void percent_tag(struct buf *b, int pct)
         html_lit(b, "<span class=\"tag bad\">");
     }
     html_int(b, pct);
-    html_lit(b, " %</span>");
+    html_lit(b, "&#160;%</span>");
 }
 
 static void fix_link(struct req *r, struct buf *b, const char *fix, const char *label)
@@ -130,6 +130,31 @@ int page_readiness(struct req *r, struct resp *w)
     html_lit(&b, " of ");
     html_int(&b, rd.mandatory);
     html_lit(&b, "</span></p>");
+    /* the gaps first: what the ISMS manager works through */
+    html_lit(&b, "<section aria-labelledby=\"h-gaps\"><h2 id=\"h-gaps\">Gaps</h2>");
+    if (!rd.gaps) {
+        html_lit(&b, "<p class=\"muted\">No gap: every item is present, approved, current and "
+                     "evidenced.</p>");
+    } else {
+        html_lit(&b, "<ul class=\"items\">");
+        for (int i = 0; i < rd.nitems; i++) {
+            const struct readiness_item *it = &rd.items[i];
+            if (it->ready || it->hidden || !it->rule->clause[0]) {
+                continue;
+            }
+            html_lit(&b, "<li>");
+            html_text(&b, it->rule->clause);
+            html_lit(&b, " ");
+            html_text(&b, it->rule->title);
+            html_lit(&b, "<span class=\"sub\">");
+            html_text(&b, it->gap);
+            html_lit(&b, "</span>");
+            fix_link(r, &b, it->fix, "Fix it");
+            html_lit(&b, "</li>");
+        }
+        html_lit(&b, "</ul>");
+    }
+    html_lit(&b, "</section>");
     /* per clause */
     html_lit(&b, "<section aria-labelledby=\"h-clauses\"><h2 id=\"h-clauses\">By clause</h2>"
                  "<ul class=\"counts\">");
@@ -143,7 +168,7 @@ int page_readiness(struct req *r, struct resp *w)
         html_text(&b, c->title);
         html_lit(&b, "</span><span class=\"c\">");
         html_int(&b, c->percent);
-        html_lit(&b, " %</span></a></li>");
+        html_lit(&b, "&#160;%</span></a></li>");
     }
     html_lit(&b, "</ul></section>");
     /* the items */
@@ -300,7 +325,7 @@ void web_readiness_home(struct req *r, struct buf *b)
         return;
     }
     const struct readiness *rd = &j.rd;
-    int early = j.current < 2;
+    int early = j.current < 2 && rd->percent < 50;
     html_lit(b, "<section class=\"card\" aria-labelledby=\"h-readiness\" id=\"readiness-home\">"
                 "<h2 id=\"h-readiness\">");
     html_lit_if(b, early, "Getting started: implementation journey", "Certification readiness");
@@ -323,15 +348,21 @@ void web_readiness_home(struct req *r, struct buf *b)
     }
     html_lit(b, "</span></p><ul class=\"items\">");
     int shown = 0;
-    if (j.current < j.nstages) {
-        const struct journey_stage *st = &j.stage[j.current];
-        for (int i = 0; i < st->nitems && shown < 5; i++) {
-            const struct readiness_item *it = st->item[i];
+    /* a new ISMS: the current stage's next steps; else the first gaps */
+    const struct journey_stage *st = early ? &j.stage[j.current] : NULL;
+    int n = st ? st->nitems : rd->nitems;
+    for (int i = 0; i < n && shown < 5; i++) {
+        const struct readiness_item *it = st ? st->item[i] : &rd->items[i];
+        {
             if (it->ready || it->hidden) {
                 continue;
             }
             shown++;
             html_lit(b, "<li>");
+            if (!st && it->rule->clause[0]) {
+                html_text(b, it->rule->clause);
+                html_lit(b, " ");
+            }
             html_text(b, it->rule->title);
             html_lit(b, "<span class=\"sub\">");
             html_text(b, it->gap);

@@ -54,7 +54,7 @@ def main():
     check("version 1 is not approved by top management" in body and
           'href="/method"' in body, "/readiness names the method gap with a fix link",
           body[:200])
-    m = re.search(r'Overall <span class="tag[^"]*">(\d+) %', body)
+    m = re.search(r'Overall <span class="tag[^"]*">(\d+)&#160;%', body)
     check(m and int(m.group(1)) == cli["percent"], "/readiness shows the overall figure",
           m and m.group(0))
     r = c.get("/")
@@ -62,6 +62,15 @@ def main():
           r.text.find('id="readiness-home"') < r.text.find('id="h-tasks"') and
           'href="/readiness"' in r.text, "the manager's dashboard starts with readiness",
           r.describe)
+    card = r.text[r.text.find('id="readiness-home"'):]
+    card = card[:card.find("</section>")]
+    check("Certification readiness" in card and "6.1.2 Risk assessment process" in card and
+          "version 1 is not approved" in card, "the demo's card: the figure and its first gaps",
+          card[:1500])
+    g = body[body.find('id="h-gaps"'):body.find('id="h-clauses"')]
+    check(all(i["gap"].replace("'", "&#39;") in g or i["gap"] in g
+              for i in cli["items"] if not i["ready"] and i["clause"]),
+          "/readiness lists every gap first", g[:1500])
     ca = Client(srv)
     ca.login_as(aud)
     r = ca.get("/")
@@ -91,7 +100,7 @@ def main():
           "after the evidence file, competence is ready and the figure moved",
           (d.get("passed"), cli["passed"]))
     r = c.get("/readiness")
-    m = re.search(r'Overall <span class="tag[^"]*">(\d+) %', r.text)
+    m = re.search(r'Overall <span class="tag[^"]*">(\d+)&#160;%', r.text)
     check(m and int(m.group(1)) == d["percent"], "the page shows the new figure",
           m and m.group(0))
     srv.stop()
