@@ -150,7 +150,9 @@ int app_tasks(struct app *a, const struct task_query *q, struct tasks *out, stru
         out->v[n++] = *t;
     }
     out->n = n;
-    qsort(out->v, (size_t)out->n, sizeof *out->v, by_due);
+    if (out->n > 1) { /* readiness: qsort of no tasks (v NULL) is undefined */
+        qsort(out->v, (size_t)out->n, sizeof *out->v, by_due);
+    }
     return 0;
 }
 
