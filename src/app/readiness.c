@@ -1169,8 +1169,8 @@ int app_readiness_summary(struct app *a, const char *today, struct readiness_sum
     }
     for (int i = 0; i < r.nitems && out->ngaps < 40; i++) {
         const struct readiness_item *it = &r.items[i];
-        if (it->ready || it->hidden) {
-            continue;
+        if (it->ready || it->hidden || !it->rule->clause[0]) {
+            continue; /* the gaps the figures count */
         }
         strlcpy_(out->gap[out->ngaps].id, it->rule->id, sizeof out->gap[0].id);
         strlcpy_(out->gap[out->ngaps].clause, it->rule->clause, sizeof out->gap[0].clause);

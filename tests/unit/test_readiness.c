@@ -2,7 +2,9 @@
  * declarations (every field, value and reference they name exists), and a
  * rule that names something that does not is refused, naming it. */
 #include <string.h>
+#include <unistd.h>
 
+#include "../../src/app/app.h"
 #include "../../src/app/readiness.h"
 #include "../../src/lib/err.h"
 #include "test.h"
@@ -40,4 +42,35 @@ TEST(readiness_bad_rules_refused)
                                                "child:corrective.nonconformity, attach", "/", "t"};
     struct err e = {0};
     CHECK_INT(readiness_rule_check(&good, &e), 0);
+}
+
+/* The typed summary a report prints, on a new ISMS: every clause with its
+ * figure, the gaps in the table's order, each with its fix. */
+TEST(readiness_summary_of_a_new_isms)
+{
+    const char *path = "/tmp/isms-unit-readiness.isms";
+    unlink(path);
+    struct app a = {0};
+    struct err e = {0};
+    CHECK(app_create(&a, path, "tester", &e) == 0);
+    struct readiness_summary s;
+    CHECK_INT(app_readiness_summary(&a, "2030-01-15", &s, &e), 0);
+    CHECK_STR(s.today, "2030-01-15");
+    CHECK_INT(s.nclauses, 25);
+    CHECK_STR(s.clause[0].clause, "4.1");
+    CHECK_STR(s.clause[24].clause, "A");
+    CHECK_INT(s.mandatory, 15);
+    CHECK_INT(s.mandatory_ready, 0);
+    CHECK_INT(s.gaps, s.ngaps);
+    CHECK_STR(s.gap[0].id, "context");
+    CHECK_STR(s.gap[0].fix, "/issues/new");
+    CHECK(strncmp(s.gap[0].gap, "Not present: ", 13) == 0);
+    CHECK(s.percent < 5 && s.asked > 50);
+    /* a viewer who may not read it is refused, naming the role */
+    app_set_viewer(&a, ROLE_STAFF, NULL);
+    struct err e2 = {0};
+    CHECK_INT(app_readiness_summary(&a, NULL, &s, &e2), -1);
+    CHECK(e2.code == ERR_FORBIDDEN && strstr(e2.msg, "staff"));
+    app_close(&a);
+    unlink(path);
 }
