@@ -146,7 +146,7 @@ int page_readiness(struct req *r, struct resp *w)
             html_text(&b, it->rule->clause);
             html_lit(&b, " ");
             html_text(&b, it->rule->title);
-            html_lit(&b, "<span class=\"sub\">");
+            html_lit(&b, " — <span class=\"muted\">");
             html_text(&b, it->gap);
             html_lit(&b, "</span>");
             fix_link(r, &b, it->fix, "Fix it");
@@ -255,12 +255,12 @@ int page_journey(struct req *r, struct resp *w)
     }
     html_lit(&b, "</p></div><div class=\"actions\"><a class=\"button secondary\" href=\"");
     href(r, &b, "/readiness");
-    html_lit(&b, "\">Readiness report</a></div></div><ol class=\"journey\">");
+    html_lit(&b, "\">Readiness report</a></div></div><div class=\"journey\">");
     for (int s = 0; s < j.nstages; s++) {
         const struct journey_stage *st = &j.stage[s];
-        html_lit(&b, "<li id=\"stage-");
+        html_lit(&b, "<section class=\"card\" id=\"stage-");
         html_int(&b, st->n);
-        html_lit(&b, "\"><section class=\"card\"><h2>");
+        html_lit(&b, "\"><h2>");
         html_int(&b, st->n);
         html_lit(&b, ". ");
         html_text(&b, st->title);
@@ -301,9 +301,9 @@ int page_journey(struct req *r, struct resp *w)
             }
         }
         html_lit_if(&b, next, "</ul>", "");
-        html_lit(&b, "</section></li>");
+        html_lit(&b, "</section>");
     }
-    html_lit(&b, "</ol>");
+    html_lit(&b, "</div>");
     journey_free(&j);
     page_end(r, &b);
     page_send(w, &b, 200);

@@ -118,7 +118,7 @@ def main():
           "a fresh ISMS: the dashboard starts with the journey's next steps", r.describe)
     r = c2.get("/journey")
     check(r.status == 200 and "You are at stage 1" in r.text and
-          r.text.count('<li id="stage-') == 7, "/journey: seven stages, at stage 1",
+          r.text.count('class="card" id="stage-') == 7, "/journey: seven stages, at stage 1",
           r.describe)
     s2.stop()
 
