@@ -329,6 +329,11 @@ static int eval_records(struct ctx *x, const struct rtype *t, struct readiness_i
     if (datef) {
         cols[nc++] = datef;
     }
+    const char *apf = strstr(ru->approved, ", field:");
+    if (apf && nn < 8) {
+        strlcpy_(names[nn], apf + 8, sizeof names[nn]);
+        cols[nc++] = names[nn++];
+    }
     for (const char *p = strstr(ru->evidence, "field:"); p && nn < 8 && nc < 11;
          p = strstr(p + 6, "field:")) {
         size_t l = strcspn(p + 6, ", ");
@@ -366,18 +371,31 @@ static int eval_records(struct ctx *x, const struct rtype *t, struct readiness_i
     }
     int rc = 0;
     char sl[160];
-    /* approved */
+    /* approved: "status=a|b" or "status=a|b, field:FIELD" (FIELD set also counts:
+     * a document being revised whose earlier version is in force) */
     if (status_list(ru->approved, sl, sizeof sl)) {
-        long k = -1;
+        char *alt = strstr(sl, ", field:");
+        const char *altf = NULL;
+        if (alt) {
+            *alt = 0;
+            altf = alt + 8;
+        }
+        long k = -1, kf = -1;
         for (long i = 0; i < n && k < 0; i++) {
             const char *s = record_get(v[i], FIELD_STATUS);
             if (s && list_has(sl, s)) {
                 k = i;
+            } else if (altf && kf < 0 && !str_empty(record_get(v[i], altf))) {
+                kf = i;
             }
         }
         if (k >= 0) {
             set(&it->approved, RD_YES, "%s is %s", v[k]->ref, record_get(v[k], FIELD_STATUS));
             strlcpy_(it->example, v[k]->ref, sizeof it->example);
+        } else if (kf >= 0) {
+            set(&it->approved, RD_YES, "%s has a %s (%s)", v[kf]->ref, label_of(t, altf),
+                record_get(v[kf], altf));
+            strlcpy_(it->example, v[kf]->ref, sizeof it->example);
         } else if (n) {
             set(&it->approved, RD_NO, "none of the %ld is %s (%s is %s)", n, sl, v[0]->ref,
                 record_get(v[0], FIELD_STATUS) ? record_get(v[0], FIELD_STATUS) : "unset");
@@ -730,6 +748,14 @@ int readiness_rule_check(const struct readiness_rule *ru, struct err *e)
     }
     char sl[160];
     if (status_list(ru->approved, sl, sizeof sl)) {
+        char *alt = strstr(sl, ", field:");
+        if (alt) {
+            *alt = 0;
+            if (!rtype_field(t, alt + 8, NULL)) {
+                return err_set(e, ERR_INTERNAL, "approved", "rule %s: approved names %s, not a "
+                               "field of %s", ru->id, alt + 8, t->name);
+            }
+        }
         struct cond sc = {FIELD_STATUS, "", 0};
         strlcpy_(sc.values, sl, sizeof sc.values);
         if (check_cond(ru, t, &sc, "approved", e)) {

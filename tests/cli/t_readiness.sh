@@ -70,6 +70,28 @@ ok isms readiness --json
 json_all '[i["ready"] for i in d["items"] if i["id"] in ("method", "leadership")] == [True, True]' \
     '[i["approved"]["reason"] for i in d["items"] if i["id"] == "method"][0].startswith("version 1 approved by Bea Board")'
 
+note "a policy written but not approved: present, not approved, naming it and its status"
+ok isms document add --title "Information security policy" --kind policy --owner "$bea" \
+    --review-date 2031-01-01
+ok isms readiness --json
+json_all '[(i["present"]["answer"], i["approved"]["answer"], i["current"]["answer"]) for i in d["items"] if i["id"] == "policy"] == [(True, False, True)]' \
+    '[i["gap"] for i in d["items"] if i["id"] == "policy"] == ["Not approved: none of the 1 is approved,published (DOC-0001 is draft)"]' \
+    '[i["fix"] for i in d["items"] if i["id"] == "policy"] == ["/documents/DOC-0001"]'
+
+note "approved through document control, then revised: still approved (its version in force)"
+ok isms person add --name "Mia Manager"
+mia=$(last_out)
+make_account mia manager "$mia"
+ok isms document edit DOC-0001 --reviewer "$mia" --body "Lock your screen."
+ok isms document submit DOC-0001
+ok signed mia document review DOC-0001
+ok signed bea document approve DOC-0001 --rationale "Board"
+ok isms readiness --json
+json_check '[(i["ready"], i["approved"]["reason"]) for i in d["items"] if i["id"] == "policy"] == [(True, "DOC-0001 is approved")]'
+ok isms document revise DOC-0001
+ok isms readiness --json
+json_check '[(i["ready"], i["approved"]["reason"]) for i in d["items"] if i["id"] == "policy"] == [(True, "DOC-0001 has a Version in force (1)")]'
+
 note "read as an account: the auditor reads it, staff are refused"
 ok isms person add --name "Sam Staff"
 sam=$(last_out)
