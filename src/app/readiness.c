@@ -541,6 +541,33 @@ static int grab_soa(void *c, const struct soa_version_row *v)
     return 0;
 }
 
+struct since {
+    long long seq; /* the history entry that froze the approved version */
+    int touched;   /* an entry after it changed what the SoA is made of */
+};
+
+static int freeze_seq(void *c, const struct history_entry *h)
+{
+    struct since *sn = c;
+    if (h->action && strcmp(h->action, "freeze") == 0) {
+        sn->seq = h->seq;
+    }
+    return 0;
+}
+
+static int soa_input(void *c, const struct history_entry *h)
+{
+    struct since *sn = c;
+    static const char *const inputs[] = {"control", "risk", "requirement", "action", NULL};
+    for (int i = 0; h->type && inputs[i]; i++) {
+        if (strcmp(h->type, inputs[i]) == 0) {
+            sn->touched = 1;
+            return 1; /* stop: it must be built */
+        }
+    }
+    return 0;
+}
+
 /* Whether the SoA of 2022 is the content of its approved version h: the
  * SoA (with its reasons) is built only then, and in a server the answer is
  * kept in app_derived until a change that could alter it. */
@@ -554,14 +581,30 @@ static int soa_unchanged(struct app *a, const struct last_soa *h, int *same, str
         *same = strcmp(v, "1") == 0;
         return 0;
     }
-    struct soa soa;
-    if (app_soa(a, FRAMEWORK_2022, &soa, e)) {
+    /* nothing the SoA is made of (controls, and the risks, requirements and
+     * actions its reasons come from) changed since the approval's entry:
+     * it is what was signed, without building it */
+    char ref[96];
+    snprintf(ref, sizeof ref, "soa:%s:%d", FRAMEWORK_2022, h->version);
+    struct since sn = {-1, 0};
+    if (store_history(a->st, ref, freeze_seq, &sn, e)) {
         return -1;
     }
-    char cur[65];
-    soa_sha256(&soa, cur);
-    soa_free(&soa);
-    *same = strcmp(h->hash, cur) == 0;
+    if (sn.seq >= 0 && store_history_since(a->st, sn.seq, soa_input, &sn, e)) {
+        return -1;
+    }
+    if (sn.seq >= 0 && !sn.touched) {
+        *same = 1;
+    } else {
+        struct soa soa;
+        if (app_soa(a, FRAMEWORK_2022, &soa, e)) {
+            return -1;
+        }
+        char cur[65];
+        soa_sha256(&soa, cur);
+        soa_free(&soa);
+        *same = strcmp(h->hash, cur) == 0;
+    }
     if (in_tx) {
         app_derived_put(a, key, *same ? "1" : "0");
     }

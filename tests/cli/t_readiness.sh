@@ -127,6 +127,15 @@ ok isms -f demo.isms attach "$trn" attendance.txt
 ok isms -f demo.isms readiness --json
 json_check '[i["ready"] for i in d["items"] if i["id"] == "competence"] == [True]'
 json_check 'd["passed"] == int(a[0]) + 1 and d["gaps"] == int(a[1]) - 1' "$dp" "$dg"
+note "the SoA changed after its approval: not current, until approved again"
+ok isms -f demo.isms soa set 5.1 --justification "Reworded after the approval"
+ok isms -f demo.isms readiness --json
+json_check '[i["gap"] for i in d["items"] if i["id"] == "soa"] == ["Not current: changed since version 1 was approved: approve it again"]'
+ok isms -f demo.isms soa show --version 1 --json
+was=$(json_get '[r["justification"] or "" for r in d if r["id"] == "5.1"][0]')
+ok isms -f demo.isms soa set 5.1 --justification "$was"
+ok isms -f demo.isms readiness --json
+json_check '[i["ready"] for i in d["items"] if i["id"] == "soa"] == [True]'
 ok isms -f demo.isms journey --json
 json_check 'd["stages"][0]["state"] == "done" and d["current"] > 1'
 finish
