@@ -1,7 +1,8 @@
 /* readiness.c — the readiness report and the implementation journey
  * (readiness.h). The rules are the table of readiness.def; this file only
  * evaluates them: for each rule it reads the records of its source as the
- * viewer (app_query_visible, only the columns the rule names), counts those
+ * principal a->who (the store applies its row rule; only the columns the
+ * rule names), counts those
  * its `where` selects and answers present / approved / current / evidence
  * with the reason. Nothing here writes. */
 #include "readiness.h"
@@ -49,8 +50,8 @@ const char *stage_state_name(enum stage_state s)
 
 static int can_read(struct app *a, const struct rtype *t)
 {
-    return !a->has_viewer || (perm_allows(a->viewer_role, PERM_READ, t, -1) &&
-                              perm_row_rule(a->viewer_role, t, a->viewer_person).kind != ROWS_NONE);
+    return principal_is_system(&a->who) ||
+           (perm_allows(a->who.role, PERM_READ, t, -1) && perm_rows(&a->who, t).kind != ROWS_NONE);
 }
 
 static int list_visible(struct app *a, const struct rtype *t, const char *const *columns,
@@ -62,11 +63,8 @@ static int list_visible(struct app *a, const struct rtype *t, const char *const 
     }
     struct query q;
     memset(&q, 0, sizeof q);
-    if (a->has_viewer) {
-        app_query_visible(t, a->viewer_role, a->viewer_person[0] ? a->viewer_person : NULL, &q);
-    }
     q.columns = columns;
-    return store_list(a->st, t, &q, records_add, out, e);
+    return store_list(a->st, &a->who, t, &q, records_add, out, e);
 }
 
 /* What the evaluation reads once and shares between rules. */
@@ -587,10 +585,13 @@ static int soa_unchanged(struct app *a, const struct last_soa *h, int *same, str
     char ref[96];
     snprintf(ref, sizeof ref, "soa:%s:%d", FRAMEWORK_2022, h->version);
     struct since sn = {-1, 0};
-    if (store_history(a->st, ref, freeze_seq, &sn, e)) {
+    /* as the system on purpose: the answer is kept in app_derived for every
+     * reader, and it says only whether the SoA changed, to a reader who
+     * reads the controls and the approved version (eval_soa) */
+    if (store_history(a->st, principal_sys(), ref, freeze_seq, &sn, e)) {
         return -1;
     }
-    if (sn.seq >= 0 && store_history_since(a->st, sn.seq, soa_input, &sn, e)) {
+    if (sn.seq >= 0 && store_history_since(a->st, principal_sys(), sn.seq, soa_input, &sn, e)) {
         return -1;
     }
     if (sn.seq >= 0 && !sn.touched) {
@@ -647,7 +648,7 @@ static int eval_soa(struct ctx *x, struct readiness_item *it, struct err *e)
     }
     struct last_soa h = {0};
     struct err nf = {0};
-    if (store_soa_version_get(a->st, 0, NULL, FRAMEWORK_2022, grab_soa, &h, &nf) || !h.version) {
+    if (store_soa_version_get(a->st, &a->who, 0, NULL, FRAMEWORK_2022, grab_soa, &h, &nf) || !h.version) {
         set(&it->approved, RD_NO, "the SoA has never been approved (isms soa approve)");
         set(&it->current, RD_NO, "no approved version");
         return 0;
@@ -664,6 +665,23 @@ static int eval_soa(struct ctx *x, struct readiness_item *it, struct err *e)
             h.version);
     }
     return 0;
+}
+
+struct first_act {
+    char ref[64];
+};
+
+/* store_list: stops at the first action linked to a risk, not cancelled */
+static int first_linked_action(void *c, struct record *r)
+{
+    struct first_act *fa = c;
+    const char *s = record_get(r, FIELD_STATUS);
+    int hit = !str_empty(record_get(r, "risks")) && !(s && strcmp(s, "cancelled") == 0);
+    if (hit) {
+        strlcpy_(fa->ref, r->ref, sizeof fa->ref);
+    }
+    record_free(r);
+    return hit;
 }
 
 static int eval_plan(struct ctx *x, struct readiness_item *it, struct err *e)
@@ -700,24 +718,26 @@ static int eval_plan(struct ctx *x, struct readiness_item *it, struct err *e)
         set(&it->current, RD_NO, "%s",
             empty ? "nothing to approve yet" : "the plan changed since it was approved");
     }
-    struct records acts;
-    const char *cols[] = {"risks", NULL};
-    if (list_visible(a, rtype_find("action"), cols, &acts, e)) {
+    /* the count in SQL, then the actions in order only up to the first one
+     * linked to a risk and not cancelled (no record of all 3,000 built) */
+    const struct rtype *at = rtype_find("action");
+    struct query q;
+    memset(&q, 0, sizeof q);
+    long nacts = store_count_query(a->st, &a->who, at, &q, e);
+    if (nacts < 0) {
         return -1;
     }
-    long k = -1;
-    for (size_t i = 0; i < acts.n && k < 0; i++) {
-        const char *s = record_get(acts.v[i], FIELD_STATUS);
-        if (!str_empty(record_get(acts.v[i], "risks")) && !(s && strcmp(s, "cancelled") == 0)) {
-            k = (long)i;
-        }
+    const char *cols[] = {"risks", NULL};
+    q.columns = cols;
+    struct first_act fa = {""};
+    if (store_list(a->st, &a->who, at, &q, first_linked_action, &fa, e)) {
+        return -1;
     }
-    if (k >= 0) {
-        set(&it->evidence, RD_YES, "%zu treatment actions, e.g. %s", acts.n, acts.v[k]->ref);
+    if (fa.ref[0]) {
+        set(&it->evidence, RD_YES, "%ld treatment actions, e.g. %s", nacts, fa.ref);
     } else {
         set(&it->evidence, RD_NO, "no treatment action linked to a risk");
     }
-    records_free(&acts);
     return 0;
 }
 
@@ -975,10 +995,11 @@ int app_readiness(struct app *a, const char *today, struct readiness *out, struc
 {
     memset(out, 0, sizeof *out);
     /* the same rule as the route (PERM_READ on scopes): staff may not */
-    if (a->has_viewer && !perm_allows(a->viewer_role, PERM_READ, rtype_find("scope"), -1)) {
+    if (!principal_is_system(&a->who) &&
+        !perm_allows(a->who.role, PERM_READ, rtype_find("scope"), -1)) {
         return err_set(e, ERR_FORBIDDEN, "readiness",
                        "the readiness report is not open to the %s role",
-                       a->viewer_role >= 0 ? role_names[a->viewer_role] : "anonymous");
+                       a->who.role >= 0 ? role_names[a->who.role] : "anonymous");
     }
     if (today) {
         strlcpy_(out->today, today, sizeof out->today);

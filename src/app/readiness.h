@@ -1,7 +1,8 @@
 /* readiness.h — what a certification auditor checks (SPEC.md §3): the
  * readiness report and the implementation journey, computed from the
  * records through the rules of readiness.def (data, one place), read as
- * the viewer (app_set_viewer; the CLI without --as reads every row).
+ * the principal a->who (app_set_principal; the CLI without --as reads as
+ * the system, every row).
  * struct readiness is the typed result, readiness_json its one JSON writer;
  * app_readiness_summary is the short form a report (PDF) prints. */
 #ifndef ISMS_READINESS_H

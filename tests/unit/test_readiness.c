@@ -67,7 +67,8 @@ TEST(readiness_summary_of_a_new_isms)
     CHECK(strncmp(s.gap[0].gap, "Not present: ", 13) == 0);
     CHECK(s.percent < 5 && s.asked > 50);
     /* a viewer who may not read it is refused, naming the role */
-    app_set_viewer(&a, ROLE_STAFF, NULL);
+    struct principal staff = principal_account(1, "staff", "staff", NULL);
+    app_set_principal(&a, &staff);
     struct err e2 = {0};
     CHECK_INT(app_readiness_summary(&a, NULL, &s, &e2), -1);
     CHECK(e2.code == ERR_FORBIDDEN && strstr(e2.msg, "staff"));
