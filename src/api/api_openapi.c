@@ -150,6 +150,15 @@ static const struct doc {
     {"api_doc_clear_content", "Back to Markdown: the draft names no content file (an approved "
      "or published document gets a new draft); the file stays with the versions that froze it",
      "Document control", B_NONE, 0, A_RECORD, 200, 1},
+    /* readiness: what the auditor checks (rules in src/app/readiness.def) */
+    {"api_readiness", "The readiness report as the caller may see it: {today, percent, passed, "
+     "asked, gaps, mandatory {total, ready}, clauses [{clause, title, percent, passed, asked, "
+     "gaps}], items [{id, clause, mandatory, title, count, example, ready, hidden, present, "
+     "approved, current, evidence ({answer: true|false|null, reason}), gap, fix, rule}]}",
+     "Readiness", B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_journey", "The implementation journey: {today, current, percent, stages [{n, title, "
+     "text, state, ready, items, done [{id, title}], next [{id, title, gap, fix}]}]}",
+     "Readiness", B_NONE, 0, A_OBJECT, 200, 0},
 };
 
 static const struct doc *doc_of(const char *handler)

@@ -164,4 +164,9 @@ void web_audit_card(struct req *r, struct buf *b, const char *today);
  * shows test states, runs, the raise-NC button, checklist and report links. */
 void web_audit_panel(struct req *r, struct buf *b, const struct record *rec);
 
+/* readiness: the dashboard's top for the manager, auditor, top management
+ * and admin (src/web/page_readiness.c): the readiness figure and the
+ * journey's next steps. */
+void web_readiness_home(struct req *r, struct buf *b);
+
 #endif
