@@ -119,6 +119,17 @@ static const struct doc {
      B_NONE, 0, A_OBJECT, 201, 1},
     {"api_cert_schedule", "The surveillance and recertification audits a certificate implies, "
      "with their state and warnings", "Certification", B_NONE, 0, A_OBJECT, 200, 0},
+    /* ops: incident response, security exceptions */
+    {"api_inc_timeline", "The incident's timeline: who (the account), when, what", "Incidents",
+     B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_inc_note", "Add a timeline entry: body {kind, text}; who is the token's account",
+     "Incidents", B_NONE, 0, A_OBJECT, 201, 1},
+    {"api_inc_duties", "Notification duties derived from the incident and the requirements, "
+     "with deadlines and seconds left", "Incidents", B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_inc_notified", "Mark a duty notified once: body {duty, at, note} (409 when it was)",
+     "Incidents", B_NONE, 0, A_OBJECT, 200, 1},
+    {"api_exc_approve", "Approve a security exception (body {rationale}); a high risk needs top "
+     "management", "Security exceptions", B_NONE, 0, A_RECORD, 200, 1},
 };
 
 static const struct doc *doc_of(const char *handler)

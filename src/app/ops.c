@@ -130,11 +130,15 @@ void incident_timeline_free(struct incident_timeline *t)
 }
 
 static int entry_write_tx(struct app *a, const char *ref, const char *kind, const char *text,
-                          struct err *e)
+                          const char *at, struct err *e)
 {
     char now[21];
     time_now(now);
-    struct incident_entry_row row = {0, ref, now, kind, text, author(a), a->signer.person,
+    char when[21];
+    if (!at || datetime_normalize(at, when)) {
+        cpy(when, sizeof when, now);
+    }
+    struct incident_entry_row row = {0, ref, when, kind, text, author(a), a->signer.person,
                                      a->signer.account};
     long id = 0;
     if (store_incident_entry_add(a->st, &row, &id, e)) {
@@ -160,7 +164,7 @@ static int entry_write_tx(struct app *a, const char *ref, const char *kind, cons
 }
 
 static int note_tx(struct app *a, const char *ref, const char *kind, const char *text,
-                   struct err *e)
+                   const char *at, struct err *e)
 {
     struct record *r = NULL;
     if (get_visible(a, "incident", ref, &r, e)) {
@@ -171,7 +175,7 @@ static int note_tx(struct app *a, const char *ref, const char *kind, const char 
         err_set(e, ERR_CONFLICT, NULL, "incident %s is retired", r->ref);
         goto done;
     }
-    if (entry_write_tx(a, r->ref, kind, text, e)) {
+    if (entry_write_tx(a, r->ref, kind, text, at, e)) {
         goto done;
     }
     if (streq(kind, "triage") && streq(record_get(r, FIELD_STATUS), "reported")) {
@@ -187,9 +191,17 @@ done:
     return rc;
 }
 
-int app_incident_note(struct app *a, const char *ref, const char *kind, const char *text,
-                      struct err *e)
+static int check_note(const char **kind, const char *text, struct err *e);
+
+int app_incident_note_tx(struct app *a, const char *ref, const char *kind, const char *text,
+                         const char *at, struct err *e)
 {
+    return check_note(&kind, text, e) || note_tx(a, ref, kind, text, at, e) ? -1 : 0;
+}
+
+static int check_note(const char **kindp, const char *text, struct err *e)
+{
+    const char *kind = *kindp;
     if (!kind || !*kind) {
         kind = "note";
     }
@@ -203,10 +215,17 @@ int app_incident_note(struct app *a, const char *ref, const char *kind, const ch
                        "lesson, notification",
                        kind);
     }
-    if (check_text("text", text, 20000, 1, e)) {
+    *kindp = kind;
+    return check_text("text", text, 20000, 1, e);
+}
+
+int app_incident_note(struct app *a, const char *ref, const char *kind, const char *text,
+                      struct err *e)
+{
+    if (check_note(&kind, text, e)) {
         return -1;
     }
-    IN_TRANSACTION(a, e, note_tx(a, ref, kind, text, e));
+    IN_TRANSACTION(a, e, note_tx(a, ref, kind, text, NULL, e));
 }
 
 static int take_entry(void *ctx, const struct incident_entry_row *r)
@@ -543,7 +562,7 @@ static int notified_tx(struct app *a, const char *ref, const char *duty, const c
     int hrc = store_history_add(a->st, now, a->actor, "incident", r->ref, "notified", NULL, b.p,
                                 e);
     buf_free(&b);
-    if (hrc || entry_write_tx(a, r->ref, "notification", text, e)) {
+    if (hrc || entry_write_tx(a, r->ref, "notification", text, when, e)) {
         goto done;
     }
     rc = 0;
@@ -552,6 +571,12 @@ done:
     incident_duties_free(&d);
     record_free(r);
     return rc;
+}
+
+int app_incident_notified_tx(struct app *a, const char *ref, const char *duty, const char *at,
+                             const char *note, struct err *e)
+{
+    return notified_tx(a, ref, duty, at, note, e);
 }
 
 int app_incident_notified(struct app *a, const char *ref, const char *duty, const char *at,
@@ -619,7 +644,7 @@ static int raise_nc_tx(struct app *a, const char *ref, char **nc_ref, struct err
     }
     char text[80];
     snprintf(text, sizeof text, "nonconformity %s raised", *nc_ref);
-    if (entry_write_tx(a, r->ref, "decision", text, e)) {
+    if (entry_write_tx(a, r->ref, "decision", text, NULL, e)) {
         goto done;
     }
     rc = 0;
@@ -951,7 +976,7 @@ static const char *const exc_signed_fields[] = {"title",        "control", "docu
                                                 "expires_on",   NULL};
 
 /* The canonical content an approval signs: the deviation as it stands. */
-static void exception_content(const struct record *r, struct buf *out)
+void app_exception_content(const struct record *r, struct buf *out)
 {
     struct jw w;
     jw_init(&w, out, 0);
@@ -1035,7 +1060,7 @@ static int approve_tx(struct app *a, const char *ref, const char *rationale, str
     }
     struct buf b;
     buf_init(&b, 0);
-    exception_content(x, &b);
+    app_exception_content(x, &b);
     content = buf_take(&b);
     char hash[65];
     sha256_hex(content, strlen(content), hash);
@@ -1064,6 +1089,12 @@ done:
     record_free(risk);
     record_free(x);
     return rc;
+}
+
+int app_exception_approve_tx(struct app *a, const char *ref, const char *rationale,
+                             struct err *e)
+{
+    return approve_tx(a, ref, rationale, e);
 }
 
 int app_exception_approve(struct app *a, const char *ref, const char *rationale, struct err *e)
@@ -1105,6 +1136,29 @@ int app_control_exceptions(struct app *a, const char *control, struct buf *out, 
                        record_get(l.v[i], "expires_on"));
         }
     }
+    records_free(&l);
+    return 0;
+}
+
+int app_active_exceptions(struct app *a, struct records *out, struct err *e)
+{
+    struct records l;
+    if (list_visible(a, "exception", &l, e)) {
+        return -1;
+    }
+    memset(out, 0, sizeof *out);
+    char today[11];
+    date_today(today);
+    for (size_t i = 0; i < l.n; i++) {
+        if (exception_active(l.v[i], today)) {
+            records_add(out, l.v[i]);
+            l.v[i] = NULL;
+        }
+    }
+    for (size_t i = 0; i < l.n; i++) {
+        record_free(l.v[i]);
+    }
+    l.n = 0;
     records_free(&l);
     return 0;
 }
@@ -1194,14 +1248,6 @@ int ops_derive(struct app *a, struct record *r, const struct record *orig, struc
         }
         if (!a->accepting && changed_field(orig, r, "approved_at")) {
             return err_set(e, ERR_INVALID, "approved_at", "approved_at: set by the approval");
-        }
-        const char *exp = record_get(r, "expires_on");
-        char today[11];
-        date_today(today);
-        if (exp && changed_field(orig, r, "expires_on") && strcmp(exp, today) < 0) {
-            return err_set(e, ERR_INVALID, "expires_on",
-                           "expires_on: %s is in the past; an exception is time-limited from now",
-                           exp);
         }
         if (!a->accepting) {
             /* a changed deviation needs approval again */

@@ -110,10 +110,26 @@ void continuity_needs_json(const struct continuity_needs *l, struct buf *out);
  * and approved_at. Refuses an expired or withdrawn one. */
 int app_exception_approve(struct app *a, const char *ref, const char *rationale,
                           struct err *e);
+/* The canonical content an approval signs (its SHA-256 is the signed hash). */
+void app_exception_content(const struct record *r, struct buf *out);
 /* Active exceptions (approved, not expired, not retired) of a control, as
  * "EXC-0001 (until 2027-01-31)" items joined by ", " into out ("" when
  * none). Read through the viewer. */
 int app_control_exceptions(struct app *a, const char *control, struct buf *out, struct err *e);
+
+/* Every active exception the viewer may see (approved, not expired, not
+ * retired): the SoA shows them on their control's row. */
+int app_active_exceptions(struct app *a, struct records *out, struct err *e);
+
+/* ---- inside the caller's transaction (the demo loader) ---------------------------- */
+
+/* at: when the entry was made (YYYY-MM-DD HH:MM; NULL: now). */
+int app_incident_note_tx(struct app *a, const char *ref, const char *kind, const char *text,
+                         const char *at, struct err *e);
+int app_incident_notified_tx(struct app *a, const char *ref, const char *duty, const char *at,
+                             const char *note, struct err *e);
+int app_exception_approve_tx(struct app *a, const char *ref, const char *rationale,
+                             struct err *e);
 
 /* ---- rules (rules.c calls these for the ops types) ------------------------------- */
 

@@ -10,6 +10,7 @@
 #include "../model/types.h"
 #include "../report/registers.h"
 #include "../store/store.h"
+#include "../app/ops.h"
 #include "cli.h"
 
 static const char *js(json_t *o, const char *k)
@@ -23,7 +24,7 @@ static const char *or_dash(const char *s)
     return s && *s ? s : "-";
 }
 
-static void print_rows(const struct soa *soa)
+static void print_rows(const struct soa *soa, const struct records *exc)
 {
     printf("%-9s %-44s %-10s %-12s %-8s %s\n", "control", "title", "applicable", "status",
            "owner", "reasons");
@@ -35,6 +36,15 @@ static void print_rows(const struct soa *soa)
             used += (size_t)snprintf(why + used, used < sizeof why ? sizeof why - used : 0,
                                      "%s%s", k ? ", " : "", r->categories.v[k]);
         }
+        /* ops: the control's active security exceptions */
+        for (size_t k = 0; exc && k < exc->n; k++) {
+            const char *c = record_get(exc->v[k], "control");
+            if (c && strcmp(c, r->id) == 0) {
+                used += (size_t)snprintf(why + used, used < sizeof why ? sizeof why - used : 0,
+                                         "%sexception %s until %s", used ? "; " : "",
+                                         exc->v[k]->ref, record_get(exc->v[k], "expires_on"));
+            }
+        }
         char title[48];
         snprintf(title, sizeof title, "%.44s", r->title ? r->title : "");
         printf("%-9s %-44s %-10s %-12s %-8s %s\n", r->id, title,
@@ -44,7 +54,7 @@ static void print_rows(const struct soa *soa)
 }
 
 /* The SoA as text, or its JSON (the one writer, soa_json). */
-static void print_soa(const struct soa *soa, int json)
+static void print_soa(const struct soa *soa, int json, const struct records *exc)
 {
     if (json) {
         struct buf b;
@@ -54,7 +64,7 @@ static void print_soa(const struct soa *soa, int json)
         buf_free(&b);
         return;
     }
-    print_rows(soa);
+    print_rows(soa, exc);
     struct soa_counts c;
     soa_counts(soa, &c);
     printf("\n%zu controls: %zu applicable (%zu implemented), %zu excluded or undecided\n",
@@ -73,7 +83,7 @@ static int print_content(const char *content, int json)
     if (soa_parse(content, &soa, &e)) {
         return cli_fail(&e);
     }
-    print_soa(&soa, 0);
+    print_soa(&soa, 0, NULL);
     soa_free(&soa);
     return 0;
 }
@@ -173,7 +183,12 @@ int cmd_soa(struct cli *c)
         } else if (app_soa(&a, fw, &soa, &e)) {
             rc = cli_fail(&e);
         } else {
-            print_soa(&soa, o.json);
+            struct records exc = {0};
+            if (!o.json && app_active_exceptions(&a, &exc, &e)) {
+                memset(&exc, 0, sizeof exc);
+            }
+            print_soa(&soa, o.json, &exc); /* ops: with active exceptions */
+            records_free(&exc);
             soa_free(&soa);
         }
     } else if (strcmp(sub, "set") == 0) {

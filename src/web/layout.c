@@ -588,6 +588,10 @@ void web_notice(struct req *r, struct buf *b)
         /* review */
         {"pack-frozen", "The review pack is frozen as presented at the meeting."},
         {"minutes-signed", "The minutes are signed."},
+        /* ops */
+        {"noted", "Added to the timeline."},
+        {"notified", "The notification is recorded."},
+        {"nc-raised", "A nonconformity is raised from the incident."},
     };
     /* only the notice of the action that led here (notice.c): a bare or
      * copied ?done= shows nothing */

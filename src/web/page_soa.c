@@ -9,6 +9,7 @@
 #include "../lib/hash.h"
 #include "../lib/text.h"
 #include "../lib/util.h"
+#include "../app/ops.h"
 #include "web.h"
 
 static const char *js(json_t *o, const char *k)
@@ -174,8 +175,25 @@ static void row_form(struct req *r, struct buf *b, const struct soa_row *row, co
 /* ---- the page -------------------------------------------------------------- */
 
 /* The SoA rows as a table; manage adds the inline edit forms. */
+/* ops: the control's active security exceptions (exc: NULL for a frozen version) */
+static void exceptions_note(struct req *r, struct buf *b, const struct records *exc,
+                            const char *control)
+{
+    for (size_t i = 0; exc && i < exc->n; i++) {
+        const char *c = record_get(exc->v[i], "control");
+        if (c && strcmp(c, control) == 0) {
+            html_lit(b, "<div class=\"small\"><span class=\"tag warn\">exception</span> ");
+            web_ref_link(r, b, exc->v[i]->ref, exc->v[i]->ref);
+            html_lit(b, " until ");
+            html_text(b, record_get(exc->v[i], "expires_on"));
+            html_lit(b, "</div>");
+        }
+    }
+}
+
 static void rows_table(struct req *r, struct buf *b, const struct soa *soa, const char *fw,
-                       int manage, const char *failed, const struct err *e)
+                       int manage, const char *failed, const struct err *e,
+                       const struct records *exc)
 {
     html_lit(b, "<div class=\"table-wrap\"><table class=\"soa\" data-filterable><caption "
                 "class=\"vh\">Statement of Applicability</caption><thead><tr>"
@@ -214,6 +232,7 @@ static void rows_table(struct req *r, struct buf *b, const struct soa *soa, cons
         }
         html_lit(b, "</td><td class=\"nowrap\">");
         html_text(b, row->status);
+        exceptions_note(r, b, exc, id); /* ops */
         html_lit(b, "</td><td>");
         if (row->owner) {
             char *t = web_ref_title(r, row->owner);
@@ -370,7 +389,13 @@ static void soa_page(struct req *r, struct resp *w, const char *fw, const char *
     version_info_free(&vi);
 
     int manage = perm_allows(r->role, PERM_MANAGE, rtype_find("control"), -1);
-    rows_table(r, &b, &soa, fw, manage, failed, e);
+    struct records exc = {0};
+    struct err xe = {0};
+    if (app_active_exceptions(r->app, &exc, &xe)) {
+        memset(&exc, 0, sizeof exc); /* the SoA is shown without them */
+    }
+    rows_table(r, &b, &soa, fw, manage, failed, e, &exc);
+    records_free(&exc);
     soa_free(&soa);
 
     if (perm_allows(r->role, PERM_APPROVE, rtype_find("control"), -1)) {
@@ -704,7 +729,7 @@ int page_soa_version(struct req *r, struct resp *w)
     html_url(&b, f.v.framework);
     html_lit(&b, "\">The current Statement of Applicability</a></p><h2>Controls as approved</h2>");
     if (parsed) {
-        rows_table(r, &b, &frozen, f.v.framework, 0, NULL, NULL);
+        rows_table(r, &b, &frozen, f.v.framework, 0, NULL, NULL, NULL);
         soa_free(&frozen);
     } else {
         web_error_box(&b, pe.msg);

@@ -151,4 +151,10 @@ void web_signoffs(struct req *r, struct buf *b, const struct signoffs *l, const 
 /* "You sign as P-0001 (Name), account NAME." under a sign-off form. */
 void web_signer_line(struct req *r, struct buf *b);
 
+/* ops: the incident's response panel (duties with countdowns, timeline,
+ * raise a nonconformity) and the security exception's approval panel
+ * (page_ops.c). */
+void web_incident_panel(struct req *r, struct buf *b, const struct record *rec);
+void web_exception_panel(struct req *r, struct buf *b, const struct record *rec);
+
 #endif
