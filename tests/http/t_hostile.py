@@ -1591,7 +1591,10 @@ def main():
                                                    "document": xss.get("document", "DOC-0001"),
                                                    "scope": xss.get("scope", "SC-0001"),
                                                    # review: pack and minutes routes
-                                                   "review": xss.get("review", "MR-0001")})
+                                                   "review": xss.get("review", "MR-0001"),
+                                                   # ops: incident response, exception approval
+                                                   "incident": xss.get("incident", "INC-0001"),
+                                                   "exception": xss.get("exception", "EXC-0001")})
     login_csrf_and_redirects(f, srv)
     sessions(f, srv, accs["sess"])
     bodies(f, srv, api, m, types, fields, refs, xss, counts)
