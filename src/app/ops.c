@@ -369,7 +369,7 @@ static int duties_of(struct app *a, const struct record *r, const char *now,
         struct incident_duty *d = duty_new(out);
         cpy(d->key, sizeof d->key, "gdpr-72h");
         cpy(d->title, sizeof d->title,
-            "Notify the supervisory authority of the personal data breach (GDPR Art. 33)");
+            "Notify the supervisory authority (GDPR Art. 33, personal data breach)");
         cpy(d->to, sizeof d->to, "the competent data protection supervisory authority");
         snprintf(d->basis, sizeof d->basis, "personal data involved: 72 hours from %s", basis_from);
         d->hours = 72;
@@ -691,7 +691,7 @@ int task_src_incident_duty(struct app *a, const struct task_query *q, struct tas
                 continue;
             }
             char title[200], link[160], due[11];
-            snprintf(title, sizeof title, "%s: %.60s by %.16s UTC", r->ref, x->title, x->deadline);
+            snprintf(title, sizeof title, "%s: %.120s by %.16s UTC", r->ref, x->title, x->deadline);
             utf8_sanitize(title);
             snprintf(link, sizeof link, "/incidents/%s", r->ref);
             cpy(due, sizeof due, x->deadline);
