@@ -1011,6 +1011,13 @@ static int approve_tx(struct app *a, const char *ref, const char *rationale, str
     if (a->signer.account <= 0 || !a->signer.person[0]) {
         return app_capacity_check(a, CAP_TOP_MANAGEMENT, NULL, e); /* says: sign in */
     }
+    enum role role = role_parse(a->signer.role);
+    if (role == ROLE_AUDITOR || role == ROLE_STAFF) {
+        return err_set(e, ERR_FORBIDDEN, NULL,
+                       "approving an exception needs top management or the owner of its risk; "
+                       "account %s is %s",
+                       a->signer.name, a->signer.role);
+    }
     if (get_visible(a, "exception", ref, &x, e)) {
         return -1;
     }

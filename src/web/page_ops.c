@@ -171,7 +171,8 @@ void web_exception_panel(struct req *r, struct buf *b, const struct record *rec)
         signoffs_free(&l);
     }
     if (!record_get(rec, FIELD_RETIRED) && st && strcmp(st, "requested") == 0 &&
-        perm_allows(r->role, PERM_APPROVE, rec->type, web_owns(r, rec))) {
+        r->role != ROLE_AUDITOR && r->role != ROLE_STAFF) {
+        /* who may approve is the capacity (app_exception_approve), not the role */
         post_open(r, b, rec->ref, "approve");
         html_lit(b, "<label>Rationale <input name=\"rationale\" maxlength=\"2000\"></label> "
                     "<button type=\"submit\">Approve the exception</button></form>");

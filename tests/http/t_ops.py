@@ -149,6 +149,10 @@ def main():
     check(r.status == 403 and "top management" in err(r).get("message", ""),
           "a manager cannot approve an exception whose risk (%s) needs top management"
           % risk.get("level"), r.describe)
+    aapi = Api(srv, f.token(f.accounts["auditor"].name, "t"))
+    r = aapi.post("/api/v1/exceptions/%s/approve" % xid, {})
+    check(r.status == 403 and "auditor" in err(r).get("message", ""),
+          "an auditor cannot approve an exception", r.describe)
     r = tapi.post("/api/v1/exceptions/%s/approve" % xid, {"rationale": "ok", "by": "x"})
     check_status(r, 400, "a 'by' in the body is refused")
     r = tapi.post("/api/v1/exceptions/%s/approve" % xid, {"rationale": "Until the kiosk is "
