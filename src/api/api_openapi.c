@@ -128,6 +128,8 @@ static const struct doc {
      "with deadlines and seconds left", "Incidents", B_NONE, 0, A_OBJECT, 200, 0},
     {"api_inc_notified", "Mark a duty notified once: body {duty, at, note} (409 when it was)",
      "Incidents", B_NONE, 0, A_OBJECT, 200, 1},
+    {"api_bcp_needs", "The recovery objectives (RTO, RPO, MTD) every asset must meet, from the "
+     "plans of the services it supports", "Business continuity", B_NONE, 0, A_OBJECT, 200, 0},
     {"api_exc_approve", "Approve a security exception (body {rationale}); a high risk needs top "
      "management", "Security exceptions", B_NONE, 0, A_RECORD, 200, 1},
 };

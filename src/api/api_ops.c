@@ -107,3 +107,18 @@ int api_exc_approve(struct req *r, struct resp *w)
     record_free(x);
     return api_send(w, 200, &b);
 }
+
+/* GET /api/v1/continuity/needs — the recovery objectives every asset must meet */
+int api_bcp_needs(struct req *r, struct resp *w)
+{
+    struct err e = {0};
+    struct continuity_needs l;
+    if (api_query_only(r, NULL, &e) || app_continuity_needs(r->app, &l, &e)) {
+        return api_fail(r, w, &e);
+    }
+    struct buf b;
+    buf_init(&b, 0);
+    continuity_needs_json(&l, &b);
+    continuity_needs_free(&l);
+    return api_send(w, 200, &b);
+}

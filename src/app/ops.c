@@ -914,6 +914,54 @@ static void add_months(const char *date, int months, char out[11])
     cpy(out, 11, tmp);
 }
 
+/* The last test held of plan among tests (NULL: never), and the next due. */
+static const char *plan_next_test(const struct record *p, const struct records *tests,
+                                  char due[11])
+{
+    const char *last = NULL;
+    for (size_t k = 0; k < tests->n; k++) {
+        const struct record *t = tests->v[k];
+        const char *on = record_get(t, "tested_on");
+        if (!record_get(t, FIELD_RETIRED) && streq(record_get(t, "plan"), p->ref) &&
+            streq(record_get(t, FIELD_STATUS), "held") && on && (!last || strcmp(on, last) > 0)) {
+            last = on;
+        }
+    }
+    const char *iv = record_get(p, "test_interval_months");
+    if (last) {
+        add_months(last, iv ? atoi(iv) : 12, due);
+    } else {
+        cpy(due, 11, record_get(p, FIELD_CREATED));
+    }
+    return last;
+}
+
+int app_continuity_tests(struct app *a, const char *plan, struct records *tests, char due[11],
+                         struct err *e)
+{
+    struct records all;
+    memset(tests, 0, sizeof *tests);
+    due[0] = 0;
+    struct record *p = NULL;
+    if (get_visible(a, "continuity", plan, &p, e)) {
+        return -1;
+    }
+    if (list_visible(a, "bcptest", &all, e)) {
+        record_free(p);
+        return -1;
+    }
+    plan_next_test(p, &all, due);
+    for (size_t i = 0; i < all.n; i++) {
+        if (streq(record_get(all.v[i], "plan"), p->ref) && !record_get(all.v[i], FIELD_RETIRED)) {
+            records_add(tests, all.v[i]);
+            all.v[i] = NULL;
+        }
+    }
+    records_free(&all);
+    record_free(p);
+    return 0;
+}
+
 /* Each plan in force: the next test is due its interval (12 months) after
  * the last test held, or now when it was never tested. */
 int task_src_continuity_test(struct app *a, const struct task_query *q, struct tasks *out,
@@ -936,24 +984,12 @@ int task_src_continuity_test(struct app *a, const struct task_query *q, struct t
         if (record_get(p, FIELD_RETIRED) || streq(record_get(p, FIELD_STATUS), "withdrawn")) {
             continue;
         }
-        const char *last = NULL;
-        for (size_t k = 0; k < tests.n; k++) {
-            const struct record *t = tests.v[k];
-            const char *on = record_get(t, "tested_on");
-            if (!record_get(t, FIELD_RETIRED) && streq(record_get(t, "plan"), p->ref) &&
-                streq(record_get(t, FIELD_STATUS), "held") && on && (!last || strcmp(on, last) > 0)) {
-                last = on;
-            }
-        }
-        const char *iv = record_get(p, "test_interval_months");
         char due[11], title[200], link[160];
+        const char *last = plan_next_test(p, &tests, due);
         if (last) {
-            add_months(last, iv ? atoi(iv) : 12, due);
             snprintf(title, sizeof title, "Test continuity plan %s: %.120s (last tested %s)", p->ref,
                      record_get(p, "title"), last);
         } else {
-            const char *c = record_get(p, FIELD_CREATED);
-            cpy(due, sizeof due, c);
             snprintf(title, sizeof title, "Test continuity plan %s: %.120s (never tested)", p->ref,
                      record_get(p, "title"));
         }

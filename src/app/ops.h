@@ -102,6 +102,12 @@ void continuity_needs_free(struct continuity_needs *l);
 int app_continuity_needs(struct app *a, struct continuity_needs *out, struct err *e);
 void continuity_needs_json(const struct continuity_needs *l, struct buf *out);
 
+/* The tests of a plan the viewer may see (oldest identifier first) and when
+ * its next test is due (its interval after the last test held; when never
+ * tested, the plan's creation date). */
+int app_continuity_tests(struct app *a, const char *plan, struct records *tests, char due[11],
+                         struct err *e);
+
 /* ---- security exceptions --------------------------------------------------------- */
 
 /* Approves an exception: a sign-off (kind approval, subject "exception"),

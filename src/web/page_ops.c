@@ -181,6 +181,53 @@ void web_exception_panel(struct req *r, struct buf *b, const struct record *rec)
     html_lit(b, "</section>");
 }
 
+void web_continuity_panel(struct req *r, struct buf *b, const struct record *rec)
+{
+    struct err e = {0};
+    struct records l;
+    char due[11];
+    if (app_continuity_tests(r->app, rec->ref, &l, due, &e)) {
+        return;
+    }
+    char today[11];
+    date_today(today);
+    html_lit(b, "<section class=\"panel\" aria-labelledby=\"h-bcp\"><h2 id=\"h-bcp\">Tests"
+                "</h2><p>Next test due ");
+    html_text(b, due);
+    if (strcmp(due, today) < 0) {
+        html_lit(b, " <span class=\"tag bad\">overdue</span>");
+    }
+    html_lit(b, "</p>");
+    if (!l.n) {
+        html_lit(b, "<p class=\"muted\">Never tested.</p>");
+    } else {
+        html_lit(b, "<table><thead><tr><th>Test</th><th>Date</th><th>Achieved RTO (h)</th>"
+                    "<th>Achieved RPO (h)</th><th>Result</th></tr></thead><tbody>");
+        for (size_t i = 0; i < l.n; i++) {
+            const struct record *t = l.v[i];
+            const char *res = record_get(t, "result");
+            html_lit(b, "<tr><td>");
+            web_ref_link(r, b, t->ref, record_get(t, "title"));
+            html_lit(b, "</td><td>");
+            html_text(b, record_get(t, "tested_on"));
+            html_lit(b, "</td><td>");
+            html_text(b, record_get(t, "achieved_rto_hours"));
+            html_lit(b, "</td><td>");
+            html_text(b, record_get(t, "achieved_rpo_hours"));
+            html_lit(b, "</td><td>");
+            if (res && strcmp(res, "not-met") == 0) {
+                html_lit(b, "<span class=\"tag bad\">not met</span>");
+            } else {
+                html_text(b, res);
+            }
+            html_lit(b, "</td></tr>");
+        }
+        html_lit(b, "</tbody></table>");
+    }
+    records_free(&l);
+    html_lit(b, "</section>");
+}
+
 static void back(struct req *r, struct resp *w, const char *plural, const char *done)
 {
     struct buf to;

@@ -156,5 +156,7 @@ void web_signer_line(struct req *r, struct buf *b);
  * (page_ops.c). */
 void web_incident_panel(struct req *r, struct buf *b, const struct record *rec);
 void web_exception_panel(struct req *r, struct buf *b, const struct record *rec);
+/* The continuity plan's tests with their computed results and the next one due. */
+void web_continuity_panel(struct req *r, struct buf *b, const struct record *rec);
 
 #endif

@@ -174,6 +174,19 @@ def main():
     r = mapi.get("/api/v1/bcptests/BCT-0001")
     check((r.json() or {}).get("result") == "not-met", "the demo's failover test missed its RTO",
           r.describe)
+    r = m.get("/continuity/BCP-0001")
+    check(r.status == 200 and "Next test due" in r.text and "not met" in r.text
+          and 'href="/bcptests/BCT-0001"' in r.text,
+          "the plan's page lists its tests with the computed result and the next one due",
+          r.describe)
+    r = mapi.get("/api/v1/continuity/needs")
+    needs = {n["asset"]: n for n in (r.json() or [])}
+    check(r.status == 200 and needs and all(n["rto_hours"] is None or n["rto_hours"] >= 0
+                                            for n in needs.values())
+          and any(n["rto_from"] == "BCP-0001" and n["kind"] != "service" for n in needs.values()),
+          "the continuity needs: assets inherit the RTO of the plans of the services they "
+          "support", r.describe)
+    check_status(sapi.get("/api/v1/continuity/needs"), 403, "staff do not read continuity")
     hist = f.history_count()
     r = mapi.post("/api/v1/bcptests", {"title": "Neg", "plan": "BCP-0001",
                                        "tested_on": "2026-11-01", "scenario": "x",
