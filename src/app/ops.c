@@ -340,9 +340,10 @@ static int duty_applies(const struct record *req, const struct record *inc)
     return 0;
 }
 
-/* The duties of an incident record (r: already read through the viewer). */
-static int duties_of(struct app *a, const struct record *r, const char *now,
-                     struct incident_duties *out, struct err *e)
+/* The duties of an incident record (r: already read through the viewer),
+ * given the requirements the viewer sees. */
+static int duties_with(struct app *a, const struct record *r, const char *now,
+                       const struct records *reqs, struct incident_duties *out, struct err *e)
 {
     memset(out, 0, sizeof *out);
     cpy(out->incident, sizeof out->incident, r->ref);
@@ -374,12 +375,8 @@ static int duties_of(struct app *a, const struct record *r, const char *now,
         snprintf(d->basis, sizeof d->basis, "personal data involved: 72 hours from %s", basis_from);
         d->hours = 72;
     }
-    struct records reqs;
-    if (list_visible(a, "requirement", &reqs, e)) {
-        return -1;
-    }
-    for (size_t i = 0; i < reqs.n; i++) {
-        const struct record *q = reqs.v[i];
+    for (size_t i = 0; i < reqs->n; i++) {
+        const struct record *q = reqs->v[i];
         const char *h = record_get(q, "notify_hours");
         if (record_get(q, FIELD_RETIRED) || !streq(record_get(q, FIELD_STATUS), "active") || !h ||
             !duty_applies(q, r)) {
@@ -395,7 +392,6 @@ static int duties_of(struct app *a, const struct record *r, const char *now,
                  q->ref, record_get(q, "notify_when"), h, basis_from);
         d->hours = atoi(h);
     }
-    records_free(&reqs);
     for (size_t i = 0; i < out->n; i++) {
         struct incident_duty *d = &out->v[i];
         cpy(d->from, sizeof d->from, from);
@@ -404,6 +400,19 @@ static int duties_of(struct app *a, const struct record *r, const char *now,
         d->seconds_left = dl - tn;
     }
     return store_incident_notices(a->st, r->ref, take_notice, out, e);
+}
+
+static int duties_of(struct app *a, const struct record *r, const char *now,
+                     struct incident_duties *out, struct err *e)
+{
+    struct records reqs;
+    if (list_visible(a, "requirement", &reqs, e)) {
+        memset(out, 0, sizeof *out);
+        return -1;
+    }
+    int rc = duties_with(a, r, now, &reqs, out, e);
+    records_free(&reqs);
+    return rc;
 }
 
 int app_incident_duties(struct app *a, const char *ref, const char *now,
@@ -499,6 +508,7 @@ static int notified_tx(struct app *a, const char *ref, const char *duty, const c
     struct incident_duties d;
     int rc = -1;
     if (duties_of(a, r, NULL, &d, e)) {
+        incident_duties_free(&d);
         record_free(r);
         return -1;
     }
@@ -670,8 +680,12 @@ int task_src_incident_duty(struct app *a, const struct task_query *q, struct tas
                            struct err *e)
 {
     (void)q;
-    struct records incs;
+    struct records incs, reqs;
     if (list_visible(a, "incident", &incs, e)) {
+        return -1;
+    }
+    if (list_visible(a, "requirement", &reqs, e)) {
+        records_free(&incs);
         return -1;
     }
     int rc = 0;
@@ -681,7 +695,8 @@ int task_src_incident_duty(struct app *a, const struct task_query *q, struct tas
             continue;
         }
         struct incident_duties d;
-        if (duties_of(a, r, NULL, &d, e)) {
+        if (duties_with(a, r, NULL, &reqs, &d, e)) {
+            incident_duties_free(&d);
             rc = -1;
             break;
         }
@@ -702,6 +717,7 @@ int task_src_incident_duty(struct app *a, const struct task_query *q, struct tas
         }
         incident_duties_free(&d);
     }
+    records_free(&reqs);
     records_free(&incs);
     return rc;
 }

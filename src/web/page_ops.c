@@ -125,7 +125,10 @@ void web_incident_panel(struct req *r, struct buf *b, const struct record *rec)
     int edit = !retired && perm_allows(r->role, PERM_EDIT, rec->type, web_owns(r, rec));
     html_lit(b, "<section class=\"panel incident-panel\" aria-labelledby=\"h-incident\">"
                 "<h2 id=\"h-incident\">Response</h2>");
-    duties_block(r, b, rec, edit);
+    if (r->role != ROLE_STAFF) {
+        /* staff do not read the requirement register the duties come from */
+        duties_block(r, b, rec, edit);
+    }
     timeline_block(r, b, rec, edit);
     const char *nc = record_get(rec, "nonconformity");
     if (nc) {

@@ -62,8 +62,10 @@ def main():
     # ---- staff: their own incident and timeline only, and no writes ---------------------
     r = s.get("/incidents/INC-0005")
     check(r.status == 200 and "Confirmed personal data breach" in r.text
-          and 'action="/incidents/INC-0005/note"' not in r.text,
-          "staff see the incident they reported, with its timeline, without the forms",
+          and 'action="/incidents/INC-0005/note"' not in r.text
+          and "Notification duties" not in r.text,
+          "staff see the incident they reported, with its timeline, without the forms or the "
+          "duties (they do not read the requirement register)",
           r.describe)
     r = sapi.get("/api/v1/incidents/INC-0005/timeline")
     check_status(r, 200, "staff read the timeline of their own incident through the API")
