@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "../lib/hash.h"
 #include "../lib/json.h"
 #include "../lib/text.h"
@@ -1322,4 +1324,105 @@ int ops_derive(struct app *a, struct record *r, const struct record *orig, struc
         return 0;
     }
     return 0;
+}
+
+/* ---- verify ------------------------------------------------------------------------- */
+
+struct journal {
+    json_t *entries; /* "id" -> {incident, kind, text, by} of the note entries */
+    json_t *notices; /* "incident duty" -> {notified_at, by} */
+    const char *bad;
+    char why[200];
+};
+
+static int on_incident_history(void *ctx, const struct history_entry *h)
+{
+    struct journal *j = ctx;
+    int note = strcmp(h->action, "note") == 0, notified = strcmp(h->action, "notified") == 0;
+    if (!note && !notified) {
+        return 0;
+    }
+    json_t *o = h->after ? json_loads(h->after, 0, NULL) : NULL;
+    if (!o) {
+        snprintf(j->why, sizeof j->why, "history entry %lld (%s %s) has no readable content",
+                 (long long)h->seq, h->ref, h->action);
+        return 1;
+    }
+    char key[96];
+    json_object_set_new(o, "incident", json_string(h->ref));
+    if (note) {
+        snprintf(key, sizeof key, "%lld", (long long)json_integer_value(json_object_get(o, "entry")));
+        json_object_set(j->entries, key, o);
+    } else {
+        snprintf(key, sizeof key, "%s %s", h->ref,
+                 json_string_value(json_object_get(o, "duty")) ?: "");
+        json_object_set(j->notices, key, o);
+    }
+    json_decref(o);
+    return 0;
+}
+
+static int same(json_t *o, const char *k, const char *v)
+{
+    const char *x = json_string_value(json_object_get(o, k));
+    return x && v && strcmp(x, v) == 0;
+}
+
+static int on_entry_row(void *ctx, const struct incident_entry_row *r)
+{
+    struct journal *j = ctx;
+    char key[32];
+    snprintf(key, sizeof key, "%ld", r->id);
+    json_t *o = json_object_get(j->entries, key);
+    if (!o || !same(o, "incident", r->incident) || !same(o, "kind", r->kind) ||
+        !same(o, "text", r->text) || !same(o, "by", r->account_name)) {
+        snprintf(j->why, sizeof j->why,
+                 "timeline entry %ld of %s does not match its history entry%s", r->id,
+                 r->incident, o ? "" : " (there is none)");
+        return 1;
+    }
+    json_object_del(j->entries, key);
+    return 0;
+}
+
+static int on_notice_row(void *ctx, const struct incident_notice_row *r)
+{
+    struct journal *j = ctx;
+    char key[96];
+    snprintf(key, sizeof key, "%s %s", r->incident, r->duty);
+    json_t *o = json_object_get(j->notices, key);
+    if (!o || !same(o, "notified_at", r->notified_at) || !same(o, "by", r->account_name)) {
+        snprintf(j->why, sizeof j->why,
+                 "the notification of %s (%s) does not match its history entry%s", r->incident,
+                 r->duty, o ? "" : " (there is none)");
+        return 1;
+    }
+    json_object_del(j->notices, key);
+    return 0;
+}
+
+int ops_verify(struct app *a, struct err *e)
+{
+    struct journal j = {json_object(), json_object(), NULL, ""};
+    int rc = store_history_of_types(a->st, "incident", "incident", on_incident_history, &j, e);
+    if (rc == 0 && !j.why[0]) {
+        rc = store_incident_entries(a->st, NULL, on_entry_row, &j, e);
+    }
+    if (rc == 0 && !j.why[0]) {
+        rc = store_incident_notices(a->st, NULL, on_notice_row, &j, e);
+    }
+    if (rc == 0 && !j.why[0] && (json_object_size(j.entries) || json_object_size(j.notices))) {
+        const char *k = json_object_size(j.entries) ? json_object_iter_key(json_object_iter(
+                                                          j.entries))
+                                                    : json_object_iter_key(json_object_iter(
+                                                          j.notices));
+        snprintf(j.why, sizeof j.why, "the history records %s %s that the incident tables lack",
+                 json_object_size(j.entries) ? "timeline entry" : "the notification", k);
+    }
+    if (rc == 0 && j.why[0]) {
+        rc = err_set(e, ERR_CONFLICT, NULL, "%s", j.why);
+    }
+    json_decref(j.entries);
+    json_decref(j.notices);
+    return rc;
 }

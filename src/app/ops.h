@@ -140,6 +140,9 @@ int app_exception_approve_tx(struct app *a, const char *ref, const char *rationa
 /* ---- rules (rules.c calls these for the ops types) ------------------------------- */
 
 int ops_derive(struct app *a, struct record *r, const struct record *orig, struct err *e);
+/* verify (verify.c): every timeline entry and notification equals its
+ * history entry, and the history has none the tables lack. */
+int ops_verify(struct app *a, struct err *e);
 /* CAP_EXC_RISK_OWNER (signoff.c): person owns the risk of exception subject. */
 int ops_exception_risk_owner(struct app *a, const char *person, const char *subject,
                              struct err *e);

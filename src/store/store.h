@@ -501,7 +501,7 @@ struct incident_entry_row {
 typedef int (*store_incident_entry_fn)(void *ctx, const struct incident_entry_row *r);
 int store_incident_entry_add(struct store *s, const struct incident_entry_row *r, long *id,
                              struct err *e);
-/* Entries of incident, oldest first. */
+/* Entries of incident (every incident's when NULL), oldest first. */
 int store_incident_entries(struct store *s, const char *incident, store_incident_entry_fn fn,
                            void *ctx, struct err *e);
 struct incident_notice_row {

@@ -41,7 +41,7 @@ int store_incident_entries(struct store *s, const char *incident, store_incident
 {
     sqlite3_stmt *st = store_prepare(s,
                                      "SELECT id, incident, at, kind, text, coalesce(account, 0), "
-                                     "account_name, person FROM incident_entry WHERE incident = ?1 "
+                                     "account_name, person FROM incident_entry WHERE ?1 IS NULL OR incident = ?1 "
                                      "ORDER BY id",
                                      e);
     if (!st) {

@@ -193,4 +193,17 @@ json_all 'd["review_reason"] == "change CHG-0001 carried out"'
 ok isms risk show R-0002 --json
 json_all 'not d.get("review_reason")'
 ok isms verify
+
+note "the timeline and notifications are append-only and checked by verify"
+check "a timeline entry cannot be changed" sh -c '! sqlite3 o.isms "UPDATE incident_entry SET text = '"'"'x'"'"' WHERE id = 1" 2>/dev/null'
+check "a notification cannot be deleted" sh -c '! sqlite3 o.isms "DELETE FROM incident_notice" 2>/dev/null'
+cp o.isms o2.isms
+sqlite3 o2.isms "INSERT INTO incident_entry (incident, at, kind, text, account_name) VALUES ('INC-0001', '2026-03-01T12:00:00Z', 'note', 'planted', 'mallory')"
+fails 5 isms -f o2.isms verify
+err_has "timeline entry"
+err_has "does not match its history entry (there is none)"
+cp o.isms o3.isms
+sqlite3 o3.isms "INSERT INTO incident_notice (incident, duty, notified_at, account_name) VALUES ('INC-0001', 'gdpr-72h', '2026-03-01T10:00:00Z', 'mallory')"
+fails 5 isms -f o3.isms verify
+err_has "the notification of INC-0001 (gdpr-72h) does not match its history entry"
 finish
