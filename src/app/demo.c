@@ -645,8 +645,9 @@ static int demo_ops(struct app *a, struct keymap *m, struct err *e)
     }
     /* the platform plan: its document, downtime limit, and a failover test
      * that missed the RTO */
-    struct kv pk[] = {{"mtd_hours", "24"}, {"test_interval_months", "6"}};
-    if (demo_edit(a, "continuity", bcp, pk, 2, e)) {
+    struct kv pk[] = {{"mtd_hours", "24"}, {"test_interval_months", "6"},
+                      {"document", demo_key(m, "doc_bcp")}};
+    if (demo_edit(a, "continuity", bcp, pk, demo_key(m, "doc_bcp") ? 3 : 2, e)) {
         return -1;
     }
     char today[11], tested[11], expires[11];

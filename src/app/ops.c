@@ -544,6 +544,11 @@ static int notified_tx(struct app *a, const char *ref, const char *duty, const c
             err_set(e, ERR_INVALID, "notified_at", "notified_at: %s is in the future", when);
             goto done;
         }
+        if (strcmp(when, x->from) < 0) {
+            err_set(e, ERR_INVALID, "notified_at",
+                    "notified_at: %s is before the incident was detected (%s)", when, x->from);
+            goto done;
+        }
     } else {
         cpy(when, sizeof when, d.now);
     }

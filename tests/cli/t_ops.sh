@@ -81,6 +81,8 @@ fails 3 isms incident notified INC-0001 REQ-0003
 err_has "duty: INC-0001 has no notification duty 'REQ-0003' (gdpr-72h, REQ-0001, REQ-0002)"
 fails 3 isms incident notified INC-0001 gdpr-72h --at "2026-03-05 10:00"
 err_has "notified_at: 2026-03-05T10:00:00Z is in the future"
+fails 3 isms incident notified INC-0001 gdpr-72h --at "2026-02-20 10:00"
+err_has "notified_at: 2026-02-20T10:00:00Z is before the incident was detected (2026-02-27T08:00:00Z)"
 fails 3 isms incident notified INC-0001 gdpr-72h --at "yesterday"
 err_has "notified_at: 'yesterday' is not a date and time"
 same_records o.isms "$D"
