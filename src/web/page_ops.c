@@ -200,7 +200,9 @@ void web_continuity_panel(struct req *r, struct buf *b, const struct record *rec
     if (strcmp(due, today) < 0) {
         html_lit(b, " <span class=\"tag bad\">overdue</span>");
     }
-    html_lit(b, "</p>");
+    html_lit(b, " · <a href=\"");
+    href(r, b, "/continuity/needs");
+    html_lit(b, "\">Recovery objectives per asset</a></p>");
     if (!l.n) {
         html_lit(b, "<p class=\"muted\">Never tested.</p>");
     } else {
@@ -287,4 +289,66 @@ int page_exc_approve(struct req *r, struct resp *w)
     const char *why = kv_get(&r->form, "rationale");
     int rc = app_exception_approve(r->app, r->rec->ref, why && *why ? why : NULL, &e);
     return finish(r, w, rc, &e, "exceptions", "approved");
+}
+
+static void hours_cell(struct buf *b, double h)
+{
+    html_lit(b, "<td class=\"num\">");
+    if (h < 0) {
+        html_lit(b, "<span class=\"muted\">—</span>");
+    } else {
+        char t[32];
+        snprintf(t, sizeof t, "%g", h);
+        html_text(b, t);
+    }
+    html_lit(b, "</td>");
+}
+
+/* GET /continuity/needs — the recovery objectives every asset must meet. */
+int page_bcp_needs(struct req *r, struct resp *w)
+{
+    struct err e = {0};
+    struct continuity_needs l;
+    if (app_continuity_needs(r->app, &l, &e)) {
+        resp_error(r, w, &e);
+        return 0;
+    }
+    struct buf b;
+    buf_init(&b, 0);
+    page_begin(r, &b, "Recovery objectives per asset");
+    web_crumbs(r, &b, "/continuity", "Continuity plans", "Recovery objectives");
+    html_lit(&b, "<h1>Recovery objectives per asset</h1><p class=\"lede\">The strictest "
+                 "objectives of the continuity plans covering a service each asset supports "
+                 "(the service itself or anything it depends on).</p><div class=\"table-wrap\">"
+                 "<table><thead><tr><th scope=\"col\">Asset</th><th scope=\"col\">Kind</th>"
+                 "<th scope=\"col\">For service</th><th scope=\"col\">RTO (h)</th>"
+                 "<th scope=\"col\">RPO (h)</th><th scope=\"col\">MTD (h)</th>"
+                 "<th scope=\"col\">RTO from</th></tr></thead><tbody>");
+    for (size_t i = 0; i < l.n; i++) {
+        const struct continuity_need *n = &l.v[i];
+        html_lit(&b, "<tr><td>");
+        web_ref_link(r, &b, n->asset, n->name);
+        html_lit(&b, "</td><td>");
+        html_text(&b, n->kind);
+        html_lit(&b, "</td><td>");
+        web_ref_link(r, &b, n->service, n->service);
+        html_lit(&b, "</td>");
+        hours_cell(&b, n->rto);
+        hours_cell(&b, n->rpo);
+        hours_cell(&b, n->mtd);
+        html_lit(&b, "<td>");
+        if (n->rto_from[0]) {
+            web_ref_link(r, &b, n->rto_from, n->rto_from);
+        }
+        html_lit(&b, "</td></tr>");
+    }
+    if (!l.n) {
+        html_lit(&b, "<tr><td colspan=\"7\" class=\"muted\">No plan covers a service yet.</td>"
+                     "</tr>");
+    }
+    html_lit(&b, "</tbody></table></div>");
+    continuity_needs_free(&l);
+    page_end(r, &b);
+    page_send(w, &b, 200);
+    return 0;
 }

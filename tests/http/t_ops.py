@@ -189,6 +189,10 @@ def main():
           "the continuity needs: assets inherit the RTO of the plans of the services they "
           "support", r.describe)
     check_status(sapi.get("/api/v1/continuity/needs"), 403, "staff do not read continuity")
+    r = m.get("/continuity/needs")
+    check(r.status == 200 and "Recovery objectives per asset" in r.text
+          and 'href="/continuity/BCP-0001"' in r.text, "the recovery objectives page", r.describe)
+    check_status(s.get("/continuity/needs"), 403, "staff: no recovery objectives page")
     hist = f.history_count()
     r = mapi.post("/api/v1/bcptests", {"title": "Neg", "plan": "BCP-0001",
                                        "tested_on": "2026-11-01", "scenario": "x",
