@@ -504,6 +504,66 @@ static int demo_edit(struct app *a, const char *type, const char *ref, const str
     return app_edit_tx(a, rtype_find(type), ref, kv, n, 0, &changed, e);
 }
 
+/* The identifier of the demo record of type whose title field starts
+ * with title (the demo's processes and changes have no keys). */
+static char *demo_find(struct app *a, const char *type, const char *title, struct err *e)
+{
+    const struct rtype *t = rtype_find(type);
+    struct query q = {0};
+    q.search = title;
+    struct records l = {0};
+    char *ref = NULL;
+    if (store_list(a->st, t, &q, records_add, &l, e) == 0) {
+        for (size_t i = 0; i < l.n && !ref; i++) {
+            const char *v = record_get(l.v[i], t->title_field);
+            if (v && strncmp(v, title, strlen(title)) == 0) {
+                ref = xstrdup(l.v[i]->ref);
+            }
+        }
+    }
+    records_free(&l);
+    return ref;
+}
+
+/* 8.1: what the demo's processes carry and what governs them; the changes
+ * under way name what they touch. */
+static int demo_processes(struct app *a, struct keymap *m, struct err *e)
+{
+    static const struct {
+        const char *type, *title, *controls, *doc;
+    } links[] = {
+        {"process", "Incident management", "5.24,5.25,5.26,5.27,5.28", "doc_irp"},
+        {"process", "Backup and restore", "8.13,8.14", "doc_backup"},
+        {"process", "Software development and release", "8.25,8.28,8.29,8.32", "doc_sdlc"},
+        {"process", "Supplier management", "5.19,5.20,5.21,5.22", "doc_supplier"},
+        {"change", "Pilot-light disaster recovery region", "5.30,8.14", "doc_bcp"},
+        {"change", "Replace the legacy ledger module", "8.8,8.25", NULL},
+    };
+    for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
+        char *ref = demo_find(a, links[i].type, links[i].title, e);
+        if (!ref) {
+            continue; /* the demo data changed: nothing to link */
+        }
+        const char *doc = links[i].doc ? demo_key(m, links[i].doc) : NULL;
+        struct kv kv[] = {{"controls", links[i].controls}, {"documents", doc}};
+        int rc = demo_edit(a, links[i].type, ref, kv, doc ? 2 : 1, e);
+        free(ref);
+        if (rc) {
+            return -1;
+        }
+    }
+    char *bk = demo_find(a, "process", "Backup and restore", e);
+    char *dr = demo_find(a, "change", "Pilot-light disaster recovery region", e);
+    int rc = 0;
+    if (bk && dr) {
+        struct kv kv[] = {{"processes", bk}};
+        rc = demo_edit(a, "change", dr, kv, 1, e);
+    }
+    free(bk);
+    free(dr);
+    return rc;
+}
+
 /* Times relative to now, so the countdown always reads the same: the
  * incident was detected 52 hours ago, its GDPR deadline is 20 hours away;
  * the customers (24 h, DPA) and the BSI early warning (24 h, NIS2) were
@@ -686,7 +746,8 @@ static int demo_ops(struct app *a, struct keymap *m, struct err *e)
         {"owner", hoe},
     };
     char *exc = NULL;
-    if (demo_add(a, "exception", xk, (int)(sizeof xk / sizeof xk[0]), &exc, e)) {
+    if (demo_processes(a, m, e) ||
+        demo_add(a, "exception", xk, (int)(sizeof xk / sizeof xk[0]), &exc, e)) {
         return -1;
     }
     rc = sign_as(a, ceo, e) ||
