@@ -54,9 +54,11 @@ static void duties_block(struct req *r, struct buf *b, const struct record *rec,
         html_lit(b, "</td><td>");
         web_time(b, x->deadline);
         html_lit(b, "</td><td class=\"countdown\">");
-        if (!x->done && x->seconds_left < 0) {
+        if (x->done) {
+            html_lit(b, "<span class=\"tag good\">");
+        } else if (x->seconds_left < 0) {
             html_lit(b, "<span class=\"tag bad\">");
-        } else if (!x->done && x->seconds_left < 86400) {
+        } else if (x->seconds_left < 86400) {
             html_lit(b, "<span class=\"tag warn\">");
         } else {
             html_lit(b, "<span class=\"tag\">");
