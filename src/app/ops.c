@@ -77,11 +77,7 @@ static int get_visible(struct app *a, const char *type, const char *ref, struct 
     if (!ref || !*ref || strlen(ref) > MAX_REF_LEN) {
         return record_notfound(e, t, ref ? ref : "");
     }
-    if (a->has_viewer) {
-        return app_record_get_visible(a, t, ref, a->viewer_role,
-                                      a->viewer_person[0] ? a->viewer_person : NULL, out, e);
-    }
-    return store_get(a->st, t, ref, out, e);
+    return store_get(a->st, &a->who, t, ref, out, e);
 }
 
 static int list_visible(struct app *a, const char *type, struct records *out, struct err *e)
@@ -90,13 +86,11 @@ static int list_visible(struct app *a, const char *type, struct records *out, st
     const struct rtype *t = rtype_find(type);
     struct query q;
     memset(&q, 0, sizeof q);
-    if (a->has_viewer) {
-        if (!perm_allows(a->viewer_role, PERM_READ, t, -1)) {
-            return 0;
-        }
-        app_query_visible(t, a->viewer_role, a->viewer_person[0] ? a->viewer_person : NULL, &q);
+    struct err ignore = {0};
+    if (app_may_read(a, t, 0, &ignore)) {
+        return 0; /* a role that may not read the type: none of its records */
     }
-    return store_list(a->st, t, &q, records_add, out, e);
+    return store_list(a->st, &a->who, t, &q, records_add, out, e);
 }
 
 /* Who writes: the signed-in account, else (the CLI without --as) the actor. */
@@ -256,7 +250,7 @@ int app_incident_timeline(struct app *a, const char *ref, struct incident_timeli
     if (get_visible(a, "incident", ref, &r, e)) {
         return -1;
     }
-    int rc = store_incident_entries(a->st, r->ref, take_entry, out, e);
+    int rc = store_incident_entries(a->st, &a->who, r->ref, take_entry, out, e);
     record_free(r);
     if (rc) {
         incident_timeline_free(out);
@@ -401,7 +395,7 @@ static int duties_with(struct app *a, const struct record *r, const char *now,
         secs_dt(dl, d->deadline);
         d->seconds_left = dl - tn;
     }
-    return store_incident_notices(a->st, r->ref, take_notice, out, e);
+    return store_incident_notices(a->st, &a->who, r->ref, take_notice, out, e);
 }
 
 static int duties_of(struct app *a, const struct record *r, const char *now,
@@ -986,7 +980,9 @@ int app_continuity_tests(struct app *a, const char *plan, struct records *tests,
 }
 
 /* Each plan in force: the next test is due its interval (12 months) after
- * the last test held, or now when it was never tested. */
+ * the last test held, or now when it was never tested. A plan whose next
+ * test date is typed (next_test) is main's `continuity` task source's
+ * (tasks_sources.c): one task per plan, never two. */
 int task_src_continuity_test(struct app *a, const struct task_query *q, struct tasks *out,
                              struct err *e);
 int task_src_continuity_test(struct app *a, const struct task_query *q, struct tasks *out,
@@ -1004,7 +1000,8 @@ int task_src_continuity_test(struct app *a, const struct task_query *q, struct t
     int rc = 0;
     for (size_t i = 0; i < plans.n && !rc; i++) {
         const struct record *p = plans.v[i];
-        if (record_get(p, FIELD_RETIRED) || streq(record_get(p, FIELD_STATUS), "withdrawn")) {
+        if (record_get(p, FIELD_RETIRED) || streq(record_get(p, FIELD_STATUS), "withdrawn") ||
+            record_get(p, "next_test")) {
             continue;
         }
         char due[11], title[200], link[160];
@@ -1053,7 +1050,7 @@ int ops_exception_risk_owner(struct app *a, const char *person, const char *subj
                              struct err *e)
 {
     struct record *r = NULL;
-    if (store_get(a->st, rtype_find("exception"), subject, &r, e)) {
+    if (store_get(a->st, principal_sys(), rtype_find("exception"), subject, &r, e)) {
         return e->code == ERR_NOTFOUND ? 0 : -1;
     }
     const char *risk = record_get(r, "risk");
@@ -1096,7 +1093,7 @@ static int approve_tx(struct app *a, const char *ref, const char *rationale, str
         goto done;
     }
     const struct method *m = app_method(a, e);
-    if (!m || store_get(a->st, rtype_find("risk"), record_get(x, "risk"), &risk, e)) {
+    if (!m || store_get(a->st, principal_sys(), rtype_find("risk"), record_get(x, "risk"), &risk, e)) {
         goto done;
     }
     const char *capacity = risk_needs_approval(m, risk) ? CAP_TOP_MANAGEMENT : CAP_EXC_RISK_OWNER;
@@ -1178,20 +1175,18 @@ static int exception_active(const struct record *r, const char *today)
 int app_control_exceptions(struct app *a, const char *control, struct buf *out, struct err *e)
 {
     const struct rtype *t = rtype_find("exception");
-    if (a->has_viewer && !perm_allows(a->viewer_role, PERM_READ, t, -1)) {
+    struct err ignore = {0};
+    if (app_may_read(a, t, 0, &ignore)) {
         return 0;
     }
     struct query q;
     memset(&q, 0, sizeof q);
-    if (a->has_viewer) {
-        app_query_visible(t, a->viewer_role, a->viewer_person[0] ? a->viewer_person : NULL, &q);
-    }
     const struct field *f = rtype_field(t, "control", NULL);
     q.filter_field[0] = f;
     q.filter_value[0] = control;
     q.nfilter = 1;
     struct records l = {0};
-    if (store_list(a->st, t, &q, records_add, &l, e)) {
+    if (store_list(a->st, &a->who, t, &q, records_add, &l, e)) {
         return -1;
     }
     char today[11];
@@ -1280,7 +1275,7 @@ int ops_derive(struct app *a, struct record *r, const struct record *orig, struc
         if (!pref) {
             return 0; /* the required-field check names it */
         }
-        int rc = store_get(a->st, rtype_find("continuity"), pref, &plan, e);
+        int rc = store_get(a->st, principal_sys(), rtype_find("continuity"), pref, &plan, e);
         if (rc) {
             return e->code == ERR_NOTFOUND ? 0 : -1; /* the reference check names it */
         }
@@ -1409,12 +1404,12 @@ static int on_notice_row(void *ctx, const struct incident_notice_row *r)
 int ops_verify(struct app *a, struct err *e)
 {
     struct journal j = {json_object(), json_object(), NULL, ""};
-    int rc = store_history_of_types(a->st, "incident", "incident", on_incident_history, &j, e);
+    int rc = store_history_of_types(a->st, principal_sys(), "incident", "incident", on_incident_history, &j, e);
     if (rc == 0 && !j.why[0]) {
-        rc = store_incident_entries(a->st, NULL, on_entry_row, &j, e);
+        rc = store_incident_entries(a->st, principal_sys(), NULL, on_entry_row, &j, e);
     }
     if (rc == 0 && !j.why[0]) {
-        rc = store_incident_notices(a->st, NULL, on_notice_row, &j, e);
+        rc = store_incident_notices(a->st, principal_sys(), NULL, on_notice_row, &j, e);
     }
     if (rc == 0 && !j.why[0] && (json_object_size(j.entries) || json_object_size(j.notices))) {
         const char *k = json_object_size(j.entries) ? json_object_iter_key(json_object_iter(

@@ -8,6 +8,7 @@
 
 #include "../app/ops.h"
 #include "../lib/buf.h"
+#include "../model/types.h"
 #include "cli.h"
 
 static int open_ops(struct cli *c, int argc, char **argv, struct opts *o, int npos,
@@ -24,11 +25,7 @@ static int open_ops(struct cli *c, int argc, char **argv, struct opts *o, int np
     if (cli_open(c, a, &e)) {
         return cli_fail(&e);
     }
-    if (cli_opt(o, "as") && cli_sign_in(a, cli_opt(o, "as"), &e)) {
-        app_close(a);
-        return cli_fail(&e);
-    }
-    return 0;
+    return 0; /* --as ACCOUNT: signed in by cli_open */
 }
 
 /* isms incident timeline INC-0001 [--json] */
@@ -191,8 +188,9 @@ int cmd_bcp_needs(struct cli *c, int argc, char **argv)
         return rc;
     }
     struct err e = {0};
-    struct continuity_needs l;
-    if (app_continuity_needs(&a, &l, &e)) {
+    struct continuity_needs l = {0};
+    /* like the router: the register needs read permission on continuity */
+    if (app_may_read(&a, rtype_find("continuity"), 0, &e) || app_continuity_needs(&a, &l, &e)) {
         rc = cli_fail(&e);
     } else {
         if (o.json) {
@@ -231,7 +229,7 @@ int cmd_exc_approve(struct cli *c, int argc, char **argv)
         return rc;
     }
     struct err e = {0};
-    if (!cli_opt(&o, "as")) {
+    if (a.signer.account <= 0) {
         app_close(&a);
         return cli_usage("exception approve: give --as ACCOUNT (the account that approves)");
     }

@@ -1,9 +1,10 @@
 /* store_ops.c — the SQL of an incident's timeline entries and of the
- * notification duties marked done (tables of 0019_ops.sql). Values are
+ * notification duties marked done (tables of 0018_ops.sql). Values are
  * always bound. */
 #include <sqlite3.h>
 #include <string.h>
 
+#include "../model/types.h"
 #include "store_int.h"
 
 int store_incident_entry_add(struct store *s, const struct incident_entry_row *r, long *id,
@@ -36,9 +37,29 @@ int store_incident_entry_add(struct store *s, const struct incident_entry_row *r
     return 0;
 }
 
-int store_incident_entries(struct store *s, const char *incident, store_incident_entry_fn fn,
+/* The principal's row rule for what hangs off an incident: its entries and
+ * notices are seen with the incident (store_sees_record); every incident's
+ * (incident NULL: verify) only by the system principal. 1 yes, 0 no, -1
+ * error. */
+static int sees_incident(struct store *s, const struct principal *who, const char *incident,
+                         struct err *e)
+{
+    if (principal_is_system(who)) {
+        return 1;
+    }
+    if (!incident) {
+        return 0;
+    }
+    return store_sees_record(s, who, rtype_find("incident"), incident, e);
+}
+
+int store_incident_entries(struct store *s, const struct principal *who, const char *incident, store_incident_entry_fn fn,
                            void *ctx, struct err *e)
 {
+    int seen = sees_incident(s, who, incident, e);
+    if (seen <= 0) {
+        return seen; /* not seen: no rows; -1: error */
+    }
     sqlite3_stmt *st = store_prepare(s,
                                      "SELECT id, incident, at, kind, text, coalesce(account, 0), "
                                      "account_name, person FROM incident_entry WHERE ?1 IS NULL OR incident = ?1 "
@@ -92,9 +113,13 @@ static int notice_walk(struct store *s, sqlite3_stmt *st, store_incident_notice_
 
 #define NOTICE_COLS "incident, duty, notified_at, coalesce(account, 0), account_name, person, note"
 
-int store_incident_notices(struct store *s, const char *incident, store_incident_notice_fn fn,
+int store_incident_notices(struct store *s, const struct principal *who, const char *incident, store_incident_notice_fn fn,
                            void *ctx, struct err *e)
 {
+    int seen = sees_incident(s, who, incident, e);
+    if (seen <= 0) {
+        return seen; /* not seen: no rows; -1: error */
+    }
     sqlite3_stmt *st = store_prepare(s,
                                      "SELECT " NOTICE_COLS " FROM incident_notice WHERE ?1 IS NULL "
                                      "OR incident = ?1 ORDER BY incident, id",

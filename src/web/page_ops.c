@@ -280,7 +280,7 @@ int page_inc_raise_nc(struct req *r, struct resp *w)
     char *nc = NULL;
     int rc = app_incident_raise_nc(r->app, r->rec->ref, &nc, &e);
     free(nc);
-    return finish(r, w, rc, &e, "incidents", "nc-raised");
+    return finish(r, w, rc, &e, "incidents", "inc-nc-raised");
 }
 
 /* POST /exceptions/:id/approve — rationale (untrusted); the signer is the

@@ -120,6 +120,9 @@ fails 3 isms continuity add --title "Bad" --rto-hours 30 --mtd-hours 24 --owner 
 err_has "rto_hours: the recovery time objective (30 h) cannot exceed the maximum tolerable downtime (24 h)"
 fails 3 isms continuity add --title "Bad" --rpo-hours -1 --owner P-0002
 err_has "rpo_hours: -1 cannot be negative"
+make_account sam staff P-0003
+fails 7 signed sam continuity needs
+err_has "does not allow reading continuity"
 ok isms continuity needs --json
 json_all '{n["asset"]: (n["rto_hours"], n["rpo_hours"], n["mtd_hours"], n["rto_from"]) for n in d} == {"A-0003": (4, 1, 24, "BCP-0001"), "A-0002": (4, 1, 24, "BCP-0001"), "A-0001": (2, 1, 24, "BCP-0002")}'
 

@@ -1609,7 +1609,11 @@ def main():
                                                    "review": xss.get("review", "MR-0001"),
                                                    # ops: incident response, exception approval
                                                    "incident": xss.get("incident", "INC-0001"),
-                                                   "exception": xss.get("exception", "EXC-0001")})
+                                                   "exception": xss.get("exception", "EXC-0001"),
+                                                   # audit: checklist and raise-nc routes
+                                                   "audit": xss.get("audit", "AUD-0001"),
+                                                   "ctrun": xss.get("ctrun", "CTR-0001"),
+                                                   "ctest": xss.get("ctest", "CT-0001")})
     login_csrf_and_redirects(f, srv)
     sessions(f, srv, accs["sess"])
     bodies(f, srv, api, m, types, fields, refs, xss, counts)

@@ -1,4 +1,4 @@
--- 0019_ops.sql — incidents (timeline, notification duties done), continuity
+-- 0018_ops.sql — incidents (timeline, notification duties done), continuity
 -- tests, security exceptions, operational planning (src/app/ops.c,
 -- src/store/store_ops.c).
 
