@@ -137,9 +137,9 @@ def main():
           "manager's dashboard: My tasks lists their overdue and soon-due tasks", mt[:2000])
     ov = r.text[r.text.find('id="h-overdue"'):]
     ov = ov[:ov.find("</section>", ov.find("</ul></li></ul>"))]
-    check("SUP-0005" in ov and "INC-0004" in ov and "&lt;script&gt;" in ov and
-          "<script>alert" not in r.text,
-          "manager's dashboard: overdue work by owner (supplier review, breach notification)",
+    # (the demo's breach notifications were all made in time: incident duties, ops)
+    check("SUP-0005" in ov and "&lt;script&gt;" in ov and "<script>alert" not in r.text,
+          "manager's dashboard: overdue work by owner (supplier reviews, ours escaped)",
           ov[:3000])
     m = re.search(r'id="h-overdue">[^<]*<span class="tag[^"]*">(\d+)<', r.text)
     check(m and int(m.group(1)) == len(over), "the overdue card counts every overdue task",
