@@ -9,6 +9,7 @@
 
 #include "../../src/app/ops.h"
 #include "../../src/app/tasks.h"
+#include "../../src/store/store.h"
 #include "test.h"
 
 static char *add(struct app *a, const char *type, const struct kv *kv, int n)
@@ -30,6 +31,13 @@ static const struct task *find(const struct tasks *t, const char *source, const 
         }
     }
     return NULL;
+}
+
+static int one_notice(void *ctx, const struct incident_notice_row *r)
+{
+    (void)r;
+    ++*(int *)ctx;
+    return 0;
 }
 
 static int count(const struct tasks *t, const char *source)
@@ -97,6 +105,23 @@ TEST(ops_task_sources)
     CHECK_INT(count(&t, "incident_duty"), 1);
     c = find(&t, "continuity_test", plan);
     CHECK(c && strcmp(c->due, "2026-07-31") == 0 && strstr(c->title, "last tested 2026-01-31"));
+    tasks_free(&t);
+
+    /* the notices follow the incident's row rule: staff who did not report
+     * it read none of them, nor every incident's (verify's read) */
+    struct principal staff = principal_account(7, "sam", "staff", "P-0099");
+    int n = 0;
+    CHECK(store_incident_notices(a.st, principal_sys(), inc, one_notice, &n, &e) == 0 && n == 1);
+    n = 0;
+    CHECK(store_incident_notices(a.st, &staff, inc, one_notice, &n, &e) == 0 && n == 0);
+    CHECK(store_incident_notices(a.st, &staff, NULL, one_notice, &n, &e) == 0 && n == 0);
+    /* a plan whose next test is typed is main's continuity source's: one task */
+    struct kv nk[] = {{"next_test", "2026-06-01"}};
+    int changed = 0;
+    CHECK(app_record_edit(&a, rtype_find("continuity"), plan, nk, 1, &changed, &e) == 0);
+    CHECK(app_tasks(&a, &q, &t, &e) == 0);
+    CHECK(!find(&t, "continuity_test", plan) && find(&t, "continuity", plan) &&
+          strcmp(find(&t, "continuity", plan)->due, "2026-06-01") == 0);
     tasks_free(&t);
 
     free(p);
