@@ -12,6 +12,7 @@
 #include "../lib/text.h"
 #include "../lib/util.h"
 #include "app_int.h"
+#include "ops.h"
 
 /* ---- the signer ------------------------------------------------------------ */
 
@@ -126,6 +127,10 @@ int app_capacity_holds(struct app *a, const char *person, const char *capacity,
     if (strcmp(capacity, CAP_DOC_REVIEWER) == 0 || strcmp(capacity, CAP_DOC_APPROVER) == 0) {
         return doc_capacity_holds(a, person, capacity, subject, e); /* documents.c */
     }
+    /* ops: security exceptions */
+    if (strcmp(capacity, CAP_EXC_RISK_OWNER) == 0) {
+        return ops_exception_risk_owner(a, person, subject, e); /* ops.c */
+    }
     return 0;
 }
 
@@ -142,6 +147,9 @@ static const char *capacity_words(const char *capacity)
     }
     if (strcmp(capacity, CAP_DOC_APPROVER) == 0) {
         return "document approver";
+    }
+    if (strcmp(capacity, CAP_EXC_RISK_OWNER) == 0) {
+        return "owner of the risk the exception brings";
     }
     return capacity;
 }

@@ -12,6 +12,7 @@
 #include "../lib/hash.h"
 #include "../lib/util.h"
 #include "app_int.h"
+#include "ops.h"
 
 /* Equal, except that a field the entries predate (absent from the folded
  * state) must be empty now: migrations may add fields without rewriting
@@ -483,6 +484,9 @@ int app_verify(struct app *a, struct verify_result *res, struct err *e)
     }
     if (rc == 0) {
         rc = app_verify_attachments(a, &res->blobs, e);
+    }
+    if (rc == 0) {
+        rc = ops_verify(a, e); /* ops: incident timelines and notifications */
     }
 done:
     json_decref(f.state);

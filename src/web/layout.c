@@ -594,6 +594,10 @@ void web_notice(struct req *r, struct buf *b)
         {"checklist", "Checklist generated from the audit's scope."},
         {"content-file", "The file is the draft's content; submitting freezes it by its SHA-256."},
         {"content-markdown", "The draft's content is its Markdown again."},
+        /* ops */
+        {"noted", "Added to the timeline."},
+        {"notified", "The notification is recorded."},
+        {"inc-nc-raised", "A nonconformity is raised from the incident."},
     };
     /* only the notice of the action that led here (notice.c): a bare or
      * copied ?done= shows nothing */

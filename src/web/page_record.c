@@ -604,6 +604,16 @@ void web_show_record(struct req *r, struct resp *w, const struct err *e)
         is(t, "programme")) {
         web_audit_panel(r, &b, rec); /* audit: page_audit.c */
     }
+    /* ops: incident response, exception approval (page_ops.c) */
+    if (is(t, "incident")) {
+        web_incident_panel(r, &b, rec);
+    }
+    if (is(t, "exception")) {
+        web_exception_panel(r, &b, rec);
+    }
+    if (is(t, "continuity")) {
+        web_continuity_panel(r, &b, rec);
+    }
     html_lit(&b, "<section aria-labelledby=\"h-details\"><h2 id=\"h-details\">Details</h2>"
                  "<dl class=\"fields\">");
     for (int i = 0; i < t->nfields; i++) {
