@@ -119,6 +119,14 @@ static const struct doc {
      B_NONE, 0, A_OBJECT, 201, 1},
     {"api_cert_schedule", "The surveillance and recertification audits a certificate implies, "
      "with their state and warnings", "Certification", B_NONE, 0, A_OBJECT, 200, 0},
+    /* people: RACI (5.3), owners, competence (7.2), awareness (7.3) */
+    {"api_raci", "The RACI matrix: processes and controls by roles and people",
+     "Roles and responsibilities", B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_raci_set", "Set a party's letter for a process or control: body {subject, party, "
+     "raci: R|A|C|I|none}; one accountable per subject (409)", "Roles and responsibilities",
+     B_NONE, 1, A_OBJECT, 200, 1},
+    {"api_owners_missing", "Every record that needs an owner and has none, or one who has left",
+     "Roles and responsibilities", B_NONE, 0, A_OBJECT, 200, 0},
 };
 
 static const struct doc *doc_of(const char *handler)

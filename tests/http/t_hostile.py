@@ -254,6 +254,11 @@ def hostile_body(t, fields, refs, value, made, owner):
             body[n] = made[fd["ref"]] if ty == "reference" else [made[fd["ref"]]]
         elif fd["required"]:
             body[n] = json_value(fd, refs, "hostile")
+    if t == "responsibility":  # people: one RACI cell is for a process or a control, a role or a person
+        body.pop("control", None)
+        body.pop("person", None)
+        body.setdefault("process", refs("process"))
+        body.setdefault("role", refs("role"))
     return body
 
 

@@ -199,6 +199,9 @@ def make_records(f, types):
             if t == "document":
                 vals["body"] = "role matrix document %s" % which
                 vals["kind"] = "procedure"
+            if t == "responsibility":  # people: a RACI cell names a process and a role
+                vals["process"] = [r for r in f.json("process", "list", "--json")][0]["id"]
+                vals["role"] = [r for r in f.json("role", "list", "--json")][0]["id"]
             c = f.cli(*([t, "add"] + sum((["--" + k.replace("_", "-"), v]
                                            for k, v in vals.items()), [])), ok=False)
             if not check(c.rc == 0 and rtype_of(c.out.strip()) == t,

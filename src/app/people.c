@@ -1,0 +1,616 @@
+/* people.c — roles and responsibilities (5.3: the RACI matrix, records
+ * without an owner), competence (7.2: gaps per role and person, the
+ * readiness summary), awareness (7.3: completion per campaign and
+ * department, attendance confirmed by the signer), and their task sources.
+ * Typed structures computed from the records, each with one JSON writer;
+ * every read goes through the viewer (app_query_visible). */
+#include "people.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/json.h"
+#include "../lib/text.h"
+#include "../lib/util.h"
+#include "app_int.h"
+
+#define GROW(p, n, cap, first)                                                \
+    do {                                                                      \
+        if ((n) == (cap)) {                                                   \
+            (cap) = (cap) ? (cap) * 2 : (first);                              \
+            (p) = xrealloc((p), (cap) * sizeof *(p));                         \
+        }                                                                     \
+    } while (0)
+
+static const char *nz(const char *s)
+{
+    return s ? s : "";
+}
+
+static void cpy(char *dst, size_t n, const char *src)
+{
+    strlcpy_(dst, nz(src), n);
+}
+
+/* ---- reading through the viewer ------------------------------------------- */
+
+static int can_read(struct app *a, const struct rtype *t)
+{
+    return !a->has_viewer ||
+           (perm_allows(a->viewer_role, PERM_READ, t, -1) &&
+            perm_row_rule(a->viewer_role, t, a->viewer_person).kind != ROWS_NONE);
+}
+
+__attribute__((unused)) static int is_staff(struct app *a)
+{
+    return a->has_viewer && a->viewer_role == ROLE_STAFF;
+}
+
+/* Every active record of type (as the viewer may see them), only columns.
+ * all: also what the viewer's row rule hides (used only where the output is
+ * then restricted to the viewer's own rows, e.g. the roles a staff member
+ * holds). */
+static int list_type(struct app *a, const char *type, const char *const *columns, int all,
+                     struct records *out, struct err *e)
+{
+    memset(out, 0, sizeof *out);
+    const struct rtype *t = rtype_find(type);
+    if (!t) {
+        return err_set(e, ERR_INTERNAL, NULL, "no record type %s", type);
+    }
+    if (!all && !can_read(a, t)) {
+        return 0;
+    }
+    struct query q;
+    memset(&q, 0, sizeof q);
+    if (a->has_viewer && !all) {
+        app_query_visible(t, a->viewer_role, a->viewer_person[0] ? a->viewer_person : NULL, &q);
+    }
+    q.columns = columns;
+    return store_list(a->st, t, &q, records_add, out, e);
+}
+
+static int status_is(const struct record *r, const char *list)
+{
+    const char *s = record_get(r, FIELD_STATUS);
+    return s && list_has(list, s);
+}
+
+/* Adds months to a date (the day clamped to the month's end). */
+__attribute__((unused)) static void add_months(const char *date, int months, char out[11])
+{
+    int y = atoi(date), m = atoi(date + 5), d = atoi(date + 8);
+    if (y < 1 || y > 9000 || m < 1 || m > 12 || d < 1 || d > 31 || months < 0 || months > 2400) {
+        snprintf(out, 11, "%.10s", date);
+        return;
+    }
+    m += months;
+    y += (m - 1) / 12;
+    m = (m - 1) % 12 + 1;
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int max = mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+    snprintf(out, 11, "%04d-%02d-%02d", y % 10000, m % 13, (d > max ? max : d) % 32);
+}
+
+/* Calls fn for each item of a comma-separated list. */
+__attribute__((unused)) static void each_item(const char *list, void (*fn)(void *ctx, const char *item), void *ctx)
+{
+    const char *p = list;
+    while (p && *p) {
+        const char *c = strchr(p, ',');
+        size_t n = c ? (size_t)(c - p) : strlen(p);
+        while (n && *p == ' ') {
+            p++, n--;
+        }
+        while (n && p[n - 1] == ' ') {
+            n--;
+        }
+        if (n && n < 200) {
+            char item[200];
+            memcpy(item, p, n);
+            item[n] = 0;
+            fn(ctx, item);
+        }
+        p = c ? c + 1 : NULL;
+    }
+}
+
+/* ---- RACI ------------------------------------------------------------------- */
+
+static const char *const raci_words[] = {"responsible", "accountable", "consulted", "informed",
+                                         NULL};
+
+static char raci_letter(const char *word)
+{
+    for (int i = 0; word && raci_words[i]; i++) {
+        if (strcmp(raci_words[i], word) == 0) {
+            return "RACI"[i];
+        }
+    }
+    return 0;
+}
+
+/* "R", "a", "accountable" -> the word; "none"/"-" -> ""; else NULL. */
+static const char *raci_word(const char *given)
+{
+    if (!given) {
+        return NULL;
+    }
+    if (strcmp(given, "none") == 0 || strcmp(given, "-") == 0) {
+        return "";
+    }
+    for (int i = 0; raci_words[i]; i++) {
+        if ((given[0] == "RACI"[i] || given[0] == "raci"[i]) && given[1] == 0) {
+            return raci_words[i];
+        }
+        if (strcmp(given, raci_words[i]) == 0) {
+            return raci_words[i];
+        }
+    }
+    return NULL;
+}
+
+void raci_free(struct raci *m)
+{
+    for (size_t i = 0; i < m->nrows; i++) {
+        free(m->rows[i].cells);
+    }
+    free(m->rows);
+    free(m->cols);
+    memset(m, 0, sizeof *m);
+}
+
+static long raci_row_find(struct strmap *idx, const char *subject)
+{
+    const char *v;
+    if (strmap_get(idx, subject, &v) && v) {
+        return atol(v);
+    }
+    return -1;
+}
+
+static long raci_row_add(struct raci *m, struct strmap *idx, const char *subject,
+                         const char *kind, const char *title, const char *owner)
+{
+    long i = raci_row_find(idx, subject);
+    if (i >= 0) {
+        return i;
+    }
+    GROW(m->rows, m->nrows, m->caprows, 32);
+    struct raci_row *r = &m->rows[m->nrows];
+    memset(r, 0, sizeof *r);
+    cpy(r->subject, sizeof r->subject, subject);
+    cpy(r->kind, sizeof r->kind, kind);
+    cpy(r->title, sizeof r->title, title);
+    cpy(r->owner, sizeof r->owner, owner);
+    char n[24];
+    snprintf(n, sizeof n, "%zu", m->nrows);
+    strmap_put(idx, subject, n);
+    return (long)m->nrows++;
+}
+
+int app_raci(struct app *a, struct raci *out, struct err *e)
+{
+    memset(out, 0, sizeof *out);
+    struct records procs, ctrls, resp, roles, people;
+    memset(&procs, 0, sizeof procs);
+    memset(&ctrls, 0, sizeof ctrls);
+    memset(&resp, 0, sizeof resp);
+    memset(&roles, 0, sizeof roles);
+    memset(&people, 0, sizeof people);
+    static const char *const pcols[] = {"name", FIELD_OWNER, FIELD_STATUS, NULL};
+    static const char *const ccols[] = {"title", "applicable", FIELD_OWNER, NULL};
+    static const char *const rcols[] = {"subject", "role", "person", "raci", FIELD_STATUS, NULL};
+    static const char *const ncols[] = {"name", NULL};
+    struct strmap idx = {0}, colidx = {0}, titles = {0};
+    int rc = -1;
+    if (list_type(a, "process", pcols, 0, &procs, e) ||
+        list_type(a, "control", ccols, 0, &ctrls, e) ||
+        list_type(a, "responsibility", rcols, 0, &resp, e) ||
+        list_type(a, "role", ncols, 0, &roles, e) || list_type(a, "person", ncols, 0, &people, e)) {
+        goto done;
+    }
+    for (size_t i = 0; i < roles.n; i++) {
+        strmap_put(&titles, roles.v[i]->ref, record_get(roles.v[i], "name"));
+    }
+    for (size_t i = 0; i < people.n; i++) {
+        strmap_put(&titles, people.v[i]->ref, record_get(people.v[i], "name"));
+    }
+    for (size_t i = 0; i < procs.n; i++) {
+        const struct record *r = procs.v[i];
+        raci_row_add(out, &idx, r->ref, "process", record_get(r, "name"),
+                     record_get(r, FIELD_OWNER));
+    }
+    /* controls: applicable ones, and any with an assignment (below) */
+    struct strmap cidx = {0};
+    for (size_t i = 0; i < ctrls.n; i++) {
+        const struct record *r = ctrls.v[i];
+        char n[24];
+        snprintf(n, sizeof n, "%zu", i);
+        strmap_put(&cidx, r->ref, n);
+        const char *ap = record_get(r, "applicable");
+        if (ap && strcmp(ap, "1") == 0) {
+            raci_row_add(out, &idx, r->ref, "control", record_get(r, "title"),
+                         record_get(r, FIELD_OWNER));
+        }
+    }
+    /* columns: every party named by an active assignment, roles first */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < resp.n; i++) {
+            const struct record *r = resp.v[i];
+            const char *party = record_get(r, pass == 0 ? "role" : "person");
+            const char *have;
+            if (!party || !status_is(r, "active") || strmap_get(&colidx, party, &have)) {
+                continue;
+            }
+            GROW(out->cols, out->ncols, out->capcols, 16);
+            struct raci_col *c = &out->cols[out->ncols];
+            cpy(c->party, sizeof c->party, party);
+            const char *name = NULL;
+            strmap_get(&titles, party, &name);
+            cpy(c->name, sizeof c->name, name ? name : party);
+            char n[24];
+            snprintf(n, sizeof n, "%zu", out->ncols++);
+            strmap_put(&colidx, party, n);
+        }
+    }
+    for (size_t i = 0; i < resp.n; i++) {
+        const struct record *r = resp.v[i];
+        const char *subject = record_get(r, "subject");
+        if (!subject || !status_is(r, "active")) {
+            continue;
+        }
+        long row = raci_row_find(&idx, subject);
+        if (row < 0) {
+            const char *ci;
+            if (strmap_get(&cidx, subject, &ci) && ci) {
+                const struct record *c = ctrls.v[atol(ci)];
+                row = raci_row_add(out, &idx, subject, "control", record_get(c, "title"),
+                                   record_get(c, FIELD_OWNER));
+            } else {
+                continue; /* a subject the viewer may not see, or retired */
+            }
+        }
+        (void)row;
+    }
+    for (size_t i = 0; i < out->nrows; i++) {
+        out->rows[i].cells = xmalloc(out->ncols + 1);
+        memset(out->rows[i].cells, ' ', out->ncols);
+        out->rows[i].cells[out->ncols] = 0;
+    }
+    for (size_t i = 0; i < resp.n; i++) {
+        const struct record *r = resp.v[i];
+        const char *subject = record_get(r, "subject");
+        const char *party = record_get(r, "role");
+        party = party ? party : record_get(r, "person");
+        const char *col;
+        long row = subject ? raci_row_find(&idx, subject) : -1;
+        if (row < 0 || !party || !status_is(r, "active") || !strmap_get(&colidx, party, &col) ||
+            !col) {
+            continue;
+        }
+        char l = raci_letter(record_get(r, "raci"));
+        if (l) {
+            out->rows[row].cells[atol(col)] = l;
+            out->rows[row].accountable += l == 'A';
+        }
+    }
+    strmap_free(&cidx);
+    rc = 0;
+done:
+    strmap_free(&idx);
+    strmap_free(&colidx);
+    strmap_free(&titles);
+    records_free(&procs);
+    records_free(&ctrls);
+    records_free(&resp);
+    records_free(&roles);
+    records_free(&people);
+    if (rc) {
+        raci_free(out);
+    }
+    return rc;
+}
+
+void raci_json(struct jw *w, const struct raci *m)
+{
+    jw_obj(w);
+    jw_key(w, "columns");
+    jw_arr(w);
+    for (size_t i = 0; i < m->ncols; i++) {
+        jw_obj(w);
+        jw_key(w, "party");
+        jw_str(w, m->cols[i].party);
+        jw_key(w, "name");
+        jw_str(w, m->cols[i].name);
+        jw_obj_end(w);
+    }
+    jw_arr_end(w);
+    jw_key(w, "rows");
+    jw_arr(w);
+    for (size_t i = 0; i < m->nrows; i++) {
+        const struct raci_row *r = &m->rows[i];
+        jw_obj(w);
+        jw_key(w, "subject");
+        jw_str(w, r->subject);
+        jw_key(w, "kind");
+        jw_str(w, r->kind);
+        jw_key(w, "title");
+        jw_str(w, r->title);
+        jw_key(w, "owner");
+        jw_str(w, r->owner[0] ? r->owner : NULL);
+        jw_key(w, "accountable_ok");
+        jw_bool(w, r->accountable == 1);
+        jw_key(w, "cells");
+        jw_obj(w);
+        for (size_t c = 0; c < m->ncols; c++) {
+            if (r->cells[c] != ' ') {
+                char l[2] = {r->cells[c], 0};
+                jw_key(w, m->cols[c].party);
+                jw_str(w, l);
+            }
+        }
+        jw_obj_end(w);
+        jw_obj_end(w);
+    }
+    jw_arr_end(w);
+    jw_obj_end(w);
+}
+
+struct find_resp {
+    const char *subject, *party;
+    char ref[40];
+    char accountable[40]; /* the other party accountable, if any */
+};
+
+static int on_resp(void *ctx, struct record *r)
+{
+    struct find_resp *f = ctx;
+    const char *role = record_get(r, "role"), *person = record_get(r, "person");
+    const char *party = role ? role : person;
+    if (party && strcmp(party, f->party) == 0) {
+        cpy(f->ref, sizeof f->ref, r->ref);
+    } else if (party && status_is(r, "active") && nz(record_get(r, "raci"))[0] &&
+               strcmp(record_get(r, "raci"), "accountable") == 0) {
+        cpy(f->accountable, sizeof f->accountable, party);
+    }
+    record_free(r);
+    return 0;
+}
+
+static int raci_set_tx(struct app *a, const char *subject, const char *party, const char *word,
+                       int *changed, struct err *e)
+{
+    const struct rtype *rt = rtype_find("responsibility");
+    struct query q;
+    memset(&q, 0, sizeof q);
+    const struct field *sf = rtype_field(rt, "subject", NULL);
+    q.nfilter = 1;
+    q.filter_field[0] = sf;
+    q.filter_value[0] = subject;
+    struct find_resp f = {subject, party, "", ""};
+    if (store_list(a->st, rt, &q, on_resp, &f, e)) {
+        return -1;
+    }
+    if (word[0] && strcmp(word, "accountable") == 0 && f.accountable[0]) {
+        return err_set(e, ERR_CONFLICT, "raci",
+                       "raci: %s already has an accountable party (%s); one is accountable "
+                       "(`isms raci set %s %s none` first)",
+                       subject, f.accountable, subject, f.accountable);
+    }
+    if (f.ref[0]) {
+        struct kv kv[2] = {{"raci", word[0] ? word : NULL}, {FIELD_STATUS, word[0] ? "active" : "inactive"}};
+        int n = 2;
+        if (!word[0]) {
+            kv[0] = kv[1];
+            n = 1;
+        }
+        return app_edit_tx(a, rt, f.ref, kv, n, 0, changed, e);
+    }
+    if (!word[0]) {
+        *changed = 0;
+        return 0;
+    }
+    int is_role = strncmp(party, "ROLE-", 5) == 0;
+    int is_proc = strncmp(subject, "PRC-", 4) == 0;
+    struct kv kv[3] = {{is_proc ? "process" : "control", subject},
+                       {is_role ? "role" : "person", party},
+                       {"raci", word}};
+    char *ref = NULL;
+    int rc = app_add_tx(a, rt, kv, 3, NULL, 0, &ref, e);
+    free(ref);
+    *changed = rc == 0;
+    return rc;
+}
+
+int app_raci_set(struct app *a, const char *subject, const char *party, const char *letter,
+                 int *changed, struct err *e)
+{
+    *changed = 0;
+    const struct rtype *st = str_empty(subject) ? NULL : rtype_of_ref(subject);
+    if (!st || (strcmp(st->name, "process") != 0 && strcmp(st->name, "control") != 0)) {
+        return err_set(e, ERR_INVALID, "subject",
+                       "subject: name a process (PRC-...) or a control (e.g. 5.2), not '%.40s'",
+                       subject ? subject : "");
+    }
+    if (str_empty(party) ||
+        (strncmp(party, "ROLE-", 5) != 0 && strncmp(party, "P-", 2) != 0)) {
+        return err_set(e, ERR_INVALID, "party", "party: a role (ROLE-...) or a person (P-...)");
+    }
+    const char *word = raci_word(letter);
+    if (!word) {
+        return err_set(e, ERR_INVALID, "raci",
+                       "raci: R, A, C or I (responsible, accountable, consulted, informed), or "
+                       "none to remove");
+    }
+    IN_TRANSACTION(a, e, raci_set_tx(a, subject, party, word, changed, e));
+}
+
+/* ---- owners ------------------------------------------------------------------ */
+
+void owner_gaps_free(struct owner_gaps *g)
+{
+    free(g->v);
+    memset(g, 0, sizeof *g);
+}
+
+static void gap_add(struct owner_gaps *g, const struct rtype *t, const char *ref,
+                    const char *title, const char *reason)
+{
+    GROW(g->v, g->n, g->cap, 16);
+    struct owner_gap *x = &g->v[g->n++];
+    cpy(x->type, sizeof x->type, t->name);
+    cpy(x->ref, sizeof x->ref, ref);
+    cpy(x->title, sizeof x->title, title);
+    cpy(x->reason, sizeof x->reason, reason);
+    snprintf(x->link, sizeof x->link, "/%s/%s", t->plural, ref);
+}
+
+int app_owners_missing(struct app *a, struct owner_gaps *out, struct err *e)
+{
+    memset(out, 0, sizeof *out);
+    struct records people;
+    static const char *const pcols[] = {FIELD_STATUS, NULL};
+    /* who has left: all people, whatever the viewer (only their state is used) */
+    if (list_type(a, "person", pcols, 1, &people, e)) {
+        return -1;
+    }
+    struct strmap left = {0};
+    for (size_t i = 0; i < people.n; i++) {
+        if (status_is(people.v[i], "left")) {
+            strmap_put(&left, people.v[i]->ref, "1");
+        }
+    }
+    records_free(&people);
+    int rc = 0;
+    for (int i = 0; i < nrtypes && rc == 0; i++) {
+        const struct rtype *t = rtypes[i];
+        const struct field *of = rtype_field(t, FIELD_OWNER, NULL);
+        int is_control = strcmp(t->name, "control") == 0;
+        if (!of || (!(of->flags & FL_REQUIRED) && !is_control)) {
+            continue;
+        }
+        const char *cols[] = {t->title_field, FIELD_OWNER, is_control ? "applicable" : NULL, NULL};
+        struct records l;
+        if (list_type(a, t->name, cols, 0, &l, e)) {
+            rc = -1;
+            break;
+        }
+        for (size_t j = 0; j < l.n; j++) {
+            const struct record *r = l.v[j];
+            const char *owner = record_get(r, FIELD_OWNER);
+            const char *v;
+            if (is_control) {
+                const char *ap = record_get(r, "applicable");
+                if (!ap || strcmp(ap, "1") != 0) {
+                    continue;
+                }
+            }
+            if (str_empty(owner)) {
+                gap_add(out, t, r->ref, record_get(r, t->title_field),
+                        is_control ? "applicable control without an owner" : "no owner");
+            } else if (strmap_get(&left, owner, &v)) {
+                char reason[80];
+                snprintf(reason, sizeof reason, "owner %s has left", owner);
+                gap_add(out, t, r->ref, record_get(r, t->title_field), reason);
+            }
+        }
+        records_free(&l);
+    }
+    strmap_free(&left);
+    if (rc) {
+        owner_gaps_free(out);
+    }
+    return rc;
+}
+
+void owner_gaps_json(struct jw *w, const struct owner_gaps *g)
+{
+    jw_arr(w);
+    for (size_t i = 0; i < g->n; i++) {
+        const struct owner_gap *x = &g->v[i];
+        jw_obj(w);
+        jw_key(w, "type");
+        jw_str(w, x->type);
+        jw_key(w, "id");
+        jw_str(w, x->ref);
+        jw_key(w, "title");
+        jw_str(w, x->title);
+        jw_key(w, "reason");
+        jw_str(w, x->reason);
+        jw_key(w, "link");
+        jw_str(w, x->link);
+        jw_obj_end(w);
+    }
+    jw_arr_end(w);
+}
+
+/* ---- rules on the generic add and edit -------------------------------------- */
+
+static void put(struct record *r, const char *field, const char *v)
+{
+    int i;
+    if (rtype_field(r->type, field, &i)) {
+        record_set_take(r, i, v ? xstrdup(v) : NULL);
+    }
+}
+
+int people_derive(struct app *a, struct record *r, const struct record *orig, struct err *e)
+{
+    const char *type = r->type->name;
+    if (strcmp(type, "responsibility") == 0) {
+        const char *proc = record_get(r, "process"), *ctrl = record_get(r, "control");
+        if (!str_empty(proc) && !str_empty(ctrl)) {
+            return err_set(e, ERR_INVALID, "control",
+                           "control: an assignment is for a process or a control, not both");
+        }
+        /* required when made; an edit may clear them (the assignment then
+         * counts nowhere) */
+        if (!orig && str_empty(proc) && str_empty(ctrl)) {
+            return err_set(e, ERR_INVALID, "process",
+                           "process: name the process (--process PRC-...) or the control "
+                           "(--control ID) the assignment is for");
+        }
+        put(r, "subject", str_empty(proc) ? ctrl : proc);
+        int has_role = !str_empty(record_get(r, "role")), has_person = !str_empty(record_get(r, "person"));
+        if (has_role && has_person) {
+            return err_set(e, ERR_INVALID, "person",
+                           "person: an assignment is for a role or a person, not both");
+        }
+        if (!orig && !has_role && !has_person) {
+            return err_set(e, ERR_INVALID, "role",
+                           "role: name the role (--role ROLE-...) or the person (--person P-...)");
+        }
+        return 0;
+    }
+    if (strcmp(type, "qualification") == 0) {
+        const char *from = record_get(r, "obtained_on"), *to = record_get(r, "expires_on");
+        if (from && to && strcmp(to, from) < 0) {
+            return err_set(e, ERR_INVALID, "expires_on",
+                           "expires_on: %s is before the date the evidence was obtained (%s)", to,
+                           from);
+        }
+        return 0;
+    }
+    if (strcmp(type, "campaign") == 0) {
+        const char *aud = nz(record_get(r, "audience"));
+        if (strcmp(aud, "departments") == 0 && str_empty(record_get(r, "audience_departments"))) {
+            return err_set(e, ERR_INVALID, "audience_departments",
+                           "audience_departments: an audience of departments names at least one");
+        }
+        if (strcmp(aud, "roles") == 0 && str_empty(record_get(r, "audience_roles"))) {
+            return err_set(e, ERR_INVALID, "audience_roles",
+                           "audience_roles: an audience of roles names at least one role");
+        }
+        return 0;
+    }
+    if (strcmp(type, "attendance") == 0) {
+        /* who recorded it is the account acting, never a typed value */
+        if (!orig) {
+            put(r, "confirmed_by", a->signer.name[0] ? a->signer.name : a->actor);
+        }
+        return 0;
+    }
+    return 0;
+}

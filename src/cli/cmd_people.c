@@ -1,0 +1,168 @@
+/* cmd_people.c — roles and responsibilities, competence and awareness from
+ * the terminal: `isms raci`, `isms owners --missing`, `isms competence
+ * gaps|summary`, `isms awareness completion|attend`. Thin: every figure
+ * comes from src/app/people.c, written to JSON by its one writer. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../app/people.h"
+#include "../lib/buf.h"
+#include "../lib/json.h"
+#include "cli.h"
+
+/* Parses options, refuses others, opens the file. */
+static int start(struct cli *c, int argc, char **argv, struct opts *o, int maxpos,
+                 const char *const *allowed, struct app *a)
+{
+    int rc = cli_parse_opts(c, argc, argv, o, maxpos);
+    if (rc || (rc = cli_refuse_by(o)) || (rc = cli_no_other_opts(o, allowed))) {
+        return rc;
+    }
+    struct err e = {0};
+    if (cli_open(c, a, &e)) {
+        return cli_fail(&e);
+    }
+    return 0;
+}
+
+typedef void (*writer_fn)(struct jw *w, const void *x);
+
+static void print_json(writer_fn fn, const void *x)
+{
+    struct buf b;
+    buf_init(&b, 0);
+    struct jw w;
+    jw_init(&w, &b, 1);
+    fn(&w, x);
+    cli_print_json(buf_str(&b));
+    buf_free(&b);
+}
+
+/* ---- isms raci -------------------------------------------------------------- */
+
+static void w_raci(struct jw *w, const void *x)
+{
+    raci_json(w, x);
+}
+
+static int raci_show(struct cli *c, int argc, char **argv)
+{
+    struct opts o;
+    struct app a;
+    static const char *const allowed[] = {NULL};
+    int rc = start(c, argc, argv, &o, 0, allowed, &a);
+    if (rc) {
+        return rc;
+    }
+    struct err e = {0};
+    struct raci m;
+    if (app_raci(&a, &m, &e)) {
+        app_close(&a);
+        return cli_fail(&e);
+    }
+    if (o.json) {
+        print_json(w_raci, &m);
+    } else {
+        printf("%-10s %-44s", "", "");
+        for (size_t j = 0; j < m.ncols; j++) {
+            printf(" %-9s", m.cols[j].party);
+        }
+        printf("\n");
+        for (size_t i = 0; i < m.nrows; i++) {
+            const struct raci_row *r = &m.rows[i];
+            printf("%-10s %-44.44s", r->subject, r->title);
+            for (size_t j = 0; j < m.ncols; j++) {
+                printf(" %-9c", r->cells[j]);
+            }
+            if (r->accountable != 1) {
+                printf("  %s", r->accountable ? "more than one accountable" : "nobody accountable");
+            }
+            printf("\n");
+        }
+        printf("\n");
+        for (size_t j = 0; j < m.ncols; j++) {
+            printf("%-9s %s\n", m.cols[j].party, m.cols[j].name);
+        }
+    }
+    raci_free(&m);
+    app_close(&a);
+    return 0;
+}
+
+int cmd_raci(struct cli *c)
+{
+    if (c->argc >= 1 && strcmp(c->argv[0], "set") == 0) {
+        struct opts o;
+        struct app a;
+        static const char *const allowed[] = {NULL};
+        int rc = start(c, c->argc - 1, c->argv + 1, &o, 3, allowed, &a);
+        if (rc) {
+            return rc;
+        }
+        if (o.npos != 3) {
+            app_close(&a);
+            return cli_usage("usage: isms raci set PRC-...|CONTROL ROLE-...|P-... R|A|C|I|none");
+        }
+        struct err e = {0};
+        int changed = 0;
+        if (app_raci_set(&a, o.pos[0], o.pos[1], o.pos[2], &changed, &e)) {
+            app_close(&a);
+            return cli_fail(&e);
+        }
+        printf("%s %s: %s%s\n", o.pos[0], o.pos[1], o.pos[2], changed ? "" : " (unchanged)");
+        app_close(&a);
+        return 0;
+    }
+    return raci_show(c, c->argc, c->argv);
+}
+
+/* ---- isms owners --missing ---------------------------------------------------- */
+
+static void w_gaps(struct jw *w, const void *x)
+{
+    owner_gaps_json(w, x);
+}
+
+int cmd_owners(struct cli *c)
+{
+    /* --missing is the list this command gives: required, taken here */
+    char *args[64];
+    int n = 0, missing = 0;
+    for (int i = 0; i < c->argc && n < 63; i++) {
+        if (strcmp(c->argv[i], "--missing") == 0) {
+            missing = 1;
+        } else {
+            args[n++] = c->argv[i];
+        }
+    }
+    if (!missing) {
+        return cli_usage("usage: isms owners --missing [--json]");
+    }
+    struct opts o;
+    struct app a;
+    static const char *const allowed[] = {NULL};
+    int rc = start(c, n, args, &o, 0, allowed, &a);
+    if (rc) {
+        return rc;
+    }
+    struct err e = {0};
+    struct owner_gaps g;
+    if (app_owners_missing(&a, &g, &e)) {
+        app_close(&a);
+        return cli_fail(&e);
+    }
+    if (o.json) {
+        print_json(w_gaps, &g);
+    } else if (!g.n) {
+        printf("every record that needs an owner has one\n");
+    } else {
+        for (size_t i = 0; i < g.n; i++) {
+            printf("%-10s %-14s %-50.50s %s\n", g.v[i].ref, g.v[i].type, g.v[i].title,
+                   g.v[i].reason);
+        }
+    }
+    owner_gaps_free(&g);
+    app_close(&a);
+    return 0;
+}

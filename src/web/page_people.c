@@ -1,0 +1,169 @@
+/* page_people.c — roles and responsibilities (the RACI matrix at /raci,
+ * the records without an owner at /owners/missing), competence gaps
+ * (/competence/gaps), awareness completion (/campaigns/ID/completion,
+ * attendance confirmed by the signed-in account) and the dashboard's
+ * awareness block. Thin: every figure comes from src/app/people.c; every
+ * value is escaped by the html_* appenders. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../app/people.h"
+#include "../http/http.h"
+#include "../lib/html.h"
+#include "../lib/text.h"
+#include "../lib/util.h"
+#include "web.h"
+
+static void error_status(const struct err *e, int *status)
+{
+    switch (e->code) {
+    case ERR_NOTFOUND: *status = 404; break;
+    case ERR_CONFLICT: *status = 409; break;
+    case ERR_FORBIDDEN: *status = 403; break;
+    default: *status = 422; break;
+    }
+}
+
+/* ---- /raci ------------------------------------------------------------------- */
+
+static void raci_page(struct req *r, struct resp *w, const char *error, int status)
+{
+    struct err e = {0};
+    struct raci m;
+    if (app_raci(r->app, &m, &e)) {
+        resp_error(r, w, &e);
+        return;
+    }
+    struct buf b;
+    buf_init(&b, 0);
+    page_begin(r, &b, "Roles and responsibilities (RACI)");
+    web_crumbs(r, &b, NULL, NULL, "RACI");
+    html_lit(&b, "<h1>Roles and responsibilities (RACI)</h1><p class=\"lede\">Who is "
+                 "<b>R</b>esponsible, <b>A</b>ccountable, <b>C</b>onsulted and <b>I</b>nformed "
+                 "for each process and applicable control (5.3). One party is accountable for "
+                 "each.</p>");
+    web_notice(r, &b);
+    if (error) {
+        web_error_box(&b, error);
+    }
+    html_lit(&b, "<div class=\"table-wrap\"><table class=\"raci\"><thead><tr><th scope=\"col\">"
+                 "Process or control</th><th scope=\"col\">Owner</th>");
+    for (size_t j = 0; j < m.ncols; j++) {
+        html_lit(&b, "<th scope=\"col\"><a href=\"");
+        web_ref_href(r, &b, m.cols[j].party);
+        html_lit(&b, "\">");
+        html_text(&b, m.cols[j].name);
+        html_lit(&b, "</a></th>");
+    }
+    html_lit(&b, "<th scope=\"col\">Check</th></tr></thead><tbody>");
+    for (size_t i = 0; i < m.nrows; i++) {
+        const struct raci_row *row = &m.rows[i];
+        html_lit(&b, "<tr><th scope=\"row\">");
+        web_ref_link(r, &b, row->subject, row->subject);
+        html_lit(&b, " ");
+        html_text(&b, row->title);
+        html_lit(&b, "</th><td>");
+        if (row->owner[0]) {
+            web_ref_link(r, &b, row->owner, row->owner);
+        } else {
+            html_lit(&b, "<span class=\"tag bad\">no owner</span>");
+        }
+        html_lit(&b, "</td>");
+        for (size_t j = 0; j < m.ncols; j++) {
+            char l[2] = {row->cells[j] == ' ' ? 0 : row->cells[j], 0};
+            html_lit(&b, "<td>");
+            html_text(&b, l);
+            html_lit(&b, "</td>");
+        }
+        html_lit(&b, "<td>");
+        if (row->accountable == 0) {
+            html_lit(&b, "<span class=\"tag warn\">nobody accountable</span>");
+        } else if (row->accountable > 1) {
+            html_lit(&b, "<span class=\"tag bad\">more than one accountable</span>");
+        }
+        html_lit(&b, "</td></tr>");
+    }
+    html_lit(&b, "</tbody></table></div>");
+    if (perm_allows(r->role, PERM_CREATE, rtype_find("responsibility"), -1)) {
+        html_lit(&b, "<h2>Assign</h2><form method=\"post\" action=\"");
+        href(r, &b, "/raci");
+        html_lit(&b, "\">");
+        csrf_field(r, &b);
+        html_lit(&b, "<label>Process or control <input name=\"subject\" required "
+                     "placeholder=\"PRC-0001 or 5.2\"></label> <label>Role or person <input "
+                     "name=\"party\" required placeholder=\"ROLE-0001 or P-0001\"></label> "
+                     "<label>Letter <select name=\"raci\"><option>R</option><option>A</option>"
+                     "<option>C</option><option>I</option><option value=\"none\">none (remove)"
+                     "</option></select></label> <button>Set</button></form>");
+    }
+    raci_free(&m);
+    page_end(r, &b);
+    page_send(w, &b, status);
+}
+
+int page_raci(struct req *r, struct resp *w)
+{
+    raci_page(r, w, NULL, 200);
+    return 0;
+}
+
+int page_raci_set(struct req *r, struct resp *w)
+{
+    struct err e = {0};
+    int changed = 0;
+    if (app_raci_set(r->app, kv_get(&r->form, "subject"), kv_get(&r->form, "party"),
+                     kv_get(&r->form, "raci"), &changed, &e)) {
+        int status;
+        error_status(&e, &status);
+        raci_page(r, w, e.msg, status);
+        return 0;
+    }
+    resp_redirect(r, w, changed ? "/raci?done=saved" : "/raci?done=unchanged");
+    return 0;
+}
+
+/* ---- /owners/missing ------------------------------------------------------------ */
+
+int page_owners_missing(struct req *r, struct resp *w)
+{
+    struct err e = {0};
+    struct owner_gaps g;
+    if (app_owners_missing(r->app, &g, &e)) {
+        resp_error(r, w, &e);
+        return 0;
+    }
+    struct buf b;
+    buf_init(&b, 0);
+    page_begin(r, &b, "Records without an owner");
+    web_crumbs(r, &b, "/raci", "RACI", "Without an owner");
+    html_lit(&b, "<h1>Records without an owner</h1><p class=\"lede\">Every document, process, "
+                 "supplier and other record a person is accountable for needs an owner who is "
+                 "still here; so does every applicable control before the Statement of "
+                 "Applicability is approved.</p>");
+    if (!g.n) {
+        html_lit(&b, "<p>Every record that needs an owner has one.</p>");
+    } else {
+        html_lit(&b, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Record</th>"
+                     "<th scope=\"col\">Type</th><th scope=\"col\">Title</th><th scope=\"col\">"
+                     "Why</th></tr></thead><tbody>");
+        for (size_t i = 0; i < g.n; i++) {
+            html_lit(&b, "<tr><td><a href=\"");
+            href(r, &b, g.v[i].link);
+            html_lit(&b, "\">");
+            html_text(&b, g.v[i].ref);
+            html_lit(&b, "</a></td><td>");
+            html_text(&b, g.v[i].type);
+            html_lit(&b, "</td><td>");
+            html_text(&b, g.v[i].title);
+            html_lit(&b, "</td><td>");
+            html_text(&b, g.v[i].reason);
+            html_lit(&b, "</td></tr>");
+        }
+        html_lit(&b, "</tbody></table></div>");
+    }
+    owner_gaps_free(&g);
+    page_end(r, &b);
+    page_send(w, &b, 200);
+    return 0;
+}

@@ -1,0 +1,98 @@
+# t_people.sh — roles and responsibilities (5.3), competence (7.2) and
+# awareness (7.3) on the command line: the RACI matrix and its refusals
+# (one accountable, a process or a control, a role or a person), records
+# without an owner (and an owner who has left), the SoA refused while an
+# applicable control has no owner; competence gaps per role and person
+# (met, expiring, missing or expired) and the readiness summary; awareness
+# completion computed from attendance and acknowledgements; the signer
+# confirms their own attendance; the task sources.
+. "$CLI_DIR/lib.sh"
+
+export ISMS_NOW=2026-03-01
+ok isms init p.isms
+export ISMS_FILE=p.isms
+ok isms person add --name "Cleo Chief" --department Board          # P-0001
+ok isms person add --name "Ivo ISMS" --department IT               # P-0002
+ok isms person add --name "Dana Dev" --department IT               # P-0003
+ok isms person add --name "Sven Sales" --department Sales          # P-0004
+ok isms person add --name "Lea Left" --department Sales --status left  # P-0005
+ok isms role add --name Board --top-management yes --holders P-0001          # ROLE-0001
+ok isms role add --name "ISMS Manager" --holders P-0002                      # ROLE-0002
+ok isms role add --name Developer --holders P-0003,P-0002                    # ROLE-0003
+make_account cleo top-management P-0001
+make_account dana staff P-0003
+make_account sven staff P-0004
+ok isms process add --name "Payroll" --owner P-0002                 # PRC-0001
+ok isms process add --name "Release" --owner P-0005                 # PRC-0002 (owner left)
+
+note "RACI: set, show, one accountable"
+ok isms raci set PRC-0001 ROLE-0001 A
+out_has "PRC-0001 ROLE-0001: A"
+ok isms raci set PRC-0001 ROLE-0002 r
+ok isms raci set PRC-0001 P-0004 I
+ok isms raci set 5.2 ROLE-0002 A
+ok isms raci --json
+json_all 'len(d["columns"]) == 3' \
+    '[c["party"] for c in d["columns"]] == ["ROLE-0001", "ROLE-0002", "P-0004"]' \
+    '[r for r in d["rows"] if r["subject"] == "PRC-0001"][0]["cells"] == {"ROLE-0001": "A", "ROLE-0002": "R", "P-0004": "I"}' \
+    '[r for r in d["rows"] if r["subject"] == "PRC-0001"][0]["accountable_ok"] is True' \
+    '[r for r in d["rows"] if r["subject"] == "PRC-0002"][0]["accountable_ok"] is False' \
+    '[r for r in d["rows"] if r["subject"] == "5.2"][0]["kind"] == "control"'
+ok isms raci
+out_has "nobody accountable"
+fails 5 isms raci set PRC-0001 ROLE-0002 A
+err_has "already has an accountable party (ROLE-0001)"
+note "the same letter again changes nothing; none removes it"
+ok isms raci set PRC-0001 ROLE-0002 R
+out_has "(unchanged)"
+ok isms raci set PRC-0001 ROLE-0001 none
+ok isms raci set PRC-0001 ROLE-0002 A
+ok isms raci --json
+json_check '[r for r in d["rows"] if r["subject"] == "PRC-0001"][0]["cells"] == {"ROLE-0002": "A", "P-0004": "I"}'
+note "RACI: bad input names the field; nothing written"
+before=$(history_count p.isms)
+fails 3 isms raci set PRC-0001 ROLE-0002 X
+err_has "raci: R, A, C or I"
+fails 3 isms raci set R-0001 ROLE-0002 R
+err_has "subject: name a process"
+fails 3 isms raci set PRC-0001 nobody R
+err_has "party:"
+fails 3 isms raci set PRC-0009 ROLE-0002 R
+err_has "process"
+fails 3 isms raci set PRC-0001 ROLE-0099 R
+err_has "role"
+fails 2 isms raci set PRC-0001 ROLE-0002
+check "nothing written by the refusals" [ "$(history_count p.isms)" = "$before" ]
+fails 3 isms responsibility add --process PRC-0001 --control 5.1 --role ROLE-0001 --raci informed
+err_has "not both"
+fails 3 isms responsibility add --process PRC-0001 --raci informed
+err_has "role:"
+
+note "owners: missing and left"
+ok isms owners --missing --json
+json_all '[g["id"] for g in d] == ["PRC-0002"]' '"has left" in d[0]["reason"]'
+ok isms soa set 5.1 --applicable yes --justification "policies" --status planned
+ok isms owners --missing --json
+json_all '"5.1" in [g["id"] for g in d]' \
+    '[g for g in d if g["id"] == "5.1"][0]["reason"] == "applicable control without an owner"'
+ok isms owners --missing
+out_has "PRC-0002"
+fails 2 isms owners
+err_has "--missing"
+
+note "the SoA is not approved while an applicable control has no owner"
+ok isms soa --json
+for id in $(json_get "' '.join(r['id'] for r in d if r['id'] != '5.1')"); do
+    isms soa set "$id" --applicable no --justification "not needed" >/dev/null || fail "soa set $id"
+done
+fails 5 signed cleo soa approve
+err_has "applicable controls have no owner (5.1)"
+err_has "isms soa set ID --owner"
+ok isms soa set 5.1 --owner P-0002
+ok signed cleo soa approve
+out_has "version 1 approved"
+ok isms process edit PRC-0002 --owner P-0003
+ok isms owners --missing --json
+json_check 'd == []'
+
+finish
