@@ -127,6 +127,8 @@ static const struct doc {
      B_NONE, 1, A_OBJECT, 200, 1},
     {"api_owners_missing", "Every record that needs an owner and has none, or one who has left",
      "Roles and responsibilities", B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_competence_gaps", "Competence per role and holder (query role or person): met, "
+     "expiring, missing; staff see their own", "Competence", B_NONE, 0, A_OBJECT, 200, 0},
 };
 
 static const struct doc *doc_of(const char *handler)

@@ -78,3 +78,25 @@ int api_owners_missing(struct req *r, struct resp *w)
     owner_gaps_free(&g);
     return api_send(w, 200, &b);
 }
+
+/* GET ?role=ROLE-...|person=P-... */
+int api_competence_gaps(struct req *r, struct resp *w)
+{
+    struct err e = {0};
+    static const char *const allowed[] = {"role", "person", NULL};
+    if (api_query_only(r, allowed, &e)) {
+        return api_fail(r, w, &e);
+    }
+    struct comp_gaps g;
+    if (app_competence_gaps(r->app, kv_get(&r->query, "role"), kv_get(&r->query, "person"), NULL,
+                            &g, &e)) {
+        return api_fail(r, w, &e);
+    }
+    struct buf b;
+    buf_init(&b, 0);
+    struct jw j;
+    jw_init(&j, &b, 0);
+    comp_gaps_json(&j, &g);
+    comp_gaps_free(&g);
+    return api_send(w, 200, &b);
+}

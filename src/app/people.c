@@ -42,7 +42,7 @@ static int can_read(struct app *a, const struct rtype *t)
             perm_row_rule(a->viewer_role, t, a->viewer_person).kind != ROWS_NONE);
 }
 
-__attribute__((unused)) static int is_staff(struct app *a)
+static int is_staff(struct app *a)
 {
     return a->has_viewer && a->viewer_role == ROLE_STAFF;
 }
@@ -78,11 +78,19 @@ static int status_is(const struct record *r, const char *list)
 }
 
 /* Adds months to a date (the day clamped to the month's end). */
-__attribute__((unused)) static void add_months(const char *date, int months, char out[11])
+static void add_months16(const char *date, int months, char out[16]);
+static void add_months(const char *date, int months, char out11[11])
+{
+    char out[16];
+    add_months16(date, months, out);
+    snprintf(out11, 11, "%.10s", out);
+}
+
+static void add_months16(const char *date, int months, char out[16])
 {
     int y = atoi(date), m = atoi(date + 5), d = atoi(date + 8);
     if (y < 1 || y > 9000 || m < 1 || m > 12 || d < 1 || d > 31 || months < 0 || months > 2400) {
-        snprintf(out, 11, "%.10s", date);
+        snprintf(out, 16, "%.10s", date);
         return;
     }
     m += months;
@@ -90,11 +98,11 @@ __attribute__((unused)) static void add_months(const char *date, int months, cha
     m = (m - 1) % 12 + 1;
     static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int max = mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
-    snprintf(out, 11, "%04d-%02d-%02d", y % 10000, m % 13, (d > max ? max : d) % 32);
+    snprintf(out, 16, "%04d-%02d-%02d", y % 10000, m % 13, (d > max ? max : d) % 32);
 }
 
 /* Calls fn for each item of a comma-separated list. */
-__attribute__((unused)) static void each_item(const char *list, void (*fn)(void *ctx, const char *item), void *ctx)
+static void each_item(const char *list, void (*fn)(void *ctx, const char *item), void *ctx)
 {
     const char *p = list;
     while (p && *p) {
@@ -613,4 +621,348 @@ int people_derive(struct app *a, struct record *r, const struct record *orig, st
         return 0;
     }
     return 0;
+}
+
+/* ---- competence --------------------------------------------------------------- */
+
+const char *comp_state_name(enum comp_state s)
+{
+    return s == COMP_MET ? "met" : s == COMP_EXPIRING ? "expiring" : "missing";
+}
+
+void comp_gaps_free(struct comp_gaps *g)
+{
+    free(g->v);
+    memset(g, 0, sizeof *g);
+}
+
+/* The best evidence of one person for one requirement. */
+struct best {
+    char expires[11]; /* "" when it does not expire */
+    char ref[24];
+    int never;        /* some evidence never expires */
+};
+
+struct comp_ctx {
+    struct records roles, reqs, people, ev;
+    struct strmap person_idx; /* P-... -> index in people */
+    struct strmap req_validity; /* CMP-... -> months ("" none) */
+    struct strmap best;       /* "P-...|CMP-..." -> "expiry ref" / "never ref" */
+};
+
+static void comp_ctx_free(struct comp_ctx *c)
+{
+    records_free(&c->roles);
+    records_free(&c->reqs);
+    records_free(&c->people);
+    records_free(&c->ev);
+    strmap_free(&c->person_idx);
+    strmap_free(&c->req_validity);
+    strmap_free(&c->best);
+}
+
+static int comp_load(struct app *a, const char *only_person, struct comp_ctx *c, struct err *e)
+{
+    memset(c, 0, sizeof *c);
+    static const char *const rolecols[] = {"name", "holders", FIELD_STATUS, NULL};
+    static const char *const reqcols[] = {"title", "role", "evidenced_by", "validity_months",
+                                          FIELD_STATUS, NULL};
+    static const char *const pcols[] = {"name", "department", FIELD_STATUS, NULL};
+    static const char *const evcols[] = {"person", "requirement", "obtained_on", "expires_on",
+                                         FIELD_STATUS, NULL};
+    /* roles and people whatever the viewer: only the viewer's own lines are
+     * given to staff (app_competence_gaps) */
+    if (list_type(a, "role", rolecols, 1, &c->roles, e) ||
+        list_type(a, "competency", reqcols, 0, &c->reqs, e) ||
+        list_type(a, "person", pcols, 1, &c->people, e)) {
+        return -1;
+    }
+    const struct rtype *qt = rtype_find("qualification");
+    if (can_read(a, qt)) {
+        struct query q;
+        memset(&q, 0, sizeof q);
+        if (a->has_viewer) {
+            app_query_visible(qt, a->viewer_role, a->viewer_person[0] ? a->viewer_person : NULL,
+                              &q);
+        }
+        if (only_person) {
+            q.nfilter = 1;
+            q.filter_field[0] = rtype_field(qt, "person", NULL);
+            q.filter_value[0] = only_person;
+        }
+        q.columns = evcols;
+        if (store_list(a->st, qt, &q, records_add, &c->ev, e)) {
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < c->people.n; i++) {
+        char n[24];
+        snprintf(n, sizeof n, "%zu", i);
+        strmap_put(&c->person_idx, c->people.v[i]->ref, n);
+    }
+    for (size_t i = 0; i < c->reqs.n; i++) {
+        strmap_put(&c->req_validity, c->reqs.v[i]->ref,
+                   nz(record_get(c->reqs.v[i], "validity_months")));
+    }
+    for (size_t i = 0; i < c->ev.n; i++) {
+        const struct record *r = c->ev.v[i];
+        const char *p = record_get(r, "person"), *req = record_get(r, "requirement");
+        const char *from = record_get(r, "obtained_on"), *until = record_get(r, "expires_on");
+        const char *months;
+        if (!p || !req || !from || !status_is(r, "valid") ||
+            !strmap_get(&c->req_validity, req, &months)) {
+            continue;
+        }
+        char exp[11] = "";
+        if (until) {
+            cpy(exp, sizeof exp, until);
+        } else if (months && *months) {
+            add_months(from, atoi(months), exp);
+        }
+        char key[256], val[64];
+        snprintf(key, sizeof key, "%s|%s", p, req);
+        const char *have = NULL;
+        int known = strmap_get(&c->best, key, &have) && have;
+        /* never expiring beats any date; a later date beats an earlier one */
+        if (known && (strncmp(have, "never", 5) == 0 ||
+                      (exp[0] && strncmp(have, exp, 10) >= 0))) {
+            continue;
+        }
+        snprintf(val, sizeof val, "%s %s", exp[0] ? exp : "never", r->ref);
+        strmap_put(&c->best, key, val);
+    }
+    return 0;
+}
+
+struct holder_fn_ctx {
+    struct app *a;
+    struct comp_ctx *c;
+    const struct record *role;
+    const char *only_person, *today;
+    char soon[11];
+    struct comp_gaps *out;
+};
+
+static void on_holder(void *vctx, const char *person)
+{
+    struct holder_fn_ctx *h = vctx;
+    struct comp_ctx *c = h->c;
+    const char *pi;
+    if ((h->only_person && strcmp(person, h->only_person) != 0) ||
+        !strmap_get(&c->person_idx, person, &pi) || !pi) {
+        return;
+    }
+    const struct record *pr = c->people.v[atol(pi)];
+    if (!status_is(pr, "active,on-leave")) {
+        return;
+    }
+    for (size_t k = 0; k < c->reqs.n; k++) {
+        const struct record *req = c->reqs.v[k];
+        const char *rrole = record_get(req, "role");
+        if (!rrole || strcmp(rrole, h->role->ref) != 0 || !status_is(req, "active")) {
+            continue;
+        }
+        GROW(h->out->v, h->out->n, h->out->cap, 32);
+        struct comp_item *it = &h->out->v[h->out->n++];
+        memset(it, 0, sizeof *it);
+        cpy(it->role, sizeof it->role, h->role->ref);
+        cpy(it->role_name, sizeof it->role_name, record_get(h->role, "name"));
+        cpy(it->person, sizeof it->person, person);
+        cpy(it->person_name, sizeof it->person_name, record_get(pr, "name"));
+        cpy(it->department, sizeof it->department, record_get(pr, "department"));
+        cpy(it->requirement, sizeof it->requirement, req->ref);
+        cpy(it->title, sizeof it->title, record_get(req, "title"));
+        cpy(it->evidenced_by, sizeof it->evidenced_by, record_get(req, "evidenced_by"));
+        char key[256];
+        snprintf(key, sizeof key, "%s|%s", person, req->ref);
+        const char *best = NULL;
+        if (!strmap_get(&c->best, key, &best) || !best) {
+            it->state = COMP_MISSING;
+        } else {
+            const char *sp = strchr(best, ' ');
+            cpy(it->evidence, sizeof it->evidence, sp ? sp + 1 : "");
+            if (strncmp(best, "never", 5) == 0) {
+                it->state = COMP_MET;
+            } else {
+                snprintf(it->expires, sizeof it->expires, "%.10s", best);
+                if (strcmp(it->expires, h->today) < 0) {
+                    it->state = COMP_MISSING;
+                    it->expired = 1;
+                } else if (strcmp(it->expires, h->soon) <= 0) {
+                    it->state = COMP_EXPIRING;
+                } else {
+                    it->state = COMP_MET;
+                }
+            }
+        }
+        h->out->met += it->state == COMP_MET;
+        h->out->expiring += it->state == COMP_EXPIRING;
+        h->out->missing += it->state == COMP_MISSING;
+    }
+}
+
+static int comp_compute(struct app *a, const char *role, const char *person, const char *q_today,
+                        struct comp_gaps *out, struct err *e)
+{
+    memset(out, 0, sizeof *out);
+    if (is_staff(a)) {
+        if (person && strcmp(person, a->viewer_person) != 0) {
+            return err_set(e, ERR_NOTFOUND, "person", "no person %.40s", person);
+        }
+        person = a->viewer_person[0] ? a->viewer_person : "-";
+    }
+    struct comp_ctx c;
+    if (comp_load(a, person, &c, e)) {
+        comp_ctx_free(&c);
+        return -1;
+    }
+    struct holder_fn_ctx h = {a, &c, NULL, person, NULL, "", out};
+    char today[11];
+    if (q_today) {
+        cpy(today, sizeof today, q_today);
+    } else {
+        date_today(today);
+    }
+    h.today = today;
+    date_add_days(today, COMPETENCE_LEAD_DAYS, h.soon);
+    int found_role = role == NULL;
+    for (size_t i = 0; i < c.roles.n; i++) {
+        const struct record *r = c.roles.v[i];
+        if (role && strcmp(r->ref, role) != 0) {
+            continue;
+        }
+        found_role = 1;
+        if (!status_is(r, "active")) {
+            continue;
+        }
+        h.role = r;
+        each_item(record_get(r, "holders"), on_holder, &h);
+    }
+    const char *pi;
+    int rc = 0;
+    if (!found_role) {
+        rc = err_set(e, ERR_NOTFOUND, "role", "no role %.40s", role);
+    } else if (person && !is_staff(a) && !strmap_get(&c.person_idx, person, &pi)) {
+        rc = err_set(e, ERR_NOTFOUND, "person", "no person %.40s", person);
+    }
+    comp_ctx_free(&c);
+    if (rc) {
+        comp_gaps_free(out);
+    }
+    return rc;
+}
+
+int app_competence_gaps(struct app *a, const char *role, const char *person, const char *today,
+                        struct comp_gaps *out, struct err *e)
+{
+    return comp_compute(a, role, person, today, out, e);
+}
+
+int app_competence_summary(struct app *a, const char *today, struct comp_summary *out,
+                           struct err *e)
+{
+    memset(out, 0, sizeof *out);
+    struct comp_gaps g;
+    if (comp_compute(a, NULL, NULL, today, &g, e)) {
+        return -1;
+    }
+    struct strmap seen = {0};
+    for (size_t i = 0; i < g.n; i++) {
+        const char *v = NULL;
+        int known = strmap_get(&seen, g.v[i].person, &v);
+        if (!known) {
+            out->holders++;
+            strmap_put(&seen, g.v[i].person, "covered");
+        }
+        if (g.v[i].state == COMP_MISSING) {
+            out->gaps++;
+            strmap_get(&seen, g.v[i].person, &v);
+            if (v && strcmp(v, "covered") == 0) {
+                strmap_put(&seen, g.v[i].person, "gap");
+            }
+        }
+        out->expiring += g.v[i].state == COMP_EXPIRING;
+    }
+    for (size_t i = 0; i < seen.cap; i++) {
+        if (seen.slot[i].key && seen.slot[i].value && strcmp(seen.slot[i].value, "covered") == 0) {
+            out->covered++;
+        }
+    }
+    strmap_free(&seen);
+    comp_gaps_free(&g);
+    return 0;
+}
+
+void comp_gaps_json(struct jw *w, const struct comp_gaps *g)
+{
+    jw_obj(w);
+    jw_key(w, "met");
+    jw_int(w, g->met);
+    jw_key(w, "expiring");
+    jw_int(w, g->expiring);
+    jw_key(w, "missing");
+    jw_int(w, g->missing);
+    jw_key(w, "items");
+    jw_arr(w);
+    for (size_t i = 0; i < g->n; i++) {
+        const struct comp_item *it = &g->v[i];
+        jw_obj(w);
+        jw_key(w, "role");
+        jw_str(w, it->role);
+        jw_key(w, "role_name");
+        jw_str(w, it->role_name);
+        jw_key(w, "person");
+        jw_str(w, it->person);
+        jw_key(w, "person_name");
+        jw_str(w, it->person_name);
+        jw_key(w, "requirement");
+        jw_str(w, it->requirement);
+        jw_key(w, "title");
+        jw_str(w, it->title);
+        jw_key(w, "evidenced_by");
+        jw_str(w, it->evidenced_by);
+        jw_key(w, "state");
+        jw_str(w, comp_state_name(it->state));
+        jw_key(w, "expired");
+        jw_bool(w, it->expired);
+        jw_key(w, "evidence");
+        jw_str(w, it->evidence[0] ? it->evidence : NULL);
+        jw_key(w, "expires");
+        jw_str(w, it->expires[0] ? it->expires : NULL);
+        jw_obj_end(w);
+    }
+    jw_arr_end(w);
+    jw_obj_end(w);
+}
+
+int task_src_competence(struct app *a, const struct task_query *q, struct tasks *out,
+                        struct err *e)
+{
+    struct comp_gaps g;
+    if (comp_compute(a, NULL, NULL, q->today, &g, e)) {
+        return -1;
+    }
+    char today[11];
+    if (q->today) {
+        cpy(today, sizeof today, q->today);
+    } else {
+        date_today(today);
+    }
+    int rc = 0;
+    for (size_t i = 0; i < g.n && rc == 0; i++) {
+        const struct comp_item *it = &g.v[i];
+        if (it->state == COMP_MET) {
+            continue;
+        }
+        char title[200], link[160];
+        snprintf(title, sizeof title, "%s: %.80s (%.60s)",
+                 it->state == COMP_EXPIRING ? "Renew evidence" : it->expired ? "Expired evidence"
+                                                                             : "Evidence missing",
+                 it->title, it->role_name);
+        snprintf(link, sizeof link, "/competence/gaps?person=%s", it->person);
+        rc = task_add(out, "competence", it->state == COMP_EXPIRING ? "Renew" : "Evidence",
+                      it->person, title, it->person, it->expires[0] ? it->expires : today, link);
+    }
+    comp_gaps_free(&g);
+    return rc ? err_set(e, ERR_INTERNAL, NULL, "out of memory") : 0;
 }

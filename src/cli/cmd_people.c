@@ -166,3 +166,85 @@ int cmd_owners(struct cli *c)
     app_close(&a);
     return 0;
 }
+
+/* ---- isms competence gaps|summary ------------------------------------------------ */
+
+static void w_comp(struct jw *w, const void *x)
+{
+    comp_gaps_json(w, x);
+}
+
+static void w_summary(struct jw *w, const void *x)
+{
+    const struct comp_summary *s = x;
+    jw_obj(w);
+    jw_key(w, "holders");
+    jw_int(w, s->holders);
+    jw_key(w, "covered");
+    jw_int(w, s->covered);
+    jw_key(w, "gaps");
+    jw_int(w, s->gaps);
+    jw_key(w, "expiring");
+    jw_int(w, s->expiring);
+    jw_obj_end(w);
+}
+
+int cmd_competence(struct cli *c)
+{
+    const char *sub = c->argc >= 1 ? c->argv[0] : "";
+    int gaps = strcmp(sub, "gaps") == 0, summary = strcmp(sub, "summary") == 0;
+    if (!gaps && !summary) {
+        return cli_usage("usage: isms competence gaps [--role ROLE-...|--person P-...] [--json] | "
+                         "summary [--json]");
+    }
+    struct opts o;
+    struct app a;
+    static const char *const gap_opts[] = {"role", "person", "today", NULL};
+    static const char *const sum_opts[] = {"today", NULL};
+    int rc = start(c, c->argc - 1, c->argv + 1, &o, 0, gaps ? gap_opts : sum_opts, &a);
+    if (rc) {
+        return rc;
+    }
+    struct err e = {0};
+    if (summary) {
+        struct comp_summary s;
+        if (app_competence_summary(&a, cli_opt(&o, "today"), &s, &e)) {
+            app_close(&a);
+            return cli_fail(&e);
+        }
+        if (o.json) {
+            print_json(w_summary, &s);
+        } else {
+            printf("holders of ISMS roles: %ld, with evidence of competence for every "
+                   "requirement: %ld; gaps: %ld; expiring within %d days: %ld\n",
+                   s.holders, s.covered, s.gaps, COMPETENCE_LEAD_DAYS, s.expiring);
+        }
+        app_close(&a);
+        return 0;
+    }
+    const char *role = cli_opt(&o, "role"), *person = cli_opt(&o, "person");
+    if (role && person) {
+        app_close(&a);
+        return cli_usage("competence gaps: --role or --person, not both");
+    }
+    struct comp_gaps g;
+    if (app_competence_gaps(&a, role, person, cli_opt(&o, "today"), &g, &e)) {
+        app_close(&a);
+        return cli_fail(&e);
+    }
+    if (o.json) {
+        print_json(w_comp, &g);
+    } else {
+        for (size_t i = 0; i < g.n; i++) {
+            const struct comp_item *it = &g.v[i];
+            printf("%-9s %-28.28s %-9s %-28.28s %-9s %-40.40s %-8s %s%s%s\n", it->role,
+                   it->role_name, it->person, it->person_name, it->requirement, it->title,
+                   comp_state_name(it->state), it->evidence,
+                   it->expires[0] ? (it->expired ? " expired " : " until ") : "", it->expires);
+        }
+        printf("met %ld, expiring %ld, missing %ld\n", g.met, g.expiring, g.missing);
+    }
+    comp_gaps_free(&g);
+    app_close(&a);
+    return 0;
+}

@@ -167,3 +167,90 @@ int page_owners_missing(struct req *r, struct resp *w)
     page_send(w, &b, 200);
     return 0;
 }
+
+/* ---- /competence/gaps ---------------------------------------------------------- */
+
+int page_competence_gaps(struct req *r, struct resp *w)
+{
+    struct err e = {0};
+    const char *role = web_query(r, "role"), *person = web_query(r, "person");
+    role = role && *role ? role : NULL;
+    person = person && *person ? person : NULL;
+    struct comp_gaps g;
+    if (app_competence_gaps(r->app, role, person, NULL, &g, &e)) {
+        resp_error(r, w, &e);
+        return 0;
+    }
+    struct buf b;
+    buf_init(&b, 0);
+    page_begin(r, &b, "Competence");
+    web_crumbs(r, &b, NULL, NULL, "Competence");
+    html_lit(&b, "<h1>Competence</h1><p class=\"lede\">Each requirement of each role, for each "
+                 "holder: <b>met</b> by valid evidence, <b>expiring</b> within ");
+    html_int(&b, COMPETENCE_LEAD_DAYS);
+    html_lit(&b, " days, or <b>missing</b> (none, or expired) (7.2).</p>");
+    if (role || person) {
+        html_lit(&b, "<p>Showing ");
+        web_ref_titled(r, &b, role ? role : person);
+        html_lit(&b, " &middot; <a href=\"");
+        href(r, &b, "/competence/gaps");
+        html_lit(&b, "\">everyone</a></p>");
+    }
+    html_lit(&b, "<p><span class=\"tag\">met ");
+    html_int(&b, g.met);
+    html_lit(&b, "</span> <span class=\"tag warn\">expiring ");
+    html_int(&b, g.expiring);
+    html_lit(&b, "</span> <span class=\"tag bad\">missing ");
+    html_int(&b, g.missing);
+    html_lit(&b, "</span></p><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">"
+                 "Role</th><th scope=\"col\">Person</th><th scope=\"col\">Requirement</th>"
+                 "<th scope=\"col\">Evidenced by</th><th scope=\"col\">State</th><th "
+                 "scope=\"col\">Evidence</th></tr></thead><tbody>");
+    size_t shown = 0;
+    for (size_t i = 0; i < g.n && shown < 2000; i++, shown++) {
+        const struct comp_item *it = &g.v[i];
+        html_lit(&b, "<tr><td><a href=\"");
+        href(r, &b, "/competence/gaps?role=");
+        html_url(&b, it->role);
+        html_lit(&b, "\">");
+        html_text(&b, it->role_name);
+        html_lit(&b, "</a></td><td><a href=\"");
+        href(r, &b, "/competence/gaps?person=");
+        html_url(&b, it->person);
+        html_lit(&b, "\">");
+        html_text(&b, it->person_name);
+        html_lit(&b, "</a></td><td>");
+        html_text(&b, it->title);
+        html_lit(&b, "</td><td>");
+        html_text(&b, it->evidenced_by);
+        html_lit(&b, "</td><td>");
+        if (it->state == COMP_MET) {
+            html_lit(&b, "<span class=\"tag\">met</span>");
+        } else if (it->state == COMP_EXPIRING) {
+            html_lit(&b, "<span class=\"tag warn\">expiring</span>");
+        } else {
+            html_lit(&b, "<span class=\"tag bad\">");
+            html_text(&b, it->expired ? "expired" : "missing");
+            html_lit(&b, "</span>");
+        }
+        html_lit(&b, "</td><td>");
+        if (it->evidence[0]) {
+            web_ref_link(r, &b, it->evidence, it->evidence);
+        }
+        if (it->expires[0]) {
+            html_lit(&b, " until ");
+            html_text(&b, it->expires);
+        }
+        html_lit(&b, "</td></tr>");
+    }
+    html_lit(&b, "</tbody></table></div>");
+    if (g.n > shown) {
+        html_lit(&b, "<p>");
+        html_int(&b, (int64_t)(g.n - shown));
+        html_lit(&b, " more: choose a role or a person.</p>");
+    }
+    comp_gaps_free(&g);
+    page_end(r, &b);
+    page_send(w, &b, 200);
+    return 0;
+}

@@ -95,4 +95,41 @@ ok isms process edit PRC-0002 --owner P-0003
 ok isms owners --missing --json
 json_check 'd == []'
 
+note "competence: requirements per role, evidence per person"
+ok isms competency add --title "ISO 27001 Lead Implementer or equivalent" --role ROLE-0002 --evidenced-by certificate --validity-months 36   # CMP-0001
+ok isms competency add --title "Secure coding training" --role ROLE-0003 --evidenced-by course --validity-months 12   # CMP-0002
+ok isms qualification add --title "PECB LI" --person P-0002 --requirement CMP-0001 --kind certificate --obtained-on 2024-01-10 --issuer PECB   # QUAL-0001 met (until 2027-01-10)
+ok isms qualification add --title "OWASP course" --person P-0003 --requirement CMP-0002 --kind course --obtained-on 2025-03-20   # QUAL-0002 expiring 2026-03-20
+ok isms qualification add --title "Old course" --person P-0002 --requirement CMP-0002 --kind course --obtained-on 2024-01-05   # QUAL-0003 expired 2025-01-05
+ok isms competence gaps --json
+json_all 'd["met"] == 1 and d["expiring"] == 1 and d["missing"] == 1' \
+    'sorted((i["person"], i["requirement"], i["state"]) for i in d["items"]) == [("P-0002", "CMP-0001", "met"), ("P-0002", "CMP-0002", "missing"), ("P-0003", "CMP-0002", "expiring")]' \
+    '[i for i in d["items"] if i["person"] == "P-0003"][0]["expires"] == "2026-03-20"' \
+    '[i for i in d["items"] if i["state"] == "missing"][0]["expired"] is True' \
+    '[i for i in d["items"] if i["state"] == "missing"][0]["evidence"] == "QUAL-0003"'
+ok isms competence gaps --person P-0003 --json
+json_check '[i["requirement"] for i in d["items"]] == ["CMP-0002"]'
+ok isms competence gaps --role ROLE-0002 --json
+json_check '[i["person"] for i in d["items"]] == ["P-0002"]'
+ok isms competence gaps
+out_has "expiring"
+ok isms competence summary --json
+json_check 'd == {"holders": 2, "covered": 1, "gaps": 1, "expiring": 1}'
+note "renewed evidence closes the gap; explicit expiry wins over the validity"
+ok isms qualification add --title "Refresher" --person P-0002 --requirement CMP-0002 --kind course --obtained-on 2026-02-01 --expires-on 2026-12-31
+ok isms competence gaps --person P-0002 --json
+json_check 'all(i["state"] == "met" for i in d["items"]) and [i for i in d["items"] if i["requirement"] == "CMP-0002"][0]["expires"] == "2026-12-31"'
+note "competence: bad input"
+fails 4 isms competence gaps --role ROLE-0099
+err_has "no role ROLE-0099"
+fails 4 isms competence gaps --person P-0099
+err_has "no person P-0099"
+fails 2 isms competence gaps --role ROLE-0002 --person P-0002
+fails 2 isms competence gaps --colour red
+fails 2 isms competence
+fails 3 isms qualification add --title "Backwards" --person P-0003 --requirement CMP-0002 --kind course --obtained-on 2026-02-01 --expires-on 2026-01-01
+err_has "expires_on"
+fails 3 isms competency add --title "No role" --evidenced-by course
+err_has "role"
+
 finish
