@@ -129,6 +129,11 @@ static const struct doc {
      "Roles and responsibilities", B_NONE, 0, A_OBJECT, 200, 0},
     {"api_competence_gaps", "Competence per role and holder (query role or person): met, "
      "expiring, missing; staff see their own", "Competence", B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_campaign_completion", "Completion of an awareness campaign per department, computed "
+     "from attendance and policy acknowledgements", "Awareness", B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_briefing_attend", "Confirm the token's account attended a session (optional body "
+     "{attended_on}); again is 200 with the same record", "Awareness", B_NONE, 0, A_RECORD, 201,
+     1},
 };
 
 static const struct doc *doc_of(const char *handler)

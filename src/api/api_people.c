@@ -100,3 +100,42 @@ int api_competence_gaps(struct req *r, struct resp *w)
     comp_gaps_free(&g);
     return api_send(w, 200, &b);
 }
+
+int api_campaign_completion(struct req *r, struct resp *w)
+{
+    struct err e = {0};
+    if (api_query_only(r, NULL, &e)) {
+        return api_fail(r, w, &e);
+    }
+    struct aw_completion k;
+    if (app_awareness_completion(r->app, r->rec->ref, &k, &e)) {
+        return api_fail(r, w, &e);
+    }
+    struct buf b;
+    buf_init(&b, 0);
+    struct jw j;
+    jw_init(&j, &b, 0);
+    aw_completion_json(&j, &k);
+    aw_completion_free(&k);
+    return api_send(w, 200, &b);
+}
+
+/* POST /api/v1/briefings/ID/attend, body {attended_on} (optional): the
+ * token's account's person attended. */
+int api_briefing_attend(struct req *r, struct resp *w)
+{
+    struct err e = {0};
+    json_t *body;
+    static const char *const keys[] = {"attended_on", NULL};
+    const char *date = NULL;
+    if (api_body(r, 0, &body, &e) || api_only_keys(body, keys, &e) ||
+        (body && json_object_get(body, "attended_on") && api_str(body, "attended_on", &date, &e))) {
+        return api_fail(r, w, &e);
+    }
+    char ref[24];
+    int existing = 0;
+    if (app_attendance_confirm(r->app, r->rec->ref, date, ref, sizeof ref, &existing, &e)) {
+        return api_fail(r, w, &e);
+    }
+    return api_send_record(r, w, rtype_find("attendance"), ref, existing ? 200 : 201);
+}

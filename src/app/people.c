@@ -966,3 +966,444 @@ int task_src_competence(struct app *a, const struct task_query *q, struct tasks 
     comp_gaps_free(&g);
     return rc ? err_set(e, ERR_INTERNAL, NULL, "out of memory") : 0;
 }
+
+/* ---- awareness ------------------------------------------------------------------ */
+
+void aw_completion_free(struct aw_completion *c)
+{
+    free(c->dept);
+    free(c->pending);
+    free(c->sess);
+    memset(c, 0, sizeof *c);
+}
+
+static int on_acked(void *ctx, const char *person, const char *name, const char *department,
+                    const char *at)
+{
+    (void)name;
+    (void)department;
+    struct strmap *m = ctx;
+    if (at) {
+        const char *v = NULL;
+        strmap_get(m, person, &v);
+        char n[16];
+        snprintf(n, sizeof n, "%d", v ? atoi(v) + 1 : 1);
+        strmap_put(m, person, n);
+    }
+    return 0;
+}
+
+static void put_one(void *ctx, const char *item)
+{
+    strmap_put(ctx, item, "1");
+}
+
+/* What every awareness computation reads once: people, roles, sessions,
+ * attendance (all rows: only figures, and the viewer's own line for staff,
+ * leave this file). */
+struct aw_data {
+    struct records people, roles, sessions, att;
+};
+
+static void aw_data_free(struct aw_data *d)
+{
+    records_free(&d->people);
+    records_free(&d->roles);
+    records_free(&d->sessions);
+    records_free(&d->att);
+}
+
+static int aw_load(struct app *a, struct aw_data *d, struct err *e)
+{
+    memset(d, 0, sizeof *d);
+    static const char *const pcols[] = {"name", "department", FIELD_STATUS, NULL};
+    static const char *const rcols[] = {"holders", FIELD_STATUS, NULL};
+    static const char *const scols[] = {"campaign", "title", "held_on", FIELD_STATUS, NULL};
+    static const char *const acols[] = {"briefing", "person", FIELD_STATUS, NULL};
+    return list_type(a, "person", pcols, 1, &d->people, e) ||
+                   list_type(a, "role", rcols, 1, &d->roles, e) ||
+                   list_type(a, "briefing", scols, 1, &d->sessions, e) ||
+                   list_type(a, "attendance", acols, 1, &d->att, e)
+               ? -1
+               : 0;
+}
+
+static int aw_compute(struct app *a, const struct aw_data *d, const struct record *c,
+                      struct aw_completion *out, int with_pending, struct err *e)
+{
+    memset(out, 0, sizeof *out);
+    cpy(out->campaign, sizeof out->campaign, c->ref);
+    cpy(out->title, sizeof out->title, record_get(c, "title"));
+    cpy(out->due, sizeof out->due, record_get(c, "due_date"));
+    cpy(out->status, sizeof out->status, record_get(c, FIELD_STATUS));
+    const char *mand = record_get(c, "mandatory");
+    out->mandatory = mand && strcmp(mand, "1") == 0;
+    const char *aud = nz(record_get(c, "audience"));
+    struct strmap depts = {0}, roles = {0}, holders = {0}, sessions = {0}, attended = {0},
+                  acked = {0}, deptidx = {0};
+    int rc = 0;
+    if (strcmp(aud, "departments") == 0) {
+        each_item(record_get(c, "audience_departments"), put_one, &depts);
+    } else if (strcmp(aud, "roles") == 0) {
+        each_item(record_get(c, "audience_roles"), put_one, &roles);
+        for (size_t i = 0; i < d->roles.n; i++) {
+            const char *v;
+            if (strmap_get(&roles, d->roles.v[i]->ref, &v) && status_is(d->roles.v[i], "active")) {
+                each_item(record_get(d->roles.v[i], "holders"), put_one, &holders);
+            }
+        }
+    }
+    for (size_t i = 0; i < d->sessions.n; i++) {
+        const struct record *s = d->sessions.v[i];
+        const char *camp = record_get(s, "campaign");
+        if (camp && strcmp(camp, c->ref) == 0 && !status_is(s, "cancelled")) {
+            strmap_put(&sessions, s->ref, "1");
+            out->sessions++;
+            if (with_pending) {
+                GROW(out->sess, out->nsess, out->capsess, 8);
+                struct aw_session *x = &out->sess[out->nsess++];
+                cpy(x->ref, sizeof x->ref, s->ref);
+                cpy(x->title, sizeof x->title, record_get(s, "title"));
+                cpy(x->held_on, sizeof x->held_on, record_get(s, "held_on"));
+            }
+        }
+    }
+    for (size_t i = 0; out->sessions && i < d->att.n; i++) {
+        const struct record *t = d->att.v[i];
+        const char *b = record_get(t, "briefing"), *p = record_get(t, "person"), *v;
+        if (b && p && status_is(t, "attended") && strmap_get(&sessions, b, &v)) {
+            strmap_put(&attended, p, "1");
+        }
+    }
+    /* the policies: who acknowledged the version in force of each */
+    const char *docs = record_get(c, "documents");
+    const struct rtype *dt = rtype_find("document");
+    for (const char *p = docs; p && *p && rc == 0;) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        char ref[40];
+        snprintf(ref, sizeof ref, "%.*s", (int)(n < 39 ? n : 39), p);
+        p = comma ? comma + 1 : NULL;
+        out->documents++;
+        struct record *doc = NULL;
+        struct err e2 = {0};
+        if (store_get(a->st, dt, ref, &doc, &e2)) {
+            continue; /* gone: nobody can acknowledge it */
+        }
+        const char *inf = record_get(doc, "in_force");
+        int version = inf ? atoi(inf) : 0;
+        record_free(doc);
+        if (version > 0) {
+            struct doc_audience all = {"everyone", NULL, NULL};
+            rc = store_doc_ack_people(a->st, ref, version, &all, 0, 0, on_acked, &acked, e);
+        }
+    }
+    const char *self = is_staff(a) ? a->viewer_person : NULL;
+    for (size_t i = 0; i < d->people.n && rc == 0; i++) {
+        const struct record *p = d->people.v[i];
+        const char *dep = nz(record_get(p, "department")), *v;
+        if (!status_is(p, "active") ||
+            (strcmp(aud, "departments") == 0 && !strmap_get(&depts, dep, &v)) ||
+            (strcmp(aud, "roles") == 0 && !strmap_get(&holders, p->ref, &v))) {
+            continue;
+        }
+        int att = strmap_get(&attended, p->ref, &v);
+        int nack = strmap_get(&acked, p->ref, &v) && v ? atoi(v) : 0;
+        int ack = nack >= out->documents;
+        int done = (out->sessions || out->documents) && (!out->sessions || att) &&
+                   (!out->documents || ack);
+        out->people++;
+        out->attended += att;
+        out->acknowledged += out->documents && ack;
+        out->done += done;
+        long di;
+        if (strmap_get(&deptidx, dep, &v) && v) {
+            di = atol(v);
+        } else {
+            GROW(out->dept, out->ndept, out->capdept, 8);
+            memset(&out->dept[out->ndept], 0, sizeof out->dept[0]);
+            cpy(out->dept[out->ndept].department, sizeof out->dept[0].department, dep);
+            char nb[24];
+            snprintf(nb, sizeof nb, "%zu", out->ndept);
+            strmap_put(&deptidx, dep, nb);
+            di = (long)out->ndept++;
+        }
+        out->dept[di].people++;
+        out->dept[di].done += done;
+        if (!done && with_pending && (!self || strcmp(self, p->ref) == 0)) {
+            GROW(out->pending, out->npending, out->cappending, 32);
+            struct aw_pending *x = &out->pending[out->npending++];
+            cpy(x->person, sizeof x->person, p->ref);
+            cpy(x->name, sizeof x->name, record_get(p, "name"));
+            cpy(x->department, sizeof x->department, dep);
+            x->attended = att;
+            x->acknowledged = ack;
+        }
+    }
+    strmap_free(&depts);
+    strmap_free(&roles);
+    strmap_free(&holders);
+    strmap_free(&sessions);
+    strmap_free(&attended);
+    strmap_free(&acked);
+    strmap_free(&deptidx);
+    if (rc) {
+        aw_completion_free(out);
+    }
+    return rc;
+}
+
+static int get_campaign(struct app *a, const char *ref, struct record **out, struct err *e)
+{
+    const struct rtype *t = rtype_find("campaign");
+    if (!ref || rtype_of_ref(ref) != t) {
+        return err_set(e, ERR_INVALID, "campaign", "campaign: an awareness campaign (AWC-...), "
+                                                   "not '%.40s'", ref ? ref : "");
+    }
+    if (a->has_viewer) {
+        return app_record_get_visible(a, t, ref, a->viewer_role,
+                                      a->viewer_person[0] ? a->viewer_person : NULL, out, e);
+    }
+    return store_get(a->st, t, ref, out, e);
+}
+
+int app_awareness_completion(struct app *a, const char *campaign, struct aw_completion *out,
+                             struct err *e)
+{
+    memset(out, 0, sizeof *out);
+    struct record *c = NULL;
+    if (get_campaign(a, campaign, &c, e)) {
+        return -1;
+    }
+    struct aw_data d;
+    int rc = aw_load(a, &d, e) || aw_compute(a, &d, c, out, 1, e) ? -1 : 0;
+    aw_data_free(&d);
+    record_free(c);
+    return rc;
+}
+
+static int active_campaigns(struct app *a, struct records *out, struct err *e)
+{
+    static const char *const cols[] = {"title", "audience", "audience_departments",
+                                       "audience_roles", "mandatory", "due_date", "documents",
+                                       FIELD_STATUS, NULL};
+    return list_type(a, "campaign", cols, 0, out, e);
+}
+
+int app_awareness_overall(struct app *a, long *people, long *done, long *campaigns,
+                          struct err *e)
+{
+    *people = *done = *campaigns = 0;
+    struct records l;
+    if (active_campaigns(a, &l, e)) {
+        return -1;
+    }
+    struct aw_data d;
+    int rc = 0;
+    if (l.n && aw_load(a, &d, e)) {
+        records_free(&l);
+        return -1;
+    }
+    for (size_t i = 0; i < l.n && rc == 0; i++) {
+        if (!status_is(l.v[i], "active")) {
+            continue;
+        }
+        struct aw_completion c;
+        if (aw_compute(a, &d, l.v[i], &c, 0, e)) {
+            rc = -1;
+            break;
+        }
+        *people += c.people;
+        *done += c.done;
+        (*campaigns)++;
+        aw_completion_free(&c);
+    }
+    if (l.n) {
+        aw_data_free(&d);
+    }
+    records_free(&l);
+    return rc;
+}
+
+void aw_completion_json(struct jw *w, const struct aw_completion *c)
+{
+    jw_obj(w);
+    jw_key(w, "campaign");
+    jw_str(w, c->campaign);
+    jw_key(w, "title");
+    jw_str(w, c->title);
+    jw_key(w, "status");
+    jw_str(w, c->status);
+    jw_key(w, "mandatory");
+    jw_bool(w, c->mandatory);
+    jw_key(w, "due_date");
+    jw_str(w, c->due[0] ? c->due : NULL);
+    jw_key(w, "sessions");
+    jw_int(w, c->sessions);
+    jw_key(w, "documents");
+    jw_int(w, c->documents);
+    jw_key(w, "people");
+    jw_int(w, c->people);
+    jw_key(w, "attended");
+    jw_int(w, c->attended);
+    jw_key(w, "acknowledged");
+    jw_int(w, c->acknowledged);
+    jw_key(w, "done");
+    jw_int(w, c->done);
+    jw_key(w, "percent");
+    jw_num(w, c->people ? (double)(c->done * 1000 / c->people) / 10.0 : 0.0);
+    jw_key(w, "departments");
+    jw_arr(w);
+    for (size_t i = 0; i < c->ndept; i++) {
+        jw_obj(w);
+        jw_key(w, "department");
+        jw_str(w, c->dept[i].department);
+        jw_key(w, "people");
+        jw_int(w, c->dept[i].people);
+        jw_key(w, "done");
+        jw_int(w, c->dept[i].done);
+        jw_obj_end(w);
+    }
+    jw_arr_end(w);
+    jw_key(w, "pending");
+    jw_arr(w);
+    for (size_t i = 0; i < c->npending; i++) {
+        const struct aw_pending *x = &c->pending[i];
+        jw_obj(w);
+        jw_key(w, "person");
+        jw_str(w, x->person);
+        jw_key(w, "name");
+        jw_str(w, x->name);
+        jw_key(w, "department");
+        jw_str(w, x->department);
+        jw_key(w, "attended");
+        jw_bool(w, x->attended);
+        jw_key(w, "acknowledged");
+        jw_bool(w, x->acknowledged);
+        jw_obj_end(w);
+    }
+    jw_arr_end(w);
+    jw_obj_end(w);
+}
+
+static int find_attendance(void *ctx, struct record *r)
+{
+    char *ref = ctx;
+    if (!ref[0]) {
+        cpy(ref, 24, r->ref);
+    }
+    record_free(r);
+    return 0;
+}
+
+static int attend_tx(struct app *a, const char *briefing, const char *date, char *ref_out,
+                     size_t n, int *existing, struct err *e)
+{
+    const struct rtype *bt = rtype_find("briefing"), *at = rtype_find("attendance");
+    struct record *b = NULL;
+    int rc = a->has_viewer ? app_record_get_visible(a, bt, briefing, a->viewer_role,
+                                                    a->viewer_person[0] ? a->viewer_person : NULL,
+                                                    &b, e)
+                           : store_get(a->st, bt, briefing, &b, e);
+    if (rc) {
+        return -1;
+    }
+    int cancelled = status_is(b, "cancelled") || record_get(b, FIELD_RETIRED);
+    record_free(b);
+    if (cancelled) {
+        return err_set(e, ERR_CONFLICT, "briefing", "session %s is cancelled or retired", briefing);
+    }
+    struct query q;
+    memset(&q, 0, sizeof q);
+    q.nfilter = 2;
+    q.filter_field[0] = rtype_field(at, "briefing", NULL);
+    q.filter_value[0] = briefing;
+    q.filter_field[1] = rtype_field(at, "person", NULL);
+    q.filter_value[1] = a->signer.person;
+    char found[24] = "";
+    if (store_list(a->st, at, &q, find_attendance, found, e)) {
+        return -1;
+    }
+    if (found[0]) {
+        *existing = 1;
+        cpy(ref_out, n, found);
+        return 0;
+    }
+    char today[11];
+    date_today(today);
+    struct kv kv[3] = {{"briefing", briefing}, {"person", a->signer.person},
+                       {"attended_on", date && *date ? date : today}};
+    char *ref = NULL;
+    if (app_add_tx(a, at, kv, 3, NULL, 0, &ref, e)) {
+        return -1;
+    }
+    cpy(ref_out, n, ref);
+    free(ref);
+    return 0;
+}
+
+int app_attendance_confirm(struct app *a, const char *briefing, const char *date, char *ref_out,
+                           size_t n, int *existing, struct err *e)
+{
+    *existing = 0;
+    ref_out[0] = 0;
+    if (!a->signer.account || !a->signer.person[0]) {
+        return err_set(e, ERR_FORBIDDEN, NULL,
+                       "confirming attendance needs a signed-in account that acts as a person");
+    }
+    if (!briefing || rtype_of_ref(briefing) != rtype_find("briefing")) {
+        return err_set(e, ERR_INVALID, "briefing", "briefing: an awareness session (AWS-...), not "
+                                                   "'%.40s'", briefing ? briefing : "");
+    }
+    char today[11];
+    date_today(today);
+    if (date && *date && strcmp(date, today) > 0) {
+        return err_set(e, ERR_INVALID, "attended_on", "attended_on: %.10s is in the future", date);
+    }
+    IN_TRANSACTION(a, e, attend_tx(a, briefing, date, ref_out, n, existing, e));
+}
+
+int task_src_awareness(struct app *a, const struct task_query *q, struct tasks *out,
+                       struct err *e)
+{
+    (void)q;
+    struct records l;
+    if (active_campaigns(a, &l, e)) {
+        return -1;
+    }
+    struct aw_data d;
+    if (l.n && aw_load(a, &d, e)) {
+        records_free(&l);
+        return -1;
+    }
+    int rc = 0;
+    for (size_t i = 0; i < l.n && rc == 0; i++) {
+        const struct record *c = l.v[i];
+        const char *mand = record_get(c, "mandatory"), *due = record_get(c, "due_date");
+        if (!status_is(c, "active") || !mand || strcmp(mand, "1") != 0 || !due) {
+            continue;
+        }
+        struct aw_completion k;
+        if (aw_compute(a, &d, c, &k, 1, e)) {
+            rc = -1;
+            break;
+        }
+        char title[200], link[160];
+        snprintf(link, sizeof link, "/campaigns/%s/completion", c->ref);
+        for (size_t j = 0; j < k.npending && rc == 0; j++) {
+            snprintf(title, sizeof title, "Complete mandatory awareness: %.120s%s",
+                     nz(record_get(c, "title")),
+                     k.pending[j].attended || !k.sessions ? " (acknowledge the policies)" : "");
+            if (task_add(out, "awareness", "Complete", c->ref, title, k.pending[j].person, due,
+                         link)) {
+                rc = err_set(e, ERR_INTERNAL, NULL, "out of memory");
+            }
+        }
+        aw_completion_free(&k);
+    }
+    if (l.n) {
+        aw_data_free(&d);
+    }
+    records_free(&l);
+    return rc;
+}

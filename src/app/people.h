@@ -110,6 +110,9 @@ struct aw_pending {
     char person[24], name[160], department[120];
     int attended, acknowledged;
 };
+struct aw_session {
+    char ref[24], title[200], held_on[11];
+};
 struct aw_completion {
     char campaign[24], title[200], due[11], status[16];
     int mandatory;
@@ -117,8 +120,10 @@ struct aw_completion {
     long people, attended, acknowledged, done;
     struct aw_dept *dept;
     size_t ndept, capdept;
-    struct aw_pending *pending; /* not done (only for viewers who may see attendance) */
+    struct aw_pending *pending; /* not done (staff: only themselves) */
     size_t npending, cappending;
+    struct aw_session *sess;    /* the sessions (not cancelled) */
+    size_t nsess, capsess;
 };
 /* Completion of a campaign by its audience (active people: everyone, of
  * the departments, or holding the roles): attended a session (when it has

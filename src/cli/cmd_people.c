@@ -248,3 +248,73 @@ int cmd_competence(struct cli *c)
     app_close(&a);
     return 0;
 }
+
+/* ---- isms awareness completion|attend ------------------------------------------- */
+
+static void w_aw(struct jw *w, const void *x)
+{
+    aw_completion_json(w, x);
+}
+
+int cmd_awareness(struct cli *c)
+{
+    const char *sub = c->argc >= 1 ? c->argv[0] : "";
+    int completion = strcmp(sub, "completion") == 0, attend = strcmp(sub, "attend") == 0;
+    if (!completion && !attend) {
+        return cli_usage("usage: isms awareness completion AWC-... [--json] | attend AWS-... "
+                         "--as ACCOUNT [--date YYYY-MM-DD]");
+    }
+    struct opts o;
+    struct app a;
+    static const char *const comp_opts[] = {NULL};
+    static const char *const att_opts[] = {"as", "date", NULL};
+    int rc = start(c, c->argc - 1, c->argv + 1, &o, 1, completion ? comp_opts : att_opts, &a);
+    if (rc) {
+        return rc;
+    }
+    struct err e = {0};
+    if (o.npos != 1) {
+        app_close(&a);
+        return cli_usage(completion ? "usage: isms awareness completion AWC-... [--json]"
+                                    : "usage: isms awareness attend AWS-... --as ACCOUNT");
+    }
+    if (attend) {
+        const char *as = cli_opt(&o, "as");
+        if (!as) {
+            app_close(&a);
+            return cli_usage("awareness attend: --as ACCOUNT (the account that attended signs)");
+        }
+        char ref[24];
+        int existing = 0;
+        if (cli_sign_in(&a, as, &e) ||
+            app_attendance_confirm(&a, o.pos[0], cli_opt(&o, "date"), ref, sizeof ref, &existing,
+                                   &e)) {
+            app_close(&a);
+            return cli_fail(&e);
+        }
+        printf("%s: attendance of %s at %s %s\n", ref, a.signer.person, o.pos[0],
+               existing ? "was already recorded" : "recorded");
+        app_close(&a);
+        return 0;
+    }
+    struct aw_completion k;
+    if (app_awareness_completion(&a, o.pos[0], &k, &e)) {
+        app_close(&a);
+        return cli_fail(&e);
+    }
+    if (o.json) {
+        print_json(w_aw, &k);
+    } else {
+        printf("%s %s: %ld of %ld people done (%ld attended, %ld acknowledged the %ld policies; "
+               "%ld sessions)\n",
+               k.campaign, k.title, k.done, k.people, k.attended, k.acknowledged, k.documents,
+               k.sessions);
+        for (size_t i = 0; i < k.ndept; i++) {
+            printf("  %-30s %ld / %ld\n", k.dept[i].department[0] ? k.dept[i].department : "(none)",
+                   k.dept[i].done, k.dept[i].people);
+        }
+    }
+    aw_completion_free(&k);
+    app_close(&a);
+    return 0;
+}

@@ -588,6 +588,8 @@ void web_notice(struct req *r, struct buf *b)
         /* review */
         {"pack-frozen", "The review pack is frozen as presented at the meeting."},
         {"minutes-signed", "The minutes are signed."},
+        /* people */
+        {"attended", "Thank you: your attendance is recorded."},
     };
     /* only the notice of the action that led here (notice.c): a bare or
      * copied ?done= shows nothing */

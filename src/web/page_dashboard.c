@@ -566,6 +566,7 @@ int page_dashboard(struct req *r, struct resp *w)
     html_lit(&b, "</div></div><div class=\"cards\">");
     my_tasks(r, &b, today);
     my_work(r, &b, today);
+    web_awareness_card(r, &b); /* people: awareness completion (page_people.c) */
     int read_risks = perm_allows(r->role, PERM_READ, rt, -1);
     if (read_risks) {
         /* whole-ISMS summaries: computed once, then kept until a change

@@ -254,3 +254,150 @@ int page_competence_gaps(struct req *r, struct resp *w)
     page_send(w, &b, 200);
     return 0;
 }
+
+/* ---- /campaigns/ID/completion, /briefings/ID/attend ------------------------------- */
+
+static void percent(struct buf *b, long done, long people)
+{
+    char t[32];
+    snprintf(t, sizeof t, "%.1f %%", people ? (double)(done * 1000 / people) / 10.0 : 0.0);
+    html_text(b, t);
+}
+
+int page_campaign_completion(struct req *r, struct resp *w)
+{
+    struct err e = {0};
+    struct aw_completion k;
+    if (app_awareness_completion(r->app, r->rec->ref, &k, &e)) {
+        resp_error(r, w, &e);
+        return 0;
+    }
+    char path[80], title[260];
+    snprintf(path, sizeof path, "/campaigns/%s", k.campaign);
+    snprintf(title, sizeof title, "Completion: %.200s", k.title);
+    struct buf b;
+    buf_init(&b, 0);
+    page_begin(r, &b, title);
+    web_crumbs(r, &b, path, k.campaign, "Completion");
+    html_lit(&b, "<h1>");
+    html_text(&b, title);
+    html_lit(&b, "</h1>");
+    web_notice(r, &b);
+    html_lit(&b, "<p class=\"lede\">Computed from attendance at the campaign's ");
+    html_int(&b, k.sessions);
+    html_lit(&b, " sessions and acknowledgement of its ");
+    html_int(&b, k.documents);
+    html_lit(&b, " policies (their versions in force): <strong>");
+    html_int(&b, k.done);
+    html_lit(&b, " of ");
+    html_int(&b, k.people);
+    html_lit(&b, "</strong> people, ");
+    percent(&b, k.done, k.people);
+    if (k.due[0]) {
+        html_lit(&b, "; to complete by ");
+        html_text(&b, k.due);
+    }
+    html_lit(&b, ".</p><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Department"
+                 "</th><th scope=\"col\">People</th><th scope=\"col\">Done</th><th scope=\"col\">"
+                 "Completion</th></tr></thead><tbody>");
+    for (size_t i = 0; i < k.ndept; i++) {
+        html_lit(&b, "<tr><td>");
+        html_text(&b, k.dept[i].department[0] ? k.dept[i].department : "(no department)");
+        html_lit(&b, "</td><td>");
+        html_int(&b, k.dept[i].people);
+        html_lit(&b, "</td><td>");
+        html_int(&b, k.dept[i].done);
+        html_lit(&b, "</td><td>");
+        percent(&b, k.dept[i].done, k.dept[i].people);
+        html_lit(&b, "</td></tr>");
+    }
+    html_lit(&b, "</tbody></table></div>");
+    if (k.npending) {
+        html_lit(&b, "<h2>Not done yet</h2><ul>");
+        for (size_t i = 0; i < k.npending && i < 500; i++) {
+            html_lit(&b, "<li>");
+            web_ref_link(r, &b, k.pending[i].person, k.pending[i].name);
+            html_lit(&b, ": ");
+            html_text(&b, k.pending[i].attended ? "attended" : "no session attended");
+            html_lit(&b, ", ");
+            html_text(&b, k.pending[i].acknowledged ? "policies acknowledged"
+                                                    : "policies not all acknowledged");
+            html_lit(&b, "</li>");
+        }
+        html_lit(&b, "</ul>");
+    }
+    html_lit(&b, "<h2>Sessions</h2><ul>");
+    for (size_t i = 0; i < k.nsess; i++) {
+        html_lit(&b, "<li>");
+        web_ref_link(r, &b, k.sess[i].ref, k.sess[i].title);
+        html_lit(&b, " ");
+        html_text(&b, k.sess[i].held_on);
+        if (r->who.person[0]) {
+            /* recorded as the signed-in account's person, never a form field */
+            html_lit(&b, " <form class=\"inline\" method=\"post\" action=\"");
+            char act[80];
+            snprintf(act, sizeof act, "/briefings/%s/attend", k.sess[i].ref);
+            href(r, &b, act);
+            html_lit(&b, "\">");
+            csrf_field(r, &b);
+            html_lit(&b, "<button>I attended</button></form>");
+        }
+        html_lit(&b, "</li>");
+    }
+    html_lit(&b, "</ul>");
+    aw_completion_free(&k);
+    page_end(r, &b);
+    page_send(w, &b, 200);
+    return 0;
+}
+
+/* POST /briefings/ID/attend: the signed-in account's person attended. */
+int page_briefing_attend(struct req *r, struct resp *w)
+{
+    struct err e = {0};
+    char ref[24];
+    int existing = 0;
+    if (app_attendance_confirm(r->app, r->rec->ref, kv_get(&r->form, "attended_on"), ref,
+                               sizeof ref, &existing, &e)) {
+        web_show_record(r, w, &e);
+        return 0;
+    }
+    char to[96];
+    snprintf(to, sizeof to, "/briefings/%s?done=%s", r->rec->ref,
+             existing ? "unchanged" : "attended");
+    resp_redirect(r, w, to);
+    return 0;
+}
+
+/* ---- the dashboard's awareness block ------------------------------------------------ */
+
+static void awareness_card(struct req *r, struct buf *b, const void *ctx)
+{
+    (void)ctx;
+    struct err e = {0};
+    long people, done, campaigns;
+    if (app_awareness_overall(r->app, &people, &done, &campaigns, &e) || !campaigns) {
+        return;
+    }
+    html_lit(b, "<section class=\"card\" aria-labelledby=\"h-awareness\"><h2 id=\"h-awareness\">"
+                "Awareness</h2><p><strong>");
+    percent(b, done, people);
+    html_lit(b, "</strong> complete: ");
+    html_int(b, done);
+    html_lit(b, " of ");
+    html_int(b, people);
+    html_lit(b, " people across ");
+    html_int(b, campaigns);
+    html_lit(b, " active campaigns, computed from attendance and policy acknowledgements. "
+                "<a href=\"");
+    href(r, b, "/campaigns");
+    html_lit(b, "\">Campaigns</a></p></section>");
+}
+
+void web_awareness_card(struct req *r, struct buf *b)
+{
+    if (!perm_allows(r->role, PERM_READ, rtype_find("campaign"), -1) || r->role == ROLE_STAFF) {
+        return;
+    }
+    web_derived(r, b, "dashboard-awareness", awareness_card, NULL);
+}

@@ -151,4 +151,8 @@ void web_signoffs(struct req *r, struct buf *b, const struct signoffs *l, const 
 /* "You sign as P-0001 (Name), account NAME." under a sign-off form. */
 void web_signer_line(struct req *r, struct buf *b);
 
+/* people: the dashboard's awareness block (page_people.c): completion of
+ * the active campaigns, computed. */
+void web_awareness_card(struct req *r, struct buf *b);
+
 #endif

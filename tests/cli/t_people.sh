@@ -132,4 +132,53 @@ err_has "expires_on"
 fails 3 isms competency add --title "No role" --evidenced-by course
 err_has "role"
 
+note "awareness: a campaign, its sessions and policy; completion computed"
+ok isms document add --title "Acceptable use" --kind topic-policy --owner P-0002 --reviewer P-0001 --classification internal --body "Lock your screen."   # DOC-0001
+ok isms document submit DOC-0001
+ok isms document review DOC-0001 --as cleo <<<"$PW"
+ok signed cleo document approve DOC-0001
+ok isms campaign add --title "Security awareness 2026" --audience departments --audience-departments "IT,Sales" --mandatory yes --due-date 2026-02-28 --documents DOC-0001 --status active --owner P-0002  # AWC-0001
+ok isms briefing add --title "Phishing basics" --campaign AWC-0001 --held-on 2026-02-10 --status held   # AWS-0001
+ok isms briefing add --title "Cancelled one" --campaign AWC-0001 --held-on 2026-02-11 --status cancelled   # AWS-0002
+ok isms awareness completion AWC-0001 --json
+json_all 'd["people"] == 3 and d["done"] == 0 and d["sessions"] == 1 and d["documents"] == 1' \
+    'sorted(x["department"] for x in d["departments"]) == ["IT", "Sales"]' \
+    'sorted(p["person"] for p in d["pending"]) == ["P-0002", "P-0003", "P-0004"]'
+note "attendance: the signer is the account; again is a no-op"
+ok signed dana awareness attend AWS-0001
+out_has "attendance of P-0003 at AWS-0001 recorded"
+ok isms attendance list --json
+json_all 'len(d) == 1 and d[0]["person"] == "P-0003" and d[0]["confirmed_by"] == "dana"'
+ok signed dana awareness attend AWS-0001
+out_has "already recorded"
+fails 5 signed dana awareness attend AWS-0002
+err_has "cancelled"
+fails 2 isms awareness attend AWS-0001
+err_has "--as"
+fails 2 signed dana awareness attend AWS-0001 --person P-0004
+fails 3 signed dana awareness attend AWC-0001
+err_has "briefing:"
+fails 3 signed dana awareness attend AWS-0001 --date 2099-01-01
+err_has "future"
+ok isms awareness completion AWC-0001 --json
+json_all 'd["attended"] == 1 and d["done"] == 0'
+note "attended and acknowledged: done; per department"
+ok signed dana document ack DOC-0001
+ok isms attendance add --briefing AWS-0001 --person P-0004 --attended-on 2026-02-10
+ok isms attendance list --json
+json_check '[a["confirmed_by"] for a in d if a["person"] == "P-0004"][0] not in (None, "", "dana")'
+ok isms awareness completion AWC-0001 --json
+json_all 'd["done"] == 1 and d["acknowledged"] == 1 and d["attended"] == 2' \
+    '{x["department"]: (x["done"], x["people"]) for x in d["departments"]} == {"IT": (1, 2), "Sales": (0, 1)}'
+ok isms awareness completion AWC-0001
+out_has "1 of 3 people done"
+note "the typed field confirmed_by is refused"
+fails 3 isms attendance add --briefing AWS-0001 --person P-0002 --attended-on 2026-02-10 --confirmed-by cleo
+fails 4 isms awareness completion AWC-0099
+fails 3 isms awareness completion DOC-0001
+fails 2 isms awareness
+note "a campaign of roles needs roles"
+fails 3 isms campaign add --title "Role campaign" --audience roles
+err_has "audience_roles"
+
 finish
