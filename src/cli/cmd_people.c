@@ -75,8 +75,10 @@ static int raci_show(struct cli *c, int argc, char **argv)
             for (size_t j = 0; j < m.ncols; j++) {
                 printf(" %-9c", r->cells[j]);
             }
-            if (r->accountable != 1) {
-                printf("  %s", r->accountable ? "more than one accountable" : "nobody accountable");
+            if (r->accountable > 1) {
+                printf("  more than one accountable");
+            } else if (!r->accountable) {
+                printf("  %s", r->owner[0] ? "(owner accountable)" : "nobody accountable");
             }
             printf("\n");
         }

@@ -77,7 +77,9 @@ static void raci_page(struct req *r, struct resp *w, const char *error, int stat
             html_lit(&b, "</td>");
         }
         html_lit(&b, "<td>");
-        if (row->accountable == 0) {
+        if (row->accountable == 0 && row->owner[0]) {
+            html_lit(&b, "<span class=\"muted\">owner accountable</span>");
+        } else if (row->accountable == 0) {
             html_lit(&b, "<span class=\"tag warn\">nobody accountable</span>");
         } else if (row->accountable > 1) {
             html_lit(&b, "<span class=\"tag bad\">more than one accountable</span>");

@@ -39,7 +39,7 @@ json_all 'len(d["columns"]) == 3' \
     '[r for r in d["rows"] if r["subject"] == "PRC-0002"][0]["accountable_ok"] is False' \
     '[r for r in d["rows"] if r["subject"] == "5.2"][0]["kind"] == "control"'
 ok isms raci
-out_has "nobody accountable"
+out_has "(owner accountable)"
 fails 5 isms raci set PRC-0001 ROLE-0002 A
 err_has "already has an accountable party (ROLE-0001)"
 note "the same letter again changes nothing; none removes it"

@@ -139,6 +139,10 @@ def perm_allows(role, perm, rtype, owns):
     if role == "auditor":
         return perm == "read" or (perm in ("create", "edit") and rtype in ("audit", "finding"))
     if role == "staff":
+        # people: competence requirements, campaigns and sessions; their own evidence and attendance
+        if perm == "read" and rtype in ("competency", "qualification", "campaign", "briefing",
+                                        "attendance"):
+            return True
         return ((perm == "read" and rtype in ("document", "incident")) or
                 (perm == "create" and rtype == "incident"))
     return False
@@ -153,6 +157,10 @@ def perm_visible(role, rec, person):
                                               or rec.get("audience") == "everyone")
     if rec["type"] == "incident":
         return bool(person) and rec.get("reported_by") == person
+    if rec["type"] in ("qualification", "attendance"):  # people: their own
+        return bool(person) and rec.get("person") == person
+    if rec["type"] in ("competency", "campaign", "briefing"):  # people
+        return True
     return False
 
 
