@@ -181,6 +181,7 @@ bench: isms bench/gen bench/docs
 	bench/documents
 	bench/attach
 	bench/review
+	bench/people
 
 # The web server against nginx serving the same bytes (needs wrk and nginx).
 .PHONY: bench-web

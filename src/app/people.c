@@ -636,17 +636,9 @@ void comp_gaps_free(struct comp_gaps *g)
     memset(g, 0, sizeof *g);
 }
 
-/* The best evidence of one person for one requirement. */
-struct best {
-    char expires[11]; /* "" when it does not expire */
-    char ref[24];
-    int never;        /* some evidence never expires */
-};
-
 struct comp_ctx {
-    struct records roles, reqs, people, ev;
+    struct records roles, reqs, people;
     struct strmap person_idx; /* P-... -> index in people */
-    struct strmap req_validity; /* CMP-... -> months ("" none) */
     struct strmap best;       /* "P-...|CMP-..." -> "expiry ref" / "never ref" */
 };
 
@@ -655,10 +647,35 @@ static void comp_ctx_free(struct comp_ctx *c)
     records_free(&c->roles);
     records_free(&c->reqs);
     records_free(&c->people);
-    records_free(&c->ev);
     strmap_free(&c->person_idx);
-    strmap_free(&c->req_validity);
     strmap_free(&c->best);
+}
+
+/* The best evidence per person and requirement: never expiring beats any
+ * date; a later date beats an earlier one. */
+static int on_evidence(void *ctx, const char *ref, const char *p, const char *req,
+                       const char *from, const char *until, int months)
+{
+    struct strmap *best = ctx;
+    if (!p || !req || !from) {
+        return 0;
+    }
+    char exp[11] = "";
+    if (until) {
+        cpy(exp, sizeof exp, until);
+    } else if (months > 0) {
+        add_months(from, months, exp);
+    }
+    char key[256], val[64];
+    snprintf(key, sizeof key, "%s|%s", p, req);
+    const char *have = NULL;
+    if (strmap_get(best, key, &have) && have &&
+        (strncmp(have, "never", 5) == 0 || (exp[0] && strncmp(have, exp, 10) >= 0))) {
+        return 0;
+    }
+    snprintf(val, sizeof val, "%s %s", exp[0] ? exp : "never", ref);
+    strmap_put(best, key, val);
+    return 0;
 }
 
 static int comp_load(struct app *a, const char *only_person, struct comp_ctx *c, struct err *e)
@@ -668,8 +685,6 @@ static int comp_load(struct app *a, const char *only_person, struct comp_ctx *c,
     static const char *const reqcols[] = {"title", "role", "evidenced_by", "validity_months",
                                           FIELD_STATUS, NULL};
     static const char *const pcols[] = {"name", "department", FIELD_STATUS, NULL};
-    static const char *const evcols[] = {"person", "requirement", "obtained_on", "expires_on",
-                                         FIELD_STATUS, NULL};
     /* roles and people whatever the viewer: only the viewer's own lines are
      * given to staff (app_competence_gaps) */
     if (list_type(a, "role", rolecols, 1, &c->roles, e) ||
@@ -677,59 +692,18 @@ static int comp_load(struct app *a, const char *only_person, struct comp_ctx *c,
         list_type(a, "person", pcols, 1, &c->people, e)) {
         return -1;
     }
-    const struct rtype *qt = rtype_find("qualification");
-    if (can_read(a, qt)) {
-        struct query q;
-        memset(&q, 0, sizeof q);
-        if (a->has_viewer) {
-            app_query_visible(qt, a->viewer_role, a->viewer_person[0] ? a->viewer_person : NULL,
-                              &q);
-        }
-        if (only_person) {
-            q.nfilter = 1;
-            q.filter_field[0] = rtype_field(qt, "person", NULL);
-            q.filter_value[0] = only_person;
-        }
-        q.columns = evcols;
-        if (store_list(a->st, qt, &q, records_add, &c->ev, e)) {
-            return -1;
-        }
-    }
     for (size_t i = 0; i < c->people.n; i++) {
         char n[24];
         snprintf(n, sizeof n, "%zu", i);
         strmap_put(&c->person_idx, c->people.v[i]->ref, n);
     }
-    for (size_t i = 0; i < c->reqs.n; i++) {
-        strmap_put(&c->req_validity, c->reqs.v[i]->ref,
-                   nz(record_get(c->reqs.v[i], "validity_months")));
-    }
-    for (size_t i = 0; i < c->ev.n; i++) {
-        const struct record *r = c->ev.v[i];
-        const char *p = record_get(r, "person"), *req = record_get(r, "requirement");
-        const char *from = record_get(r, "obtained_on"), *until = record_get(r, "expires_on");
-        const char *months;
-        if (!p || !req || !from || !status_is(r, "valid") ||
-            !strmap_get(&c->req_validity, req, &months)) {
-            continue;
-        }
-        char exp[11] = "";
-        if (until) {
-            cpy(exp, sizeof exp, until);
-        } else if (months && *months) {
-            add_months(from, atoi(months), exp);
-        }
-        char key[256], val[64];
-        snprintf(key, sizeof key, "%s|%s", p, req);
-        const char *have = NULL;
-        int known = strmap_get(&c->best, key, &have) && have;
-        /* never expiring beats any date; a later date beats an earlier one */
-        if (known && (strncmp(have, "never", 5) == 0 ||
-                      (exp[0] && strncmp(have, exp, 10) >= 0))) {
-            continue;
-        }
-        snprintf(val, sizeof val, "%s %s", exp[0] ? exp : "never", r->ref);
-        strmap_put(&c->best, key, val);
+    /* the evidence: one read without records (it is the large table); the
+     * viewer's row rule for it is "all" or "their own" (the caller passes
+     * only_person for staff) */
+    const struct rtype *qt = rtype_find("qualification");
+    if (can_read(a, qt) &&
+        store_people_evidence(a->st, only_person, on_evidence, &c->best, e)) {
+        return -1;
     }
     return 0;
 }

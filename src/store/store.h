@@ -490,4 +490,15 @@ int store_attachments_of_blob(struct store *s, const char *sha256, store_attachm
 int store_attachment_remove(struct store *s, const char *ref, const char *at, const char *by,
                             struct err *e);
 
+/* ---- people: competence evidence (store_people.c) ----------------------- */
+
+/* Each valid, active competence evidence (of person, or everyone's when
+ * NULL): fn(ctx, ref, person, requirement, obtained_on, expires_on or NULL,
+ * the requirement's validity in months or 0). fn returns non-zero to stop. */
+typedef int (*store_evidence_fn)(void *ctx, const char *ref, const char *person,
+                                 const char *requirement, const char *obtained_on,
+                                 const char *expires_on, int validity_months);
+int store_people_evidence(struct store *s, const char *person, store_evidence_fn fn, void *ctx,
+                          struct err *e);
+
 #endif
