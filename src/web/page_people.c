@@ -403,3 +403,37 @@ void web_awareness_card(struct req *r, struct buf *b)
     }
     web_derived(r, b, "dashboard-awareness", awareness_card, NULL);
 }
+
+void web_people_panel(struct req *r, struct buf *b, const struct record *rec)
+{
+    if (strcmp(rec->type->name, "campaign") == 0) {
+        struct err e = {0};
+        struct aw_completion k;
+        if (app_awareness_completion(r->app, rec->ref, &k, &e)) {
+            return;
+        }
+        html_lit(b, "<section aria-labelledby=\"h-completion\"><h2 id=\"h-completion\">"
+                    "Completion</h2><p><strong>");
+        html_int(b, k.done);
+        html_lit(b, " of ");
+        html_int(b, k.people);
+        html_lit(b, "</strong> people (");
+        percent(b, k.done, k.people);
+        html_lit(b, "), computed from attendance and policy acknowledgements. <a href=\"");
+        web_ref_href(r, b, rec->ref);
+        html_lit(b, "/completion\">By department, and who is not done</a></p></section>");
+        aw_completion_free(&k);
+    } else if (strcmp(rec->type->name, "briefing") == 0 && r->who.person[0] &&
+               !record_get(rec, FIELD_RETIRED) && !str_empty(record_get(rec, "campaign"))) {
+        const char *st = record_get(rec, FIELD_STATUS);
+        if (st && strcmp(st, "cancelled") == 0) {
+            return;
+        }
+        html_lit(b, "<form method=\"post\" action=\"");
+        web_ref_href(r, b, rec->ref);
+        html_lit(b, "/attend\">");
+        csrf_field(r, b);
+        html_lit(b, "<button>I attended this session</button> <span class=\"muted\">recorded "
+                    "as you, the signed-in account</span></form>");
+    }
+}

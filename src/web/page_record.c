@@ -639,6 +639,7 @@ void web_show_record(struct req *r, struct resp *w, const struct err *e)
     if (perm_allows(r->role, PERM_HISTORY, t, owns)) {
         web_attachments_section(r, &b, rec);
     }
+    web_people_panel(r, &b, rec); /* people: a campaign's completion, a session's attendance */
     /* staff read documents in force and their own incident reports: not the
      * drafts in a document's history, nor the records around it */
     if (r->role != ROLE_STAFF) {

@@ -154,5 +154,9 @@ void web_signer_line(struct req *r, struct buf *b);
 /* people: the dashboard's awareness block (page_people.c): completion of
  * the active campaigns, computed. */
 void web_awareness_card(struct req *r, struct buf *b);
+/* people: on a campaign's page its computed completion, on a session's the
+ * "I attended" button for the signed-in person (not memoized: it carries
+ * the form token). */
+void web_people_panel(struct req *r, struct buf *b, const struct record *rec);
 
 #endif

@@ -158,6 +158,12 @@ def main():
     r = sapi.post("/api/v1/attendances", {"briefing": "AWS-0001", "person": "P-0001",
                                           "attended_on": "2026-01-01"})
     check(r.status == 403, "staff cannot record someone else's attendance", r.describe)
+    r = m.get("/campaigns/AWC-0001")
+    check(r.status == 200 and "h-completion" in r.text and 'href="/campaigns/AWC-0001/completion"'
+          in r.text, "the campaign's page shows its computed completion", r.describe)
+    r = s.get("/briefings/AWS-0002")
+    check(r.status == 200 and "I attended this session" in r.text,
+          "a session's page offers staff the attendance button", r.describe)
     r = s.get("/campaigns/AWC-0001/completion")
     check(r.status == 200 and "I attended" in r.text, "staff see the campaign and its button",
           r.describe)
