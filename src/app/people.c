@@ -432,10 +432,29 @@ static int raci_set_tx(struct app *a, const char *subject, const char *party, co
     return rc;
 }
 
+/* Identifiers are not case-sensitive: "prc-0001" is PRC-0001. */
+static const char *upper_id(const char *in, char *out, size_t n)
+{
+    if (!in || strlen(in) >= n) {
+        return in;
+    }
+    for (size_t i = 0;; i++) {
+        char ch = in[i];
+        out[i] = (char)(ch >= 'a' && ch <= 'z' ? ch - 'a' + 'A' : ch);
+        if (!ch) {
+            break;
+        }
+    }
+    return out;
+}
+
 int app_raci_set(struct app *a, const char *subject, const char *party, const char *letter,
                  int *changed, struct err *e)
 {
     *changed = 0;
+    char sbuf[48], pbuf[48];
+    subject = upper_id(subject, sbuf, sizeof sbuf);
+    party = upper_id(party, pbuf, sizeof pbuf);
     const struct rtype *st = str_empty(subject) ? NULL : rtype_of_ref(subject);
     if (!st || (strcmp(st->name, "process") != 0 && strcmp(st->name, "control") != 0)) {
         return err_set(e, ERR_INVALID, "subject",

@@ -29,7 +29,7 @@ note "RACI: set, show, one accountable"
 ok isms raci set PRC-0001 ROLE-0001 A
 out_has "PRC-0001 ROLE-0001: A"
 ok isms raci set PRC-0001 ROLE-0002 r
-ok isms raci set PRC-0001 P-0004 I
+ok isms raci set prc-0001 p-0004 I
 ok isms raci set 5.2 ROLE-0002 A
 ok isms raci --json
 json_all 'len(d["columns"]) == 3' \
