@@ -119,6 +119,11 @@ note "renewed evidence closes the gap; explicit expiry wins over the validity"
 ok isms qualification add --title "Refresher" --person P-0002 --requirement CMP-0002 --kind course --obtained-on 2026-02-01 --expires-on 2026-12-31
 ok isms competence gaps --person P-0002 --json
 json_check 'all(i["state"] == "met" for i in d["items"]) and [i for i in d["items"] if i["requirement"] == "CMP-0002"][0]["expires"] == "2026-12-31"'
+note "competence: the certificate is an evidence file of the evidence record"
+printf 'PECB certificate scan' >cert.txt
+ok isms attach QUAL-0001 cert.txt --valid-until 2027-01-10
+ok isms attachments QUAL-0001 --json
+json_check 'len(d) == 1 and d[0]["subject"] == "QUAL-0001" and d[0]["valid_until"] == "2027-01-10"'
 note "competence: bad input"
 fails 4 isms competence gaps --role ROLE-0099
 err_has "no role ROLE-0099"
@@ -180,5 +185,8 @@ fails 2 isms awareness
 note "a campaign of roles needs roles"
 fails 3 isms campaign add --title "Role campaign" --audience roles
 err_has "audience_roles"
+
+note "the file verifies: every people record matches its history"
+ok isms verify
 
 finish
