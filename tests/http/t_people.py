@@ -143,6 +143,13 @@ def main():
     r = sapi.post("/api/v1/briefings/AWS-0001/attend", {})
     check(r.status == 200, "confirming again is the same record", r.describe)
     tok = s.csrf("/campaigns/AWC-0001/completion")
+    for bad in ("<script>alert(1)</script>", "2026-02-30", "' OR 1=1 --"):
+        r = s.post("/briefings/AWS-0003/attend", {"_csrf": tok, "attended_on": bad})
+        check(r.status == 422 and "attended_on" in r.text and "<script>alert" not in r.text,
+              "the attend form with attended_on %r: 422 naming the field, escaped" % bad,
+              r.describe)
+    check(count(f.path, "SELECT count(*) FROM attendance") == n0 + 1,
+          "nothing written by the refused forms")
     r = s.post("/briefings/AWS-0003/attend", {"_csrf": tok, "person": "P-0001"})
     check(r.status == 303, "the page's button records the signed-in staff member", r.describe)
     rows = count(f.path, "SELECT count(*) FROM attendance WHERE briefing = 'AWS-0003' AND "
