@@ -406,7 +406,17 @@ void web_awareness_card(struct req *r, struct buf *b)
 
 void web_people_panel(struct req *r, struct buf *b, const struct record *rec)
 {
-    if (strcmp(rec->type->name, "campaign") == 0) {
+    const char *type = rec->type->name;
+    if ((strcmp(type, "role") == 0 || strcmp(type, "person") == 0) &&
+        perm_allows(r->role, PERM_READ, rtype_find("qualification"), -1) &&
+        (r->role != ROLE_STAFF || strcmp(rec->ref, r->who.person) == 0)) {
+        html_lit(b, "<p><a href=\"");
+        href(r, b, type[0] == 'r' ? "/competence/gaps?role=" : "/competence/gaps?person=");
+        html_url(b, rec->ref);
+        html_lit(b, "\">Competence: requirements and evidence (met, expiring, missing)</a></p>");
+        return;
+    }
+    if (strcmp(type, "campaign") == 0) {
         struct err e = {0};
         struct aw_completion k;
         if (app_awareness_completion(r->app, rec->ref, &k, &e)) {

@@ -96,6 +96,9 @@ def main():
     r = m.get("/competence/gaps?role=ROLE-0003")
     check(r.status == 200 and "expiring" in r.text and "Lead Implementer" in r.text,
           "the CISO role's page shows the expiring certificate", r.describe)
+    r = m.get("/roles/ROLE-0003")
+    check(r.status == 200 and 'href="/competence/gaps?role=ROLE-0003"' in r.text,
+          "a role's page links to its competence", r.describe)
     r = mapi.get("/api/v1/competence/gaps?role=ROLE-0099")
     check(r.status == 404, "an unknown role: 404", r.describe)
     r = mapi.get("/api/v1/competence/gaps?colour=red")
