@@ -2,7 +2,7 @@
 # missing, builds, and runs every test, also under ASan+UBSan; `make run`
 # builds and creates the demo ISMS.
 
-PKGS    := sqlite3 jansson libsodium yaml-0.1 xlsxwriter libmicrohttpd liboath libcmark
+PKGS    := sqlite3 jansson libsodium yaml-0.1 xlsxwriter libmicrohttpd liboath libcmark libarchive
 CC      ?= cc
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wpointer-arith -Wvla -Wno-format-nonliteral
@@ -59,7 +59,7 @@ build/%/embed.o: src/embed.S $(EMBEDDED)
 	$(CC) -Isrc -c -o $@ src/embed.S
 
 test: deps
-	$(MAKE) isms build/rel/unit_tests build/asan/isms build/asan/unit_tests
+	$(MAKE) isms build/rel/unit_tests build/asan/isms build/asan/unit_tests bench/gen bench/docs
 	build/rel/unit_tests
 	$(MAKE) fuzz-replay FUZZ_BUILD=rel
 	ISMS=$(CURDIR)/isms tests/cli/run
@@ -179,8 +179,10 @@ bench/docs: $(REL_OBJ) build/rel/bench/docs.o
 bench: isms bench/gen bench/docs
 	bench/run
 	bench/documents
+	bench/tasks
 	bench/attach
 	bench/review
+	bench/audit
 	bench/people
 
 # The web server against nginx serving the same bytes (needs wrk and nginx).

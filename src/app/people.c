@@ -3,7 +3,8 @@
  * readiness summary), awareness (7.3: completion per campaign and
  * department, attendance confirmed by the signer), and their task sources.
  * Typed structures computed from the records, each with one JSON writer;
- * every read goes through the viewer (app_query_visible). */
+ * every read is made as the principal (a->who: the store applies its row
+ * rule), except where a line says why it reads as the system. */
 #include "people.h"
 
 #include <stdio.h>
@@ -33,24 +34,35 @@ static void cpy(char *dst, size_t n, const char *src)
     strlcpy_(dst, nz(src), n);
 }
 
-/* ---- reading through the viewer ------------------------------------------- */
+/* ---- reading as the principal ---------------------------------------------- */
 
+/* a->who may read records of t and sees some of their rows. */
 static int can_read(struct app *a, const struct rtype *t)
 {
-    return !a->has_viewer ||
-           (perm_allows(a->viewer_role, PERM_READ, t, -1) &&
-            perm_row_rule(a->viewer_role, t, a->viewer_person).kind != ROWS_NONE);
+    return principal_is_system(&a->who) ||
+           (perm_allows(a->who.role, PERM_READ, t, -1) &&
+            perm_rows(&a->who, t).kind != ROWS_NONE);
 }
 
-static int is_staff(struct app *a)
+/* The one person whose rows of type a->who sees, when its row rule is
+ * "person = X" (staff: their own evidence and attendance); NULL when it
+ * sees every row (or none: see can_read). The computed views restrict
+ * their lines to that person, so no figure counts a row the principal may
+ * not read. */
+static const char *own_rows(struct app *a, const char *type)
 {
-    return a->has_viewer && a->viewer_role == ROLE_STAFF;
+    struct row_rule rule = perm_rows(&a->who, rtype_find(type));
+    return rule.kind == ROWS_WHERE && rule.field && strcmp(rule.field, "person") == 0 &&
+                   rule.value && *rule.value
+               ? rule.value
+               : NULL;
 }
 
-/* Every active record of type (as the viewer may see them), only columns.
- * all: also what the viewer's row rule hides (used only where the output is
- * then restricted to the viewer's own rows, e.g. the roles a staff member
- * holds). */
+/* Every active record of type (as a->who sees them), only columns.
+ * all: read as the system, also what a->who's row rule hides — only where
+ * the output is then restricted to the principal's own rows (the roles a
+ * staff member holds, the people of their own line) or only states are
+ * used (who has left). */
 static int list_type(struct app *a, const char *type, const char *const *columns, int all,
                      struct records *out, struct err *e)
 {
@@ -64,11 +76,8 @@ static int list_type(struct app *a, const char *type, const char *const *columns
     }
     struct query q;
     memset(&q, 0, sizeof q);
-    if (a->has_viewer && !all) {
-        app_query_visible(t, a->viewer_role, a->viewer_person[0] ? a->viewer_person : NULL, &q);
-    }
     q.columns = columns;
-    return store_list(a->st, t, &q, records_add, out, e);
+    return store_list(a->st, all ? principal_sys() : &a->who, t, &q, records_add, out, e);
 }
 
 static int status_is(const struct record *r, const char *list)
@@ -398,7 +407,9 @@ static int raci_set_tx(struct app *a, const char *subject, const char *party, co
     q.filter_field[0] = sf;
     q.filter_value[0] = subject;
     struct find_resp f = {subject, party, "", ""};
-    if (store_list(a->st, rt, &q, on_resp, &f, e)) {
+    /* a write: every cell of the subject, whoever asks (the router checked
+     * the permission; one accountable counts hidden cells too) */
+    if (store_list(a->st, principal_sys(), rt, &q, on_resp, &f, e)) {
         return -1;
     }
     if (word[0] && strcmp(word, "accountable") == 0 && f.accountable[0]) {
@@ -716,12 +727,11 @@ static int comp_load(struct app *a, const char *only_person, struct comp_ctx *c,
         snprintf(n, sizeof n, "%zu", i);
         strmap_put(&c->person_idx, c->people.v[i]->ref, n);
     }
-    /* the evidence: one read without records (it is the large table); the
-     * viewer's row rule for it is "all" or "their own" (the caller passes
-     * only_person for staff) */
+    /* the evidence: one read without records (it is the large table), as
+     * the principal: the store applies its row rule (staff: their own) */
     const struct rtype *qt = rtype_find("qualification");
     if (can_read(a, qt) &&
-        store_people_evidence(a->st, only_person, on_evidence, &c->best, e)) {
+        store_people_evidence(a->st, &a->who, only_person, on_evidence, &c->best, e)) {
         return -1;
     }
     return 0;
@@ -798,11 +808,15 @@ static int comp_compute(struct app *a, const char *role, const char *person, con
                         struct comp_gaps *out, struct err *e)
 {
     memset(out, 0, sizeof *out);
-    if (is_staff(a)) {
-        if (person && strcmp(person, a->viewer_person) != 0) {
+    /* the lines are the holders' of every role: a principal that sees only
+     * its own evidence gets its own lines, one that sees none gets none */
+    const char *own = own_rows(a, "qualification");
+    int sees = can_read(a, rtype_find("qualification"));
+    if (own || !sees) {
+        if (person && (!own || strcmp(person, own) != 0)) {
             return err_set(e, ERR_NOTFOUND, "person", "no person %.40s", person);
         }
-        person = a->viewer_person[0] ? a->viewer_person : "-";
+        person = own ? own : "-";
     }
     struct comp_ctx c;
     if (comp_load(a, person, &c, e)) {
@@ -835,7 +849,7 @@ static int comp_compute(struct app *a, const char *role, const char *person, con
     int rc = 0;
     if (!found_role) {
         rc = err_set(e, ERR_NOTFOUND, "role", "no role %.40s", role);
-    } else if (person && !is_staff(a) && !strmap_get(&c.person_idx, person, &pi)) {
+    } else if (person && !own && sees && !strmap_get(&c.person_idx, person, &pi)) {
         rc = err_set(e, ERR_NOTFOUND, "person", "no person %.40s", person);
     }
     comp_ctx_free(&c);
@@ -1013,10 +1027,13 @@ static int aw_load(struct app *a, struct aw_data *d, struct err *e)
     static const char *const rcols[] = {"holders", FIELD_STATUS, NULL};
     static const char *const scols[] = {"campaign", "title", "held_on", FIELD_STATUS, NULL};
     static const char *const acols[] = {"briefing", "person", FIELD_STATUS, NULL};
+    /* the audience (people, role holders) whatever the principal: the
+     * lines are then restricted to the people whose attendance it sees
+     * (aw_compute); the attendance itself as the principal */
     return list_type(a, "person", pcols, 1, &d->people, e) ||
                    list_type(a, "role", rcols, 1, &d->roles, e) ||
-                   list_type(a, "briefing", scols, 1, &d->sessions, e) ||
-                   list_type(a, "attendance", acols, 1, &d->att, e)
+                   list_type(a, "briefing", scols, 0, &d->sessions, e) ||
+                   list_type(a, "attendance", acols, 0, &d->att, e)
                ? -1
                : 0;
 }
@@ -1080,22 +1097,26 @@ static int aw_compute(struct app *a, const struct aw_data *d, const struct recor
         out->documents++;
         struct record *doc = NULL;
         struct err e2 = {0};
-        if (store_get(a->st, dt, ref, &doc, &e2)) {
-            continue; /* gone: nobody can acknowledge it */
+        if (store_get(a->st, &a->who, dt, ref, &doc, &e2)) {
+            continue; /* gone or hidden: the principal cannot acknowledge it */
         }
         const char *inf = record_get(doc, "in_force");
         int version = inf ? atoi(inf) : 0;
         record_free(doc);
         if (version > 0) {
             struct doc_audience all = {"everyone", NULL, NULL};
-            rc = store_doc_ack_people(a->st, ref, version, &all, 0, 0, on_acked, &acked, e);
+            rc = store_doc_ack_people(a->st, &a->who, ref, version, &all, 0, 0, on_acked,
+                                      &acked, e);
         }
     }
-    const char *self = is_staff(a) ? a->viewer_person : NULL;
-    for (size_t i = 0; i < d->people.n && rc == 0; i++) {
+    /* the people counted are those whose attendance the principal sees:
+     * everyone, only itself (staff), or nobody */
+    const char *self = own_rows(a, "attendance");
+    int sees = can_read(a, rtype_find("attendance"));
+    for (size_t i = 0; i < d->people.n && rc == 0 && sees; i++) {
         const struct record *p = d->people.v[i];
         const char *dep = nz(record_get(p, "department")), *v;
-        if (!status_is(p, "active") ||
+        if (!status_is(p, "active") || (self && strcmp(self, p->ref) != 0) ||
             (strcmp(aud, "departments") == 0 && !strmap_get(&depts, dep, &v)) ||
             (strcmp(aud, "roles") == 0 && !strmap_get(&holders, p->ref, &v))) {
             continue;
@@ -1123,7 +1144,7 @@ static int aw_compute(struct app *a, const struct aw_data *d, const struct recor
         }
         out->dept[di].people++;
         out->dept[di].done += done;
-        if (!done && with_pending && (!self || strcmp(self, p->ref) == 0)) {
+        if (!done && with_pending) {
             GROW(out->pending, out->npending, out->cappending, 32);
             struct aw_pending *x = &out->pending[out->npending++];
             cpy(x->person, sizeof x->person, p->ref);
@@ -1153,11 +1174,7 @@ static int get_campaign(struct app *a, const char *ref, struct record **out, str
         return err_set(e, ERR_INVALID, "campaign", "campaign: an awareness campaign (AWC-...), "
                                                    "not '%.40s'", ref ? ref : "");
     }
-    if (a->has_viewer) {
-        return app_record_get_visible(a, t, ref, a->viewer_role,
-                                      a->viewer_person[0] ? a->viewer_person : NULL, out, e);
-    }
-    return store_get(a->st, t, ref, out, e);
+    return app_record_get(a, t, ref, out, e);
 }
 
 int app_awareness_completion(struct app *a, const char *campaign, struct aw_completion *out,
@@ -1294,11 +1311,7 @@ static int attend_tx(struct app *a, const char *briefing, const char *date, char
 {
     const struct rtype *bt = rtype_find("briefing"), *at = rtype_find("attendance");
     struct record *b = NULL;
-    int rc = a->has_viewer ? app_record_get_visible(a, bt, briefing, a->viewer_role,
-                                                    a->viewer_person[0] ? a->viewer_person : NULL,
-                                                    &b, e)
-                           : store_get(a->st, bt, briefing, &b, e);
-    if (rc) {
+    if (app_record_get(a, bt, briefing, &b, e)) { /* as the principal: a session it sees */
         return -1;
     }
     int cancelled = status_is(b, "cancelled") || record_get(b, FIELD_RETIRED);
@@ -1314,7 +1327,8 @@ static int attend_tx(struct app *a, const char *briefing, const char *date, char
     q.filter_field[1] = rtype_field(at, "person", NULL);
     q.filter_value[1] = a->signer.person;
     char found[24] = "";
-    if (store_list(a->st, at, &q, find_attendance, found, e)) {
+    /* a write: the signer's own attendance, read as the system */
+    if (store_list(a->st, principal_sys(), at, &q, find_attendance, found, e)) {
         return -1;
     }
     if (found[0]) {

@@ -11,9 +11,12 @@
 #include "../lib/json.h"
 #include "cli.h"
 
-/* Parses options, refuses others, opens the file. */
+/* Parses options, refuses others, opens the file (signed in as --as, the
+ * CLI's own option, when given) and, for a read, checks like the router
+ * that the principal may read records of read_type (routes.def's
+ * permission of the same page; exit 7 when not). */
 static int start(struct cli *c, int argc, char **argv, struct opts *o, int maxpos,
-                 const char *const *allowed, struct app *a)
+                 const char *const *allowed, struct app *a, const char *read_type)
 {
     int rc = cli_parse_opts(c, argc, argv, o, maxpos);
     if (rc || (rc = cli_refuse_by(o)) || (rc = cli_no_other_opts(o, allowed))) {
@@ -21,6 +24,10 @@ static int start(struct cli *c, int argc, char **argv, struct opts *o, int maxpo
     }
     struct err e = {0};
     if (cli_open(c, a, &e)) {
+        return cli_fail(&e);
+    }
+    if (read_type && app_may_read(a, rtype_find(read_type), 0, &e)) {
+        app_close(a);
         return cli_fail(&e);
     }
     return 0;
@@ -51,7 +58,7 @@ static int raci_show(struct cli *c, int argc, char **argv)
     struct opts o;
     struct app a;
     static const char *const allowed[] = {NULL};
-    int rc = start(c, argc, argv, &o, 0, allowed, &a);
+    int rc = start(c, argc, argv, &o, 0, allowed, &a, "responsibility");
     if (rc) {
         return rc;
     }
@@ -98,7 +105,7 @@ int cmd_raci(struct cli *c)
         struct opts o;
         struct app a;
         static const char *const allowed[] = {NULL};
-        int rc = start(c, c->argc - 1, c->argv + 1, &o, 3, allowed, &a);
+        int rc = start(c, c->argc - 1, c->argv + 1, &o, 3, allowed, &a, NULL);
         if (rc) {
             return rc;
         }
@@ -144,7 +151,7 @@ int cmd_owners(struct cli *c)
     struct opts o;
     struct app a;
     static const char *const allowed[] = {NULL};
-    int rc = start(c, n, args, &o, 0, allowed, &a);
+    int rc = start(c, n, args, &o, 0, allowed, &a, "process");
     if (rc) {
         return rc;
     }
@@ -203,7 +210,8 @@ int cmd_competence(struct cli *c)
     struct app a;
     static const char *const gap_opts[] = {"role", "person", "today", NULL};
     static const char *const sum_opts[] = {"today", NULL};
-    int rc = start(c, c->argc - 1, c->argv + 1, &o, 0, gaps ? gap_opts : sum_opts, &a);
+    int rc = start(c, c->argc - 1, c->argv + 1, &o, 0, gaps ? gap_opts : sum_opts, &a,
+                   "qualification");
     if (rc) {
         return rc;
     }
@@ -269,8 +277,9 @@ int cmd_awareness(struct cli *c)
     struct opts o;
     struct app a;
     static const char *const comp_opts[] = {NULL};
-    static const char *const att_opts[] = {"as", "date", NULL};
-    int rc = start(c, c->argc - 1, c->argv + 1, &o, 1, completion ? comp_opts : att_opts, &a);
+    static const char *const att_opts[] = {"date", NULL};
+    int rc = start(c, c->argc - 1, c->argv + 1, &o, 1, completion ? comp_opts : att_opts, &a,
+                   completion ? "campaign" : "briefing");
     if (rc) {
         return rc;
     }
@@ -281,15 +290,13 @@ int cmd_awareness(struct cli *c)
                                     : "usage: isms awareness attend AWS-... --as ACCOUNT");
     }
     if (attend) {
-        const char *as = cli_opt(&o, "as");
-        if (!as) {
+        if (!c->as) { /* --as is the CLI's: cli_open signed the account in */
             app_close(&a);
             return cli_usage("awareness attend: --as ACCOUNT (the account that attended signs)");
         }
         char ref[24];
         int existing = 0;
-        if (cli_sign_in(&a, as, &e) ||
-            app_attendance_confirm(&a, o.pos[0], cli_opt(&o, "date"), ref, sizeof ref, &existing,
+        if (app_attendance_confirm(&a, o.pos[0], cli_opt(&o, "date"), ref, sizeof ref, &existing,
                                    &e)) {
             app_close(&a);
             return cli_fail(&e);

@@ -334,7 +334,7 @@ int page_campaign_completion(struct req *r, struct resp *w)
         web_ref_link(r, &b, k.sess[i].ref, k.sess[i].title);
         html_lit(&b, " ");
         html_text(&b, k.sess[i].held_on);
-        if (r->who.person[0]) {
+        if (r->app->who.person[0]) {
             /* recorded as the signed-in account's person, never a form field */
             html_lit(&b, " <form class=\"inline\" method=\"post\" action=\"");
             char act[80];
@@ -409,7 +409,7 @@ void web_people_panel(struct req *r, struct buf *b, const struct record *rec)
     const char *type = rec->type->name;
     if ((strcmp(type, "role") == 0 || strcmp(type, "person") == 0) &&
         perm_allows(r->role, PERM_READ, rtype_find("qualification"), -1) &&
-        (r->role != ROLE_STAFF || strcmp(rec->ref, r->who.person) == 0)) {
+        (r->role != ROLE_STAFF || strcmp(rec->ref, r->app->who.person) == 0)) {
         html_lit(b, "<p><a href=\"");
         href(r, b, type[0] == 'r' ? "/competence/gaps?role=" : "/competence/gaps?person=");
         html_url(b, rec->ref);
@@ -433,7 +433,7 @@ void web_people_panel(struct req *r, struct buf *b, const struct record *rec)
         web_ref_href(r, b, rec->ref);
         html_lit(b, "/completion\">By department, and who is not done</a></p></section>");
         aw_completion_free(&k);
-    } else if (strcmp(rec->type->name, "briefing") == 0 && r->who.person[0] &&
+    } else if (strcmp(rec->type->name, "briefing") == 0 && r->app->who.person[0] &&
                !record_get(rec, FIELD_RETIRED) && !str_empty(record_get(rec, "campaign"))) {
         const char *st = record_get(rec, FIELD_STATUS);
         if (st && strcmp(st, "cancelled") == 0) {

@@ -111,6 +111,15 @@ ok isms competence gaps --person P-0003 --json
 json_check '[i["requirement"] for i in d["items"]] == ["CMP-0002"]'
 ok isms competence gaps --role ROLE-0002 --json
 json_check '[i["person"] for i in d["items"]] == ["P-0002"]'
+note "competence --as staff: their own lines only (the store applies their row rule)"
+ok signed dana competence gaps --json
+json_all '[i["person"] for i in d["items"]] == ["P-0003"]' 'd["expiring"] == 1 and d["missing"] == 0'
+fails 4 signed dana competence gaps --person P-0002
+err_has "no person P-0002"
+ok signed dana qualification list --json
+json_check '[q["id"] for q in d] == ["QUAL-0002"]'
+fails 7 signed dana raci
+fails 7 signed dana owners --missing
 ok isms competence gaps
 out_has "expiring"
 ok isms competence summary --json
@@ -177,6 +186,12 @@ json_all 'd["done"] == 1 and d["acknowledged"] == 1 and d["attended"] == 2' \
     '{x["department"]: (x["done"], x["people"]) for x in d["departments"]} == {"IT": (1, 2), "Sales": (0, 1)}'
 ok isms awareness completion AWC-0001
 out_has "1 of 3 people done"
+note "awareness --as staff: the figures count only the attendance they see (their own)"
+ok signed dana awareness completion AWC-0001 --json
+json_all 'd["people"] == 1 and d["done"] == 1 and d["pending"] == []'
+ok signed sven awareness completion AWC-0001 --json
+json_all 'd["people"] == 1 and d["done"] == 0 and d["attended"] == 1' \
+    '[p["person"] for p in d["pending"]] == ["P-0004"]'
 note "the typed field confirmed_by is refused"
 fails 3 isms attendance add --briefing AWS-0001 --person P-0002 --attended-on 2026-02-10 --confirmed-by cleo
 fails 4 isms awareness completion AWC-0099

@@ -1612,6 +1612,10 @@ def main():
                                                    "scope": xss.get("scope", "SC-0001"),
                                                    # review: pack and minutes routes
                                                    "review": xss.get("review", "MR-0001"),
+                                                   # audit: checklist and raise-nc routes
+                                                   "audit": xss.get("audit", "AUD-0001"),
+                                                   "ctrun": xss.get("ctrun", "CTR-0001"),
+                                                   "ctest": xss.get("ctest", "CT-0001"),
                                                    # people: attendance and completion routes
                                                    "briefing": xss.get("briefing", "AWS-0001"),
                                                    "campaign": xss.get("campaign", "AWC-0001")})

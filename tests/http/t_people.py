@@ -177,6 +177,13 @@ def main():
     r = s.get("/campaigns/AWC-0001/completion")
     check(r.status == 200 and "I attended" in r.text, "staff see the campaign and its button",
           r.describe)
+    # the figures count only the attendance the principal sees: staff their own line
+    r = sapi.get("/api/v1/campaigns/AWC-0001/completion")
+    d = r.json() or {}
+    check(r.status == 200 and d.get("people") == 1 and
+          all(p.get("person") == staff.person for p in d.get("pending", [])),
+          "staff get the completion of their own line only (not the others' attendance)",
+          r.describe)
 
     srv.stop()
     isms("verify", f.path)

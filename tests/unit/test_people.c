@@ -2,7 +2,7 @@
  * (app_tasks): competence evidence expiring (due at its expiry, "soon"
  * within the lead time), missing or expired (overdue); mandatory awareness
  * not completed by the campaign's due date, per person of its audience;
- * and a staff viewer gets only their own. */
+ * and a staff principal gets only their own (the store's row rule). */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -32,6 +32,16 @@ static const struct task *pfind(const struct tasks *t, const char *source, const
         }
     }
     return NULL;
+}
+
+static int count_evidence(void *ctx, const char *ref, const char *person,
+                          const char *requirement, const char *obtained_on,
+                          const char *expires_on, int validity_months)
+{
+    (void)ref, (void)person, (void)requirement, (void)obtained_on, (void)expires_on,
+        (void)validity_months;
+    ++*(long *)ctx;
+    return 0;
 }
 
 TEST(people_task_sources)
@@ -85,12 +95,44 @@ TEST(people_task_sources)
     CHECK(app_competence_summary(&a, "2026-06-01", &s, &e) == 0);
     CHECK(s.holders == 2 && s.covered == 0 && s.gaps == 2);
 
-    /* a staff viewer: only their own evidence counts, so only their tasks */
-    app_set_viewer(&a, ROLE_STAFF, dana);
+    /* the evidence read applies the principal's row rule in the store:
+     * staff get their own rows whatever person is asked for */
+    struct principal sys = principal_system();
+    struct principal as_ivo = principal_account(7, "ivo", "staff", ivo);
+    struct principal as_dana = principal_account(8, "dana", "staff", dana);
+    long rows = 0;
+    CHECK(store_people_evidence(a.st, &sys, NULL, count_evidence, &rows, &e) == 0 && rows == 1);
+    rows = 0;
+    CHECK(store_people_evidence(a.st, &as_ivo, NULL, count_evidence, &rows, &e) == 0 &&
+          rows == 1);
+    rows = 0;
+    CHECK(store_people_evidence(a.st, &as_dana, NULL, count_evidence, &rows, &e) == 0 &&
+          rows == 0);
+    rows = 0;
+    CHECK(store_people_evidence(a.st, &as_dana, ivo, count_evidence, &rows, &e) == 0 &&
+          rows == 0);
+
+    /* a staff viewer: only their own evidence counts, so only their tasks;
+     * the awareness figures count only the attendance they see (their own) */
+    app_set_principal(&a, &as_dana);
     CHECK(app_tasks(&a, &q, &t, &e) == 0);
     CHECK(pfind(&t, "competence", ivo, ivo) == NULL);
     CHECK(pfind(&t, "competence", dana, dana) != NULL);
+    CHECK(pfind(&t, "awareness", aw, ivo) == NULL);
     tasks_free(&t);
+    struct aw_completion k;
+    CHECK(app_awareness_completion(&a, aw, &k, &e) == 0);
+    CHECK(k.people == 1 && k.done == 1 && k.npending == 0);
+    aw_completion_free(&k);
+    app_set_principal(&a, &as_ivo);
+    CHECK(app_awareness_completion(&a, aw, &k, &e) == 0);
+    CHECK(k.people == 1 && k.done == 0 && k.npending == 1 &&
+          strcmp(k.pending[0].person, ivo) == 0);
+    aw_completion_free(&k);
+    app_set_principal(&a, &sys);
+    CHECK(app_awareness_completion(&a, aw, &k, &e) == 0);
+    CHECK(k.people == 2 && k.done == 1 && k.npending == 1);
+    aw_completion_free(&k);
 
     free(ivo);
     free(dana);

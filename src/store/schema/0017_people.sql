@@ -1,4 +1,4 @@
--- 0018_people.sql — roles and responsibilities (5.3: the RACI matrix),
+-- 0017_people.sql — roles and responsibilities (5.3: the RACI matrix),
 -- competence (7.2: requirements per role, people's evidence) and awareness
 -- (7.3: campaigns, sessions, attendance). src/app/people.c.
 
