@@ -17,6 +17,7 @@
 #include "audit.h" /* audit */
 #include "ops.h"
 #include "review.h"
+#include "people.h" /* people: RACI, competence, awareness */
 
 static int is(const struct record *r, const char *type)
 {
@@ -251,6 +252,11 @@ static int check_cycles(struct app *a, const struct record *r, struct err *e)
 int rules_derive(struct app *a, struct record *r, const struct record *orig,
                  const unsigned char *touched, struct err *e)
 {
+    /* people: RACI, competence, awareness (people.c) */
+    if (is(r, "responsibility") || is(r, "qualification") || is(r, "campaign") ||
+        is(r, "attendance")) {
+        return people_derive(a, r, orig, e);
+    }
     if (is(r, "risk")) {
         return derive_risk(a, r, orig, e);
     }
