@@ -119,6 +119,10 @@ static const struct doc {
      B_NONE, 0, A_OBJECT, 201, 1},
     {"api_cert_schedule", "The surveillance and recertification audits a certificate implies, "
      "with their state and warnings", "Certification", B_NONE, 0, A_OBJECT, 200, 0},
+    /* suppliers: review schedule, questionnaires, access reviews */
+    {"api_supplier_reviews", "Every supplier's next review (last final assessment + interval by "
+     "criticality: critical 6 months, high 12, medium 24, low 36), overdue flagged",
+     "Suppliers", B_NONE, 0, A_OBJECT, 200, 0},
 };
 
 static const struct doc *doc_of(const char *handler)

@@ -14,6 +14,7 @@
 #include "../model/method.h"
 #include "../model/risk.h"
 #include "app_int.h"
+#include "suppliers.h"
 #include "review.h"
 
 static int is(const struct record *r, const char *type)
@@ -297,6 +298,10 @@ int rules_derive(struct app *a, struct record *r, const struct record *orig,
     /* review: reviews, certificates, certification nonconformities (review.c) */
     if (is(r, "review") || is(r, "certificate") || is(r, "cnc")) {
         return review_derive(a, r, orig, e);
+    }
+    /* suppliers: questionnaires, DPIAs, access reviews (suppliers.c) */
+    if (is(r, "questionnaire") || is(r, "dpia") || is(r, "aaccount")) {
+        return suppliers_derive(a, r, orig, e);
     }
     return 0;
 }

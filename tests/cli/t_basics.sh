@@ -82,8 +82,9 @@ ok isms types
 expected_types="issue party requirement scope document role person asset threat vulnerability
 risk action control objective metric measurement supplier incident continuity audit finding
 nonconformity corrective review improvement communication training change process
-raction certificate cnc"
-ntypes=32 # 29 + review: raction, certificate, cnc
+raction certificate cnc
+sassessment qtemplate qquestion questionnaire processing dpia areview aaccount"
+ntypes=40 # 29 + review: raction, certificate, cnc + suppliers: 8
 check "types prints $ntypes lines" [ "$(wc -l <"$OUT")" -eq $ntypes ]
 for t in $expected_types; do
     T_CHECKS=$((T_CHECKS + 1))

@@ -1,0 +1,39 @@
+/* store_suppliers.h — the questionnaire links and answers (migration 0020):
+ * the only SQL of src/app/suppliers.c that the generic record access does
+ * not cover. */
+#ifndef ISMS_STORE_SUPPLIERS_H
+#define ISMS_STORE_SUPPLIERS_H
+
+#include "store.h"
+
+struct qtoken_row {
+    char questionnaire[32];
+    char supplier[32];
+    char expires_at[24];
+    char nonce[72];
+    char used_at[24]; /* "" while unanswered */
+};
+
+/* Stores the link of questionnaire: the SHA-256 (hex) of its token. */
+int store_qtoken_add(struct store *s, const char *questionnaire, const char *token_sha256,
+                     const char *supplier, const char *expires_at, const char *nonce,
+                     const char *created_at, struct err *e);
+/* The link whose token hashes to token_sha256: 1 found (out filled), 0 not
+ * found, -1 error. */
+int store_qtoken_find(struct store *s, const char *token_sha256, struct qtoken_row *out,
+                      struct err *e);
+/* The link of a questionnaire: 1, 0 or -1 as above. */
+int store_qtoken_of(struct store *s, const char *questionnaire, struct qtoken_row *out,
+                    struct err *e);
+/* Marks the link answered at `at` (only once: 0 when it already was). */
+int store_qtoken_use(struct store *s, const char *questionnaire, const char *at, int *done,
+                     struct err *e);
+
+int store_qanswer_add(struct store *s, const char *questionnaire, const char *question,
+                      const char *answer, double points, double max_points, struct err *e);
+typedef int (*store_qanswer_fn)(void *ctx, const char *question, const char *answer,
+                                double points, double max_points);
+int store_qanswers(struct store *s, const char *questionnaire, store_qanswer_fn fn, void *ctx,
+                   struct err *e);
+
+#endif

@@ -1,0 +1,65 @@
+# t_suppliers.sh — suppliers on the command line: assessments are records
+# over time, the next review follows from the latest final assessment and
+# the criticality (critical 6 months, high 12, medium 24, low 36), overdue
+# reviews are tasks of the one task model; bad input is refused naming the
+# field, with nothing written.
+. "$CLI_DIR/lib.sh"
+
+export ISMS_NOW=2026-03-01
+ok isms init s.isms
+export ISMS_FILE=s.isms
+ok isms person add --name "Pia Procurement"   # P-0001
+ok isms person add --name "Aldo Assessor"     # P-0002
+ok isms risk add --title "Cloud host outage" --owner P-0001 --likelihood 3 --consequence 4  # R-0001
+ok isms supplier add --name "Cloudy Hosting" --criticality critical --owner P-0001   # SUP-0001
+ok isms supplier add --name "Paper Co" --criticality low --owner P-0001              # SUP-0002
+ok isms supplier add --name "Mid Payroll" --criticality medium --owner P-0001        # SUP-0003
+ok isms supplier add --name "Gone Ltd" --criticality high --owner P-0001 --status terminated
+
+note "assessments over time: the latest final one counts"
+ok isms sassessment add --supplier SUP-0001 --assessed-on 2025-01-15 --assessor P-0002 --result satisfactory
+ok isms sassessment add --supplier SUP-0001 --assessed-on 2025-08-31 --assessor P-0002 --result needs-improvement --findings "No MFA on the console" --risks R-0001
+ok isms sassessment add --supplier SUP-0001 --assessed-on 2026-02-20 --assessor P-0002 --result satisfactory --status draft
+ok isms sassessment add --supplier SUP-0003 --assessed-on 2025-06-01 --assessor P-0002 --result satisfactory
+printf 'ISO 27001 certificate of Cloudy Hosting\n' > cert.txt
+ok isms attach SA-0002 cert.txt --valid-until 2027-01-01
+ok isms attachments SA-0002 --json
+json_check 'len(d["attachments"]) == 1 if isinstance(d, dict) else len(d) == 1'
+
+ok isms supplier reviews --json
+json_all 'd["today"] == "2026-03-01"' \
+  '[s["id"] for s in d["suppliers"]] == ["SUP-0001", "SUP-0002", "SUP-0003"]' \
+  'd["suppliers"][0]["last_assessed"] == "2025-08-31" and d["suppliers"][0]["last_assessment"] == "SA-0002"' \
+  'd["suppliers"][0]["interval_months"] == 6 and d["suppliers"][0]["next_review"] == "2026-02-28"' \
+  'd["suppliers"][0]["overdue"] is True and d["suppliers"][0]["last_result"] == "needs-improvement"' \
+  'd["suppliers"][1]["last_assessed"] is None and d["suppliers"][1]["next_review"] == "2026-03-01" and not d["suppliers"][1]["overdue"]' \
+  'd["suppliers"][2]["interval_months"] == 24 and d["suppliers"][2]["next_review"] == "2027-06-01"' \
+  '"critical 6 months" not in d["rule"] and "6 months" in d["rule"]'
+ok isms supplier reviews
+out_has "SUP-0001"
+out_has "OVERDUE"
+out_lacks "SUP-0003  medium     next 2027-06-01 OVERDUE"
+out_lacks "Gone Ltd"
+out_has "6 months after its last final assessment"
+
+note "a new final assessment moves the next review"
+ok isms sassessment edit SA-0003 --status final
+ok isms supplier reviews --json
+json_check 'd["suppliers"][0]["id"] == "SUP-0002" and [s for s in d["suppliers"] if s["id"] == "SUP-0001"][0]["next_review"] == "2026-08-20"'
+ok isms supplier reviews --json --today 2026-09-01
+json_check '[s["id"] for s in d["suppliers"] if s["overdue"]] == ["SUP-0002", "SUP-0001"]'
+
+note "bad input"
+fails 3 isms sassessment add --supplier SUP-0001 --assessor P-0002 --result satisfactory
+err_has "assessed_on"
+fails 3 isms sassessment add --supplier SUP-0001 --assessed-on 2026-02-30 --assessor P-0002 --result satisfactory
+err_has "assessed_on"
+fails 3 isms sassessment add --supplier SUP-0001 --assessed-on 2026-02-03 --assessor P-0002 --result great
+err_has "result"
+fails 3 isms sassessment add --supplier SUP-0099 --assessed-on 2026-02-03 --assessor P-0002 --result satisfactory
+err_has "SUP-0099"
+fails 2 isms supplier reviews --today 2026-13-01
+err_has "--today"
+ok isms sassessment list --json
+json_check 'len(d) == 4'
+finish
