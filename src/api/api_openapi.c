@@ -123,6 +123,8 @@ static const struct doc {
     {"api_supplier_reviews", "Every supplier's next review (last final assessment + interval by "
      "criticality: critical 6 months, high 12, medium 24, low 36), overdue flagged",
      "Suppliers", B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_questionnaire_answers", "The answers given through a questionnaire's link, with "
+     "points per question and the score", "Suppliers", B_NONE, 0, A_OBJECT, 200, 0},
 };
 
 static const struct doc *doc_of(const char *handler)

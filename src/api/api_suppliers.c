@@ -29,3 +29,22 @@ int api_supplier_reviews(struct req *r, struct resp *w)
     supplier_dues_free(&s);
     return api_send(w, 200, &b);
 }
+
+/* GET /api/v1/questionnaires/:id/answers */
+int api_questionnaire_answers(struct req *r, struct resp *w)
+{
+    struct err e = {0};
+    if (api_query_only(r, NULL, &e)) {
+        return api_fail(r, w, &e);
+    }
+    struct qform f;
+    if (app_questionnaire_answers(r->app, r->rec->ref, &f, &e)) {
+        qform_free(&f);
+        return api_fail(r, w, &e);
+    }
+    struct buf b;
+    buf_init(&b, 0);
+    qform_answers_json(&f, &b);
+    qform_free(&f);
+    return api_send(w, 200, &b);
+}

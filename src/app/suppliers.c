@@ -6,11 +6,14 @@
  * reviews run inside the generic write path (suppliers_derive). */
 #include "suppliers.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../lib/buf.h"
+#include "../lib/hash.h"
+#include "../store/store_suppliers.h"
 #include "../lib/json.h"
 #include "../lib/text.h"
 #include "../lib/util.h"
@@ -92,7 +95,7 @@ static int list_visible(struct app *a, const char *type, const char *const *colu
 }
 
 /* One record of type, through the viewer (missing and hidden alike). */
-__attribute__((unused)) static int get_visible(struct app *a, const char *type, const char *ref, struct record **out,
+static int get_visible(struct app *a, const char *type, const char *ref, struct record **out,
                        struct err *e)
 {
     const struct rtype *t = rtype_find(type);
@@ -337,4 +340,535 @@ int suppliers_derive(struct app *a, struct record *r, const struct record *orig,
         }
     }
     return 0;
+}
+
+/* ---- questionnaires ----------------------------------------------------------- */
+
+#define QTOKEN_LEN 43 /* 32 bytes, base64url without padding */
+
+double qscore(const char *type, const char *choices, const char *expected, int weight,
+              const char *answer, double *max)
+{
+    *max = 0;
+    if (!type || strcmp(type, "text") == 0 || weight <= 0) {
+        return 0;
+    }
+    *max = weight;
+    if (!answer || !*answer) {
+        return 0;
+    }
+    if (strcmp(type, "yes-no") == 0) {
+        const char *want = str_empty(expected) ? "yes" : expected;
+        return strcmp(answer, want) == 0 ? weight : 0;
+    }
+    if (strcmp(type, "number") == 0) {
+        double v, min;
+        if (number_parse(answer, &v)) {
+            return 0;
+        }
+        if (str_empty(expected) || number_parse(expected, &min)) {
+            return weight; /* no minimum: any number earns it */
+        }
+        return v >= min ? weight : 0;
+    }
+    /* choice: the k-th of n choices earns weight x (n-1-k)/(n-1) */
+    int n = 0, k = -1;
+    const char *p = choices ? choices : "";
+    while (*p) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        while (len && p[0] == ' ') {
+            p++;
+            len--;
+        }
+        size_t l2 = len;
+        while (l2 && p[l2 - 1] == ' ') {
+            l2--;
+        }
+        if (l2 == strlen(answer) && strncmp(p, answer, l2) == 0) {
+            k = n;
+        }
+        n++;
+        if (!bar) {
+            break;
+        }
+        p = bar + 1;
+    }
+    if (k < 0) {
+        return 0;
+    }
+    return n <= 1 ? weight : weight * (double)(n - 1 - k) / (double)(n - 1);
+}
+
+/* Is answer one of choices ("a|b|c", spaces around each trimmed)? */
+static int choice_ok(const char *choices, const char *answer)
+{
+    const char *p = choices ? choices : "";
+    size_t al = strlen(answer);
+    while (*p) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        const char *s = p;
+        while (len && *s == ' ') {
+            s++;
+            len--;
+        }
+        while (len && s[len - 1] == ' ') {
+            len--;
+        }
+        if (len == al && strncmp(s, answer, len) == 0) {
+            return 1;
+        }
+        if (!bar) {
+            break;
+        }
+        p = bar + 1;
+    }
+    return 0;
+}
+
+void qform_free(struct qform *f)
+{
+    free(f->q);
+    f->q = NULL;
+    f->n = 0;
+}
+
+static void token_sha(const char *token, char out[65])
+{
+    sha256_hex(token, strlen(token), out);
+}
+
+static int token_shape_ok(const char *t)
+{
+    if (!t || strlen(t) != QTOKEN_LEN) {
+        return 0;
+    }
+    for (const char *p = t; *p; p++) {
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '-' || *p == '_')) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The active questions of template, by position then identifier; read
+ * without a viewer (the public page's only read of records). */
+static int load_questions(struct app *a, const char *tmpl, struct qform *f, struct err *e)
+{
+    const struct rtype *t = rtype_find("qquestion");
+    struct query q;
+    memset(&q, 0, sizeof q);
+    q.nfilter = 1;
+    q.filter_field[0] = rtype_field(t, "template", NULL);
+    q.filter_value[0] = tmpl;
+    q.sort = rtype_field(t, "position", NULL);
+    struct records l;
+    memset(&l, 0, sizeof l);
+    if (store_list(a->st, t, &q, records_add, &l, e)) {
+        records_free(&l);
+        return -1;
+    }
+    f->q = xcalloc(l.n ? l.n : 1, sizeof *f->q);
+    f->n = 0;
+    for (size_t i = 0; i < l.n && f->n < QMAX_QUESTIONS; i++) {
+        const struct record *r = l.v[i];
+        const char *st = record_get(r, FIELD_STATUS);
+        if (st && strcmp(st, "active") != 0) {
+            continue;
+        }
+        struct qitem *it = &f->q[f->n++];
+        strlcpy_(it->ref, r->ref, sizeof it->ref);
+        strlcpy_(it->text, nz(record_get(r, "text")), sizeof it->text);
+        strlcpy_(it->type, nz(record_get(r, "answer_type")), sizeof it->type);
+        strlcpy_(it->choices, nz(record_get(r, "choices")), sizeof it->choices);
+        strlcpy_(it->expected, nz(record_get(r, "expected")), sizeof it->expected);
+        const char *w = record_get(r, "weight");
+        it->weight = w ? atoi(w) : 1;
+    }
+    records_free(&l);
+    return 0;
+}
+
+static int fill_head(struct app *a, const struct record *qr, struct qform *f, struct err *e)
+{
+    strlcpy_(f->questionnaire, qr->ref, sizeof f->questionnaire);
+    strlcpy_(f->supplier, nz(record_get(qr, "supplier")), sizeof f->supplier);
+    strlcpy_(f->completed_at, nz(record_get(qr, "completed_at")), sizeof f->completed_at);
+    strlcpy_(f->expires_at, nz(record_get(qr, "expires_at")), sizeof f->expires_at);
+    const char *sc = record_get(qr, "score");
+    f->score = sc ? atof(sc) : 0;
+    struct record *s = NULL, *t = NULL;
+    if (store_get(a->st, rtype_find("supplier"), f->supplier, &s, e) ||
+        store_get(a->st, rtype_find("qtemplate"), nz(record_get(qr, "template")), &t, e)) {
+        record_free(s);
+        return -1;
+    }
+    strlcpy_(f->supplier_name, nz(record_get(s, "name")), sizeof f->supplier_name);
+    strlcpy_(f->title, nz(record_get(t, "title")), sizeof f->title);
+    strlcpy_(f->intro, nz(record_get(t, "description")), sizeof f->intro);
+    record_free(s);
+    record_free(t);
+    return load_questions(a, nz(record_get(qr, "template")), f, e);
+}
+
+int app_questionnaire_send(struct app *a, const char *supplier, const char *tmpl,
+                           const char *contact, int days, char **ref, char **token,
+                           struct err *e)
+{
+    *ref = NULL;
+    *token = NULL;
+    if (days == 0) {
+        days = 14;
+    }
+    if (days < 1 || days > 90) {
+        return err_set(e, ERR_INVALID, "days", "days: a link is valid for 1 to 90 days, not %d",
+                       days);
+    }
+    struct record *s = NULL, *t = NULL;
+    if (get_visible(a, "supplier", supplier ? supplier : "", &s, e)) {
+        return -1;
+    }
+    const char *sst = record_get(s, FIELD_STATUS);
+    if (sst && strcmp(sst, "terminated") == 0) {
+        record_free(s);
+        return err_set(e, ERR_INVALID, "supplier", "supplier: %s is terminated", supplier);
+    }
+    record_free(s);
+    if (get_visible(a, "qtemplate", tmpl ? tmpl : "", &t, e)) {
+        if (e->field[0] == 0) {
+            strlcpy_(e->field, "template", sizeof e->field);
+        }
+        return -1;
+    }
+    record_free(t);
+    struct qform f;
+    memset(&f, 0, sizeof f);
+    if (load_questions(a, tmpl, &f, e)) {
+        return -1;
+    }
+    int nq = f.n;
+    qform_free(&f);
+    if (nq == 0) {
+        return err_set(e, ERR_INVALID, "template",
+                       "template: %s has no active questions to send", tmpl);
+    }
+    unsigned char raw[32], nraw[16];
+    randombytes_buf(raw, sizeof raw);
+    randombytes_buf(nraw, sizeof nraw);
+    char tok[64], nonce[40], sha[65];
+    sodium_bin2base64(tok, sizeof tok, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_bin2hex(nonce, sizeof nonce, nraw, sizeof nraw);
+    sodium_memzero(raw, sizeof raw);
+    token_sha(tok, sha);
+    char now[21], today[11], exp_day[11], expires[24];
+    time_now(now);
+    memcpy(today, now, 10);
+    today[10] = 0;
+    date_add_days(today, days, exp_day);
+    snprintf(expires, sizeof expires, "%.10s%.10s", exp_day, now + 10);
+    struct kv kv[] = {{"supplier", supplier}, {"template", tmpl},
+                      {"contact", contact ? contact : ""}, {"sent_on", today},
+                      {"expires_at", expires}, {FIELD_STATUS, "sent"}};
+    int n = (int)(sizeof kv / sizeof kv[0]);
+    if (store_begin(a->st, e)) {
+        return -1;
+    }
+    a->accepting = 1;
+    int rc = app_add_tx(a, rtype_find("questionnaire"), kv, n, NULL, 1, ref, e);
+    a->accepting = 0;
+    if (rc == 0) {
+        char at[21];
+        time_now(at);
+        rc = store_qtoken_add(a->st, *ref, sha, supplier, expires, nonce, at, e);
+    }
+    if (rc || store_commit(a->st, e)) {
+        if (rc) {
+            store_rollback(a->st);
+        }
+        free(*ref);
+        *ref = NULL;
+        return -1;
+    }
+    *token = xstrdup(tok);
+    sodium_memzero(tok, sizeof tok);
+    return 0;
+}
+
+/* The link behind token, with its refusals. */
+static int qlink_find(struct app *a, const char *token, struct qtoken_row *row,
+                      struct record **qr, struct err *e)
+{
+    *qr = NULL;
+    static const char unknown[] =
+        "This questionnaire link is not valid. Ask the person who sent it to you for a new one.";
+    if (!token_shape_ok(token)) {
+        return err_set(e, ERR_NOTFOUND, NULL, "%s", unknown);
+    }
+    char sha[65];
+    token_sha(token, sha);
+    int found = store_qtoken_find(a->st, sha, row, e);
+    if (found < 0) {
+        return -1;
+    }
+    if (!found) {
+        return err_set(e, ERR_NOTFOUND, NULL, "%s", unknown);
+    }
+    if (store_get(a->st, rtype_find("questionnaire"), row->questionnaire, qr, e)) {
+        return -1;
+    }
+    const char *st = record_get(*qr, FIELD_STATUS);
+    if (row->used_at[0] || (st && strcmp(st, "completed") == 0)) {
+        err_set(e, ERR_CONFLICT, NULL,
+                "This questionnaire was already answered (%.10s). Thank you; nothing more is "
+                "needed.",
+                row->used_at[0] ? row->used_at : nz(record_get(*qr, "completed_at")));
+        goto refuse;
+    }
+    if ((st && strcmp(st, "cancelled") == 0) || record_get(*qr, FIELD_RETIRED)) {
+        err_set(e, ERR_CONFLICT, NULL, "This questionnaire was withdrawn by the sender.");
+        goto refuse;
+    }
+    char now[21];
+    time_now(now);
+    if (strcmp(now, row->expires_at) >= 0) {
+        err_set(e, ERR_CONFLICT, NULL,
+                "This questionnaire link expired on %.10s at %.5s UTC. Ask the person who sent "
+                "it to you for a new one.",
+                row->expires_at, row->expires_at + 11);
+        goto refuse;
+    }
+    return 0;
+refuse:
+    record_free(*qr);
+    *qr = NULL;
+    return -1;
+}
+
+int app_qlink_open(struct app *a, const char *token, struct qform *out, struct err *e)
+{
+    memset(out, 0, sizeof *out);
+    struct qtoken_row row;
+    struct record *qr;
+    if (qlink_find(a, token, &row, &qr, e)) {
+        return -1;
+    }
+    int rc = fill_head(a, qr, out, e);
+    strlcpy_(out->nonce, row.nonce, sizeof out->nonce);
+    record_free(qr);
+    return rc;
+}
+
+int app_qlink_submit(struct app *a, const char *token, const char *nonce, const struct kv *kv,
+                     int n, double *score, struct err *e)
+{
+    struct qform f;
+    if (app_qlink_open(a, token, &f, e)) {
+        qform_free(&f);
+        return -1;
+    }
+    if (!nonce || strlen(nonce) != strlen(f.nonce) ||
+        sodium_memcmp(nonce, f.nonce, strlen(f.nonce)) != 0) {
+        qform_free(&f);
+        return err_set(e, ERR_FORBIDDEN, "_nonce",
+                       "This form does not belong to this questionnaire link (or is out of "
+                       "date). Open the link again and answer there; nothing was recorded.");
+    }
+    /* every answer must name a question of this questionnaire */
+    for (int i = 0; i < n; i++) {
+        if (kv[i].name[0] == '_') {
+            continue;
+        }
+        int known = 0;
+        for (int k = 0; k < f.n && !known; k++) {
+            known = strcmp(f.q[k].ref, kv[i].name) == 0;
+        }
+        if (!known) {
+            qform_free(&f);
+            return err_set(e, ERR_INVALID, NULL,
+                           "'%.40s' is not a question of this questionnaire; nothing was "
+                           "recorded.",
+                           kv[i].name);
+        }
+    }
+    double total = 0, max_total = 0;
+    for (int k = 0; k < f.n; k++) {
+        struct qitem *q = &f.q[k];
+        const char *ans = NULL;
+        for (int i = 0; i < n; i++) {
+            if (strcmp(kv[i].name, q->ref) == 0) {
+                ans = kv[i].value;
+            }
+        }
+        ans = ans ? ans : "";
+        int bad = 0;
+        char why[160] = "";
+        if (!utf8_valid(ans, strlen(ans)) || text_bad_control(ans, 1)) {
+            bad = 1;
+            snprintf(why, sizeof why, "contains characters that are not text");
+        } else if (strlen(ans) > 2000) {
+            bad = 1;
+            snprintf(why, sizeof why, "is longer than 2000 characters");
+        } else if (strcmp(q->type, "text") != 0 && !*ans) {
+            bad = 1;
+            snprintf(why, sizeof why, "needs an answer");
+        } else if (strcmp(q->type, "yes-no") == 0 && strcmp(ans, "yes") && strcmp(ans, "no")) {
+            bad = 1;
+            snprintf(why, sizeof why, "takes yes or no");
+        } else if (strcmp(q->type, "choice") == 0 && !choice_ok(q->choices, ans)) {
+            bad = 1;
+            snprintf(why, sizeof why, "takes one of the choices offered");
+        } else if (strcmp(q->type, "number") == 0) {
+            double v;
+            if (number_parse(ans, &v)) {
+                bad = 1;
+                snprintf(why, sizeof why, "takes a number (like 12 or 3.5)");
+            }
+        }
+        if (bad) {
+            err_set(e, ERR_INVALID, q->ref, "Question %d (%.80s) %s; nothing was recorded.",
+                    k + 1, q->text, why);
+            qform_free(&f);
+            return -1;
+        }
+        strlcpy_(q->answer, ans, sizeof q->answer);
+        q->points = qscore(q->type, q->choices, q->expected, q->weight, ans, &q->max_points);
+        total += q->points;
+        max_total += q->max_points;
+    }
+    double pct = max_total > 0 ? (double)(long)(total * 1000.0 / max_total + 0.5) / 10.0 : 0;
+    char now[21], pct_s[32];
+    time_now(now);
+    snprintf(pct_s, sizeof pct_s, "%.1f", pct);
+    char saved_actor[sizeof a->actor];
+    memcpy(saved_actor, a->actor, sizeof saved_actor);
+    snprintf(a->actor, sizeof a->actor, "questionnaire-link:%s", f.questionnaire);
+    int rc = store_begin(a->st, e);
+    if (rc == 0) {
+        int done = 0;
+        rc = store_qtoken_use(a->st, f.questionnaire, now, &done, e);
+        if (rc == 0 && !done) {
+            rc = err_set(e, ERR_CONFLICT, NULL,
+                         "This questionnaire was already answered. Thank you; nothing more is "
+                         "needed.");
+        }
+        for (int k = 0; k < f.n && rc == 0; k++) {
+            rc = store_qanswer_add(a->st, f.questionnaire, f.q[k].ref, f.q[k].answer,
+                                   f.q[k].points, f.q[k].max_points, e);
+        }
+        if (rc == 0) {
+            struct kv set[] = {{FIELD_STATUS, "completed"}, {"completed_at", now},
+                               {"score", pct_s}};
+            int changed = 0;
+            a->accepting = 1;
+            rc = app_edit_tx(a, rtype_find("questionnaire"), f.questionnaire, set, 3, 1,
+                             &changed, e);
+            a->accepting = 0;
+        }
+        if (rc) {
+            store_rollback(a->st);
+        } else {
+            rc = store_commit(a->st, e);
+        }
+    }
+    memcpy(a->actor, saved_actor, sizeof saved_actor);
+    qform_free(&f);
+    if (rc == 0 && score) {
+        *score = pct;
+    }
+    return rc;
+}
+
+struct answers_ctx {
+    struct qform *f;
+};
+
+static int answer_row(void *ctx, const char *question, const char *answer, double points,
+                      double max_points)
+{
+    struct answers_ctx *c = ctx;
+    for (int k = 0; k < c->f->n; k++) {
+        if (strcmp(c->f->q[k].ref, question) == 0) {
+            strlcpy_(c->f->q[k].answer, answer, sizeof c->f->q[k].answer);
+            c->f->q[k].points = points;
+            c->f->q[k].max_points = max_points;
+            c->f->score += points;
+            c->f->max_score += max_points;
+        }
+    }
+    return 0;
+}
+
+int app_questionnaire_answers(struct app *a, const char *ref, struct qform *out, struct err *e)
+{
+    memset(out, 0, sizeof *out);
+    struct record *qr = NULL;
+    if (get_visible(a, "questionnaire", ref, &qr, e)) {
+        return -1;
+    }
+    int rc = fill_head(a, qr, out, e);
+    const char *st = record_get(qr, FIELD_STATUS);
+    out->completed = st && strcmp(st, "completed") == 0;
+    record_free(qr);
+    out->score = 0;
+    if (rc == 0) {
+        struct answers_ctx c = {out};
+        rc = store_qanswers(a->st, ref, answer_row, &c, e);
+    }
+    return rc;
+}
+
+void qform_answers_json(const struct qform *f, struct buf *out)
+{
+    struct jw w;
+    jw_init(&w, out, 0);
+    jw_obj(&w);
+    jw_key(&w, "id");
+    jw_str(&w, f->questionnaire);
+    jw_key(&w, "supplier");
+    jw_str(&w, f->supplier);
+    jw_key(&w, "supplier_name");
+    jw_str(&w, f->supplier_name);
+    jw_key(&w, "title");
+    jw_str(&w, f->title);
+    jw_key(&w, "completed");
+    jw_bool(&w, f->completed);
+    jw_key(&w, "completed_at");
+    jw_str(&w, f->completed_at[0] ? f->completed_at : NULL);
+    jw_key(&w, "expires_at");
+    jw_str(&w, f->expires_at[0] ? f->expires_at : NULL);
+    jw_key(&w, "points");
+    jw_num(&w, f->score);
+    jw_key(&w, "max_points");
+    jw_num(&w, f->max_score);
+    jw_key(&w, "score_percent");
+    if (f->completed && f->max_score > 0) {
+        jw_num(&w, (double)(long)(f->score * 1000.0 / f->max_score + 0.5) / 10.0);
+    } else {
+        jw_null(&w);
+    }
+    jw_key(&w, "answers");
+    jw_arr(&w);
+    for (int k = 0; k < f->n; k++) {
+        const struct qitem *q = &f->q[k];
+        jw_obj(&w);
+        jw_key(&w, "question");
+        jw_str(&w, q->ref);
+        jw_key(&w, "text");
+        jw_str(&w, q->text);
+        jw_key(&w, "answer_type");
+        jw_str(&w, q->type);
+        jw_key(&w, "weight");
+        jw_int(&w, q->weight);
+        jw_key(&w, "answer");
+        jw_str(&w, f->completed ? q->answer : NULL);
+        jw_key(&w, "points");
+        jw_num(&w, q->points);
+        jw_key(&w, "max_points");
+        jw_num(&w, q->max_points);
+        jw_obj_end(&w);
+    }
+    jw_arr_end(&w);
+    jw_obj_end(&w);
 }

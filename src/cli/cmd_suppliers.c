@@ -76,3 +76,90 @@ int cmd_supplier_reviews(struct cli *c, int argc, char **argv)
     app_close(&a);
     return rc;
 }
+
+/* isms questionnaire send SUP-0001 --template QT-0001 [--days N] [--contact TEXT]
+ * [--base URL]: the questionnaire's identifier, then the link (shown once). */
+int cmd_questionnaire_send(struct cli *c, int argc, char **argv)
+{
+    static const char *const allowed[] = {"template", "days", "contact", "base", NULL};
+    struct opts o;
+    struct app a;
+    static const char usage[] =
+        "isms questionnaire send SUP-0001 --template QT-0001 [--days N] [--contact TEXT] "
+        "[--base https://isms.example.org]";
+    int rc = open_n(c, argc, argv, &o, 1, allowed, usage, &a);
+    if (rc) {
+        return rc;
+    }
+    const char *tmpl = cli_opt(&o, "template");
+    const char *days_s = cli_opt(&o, "days");
+    int64_t days = 0;
+    if (!tmpl) {
+        app_close(&a);
+        return cli_usage("questionnaire send: give --template QT-... (usage: %s)", usage);
+    }
+    if (days_s && (int_parse(days_s, &days) || days < 1 || days > 90)) {
+        app_close(&a);
+        return cli_usage("--days: give a whole number of days from 1 to 90, not '%.40s'",
+                         days_s);
+    }
+    struct err e = {0};
+    char *ref = NULL, *token = NULL;
+    if (app_questionnaire_send(&a, o.pos[0], tmpl, cli_opt(&o, "contact"), (int)days, &ref,
+                               &token, &e)) {
+        rc = cli_fail(&e);
+    } else {
+        const char *base = cli_opt(&o, "base");
+        size_t bl = base ? strlen(base) : 0;
+        while (bl && base[bl - 1] == '/') {
+            bl--;
+        }
+        printf("%s\n%.*s/q/%s\n", ref, (int)bl, base ? base : "", token);
+        fprintf(stderr, "isms: the link is shown once (only its hash is stored); it needs no "
+                        "account and reaches only this questionnaire\n");
+    }
+    free(ref);
+    free(token);
+    app_close(&a);
+    return rc;
+}
+
+/* isms questionnaire answers QR-0001 [--json] */
+int cmd_questionnaire_answers(struct cli *c, int argc, char **argv)
+{
+    static const char *const allowed[] = {NULL};
+    struct opts o;
+    struct app a;
+    int rc = open_n(c, argc, argv, &o, 1, allowed, "isms questionnaire answers QR-0001 [--json]",
+                    &a);
+    if (rc) {
+        return rc;
+    }
+    struct err e = {0};
+    struct qform f;
+    if (app_questionnaire_answers(&a, o.pos[0], &f, &e)) {
+        rc = cli_fail(&e);
+    } else if (o.json) {
+        struct buf b;
+        buf_init(&b, 0);
+        qform_answers_json(&f, &b);
+        cli_print_json(buf_str(&b));
+        buf_free(&b);
+    } else {
+        printf("%s: %s for %s (%s)\n", f.questionnaire, f.title, f.supplier_name, f.supplier);
+        if (!f.completed) {
+            printf("not answered yet; the link expires %s\n", f.expires_at);
+        } else {
+            printf("answered %s; score %.1f of %.1f points (%.1f %%)\n", f.completed_at, f.score,
+                   f.max_score, f.max_score > 0 ? f.score * 100.0 / f.max_score : 0.0);
+            for (int k = 0; k < f.n; k++) {
+                printf("%-8s %-6s %4.1f/%-4.1f %s\n         answer: %s\n", f.q[k].ref,
+                       f.q[k].type, f.q[k].points, f.q[k].max_points, f.q[k].text,
+                       f.q[k].answer);
+            }
+        }
+    }
+    qform_free(&f);
+    app_close(&a);
+    return rc;
+}

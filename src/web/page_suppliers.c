@@ -75,3 +75,279 @@ int page_supplier_reviews(struct req *r, struct resp *w)
     page_send(w, &b, 200);
     return 0;
 }
+
+/* ---- the public questionnaire page: /q/TOKEN ----------------------------------
+ * It needs no account and reaches nothing else: its own frame (no header,
+ * navigation or link of any kind), no cookie, only the questions of the one
+ * questionnaire the token names. Attempts are throttled per address with
+ * the sign-in throttle (throttle.h), keyed by the token given: unknown
+ * tokens count as failures, so guessing backs off. */
+
+#include "../http/throttle.h"
+
+static void q_begin(struct req *r, struct buf *b, const char *title)
+{
+    html_lit(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                "<meta name=\"robots\" content=\"noindex\"><title>");
+    html_text(b, title);
+    html_lit(b, "</title><link rel=\"stylesheet\" href=\"");
+    href(r, b, "/static/style.css");
+    html_lit(b, "\"></head><body><main id=\"main\" class=\"public-q\">");
+}
+
+static void q_end(struct buf *b)
+{
+    html_lit(b, "</main></body></html>\n");
+}
+
+static void q_message(struct req *r, struct resp *w, const char *title, const char *msg,
+                      int status)
+{
+    struct buf b;
+    buf_init(&b, 0);
+    q_begin(r, &b, title);
+    html_lit(&b, "<h1>");
+    html_text(&b, title);
+    html_lit(&b, "</h1><p>");
+    html_text(&b, msg);
+    html_lit(&b, "</p>");
+    q_end(&b);
+    page_send(w, &b, status);
+}
+
+static void q_refusal(struct req *r, struct resp *w, const struct err *e)
+{
+    const char *title = e->code == ERR_NOTFOUND    ? "Link not valid"
+                        : e->code == ERR_FORBIDDEN ? "Form not accepted"
+                        : e->code == ERR_CONFLICT  ? "Questionnaire closed"
+                                                   : "Questionnaire";
+    q_message(r, w, title, e->msg, err_http_status(e->code));
+}
+
+static const char *given(struct req *r, const char *name)
+{
+    return r ? kv_get(&r->form, name) : NULL;
+}
+
+static void q_radio(struct buf *b, const char *name, const char *value, const char *label,
+                    const char *was)
+{
+    html_lit(b, "<label class=\"choice\"><input type=\"radio\" name=\"");
+    html_attr(b, name);
+    html_lit(b, "\" value=\"");
+    html_attr(b, value);
+    html_lit(b, "\"");
+    if (was && strcmp(was, value) == 0) {
+        html_lit(b, " checked");
+    }
+    html_lit(b, "> ");
+    html_text(b, label);
+    html_lit(b, "</label>");
+}
+
+static void q_form(struct req *r, struct resp *w, const struct qform *f, const struct err *e,
+                   struct req *again, int status)
+{
+    struct buf b;
+    buf_init(&b, 0);
+    q_begin(r, &b, f->title);
+    html_lit(&b, "<h1>");
+    html_text(&b, f->title);
+    html_lit(&b, "</h1><p class=\"lede\">For ");
+    html_text(&b, f->supplier_name);
+    html_lit(&b, ". This link works until ");
+    html_text(&b, f->expires_at);
+    html_lit(&b, " (UTC) and can be answered once.</p>");
+    if (f->intro[0]) {
+        web_paragraphs(&b, f->intro);
+    }
+    if (e) {
+        web_error_box(&b, e->msg);
+    }
+    html_lit(&b, "<form method=\"post\" action=\"");
+    href(r, &b, r->path);
+    html_lit(&b, "\"><input type=\"hidden\" name=\"_nonce\" value=\"");
+    html_attr(&b, f->nonce);
+    html_lit(&b, "\">");
+    for (int k = 0; k < f->n; k++) {
+        const struct qitem *q = &f->q[k];
+        const char *was = given(again, q->ref);
+        html_lit(&b, "<fieldset class=\"question\"><legend>");
+        html_int(&b, k + 1);
+        html_lit(&b, ". ");
+        html_text(&b, q->text);
+        html_lit(&b, "</legend>");
+        if (strcmp(q->type, "yes-no") == 0) {
+            q_radio(&b, q->ref, "yes", "Yes", was);
+            q_radio(&b, q->ref, "no", "No", was);
+        } else if (strcmp(q->type, "choice") == 0) {
+            const char *p = q->choices;
+            while (*p) {
+                const char *bar = strchr(p, '|');
+                size_t len = bar ? (size_t)(bar - p) : strlen(p);
+                char opt[1004];
+                while (len && *p == ' ') {
+                    p++;
+                    len--;
+                }
+                while (len && p[len - 1] == ' ') {
+                    len--;
+                }
+                snprintf(opt, sizeof opt, "%.*s", (int)len, p);
+                if (opt[0]) {
+                    q_radio(&b, q->ref, opt, opt, was);
+                }
+                if (!bar) {
+                    break;
+                }
+                p = bar + 1;
+            }
+        } else if (strcmp(q->type, "number") == 0) {
+            html_lit(&b, "<input type=\"text\" inputmode=\"decimal\" name=\"");
+            html_attr(&b, q->ref);
+            html_lit(&b, "\" value=\"");
+            html_attr(&b, was ? was : "");
+            html_lit(&b, "\" aria-label=\"Answer\">");
+        } else {
+            html_lit(&b, "<textarea rows=\"4\" maxlength=\"2000\" name=\"");
+            html_attr(&b, q->ref);
+            html_lit(&b, "\" aria-label=\"Answer\">");
+            html_text(&b, was ? was : "");
+            html_lit(&b, "</textarea>");
+        }
+        html_lit(&b, "</fieldset>");
+    }
+    html_lit(&b, "<p><button type=\"submit\">Send the answers</button></p></form>");
+    q_end(&b);
+    page_send(w, &b, status);
+}
+
+/* The throttle's name for this attempt: the token as given (bounded). */
+static long q_throttle(struct req *r, struct throttle_ticket *t)
+{
+    char name[80];
+    snprintf(name, sizeof name, "questionnaire:%.60s", r->id);
+    return throttle_begin(t, r->org->slug, name, r->addr, 0);
+}
+
+static int q_throttled(struct req *r, struct resp *w, long wait)
+{
+    w->retry_after = (int)wait;
+    q_message(r, w, "Too many attempts",
+              "Too many attempts from your address. Wait a few minutes and open the link again.",
+              429);
+    return 0;
+}
+
+/* GET /q/TOKEN */
+int page_qlink(struct req *r, struct resp *w)
+{
+    struct throttle_ticket t;
+    long wait = q_throttle(r, &t);
+    if (wait > 0) {
+        return q_throttled(r, w, wait);
+    }
+    struct err e = {0};
+    struct qform f;
+    if (app_qlink_open(r->app, r->id, &f, &e)) {
+        throttle_end(&t, e.code == ERR_NOTFOUND);
+        qform_free(&f);
+        q_refusal(r, w, &e);
+        return 0;
+    }
+    throttle_end(&t, 0);
+    q_form(r, w, &f, NULL, NULL, 200);
+    qform_free(&f);
+    return 0;
+}
+
+/* POST /q/TOKEN: the answers, with the link's form nonce (_nonce). */
+int page_qlink_submit(struct req *r, struct resp *w)
+{
+    struct throttle_ticket t;
+    long wait = q_throttle(r, &t);
+    if (wait > 0) {
+        return q_throttled(r, w, wait);
+    }
+    struct err e = {0};
+    double score = 0;
+    if (app_qlink_submit(r->app, r->id, kv_get(&r->form, "_nonce"), r->form.kv, r->form.n,
+                         &score, &e) == 0) {
+        throttle_end(&t, 0);
+        q_message(r, w, "Thank you",
+                  "Your answers were recorded. You can close this page; the link no longer "
+                  "opens the questionnaire.",
+                  200);
+        return 0;
+    }
+    throttle_end(&t, e.code == ERR_NOTFOUND || e.code == ERR_FORBIDDEN);
+    if (e.code == ERR_INVALID) {
+        struct qform f;
+        struct err e2 = {0};
+        if (app_qlink_open(r->app, r->id, &f, &e2) == 0) {
+            q_form(r, w, &f, &e, r, 422);
+            qform_free(&f);
+            return 0;
+        }
+        qform_free(&f);
+    }
+    q_refusal(r, w, &e);
+    return 0;
+}
+
+/* GET /questionnaires/:id/answers */
+int page_questionnaire_answers(struct req *r, struct resp *w)
+{
+    struct err e = {0};
+    struct qform f;
+    if (app_questionnaire_answers(r->app, r->rec->ref, &f, &e)) {
+        qform_free(&f);
+        resp_error(r, w, &e);
+        return 0;
+    }
+    char title[260], path[64];
+    snprintf(title, sizeof title, "%.200s: answers", f.title);
+    snprintf(path, sizeof path, "/questionnaires/%s", f.questionnaire);
+    struct buf b;
+    buf_init(&b, 0);
+    page_begin(r, &b, title);
+    web_crumbs(r, &b, path, f.questionnaire, "Answers");
+    html_lit(&b, "<h1>");
+    html_text(&b, title);
+    html_lit(&b, "</h1><p class=\"lede\">");
+    web_ref_link(r, &b, f.supplier, f.supplier_name);
+    if (!f.completed) {
+        html_lit(&b, ": not answered yet; the link expires ");
+        html_text(&b, f.expires_at);
+        html_lit(&b, ".</p>");
+    } else {
+        char s[96];
+        snprintf(s, sizeof s, ": answered %.10s; %.1f of %.1f points (%.1f %%).", f.completed_at,
+                 f.score, f.max_score, f.max_score > 0 ? f.score * 100.0 / f.max_score : 0.0);
+        html_text(&b, s);
+        html_lit(&b, "</p><p>Scoring: yes/no earns its weight for the expected answer; a choice "
+                     "earns a share of it by rank (the first choice all, the last none); a "
+                     "number earns it when at least the minimum; text is not scored. Follow-ups: "
+                     "edit the questionnaire (follow-up, risks).</p>");
+        html_lit(&b, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Question"
+                     "</th><th scope=\"col\">Answer</th><th scope=\"col\">Points</th></tr>"
+                     "</thead><tbody>");
+        for (int k = 0; k < f.n; k++) {
+            char pts[64];
+            snprintf(pts, sizeof pts, "%.1f / %.1f", f.q[k].points, f.q[k].max_points);
+            html_lit(&b, "<tr><td>");
+            html_text(&b, f.q[k].text);
+            html_lit(&b, "</td><td>");
+            html_text(&b, f.q[k].answer);
+            html_lit(&b, "</td><td>");
+            html_text(&b, pts);
+            html_lit(&b, "</td></tr>");
+        }
+        html_lit(&b, "</tbody></table></div>");
+    }
+    qform_free(&f);
+    page_end(r, &b);
+    page_send(w, &b, 200);
+    return 0;
+}

@@ -974,6 +974,51 @@ def route_table():
                       r'\s*([^)]*)\)', text, re.M)
 
 
+def questionnaire_link(f, srv, m):
+    """suppliers: the public questionnaire page /q/TOKEN, the one text-receiving
+    route without an account: hostile answers (markup, NUL, invalid UTF-8,
+    oversize, thousands of fields, a foreign Origin without the link's nonce)
+    are refused (4xx) with nothing stored; markup that is stored is inert on
+    the answers page."""
+    sup = f.cli("supplier", "add", "--name", "<xss>Hostile supplier", "--owner", "P-0001").out.strip()
+    qt = f.cli("qtemplate", "add", "--title", "<img src=x onerror=alert(1)>").out.strip()
+    qq = f.cli("qquestion", "add", "--template", qt, "--text", "<xss>question",
+               "--answer-type", "text").out.strip()
+    qy = f.cli("qquestion", "add", "--template", qt, "--text", "yes?", "--answer-type",
+               "yes-no").out.strip()
+    qr, link = f.cli("questionnaire", "send", sup, "--template", qt).out.split()
+    c = Client(srv)
+    r = c.get(link)
+    audit(r, "GET the questionnaire link with hostile template text")
+    nonce = (re.search(r'name="_nonce" value="([0-9a-f]+)"', r.text) or [None, ""])[1]
+    n0 = f.history_count()
+    for desc, body in (
+            ("no nonce, foreign Origin", {qq: "x", qy: "yes"}),
+            ("a NUL in an answer", {"_nonce": nonce, qq: "a\x00b", qy: "yes"}),
+            ("an answer over 2000 characters", {"_nonce": nonce, qq: "x" * 5000, qy: "yes"}),
+            ("a field that is no question", {"_nonce": nonce, "owner": "P-0001", qy: "yes"}),
+            ("an injected yes/no", {"_nonce": nonce, qy: "yes' OR 1=1 --"})):
+        r = c.post(link, body, headers={"Origin": "https://evil.example"})
+        check(400 <= r.status < 500, "POST the link, %s: refused (got %d)" % (desc, r.status),
+              r.describe)
+        audit(r, "POST the link, %s: the refusal page" % desc, statuses=(r.status,))
+    r = c.request("POST", link, body=b"_nonce=" + nonce.encode() + b"&" + qq.encode() +
+                  b"=%C0%AF%FF&" + qy.encode() + b"=yes",
+                  headers={"Content-Type": "application/x-www-form-urlencoded"})
+    check(400 <= r.status < 500, "POST the link with invalid UTF-8: refused (got %d)" % r.status,
+          r.describe)
+    many = "&".join("f%d=x" % i for i in range(5000))
+    r = c.request("POST", link, body=many.encode(),
+                  headers={"Content-Type": "application/x-www-form-urlencoded"})
+    check(400 <= r.status < 500, "POST the link with 5000 fields: refused (got %d)" % r.status,
+          r.describe)
+    check_eq(f.history_count(), n0, "the refused answers stored nothing (history)")
+    r = c.post(link, {"_nonce": nonce, qq: "<xss><script>alert(1)</script>", qy: "yes"})
+    check_status(r, 200, "POST the link with markup in a text answer: recorded")
+    audit(m.get("/questionnaires/%s/answers" % qr), "the answers page with a hostile answer",
+          must=("&lt;xss&gt;",))
+
+
 def csrf_every_route(f, srv, a, types, xss, extra_ids):
     """Every state-changing route with a signed-in admin's cookie: no token,
     or the right token from a foreign Origin: 403 and nothing stored."""
@@ -983,6 +1028,8 @@ def csrf_every_route(f, srv, a, types, xss, extra_ids):
     n = 0
     for method, pat, rtype, flags in route_table():
         if method == "GET" or pat in ("/login", "/logout", "/login/totp"):
+            continue
+        if pat.startswith("/q/"):  # suppliers: no session; its nonce (questionnaire_link)
             continue
         targets = []
         if ":type" in pat:
@@ -1592,6 +1639,9 @@ def main():
                                                    "scope": xss.get("scope", "SC-0001"),
                                                    # review: pack and minutes routes
                                                    "review": xss.get("review", "MR-0001")})
+    questionnaire_link(f, srv, m)  # suppliers
+    for t, k in (("supplier", 1), ("qtemplate", 1), ("qquestion", 2), ("questionnaire", 1)):
+        counts[t] += k
     login_csrf_and_redirects(f, srv)
     sessions(f, srv, accs["sess"])
     bodies(f, srv, api, m, types, fields, refs, xss, counts)
