@@ -125,6 +125,9 @@ static const struct doc {
      "Suppliers", B_NONE, 0, A_OBJECT, 200, 0},
     {"api_questionnaire_answers", "The answers given through a questionnaire's link, with "
      "points per question and the score", "Suppliers", B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_privacy_register", "The privacy register: processing activities with legal basis, "
+     "processors, systems, risks and the state of their DPIA (expected for special "
+     "categories and transfers outside the EEA)", "Privacy", B_NONE, 0, A_OBJECT, 200, 0},
 };
 
 static const struct doc *doc_of(const char *handler)

@@ -48,3 +48,21 @@ int api_questionnaire_answers(struct req *r, struct resp *w)
     qform_free(&f);
     return api_send(w, 200, &b);
 }
+
+/* GET /api/v1/processing/register */
+int api_privacy_register(struct req *r, struct resp *w)
+{
+    struct err e = {0};
+    if (api_query_only(r, NULL, &e)) {
+        return api_fail(r, w, &e);
+    }
+    struct privacy_register p;
+    if (app_privacy_register(r->app, &p, &e)) {
+        return api_fail(r, w, &e);
+    }
+    struct buf b;
+    buf_init(&b, 0);
+    privacy_register_json(&p, &b);
+    privacy_register_free(&p);
+    return api_send(w, 200, &b);
+}

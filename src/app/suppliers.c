@@ -332,11 +332,11 @@ int suppliers_derive(struct app *a, struct record *r, const struct record *orig,
         return 0;
     }
     if (is(r, "aaccount") && orig && !a->accepting) {
-        const char *was = record_get(orig, "review");
-        const char *now = record_get(r, "review");
+        const char *was = record_get(orig, "campaign");
+        const char *now = record_get(r, "campaign");
         if (was && now && strcmp(was, now) != 0) {
-            return err_set(e, ERR_INVALID, "review",
-                           "review: an account stays in the review it was listed in");
+            return err_set(e, ERR_INVALID, "campaign",
+                           "campaign: an account stays in the access review it was listed in");
         }
     }
     return 0;
@@ -867,6 +867,129 @@ void qform_answers_json(const struct qform *f, struct buf *out)
         jw_num(&w, q->points);
         jw_key(&w, "max_points");
         jw_num(&w, q->max_points);
+        jw_obj_end(&w);
+    }
+    jw_arr_end(&w);
+    jw_obj_end(&w);
+}
+
+/* ---- privacy register ------------------------------------------------------------ */
+
+static void refs_text(const char *v, char *out, size_t n)
+{
+    strlcpy_(out, v ? v : "", n);
+}
+
+int app_privacy_register(struct app *a, struct privacy_register *out, struct err *e)
+{
+    memset(out, 0, sizeof *out);
+    struct records pl, dl;
+    if (list_visible(a, "processing", NULL, NULL, &pl, e)) {
+        return -1;
+    }
+    static const char *const dcols[] = {"processing", FIELD_STATUS, "decision", FIELD_CREATED,
+                                        NULL};
+    if (list_visible(a, "dpia", dcols, NULL, &dl, e)) {
+        records_free(&pl);
+        return -1;
+    }
+    out->v = xcalloc(pl.n ? pl.n : 1, sizeof *out->v);
+    for (size_t i = 0; i < pl.n; i++) {
+        const struct record *r = pl.v[i];
+        struct privacy_row *p = &out->v[out->n++];
+        strlcpy_(p->ref, r->ref, sizeof p->ref);
+        strlcpy_(p->name, nz(record_get(r, "name")), sizeof p->name);
+        strlcpy_(p->legal_basis, nz(record_get(r, "legal_basis")), sizeof p->legal_basis);
+        strlcpy_(p->role, nz(record_get(r, "role")), sizeof p->role);
+        strlcpy_(p->owner, nz(record_get(r, FIELD_OWNER)), sizeof p->owner);
+        strlcpy_(p->retention, nz(record_get(r, "retention")), sizeof p->retention);
+        refs_text(record_get(r, "processors"), p->processors, sizeof p->processors);
+        refs_text(record_get(r, "systems"), p->systems, sizeof p->systems);
+        refs_text(record_get(r, "risks"), p->risks, sizeof p->risks);
+        const char *sc = record_get(r, "special_categories");
+        p->special = sc && strcmp(sc, "1") == 0;
+        p->transfers = !str_empty(record_get(r, "transfers"));
+        p->dpia_needed = p->special || p->transfers;
+        int complete = 0;
+        for (size_t k = 0; k < dl.n; k++) { /* identifiers ascending: the last is the latest */
+            const struct record *d = dl.v[k];
+            if (strcmp(nz(record_get(d, "processing")), r->ref) != 0) {
+                continue;
+            }
+            strlcpy_(p->dpia, d->ref, sizeof p->dpia);
+            strlcpy_(p->dpia_status, nz(record_get(d, FIELD_STATUS)), sizeof p->dpia_status);
+            strlcpy_(p->dpia_decision, nz(record_get(d, "decision")), sizeof p->dpia_decision);
+            complete |= strcmp(p->dpia_status, "complete") == 0;
+        }
+        p->dpia_missing = p->dpia_needed && !complete;
+        const char *st = record_get(r, FIELD_STATUS);
+        p->against_decision = st && strcmp(st, "active") == 0 &&
+                              strcmp(p->dpia_decision, "do-not-proceed") == 0 &&
+                              strcmp(p->dpia_status, "complete") == 0;
+        out->needing += p->dpia_needed;
+        out->missing += p->dpia_missing;
+    }
+    records_free(&dl);
+    records_free(&pl);
+    return 0;
+}
+
+void privacy_register_free(struct privacy_register *p)
+{
+    free(p->v);
+    memset(p, 0, sizeof *p);
+}
+
+void privacy_register_json(const struct privacy_register *p, struct buf *out)
+{
+    struct jw w;
+    jw_init(&w, out, 0);
+    jw_obj(&w);
+    jw_key(&w, "activities");
+    jw_int(&w, (int64_t)p->n);
+    jw_key(&w, "dpia_needed");
+    jw_int(&w, p->needing);
+    jw_key(&w, "dpia_missing");
+    jw_int(&w, p->missing);
+    jw_key(&w, "register");
+    jw_arr(&w);
+    for (size_t i = 0; i < p->n; i++) {
+        const struct privacy_row *r = &p->v[i];
+        jw_obj(&w);
+        jw_key(&w, "id");
+        jw_str(&w, r->ref);
+        jw_key(&w, "name");
+        jw_str(&w, r->name);
+        jw_key(&w, "legal_basis");
+        jw_str(&w, r->legal_basis);
+        jw_key(&w, "role");
+        jw_str(&w, r->role[0] ? r->role : NULL);
+        jw_key(&w, "owner");
+        jw_str(&w, r->owner[0] ? r->owner : NULL);
+        jw_key(&w, "retention");
+        jw_str(&w, r->retention);
+        jw_key(&w, "special_categories");
+        jw_bool(&w, r->special);
+        jw_key(&w, "transfers");
+        jw_bool(&w, r->transfers);
+        jw_key(&w, "processors");
+        jw_list(&w, r->processors);
+        jw_key(&w, "systems");
+        jw_list(&w, r->systems);
+        jw_key(&w, "risks");
+        jw_list(&w, r->risks);
+        jw_key(&w, "dpia");
+        jw_str(&w, r->dpia[0] ? r->dpia : NULL);
+        jw_key(&w, "dpia_status");
+        jw_str(&w, r->dpia_status[0] ? r->dpia_status : NULL);
+        jw_key(&w, "dpia_decision");
+        jw_str(&w, r->dpia_decision[0] ? r->dpia_decision : NULL);
+        jw_key(&w, "dpia_needed");
+        jw_bool(&w, r->dpia_needed);
+        jw_key(&w, "dpia_missing");
+        jw_bool(&w, r->dpia_missing);
+        jw_key(&w, "active_against_decision");
+        jw_bool(&w, r->against_decision);
         jw_obj_end(&w);
     }
     jw_arr_end(&w);

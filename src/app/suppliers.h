@@ -93,6 +93,30 @@ void qform_answers_json(const struct qform *f, struct buf *out);
 double qscore(const char *type, const char *choices, const char *expected, int weight,
               const char *answer, double *max);
 
+/* ---- privacy register -------------------------------------------------------- */
+
+struct privacy_row {
+    char ref[32], name[204], legal_basis[32], role[24], owner[40], retention[204];
+    char processors[400], systems[400], risks[400]; /* comma-separated identifiers */
+    int special;           /* special categories (Art. 9) */
+    int transfers;         /* transfers outside the EEA named */
+    char dpia[32], dpia_status[24], dpia_decision[32]; /* the latest DPIA ("" none) */
+    int dpia_needed;       /* special categories or transfers: a DPIA is expected */
+    int dpia_missing;      /* expected, and no complete DPIA */
+    int against_decision;  /* active although the DPIA decided do-not-proceed */
+};
+struct privacy_register {
+    struct privacy_row *v;
+    size_t n;
+    long needing, missing;
+};
+/* The processing activities the viewer sees (not retired) with their
+ * latest DPIA; a DPIA is expected where special categories are processed
+ * or personal data leave the EEA. */
+int app_privacy_register(struct app *a, struct privacy_register *out, struct err *e);
+void privacy_register_free(struct privacy_register *p);
+void privacy_register_json(const struct privacy_register *p, struct buf *out);
+
 /* ---- access reviews ----------------------------------------------------------- */
 
 struct areview_status {

@@ -163,3 +163,40 @@ int cmd_questionnaire_answers(struct cli *c, int argc, char **argv)
     app_close(&a);
     return rc;
 }
+
+/* isms processing register [--json] */
+int cmd_privacy_register(struct cli *c, int argc, char **argv)
+{
+    static const char *const allowed[] = {NULL};
+    struct opts o;
+    struct app a;
+    int rc = open_n(c, argc, argv, &o, 0, allowed, "isms processing register [--json]", &a);
+    if (rc) {
+        return rc;
+    }
+    struct err e = {0};
+    struct privacy_register p;
+    if (app_privacy_register(&a, &p, &e)) {
+        rc = cli_fail(&e);
+    } else if (o.json) {
+        struct buf b;
+        buf_init(&b, 0);
+        privacy_register_json(&p, &b);
+        cli_print_json(buf_str(&b));
+        buf_free(&b);
+    } else {
+        printf("%zu processing activities; DPIA expected for %ld, missing for %ld\n", p.n,
+               p.needing, p.missing);
+        for (size_t i = 0; i < p.n; i++) {
+            const struct privacy_row *r = &p.v[i];
+            printf("%-8s %-22s %-32s DPIA %s%s%s%s\n", r->ref, r->legal_basis, r->name,
+                   r->dpia[0] ? r->dpia : "-", r->dpia[0] ? " " : "", r->dpia_status,
+                   r->dpia_missing           ? "  MISSING (special categories or transfers)"
+                   : r->against_decision     ? "  ACTIVE AGAINST THE DPIA DECISION"
+                                             : "");
+        }
+    }
+    privacy_register_free(&p);
+    app_close(&a);
+    return rc;
+}

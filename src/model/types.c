@@ -814,7 +814,7 @@ TYPE(areview, "areviews", "Access review", "AR", "A.5.18", "title",
 /* One account under review; the decision is set by `isms areview decide`
  * (the decider is the signed-in account), never typed. */
 static const struct field f_aaccount[] = {
-    REF("review", "Access review", FL_REQUIRED | FL_LIST, "areview"),
+    REF("campaign", "Access review", FL_REQUIRED | FL_LIST, "areview"),
     TXT("account", "Account", FL_REQUIRED | FL_LIST),
     TXT("access", "Access (role, rights)", FL_LIST),
     TXT("group_name", "Group", FL_LIST),

@@ -351,3 +351,77 @@ int page_questionnaire_answers(struct req *r, struct resp *w)
     page_send(w, &b, 200);
     return 0;
 }
+
+static void refs_links(struct req *r, struct buf *b, const char *list)
+{
+    char tmp[400];
+    strlcpy_(tmp, list, sizeof tmp);
+    int first = 1;
+    for (char *save = NULL, *p = strtok_r(tmp, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+        if (!first) {
+            html_lit(b, ", ");
+        }
+        first = 0;
+        web_ref_titled(r, b, p);
+    }
+}
+
+/* GET /processing/register */
+int page_privacy_register(struct req *r, struct resp *w)
+{
+    struct err e = {0};
+    struct privacy_register p;
+    if (app_privacy_register(r->app, &p, &e)) {
+        resp_error(r, w, &e);
+        return 0;
+    }
+    struct buf b;
+    buf_init(&b, 0);
+    page_begin(r, &b, "Privacy register");
+    web_crumbs(r, &b, "/processing", "Processing activities", "Register");
+    html_lit(&b, "<h1>Privacy register</h1><p class=\"lede\">");
+    html_int(&b, (int64_t)p.n);
+    html_lit(&b, " processing activities. A DPIA is expected where special categories are "
+                 "processed or personal data leave the EEA: ");
+    html_int(&b, p.needing);
+    html_lit(&b, " expected, ");
+    html_int(&b, p.missing);
+    html_lit(&b, " without a complete DPIA.</p><div class=\"table-wrap\"><table><thead><tr>"
+                 "<th scope=\"col\">Activity</th><th scope=\"col\">Legal basis</th>"
+                 "<th scope=\"col\">Retention</th><th scope=\"col\">Processors</th>"
+                 "<th scope=\"col\">Systems</th><th scope=\"col\">DPIA</th></tr></thead><tbody>");
+    for (size_t i = 0; i < p.n; i++) {
+        const struct privacy_row *x = &p.v[i];
+        html_lit(&b, "<tr><td>");
+        web_ref_link(r, &b, x->ref, x->name);
+        html_lit(&b, "</td><td>");
+        html_text(&b, x->legal_basis);
+        html_lit(&b, "</td><td>");
+        html_text(&b, x->retention);
+        html_lit(&b, "</td><td>");
+        refs_links(r, &b, x->processors);
+        html_lit(&b, "</td><td>");
+        refs_links(r, &b, x->systems);
+        html_lit(&b, "</td><td>");
+        if (x->dpia[0]) {
+            web_ref_link(r, &b, x->dpia, x->dpia);
+            html_lit(&b, " ");
+            html_text(&b, x->dpia_status);
+            if (x->dpia_decision[0]) {
+                html_lit(&b, ": ");
+                html_text(&b, x->dpia_decision);
+            }
+        }
+        if (x->dpia_missing) {
+            html_lit(&b, " <span class=\"tag bad\">DPIA missing</span>");
+        } else if (x->against_decision) {
+            html_lit(&b, " <span class=\"tag bad\">active against the DPIA decision</span>");
+        }
+        html_lit(&b, "</td></tr>");
+    }
+    html_lit(&b, "</tbody></table></div>");
+    privacy_register_free(&p);
+    page_end(r, &b);
+    page_send(w, &b, 200);
+    return 0;
+}

@@ -62,4 +62,37 @@ fails 2 isms supplier reviews --today 2026-13-01
 err_has "--today"
 ok isms sassessment list --json
 json_check 'len(d) == 4'
+
+note "privacy register: processing activities, DPIAs with a decision"
+ok isms asset add --name "CRM" --kind software --owner P-0001          # A-0001
+ok isms processing add --name "Customer newsletter" --purpose "Marketing e-mail" --legal-basis consent \
+   --retention "until consent is withdrawn" --owner P-0001 --processors SUP-0001 --systems A-0001 \
+   --data-subjects "customers" --data-categories "name, e-mail" --risks R-0001   # PA-0001
+ok isms processing add --name "Payroll" --purpose "Paying staff" --legal-basis legal-obligation \
+   --retention "10 years" --owner P-0001 --processors SUP-0003 --special-categories yes \
+   --transfers "USA" --safeguards standard-contractual-clauses                   # PA-0002
+fails 3 isms processing add --name "No basis" --purpose "x" --retention "1 year" --owner P-0001
+err_has "legal_basis"
+fails 3 isms processing add --name "Bad basis" --purpose "x" --legal-basis because --retention "1 year" --owner P-0001
+err_has "legal_basis"
+ok isms processing register --json
+json_all 'd["activities"] == 2 and d["dpia_needed"] == 1 and d["dpia_missing"] == 1' \
+  '[r["id"] for r in d["register"] if r["dpia_missing"]] == ["PA-0002"]' \
+  'd["register"][0]["processors"] == ["SUP-0001"] and d["register"][0]["systems"] == ["A-0001"]'
+n=$(history_count s.isms)
+fails 3 isms dpia add --title "Payroll DPIA" --processing PA-0002 --owner P-0001 --status complete --risks R-0001
+err_has "decision: a DPIA marked complete needs a decision"
+check "a refused DPIA writes nothing" [ "$(history_count s.isms)" = "$n" ]
+ok isms dpia add --title "Payroll DPIA" --processing PA-0002 --owner P-0001 --risks R-0001 --status in-progress  # DPIA-0001
+fails 3 isms dpia edit DPIA-0001 --status complete
+err_has "decision"
+ok isms dpia edit DPIA-0001 --status complete --decision proceed-with-measures --decision-rationale "SCCs signed"
+ok isms dpia show DPIA-0001 --json
+json_check 'd["decided_on"] == "2026-03-01" and d["risks"] == ["R-0001"]'
+fails 3 isms dpia edit DPIA-0001 --decision ""
+err_has "decision"
+ok isms processing register
+out_has "DPIA expected for 1, missing for 0"
+ok isms risk show R-0001
+out_has "PA-0001"
 finish

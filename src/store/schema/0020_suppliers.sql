@@ -144,7 +144,7 @@ CREATE INDEX areview_owner ON areview(owner);
 CREATE TABLE aaccount (
     id INTEGER PRIMARY KEY,
     ref TEXT NOT NULL UNIQUE,
-    review TEXT NOT NULL REFERENCES areview(ref),
+    campaign TEXT NOT NULL REFERENCES areview(ref),
     account TEXT NOT NULL,
     access TEXT,
     group_name TEXT,
@@ -161,7 +161,7 @@ CREATE TABLE aaccount (
     updated TEXT NOT NULL,
     retired TEXT
 ) STRICT;
-CREATE INDEX aaccount_review ON aaccount(review);
+CREATE INDEX aaccount_campaign ON aaccount(campaign);
 CREATE INDEX aaccount_reviewer ON aaccount(reviewer);
 CREATE INDEX aaccount_owner ON aaccount(owner);
 
