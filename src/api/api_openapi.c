@@ -128,6 +128,15 @@ static const struct doc {
     {"api_privacy_register", "The privacy register: processing activities with legal basis, "
      "processors, systems, risks and the state of their DPIA (expected for special "
      "categories and transfers outside the EEA)", "Privacy", B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_areview_status", "An access review's completion: accounts decided per decision, "
+     "revocations still open, complete and overdue", "Access reviews", B_NONE, 0, A_OBJECT, 200,
+     0},
+    {"api_areview_import", "Add the accounts under review from CSV (body {csv}: columns account, "
+     "access, group, reviewer); all rows or none, errors name the line", "Access reviews",
+     B_NONE, 0, A_OBJECT, 201, 1},
+    {"api_access_decide", "The reviewer's decision on one account (body {decision: keep, change "
+     "or revoke, comment}); the decider is the token's account", "Access reviews", B_NONE, 0,
+     A_OBJECT, 200, 1},
 };
 
 static const struct doc *doc_of(const char *handler)

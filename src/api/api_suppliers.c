@@ -66,3 +66,74 @@ int api_privacy_register(struct req *r, struct resp *w)
     privacy_register_free(&p);
     return api_send(w, 200, &b);
 }
+
+/* GET /api/v1/areviews/:id/status */
+int api_areview_status(struct req *r, struct resp *w)
+{
+    struct err e = {0};
+    if (api_query_only(r, NULL, &e)) {
+        return api_fail(r, w, &e);
+    }
+    struct areview_status s;
+    if (app_areview_status(r->app, r->rec->ref, &s, &e)) {
+        return api_fail(r, w, &e);
+    }
+    struct buf b;
+    buf_init(&b, 0);
+    areview_status_json(&s, &b);
+    return api_send(w, 200, &b);
+}
+
+static const char *str_of(json_t *o, const char *k)
+{
+    json_t *v = o ? json_object_get(o, k) : NULL;
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* POST /api/v1/areviews/:id/import {"csv": "account,access,group,reviewer\n..."} */
+int api_areview_import(struct req *r, struct resp *w)
+{
+    struct err e = {0};
+    json_t *body = NULL;
+    static const char *const keys[] = {"csv", NULL};
+    if (api_body(r, 1, &body, &e) || api_only_keys(body, keys, &e)) {
+        return api_fail(r, w, &e);
+    }
+    json_t *v = json_object_get(body, "csv");
+    if (!json_is_string(v)) {
+        return api_failf(r, w, ERR_INVALID, "csv", "csv: the CSV text, as a string");
+    }
+    long added = 0;
+    if (app_areview_import(r->app, r->rec->ref, json_string_value(v), json_string_length(v),
+                           &added, &e)) {
+        return api_fail(r, w, &e);
+    }
+    struct buf b;
+    buf_init(&b, 0);
+    buf_printf(&b, "{\"added\":%ld}", added);
+    return api_send(w, 201, &b);
+}
+
+/* POST /api/v1/aaccounts/:id/decide {"decision": "keep|change|revoke", "comment": "..."} */
+int api_access_decide(struct req *r, struct resp *w)
+{
+    struct err e = {0};
+    json_t *body = NULL;
+    static const char *const keys[] = {"decision", "comment", NULL};
+    if (api_body(r, 1, &body, &e) || api_only_keys(body, keys, &e)) {
+        return api_fail(r, w, &e);
+    }
+    if (app_access_decide(r->app, r->rec->ref, str_of(body, "decision"), str_of(body, "comment"),
+                          &e)) {
+        return api_fail(r, w, &e);
+    }
+    struct record *rec = NULL;
+    if (app_record_get(r->app, rtype_find("aaccount"), r->rec->ref, &rec, &e)) {
+        return api_fail(r, w, &e);
+    }
+    struct buf b;
+    buf_init(&b, 0);
+    record_json(rec, &b, 0);
+    record_free(rec);
+    return api_send(w, 200, &b);
+}

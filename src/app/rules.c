@@ -300,7 +300,7 @@ int rules_derive(struct app *a, struct record *r, const struct record *orig,
         return review_derive(a, r, orig, e);
     }
     /* suppliers: questionnaires, DPIAs, access reviews (suppliers.c) */
-    if (is(r, "questionnaire") || is(r, "dpia") || is(r, "aaccount")) {
+    if (is(r, "questionnaire") || is(r, "dpia") || is(r, "aaccount") || is(r, "areview")) {
         return suppliers_derive(a, r, orig, e);
     }
     return 0;

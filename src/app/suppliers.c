@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../lib/buf.h"
+#include "../lib/csv.h"
 #include "../lib/hash.h"
 #include "../store/store_suppliers.h"
 #include "../lib/json.h"
@@ -19,6 +20,7 @@
 #include "../lib/util.h"
 #include "../model/perm.h"
 #include "app_int.h"
+#include "signoff.h"
 #include "tasks.h"
 
 const char supplier_interval_rule[] =
@@ -291,6 +293,9 @@ int task_src_supplier_review(struct app *a, const struct task_query *q, struct t
 
 /* ---- rules ------------------------------------------------------------------- */
 
+static int areview_derive(struct app *a, struct record *r, const struct record *orig,
+                          struct err *e);
+
 static int is(const struct record *r, const char *type)
 {
     return strcmp(r->type->name, type) == 0;
@@ -330,6 +335,9 @@ int suppliers_derive(struct app *a, struct record *r, const struct record *orig,
                            "status: %s was answered; its answers stay", r->ref ? r->ref : "");
         }
         return 0;
+    }
+    if (is(r, "areview")) {
+        return areview_derive(a, r, orig, e);
     }
     if (is(r, "aaccount") && orig && !a->accepting) {
         const char *was = record_get(orig, "campaign");
@@ -994,4 +1002,436 @@ void privacy_register_json(const struct privacy_register *p, struct buf *out)
     }
     jw_arr_end(&w);
     jw_obj_end(&w);
+}
+
+/* ---- access reviews ------------------------------------------------------------------ */
+
+static int campaign_accounts(struct app *a, const char *ref, struct records *out, struct err *e)
+{
+    const struct rtype *t = rtype_find("aaccount");
+    struct query q;
+    memset(&q, 0, sizeof q);
+    q.nfilter = 1;
+    q.filter_field[0] = rtype_field(t, "campaign", NULL);
+    q.filter_value[0] = ref;
+    return list_visible(a, "aaccount", NULL, &q, out, e);
+}
+
+static void status_of(const struct record *c, const struct records *l, const char *today,
+                      struct areview_status *s)
+{
+    memset(s, 0, sizeof *s);
+    strlcpy_(s->ref, c->ref, sizeof s->ref);
+    strlcpy_(s->title, nz(record_get(c, "title")), sizeof s->title);
+    strlcpy_(s->system, nz(record_get(c, "system")), sizeof s->system);
+    strlcpy_(s->due, nz(record_get(c, "due_date")), sizeof s->due);
+    strlcpy_(s->owner, nz(record_get(c, FIELD_OWNER)), sizeof s->owner);
+    for (size_t i = 0; i < l->n; i++) {
+        const struct record *r = l->v[i];
+        const char *st = record_get(r, FIELD_STATUS);
+        if ((st && strcmp(st, "active") != 0) || record_get(r, FIELD_RETIRED)) {
+            continue;
+        }
+        s->total++;
+        const char *d = nz(record_get(r, "decision"));
+        if (*d && strcmp(d, "pending") != 0) {
+            s->decided++;
+        }
+        s->keep += strcmp(d, "keep") == 0;
+        s->change += strcmp(d, "change") == 0;
+        if (strcmp(d, "revoke") == 0) {
+            s->revoke++;
+            s->revoke_open += str_empty(record_get(r, "done_on"));
+        }
+    }
+    s->complete = s->total > 0 && s->decided == s->total;
+    s->overdue = !s->complete && s->due[0] && strcmp(s->due, today) < 0;
+}
+
+int app_areview_status(struct app *a, const char *ref, struct areview_status *out,
+                       struct err *e)
+{
+    struct record *c = NULL;
+    if (get_visible(a, "areview", ref, &c, e)) {
+        return -1;
+    }
+    struct records l;
+    if (campaign_accounts(a, c->ref, &l, e)) {
+        record_free(c);
+        return -1;
+    }
+    char today[11];
+    date_today(today);
+    status_of(c, &l, today, out);
+    records_free(&l);
+    record_free(c);
+    return 0;
+}
+
+void areview_status_json(const struct areview_status *s, struct buf *out)
+{
+    struct jw w;
+    jw_init(&w, out, 0);
+    jw_obj(&w);
+    jw_key(&w, "id");
+    jw_str(&w, s->ref);
+    jw_key(&w, "title");
+    jw_str(&w, s->title);
+    jw_key(&w, "system");
+    jw_str(&w, s->system);
+    jw_key(&w, "due_date");
+    jw_str(&w, s->due);
+    jw_key(&w, "owner");
+    jw_str(&w, s->owner[0] ? s->owner : NULL);
+    jw_key(&w, "accounts");
+    jw_int(&w, s->total);
+    jw_key(&w, "decided");
+    jw_int(&w, s->decided);
+    jw_key(&w, "pending");
+    jw_int(&w, s->total - s->decided);
+    jw_key(&w, "keep");
+    jw_int(&w, s->keep);
+    jw_key(&w, "change");
+    jw_int(&w, s->change);
+    jw_key(&w, "revoke");
+    jw_int(&w, s->revoke);
+    jw_key(&w, "revocations_open");
+    jw_int(&w, s->revoke_open);
+    jw_key(&w, "complete_percent");
+    jw_num(&w, s->total ? (double)(long)(s->decided * 1000.0 / s->total + 0.5) / 10.0 : 0);
+    jw_key(&w, "complete");
+    jw_bool(&w, s->complete);
+    jw_key(&w, "overdue");
+    jw_bool(&w, s->overdue);
+    jw_obj_end(&w);
+}
+
+struct import_ctx {
+    struct app *a;
+    const char *campaign;
+    struct records *existing;
+    int col_account, col_access, col_group, col_reviewer;
+    long added;
+    char **seen;
+    int nseen, capseen;
+    struct err *e;
+    int rc;
+};
+
+static int import_row(void *ctx, int row, int nf, char **fields)
+{
+    struct import_ctx *c = ctx;
+    if (row == 1) {
+        c->col_account = c->col_access = c->col_group = c->col_reviewer = -1;
+        for (int i = 0; i < nf; i++) {
+            char *h = fields[i];
+            while (*h == ' ') {
+                h++;
+            }
+            if (i == 0 && (unsigned char)h[0] == 0xEF && (unsigned char)h[1] == 0xBB &&
+                (unsigned char)h[2] == 0xBF) {
+                h += 3; /* a spreadsheet's byte order mark */
+            }
+            int *slot = strcasecmp_(h, "account") == 0    ? &c->col_account
+                        : strcasecmp_(h, "access") == 0   ? &c->col_access
+                        : strcasecmp_(h, "group") == 0    ? &c->col_group
+                        : strcasecmp_(h, "reviewer") == 0 ? &c->col_reviewer
+                                                          : NULL;
+            if (!slot) {
+                c->rc = err_set(c->e, ERR_INVALID, "csv",
+                                "CSV line 1: unknown column '%.40s' (the columns are account, "
+                                "access, group, reviewer)",
+                                h);
+                return 1;
+            }
+            if (*slot >= 0) {
+                c->rc = err_set(c->e, ERR_INVALID, "csv", "CSV line 1: column '%.40s' twice", h);
+                return 1;
+            }
+            *slot = i;
+        }
+        if (c->col_account < 0) {
+            c->rc = err_set(c->e, ERR_INVALID, "csv",
+                            "CSV line 1: the header needs a column 'account' (and may have "
+                            "access, group, reviewer)");
+            return 1;
+        }
+        return 0;
+    }
+    if (nf == 1 && fields[0][0] == 0) {
+        return 0; /* an empty line */
+    }
+#define COL(k) ((k) >= 0 && (k) < nf ? fields[k] : "")
+    const char *acct = COL(c->col_account);
+    if (!*acct) {
+        c->rc = err_set(c->e, ERR_INVALID, "account", "CSV line %d: account: required", row);
+        return 1;
+    }
+    for (int i = 0; i < c->nseen; i++) {
+        if (strcmp(c->seen[i], acct) == 0) {
+            c->rc = err_set(c->e, ERR_INVALID, "account",
+                            "CSV line %d: account '%.60s' is listed twice", row, acct);
+            return 1;
+        }
+    }
+    if (c->nseen == c->capseen) {
+        c->capseen = c->capseen ? c->capseen * 2 : 64;
+        c->seen = xrealloc(c->seen, (size_t)c->capseen * sizeof *c->seen);
+    }
+    c->seen[c->nseen++] = xstrdup(acct);
+    struct kv kv[5];
+    int n = 0;
+    kv[n++] = (struct kv){"campaign", c->campaign};
+    kv[n++] = (struct kv){"account", acct};
+    if (*COL(c->col_access)) {
+        kv[n++] = (struct kv){"access", COL(c->col_access)};
+    }
+    if (*COL(c->col_group)) {
+        kv[n++] = (struct kv){"group_name", COL(c->col_group)};
+    }
+    if (*COL(c->col_reviewer)) {
+        kv[n++] = (struct kv){"reviewer", COL(c->col_reviewer)};
+    }
+#undef COL
+    char *ref = NULL;
+    if (app_add_tx(c->a, rtype_find("aaccount"), kv, n, NULL, 0, &ref, c->e)) {
+        char msg[sizeof c->e->msg];
+        snprintf(msg, sizeof msg, "CSV line %d: %.480s", row, c->e->msg);
+        strlcpy_(c->e->msg, msg, sizeof c->e->msg);
+        c->rc = -1;
+        return 1;
+    }
+    free(ref);
+    c->added++;
+    return 0;
+}
+
+int app_areview_import(struct app *a, const char *ref, const char *csv, size_t len, long *added,
+                       struct err *e)
+{
+    *added = 0;
+    struct record *c = NULL;
+    if (get_visible(a, "areview", ref, &c, e)) {
+        return -1;
+    }
+    const char *st = record_get(c, FIELD_STATUS);
+    if (st && strcmp(st, "closed") == 0) {
+        record_free(c);
+        return err_set(e, ERR_CONFLICT, NULL, "%s is closed: no accounts can be added", ref);
+    }
+    struct records l;
+    if (campaign_accounts(a, c->ref, &l, e)) {
+        record_free(c);
+        return -1;
+    }
+    struct import_ctx x = {.a = a, .campaign = c->ref, .existing = &l, .e = e};
+    for (size_t i = 0; i < l.n; i++) { /* already listed accounts count as seen */
+        if (x.nseen == x.capseen) {
+            x.capseen = x.capseen ? x.capseen * 2 : 64;
+            x.seen = xrealloc(x.seen, (size_t)x.capseen * sizeof *x.seen);
+        }
+        x.seen[x.nseen++] = xstrdup(nz(record_get(l.v[i], "account")));
+    }
+    int rc = store_begin(a->st, e);
+    if (rc == 0) {
+        rc = csv_parse(csv, len, import_row, &x, e);
+        if (rc == 0 && x.rc) {
+            rc = -1;
+        }
+        if (rc == 0 && x.added == 0) {
+            rc = err_set(e, ERR_INVALID, "csv", "CSV: no accounts below the header line");
+        }
+        if (rc) {
+            store_rollback(a->st);
+        } else {
+            rc = store_commit(a->st, e);
+        }
+    }
+    for (int i = 0; i < x.nseen; i++) {
+        free(x.seen[i]);
+    }
+    free(x.seen);
+    records_free(&l);
+    record_free(c);
+    if (rc == 0) {
+        *added = x.added;
+    }
+    return rc;
+}
+
+int app_access_decide(struct app *a, const char *acc, const char *decision, const char *comment,
+                      struct err *e)
+{
+    if (!a->signer.account) {
+        return err_set(e, ERR_FORBIDDEN, NULL,
+                       "a decision is taken by a signed-in account (isms areview decide ... "
+                       "--as ACCOUNT, or the web page)");
+    }
+    if (!decision || (strcmp(decision, "keep") && strcmp(decision, "change") &&
+                      strcmp(decision, "revoke"))) {
+        return err_set(e, ERR_INVALID, "decision", "decision: keep, change or revoke, not '%.40s'",
+                       decision ? decision : "");
+    }
+    if (strcmp(decision, "keep") != 0 && str_empty(comment)) {
+        return err_set(e, ERR_INVALID, "comment",
+                       "comment: say what is to be %s (a decision to %s needs a comment)",
+                       strcmp(decision, "change") == 0 ? "changed" : "revoked", decision);
+    }
+    struct record *r = NULL, *c = NULL;
+    if (get_visible(a, "aaccount", acc, &r, e)) {
+        return -1;
+    }
+    int rc = get_visible(a, "areview", nz(record_get(r, "campaign")), &c, e);
+    if (rc == 0) {
+        const char *st = record_get(c, FIELD_STATUS);
+        const char *reviewer = record_get(r, "reviewer");
+        const char *owner = record_get(c, FIELD_OWNER);
+        const char *me = a->signer.person;
+        int boss = strcmp(a->signer.role, "admin") == 0 || strcmp(a->signer.role, "manager") == 0;
+        if (st && strcmp(st, "closed") == 0) {
+            rc = err_set(e, ERR_CONFLICT, NULL, "%s is closed: its decisions stand", c->ref);
+        } else if (strcmp(a->signer.role, "auditor") == 0 || strcmp(a->signer.role, "staff") == 0) {
+            rc = err_set(e, ERR_FORBIDDEN, NULL, "the %s role does not decide on access",
+                         a->signer.role);
+        } else if (!boss && !(*me && ((reviewer && strcmp(reviewer, me) == 0) ||
+                                      (!reviewer && owner && strcmp(owner, me) == 0) ||
+                                      (owner && strcmp(owner, me) == 0)))) {
+            rc = err_set(e, ERR_FORBIDDEN, NULL,
+                         "%s is for its reviewer %s (or the owner of %s) to decide, not %s",
+                         r->ref, reviewer ? reviewer : "(none named)", c->ref,
+                         *me ? me : a->signer.name);
+        }
+    }
+    if (rc == 0) {
+        char now[21];
+        time_now(now);
+        struct kv kv[] = {{"decision", decision},
+                          {"comment", comment ? comment : ""},
+                          {"decided_by", a->signer.name},
+                          {"decided_at", now}};
+        int changed = 0;
+        if (store_begin(a->st, e)) {
+            rc = -1;
+        } else {
+            a->accepting = 1;
+            rc = app_edit_tx(a, rtype_find("aaccount"), r->ref, kv, 4, 1, &changed, e);
+            a->accepting = 0;
+            if (rc) {
+                store_rollback(a->st);
+            } else {
+                rc = store_commit(a->st, e);
+            }
+        }
+    }
+    record_free(c);
+    record_free(r);
+    return rc;
+}
+
+/* An access review may be closed only when every account is decided. */
+static int areview_derive(struct app *a, struct record *r, const struct record *orig,
+                          struct err *e)
+{
+    const char *st = record_get(r, FIELD_STATUS);
+    const char *was = orig ? record_get(orig, FIELD_STATUS) : NULL;
+    if (!st || strcmp(st, "closed") != 0 || (was && strcmp(was, "closed") == 0)) {
+        return 0;
+    }
+    if (!orig) {
+        return err_set(e, ERR_INVALID, FIELD_STATUS,
+                       "status: a new access review is open; close it once every account is "
+                       "decided");
+    }
+    struct records l;
+    int saved = a->has_viewer;
+    a->has_viewer = 0; /* every account of the campaign, whoever closes it */
+    int rc = campaign_accounts(a, r->ref, &l, e);
+    a->has_viewer = saved;
+    if (rc) {
+        return -1;
+    }
+    struct areview_status s;
+    status_of(r, &l, "", &s);
+    records_free(&l);
+    if (!s.complete) {
+        return err_set(e, ERR_INVALID, FIELD_STATUS,
+                       "status: %s can be closed when every account is decided (%ld of %ld)",
+                       r->ref, s.decided, s.total);
+    }
+    return 0;
+}
+
+static int add_days_to(const char *datetime, int days, char out[11])
+{
+    char d[11];
+    strlcpy_(d, datetime ? datetime : "", sizeof d);
+    return date_add_days(d, days, out);
+}
+
+int task_src_access_revoke(struct app *a, const struct task_query *q, struct tasks *out,
+                           struct err *e)
+{
+    (void)q;
+    struct records cl, l;
+    if (list_visible(a, "areview", NULL, NULL, &cl, e)) {
+        return -1;
+    }
+    static const char *const cols[] = {"campaign", "account", "access", "decision", "decided_at",
+                                       "done_on", "comment", FIELD_STATUS, NULL};
+    if (list_visible(a, "aaccount", cols, NULL, &l, e)) {
+        records_free(&cl);
+        return -1;
+    }
+    int rc = 0;
+    for (size_t i = 0; i < l.n && rc == 0; i++) {
+        const struct record *r = l.v[i];
+        const char *d = nz(record_get(r, "decision"));
+        if ((strcmp(d, "revoke") && strcmp(d, "change")) || !str_empty(record_get(r, "done_on"))) {
+            continue;
+        }
+        const struct record *c = NULL;
+        for (size_t k = 0; k < cl.n && !c; k++) {
+            if (strcmp(cl.v[k]->ref, nz(record_get(r, "campaign"))) == 0) {
+                c = cl.v[k];
+            }
+        }
+        char title[200], link[160], due[11];
+        snprintf(title, sizeof title, "%s access of %.60s on %s (%s)",
+                 strcmp(d, "revoke") == 0 ? "Revoke" : "Change", nz(record_get(r, "account")),
+                 c ? nz(record_get(c, "system")) : "?", c ? c->ref : "");
+        snprintf(link, sizeof link, "/aaccounts/%s", r->ref);
+        if (add_days_to(record_get(r, "decided_at"), 7, due)) {
+            continue;
+        }
+        rc = task_add(out, "access_revoke", strcmp(d, "revoke") == 0 ? "Revoke" : "Change",
+                      r->ref, title, c ? record_get(c, FIELD_OWNER) : NULL, due, link);
+    }
+    /* the campaigns themselves: complete by the due date */
+    char today[11];
+    date_today(today);
+    for (size_t k = 0; k < cl.n && rc == 0; k++) {
+        const struct record *c = cl.v[k];
+        const char *st = record_get(c, FIELD_STATUS);
+        if (st && strcmp(st, "closed") == 0) {
+            continue;
+        }
+        struct records mine = {0};
+        for (size_t i = 0; i < l.n; i++) {
+            if (strcmp(nz(record_get(l.v[i], "campaign")), c->ref) == 0) {
+                records_add(&mine, l.v[i]);
+            }
+        }
+        struct areview_status s;
+        status_of(c, &mine, today, &s);
+        free(mine.v); /* the records belong to l */
+        char title[200], link[160];
+        snprintf(title, sizeof title, "%s access review %.100s (%ld of %ld decided)",
+                 s.complete ? "Close" : "Complete", s.title, s.decided, s.total);
+        snprintf(link, sizeof link, "/areviews/%s/campaign", c->ref);
+        rc = task_add(out, "access_revoke", s.complete ? "Close" : "Review", c->ref, title,
+                      s.owner[0] ? s.owner : NULL, s.due, link);
+    }
+    records_free(&l);
+    records_free(&cl);
+    return rc ? err_set(e, ERR_INTERNAL, NULL, "out of memory") : 0;
 }

@@ -200,3 +200,105 @@ int cmd_privacy_register(struct cli *c, int argc, char **argv)
     app_close(&a);
     return rc;
 }
+
+static void print_status(const struct areview_status *s)
+{
+    printf("%s %s on %s, due %s: %ld of %ld accounts decided (keep %ld, change %ld, revoke %ld; "
+           "%ld revocations open)%s%s\n",
+           s->ref, s->title, s->system, s->due, s->decided, s->total, s->keep, s->change,
+           s->revoke, s->revoke_open, s->complete ? "; complete" : "",
+           s->overdue ? "; OVERDUE" : "");
+}
+
+/* isms areview status AR-0001 [--json] */
+int cmd_areview_status(struct cli *c, int argc, char **argv)
+{
+    static const char *const allowed[] = {NULL};
+    struct opts o;
+    struct app a;
+    int rc = open_n(c, argc, argv, &o, 1, allowed, "isms areview status AR-0001 [--json]", &a);
+    if (rc) {
+        return rc;
+    }
+    struct err e = {0};
+    struct areview_status s;
+    if (app_areview_status(&a, o.pos[0], &s, &e)) {
+        rc = cli_fail(&e);
+    } else if (o.json) {
+        struct buf b;
+        buf_init(&b, 0);
+        areview_status_json(&s, &b);
+        cli_print_json(buf_str(&b));
+        buf_free(&b);
+    } else {
+        print_status(&s);
+    }
+    app_close(&a);
+    return rc;
+}
+
+/* isms areview import AR-0001 FILE.csv */
+int cmd_areview_import(struct cli *c, int argc, char **argv)
+{
+    static const char *const allowed[] = {NULL};
+    struct opts o;
+    struct app a;
+    int rc = open_n(c, argc, argv, &o, 2, allowed, "isms areview import AR-0001 FILE.csv", &a);
+    if (rc) {
+        return rc;
+    }
+    FILE *fp = fopen(o.pos[1], "rb");
+    if (!fp) {
+        app_close(&a);
+        return cli_usage("%s: cannot read it", o.pos[1]);
+    }
+    struct buf b;
+    buf_init(&b, 0);
+    char chunk[65536];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0 && b.len < 64u << 20) {
+        buf_append(&b, chunk, got);
+    }
+    fclose(fp);
+    struct err e = {0};
+    long added = 0;
+    if (app_areview_import(&a, o.pos[0], buf_str(&b), b.len, &added, &e)) {
+        char msg[sizeof e.msg];
+        snprintf(msg, sizeof msg, "%.100s: %.400s", o.pos[1], e.msg);
+        strlcpy_(e.msg, msg, sizeof e.msg);
+        rc = cli_fail(&e);
+    } else {
+        printf("%ld accounts added to %s\n", added, o.pos[0]);
+    }
+    buf_free(&b);
+    app_close(&a);
+    return rc;
+}
+
+/* isms areview decide ACC-0001 keep|change|revoke [--comment TEXT] --as ACCOUNT */
+int cmd_areview_decide(struct cli *c, int argc, char **argv)
+{
+    static const char *const allowed[] = {"as", "comment", NULL};
+    struct opts o;
+    struct app a;
+    int rc = open_n(c, argc, argv, &o, 2, allowed,
+                    "isms areview decide ACC-0001 keep|change|revoke [--comment TEXT] --as ACCOUNT",
+                    &a);
+    if (rc) {
+        return rc;
+    }
+    struct err e = {0};
+    if (!cli_opt(&o, "as")) {
+        app_close(&a);
+        return cli_usage("areview decide: give --as ACCOUNT (the reviewer's account: the decider "
+                         "is the signed-in account)");
+    }
+    if (cli_sign_in(&a, cli_opt(&o, "as"), &e) ||
+        app_access_decide(&a, o.pos[0], o.pos[1], cli_opt(&o, "comment"), &e)) {
+        rc = cli_fail(&e);
+    } else {
+        printf("%s: %s (decided by %s)\n", o.pos[0], o.pos[1], a.signer.name);
+    }
+    app_close(&a);
+    return rc;
+}

@@ -6,9 +6,15 @@
 #include <string.h>
 
 #include "../app/suppliers.h"
+#include "../http/throttle.h"
 #include "../lib/text.h"
 #include "../lib/util.h"
 #include "web.h"
+
+static const char *nz_(const char *s)
+{
+    return s ? s : "";
+}
 
 /* GET /suppliers/reviews */
 int page_supplier_reviews(struct req *r, struct resp *w)
@@ -82,8 +88,6 @@ int page_supplier_reviews(struct req *r, struct resp *w)
  * questionnaire the token names. Attempts are throttled per address with
  * the sign-in throttle (throttle.h), keyed by the token given: unknown
  * tokens count as failures, so guessing backs off. */
-
-#include "../http/throttle.h"
 
 static void q_begin(struct req *r, struct buf *b, const char *title)
 {
@@ -423,5 +427,168 @@ int page_privacy_register(struct req *r, struct resp *w)
     privacy_register_free(&p);
     page_end(r, &b);
     page_send(w, &b, 200);
+    return 0;
+}
+
+/* ---- access reviews ------------------------------------------------------------------- */
+
+static void campaign_page(struct req *r, struct resp *w, const char *ref, const struct err *fail,
+                          int status)
+{
+    struct err e = {0};
+    struct areview_status s;
+    if (app_areview_status(r->app, ref, &s, &e)) {
+        resp_error(r, w, &e);
+        return;
+    }
+    const struct rtype *t = rtype_find("aaccount");
+    struct query q;
+    memset(&q, 0, sizeof q);
+    q.nfilter = 1;
+    q.filter_field[0] = rtype_field(t, "campaign", NULL);
+    q.filter_value[0] = s.ref;
+    q.sort = rtype_field(t, "group_name", NULL);
+    app_query_visible(t, r->role, r->who.person[0] ? r->who.person : NULL, &q);
+    struct records l = {0};
+    if (store_list(r->app->st, t, &q, records_add, &l, &e)) {
+        records_free(&l);
+        resp_error(r, w, &e);
+        return;
+    }
+    char title[260], path[64];
+    snprintf(title, sizeof title, "Access review %.200s", s.title);
+    snprintf(path, sizeof path, "/areviews/%s", s.ref);
+    struct buf b;
+    buf_init(&b, 0);
+    page_begin(r, &b, title);
+    web_crumbs(r, &b, path, s.ref, "Decisions");
+    html_lit(&b, "<h1>");
+    html_text(&b, title);
+    html_lit(&b, "</h1>");
+    web_notice(r, &b);
+    if (fail) {
+        web_error_box(&b, fail->msg);
+    }
+    html_lit(&b, "<p class=\"lede\">System ");
+    web_ref_titled(r, &b, s.system);
+    html_lit(&b, ", due ");
+    html_text(&b, s.due);
+    html_lit(&b, ": ");
+    html_int(&b, s.decided);
+    html_lit(&b, " of ");
+    html_int(&b, s.total);
+    html_lit(&b, " accounts decided (keep ");
+    html_int(&b, s.keep);
+    html_lit(&b, ", change ");
+    html_int(&b, s.change);
+    html_lit(&b, ", revoke ");
+    html_int(&b, s.revoke);
+    html_lit(&b, "; ");
+    html_int(&b, s.revoke_open);
+    html_lit(&b, " revocations still to carry out).");
+    if (s.complete) {
+        html_lit(&b, " <span class=\"tag good\">complete</span>");
+    } else if (s.overdue) {
+        html_lit(&b, " <span class=\"tag bad\">overdue</span>");
+    }
+    html_lit(&b, "</p><p>The decider is the signed-in account: the reviewer named for the "
+                 "account's group, or the review's owner.</p>");
+    html_lit(&b, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Account</th>"
+                 "<th scope=\"col\">Access</th><th scope=\"col\">Group</th>"
+                 "<th scope=\"col\">Reviewer</th><th scope=\"col\">Decision</th></tr></thead>"
+                 "<tbody>");
+    for (size_t i = 0; i < l.n; i++) {
+        const struct record *a = l.v[i];
+        const char *d = record_get(a, "decision");
+        html_lit(&b, "<tr><td>");
+        web_ref_link(r, &b, a->ref, nz_(record_get(a, "account")));
+        html_lit(&b, "</td><td>");
+        html_text(&b, nz_(record_get(a, "access")));
+        html_lit(&b, "</td><td>");
+        html_text(&b, nz_(record_get(a, "group_name")));
+        html_lit(&b, "</td><td>");
+        if (record_get(a, "reviewer")) {
+            web_ref_titled(r, &b, record_get(a, "reviewer"));
+        }
+        html_lit(&b, "</td><td>");
+        if (d && strcmp(d, "pending") != 0) {
+            html_text(&b, d);
+            html_lit(&b, " by ");
+            html_text(&b, nz_(record_get(a, "decided_by")));
+            if (record_get(a, "comment")) {
+                html_lit(&b, ": ");
+                html_text(&b, record_get(a, "comment"));
+            }
+        } else {
+            char act[80];
+            snprintf(act, sizeof act, "/aaccounts/%s/decide", a->ref);
+            html_lit(&b, "<form method=\"post\" class=\"inline\" action=\"");
+            href(r, &b, act);
+            html_lit(&b, "\">");
+            csrf_field(r, &b);
+            html_lit(&b, "<select name=\"decision\" aria-label=\"Decision\">"
+                         "<option value=\"keep\">keep</option>"
+                         "<option value=\"change\">change</option>"
+                         "<option value=\"revoke\">revoke</option></select> "
+                         "<input type=\"text\" name=\"comment\" maxlength=\"2000\" "
+                         "aria-label=\"Comment\" placeholder=\"comment\"> "
+                         "<button type=\"submit\">Decide</button></form>");
+        }
+        html_lit(&b, "</td></tr>");
+    }
+    html_lit(&b, "</tbody></table></div>");
+    records_free(&l);
+    char imp[80];
+    snprintf(imp, sizeof imp, "/areviews/%s/import", s.ref);
+    html_lit(&b, "<h2>Add accounts (CSV)</h2><form method=\"post\" action=\"");
+    href(r, &b, imp);
+    html_lit(&b, "\">");
+    csrf_field(r, &b);
+    html_lit(&b, "<label for=\"csv\">Columns account, access, group, reviewer (a person "
+                 "identifier); all rows or none</label><textarea id=\"csv\" name=\"csv\" "
+                 "rows=\"6\">account,access,group,reviewer\n</textarea>"
+                 "<p><button type=\"submit\">Add accounts</button></p></form>");
+    page_end(r, &b);
+    page_send(w, &b, status);
+}
+
+/* GET /areviews/:id/campaign */
+int page_areview_campaign(struct req *r, struct resp *w)
+{
+    campaign_page(r, w, r->rec->ref, NULL, 200);
+    return 0;
+}
+
+/* POST /areviews/:id/import — csv (untrusted text) */
+int page_areview_import(struct req *r, struct resp *w)
+{
+    struct err e = {0};
+    const char *csv = kv_get(&r->form, "csv");
+    long added = 0;
+    if (app_areview_import(r->app, r->rec->ref, csv ? csv : "", csv ? strlen(csv) : 0, &added,
+                           &e)) {
+        campaign_page(r, w, r->rec->ref, &e, err_http_status(e.code));
+        return 0;
+    }
+    char path[96];
+    snprintf(path, sizeof path, "/areviews/%s/campaign?done=created", r->rec->ref);
+    resp_redirect(r, w, path);
+    return 0;
+}
+
+/* POST /aaccounts/:id/decide — decision, comment; the decider is the session */
+int page_access_decide(struct req *r, struct resp *w)
+{
+    struct err e = {0};
+    char campaign[40];
+    strlcpy_(campaign, nz_(record_get(r->rec, "campaign")), sizeof campaign);
+    if (app_access_decide(r->app, r->rec->ref, kv_get(&r->form, "decision"),
+                          kv_get(&r->form, "comment"), &e)) {
+        campaign_page(r, w, campaign, &e, err_http_status(e.code));
+        return 0;
+    }
+    char path[96];
+    snprintf(path, sizeof path, "/areviews/%s/campaign?done=saved", campaign);
+    resp_redirect(r, w, path);
     return 0;
 }

@@ -95,4 +95,61 @@ ok isms processing register
 out_has "DPIA expected for 1, missing for 0"
 ok isms risk show R-0001
 out_has "PA-0001"
+
+note "access reviews: accounts from CSV, a reviewer per group, decisions by the signed-in account"
+ok isms person add --name "Rita Reviewer"     # P-0003
+ok isms person add --name "Sam Support"       # P-0004
+make_account rita owner P-0003
+make_account sam owner P-0004
+make_account audrey auditor P-0002
+ok isms areview add --title "CRM access Q1" --system A-0001 --due-date 2026-03-20 --owner P-0001   # AR-0001
+printf 'account,access,group,reviewer\nalice,admin,Sales,P-0003\nbob,read,Sales,P-0003\ncarol,write,Support,P-0004\n' > ok.csv
+printf 'account,access,group\nx1,read,Sales\n"x2,read\n' > unterminated.csv
+printf 'account,access,group,reviewer\nx3,read,Sales,P-0003\nx4,read,Sales,P-0099\n' > badref.csv
+printf 'account,access,group\nx5,read,Sales\nx5,write,Sales\n' > twice.csv
+printf 'login,access\nx6,read\n' > nohead.csv
+n=$(history_count s.isms)
+fails 3 isms areview import AR-0001 unterminated.csv
+err_has "unterminated.csv: CSV row 3: unterminated quoted field"
+fails 3 isms areview import AR-0001 badref.csv
+err_has "CSV line 3: reviewer: no person P-0099"
+fails 3 isms areview import AR-0001 twice.csv
+err_has "CSV line 3: account 'x5' is listed twice"
+fails 3 isms areview import AR-0001 nohead.csv
+err_has "CSV line 1: unknown column 'login'"
+check "a refused import writes nothing" [ "$(history_count s.isms)" = "$n" ]
+ok isms areview import AR-0001 ok.csv
+out_has "3 accounts added"
+ok isms areview status AR-0001 --json
+json_all 'd["accounts"] == 3 and d["decided"] == 0 and not d["complete"] and not d["overdue"]'
+fails 2 isms areview decide ACC-0001 keep
+err_has "--as"
+fails 7 signed sam areview decide ACC-0001 keep
+err_has "for its reviewer P-0003"
+fails 7 signed audrey areview decide ACC-0001 keep
+err_has "auditor role does not decide"
+fails 3 signed rita areview decide ACC-0002 revoke
+err_has "comment"
+fails 3 signed rita areview decide ACC-0001 maybe
+err_has "decision: keep, change or revoke"
+fails 3 isms aaccount edit ACC-0001 --decision keep
+err_has "decision"
+ok signed rita areview decide ACC-0001 keep
+ok signed rita areview decide ACC-0002 revoke --comment "Left sales in January"
+ok isms aaccount show ACC-0002 --json
+json_all 'd["decision"] == "revoke" and d["decided_by"] == "rita" and d["comment"] == "Left sales in January"'
+fails 3 isms areview edit AR-0001 --status closed
+err_has "can be closed when every account is decided (2 of 3)"
+export ISMS_NOW=2026-03-25
+ok isms areview status AR-0001 --json
+json_all 'd["overdue"] and d["decided"] == 2 and d["revoke"] == 1 and d["revocations_open"] == 1'
+ok signed sam areview decide ACC-0003 change --comment "write -> read"
+ok isms areview status AR-0001 --json
+json_all 'd["complete"] and not d["overdue"] and d["complete_percent"] == 100'
+ok isms areview edit AR-0001 --status closed
+ok isms aaccount edit ACC-0002 --done-on 2026-03-26
+ok isms areview status AR-0001 --json
+json_check 'd["revocations_open"] == 0'
+fails 5 signed rita areview decide ACC-0001 revoke --comment late
+err_has "AR-0001 is closed"
 finish
