@@ -168,6 +168,98 @@ def main():
     check(r.status == 422 or "answered" in r.text, "an answered questionnaire stays completed",
           r.describe)
 
+    # ---- privacy: a DPIA marked complete needs a decision -------------------------------------
+    f.add("asset", name="CRM", kind="software", owner="P-0001")                       # A-0001
+    f.add("processing", name="Payroll", purpose="Paying staff", legal_basis="legal-obligation",
+          retention="10 years", owner="P-0001", processors="SUP-0001", systems="A-0001",
+          special_categories="yes")                                                    # PA-0001
+    hist = f.history_count()
+    r = mapi.post("/api/v1/dpias", {"title": "Payroll DPIA", "processing": "PA-0001",
+                                    "owner": "P-0001", "status": "complete"})
+    d = (r.json() or {}).get("error", {})
+    check(r.status == 422 and d.get("field") == "decision" and "needs a decision" in
+          d.get("message", ""), "a DPIA marked complete without a decision is refused", r.describe)
+    check(f.history_count() == hist, "the refused DPIA stored nothing", "")
+    r = mapi.post("/api/v1/dpias", {"title": "Payroll DPIA", "processing": "PA-0001",
+                                    "owner": "P-0001", "status": "complete",
+                                    "decision": "proceed-with-measures"})
+    check(r.status == 201, "with a decision it is recorded", r.describe)
+    r = m.get("/processing/register")
+    check(r.status == 200 and "Payroll" in r.text and "proceed-with-measures" in r.text
+          and "DPIA missing" not in r.text, "the privacy register page shows the DPIA's decision",
+          r.describe)
+
+    # ---- access reviews: CSV import, decisions by the session's account --------------------
+    f.add("person", name="Rita Reviewer")                                             # P-0003
+    rita = f.add_account("rita", "owner", "P-0003")
+    aud = f.add_account("audrey", "auditor", "P-0001")
+    f.add("areview", title="CRM access", system="A-0001", due_date="2020-01-31", owner="P-0002")
+    hist = f.history_count()
+    bad = 'account,access,group,reviewer\nalice,admin,Sales,P-0003\n"bob,read\n'
+    r = m.post("/areviews/AR-0001/import", {"_csrf": m.csrf("/areviews/AR-0001/campaign") or "",
+                                            "csv": bad})
+    check(r.status == 422 and "CSV row 3: unterminated quoted field" in r.text,
+          "a malformed CSV is refused naming its line", r.describe)
+    r = mapi.post("/api/v1/areviews/AR-0001/import",
+                  {"csv": "account,access,reviewer\nx,y,P-0003\nz,w,P-0099\n"})
+    d = (r.json() or {}).get("error", {})
+    check(r.status == 422 and "CSV line 3" in d.get("message", ""),
+          "an unknown reviewer is refused naming its line (API)", r.describe)
+    check(f.history_count() == hist, "the refused imports stored nothing", "")
+    good = "account,access,group,reviewer\nalice,admin,Sales,P-0003\nbob,read,Sales,P-0003\n" \
+           "carol,write,Support,P-0002\n"
+    r = m.post("/areviews/AR-0001/import", {"_csrf": m.csrf("/areviews/AR-0001/campaign") or "",
+                                            "csv": good})
+    check(r.status in (302, 303), "a good CSV is imported", r.describe)
+    rc = Client(srv)
+    rc.login_as(rita)
+    page = rc.get("/areviews/AR-0001/campaign")
+    check(page.status == 200 and "0 of 3 accounts decided" in page.text and "overdue" in page.text,
+          "the campaign page: completion and overdue", page.describe)
+    tok = rc.csrf("/areviews/AR-0001/campaign") or ""
+    r = rc.post("/aaccounts/ACC-0001/decide", {"_csrf": tok, "decision": "keep", "by": "mo"})
+    check(r.status == 400, "a decider named in the form is refused", r.describe)
+    r = rc.post("/aaccounts/ACC-0003/decide", {"_csrf": tok, "decision": "keep"})
+    check(r.status == 403 and "for its reviewer P-0002" in r.text,
+          "a reviewer decides only their group", r.describe)
+    r = rc.post("/aaccounts/ACC-0002/decide", {"_csrf": tok, "decision": "revoke",
+                                               "comment": "<b>left</b>"})
+    check(r.status in (302, 303), "the reviewer's decision", r.describe)
+    rec = f.show("ACC-0002") or {}
+    check(rec.get("decision") == "revoke" and rec.get("decided_by") == "rita",
+          "the decider is the session's account", str(rec))
+    page = rc.get("/areviews/AR-0001/campaign")
+    check("&lt;b&gt;left" in page.text and "1 of 3 accounts decided" in page.text,
+          "the decision is shown, escaped", page.describe)
+    ac = Client(srv)
+    ac.login_as(aud)
+    r = ac.post("/aaccounts/ACC-0001/decide", {"_csrf": ac.csrf("/areviews/AR-0001/campaign")
+                                               or "", "decision": "keep"})
+    check(r.status == 403, "an auditor decides nothing", r.describe)
+    aapi = Api(srv, f.token("audrey", "t"))
+    r = aapi.post("/api/v1/aaccounts/ACC-0001/decide", {"decision": "keep"})
+    check(r.status == 403, "an auditor decides nothing (API)", r.describe)
+    rapi = Api(srv, f.token("rita", "t"))
+    r = rapi.post("/api/v1/aaccounts/ACC-0001/decide", {"decision": "keep"})
+    check(r.status == 200 and (r.json() or {}).get("decided_by") == "rita",
+          "the reviewer decides through the API", r.describe)
+    r = rapi.get("/api/v1/areviews/AR-0001/status")
+    d = r.json() or {}
+    check(r.status == 200 and d.get("decided") == 2 and d.get("revocations_open") == 1
+          and d.get("overdue"), "the API status", r.describe)
+
+    # ---- staff read none of it ------------------------------------------------------------------
+    f.add("person", name="Stan Staff")                                                # P-0004
+    staff = f.add_account("stan", "staff", "P-0004")
+    sc = Client(srv)
+    sc.login_as(staff)
+    for path in ("/suppliers/reviews", "/questionnaires/QR-0001/answers", "/processing/register",
+                 "/areviews/AR-0001/campaign", "/dpias", "/aaccounts"):
+        r = sc.get(path)
+        check(r.status in (403, 404), "staff: %s refused" % path, r.describe)
+    r = sc.post("/aaccounts/ACC-0003/decide", {"_csrf": sc.csrf() or "", "decision": "keep"})
+    check(r.status in (403, 404), "staff decide nothing", r.describe)
+
     # ---- guessing tokens backs off (the sign-in throttle, per address) ----------------------
     g = Client(srv, source="127.0.0.9")
     statuses = [g.get("/q/" + ("%043d" % i)).status for i in range(26)]
