@@ -521,9 +521,9 @@ static int fill_head(struct app *a, const struct record *qr, struct qform *f, st
     return load_questions(a, nz(record_get(qr, "template")), f, e);
 }
 
-int app_questionnaire_send(struct app *a, const char *supplier, const char *tmpl,
-                           const char *contact, int days, char **ref, char **token,
-                           struct err *e)
+int app_questionnaire_send_tx(struct app *a, const char *supplier, const char *tmpl,
+                              const char *contact, int days, char **ref, char **token,
+                              struct err *e)
 {
     *ref = NULL;
     *token = NULL;
@@ -580,9 +580,6 @@ int app_questionnaire_send(struct app *a, const char *supplier, const char *tmpl
                       {"contact", contact ? contact : ""}, {"sent_on", today},
                       {"expires_at", expires}, {FIELD_STATUS, "sent"}};
     int n = (int)(sizeof kv / sizeof kv[0]);
-    if (store_begin(a->st, e)) {
-        return -1;
-    }
     a->accepting = 1;
     int rc = app_add_tx(a, rtype_find("questionnaire"), kv, n, NULL, 1, ref, e);
     a->accepting = 0;
@@ -591,16 +588,33 @@ int app_questionnaire_send(struct app *a, const char *supplier, const char *tmpl
         time_now(at);
         rc = store_qtoken_add(a->st, *ref, sha, supplier, expires, nonce, at, e);
     }
-    if (rc || store_commit(a->st, e)) {
-        if (rc) {
-            store_rollback(a->st);
-        }
+    if (rc) {
         free(*ref);
         *ref = NULL;
         return -1;
     }
     *token = xstrdup(tok);
     sodium_memzero(tok, sizeof tok);
+    return 0;
+}
+
+int app_questionnaire_send(struct app *a, const char *supplier, const char *tmpl,
+                           const char *contact, int days, char **ref, char **token,
+                           struct err *e)
+{
+    *ref = NULL;
+    *token = NULL;
+    if (store_begin(a->st, e)) {
+        return -1;
+    }
+    if (app_questionnaire_send_tx(a, supplier, tmpl, contact, days, ref, token, e) ||
+        store_commit(a->st, e)) {
+        store_rollback(a->st);
+        free(*ref);
+        free(*token);
+        *ref = *token = NULL;
+        return -1;
+    }
     return 0;
 }
 
@@ -668,8 +682,8 @@ int app_qlink_open(struct app *a, const char *token, struct qform *out, struct e
     return rc;
 }
 
-int app_qlink_submit(struct app *a, const char *token, const char *nonce, const struct kv *kv,
-                     int n, double *score, struct err *e)
+int app_qlink_submit_tx(struct app *a, const char *token, const char *nonce,
+                        const struct kv *kv, int n, double *score, struct err *e)
 {
     struct qform f;
     if (app_qlink_open(a, token, &f, e)) {
@@ -752,8 +766,8 @@ int app_qlink_submit(struct app *a, const char *token, const char *nonce, const 
     char saved_actor[sizeof a->actor];
     memcpy(saved_actor, a->actor, sizeof saved_actor);
     snprintf(a->actor, sizeof a->actor, "questionnaire-link:%s", f.questionnaire);
-    int rc = store_begin(a->st, e);
-    if (rc == 0) {
+    int rc = 0;
+    {
         int done = 0;
         rc = store_qtoken_use(a->st, f.questionnaire, now, &done, e);
         if (rc == 0 && !done) {
@@ -774,11 +788,6 @@ int app_qlink_submit(struct app *a, const char *token, const char *nonce, const 
                              &changed, e);
             a->accepting = 0;
         }
-        if (rc) {
-            store_rollback(a->st);
-        } else {
-            rc = store_commit(a->st, e);
-        }
     }
     memcpy(a->actor, saved_actor, sizeof saved_actor);
     qform_free(&f);
@@ -786,6 +795,12 @@ int app_qlink_submit(struct app *a, const char *token, const char *nonce, const 
         *score = pct;
     }
     return rc;
+}
+
+int app_qlink_submit(struct app *a, const char *token, const char *nonce, const struct kv *kv,
+                     int n, double *score, struct err *e)
+{
+    IN_TRANSACTION(a, e, app_qlink_submit_tx(a, token, nonce, kv, n, score, e));
 }
 
 struct answers_ctx {
@@ -1206,8 +1221,8 @@ static int import_row(void *ctx, int row, int nf, char **fields)
     return 0;
 }
 
-int app_areview_import(struct app *a, const char *ref, const char *csv, size_t len, long *added,
-                       struct err *e)
+int app_areview_import_tx(struct app *a, const char *ref, const char *csv, size_t len,
+                          long *added, struct err *e)
 {
     *added = 0;
     struct record *c = NULL;
@@ -1232,20 +1247,12 @@ int app_areview_import(struct app *a, const char *ref, const char *csv, size_t l
         }
         x.seen[x.nseen++] = xstrdup(nz(record_get(l.v[i], "account")));
     }
-    int rc = store_begin(a->st, e);
-    if (rc == 0) {
-        rc = csv_parse(csv, len, import_row, &x, e);
-        if (rc == 0 && x.rc) {
-            rc = -1;
-        }
-        if (rc == 0 && x.added == 0) {
-            rc = err_set(e, ERR_INVALID, "csv", "CSV: no accounts below the header line");
-        }
-        if (rc) {
-            store_rollback(a->st);
-        } else {
-            rc = store_commit(a->st, e);
-        }
+    int rc = csv_parse(csv, len, import_row, &x, e);
+    if (rc == 0 && x.rc) {
+        rc = -1;
+    }
+    if (rc == 0 && x.added == 0) {
+        rc = err_set(e, ERR_INVALID, "csv", "CSV: no accounts below the header line");
     }
     for (int i = 0; i < x.nseen; i++) {
         free(x.seen[i]);
@@ -1259,8 +1266,14 @@ int app_areview_import(struct app *a, const char *ref, const char *csv, size_t l
     return rc;
 }
 
-int app_access_decide(struct app *a, const char *acc, const char *decision, const char *comment,
-                      struct err *e)
+int app_areview_import(struct app *a, const char *ref, const char *csv, size_t len, long *added,
+                       struct err *e)
+{
+    IN_TRANSACTION(a, e, app_areview_import_tx(a, ref, csv, len, added, e));
+}
+
+int app_access_decide_tx(struct app *a, const char *acc, const char *decision,
+                         const char *comment, struct err *e)
 {
     if (!a->signer.account) {
         return err_set(e, ERR_FORBIDDEN, NULL,
@@ -1310,22 +1323,19 @@ int app_access_decide(struct app *a, const char *acc, const char *decision, cons
                           {"decided_by", a->signer.name},
                           {"decided_at", now}};
         int changed = 0;
-        if (store_begin(a->st, e)) {
-            rc = -1;
-        } else {
-            a->accepting = 1;
-            rc = app_edit_tx(a, rtype_find("aaccount"), r->ref, kv, 4, 1, &changed, e);
-            a->accepting = 0;
-            if (rc) {
-                store_rollback(a->st);
-            } else {
-                rc = store_commit(a->st, e);
-            }
-        }
+        a->accepting = 1;
+        rc = app_edit_tx(a, rtype_find("aaccount"), r->ref, kv, 4, 1, &changed, e);
+        a->accepting = 0;
     }
     record_free(c);
     record_free(r);
     return rc;
+}
+
+int app_access_decide(struct app *a, const char *acc, const char *decision, const char *comment,
+                      struct err *e)
+{
+    IN_TRANSACTION(a, e, app_access_decide_tx(a, acc, decision, comment, e));
 }
 
 /* An access review may be closed only when every account is decided. */

@@ -138,6 +138,17 @@ int app_areview_import(struct app *a, const char *ref, const char *csv, size_t l
 int app_access_decide(struct app *a, const char *acc, const char *decision, const char *comment,
                       struct err *e);
 
+/* The same inside the caller's transaction (the demo loader composes them). */
+int app_questionnaire_send_tx(struct app *a, const char *supplier, const char *tmpl,
+                              const char *contact, int days, char **ref, char **token,
+                              struct err *e);
+int app_qlink_submit_tx(struct app *a, const char *token, const char *nonce,
+                        const struct kv *kv, int n, double *score, struct err *e);
+int app_areview_import_tx(struct app *a, const char *ref, const char *csv, size_t len,
+                          long *added, struct err *e);
+int app_access_decide_tx(struct app *a, const char *acc, const char *decision,
+                         const char *comment, struct err *e);
+
 /* ---- rules (rules.c) and task sources (tasks.def) ---------------------------- */
 
 int suppliers_derive(struct app *a, struct record *r, const struct record *orig, struct err *e);
