@@ -1638,7 +1638,10 @@ def main():
                                                    "document": xss.get("document", "DOC-0001"),
                                                    "scope": xss.get("scope", "SC-0001"),
                                                    # review: pack and minutes routes
-                                                   "review": xss.get("review", "MR-0001")})
+                                                   "review": xss.get("review", "MR-0001"),
+                                                   # suppliers: access review routes
+                                                   "areview": xss.get("areview", "AR-0001"),
+                                                   "aaccount": xss.get("aaccount", "ACC-0001")})
     questionnaire_link(f, srv, m)  # suppliers
     for t, k in (("supplier", 1), ("qtemplate", 1), ("qquestion", 2), ("questionnaire", 1)):
         counts[t] += k
