@@ -137,6 +137,9 @@ static const struct doc {
     {"api_access_decide", "The reviewer's decision on one account (body {decision: keep, change "
      "or revoke, comment}); the decider is the token's account", "Access reviews", B_NONE, 0,
      A_OBJECT, 200, 1},
+    {"api_questionnaire_send", "Send a questionnaire to this supplier (body {template, contact, "
+     "days 1-90}): its identifier and the link /q/TOKEN, shown once (only its hash is "
+     "stored)", "Suppliers", B_NONE, 0, A_OBJECT, 201, 0},
 };
 
 static const struct doc *doc_of(const char *handler)

@@ -1,5 +1,7 @@
 /* api_suppliers.c — the JSON forms of supplier reviews, questionnaire
  * answers and access review status (the same app calls as the CLI). */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../app/suppliers.h"
@@ -136,4 +138,46 @@ int api_access_decide(struct req *r, struct resp *w)
     record_json(rec, &b, 0);
     record_free(rec);
     return api_send(w, 200, &b);
+}
+
+/* POST /api/v1/suppliers/:id/questionnaires {"template", "contact", "days"}: the
+ * questionnaire's identifier and its link, shown once. */
+int api_questionnaire_send(struct req *r, struct resp *w)
+{
+    struct err e = {0};
+    json_t *body = NULL;
+    static const char *const keys[] = {"template", "contact", "days", NULL};
+    if (api_body(r, 1, &body, &e) || api_only_keys(body, keys, &e)) {
+        return api_fail(r, w, &e);
+    }
+    json_t *d = json_object_get(body, "days");
+    if (d && (!json_is_integer(d) || json_integer_value(d) < 1 || json_integer_value(d) > 90)) {
+        return api_failf(r, w, ERR_INVALID, "days", "days: a whole number from 1 to 90");
+    }
+    char *ref = NULL, *token = NULL;
+    if (app_questionnaire_send(r->app, r->rec->ref, str_of(body, "template"),
+                               str_of(body, "contact"), d ? (int)json_integer_value(d) : 0, &ref,
+                               &token, &e)) {
+        return api_fail(r, w, &e);
+    }
+    struct record *rec = NULL;
+    int rc = app_record_get(r->app, rtype_find("questionnaire"), ref, &rec, &e);
+    struct buf b;
+    buf_init(&b, 0);
+    struct jw j;
+    jw_init(&j, &b, 0);
+    jw_obj(&j);
+    jw_key(&j, "id");
+    jw_str(&j, ref);
+    char link[256];
+    snprintf(link, sizeof link, "%.180s/q/%s", r->org ? r->org->prefix : "", token);
+    jw_key(&j, "link");
+    jw_str(&j, link);
+    jw_key(&j, "expires_at");
+    jw_str(&j, rc == 0 ? record_get(rec, "expires_at") : NULL);
+    jw_obj_end(&j);
+    record_free(rec);
+    free(ref);
+    free(token);
+    return api_send(w, 201, &b);
 }

@@ -16,6 +16,13 @@ static const char *nz_(const char *s)
     return s ? s : "";
 }
 
+static void sodium_memzero_(char *s)
+{
+    if (s) {
+        memset(s, 0, strlen(s));
+    }
+}
+
 /* GET /suppliers/reviews */
 int page_supplier_reviews(struct req *r, struct resp *w)
 {
@@ -591,4 +598,67 @@ int page_access_decide(struct req *r, struct resp *w)
     snprintf(path, sizeof path, "/areviews/%s/campaign?done=saved", campaign);
     resp_redirect(r, w, path);
     return 0;
+}
+
+/* POST /suppliers/:id/questionnaires — template, contact, days: sends a
+ * questionnaire and shows its link once (an answer page, not a redirect:
+ * the token is never stored, so it cannot be shown again). */
+int page_questionnaire_send(struct req *r, struct resp *w)
+{
+    struct err e = {0};
+    const char *days_s = kv_get(&r->form, "days");
+    int64_t days = 0;
+    if (days_s && *days_s && (int_parse(days_s, &days) || days < 1 || days > 90)) {
+        err_set(&e, ERR_INVALID, "days", "days: a whole number of days from 1 to 90");
+        resp_error(r, w, &e);
+        return 0;
+    }
+    char *ref = NULL, *token = NULL;
+    if (app_questionnaire_send(r->app, r->rec->ref, kv_get(&r->form, "template"),
+                               kv_get(&r->form, "contact"), (int)days, &ref, &token, &e)) {
+        resp_error(r, w, &e);
+        return 0;
+    }
+    char link[128];
+    snprintf(link, sizeof link, "/q/%s", token);
+    struct buf b;
+    buf_init(&b, 0);
+    page_begin(r, &b, "Questionnaire sent");
+    web_crumbs(r, &b, "/questionnaires", "Supplier questionnaires", ref);
+    html_lit(&b, "<h1>Questionnaire ");
+    html_text(&b, ref);
+    html_lit(&b, " ready to send</h1><p>Send this address to the supplier's contact. It is "
+                 "shown only now (only its hash is stored); it needs no account and opens only "
+                 "this questionnaire:</p><p><code>");
+    const char *host = r->header(r, "Host");
+    if (host) {
+        html_text(&b, host);
+    }
+    html_attr(&b, r->org ? r->org->prefix : "");
+    html_text(&b, link);
+    html_lit(&b, "</code></p><p>");
+    web_ref_link(r, &b, ref, "The questionnaire's record");
+    html_lit(&b, "</p>");
+    sodium_memzero_(token);
+    free(token);
+    free(ref);
+    page_end(r, &b);
+    page_send(w, &b, 201);
+    return 0;
+}
+
+void web_supplier_send_form(struct req *r, struct buf *b, const struct record *rec)
+{
+    char act[96];
+    snprintf(act, sizeof act, "/suppliers/%s/questionnaires", rec->ref);
+    html_lit(b, "<section><h2>Send a questionnaire</h2><form method=\"post\" action=\"");
+    href(r, b, act);
+    html_lit(b, "\">");
+    csrf_field(r, b);
+    html_lit(b, "<label for=\"q-template\">Template (QT-...)</label><input id=\"q-template\" "
+                "name=\"template\" required maxlength=\"40\"><label for=\"q-contact\">Contact"
+                "</label><input id=\"q-contact\" name=\"contact\" maxlength=\"200\">"
+                "<label for=\"q-days\">Link valid for (days, 1-90)</label><input id=\"q-days\" "
+                "name=\"days\" inputmode=\"numeric\" value=\"14\"><p><button type=\"submit\">"
+                "Make the link</button></p></form></section>");
 }

@@ -1641,7 +1641,8 @@ def main():
                                                    "review": xss.get("review", "MR-0001"),
                                                    # suppliers: access review routes
                                                    "areview": xss.get("areview", "AR-0001"),
-                                                   "aaccount": xss.get("aaccount", "ACC-0001")})
+                                                   "aaccount": xss.get("aaccount", "ACC-0001"),
+                                                   "supplier": xss.get("supplier", "SUP-0001")})
     questionnaire_link(f, srv, m)  # suppliers
     for t, k in (("supplier", 1), ("qtemplate", 1), ("qquestion", 2), ("questionnaire", 1)):
         counts[t] += k

@@ -248,6 +248,28 @@ def main():
     check(r.status == 200 and d.get("decided") == 2 and d.get("revocations_open") == 1
           and d.get("overdue"), "the API status", r.describe)
 
+    # ---- sending from the web and the API ------------------------------------------------------
+    page = m.get("/suppliers/SUP-0002")
+    check(page.status == 200 and 'action="/suppliers/SUP-0002/questionnaires"' in page.text,
+          "the supplier's page has the send form", page.describe)
+    r = m.post("/suppliers/SUP-0002/questionnaires", {"_csrf": m.csrf("/suppliers/SUP-0002") or "",
+                                                      "template": "QT-0001", "days": "5"})
+    tok = re.search(r"/q/([A-Za-z0-9_-]{43})", r.text)
+    check(r.status == 201 and tok and "shown only now" in r.text,
+          "the web form sends and shows the link once", r.describe)
+    if tok:
+        check(Client(srv).get("/q/" + tok.group(1)).status == 200, "that link opens", "")
+    r = mapi.post("/api/v1/suppliers/SUP-0002/questionnaires", {"template": "QT-0001", "days": 3})
+    d = r.json() or {}
+    check(r.status == 201 and re.match(r"^/q/[A-Za-z0-9_-]{43}$", d.get("link", ""))
+          and d.get("expires_at"), "the API sends and answers the link once", r.describe)
+    n = f.count("questionnaire")
+    r = mapi.post("/api/v1/suppliers/SUP-0002/questionnaires", {"template": "QT-0099"})
+    check(r.status == 404 and n == f.count("questionnaire"), "an unknown template: nothing sent",
+          r.describe)
+    r = mapi.post("/api/v1/suppliers/SUP-0002/questionnaires", {"template": "QT-0001", "days": 365})
+    check(r.status == 422 and "days" in r.text, "a link for a year is refused", r.describe)
+
     # ---- staff read none of it ------------------------------------------------------------------
     f.add("person", name="Stan Staff")                                                # P-0004
     staff = f.add_account("stan", "staff", "P-0004")
