@@ -167,7 +167,7 @@ static void q_form(struct req *r, struct resp *w, const struct qform *f, const s
     html_text(&b, f->title);
     html_lit(&b, "</h1><p class=\"lede\">For ");
     html_text(&b, f->supplier_name);
-    html_lit(&b, ". This link works until ");
+    html_lit(&b, " &#8212; this link works until ");
     html_text(&b, f->expires_at);
     html_lit(&b, " (UTC) and can be answered once.</p>");
     if (f->intro[0]) {

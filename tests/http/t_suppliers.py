@@ -293,6 +293,10 @@ def main():
     r = Client(srv, source="127.0.0.10").get(link2)
     check(r.status == 200, "another address is not held back", r.describe)
 
+    log = srv.stderr()
+    check("/q/(token)" in log and tok1 not in log and link2.rsplit("/", 1)[1] not in log,
+          "the access log never holds a link's token", log[-2000:])
+
     srv.stop()
 
 
