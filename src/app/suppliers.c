@@ -776,8 +776,10 @@ int app_qlink_submit_tx(struct app *a, const char *token, const char *nonce,
                          "needed.");
         }
         for (int k = 0; k < f.n && rc == 0; k++) {
-            rc = store_qanswer_add(a->st, f.questionnaire, f.q[k].ref, f.q[k].answer,
-                                   f.q[k].points, f.q[k].max_points, e);
+            struct qanswer_row row = {f.q[k].ref,    f.q[k].text,   f.q[k].type,
+                                      f.q[k].answer, f.q[k].weight, f.q[k].points,
+                                      f.q[k].max_points};
+            rc = store_qanswer_add(a->st, f.questionnaire, &row, e);
         }
         if (rc == 0) {
             struct kv set[] = {{FIELD_STATUS, "completed"}, {"completed_at", now},
@@ -803,23 +805,27 @@ int app_qlink_submit(struct app *a, const char *token, const char *nonce, const 
     IN_TRANSACTION(a, e, app_qlink_submit_tx(a, token, nonce, kv, n, score, e));
 }
 
-struct answers_ctx {
-    struct qform *f;
-};
-
-static int answer_row(void *ctx, const char *question, const char *answer, double points,
-                      double max_points)
+/* The answers as they were given: each question as it was asked then. */
+static int answer_row(void *ctx, const struct qanswer_row *a)
 {
-    struct answers_ctx *c = ctx;
-    for (int k = 0; k < c->f->n; k++) {
-        if (strcmp(c->f->q[k].ref, question) == 0) {
-            strlcpy_(c->f->q[k].answer, answer, sizeof c->f->q[k].answer);
-            c->f->q[k].points = points;
-            c->f->q[k].max_points = max_points;
-            c->f->score += points;
-            c->f->max_score += max_points;
-        }
+    struct qform *f = ctx;
+    if (f->n >= QMAX_QUESTIONS) {
+        return 1;
     }
+    if (f->n % 16 == 0) {
+        f->q = xrealloc(f->q, (size_t)(f->n + 16) * sizeof *f->q);
+    }
+    struct qitem *q = &f->q[f->n++];
+    memset(q, 0, sizeof *q);
+    strlcpy_(q->ref, a->question, sizeof q->ref);
+    strlcpy_(q->text, nz(a->text), sizeof q->text);
+    strlcpy_(q->type, nz(a->type), sizeof q->type);
+    strlcpy_(q->answer, nz(a->answer), sizeof q->answer);
+    q->weight = a->weight;
+    q->points = a->points;
+    q->max_points = a->max_points;
+    f->score += a->points;
+    f->max_score += a->max_points;
     return 0;
 }
 
@@ -835,9 +841,10 @@ int app_questionnaire_answers(struct app *a, const char *ref, struct qform *out,
     out->completed = st && strcmp(st, "completed") == 0;
     record_free(qr);
     out->score = 0;
-    if (rc == 0) {
-        struct answers_ctx c = {out};
-        rc = store_qanswers(a->st, ref, answer_row, &c, e);
+    if (rc == 0 && out->completed) {
+        /* what was asked then, not the template as it is now */
+        qform_free(out);
+        rc = store_qanswers(a->st, ref, answer_row, out, e);
     }
     return rc;
 }

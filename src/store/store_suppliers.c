@@ -90,21 +90,25 @@ int store_qtoken_use(struct store *s, const char *questionnaire, const char *at,
     return 0;
 }
 
-int store_qanswer_add(struct store *s, const char *questionnaire, const char *question,
-                      const char *answer, double points, double max_points, struct err *e)
+int store_qanswer_add(struct store *s, const char *questionnaire, const struct qanswer_row *a,
+                      struct err *e)
 {
     sqlite3_stmt *st = store_prepare(s,
-                                     "INSERT INTO qanswer(questionnaire, question, answer, "
-                                     "points, max_points) VALUES (?1, ?2, ?3, ?4, ?5)",
+                                     "INSERT INTO qanswer(questionnaire, question, question_text, "
+                                     "answer_type, weight, answer, points, max_points) VALUES "
+                                     "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                                      e);
     if (!st) {
         return -1;
     }
     sqlite3_bind_text(st, 1, questionnaire, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, question, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, answer, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_double(st, 4, points);
-    sqlite3_bind_double(st, 5, max_points);
+    sqlite3_bind_text(st, 2, a->question, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, a->text, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, a->type, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 5, a->weight);
+    sqlite3_bind_text(st, 6, a->answer, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_double(st, 7, a->points);
+    sqlite3_bind_double(st, 8, a->max_points);
     return store_run(s, st, e);
 }
 
@@ -112,8 +116,9 @@ int store_qanswers(struct store *s, const char *questionnaire, store_qanswer_fn 
                    struct err *e)
 {
     sqlite3_stmt *st = store_prepare(s,
-                                     "SELECT question, answer, points, max_points FROM qanswer "
-                                     "WHERE questionnaire = ?1 ORDER BY question",
+                                     "SELECT question, question_text, answer_type, weight, "
+                                     "answer, points, max_points FROM qanswer "
+                                     "WHERE questionnaire = ?1 ORDER BY rowid",
                                      e);
     if (!st) {
         return -1;
@@ -121,8 +126,11 @@ int store_qanswers(struct store *s, const char *questionnaire, store_qanswer_fn 
     sqlite3_bind_text(st, 1, questionnaire, -1, SQLITE_TRANSIENT);
     int rc;
     while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
-        if (fn(ctx, store_col(st, 0), store_col(st, 1), sqlite3_column_double(st, 2),
-               sqlite3_column_double(st, 3))) {
+        struct qanswer_row a = {store_col(st, 0),          store_col(st, 1),
+                                store_col(st, 2),          store_col(st, 4),
+                                sqlite3_column_int(st, 3), sqlite3_column_double(st, 5),
+                                sqlite3_column_double(st, 6)};
+        if (fn(ctx, &a)) {
             break;
         }
     }

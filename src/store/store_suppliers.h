@@ -29,10 +29,15 @@ int store_qtoken_of(struct store *s, const char *questionnaire, struct qtoken_ro
 int store_qtoken_use(struct store *s, const char *questionnaire, const char *at, int *done,
                      struct err *e);
 
-int store_qanswer_add(struct store *s, const char *questionnaire, const char *question,
-                      const char *answer, double points, double max_points, struct err *e);
-typedef int (*store_qanswer_fn)(void *ctx, const char *question, const char *answer,
-                                double points, double max_points);
+struct qanswer_row {
+    const char *question, *text, *type, *answer;
+    int weight;
+    double points, max_points;
+};
+int store_qanswer_add(struct store *s, const char *questionnaire, const struct qanswer_row *a,
+                      struct err *e);
+/* The answers of questionnaire in the order they were asked (rowid). */
+typedef int (*store_qanswer_fn)(void *ctx, const struct qanswer_row *a);
 int store_qanswers(struct store *s, const char *questionnaire, store_qanswer_fn fn, void *ctx,
                    struct err *e);
 

@@ -63,6 +63,38 @@ err_has "--today"
 ok isms sassessment list --json
 json_check 'len(d) == 4'
 
+note "questionnaires: sending, refusals"
+ok isms qtemplate add --title "Basics"                                   # QT-0001
+ok isms qtemplate add --title "Empty"                                    # QT-0002
+ok isms qquestion add --template QT-0001 --text "ISO 27001 certified?" --answer-type yes-no --weight 3
+fails 3 isms qquestion add --template QT-0001 --text "How?" --answer-type essay
+err_has "answer_type"
+fails 3 isms qquestion add --template QT-0001 --text "Weight?" --answer-type yes-no --weight 101
+err_has "weight"
+n=$(history_count s.isms)
+fails 3 isms questionnaire send SUP-0001 --template QT-0002
+err_has "QT-0002 has no active questions"
+fails 4 isms questionnaire send SUP-0001 --template QT-0099
+err_has "QT-0099"
+fails 2 isms questionnaire send SUP-0001 --template QT-0001 --days 91
+err_has "--days"
+fails 2 isms questionnaire send SUP-0001
+err_has "--template"
+fails 3 isms questionnaire send SUP-0004 --template QT-0001
+err_has "terminated"
+check "refused sends write nothing" [ "$(history_count s.isms)" = "$n" ]
+ok isms questionnaire send SUP-0001 --template QT-0001 --days 3 --base https://isms.example.org/
+link=$(last_out | sed -n 2p)
+check "the link is printed once, under --base" py -c 'import re,sys; sys.exit(not re.fullmatch(r"https://isms\.example\.org/q/[A-Za-z0-9_-]{43}", sys.argv[1]))' "$link"
+ok isms questionnaire show QR-0001 --json
+json_all 'd["status"] == "sent" and d["sent_on"] == "2026-03-01" and d["expires_at"] == "2026-03-04T00:00:00Z"'
+ok isms questionnaire answers QR-0001 --json
+json_all 'not d["completed"] and d["answers"][0]["answer"] is None and d["score_percent"] is None'
+fails 3 isms questionnaire edit QR-0001 --status completed
+err_has "through its link"
+fails 3 isms questionnaire edit QR-0001 --score 100
+err_has "score"
+
 note "privacy register: processing activities, DPIAs with a decision"
 ok isms asset add --name "CRM" --kind software --owner P-0001          # A-0001
 ok isms processing add --name "Customer newsletter" --purpose "Marketing e-mail" --legal-basis consent \

@@ -149,6 +149,11 @@ def main():
           and pts.get("QQ-0004") == ("<script>alert(1)</script>", 0, 0),
           "answers scored by weight: yes 3/3, second of three choices 1/2, under the minimum 0/1",
           r.describe)
+    f.cli("qquestion", "edit", "QQ-0001", "--text", "Reworded later?")
+    r = mapi.get("/api/v1/questionnaires/QR-0001/answers")
+    d = r.json() or {}
+    check([a["text"] for a in d.get("answers", [])][:1] == ["Do you hold ISO 27001?"],
+          "the answers keep each question as it was asked", r.describe)
     rec = f.show("QR-0001") or {}
     check(rec.get("status") == "completed" and rec.get("score") == 66.7,
           "the questionnaire is completed with its score", str(rec))

@@ -177,16 +177,20 @@ CREATE TABLE qtoken (
     used_at TEXT
 ) STRICT;
 
--- The answers to a questionnaire, one row per question, with the points
--- each earned (written once, when the supplier submits).
+-- The answers to a questionnaire, one row per question as it was asked
+-- (text, type, weight), with the points each earned (written once, when
+-- the supplier submits).
 CREATE TABLE qanswer (
     questionnaire TEXT NOT NULL REFERENCES questionnaire(ref),
     question TEXT NOT NULL REFERENCES qquestion(ref),
+    question_text TEXT NOT NULL,
+    answer_type TEXT NOT NULL,
+    weight INTEGER NOT NULL,
     answer TEXT NOT NULL,
     points REAL NOT NULL,
     max_points REAL NOT NULL,
     PRIMARY KEY (questionnaire, question)
-) STRICT, WITHOUT ROWID;
+) STRICT;
 CREATE TRIGGER qanswer_no_update BEFORE UPDATE ON qanswer
 BEGIN SELECT RAISE(ABORT, 'answers are written once'); END;
 CREATE TRIGGER qanswer_no_delete BEFORE DELETE ON qanswer
