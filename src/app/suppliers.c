@@ -1279,6 +1279,50 @@ int app_areview_import(struct app *a, const char *ref, const char *csv, size_t l
     IN_TRANSACTION(a, e, app_areview_import_tx(a, ref, csv, len, added, e));
 }
 
+static int areview_assign_tx(struct app *a, const char *ref, const char *group,
+                             const char *person, long *changed, struct err *e)
+{
+    *changed = 0;
+    if (str_empty(group)) {
+        return err_set(e, ERR_INVALID, "group", "group: name the group whose reviewer this is");
+    }
+    struct record *c = NULL;
+    if (get_visible(a, "areview", ref, &c, e)) {
+        return -1;
+    }
+    const char *st = record_get(c, FIELD_STATUS);
+    if (st && strcmp(st, "closed") == 0) {
+        record_free(c);
+        return err_set(e, ERR_CONFLICT, NULL, "%s is closed", ref);
+    }
+    struct records l;
+    int rc = campaign_accounts(a, c->ref, &l, e);
+    long matched = 0;
+    for (size_t i = 0; rc == 0 && i < l.n; i++) {
+        if (strcmp(nz(record_get(l.v[i], "group_name")), group) != 0) {
+            continue;
+        }
+        matched++;
+        struct kv kv[] = {{"reviewer", person ? person : ""}};
+        int ch = 0;
+        rc = app_edit_tx(a, rtype_find("aaccount"), l.v[i]->ref, kv, 1, 0, &ch, e);
+        *changed += ch;
+    }
+    if (rc == 0 && matched == 0) {
+        rc = err_set(e, ERR_INVALID, "group", "group: %s has no account in group '%.60s'", ref,
+                     group);
+    }
+    records_free(&l);
+    record_free(c);
+    return rc;
+}
+
+int app_areview_assign(struct app *a, const char *ref, const char *group, const char *person,
+                       long *changed, struct err *e)
+{
+    IN_TRANSACTION(a, e, areview_assign_tx(a, ref, group, person, changed, e));
+}
+
 int app_access_decide_tx(struct app *a, const char *acc, const char *decision,
                          const char *comment, struct err *e)
 {

@@ -132,6 +132,10 @@ void areview_status_json(const struct areview_status *s, struct buf *out);
  * line. */
 int app_areview_import(struct app *a, const char *ref, const char *csv, size_t len, long *added,
                        struct err *e);
+/* Names person the reviewer of every account of group in review ref (one
+ * transaction); *changed accounts. A group with no account is refused. */
+int app_areview_assign(struct app *a, const char *ref, const char *group, const char *person,
+                       long *changed, struct err *e);
 /* Decides on one account: keep, change or revoke, with a comment (needed for
  * change and revoke). The decider is a->signer: the reviewer named for the
  * account, else the review's owner (admin and manager may decide any). */

@@ -302,3 +302,31 @@ int cmd_areview_decide(struct cli *c, int argc, char **argv)
     app_close(&a);
     return rc;
 }
+
+/* isms areview assign AR-0001 --group NAME --reviewer P-0001 */
+int cmd_areview_assign(struct cli *c, int argc, char **argv)
+{
+    static const char *const allowed[] = {"group", "reviewer", NULL};
+    struct opts o;
+    struct app a;
+    static const char usage[] = "isms areview assign AR-0001 --group NAME --reviewer P-0001";
+    int rc = open_n(c, argc, argv, &o, 1, allowed, usage, &a);
+    if (rc) {
+        return rc;
+    }
+    if (!cli_opt(&o, "group") || !cli_opt(&o, "reviewer")) {
+        app_close(&a);
+        return cli_usage("usage: %s", usage);
+    }
+    struct err e = {0};
+    long changed = 0;
+    if (app_areview_assign(&a, o.pos[0], cli_opt(&o, "group"), cli_opt(&o, "reviewer"),
+                           &changed, &e)) {
+        rc = cli_fail(&e);
+    } else {
+        printf("%ld accounts of group %s now reviewed by %s\n", changed, cli_opt(&o, "group"),
+               cli_opt(&o, "reviewer"));
+    }
+    app_close(&a);
+    return rc;
+}

@@ -154,6 +154,17 @@ ok isms areview import AR-0001 ok.csv
 out_has "3 accounts added"
 ok isms areview status AR-0001 --json
 json_all 'd["accounts"] == 3 and d["decided"] == 0 and not d["complete"] and not d["overdue"]'
+ok isms areview assign AR-0001 --group Support --reviewer P-0004
+out_has "0 accounts of group Support"
+ok isms areview assign AR-0001 --group Sales --reviewer P-0004
+out_has "2 accounts of group Sales now reviewed by P-0004"
+ok isms aaccount show ACC-0002 --json
+json_check 'd["reviewer"] == "P-0004"'
+ok isms areview assign AR-0001 --group Sales --reviewer P-0003
+fails 3 isms areview assign AR-0001 --group Nobody --reviewer P-0004
+err_has "no account in group 'Nobody'"
+fails 3 isms areview assign AR-0001 --group Support --reviewer P-0099
+err_has "P-0099"
 fails 2 isms areview decide ACC-0001 keep
 err_has "--as"
 fails 7 signed sam areview decide ACC-0001 keep
