@@ -1019,6 +1019,43 @@ def questionnaire_link(f, srv, m):
           must=("&lt;xss&gt;",))
 
 
+def supplier_forms(f, srv, m, api):
+    """suppliers: the other text-receiving routes (an access review's CSV import and
+    decision comment, a questionnaire's contact): markup is stored inert, control
+    characters and oversize text are refused with nothing stored. Returns the
+    accounts it added."""
+    tok = m.csrf("/areviews/AR-0001/campaign") or ""
+    n0 = f.history_count()
+    for desc, form in (("a NUL in a comment", {"decision": "change", "comment": "a\x00b"}),
+                       ("a comment over 2000 characters", {"decision": "change",
+                                                           "comment": "x" * 3000}),
+                       ("an unknown decision", {"decision": "<xss>", "comment": "x"})):
+        r = m.post("/aaccounts/ACC-0003/decide", dict(form, _csrf=tok))
+        check(400 <= r.status < 500, "POST a decision with %s: refused (got %d)" % (desc, r.status),
+              r.describe)
+        audit(r, "the refusal of a decision with %s" % desc, statuses=(r.status,))
+    for desc, csv_text in (("a NUL", "account,access\nx\x00y,read\n"),
+                           ("a bare CR", "account,access\nx,read\ry\n"),
+                           ("SQL in the header", "account,access' OR 1=1 --\nx,read\n")):
+        r = m.post("/areviews/AR-0001/import", {"_csrf": tok, "csv": csv_text})
+        check(400 <= r.status < 500, "POST an import with %s: refused (got %d)" % (desc, r.status),
+              r.describe)
+    r = api.post("/api/v1/suppliers/SUP-0001/questionnaires", {"template": "QT-0001",
+                                                               "contact": "a\u0000b"})
+    check(400 <= r.status < 500, "POST a questionnaire with a NUL contact: refused (got %d)"
+          % r.status, r.describe)
+    check_eq(f.history_count(), n0, "the refused supplier forms stored nothing (history)")
+    r = m.post("/aaccounts/ACC-0003/decide", {"_csrf": tok, "decision": "change",
+                                              "comment": "<xss>comment<script>alert(1)</script>"})
+    check_status(r, (302, 303), "a decision with markup in its comment: recorded")
+    r = m.post("/areviews/AR-0001/import", {"_csrf": tok, "csv": "account,access,group\n"
+                                            "<img src=x onerror=alert(1)>,<xss>,<svg onload=alert>\n"})
+    check_status(r, (302, 303), "an import with markup in its fields: recorded")
+    audit(m.get("/areviews/AR-0001/campaign"), "the campaign page with hostile comment and CSV",
+          must=("&lt;xss&gt;comment",))
+    return 1
+
+
 def csrf_every_route(f, srv, a, types, xss, extra_ids):
     """Every state-changing route with a signed-in admin's cookie: no token,
     or the right token from a foreign Origin: 403 and nothing stored."""
@@ -1646,6 +1683,7 @@ def main():
     questionnaire_link(f, srv, m)  # suppliers
     for t, k in (("supplier", 1), ("qtemplate", 1), ("qquestion", 2), ("questionnaire", 1)):
         counts[t] += k
+    counts["aaccount"] += supplier_forms(f, srv, m, api)
     login_csrf_and_redirects(f, srv)
     sessions(f, srv, accs["sess"])
     bodies(f, srv, api, m, types, fields, refs, xss, counts)
