@@ -29,12 +29,14 @@ struct app {
     long long memo_dv;
     struct strmap derived;  /* app_derived: text valid up to a history entry */
     long long derived_seq;
-    /* Who is asking, for the references a write names (app_set_viewer):
-     * one the viewer may not see is answered like one that does not
-     * exist. has_viewer 0 (the CLI, run by the file's owner): every row. */
-    int has_viewer;
-    enum role viewer_role;
-    char viewer_person[40];
+    /* Who is asking (app_set_principal): every read through the store
+     * takes it (store.h), and references a write names that it may not see
+     * are answered like ones that do not exist. app_open/app_create make
+     * it the system principal (the CLI run by the file's owner); the
+     * router sets the request's account, `--as ACCOUNT` that account.
+     * a->signer is derived from the same authentication (only when the
+     * second factor is done): sign-offs are bound to it. */
+    struct principal who;
 };
 
 /* A field name and its value as a person typed it (untrusted). */
@@ -68,7 +70,10 @@ int app_record_edit(struct app *a, const struct rtype *t, const char *ref, const
                     int n, int *changed, struct err *e);
 /* Retires a record: it stays, with its history, but leaves active lists. */
 int app_record_retire(struct app *a, const struct rtype *t, const char *ref, struct err *e);
-/* Loads a record; ERR_NOTFOUND names the type and identifier. */
+/* Loads a record as a->who may see it (store_get: through the row rule of
+ * lists — for staff a document's version in force, never its working
+ * copy); ERR_NOTFOUND names the type and identifier, the very answer for a
+ * record that does not exist or that the viewer may not see. */
 int app_record_get(struct app *a, const struct rtype *t, const char *ref, struct record **out,
                    struct err *e);
 /* Builds a store query from untrusted filters (field names and values). */
@@ -103,28 +108,24 @@ int app_memo_records(struct app *a, const struct rtype *t, const struct query *q
                      const struct keylist *k, size_t n, const char *prefix, app_render_fn render,
                      void *ctx, char ***out, struct err *e);
 
-/* The viewer of what follows on a (the router sets it for each request):
- * record references given to add/edit are checked against the viewer's
- * row rule (perm_allows READ, perm_row_rule), the viewer's own person
- * always visible. role ROLE_NONE: an anonymous request sees nothing. */
-void app_set_viewer(struct app *a, enum role role, const char *person);
-/* Restricts q to the rows role may see (perm_row_rule); person: the
- * account's person or NULL. */
-void app_query_visible(const struct rtype *t, enum role role, const char *person, struct query *q);
-/* One record as the viewer (role, person) may see it, through the same row
- * rule as lists: for staff a document's version in force, never its
- * working copy. ERR_NOTFOUND — the very answer for a record that does not
- * exist — when there is none or the viewer may not see it. *out freed by
- * the caller. */
-int app_record_get_visible(struct app *a, const struct rtype *t, const char *ref, enum role role,
-                           const char *person, struct record **out, struct err *e);
-
+/* Who reads and acts on a from now on (the router sets it for each
+ * request, `--as` for the CLI): every read takes it; record references
+ * given to add/edit are checked against its row rule (perm_allows READ,
+ * perm_rows), its own person always visible. NULL: nobody (sees nothing).
+ * a->signer becomes the same account (cleared for nobody and the system). */
+void app_set_principal(struct app *a, const struct principal *who);
+/* The router's read permission for front ends without a router (the CLI
+ * with --as, exports): 0 when a->who may read records of t (history 1: and
+ * their history, versions and evidence: PERM_HISTORY), else ERR_FORBIDDEN
+ * (403 / exit 7) saying so. The system principal may read everything. */
+int app_may_read(struct app *a, const struct rtype *t, int history, struct err *e);
 /* Checks the history chain, the database, and that every record equals the
  * state its last history entry recorded. Calls report for progress lines. */
 struct verify_result {
     long entries;
     long records;
     long blobs;   /* stored attachment contents re-hashed */
+    long signoffs; /* sign-offs equal to the history entries that recorded them */
 };
 int app_verify(struct app *a, struct verify_result *res, struct err *e);
 
@@ -221,6 +222,11 @@ struct soa {
 struct soa_counts {
     size_t controls, applicable, implemented, excluded, undecided;
 };
+/* The SoA of a framework ("iso27001-2022" or "iso27001-2013"; the
+ * organization's own controls are included in both). soa_json writes one
+ * JSON array, one object per control: id, title, theme, applicable
+ * (true/false/null), reasons {risks, requirements, categories},
+ * justification, status, implementation, documents, owner. */
 int app_soa(struct app *a, const char *framework, struct soa *out, struct err *e);
 void soa_free(struct soa *s);
 void soa_json(const struct soa *s, struct buf *out);
@@ -230,12 +236,6 @@ void soa_sha256(const struct soa *s, char out[65]);
 int soa_parse(const char *text, struct soa *out, struct err *e);
 void soa_counts(const struct soa *s, struct soa_counts *c);
 
-/* The SoA of a framework ("iso27001-2022" or "iso27001-2013"; the
- * organization's own controls are included in both) as soa_json writes it:
- * one JSON array, one object per control: id, title, theme, applicable
- * (true/false/null), reasons {risks, requirements, categories},
- * justification, status, implementation, documents, owner. Caller frees. */
-int app_soa_json(struct app *a, const char *framework, char **out, struct err *e);
 /* Edits one SoA row: only applicable, justification, status, owner,
  * implementation and documents may be given. */
 int app_soa_set(struct app *a, const char *control, const struct kv *kv, int n, int *changed,
@@ -254,18 +254,56 @@ int app_soa_approve(struct app *a, const char *framework, const char *note,
  * control (caller frees). */
 int app_soa_transition(struct app *a, int dry_run, char **report, int *need_decision,
                        struct err *e);
-/* JSON of the differences between two approved versions (caller frees). */
-int app_soa_diff(struct app *a, int from, int to, char **out, struct err *e);
+/* The differences between two approved versions (rows matched by id, as
+ * app_version_diff; caller frees with vdiff_free). */
+int app_soa_diff(struct app *a, int from, int to, struct vdiff *out, struct err *e);
 
 
 /* ---- the risk treatment plan (plan.c) ------------------------------------ */
 
-/* The plan as JSON: {"risks": [{id, title, owner, level, residual_level,
+/* The plan as a typed structure, filled by app_plan (one builder); plan_json
+ * is its one JSON writer. Risks in the plan: those with actions and those
+ * whose treatment is "modify". Actions of a risk point into acts. */
+struct plan_action {
+    char *id, *title, *owner, *due_date, *status;
+    char *cost; /* canonical decimal text, NULL when not given */
+    double cost_value;
+    struct strlist controls;
+    int done, cancelled;
+    int overdue; /* open and due before today */
+};
+struct plan_risk {
+    char *id, *title, *owner, *level, *residual_level, *treatment, *status;
+    const struct plan_action **actions;
+    size_t nactions;
+    int done, total, percent; /* of the actions not cancelled */
+    double cost;
+};
+struct plan_totals {
+    long actions, done, overdue; /* actions not cancelled */
+    int percent;
+    double cost;
+};
+struct plan {
+    struct plan_action *acts; /* every active treatment action, in order */
+    size_t nacts;
+    struct plan_risk *risks;
+    size_t nrisks;
+    const struct plan_action **unlinked; /* actions linked to no risk in the plan */
+    size_t nunlinked;
+    struct plan_totals totals;
+    char sha256[65];           /* of plan_json undated: what approvals sign */
+    struct signoffs approvals; /* of the plan, `current` against sha256 */
+};
+int app_plan(struct app *a, struct plan *out, struct err *e);
+void plan_free(struct plan *p);
+/* The plan's JSON: {"risks": [{id, title, owner, level, residual_level,
  * treatment, status, actions: [...], done, total, percent, cost}],
- * "unlinked_actions": [...], "totals": {...}, "sha256": hash of the plan,
- * "approvals": [{by, capacity, at, rationale, current}]}. Actions show id,
- * title, owner, due_date, status, cost, controls, overdue. Caller frees. */
-int app_plan_json(struct app *a, char **out, struct err *e);
+ * "unlinked_actions": [...], "totals": {actions, done, overdue, percent,
+ * cost}, "sha256", "approvals": [signoff_json]}. Actions show id, title,
+ * owner, due_date, status, cost, controls, overdue. dated 0 leaves out
+ * overdue, sha256 and approvals: the bytes approvals hash. */
+void plan_json(const struct plan *p, int dated, struct buf *out);
 /* Whether an approval covers the plan as it is now (*approved), and whether
  * the plan holds no risk (*empty): what the dashboard asks, without the
  * dated plan. */
@@ -301,7 +339,7 @@ int app_scope_current(struct app *a, const char *ref, int *in_force, struct err 
 /* ---- accounts, sessions, tokens (accounts.c) ----------------------------- */
 
 /* Who is making a request, once authenticated. */
-struct principal {
+struct session_auth {
     long account;
     char name[72];
     char role[32];
@@ -351,10 +389,10 @@ int app_login_known(struct app *a, const char *name, const char *address);
 int app_login_totp(struct app *a, const char *sid, const char *code, const char *address,
                    struct err *e);
 /* 1 and p filled for a live session, 0 when there is none or it expired. */
-int app_session(struct app *a, const char *sid, struct principal *p, struct err *e);
+int app_session(struct app *a, const char *sid, struct session_auth *p, struct err *e);
 int app_logout(struct app *a, const char *sid, const char *address, struct err *e);
 /* 1 and p filled for a valid API token ("Bearer ..."), 0 when invalid. */
-int app_token_auth(struct app *a, const char *token, struct principal *p, struct err *e);
+int app_token_auth(struct app *a, const char *token, struct session_auth *p, struct err *e);
 
 /* ---- evidence files attached to records (attach.c) ----------------------- */
 

@@ -37,6 +37,7 @@
 #include "../lib/text.h"
 #include "../lib/util.h"
 #include "app_int.h"
+#include "audit.h" /* audit */
 
 struct keymap {
     json_t *refs; /* key -> identifier */
@@ -492,6 +493,130 @@ static int demo_review(struct app *a, struct keymap *m, struct err *e)
     return rc;
 }
 
+/* ---- audit: control tests (9.1) and the audit programme (9.2) ---------------
+ * Three control tests (one failed, which raised a nonconformity), an audit
+ * programme 2026-2028 with the yearly internal audits, a risk-based
+ * follow-up audit for the areas due more often, and exactly one gap:
+ * control 8.11 (data masking), which no audit of the cycle covers. */
+struct demo_ctls {
+    struct buf list; /* applicable controls but 8.11 */
+};
+
+static int demo_ctl(void *ctx, struct record *r)
+{
+    struct demo_ctls *d = ctx;
+    const char *ap = record_get(r, "applicable");
+    if (ap && strcmp(ap, "1") == 0 && strcmp(r->ref, "8.11") != 0) {
+        buf_printf(&d->list, "%s%s", d->list.len ? "," : "", r->ref);
+    }
+    record_free(r);
+    return 0;
+}
+
+static int demo_audit(struct app *a, struct keymap *m, struct err *e)
+{
+    const char *ciso = demo_key(m, "ciso"), *sec = demo_key(m, "sec_eng");
+    const char *sre = demo_key(m, "sre"), *auditor = demo_key(m, "auditor");
+    const char *it = demo_key(m, "it_admin");
+    char *t1 = NULL, *t2 = NULL, *t3 = NULL, *prog = NULL, *run = NULL, *nc = NULL;
+    struct demo_ctls d;
+    buf_init(&d.list, 0);
+    int rc = -1;
+    struct kv c1[] = {{"control", "8.8"},
+                      {"title", "Vulnerability scan of production and patch latency"},
+                      {"method", "Authenticated scan of every production host and container "
+                                 "image; compare findings older than the patch deadline "
+                                 "(critical 7 days, high 30 days) with the patch tickets."},
+                      {"frequency", "quarterly"}, {"tester", sec}, {"owner", ciso},
+                      {"first_due", "2026-03-31"}};
+    struct kv c2[] = {{"control", "8.13"}, {"title", "Restore test of a production backup"},
+                      {"method", "Restore the latest PostgreSQL snapshot into the isolated "
+                                 "recovery account and compare row counts and checksums."},
+                      {"frequency", "quarterly"}, {"tester", sre}, {"owner", sre},
+                      {"first_due", "2026-03-31"}};
+    struct kv c3[] = {{"control", "5.18"}, {"title", "Quarterly access review evidence"},
+                      {"method", "Sample 10 accounts per in-scope system; check each against "
+                                 "the HR joiner/mover/leaver list and the review ticket."},
+                      {"frequency", "quarterly"}, {"tester", it}, {"owner", ciso},
+                      {"first_due", "2026-06-30"}};
+    if (demo_add(a, "ctest", c1, 7, &t1, e) || demo_add(a, "ctest", c2, 7, &t2, e) ||
+        demo_add(a, "ctest", c3, 7, &t3, e)) {
+        goto out;
+    }
+    struct kv r1[] = {{"test", t1}, {"performed_on", "2026-06-30"}, {"result", "effective"},
+                      {"tester", sec}, {"observations", "No critical finding older than 7 days."}};
+    struct kv r2[] = {{"test", t2}, {"performed_on", "2026-09-29"}, {"result", "effective"},
+                      {"tester", sre}, {"observations", "Restore in 42 minutes; checksums equal."}};
+    struct kv r3[] = {{"test", t3}, {"performed_on", "2026-06-30"},
+                      {"result", "partly-effective"}, {"tester", it},
+                      {"observations", "GitHub organisation not in the review."}};
+    if (demo_add(a, "ctrun", r1, 5, NULL, e) || demo_add(a, "ctrun", r2, 5, NULL, e) ||
+        demo_add(a, "ctrun", r3, 5, NULL, e) ||
+        audit_ctest_fail_tx(a, t1, "not-effective", "2026-09-30",
+                            "Three critical OpenSSL findings on the reporting cluster were 23 "
+                            "days old: the cluster is missing from the patch automation.",
+                            &run, &nc, e)) {
+        goto out;
+    }
+    struct kv p[] = {{"title", "Internal audit programme 2026-2028"}, {"start_year", "2026"},
+                     {"approach", "Every clause 4-10 each year; the applicable Annex A controls "
+                                  "over the cycle; areas with high residual risks, failed "
+                                  "control tests or open nonconformities every year."},
+                     {"owner", ciso}};
+    if (demo_add(a, "programme", p, 4, &prog, e)) {
+        goto out;
+    }
+    struct query q = {0};
+    if (store_list(a->st, principal_sys(), rtype_find("control"), &q, demo_ctl, &d, e)) {
+        goto out;
+    }
+    /* the yearly internal audits of 2027 and 2028: every clause, every
+     * applicable control but 8.11 (the demo's one gap) */
+    struct kv a27[] = {{"title", "Internal ISMS audit 2027"}, {"kind", "internal"},
+                       {"clauses", "4.1-10.2"}, {"controls", buf_str(&d.list)},
+                       {"planned_on", "2027-10-11"}, {"lead_auditor", auditor},
+                       {"programme", prog}, {"owner", auditor}};
+    struct kv a28[] = {{"title", "Internal ISMS audit 2028"}, {"kind", "internal"},
+                       {"clauses", "4.1-10.2"}, {"controls", buf_str(&d.list)},
+                       {"planned_on", "2028-10-09"}, {"lead_auditor", auditor},
+                       {"programme", prog}, {"owner", auditor}};
+    if (demo_add(a, "audit", a27, 8, NULL, e) || demo_add(a, "audit", a28, 8, NULL, e)) {
+        goto out;
+    }
+    /* a risk-based follow-up in 2026 of what is due more often and the
+     * 2026 audit did not cover */
+    struct coverage cv;
+    if (app_audit_coverage(a, prog, "2026-12-03", &cv, e)) {
+        goto out;
+    }
+    struct buf fu;
+    buf_init(&fu, 0);
+    for (size_t i = 0; i < cv.n; i++) {
+        if (cv.v[i].gap && cv.v[i].more_often && strcmp(cv.v[i].kind, "control") == 0 &&
+            strcmp(cv.v[i].id, "8.11") != 0) {
+            buf_printf(&fu, "%s%s", fu.len ? "," : "", cv.v[i].id);
+        }
+    }
+    coverage_free(&cv);
+    struct kv af[] = {{"title", "Risk-based follow-up audit 2026"}, {"kind", "internal"},
+                      {"scope", "Controls with high residual risks, failed control tests or open "
+                                "nonconformities not covered by the internal audit 2026."},
+                      {"controls", buf_str(&fu)}, {"planned_on", "2026-12-14"},
+                      {"lead_auditor", auditor}, {"programme", prog}, {"owner", auditor}};
+    rc = fu.len ? demo_add(a, "audit", af, 8, NULL, e) : 0;
+    buf_free(&fu);
+out:
+    buf_free(&d.list);
+    free(t1);
+    free(t2);
+    free(t3);
+    free(prog);
+    free(run);
+    free(nc);
+    return rc;
+}
+/* ---- end audit ------------------------------------------------------------ */
+
 /* ---- suppliers: assessments, a questionnaire, privacy register, access review ---- */
 
 #include "suppliers.h"
@@ -810,6 +935,9 @@ int app_load_demo(struct app *a, struct demo_login *logins, int max, int *nlogin
     }
     if (rc == 0) {
         rc = demo_review(a, &m, e); /* review */
+    }
+    if (rc == 0) {
+        rc = demo_audit(a, &m, e); /* audit: control tests, audit programme */
     }
     if (rc == 0) {
         rc = demo_suppliers(a, &m, e); /* suppliers */

@@ -118,7 +118,11 @@ char *doc_content_json(const struct record *r)
 {
     unsigned char mask[128] = {0};
     for (int i = 0; i < r->type->nfields && i < 128; i++) {
-        mask[i] = (unsigned char)is_content(&r->type->fields[i]);
+        const char *n = r->type->fields[i].name;
+        /* a content file (doc_file.c) only when there is one: versions of
+         * Markdown documents keep the bytes they were approved with */
+        int file = strcmp(n, "content_file") == 0 || strcmp(n, "content_sha256") == 0;
+        mask[i] = (unsigned char)(is_content(&r->type->fields[i]) || (file && r->v[i]));
     }
     struct buf b;
     buf_init(&b, 0);
@@ -132,7 +136,7 @@ static int get_doc(struct app *a, const char *ref, struct record **out, struct e
         return err_set(e, ERR_INVALID, "id", "%.60s is not a document identifier (DOC-...)",
                        ref ? ref : "(none)");
     }
-    if (store_get(a->st, doc_type(), ref, out, e)) {
+    if (store_get(a->st, principal_sys(), doc_type(), ref, out, e)) {
         return -1;
     }
     if (record_get(*out, FIELD_RETIRED)) {
@@ -183,7 +187,7 @@ static const char *approve_capacity(const char *kind)
 /* The version of ref in review (the latest, in state in-review). */
 static int version_in_review(struct app *a, const char *ref, struct version *v, struct err *e)
 {
-    if (app_version_get(a, KIND, ref, 0, NULL, v, e)) {
+    if (app_version_get_as(a, principal_sys(), KIND, ref, 0, NULL, v, e)) {
         return -1;
     }
     if (!v->state || strcmp(v->state, "in-review") != 0) {
@@ -211,8 +215,9 @@ int app_document_submit_tx(struct app *a, const char *ref, const char *note, int
                     : "");
         goto done;
     }
-    if (str_empty(record_get(r, "body"))) {
-        err_set(e, ERR_INVALID, "body", "body: a document submitted for review needs content");
+    if (str_empty(record_get(r, "body")) && !record_get(r, "content_file")) {
+        err_set(e, ERR_INVALID, "body", "body: a document submitted for review needs content "
+                "(Markdown, or a PDF or DOCX: isms document revise ID --file FILE)");
         goto done;
     }
     content = doc_content_json(r);
@@ -222,7 +227,7 @@ int app_document_submit_tx(struct app *a, const char *ref, const char *note, int
     }
     if (existing) {
         struct version v = {0};
-        if (app_version_get(a, KIND, ref, n, NULL, &v, e)) {
+        if (app_version_get_as(a, principal_sys(), KIND, ref, n, NULL, &v, e)) {
             goto done;
         }
         int sent_back = v.state && strcmp(v.state, "sent-back") == 0;
@@ -329,7 +334,7 @@ int app_document_approve_tx(struct app *a, const char *ref, const char *rational
     if (version_in_review(a, ref, &v, e)) {
         goto done;
     }
-    if (app_signoffs(a, KIND, ref, v.number, v.sha256, &reviews, e)) {
+    if (app_signoffs_as(a, principal_sys(), KIND, ref, v.number, v.sha256, &reviews, e)) {
         goto done;
     }
     if (!signoffs_current(&reviews, "review")) {
@@ -430,7 +435,7 @@ int app_document_revise_tx(struct app *a, const char *ref, struct err *e)
         goto done;
     }
     int last = 0;
-    if (store_version_last(a->st, KIND, ref, &last, e)) {
+    if (store_version_last(a->st, principal_sys(), KIND, ref, &last, e)) {
         goto done;
     }
     char lb[24];
@@ -457,12 +462,13 @@ int app_document_ack_tx(struct app *a, const char *ref, int *existing, struct er
     /* what the signer may read is what they acknowledge: the version in
      * force, through their own row rule */
     struct record *r = NULL;
-    enum role role = role_parse(a->signer.role);
+    struct principal signer = principal_account(a->signer.account, a->signer.name,
+                                                a->signer.role, a->signer.person);
     if (a->signer.account <= 0) {
         return err_set(e, ERR_FORBIDDEN, NULL,
                        "sign in as an account to acknowledge (on the command line: --as ACCOUNT)");
     }
-    if (app_record_get_visible(a, doc_type(), ref, role, a->signer.person, &r, e)) {
+    if (store_get(a->st, &signer, doc_type(), ref, &r, e)) {
         return -1;
     }
     int rc = -1;
@@ -473,7 +479,7 @@ int app_document_ack_tx(struct app *a, const char *ref, int *existing, struct er
         goto done;
     }
     struct version v = {0};
-    if (app_version_get(a, KIND, ref, n, NULL, &v, e)) {
+    if (app_version_get_as(a, &signer, KIND, ref, n, NULL, &v, e)) {
         goto done;
     }
     struct signoff_req q = {KIND, ref, n, "acknowledgement", CAP_READER, NULL, 0, v.sha256,
@@ -557,7 +563,7 @@ int app_document_acks(struct app *a, const char *ref, int number, long pending_l
         return err_set(e, ERR_INVALID, "id", "%.60s is not a document identifier (DOC-...)",
                        ref ? ref : "(none)");
     }
-    if (store_get(a->st, doc_type(), ref, &r, e)) {
+    if (store_get(a->st, &a->who, doc_type(), ref, &r, e)) {
         return -1;
     }
     int n = number > 0 ? number : in_force_number(r);
@@ -579,9 +585,9 @@ int app_document_acks(struct app *a, const char *ref, int number, long pending_l
     json_decref(c);
     version_free(&v);
     struct doc_audience au = {out->audience, out->departments, out->roles};
-    if (store_doc_ack_completion(a->st, ref, n, &au, add_dept, out, e) ||
+    if (store_doc_ack_completion(a->st, &a->who, ref, n, &au, add_dept, out, e) ||
         (pending_limit >= 0 &&
-         store_doc_ack_people(a->st, ref, n, &au, 1, pending_limit, add_person, out, e))) {
+         store_doc_ack_people(a->st, &a->who, ref, n, &au, 1, pending_limit, add_person, out, e))) {
         doc_acks_free(out);
         return -1;
     }
@@ -715,15 +721,15 @@ int app_document_tasks(struct app *a, const char *person, struct doc_tasks *out,
     struct task_ctx t = {a, person, out, e, 0};
     struct review_items items = {0};
     int rc = -1;
-    if (store_doc_pending_acks(a->st, person, ack_task, &t, e) ||
-        store_doc_in_review(a->st, review_item, &items, e)) {
+    if (store_doc_pending_acks(a->st, &a->who, person, ack_task, &t, e) ||
+        store_doc_in_review(a->st, &a->who, review_item, &items, e)) {
         goto done;
     }
     for (size_t i = 0; i < items.n; i++) {
         const char *cap = CAP_DOC_REVIEWER;
         if (strcmp(items.v[i].what, "approve") == 0) {
             struct record *r = NULL;
-            if (store_get(a->st, doc_type(), items.v[i].ref, &r, e)) {
+            if (store_get(a->st, &a->who, doc_type(), items.v[i].ref, &r, e)) {
                 goto done;
             }
             cap = approve_capacity(record_get(r, "kind"));
@@ -771,7 +777,7 @@ int doc_capacity_holds(struct app *a, const char *person, const char *capacity,
         return 0;
     }
     struct record *r = NULL;
-    if (store_get(a->st, doc_type(), subject, &r, e)) {
+    if (store_get(a->st, principal_sys(), doc_type(), subject, &r, e)) {
         return e->code == ERR_NOTFOUND ? 0 : -1;
     }
     int yes = 0;
@@ -789,10 +795,11 @@ int doc_capacity_holds(struct app *a, const char *person, const char *capacity,
     return yes;
 }
 
-int app_document_diff(struct app *a, const char *ref, int from, int to, char **fields,
-                      char **body, struct err *e)
+int app_document_diff(struct app *a, const char *ref, int from, int to, struct vdiff *fields,
+                      struct vdiff *body, struct err *e)
 {
-    *fields = *body = NULL;
+    memset(fields, 0, sizeof *fields);
+    memset(body, 0, sizeof *body);
     struct version va = {0}, vb = {0};
     if (app_version_get(a, KIND, ref, from, NULL, &va, e)) {
         return -1;
@@ -801,6 +808,7 @@ int app_document_diff(struct app *a, const char *ref, int from, int to, char **f
         version_free(&va);
         return -1;
     }
+    /* the frozen contents (doc_content_json's objects) */
     json_t *ca = json_loads(va.content, 0, NULL), *cb = json_loads(vb.content, 0, NULL);
     /* the content as text, line by line; a first line the two share keeps
      * a body that happens to be JSON from being compared as JSON */
@@ -813,26 +821,17 @@ int app_document_diff(struct app *a, const char *ref, int from, int to, char **f
     const char *bb = json_string_value(json_object_get(cb, "body"));
     buf_puts(&ta, ba ? ba : "");
     buf_puts(&tb, bb ? bb : "");
-    char *lines = version_diff_text(buf_str(&ta), buf_str(&tb));
-    json_t *lj = json_loads(lines, 0, NULL);
-    size_t i;
-    json_t *x;
-    json_array_foreach(lj, i, x) {
-        json_t *ln = json_object_get(x, "line");
-        if (json_is_integer(ln)) {
-            json_object_set_new(x, "line", json_integer(json_integer_value(ln) - 1));
-        }
+    version_diff(buf_str(&ta), buf_str(&tb), body);
+    for (size_t i = 0; i < body->n; i++) {
+        body->v[i].line--; /* lines of the body, without the first */
     }
-    *body = json_dumps(lj, JSON_COMPACT);
-    json_decref(lj);
-    free(lines);
     buf_free(&ta);
     buf_free(&tb);
     json_object_del(ca, "body");
     json_object_del(cb, "body");
     char *sa = json_dumps(ca, JSON_COMPACT | JSON_SORT_KEYS);
     char *sb = json_dumps(cb, JSON_COMPACT | JSON_SORT_KEYS);
-    *fields = version_diff_text(sa, sb);
+    version_diff(sa ? sa : "{}", sb ? sb : "{}", fields);
     free(sa);
     free(sb);
     json_decref(ca);
@@ -865,7 +864,7 @@ static int add_ref(void *ctx, const char *ref)
 static int upgrade_one(struct app *a, const char *ref, struct err *e)
 {
     struct record *r = NULL;
-    if (store_get(a->st, doc_type(), ref, &r, e)) {
+    if (store_get(a->st, principal_sys(), doc_type(), ref, &r, e)) {
         return -1;
     }
     const char *status = record_get(r, FIELD_STATUS);
@@ -888,7 +887,7 @@ static int upgrade_one(struct app *a, const char *ref, struct err *e)
 int app_documents_upgrade(struct app *a, struct err *e)
 {
     struct refs_list l = {0};
-    if (store_doc_unversioned(a->st, add_ref, &l, e)) {
+    if (store_doc_unversioned(a->st, principal_sys(), add_ref, &l, e)) {
         return -1;
     }
     int rc = 0;
@@ -899,7 +898,7 @@ int app_documents_upgrade(struct app *a, struct err *e)
             free(l.v[i]);
         }
         l.n = 0;
-        rc = store_begin(a->st, e) || store_doc_unversioned(a->st, add_ref, &l, e) ? -1 : 0;
+        rc = store_begin(a->st, e) || store_doc_unversioned(a->st, principal_sys(), add_ref, &l, e) ? -1 : 0;
         for (size_t i = 0; rc == 0 && i < l.n; i++) {
             rc = upgrade_one(a, l.v[i], e);
         }

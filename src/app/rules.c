@@ -14,6 +14,7 @@
 #include "../model/method.h"
 #include "../model/risk.h"
 #include "app_int.h"
+#include "audit.h" /* audit */
 #include "suppliers.h"
 #include "review.h"
 
@@ -147,7 +148,7 @@ int app_rescore_all(struct app *a, long *changed_out, struct err *e)
         return -1;
     }
     struct query q = {0};
-    if (store_list(a->st, rtype_find("risk"), &q, records_add, &rows, e)) {
+    if (store_list(a->st, principal_sys(), rtype_find("risk"), &q, records_add, &rows, e)) {
         records_free(&rows);
         return -1;
     }
@@ -204,7 +205,7 @@ static int walk_from(struct walk *w, const char *ref)
         for (int i = 0; i < w->depth; i++) {
             buf_printf(&w->cycle, " -> %s", w->path[i]);
         }
-    } else if (store_links_from(w->a->st, ref, "depends_on", walk_dep, w, w->e)) {
+    } else if (store_links_from(w->a->st, principal_sys(), ref, "depends_on", walk_dep, w, w->e)) {
         w->found = -1;
     }
     free(w->path[--w->depth]);
@@ -299,6 +300,10 @@ int rules_derive(struct app *a, struct record *r, const struct record *orig,
     if (is(r, "review") || is(r, "certificate") || is(r, "cnc")) {
         return review_derive(a, r, orig, e);
     }
+    /* audit: auditor independence, checklist results (audit.c) */
+    if (is(r, "audit") || is(r, "checkitem") || is(r, "ctest")) {
+        return audit_rules_derive(a, r, orig, touched, e);
+    }
     /* suppliers: questionnaires, DPIAs, access reviews (suppliers.c) */
     if (is(r, "questionnaire") || is(r, "dpia") || is(r, "aaccount") || is(r, "areview")) {
         return suppliers_derive(a, r, orig, e);
@@ -318,7 +323,7 @@ static int flag_risk(void *ctx, const char *ref)
     struct flag_ctx *f = ctx;
     int retired = 0, changed = 0;
     const struct rtype *t = rtype_find("risk");
-    int found = store_exists(f->a->st, t, ref, &retired, f->e);
+    int found = store_exists(f->a->st, principal_sys(), t, ref, &retired, f->e);
     if (found < 0) {
         f->rc = -1;
         return 1;
@@ -392,7 +397,7 @@ int rules_after(struct app *a, const struct record *orig, const struct record *r
         snprintf(why, sizeof why, "asset %s %s", r->ref,
                  record_get(r, FIELD_RETIRED) ? "retired" : "changed");
         struct flag_ctx f = {a, why, e, 0};
-        if (store_links_to(a->st, r->ref, "assets", "risk", flag_risk, &f, e)) {
+        if (store_links_to(a->st, principal_sys(), r->ref, "assets", "risk", flag_risk, &f, e)) {
             return -1;
         }
         return f.rc;
@@ -403,6 +408,10 @@ int rules_after(struct app *a, const struct record *orig, const struct record *r
         int rc = flag_list(a, fresh, why, e);
         free(fresh);
         return rc;
+    }
+    /* audit: a major or minor nonconformity on a checklist item raises an NC */
+    if (is(r, "checkitem")) {
+        return audit_rules_after(a, orig, r, e);
     }
     return 0;
 }

@@ -71,8 +71,8 @@ static void add_months(const char *date, int months, char out[11])
 
 static int can_read(struct app *a, const struct rtype *t)
 {
-    return !a->has_viewer || (perm_allows(a->viewer_role, PERM_READ, t, -1) &&
-                              perm_row_rule(a->viewer_role, t, a->viewer_person).kind != ROWS_NONE);
+    return principal_is_system(&a->who) ||
+           (perm_allows(a->who.role, PERM_READ, t, -1) && perm_rows(&a->who, t).kind != ROWS_NONE);
 }
 
 /* Every record of type the viewer sees (only columns), into out. */
@@ -89,23 +89,15 @@ static int list_visible(struct app *a, const char *type, const char *const *colu
     if (extra) {
         q = *extra;
     }
-    if (a->has_viewer) {
-        app_query_visible(t, a->viewer_role, a->viewer_person[0] ? a->viewer_person : NULL, &q);
-    }
     q.columns = columns;
-    return store_list(a->st, t, &q, records_add, out, e);
+    return store_list(a->st, &a->who, t, &q, records_add, out, e); /* the row rule: the store's */
 }
 
 /* One record of type, through the viewer (missing and hidden alike). */
 static int get_visible(struct app *a, const char *type, const char *ref, struct record **out,
                        struct err *e)
 {
-    const struct rtype *t = rtype_find(type);
-    if (a->has_viewer) {
-        return app_record_get_visible(a, t, ref, a->viewer_role,
-                                      a->viewer_person[0] ? a->viewer_person : NULL, out, e);
-    }
-    return app_record_get(a, t, ref, out, e);
+    return app_record_get(a, rtype_find(type), ref, out, e); /* reads as a->who */
 }
 
 static const char *nz(const char *s)
@@ -461,9 +453,12 @@ static int token_shape_ok(const char *t)
     return 1;
 }
 
-/* The active questions of template, by position then identifier; read
- * without a viewer (the public page's only read of records). */
-static int load_questions(struct app *a, const char *tmpl, struct qform *f, struct err *e)
+/* The active questions of template, by position then identifier, as who
+ * reads them: the system for the public page on purpose (its only read of
+ * records: the token is the authority and reaches only its questionnaire's
+ * questions), the reader for the answers page. */
+static int load_questions(struct app *a, const struct principal *who, const char *tmpl,
+                          struct qform *f, struct err *e)
 {
     const struct rtype *t = rtype_find("qquestion");
     struct query q;
@@ -474,7 +469,7 @@ static int load_questions(struct app *a, const char *tmpl, struct qform *f, stru
     q.sort = rtype_field(t, "position", NULL);
     struct records l;
     memset(&l, 0, sizeof l);
-    if (store_list(a->st, t, &q, records_add, &l, e)) {
+    if (store_list(a->st, who, t, &q, records_add, &l, e)) {
         records_free(&l);
         return -1;
     }
@@ -499,7 +494,10 @@ static int load_questions(struct app *a, const char *tmpl, struct qform *f, stru
     return 0;
 }
 
-static int fill_head(struct app *a, const struct record *qr, struct qform *f, struct err *e)
+/* who: the system for the public page (the token is the authority), the
+ * reader for the answers (hidden and missing alike). */
+static int fill_head(struct app *a, const struct principal *who, const struct record *qr,
+                     struct qform *f, struct err *e)
 {
     strlcpy_(f->questionnaire, qr->ref, sizeof f->questionnaire);
     strlcpy_(f->supplier, nz(record_get(qr, "supplier")), sizeof f->supplier);
@@ -508,8 +506,8 @@ static int fill_head(struct app *a, const struct record *qr, struct qform *f, st
     const char *sc = record_get(qr, "score");
     f->score = sc ? atof(sc) : 0;
     struct record *s = NULL, *t = NULL;
-    if (store_get(a->st, rtype_find("supplier"), f->supplier, &s, e) ||
-        store_get(a->st, rtype_find("qtemplate"), nz(record_get(qr, "template")), &t, e)) {
+    if (store_get(a->st, who, rtype_find("supplier"), f->supplier, &s, e) ||
+        store_get(a->st, who, rtype_find("qtemplate"), nz(record_get(qr, "template")), &t, e)) {
         record_free(s);
         return -1;
     }
@@ -518,7 +516,7 @@ static int fill_head(struct app *a, const struct record *qr, struct qform *f, st
     strlcpy_(f->intro, nz(record_get(t, "description")), sizeof f->intro);
     record_free(s);
     record_free(t);
-    return load_questions(a, nz(record_get(qr, "template")), f, e);
+    return load_questions(a, who, nz(record_get(qr, "template")), f, e);
 }
 
 int app_questionnaire_send_tx(struct app *a, const char *supplier, const char *tmpl,
@@ -553,7 +551,7 @@ int app_questionnaire_send_tx(struct app *a, const char *supplier, const char *t
     record_free(t);
     struct qform f;
     memset(&f, 0, sizeof f);
-    if (load_questions(a, tmpl, &f, e)) {
+    if (load_questions(a, &a->who, tmpl, &f, e)) {
         return -1;
     }
     int nq = f.n;
@@ -637,7 +635,8 @@ static int qlink_find(struct app *a, const char *token, struct qtoken_row *row,
     if (!found) {
         return err_set(e, ERR_NOTFOUND, NULL, "%s", unknown);
     }
-    if (store_get(a->st, rtype_find("questionnaire"), row->questionnaire, qr, e)) {
+    if (store_get(a->st, principal_sys(), rtype_find("questionnaire"), row->questionnaire, qr,
+                  e)) {
         return -1;
     }
     const char *st = record_get(*qr, FIELD_STATUS);
@@ -676,7 +675,7 @@ int app_qlink_open(struct app *a, const char *token, struct qform *out, struct e
     if (qlink_find(a, token, &row, &qr, e)) {
         return -1;
     }
-    int rc = fill_head(a, qr, out, e);
+    int rc = fill_head(a, principal_sys(), qr, out, e);
     strlcpy_(out->nonce, row.nonce, sizeof out->nonce);
     record_free(qr);
     return rc;
@@ -836,7 +835,7 @@ int app_questionnaire_answers(struct app *a, const char *ref, struct qform *out,
     if (get_visible(a, "questionnaire", ref, &qr, e)) {
         return -1;
     }
-    int rc = fill_head(a, qr, out, e);
+    int rc = fill_head(a, &a->who, qr, out, e);
     const char *st = record_get(qr, FIELD_STATUS);
     out->completed = st && strcmp(st, "completed") == 0;
     record_free(qr);
@@ -844,7 +843,7 @@ int app_questionnaire_answers(struct app *a, const char *ref, struct qform *out,
     if (rc == 0 && out->completed) {
         /* what was asked then, not the template as it is now */
         qform_free(out);
-        rc = store_qanswers(a->st, ref, answer_row, out, e);
+        rc = store_qanswers(a->st, &a->who, ref, answer_row, out, e);
     }
     return rc;
 }
@@ -1404,10 +1403,10 @@ static int areview_derive(struct app *a, struct record *r, const struct record *
                        "decided");
     }
     struct records l;
-    int saved = a->has_viewer;
-    a->has_viewer = 0; /* every account of the campaign, whoever closes it */
+    struct principal saved = a->who;
+    a->who = principal_system(); /* a rule: every account of the campaign, whoever closes it */
     int rc = campaign_accounts(a, r->ref, &l, e);
-    a->has_viewer = saved;
+    a->who = saved;
     if (rc) {
         return -1;
     }

@@ -50,6 +50,9 @@ static char *read_code(void *ctx)
 
 int cli_sign_in(struct app *a, const char *account, struct err *e)
 {
+    if (!account && a->signer.account > 0) {
+        return 0; /* signed in by cli_open (--as) */
+    }
     if (!account || !account[0]) {
         return err_set(e, ERR_FORBIDDEN, "as",
                        "as: sign with --as ACCOUNT (your account's password is asked for); the "
@@ -90,10 +93,17 @@ static void print_signoffs(const struct signoffs *l, const char *indent)
     }
 }
 
+/* As PERM_HISTORY on the web: the earlier versions of a subject are read
+ * with its history (--as staff: none of a document's). */
+static int may_read_versions(struct app *a, const char *kind, const char *subject, struct err *e)
+{
+    return app_may_read(a, store_subject_type(kind, subject), 1, e);
+}
+
 int cli_versions(struct app *a, const char *kind, const char *subject, int json, struct err *e)
 {
     struct versions l;
-    if (app_version_list(a, kind, subject, &l, e)) {
+    if (may_read_versions(a, kind, subject, e) || app_version_list(a, kind, subject, &l, e)) {
         return -1;
     }
     struct buf b;
@@ -135,7 +145,8 @@ int cli_version_show(struct app *a, const char *kind, const char *subject, int n
                      struct err *e)
 {
     struct version v;
-    if (app_version_get(a, kind, subject, number, NULL, &v, e)) {
+    if (may_read_versions(a, kind, subject, e) ||
+        app_version_get(a, kind, subject, number, NULL, &v, e)) {
         return -1;
     }
     struct signoffs s;
@@ -169,31 +180,37 @@ int cli_version_show(struct app *a, const char *kind, const char *subject, int n
 int cli_version_diff(struct app *a, const char *kind, const char *subject, const char *from,
                      const char *to, int json, struct err *e)
 {
+    if (may_read_versions(a, kind, subject, e)) {
+        return -1;
+    }
     int64_t n = 0, m = 0;
     if (!from || !to || int_parse(from, &n) || int_parse(to, &m) || n < 1 || m < 1 ||
         n > 1000000 || m > 1000000) {
         return err_set(e, ERR_USAGE, NULL, "give two version numbers (diff N M)");
     }
-    char *out = NULL;
-    if (app_version_diff(a, kind, subject, (int)n, (int)m, &out, e)) {
+    struct vdiff d;
+    if (app_version_diff(a, kind, subject, (int)n, (int)m, &d, e)) {
         return -1;
     }
+    struct buf b;
+    struct jw w;
+    buf_init(&b, 0);
     if (json) {
-        cli_print_json(out);
+        jw_init(&w, &b, 0);
+        vdiff_json(&w, &d);
+        cli_print_json(buf_str(&b));
     } else {
-        json_t *d = json_loads(out, 0, NULL);
-        size_t i;
-        json_t *c;
-        if (!json_array_size(d)) {
+        if (!d.n) {
             printf("no differences\n");
         }
-        json_array_foreach(d, i, c) {
-            char *txt = json_dumps(c, JSON_COMPACT | JSON_ENCODE_ANY);
-            printf("%s\n", txt);
-            free(txt);
+        for (size_t i = 0; i < d.n; i++) {
+            b.len = 0;
+            jw_init(&w, &b, 0);
+            vchange_json(&w, &d.v[i]);
+            printf("%s\n", buf_str(&b));
         }
-        json_decref(d);
     }
-    free(out);
+    buf_free(&b);
+    vdiff_free(&d);
     return 0;
 }

@@ -10,8 +10,11 @@
 #include "../lib/util.h"
 #include "cli.h"
 
+/* Parses and opens; reads: the record type a command reads a register of
+ * (checked with app_may_read like the router, for --as), or NULL. */
 static int open_n(struct cli *c, int argc, char **argv, struct opts *o, int npos,
-                  const char *const *allowed, const char *usage, struct app *a)
+                  const char *const *allowed, const char *usage, const char *reads,
+                  struct app *a)
 {
     int rc = cli_parse_opts(c, argc, argv, o, npos);
     if (rc || (rc = cli_refuse_by(o)) || (rc = cli_no_other_opts(o, allowed))) {
@@ -22,6 +25,10 @@ static int open_n(struct cli *c, int argc, char **argv, struct opts *o, int npos
     }
     struct err e = {0};
     if (cli_open(c, a, &e)) {
+        return cli_fail(&e);
+    }
+    if (reads && app_may_read(a, rtype_find(reads), 0, &e)) {
+        app_close(a);
         return cli_fail(&e);
     }
     return 0;
@@ -43,7 +50,7 @@ int cmd_supplier_reviews(struct cli *c, int argc, char **argv)
     struct opts o;
     struct app a;
     int rc = open_n(c, argc, argv, &o, 0, allowed,
-                    "isms supplier reviews [--json] [--today YYYY-MM-DD]", &a);
+                    "isms supplier reviews [--json] [--today YYYY-MM-DD]", "supplier", &a);
     if (rc) {
         return rc;
     }
@@ -87,7 +94,7 @@ int cmd_questionnaire_send(struct cli *c, int argc, char **argv)
     static const char usage[] =
         "isms questionnaire send SUP-0001 --template QT-0001 [--days N] [--contact TEXT] "
         "[--base https://isms.example.org]";
-    int rc = open_n(c, argc, argv, &o, 1, allowed, usage, &a);
+    int rc = open_n(c, argc, argv, &o, 1, allowed, usage, NULL, &a);
     if (rc) {
         return rc;
     }
@@ -131,7 +138,7 @@ int cmd_questionnaire_answers(struct cli *c, int argc, char **argv)
     struct opts o;
     struct app a;
     int rc = open_n(c, argc, argv, &o, 1, allowed, "isms questionnaire answers QR-0001 [--json]",
-                    &a);
+                    "questionnaire", &a);
     if (rc) {
         return rc;
     }
@@ -170,7 +177,8 @@ int cmd_privacy_register(struct cli *c, int argc, char **argv)
     static const char *const allowed[] = {NULL};
     struct opts o;
     struct app a;
-    int rc = open_n(c, argc, argv, &o, 0, allowed, "isms processing register [--json]", &a);
+    int rc = open_n(c, argc, argv, &o, 0, allowed, "isms processing register [--json]",
+                    "processing", &a);
     if (rc) {
         return rc;
     }
@@ -216,7 +224,8 @@ int cmd_areview_status(struct cli *c, int argc, char **argv)
     static const char *const allowed[] = {NULL};
     struct opts o;
     struct app a;
-    int rc = open_n(c, argc, argv, &o, 1, allowed, "isms areview status AR-0001 [--json]", &a);
+    int rc = open_n(c, argc, argv, &o, 1, allowed, "isms areview status AR-0001 [--json]",
+                    "areview", &a);
     if (rc) {
         return rc;
     }
@@ -243,7 +252,8 @@ int cmd_areview_import(struct cli *c, int argc, char **argv)
     static const char *const allowed[] = {NULL};
     struct opts o;
     struct app a;
-    int rc = open_n(c, argc, argv, &o, 2, allowed, "isms areview import AR-0001 FILE.csv", &a);
+    int rc = open_n(c, argc, argv, &o, 2, allowed, "isms areview import AR-0001 FILE.csv",
+                    NULL, &a);
     if (rc) {
         return rc;
     }
@@ -283,12 +293,12 @@ int cmd_areview_decide(struct cli *c, int argc, char **argv)
     struct app a;
     int rc = open_n(c, argc, argv, &o, 2, allowed,
                     "isms areview decide ACC-0001 keep|change|revoke [--comment TEXT] --as ACCOUNT",
-                    &a);
+                    NULL, &a);
     if (rc) {
         return rc;
     }
     struct err e = {0};
-    if (!cli_opt(&o, "as")) {
+    if (!c->as) { /* --as is the CLI's (cli_open signed it in) */
         app_close(&a);
         return cli_usage("areview decide: give --as ACCOUNT (the reviewer's account: the decider "
                          "is the signed-in account)");
@@ -310,7 +320,7 @@ int cmd_areview_assign(struct cli *c, int argc, char **argv)
     struct opts o;
     struct app a;
     static const char usage[] = "isms areview assign AR-0001 --group NAME --reviewer P-0001";
-    int rc = open_n(c, argc, argv, &o, 1, allowed, usage, &a);
+    int rc = open_n(c, argc, argv, &o, 1, allowed, usage, NULL, &a);
     if (rc) {
         return rc;
     }

@@ -550,7 +550,7 @@ static void access_log(struct req *r, int status, size_t bytes, const struct con
     if (q && r->route && strncmp(r->route->pattern, "/q/", 3) == 0) {
         strcpy(q + 3, "(token)");
     }
-    log_field(who, sizeof who, r->authed ? r->who.name : NULL, 64, 0);
+    log_field(who, sizeof who, r->authed ? r->auth.name : NULL, 64, 0);
     pthread_mutex_lock(&log_lock);
     fprintf(stderr, "%s %s %s %s %d %zu %.1fms %s\n", at, addr, method, path, status, bytes, ms,
             who);

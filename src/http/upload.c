@@ -384,6 +384,20 @@ void upload_disposition(const char *name, char *out, size_t size)
     buf_free(&b);
 }
 
+void upload_send(struct resp *w, struct attachment_reader *rd)
+{
+    const struct attachment_info *info = app_attachment_reader_info(rd);
+    w->status = 200;
+    /* a static string of the allow-list (the media type the name gives,
+     * which is what was stored) */
+    const char *mt = app_attachment_media_type(info->name);
+    w->ctype = strcmp(mt, "text/plain") == 0 ? "text/plain; charset=utf-8" : mt;
+    w->csp = "default-src 'none'; sandbox";
+    upload_disposition(info->name, w->disposition, sizeof w->disposition);
+    w->stream = rd;
+    w->stream_size = info->size;
+}
+
 void upload_download(struct req *r, struct resp *w, const char *att_ref)
 {
     struct err e = {0};
@@ -400,16 +414,7 @@ void upload_download(struct req *r, struct resp *w, const char *att_ref)
         resp_error(r, w, &e);
         return;
     }
-    const struct attachment_info *info = app_attachment_reader_info(rd);
-    w->status = 200;
-    /* a static string of the allow-list (the media type the name gives,
-     * which is what was stored) */
-    const char *mt = app_attachment_media_type(info->name);
-    w->ctype = strcmp(mt, "text/plain") == 0 ? "text/plain; charset=utf-8" : mt;
-    w->csp = "default-src 'none'; sandbox";
-    upload_disposition(info->name, w->disposition, sizeof w->disposition);
-    w->stream = rd;
-    w->stream_size = info->size;
+    upload_send(w, rd);
 }
 
 int upload_attach(struct req *r, const char *valid_until, struct attachment_info *out,
@@ -434,4 +439,29 @@ int upload_attach(struct req *r, const char *valid_until, struct attachment_info
     }
     struct attach_input in = {r->rec->ref, name, valid_until, f->fd, f->off, f->len, 0};
     return app_attach(r->app, &in, out, e);
+}
+
+int upload_document_file(struct req *r, struct attachment_info *out, int *revised,
+                         struct err *e)
+{
+    const struct upload_file *f = r->upload;
+    *revised = 0;
+    if (!f || (f->len == 0 && str_empty(f->name))) {
+        return err_set(e, ERR_USAGE, "file", "file: choose the document's content (a PDF or "
+                       "DOCX: a multipart form with a file part, or the file as the body with "
+                       "?name=)");
+    }
+    const char *name = kv_get(&r->form, "name");
+    if (str_empty(name)) {
+        name = kv_get(&r->query, "name");
+    }
+    if (str_empty(name)) {
+        name = f->name;
+    }
+    if (str_empty(name)) {
+        return err_set(e, ERR_INVALID, "name", "name: give the file's name (?name= with a raw "
+                       "body)");
+    }
+    struct attach_input in = {r->rec->ref, name, NULL, f->fd, f->off, f->len, 0};
+    return app_document_set_file(r->app, &in, out, revised, e);
 }

@@ -2,6 +2,7 @@
  * SHA-256) and answers (table qanswer, written once). */
 #include <string.h>
 
+#include "../model/types.h"
 #include "../lib/util.h"
 #include "store_int.h"
 #include "store_suppliers.h"
@@ -59,20 +60,6 @@ int store_qtoken_find(struct store *s, const char *token_sha256, struct qtoken_r
     return qtoken_get(s, st, out, e);
 }
 
-int store_qtoken_of(struct store *s, const char *questionnaire, struct qtoken_row *out,
-                    struct err *e)
-{
-    sqlite3_stmt *st = store_prepare(s,
-                                     "SELECT questionnaire, supplier, expires_at, nonce, used_at "
-                                     "FROM qtoken WHERE questionnaire = ?1",
-                                     e);
-    if (!st) {
-        return -1;
-    }
-    sqlite3_bind_text(st, 1, questionnaire, -1, SQLITE_TRANSIENT);
-    return qtoken_get(s, st, out, e);
-}
-
 int store_qtoken_use(struct store *s, const char *questionnaire, const char *at, int *done,
                      struct err *e)
 {
@@ -112,9 +99,14 @@ int store_qanswer_add(struct store *s, const char *questionnaire, const struct q
     return store_run(s, st, e);
 }
 
-int store_qanswers(struct store *s, const char *questionnaire, store_qanswer_fn fn, void *ctx,
-                   struct err *e)
+int store_qanswers(struct store *s, const struct principal *who, const char *questionnaire,
+                   store_qanswer_fn fn, void *ctx, struct err *e)
 {
+    /* the answers are the questionnaire's content: its row rule applies */
+    int sees = store_sees_record(s, who, rtype_find("questionnaire"), questionnaire, e);
+    if (sees <= 0) {
+        return sees;
+    }
     sqlite3_stmt *st = store_prepare(s,
                                      "SELECT question, question_text, answer_type, weight, "
                                      "answer, points, max_points FROM qanswer "

@@ -1,4 +1,4 @@
-/* store_suppliers.h — the questionnaire links and answers (migration 0020):
+/* store_suppliers.h — the questionnaire links and answers (migration 0019):
  * the only SQL of src/app/suppliers.c that the generic record access does
  * not cover. */
 #ifndef ISMS_STORE_SUPPLIERS_H
@@ -19,12 +19,11 @@ int store_qtoken_add(struct store *s, const char *questionnaire, const char *tok
                      const char *supplier, const char *expires_at, const char *nonce,
                      const char *created_at, struct err *e);
 /* The link whose token hashes to token_sha256: 1 found (out filled), 0 not
- * found, -1 error. */
+ * found, -1 error. Takes no principal on purpose: it serves the public page
+ * /q/TOKEN, where the token is the authority (it reaches its questionnaire
+ * only); it returns no record content. */
 int store_qtoken_find(struct store *s, const char *token_sha256, struct qtoken_row *out,
                       struct err *e);
-/* The link of a questionnaire: 1, 0 or -1 as above. */
-int store_qtoken_of(struct store *s, const char *questionnaire, struct qtoken_row *out,
-                    struct err *e);
 /* Marks the link answered at `at` (only once: 0 when it already was). */
 int store_qtoken_use(struct store *s, const char *questionnaire, const char *at, int *done,
                      struct err *e);
@@ -36,9 +35,10 @@ struct qanswer_row {
 };
 int store_qanswer_add(struct store *s, const char *questionnaire, const struct qanswer_row *a,
                       struct err *e);
-/* The answers of questionnaire in the order they were asked (rowid). */
+/* The answers of questionnaire in the order they were asked (rowid), when
+ * who sees the questionnaire (store_sees_record); none when it does not. */
 typedef int (*store_qanswer_fn)(void *ctx, const struct qanswer_row *a);
-int store_qanswers(struct store *s, const char *questionnaire, store_qanswer_fn fn, void *ctx,
-                   struct err *e);
+int store_qanswers(struct store *s, const struct principal *who, const char *questionnaire,
+                   store_qanswer_fn fn, void *ctx, struct err *e);
 
 #endif

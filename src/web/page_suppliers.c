@@ -252,8 +252,19 @@ static int q_throttled(struct req *r, struct resp *w, long wait)
 }
 
 /* GET /q/TOKEN */
+/* The public pages run as nobody, whoever is signed in in this browser:
+ * the token is their only authority (it reaches its questionnaire's
+ * questions, read as the system in suppliers.c), and no other read of the
+ * request may see a row (principal_nobody sees none). */
+static void q_as_nobody(struct req *r)
+{
+    struct principal nobody = principal_nobody();
+    app_set_principal(r->app, &nobody);
+}
+
 int page_qlink(struct req *r, struct resp *w)
 {
+    q_as_nobody(r);
     struct throttle_ticket t;
     long wait = q_throttle(r, &t);
     if (wait > 0) {
@@ -276,6 +287,7 @@ int page_qlink(struct req *r, struct resp *w)
 /* POST /q/TOKEN: the answers, with the link's form nonce (_nonce). */
 int page_qlink_submit(struct req *r, struct resp *w)
 {
+    q_as_nobody(r);
     struct throttle_ticket t;
     long wait = q_throttle(r, &t);
     if (wait > 0) {
@@ -455,9 +467,8 @@ static void campaign_page(struct req *r, struct resp *w, const char *ref, const 
     q.filter_field[0] = rtype_field(t, "campaign", NULL);
     q.filter_value[0] = s.ref;
     q.sort = rtype_field(t, "group_name", NULL);
-    app_query_visible(t, r->role, r->who.person[0] ? r->who.person : NULL, &q);
     struct records l = {0};
-    if (store_list(r->app->st, t, &q, records_add, &l, &e)) {
+    if (store_list(r->app->st, &r->app->who, t, &q, records_add, &l, &e)) {
         records_free(&l);
         resp_error(r, w, &e);
         return;

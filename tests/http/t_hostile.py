@@ -1676,6 +1676,10 @@ def main():
                                                    "scope": xss.get("scope", "SC-0001"),
                                                    # review: pack and minutes routes
                                                    "review": xss.get("review", "MR-0001"),
+                                                   # audit: checklist and raise-nc routes
+                                                   "audit": xss.get("audit", "AUD-0001"),
+                                                   "ctrun": xss.get("ctrun", "CTR-0001"),
+                                                   "ctest": xss.get("ctest", "CT-0001"),
                                                    # suppliers: access review routes
                                                    "areview": xss.get("areview", "AR-0001"),
                                                    "aaccount": xss.get("aaccount", "ACC-0001"),

@@ -1,4 +1,4 @@
--- 0020_suppliers.sql — supplier assessments and questionnaires (A.5.19-5.23),
+-- 0019_suppliers.sql — supplier assessments and questionnaires (A.5.19-5.23),
 -- the privacy register (processing activities, DPIAs) and access reviews
 -- (src/app/suppliers.c). Record tables as src/model/types.c declares them,
 -- plus the questionnaire links (only a token's SHA-256 is stored) and the

@@ -1,4 +1,4 @@
--- 0014_review.sql — management review actions (9.3), the ISMS certificate
+-- 0012_review.sql — management review actions (9.3), the ISMS certificate
 -- and the certification body's nonconformities (src/app/review.c,
 -- src/app/certificate.c). The review pack and the minutes are frozen
 -- versions (table version) signed through table signoff: no table here.
