@@ -195,4 +195,14 @@ ok isms areview status AR-0001 --json
 json_check 'd["revocations_open"] == 0'
 fails 5 signed rita areview decide ACC-0001 revoke --comment late
 err_has "AR-0001 is closed"
+
+note "--as: the registers read as that account (staff reads none of them), like the router"
+make_account stan staff P-0004
+for cmd in "supplier reviews" "processing register" "areview status AR-0001" \
+    "questionnaire answers QR-0001"; do
+    fails 7 signed stan $cmd
+    err_has "the role of stan does not allow reading"
+done
+ok signed audrey supplier reviews --json
+json_check 'len(d["suppliers"]) == 3'
 finish
