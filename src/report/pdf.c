@@ -15,6 +15,7 @@
 #include <cairo.h>
 #include <math.h>
 #include <pango/pangocairo.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,13 +28,29 @@
 #define PAD 2.5
 #define CELL_LINES 24
 #define FONT "DejaVu Sans, WenQuanYi Micro Hei, Noto Sans CJK SC"
+#define CACHE_TEXT 48    /* bytes of a text the layout cache keeps */
+#define CACHE_SLOTS 4096
+#define SEEN_BITS (1u << 20)
+
+struct lcache {
+    uint64_t hash;
+    const PangoFontDescription *font;
+    int w, lines;
+    char *text;
+    PangoLayout *lay;
+};
 
 struct pr {
     const struct rdoc *d;
     cairo_t *cr;
     PangoContext *ctx;
-    PangoLayout *lay;
-    PangoLayout *flay; /* the page frame's own, so a page break keeps lay */
+    PangoLayout *lay;     /* the layout set() prepared last */
+    PangoLayout *scratch; /* for texts not cached */
+    PangoLayout *flow;    /* flowing paragraphs (kept across page breaks) */
+    struct lcache *cache; /* CACHE_SLOTS */
+    unsigned char *seen;  /* SEEN_BITS: texts seen once */
+    double adv[2][128];   /* cell fonts: advance of each ASCII character */
+    double line_h[2];     /* cell fonts: the height of one line */
     PangoFontDescription *body, *bold, *small, *cell, *cellb, *h[3];
     int draw;   /* 0: measuring pass */
     int page;   /* current page, from 1 */
@@ -61,21 +78,90 @@ static void colour(cairo_t *cr, const char *hex, double dr, double dg, double db
     }
 }
 
-/* Lays out text in the layout (width in points, <= 0: unwrapped). */
+static void configure(PangoLayout *l, const PangoFontDescription *f, const char *text,
+                      double width, int max_lines)
+{
+    pango_layout_set_font_description(l, f);
+    pango_layout_set_width(l, width > 0 ? (int)(width * PANGO_SCALE) : -1);
+    pango_layout_set_height(l, max_lines > 0 ? -max_lines : -1);
+    pango_layout_set_ellipsize(l, max_lines > 0 ? PANGO_ELLIPSIZE_END : PANGO_ELLIPSIZE_NONE);
+    pango_layout_set_text(l, text ? text : "", -1);
+}
+
+static uint64_t hash_key(const PangoFontDescription *f, const char *text, int w, int lines)
+{
+    uint64_t h = 1469598103934665603ull ^ (uint64_t)(uintptr_t)f ^ ((uint64_t)w << 20) ^
+                 (uint64_t)lines;
+    for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+        h = (h ^ *c) * 1099511628211ull;
+    }
+    return h;
+}
+
+/* Points p->lay at a layout of text (width in points, <= 0: unwrapped).
+ * Short texts seen more than once (a level, a status, a person, a date,
+ * the page frame's) come from the layout cache, shaped once for both
+ * passes; the rest are laid out afresh in the scratch layout. */
 static void set(struct pr *p, const PangoFontDescription *f, const char *text, double width,
                 int max_lines)
 {
-    pango_layout_set_font_description(p->lay, f);
-    pango_layout_set_width(p->lay, width > 0 ? (int)(width * PANGO_SCALE) : -1);
-    pango_layout_set_height(p->lay, max_lines > 0 ? -max_lines : -1);
-    pango_layout_set_ellipsize(p->lay, max_lines > 0 ? PANGO_ELLIPSIZE_END : PANGO_ELLIPSIZE_NONE);
-    pango_layout_set_text(p->lay, text ? text : "", -1);
+    text = text ? text : "";
+    size_t len = strlen(text);
+    int w = width > 0 ? (int)(width * 64) : -1;
+    if (len <= CACHE_TEXT) {
+        uint64_t h = hash_key(f, text, w, max_lines);
+        size_t slot = (size_t)(h % CACHE_SLOTS);
+        for (size_t k = 0; k < 8; k++, slot = (slot + 1) % CACHE_SLOTS) {
+            struct lcache *c = &p->cache[slot];
+            if (!c->lay) {
+                if (!(p->seen[(h >> 7) % SEEN_BITS / 8] & (1u << (h % 8)))) {
+                    p->seen[(h >> 7) % SEEN_BITS / 8] |= (unsigned char)(1u << (h % 8));
+                    break; /* first sight: scratch */
+                }
+                c->hash = h;
+                c->font = f;
+                c->w = w;
+                c->lines = max_lines;
+                c->text = xstrdup(text);
+                c->lay = pango_layout_new(p->ctx);
+                pango_layout_set_wrap(c->lay, PANGO_WRAP_WORD_CHAR);
+                configure(c->lay, f, text, width, max_lines);
+                p->lay = c->lay;
+                return;
+            }
+            if (c->hash == h && c->font == f && c->w == w && c->lines == max_lines &&
+                strcmp(c->text, text) == 0) {
+                p->lay = c->lay;
+                return;
+            }
+        }
+    }
+    p->lay = p->scratch;
+    configure(p->lay, f, text, width, max_lines);
+}
+
+static void cache_clear(struct pr *p)
+{
+    for (size_t i = 0; i < CACHE_SLOTS; i++) {
+        if (p->cache[i].lay) {
+            g_object_unref(p->cache[i].lay);
+            free(p->cache[i].text);
+        }
+    }
+    memset(p->cache, 0, CACHE_SLOTS * sizeof *p->cache);
 }
 
 static double height(struct pr *p)
 {
     int w, h;
     pango_layout_get_size(p->lay, &w, &h);
+    return (double)h / PANGO_SCALE;
+}
+
+static double height_of_layout(PangoLayout *l)
+{
+    int w, h;
+    pango_layout_get_size(l, &w, &h);
     return (double)h / PANGO_SCALE;
 }
 
@@ -139,10 +225,7 @@ static void new_page(struct pr *p)
     p->page++;
     p->y = TOP;
     if (p->draw) {
-        PangoLayout *keep = p->lay;
-        p->lay = p->flay;
         page_frame(p);
-        p->lay = keep;
     }
 }
 
@@ -157,8 +240,8 @@ static void need(struct pr *p, double h)
 static void flow(struct pr *p, const PangoFontDescription *f, const char *text, double x,
                  double width, double after)
 {
-    set(p, f, text, width, 0);
-    PangoLayoutIter *it = pango_layout_get_iter(p->lay);
+    configure(p->flow, f, text, width, 0);
+    PangoLayoutIter *it = pango_layout_get_iter(p->flow);
     double shift = p->y;
     do {
         PangoRectangle lg;
@@ -191,14 +274,82 @@ static void cols_x(const struct pr *p, const struct rtable *t, double *x)
     }
 }
 
+/* The advances of the ASCII characters in the two cell fonts, and the
+ * height of one line, for measuring short cells without shaping them. */
+static void metrics(struct pr *p)
+{
+    const PangoFontDescription *fs[2] = {p->cell, p->cellb};
+    for (int k = 0; k < 2; k++) {
+        char s[2] = {0, 0};
+        for (int ch = 32; ch < 127; ch++) {
+            s[0] = (char)ch;
+            configure(p->scratch, fs[k], s, 0, 0);
+            int w, h;
+            pango_layout_get_size(p->scratch, &w, &h);
+            p->adv[k][ch] = (double)w / PANGO_SCALE;
+        }
+        configure(p->scratch, fs[k], "Ag\nAg", 0, 0);
+        double two = height_of_layout(p->scratch);
+        configure(p->scratch, fs[k], "Ag", 0, 0);
+        p->line_h[k] = height_of_layout(p->scratch);
+        if (two < 1.9 * p->line_h[k]) {
+            p->line_h[k] = two / 2; /* keep the estimate of n lines at least pango's */
+        }
+    }
+}
+
+/* The height of a cell's text in width: one line when it is printable
+ * ASCII whose advances fit with room to spare (kerning only narrows),
+ * else as pango lays it out. */
+static double cell_h(struct pr *p, const PangoFontDescription *f, const char *text, double width)
+{
+    int k = f == p->cellb ? 1 : f == p->cell ? 0 : -1;
+    if (k >= 0) {
+        /* greedy wrapping at spaces with 3 % less room than the cell has:
+         * never fewer lines than pango's (it may also break after
+         * hyphens and slashes); a word wider than the cell, a character
+         * outside printable ASCII or more lines than a cell shows: pango */
+        double room = width * 0.97, line = 0, word = 0, space = p->adv[k][' '];
+        int lines = 1, ok = 1;
+        const unsigned char *c = (const unsigned char *)text;
+        for (;; c++) {
+            if (*c == ' ' || !*c) {
+                if (word > room) {
+                    ok = 0;
+                    break;
+                }
+                if (line > 0 && line + space + word > room) {
+                    lines++;
+                    line = word;
+                } else {
+                    line += (line > 0 ? space : 0) + word;
+                }
+                word = 0;
+                if (!*c) {
+                    break;
+                }
+            } else if (*c > 32 && *c < 127) {
+                word += p->adv[k][*c];
+            } else {
+                ok = 0;
+                break;
+            }
+        }
+        if (ok && lines <= CELL_LINES) {
+            return lines * p->line_h[k];
+        }
+    }
+    set(p, f, text, width, CELL_LINES);
+    return height(p);
+}
+
 static double row_h(struct pr *p, const struct rtable *t, char *const *cells,
                     const PangoFontDescription *f, const double *x)
 {
     double h = 0;
     for (int c = 0; c < t->ncols; c++) {
         if (cells[c]) {
-            set(p, f, cells[c], x[c + 1] - x[c] - 2 * PAD, CELL_LINES);
-            double ch = height(p);
+            double ch = cell_h(p, f, cells[c], x[c + 1] - x[c] - 2 * PAD);
             h = ch > h ? ch : h;
         }
     }
@@ -210,20 +361,42 @@ static void draw_row(struct pr *p, const struct rtable *t, char *const *cells, c
 {
     cairo_t *cr = p->cr;
     for (int c = 0; c < t->ncols; c++) {
-        cairo_rectangle(cr, x[c], p->y, x[c + 1] - x[c], h);
         if (head || (fills && fills[c])) {
+            cairo_rectangle(cr, x[c], p->y, x[c + 1] - x[c], h);
             colour(cr, fills ? fills[c] : NULL, 0.90, 0.91, 0.94);
-            cairo_fill_preserve(cr);
+            cairo_fill(cr);
         }
-        cairo_set_source_rgb(cr, 0.7, 0.7, 0.7);
-        cairo_set_line_width(cr, 0.4);
-        cairo_stroke(cr);
         if (cells[c]) {
             cairo_set_source_rgb(cr, 0, 0, 0);
             set(p, f, cells[c], x[c + 1] - x[c] - 2 * PAD, CELL_LINES);
             show(p, x[c] + PAD, p->y + PAD);
         }
     }
+    /* the line under the row; the columns' lines are drawn per page */
+    cairo_set_source_rgb(cr, 0.7, 0.7, 0.7);
+    cairo_set_line_width(cr, 0.4);
+    cairo_move_to(cr, x[0], p->y + h);
+    cairo_line_to(cr, x[t->ncols], p->y + h);
+    cairo_stroke(cr);
+}
+
+/* The frame of a table's part on one page: its top line and the lines
+ * between the columns, from top to bottom. */
+static void grid(struct pr *p, const struct rtable *t, const double *x, double top, double bottom)
+{
+    if (!p->draw || bottom <= top) {
+        return;
+    }
+    cairo_t *cr = p->cr;
+    cairo_set_source_rgb(cr, 0.7, 0.7, 0.7);
+    cairo_set_line_width(cr, 0.4);
+    cairo_move_to(cr, x[0], top);
+    cairo_line_to(cr, x[t->ncols], top);
+    for (int c = 0; c <= t->ncols; c++) {
+        cairo_move_to(cr, x[c], top);
+        cairo_line_to(cr, x[c], bottom);
+    }
+    cairo_stroke(cr);
 }
 
 static void table(struct pr *p, size_t bi, const struct rtable *t)
@@ -235,13 +408,16 @@ static void table(struct pr *p, size_t bi, const struct rtable *t)
         p->headh[bi] = row_h(p, t, t->headers, p->cellb, x);
     }
     double hh = p->headh[bi];
+    double top = p->y;
     for (size_t r = 0; r < t->nrows; r++) {
         char *const *cells = t->cells + r * (size_t)t->ncols;
         double h = p->draw ? p->rowh[bi][r] : (p->rowh[bi][r] = row_h(p, t, cells, p->cell, x));
         if (r == 0 || p->y + h > p->ybot) {
             if (p->y + hh + h > p->ybot && p->y > TOP + 0.5) {
+                grid(p, t, x, top, p->y);
                 new_page(p);
             }
+            top = p->y;
             if (p->draw) {
                 draw_row(p, t, t->headers, NULL, p->cellb, x, hh, 1);
             }
@@ -255,10 +431,14 @@ static void table(struct pr *p, size_t bi, const struct rtable *t)
     }
     if (!t->nrows) {
         need(p, hh);
+        top = p->y;
         if (p->draw) {
             draw_row(p, t, t->headers, NULL, p->cellb, x, hh, 1);
         }
         p->y += hh;
+    }
+    grid(p, t, x, top, p->y);
+    if (!t->nrows) {
         set(p, p->small, "(none)", 0, 0);
         show(p, p->x0 + PAD, p->y + PAD);
         p->y += height(p) + 2 * PAD;
@@ -507,9 +687,10 @@ static cairo_status_t to_buf(void *closure, const unsigned char *data, unsigned 
 
 static void bind(struct pr *p, cairo_t *cr)
 {
-    if (p->lay) {
-        g_object_unref(p->lay);
-        g_object_unref(p->flay);
+    if (p->ctx) {
+        cache_clear(p);
+        g_object_unref(p->scratch);
+        g_object_unref(p->flow);
         g_object_unref(p->ctx);
     }
     p->cr = cr;
@@ -519,10 +700,11 @@ static void bind(struct pr *p, cairo_t *cr)
     cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
     pango_cairo_context_set_font_options(p->ctx, fo);
     cairo_font_options_destroy(fo);
-    p->lay = pango_layout_new(p->ctx);
-    pango_layout_set_wrap(p->lay, PANGO_WRAP_WORD_CHAR);
-    p->flay = pango_layout_new(p->ctx);
-    pango_layout_set_wrap(p->flay, PANGO_WRAP_WORD_CHAR);
+    p->scratch = pango_layout_new(p->ctx);
+    pango_layout_set_wrap(p->scratch, PANGO_WRAP_WORD_CHAR);
+    p->flow = pango_layout_new(p->ctx);
+    pango_layout_set_wrap(p->flow, PANGO_WRAP_WORD_CHAR);
+    p->lay = p->scratch;
 }
 
 int rdoc_pdf(const struct rdoc *d, struct buf *out, struct err *e)
@@ -544,12 +726,15 @@ int rdoc_pdf(const struct rdoc *d, struct buf *out, struct err *e)
     p.h[1] = font("Bold", 13);
     p.h[2] = font("Bold", 10.5);
     p.rowh = xcalloc(d->n ? d->n : 1, sizeof *p.rowh);
+    p.cache = xcalloc(CACHE_SLOTS, sizeof *p.cache);
+    p.seen = xcalloc(SEEN_BITS / 8, 1);
     p.headh = xcalloc(d->n ? d->n : 1, sizeof *p.headh);
 
     /* pass 1: measure */
     cairo_surface_t *m = cairo_image_surface_create(CAIRO_FORMAT_A8, 1, 1);
     cairo_t *mcr = cairo_create(m);
     bind(&p, mcr);
+    metrics(&p);
     p.draw = 0;
     run(&p);
     p.total = p.page;
@@ -570,9 +755,12 @@ int rdoc_pdf(const struct rdoc *d, struct buf *out, struct err *e)
     cairo_surface_finish(s);
     cairo_status_t st = cairo_surface_status(s);
 
-    g_object_unref(p.lay);
-    g_object_unref(p.flay);
+    cache_clear(&p);
+    g_object_unref(p.scratch);
+    g_object_unref(p.flow);
     g_object_unref(p.ctx);
+    free(p.cache);
+    free(p.seen);
     cairo_destroy(cr);
     cairo_surface_destroy(s);
     cairo_destroy(mcr);

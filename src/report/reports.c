@@ -341,7 +341,7 @@ static int build_risks(struct app *a, struct rdoc *d, struct err *e)
     static const char *const h[] = {"ID", "Risk", "Description", "Owner", "Assets", "Score",
                                     "Level", "Treatment", "Planned controls", "Residual",
                                     "Status", "Next review"};
-    static const double w[] = {5.5, 13, 18.5, 10, 7, 5, 6, 7, 8, 8, 7, 7};
+    static const double w[] = {5.5, 13, 17.5, 10, 7, 5, 6, 7.5, 8, 8, 7, 8};
     struct rtable *t = rdoc_table(d, h, w, 12);
     for (size_t i = 0; i < rs.n; i++) {
         const struct record *r = rs.v[i];

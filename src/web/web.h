@@ -164,4 +164,8 @@ void web_audit_card(struct req *r, struct buf *b, const char *today);
  * shows test states, runs, the raise-NC button, checklist and report links. */
 void web_audit_panel(struct req *r, struct buf *b, const struct record *rec);
 
+/* reports: the PDF and Print buttons of a printable report at path
+ * ("/soa/print"; src/web/page_report.c). */
+void web_report_buttons(struct req *r, struct buf *b, const char *path);
+
 #endif

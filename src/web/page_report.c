@@ -1,0 +1,82 @@
+/* page_report.c — the printable reports on the web: GET /soa/print,
+ * /risks/print, /plan/print, /assets/print, /audits/:id/print,
+ * /reviews/:id/print and /documents/:id/print (?format=pdf, the default,
+ * or html). The route carries PERM_READ of the report's type; the report
+ * is built through the viewer the router set (app_set_viewer), so it holds
+ * only what the viewer may see. The download buttons of those pages come
+ * from web_report_buttons. */
+#include <string.h>
+
+#include "../http/upload.h"
+#include "../report/reports.h"
+#include "web.h"
+
+static const char *kind_of(const struct rtype *t)
+{
+    static const struct {
+        const char *type, *kind;
+    } map[] = {{"control", "soa"}, {"risk", "risks"},   {"action", "plan"},
+               {"asset", "assets"}, {"audit", "audit"}, {"review", "review"},
+               {"document", "document"}};
+    for (size_t i = 0; t && i < sizeof map / sizeof map[0]; i++) {
+        if (strcmp(t->name, map[i].type) == 0) {
+            return map[i].kind;
+        }
+    }
+    return NULL;
+}
+
+int page_report(struct req *r, struct resp *w)
+{
+    struct err e = {0};
+    const char *kind = kind_of(r->type);
+    const char *format = kv_get(&r->query, "format");
+    const char *fw = kv_get(&r->query, "framework");
+    if (!format || !*format) {
+        format = "pdf";
+    }
+    if (!kind) {
+        err_set(&e, ERR_NOTFOUND, NULL, "no such report");
+        resp_error(r, w, &e);
+        return 0;
+    }
+    if (strcmp(format, "pdf") && strcmp(format, "html")) {
+        err_set(&e, ERR_USAGE, "format", "format must be pdf or html");
+        resp_error(r, w, &e);
+        return 0;
+    }
+    struct buf out;
+    buf_init(&out, 0);
+    char name[96];
+    const char *id = report_needs_id(kind) ? (r->rec ? r->rec->ref : r->id) : NULL;
+    if (report_render(r->app, kind, id, fw && *fw ? fw : NULL, format, &out, name, sizeof name,
+                      &e)) {
+        buf_free(&out);
+        resp_error(r, w, &e);
+        return 0;
+    }
+    int pdf = strcmp(format, "pdf") == 0;
+    resp_take(w, 200, pdf ? "application/pdf" : "text/html; charset=utf-8", &out);
+    if (pdf) {
+        upload_disposition(name, w->disposition, sizeof w->disposition);
+    } else {
+        /* the printable page opens in the browser: its own inline style only */
+        w->csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                 "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+    }
+    return 0;
+}
+
+void web_report_buttons(struct req *r, struct buf *b, const char *path)
+{
+    /* path is the caller's (a literal or built of identifiers and tokens) */
+    int q = strchr(path, '?') != NULL;
+    html_lit(b, "<a class=\"button secondary\" download href=\"");
+    href(r, b, path);
+    html_lit_if(b, q, "&amp;", "?");
+    html_lit(b, "format=pdf\">PDF</a> <a class=\"button secondary\" target=\"_blank\" "
+                "rel=\"noopener\" href=\"");
+    href(r, b, path);
+    html_lit_if(b, q, "&amp;", "?");
+    html_lit(b, "format=html\">Print</a>");
+}
