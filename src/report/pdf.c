@@ -464,6 +464,7 @@ static void kv(struct pr *p, const struct rblock *b)
         }
         double h = hk > hv ? hk : hv;
         need(p, h);
+        set(p, p->body, b->kv[2 * k + 1], p->x1 - p->x0 - kw, 0);
         show(p, p->x0 + kw, p->y);
         set(p, p->bold, b->kv[2 * k], kw - 6, 3);
         show(p, p->x0, p->y);
@@ -475,7 +476,8 @@ static void kv(struct pr *p, const struct rblock *b)
 static void chart_title(struct pr *p, const char *title, double h)
 {
     set(p, p->bold, title, p->x1 - p->x0, 2);
-    need(p, height(p) + h);
+    need(p, height(p) + h); /* a page break draws the frame through set() */
+    set(p, p->bold, title, p->x1 - p->x0, 2);
     p->mark = p->y;
     show(p, p->x0, p->y);
     p->y += height(p) + 4;
@@ -695,6 +697,7 @@ static void bind(struct pr *p, cairo_t *cr)
     }
     p->cr = cr;
     p->ctx = pango_cairo_create_context(cr);
+    pango_cairo_context_set_resolution(p->ctx, 72); /* font sizes in PDF points */
     cairo_font_options_t *fo = cairo_font_options_create();
     cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
     cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
@@ -717,14 +720,14 @@ int rdoc_pdf(const struct rdoc *d, struct buf *out, struct err *e)
     p.x0 = MARGIN_X;
     p.x1 = p.W - MARGIN_X;
     p.ybot = p.H - BOTTOM;
-    p.body = font("", 9.5);
-    p.bold = font("Bold", 9.5);
+    p.body = font("", 10);
+    p.bold = font("Bold", 10);
     p.small = font("", 7.5);
-    p.cell = font("", 7.5);
-    p.cellb = font("Bold", 7.5);
-    p.h[0] = font("Bold", 17);
+    p.cell = font("", 8);
+    p.cellb = font("Bold", 8);
+    p.h[0] = font("Bold", 18);
     p.h[1] = font("Bold", 13);
-    p.h[2] = font("Bold", 10.5);
+    p.h[2] = font("Bold", 11);
     p.rowh = xcalloc(d->n ? d->n : 1, sizeof *p.rowh);
     p.cache = xcalloc(CACHE_SLOTS, sizeof *p.cache);
     p.seen = xcalloc(SEEN_BITS / 8, 1);

@@ -437,7 +437,7 @@ static int build_plan(struct app *a, struct rdoc *d, struct err *e)
     static const char *const h[] = {"Risk", "Risk title", "Risk owner", "Level", "Residual",
                                     "Action", "Action title", "Action owner", "Due", "Status",
                                     "Cost", "Controls"};
-    static const double w[] = {5.5, 13, 10, 6, 6.5, 6, 15, 10, 7, 8, 5, 8};
+    static const double w[] = {5.5, 13, 10, 6, 6.5, 6, 15, 10, 7.5, 8, 6.5, 8};
     struct rtable *t = rdoc_table(d, h, w, 12);
     for (size_t i = 0; i < plan.nrisks; i++) {
         const struct plan_risk *r = &plan.risks[i];
@@ -503,7 +503,7 @@ static int build_assets(struct app *a, struct rdoc *d, struct err *e)
     static const char *const h[] = {"ID", "Asset", "Kind", "Description", "Owner", "Custodian",
                                     "Location", "Classification", "C / I / A", "Status",
                                     "Next review"};
-    static const double w[] = {5.5, 14, 7.5, 20, 11, 11, 9, 8.5, 6, 6, 7};
+    static const double w[] = {5.5, 14, 7.5, 20, 11, 11, 9, 8.5, 6, 6, 8};
     struct rtable *t = rdoc_table(d, h, w, 11);
     for (size_t i = 0; i < rs.n; i++) {
         const struct record *r = rs.v[i];
