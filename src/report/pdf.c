@@ -31,6 +31,7 @@
 #define CACHE_TEXT 48    /* bytes of a text the layout cache keeps */
 #define CACHE_SLOTS 4096
 #define SEEN_BITS (1u << 20)
+#define ADV_MAX 0x2000 /* Latin, Greek, Cyrillic, punctuation: measured by character */
 
 struct lcache {
     uint64_t hash;
@@ -49,7 +50,7 @@ struct pr {
     PangoLayout *flow;    /* flowing paragraphs (kept across page breaks) */
     struct lcache *cache; /* CACHE_SLOTS */
     unsigned char *seen;  /* SEEN_BITS: texts seen once */
-    double adv[2][128];   /* cell fonts: advance of each ASCII character */
+    double *adv[2];       /* cell fonts: advance of each character below ADV_MAX (< 0: unknown) */
     double line_h[2];     /* cell fonts: the height of one line */
     PangoFontDescription *body, *bold, *small, *cell, *cellb, *h[3];
     int draw;   /* 0: measuring pass */
@@ -280,13 +281,9 @@ static void metrics(struct pr *p)
 {
     const PangoFontDescription *fs[2] = {p->cell, p->cellb};
     for (int k = 0; k < 2; k++) {
-        char s[2] = {0, 0};
-        for (int ch = 32; ch < 127; ch++) {
-            s[0] = (char)ch;
-            configure(p->scratch, fs[k], s, 0, 0);
-            int w, h;
-            pango_layout_get_size(p->scratch, &w, &h);
-            p->adv[k][ch] = (double)w / PANGO_SCALE;
+        p->adv[k] = xmalloc(ADV_MAX * sizeof(double));
+        for (int ch = 0; ch < ADV_MAX; ch++) {
+            p->adv[k][ch] = -1;
         }
         configure(p->scratch, fs[k], "Ag\nAg", 0, 0);
         double two = height_of_layout(p->scratch);
@@ -296,6 +293,22 @@ static void metrics(struct pr *p)
             p->line_h[k] = two / 2; /* keep the estimate of n lines at least pango's */
         }
     }
+}
+
+/* The advance of character ch (< ADV_MAX) in cell font k, measured once. */
+static double advance(struct pr *p, int k, unsigned ch)
+{
+    if (p->adv[k][ch] < 0) {
+        char s[8];
+        gunichar u = ch;
+        int n = g_unichar_to_utf8(u, s);
+        s[n] = 0;
+        configure(p->scratch, k ? p->cellb : p->cell, s, 0, 0);
+        int w, h;
+        pango_layout_get_size(p->scratch, &w, &h);
+        p->adv[k][ch] = (double)w / PANGO_SCALE;
+    }
+    return p->adv[k][ch];
 }
 
 /* The height of a cell's text in width: one line when it is printable
@@ -309,11 +322,12 @@ static double cell_h(struct pr *p, const PangoFontDescription *f, const char *te
          * never fewer lines than pango's (it may also break after
          * hyphens and slashes); a word wider than the cell, a character
          * outside printable ASCII or more lines than a cell shows: pango */
-        double room = width * 0.97, line = 0, word = 0, space = p->adv[k][' '];
+        double room = width * 0.97, line = 0, word = 0, space = advance(p, k, ' ');
         int lines = 1, ok = 1;
-        const unsigned char *c = (const unsigned char *)text;
-        for (;; c++) {
-            if (*c == ' ' || !*c) {
+        const char *c = text;
+        for (;;) {
+            gunichar u = *c ? g_utf8_get_char_validated(c, -1) : 0;
+            if (u == ' ' || !u) {
                 if (word > room) {
                     ok = 0;
                     break;
@@ -325,15 +339,17 @@ static double cell_h(struct pr *p, const PangoFontDescription *f, const char *te
                     line += (line > 0 ? space : 0) + word;
                 }
                 word = 0;
-                if (!*c) {
+                if (!u) {
                     break;
                 }
-            } else if (*c > 32 && *c < 127) {
-                word += p->adv[k][*c];
+            } else if (u > 32 && u < ADV_MAX && u != 0x7f && !(u >= 0x80 && u < 0xa0) &&
+                       u != 0xad) {
+                word += advance(p, k, u);
             } else {
-                ok = 0;
+                ok = 0; /* line breaks, controls, wide scripts: pango */
                 break;
             }
+            c = g_utf8_next_char(c);
         }
         if (ok && lines <= CELL_LINES) {
             return lines * p->line_h[k];
@@ -764,6 +780,8 @@ int rdoc_pdf(const struct rdoc *d, struct buf *out, struct err *e)
     g_object_unref(p.ctx);
     free(p.cache);
     free(p.seen);
+    free(p.adv[0]);
+    free(p.adv[1]);
     cairo_destroy(cr);
     cairo_surface_destroy(s);
     cairo_destroy(mcr);
