@@ -183,6 +183,7 @@ bench: isms bench/gen bench/docs
 	bench/attach
 	bench/review
 	bench/audit
+	bench/report
 
 # The web server against nginx serving the same bytes (needs wrk and nginx).
 .PHONY: bench-web

@@ -394,6 +394,7 @@ static void draw_row(struct pr *p, const struct rtable *t, char *const *cells, c
     cairo_move_to(cr, x[0], p->y + h);
     cairo_line_to(cr, x[t->ncols], p->y + h);
     cairo_stroke(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
 }
 
 /* The frame of a table's part on one page: its top line and the lines
@@ -413,6 +414,7 @@ static void grid(struct pr *p, const struct rtable *t, const double *x, double t
         cairo_line_to(cr, x[c], bottom);
     }
     cairo_stroke(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
 }
 
 static void table(struct pr *p, size_t bi, const struct rtable *t)

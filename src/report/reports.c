@@ -380,7 +380,7 @@ static void signoff_rows(struct rdoc *d, const struct signoffs *l)
 {
     static const char *const h[] = {"Sign-off", "Signed by", "Capacity", "On", "Rationale",
                                     "Covers the current content"};
-    static const double w[] = {10, 22, 12, 12, 30, 10};
+    static const double w[] = {10, 22, 13, 15, 30, 9};
     struct rtable *t = rdoc_table(d, h, w, 6);
     for (size_t i = 0; i < l->n; i++) {
         const struct signoff *s = &l->v[i];
@@ -392,7 +392,12 @@ static void signoff_rows(struct rdoc *d, const struct signoffs *l)
                  s->person ? s->person : "", s->account_name ? ", account " : "",
                  s->account_name ? s->account_name : "", s->on_behalf_of ? "; on behalf of " : "",
                  s->on_behalf_name ? s->on_behalf_name : s->on_behalf_of ? s->on_behalf_of : "");
-        const char *v[6] = {s->kind, by, s->capacity, s->at, s->rationale,
+        char at[40];
+        snprintf(at, sizeof at, "%s", s->at ? s->at : "");
+        if (strlen(at) > 10 && at[10] == 'T') {
+            at[10] = ' ';
+        }
+        const char *v[6] = {s->kind, by, s->capacity, at, s->rationale,
                             s->current == 1 ? "yes" : s->current == 0 ? "no (changed since)"
                                                                       : "(this version)"};
         rdoc_row(t, v);
@@ -541,6 +546,19 @@ static void fields_kv(struct rdoc *d, const struct record *r, const struct names
         }
         if (f->type == F_REF && f->ref && strcmp(f->ref, "person") == 0) {
             rdoc_kv_add(d, f->label, who(n, v));
+        } else if (f->type == F_REFS && f->ref && strcmp(f->ref, "person") == 0) {
+            struct buf b;
+            buf_init(&b, 0);
+            const char *p = v;
+            while (*p) {
+                size_t len = strcspn(p, ",");
+                char one[64];
+                snprintf(one, sizeof one, "%.*s", (int)(len < 63 ? len : 63), p);
+                buf_printf(&b, "%s%s", b.len ? ", " : "", who(n, one));
+                p += len + (p[len] == ',');
+            }
+            rdoc_kv_add(d, f->label, buf_str(&b));
+            buf_free(&b);
         } else if (f->type == F_REFS || f->type == F_SET) {
             char *c = commas(v);
             rdoc_kv_add(d, f->label, c);
@@ -570,7 +588,7 @@ static int build_audit(struct app *a, const char *id, struct rdoc *d, struct err
                                      "auditing_body", "planned_on", "performed_on", "clauses",
                                      "controls", "independence", FIELD_STATUS, NULL};
     fields_kv(d, r.audit, &n, af);
-    rdoc_heading(d, 1, "Results");
+    rdoc_heading(d, 1, "Checklist results");
     for (int i = 0; i < 6; i++) {
         char s[32];
         snprintf(s, sizeof s, "%zu", r.results[i]);
@@ -591,7 +609,7 @@ static int build_audit(struct app *a, const char *id, struct rdoc *d, struct err
     rdoc_heading(d, 1, "Findings");
     static const char *const hf[] = {"Finding", "Title", "Result", "Clause / control",
                                      "Evidence seen", "Description", "Nonconformity", "Status"};
-    static const double wf[] = {7, 14, 10, 7, 20, 24, 8, 6};
+    static const double wf[] = {8.5, 14, 10.5, 7, 20, 21, 8.5, 7};
     t = rdoc_table(d, hf, wf, 8);
     for (size_t i = 0; i < r.nfindings; i++) {
         const struct record *f = r.findings[i];
