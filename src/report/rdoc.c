@@ -284,7 +284,7 @@ void rdoc_html(const struct rdoc *d, struct buf *o)
     }
     html_lit(o, ";margin:18mm 14mm 18mm 14mm;"
                 "@bottom-right{content:\"Page \" counter(page) \" of \" counter(pages);font:8pt sans-serif}}\n"
-                "body{font:10pt 'DejaVu Sans','Noto Sans CJK SC','WenQuanYi Micro Hei',sans-serif;color:#111;margin:0 auto;max-width:1100px}\n"
+                "body{font:10pt 'DejaVu Sans','Noto Sans CJK SC','WenQuanYi Micro Hei',sans-serif;color:#111;margin:0 auto;padding:0 1em;max-width:1100px}@media print{body{padding:0;max-width:none}}\n"
                 "header.run,footer.run{font-size:8pt;color:#444;display:flex;justify-content:space-between;border-bottom:1px solid #999;padding:2px 0}\n"
                 "footer.run{border-top:1px solid #999;border-bottom:0;margin-top:2em}\n"
                 ".mark{font-weight:bold;text-transform:uppercase}\n"
@@ -303,7 +303,7 @@ void rdoc_html(const struct rdoc *d, struct buf *o)
     html_lit(o, "</span><span>");
     html_text(o, d->title);
     if (d->version[0]) {
-        html_lit(o, " \xc2\xb7 version ");
+        html_lit(o, " \xc2\xb7 ");
         html_text(o, d->version);
     }
     html_lit(o, "</span><span class=\"mark\">");

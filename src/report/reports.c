@@ -695,6 +695,11 @@ static int build_review(struct app *a, const char *id, struct rdoc *d, struct er
     if (app_review_pack(a, id, NULL, &p, e)) {
         return -1;
     }
+    struct names n;
+    if (names_load(a, &n, e)) {
+        review_pack_free(&p);
+        return -1;
+    }
     char title[300], period[80];
     snprintf(title, sizeof title, "Management review pack %s: %s", p.review, p.title ? p.title : "");
     snprintf(period, sizeof period, "%s to %s", str_empty(p.from) ? "the start" : p.from, p.to);
@@ -718,7 +723,8 @@ static int build_review(struct app *a, const char *id, struct rdoc *d, struct er
             struct rtable *t = rdoc_table(d, hd, w, 6);
             for (size_t k = 0; k < s->n; k++) {
                 const struct pack_item *it = &s->items[k];
-                const char *v[6] = {it->id, it->title, it->status, it->owner, it->date, it->detail};
+                const char *v[6] = {it->id, it->title, it->status, who(&n, it->owner), it->date,
+                                    it->detail};
                 rdoc_row(t, v);
             }
         }
@@ -729,6 +735,7 @@ static int build_review(struct app *a, const char *id, struct rdoc *d, struct er
         }
     }
     review_pack_free(&p);
+    names_free(&n);
     if (may_read(a, "risk")) {
         rdoc_heading(d, 1, "Risk heat map (9.3.2 e)");
         if (heats(a, d, e)) {
