@@ -503,15 +503,17 @@ static void chart_title(struct pr *p, const char *title, double h)
 }
 
 /* A heat map; side 1: beside the one just drawn (its top given). */
-static void heat(struct pr *p, const struct rblock *b, int side, double side_top)
+#define HEAT_CELL 30.0
+#define HEAT_W(nc) (44 + (nc) * HEAT_CELL) /* a heat map's width: axis and cells */
+static void heat(struct pr *p, const struct rblock *b, int side, double side_top, int side_nc)
 {
     const struct rheat *m = b->heat;
-    double cs = 30, gh = cs * m->nl;
-    double x0 = side ? p->x0 + 60 + 10 * cs + 40 : p->x0;
+    double cs = HEAT_CELL, gh = cs * m->nl;
+    double x0 = side ? p->x0 + HEAT_W(side_nc) + 40 : p->x0;
     double left = x0 + 44;
     if (side) {
         p->y = side_top;
-        set(p, p->bold, b->text, 10 * cs, 2);
+        set(p, p->bold, b->text, p->x1 - x0, 2);
         show(p, x0, p->y);
         p->y += height(p) + 4;
     } else {
@@ -662,7 +664,10 @@ static void run(struct pr *p)
             const PangoFontDescription *f = p->h[b->level == 1 ? 1 : 2];
             set(p, f, b->text, p->x1 - p->x0, 0);
             double h = height(p);
-            need(p, h + 48); /* keep with what follows */
+            /* keep with what follows: a chart whole, else a few lines */
+            int chart = i + 1 < d->n && (d->b[i + 1].kind == RB_HEATMAP ||
+                                         d->b[i + 1].kind == RB_TREND);
+            need(p, h + (chart ? 200 : 48));
             p->y += b->level == 1 ? 6 : 3;
             set(p, f, b->text, p->x1 - p->x0, 0);
             show(p, p->x0, p->y);
@@ -680,12 +685,13 @@ static void run(struct pr *p)
             break;
         case RB_HEATMAP: {
             /* two heat maps in a row stand side by side (inherent, residual) */
-            heat(p, b, 0, 0);
+            heat(p, b, 0, 0, 0);
             double top = p->mark;
             if (i + 1 < d->n && d->b[i + 1].kind == RB_HEATMAP &&
-                d->b[i + 1].heat->nc <= 10 && p->x1 - p->x0 > 2 * (60 + 10 * 30)) {
+                d->b[i + 1].heat->nl <= b->heat->nl &&
+                HEAT_W(b->heat->nc) + 40 + HEAT_W(d->b[i + 1].heat->nc) <= p->x1 - p->x0) {
                 double bottom = p->y;
-                heat(p, &d->b[++i], 1, top);
+                heat(p, &d->b[++i], 1, top, b->heat->nc);
                 p->y = bottom > p->y ? bottom : p->y;
             }
             break;

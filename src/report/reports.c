@@ -719,7 +719,7 @@ static int build_review(struct app *a, const char *id, struct rdoc *d, struct er
         }
         if (s->n) {
             static const char *const hd[] = {"ID", "Title", "Status", "Owner", "Date", "Detail"};
-            static const double w[] = {7, 28, 9, 14, 8, 26};
+            static const double w[] = {9, 27, 9, 14, 9.5, 23.5};
             struct rtable *t = rdoc_table(d, hd, w, 6);
             for (size_t k = 0; k < s->n; k++) {
                 const struct pack_item *it = &s->items[k];
