@@ -588,6 +588,9 @@ int page_list(struct req *r, struct resp *w)
     }
     if (strcmp(t->name, "risk") == 0 || strcmp(t->name, "asset") == 0) { /* reports */
         html_lit(&b, "<div class=\"actions\">");
+        if (strcmp(t->name, "risk") == 0) {
+            web_export_buttons(r, &b, "/risks/export");
+        }
         web_report_buttons(r, &b, strcmp(t->name, "risk") == 0 ? "/risks/print" : "/assets/print");
         html_lit(&b, "</div>");
     }

@@ -277,6 +277,8 @@ static void soa_page(struct req *r, struct resp *w, const char *fw, const char *
                  "</p></div><div class=\"actions\">");
     { /* reports: the SoA of this framework as PDF / printable page */
         char rp[96];
+        snprintf(rp, sizeof rp, "/soa/export%s%s", fw ? "?framework=" : "", fw ? fw : "");
+        web_export_buttons(r, &b, rp);
         snprintf(rp, sizeof rp, "/soa/print%s%s", fw ? "?framework=" : "", fw ? fw : "");
         web_report_buttons(r, &b, rp);
     }

@@ -167,5 +167,7 @@ void web_audit_panel(struct req *r, struct buf *b, const struct record *rec);
 /* reports: the PDF and Print buttons of a printable report at path
  * ("/soa/print"; src/web/page_report.c). */
 void web_report_buttons(struct req *r, struct buf *b, const char *path);
+/* The CSV and XLSX buttons of a register's export at path ("/risks/export"). */
+void web_export_buttons(struct req *r, struct buf *b, const char *path);
 
 #endif

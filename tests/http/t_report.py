@@ -83,6 +83,28 @@ def main():
           "its CSP allows its inline style and no script", r.header("Content-Security-Policy"))
     check("<thead>" in r.text and risks[0]["id"] in r.text, "a table with a header and the risks")
 
+    note("the registers' CSV and XLSX exports sit beside the PDF")
+    for page, link in (("/risks", "/risks/export"), ("/plan", "/plan/export"),
+                       ("/soa", "/soa/export?framework=iso27001-2022&amp;")):
+        r = c.get(page)
+        sep = "" if link.endswith(";") else "?"
+        check('href="%s%sformat=csv"' % (link, sep) in r.text and
+              'href="%s%sformat=xlsx"' % (link, sep) in r.text,
+              page + " has the CSV and XLSX buttons")
+    r = c.get("/risks/export?format=csv")
+    check_status(r, 200, "the register as CSV")
+    check((r.header("Content-Type") or "").startswith("text/csv"), "CSV it is")
+    check((r.header("Content-Disposition") or "").startswith("attachment;"), "as a download")
+    check(all(x["id"] in r.text for x in risks), "with every risk")
+    r = c.get("/plan/export?format=xlsx")
+    check_status(r, 200, "the plan as XLSX")
+    check(r.body.startswith(b"PK"), "an XLSX (zip) file")
+    r = c.get("/soa/export?format=csv&framework=iso27001-2013")
+    check_status(r, 200, "the 2013 SoA as CSV")
+    check("A.5.1.1" in r.text, "with the 2013 controls")
+    check_status(c.get("/risks/export?format=pdf"), 400, "exports are csv or xlsx")
+    check_status(c.get("/soa/export?format=csv&framework=x"), 400, "an unknown framework")
+
     note("bad input is refused")
     check_status(c.get("/risks/print?format=docx"), 400, "an unknown format")
     check_status(c.get("/audits/AUD-9999/print"), 404, "an unknown audit")
@@ -95,10 +117,11 @@ def main():
     s = Client(srv)
     s.login_as(staff)
     for path in ("/soa/print", "/risks/print", "/plan/print", "/assets/print",
+                 "/risks/export?format=csv", "/soa/export?format=xlsx",
                  "/audits/AUD-0001/print", "/reviews/MR-0002/print"):
         r = s.get(path)
         # registers: 403; one record staff may not read is answered as absent (the router's rule)
-        check(r.status == (404 if path.count("/") > 2 else 403),
+        check(r.status == (404 if path.split("?")[0].count("/") > 2 else 403),
               "staff may not download " + path, "status %d" % r.status)
         check(not r.body.startswith(b"%PDF"), "and get no PDF for " + path)
     r = s.get("/documents/DOC-0001/print")
