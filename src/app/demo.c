@@ -567,7 +567,7 @@ static int demo_audit(struct app *a, struct keymap *m, struct err *e)
         goto out;
     }
     struct query q = {0};
-    if (store_list(a->st, rtype_find("control"), &q, demo_ctl, &d, e)) {
+    if (store_list(a->st, principal_sys(), rtype_find("control"), &q, demo_ctl, &d, e)) {
         goto out;
     }
     /* the yearly internal audits of 2027 and 2028: every clause, every

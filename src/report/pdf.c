@@ -61,6 +61,8 @@ struct pr {
     double mark; /* where the last chart's title started */
     double **rowh; /* per block: the heights of its table's rows (first pass) */
     double *headh; /* per block: the height of its table's header row */
+    double *rule;  /* drawing: the lines under the rows of a table's part on this page */
+    size_t nrule, caprule;
 };
 
 static PangoFontDescription *font(const char *weight, double size)
@@ -389,19 +391,21 @@ static void draw_row(struct pr *p, const struct rtable *t, char *const *cells, c
             show(p, x[c] + PAD, p->y + PAD);
         }
     }
-    /* the line under the row; the columns' lines are drawn per page */
-    cairo_set_source_rgb(cr, 0.7, 0.7, 0.7);
-    cairo_set_line_width(cr, 0.4);
-    cairo_move_to(cr, x[0], p->y + h);
-    cairo_line_to(cr, x[t->ncols], p->y + h);
-    cairo_stroke(cr);
-    cairo_set_source_rgb(cr, 0, 0, 0);
+    /* the line under the row: stroked with the columns' lines of the page
+     * (grid), one path instead of one per row */
+    if (p->nrule == p->caprule) {
+        p->caprule = p->caprule ? 2 * p->caprule : 64;
+        p->rule = xrealloc(p->rule, p->caprule * sizeof *p->rule);
+    }
+    p->rule[p->nrule++] = p->y + h;
 }
 
-/* The frame of a table's part on one page: its top line and the lines
- * between the columns, from top to bottom. */
+/* The frame of a table's part on one page: its top line, the lines
+ * between the columns, from top to bottom, and the lines under its rows. */
 static void grid(struct pr *p, const struct rtable *t, const double *x, double top, double bottom)
 {
+    size_t nrule = p->nrule;
+    p->nrule = 0;
     if (!p->draw || bottom <= top) {
         return;
     }
@@ -410,6 +414,10 @@ static void grid(struct pr *p, const struct rtable *t, const double *x, double t
     cairo_set_line_width(cr, 0.4);
     cairo_move_to(cr, x[0], top);
     cairo_line_to(cr, x[t->ncols], top);
+    for (size_t i = 0; i < nrule; i++) {
+        cairo_move_to(cr, x[0], p->rule[i]);
+        cairo_line_to(cr, x[t->ncols], p->rule[i]);
+    }
     for (int c = 0; c <= t->ncols; c++) {
         cairo_move_to(cr, x[c], top);
         cairo_line_to(cr, x[c], bottom);
@@ -815,6 +823,7 @@ int rdoc_pdf(const struct rdoc *d, struct buf *out, struct err *e)
     }
     free(p.rowh);
     free(p.headh);
+    free(p.rule);
     if (st != CAIRO_STATUS_SUCCESS) {
         return err_set(e, ERR_INTERNAL, NULL, "cannot typeset the PDF: %s",
                        cairo_status_to_string(st));

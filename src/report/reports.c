@@ -1,6 +1,7 @@
 /* reports.c — the printable reports, each built as one rdoc from app/'s
- * typed structures (never JSON text read back), read through the viewer
- * set on the app (app_set_viewer: the web's account; none for the CLI).
+ * typed structures (never JSON text read back), read as the principal set
+ * on the app (a->who: the web's account, the CLI's --as ACCOUNT, else the
+ * system): every read takes it and the store applies its rows.
  * Names are shown beside identifiers so a printed report reads without the
  * tool. The page header names the organization: the title of the ISMS
  * scope in force with a leading "ISMS scope of " dropped ("ISMS" when
@@ -36,7 +37,7 @@ int report_needs_id(const char *kind)
 static int may_read(struct app *a, const char *type)
 {
     const struct rtype *t = rtype_find(type);
-    return !a->has_viewer || perm_allows(a->viewer_role, PERM_READ, t, -1);
+    return principal_is_system(&a->who) || perm_allows(a->who.role, PERM_READ, t, -1);
 }
 
 /* The records of type the viewer may see (columns NULL: all fields). */
@@ -46,10 +47,7 @@ static int list(struct app *a, const char *type, const char *const *columns, str
     const struct rtype *t = rtype_find(type);
     struct query q = {0};
     q.columns = columns;
-    if (a->has_viewer) {
-        app_query_visible(t, a->viewer_role, a->viewer_person, &q);
-    }
-    return store_list(a->st, t, &q, records_add, out, e);
+    return store_list(a->st, &a->who, t, &q, records_add, out, e);
 }
 
 struct names {
@@ -131,8 +129,8 @@ static void org_name(struct app *a, char *out, size_t size)
     struct records sc = {0};
     struct err e2 = {0};
     static const char *const cols[] = {"title", "status", NULL};
-    if (store_list(a->st, rtype_find("scope"), &(struct query){.columns = cols}, records_add, &sc,
-                   &e2) == 0) {
+    if (store_list(a->st, &a->who, rtype_find("scope"), &(struct query){.columns = cols},
+                   records_add, &sc, &e2) == 0) {
         const struct record *best = NULL;
         for (size_t i = 0; i < sc.n; i++) {
             const char *st = record_get(sc.v[i], FIELD_STATUS);
@@ -850,61 +848,28 @@ static void markdown(struct rdoc *d, const char *md)
     cmark_node_free(doc);
 }
 
-static int take_one(void *ctx, struct record *r)
-{
-    struct record **out = ctx;
-    if (*out) {
-        record_free(r);
-    } else {
-        *out = r;
-    }
-    return 0;
-}
-
 static int build_document(struct app *a, const char *id, struct rdoc *d, struct err *e)
 {
     const struct rtype *t = rtype_find("document");
-    /* the version in force, as the released view holds it, of the
-     * classifications the viewer may read (staff: public and internal or
-     * addressed to them; every other reader: all) */
-    struct query q = {0};
-    q.ref = id;
-    q.include_retired = 1;
-    struct buf classes;
-    buf_init(&classes, 0);
-    if (a->has_viewer) {
-        app_query_visible(t, a->viewer_role, a->viewer_person, &q);
-    }
-    if (!q.released && !q.none) {
-        const struct field *cf = rtype_field(t, "classification", NULL);
-        for (int i = 0; cf && cf->values && cf->values[i]; i++) {
-            buf_printf(&classes, "%s%s", i ? "," : "", cf->values[i]);
-        }
-        q.released = 1;
-        q.classes = buf_str(&classes);
-        q.viewer = "";
-    }
+    /* the version in force, as the released view holds it, as a->who may
+     * see it (staff: public and internal or addressed to them; every other
+     * reader: all) */
     struct record *doc = NULL;
-    int rc = q.none ? 0 : store_list(a->st, t, &q, take_one, &doc, e);
-    buf_free(&classes);
-    if (rc) {
-        return -1;
-    }
-    if (!doc) {
+    struct err e1 = {0};
+    if (store_get_released(a->st, &a->who, t, id, &doc, &e1)) {
+        if (e1.code != ERR_NOTFOUND) {
+            *e = e1;
+            return -1;
+        }
+        /* seen by the reader but nothing in force yet */
         struct record *any = NULL;
         struct err e2 = {0};
-        if (!a->has_viewer || app_record_get_visible(a, t, id, a->viewer_role, a->viewer_person,
-                                                     &any, &e2) == 0) {
-            if (any || !a->has_viewer) {
-                record_free(any);
-                if (store_get(a->st, t, id, &any, &e2) == 0) {
-                    record_free(any);
-                    return err_set(e, ERR_CONFLICT, "id",
-                                   "%s has no approved version in force yet: only an approved "
-                                   "document is printed with its approval block",
-                                   id);
-                }
-            }
+        if (store_get(a->st, &a->who, t, id, &any, &e2) == 0) {
+            record_free(any);
+            return err_set(e, ERR_CONFLICT, "id",
+                           "%s has no approved version in force yet: only an approved "
+                           "document is printed with its approval block",
+                           id);
         }
         return err_set(e, ERR_NOTFOUND, "id", "no document %s", id);
     }
@@ -978,6 +943,18 @@ int report_build(struct app *a, const char *kind, const char *id, const char *fr
     }
     if (framework && strcmp(kind, "soa")) {
         return err_set(e, ERR_USAGE, "framework", "--framework applies to the soa report only");
+    }
+    /* the read permission of the report's type, as the router checks it
+     * (the CLI with --as: the same refusal, exit 7) */
+    static const struct {
+        const char *kind, *type;
+    } types[] = {{"soa", "control"}, {"risks", "risk"},   {"plan", "action"},
+                 {"assets", "asset"}, {"audit", "audit"}, {"review", "review"},
+                 {"document", "document"}};
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        if (strcmp(kind, types[i].kind) == 0 && app_may_read(a, rtype_find(types[i].type), 0, e)) {
+            return -1;
+        }
     }
     int rc;
     if (strcmp(kind, "soa") == 0) {

@@ -2,7 +2,7 @@
  * /risks/print, /plan/print, /assets/print, /audits/:id/print,
  * /reviews/:id/print and /documents/:id/print (?format=pdf, the default,
  * or html). The route carries PERM_READ of the report's type; the report
- * is built through the viewer the router set (app_set_viewer), so it holds
+ * is built as the principal the router set (a->who), so it holds
  * only what the viewer may see. The download buttons of those pages come
  * from web_report_buttons. */
 #include <fcntl.h>

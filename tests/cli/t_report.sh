@@ -4,7 +4,8 @@
 # risk of a register long enough for several pages with the table header
 # repeated on page 2, "Page 1 of N", the metadata title and author); the
 # HTML form is escaped; bad input is refused naming what is wrong, and
-# nothing is written then.
+# nothing is written then. `--as ACCOUNT`: staff are refused the registers
+# and get only documents released to them; the auditor reads every report.
 . "$CLI_DIR/lib.sh"
 
 for tool in pdfinfo pdftotext pdftoppm; do
@@ -142,4 +143,33 @@ check "nothing left behind" bash -c '! ls no 2>/dev/null; ! ls ./*.tmp-* 2>/dev/
 echo "old" > keep.pdf
 fails 4 isms report review MR-9999 --format pdf -o keep.pdf
 check "a failed report leaves the existing file as it was" [ "$(cat keep.pdf)" = old ]
+
+note "--as ACCOUNT: a report is built as that account (the store applies its rows)"
+ok isms user list
+STAFF=$(awk '$2 == "staff" {print $1; exit}' "$OUT")
+AUDITOR=$(awk '$2 == "auditor" {print $1; exit}' "$OUT")
+check "the demo has a staff and an auditor account" [ -n "$STAFF" ] && [ -n "$AUDITOR" ]
+ok isms user password "$STAFF" <<<"$PW"
+ok isms user password "$AUDITOR" <<<"$PW"
+for k in soa risks plan assets; do
+    fails 7 signed "$STAFF" report $k --format pdf -o staff-$k.pdf
+    check "staff are refused the $k report, nothing written" [ ! -e staff-$k.pdf ]
+done
+err_has "does not allow reading assets"
+ok signed "$STAFF" report document DOC-0001 --format pdf -o staff-doc.pdf
+check "staff print a public policy in force" grep -q "Information Security Policy" <(pdftotext staff-doc.pdf -)
+for id in DOC-0003 DOC-0011 "$D"; do
+    fails 4 signed "$STAFF" report document "$id" --format pdf -o staff-hidden.pdf
+    err_has "no document $id"
+done
+check "nothing written for a hidden document" [ ! -e staff-hidden.pdf ]
+ok signed "$AUDITOR" report risks --format pdf -o auditor-risks.pdf
+ok isms risk list --json
+for id in $(json_get '" ".join(r["id"] for r in d)'); do
+    grep -q -- "$id" <(pdftotext auditor-risks.pdf -) || fail "risk $id is not in the auditor's register"
+done
+ok signed "$AUDITOR" report document DOC-0011 --format pdf -o auditor-doc.pdf
+check "the auditor prints a confidential document in force" test -s auditor-doc.pdf
+fails 5 signed "$AUDITOR" report document "$D" --format pdf -o x.pdf
+err_has "no approved version in force"
 finish
