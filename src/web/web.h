@@ -169,5 +169,9 @@ void web_audit_panel(struct req *r, struct buf *b, const struct record *rec);
 void web_report_buttons(struct req *r, struct buf *b, const char *path);
 /* The CSV and XLSX buttons of a register's export at path ("/risks/export"). */
 void web_export_buttons(struct req *r, struct buf *b, const char *path);
+/* readiness: the dashboard's top for the manager, auditor, top management
+ * and admin (src/web/page_readiness.c): the readiness figure and the
+ * journey's next steps. */
+void web_readiness_home(struct req *r, struct buf *b);
 
 #endif
