@@ -2,7 +2,7 @@
 # missing, builds, and runs every test, also under ASan+UBSan; `make run`
 # builds and creates the demo ISMS.
 
-PKGS    := sqlite3 jansson libsodium yaml-0.1 xlsxwriter libmicrohttpd liboath libcmark libarchive
+PKGS    := sqlite3 jansson libsodium yaml-0.1 xlsxwriter libmicrohttpd liboath libcmark libarchive pangocairo fontconfig
 CC      ?= cc
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wpointer-arith -Wvla -Wno-format-nonliteral
@@ -194,6 +194,7 @@ bench: isms bench/gen bench/docs bench/sup
 	bench/audit
 	bench/people
 	bench/suppliers
+	bench/report
 
 # The web server against nginx serving the same bytes (needs wrk and nginx).
 .PHONY: bench-web

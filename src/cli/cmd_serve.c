@@ -9,6 +9,7 @@
 
 #include "../http/client_addr.h"
 #include "../http/http.h"
+#include "../report/rdoc.h"
 #include "../lib/text.h"
 #include "../lib/util.h"
 #include "cli.h"
@@ -92,10 +93,9 @@ int cmd_serve(struct cli *c)
         so.file = path;
     }
     struct err e = {0};
-    if (http_serve(&so, &e)) {
-        return cli_fail(&e);
-    }
-    return 0;
+    int status = http_serve(&so, &e) ? cli_fail(&e) : 0;
+    rdoc_pdf_shutdown(); /* reports: every thread has stopped */
+    return status;
 }
 
 /* Reads a password: with a terminal, twice without echo; otherwise one

@@ -562,6 +562,7 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct req *r, str
 {
     /* the body is handed over, not copied: libmicrohttpd frees it */
     size_t bytes = w->stream ? (size_t)w->stream_size : w->body.len;
+    int body_disposition = !w->stream && w->disposition[0]; /* reports: a generated download */
     struct MHD_Response *res =
         w->stream ? upload_response(w) /* a download, streamed */
         : bytes ? MHD_create_response_from_buffer_with_free_callback(bytes, w->body.p, free)
@@ -574,6 +575,9 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct req *r, str
         w->body.len = w->body.cap = 0;
     }
     MHD_add_response_header(res, "Content-Type", w->ctype ? w->ctype : "text/plain");
+    if (body_disposition) {
+        MHD_add_response_header(res, "Content-Disposition", w->disposition);
+    }
     if (w->location[0]) {
         MHD_add_response_header(res, "Location", w->location);
     }

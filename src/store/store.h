@@ -100,6 +100,14 @@ long long store_data_version(struct store *s);
  * the caller (record_free). */
 int store_get(struct store *s, const struct principal *who, const struct rtype *t,
               const char *ref, struct record **out, struct err *e);
+/* reports: a document's released form (view document_released: the
+ * version in force, with its approver and approval date) as who may see
+ * it: who's row rule applied (staff: the classifications and audience it
+ * may read); a reader who sees every row gets it whatever its
+ * classification. ERR_NOTFOUND when who does not see it or no version of
+ * it is in force. Types without a released view: ERR_USAGE. */
+int store_get_released(struct store *s, const struct principal *who, const struct rtype *t,
+                       const char *ref, struct record **out, struct err *e);
 /* 1 if ref exists and who sees it (with *retired set), 0 if not, -1 on
  * error. */
 int store_exists(struct store *s, const struct principal *who, const struct rtype *t,

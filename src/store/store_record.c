@@ -617,12 +617,10 @@ static int record_row(sqlite3_stmt *st, const struct rtype *t, void *ctx)
     return c->fn(c->ctx, row_record(t, st));
 }
 
-int store_list(struct store *s, const struct principal *who, const struct rtype *t,
-               const struct query *given, store_record_fn fn, void *ctx, struct err *e)
+/* A list through a query the row rule was already applied to. */
+static int list_ruled(struct store *s, const struct rtype *t, const struct query *q,
+                      store_record_fn fn, void *ctx, struct err *e)
 {
-    struct query vq;
-    const struct query *q = &vq;
-    store_rule_query(who, t, given, &vq);
     struct buf b, cols;
     buf_init(&b, 0);
     buf_init(&cols, 0);
@@ -632,6 +630,14 @@ int store_list(struct store *s, const struct principal *who, const struct rtype 
     order_clause(&b, t, q);
     struct record_call c = {fn, ctx};
     return run_query(s, &b, t, q, record_row, &c, e);
+}
+
+int store_list(struct store *s, const struct principal *who, const struct rtype *t,
+               const struct query *given, store_record_fn fn, void *ctx, struct err *e)
+{
+    struct query vq;
+    store_rule_query(who, t, given, &vq);
+    return list_ruled(s, t, &vq, fn, ctx, e);
 }
 
 struct pair_call {
@@ -928,6 +934,42 @@ static int take_one(void *ctx, struct record *r)
     record_free(*out);
     *out = r;
     return 1;
+}
+
+/* reports: the released form for every reader, the row rule applied */
+int store_get_released(struct store *s, const struct principal *who, const struct rtype *t,
+                       const char *ref, struct record **out, struct err *e)
+{
+    *out = NULL;
+    if (strcmp(t->name, "document") != 0) {
+        return err_set(e, ERR_USAGE, "type", "%s have no released form", t->plural);
+    }
+    struct query q = {0};
+    q.ref = ref;
+    q.include_retired = 1;
+    struct query vq;
+    store_rule_query(who, t, &q, &vq);
+    if (vq.none) {
+        return record_notfound(e, t, ref);
+    }
+    struct buf classes;
+    buf_init(&classes, 0);
+    if (!vq.released) {
+        /* a reader who sees every row: every classification */
+        const struct field *cf = rtype_field(t, "classification", NULL);
+        for (int i = 0; cf && cf->values && cf->values[i]; i++) {
+            buf_printf(&classes, "%s%s", i ? "," : "", cf->values[i]);
+        }
+        vq.released = 1;
+        vq.classes = buf_str(&classes);
+        vq.viewer = "";
+    }
+    int rc = list_ruled(s, t, &vq, take_one, out, e);
+    buf_free(&classes);
+    if (rc) {
+        return -1;
+    }
+    return *out ? 0 : record_notfound(e, t, ref);
 }
 
 int store_get(struct store *s, const struct principal *who, const struct rtype *t,

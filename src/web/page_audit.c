@@ -528,7 +528,13 @@ int page_audit_report(struct req *r, struct resp *w)
     html_text(&b, au->ref);
     html_lit(&b, "</p><h1>");
     html_text(&b, record_get(au, "title"));
-    html_lit(&b, "</h1></div></div>");
+    html_lit(&b, "</h1></div><div class=\"actions\">");
+    { /* reports: the audit report as PDF / printable page */
+        char rp[96];
+        snprintf(rp, sizeof rp, "/audits/%s/print", au->ref);
+        web_report_buttons(r, &b, rp);
+    }
+    html_lit(&b, "</div></div>");
     web_notice(r, &b);
     if (record_get(au, "independence")) {
         html_lit(&b, "<div class=\"error-box\" role=\"alert\"><strong>Auditor independence:"

@@ -584,6 +584,14 @@ int page_list(struct req *r, struct resp *w)
         html_text(&b, lower);
         html_lit(&b, "</a>");
     }
+    if (strcmp(t->name, "risk") == 0 || strcmp(t->name, "asset") == 0) { /* reports */
+        html_lit(&b, "<div class=\"actions\">");
+        if (strcmp(t->name, "risk") == 0) {
+            web_export_buttons(r, &b, "/risks/export");
+        }
+        web_report_buttons(r, &b, strcmp(t->name, "risk") == 0 ? "/risks/print" : "/assets/print");
+        html_lit(&b, "</div>");
+    }
     html_lit(&b, "</div>");
     if (strcmp(t->name, "risk") == 0) {
         html_lit(&b, "<p class=\"subnav\"><a href=\"");

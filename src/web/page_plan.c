@@ -121,7 +121,10 @@ static void plan_page(struct req *r, struct resp *w, const struct err *e)
         href(r, &b, "/actions/new");
         html_lit(&b, "\">New treatment action</a></div>");
     }
-    html_lit(&b, "</div>");
+    html_lit(&b, "<div class=\"actions\">"); /* reports */
+    web_export_buttons(r, &b, "/plan/export");
+    web_report_buttons(r, &b, "/plan/print");
+    html_lit(&b, "</div></div>");
     web_notice(r, &b);
 
     const struct plan_totals *t = &p.totals;

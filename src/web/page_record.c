@@ -594,6 +594,12 @@ void web_show_record(struct req *r, struct resp *w, const struct err *e)
     html_lit(&b, "</p><h1>");
     html_text(&b, title ? title : rec->ref);
     html_lit(&b, "</h1></div><div class=\"actions\">");
+    if (strcmp(t->name, "audit") == 0 || strcmp(t->name, "review") == 0 ||
+        (strcmp(t->name, "document") == 0 && !str_empty(record_get(rec, "in_force")))) {
+        char rp[96]; /* reports: this record's printable report */
+        snprintf(rp, sizeof rp, "/%s/%s/print", t->plural, rec->ref);
+        web_report_buttons(r, &b, rp);
+    }
     if (!retired && perm_allows(r->role, PERM_EDIT, t, owns)) {
         html_lit(&b, "<a class=\"button\" href=\"");
         web_ref_href(r, &b, rec->ref);

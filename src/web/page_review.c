@@ -131,6 +131,13 @@ static void pack_page(struct req *r, struct resp *w, const struct err *fail)
     html_lit(&b, ": ");
     html_text(&b, p.title);
     html_lit(&b, "</h1>");
+    { /* reports: the pack as PDF / printable page */
+        char rp[128];
+        base_of(r, rp, sizeof rp, "/print");
+        html_lit(&b, "<p class=\"actions\">");
+        web_report_buttons(r, &b, rp);
+        html_lit(&b, "</p>");
+    }
     web_notice(r, &b);
     if (fail) {
         web_error_box(&b, fail->msg);

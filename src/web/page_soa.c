@@ -292,7 +292,15 @@ static void soa_page(struct req *r, struct resp *w, const char *fw, const char *
     html_text(&b, fw ? framework_label(fw) : "the catalogue");
     html_lit(&b, " and the organization's own, applicable or not, with the reasons for "
                  "inclusion, the justification and the implementation status (clause 6.1.3 d)."
-                 "</p></div><div class=\"actions\"><a class=\"button secondary\" href=\"");
+                 "</p></div><div class=\"actions\">");
+    { /* reports: the SoA of this framework as PDF / printable page */
+        char rp[96];
+        snprintf(rp, sizeof rp, "/soa/export%s%s", fw ? "?framework=" : "", fw ? fw : "");
+        web_export_buttons(r, &b, rp);
+        snprintf(rp, sizeof rp, "/soa/print%s%s", fw ? "?framework=" : "", fw ? fw : "");
+        web_report_buttons(r, &b, rp);
+    }
+    html_lit(&b, "<a class=\"button secondary\" href=\"");
     href(r, &b, "/soa/versions");
     html_lit(&b, "\">Approved versions</a></div></div><p class=\"subnav\">Framework: ");
     static const char *const fws[] = {FRAMEWORK_2022, FRAMEWORK_2013};

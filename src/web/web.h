@@ -173,6 +173,11 @@ void web_exception_panel(struct req *r, struct buf *b, const struct record *rec)
 /* The continuity plan's tests with their computed results and the next one due. */
 void web_continuity_panel(struct req *r, struct buf *b, const struct record *rec);
 
+/* reports: the PDF and Print buttons of a printable report at path
+ * ("/soa/print"; src/web/page_report.c). */
+void web_report_buttons(struct req *r, struct buf *b, const char *path);
+/* The CSV and XLSX buttons of a register's export at path ("/risks/export"). */
+void web_export_buttons(struct req *r, struct buf *b, const char *path);
 /* readiness: the dashboard's top for the manager, auditor, top management
  * and admin (src/web/page_readiness.c): the readiness figure and the
  * journey's next steps. */
