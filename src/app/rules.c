@@ -14,6 +14,7 @@
 #include "../model/method.h"
 #include "../model/risk.h"
 #include "app_int.h"
+#include "metrics.h"
 
 static int is(const struct record *r, const char *type)
 {
@@ -248,6 +249,10 @@ static int check_cycles(struct app *a, const struct record *r, struct err *e)
 int rules_derive(struct app *a, struct record *r, const struct record *orig,
                  const unsigned char *touched, struct err *e)
 {
+    /* metrics: metrics, measurements, objectives, nonconformities (metrics.c) */
+    if (metrics_derive(a, r, orig, touched, e)) {
+        return -1;
+    }
     if (is(r, "risk")) {
         return derive_risk(a, r, orig, e);
     }
@@ -367,6 +372,10 @@ static char *added(const char *before, const char *after)
 
 int rules_after(struct app *a, const struct record *orig, const struct record *r, struct err *e)
 {
+    /* metrics: objectives follow their metric's measurements (metrics.c) */
+    if (metrics_after(a, orig, r, e)) {
+        return -1;
+    }
     char why[160];
     if (is(r, "action")) {
         const char *st = record_get(r, FIELD_STATUS);

@@ -12,6 +12,7 @@
 #include "../lib/text.h"
 #include "../lib/util.h"
 #include "app_int.h"
+#include "metrics.h" /* metrics: app_metrics_record_json */
 
 /* ---- the signer ------------------------------------------------------------ */
 
@@ -1054,6 +1055,10 @@ void version_json_fields(struct jw *w, const struct version *v, int with_content
 int app_record_signoffs_json(struct app *a, const struct record *rec, struct buf *b,
                              struct err *e)
 {
+    /* metrics: evaluations, objective status, whys, effectiveness reviews */
+    if (app_metrics_record_json(a, rec, b, e)) {
+        return -1;
+    }
     const char *t = rec->type->name;
     if (strcmp(t, "risk") != 0 && strcmp(t, "scope") != 0) {
         return 0;
