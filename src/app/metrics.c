@@ -346,21 +346,6 @@ static int refresh_objectives(struct app *a, const char *ref, struct err *e)
 
 /* ---- rules of the write path -------------------------------------------- */
 
-struct dup_date {
-    const char *self;
-    char other[24];
-};
-
-static int find_dup(void *ctx, struct record *r)
-{
-    struct dup_date *d = ctx;
-    if (!d->other[0] && (!d->self || strcmp(d->self, r->ref) != 0)) {
-        strlcpy_(d->other, r->ref, sizeof d->other);
-    }
-    record_free(r);
-    return 0;
-}
-
 static int measurement_derive(struct app *a, struct record *r, const struct record *orig,
                               struct err *e)
 {
@@ -393,19 +378,6 @@ static int measurement_derive(struct app *a, struct record *r, const struct reco
         rc = err_set(e, ERR_INVALID, "value",
                      "value: %s is not a percentage; %s (%s) is measured in %% (0 to 100)", value,
                      mref, record_get(metric, "name"));
-    } else if (on && (!orig || !same(record_get(orig, "measured_on"), on) || metric_changed)) {
-        const struct rtype *mt = r->type;
-        struct query q = {0};
-        filter(&q, mt, "metric", mref);
-        filter(&q, mt, "measured_on", on);
-        struct dup_date d = {r->ref, ""};
-        if (store_list(a->st, mt, &q, find_dup, &d, e)) {
-            rc = -1;
-        } else if (d.other[0]) {
-            rc = err_set(e, ERR_INVALID, "measured_on",
-                         "measured_on: %s already has a measurement on %s (%s); edit that one",
-                         mref, on, d.other);
-        }
     }
     record_free(metric);
     return rc;

@@ -589,6 +589,10 @@ void web_show_record(struct req *r, struct resp *w, const struct err *e)
     if (is(t, "document")) {
         web_document_panel(r, &b, rec); /* page_document.c */
     }
+    if (is(t, "metric") || is(t, "measurement") || is(t, "objective") ||
+        is(t, "nonconformity") || is(t, "corrective") || is(t, "improvement")) {
+        web_metrics_panel(r, &b, rec, e); /* metrics: page_metrics.c, page_improve.c */
+    }
     html_lit(&b, "<section aria-labelledby=\"h-details\"><h2 id=\"h-details\">Details</h2>"
                  "<dl class=\"fields\">");
     for (int i = 0; i < t->nfields; i++) {

@@ -151,4 +151,11 @@ void web_signoffs(struct req *r, struct buf *b, const struct signoffs *l, const 
 /* "You sign as P-0001 (Name), account NAME." under a sign-off form. */
 void web_signer_line(struct req *r, struct buf *b);
 
+/* metrics: the panels of metric, measurement, objective, nonconformity,
+ * corrective action and improvement pages (page_metrics.c,
+ * page_improve.c), and the dashboard's KPI block of trend charts. */
+void web_metrics_panel(struct req *r, struct buf *b, const struct record *rec,
+                       const struct err *e);
+void web_kpi_section(struct req *r, struct buf *b);
+
 #endif

@@ -2,7 +2,7 @@
 # against target and threshold in both directions (edges included),
 # computed and never stored; an objective's status follows its metric and
 # due date and cannot be typed; refused measurements (bad value, future
-# date, a second one on the same day, an inactive metric) write nothing.
+# date, an inactive metric) write nothing.
 . "$CLI_DIR/lib.sh"
 
 export ISMS_NOW=2026-04-01T09:00:00Z
@@ -70,8 +70,6 @@ fails 3 isms measurement add --metric MET-0001 --measured-on 2026-03-01 --value 
 err_has "is not a percentage"
 fails 3 isms measurement add --metric MET-0001 --measured-on 2026-05-01 --value 50
 err_has "measured_on: 2026-05-01 is in the future (today is 2026-04-01)"
-fails 3 isms measurement add --metric MET-0001 --measured-on 2026-01-05 --value 50
-err_has "measured_on: MET-0001 already has a measurement on 2026-01-05 (MEA-0005); edit that one"
 fails 3 isms measurement add --metric MET-0099 --measured-on 2026-03-01 --value 50
 same_dump m.isms "$before"
 ok isms metric add --name "Old metric" --target 1 --status inactive   # MET-0003
