@@ -383,6 +383,9 @@ static int measurement_derive(struct app *a, struct record *r, const struct reco
     return rc;
 }
 
+int improve_derive(struct app *a, struct record *r, const struct record *orig,
+                   struct err *e); /* improve.c */
+
 int metrics_derive(struct app *a, struct record *r, const struct record *orig,
                    const unsigned char *touched, struct err *e)
 {
@@ -397,7 +400,7 @@ int metrics_derive(struct app *a, struct record *r, const struct record *orig,
     if (is(r, "objective")) {
         return objective_derive(a, r, e);
     }
-    return 0;
+    return improve_derive(a, r, orig, e); /* nonconformities, actions, improvements */
 }
 
 int metrics_after(struct app *a, const struct record *orig, const struct record *r,

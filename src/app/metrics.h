@@ -79,6 +79,9 @@ int app_nc_whys(struct app *a, const char *ref, struct nc_whys *out, struct err 
  * retired nonconformity. */
 int app_nc_why(struct app *a, const char *ref, int position, const char *text, int *pos,
                struct err *e);
+/* The same inside the caller's transaction, text already checked (the demo). */
+int app_nc_why_tx(struct app *a, const char *ref, int position, const char *text, int *pos,
+                  struct err *e);
 
 #define CAP_EFFECTIVENESS "effectiveness-review" /* not the corrective action's owner */
 /* Records the effectiveness review of corrective action ref by the signer

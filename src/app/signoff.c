@@ -124,6 +124,9 @@ int app_capacity_holds(struct app *a, const char *person, const char *capacity,
     if (strcmp(capacity, CAP_DOC_REVIEWER) == 0 || strcmp(capacity, CAP_DOC_APPROVER) == 0) {
         return doc_capacity_holds(a, person, capacity, subject, e); /* documents.c */
     }
+    if (strcmp(capacity, CAP_EFFECTIVENESS) == 0) {
+        return app_ca_capacity_holds(a, person, subject, e); /* metrics: improve.c */
+    }
     return 0;
 }
 
@@ -140,6 +143,9 @@ static const char *capacity_words(const char *capacity)
     }
     if (strcmp(capacity, CAP_DOC_APPROVER) == 0) {
         return "document approver";
+    }
+    if (strcmp(capacity, CAP_EFFECTIVENESS) == 0) {
+        return "effectiveness reviewer (anyone but the corrective action's owner)";
     }
     return capacity;
 }

@@ -69,7 +69,8 @@ if signed and isinstance(d, dict):
 # metrics: what is computed about a record follows its fields (evaluations,
 # an objective's status today, whys, effectiveness reviews)
 computed = {"measurement": ["evaluation"], "metric": ["latest", "next_due"],
-            "objective": ["status_today"]}.get(t, [])
+            "objective": ["status_today"], "nonconformity": ["whys", "root_cause_from"],
+            "corrective": ["effectiveness_reviews"]}.get(t, [])
 if isinstance(d, dict) and computed:
     if [k for k in d if k in computed] != computed:
         bad.append("show --json: a %s lacks its computed keys %s" % (t, computed))
