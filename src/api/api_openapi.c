@@ -105,6 +105,17 @@ static const struct doc {
      "SHA-256: 409 when it was changed)", "Evidence files", B_NONE, 0, A_FILE, 200, 1},
     {"api_attachment_remove", "Remove an evidence file of one %s (kept in the history)",
      "Evidence files", B_NONE, 0, A_ATTACHMENT, 200, 1},
+    /* metrics */
+    {"api_metric_trend", "A metric's measurements over time, each evaluated (on-target, "
+     "warning, breach), with the latest and when the next falls due", "Performance evaluation",
+     B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_nc_whys", "The 5-whys chain of a nonconformity, in order", "Improvement", B_NONE, 0,
+     A_OBJECT, 200, 0},
+    {"api_nc_why", "Add the next answer to \"why?\" (body {text}) or replace step position "
+     "(body {text, position}); answers the chain", "Improvement", B_NONE, 0, A_OBJECT, 201, 1},
+    {"api_ca_review", "The effectiveness review of a done corrective action: body {rationale, "
+     "effective: true|false}; signed by the token's account, never the action's owner",
+     "Improvement", B_NONE, 0, A_RECORD, 200, 1},
 };
 
 static const struct doc *doc_of(const char *handler)

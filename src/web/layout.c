@@ -585,6 +585,9 @@ void web_notice(struct req *r, struct buf *b)
         {"acknowledged", "Thank you: your acknowledgement is recorded."},
         {"attached", "Evidence file attached."},
         {"detached", "Evidence file removed; it stays in the record's history."},
+        /* metrics */
+        {"why-saved", "The step of the 5 whys is recorded."},
+        {"effectiveness-reviewed", "The effectiveness review is signed."},
     };
     /* only the notice of the action that led here (notice.c): a bare or
      * copied ?done= shows nothing */
