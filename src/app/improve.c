@@ -4,6 +4,7 @@
  * effectiveness review of a corrective action through the one sign-off
  * mechanism (by someone other than its owner, once it is done), and the
  * improvement register's link to what raised an opportunity. */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -666,4 +667,72 @@ int app_improve_record_json(struct app *a, const struct record *rec, struct buf 
         return 0;
     }
     return 0;
+}
+
+/* ---- verify: the chains are what their history says ------------------------ */
+
+struct why_fold {
+    json_t *state; /* "NC-0001#3" -> text */
+    struct err *e;
+    int bad;
+};
+
+static int fold_why(void *ctx, const struct history_entry *h)
+{
+    struct why_fold *f = ctx;
+    if (strcmp(h->action, "why") != 0) {
+        return 0;
+    }
+    json_t *after = json_loads(h->after ? h->after : "null", 0, NULL);
+    json_t *p = json_object_get(after, "position"), *t = json_object_get(after, "text");
+    if (!json_is_integer(p) || !json_is_string(t)) {
+        json_decref(after);
+        f->bad = 1;
+        err_set(f->e, ERR_CONFLICT, NULL,
+                "history entry #%lld (a 5-whys step of %s) has no readable step",
+                (long long)h->seq, h->ref);
+        return 1;
+    }
+    char key[80];
+    snprintf(key, sizeof key, "%s#%lld", h->ref, (long long)json_integer_value(p));
+    json_object_set(f->state, key, t);
+    json_decref(after);
+    return 0;
+}
+
+static int check_why(void *ctx, const struct why_row *w)
+{
+    struct why_fold *f = ctx;
+    char key[80];
+    snprintf(key, sizeof key, "%s#%d", w->nc, w->position);
+    json_t *t = json_object_get(f->state, key);
+    if (!t || strcmp(json_string_value(t), w->text) != 0) {
+        f->bad = 1;
+        err_set(f->e, ERR_CONFLICT, NULL,
+                "step %d of the 5 whys of %s differs from what its history says: it was changed "
+                "behind the program's back",
+                w->position, w->nc);
+        return 1;
+    }
+    json_object_del(f->state, key);
+    return 0;
+}
+
+int app_verify_whys(struct app *a, struct err *e)
+{
+    struct why_fold f = {json_object(), e, 0};
+    int rc = store_history_of_types(a->st, "nonconformity", "nonconformity", fold_why, &f, e);
+    if (rc == 0 && !f.bad) {
+        rc = store_whys(a->st, NULL, check_why, &f, e);
+    }
+    if (rc == 0 && !f.bad && json_object_size(f.state)) {
+        const char *k = json_object_iter_key(json_object_iter(f.state));
+        f.bad = 1;
+        err_set(e, ERR_CONFLICT, NULL,
+                "the 5-whys step %s recorded in the history is missing: it was deleted behind "
+                "the program's back",
+                k);
+    }
+    json_decref(f.state);
+    return rc || f.bad ? -1 : 0;
 }

@@ -83,6 +83,10 @@ int app_nc_why(struct app *a, const char *ref, int position, const char *text, i
 int app_nc_why_tx(struct app *a, const char *ref, int position, const char *text, int *pos,
                   struct err *e);
 
+/* isms verify: every step of every chain is what its history entries say,
+ * and none is missing (ERR_CONFLICT naming the first that is not). */
+int app_verify_whys(struct app *a, struct err *e);
+
 #define CAP_EFFECTIVENESS "effectiveness-review" /* not the corrective action's owner */
 /* Records the effectiveness review of corrective action ref by the signer
  * (a->signer; never its owner; an admin, manager, top management or the

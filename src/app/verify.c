@@ -12,6 +12,7 @@
 #include "../lib/hash.h"
 #include "../lib/util.h"
 #include "app_int.h"
+#include "metrics.h"
 
 /* Equal, except that a field the entries predate (absent from the folded
  * state) must be empty now: migrations may add fields without rewriting
@@ -310,6 +311,9 @@ int app_verify(struct app *a, struct verify_result *res, struct err *e)
     rc = verify_journaled_tables(a, e);
     if (rc == 0) {
         rc = app_verify_attachments(a, &res->blobs, e);
+    }
+    if (rc == 0) {
+        rc = app_verify_whys(a, e); /* metrics: the 5-whys chains (improve.c) */
     }
 done:
     json_decref(f.state);

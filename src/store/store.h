@@ -494,10 +494,11 @@ int store_attachment_remove(struct store *s, const char *ref, const char *at, co
  * order of position. */
 struct why_row {
     int position;
-    const char *text, *at, *by;
+    const char *text, *at, *by, *nc;
 };
 typedef int (*store_why_fn)(void *ctx, const struct why_row *w);
 int store_whys(struct store *s, const char *nc, store_why_fn fn, void *ctx, struct err *e);
+/* (nc NULL: every chain, by nonconformity then position.) */
 /* Appends a step at the next position (*pos). */
 int store_why_add(struct store *s, const char *nc, const char *text, const char *at,
                   const char *by, int *pos, struct err *e);

@@ -8,15 +8,16 @@
 int store_whys(struct store *s, const char *nc, store_why_fn fn, void *ctx, struct err *e)
 {
     sqlite3_stmt *st = store_prepare(
-        s, "SELECT position, text, at, by FROM nc_why WHERE nonconformity = ? ORDER BY position", e);
+        s, "SELECT position, text, at, by, nonconformity FROM nc_why WHERE ?1 IS NULL OR "
+           "nonconformity = ?1 ORDER BY nonconformity, position", e);
     if (!st) {
         return -1;
     }
-    sqlite3_bind_text(st, 1, nc, -1, SQLITE_TRANSIENT);
+    store_bind_opt(st, 1, nc);
     int rc;
     while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
         struct why_row w = {sqlite3_column_int(st, 0), store_col(st, 1), store_col(st, 2),
-                            store_col(st, 3)};
+                            store_col(st, 3), store_col(st, 4)};
         if (fn(ctx, &w)) {
             break;
         }

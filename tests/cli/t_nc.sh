@@ -137,5 +137,14 @@ err_has "raised_by: give the audit (AUD-), finding (F-), nonconformity (NC-), in
 fails 3 isms improvement add --title "Bad" --raised-by INC-0042
 err_has "raised_by: no incident INC-0042"
 
+note "verify: the chains are what their history says"
 ok isms verify
+cp n.isms t.isms
+sqlite3 t.isms "DROP TRIGGER IF EXISTS x; UPDATE nc_why SET text = 'forged' WHERE nonconformity = 'NC-0001' AND position = 2"
+fails 5 isms -f t.isms verify
+err_has "step 2 of the 5 whys of NC-0001 differs from what its history says"
+cp n.isms t.isms
+sqlite3 t.isms "DELETE FROM nc_why WHERE nonconformity = 'NC-0001' AND position = 4"
+fails 5 isms -f t.isms verify
+err_has "the 5-whys step NC-0001#4 recorded in the history is missing"
 finish

@@ -92,8 +92,14 @@ def api_count(api, t):
     return -1 if lst is None else len(lst)
 
 
+# metrics: an improvement's raised_by is text holding a checked identifier
+# (AUD-/F-/NC-/INC-/MR-), not free text
+IDENTIFIER_TEXT = ("raised_by",)
+
+
 def text_fields(fields):
-    return [fd for fd in fields if fd["type"] in TEXTLIKE and not fd["system"]]
+    return [fd for fd in fields if fd["type"] in TEXTLIKE and not fd["system"]
+            and fd["name"] not in IDENTIFIER_TEXT]
 
 
 def err_of(r):
@@ -243,6 +249,10 @@ def hostile_body(t, fields, refs, value, made, owner):
     for fd in fields:
         n, ty = fd["name"], fd["type"]
         if fd["system"]:
+            continue
+        if t == "improvement" and n == "raised_by":  # metrics: an identifier, checked
+            if "nonconformity" in made:
+                body[n] = made["nonconformity"]
             continue
         if ty in TEXTLIKE:
             body[n] = value(fd)
@@ -1589,7 +1599,12 @@ def main():
     csrf_every_route(f, srv, admin_c, types, xss, {"risk": xss.get("risk", "R-0001"),
                                                    "control": "5.1", "action": "",
                                                    "document": xss.get("document", "DOC-0001"),
-                                                   "scope": xss.get("scope", "SC-0001")})
+                                                   "scope": xss.get("scope", "SC-0001"),
+                                                   # metrics: 5 whys, effectiveness reviews
+                                                   "nonconformity": xss.get("nonconformity",
+                                                                            "NC-0001"),
+                                                   "corrective": xss.get("corrective",
+                                                                         "CA-0001")})
     login_csrf_and_redirects(f, srv)
     sessions(f, srv, accs["sess"])
     bodies(f, srv, api, m, types, fields, refs, xss, counts)
