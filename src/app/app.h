@@ -35,6 +35,7 @@ struct app {
     int has_viewer;
     enum role viewer_role;
     char viewer_person[40];
+    int loading_demo;       /* metrics: the demo's fixed dates may lie after today */
 };
 
 /* A field name and its value as a person typed it (untrusted). */

@@ -572,12 +572,38 @@ static int demo_metrics(struct app *a, struct keymap *m, struct err *e)
         rc = -1;
     }
     free(ref);
+    if (rc == 0) {
+        /* the improvement register names what raised each opportunity */
+        static const struct {
+            const char *title, *key;
+        } raised[] = {{"Reconcile the asset inventory", "aud_internal"},
+                      {"DPIA-lite template", "mr_nov"},
+                      {"Public trust centre", "aud_customer"}};
+        const struct rtype *it = rtype_find("improvement");
+        struct records ofis = {0};
+        struct query q = {0};
+        rc = store_list(a->st, it, &q, records_add, &ofis, e);
+        for (size_t i = 0; rc == 0 && i < ofis.n; i++) {
+            for (size_t k = 0; k < sizeof raised / sizeof raised[0]; k++) {
+                const char *title = record_get(ofis.v[i], "title");
+                const char *by = key_ref(m, raised[k].key);
+                int changed;
+                struct kv kv[] = {{"raised_by", by}};
+                if (by && title && strncmp(title, raised[k].title, strlen(raised[k].title)) == 0 &&
+                    app_edit_tx(a, it, ofis.v[i]->ref, kv, 1, 0, &changed, e)) {
+                    rc = -1;
+                }
+            }
+        }
+        records_free(&ofis);
+    }
     free(nc);
     return rc;
 }
 
 int app_load_demo(struct app *a, struct demo_login *logins, int max, int *nlogins, struct err *e)
 {
+    a->loading_demo = 1; /* metrics: its fixed dates may lie after ISMS_NOW */
     json_error_t je;
     json_t *root = json_loadb(demo_json, EMBED_LEN(demo_json), 0, &je);
     if (!root) {
@@ -614,6 +640,7 @@ int app_load_demo(struct app *a, struct demo_login *logins, int max, int *nlogin
     if (rc == 0) {
         rc = demo_metrics(a, &m, e); /* metrics: the block above */
     }
+    a->loading_demo = 0;
     json_decref(m.refs);
     json_decref(root);
     return rc;

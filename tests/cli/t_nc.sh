@@ -137,6 +137,20 @@ err_has "raised_by: give the audit (AUD-), finding (F-), nonconformity (NC-), in
 fails 3 isms improvement add --title "Bad" --raised-by INC-0042
 err_has "raised_by: no incident INC-0042"
 
+note "the demo: a breached metric with history, the WannaCry 5 whys, an action awaiting review"
+ISMS_NOW=2026-03-01T00:00:00Z ok isms demo d.isms   # fixed dates later than the clock are the demo's
+ok isms -f d.isms metric trend MET-0006 --json
+json_check 'len(d["points"]) >= 6 and d["latest"]["evaluation"] == "breach" and d["latest"]["response"] is None and any(p["evaluation"] == "on-target" for p in d["points"])'
+ok isms -f d.isms nonconformity list --json
+json_check 'any("WannaCry" in n["title"] and n["status"] == "action-planned" for n in d) and any(n["status"] == "closed" for n in d)'
+ok isms -f d.isms nc whys NC-0004 --json
+json_check 'len(d) == 4 and d[0]["text"].startswith("Someone clicked on a link") and "Change Management Procedure" in d[3]["text"]'
+ok isms -f d.isms corrective list --status done --json
+json_check 'len(d) >= 1 and all(a["nonconformity"] for a in d)'
+ok isms -f d.isms improvement list --json
+json_check 'sorted(i["raised_by"] for i in d if i["raised_by"]) == ["AUD-0001", "AUD-0002", "MR-0002"]'
+ok isms -f d.isms verify
+
 note "verify: the chains are what their history says"
 ok isms verify
 cp n.isms t.isms
