@@ -72,6 +72,16 @@ def main():
     check((r.json() or {}).get("latest", {}).get("id") == trend["latest"]["id"],
           "a metric over the API gives its latest measurement", r.text)
 
+    r = api.get("/api/v1/metrics/MET-0001/trend")
+    check_status(r, 200, "the trend over the API")
+    check((r.json() or {}) == trend, "is the same document as `isms metric trend --json`",
+          r.text[:600])
+    staff = Client(srv)
+    staff.login_as(f.accounts["staff"])
+    check_status(staff.get("/api/v1/metrics/MET-0001/trend"), 404,
+                 "staff may not read metrics (answered like a missing one)")
+    check("KPI trends" not in staff.get("/").text, "nor see the KPI block", "")
+
     before = f.history_count()
     r = api.post("/api/v1/measurements", {"metric": "MET-0001", "measured_on": "2026-01-01",
                                           "value": "lots"})
@@ -92,6 +102,9 @@ def main():
     r = api.patch("/api/v1/objectives/OBJ-0002", {"status": "achieved"})
     check_status(r, 422, "an objective's status cannot be typed")
     check("set by the program" in r.text, "saying so", r.text)
+    r = c.get("/objectives/OBJ-0002/edit")
+    check_status(r, 200, "the objective's form")
+    check('name="status"' not in r.text, "offers no status to type", r.text[-3000:])
     r = c.get("/objectives/OBJ-0002")
     check("Status today" in r.text and "computed from" in r.text and obj["status"] in r.text,
           "the objective's page shows the computed status", r.text[-3000:])
