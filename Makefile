@@ -2,7 +2,7 @@
 # missing, builds, and runs every test, also under ASan+UBSan; `make run`
 # builds and creates the demo ISMS.
 
-PKGS    := sqlite3 jansson libsodium yaml-0.1 xlsxwriter libmicrohttpd liboath libcmark
+PKGS    := sqlite3 jansson libsodium yaml-0.1 xlsxwriter libmicrohttpd liboath libcmark libarchive
 CC      ?= cc
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wpointer-arith -Wvla -Wno-format-nonliteral
@@ -179,7 +179,10 @@ bench/docs: $(REL_OBJ) build/rel/bench/docs.o
 bench: isms bench/gen bench/docs
 	bench/run
 	bench/documents
+	bench/tasks
 	bench/attach
+	bench/review
+	bench/audit
 
 # The web server against nginx serving the same bytes (needs wrk and nginx).
 .PHONY: bench-web

@@ -1,6 +1,6 @@
 /* gen.c — builds a large, realistic ISMS for the benchmarks (bench/run).
  *
- *   bench/gen OUT.isms [--risks N] [--assets N] [--people N] [--actions N]
+ *   bench/gen OUT.isms [--risks N] [--assets N] [--people N] [--actions N] [--audits N]
  *
  * Everything goes through the app layer exactly as a user's commands would
  * (app_create, then app_add_tx / app_edit_tx), so every record is validated,
@@ -13,7 +13,9 @@
  * (sites/people <- hardware/network <- software <- information <- services,
  * each non-root asset depending on 1-3 assets of lower tiers: no cycles),
  * 20,000 risks over 1-3 assets each, 3,000 treatment actions, and an SoA
- * decision on every Annex A 2022 control. */
+ * decision on every Annex A 2022 control; one or two control tests per
+ * applicable control with eight runs each (failed ones raising NCs), an
+ * audit programme 2026-2028 and 150 audits over it (audit). */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,6 +26,7 @@
 
 #include "../src/app/app.h"
 #include "../src/app/app_int.h"
+#include "../src/app/audit.h" /* audit */
 #include "../src/lib/buf.h"
 #include "../src/lib/util.h"
 #include "../src/model/record.h"
@@ -264,6 +267,7 @@ static const struct kind kinds[] = {
 
 struct opts {
     long people, assets, risks, actions;
+    long audits; /* audit */
 };
 
 static int gen_people(struct app *a, const struct opts *o, struct refs *people, struct err *e)
@@ -478,6 +482,106 @@ static int gen_actions(struct app *a, const struct opts *o, const struct refs *p
     return rc;
 }
 
+/* ---- tasks: due work of the other kinds (src/app/tasks_sources.c) -------- */
+
+/* A date within the years before and after 2026, so some of it is overdue. */
+static void due_date(struct rec *r, const char *field)
+{
+    set(r, field, "20%02d-%02d-%02d", rnd(25, 27), rnd(1, 12), rnd(1, 28));
+}
+
+/* Per 20,000 risks: 500 suppliers, 300 nonconformities with 2 corrective
+ * actions each, 400 incidents (a quarter to be notified, some not yet),
+ * 600 trainings, 100 continuity plans, 200 objectives. */
+static int gen_due_work(struct app *a, const struct opts *o, const struct refs *people,
+                        long *n, struct err *e)
+{
+    long k = o->risks / 40 > 0 ? o->risks / 40 : 1;
+    struct rec r;
+    rec_init(&r);
+    struct refs ncs = {0};
+    int rc = 0;
+    static const char *const sup_st[] = {"prospective", "active", "active", "active",
+                                         "under-review", "terminated"};
+    static const char *const nc_st[] = {"open", "analysing", "action-planned", "verifying",
+                                        "closed"};
+    static const char *const ca_st[] = {"planned", "in-progress", "done", "verified"};
+    static const char *const obj_st[] = {"planned", "on-track", "at-risk", "achieved"};
+    for (long i = 0; i < k && !rc; i++, (*n)++) {
+        rec_reset(&r);
+        set(&r, "name", "Supplier %ld", i + 1);
+        due_date(&r, "review_date");
+        set(&r, "owner", "%s", refs_pick(people));
+        set(&r, "status", "%s", PICK(sup_st));
+        rc = add(a, "supplier", &r, NULL, e);
+    }
+    for (long i = 0; i < k * 3 / 5 && !rc; i++, (*n)++) {
+        rec_reset(&r);
+        set(&r, "title", "Nonconformity %ld", i + 1);
+        set(&r, "source", "internal-audit");
+        due_date(&r, "due_date");
+        set(&r, "owner", "%s", refs_pick(people));
+        set(&r, "status", "%s", PICK(nc_st));
+        rc = add(a, "nonconformity", &r, &ncs, e);
+    }
+    for (long i = 0; i < ncs.n * 2 && !rc; i++, (*n)++) {
+        rec_reset(&r);
+        set(&r, "title", "Corrective action %ld", i + 1);
+        set(&r, "nonconformity", "%s", ncs.v[i / 2]);
+        due_date(&r, "due_date");
+        set(&r, "owner", "%s", refs_pick(people));
+        set(&r, "status", "%s", PICK(ca_st));
+        rc = add(a, "corrective", &r, NULL, e);
+    }
+    for (long i = 0; i < k * 4 / 5 && !rc; i++, (*n)++) {
+        rec_reset(&r);
+        set(&r, "title", "Incident %ld", i + 1);
+        set(&r, "description", "Generated incident.");
+        set(&r, "detected_at", "20%02d-%02d-%02d 09:00", rnd(25, 26), rnd(1, 12), rnd(1, 28));
+        if (chance(25)) {
+            set(&r, "notification_required", "yes");
+            if (chance(70)) {
+                set(&r, "notified_at", "2025-01-01 12:00");
+            }
+        }
+        set(&r, "owner", "%s", refs_pick(people));
+        set(&r, "status", "%s", chance(50) ? "closed" : "triaged");
+        rc = add(a, "incident", &r, NULL, e);
+    }
+    for (long i = 0; i < k * 6 / 5 && !rc; i++, (*n)++) {
+        rec_reset(&r);
+        set(&r, "title", "Training %ld", i + 1);
+        set(&r, "kind", "course");
+        int planned = chance(30);
+        due_date(&r, "held_on");
+        if (!planned && chance(50)) {
+            due_date(&r, "expires_on");
+        }
+        set(&r, "owner", "%s", refs_pick(people));
+        set(&r, "status", "%s", planned ? "planned" : "completed");
+        rc = add(a, "training", &r, NULL, e);
+    }
+    for (long i = 0; i < k / 5 && !rc; i++, (*n)++) {
+        rec_reset(&r);
+        set(&r, "title", "Continuity plan %ld", i + 1);
+        due_date(&r, "next_test");
+        set(&r, "owner", "%s", refs_pick(people));
+        set(&r, "status", "approved");
+        rc = add(a, "continuity", &r, NULL, e);
+    }
+    for (long i = 0; i < k * 2 / 5 && !rc; i++, (*n)++) {
+        rec_reset(&r);
+        set(&r, "title", "Objective %ld", i + 1);
+        due_date(&r, "due_date");
+        set(&r, "owner", "%s", refs_pick(people));
+        set(&r, "status", "%s", PICK(obj_st));
+        rc = add(a, "objective", &r, NULL, e);
+    }
+    refs_free(&ncs);
+    rec_free(&r);
+    return rc;
+}
+
 static int collect_ref(void *ctx, struct record *r)
 {
     refs_push(ctx, xstrdup(r->ref));
@@ -527,6 +631,109 @@ static int gen_soa(struct app *a, const struct refs *people, const struct refs *
     return rc;
 }
 
+/* ---- audit: control tests (9.1) and the audit programme (9.2) ----------- */
+
+struct ctl_pick {
+    struct refs applicable;
+};
+
+static int collect_applicable(void *ctx, struct record *r)
+{
+    struct refs *l = ctx;
+    const char *ap = record_get(r, "applicable");
+    const char *fw = record_get(r, "framework");
+    if (ap && strcmp(ap, "1") == 0 && fw && strcmp(fw, "iso27001-2022") == 0) {
+        refs_push(l, xstrdup(r->ref));
+    }
+    record_free(r);
+    return 0;
+}
+
+/* One or two test plans per applicable control, eight quarterly runs each
+ * over 2025-2026 (about 8 % not effective, 10 % partly, each raising a
+ * nonconformity), a programme 2026-2028 and o->audits audits over it, each
+ * covering a few clauses and 4-8 controls. */
+static int gen_audit(struct app *a, const struct opts *o, const struct refs *people,
+                     long *ntests, long *nruns, long *naudits, struct err *e)
+{
+    struct refs ctl = {0}, tests = {0};
+    struct query q = {0};
+    int rc = store_list(a->st, rtype_find("control"), &q, collect_applicable, &ctl, e);
+    struct rec r;
+    rec_init(&r);
+    static const char *const freqs[] = {"monthly", "quarterly", "quarterly", "half-yearly",
+                                        "yearly"};
+    for (long i = 0; i < ctl.n && !rc; i++) {
+        for (int k = rnd(1, 2); k > 0 && !rc; k--) {
+            rec_reset(&r);
+            set(&r, "control", "%s", ctl.v[i]);
+            set(&r, "title", "Test %d of control %s", k, ctl.v[i]);
+            set(&r, "method", "Sample-based check of the control's operation and records.");
+            set(&r, "frequency", "%s", PICK(freqs));
+            set(&r, "tester", "%s", refs_pick(people));
+            set(&r, "owner", "%s", refs_pick(people));
+            set(&r, "first_due", "2025-03-31");
+            rc = add(a, "ctest", &r, &tests, e);
+        }
+    }
+    static const char *const quarters[] = {"2025-03-31", "2025-06-30", "2025-09-30",
+                                           "2025-12-31", "2026-03-31", "2026-06-30",
+                                           "2026-09-30", "2026-12-31"};
+    for (long i = 0; i < tests.n && !rc; i++) {
+        for (int k = 0; k < 8 && !rc; k++) {
+            int roll = rnd(1, 100);
+            if (roll <= 8 || (roll <= 18 && k == 7)) {
+                char *run = NULL, *nc = NULL;
+                rc = audit_ctest_fail_tx(a, tests.v[i], roll <= 8 ? "not-effective"
+                                                                  : "partly-effective",
+                                         quarters[k], "Sample showed missing evidence.", &run,
+                                         &nc, e);
+                free(run);
+                free(nc);
+            } else {
+                rec_reset(&r);
+                set(&r, "test", "%s", tests.v[i]);
+                set(&r, "performed_on", "%s", quarters[k]);
+                set(&r, "result", "%s", "effective");
+                set(&r, "tester", "%s", refs_pick(people));
+                rc = add(a, "ctrun", &r, NULL, e);
+            }
+            (*nruns)++;
+        }
+    }
+    struct refs prog = {0};
+    if (!rc) {
+        rec_reset(&r);
+        set(&r, "title", "%s", "Internal audit programme 2026-2028");
+        set(&r, "start_year", "%s", "2026");
+        set(&r, "owner", "%s", refs_pick(people));
+        rc = add(a, "programme", &r, &prog, e);
+    }
+    static const char *const clause_sets[] = {"4, 5", "6.1, 6.2", "7.1-7.5.3", "8", "9, 10",
+                                              "5.2, 7.2, 7.3", "4.3, 6.3, 8.1"};
+    for (long i = 0; i < o->audits && !rc; i++) {
+        rec_reset(&r);
+        int year = 2026 + (int)(i % 3);
+        set(&r, "title", "Internal audit %ld (%d)", i + 1, year);
+        set(&r, "kind", "%s", i % 10 == 9 ? "second-party" : "internal");
+        set(&r, "clauses", "%s", PICK(clause_sets));
+        pick_distinct(rec_field(&r, "controls"), &ctl, rnd(4, 8)); /* at most 8 */
+        set(&r, "planned_on", "%d-%02d-15", year, rnd(1, 12));
+        set(&r, "lead_auditor", "%s", refs_pick(people));
+        set(&r, "programme", "%s", prog.v[0]);
+        set(&r, "status", "%s", year == 2026 && chance(70) ? "reported" : "planned");
+        rc = add(a, "audit", &r, NULL, e);
+        (*naudits)++;
+    }
+    *ntests = tests.n;
+    rec_free(&r);
+    refs_free(&ctl);
+    refs_free(&tests);
+    refs_free(&prog);
+    return rc;
+}
+/* ---- end audit ------------------------------------------------------------ */
+
 static long parse_count(const char *opt, const char *v)
 {
     char *end;
@@ -540,7 +747,7 @@ static long parse_count(const char *opt, const char *v)
 
 int main(int argc, char **argv)
 {
-    struct opts o = {200, 50000, 20000, -1};
+    struct opts o = {200, 50000, 20000, -1, 150};
     const char *out = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--risks") == 0) {
@@ -551,9 +758,11 @@ int main(int argc, char **argv)
             o.people = parse_count(argv[i], argv[i + 1]), i++;
         } else if (strcmp(argv[i], "--actions") == 0) {
             o.actions = parse_count(argv[i], argv[i + 1]), i++;
+        } else if (strcmp(argv[i], "--audits") == 0) { /* audit */
+            o.audits = parse_count(argv[i], argv[i + 1]), i++;
         } else if (argv[i][0] == '-' || out) {
             fprintf(stderr, "usage: bench/gen OUT.isms [--risks N] [--assets N] [--people N] "
-                            "[--actions N]\n");
+                            "[--actions N] [--audits N]\n");
             return 2;
         } else {
             out = argv[i];
@@ -561,7 +770,7 @@ int main(int argc, char **argv)
     }
     if (!out) {
         fprintf(stderr, "usage: bench/gen OUT.isms [--risks N] [--assets N] [--people N] "
-                        "[--actions N]\n");
+                        "[--actions N] [--audits N]\n");
         return 2;
     }
     if (o.actions < 0) {
@@ -579,6 +788,7 @@ int main(int argc, char **argv)
     struct refs people = {0}, assets = {0}, threats = {0}, vulns = {0}, controls = {0},
                 risks = {0};
     long flagged = 0;
+    long ntests = 0, nruns = 0, naudits = 0; /* audit */
     int rc = 1;
     double t0 = now_s(), t;
     fprintf(stderr, "gen: %s: %ld people, %ld assets, %ld risks, %ld actions\n", out, o.people,
@@ -618,10 +828,21 @@ int main(int argc, char **argv)
     }
     phase("actions", o.actions, t);
     t = now_s();
+    long ndue = 0; /* tasks: suppliers, NCs, corrective actions, incidents, ... */
+    if (gen_due_work(&a, &o, &people, &ndue, &e)) {
+        goto rollback;
+    }
+    phase("due work (suppliers, NCs...)", ndue, t);
+    t = now_s();
     if (gen_soa(&a, &people, &controls, &e)) {
         goto rollback;
     }
     phase("SoA decisions (2022)", controls.n, t);
+    t = now_s();
+    if (gen_audit(&a, &o, &people, &ntests, &nruns, &naudits, &e)) {
+        goto rollback;
+    }
+    phase("control tests+runs+audits", ntests + nruns + naudits, t);
     t = now_s();
     if (store_commit(a.st, &e)) {
         goto fail;
@@ -640,9 +861,9 @@ done:
         double secs = now_s() - t0;
         long long size = stat(out, &sb) == 0 ? (long long)sb.st_size : -1;
         printf("generated %s in %.2f s: %ld people, %ld assets, %ld risks, %ld actions, %ld SoA "
-               "decisions; %.1f MB\n",
-               out, secs, people.n, assets.n, risks.n, o.actions, controls.n,
-               (double)size / (1024.0 * 1024.0));
+               "decisions, %ld control tests, %ld test runs, %ld audits; %.1f MB\n",
+               out, secs, people.n, assets.n, risks.n, o.actions, controls.n, ntests, nruns,
+               naudits, (double)size / (1024.0 * 1024.0));
     } else if (created) {
         /* leave nothing half-made behind */
         char side[4096];

@@ -9,6 +9,7 @@
 
 #include "../lib/text.h"
 #include "../lib/util.h"
+#include "../http/upload.h"
 #include "api_int.h"
 
 /* A body with at most the keys given, each a string or absent. */
@@ -196,7 +197,7 @@ int api_doc_diff(struct req *r, struct resp *w)
         return api_failf(r, w, ERR_USAGE, "from",
                          "from, to: give two version numbers (?from=1&to=2)");
     }
-    char *body = NULL, *fields = NULL;
+    struct vdiff body, fields;
     if (app_document_diff(r->app, r->rec->ref, from, to, &fields, &body, &e)) {
         return api_fail(r, w, &e);
     }
@@ -210,12 +211,12 @@ int api_doc_diff(struct req *r, struct resp *w)
     jw_key(&j, "to");
     jw_int(&j, to);
     jw_key(&j, "fields");
-    jw_numtext(&j, fields);
+    vdiff_json(&j, &fields);
     jw_key(&j, "body");
-    jw_numtext(&j, body);
+    vdiff_json(&j, &body);
     jw_obj_end(&j);
-    free(body);
-    free(fields);
+    vdiff_free(&body);
+    vdiff_free(&fields);
     return api_send(w, 200, &b);
 }
 
@@ -243,36 +244,48 @@ int api_doc_acks(struct req *r, struct resp *w)
     doc_acks_free(&k);
     return api_send(w, 200, &b);
 }
+/* ---- typed: the content file (doc_file.c) ---------------------------------- */
 
-int api_tasks(struct req *r, struct resp *w)
+/* GET /api/v1/documents/:id/content — the content file, as a download. */
+int api_doc_content(struct req *r, struct resp *w)
+{
+    return page_doc_content(r, w);
+}
+
+/* POST /api/v1/documents/:id/content[?name=F] — the PDF or DOCX (raw body
+ * or multipart); 201 with {document, revised, attachment}. */
+int api_doc_set_content(struct req *r, struct resp *w)
 {
     struct err e = {0};
-    struct doc_tasks t;
-    if (api_query_only(r, NULL, &e) ||
-        app_document_tasks(r->app, r->who.person[0] ? r->who.person : NULL, &t, &e)) {
+    struct attachment_info info;
+    int revised = 0;
+    if (upload_document_file(r, &info, &revised, &e)) {
         return api_fail(r, w, &e);
     }
+    char today[11];
+    date_today(today);
     struct buf b;
     struct jw j;
     buf_init(&b, 0);
     jw_init(&j, &b, 0);
     jw_obj(&j);
-    jw_key(&j, "items");
-    jw_arr(&j);
-    for (size_t i = 0; i < t.n; i++) {
-        jw_obj(&j);
-        jw_key(&j, "document");
-        jw_str(&j, t.v[i].ref);
-        jw_key(&j, "title");
-        jw_str(&j, t.v[i].title);
-        jw_key(&j, "version");
-        jw_int(&j, t.v[i].version);
-        jw_key(&j, "task");
-        jw_str(&j, t.v[i].what);
-        jw_obj_end(&j);
-    }
-    jw_arr_end(&j);
+    jw_key(&j, "document");
+    jw_str(&j, r->rec->ref);
+    jw_key(&j, "revised");
+    jw_bool(&j, revised);
+    jw_key(&j, "attachment");
+    app_attachment_json(&j, &info, today);
     jw_obj_end(&j);
-    doc_tasks_free(&t);
-    return api_send(w, 200, &b);
+    return api_send(w, 201, &b);
+}
+
+/* DELETE /api/v1/documents/:id/content — back to Markdown: the document. */
+int api_doc_clear_content(struct req *r, struct resp *w)
+{
+    struct err e = {0};
+    int revised = 0;
+    if (app_document_clear_file(r->app, r->rec->ref, &revised, &e)) {
+        return api_fail(r, w, &e);
+    }
+    return api_send_record(r, w, r->type, r->rec->ref, 200);
 }

@@ -93,8 +93,11 @@ static const struct doc {
      "line", "Document control", B_NONE, 0, A_OBJECT, 200, 0},
     {"api_doc_acks", "Acknowledgement of a version (?version=N; default the one in force) per "
      "department", "Document control", B_NONE, 0, A_OBJECT, 200, 0},
-    {"api_tasks", "The signed-in person's document tasks: acknowledge, review, approve",
-     "Document control", B_NONE, 0, A_OBJECT, 200, 0},
+    /* tasks: the one task model */
+    {"api_tasks", "What falls due, derived from the records the caller may see: ?mine=1 "
+     "(the signed-in person's), ?all=1 (default), ?overdue=1, ?owner=P-NNNN, ?days=N "
+     "(1-3660); {today, owner, count, overdue, soon, tasks: [{source, what, subject, title, "
+     "owner, due, state, link}]}", "Tasks", B_NONE, 0, A_OBJECT, 200, 0},
     {"api_attachments", "The evidence files of one %s (?all=1: removed ones too), with "
      "validity", "Evidence files", B_NONE, 0, A_ATTACHMENTS, 200, 0},
     {"api_attach", "Attach an evidence file to one %s: multipart/form-data with a \"file\" "
@@ -105,6 +108,42 @@ static const struct doc {
      "SHA-256: 409 when it was changed)", "Evidence files", B_NONE, 0, A_FILE, 200, 1},
     {"api_attachment_remove", "Remove an evidence file of one %s (kept in the history)",
      "Evidence files", B_NONE, 0, A_ATTACHMENT, 200, 1},
+    /* review: management review pack and minutes (9.3), certification */
+    {"api_review_pack", "The review pack compiled now: the 9.3.2 inputs since the previous "
+     "review, each section with figures and the records (links)", "Management review", B_NONE,
+     0, A_OBJECT, 200, 0},
+    {"api_review_freeze", "Freeze the pack as presented at the meeting (optional body {note}); "
+     "the same content again is the same version (200)", "Management review", B_NONE, 0,
+     A_OBJECT, 201, 1},
+    {"api_review_pack_version", "One frozen pack as it was, with changes_since: what differs "
+     "in the pack compiled now", "Management review", B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_review_sign", "Sign the minutes as top management (the token's account; body "
+     "{rationale}): frozen as a version, the review minutes-approved", "Management review",
+     B_NONE, 0, A_OBJECT, 201, 1},
+    {"api_cert_schedule", "The surveillance and recertification audits a certificate implies, "
+     "with their state and warnings", "Certification", B_NONE, 0, A_OBJECT, 200, 0},
+    /* audit */
+    {"api_audit_coverage", "Coverage of the audit programme (?programme=PRG-...): every clause "
+     "and applicable control x year, planned / done / gap, due more often, the gaps named",
+     "Audit programme", B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_audit_report", "The audit report: scope, party, checklist with results, findings, "
+     "nonconformities raised", "Audit programme", B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_ctest_fail", "Record a failed run of a control test and raise its nonconformity in "
+     "one step: {\"note\", \"result\": not-effective|partly-effective, \"date\"}",
+     "Control tests", B_NONE, 1, A_OBJECT, 201, 0},
+    {"api_ctrun_raise_nc", "Raise the nonconformity of a failed control test run, linked both "
+     "ways (409 when it has one)", "Control tests", B_NONE, 0, A_OBJECT, 201, 0},
+    /* typed: a document's content as an attached PDF or DOCX */
+    {"api_doc_content", "Download the content file (PDF or DOCX) of the document as the viewer "
+     "reads it (staff: the version in force); verified against its SHA-256",
+     "Document control", B_NONE, 0, A_FILE, 200, 1},
+    {"api_doc_set_content", "Make a PDF or DOCX the content of the draft (an approved or "
+     "published document gets a new draft): multipart/form-data with a \"file\" part, or the "
+     "file as the body with ?name=FILE.pdf|FILE.docx; anything else is refused (422)",
+     "Document control", B_NONE, 1, A_OBJECT, 201, 1},
+    {"api_doc_clear_content", "Back to Markdown: the draft names no content file (an approved "
+     "or published document gets a new draft); the file stays with the versions that froze it",
+     "Document control", B_NONE, 0, A_RECORD, 200, 1},
     /* metrics */
     {"api_metric_trend", "A metric's measurements over time, each evaluated (on-target, "
      "warning, breach), with the latest and when the next falls due", "Performance evaluation",

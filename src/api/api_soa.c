@@ -215,12 +215,16 @@ int api_soa_approve(struct req *r, struct resp *w)
 static int send_plan(struct req *r, struct resp *w)
 {
     struct err e = {0};
-    char *plan = NULL;
-    if (app_plan_json(r->app, &plan, &e)) {
+    struct plan plan;
+    if (app_plan(r->app, &plan, &e)) {
         return api_fail(r, w, &e);
     }
-    resp_json(w, 200, plan);
-    free(plan);
+    struct buf b;
+    buf_init(&b, 0);
+    plan_json(&plan, 1, &b);
+    plan_free(&plan);
+    resp_json(w, 200, buf_str(&b));
+    buf_free(&b);
     return 0;
 }
 

@@ -120,15 +120,23 @@ int api_version_diff(struct req *r, struct resp *w)
     }
     const char *kind, *subject;
     subject_of(r, &kind, &subject);
-    char *out = NULL;
-    if (app_version_diff(r->app, kind, subject, (int)from, (int)to, &out, &e)) {
+    struct vdiff d;
+    if (app_version_diff(r->app, kind, subject, (int)from, (int)to, &d, &e)) {
         return api_fail(r, w, &e);
     }
     struct buf b;
+    struct jw j;
     buf_init(&b, 0);
-    buf_puts(&b, "{\"from\":");
-    buf_printf(&b, "%d,\"to\":%d,\"changes\":%s}", (int)from, (int)to, out);
-    free(out);
+    jw_init(&j, &b, 0);
+    jw_obj(&j);
+    jw_key(&j, "from");
+    jw_int(&j, from);
+    jw_key(&j, "to");
+    jw_int(&j, to);
+    jw_key(&j, "changes");
+    vdiff_json(&j, &d);
+    jw_obj_end(&j);
+    vdiff_free(&d);
     return api_send(w, 200, &b);
 }
 

@@ -126,6 +126,7 @@ struct verify_result {
     long entries;
     long records;
     long blobs;   /* stored attachment contents re-hashed */
+    long signoffs; /* sign-offs equal to the history entries that recorded them */
 };
 int app_verify(struct app *a, struct verify_result *res, struct err *e);
 
@@ -222,6 +223,11 @@ struct soa {
 struct soa_counts {
     size_t controls, applicable, implemented, excluded, undecided;
 };
+/* The SoA of a framework ("iso27001-2022" or "iso27001-2013"; the
+ * organization's own controls are included in both). soa_json writes one
+ * JSON array, one object per control: id, title, theme, applicable
+ * (true/false/null), reasons {risks, requirements, categories},
+ * justification, status, implementation, documents, owner. */
 int app_soa(struct app *a, const char *framework, struct soa *out, struct err *e);
 void soa_free(struct soa *s);
 void soa_json(const struct soa *s, struct buf *out);
@@ -231,12 +237,6 @@ void soa_sha256(const struct soa *s, char out[65]);
 int soa_parse(const char *text, struct soa *out, struct err *e);
 void soa_counts(const struct soa *s, struct soa_counts *c);
 
-/* The SoA of a framework ("iso27001-2022" or "iso27001-2013"; the
- * organization's own controls are included in both) as soa_json writes it:
- * one JSON array, one object per control: id, title, theme, applicable
- * (true/false/null), reasons {risks, requirements, categories},
- * justification, status, implementation, documents, owner. Caller frees. */
-int app_soa_json(struct app *a, const char *framework, char **out, struct err *e);
 /* Edits one SoA row: only applicable, justification, status, owner,
  * implementation and documents may be given. */
 int app_soa_set(struct app *a, const char *control, const struct kv *kv, int n, int *changed,
@@ -255,18 +255,56 @@ int app_soa_approve(struct app *a, const char *framework, const char *note,
  * control (caller frees). */
 int app_soa_transition(struct app *a, int dry_run, char **report, int *need_decision,
                        struct err *e);
-/* JSON of the differences between two approved versions (caller frees). */
-int app_soa_diff(struct app *a, int from, int to, char **out, struct err *e);
+/* The differences between two approved versions (rows matched by id, as
+ * app_version_diff; caller frees with vdiff_free). */
+int app_soa_diff(struct app *a, int from, int to, struct vdiff *out, struct err *e);
 
 
 /* ---- the risk treatment plan (plan.c) ------------------------------------ */
 
-/* The plan as JSON: {"risks": [{id, title, owner, level, residual_level,
+/* The plan as a typed structure, filled by app_plan (one builder); plan_json
+ * is its one JSON writer. Risks in the plan: those with actions and those
+ * whose treatment is "modify". Actions of a risk point into acts. */
+struct plan_action {
+    char *id, *title, *owner, *due_date, *status;
+    char *cost; /* canonical decimal text, NULL when not given */
+    double cost_value;
+    struct strlist controls;
+    int done, cancelled;
+    int overdue; /* open and due before today */
+};
+struct plan_risk {
+    char *id, *title, *owner, *level, *residual_level, *treatment, *status;
+    const struct plan_action **actions;
+    size_t nactions;
+    int done, total, percent; /* of the actions not cancelled */
+    double cost;
+};
+struct plan_totals {
+    long actions, done, overdue; /* actions not cancelled */
+    int percent;
+    double cost;
+};
+struct plan {
+    struct plan_action *acts; /* every active treatment action, in order */
+    size_t nacts;
+    struct plan_risk *risks;
+    size_t nrisks;
+    const struct plan_action **unlinked; /* actions linked to no risk in the plan */
+    size_t nunlinked;
+    struct plan_totals totals;
+    char sha256[65];           /* of plan_json undated: what approvals sign */
+    struct signoffs approvals; /* of the plan, `current` against sha256 */
+};
+int app_plan(struct app *a, struct plan *out, struct err *e);
+void plan_free(struct plan *p);
+/* The plan's JSON: {"risks": [{id, title, owner, level, residual_level,
  * treatment, status, actions: [...], done, total, percent, cost}],
- * "unlinked_actions": [...], "totals": {...}, "sha256": hash of the plan,
- * "approvals": [{by, capacity, at, rationale, current}]}. Actions show id,
- * title, owner, due_date, status, cost, controls, overdue. Caller frees. */
-int app_plan_json(struct app *a, char **out, struct err *e);
+ * "unlinked_actions": [...], "totals": {actions, done, overdue, percent,
+ * cost}, "sha256", "approvals": [signoff_json]}. Actions show id, title,
+ * owner, due_date, status, cost, controls, overdue. dated 0 leaves out
+ * overdue, sha256 and approvals: the bytes approvals hash. */
+void plan_json(const struct plan *p, int dated, struct buf *out);
 /* Whether an approval covers the plan as it is now (*approved), and whether
  * the plan holds no risk (*empty): what the dashboard asks, without the
  * dated plan. */

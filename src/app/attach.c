@@ -484,6 +484,10 @@ int app_attachment_remove(struct app *a, const char *att_ref, const char *subjec
         rc = err_set(e, ERR_CONFLICT, "attachment", "%s was already removed (%s by %s)",
                      info.ref, info.removed_at, info.removed_by);
     }
+    /* typed: a document's content file stays (doc_file.c) */
+    if (rc == 0) {
+        rc = doc_file_in_use(a, info.subject, info.ref, e);
+    }
     char now[21];
     time_now(now);
     char *before = NULL;

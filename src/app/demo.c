@@ -38,6 +38,7 @@
 #include "../lib/util.h"
 #include "app_int.h"
 #include "metrics.h" /* metrics: the demo block below */
+#include "audit.h" /* audit */
 
 struct keymap {
     json_t *refs; /* key -> identifier */
@@ -370,6 +371,252 @@ static int load_accounts(struct app *a, struct keymap *m, json_t *accounts,
     return 0;
 }
 
+/* ---- review: management review actions, packs, minutes, certificate ------ */
+
+#include "review.h"
+
+static const char *demo_key(struct keymap *m, const char *key)
+{
+    return json_string_value(json_object_get(m->refs, key));
+}
+
+static int demo_add(struct app *a, const char *type, const struct kv *kv, int n, char **ref,
+                    struct err *e)
+{
+    char *r = NULL;
+    int rc = app_add_tx(a, rtype_find(type), kv, n, NULL, 0, &r, e);
+    if (ref) {
+        *ref = r;
+    } else {
+        free(r);
+    }
+    return rc;
+}
+
+/* The actions the two reviews of 2026 agreed (April's all done, reported on
+ * by November's pack; November's open, with owners and due dates), both
+ * packs frozen at their meetings, both minutes signed by the CEO; and the
+ * certificate of the hosting operations whose first surveillance audit is
+ * coming up (dates relative to today, so it always is), with a minor
+ * nonconformity of the certification audit still to close. */
+static int demo_review(struct app *a, struct keymap *m, struct err *e)
+{
+    const char *apr = demo_key(m, "mr_apr"), *nov = demo_key(m, "mr_nov");
+    const char *ceo = demo_key(m, "ceo"), *ciso = demo_key(m, "ciso"),
+               *cto = demo_key(m, "cto"), *cfo = demo_key(m, "cfo"), *hr = demo_key(m, "hr");
+    if (!apr || !nov || !ceo || !ciso || !cto || !cfo || !hr) {
+        return err_set(e, ERR_INTERNAL, NULL, "demo: the reviews or people of the review demo "
+                                              "are missing");
+    }
+    static const struct {
+        int nov;
+        const char *title, *owner, *due, *status, *completed;
+    } acts[] = {
+        {0, "Publish scope v1.1 and communicate it to all staff", "ciso", "2026-05-15", "done",
+         "2026-05-12"},
+        {0, "Move the security reporting line from the CTO to the CEO", "ceo", "2026-07-01",
+         "done", "2026-07-01"},
+        {0, "Phase the 140 k EUR security budget for 2026 by quarter", "cfo", "2026-05-31",
+         "done", "2026-05-28"},
+        {0, "Select a certification body and book Stage 1 for January 2027", "ciso",
+         "2026-09-30", "done", "2026-09-10"},
+        {0, "Hold the first internal ISMS audit", "ciso", "2026-10-31", "done", "2026-10-14"},
+        {1, "Order the pilot-light DR region in eu-west-1 (38 k EUR)", "cto", "2027-03-31",
+         "open", NULL},
+        {1, "Complete the overdue treatment actions (export links, CI roles, synthetic data)",
+         "cto", "2026-12-15", "in-progress", NULL},
+        {1, "Present options for the three medium residual risks to the board", "ciso",
+         "2026-12-10", "open", NULL},
+        {1, "Open a requisition for a second security engineer", "hr", "2027-01-31", "open",
+         NULL},
+        {1, "Hold the NIS2 training for the management board", "ciso", "2027-01-31", "open",
+         NULL},
+    };
+    for (size_t i = 0; i < sizeof acts / sizeof acts[0]; i++) {
+        struct kv kv[6] = {{"title", acts[i].title},
+                           {"agreed_at", acts[i].nov ? nov : apr},
+                           {"owner", demo_key(m, acts[i].owner)},
+                           {"due_date", acts[i].due},
+                           {"status", acts[i].status},
+                           {"completed_on", acts[i].completed}};
+        if (demo_add(a, "raction", kv, acts[i].completed ? 6 : 5, NULL, e)) {
+            return -1;
+        }
+    }
+    int n, existing;
+    if (app_review_freeze_tx(a, apr, "presented at the meeting of 16 April 2026", &n, &existing,
+                             e) ||
+        app_review_freeze_tx(a, nov, "presented at the meeting of 5 November 2026", &n,
+                             &existing, e) ||
+        sign_as(a, ceo, e) ||
+        app_review_sign_tx(a, apr, "Minutes approved as circulated", &n, &existing, e) ||
+        app_review_sign_tx(a, nov, "Minutes approved with the CFO's comments on the DR budget",
+                           &n, &existing, e)) {
+        app_signer_clear(a);
+        return -1;
+    }
+    app_signer_clear(a);
+    char today[11], issued[11], raised[11], close_by[11];
+    date_today(today);
+    date_add_days(today, -350, issued); /* first surveillance in about 15 days */
+    date_add_days(issued, -10, raised);
+    date_add_days(today, 25, close_by);
+    char *cert = NULL;
+    struct kv ck[] = {
+        {"body", "Nordcert Assurance GmbH"},
+        {"number", "NCA-27001-2025-0417"},
+        {"standard", "iso27001-2013"},
+        {"scope_text", "Operation and hosting of the Tallyfield payroll platform from Berlin "
+                       "(the scope certified before the ISMS was extended in 2026; the "
+                       "extended scope is assessed at Stage 1 and Stage 2 in 2027)"},
+        {"issued_on", issued},
+        {"owner", ciso},
+        {"notes", "Surveillance audit 1 to be booked with Nordcert; transition to the 2022 "
+                  "edition at the latest with the recertification."},
+    };
+    if (demo_add(a, "certificate", ck, (int)(sizeof ck / sizeof ck[0]), &cert, e)) {
+        return -1;
+    }
+    struct kv nk[] = {
+        {"title", "Supplier security reviews not evidenced for two critical suppliers"},
+        {"certificate", cert},
+        {"grade", "minor"},
+        {"clause", "A.15.2.1"},
+        {"description", "No record of the annual review of the payroll print bureau and the "
+                        "SMS gateway provider."},
+        {"raised_on", raised},
+        {"close_by", close_by},
+        {"owner", ciso},
+        {"status", "open"},
+    };
+    int rc = demo_add(a, "cnc", nk, (int)(sizeof nk / sizeof nk[0]), NULL, e);
+    free(cert);
+    return rc;
+}
+
+/* ---- audit: control tests (9.1) and the audit programme (9.2) ---------------
+ * Three control tests (one failed, which raised a nonconformity), an audit
+ * programme 2026-2028 with the yearly internal audits, a risk-based
+ * follow-up audit for the areas due more often, and exactly one gap:
+ * control 8.11 (data masking), which no audit of the cycle covers. */
+struct demo_ctls {
+    struct buf list; /* applicable controls but 8.11 */
+};
+
+static int demo_ctl(void *ctx, struct record *r)
+{
+    struct demo_ctls *d = ctx;
+    const char *ap = record_get(r, "applicable");
+    if (ap && strcmp(ap, "1") == 0 && strcmp(r->ref, "8.11") != 0) {
+        buf_printf(&d->list, "%s%s", d->list.len ? "," : "", r->ref);
+    }
+    record_free(r);
+    return 0;
+}
+
+static int demo_audit(struct app *a, struct keymap *m, struct err *e)
+{
+    const char *ciso = demo_key(m, "ciso"), *sec = demo_key(m, "sec_eng");
+    const char *sre = demo_key(m, "sre"), *auditor = demo_key(m, "auditor");
+    const char *it = demo_key(m, "it_admin");
+    char *t1 = NULL, *t2 = NULL, *t3 = NULL, *prog = NULL, *run = NULL, *nc = NULL;
+    struct demo_ctls d;
+    buf_init(&d.list, 0);
+    int rc = -1;
+    struct kv c1[] = {{"control", "8.8"},
+                      {"title", "Vulnerability scan of production and patch latency"},
+                      {"method", "Authenticated scan of every production host and container "
+                                 "image; compare findings older than the patch deadline "
+                                 "(critical 7 days, high 30 days) with the patch tickets."},
+                      {"frequency", "quarterly"}, {"tester", sec}, {"owner", ciso},
+                      {"first_due", "2026-03-31"}};
+    struct kv c2[] = {{"control", "8.13"}, {"title", "Restore test of a production backup"},
+                      {"method", "Restore the latest PostgreSQL snapshot into the isolated "
+                                 "recovery account and compare row counts and checksums."},
+                      {"frequency", "quarterly"}, {"tester", sre}, {"owner", sre},
+                      {"first_due", "2026-03-31"}};
+    struct kv c3[] = {{"control", "5.18"}, {"title", "Quarterly access review evidence"},
+                      {"method", "Sample 10 accounts per in-scope system; check each against "
+                                 "the HR joiner/mover/leaver list and the review ticket."},
+                      {"frequency", "quarterly"}, {"tester", it}, {"owner", ciso},
+                      {"first_due", "2026-06-30"}};
+    if (demo_add(a, "ctest", c1, 7, &t1, e) || demo_add(a, "ctest", c2, 7, &t2, e) ||
+        demo_add(a, "ctest", c3, 7, &t3, e)) {
+        goto out;
+    }
+    struct kv r1[] = {{"test", t1}, {"performed_on", "2026-06-30"}, {"result", "effective"},
+                      {"tester", sec}, {"observations", "No critical finding older than 7 days."}};
+    struct kv r2[] = {{"test", t2}, {"performed_on", "2026-09-29"}, {"result", "effective"},
+                      {"tester", sre}, {"observations", "Restore in 42 minutes; checksums equal."}};
+    struct kv r3[] = {{"test", t3}, {"performed_on", "2026-06-30"},
+                      {"result", "partly-effective"}, {"tester", it},
+                      {"observations", "GitHub organisation not in the review."}};
+    if (demo_add(a, "ctrun", r1, 5, NULL, e) || demo_add(a, "ctrun", r2, 5, NULL, e) ||
+        demo_add(a, "ctrun", r3, 5, NULL, e) ||
+        audit_ctest_fail_tx(a, t1, "not-effective", "2026-09-30",
+                            "Three critical OpenSSL findings on the reporting cluster were 23 "
+                            "days old: the cluster is missing from the patch automation.",
+                            &run, &nc, e)) {
+        goto out;
+    }
+    struct kv p[] = {{"title", "Internal audit programme 2026-2028"}, {"start_year", "2026"},
+                     {"approach", "Every clause 4-10 each year; the applicable Annex A controls "
+                                  "over the cycle; areas with high residual risks, failed "
+                                  "control tests or open nonconformities every year."},
+                     {"owner", ciso}};
+    if (demo_add(a, "programme", p, 4, &prog, e)) {
+        goto out;
+    }
+    struct query q = {0};
+    if (store_list(a->st, rtype_find("control"), &q, demo_ctl, &d, e)) {
+        goto out;
+    }
+    /* the yearly internal audits of 2027 and 2028: every clause, every
+     * applicable control but 8.11 (the demo's one gap) */
+    struct kv a27[] = {{"title", "Internal ISMS audit 2027"}, {"kind", "internal"},
+                       {"clauses", "4.1-10.2"}, {"controls", buf_str(&d.list)},
+                       {"planned_on", "2027-10-11"}, {"lead_auditor", auditor},
+                       {"programme", prog}, {"owner", auditor}};
+    struct kv a28[] = {{"title", "Internal ISMS audit 2028"}, {"kind", "internal"},
+                       {"clauses", "4.1-10.2"}, {"controls", buf_str(&d.list)},
+                       {"planned_on", "2028-10-09"}, {"lead_auditor", auditor},
+                       {"programme", prog}, {"owner", auditor}};
+    if (demo_add(a, "audit", a27, 8, NULL, e) || demo_add(a, "audit", a28, 8, NULL, e)) {
+        goto out;
+    }
+    /* a risk-based follow-up in 2026 of what is due more often and the
+     * 2026 audit did not cover */
+    struct coverage cv;
+    if (app_audit_coverage(a, prog, "2026-12-03", &cv, e)) {
+        goto out;
+    }
+    struct buf fu;
+    buf_init(&fu, 0);
+    for (size_t i = 0; i < cv.n; i++) {
+        if (cv.v[i].gap && cv.v[i].more_often && strcmp(cv.v[i].kind, "control") == 0 &&
+            strcmp(cv.v[i].id, "8.11") != 0) {
+            buf_printf(&fu, "%s%s", fu.len ? "," : "", cv.v[i].id);
+        }
+    }
+    coverage_free(&cv);
+    struct kv af[] = {{"title", "Risk-based follow-up audit 2026"}, {"kind", "internal"},
+                      {"scope", "Controls with high residual risks, failed control tests or open "
+                                "nonconformities not covered by the internal audit 2026."},
+                      {"controls", buf_str(&fu)}, {"planned_on", "2026-12-14"},
+                      {"lead_auditor", auditor}, {"programme", prog}, {"owner", auditor}};
+    rc = fu.len ? demo_add(a, "audit", af, 8, NULL, e) : 0;
+    buf_free(&fu);
+out:
+    buf_free(&d.list);
+    free(t1);
+    free(t2);
+    free(t3);
+    free(prog);
+    free(run);
+    free(nc);
+    return rc;
+}
+/* ---- end audit ------------------------------------------------------------ */
 
 /* ---- metrics: performance evaluation and improvement ----------------------
  * Added after the records of data/demo.json, through the same app calls as
@@ -380,18 +627,18 @@ static int load_accounts(struct app *a, struct keymap *m, json_t *accounts,
  * and the seed's WannaCry nonconformity with its 5-whys chain and an
  * action awaiting its effectiveness review. */
 
-static const char *key_ref(struct keymap *m, const char *key)
+static const char *met_key(struct keymap *m, const char *key)
 {
     return json_string_value(json_object_get(m->refs, key));
 }
 
-static int demo_add(struct app *a, const char *type, const struct kv *kv, int n, char **ref,
+static int met_add(struct app *a, const char *type, const struct kv *kv, int n, char **ref,
                     struct err *e)
 {
     return app_add_tx(a, rtype_find(type), kv, n, NULL, 0, ref, e);
 }
 
-static int demo_status(struct app *a, const char *type, const char *ref, const char *status,
+static int met_status(struct app *a, const char *type, const char *ref, const char *status,
                        struct err *e)
 {
     int changed;
@@ -399,14 +646,14 @@ static int demo_status(struct app *a, const char *type, const char *ref, const c
     return app_edit_tx(a, rtype_find(type), ref, kv, 1, 0, &changed, e);
 }
 
-struct demo_cas {
+struct met_cas {
     char ref[8][24];
     int n;
 };
 
-static int demo_ca(void *ctx, struct record *r)
+static int met_ca(void *ctx, struct record *r)
 {
-    struct demo_cas *c = ctx;
+    struct met_cas *c = ctx;
     if (c->n < 8) {
         snprintf(c->ref[c->n++], sizeof c->ref[0], "%s", r->ref);
     }
@@ -415,7 +662,7 @@ static int demo_ca(void *ctx, struct record *r)
 }
 
 /* The corrective actions of nonconformity nc, in order of identifier. */
-static int demo_cas_of(struct app *a, const char *nc, struct demo_cas *out, struct err *e)
+static int met_cas_of(struct app *a, const char *nc, struct met_cas *out, struct err *e)
 {
     const struct rtype *t = rtype_find("corrective");
     struct query q = {0};
@@ -423,10 +670,10 @@ static int demo_cas_of(struct app *a, const char *nc, struct demo_cas *out, stru
     q.filter_value[0] = nc;
     q.nfilter = 1;
     memset(out, 0, sizeof *out);
-    return store_list(a->st, t, &q, demo_ca, out, e);
+    return store_list(a->st, t, &q, met_ca, out, e);
 }
 
-static int demo_review(struct app *a, const char *by, const char *ca, const char *why,
+static int met_review(struct app *a, const char *by, const char *ca, const char *why,
                        struct err *e)
 {
     int rc = sign_as(a, by, e) || app_ca_review_tx(a, ca, 1, why, NULL, NULL, e);
@@ -436,8 +683,8 @@ static int demo_review(struct app *a, const char *by, const char *ca, const char
 
 static int demo_metrics(struct app *a, struct keymap *m, struct err *e)
 {
-    const char *ciso = key_ref(m, "ciso"), *sre = key_ref(m, "sre"), *hr = key_ref(m, "hr");
-    const char *sec = key_ref(m, "sec_eng");
+    const char *ciso = met_key(m, "ciso"), *sre = met_key(m, "sre"), *hr = met_key(m, "hr");
+    const char *sec = met_key(m, "sec_eng");
     if (!ciso || !sre || !hr || !sec) {
         return err_set(e, ERR_INTERNAL, NULL, "demo: the metrics block needs ciso, sre, hr, sec_eng");
     }
@@ -459,7 +706,7 @@ static int demo_metrics(struct app *a, struct keymap *m, struct err *e)
                       {"controls", "8.8"},
                       {FIELD_OWNER, sre},
                       {FIELD_STATUS, "active"}};
-    if (demo_add(a, "metric", mk, (int)(sizeof mk / sizeof mk[0]), &met, e)) {
+    if (met_add(a, "metric", mk, (int)(sizeof mk / sizeof mk[0]), &met, e)) {
         return -1;
     }
     static const char *const series[][3] = {
@@ -479,7 +726,7 @@ static int demo_metrics(struct app *a, struct keymap *m, struct err *e)
                           {"value", series[i][1]},
                           {FIELD_OWNER, sec},
                           {"comment", series[i][2]}};
-        rc = demo_add(a, "measurement", kv, series[i][2] ? 5 : 4, NULL, e);
+        rc = met_add(a, "measurement", kv, series[i][2] ? 5 : 4, NULL, e);
     }
     /* the October breach was answered; November's awaits its response */
     struct kv ok[] = {{"title", "Critical patches within 14 days on every production host"},
@@ -488,32 +735,32 @@ static int demo_metrics(struct app *a, struct keymap *m, struct err *e)
                       {"metric", met},
                       {"ongoing", "yes"},
                       {FIELD_OWNER, sre}};
-    if (rc || demo_add(a, "objective", ok, (int)(sizeof ok / sizeof ok[0]), NULL, e)) {
+    if (rc || met_add(a, "objective", ok, (int)(sizeof ok / sizeof ok[0]), NULL, e)) {
         free(met);
         return -1;
     }
     free(met);
 
     /* the nonconformities of the file through their transitions */
-    const char *nc_export = key_ref(m, "nc_export"), *nc_training = key_ref(m, "nc_training");
-    const char *nc_access = key_ref(m, "nc_access");
-    struct demo_cas cas;
+    const char *nc_export = met_key(m, "nc_export"), *nc_training = met_key(m, "nc_training");
+    const char *nc_access = met_key(m, "nc_access");
+    struct met_cas cas;
     if (!nc_export || !nc_training || !nc_access ||
-        demo_status(a, "nonconformity", nc_export, "action-planned", e) ||
-        demo_cas_of(a, nc_export, &cas, e) || cas.n < 2 ||
-        demo_review(a, ciso, cas.ref[0],
+        met_status(a, "nonconformity", nc_export, "action-planned", e) ||
+        met_cas_of(a, nc_export, &cas, e) || cas.n < 2 ||
+        met_review(a, ciso, cas.ref[0],
                     "Verified 2026-10-15: a sample of 40 export tickets from September and "
                     "October contained no attachments.",
                     e) ||
-        demo_status(a, "nonconformity", nc_access, "action-planned", e) ||
-        demo_cas_of(a, nc_training, &cas, e) || cas.n < 1 ||
-        demo_status(a, "nonconformity", nc_training, "action-planned", e) ||
-        demo_status(a, "nonconformity", nc_training, "verifying", e) ||
-        demo_review(a, ciso, cas.ref[0],
+        met_status(a, "nonconformity", nc_access, "action-planned", e) ||
+        met_cas_of(a, nc_training, &cas, e) || cas.n < 1 ||
+        met_status(a, "nonconformity", nc_training, "action-planned", e) ||
+        met_status(a, "nonconformity", nc_training, "verifying", e) ||
+        met_review(a, ciso, cas.ref[0],
                     "Effective: October completion 94.1 %, all 9 October joiners completed "
                     "within 30 days.",
                     e) ||
-        demo_status(a, "nonconformity", nc_training, "closed", e)) {
+        met_status(a, "nonconformity", nc_training, "closed", e)) {
         return e->msg[0] ? -1 : err_set(e, ERR_INTERNAL, NULL, "demo: nonconformities missing");
     }
 
@@ -533,7 +780,7 @@ static int demo_metrics(struct app *a, struct keymap *m, struct err *e)
         {"due_date", "2026-12-31"},
         {FIELD_OWNER, ciso}};
     char *nc = NULL;
-    if (demo_add(a, "nonconformity", nk, (int)(sizeof nk / sizeof nk[0]), &nc, e)) {
+    if (met_add(a, "nonconformity", nk, (int)(sizeof nk / sizeof nk[0]), &nc, e)) {
         return -1;
     }
     static const char *const whys[] = {
@@ -546,7 +793,7 @@ static int demo_metrics(struct app *a, struct keymap *m, struct err *e)
         "risk assessment was not completed to identify any information security risks.",
     };
     int pos;
-    rc = demo_status(a, "nonconformity", nc, "analysing", e);
+    rc = met_status(a, "nonconformity", nc, "analysing", e);
     for (size_t i = 0; rc == 0 && i < sizeof whys / sizeof whys[0]; i++) {
         rc = app_nc_why_tx(a, nc, 0, whys[i], &pos, e);
     }
@@ -566,9 +813,9 @@ static int demo_metrics(struct app *a, struct keymap *m, struct err *e)
                       {"due_date", "2026-12-20"},
                       {FIELD_OWNER, sec},
                       {FIELD_STATUS, "in-progress"}};
-    if (rc || demo_add(a, "corrective", c1, (int)(sizeof c1 / sizeof c1[0]), &ref, e) ||
-        demo_add(a, "corrective", c2, (int)(sizeof c2 / sizeof c2[0]), NULL, e) ||
-        demo_status(a, "nonconformity", nc, "action-planned", e)) {
+    if (rc || met_add(a, "corrective", c1, (int)(sizeof c1 / sizeof c1[0]), &ref, e) ||
+        met_add(a, "corrective", c2, (int)(sizeof c2 / sizeof c2[0]), NULL, e) ||
+        met_status(a, "nonconformity", nc, "action-planned", e)) {
         rc = -1;
     }
     free(ref);
@@ -586,7 +833,7 @@ static int demo_metrics(struct app *a, struct keymap *m, struct err *e)
         for (size_t i = 0; rc == 0 && i < ofis.n; i++) {
             for (size_t k = 0; k < sizeof raised / sizeof raised[0]; k++) {
                 const char *title = record_get(ofis.v[i], "title");
-                const char *by = key_ref(m, raised[k].key);
+                const char *by = met_key(m, raised[k].key);
                 int changed;
                 struct kv kv[] = {{"raised_by", by}};
                 if (by && title && strncmp(title, raised[k].title, strlen(raised[k].title)) == 0 &&
@@ -600,6 +847,7 @@ static int demo_metrics(struct app *a, struct keymap *m, struct err *e)
     free(nc);
     return rc;
 }
+
 
 int app_load_demo(struct app *a, struct demo_login *logins, int max, int *nlogins, struct err *e)
 {
@@ -636,6 +884,12 @@ int app_load_demo(struct app *a, struct demo_login *logins, int max, int *nlogin
     }
     if (rc == 0 && !accounts) {
         rc = load_accounts(a, &m, json_object_get(root, "accounts"), logins, max, nlogins, e);
+    }
+    if (rc == 0) {
+        rc = demo_review(a, &m, e); /* review */
+    }
+    if (rc == 0) {
+        rc = demo_audit(a, &m, e); /* audit: control tests, audit programme */
     }
     if (rc == 0) {
         rc = demo_metrics(a, &m, e); /* metrics: the block above */

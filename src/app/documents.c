@@ -118,7 +118,11 @@ char *doc_content_json(const struct record *r)
 {
     unsigned char mask[128] = {0};
     for (int i = 0; i < r->type->nfields && i < 128; i++) {
-        mask[i] = (unsigned char)is_content(&r->type->fields[i]);
+        const char *n = r->type->fields[i].name;
+        /* a content file (doc_file.c) only when there is one: versions of
+         * Markdown documents keep the bytes they were approved with */
+        int file = strcmp(n, "content_file") == 0 || strcmp(n, "content_sha256") == 0;
+        mask[i] = (unsigned char)(is_content(&r->type->fields[i]) || (file && r->v[i]));
     }
     struct buf b;
     buf_init(&b, 0);
@@ -211,8 +215,9 @@ int app_document_submit_tx(struct app *a, const char *ref, const char *note, int
                     : "");
         goto done;
     }
-    if (str_empty(record_get(r, "body"))) {
-        err_set(e, ERR_INVALID, "body", "body: a document submitted for review needs content");
+    if (str_empty(record_get(r, "body")) && !record_get(r, "content_file")) {
+        err_set(e, ERR_INVALID, "body", "body: a document submitted for review needs content "
+                "(Markdown, or a PDF or DOCX: isms document revise ID --file FILE)");
         goto done;
     }
     content = doc_content_json(r);
@@ -789,10 +794,11 @@ int doc_capacity_holds(struct app *a, const char *person, const char *capacity,
     return yes;
 }
 
-int app_document_diff(struct app *a, const char *ref, int from, int to, char **fields,
-                      char **body, struct err *e)
+int app_document_diff(struct app *a, const char *ref, int from, int to, struct vdiff *fields,
+                      struct vdiff *body, struct err *e)
 {
-    *fields = *body = NULL;
+    memset(fields, 0, sizeof *fields);
+    memset(body, 0, sizeof *body);
     struct version va = {0}, vb = {0};
     if (app_version_get(a, KIND, ref, from, NULL, &va, e)) {
         return -1;
@@ -801,6 +807,7 @@ int app_document_diff(struct app *a, const char *ref, int from, int to, char **f
         version_free(&va);
         return -1;
     }
+    /* the frozen contents (doc_content_json's objects) */
     json_t *ca = json_loads(va.content, 0, NULL), *cb = json_loads(vb.content, 0, NULL);
     /* the content as text, line by line; a first line the two share keeps
      * a body that happens to be JSON from being compared as JSON */
@@ -813,26 +820,17 @@ int app_document_diff(struct app *a, const char *ref, int from, int to, char **f
     const char *bb = json_string_value(json_object_get(cb, "body"));
     buf_puts(&ta, ba ? ba : "");
     buf_puts(&tb, bb ? bb : "");
-    char *lines = version_diff_text(buf_str(&ta), buf_str(&tb));
-    json_t *lj = json_loads(lines, 0, NULL);
-    size_t i;
-    json_t *x;
-    json_array_foreach(lj, i, x) {
-        json_t *ln = json_object_get(x, "line");
-        if (json_is_integer(ln)) {
-            json_object_set_new(x, "line", json_integer(json_integer_value(ln) - 1));
-        }
+    version_diff(buf_str(&ta), buf_str(&tb), body);
+    for (size_t i = 0; i < body->n; i++) {
+        body->v[i].line--; /* lines of the body, without the first */
     }
-    *body = json_dumps(lj, JSON_COMPACT);
-    json_decref(lj);
-    free(lines);
     buf_free(&ta);
     buf_free(&tb);
     json_object_del(ca, "body");
     json_object_del(cb, "body");
     char *sa = json_dumps(ca, JSON_COMPACT | JSON_SORT_KEYS);
     char *sb = json_dumps(cb, JSON_COMPACT | JSON_SORT_KEYS);
-    *fields = version_diff_text(sa, sb);
+    version_diff(sa ? sa : "{}", sb ? sb : "{}", fields);
     free(sa);
     free(sb);
     json_decref(ca);

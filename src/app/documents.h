@@ -9,6 +9,8 @@
 #ifndef ISMS_DOCUMENTS_H
 #define ISMS_DOCUMENTS_H
 
+#include <stdint.h>
+
 #include "../lib/json.h"
 
 struct app;
@@ -27,11 +29,46 @@ char *doc_content_json(const struct record *r);
 int doc_capacity_holds(struct app *a, const char *person, const char *capacity,
                        const char *subject, struct err *e);
 
-/* Field changes (JSON array, as app_version_diff: {field, change, from,
- * to}) and the line diff of the Markdown content ({line, change, text})
- * between versions from and to of document ref. Both freed by the caller. */
-int app_document_diff(struct app *a, const char *ref, int from, int to, char **fields,
-                      char **body, struct err *e);
+/* Field changes (as app_version_diff: field, from, to) and the line diff of
+ * the Markdown content (line, change, text; lines of the body) between
+ * versions from and to of document ref. Both freed by the caller
+ * (vdiff_free). */
+struct vdiff;
+int app_document_diff(struct app *a, const char *ref, int from, int to, struct vdiff *fields,
+                      struct vdiff *body, struct err *e);
+
+/* ---- typed: content as an attached file (doc_file.c) ---- */
+struct attach_input;
+struct attachment_info;
+/* The kind of a content file from its bytes (len bytes at off of fd):
+ * "pdf" (starts with %PDF-) or "docx" (a zip holding word/document.xml);
+ * the name must end in .pdf / .docx. ERR_INVALID naming "file" (or "name")
+ * with what is wrong otherwise. */
+int doc_file_kind(int fd, int64_t off, int64_t len, const char *name, const char **kind,
+                  struct err *e);
+/* Makes the file in->... the content of document in->subject, in one
+ * transaction: an approved or published document gets a new draft first
+ * (*revised = 1; the version in force stays until the next is approved), a
+ * draft is changed as it is, anything else is ERR_CONFLICT. The file is
+ * attached to the document (attach.c) and named by the working copy
+ * (content_file, content_sha256), which the next version freezes. */
+int app_document_set_file(struct app *a, const struct attach_input *in,
+                          struct attachment_info *out, int *revised, struct err *e);
+/* Back to Markdown: the draft (a new one when approved or published,
+ * *revised = 1) names no content file any more; the attachment stays (the
+ * versions that froze it keep it). ERR_CONFLICT when there is none. */
+int app_document_clear_file(struct app *a, const char *ref, int *revised, struct err *e);
+/* The content file of doc (a record as the viewer reads it: the working
+ * copy, or for staff the version in force) into *out: 1, or 0 when its
+ * content is Markdown only; ERR_CONFLICT when the attachment is not the one
+ * whose SHA-256 was frozen. */
+int app_document_file(struct app *a, const struct record *doc, struct attachment_info *out,
+                      struct err *e);
+
+/* 0, or ERR_CONFLICT (-1) when attachment att of subject is the content
+ * file of the document's working copy or of one of its versions: the
+ * evidence mechanism (attach.c) does not remove it. */
+int doc_file_in_use(struct app *a, const char *subject, const char *att, struct err *e);
 
 /* A file from before document control (migration 0010): each document
  * approved, published or superseded without versions gets its content

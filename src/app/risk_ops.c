@@ -1,6 +1,5 @@
 /* risk_ops.c — risk acceptance and review, changing the risk method, and
  * the heat map. Each mutation is one transaction with its history. */
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -304,52 +303,22 @@ int app_method_set(struct app *a, const char *name, const char *scoring, const c
                        "nothing to change: give --name, --scoring, --accept-max or "
                        "--accept-level (or import a whole method from a file)");
     }
-    struct buf def;
-    buf_init(&def, 0);
-    method_json(cur, &def, 0);
-    json_t *root = json_loads(buf_str(&def), 0, NULL);
-    buf_free(&def);
-    if (name) {
-        json_object_set_new(root, "name", json_string(name));
-    }
-    if (scoring) {
-        json_object_set_new(root, "scoring", json_string(scoring));
-        if (strcmp(scoring, "matrix") == 0 && !json_object_get(root, "matrix")) {
-            /* start the matrix from the products, to be edited by import */
-            json_t *mx = json_array();
-            for (int l = 1; l <= cur->likelihood.n; l++) {
-                json_t *row = json_array();
-                for (int c = 1; c <= cur->consequence.n; c++) {
-                    json_array_append_new(row, json_integer(l * c));
-                }
-                json_array_append_new(mx, row);
-            }
-            json_object_set_new(root, "matrix", mx);
-        } else if (strcmp(scoring, "product") == 0) {
-            json_object_del(root, "matrix");
-        }
-    }
     if (accept_max && accept_level) {
-        json_decref(root);
         return err_set(e, ERR_USAGE, NULL, "give --accept-max or --accept-level, not both");
     }
-    if (accept_max) {
-        int64_t v;
-        if (int_parse(accept_max, &v) || v < 0 || v > 1000) {
-            json_decref(root);
-            return err_set(e, ERR_INVALID, "accept_max",
-                           "accept-max: give a whole number (the highest score that may be "
-                           "retained without approval)");
-        }
-        json_object_set_new(root, "acceptance", json_pack("{sI}", "max_score", (json_int_t)v));
+    int64_t v = 0;
+    if (accept_max && (int_parse(accept_max, &v) || v < 0 || v > 1000)) {
+        return err_set(e, ERR_INVALID, "accept_max",
+                       "accept-max: give a whole number (the highest score that may be "
+                       "retained without approval)");
     }
-    if (accept_level) {
-        json_object_set_new(root, "acceptance", json_pack("{ss}", "level", accept_level));
-    }
-    struct method *m = NULL;
-    int rc = method_from_json(root, &m, e);
-    json_decref(root);
-    if (rc) {
+    /* the method in force, copied and edited as typed data */
+    struct method *m = method_dup(cur);
+    if ((name && method_set_name(m, name, e)) ||
+        (scoring && method_set_scoring(m, scoring, e)) ||
+        (accept_max && method_set_accept_max(m, (int)v, e)) ||
+        (accept_level && method_set_accept_level(m, accept_level, e))) {
+        method_free(m);
         return -1;
     }
     return install_method(a, m, rescored, e);

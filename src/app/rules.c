@@ -14,6 +14,8 @@
 #include "../model/method.h"
 #include "../model/risk.h"
 #include "app_int.h"
+#include "audit.h" /* audit */
+#include "review.h"
 #include "metrics.h"
 
 static int is(const struct record *r, const char *type)
@@ -298,6 +300,14 @@ int rules_derive(struct app *a, struct record *r, const struct record *orig,
     if (is(r, "document")) {
         return doc_derive(a, r, orig, e); /* documents.c */
     }
+    /* review: reviews, certificates, certification nonconformities (review.c) */
+    if (is(r, "review") || is(r, "certificate") || is(r, "cnc")) {
+        return review_derive(a, r, orig, e);
+    }
+    /* audit: auditor independence, checklist results (audit.c) */
+    if (is(r, "audit") || is(r, "checkitem") || is(r, "ctest")) {
+        return audit_rules_derive(a, r, orig, touched, e);
+    }
     return 0;
 }
 
@@ -402,6 +412,10 @@ int rules_after(struct app *a, const struct record *orig, const struct record *r
         int rc = flag_list(a, fresh, why, e);
         free(fresh);
         return rc;
+    }
+    /* audit: a major or minor nonconformity on a checklist item raises an NC */
+    if (is(r, "checkitem")) {
+        return audit_rules_after(a, orig, r, e);
     }
     return 0;
 }

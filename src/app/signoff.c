@@ -824,6 +824,33 @@ int app_version_state(struct app *a, const char *kind, const char *subject, int 
 
 /* ---- diffs ------------------------------------------------------------------ */
 
+static struct vchange *vdiff_add(struct vdiff *d, const char *change)
+{
+    if (d->n == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 16;
+        d->v = xrealloc(d->v, d->cap * sizeof *d->v);
+    }
+    struct vchange *c = &d->v[d->n++];
+    memset(c, 0, sizeof *c);
+    c->change = change;
+    return c;
+}
+
+void vdiff_free(struct vdiff *d)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        struct vchange *c = &d->v[i];
+        free(c->id);
+        free(c->field);
+        free(c->text);
+        json_decref(c->from);
+        json_decref(c->to);
+        json_decref(c->row);
+    }
+    free(d->v);
+    memset(d, 0, sizeof *d);
+}
+
 static int rows_by_id(json_t *arr)
 {
     size_t i;
@@ -839,40 +866,32 @@ static int rows_by_id(json_t *arr)
     return 1;
 }
 
-static void diff_fields(json_t *changes, const char *id, json_t *old, json_t *row)
+static void diff_fields(struct vdiff *d, const char *id, json_t *old, json_t *row)
 {
     const char *k;
     json_t *v;
     json_object_foreach(row, k, v) {
         json_t *ov = json_object_get(old, k);
         if (!ov || !json_equal(ov, v)) {
-            json_t *c = json_object();
-            if (id) {
-                json_object_set_new(c, "id", json_string(id));
-            }
-            json_object_set_new(c, "change", json_string("changed"));
-            json_object_set_new(c, "field", json_string(k));
-            json_object_set(c, "from", ov ? ov : json_null());
-            json_object_set(c, "to", v);
-            json_array_append_new(changes, c);
+            struct vchange *c = vdiff_add(d, "changed");
+            c->id = id ? xstrdup(id) : NULL;
+            c->field = xstrdup(k);
+            c->from = json_incref(ov ? ov : json_null());
+            c->to = json_incref(v);
         }
     }
     json_object_foreach(old, k, v) {
         if (!json_object_get(row, k)) {
-            json_t *c = json_object();
-            if (id) {
-                json_object_set_new(c, "id", json_string(id));
-            }
-            json_object_set_new(c, "change", json_string("changed"));
-            json_object_set_new(c, "field", json_string(k));
-            json_object_set(c, "from", v);
-            json_object_set_new(c, "to", json_null());
-            json_array_append_new(changes, c);
+            struct vchange *c = vdiff_add(d, "changed");
+            c->id = id ? xstrdup(id) : NULL;
+            c->field = xstrdup(k);
+            c->from = json_incref(v);
+            c->to = json_null();
         }
     }
 }
 
-static void diff_rows(json_t *changes, json_t *ja, json_t *jb)
+static void diff_rows(struct vdiff *d, json_t *ja, json_t *jb)
 {
     json_t *ia = json_object(), *ib = json_object();
     size_t i;
@@ -887,17 +906,19 @@ static void diff_rows(json_t *changes, json_t *ja, json_t *jb)
         const char *id = json_string_value(json_object_get(row, "id"));
         json_t *old = json_object_get(ia, id);
         if (!old) {
-            json_array_append_new(changes, json_pack("{sssssO}", "id", id, "change", "added",
-                                                     "row", row));
+            struct vchange *c = vdiff_add(d, "added");
+            c->id = xstrdup(id);
+            c->row = json_incref(row);
         } else {
-            diff_fields(changes, id, old, row);
+            diff_fields(d, id, old, row);
         }
     }
     json_array_foreach(ja, i, row) {
         const char *id = json_string_value(json_object_get(row, "id"));
         if (!json_object_get(ib, id)) {
-            json_array_append_new(changes, json_pack("{sssssO}", "id", id, "change", "removed",
-                                                     "row", row));
+            struct vchange *c = vdiff_add(d, "removed");
+            c->id = xstrdup(id);
+            c->row = json_incref(row);
         }
     }
     json_decref(ia);
@@ -935,7 +956,14 @@ static void split_lines(char *t, struct lines *l)
 
 #define DIFF_MAX_LINES 4000 /* beyond: a changed/unchanged summary per line */
 
-static void diff_text(json_t *changes, const char *from, const char *to)
+static void line_change(struct vdiff *d, const char *change, size_t line, const char *text)
+{
+    struct vchange *c = vdiff_add(d, change);
+    c->line = (long)line;
+    c->text = xstrdup(text);
+}
+
+static void diff_text(struct vdiff *d, const char *from, const char *to)
 {
     char *ca = xstrdup(from), *cb = xstrdup(to);
     struct lines la, lb;
@@ -962,12 +990,10 @@ static void diff_text(json_t *changes, const char *from, const char *to)
             i++;
             j++;
         } else if (j < m && (i == n || T(i, j + 1) >= T(i + 1, j))) {
-            json_array_append_new(changes, json_pack("{sIssss}", "line", (json_int_t)(j + 1),
-                                                     "change", "added", "text", lb.v[j]));
+            line_change(d, "added", j + 1, lb.v[j]);
             j++;
         } else {
-            json_array_append_new(changes, json_pack("{sIssss}", "line", (json_int_t)(i + 1),
-                                                     "change", "removed", "text", la.v[i]));
+            line_change(d, "removed", i + 1, la.v[i]);
             i++;
         }
     }
@@ -979,29 +1005,125 @@ static void diff_text(json_t *changes, const char *from, const char *to)
     free(cb);
 }
 
-char *version_diff_text(const char *from, const char *to)
+void version_diff(const char *from, const char *to, struct vdiff *out)
 {
-    json_t *changes = json_array();
+    memset(out, 0, sizeof *out);
+    /* the two stored contents: JSON we wrote, or text */
     json_t *ja = json_loads(from, JSON_DECODE_ANY, NULL);
     json_t *jb = json_loads(to, JSON_DECODE_ANY, NULL);
     if (rows_by_id(ja) && rows_by_id(jb)) {
-        diff_rows(changes, ja, jb);
+        diff_rows(out, ja, jb);
     } else if (json_is_object(ja) && json_is_object(jb)) {
-        diff_fields(changes, NULL, ja, jb);
+        diff_fields(out, NULL, ja, jb);
     } else {
-        diff_text(changes, from, to);
+        diff_text(out, from, to);
     }
     json_decref(ja);
     json_decref(jb);
-    char *out = json_dumps(changes, JSON_COMPACT);
-    json_decref(changes);
-    return out;
+}
+
+/* A value of a stored content through the writer: strings escaped like
+ * every string we write, numbers as Jansson read them. */
+static void jw_value(struct jw *w, const json_t *v)
+{
+    if (w->depth >= 60) {
+        jw_null(w); /* deeper than any content we freeze */
+        return;
+    }
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: {
+        const char *k;
+        json_t *x;
+        jw_obj(w);
+        json_object_foreach((json_t *)v, k, x) {
+            jw_key(w, k);
+            jw_value(w, x);
+        }
+        jw_obj_end(w);
+        break;
+    }
+    case JSON_ARRAY: {
+        size_t i;
+        json_t *x;
+        jw_arr(w);
+        json_array_foreach(v, i, x) {
+            jw_value(w, x);
+        }
+        jw_arr_end(w);
+        break;
+    }
+    case JSON_STRING: jw_str(w, json_string_value(v)); break;
+    case JSON_INTEGER:
+    case JSON_REAL: {
+        char *t = json_dumps(v, JSON_ENCODE_ANY);
+        jw_numtext(w, t);
+        free(t);
+        break;
+    }
+    case JSON_TRUE: jw_bool(w, 1); break;
+    case JSON_FALSE: jw_bool(w, 0); break;
+    default: jw_null(w);
+    }
+}
+
+void vchange_json(struct jw *w, const struct vchange *c)
+{
+    jw_obj(w);
+    if (c->text) {
+        jw_key(w, "line");
+        jw_int(w, c->line);
+    }
+    if (c->id) {
+        jw_key(w, "id");
+        jw_str(w, c->id);
+    }
+    jw_key(w, "change");
+    jw_str(w, c->change);
+    if (c->field) {
+        jw_key(w, "field");
+        jw_str(w, c->field);
+        jw_key(w, "from");
+        jw_value(w, c->from);
+        jw_key(w, "to");
+        jw_value(w, c->to);
+    }
+    if (c->row) {
+        jw_key(w, "row");
+        jw_value(w, c->row);
+    }
+    if (c->text) {
+        jw_key(w, "text");
+        jw_str(w, c->text);
+    }
+    jw_obj_end(w);
+}
+
+void vdiff_json(struct jw *w, const struct vdiff *d)
+{
+    jw_arr(w);
+    for (size_t i = 0; i < d->n; i++) {
+        vchange_json(w, &d->v[i]);
+    }
+    jw_arr_end(w);
+}
+
+char *vdiff_value_text(const struct json_t *v)
+{
+    if (!v) {
+        return NULL;
+    }
+    struct buf b;
+    struct jw w;
+    buf_init(&b, 0);
+    jw_init(&w, &b, 0);
+    jw_value(&w, v);
+    return buf_take(&b);
 }
 
 int app_version_diff(struct app *a, const char *kind, const char *subject, int from, int to,
-                     char **out, struct err *e)
+                     struct vdiff *out, struct err *e)
 {
-    *out = NULL;
+    memset(out, 0, sizeof *out);
     if (from < 1 || to < 1) {
         return err_set(e, ERR_USAGE, "version", "version: give two version numbers (N M)");
     }
@@ -1013,7 +1135,7 @@ int app_version_diff(struct app *a, const char *kind, const char *subject, int f
         version_free(&va);
         return -1;
     }
-    *out = version_diff_text(va.content, vb.content);
+    version_diff(va.content, vb.content, out);
     version_free(&va);
     version_free(&vb);
     return 0;

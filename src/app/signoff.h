@@ -167,15 +167,34 @@ int app_version_state_tx(struct app *a, const char *kind, const char *subject, i
                          const char *state, struct err *e);
 int app_version_state(struct app *a, const char *kind, const char *subject, int number,
                       const char *state, struct err *e);
-/* The differences between two versions as a JSON array (caller frees):
- * for JSON content, one element per changed row or field ({id, change:
- * added|removed|changed, field, from, to}; arrays of objects are matched
- * by their "id"); for text, one per changed line ({line, change:
- * added|removed, text}). */
+/* The differences between two versions, typed: for JSON content, one
+ * change per changed row or field (arrays of objects are matched by their
+ * "id"); for text, one per changed line. vdiff_json is their one JSON form
+ * (an array of {id, change: added|removed|changed, field, from, to} /
+ * {id, change, row} / {line, change: added|removed, text}). */
+struct json_t;
+struct vchange {
+    const char *change;         /* "added", "removed", "changed" */
+    char *id;                   /* the row (arrays of rows), else NULL */
+    char *field;                /* the changed field, else NULL */
+    struct json_t *from, *to;   /* its values (JSON null when absent) */
+    struct json_t *row;         /* the added or removed row, else NULL */
+    long line;                  /* text: the line added or removed (1-based) */
+    char *text;                 /* that line (NULL: not a line change) */
+};
+struct vdiff {
+    struct vchange *v;
+    size_t n, cap;
+};
 int app_version_diff(struct app *a, const char *kind, const char *subject, int from, int to,
-                     char **out, struct err *e);
-/* The differences between two contents (JSON or text), as above. */
-char *version_diff_text(const char *from, const char *to);
+                     struct vdiff *out, struct err *e);
+/* The differences between two stored contents (JSON or text), as above. */
+void version_diff(const char *from, const char *to, struct vdiff *out);
+void vdiff_free(struct vdiff *d);
+void vdiff_json(struct jw *w, const struct vdiff *d);
+void vchange_json(struct jw *w, const struct vchange *c);
+/* A changed value as compact JSON text (NULL for NULL); caller frees. */
+char *vdiff_value_text(const struct json_t *v);
 /* {kind, subject, number, sha256, state, note, created_at, created_by} and
  * the content when with_content (parsed JSON when it is JSON). */
 void version_json(struct jw *w, const struct version *v, int with_content);

@@ -405,21 +405,6 @@ done:
     return rc;
 }
 
-int app_soa_json(struct app *a, const char *framework, char **out, struct err *e)
-{
-    *out = NULL;
-    struct soa s;
-    if (app_soa(a, framework, &s, e)) {
-        return -1;
-    }
-    struct buf b;
-    buf_init(&b, 0);
-    soa_json(&s, &b);
-    soa_free(&s);
-    *out = buf_take(&b);
-    return 0;
-}
-
 int app_soa_set(struct app *a, const char *control, const struct kv *kv, int n, int *changed,
                 struct err *e)
 {
@@ -786,10 +771,10 @@ static int grab_content(void *ctx, const struct soa_version_row *v)
     return 0;
 }
 
-int app_soa_diff(struct app *a, int from, int to, char **out, struct err *e)
+int app_soa_diff(struct app *a, int from, int to, struct vdiff *out, struct err *e)
 {
     char *ca = NULL, *cb = NULL;
-    *out = NULL;
+    memset(out, 0, sizeof *out);
     if (from < 1 || to < 1) {
         return err_set(e, ERR_USAGE, NULL, "give two version numbers (isms soa diff N M)");
     }
@@ -798,51 +783,9 @@ int app_soa_diff(struct app *a, int from, int to, char **out, struct err *e)
         free(ca);
         return -1;
     }
-    json_t *ja = json_loads(ca, 0, NULL), *jb = json_loads(cb, 0, NULL);
+    /* rows matched by id, as every version diff */
+    version_diff(ca, cb, out);
     free(ca);
     free(cb);
-    json_t *ia = json_object(), *ib = json_object();
-    size_t i;
-    json_t *row;
-    json_array_foreach(ja, i, row) {
-        json_object_set(ia, json_string_value(json_object_get(row, "id")), row);
-    }
-    json_array_foreach(jb, i, row) {
-        json_object_set(ib, json_string_value(json_object_get(row, "id")), row);
-    }
-    json_t *changes = json_array();
-    json_array_foreach(jb, i, row) {
-        const char *id = json_string_value(json_object_get(row, "id"));
-        json_t *old = json_object_get(ia, id);
-        if (!old) {
-            json_array_append_new(changes, json_pack("{sssssO}", "id", id, "change", "added",
-                                                     "row", row));
-            continue;
-        }
-        const char *k;
-        json_t *v;
-        json_object_foreach(row, k, v) {
-            json_t *ov = json_object_get(old, k);
-            if (!ov || !json_equal(ov, v)) {
-                json_array_append_new(changes,
-                                      json_pack("{sssssssOsO}", "id", id, "change", "changed",
-                                                "field", k, "from", ov ? ov : json_null(), "to",
-                                                v));
-            }
-        }
-    }
-    json_array_foreach(ja, i, row) {
-        const char *id = json_string_value(json_object_get(row, "id"));
-        if (!json_object_get(ib, id)) {
-            json_array_append_new(changes, json_pack("{sssssO}", "id", id, "change", "removed",
-                                                     "row", row));
-        }
-    }
-    *out = json_dumps(changes, JSON_COMPACT);
-    json_decref(changes);
-    json_decref(ia);
-    json_decref(ib);
-    json_decref(ja);
-    json_decref(jb);
     return 0;
 }

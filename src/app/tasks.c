@@ -8,14 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/json.h"
 #include "../lib/text.h"
 #include "../lib/util.h"
 #include "app.h"
-
-#define TASK_SOURCE(name, fn) int fn(struct app *a, const struct task_query *q, struct tasks *out, \
-                                     struct err *e);
-#include "tasks.def"
-#undef TASK_SOURCE
 
 static const struct {
     const char *name;
@@ -71,10 +67,58 @@ static int by_due(const void *pa, const void *pb)
     return c ? c : strcmp(x->what, y->what);
 }
 
+const char *task_state_name(enum task_state s)
+{
+    return s == TASK_OVERDUE ? "overdue" : s == TASK_SOON ? "soon" : "later";
+}
+
+int task_parse_days(const char *s, int *days, struct err *e)
+{
+    int64_t v = 0;
+    if (!s || int_parse(s, &v) || v < 1 || v > TASK_DAYS_MAX) {
+        return err_set(e, ERR_INVALID, "days",
+                       "days: '%.40s' is not a number of days from 1 to %d", s ? s : "",
+                       TASK_DAYS_MAX);
+    }
+    *days = (int)v;
+    return 0;
+}
+
+/* The owner asked for is a person's identifier, of a person that exists
+ * (retired or not: their old tasks may still be theirs). */
+static int check_owner(struct app *a, const char *owner, struct err *e)
+{
+    const struct rtype *pt = rtype_find("person");
+    if (rtype_of_ref(owner) != pt) {
+        return err_set(e, ERR_INVALID, "owner",
+                       "owner: '%.40s' is not a person's identifier (P-NNNN)", owner);
+    }
+    /* a viewer who may not read people (staff) learns nothing of who
+     * exists: an unknown person simply has no tasks */
+    if (a->has_viewer && perm_row_rule(a->viewer_role, pt, NULL).kind == ROWS_NONE) {
+        return 0;
+    }
+    int found = store_exists(a->st, pt, owner, NULL, e);
+    if (found < 0) {
+        return -1;
+    }
+    if (!found) {
+        return err_set(e, ERR_NOTFOUND, "owner", "owner: no person %.40s", owner);
+    }
+    return 0;
+}
+
 int app_tasks(struct app *a, const struct task_query *q, struct tasks *out, struct err *e)
 {
     char today[11], soon[11], horizon[11] = "";
     memset(out, 0, sizeof *out);
+    if (q->horizon_days < 0 || q->horizon_days > TASK_DAYS_MAX) {
+        return err_set(e, ERR_INVALID, "days", "days: %d is not a number of days from 1 to %d",
+                       q->horizon_days, TASK_DAYS_MAX);
+    }
+    if (q->owner && check_owner(a, q->owner, e)) {
+        return -1;
+    }
     if (q->today) {
         copy(today, sizeof today, q->today);
     } else {
@@ -110,45 +154,48 @@ int app_tasks(struct app *a, const struct task_query *q, struct tasks *out, stru
     return 0;
 }
 
-/* ---- sources of the records themselves -------------------------------- */
-
-struct collect {
-    struct tasks *out;
-    int failed;
-};
-
-static int add_action(void *ctx, struct record *r)
+void tasks_json(struct jw *w, const struct tasks *t, const struct task_query *q,
+                const char *today)
 {
-    struct collect *c = ctx;
-    const char *due = record_get(r, "due_date");
-    const char *status = record_get(r, FIELD_STATUS);
-    if (due && *due && status && (strcmp(status, "planned") == 0 ||
-                                  strcmp(status, "in-progress") == 0)) {
-        char title[200], link[160];
-        snprintf(title, sizeof title, "%s", record_get(r, "title"));
-        snprintf(link, sizeof link, "/actions/%s", r->ref);
-        if (task_add(c->out, "action", "Complete", r->ref, title, record_get(r, FIELD_OWNER),
-                     due, link)) {
-            c->failed = 1;
-        }
+    long over = 0, soon = 0;
+    for (int i = 0; i < t->n; i++) {
+        over += t->v[i].state == TASK_OVERDUE;
+        soon += t->v[i].state == TASK_SOON;
     }
-    record_free(r);
-    return c->failed;
-}
-
-/* Treatment actions planned or in progress with a due date: complete. */
-int task_src_actions(struct app *a, const struct task_query *q, struct tasks *out,
-                     struct err *e)
-{
-    (void)q;
-    const struct rtype *t = rtype_find("action");
-    struct query sq = {0};
-    if (a->has_viewer) {
-        app_query_visible(t, a->viewer_role, a->viewer_person[0] ? a->viewer_person : NULL, &sq);
+    jw_obj(w);
+    jw_key(w, "today");
+    jw_str(w, today);
+    jw_key(w, "owner");
+    jw_str(w, q->owner);
+    jw_key(w, "count");
+    jw_int(w, t->n);
+    jw_key(w, "overdue");
+    jw_int(w, over);
+    jw_key(w, "soon");
+    jw_int(w, soon);
+    jw_key(w, "tasks");
+    jw_arr(w);
+    for (int i = 0; i < t->n; i++) {
+        const struct task *k = &t->v[i];
+        jw_obj(w);
+        jw_key(w, "source");
+        jw_str(w, k->source);
+        jw_key(w, "what");
+        jw_str(w, k->what);
+        jw_key(w, "subject");
+        jw_str(w, k->subject);
+        jw_key(w, "title");
+        jw_str(w, k->title);
+        jw_key(w, "owner");
+        jw_str(w, k->owner[0] ? k->owner : NULL);
+        jw_key(w, "due");
+        jw_str(w, k->due);
+        jw_key(w, "state");
+        jw_str(w, task_state_name(k->state));
+        jw_key(w, "link");
+        jw_str(w, k->link);
+        jw_obj_end(w);
     }
-    struct collect c = {out, 0};
-    if (store_list(a->st, t, &sq, add_action, &c, e)) {
-        return -1;
-    }
-    return c.failed ? err_set(e, ERR_INTERNAL, NULL, "out of memory") : 0;
+    jw_arr_end(w);
+    jw_obj_end(w);
 }

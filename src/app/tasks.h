@@ -49,13 +49,35 @@ struct task_query {
 typedef int (*task_source_fn)(struct app *a, const struct task_query *q, struct tasks *out,
                               struct err *e);
 
+/* Every source of tasks.def, declared (each defined beside its records). */
+#define TASK_SOURCE(name, fn) int fn(struct app *a, const struct task_query *q, \
+                                     struct tasks *out, struct err *e);
+#include "tasks.def"
+#undef TASK_SOURCE
+
 /* Appends a task; state is computed by app_tasks. Returns 0, -1 on memory. */
 int task_add(struct tasks *out, const char *source, const char *what, const char *subject,
              const char *title, const char *owner, const char *due, const char *link);
 
 /* Every task q selects, by due date then subject; out freed with
- * tasks_free. */
+ * tasks_free. Refuses (ERR_INVALID, field "owner") an owner that is not a
+ * person's identifier and (ERR_NOTFOUND, field "owner") one that names no
+ * person (for a viewer who may read people; for others it has no tasks); (ERR_INVALID, field "days") a horizon outside 0..TASK_DAYS_MAX. */
+#define TASK_DAYS_MAX 3660
 int app_tasks(struct app *a, const struct task_query *q, struct tasks *out, struct err *e);
 void tasks_free(struct tasks *t);
+
+/* "overdue", "soon", "later". */
+const char *task_state_name(enum task_state s);
+/* Parses a --days / ?days= value (untrusted): a whole number 1..TASK_DAYS_MAX
+ * into *days, else ERR_INVALID naming field "days". */
+int task_parse_days(const char *s, int *days, struct err *e);
+
+/* The one JSON form of a task list (the CLI's --json and GET /api/v1/tasks):
+ * {today, owner, count, overdue, soon, tasks: [{source, what, subject,
+ * title, owner, due, state, link}]}; owner null for everyone's. */
+struct jw;
+void tasks_json(struct jw *w, const struct tasks *t, const struct task_query *q,
+                const char *today);
 
 #endif

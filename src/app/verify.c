@@ -277,6 +277,176 @@ done:
     return rc;
 }
 
+/* ---- sign-offs against the entries that recorded them --------------------- */
+
+/* Every sign-off row is written with a history entry (type "signoff", action
+ * its kind, after: the row's fields) in the same transaction; the row must
+ * still say what that entry says. */
+struct sgcheck {
+    json_t *by_id; /* "ID" -> {"seq", "ref", "action", "at", "after"} */
+    long long first_journaled; /* the lowest journaled sign-off id, 0: none */
+    long matched;
+    struct err *e;
+    int bad;
+};
+
+static int signoff_entry(void *ctx, const struct history_entry *h)
+{
+    struct sgcheck *c = ctx;
+    json_t *after = h->after ? json_loads(h->after, 0, NULL) : NULL;
+    json_t *id = json_object_get(after, "signoff");
+    if (!json_is_integer(id)) {
+        json_decref(after);
+        err_set(c->e, ERR_CONFLICT, NULL,
+                "history entry #%lld records a sign-off but names none: the journal was "
+                "written behind the program's back",
+                (long long)h->seq);
+        c->bad = 1;
+        return 1;
+    }
+    char key[32];
+    snprintf(key, sizeof key, "%lld", (long long)json_integer_value(id));
+    if (!c->first_journaled || json_integer_value(id) < c->first_journaled) {
+        c->first_journaled = json_integer_value(id);
+    }
+    json_object_set_new(c->by_id, key,
+                        json_pack("{sIssssssso}", "seq", (json_int_t)h->seq, "ref", h->ref,
+                                  "action", h->action, "at", h->at, "after", after));
+    return 0;
+}
+
+/* Text equal, NULL and "" alike (account names of rows are never NULL). */
+static int same_text(const char *row, json_t *v)
+{
+    const char *j = json_string_value(v);
+    return strcmp(row ? row : "", j ? j : "") == 0;
+}
+
+static const char *signoff_differs(const struct signoff_row *r, json_t *entry)
+{
+    json_t *a = json_object_get(entry, "after");
+    json_t *ver = json_object_get(a, "version");
+    char ref[200];
+    if (r->version > 0) {
+        snprintf(ref, sizeof ref, "%s:%s:%d", r->subject_kind, r->subject_id, r->version);
+    } else {
+        snprintf(ref, sizeof ref, "%s", r->subject_id ? r->subject_id : "");
+    }
+    if (!same_text(r->subject_kind, json_object_get(a, "subject_kind"))) {
+        return "subject";
+    }
+    if (!same_text(r->subject_id, json_object_get(a, "subject"))) {
+        return "subject";
+    }
+    if ((r->version > 0 ? json_integer_value(ver) != r->version : !json_is_null(ver))) {
+        return "version";
+    }
+    if (!same_text(ref, json_object_get(entry, "ref"))) {
+        return "subject";
+    }
+    if (!same_text(r->kind, json_object_get(a, "kind")) ||
+        !same_text(r->kind, json_object_get(entry, "action"))) {
+        return "kind";
+    }
+    if (!same_text(r->signed_sha256, json_object_get(a, "signed_sha256"))) {
+        return "signed hash";
+    }
+    if (json_integer_value(json_object_get(a, "account")) != r->account ||
+        !same_text(r->account_name, json_object_get(a, "account_name"))) {
+        return "account";
+    }
+    if (!same_text(r->person, json_object_get(a, "person"))) {
+        return "signer";
+    }
+    if (!same_text(r->on_behalf_of, json_object_get(a, "on_behalf_of")) ||
+        !same_text(r->evidence, json_object_get(a, "evidence"))) {
+        return "on behalf of";
+    }
+    if (!same_text(r->capacity, json_object_get(a, "capacity"))) {
+        return "capacity";
+    }
+    if (!same_text(r->rationale, json_object_get(a, "rationale"))) {
+        return "rationale";
+    }
+    if (!same_text(r->at, json_object_get(entry, "at"))) {
+        return "time";
+    }
+    json_t *jd = json_object_get(a, "details");
+    json_t *rd = r->details ? json_loads(r->details, JSON_DECODE_ANY, NULL) : NULL;
+    int same = (!jd && !r->details) || (jd && rd && json_equal(jd, rd));
+    json_decref(rd);
+    return same ? NULL : "details";
+}
+
+static int check_signoff(void *ctx, const struct signoff_row *r)
+{
+    struct sgcheck *c = ctx;
+    char key[32];
+    snprintf(key, sizeof key, "%ld", r->id);
+    json_t *entry = json_object_get(c->by_id, key);
+    char what[200];
+    snprintf(what, sizeof what, "%s of %s %s", r->kind ? r->kind : "?",
+             r->subject_kind ? r->subject_kind : "?", r->subject_id ? r->subject_id : "?");
+    if (r->version > 0) {
+        size_t n = strlen(what);
+        snprintf(what + n, sizeof what - n, " version %d", r->version);
+    }
+    if (!entry) {
+        /* rows migrated from before sign-offs were journaled (0008) have no
+         * account and precede every journaled one */
+        if (r->account == 0 && (!c->first_journaled || r->id < c->first_journaled)) {
+            return 0;
+        }
+        err_set(c->e, ERR_CONFLICT, NULL,
+                "sign-off #%ld (%s) has no history entry: it was written behind the program's "
+                "back",
+                r->id, what);
+        c->bad = 1;
+        return 1;
+    }
+    const char *field = signoff_differs(r, entry);
+    if (field) {
+        err_set(c->e, ERR_CONFLICT, NULL,
+                "sign-off #%ld (%s) differs from history entry #%lld that recorded it (its %s): "
+                "it was changed behind the program's back",
+                r->id, what, (long long)json_integer_value(json_object_get(entry, "seq")), field);
+        c->bad = 1;
+        return 1;
+    }
+    json_object_del(c->by_id, key);
+    c->matched++;
+    return 0;
+}
+
+static int verify_signoffs(struct app *a, long *matched, struct err *e)
+{
+    struct sgcheck c = {json_object(), 0, 0, e, 0};
+    int rc = -1;
+    if (store_history_of_types(a->st, "signoff", "signoff", signoff_entry, &c, e) || c.bad ||
+        store_signoffs(a->st, NULL, NULL, -1, check_signoff, &c, e) || c.bad) {
+        goto done;
+    }
+    /* entries left: their rows are gone */
+    const char *k;
+    json_t *v;
+    json_object_foreach(c.by_id, k, v) {
+        json_t *after = json_object_get(v, "after");
+        err_set(e, ERR_CONFLICT, NULL,
+                "history entry #%lld recorded sign-off #%s (%s of %s %s), but the sign-off is "
+                "missing: it was deleted behind the program's back",
+                (long long)json_integer_value(json_object_get(v, "seq")), k,
+                json_string_value(json_object_get(after, "kind")),
+                json_string_value(json_object_get(after, "subject_kind")),
+                json_string_value(json_object_get(after, "subject")));
+        goto done;
+    }
+    *matched = c.matched;
+    rc = 0;
+done:
+    json_decref(c.by_id);
+    return rc;
+}
+
 int app_verify(struct app *a, struct verify_result *res, struct err *e)
 {
     memset(res, 0, sizeof *res);
@@ -309,6 +479,9 @@ int app_verify(struct app *a, struct verify_result *res, struct err *e)
     }
     res->records = f.records;
     rc = verify_journaled_tables(a, e);
+    if (rc == 0) {
+        rc = verify_signoffs(a, &res->signoffs, e);
+    }
     if (rc == 0) {
         rc = app_verify_attachments(a, &res->blobs, e);
     }

@@ -82,4 +82,7 @@ void cli_print_json(const char *json);
  * a password or code. Caller frees; NULL at the end of input. */
 char *cli_read_secret(const char *prompt);
 
+/* audit (cmd_audit.c): after an audit is added or changed, prints its
+ * auditor-independence warnings (recorded on the audit) to stderr. */
+void cli_audit_warnings(struct app *a, const struct rtype *t, const char *ref);
 #endif

@@ -174,26 +174,29 @@ int cli_version_diff(struct app *a, const char *kind, const char *subject, const
         n > 1000000 || m > 1000000) {
         return err_set(e, ERR_USAGE, NULL, "give two version numbers (diff N M)");
     }
-    char *out = NULL;
-    if (app_version_diff(a, kind, subject, (int)n, (int)m, &out, e)) {
+    struct vdiff d;
+    if (app_version_diff(a, kind, subject, (int)n, (int)m, &d, e)) {
         return -1;
     }
+    struct buf b;
+    struct jw w;
+    buf_init(&b, 0);
     if (json) {
-        cli_print_json(out);
+        jw_init(&w, &b, 0);
+        vdiff_json(&w, &d);
+        cli_print_json(buf_str(&b));
     } else {
-        json_t *d = json_loads(out, 0, NULL);
-        size_t i;
-        json_t *c;
-        if (!json_array_size(d)) {
+        if (!d.n) {
             printf("no differences\n");
         }
-        json_array_foreach(d, i, c) {
-            char *txt = json_dumps(c, JSON_COMPACT | JSON_ENCODE_ANY);
-            printf("%s\n", txt);
-            free(txt);
+        for (size_t i = 0; i < d.n; i++) {
+            b.len = 0;
+            jw_init(&w, &b, 0);
+            vchange_json(&w, &d.v[i]);
+            printf("%s\n", buf_str(&b));
         }
-        json_decref(d);
     }
-    free(out);
+    buf_free(&b);
+    vdiff_free(&d);
     return 0;
 }

@@ -3,10 +3,14 @@
  * acknowledgement (7.3) from the terminal. Signing steps (review, approve,
  * ack) sign as the account given with --as, after its password (like a
  * login); the rest is the file owner's work, journaled as the actor. */
+#include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../lib/text.h"
 #include "../lib/util.h"
@@ -145,19 +149,85 @@ int cmd_doc_publish(struct cli *c, int argc, char **argv)
     return rc;
 }
 
+/* typed: --file F makes a PDF or DOCX the content of the (new) draft */
+static int revise_with_file(struct app *a, const char *ref, const char *path, const char *name)
+{
+    struct err e = {0};
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
+        err_set(&e, fd < 0 && errno == ENOENT ? ERR_NOTFOUND : ERR_USAGE, "file",
+                "%.200s: %s", path, fd < 0 ? strerror(errno) : "not a regular file");
+        if (fd >= 0) {
+            close(fd);
+        }
+        return cli_fail(&e);
+    }
+    if (!name) {
+        name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    }
+    struct attach_input in = {ref, name, NULL, fd, 0, sb.st_size, 0};
+    struct attachment_info info;
+    int revised = 0;
+    int rc = app_document_set_file(a, &in, &info, &revised, &e);
+    close(fd);
+    if (rc) {
+        return cli_fail(&e);
+    }
+    printf("%s: %s is the content of %s (%lld bytes, sha256 %s)\n", info.ref, info.name, ref,
+           (long long)info.size, info.sha256);
+    return show_state(a, ref, revised ? "is a new draft" : "is a draft");
+}
+
 int cmd_doc_revise(struct cli *c, int argc, char **argv)
 {
+    static const char *const allowed[] = {"name", NULL};
+    /* here --file is the content file, not the ISMS file (give that with
+     * -f before the command, or $ISMS_FILE) */
+    const char *file = NULL;
+    int no_file = 0;
+    char **args = xcalloc((size_t)argc + 1, sizeof *args);
+    int nargs = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--file") == 0 && i + 1 < argc) {
+            file = argv[++i];
+        } else if (strncmp(argv[i], "--file=", 7) == 0) {
+            file = argv[i] + 7;
+        } else if (strcmp(argv[i], "--no-file") == 0) {
+            no_file = 1;
+        } else {
+            args[nargs++] = argv[i];
+        }
+    }
     struct opts o;
     struct app a;
     char ref[64];
-    int rc = start(c, argc, argv, &o, NULL, 1, "revise ID", &a, ref);
+    int rc = start(c, nargs, args, &o, allowed, 1,
+                   "revise ID [--file FILE.pdf|FILE.docx [--name NAME] | --no-file]", &a, ref);
     if (rc) {
+        free(args);
         return rc;
     }
     struct err e = {0};
-    rc = app_document_revise(&a, ref, &e) ? cli_fail(&e)
-                                           : show_state(&a, ref, "is a new draft");
+    if (file && no_file) {
+        rc = cli_usage("usage: isms document revise ID --file FILE | --no-file, not both");
+    } else if (no_file) {
+        int revised = 0;
+        rc = app_document_clear_file(&a, ref, &revised, &e)
+                 ? cli_fail(&e)
+                 : show_state(&a, ref, revised ? "is a new draft, its content Markdown"
+                                               : "is a draft, its content Markdown");
+    } else if (file) {
+        rc = revise_with_file(&a, ref, file, cli_opt(&o, "name"));
+    } else if (cli_opt(&o, "name")) {
+        rc = cli_usage("usage: isms document revise ID --file FILE [--name NAME] (--name names "
+                       "the file)");
+    } else {
+        rc = app_document_revise(&a, ref, &e) ? cli_fail(&e)
+                                               : show_state(&a, ref, "is a new draft");
+    }
     app_close(&a);
+    free(args);
     return rc;
 }
 
@@ -331,41 +401,45 @@ int cmd_doc_diff(struct cli *c, int argc, char **argv)
         return cli_usage("usage: isms document diff N M ID (two version numbers)");
     }
     struct err e = {0};
-    char *fields = NULL, *body = NULL;
+    struct vdiff fields = {0}, body = {0};
     if (app_document_diff(&a, ref, from, to, &fields, &body, &e)) {
         rc = cli_fail(&e);
     } else if (o.json) {
         struct buf b;
+        struct jw j;
         buf_init(&b, 0);
-        buf_printf(&b, "{\"from\":%d,\"to\":%d,\"fields\":%s,\"body\":%s}", from, to, fields,
-                   body);
+        jw_init(&j, &b, 0);
+        jw_obj(&j);
+        jw_key(&j, "from");
+        jw_int(&j, from);
+        jw_key(&j, "to");
+        jw_int(&j, to);
+        jw_key(&j, "fields");
+        vdiff_json(&j, &fields);
+        jw_key(&j, "body");
+        vdiff_json(&j, &body);
+        jw_obj_end(&j);
         cli_print_json(buf_str(&b));
         buf_free(&b);
     } else {
-        json_t *fj = json_loads(fields, 0, NULL), *bj = json_loads(body, 0, NULL);
-        size_t i;
-        json_t *x;
-        json_array_foreach(fj, i, x) {
-            char *f = json_dumps(json_object_get(x, "from"), JSON_ENCODE_ANY);
-            char *t = json_dumps(json_object_get(x, "to"), JSON_ENCODE_ANY);
-            printf("%s: %s -> %s\n", json_string_value(json_object_get(x, "field")),
-                   f ? f : "null", t ? t : "null");
+        for (size_t i = 0; i < fields.n; i++) {
+            const struct vchange *x = &fields.v[i];
+            char *f = vdiff_value_text(x->from);
+            char *t = vdiff_value_text(x->to);
+            printf("%s: %s -> %s\n", x->field, f ? f : "null", t ? t : "null");
             free(f);
             free(t);
         }
-        json_array_foreach(bj, i, x) {
-            const char *ch = json_string_value(json_object_get(x, "change"));
-            printf("%c %s\n", ch && strcmp(ch, "added") == 0 ? '+' : '-',
-                   json_string_value(json_object_get(x, "text")));
+        for (size_t i = 0; i < body.n; i++) {
+            const struct vchange *x = &body.v[i];
+            printf("%c %s\n", strcmp(x->change, "added") == 0 ? '+' : '-', x->text);
         }
-        if (!json_array_size(fj) && !json_array_size(bj)) {
+        if (!fields.n && !body.n) {
             printf("versions %d.0 and %d.0 are the same\n", from, to);
         }
-        json_decref(fj);
-        json_decref(bj);
     }
-    free(fields);
-    free(body);
+    vdiff_free(&fields);
+    vdiff_free(&body);
     app_close(&a);
     return rc;
 }

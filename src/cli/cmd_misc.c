@@ -240,8 +240,9 @@ int cmd_verify(struct cli *c)
         rc = cli_fail(&e);
     } else {
         printf("ok: %ld history entries chained, %ld records match their history, %ld evidence "
-               "files match their SHA-256, database intact\n",
-               res.entries, res.records, res.blobs);
+               "files match their SHA-256, %ld sign-offs match the entries that recorded them, "
+               "database intact\n",
+               res.entries, res.records, res.blobs, res.signoffs);
     }
     app_close(&a);
     return rc;

@@ -1,6 +1,5 @@
 /* cmd_plan.c — `isms plan [--json]`, `isms plan approve`, `isms plan
  * export`: the risk treatment plan grouped by risk. */
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,63 +7,46 @@
 #include "../report/registers.h"
 #include "cli.h"
 
-static void print_plan(const char *json)
+static void print_plan(const struct plan *p)
 {
-    json_t *p = json_loads(json, 0, NULL);
-    size_t i, k;
-    json_t *r, *act;
-    json_array_foreach(json_object_get(p, "risks"), i, r) {
-        const char *rl = json_string_value(json_object_get(r, "residual_level"));
-        printf("%s  %s  [%s%s%s]  owner %s  %lld/%lld done (%lld%%)\n",
-               json_string_value(json_object_get(r, "id")),
-               json_string_value(json_object_get(r, "title")),
-               json_string_value(json_object_get(r, "level")) ? json_string_value(json_object_get(r, "level")) : "unrated",
-               rl ? " -> " : "", rl ? rl : "",
-               json_string_value(json_object_get(r, "owner")) ? json_string_value(json_object_get(r, "owner")) : "-",
-               json_integer_value(json_object_get(r, "done")),
-               json_integer_value(json_object_get(r, "total")),
-               json_integer_value(json_object_get(r, "percent")));
-        json_t *acts = json_object_get(r, "actions");
-        if (!json_array_size(acts)) {
+    for (size_t i = 0; i < p->nrisks; i++) {
+        const struct plan_risk *r = &p->risks[i];
+        const char *rl = r->residual_level;
+        printf("%s  %s  [%s%s%s]  owner %s  %d/%d done (%d%%)\n", r->id, r->title,
+               r->level ? r->level : "unrated", rl ? " -> " : "", rl ? rl : "",
+               r->owner ? r->owner : "-", r->done, r->total, r->percent);
+        if (!r->nactions) {
             printf("    (no treatment action yet)\n");
         }
-        json_array_foreach(acts, k, act) {
-            const char *due = json_string_value(json_object_get(act, "due_date"));
-            printf("    %-9s %-40.40s %-8s due %-10s %-11s%s\n",
-                   json_string_value(json_object_get(act, "id")),
-                   json_string_value(json_object_get(act, "title")),
-                   json_string_value(json_object_get(act, "owner")) ? json_string_value(json_object_get(act, "owner")) : "-",
-                   due ? due : "-", json_string_value(json_object_get(act, "status")),
-                   json_is_true(json_object_get(act, "overdue")) ? "  OVERDUE" : "");
+        for (size_t k = 0; k < r->nactions; k++) {
+            const struct plan_action *act = r->actions[k];
+            printf("    %-9s %-40.40s %-8s due %-10s %-11s%s\n", act->id, act->title,
+                   act->owner ? act->owner : "-", act->due_date ? act->due_date : "-",
+                   act->status, act->overdue ? "  OVERDUE" : "");
         }
     }
-    json_t *un = json_object_get(p, "unlinked_actions");
-    if (json_array_size(un)) {
+    if (p->nunlinked) {
         printf("Actions not linked to a risk:\n");
-        json_array_foreach(un, k, act) {
-            printf("    %-9s %s (%s)\n", json_string_value(json_object_get(act, "id")),
-                   json_string_value(json_object_get(act, "title")),
-                   json_string_value(json_object_get(act, "status")));
+        for (size_t k = 0; k < p->nunlinked; k++) {
+            const struct plan_action *act = p->unlinked[k];
+            printf("    %-9s %s (%s)\n", act->id, act->title, act->status);
         }
     }
-    json_t *t = json_object_get(p, "totals");
-    printf("\n%lld actions, %lld done (%lld%%), %lld overdue, cost %.2f\n",
-           json_integer_value(json_object_get(t, "actions")),
-           json_integer_value(json_object_get(t, "done")),
-           json_integer_value(json_object_get(t, "percent")),
-           json_integer_value(json_object_get(t, "overdue")),
-           json_number_value(json_object_get(t, "cost")));
-    json_t *aps = json_object_get(p, "approvals");
-    if (!json_array_size(aps)) {
+    const struct plan_totals *t = &p->totals;
+    printf("\n%ld actions, %ld done (%d%%), %ld overdue, cost %.2f\n", t->actions, t->done,
+           t->percent, t->overdue, t->cost);
+    if (!p->approvals.n) {
         printf("Not yet approved (isms plan approve --as ACCOUNT).\n");
     }
-    json_array_foreach(aps, k, act) {
-        printf("%s%s\n", json_string_value(json_object_get(act, "label")),
-               json_is_true(json_object_get(act, "current"))
-                   ? ""
-                   : " — for an earlier version of the plan");
+    for (size_t k = 0; k < p->approvals.n; k++) {
+        const struct signoff *s = &p->approvals.v[k];
+        struct buf label;
+        buf_init(&label, 0);
+        signoff_label(s, &label);
+        printf("%s%s\n", buf_str(&label),
+               s->current > 0 ? "" : " — for an earlier version of the plan");
+        buf_free(&label);
     }
-    json_decref(p);
 }
 
 int cmd_plan(struct cli *c)
@@ -112,15 +94,21 @@ int cmd_plan(struct cli *c)
             printf("wrote %s\n", o.output);
         }
     } else {
-        char *json = NULL;
-        if (app_plan_json(&a, &json, &e)) {
+        struct plan p;
+        if (app_plan(&a, &p, &e)) {
             rc = cli_fail(&e);
-        } else if (o.json) {
-            cli_print_json(json);
         } else {
-            print_plan(json);
+            if (o.json) {
+                struct buf b;
+                buf_init(&b, 0);
+                plan_json(&p, 1, &b);
+                cli_print_json(buf_str(&b));
+                buf_free(&b);
+            } else {
+                print_plan(&p);
+            }
+            plan_free(&p);
         }
-        free(json);
     }
     app_close(&a);
     return rc;

@@ -350,6 +350,7 @@ static int do_add(struct cli *c, const struct rtype *t, struct opts *o)
         rc = cli_fail(&e);
     } else {
         printf("%s\n", ref);
+        cli_audit_warnings(&a, t, ref); /* audit: auditor independence */
     }
     free(ref);
     app_close(&a);
@@ -371,6 +372,7 @@ static int do_edit(struct cli *c, const struct rtype *t, struct opts *o)
         rc = cli_fail(&e);
     } else {
         printf("%s %s\n", o->pos[0], changed ? "updated" : "unchanged (already so)");
+        cli_audit_warnings(&a, t, o->pos[0]); /* audit: auditor independence */
     }
     app_close(&a);
     return rc;

@@ -1,29 +1,23 @@
 /* cmd_soa.c — `isms soa ...`: the Statement of Applicability: list, set one
  * row, approve a version, show a version or the one in force on a date,
  * diff two versions, transition 2013 -> 2022, export. */
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../app/audit.h" /* audit */
 #include "../lib/text.h"
 #include "../model/types.h"
 #include "../report/registers.h"
 #include "../store/store.h"
 #include "cli.h"
 
-static const char *js(json_t *o, const char *k)
-{
-    const char *s = json_string_value(json_object_get(o, k));
-    return s ? s : "";
-}
-
 static const char *or_dash(const char *s)
 {
     return s && *s ? s : "-";
 }
 
-static void print_rows(const struct soa *soa)
+static void print_rows(const struct soa *soa, const struct strmap *tests)
 {
     printf("%-9s %-44s %-10s %-12s %-8s %s\n", "control", "title", "applicable", "status",
            "owner", "reasons");
@@ -37,14 +31,19 @@ static void print_rows(const struct soa *soa)
         }
         char title[48];
         snprintf(title, sizeof title, "%.44s", r->title ? r->title : "");
-        printf("%-9s %-44s %-10s %-12s %-8s %s\n", r->id, title,
+        const char *test = NULL; /* audit: the control's test state */
+        if (!tests || !strmap_get(tests, r->id, &test)) {
+            test = NULL;
+        }
+        printf("%-9s %-44s %-10s %-12s %-8s %s%s%s%s\n", r->id, title,
                r->applicable == 1 ? "yes" : r->applicable == 0 ? "no" : "undecided",
-               r->status ? r->status : "", or_dash(r->owner), why);
+               r->status ? r->status : "", or_dash(r->owner), why, test ? "  [" : "",
+               test ? test : "", test ? "]" : "");
     }
 }
 
 /* The SoA as text, or its JSON (the one writer, soa_json). */
-static void print_soa(const struct soa *soa, int json)
+static void print_soa(const struct soa *soa, int json, const struct strmap *tests)
 {
     if (json) {
         struct buf b;
@@ -54,7 +53,7 @@ static void print_soa(const struct soa *soa, int json)
         buf_free(&b);
         return;
     }
-    print_rows(soa);
+    print_rows(soa, tests);
     struct soa_counts c;
     soa_counts(soa, &c);
     printf("\n%zu controls: %zu applicable (%zu implemented), %zu excluded or undecided\n",
@@ -73,7 +72,7 @@ static int print_content(const char *content, int json)
     if (soa_parse(content, &soa, &e)) {
         return cli_fail(&e);
     }
-    print_soa(&soa, 0);
+    print_soa(&soa, 0, NULL); /* a frozen version: no test states then */
     soa_free(&soa);
     return 0;
 }
@@ -102,27 +101,23 @@ static int list_version(void *ctx, const struct soa_version_row *v)
     return 0;
 }
 
-static void print_diff(const char *json)
+static void print_diff(const struct vdiff *d)
 {
-    json_t *d = json_loads(json, 0, NULL);
-    size_t i;
-    json_t *c;
-    if (!json_array_size(d)) {
+    if (!d->n) {
         printf("no differences\n");
     }
-    json_array_foreach(d, i, c) {
-        const char *what = js(c, "change");
-        if (strcmp(what, "changed") == 0) {
-            char *from = json_dumps(json_object_get(c, "from"), JSON_ENCODE_ANY | JSON_COMPACT);
-            char *to = json_dumps(json_object_get(c, "to"), JSON_ENCODE_ANY | JSON_COMPACT);
-            printf("%-8s %s: %.200s -> %.200s\n", js(c, "id"), js(c, "field"), from, to);
+    for (size_t i = 0; i < d->n; i++) {
+        const struct vchange *c = &d->v[i];
+        if (strcmp(c->change, "changed") == 0) {
+            char *from = vdiff_value_text(c->from);
+            char *to = vdiff_value_text(c->to);
+            printf("%-8s %s: %.200s -> %.200s\n", c->id, c->field, from, to);
             free(from);
             free(to);
         } else {
-            printf("%-8s %s\n", js(c, "id"), what);
+            printf("%-8s %s\n", c->id, c->change);
         }
     }
-    json_decref(d);
 }
 
 int cmd_soa(struct cli *c)
@@ -173,7 +168,13 @@ int cmd_soa(struct cli *c)
         } else if (app_soa(&a, fw, &soa, &e)) {
             rc = cli_fail(&e);
         } else {
-            print_soa(&soa, o.json);
+            struct strmap tests = {0}; /* audit: control test states */
+            if (app_ctest_flags(&a, NULL, &tests, &e)) {
+                rc = cli_fail(&e);
+            } else {
+                print_soa(&soa, o.json, &tests);
+            }
+            strmap_free(&tests);
             soa_free(&soa);
         }
     } else if (strcmp(sub, "set") == 0) {
@@ -227,18 +228,24 @@ int cmd_soa(struct cli *c)
         }
     } else if (strcmp(sub, "diff") == 0) {
         int64_t n1, n2;
-        char *json = NULL;
+        struct vdiff d = {0};
         if (o.npos != 2 || int_parse(o.pos[0], &n1) || int_parse(o.pos[1], &n2) || n1 < 1 ||
             n2 < 1 || n1 > 1000000 || n2 > 1000000) {
             rc = cli_usage("usage: isms soa diff N M [--json] (version numbers)");
-        } else if (app_soa_diff(&a, (int)n1, (int)n2, &json, &e)) {
+        } else if (app_soa_diff(&a, (int)n1, (int)n2, &d, &e)) {
             rc = cli_fail(&e);
         } else if (o.json) {
-            cli_print_json(json);
+            struct buf b;
+            struct jw j;
+            buf_init(&b, 0);
+            jw_init(&j, &b, 0);
+            vdiff_json(&j, &d);
+            cli_print_json(buf_str(&b));
+            buf_free(&b);
         } else {
-            print_diff(json);
+            print_diff(&d);
         }
-        free(json);
+        vdiff_free(&d);
     } else if (strcmp(sub, "transition") == 0) {
         char *report = NULL;
         int need = 0;

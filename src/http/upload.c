@@ -435,3 +435,28 @@ int upload_attach(struct req *r, const char *valid_until, struct attachment_info
     struct attach_input in = {r->rec->ref, name, valid_until, f->fd, f->off, f->len, 0};
     return app_attach(r->app, &in, out, e);
 }
+
+int upload_document_file(struct req *r, struct attachment_info *out, int *revised,
+                         struct err *e)
+{
+    const struct upload_file *f = r->upload;
+    *revised = 0;
+    if (!f || (f->len == 0 && str_empty(f->name))) {
+        return err_set(e, ERR_USAGE, "file", "file: choose the document's content (a PDF or "
+                       "DOCX: a multipart form with a file part, or the file as the body with "
+                       "?name=)");
+    }
+    const char *name = kv_get(&r->form, "name");
+    if (str_empty(name)) {
+        name = kv_get(&r->query, "name");
+    }
+    if (str_empty(name)) {
+        name = f->name;
+    }
+    if (str_empty(name)) {
+        return err_set(e, ERR_INVALID, "name", "name: give the file's name (?name= with a raw "
+                       "body)");
+    }
+    struct attach_input in = {r->rec->ref, name, NULL, f->fd, f->off, f->len, 0};
+    return app_document_set_file(r->app, &in, out, revised, e);
+}

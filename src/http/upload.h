@@ -54,4 +54,10 @@ void upload_download(struct req *r, struct resp *w, const char *att_ref);
 int upload_attach(struct req *r, const char *valid_until, struct attachment_info *out,
                   struct err *e);
 
+/* typed: makes r->upload the content of document r->rec (a PDF or DOCX,
+ * app_document_set_file), named by the form's or query's name, else the
+ * file's own. */
+int upload_document_file(struct req *r, struct attachment_info *out, int *revised,
+                         struct err *e);
+
 #endif

@@ -540,3 +540,103 @@ void method_json(const struct method *m, struct buf *out, int pretty)
     jw_obj_end(&w);
     jw_obj_end(&w);
 }
+
+/* ---- typed edits (app_method_set): on a copy, checked as an import is ---- */
+
+static char *dup_or_null(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+static void dup_scale(struct scale *to, const struct scale *from)
+{
+    to->n = from->n;
+    for (int i = 0; i < from->n; i++) {
+        to->lv[i].label = dup_or_null(from->lv[i].label);
+        to->lv[i].description = dup_or_null(from->lv[i].description);
+        to->lv[i].anchor = dup_or_null(from->lv[i].anchor);
+    }
+}
+
+struct method *method_dup(const struct method *m)
+{
+    struct method *d = xcalloc(1, sizeof *d);
+    *d = *m; /* the numbers; every string is copied below */
+    d->name = dup_or_null(m->name);
+    memset(&d->likelihood, 0, sizeof d->likelihood);
+    memset(&d->consequence, 0, sizeof d->consequence);
+    memset(d->cia, 0, sizeof d->cia);
+    dup_scale(&d->likelihood, &m->likelihood);
+    dup_scale(&d->consequence, &m->consequence);
+    for (int k = 0; k < 3; k++) {
+        dup_scale(&d->cia[k], &m->cia[k]);
+    }
+    for (int i = 0; i < m->nlevels; i++) {
+        d->levels[i].name = dup_or_null(m->levels[i].name);
+        d->levels[i].label = dup_or_null(m->levels[i].label);
+        d->levels[i].colour = dup_or_null(m->levels[i].colour);
+        d->levels[i].action = dup_or_null(m->levels[i].action);
+    }
+    return d;
+}
+
+int method_set_name(struct method *m, const char *name, struct err *e)
+{
+    if (!name || !*name) {
+        return err_set(e, ERR_INVALID, "name", "method.name: required");
+    }
+    if (!utf8_valid(name, strlen(name)) || utf8_chars(name) > 120 || text_bad_control(name, 1)) {
+        return err_set(e, ERR_INVALID, "name", "method.name: at most 120 characters of plain "
+                       "text");
+    }
+    free(m->name);
+    m->name = xstrdup(name);
+    return 0;
+}
+
+int method_set_scoring(struct method *m, const char *scoring, struct err *e)
+{
+    if (!scoring || (strcmp(scoring, "product") && strcmp(scoring, "matrix"))) {
+        return err_set(e, ERR_INVALID, "scoring",
+                       "method.scoring: must be \"product\" or \"matrix\"");
+    }
+    if (strcmp(scoring, "matrix") == 0 && m->scoring != SCORING_MATRIX) {
+        /* start the matrix from the products, to be edited by import */
+        for (int l = 1; l <= m->likelihood.n; l++) {
+            for (int c = 1; c <= m->consequence.n; c++) {
+                m->matrix[l - 1][c - 1] = l * c;
+            }
+        }
+        m->scoring = SCORING_MATRIX;
+    } else if (strcmp(scoring, "product") == 0) {
+        memset(m->matrix, 0, sizeof m->matrix);
+        m->scoring = SCORING_PRODUCT;
+    }
+    return 0;
+}
+
+int method_set_accept_max(struct method *m, int max_score, struct err *e)
+{
+    int lo, hi;
+    method_score_range(m, &lo, &hi);
+    if (max_score < 0 || max_score > hi) {
+        return err_set(e, ERR_INVALID, "max_score", "acceptance.max_score: %d is outside 0..%d",
+                       max_score, hi);
+    }
+    m->accept_max = max_score;
+    return 0;
+}
+
+int method_set_accept_level(struct method *m, const char *level, struct err *e)
+{
+    int lo, hi;
+    method_score_range(m, &lo, &hi);
+    for (int i = 0; level && i < m->nlevels; i++) {
+        if (strcmp(m->levels[i].name, level) == 0) {
+            /* as an import: the criterion is a score, at most the highest one */
+            m->accept_max = m->levels[i].max < hi ? m->levels[i].max : hi;
+            return 0;
+        }
+    }
+    return err_set(e, ERR_INVALID, "acceptance", "acceptance.level: not one of the levels");
+}

@@ -58,6 +58,16 @@ int method_parse(const char *text, struct method **out, struct err *e);
 /* Canonical JSON of the method (the stored, versioned form). */
 void method_json(const struct method *m, struct buf *out, int pretty);
 void method_free(struct method *m);
+/* A deep copy, to be edited with the setters below (each validates as an
+ * import of the edited method would: ERR_INVALID naming the part). */
+struct method *method_dup(const struct method *m);
+int method_set_name(struct method *m, const char *name, struct err *e);
+/* "product" or "matrix"; a method turning to matrix scoring starts from
+ * the products (the same scores). */
+int method_set_scoring(struct method *m, const char *scoring, struct err *e);
+int method_set_accept_max(struct method *m, int max_score, struct err *e);
+/* The highest score of level (capped at the highest possible score). */
+int method_set_accept_level(struct method *m, const char *level, struct err *e);
 /* The shipped default: a 5x5 product method. */
 const char *method_default_json(void);
 

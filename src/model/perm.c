@@ -43,7 +43,8 @@ static int is(const struct rtype *t, const char *name)
 static int owner_creates(const struct rtype *t)
 {
     static const char *const types[] = {"risk", "asset", "action", "incident", "measurement",
-                                        "vulnerability", "improvement", "corrective", NULL};
+                                        "vulnerability", "improvement", "corrective",
+                                        "ctrun" /* audit: testers record test runs */, NULL};
     for (int i = 0; t && types[i]; i++) {
         if (strcmp(types[i], t->name) == 0) {
             return 1;
@@ -79,7 +80,8 @@ int perm_allows(enum role r, enum perm p, const struct rtype *t, int owns)
         return p == PERM_READ || p == PERM_APPROVE || (p == PERM_EDIT && owns == 1);
     case ROLE_AUDITOR:
         return p == PERM_READ ||
-               ((p == PERM_CREATE || p == PERM_EDIT) && (is(t, "audit") || is(t, "finding")));
+               ((p == PERM_CREATE || p == PERM_EDIT) &&
+                (is(t, "audit") || is(t, "finding") || is(t, "checkitem") /* audit */));
     case ROLE_STAFF:
         return (p == PERM_READ && (is(t, "document") || is(t, "incident"))) ||
                (p == PERM_CREATE && is(t, "incident"));

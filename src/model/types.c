@@ -155,6 +155,10 @@ static const struct field f_document[] = {
     REFS("audience_roles", "Roles that must acknowledge it", "role"),
     REFS("controls", "Controls it implements", "control"),
     F_("body", "Content (Markdown)", F_LONGTEXT, 0, .max = 200000),
+    /* typed: the content as an attached PDF or DOCX instead of Markdown
+     * (src/app/doc_file.c), frozen by its SHA-256; set by the program only */
+    F_("content_file", "Content file", F_TEXT, FL_SYSTEM, .max = 24),
+    F_("content_sha256", "Content file SHA-256", F_TEXT, FL_SYSTEM, .max = 64),
     F_("in_force", "Version in force", F_INT, FL_SYSTEM, .min = 1, .max = 1000000),
     OWNER(FL_REQUIRED),
     F_(FIELD_STATUS, "Status", F_ENUM, FL_REQUIRED | FL_LIST | FL_SYSTEM,
@@ -524,6 +528,10 @@ static const struct field f_audit[] = {
     TXT("clauses", "Clauses covered", 0),
     REFS("controls", "Controls covered", "control"),
     LTXT("conclusion", "Conclusion"),
+    /* audit (9.2): programme and auditor independence */
+    REF("programme", "Audit programme", 0, "programme"),
+    F_("independence", "Independence warnings", F_LONGTEXT, FL_SYSTEM, .max = 20000),
+    /* end audit */
     OWNER(0),
     STATUS(V("planned", "in-progress", "reported", "closed", "cancelled")),
     TAIL,
@@ -573,7 +581,7 @@ static const struct field f_nonconformity[] = {
     TXT("title", "Nonconformity", FL_REQUIRED | FL_LIST),
     ENUM("source", "Source", FL_REQUIRED | FL_LIST,
          V("internal-audit", "external-audit", "incident", "monitoring", "complaint",
-           "management-review", "other"),
+           "management-review", "other", "control-test" /* audit: control tests */),
          NULL),
     LTXT("description", "What occurred"),
     DATE("detected_on", "Detected on", FL_LIST),
@@ -589,6 +597,10 @@ static const struct field f_nonconformity[] = {
     F_("effectiveness", "Effectiveness review (before sign-offs)", F_LONGTEXT, FL_SYSTEM,
        .max = 20000),
     F_("closed_on", "Closed on", F_DATE, FL_SYSTEM),
+    /* audit (9.1, 9.2): what raised it */
+    REF("test_run", "Raised by control test run", 0, "ctrun"),
+    REF("audit_item", "Raised by audit checklist item", 0, "checkitem"),
+    /* end audit */
     OWNER(FL_REQUIRED),
     STATUS(V("open", "analysing", "action-planned", "verifying", "closed")),
     TAIL,
@@ -629,6 +641,127 @@ static const struct field f_improvement[] = {
 TYPE(improvement, "improvements", "Improvement", "OFI", "10.1", "title",
      "Opportunities for continual improvement", f_improvement);
 
+/* ---- review: management review actions and certification (9.3) -------- */
+
+/* An action agreed at a management review (9.3.3): tracked until done, and
+ * reported on by the next review's pack (src/app/review.c). */
+static const struct field f_raction[] = {
+    TXT("title", "Action", FL_REQUIRED | FL_LIST),
+    REF("agreed_at", "Agreed at review", FL_REQUIRED | FL_LIST, "review"),
+    LTXT("description", "Description"),
+    DATE("due_date", "Due", FL_LIST),
+    DATE("completed_on", "Completed on", 0),
+    LTXT("outcome", "Outcome"),
+    OWNER(FL_REQUIRED),
+    STATUS(V("open", "in-progress", "done", "cancelled")),
+    TAIL,
+};
+TYPE(raction, "ractions", "Review action", "MRA", "9.3", "title",
+     "Actions agreed at management reviews: owner, due date, status", f_raction);
+
+/* The ISMS certificate: its surveillance schedule (two surveillance audits,
+ * then recertification) is computed from the issue date, never typed
+ * (src/app/certificate.c); warn_first/second/third are the lead times of its
+ * warnings (all empty: 60, 30 and 7 days). */
+static const struct field f_certificate[] = {
+    TXT("body", "Certification body", FL_REQUIRED | FL_LIST),
+    TXT("number", "Certificate number", FL_REQUIRED | FL_LIST),
+    ENUM("standard", "Standard", 0, V("iso27001-2022", "iso27001-2013"), "iso27001-2022"),
+    LTXT("scope_text", "Scope on the certificate"),
+    DATE("issued_on", "Issued on", FL_REQUIRED | FL_LIST),
+    DATE("expires_on", "Expires on (empty: 3 years after issue)", FL_LIST),
+    INT("warn_first", "First warning, days before a deadline (empty: 60)", 0, 1, 365),
+    INT("warn_second", "Second warning, days before (empty: 30)", 0, 1, 365),
+    INT("warn_third", "Last warning, days before (empty: 7)", 0, 1, 365),
+    OWNER(0),
+    STATUS(V("active", "suspended", "withdrawn", "expired")),
+    TAIL,
+};
+TYPE(certificate, "certificates", "Certificate", "CERT", "9.2", "number",
+     "The ISMS certificate, its surveillance schedule and expiry", f_certificate);
+
+/* A nonconformity raised by the certification body's auditor, with the
+ * deadline for closing it (missing it can cost the certificate). */
+static const struct field f_cnc[] = {
+    TXT("title", "Finding", FL_REQUIRED | FL_LIST),
+    REF("certificate", "Certificate", FL_REQUIRED | FL_LIST, "certificate"),
+    REF("audit", "Raised at audit", 0, "audit"),
+    ENUM("grade", "Grade", FL_REQUIRED | FL_LIST, V("major", "minor"), NULL),
+    TXT("clause", "Clause or control", 0),
+    LTXT("description", "Description"),
+    DATE("raised_on", "Raised on", FL_REQUIRED),
+    DATE("close_by", "Close by", FL_REQUIRED | FL_LIST),
+    REF("nonconformity", "Tracked as nonconformity", 0, "nonconformity"),
+    DATE("closed_on", "Closed on", 0),
+    OWNER(0),
+    STATUS(V("open", "evidence-submitted", "closed")),
+    TAIL,
+};
+TYPE(cnc, "cncs", "Certification nonconformity", "CNC", "9.2", "title",
+     "Nonconformities raised by the certification body, with closure deadlines", f_cnc);
+
+/* ---- audit: control tests (9.1), audit programme and checklists (9.2) ---- */
+
+static const struct field f_ctest[] = {
+    REF("control", "Control", FL_REQUIRED | FL_LIST, "control"),
+    TXT("title", "What is tested", FL_REQUIRED | FL_LIST),
+    LTXT("method", "How it is tested"),
+    ENUM("frequency", "How often", FL_REQUIRED | FL_LIST,
+         V("monthly", "quarterly", "half-yearly", "yearly"), "yearly"),
+    REF("tester", "Tested by", FL_LIST, "person"),
+    DATE("first_due", "First test due", 0),
+    OWNER(0),
+    STATUS(v_active),
+    TAIL,
+};
+TYPE(ctest, "ctests", "Control test", "CT", "9.1", "title",
+     "How and how often an applicable control is tested, and by whom", f_ctest);
+
+static const struct field f_ctrun[] = {
+    REF("test", "Control test", FL_REQUIRED | FL_LIST, "ctest"),
+    DATE("performed_on", "Date", FL_REQUIRED | FL_LIST),
+    ENUM("result", "Result", FL_REQUIRED | FL_LIST,
+         V("effective", "partly-effective", "not-effective"), NULL),
+    REF("tester", "Tester", FL_LIST, "person"),
+    LTXT("observations", "What was found"),
+    REF("nonconformity", "Nonconformity raised", 0, "nonconformity"),
+    OWNER(0),
+    STATUS(V("recorded", "reviewed")),
+    TAIL,
+};
+TYPE(ctrun, "ctruns", "Control test run", "CTR", "9.1", "performed_on",
+     "A control test performed: result, date, tester, evidence files", f_ctrun);
+
+static const struct field f_programme[] = {
+    TXT("title", "Programme", FL_REQUIRED | FL_LIST),
+    INT("start_year", "First year of the three-year cycle", FL_REQUIRED | FL_LIST, 2000, 2100),
+    LTXT("approach", "Approach and criteria"),
+    OWNER(0),
+    STATUS(V("active", "closed")),
+    TAIL,
+};
+TYPE(programme, "programmes", "Audit programme", "PRG", "9.2", "title",
+     "The internal audit programme over a three-year cycle", f_programme);
+
+static const struct field f_checkitem[] = {
+    REF("audit", "Audit", FL_REQUIRED | FL_LIST, "audit"),
+    TXT("clause", "Clause", FL_LIST),
+    REF("control", "Control", FL_LIST, "control"),
+    F_("question", "Question", F_TEXT, FL_REQUIRED | FL_LIST, .max = 1000),
+    LTXT("evidence", "Evidence seen"),
+    ENUM("result", "Result", FL_LIST,
+         V("conforming", "major-nonconformity", "minor-nonconformity", "observation",
+           "opportunity"),
+         NULL),
+    REF("nonconformity", "Nonconformity raised", 0, "nonconformity"),
+    OWNER(0),
+    STATUS(V("included", "excluded")),
+    TAIL,
+};
+TYPE(checkitem, "checkitems", "Audit checklist item", "CHK", "9.2", "question",
+     "One question of an audit's checklist: evidence seen and result", f_checkitem);
+/* ---- end audit ----------------------------------------------------------- */
+
 /* ---- the table ---------------------------------------------------------- */
 
 /* Order: as the standard's clauses run, so lists read like the standard. */
@@ -639,6 +772,10 @@ const struct rtype *const rtypes[] = {
     &t_training, &t_communication, &t_process,   &t_supplier,    &t_incident,
     &t_continuity, &t_metric,    &t_measurement, &t_audit,       &t_finding,
     &t_review,   &t_nonconformity, &t_corrective, &t_improvement,
+    /* review */
+    &t_raction,  &t_certificate, &t_cnc,
+    /* audit */
+    &t_ctest,    &t_ctrun,       &t_programme,   &t_checkitem,
 };
 const int nrtypes = (int)(sizeof rtypes / sizeof rtypes[0]);
 

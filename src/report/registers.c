@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../app/audit.h" /* audit */
 #include "../lib/buf.h"
 #include "../lib/util.h"
 #include "../model/method.h"
@@ -139,18 +140,6 @@ int report_risks(struct app *a, const char *format, const char *path, struct err
     return rc;
 }
 
-static char *arr_text(json_t *arr)
-{
-    struct buf b;
-    buf_init(&b, 0);
-    size_t i;
-    json_t *x;
-    json_array_foreach(arr, i, x) {
-        buf_printf(&b, "%s%s", i ? ", " : "", json_string_value(x));
-    }
-    return buf_take(&b);
-}
-
 static char *strlist_text(const struct strlist *l)
 {
     struct buf b;
@@ -161,11 +150,6 @@ static char *strlist_text(const struct strlist *l)
     return buf_take(&b);
 }
 
-static const char *jstr(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 int report_soa(struct app *a, const char *framework, const char *format, const char *path,
                struct err *e)
 {
@@ -174,6 +158,7 @@ int report_soa(struct app *a, const char *framework, const char *format, const c
         {"Applicable", 11, 0},   {"Reasons for inclusion", 20, 1}, {"Risks treated", 18, 1},
         {"Requirements", 16, 1}, {"Justification", 48, 1},  {"Implementation status", 14, 0},
         {"How it is implemented", 40, 1}, {"Documents", 16, 1}, {"Owner", 24, 1},
+        {"Control test", 20, 1}, /* audit */
     };
     enum { NC = sizeof cols / sizeof cols[0] };
     struct soa soa;
@@ -185,6 +170,12 @@ int report_soa(struct app *a, const char *framework, const char *format, const c
         soa_free(&soa);
         return -1;
     }
+    struct strmap tests = {0}; /* audit: each control's test state */
+    if (app_ctest_flags(a, NULL, &tests, e)) {
+        soa_free(&soa);
+        json_decref(names);
+        return -1;
+    }
     char title[64];
     snprintf(title, sizeof title, "SoA %s", framework);
     struct table *t = table_new(title, cols, NC);
@@ -194,6 +185,7 @@ int report_soa(struct app *a, const char *framework, const char *format, const c
         char *risks = strlist_text(&row->risks);
         char *reqs = strlist_text(&row->requirements);
         char *docs = strlist_text(&row->documents);
+        const char *test = NULL;
         const char *v[NC] = {
             row->id,
             row->title,
@@ -207,6 +199,7 @@ int report_soa(struct app *a, const char *framework, const char *format, const c
             row->implementation,
             docs,
             who(names, row->owner),
+            strmap_get(&tests, row->id, &test) ? test : NULL,
         };
         table_row(t, v, row->applicable == 0 ? "#eeeeee" : NULL);
         free(cats);
@@ -215,6 +208,7 @@ int report_soa(struct app *a, const char *framework, const char *format, const c
         free(docs);
     }
     soa_free(&soa);
+    strmap_free(&tests);
     json_decref(names);
     int rc = table_write(t, format, path, e);
     table_free(t);
@@ -231,71 +225,65 @@ int report_plan(struct app *a, const char *format, const char *path, struct err 
         {"Overdue", 8, 0},
     };
     enum { NC = sizeof cols / sizeof cols[0] };
-    char *json = NULL;
-    if (!app_method(a, e) || app_plan_json(a, &json, e)) {
+    struct plan plan;
+    if (!app_method(a, e) || app_plan(a, &plan, e)) {
         return -1;
     }
     json_t *names = people(a, e);
     if (!names) {
-        free(json);
+        plan_free(&plan);
         return -1;
     }
-    json_t *plan = json_loads(json, 0, NULL);
-    free(json);
     struct table *t = table_new("Treatment plan", cols, NC);
-    size_t i, k;
-    json_t *r, *act;
-    json_array_foreach(json_object_get(plan, "risks"), i, r) {
-        json_t *acts = json_object_get(r, "actions");
-        size_t n = json_array_size(acts);
-        for (k = 0; k < (n ? n : 1); k++) {
-            act = n ? json_array_get(acts, k) : NULL;
+    for (size_t i = 0; i < plan.nrisks; i++) {
+        const struct plan_risk *r = &plan.risks[i];
+        size_t n = r->nactions;
+        for (size_t k = 0; k < (n ? n : 1); k++) {
+            const struct plan_action *act = n ? r->actions[k] : NULL;
             char cost[32] = "";
-            json_t *c = act ? json_object_get(act, "cost") : NULL;
-            if (json_is_number(c)) {
-                snprintf(cost, sizeof cost, "%.2f", json_number_value(c));
+            if (act && act->cost) {
+                snprintf(cost, sizeof cost, "%.2f", act->cost_value);
             }
-            char *controls = act ? arr_text(json_object_get(act, "controls")) : NULL;
+            char *controls = act ? strlist_text(&act->controls) : NULL;
             const char *v[NC] = {
-                jstr(r, "id"),
-                jstr(r, "title"),
-                who(names, jstr(r, "owner")),
-                jstr(r, "level"),
-                jstr(r, "residual_level"),
-                act ? jstr(act, "id") : NULL,
-                act ? jstr(act, "title") : "(no action yet)",
-                act ? who(names, jstr(act, "owner")) : NULL,
-                act ? jstr(act, "due_date") : NULL,
-                act ? jstr(act, "status") : NULL,
+                r->id,
+                r->title,
+                who(names, r->owner),
+                r->level,
+                r->residual_level,
+                act ? act->id : NULL,
+                act ? act->title : "(no action yet)",
+                act ? who(names, act->owner) : NULL,
+                act ? act->due_date : NULL,
+                act ? act->status : NULL,
                 cost[0] ? cost : NULL,
                 controls,
-                act && json_is_true(json_object_get(act, "overdue")) ? "OVERDUE" : NULL,
+                act && act->overdue ? "OVERDUE" : NULL,
             };
             table_row(t, v, NULL);
-            table_cell_fill(t, 3, level_colour(a, jstr(r, "level")));
-            table_cell_fill(t, 4, level_colour(a, jstr(r, "residual_level")));
-            if (act && json_is_true(json_object_get(act, "overdue"))) {
+            table_cell_fill(t, 3, level_colour(a, r->level));
+            table_cell_fill(t, 4, level_colour(a, r->residual_level));
+            if (act && act->overdue) {
                 table_cell_fill(t, 12, "#f8d7da");
             }
             free(controls);
         }
     }
-    json_array_foreach(json_object_get(plan, "unlinked_actions"), i, act) {
-        char *controls = arr_text(json_object_get(act, "controls"));
+    for (size_t i = 0; i < plan.nunlinked; i++) {
+        const struct plan_action *act = plan.unlinked[i];
+        char *controls = strlist_text(&act->controls);
         char cost[32] = "";
-        json_t *c = json_object_get(act, "cost");
-        if (json_is_number(c)) {
-            snprintf(cost, sizeof cost, "%.2f", json_number_value(c));
+        if (act->cost) {
+            snprintf(cost, sizeof cost, "%.2f", act->cost_value);
         }
         const char *v[NC] = {NULL, "(not linked to a risk)", NULL, NULL, NULL,
-                             jstr(act, "id"), jstr(act, "title"), who(names, jstr(act, "owner")),
-                             jstr(act, "due_date"), jstr(act, "status"), cost[0] ? cost : NULL,
-                             controls,
-                             json_is_true(json_object_get(act, "overdue")) ? "OVERDUE" : NULL};
+                             act->id, act->title, who(names, act->owner),
+                             act->due_date, act->status, cost[0] ? cost : NULL,
+                             controls, act->overdue ? "OVERDUE" : NULL};
         table_row(t, v, NULL);
         free(controls);
     }
-    json_decref(plan);
+    plan_free(&plan);
     json_decref(names);
     int rc = table_write(t, format, path, e);
     table_free(t);

@@ -62,6 +62,7 @@ void page_begin(struct req *r, struct buf *b, const char *title)
     if (r->authed && r->who.mfa_ok) {
         html_lit(b, "<nav aria-label=\"Main\"><ul>");
         nav_link(r, b, "/", "Dashboard");
+        nav_link(r, b, "/tasks", "Tasks"); /* tasks: the one task model */
         if (perm_allows(r->role, PERM_READ, rtype_find("risk"), -1)) {
             nav_link(r, b, "/risks", "Risks");
             nav_link(r, b, "/assets", "Assets");
@@ -585,6 +586,14 @@ void web_notice(struct req *r, struct buf *b)
         {"acknowledged", "Thank you: your acknowledgement is recorded."},
         {"attached", "Evidence file attached."},
         {"detached", "Evidence file removed; it stays in the record's history."},
+        /* review */
+        {"pack-frozen", "The review pack is frozen as presented at the meeting."},
+        {"minutes-signed", "The minutes are signed."},
+        /* audit */
+        {"nc-raised", "Nonconformity raised and linked to this run."},
+        {"checklist", "Checklist generated from the audit's scope."},
+        {"content-file", "The file is the draft's content; submitting freezes it by its SHA-256."},
+        {"content-markdown", "The draft's content is its Markdown again."},
         /* metrics */
         {"why-saved", "The step of the 5 whys is recorded."},
         {"effectiveness-reviewed", "The effectiveness review is signed."},

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../app/tasks.h"
+#include "../store/store_tasks.h"
 #include "../lib/hash.h"
 #include "../lib/text.h"
 #include "../lib/util.h"
@@ -15,16 +17,6 @@
 
 #define CARD_MAX 12  /* items listed per card before "and N more" */
 #define SOON_DAYS 14 /* "coming up" horizon */
-
-static int is_in(const char *v, const char *const *set)
-{
-    for (int i = 0; v && set[i]; i++) {
-        if (strcmp(v, set[i]) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
 
 /* Active records of type name; with owner set, only that person's. */
 static void load(struct req *r, const char *name, const char *owner, struct records *out)
@@ -87,121 +79,232 @@ static void item_link(struct req *r, struct buf *b, const struct record *rec)
     html_lit(b, "</a>");
 }
 
-/* ---- my work -------------------------------------------------------------- */
+/* ---- tasks (the one task model, src/app/tasks.h) --------------------------- */
 
-struct task {
-    const struct record *rec;
-    const char *due;
-};
-
-static int by_due(const void *pa, const void *pb)
+static void task_item(struct req *r, struct buf *b, const struct task *k, int show_owner)
 {
-    const struct task *a = pa, *b = pb;
-    int c = strcmp(a->due, b->due);
-    return c ? c : natcmp(a->rec->ref, b->rec->ref);
+    html_lit(b, "<li><a href=\"");
+    href(r, b, k->link);
+    html_lit(b, "\"><span class=\"id\">");
+    html_text(b, k->subject);
+    html_lit(b, "</span> ");
+    html_text(b, k->title);
+    html_lit(b, "</a><span class=\"sub\">");
+    if (k->state == TASK_OVERDUE) {
+        html_lit(b, "was due <span class=\"overdue-mark\">");
+        html_text(b, k->due);
+        html_lit(b, "</span>");
+    } else {
+        html_lit(b, "due ");
+        html_text(b, k->due);
+    }
+    if (show_owner && k->owner[0]) {
+        html_lit(b, " · ");
+        html_text(b, k->owner);
+    }
+    html_lit(b, "</span></li>");
 }
 
-static void my_work(struct req *r, struct buf *b, const char *today)
+/* My tasks: what the signed-in person must do — overdue, then due in the
+ * next SOON_DAYS days — from app_tasks (every source, read as the
+ * viewer). */
+static void my_tasks(struct req *r, struct buf *b, const char *today)
 {
-    static const char *const act_closed[] = {"done", "cancelled", NULL};
-    static const char *const ca_closed[] = {"done", "verified", "cancelled", NULL};
-    static const char *const nc_closed[] = {"closed", NULL};
-    static const struct {
-        const char *type;
-        const char *const *closed;
-    } kinds[] = {
-        {"action", act_closed},
-        {"corrective", ca_closed},
-        {"nonconformity", nc_closed},
-    };
-    char soon[11];
-    date_add_days(today, SOON_DAYS, soon);
-    struct records recs[3] = {{0}};
-    struct task *over = NULL, *coming = NULL;
-    size_t nover = 0, ncoming = 0, cap = 0;
-    for (int k = 0; k < 3; k++) {
-        if (!r->who.person[0] || !perm_allows(r->role, PERM_READ, rtype_find(kinds[k].type), -1)) {
-            continue;
-        }
-        load(r, kinds[k].type, r->who.person, &recs[k]);
-        for (size_t i = 0; i < recs[k].n; i++) {
-            const struct record *rec = recs[k].v[i];
-            const char *due = record_get(rec, "due_date");
-            if (!due || is_in(record_get(rec, FIELD_STATUS), kinds[k].closed)) {
+    const char *person = r->who.person[0] ? r->who.person : NULL;
+    struct tasks t = {0};
+    struct err e = {0};
+    struct task_query q = {.today = today, .lead_days = SOON_DAYS, .owner = person};
+    if (person && app_tasks(r->app, &q, &t, &e)) {
+        card_begin(b, "h-tasks", "My tasks", -1, 0);
+        web_error_box(b, e.msg);
+        html_lit(b, "</section>");
+        return;
+    }
+    long over = 0;
+    for (int i = 0; i < t.n; i++) {
+        over += t.v[i].state == TASK_OVERDUE;
+    }
+    card_begin(b, "h-tasks", "My tasks", person ? (long)t.n : -1, over > 0);
+    if (over) {
+        html_lit(b, "<p class=\"small\"><span class=\"tag bad\">");
+        html_int(b, over);
+        html_lit(b, " overdue</span></p>");
+    }
+    if (!person) {
+        html_lit(b, "<p class=\"muted\">Your account acts as no person, so no task is yours. An "
+                    "administrator can link it to one (<code>isms user set</code>).</p>");
+    } else if (!t.n) {
+        html_lit(b, "<p class=\"muted\">Nothing of yours falls due: no task is yours.</p>");
+    } else {
+        /* overdue, due soon, later: the state app_tasks computed */
+        static const enum task_state order[] = {TASK_OVERDUE, TASK_SOON, TASK_LATER};
+        for (int pass = 0; pass < 3; pass++) {
+            long n = 0;
+            for (int i = 0; i < t.n; i++) {
+                n += t.v[i].state == order[pass];
+            }
+            if (!n) {
                 continue;
             }
-            if (nover == cap || ncoming == cap) {
-                cap = cap ? cap * 2 : 16;
-                over = xrealloc(over, cap * sizeof *over);
-                coming = xrealloc(coming, cap * sizeof *coming);
+            if (pass == 0) {
+                html_lit(b, "<h3 id=\"h-mine\">Overdue <span class=\"tag bad\">");
+                html_int(b, n);
+                html_lit(b, "</span></h3><ul class=\"items\">");
+            } else if (pass == 1) {
+                html_lit(b, "<h3>Due in the next ");
+                html_int(b, SOON_DAYS);
+                html_lit(b, " days</h3><ul class=\"items\">");
+            } else {
+                html_lit(b, "<h3>Later</h3><ul class=\"items\">");
             }
-            if (strcmp(due, today) < 0) {
-                over[nover++] = (struct task){rec, due};
-            } else if (strcmp(due, soon) <= 0) {
-                coming[ncoming++] = (struct task){rec, due};
+            long shown = 0;
+            for (int i = 0; i < t.n && shown < CARD_MAX; i++) {
+                if (t.v[i].state == order[pass]) {
+                    task_item(r, b, &t.v[i], 0);
+                    shown++;
+                }
             }
+            html_lit(b, "</ul>");
+            more(b, n, r, pass == 0 ? "/tasks?mine=1&overdue=1" : "/tasks?mine=1");
         }
     }
-    if (nover > 1) {
-        qsort(over, nover, sizeof *over, by_due);
-    }
-    if (ncoming > 1) {
-        qsort(coming, ncoming, sizeof *coming, by_due);
-    }
-    card_begin(b, "h-mine", "My overdue work", (long)nover, 1);
-    if (!r->who.person[0]) {
-        html_lit(b, "<p class=\"muted\">Your account acts as no person, so no record is yours. An "
-                    "administrator can link it to one (<code>isms user set</code>).</p>");
-    } else if (!nover) {
-        html_lit(b, "<p class=\"muted\">Nothing of yours is overdue.</p>");
-    } else {
-        html_lit(b, "<ul class=\"items\">");
-        for (size_t i = 0; i < nover && i < CARD_MAX; i++) {
-            html_lit(b, "<li>");
-            item_link(r, b, over[i].rec);
-            html_lit(b, "<span class=\"sub\">");
-            html_text(b, over[i].rec->type->label);
-            html_lit(b, " · was due <span class=\"overdue-mark\">");
-            html_text(b, over[i].due);
-            html_lit(b, "</span> · ");
-            html_text(b, record_get(over[i].rec, FIELD_STATUS));
-            html_lit(b, "</span></li>");
-        }
-        html_lit(b, "</ul>");
-        more(b, (long)nover, r, NULL);
-    }
-    if (ncoming) {
-        html_lit(b, "<h3>Due in the next ");
-        html_int(b, SOON_DAYS);
-        html_lit(b, " days</h3><ul class=\"items\">");
-        for (size_t i = 0; i < ncoming && i < CARD_MAX; i++) {
-            html_lit(b, "<li>");
-            item_link(r, b, coming[i].rec);
-            html_lit(b, "<span class=\"sub\">");
-            html_text(b, coming[i].rec->type->label);
-            html_lit(b, " · due ");
-            html_text(b, coming[i].due);
-            html_lit(b, "</span></li>");
-        }
-        html_lit(b, "</ul>");
-        more(b, (long)ncoming, r, NULL);
+    if (person) {
+        html_lit(b, "<p class=\"small\"><a href=\"");
+        href(r, b, "/tasks?mine=1");
+        html_lit(b, "\">All my tasks</a></p>");
     }
     html_lit(b, "</section>");
-    free(over);
-    free(coming);
-    for (int k = 0; k < 3; k++) {
-        records_free(&recs[k]);
+    tasks_free(&t);
+}
+
+/* For managers: the organization's overdue work grouped by owner (most
+ * overdue first), each owner's oldest items listed. Whole-file: kept in
+ * app_derived (its key holds the role and the date). */
+struct owner_group {
+    const char *owner;
+    int first, n; /* positions in the sorted task list */
+};
+
+static int by_owner(const void *pa, const void *pb)
+{
+    const struct task *x = pa, *y = pb;
+    int c = strcmp(x->owner, y->owner);
+    return c ? c : strcmp(x->due, y->due);
+}
+
+static int by_count(const void *pa, const void *pb)
+{
+    const struct owner_group *x = pa, *y = pb;
+    return x->n != y->n ? (y->n > x->n ? 1 : -1) : strcmp(x->owner, y->owner);
+}
+
+#define OWNERS_MAX 10 /* owners listed before "and N more" */
+#define PER_OWNER 3   /* items listed per owner */
+
+static void overdue_by_owner(struct req *r, struct buf *b, const void *ctx)
+{
+    const char *today = ctx;
+    struct tasks t = {0};
+    struct err e = {0};
+    struct task_query q = {.today = today, .lead_days = SOON_DAYS, .overdue_only = 1};
+    if (app_tasks(r->app, &q, &t, &e)) {
+        card_begin(b, "h-overdue", "Overdue work by owner", -1, 0);
+        web_error_box(b, e.msg);
+        html_lit(b, "</section>");
+        return;
     }
+    if (t.n > 1) {
+        qsort(t.v, (size_t)t.n, sizeof *t.v, by_owner);
+    }
+    struct owner_group *g = xmalloc(((size_t)t.n + 1) * sizeof *g);
+    int ng = 0;
+    for (int i = 0; i < t.n; i++) {
+        if (!ng || strcmp(g[ng - 1].owner, t.v[i].owner) != 0) {
+            g[ng++] = (struct owner_group){t.v[i].owner, i, 0};
+        }
+        g[ng - 1].n++;
+    }
+    if (ng > 1) {
+        qsort(g, (size_t)ng, sizeof *g, by_count);
+    }
+    card_begin(b, "h-overdue", "Overdue work by owner", (long)t.n, 1);
+    if (!t.n) {
+        html_lit(b, "<p class=\"muted\">Nothing in the organization is overdue.</p>");
+    } else {
+        html_lit(b, "<ul class=\"items owners\">");
+        for (int k = 0; k < ng && k < OWNERS_MAX; k++) {
+            html_lit(b, "<li><strong>");
+            if (g[k].owner[0]) {
+                web_ref_titled(r, b, g[k].owner);
+            } else {
+                html_lit(b, "Nobody named");
+            }
+            html_lit(b, "</strong> <span class=\"tag bad\">");
+            html_int(b, g[k].n);
+            html_lit(b, " overdue</span>");
+            if (g[k].owner[0]) {
+                html_lit(b, " <a class=\"small\" href=\"");
+                href(r, b, "/tasks?overdue=1&owner=");
+                html_url(b, g[k].owner);
+                html_lit(b, "\">see all</a>");
+            }
+            html_lit(b, "<ul class=\"items\">");
+            for (int i = 0; i < g[k].n && i < PER_OWNER; i++) {
+                task_item(r, b, &t.v[g[k].first + i], 0);
+            }
+            html_lit(b, "</ul></li>");
+        }
+        html_lit(b, "</ul>");
+        if (ng > OWNERS_MAX) {
+            html_lit(b, "<p class=\"small\">and ");
+            html_int(b, ng - OWNERS_MAX);
+            html_lit(b, " more owners — <a href=\"");
+            href(r, b, "/tasks?overdue=1");
+            html_lit(b, "\">see all</a></p>");
+        }
+    }
+    html_lit(b, "</section>");
+    free(g);
+    tasks_free(&t);
 }
 
 /* ---- risks --------------------------------------------------------------- */
 
-static void review_card(struct req *r, struct buf *b, const struct records *risks,
-                        const char *today)
+/* the fields the risk cards read (web_owns: the owner), not whole risks */
+static const char *const risk_cols[] = {
+    "title",          FIELD_OWNER,      FIELD_STATUS,  "score",         "level",
+    "residual_score", "residual_level", "review_date", "review_reason", NULL};
+
+/* Risks due for review (risk_review_due, asked of the store: q.review_due),
+ * the viewer's own first: counted and the first CARD_MAX read, not every
+ * risk. */
+static void review_card(struct req *r, struct buf *b, const char *today)
 {
-    long n = 0;
-    for (size_t i = 0; i < risks->n; i++) {
-        n += risk_review_due(risks->v[i], today) != 0;
+    const struct rtype *rt = rtype_find("risk");
+    struct err e = {0};
+    struct query q = {0};
+    q.review_due = today;
+    long n = store_count_query(r->app->st, rt, &q, &e);
+    if (n < 0) {
+        n = 0;
+    }
+    struct records own = {0}, rest = {0};
+    if (n && r->who.person[0]) {
+        struct query oq = {0};
+        char *owned[QUERY_MAX_FILTERS] = {0};
+        struct kv kv = {FIELD_OWNER, r->who.person};
+        if (app_query_filter(rt, &oq, &kv, 1, owned, &e) == 0) {
+            oq.review_due = today;
+            oq.columns = risk_cols;
+            oq.limit = CARD_MAX;
+            store_list(r->app->st, rt, &oq, records_add, &own, &e);
+        }
+        free(owned[0]);
+    }
+    if (n) {
+        q.columns = risk_cols;
+        q.limit = CARD_MAX + (long)own.n;
+        store_list(r->app->st, rt, &q, records_add, &rest, &e);
     }
     card_begin(b, "h-review", "Risks flagged for review", n, 0);
     if (!n) {
@@ -211,9 +314,10 @@ static void review_card(struct req *r, struct buf *b, const struct records *risk
         long shown = 0;
         /* the viewer's own first */
         for (int pass = 0; pass < 2; pass++) {
-            for (size_t i = 0; i < risks->n && shown < CARD_MAX; i++) {
-                const struct record *rec = risks->v[i];
-                if (!risk_review_due(rec, today) || web_owns(r, rec) != (pass == 0)) {
+            const struct records *l = pass == 0 ? &own : &rest;
+            for (size_t i = 0; i < l->n && shown < CARD_MAX; i++) {
+                const struct record *rec = l->v[i];
+                if (pass == 1 && web_owns(r, rec)) {
                     continue;
                 }
                 shown++;
@@ -237,6 +341,8 @@ static void review_card(struct req *r, struct buf *b, const struct records *risk
         more(b, n, r, "/risks?review=1");
     }
     html_lit(b, "</section>");
+    records_free(&own);
+    records_free(&rest);
 }
 
 /* The SoA of fw differs from its last approved version? -1: never
@@ -282,15 +388,33 @@ static int plan_approved(struct req *r)
     return approved || empty;
 }
 
-static void approvals_card(struct req *r, struct buf *b, const struct records *risks)
+/* The first CARD_MAX risks above the acceptance criterion, not settled. */
+struct over {
+    struct req *r;
+    struct records *out;
+};
+
+static int take_risk(void *ctx, const char *ref)
+{
+    struct over *o = ctx;
+    struct record *rec = NULL;
+    struct err e = {0};
+    if (store_get(o->r->app->st, rtype_find("risk"), ref, &rec, &e) == 0) {
+        records_add(o->out, rec);
+    }
+    return 0;
+}
+
+static void approvals_card(struct req *r, struct buf *b)
 {
     struct err e = {0};
     const struct method *m = app_method(r->app, &e);
-    static const char *const settled[] = {"accepted", "closed", NULL};
     long n = 0;
-    for (size_t i = 0; m && i < risks->n; i++) {
-        const struct record *rec = risks->v[i];
-        n += risk_needs_approval(m, rec) && !is_in(record_get(rec, FIELD_STATUS), settled);
+    struct records risks_v = {0}, *risks = &risks_v;
+    struct over o = {r, risks};
+    /* risk_needs_approval and not settled, asked of the store */
+    if (m && store_risks_over(r->app->st, m->accept_max, CARD_MAX, take_risk, &o, &n, &e)) {
+        n = 0;
     }
     int v22 = 0, v13 = 0;
     int s22 = soa_state(r, FRAMEWORK_2022, &v22);
@@ -321,15 +445,8 @@ static void approvals_card(struct req *r, struct buf *b, const struct records *r
         html_lit(b, "\">Risk treatment plan</a><span class=\"sub\">changed since it was "
                     "approved</span></li>");
     }
-    long shown = 0;
     for (size_t i = 0; m && i < risks->n; i++) {
         const struct record *rec = risks->v[i];
-        if (!risk_needs_approval(m, rec) || is_in(record_get(rec, FIELD_STATUS), settled)) {
-            continue;
-        }
-        if (shown++ >= CARD_MAX) {
-            continue;
-        }
         int rs = record_get(rec, "residual_level") != NULL;
         html_lit(b, "<li>");
         item_link(r, b, rec);
@@ -346,6 +463,7 @@ static void approvals_card(struct req *r, struct buf *b, const struct records *r
     }
     more(b, n, r, NULL);
     html_lit(b, "</section>");
+    records_free(risks);
 }
 
 /* ---- registers -------------------------------------------------------------- */
@@ -379,66 +497,6 @@ static void registers(struct req *r, struct buf *b)
     html_lit(b, "\">Risk treatment plan</a> · <a href=\"");
     href(r, b, "/method");
     html_lit(b, "\">Risk method</a></p></section>");
-}
-
-/* ---- my tasks: documents to acknowledge, review, approve ---------------------- */
-
-/* Not memoized: it is one person's, and acknowledgements change it. */
-static void my_tasks(struct req *r, struct buf *b, const char *today)
-{
-    struct doc_tasks t = {0};
-    struct err e = {0};
-    const char *person = r->who.person[0] ? r->who.person : NULL;
-    if (app_document_tasks(r->app, person, &t, &e)) {
-        web_error_box(b, e.msg);
-        return;
-    }
-    /* documents this person owns whose review is overdue */
-    struct records due = {0};
-    const struct rtype *dt = rtype_find("document");
-    if (person && r->role != ROLE_STAFF) {
-        struct query q = {0};
-        char *owned[QUERY_MAX_FILTERS] = {0};
-        struct kv kv = {FIELD_OWNER, person};
-        if (app_query_filter(dt, &q, &kv, 1, owned, &e) == 0) {
-            q.review_due = today;
-            app_query_visible(dt, r->role, person, &q);
-            store_list(r->app->st, dt, &q, records_add, &due, &e);
-        }
-        free(owned[0]);
-    }
-    card_begin(b, "h-tasks", "My tasks", (long)(t.n + due.n), 0);
-    if (!t.n && !due.n) {
-        html_lit(b, "<p class=\"muted\">Nothing to acknowledge, review or approve.</p>");
-    } else {
-        html_lit(b, "<ul class=\"items\">");
-        for (size_t i = 0; i < t.n; i++) {
-            html_lit(b, "<li><a href=\"");
-            web_ref_href(r, b, t.v[i].ref);
-            html_lit(b, "\"><span class=\"id\">");
-            html_text(b, t.v[i].ref);
-            html_lit(b, "</span> ");
-            html_text(b, t.v[i].title);
-            html_lit(b, "</a><span class=\"sub\">");
-            html_text(b, strcmp(t.v[i].what, "acknowledge") == 0 ? "read and acknowledge"
-                         : strcmp(t.v[i].what, "review") == 0    ? "review"
-                                                                 : "approve");
-            html_lit(b, " version ");
-            html_int(b, t.v[i].version);
-            html_lit(b, ".0</span></li>");
-        }
-        for (size_t i = 0; i < due.n; i++) {
-            html_lit(b, "<li>");
-            item_link(r, b, due.v[i]);
-            html_lit(b, "<span class=\"sub\"><span class=\"tag bad\">review overdue</span> since ");
-            html_text(b, record_get(due.v[i], "review_date"));
-            html_lit(b, "</span></li>");
-        }
-        html_lit(b, "</ul>");
-    }
-    html_lit(b, "</section>");
-    records_free(&due);
-    doc_tasks_free(&t);
 }
 
 /* ---- staff ---------------------------------------------------------------- */
@@ -506,20 +564,10 @@ static void staff_dashboard(struct req *r, struct buf *b)
 static void risk_cards(struct req *r, struct buf *b, const void *ctx)
 {
     const char *today = ctx;
-    /* the fields the two cards read (web_owns: the owner), not whole risks */
-    static const char *const cols[] = {
-        "title",          FIELD_OWNER,      FIELD_STATUS,  "score",         "level",
-        "residual_score", "residual_level", "review_date", "review_reason", NULL};
-    struct records risks = {0};
-    struct query q = {0};
-    struct err e = {0};
-    q.columns = cols;
-    store_list(r->app->st, rtype_find("risk"), &q, records_add, &risks, &e);
-    review_card(r, b, &risks, today);
+    review_card(r, b, today);
     if (perm_allows(r->role, PERM_APPROVE, rtype_find("risk"), -1)) {
-        approvals_card(r, b, &risks);
+        approvals_card(r, b);
     }
-    records_free(&risks);
 }
 
 static void heatmaps(struct req *r, struct buf *b, const void *ctx)
@@ -565,7 +613,12 @@ int page_dashboard(struct req *r, struct resp *w)
     }
     html_lit(&b, "</div></div><div class=\"cards\">");
     my_tasks(r, &b, today);
-    my_work(r, &b, today);
+    if (r->role == ROLE_MANAGER || r->role == ROLE_ADMIN || r->role == ROLE_TOP) {
+        char okey[80];
+        snprintf(okey, sizeof okey, "dashboard-overdue:%s:%s", role_names[r->role], today);
+        web_derived(r, &b, okey, overdue_by_owner, today);
+    }
+    web_audit_card(r, &b, today); /* audit: overdue and failed control tests */
     int read_risks = perm_allows(r->role, PERM_READ, rt, -1);
     if (read_risks) {
         /* whole-ISMS summaries: computed once, then kept until a change

@@ -12,6 +12,7 @@
 
 #include "../lib/text.h"
 #include "../lib/util.h"
+#include "../http/upload.h"
 #include "web.h"
 
 /* A small POST form with one button (and CSRF). */
@@ -213,6 +214,59 @@ done:
     versions_free(&l);
 }
 
+/* typed: the content as an attached PDF or DOCX (doc_file.c): a download
+ * link with its SHA-256, and for editors the form that attaches one. */
+static void content_file_block(struct req *r, struct buf *b, const struct record *rec,
+                               int may_edit)
+{
+    struct attachment_info info;
+    struct err e = {0};
+    int rc = app_document_file(r->app, rec, &info, &e);
+    if (rc < 0) {
+        web_error_box(b, e.msg);
+    } else if (rc > 0) {
+        int pdf = strcmp(info.media_type, "application/pdf") == 0;
+        html_lit(b, "<p class=\"doc-file\"><span class=\"k\">Content file</span> <a href=\"");
+        web_ref_href(r, b, rec->ref);
+        html_lit(b, "/content\">");
+        html_text(b, info.name);
+        html_lit(b, "</a> (");
+        html_lit_if(b, pdf, "PDF", "Word document");
+        html_lit(b, ", ");
+        html_int(b, info.size);
+        html_lit(b, " bytes) <span class=\"small\">SHA-256 <code class=\"hash\">");
+        html_text(b, info.sha256);
+        html_lit(b, "</code></span></p>");
+    }
+    const char *st = record_get(rec, FIELD_STATUS);
+    if (!may_edit || record_get(rec, FIELD_RETIRED) || !st ||
+        (strcmp(st, "draft") != 0 && strcmp(st, "approved") != 0 &&
+         strcmp(st, "published") != 0)) {
+        return;
+    }
+    if (rc > 0) {
+        html_lit(b, "<form method=\"post\" class=\"inline\" action=\"");
+        web_ref_href(r, b, rec->ref);
+        html_lit(b, "/content/remove\">");
+        csrf_field(r, b);
+        html_lit(b, "<button type=\"submit\" class=\"secondary\">Back to Markdown (the draft "
+                    "names no file)</button></form>");
+    }
+    html_lit(b, "<details><summary>Content as a PDF or Word document</summary><form "
+                "method=\"post\" enctype=\"multipart/form-data\" action=\"");
+    web_ref_href(r, b, rec->ref);
+    html_lit(b, "/content\">");
+    csrf_field(r, b);
+    html_lit(b, "<label for=\"doc-file\">File (PDF or DOCX)</label><input type=\"file\" "
+                "id=\"doc-file\" name=\"file\" accept=\".pdf,.docx\" required>");
+    if (strcmp(st, "draft") != 0) {
+        html_lit(b, "<p class=\"muted\">This starts a new draft; the version in force stays "
+                    "until the new one is approved.</p>");
+    }
+    html_lit(b, "<button type=\"submit\" class=\"secondary\">Use as the content</button>"
+                "</form></details>");
+}
+
 void web_document_panel(struct req *r, struct buf *b, const struct record *rec)
 {
     const char *status = record_get(rec, FIELD_STATUS);
@@ -243,6 +297,9 @@ void web_document_panel(struct req *r, struct buf *b, const struct record *rec)
         html_lit(b, "<span class=\"muted\">—</span>");
     }
     html_lit(b, "</div></div>");
+    content_file_block(r, b, rec,
+                       perm_sees_versions(r->role, rec->type) &&
+                           perm_allows(r->role, PERM_EDIT, rec->type, web_owns(r, rec)));
     if (!perm_sees_versions(r->role, rec->type)) {
         /* staff: the version in force, and their acknowledgement */
         if (in_force) {
@@ -414,6 +471,15 @@ int page_doc_version(struct req *r, struct resp *w)
         html_lit(&b, "</dd></div>");
     }
     html_lit(&b, "</dl>");
+    /* typed: this version's content file, as frozen */
+    const char *cf = json_string_value(json_object_get(c, "content_file"));
+    if (cf) {
+        html_lit(&b, "<p class=\"doc-file\"><a href=\"");
+        web_ref_href(r, &b, r->rec->ref);
+        html_lit(&b, "/attachments/");
+        html_url(&b, cf);
+        html_lit(&b, "\">Download the content file of this version</a></p>");
+    }
     web_markdown(&b, json_string_value(json_object_get(c, "body")));
     html_lit(&b, "</section>");
     json_decref(c);
@@ -434,7 +500,7 @@ int page_doc_diff(struct req *r, struct resp *w)
         resp_error(r, w, &e);
         return 0;
     }
-    char *fields = NULL, *body = NULL;
+    struct vdiff fields, body;
     if (app_document_diff(r->app, r->rec->ref, from, to, &fields, &body, &e)) {
         resp_error(r, w, &e);
         return 0;
@@ -452,29 +518,27 @@ int page_doc_diff(struct req *r, struct resp *w)
     html_lit(&b, ".0 to ");
     html_int(&b, to);
     html_lit(&b, ".0</h1>");
-    json_t *fj = json_loads(fields, 0, NULL), *bj = json_loads(body, 0, NULL);
-    size_t i;
-    json_t *x;
     html_lit(&b, "<section aria-labelledby=\"h-fd\"><h2 id=\"h-fd\">Fields</h2>");
-    if (!json_array_size(fj)) {
+    if (!fields.n) {
         html_lit(&b, "<p class=\"muted\">No field other than the content changed.</p>");
     } else {
         html_lit(&b, "<table class=\"changes\"><thead><tr><th scope=\"col\">Field</th>"
                      "<th scope=\"col\">Before</th><th scope=\"col\">After</th></tr></thead>"
                      "<tbody>");
-        json_array_foreach(fj, i, x) {
-            const char *fname = json_string_value(json_object_get(x, "field"));
+        for (size_t i = 0; i < fields.n; i++) {
+            const struct vchange *x = &fields.v[i];
+            const char *fname = x->field;
             const struct field *f = fname ? rtype_field(r->rec->type, fname, NULL) : NULL;
             html_lit(&b, "<tr><th scope=\"row\">");
             html_text(&b, f ? f->label : fname);
             html_lit(&b, "</th>");
             for (int side = 0; side < 2; side++) {
-                json_t *v = json_object_get(x, side ? "to" : "from");
+                const json_t *v = side ? x->to : x->from;
                 html_lit_if(&b, side, "<td class=\"new\">", "<td class=\"old\">");
                 if (json_is_string(v)) {
                     html_text(&b, json_string_value(v));
                 } else if (v && !json_is_null(v)) {
-                    char *d = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+                    char *d = vdiff_value_text(v);
                     html_text(&b, d);
                     free(d);
                 }
@@ -486,24 +550,22 @@ int page_doc_diff(struct req *r, struct resp *w)
     }
     html_lit(&b, "</section><section aria-labelledby=\"h-bd\"><h2 id=\"h-bd\">Content "
                  "(Markdown, line by line)</h2>");
-    if (!json_array_size(bj)) {
+    if (!body.n) {
         html_lit(&b, "<p class=\"muted\">The content is the same.</p>");
     } else {
         html_lit(&b, "<pre class=\"diff\">");
-        json_array_foreach(bj, i, x) {
-            const char *ch = json_string_value(json_object_get(x, "change"));
-            int add = ch && strcmp(ch, "added") == 0;
+        for (size_t i = 0; i < body.n; i++) {
+            const struct vchange *x = &body.v[i];
+            int add = strcmp(x->change, "added") == 0;
             html_lit_if(&b, add, "<ins>+ ", "<del>- ");
-            html_text(&b, json_string_value(json_object_get(x, "text")));
+            html_text(&b, x->text);
             html_lit_if(&b, add, "</ins>\n", "</del>\n");
         }
         html_lit(&b, "</pre>");
     }
     html_lit(&b, "</section>");
-    json_decref(fj);
-    json_decref(bj);
-    free(fields);
-    free(body);
+    vdiff_free(&fields);
+    vdiff_free(&body);
     page_end(r, &b);
     page_send(w, &b, 200);
     return 0;
@@ -659,4 +721,43 @@ int page_doc_ack(struct req *r, struct resp *w)
 {
     struct err e = {0};
     return finish(r, w, app_document_ack(r->app, r->rec->ref, NULL, &e), &e, "acknowledged");
+}
+
+/* ---- typed: the content file (doc_file.c) ---------------------------------- */
+
+/* GET /documents/:id/content — the content file of the document as the
+ * viewer reads it (staff: the version in force), verified, as a download. */
+int page_doc_content(struct req *r, struct resp *w)
+{
+    struct attachment_info info;
+    struct err e = {0};
+    int rc = app_document_file(r->app, r->rec, &info, &e);
+    if (rc == 0) {
+        err_set(&e, ERR_NOTFOUND, "content_file", "%s has no content file: its content is "
+                "Markdown", r->rec->ref);
+    }
+    if (rc <= 0) {
+        resp_error(r, w, &e);
+        return 0;
+    }
+    upload_download(r, w, info.ref);
+    return 0;
+}
+
+/* POST /documents/:id/content — a multipart form with the PDF or DOCX; 303
+ * back to the document, or the document with the message. */
+int page_doc_set_content(struct req *r, struct resp *w)
+{
+    struct err e = {0};
+    int revised = 0;
+    return finish(r, w, upload_document_file(r, NULL, &revised, &e), &e, "content-file");
+}
+
+/* POST /documents/:id/content/remove — back to Markdown; 303 back. */
+int page_doc_clear_content(struct req *r, struct resp *w)
+{
+    struct err e = {0};
+    int revised = 0;
+    return finish(r, w, app_document_clear_file(r->app, r->rec->ref, &revised, &e), &e,
+                  "content-markdown");
 }

@@ -1,7 +1,6 @@
 /* page_plan.c — GET /plan and POST /plan/approve: the treatment plan from
- * app_plan_json (grouped by risk, progress, overdue, approvals) and its
+ * app_plan (struct plan: grouped by risk, progress, overdue, approvals) and its
  * approval through app_plan_approve. Computes no plan figures itself. */
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,25 +8,16 @@
 #include "../lib/util.h"
 #include "web.h"
 
-static const char *js(json_t *o, const char *k)
+/* has 0: no amount (—) */
+static void money(struct buf *b, int has, double v)
 {
-    return json_string_value(json_object_get(o, k));
-}
-
-static long long ji(json_t *o, const char *k)
-{
-    return json_integer_value(json_object_get(o, k));
-}
-
-static void money(struct buf *b, json_t *v)
-{
-    if (!json_is_number(v)) {
+    if (!has) {
         html_lit(b, "<span class=\"muted\">—</span>");
         return;
     }
     /* 1234567.5 -> "1,234,567.50" */
     char raw[64], out[96];
-    snprintf(raw, sizeof raw, "%.2f", json_number_value(v));
+    snprintf(raw, sizeof raw, "%.2f", v);
     const char *dot = strchr(raw, '.');
     size_t lead = raw[0] == '-' ? 1 : 0, ndig = (size_t)(dot - raw) - lead, k = 0;
     for (size_t i = 0; raw[i]; i++) {
@@ -51,41 +41,39 @@ static void person(struct req *r, struct buf *b, const char *ref)
     free(t);
 }
 
-static void actions_table(struct req *r, struct buf *b, json_t *acts)
+static void actions_table(struct req *r, struct buf *b, const struct plan_action *const *acts,
+                          size_t n)
 {
     html_lit(b, "<div class=\"table-wrap\"><table class=\"compact\"><thead><tr>"
                 "<th scope=\"col\">Action</th><th scope=\"col\">Title</th>"
                 "<th scope=\"col\">Owner</th><th scope=\"col\">Due</th>"
                 "<th scope=\"col\">Status</th><th scope=\"col\" class=\"num\">Cost</th>"
                 "<th scope=\"col\">Controls</th></tr></thead><tbody>");
-    size_t i;
-    json_t *a;
-    json_array_foreach(acts, i, a) {
-        int overdue = json_is_true(json_object_get(a, "overdue"));
+    for (size_t i = 0; i < n; i++) {
+        const struct plan_action *a = acts[i];
+        int overdue = a->overdue;
         html_lit_if(b, overdue, "<tr class=\"overdue\">", "<tr>");
         html_lit(b, "<td class=\"nowrap\">");
-        web_ref_link(r, b, js(a, "id"), NULL);
+        web_ref_link(r, b, a->id, NULL);
         html_lit(b, "</td><td>");
-        html_text(b, js(a, "title"));
+        html_text(b, a->title);
         html_lit(b, "</td><td>");
-        person(r, b, js(a, "owner"));
+        person(r, b, a->owner);
         html_lit(b, "</td><td class=\"nowrap\">");
-        html_text(b, js(a, "due_date") ? js(a, "due_date") : "—");
+        html_text(b, a->due_date ? a->due_date : "—");
         if (overdue) {
             html_lit(b, " <span class=\"tag bad\">overdue</span>");
         }
         html_lit(b, "</td><td class=\"nowrap\">");
-        html_text(b, js(a, "status"));
+        html_text(b, a->status);
         html_lit(b, "</td><td class=\"num\">");
-        money(b, json_object_get(a, "cost"));
+        money(b, a->cost != NULL, a->cost_value);
         html_lit(b, "</td><td>");
-        size_t k;
-        json_t *c;
-        json_array_foreach(json_object_get(a, "controls"), k, c) {
+        for (size_t k = 0; k < a->controls.n; k++) {
             if (k) {
                 html_lit(b, ", ");
             }
-            web_ref_link(r, b, json_string_value(c), NULL);
+            web_ref_link(r, b, a->controls.v[k], NULL);
         }
         html_lit(b, "</td></tr>");
     }
@@ -115,14 +103,12 @@ static void progress(struct buf *b, long long done, long long total, long long p
 
 static void plan_page(struct req *r, struct resp *w, const struct err *e)
 {
-    char *json = NULL;
+    struct plan p;
     struct err le = {0};
-    if (app_plan_json(r->app, &json, &le)) {
+    if (app_plan(r->app, &p, &le)) {
         resp_error(r, w, &le);
         return;
     }
-    json_t *p = json_loads(json, 0, NULL);
-    free(json);
     struct buf b;
     buf_init(&b, 0);
     page_begin(r, &b, "Risk treatment plan");
@@ -138,84 +124,73 @@ static void plan_page(struct req *r, struct resp *w, const struct err *e)
     html_lit(&b, "</div>");
     web_notice(r, &b);
 
-    json_t *t = json_object_get(p, "totals");
+    const struct plan_totals *t = &p.totals;
     html_lit(&b, "<div class=\"summary\"><div><strong>");
-    html_int(&b, ji(t, "actions"));
+    html_int(&b, t->actions);
     html_lit(&b, "</strong><span class=\"muted\">actions</span></div><div><strong>");
-    html_int(&b, ji(t, "done"));
+    html_int(&b, t->done);
     html_lit(&b, "</strong><span class=\"muted\">done</span></div><div><strong>");
-    html_int(&b, ji(t, "overdue"));
+    html_int(&b, t->overdue);
     html_lit(&b, "</strong><span class=\"muted\">overdue</span></div><div><strong>");
-    money(&b, json_object_get(t, "cost"));
+    money(&b, 1, t->cost);
     html_lit(&b, "</strong><span class=\"muted\">total cost</span></div></div>");
-    progress(&b, ji(t, "done"), ji(t, "actions"), ji(t, "percent"));
+    progress(&b, t->done, t->actions, t->percent);
 
     /* approvals: do any still cover the plan as it is? */
-    json_t *aps = json_object_get(p, "approvals");
     int current = 0;
-    size_t i;
-    json_t *ap;
-    json_array_foreach(aps, i, ap) {
-        current += json_is_true(json_object_get(ap, "current"));
+    for (size_t i = 0; i < p.approvals.n; i++) {
+        current += p.approvals.v[i].current > 0;
     }
     if (current) {
         html_lit(&b, "<p class=\"notice\">The plan as it is now is approved (");
         html_int(&b, current);
         html_lit_if(&b, current == 1, " approval).</p>", " approvals).</p>");
-    } else if (json_array_size(aps)) {
+    } else if (p.approvals.n) {
         html_lit(&b, "<p class=\"flag\"><strong>Changed since approval.</strong> The plan needs "
                      "approval again by the risk owners and top management.</p>");
     } else {
         html_lit(&b, "<p class=\"flag\">The plan has not been approved yet.</p>");
     }
 
-    json_t *risks = json_object_get(p, "risks");
-    json_t *risk;
-    json_array_foreach(risks, i, risk) {
+    for (size_t i = 0; i < p.nrisks; i++) {
+        const struct plan_risk *risk = &p.risks[i];
         html_lit(&b, "<section class=\"risk-plan\" aria-labelledby=\"rp-");
-        html_attr(&b, js(risk, "id"));
+        html_attr(&b, risk->id);
         html_lit(&b, "\"><h2 id=\"rp-");
-        html_attr(&b, js(risk, "id"));
+        html_attr(&b, risk->id);
         html_lit(&b, "\">");
-        web_ref_link(r, &b, js(risk, "id"), NULL);
+        web_ref_link(r, &b, risk->id, NULL);
         html_lit(&b, " ");
-        html_text(&b, js(risk, "title"));
+        html_text(&b, risk->title);
         html_lit(&b, "</h2><p class=\"small\">");
-        web_level(r, &b, js(risk, "level"), NULL);
+        web_level(r, &b, risk->level, NULL);
         html_lit(&b, " <span aria-hidden=\"true\">→</span><span class=\"vh\">to</span> ");
-        web_level(r, &b, js(risk, "residual_level"), NULL);
+        web_level(r, &b, risk->residual_level, NULL);
         html_lit(&b, " · treatment: ");
-        html_text(&b, js(risk, "treatment") ? js(risk, "treatment") : "not chosen");
+        html_text(&b, risk->treatment ? risk->treatment : "not chosen");
         html_lit(&b, " · status: ");
-        html_text(&b, js(risk, "status"));
+        html_text(&b, risk->status);
         html_lit(&b, " · owner: ");
-        person(r, &b, js(risk, "owner"));
+        person(r, &b, risk->owner);
         html_lit(&b, " · cost: ");
-        money(&b, json_object_get(risk, "cost"));
+        money(&b, 1, risk->cost);
         html_lit(&b, "</p>");
-        json_t *acts = json_object_get(risk, "actions");
-        if (!json_array_size(acts)) {
+        if (!risk->nactions) {
             html_lit(&b, "<p class=\"flag\">No treatment action yet.</p>");
         } else {
-            progress(&b, ji(risk, "done"), ji(risk, "total"), ji(risk, "percent"));
-            actions_table(r, &b, acts);
+            progress(&b, risk->done, risk->total, risk->percent);
+            actions_table(r, &b, risk->actions, risk->nactions);
         }
         html_lit(&b, "</section>");
     }
-    if (!json_array_size(risks)) {
+    if (!p.nrisks) {
         html_lit(&b, "<p>No risk is being treated: the plan is empty.</p>");
     }
-    json_t *un = json_object_get(p, "unlinked_actions");
-    if (json_array_size(un)) {
+    if (p.nunlinked) {
         html_lit(&b, "<h2>Actions not linked to a risk</h2>");
-        actions_table(r, &b, un);
+        actions_table(r, &b, p.unlinked, p.nunlinked);
     }
-    struct signoffs sl;
-    struct err se = {0};
-    if (app_signoffs(r->app, "plan", "plan", 0, js(p, "sha256"), &sl, &se) == 0) {
-        web_signoffs(r, &b, &sl, "Approvals");
-        signoffs_free(&sl);
-    }
+    web_signoffs(r, &b, &p.approvals, "Approvals");
     if (perm_allows(r->role, PERM_APPROVE, rtype_find("action"), -1)) {
         const char *why = e ? kv_get(&r->form, "rationale") : NULL;
         html_lit(&b, "<section class=\"approve\" aria-labelledby=\"h-approve\"><h2 "
@@ -236,7 +211,7 @@ static void plan_page(struct req *r, struct resp *w, const struct err *e)
         html_lit(&b, "</textarea><button type=\"submit\">Approve the plan as shown</button>"
                      "</form></section>");
     }
-    json_decref(p);
+    plan_free(&p);
     page_end(r, &b);
     page_send(w, &b, e ? err_http_status(e->code) : 200);
 }

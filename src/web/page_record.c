@@ -209,6 +209,17 @@ static void approvals_section(struct req *r, struct buf *b, const struct record 
         html_lit(b, "/versions\">Approved versions of this scope, and its approval by top "
                     "management</a></p>");
     }
+    /* review: the pack and minutes of a review, a certificate's schedule */
+    if (strcmp(rec->type->name, "review") == 0) {
+        html_lit(b, "<p><a href=\"");
+        web_ref_href(r, b, rec->ref);
+        html_lit(b, "/pack\">Review pack (9.3.2 inputs), frozen packs and the signing of the "
+                    "minutes</a></p>");
+    } else if (strcmp(rec->type->name, "certificate") == 0) {
+        html_lit(b, "<p><a href=\"");
+        web_ref_href(r, b, rec->ref);
+        html_lit(b, "/schedule\">Surveillance and recertification schedule</a></p>");
+    }
 }
 
 /* ---- history ---------------------------------------------------------------- */
@@ -588,6 +599,10 @@ void web_show_record(struct req *r, struct resp *w, const struct err *e)
     }
     if (is(t, "document")) {
         web_document_panel(r, &b, rec); /* page_document.c */
+    }
+    if (is(t, "control") || is(t, "ctest") || is(t, "ctrun") || is(t, "audit") ||
+        is(t, "programme")) {
+        web_audit_panel(r, &b, rec); /* audit: page_audit.c */
     }
     if (is(t, "metric") || is(t, "measurement") || is(t, "objective") ||
         is(t, "nonconformity") || is(t, "corrective") || is(t, "improvement")) {

@@ -222,8 +222,8 @@ int page_version_diff(struct req *r, struct resp *w)
         resp_error(r, w, &e);
         return 0;
     }
-    char *out = NULL;
-    if (app_version_diff(r->app, s.kind, s.id, (int)from, (int)to, &out, &e)) {
+    struct vdiff d;
+    if (app_version_diff(r->app, s.kind, s.id, (int)from, (int)to, &d, &e)) {
         resp_error(r, w, &e);
         return 0;
     }
@@ -236,35 +236,29 @@ int page_version_diff(struct req *r, struct resp *w)
     html_lit(&b, "<h1>");
     html_text(&b, title);
     html_lit(&b, "</h1>");
-    json_t *d = json_loads(out, 0, NULL);
-    free(out);
-    if (!json_array_size(d)) {
+    if (!d.n) {
         html_lit(&b, "<p>No differences.</p>");
     } else {
         html_lit(&b, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">What</th>"
                      "<th scope=\"col\">Before</th><th scope=\"col\">After</th></tr></thead>"
                      "<tbody>");
-        size_t i;
-        json_t *c;
-        json_array_foreach(d, i, c) {
-            json_t *field = json_object_get(c, "field");
-            json_t *fv = json_object_get(c, "from"), *tv = json_object_get(c, "to");
-            char *fs = fv ? json_dumps(fv, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
-            char *ts = tv ? json_dumps(tv, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+        for (size_t i = 0; i < d.n; i++) {
+            const struct vchange *c = &d.v[i];
+            char *fs = vdiff_value_text(c->from);
+            char *ts = vdiff_value_text(c->to);
             html_lit(&b, "<tr><td>");
-            html_text(&b, json_string_value(field) ? json_string_value(field)
-                                                   : json_string_value(json_object_get(c, "change")));
+            html_text(&b, c->field ? c->field : c->change);
             html_lit(&b, "</td><td>");
             html_text(&b, fs ? fs : "");
             html_lit(&b, "</td><td>");
-            html_text(&b, ts ? ts : json_string_value(json_object_get(c, "text")));
+            html_text(&b, ts ? ts : c->text);
             html_lit(&b, "</td></tr>");
             free(fs);
             free(ts);
         }
         html_lit(&b, "</tbody></table></div>");
     }
-    json_decref(d);
+    vdiff_free(&d);
     page_end(r, &b);
     page_send(w, &b, 200);
     return 0;

@@ -151,6 +151,18 @@ void web_signoffs(struct req *r, struct buf *b, const struct signoffs *l, const 
 /* "You sign as P-0001 (Name), account NAME." under a sign-off form. */
 void web_signer_line(struct req *r, struct buf *b);
 
+/* ---- audit (page_audit.c): control tests (9.1), audit programme (9.2) ---- */
+struct strmap;
+/* A tag after a control's SoA status when its test is overdue, failed or
+ * partly effective (tests: app_ctest_flags; NULL or no entry: nothing). */
+void web_ctest_tag(struct req *r, struct buf *b, const struct strmap *tests, const char *control);
+/* The dashboard card of control tests that are overdue, failed or partly
+ * effective, with a link to the audit programme's coverage (nothing for a
+ * viewer who may not read control tests). */
+void web_audit_card(struct req *r, struct buf *b, const char *today);
+/* The part of a control's, control test's, test run's or audit's page that
+ * shows test states, runs, the raise-NC button, checklist and report links. */
+void web_audit_panel(struct req *r, struct buf *b, const struct record *rec);
 /* metrics: the panels of metric, measurement, objective, nonconformity,
  * corrective action and improvement pages (page_metrics.c,
  * page_improve.c), and the dashboard's KPI block of trend charts. */

@@ -143,7 +143,9 @@ ok isms -f d.isms metric trend MET-0006 --json
 json_check 'len(d["points"]) >= 6 and d["latest"]["evaluation"] == "breach" and d["latest"]["response"] is None and any(p["evaluation"] == "on-target" for p in d["points"])'
 ok isms -f d.isms nonconformity list --json
 json_check 'any("WannaCry" in n["title"] and n["status"] == "action-planned" for n in d) and any(n["status"] == "closed" for n in d)'
-ok isms -f d.isms nc whys NC-0004 --json
+ok isms -f d.isms nonconformity list --search WannaCry --json
+wc=$(py -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["id"])' "$OUT")
+ok isms -f d.isms nc whys "$wc" --json
 json_check 'len(d) == 4 and d[0]["text"].startswith("Someone clicked on a link") and "Change Management Procedure" in d[3]["text"]'
 ok isms -f d.isms corrective list --status done --json
 json_check 'len(d) >= 1 and all(a["nonconformity"] for a in d)'

@@ -1600,6 +1600,12 @@ def main():
                                                    "control": "5.1", "action": "",
                                                    "document": xss.get("document", "DOC-0001"),
                                                    "scope": xss.get("scope", "SC-0001"),
+                                                   # review: pack and minutes routes
+                                                   "review": xss.get("review", "MR-0001"),
+                                                   # audit: checklist and raise-nc routes
+                                                   "audit": xss.get("audit", "AUD-0001"),
+                                                   "ctrun": xss.get("ctrun", "CTR-0001"),
+                                                   "ctest": xss.get("ctest", "CT-0001"),
                                                    # metrics: 5 whys, effectiveness reviews
                                                    "nonconformity": xss.get("nonconformity",
                                                                             "NC-0001"),

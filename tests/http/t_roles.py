@@ -110,7 +110,7 @@ def shadows(general, specific):
 # ---- the rule, restated (src/model/perm.c) -------------------------------------------
 
 OWNER_CREATES = {"risk", "asset", "action", "incident", "measurement", "vulnerability",
-                 "improvement", "corrective"}
+                 "improvement", "corrective", "ctrun"}
 
 
 def perm_allows(role, perm, rtype, owns):
@@ -137,7 +137,7 @@ def perm_allows(role, perm, rtype, owns):
     if role == "top-management":
         return perm in ("read", "approve") or (perm == "edit" and owns is True)
     if role == "auditor":
-        return perm == "read" or (perm in ("create", "edit") and rtype in ("audit", "finding"))
+        return perm == "read" or (perm in ("create", "edit") and rtype in ("audit", "finding", "checkitem"))
     if role == "staff":
         return ((perm == "read" and rtype in ("document", "incident")) or
                 (perm == "create" and rtype == "incident"))
