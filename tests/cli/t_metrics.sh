@@ -110,5 +110,16 @@ note "a metric's JSON says its latest measurement and when the next falls due"
 ok isms metric show MET-0001 --json
 json_check 'd["latest"]["id"] == "MEA-0011" and d["latest"]["evaluation"] == "on-target" and d["next_due"] == "2026-04-30"'
 
+note "due work: Measure from the frequency, Respond to breach for the owner (isms tasks)"
+ok isms tasks --all --json
+json_check '[(t["source"], t["subject"], t["owner"], t["due"], t["what"]) for t in d["tasks"] if t["source"] in ("measure", "breach")] == [
+    ("breach", "MEA-0013", "P-0002", "2026-04-08", "Respond to breach"),
+    ("measure", "MET-0001", "P-0001", "2026-04-30", "Measure"),
+    ("measure", "MET-0002", "P-0002", "2026-07-01", "Measure")]'
+json_check '[t["link"] for t in d["tasks"] if t["source"] == "breach"] == ["/measurements/MEA-0013"]'
+ok isms measurement edit MEA-0013 --response "Targeted training for finance booked"
+ok isms tasks --all --json
+json_check 'not [t for t in d["tasks"] if t["source"] == "breach"]'
+
 ok isms verify
 finish
