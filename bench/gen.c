@@ -596,7 +596,7 @@ static int list_2022_controls(struct app *a, struct refs *out, struct err *e)
     q.nfilter = 1;
     q.filter_field[0] = rtype_field(t, "framework", NULL);
     q.filter_value[0] = FRAMEWORK_2022;
-    return store_list(a->st, t, &q, collect_ref, out, e);
+    return store_list(a->st, principal_sys(), t, &q, collect_ref, out, e);
 }
 
 static int gen_soa(struct app *a, const struct refs *people, const struct refs *controls,

@@ -233,9 +233,8 @@ int api_list(struct req *r, struct resp *w)
     q.after_ref = cs ? cur.ref : NULL;
     q.after_key = cs ? cur.key : NULL;
     q.limit = limit + 1; /* one more than a page says whether another follows */
-    app_query_visible(r->type, r->role, r->who.person[0] ? r->who.person : NULL, &q);
     char **json = NULL;
-    if (store_keys(r->app->st, r->type, &q, &keys, &e)) {
+    if (store_keys(r->app->st, &r->app->who, r->type, &q, &keys, &e)) {
         goto fail;
     }
     size_t shown = keys.n > (size_t)limit ? (size_t)limit : keys.n;
@@ -411,7 +410,7 @@ int api_history(struct req *r, struct resp *w)
     jw_obj(&j);
     jw_key(&j, "items");
     jw_arr(&j);
-    if (store_history(r->app->st, r->rec->ref, history_entry, &j, &e)) {
+    if (store_history(r->app->st, &r->app->who, r->rec->ref, history_entry, &j, &e)) {
         buf_free(&b);
         return api_fail(r, w, &e);
     }

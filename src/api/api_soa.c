@@ -150,7 +150,7 @@ int api_soa_versions(struct req *r, struct resp *w)
     jw_obj(&j);
     jw_key(&j, "items");
     jw_arr(&j);
-    if (store_soa_versions(r->app->st, soa_version_json, &vc, &e)) {
+    if (store_soa_versions(r->app->st, &r->app->who, soa_version_json, &vc, &e)) {
         buf_free(&b);
         return api_fail(r, w, &e);
     }
@@ -168,7 +168,7 @@ static int send_version(struct req *r, struct resp *w, int n, int status)
     struct soa_version_ctx vc = {&j, 1};
     buf_init(&b, 0);
     jw_init(&j, &b, 0);
-    if (store_soa_version_get(r->app->st, n, NULL, NULL, soa_version_json, &vc, &e)) {
+    if (store_soa_version_get(r->app->st, &r->app->who, n, NULL, NULL, soa_version_json, &vc, &e)) {
         buf_free(&b);
         return api_fail(r, w, &e);
     }

@@ -76,7 +76,7 @@ static int check_person(struct app *a, const char *person, struct err *e)
     }
     const struct rtype *pt = rtype_find("person");
     int retired = 0;
-    int found = rtype_of_ref(person) == pt ? store_exists(a->st, pt, person, &retired, e) : 0;
+    int found = rtype_of_ref(person) == pt ? store_exists(a->st, principal_sys(), pt, person, &retired, e) : 0;
     if (found < 0) {
         return -1;
     }
@@ -401,7 +401,7 @@ static int grab_session(void *ctx, const struct session_row *r)
     return 0;
 }
 
-static int fill_principal(struct app *a, long account, struct principal *p, struct err *e)
+static int fill_principal(struct app *a, long account, struct session_auth *p, struct err *e)
 {
     struct acc c;
     if (load_account(a, NULL, account, &c, e)) {
@@ -417,7 +417,7 @@ static int fill_principal(struct app *a, long account, struct principal *p, stru
     return 1;
 }
 
-int app_session(struct app *a, const char *sid, struct principal *p, struct err *e)
+int app_session(struct app *a, const char *sid, struct session_auth *p, struct err *e)
 {
     memset(p, 0, sizeof *p);
     if (!sid || strlen(sid) != 64) {
@@ -474,7 +474,7 @@ int app_login_known(struct app *a, const char *name, const char *address)
 int app_login_totp(struct app *a, const char *sid, const char *code, const char *address,
                    struct err *e)
 {
-    struct principal p;
+    struct session_auth p;
     if (store_readonly(a->st)) {
         return store_readonly_err(a->st, e);
     }
@@ -535,7 +535,7 @@ int app_logout(struct app *a, const char *sid, const char *address, struct err *
     return store_commit(a->st, e);
 }
 
-int app_token_auth(struct app *a, const char *token, struct principal *p, struct err *e)
+int app_token_auth(struct app *a, const char *token, struct session_auth *p, struct err *e)
 {
     memset(p, 0, sizeof *p);
     if (!token || strncmp(token, "isms_", 5) != 0 || strlen(token) > 100) {

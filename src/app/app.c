@@ -17,6 +17,7 @@
 int app_open(struct app *a, const char *path, const char *actor, struct err *e)
 {
     memset(a, 0, sizeof *a);
+    a->who = principal_system(); /* the file's owner; a caller that knows better says who */
     strlcpy_(a->actor, actor ? actor : "unknown", sizeof a->actor);
     if (store_open(path, 0, &a->st, e)) {
         return -1;
@@ -126,7 +127,7 @@ static int derived_sync(struct app *a)
     }
     int matters = last < a->derived_seq || a->derived.bytes > MEMO_MAX_BYTES;
     if (!matters && a->derived.n &&
-        store_history_since(a->st, a->derived_seq, entry_matters, &matters, &e)) {
+        store_history_since(a->st, principal_sys(), a->derived_seq, entry_matters, &matters, &e)) {
         matters = 1;
     }
     if (matters) {
@@ -156,12 +157,13 @@ int app_memo_records(struct app *a, const struct rtype *t, const struct query *q
     struct buf key;
     buf_init(&key, 0);
     size_t missing = 0;
+    int released = perm_rows(&a->who, t).kind == ROWS_RELEASED;
     for (size_t i = 0; i < n; i++) {
         const char *text;
         buf_reset(&key);
         /* what a released read (staff: a document's version in force)
          * renders differs from the working copy: never the same entry */
-        buf_printf(&key, "%s%s:%s", prefix, q->released ? "@released" : "", k->v[i].ref);
+        buf_printf(&key, "%s%s:%s", prefix, released ? "@released" : "", k->v[i].ref);
         if (app_memo_get(a, buf_str(&key), &text) && text) {
             v[i] = xstrdup(text);
         } else {
@@ -173,7 +175,7 @@ int app_memo_records(struct app *a, const struct rtype *t, const struct query *q
         struct query page = *q;
         page.limit = (long)n;
         struct records rows = {0};
-        rc = store_list(a->st, t, &page, records_add, &rows, e);
+        rc = store_list(a->st, &a->who, t, &page, records_add, &rows, e);
         struct buf one;
         buf_init(&one, 0);
         for (size_t i = 0, j = 0; rc == 0 && i < n; i++) {
@@ -188,7 +190,7 @@ int app_memo_records(struct app *a, const struct rtype *t, const struct query *q
             render(ctx, rows.v[j], &one);
             v[i] = xstrdup(buf_str(&one));
             buf_reset(&key);
-            buf_printf(&key, "%s%s:%s", prefix, q->released ? "@released" : "", k->v[i].ref);
+            buf_printf(&key, "%s%s:%s", prefix, released ? "@released" : "", k->v[i].ref);
             app_memo_put(a, buf_str(&key), v[i]);
         }
         buf_free(&one);
@@ -224,6 +226,7 @@ static int create_common(struct app *a, const char *path, const char *actor, int
                          struct demo_login *logins, int max, int *n, struct err *e)
 {
     memset(a, 0, sizeof *a);
+    a->who = principal_system(); /* the file's owner; a caller that knows better says who */
     strlcpy_(a->actor, actor ? actor : "unknown", sizeof a->actor);
     if (store_open(path, STORE_CREATE, &a->st, e)) {
         return -1;
@@ -335,31 +338,43 @@ static int check_required(const struct record *r, struct err *e)
 /* May the viewer see record ref of type t? 1 yes, 0 no, -1 on error. */
 static int ref_visible(struct app *a, const struct rtype *t, const char *ref, struct err *e)
 {
-    const char *person = a->viewer_person[0] ? a->viewer_person : NULL;
+    const char *person = principal_person(&a->who);
     if (person && strcmp(t->name, "person") == 0 && strcmp(ref, person) == 0) {
         return 1; /* oneself: "reported by" me */
     }
-    if (!perm_allows(a->viewer_role, PERM_READ, t, -1)) {
+    if (!principal_is_system(&a->who) && !perm_allows(a->who.role, PERM_READ, t, -1)) {
         return 0;
     }
-    struct row_rule rule = perm_row_rule(a->viewer_role, t, person);
+    /* a document's released form is read, not referred to, by staff */
+    struct row_rule rule = perm_rows(&a->who, t);
     if (rule.kind != ROWS_WHERE) {
         return rule.kind == ROWS_ALL;
     }
-    struct record *rec = NULL;
-    if (store_get(a->st, t, ref, &rec, e)) {
-        return -1;
-    }
-    int ok = perm_visible(a->viewer_role, rec, person);
-    record_free(rec);
-    return ok;
+    return store_sees_record(a->st, &a->who, t, ref, e);
 }
 
-void app_set_viewer(struct app *a, enum role role, const char *person)
+int app_may_read(struct app *a, const struct rtype *t, int history, struct err *e)
 {
-    a->has_viewer = 1;
-    a->viewer_role = role;
-    strlcpy_(a->viewer_person, person ? person : "", sizeof a->viewer_person);
+    const struct principal *w = &a->who;
+    if (principal_is_system(w) ||
+        (perm_allows(w->role, PERM_READ, t, -1) && (!history || perm_who_sees_history(w, t)))) {
+        return 0;
+    }
+    return err_set(e, ERR_FORBIDDEN, NULL, "%s: the role of %s does not allow reading %s%s",
+                   t ? t->plural : "this", w->name[0] ? w->name : "nobody",
+                   history ? "the history of " : "", t ? t->plural : "it");
+}
+
+void app_set_principal(struct app *a, const struct principal *who)
+{
+    a->who = who ? *who : principal_nobody();
+    /* the signer is the same authenticated account, or nobody (the system
+     * principal signs nothing: the demo sets its signers itself) */
+    if (a->who.kind == PRINCIPAL_ACCOUNT && a->who.account > 0 && a->who.role != ROLE_NONE) {
+        app_signer_set(a, a->who.account, a->who.name, a->who.person, role_names[a->who.role]);
+    } else {
+        app_signer_clear(a);
+    }
 }
 
 static int check_one_ref(struct app *a, const struct record *r, const struct field *f,
@@ -380,11 +395,11 @@ static int check_one_ref(struct app *a, const struct record *r, const struct fie
         return err_set(e, ERR_INVALID, f->name, "%s: %s cannot refer to itself", f->name, ref);
     }
     int retired = 0;
-    int found = store_exists(a->st, want, ref, &retired, e);
+    int found = store_exists(a->st, principal_sys(), want, ref, &retired, e);
     if (found < 0) {
         return -1;
     }
-    if (found == 1 && a->has_viewer && (found = ref_visible(a, want, ref, e)) < 0) {
+    if (found == 1 && (found = ref_visible(a, want, ref, e)) < 0) {
         return -1;
     }
     /* hidden or missing: the same words, so that a write cannot tell
@@ -497,7 +512,7 @@ int app_edit_tx(struct app *a, const struct rtype *t, const char *ref, const str
     int rc = -1;
     *changed = 0;
 
-    if (store_get(a->st, t, ref, &orig, e)) {
+    if (store_get(a->st, principal_sys(), t, ref, &orig, e)) {
         goto done;
     }
     if (record_get(orig, FIELD_RETIRED)) {
@@ -583,7 +598,7 @@ int app_record_retire(struct app *a, const struct rtype *t, const char *ref, str
         return -1;
     }
     int rc = -1, changed = 0;
-    if (store_get(a->st, t, ref, &orig, e)) {
+    if (store_get(a->st, principal_sys(), t, ref, &orig, e)) {
         goto done;
     }
     if (record_get(orig, FIELD_RETIRED)) {
@@ -618,52 +633,7 @@ done:
 int app_record_get(struct app *a, const struct rtype *t, const char *ref, struct record **out,
                    struct err *e)
 {
-    return store_get(a->st, t, ref, out, e);
-}
-
-void app_query_visible(const struct rtype *t, enum role role, const char *person, struct query *q)
-{
-    struct row_rule rule = perm_row_rule(role, t, person);
-    q->none = rule.kind == ROWS_NONE;
-    if (rule.kind == ROWS_WHERE) {
-        q->only_field = rtype_field(t, rule.field, NULL);
-        q->only_value = rule.value;
-        q->none = q->only_field == NULL;
-    }
-    if (rule.kind == ROWS_RELEASED) {
-        q->released = 1;
-        q->classes = rule.classes;
-        q->viewer = rule.person;
-    }
-}
-
-static int take_one(void *ctx, struct record *r)
-{
-    struct record **out = ctx;
-    record_free(*out);
-    *out = r;
-    return 1;
-}
-
-int app_record_get_visible(struct app *a, const struct rtype *t, const char *ref, enum role role,
-                           const char *person, struct record **out, struct err *e)
-{
-    *out = NULL;
-    struct row_rule rule = perm_row_rule(role, t, person);
-    if (rule.kind == ROWS_ALL) {
-        return store_get(a->st, t, ref, out, e);
-    }
-    struct query q = {0};
-    q.ref = ref;
-    q.include_retired = 1;
-    app_query_visible(t, role, person, &q);
-    if (store_list(a->st, t, &q, take_one, out, e)) {
-        return -1;
-    }
-    if (!*out) {
-        return record_notfound(e, t, ref);
-    }
-    return 0;
+    return store_get(a->st, &a->who, t, ref, out, e);
 }
 
 int app_query_filter(const struct rtype *t, struct query *q, const struct kv *kv, int n,

@@ -29,12 +29,14 @@ struct app {
     long long memo_dv;
     struct strmap derived;  /* app_derived: text valid up to a history entry */
     long long derived_seq;
-    /* Who is asking, for the references a write names (app_set_viewer):
-     * one the viewer may not see is answered like one that does not
-     * exist. has_viewer 0 (the CLI, run by the file's owner): every row. */
-    int has_viewer;
-    enum role viewer_role;
-    char viewer_person[40];
+    /* Who is asking (app_set_principal): every read through the store
+     * takes it (store.h), and references a write names that it may not see
+     * are answered like ones that do not exist. app_open/app_create make
+     * it the system principal (the CLI run by the file's owner); the
+     * router sets the request's account, `--as ACCOUNT` that account.
+     * a->signer is derived from the same authentication (only when the
+     * second factor is done): sign-offs are bound to it. */
+    struct principal who;
     int loading_demo;       /* metrics: the demo's fixed dates may lie after today */
 };
 
@@ -69,7 +71,10 @@ int app_record_edit(struct app *a, const struct rtype *t, const char *ref, const
                     int n, int *changed, struct err *e);
 /* Retires a record: it stays, with its history, but leaves active lists. */
 int app_record_retire(struct app *a, const struct rtype *t, const char *ref, struct err *e);
-/* Loads a record; ERR_NOTFOUND names the type and identifier. */
+/* Loads a record as a->who may see it (store_get: through the row rule of
+ * lists — for staff a document's version in force, never its working
+ * copy); ERR_NOTFOUND names the type and identifier, the very answer for a
+ * record that does not exist or that the viewer may not see. */
 int app_record_get(struct app *a, const struct rtype *t, const char *ref, struct record **out,
                    struct err *e);
 /* Builds a store query from untrusted filters (field names and values). */
@@ -104,22 +109,17 @@ int app_memo_records(struct app *a, const struct rtype *t, const struct query *q
                      const struct keylist *k, size_t n, const char *prefix, app_render_fn render,
                      void *ctx, char ***out, struct err *e);
 
-/* The viewer of what follows on a (the router sets it for each request):
- * record references given to add/edit are checked against the viewer's
- * row rule (perm_allows READ, perm_row_rule), the viewer's own person
- * always visible. role ROLE_NONE: an anonymous request sees nothing. */
-void app_set_viewer(struct app *a, enum role role, const char *person);
-/* Restricts q to the rows role may see (perm_row_rule); person: the
- * account's person or NULL. */
-void app_query_visible(const struct rtype *t, enum role role, const char *person, struct query *q);
-/* One record as the viewer (role, person) may see it, through the same row
- * rule as lists: for staff a document's version in force, never its
- * working copy. ERR_NOTFOUND — the very answer for a record that does not
- * exist — when there is none or the viewer may not see it. *out freed by
- * the caller. */
-int app_record_get_visible(struct app *a, const struct rtype *t, const char *ref, enum role role,
-                           const char *person, struct record **out, struct err *e);
-
+/* Who reads and acts on a from now on (the router sets it for each
+ * request, `--as` for the CLI): every read takes it; record references
+ * given to add/edit are checked against its row rule (perm_allows READ,
+ * perm_rows), its own person always visible. NULL: nobody (sees nothing).
+ * a->signer becomes the same account (cleared for nobody and the system). */
+void app_set_principal(struct app *a, const struct principal *who);
+/* The router's read permission for front ends without a router (the CLI
+ * with --as, exports): 0 when a->who may read records of t (history 1: and
+ * their history, versions and evidence: PERM_HISTORY), else ERR_FORBIDDEN
+ * (403 / exit 7) saying so. The system principal may read everything. */
+int app_may_read(struct app *a, const struct rtype *t, int history, struct err *e);
 /* Checks the history chain, the database, and that every record equals the
  * state its last history entry recorded. Calls report for progress lines. */
 struct verify_result {
@@ -340,7 +340,7 @@ int app_scope_current(struct app *a, const char *ref, int *in_force, struct err 
 /* ---- accounts, sessions, tokens (accounts.c) ----------------------------- */
 
 /* Who is making a request, once authenticated. */
-struct principal {
+struct session_auth {
     long account;
     char name[72];
     char role[32];
@@ -390,10 +390,10 @@ int app_login_known(struct app *a, const char *name, const char *address);
 int app_login_totp(struct app *a, const char *sid, const char *code, const char *address,
                    struct err *e);
 /* 1 and p filled for a live session, 0 when there is none or it expired. */
-int app_session(struct app *a, const char *sid, struct principal *p, struct err *e);
+int app_session(struct app *a, const char *sid, struct session_auth *p, struct err *e);
 int app_logout(struct app *a, const char *sid, const char *address, struct err *e);
 /* 1 and p filled for a valid API token ("Bearer ..."), 0 when invalid. */
-int app_token_auth(struct app *a, const char *token, struct principal *p, struct err *e);
+int app_token_auth(struct app *a, const char *token, struct session_auth *p, struct err *e);
 
 /* ---- evidence files attached to records (attach.c) ----------------------- */
 

@@ -103,4 +103,23 @@ struct buf;
 void demo_file_content(const char *kind, const char *title, const char *const *lines,
                        struct buf *out);
 
+/* ---- reads as a given principal (principal) -------------------------------
+ * The public readers (app_version_get, app_version_list, app_signoffs,
+ * app_attachment_get) read as a->who; write paths read what they check or
+ * sign as the system (principal_sys()) once the router or the capacity
+ * check has decided, or as the signer. */
+int app_version_get_as(struct app *a, const struct principal *who, const char *kind,
+                       const char *subject, int number, const char *as_of, struct version *out,
+                       struct err *e);
+int app_version_list_as(struct app *a, const struct principal *who, const char *kind,
+                        const char *subject, struct versions *out, struct err *e);
+int app_signoffs_as(struct app *a, const struct principal *who, const char *kind,
+                    const char *subject, int version, const char *current_sha256,
+                    struct signoffs *out, struct err *e);
+int app_attachment_get_as(struct app *a, const struct principal *who, const char *att_ref,
+                          struct attachment_info *out, struct err *e);
+int app_attachment_open_as(struct app *a, const struct principal *who, const char *att_ref,
+                           const char *subject, int own, struct attachment_reader **out,
+                           struct err *e);
+
 #endif

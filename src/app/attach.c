@@ -137,12 +137,18 @@ static int ref_ok(const char *ref)
 int app_attachment_get(struct app *a, const char *att_ref, struct attachment_info *out,
                        struct err *e)
 {
+    return app_attachment_get_as(a, &a->who, att_ref, out, e);
+}
+
+int app_attachment_get_as(struct app *a, const struct principal *who, const char *att_ref,
+                          struct attachment_info *out, struct err *e)
+{
     if (!ref_ok(att_ref)) {
         return err_set(e, ERR_NOTFOUND, "attachment", "no attachment %.40s (attachments are "
                        "named ATT-0001, ATT-0002, ...)", att_ref ? att_ref : "");
     }
     struct one o = {out, 0};
-    if (store_attachment_get(a->st, att_ref, take_one, &o, e)) {
+    if (store_attachment_get(a->st, who, att_ref, take_one, &o, e)) {
         return -1;
     }
     if (!o.found) {
@@ -168,7 +174,7 @@ int app_attachments(struct app *a, const char *subject, int include_removed,
                     app_attachment_fn fn, void *ctx, struct err *e)
 {
     struct each x = {fn, ctx};
-    return store_attachments(a->st, subject, include_removed, each_row, &x, e);
+    return store_attachments(a->st, &a->who, subject, include_removed, each_row, &x, e);
 }
 
 int app_attachment_expiry(const struct attachment_info *info, const char *today, int *days)
@@ -330,7 +336,7 @@ static int check_subject(struct app *a, const char *subject, struct err *e)
 {
     const struct rtype *t = subject ? rtype_of_ref(subject) : NULL;
     int retired = 0;
-    int rc = t ? store_exists(a->st, t, subject, &retired, e) : 0;
+    int rc = t ? store_exists(a->st, principal_sys(), t, subject, &retired, e) : 0;
     if (rc < 0) {
         return -1;
     }
@@ -476,7 +482,7 @@ int app_attachment_remove(struct app *a, const char *att_ref, const char *subjec
     if (store_begin(a->st, e)) {
         return -1;
     }
-    int rc = app_attachment_get(a, att_ref, &info, e);
+    int rc = app_attachment_get_as(a, principal_sys(), att_ref, &info, e);
     if (rc == 0 && subject && strcmp(subject, info.subject) != 0) {
         rc = err_set(e, ERR_NOTFOUND, "attachment", "no attachment %s", att_ref);
     }
@@ -557,9 +563,16 @@ static int check_blob(struct store_blob *b, const struct attachment_info *info, 
 int app_attachment_open(struct app *a, const char *att_ref, const char *subject, int own,
                         struct attachment_reader **out, struct err *e)
 {
+    return app_attachment_open_as(a, &a->who, att_ref, subject, own, out, e);
+}
+
+int app_attachment_open_as(struct app *a, const struct principal *who, const char *att_ref,
+                           const char *subject, int own, struct attachment_reader **out,
+                           struct err *e)
+{
     *out = NULL;
     struct attachment_reader *r = xcalloc(1, sizeof *r);
-    if (app_attachment_get(a, att_ref, &r->info, e)) {
+    if (app_attachment_get_as(a, who, att_ref, &r->info, e)) {
         free(r);
         return -1;
     }
@@ -709,7 +722,7 @@ static int check_one_blob(void *ctx, const char *sha256, int64_t size)
     strlcpy_(info.sha256, sha256, sizeof info.sha256);
     info.size = size;
     struct err e2 = {0};
-    if (store_attachments_of_blob(v->a->st, sha256, name_blob, &info, v->e)) {
+    if (store_attachments_of_blob(v->a->st, principal_sys(), sha256, name_blob, &info, v->e)) {
         v->bad = 1;
         return 1;
     }
@@ -734,8 +747,8 @@ int app_verify_attachments(struct app *a, long *nblobs, struct err *e)
     struct vatt v = {json_object(), a, e, 0};
     struct vblob vb = {&v, 0};
     int rc = -1;
-    if (store_history_of_types(a->st, "attachment", "attachment", journal_att, &v, e) || v.bad ||
-        store_attachments(a->st, NULL, 1, check_row, &v, e) || v.bad) {
+    if (store_history_of_types(a->st, principal_sys(), "attachment", "attachment", journal_att, &v, e) || v.bad ||
+        store_attachments(a->st, principal_sys(), NULL, 1, check_row, &v, e) || v.bad) {
         goto done;
     }
     if (json_object_size(v.journal)) {

@@ -40,23 +40,14 @@ static int eq(const char *x, const char *y)
     return x && y && strcmp(x, y) == 0;
 }
 
-/* Reads one record as the viewer may see it. */
+/* Reads the record a caller named as a->who sees it (app_record_get): one
+ * the principal may not see answers as missing, for reads and for the
+ * writes that start from it alike. What follows from it inside a write or
+ * a rule is read as the system (principal_sys()). */
 static int get_rec(struct app *a, const char *type, const char *ref, struct record **out,
                    struct err *e)
 {
-    const struct rtype *t = rtype_find(type);
-    if (a->has_viewer) {
-        return app_record_get_visible(a, t, ref, a->viewer_role,
-                                      a->viewer_person[0] ? a->viewer_person : NULL, out, e);
-    }
-    return store_get(a->st, t, ref, out, e);
-}
-
-static void visible(struct app *a, const struct rtype *t, struct query *q)
-{
-    if (a->has_viewer) {
-        app_query_visible(t, a->viewer_role, a->viewer_person[0] ? a->viewer_person : NULL, q);
-    }
+    return app_record_get(a, rtype_find(type), ref, out, e);
 }
 
 static void filter(struct query *q, const struct rtype *t, const char *field, const char *value)
@@ -66,17 +57,17 @@ static void filter(struct query *q, const struct rtype *t, const char *field, co
     q->nfilter++;
 }
 
-/* Lists every active record of type (filtered by field = value when field). */
-static int list_all(struct app *a, const char *type, const char *field, const char *value,
-                    struct records *out, struct err *e)
+/* Lists every active record of type who sees (filtered by field = value
+ * when field). */
+static int list_all(struct app *a, const struct principal *who, const char *type,
+                    const char *field, const char *value, struct records *out, struct err *e)
 {
     const struct rtype *t = rtype_find(type);
     struct query q = {0};
-    visible(a, t, &q);
     if (field) {
         filter(&q, t, field, value);
     }
-    return store_list(a->st, t, &q, records_add, out, e);
+    return store_list(a->st, who, t, &q, records_add, out, e);
 }
 
 static void add_months(const char *date, int months, char out[11])
@@ -157,7 +148,7 @@ int app_ctest_states(struct app *a, const char *control, const char *today,
         today = now;
     }
     struct records tests = {0};
-    if (list_all(a, "ctest", control ? "control" : NULL, control, &tests, e)) {
+    if (list_all(a, &a->who, "ctest", control ? "control" : NULL, control, &tests, e)) {
         records_free(&tests);
         return -1;
     }
@@ -196,7 +187,6 @@ int app_ctest_states(struct app *a, const char *control, const char *today,
     if (out->n) {
         const struct rtype *rt = rtype_find("ctrun");
         struct query q = {0};
-        visible(a, rt, &q);
         static const char *const cols[] = {"test", "performed_on", "result", "nonconformity",
                                            NULL};
         q.columns = cols;
@@ -204,7 +194,7 @@ int app_ctest_states(struct app *a, const char *control, const char *today,
             filter(&q, rt, "test", out->v[0].test);
         }
         struct runs_ctx c = {out, &index};
-        rc = store_list(a->st, rt, &q, take_run, &c, e);
+        rc = store_list(a->st, &a->who, rt, &q, take_run, &c, e);
     }
     strmap_free(&index);
     if (rc) {
@@ -286,8 +276,10 @@ static int raise_run_nc_tx(struct app *a, const struct record *run, char **nc_ou
     }
     struct record *test = NULL, *ctl = NULL;
     int rc = -1;
-    if (store_get(a->st, rtype_find("ctest"), record_get(run, "test"), &test, e) ||
-        store_get(a->st, rtype_find("control"), record_get(test, "control"), &ctl, e)) {
+    if (store_get(a->st, principal_sys(), rtype_find("ctest"), record_get(run, "test"), &test,
+                  e) ||
+        store_get(a->st, principal_sys(), rtype_find("control"), record_get(test, "control"),
+                  &ctl, e)) {
         goto out;
     }
     const char *owner = record_get(test, FIELD_OWNER);
@@ -377,7 +369,7 @@ int audit_ctest_fail_tx(struct app *a, const char *test, const char *result, con
         }
     }
     if (app_add_tx(a, rtype_find("ctrun"), use, n, NULL, 0, &ref, e) ||
-        store_get(a->st, rtype_find("ctrun"), ref, &run, e) ||
+        store_get(a->st, principal_sys(), rtype_find("ctrun"), ref, &run, e) ||
         raise_run_nc_tx(a, run, nc_out, e)) {
         goto out;
     }
@@ -821,8 +813,7 @@ static int coverage_build(struct app *a, const char *programme, const char *toda
         struct prog_pick pick = {"", "", 0};
         const struct rtype *pt = rtype_find("programme");
         struct query q = {0};
-        visible(a, pt, &q);
-        if (store_list(a->st, pt, &q, take_prog, &pick, e)) {
+        if (store_list(a->st, &a->who, pt, &q, take_prog, &pick, e)) {
             return -1;
         }
         cp(c->programme, sizeof c->programme, pick.ref);
@@ -845,17 +836,15 @@ static int coverage_build(struct app *a, const char *programme, const char *toda
     int rc = -1;
     const struct rtype *ct = rtype_find("control");
     struct query cq = {0};
-    visible(a, ct, &cq);
     static const char *const ccols[] = {"title", "applicable", NULL};
     cq.columns = ccols;
-    if (store_list(a->st, ct, &cq, take_control, &b, e)) {
+    if (store_list(a->st, &a->who, ct, &cq, take_control, &b, e)) {
         goto out;
     }
     /* the audits of the cycle */
     const struct rtype *at = rtype_find("audit");
     struct query aq = {0};
-    visible(a, at, &aq);
-    if (store_list(a->st, at, &aq, take_audit, &b, e)) {
+    if (store_list(a->st, &a->who, at, &aq, take_audit, &b, e)) {
         goto out;
     }
     /* the risk-based rule: high residual risks, failed tests, open NCs */
@@ -872,15 +861,11 @@ static int coverage_build(struct app *a, const char *programme, const char *toda
             i2 = i;
         }
     }
-    /* risks: all or nothing for a viewer (perm_row_rule) */
+    /* risks and controls as a->who sees them (the store applies the rule) */
     struct risk_link_ctx rk = {c, &pos};
-    int risks_visible = !a->has_viewer ||
-                        perm_row_rule(a->viewer_role, rtype_find("risk"),
-                                      a->viewer_person[0] ? a->viewer_person : NULL)
-                                .kind == ROWS_ALL;
-    if (risks_visible && i1 >= 0 &&
-        store_high_risk_controls(a->st, m->levels[i1].name, i2 >= 0 ? m->levels[i2].name : NULL,
-                                 take_risk_control, &rk, e)) {
+    if (i1 >= 0 && store_high_risk_controls(a->st, &a->who, m->levels[i1].name,
+                                            i2 >= 0 ? m->levels[i2].name : NULL,
+                                            take_risk_control, &rk, e)) {
         goto out;
     }
     struct ctest_states ts;
@@ -900,10 +885,9 @@ static int coverage_build(struct app *a, const char *programme, const char *toda
     ctest_states_free(&ts);
     const struct rtype *nt = rtype_find("nonconformity");
     struct query nq = {0};
-    visible(a, nt, &nq);
     static const char *const ncols[] = {"control", "clause", FIELD_STATUS, NULL};
     nq.columns = ncols;
-    if (store_list(a->st, nt, &nq, take_nc, &b, e)) {
+    if (store_list(a->st, &a->who, nt, &nq, take_nc, &b, e)) {
         goto out;
     }
     /* gaps */
@@ -1070,7 +1054,7 @@ static int check_doc(struct indep *d, const char *doc, const char *what)
 {
     struct record *r = NULL;
     struct err e2 = {0};
-    if (store_get(d->a->st, rtype_find("document"), doc, &r, &e2)) {
+    if (store_get(d->a->st, principal_sys(), rtype_find("document"), doc, &r, &e2)) {
         return 0;
     }
     const char *who[] = {record_get(r, "author"), record_get(r, FIELD_OWNER)};
@@ -1095,7 +1079,7 @@ static int indep_action(void *ctx, const char *act)
     struct indep *d = ctx;
     struct record *r = NULL;
     struct err e2 = {0};
-    if (store_get(d->a->st, rtype_find("action"), act, &r, &e2)) {
+    if (store_get(d->a->st, principal_sys(), rtype_find("action"), act, &r, &e2)) {
         return 0;
     }
     const char *o = record_get(r, FIELD_OWNER);
@@ -1110,7 +1094,7 @@ static int indep_control(struct indep *d, const char *control)
 {
     struct record *c = NULL;
     struct err e2 = {0};
-    if (store_get(d->a->st, rtype_find("control"), control, &c, &e2)) {
+    if (store_get(d->a->st, principal_sys(), rtype_find("control"), control, &c, &e2)) {
         return 0;
     }
     const char *o = record_get(c, FIELD_OWNER);
@@ -1129,8 +1113,10 @@ static int indep_control(struct indep *d, const char *control)
         free(copy);
     }
     record_free(c);
-    if (store_links_to(d->a->st, control, "controls", "document", indep_doc, d, d->e) ||
-        store_links_to(d->a->st, control, "controls", "action", indep_action, d, d->e)) {
+    if (store_links_to(d->a->st, principal_sys(), control, "controls", "document", indep_doc, d,
+                       d->e) ||
+        store_links_to(d->a->st, principal_sys(), control, "controls", "action", indep_action, d,
+                       d->e)) {
         return -1;
     }
     return 0;
@@ -1190,7 +1176,7 @@ static int independence(struct app *a, const struct record *r, struct buf *out, 
             struct query q = {0};
             static const char *const cols[] = {"clause", "author", FIELD_OWNER, NULL};
             q.columns = cols;
-            rc = store_list(a->st, dt, &q, indep_clause_doc, &cd, e);
+            rc = store_list(a->st, principal_sys(), dt, &q, indep_clause_doc, &cd, e);
         }
     }
     buf_free(&who);
@@ -1218,7 +1204,7 @@ int audit_rules_derive(struct app *a, struct record *r, const struct record *ori
             return 0;
         }
         struct record *c = NULL;
-        if (store_get(a->st, rtype_find("control"), record_get(r, "control"), &c, e)) {
+        if (store_get(a->st, principal_sys(), rtype_find("control"), record_get(r, "control"), &c, e)) {
             return -1;
         }
         int excluded = eq(record_get(c, "applicable"), "0");
@@ -1255,7 +1241,7 @@ int audit_rules_derive(struct app *a, struct record *r, const struct record *ori
             return 0;
         }
         struct record *au = NULL;
-        if (store_get(a->st, rtype_find("audit"), record_get(r, "audit"), &au, e)) {
+        if (store_get(a->st, principal_sys(), rtype_find("audit"), record_get(r, "audit"), &au, e)) {
             return -1;
         }
         int cancelled = eq(record_get(au, FIELD_STATUS), "cancelled");
@@ -1275,11 +1261,11 @@ static int raise_item_nc(struct app *a, const struct record *item, struct err *e
     const char *result = record_get(item, "result");
     struct record *au = NULL, *ctl = NULL;
     int rc = -1;
-    if (store_get(a->st, rtype_find("audit"), record_get(item, "audit"), &au, e)) {
+    if (store_get(a->st, principal_sys(), rtype_find("audit"), record_get(item, "audit"), &au, e)) {
         return -1;
     }
     const char *control = record_get(item, "control");
-    if (control && store_get(a->st, rtype_find("control"), control, &ctl, e)) {
+    if (control && store_get(a->st, principal_sys(), rtype_find("control"), control, &ctl, e)) {
         goto out;
     }
     const char *owner = ctl ? record_get(ctl, FIELD_OWNER) : NULL;
@@ -1374,7 +1360,8 @@ static int checklist_tx(struct app *a, const char *audit, int *added, struct err
                 au->ref);
         goto out;
     }
-    if (list_all(a, "checkitem", "audit", au->ref, &items, e) ||
+    /* the write sees every item and control (the audit itself as a->who) */
+    if (list_all(a, principal_sys(), "checkitem", "audit", au->ref, &items, e) ||
         store_clauses(a->st, take_clause, &cl, e)) {
         goto out;
     }
@@ -1408,7 +1395,7 @@ static int checklist_tx(struct app *a, const char *audit, int *added, struct err
     struct query q = {0};
     static const char *const cols[] = {"title", "applicable", "implementation", NULL};
     q.columns = cols;
-    if (store_list(a->st, ct, &q, records_add, &ctls, e)) {
+    if (store_list(a->st, principal_sys(), ct, &q, records_add, &ctls, e)) {
         records_free(&ctls);
         goto out;
     }
@@ -1478,8 +1465,8 @@ int app_audit_report(struct app *a, const char *audit, struct audit_report *out,
     memset(out, 0, sizeof *out);
     struct records items = {0}, findings = {0};
     if (get_rec(a, "audit", audit, &out->audit, e) ||
-        list_all(a, "checkitem", "audit", out->audit->ref, &items, e) ||
-        list_all(a, "finding", "audit", out->audit->ref, &findings, e)) {
+        list_all(a, &a->who, "checkitem", "audit", out->audit->ref, &items, e) ||
+        list_all(a, &a->who, "finding", "audit", out->audit->ref, &findings, e)) {
         records_free(&items);
         records_free(&findings);
         audit_report_free(out);

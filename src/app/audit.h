@@ -5,8 +5,10 @@
  * audit, checkitem, nonconformity, risk, control): the state of a control
  * test (last run, next due, overdue, failed), the coverage of the audit
  * programme (clause/control x year: planned / done / gap, "due more
- * often"), and an audit's report. Nothing is typed twice. Reads go through
- * the app's viewer (app_set_viewer) like every read. */
+ * often"), and an audit's report. Nothing is typed twice. Reads are made
+ * as the app's principal (a->who, app_set_principal) like every read; the
+ * rules (audit_rules_derive, audit_rules_after) and what a write reads
+ * beyond the record it was given, as the system (principal_sys()). */
 #ifndef ISMS_AUDIT_H
 #define ISMS_AUDIT_H
 

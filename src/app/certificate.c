@@ -144,14 +144,12 @@ static int read_all(struct app *a, const char *type, struct records *out, struct
 {
     memset(out, 0, sizeof *out);
     const struct rtype *t = rtype_find(type);
-    if (a->has_viewer && !perm_allows(a->viewer_role, PERM_READ, t, -1)) {
-        return 0;
+    struct err ne = {0};
+    if (app_may_read(a, t, 0, &ne)) {
+        return 0; /* a type the role may not read: none of it */
     }
     struct query q = {0};
-    if (a->has_viewer) {
-        app_query_visible(t, a->viewer_role, a->viewer_person[0] ? a->viewer_person : NULL, &q);
-    }
-    return store_list(a->st, t, &q, records_add, out, e);
+    return store_list(a->st, &a->who, t, &q, records_add, out, e);
 }
 
 int app_cert_schedule(struct app *a, const char *ref, struct cert_schedule *out, struct err *e)
@@ -162,10 +160,7 @@ int app_cert_schedule(struct app *a, const char *ref, struct cert_schedule *out,
         return err_set(e, ERR_NOTFOUND, NULL, "no certificate %.40s (a certificate is CERT-0001)",
                        ref);
     }
-    int rc = a->has_viewer ? app_record_get_visible(a, t, ref, a->viewer_role,
-                                                    a->viewer_person[0] ? a->viewer_person : NULL,
-                                                    &c, e)
-                           : store_get(a->st, t, ref, &c, e);
+    int rc = app_record_get(a, t, ref, &c, e);
     if (rc) {
         return -1;
     }

@@ -568,7 +568,7 @@ static int demo_audit(struct app *a, struct keymap *m, struct err *e)
         goto out;
     }
     struct query q = {0};
-    if (store_list(a->st, rtype_find("control"), &q, demo_ctl, &d, e)) {
+    if (store_list(a->st, principal_sys(), rtype_find("control"), &q, demo_ctl, &d, e)) {
         goto out;
     }
     /* the yearly internal audits of 2027 and 2028: every clause, every
@@ -670,7 +670,7 @@ static int met_cas_of(struct app *a, const char *nc, struct met_cas *out, struct
     q.filter_value[0] = nc;
     q.nfilter = 1;
     memset(out, 0, sizeof *out);
-    return store_list(a->st, t, &q, met_ca, out, e);
+    return store_list(a->st, principal_sys(), t, &q, met_ca, out, e);
 }
 
 static int met_review(struct app *a, const char *by, const char *ca, const char *why,
@@ -829,7 +829,7 @@ static int demo_metrics(struct app *a, struct keymap *m, struct err *e)
         const struct rtype *it = rtype_find("improvement");
         struct records ofis = {0};
         struct query q = {0};
-        rc = store_list(a->st, it, &q, records_add, &ofis, e);
+        rc = store_list(a->st, principal_sys(), it, &q, records_add, &ofis, e);
         for (size_t i = 0; rc == 0 && i < ofis.n; i++) {
             for (size_t k = 0; k < sizeof raised / sizeof raised[0]; k++) {
                 const char *title = record_get(ofis.v[i], "title");

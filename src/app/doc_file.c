@@ -156,7 +156,7 @@ static int open_draft(struct app *a, const char *ref, int *revised, int *had_fil
         return err_set(e, ERR_INVALID, "id", "%.60s is not a document identifier (DOC-...)",
                        ref ? ref : "(none)");
     }
-    if (store_get(a->st, t, ref, &r, e)) {
+    if (store_get(a->st, principal_sys(), t, ref, &r, e)) {
         return -1;
     }
     char st_buf[32];
@@ -228,7 +228,7 @@ static int clear_file_tx(struct app *a, const char *ref, int *revised, struct er
     /* check before starting a new draft: nothing to do is an error, not a revision */
     struct record *r = NULL;
     const struct rtype *t = rtype_find("document");
-    if (ref && rtype_of_ref(ref) == t && store_get(a->st, t, ref, &r, e) == 0) {
+    if (ref && rtype_of_ref(ref) == t && store_get(a->st, principal_sys(), t, ref, &r, e) == 0) {
         had = record_get(r, "content_file") != NULL;
         record_free(r);
         if (!had) {
@@ -259,7 +259,9 @@ int app_document_file(struct app *a, const struct record *doc, struct attachment
     if (!att) {
         return 0;
     }
-    if (app_attachment_get(a, att, out, e)) {
+    /* the content of the version doc is: as the system, once doc (read as
+     * a->who by the caller) names it; subject and hash checked below */
+    if (app_attachment_get_as(a, principal_sys(), att, out, e)) {
         return -1;
     }
     if (strcmp(out->subject, doc->ref) != 0 || !sha || strcmp(out->sha256, sha) != 0) {
@@ -271,7 +273,31 @@ int app_document_file(struct app *a, const struct record *doc, struct attachment
     return 1;
 }
 
-/* Versions of a document whose content freezes att. */
+int app_document_file_open(struct app *a, const struct record *doc,
+                           struct attachment_reader **out, struct err *e)
+{
+    struct attachment_info info;
+    *out = NULL;
+    int rc = app_document_file(a, doc, &info, e);
+    if (rc <= 0) {
+        return rc;
+    }
+    if (app_attachment_open_as(a, principal_sys(), info.ref, doc->ref, 1, out, e)) {
+        return -1;
+    }
+    /* the blob opened is the one doc froze */
+    if (strcmp(app_attachment_reader_info(*out)->sha256, info.sha256) != 0) {
+        app_attachment_close(*out);
+        *out = NULL;
+        return err_set(e, ERR_CONFLICT, NULL, "the content file %s of %s changed meanwhile",
+                       info.ref, doc->ref);
+    }
+    return 1;
+}
+
+/* Versions of a document whose content freezes att. The checks of this
+ * file guard writes (the router decided who may make them): they read as
+ * the system (principal_sys()), every version included. */
 struct frozen_in {
     char needle[64];
     int version;
@@ -294,7 +320,7 @@ int doc_file_in_use(struct app *a, const char *subject, const char *att, struct 
         return 0;
     }
     struct record *r = NULL;
-    if (store_get(a->st, t, subject, &r, e)) {
+    if (store_get(a->st, principal_sys(), t, subject, &r, e)) {
         return -1;
     }
     const char *cf = record_get(r, "content_file");
@@ -308,7 +334,7 @@ int doc_file_in_use(struct app *a, const char *subject, const char *att, struct 
     /* as doc_content_json writes it */
     struct frozen_in f = {{0}, 0};
     snprintf(f.needle, sizeof f.needle, "\"content_file\":\"%s\"", att);
-    if (store_versions(a->st, "document", subject, version_holds, &f, e)) {
+    if (store_versions(a->st, principal_sys(), "document", subject, version_holds, &f, e)) {
         return -1;
     }
     if (f.version) {

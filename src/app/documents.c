@@ -136,7 +136,7 @@ static int get_doc(struct app *a, const char *ref, struct record **out, struct e
         return err_set(e, ERR_INVALID, "id", "%.60s is not a document identifier (DOC-...)",
                        ref ? ref : "(none)");
     }
-    if (store_get(a->st, doc_type(), ref, out, e)) {
+    if (store_get(a->st, principal_sys(), doc_type(), ref, out, e)) {
         return -1;
     }
     if (record_get(*out, FIELD_RETIRED)) {
@@ -187,7 +187,7 @@ static const char *approve_capacity(const char *kind)
 /* The version of ref in review (the latest, in state in-review). */
 static int version_in_review(struct app *a, const char *ref, struct version *v, struct err *e)
 {
-    if (app_version_get(a, KIND, ref, 0, NULL, v, e)) {
+    if (app_version_get_as(a, principal_sys(), KIND, ref, 0, NULL, v, e)) {
         return -1;
     }
     if (!v->state || strcmp(v->state, "in-review") != 0) {
@@ -227,7 +227,7 @@ int app_document_submit_tx(struct app *a, const char *ref, const char *note, int
     }
     if (existing) {
         struct version v = {0};
-        if (app_version_get(a, KIND, ref, n, NULL, &v, e)) {
+        if (app_version_get_as(a, principal_sys(), KIND, ref, n, NULL, &v, e)) {
             goto done;
         }
         int sent_back = v.state && strcmp(v.state, "sent-back") == 0;
@@ -334,7 +334,7 @@ int app_document_approve_tx(struct app *a, const char *ref, const char *rational
     if (version_in_review(a, ref, &v, e)) {
         goto done;
     }
-    if (app_signoffs(a, KIND, ref, v.number, v.sha256, &reviews, e)) {
+    if (app_signoffs_as(a, principal_sys(), KIND, ref, v.number, v.sha256, &reviews, e)) {
         goto done;
     }
     if (!signoffs_current(&reviews, "review")) {
@@ -435,7 +435,7 @@ int app_document_revise_tx(struct app *a, const char *ref, struct err *e)
         goto done;
     }
     int last = 0;
-    if (store_version_last(a->st, KIND, ref, &last, e)) {
+    if (store_version_last(a->st, principal_sys(), KIND, ref, &last, e)) {
         goto done;
     }
     char lb[24];
@@ -462,12 +462,13 @@ int app_document_ack_tx(struct app *a, const char *ref, int *existing, struct er
     /* what the signer may read is what they acknowledge: the version in
      * force, through their own row rule */
     struct record *r = NULL;
-    enum role role = role_parse(a->signer.role);
+    struct principal signer = principal_account(a->signer.account, a->signer.name,
+                                                a->signer.role, a->signer.person);
     if (a->signer.account <= 0) {
         return err_set(e, ERR_FORBIDDEN, NULL,
                        "sign in as an account to acknowledge (on the command line: --as ACCOUNT)");
     }
-    if (app_record_get_visible(a, doc_type(), ref, role, a->signer.person, &r, e)) {
+    if (store_get(a->st, &signer, doc_type(), ref, &r, e)) {
         return -1;
     }
     int rc = -1;
@@ -478,7 +479,7 @@ int app_document_ack_tx(struct app *a, const char *ref, int *existing, struct er
         goto done;
     }
     struct version v = {0};
-    if (app_version_get(a, KIND, ref, n, NULL, &v, e)) {
+    if (app_version_get_as(a, &signer, KIND, ref, n, NULL, &v, e)) {
         goto done;
     }
     struct signoff_req q = {KIND, ref, n, "acknowledgement", CAP_READER, NULL, 0, v.sha256,
@@ -562,7 +563,7 @@ int app_document_acks(struct app *a, const char *ref, int number, long pending_l
         return err_set(e, ERR_INVALID, "id", "%.60s is not a document identifier (DOC-...)",
                        ref ? ref : "(none)");
     }
-    if (store_get(a->st, doc_type(), ref, &r, e)) {
+    if (store_get(a->st, &a->who, doc_type(), ref, &r, e)) {
         return -1;
     }
     int n = number > 0 ? number : in_force_number(r);
@@ -584,9 +585,9 @@ int app_document_acks(struct app *a, const char *ref, int number, long pending_l
     json_decref(c);
     version_free(&v);
     struct doc_audience au = {out->audience, out->departments, out->roles};
-    if (store_doc_ack_completion(a->st, ref, n, &au, add_dept, out, e) ||
+    if (store_doc_ack_completion(a->st, &a->who, ref, n, &au, add_dept, out, e) ||
         (pending_limit >= 0 &&
-         store_doc_ack_people(a->st, ref, n, &au, 1, pending_limit, add_person, out, e))) {
+         store_doc_ack_people(a->st, &a->who, ref, n, &au, 1, pending_limit, add_person, out, e))) {
         doc_acks_free(out);
         return -1;
     }
@@ -720,15 +721,15 @@ int app_document_tasks(struct app *a, const char *person, struct doc_tasks *out,
     struct task_ctx t = {a, person, out, e, 0};
     struct review_items items = {0};
     int rc = -1;
-    if (store_doc_pending_acks(a->st, person, ack_task, &t, e) ||
-        store_doc_in_review(a->st, review_item, &items, e)) {
+    if (store_doc_pending_acks(a->st, &a->who, person, ack_task, &t, e) ||
+        store_doc_in_review(a->st, &a->who, review_item, &items, e)) {
         goto done;
     }
     for (size_t i = 0; i < items.n; i++) {
         const char *cap = CAP_DOC_REVIEWER;
         if (strcmp(items.v[i].what, "approve") == 0) {
             struct record *r = NULL;
-            if (store_get(a->st, doc_type(), items.v[i].ref, &r, e)) {
+            if (store_get(a->st, &a->who, doc_type(), items.v[i].ref, &r, e)) {
                 goto done;
             }
             cap = approve_capacity(record_get(r, "kind"));
@@ -776,7 +777,7 @@ int doc_capacity_holds(struct app *a, const char *person, const char *capacity,
         return 0;
     }
     struct record *r = NULL;
-    if (store_get(a->st, doc_type(), subject, &r, e)) {
+    if (store_get(a->st, principal_sys(), doc_type(), subject, &r, e)) {
         return e->code == ERR_NOTFOUND ? 0 : -1;
     }
     int yes = 0;
@@ -863,7 +864,7 @@ static int add_ref(void *ctx, const char *ref)
 static int upgrade_one(struct app *a, const char *ref, struct err *e)
 {
     struct record *r = NULL;
-    if (store_get(a->st, doc_type(), ref, &r, e)) {
+    if (store_get(a->st, principal_sys(), doc_type(), ref, &r, e)) {
         return -1;
     }
     const char *status = record_get(r, FIELD_STATUS);
@@ -886,7 +887,7 @@ static int upgrade_one(struct app *a, const char *ref, struct err *e)
 int app_documents_upgrade(struct app *a, struct err *e)
 {
     struct refs_list l = {0};
-    if (store_doc_unversioned(a->st, add_ref, &l, e)) {
+    if (store_doc_unversioned(a->st, principal_sys(), add_ref, &l, e)) {
         return -1;
     }
     int rc = 0;
@@ -897,7 +898,7 @@ int app_documents_upgrade(struct app *a, struct err *e)
             free(l.v[i]);
         }
         l.n = 0;
-        rc = store_begin(a->st, e) || store_doc_unversioned(a->st, add_ref, &l, e) ? -1 : 0;
+        rc = store_begin(a->st, e) || store_doc_unversioned(a->st, principal_sys(), add_ref, &l, e) ? -1 : 0;
         for (size_t i = 0; rc == 0 && i < l.n; i++) {
             rc = upgrade_one(a, l.v[i], e);
         }

@@ -58,12 +58,19 @@ int app_document_set_file(struct app *a, const struct attach_input *in,
  * *revised = 1) names no content file any more; the attachment stays (the
  * versions that froze it keep it). ERR_CONFLICT when there is none. */
 int app_document_clear_file(struct app *a, const char *ref, int *revised, struct err *e);
-/* The content file of doc (a record as the viewer reads it: the working
- * copy, or for staff the version in force) into *out: 1, or 0 when its
- * content is Markdown only; ERR_CONFLICT when the attachment is not the one
- * whose SHA-256 was frozen. */
+/* The content file of doc (a record as a->who read it: the working copy,
+ * or for staff the version in force) into *out: 1, or 0 when its content
+ * is Markdown only; ERR_CONFLICT when the attachment is not the one whose
+ * SHA-256 was frozen. The file is the content of the version doc is, not
+ * evidence in its history: who reads the version reads its file (read as
+ * the system once doc names it, of doc and with the hash doc froze). */
 int app_document_file(struct app *a, const struct record *doc, struct attachment_info *out,
                       struct err *e);
+/* The same, opened for download (app_attachment_open on a connection of
+ * its own): 1 with *out, 0 when doc has no content file. */
+struct attachment_reader;
+int app_document_file_open(struct app *a, const struct record *doc,
+                           struct attachment_reader **out, struct err *e);
 
 /* 0, or ERR_CONFLICT (-1) when attachment att of subject is the content
  * file of the document's working copy or of one of its versions: the

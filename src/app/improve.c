@@ -58,12 +58,7 @@ void nc_whys_free(struct nc_whys *l)
 
 static int get_nc(struct app *a, const char *ref, struct record **out, struct err *e)
 {
-    const struct rtype *t = rtype_find("nonconformity");
-    if (a->has_viewer) {
-        return app_record_get_visible(a, t, ref, a->viewer_role,
-                                      a->viewer_person[0] ? a->viewer_person : NULL, out, e);
-    }
-    return store_get(a->st, t, ref, out, e);
+    return app_record_get(a, rtype_find("nonconformity"), ref, out, e); /* as a->who */
 }
 
 int app_nc_whys(struct app *a, const char *ref, struct nc_whys *out, struct err *e)
@@ -73,7 +68,7 @@ int app_nc_whys(struct app *a, const char *ref, struct nc_whys *out, struct err 
     if (get_nc(a, ref, &nc, e)) {
         return -1;
     }
-    int rc = store_whys(a->st, nc->ref, add_why, out, e);
+    int rc = store_whys(a->st, &a->who, nc->ref, add_why, out, e);
     record_free(nc);
     if (rc) {
         nc_whys_free(out);
@@ -198,7 +193,7 @@ int app_ca_capacity_holds(struct app *a, const char *person, const char *subject
     struct record *r = NULL;
     struct err nf = {0};
     if (str_empty(person) || !subject ||
-        store_get(a->st, rtype_find("corrective"), subject, &r, &nf)) {
+        store_get(a->st, principal_sys(), rtype_find("corrective"), subject, &r, &nf)) {
         if (nf.code && nf.code != ERR_NOTFOUND) {
             *e = nf;
             return -1;
@@ -210,22 +205,22 @@ int app_ca_capacity_holds(struct app *a, const char *person, const char *subject
     return holds;
 }
 
-/* The effectiveness reviews of ca (sign-offs), current when they signed it
- * as it is now. */
-static int ca_reviews(struct app *a, const struct record *ca, struct signoffs *out,
-                      struct err *e)
+/* The effectiveness reviews of ca (sign-offs) that who reads, current when
+ * they signed it as it is now. */
+static int ca_reviews(struct app *a, const struct principal *who, const struct record *ca,
+                      struct signoffs *out, struct err *e)
 {
     char hash[65];
     ca_hash(ca, hash);
-    return app_signoffs(a, "corrective", ca->ref, -1, hash, out, e);
+    return app_signoffs_as(a, who, "corrective", ca->ref, -1, hash, out, e);
 }
 
 /* 1 when ca has an effectiveness review that found it effective and signed
- * it as it is now. */
+ * it as it is now (a rule: every sign-off, read as the system). */
 static int ca_effective_now(struct app *a, const struct record *ca, struct err *e)
 {
     struct signoffs l;
-    if (ca_reviews(a, ca, &l, e)) {
+    if (ca_reviews(a, principal_sys(), ca, &l, e)) {
         return -1;
     }
     int yes = 0;
@@ -247,10 +242,7 @@ int app_ca_review_tx(struct app *a, const char *ref, int effective, const char *
 {
     const struct rtype *t = rtype_find("corrective");
     struct record *ca = NULL;
-    int rc = a->has_viewer ? app_record_get_visible(a, t, ref, a->viewer_role,
-                                                    a->viewer_person[0] ? a->viewer_person : NULL,
-                                                    &ca, e)
-                           : store_get(a->st, t, ref, &ca, e);
+    int rc = app_record_get(a, t, ref, &ca, e); /* as a->who: unseen is missing */
     if (rc) {
         return -1;
     }
@@ -276,7 +268,8 @@ int app_ca_review_tx(struct app *a, const char *ref, int effective, const char *
                 a->signer.person, a->signer.name, ca->ref);
         goto done;
     }
-    if (store_get(a->st, rtype_find("nonconformity"), record_get(ca, "nonconformity"), &nc, e)) {
+    if (store_get(a->st, principal_sys(), rtype_find("nonconformity"),
+                  record_get(ca, "nonconformity"), &nc, e)) {
         goto done;
     }
     enum role role = role_parse(a->signer.role);
@@ -371,7 +364,7 @@ static int ca_states(struct app *a, const char *nc, struct ca_state *c, struct e
     q.filter_field[0] = rtype_field(t, "nonconformity", NULL);
     q.filter_value[0] = nc;
     q.nfilter = 1;
-    if (store_list(a->st, t, &q, count_ca, c, e)) {
+    if (store_list(a->st, principal_sys(), t, &q, count_ca, c, e)) {
         return -1;
     }
     return c->rc;
@@ -449,7 +442,7 @@ static int nc_derive(struct app *a, struct record *r, const struct record *orig,
     }
     if (same(to, "action-planned")) {
         struct count w = {0};
-        if (store_whys(a->st, r->ref, count_why, &w, e)) {
+        if (store_whys(a->st, principal_sys(), r->ref, count_why, &w, e)) {
             return -1;
         }
         if (str_empty(record_get(r, "root_cause")) && !w.n) {
@@ -511,7 +504,7 @@ static int ca_derive(struct app *a, struct record *r, const struct record *orig,
     const char *ncref = record_get(r, "nonconformity");
     if (!orig || !same(record_get(orig, "nonconformity"), ncref)) {
         struct record *nc = NULL;
-        if (store_get(a->st, rtype_find("nonconformity"), ncref, &nc, e)) {
+        if (store_get(a->st, principal_sys(), rtype_find("nonconformity"), ncref, &nc, e)) {
             return -1;
         }
         int closed = same(record_get(nc, FIELD_STATUS), "closed");
@@ -555,17 +548,10 @@ static int improvement_derive(struct app *a, struct record *r, struct err *e)
                        by);
     }
     int retired = 0;
-    int found = store_exists(a->st, t, by, &retired, e);
+    /* as a->who: a record the writer may not see is answered as missing */
+    int found = store_exists(a->st, &a->who, t, by, &retired, e);
     if (found < 0) {
         return -1;
-    }
-    if (found && a->has_viewer) {
-        struct record *seen = NULL;
-        struct err nf = {0};
-        found = app_record_get_visible(a, t, by, a->viewer_role,
-                                       a->viewer_person[0] ? a->viewer_person : NULL, &seen,
-                                       &nf) == 0;
-        record_free(seen);
     }
     if (!found) {
         return err_set(e, ERR_INVALID, "raised_by", "raised_by: no %s %.40s", t->name, by);
@@ -620,7 +606,7 @@ int app_improve_record_json(struct app *a, const struct record *rec, struct buf 
     struct jw w;
     if (is(rec, "nonconformity")) {
         struct nc_whys l = {0};
-        if (store_whys(a->st, rec->ref, add_why, &l, e)) {
+        if (store_whys(a->st, &a->who, rec->ref, add_why, &l, e)) {
             nc_whys_free(&l);
             return -1;
         }
@@ -655,7 +641,7 @@ int app_improve_record_json(struct app *a, const struct record *rec, struct buf 
     }
     if (is(rec, "corrective")) {
         struct signoffs l;
-        if (ca_reviews(a, rec, &l, e)) {
+        if (ca_reviews(a, &a->who, rec, &l, e)) {
             return -1;
         }
         reopen(b);
@@ -721,9 +707,10 @@ static int check_why(void *ctx, const struct why_row *w)
 int app_verify_whys(struct app *a, struct err *e)
 {
     struct why_fold f = {json_object(), e, 0};
-    int rc = store_history_of_types(a->st, "nonconformity", "nonconformity", fold_why, &f, e);
+    int rc = store_history_of_types(a->st, principal_sys(), "nonconformity", "nonconformity",
+                                    fold_why, &f, e);
     if (rc == 0 && !f.bad) {
-        rc = store_whys(a->st, NULL, check_why, &f, e);
+        rc = store_whys(a->st, principal_sys(), NULL, check_why, &f, e);
     }
     if (rc == 0 && !f.bad && json_object_size(f.state)) {
         const char *k = json_object_iter_key(json_object_iter(f.state));

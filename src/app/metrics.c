@@ -29,14 +29,6 @@ static int same(const char *x, const char *y)
     return (x == NULL && y == NULL) || (x && y && strcmp(x, y) == 0);
 }
 
-/* The query of one type's rows through the viewer (every row for the CLI). */
-static void visible(struct app *a, const struct rtype *t, struct query *q)
-{
-    if (a->has_viewer) {
-        app_query_visible(t, a->viewer_role, a->viewer_person[0] ? a->viewer_person : NULL, q);
-    }
-}
-
 static void filter(struct query *q, const struct rtype *t, const char *field, const char *value)
 {
     q->filter_field[q->nfilter] = rtype_field(t, field, NULL);
@@ -61,18 +53,19 @@ static int keep_first(void *ctx, struct record *r)
     return 1;
 }
 
-/* The latest active measurement of metric ref (or NULL): *out owned. */
-static int latest_measurement(struct app *a, const char *ref, struct record **out, struct err *e)
+/* The latest active measurement of metric ref that who sees (or NULL):
+ * *out owned. */
+static int latest_measurement(struct app *a, const struct principal *who, const char *ref,
+                              struct record **out, struct err *e)
 {
     const struct rtype *mt = rtype_find("measurement");
     struct query q = {0};
     filter(&q, mt, "metric", ref);
-    visible(a, mt, &q);
     q.sort = rtype_field(mt, "measured_on", NULL);
     q.desc = 1;
     q.limit = 1;
     struct first f = {0};
-    if (store_list(a->st, mt, &q, keep_first, &f, e)) {
+    if (store_list(a->st, who, mt, &q, keep_first, &f, e)) {
         record_free(f.r);
         return -1;
     }
@@ -90,8 +83,10 @@ static enum meval evaluate(const struct record *metric, const char *value)
                            record_get(metric, "threshold"), v);
 }
 
-int app_metric_latest(struct app *a, const char *ref, enum meval *eval, char on[11],
-                      struct err *e)
+/* app_metric_latest as who: the rules ask as the system (the stored
+ * status of an objective must follow every measurement). */
+static int metric_latest_as(struct app *a, const struct principal *who, const char *ref,
+                            enum meval *eval, char on[11], struct err *e)
 {
     *eval = MEVAL_NONE;
     if (on) {
@@ -103,14 +98,14 @@ int app_metric_latest(struct app *a, const char *ref, enum meval *eval, char on[
     struct record *metric = NULL, *m = NULL;
     const struct rtype *t = rtype_find("metric");
     struct err nf = {0};
-    if (store_get(a->st, t, ref, &metric, &nf)) {
+    if (store_get(a->st, who, t, ref, &metric, &nf)) {
         if (nf.code == ERR_NOTFOUND) {
             return 0;
         }
         *e = nf;
         return -1;
     }
-    int rc = latest_measurement(a, ref, &m, e);
+    int rc = latest_measurement(a, who, ref, &m, e);
     if (rc == 0 && m) {
         *eval = evaluate(metric, record_get(m, "value"));
         if (on) {
@@ -122,11 +117,17 @@ int app_metric_latest(struct app *a, const char *ref, enum meval *eval, char on[
     return rc;
 }
 
-int app_objective_status(struct app *a, const struct record *obj, char *out, size_t n,
-                         struct err *e)
+int app_metric_latest(struct app *a, const char *ref, enum meval *eval, char on[11],
+                      struct err *e)
+{
+    return metric_latest_as(a, &a->who, ref, eval, on, e);
+}
+
+static int objective_status_as(struct app *a, const struct principal *who,
+                               const struct record *obj, char *out, size_t n, struct err *e)
 {
     enum meval ev;
-    if (app_metric_latest(a, record_get(obj, "metric"), &ev, NULL, e)) {
+    if (metric_latest_as(a, who, record_get(obj, "metric"), &ev, NULL, e)) {
         return -1;
     }
     char today[11];
@@ -137,6 +138,12 @@ int app_objective_status(struct app *a, const struct record *obj, char *out, siz
                               today),
              n);
     return 0;
+}
+
+int app_objective_status(struct app *a, const struct record *obj, char *out, size_t n,
+                         struct err *e)
+{
+    return objective_status_as(a, &a->who, obj, out, n, e);
 }
 
 static int add_point(void *ctx, struct record *r)
@@ -167,18 +174,13 @@ int app_metric_trend(struct app *a, const char *ref, struct metric_trend *out, s
 {
     memset(out, 0, sizeof *out);
     const struct rtype *t = rtype_find("metric"), *mt = rtype_find("measurement");
-    int rc = a->has_viewer ? app_record_get_visible(a, t, ref, a->viewer_role,
-                                                    a->viewer_person[0] ? a->viewer_person : NULL,
-                                                    &out->metric, e)
-                           : store_get(a->st, t, ref, &out->metric, e);
-    if (rc) {
+    if (app_record_get(a, t, ref, &out->metric, e)) {
         return -1;
     }
     struct query q = {0};
     filter(&q, mt, "metric", out->metric->ref);
-    visible(a, mt, &q);
     q.sort = rtype_field(mt, "measured_on", NULL);
-    if (store_list(a->st, mt, &q, add_point, out, e)) {
+    if (store_list(a->st, &a->who, mt, &q, add_point, out, e)) {
         metric_trend_free(out);
         return -1;
     }
@@ -285,12 +287,13 @@ void metric_trend_json(struct jw *w, const struct metric_trend *t)
 
 /* ---- objectives follow their metric ---------------------------------------- */
 
-/* Sets r's stored status to the one computed now (r an objective). */
+/* Sets r's stored status to the one computed now (r an objective), from
+ * every measurement (a rule: read as the system). */
 static int objective_derive(struct app *a, struct record *r, struct err *e)
 {
     char st[24];
     int i;
-    if (app_objective_status(a, r, st, sizeof st, e)) {
+    if (objective_status_as(a, principal_sys(), r, st, sizeof st, e)) {
         return -1;
     }
     if (rtype_field(r->type, FIELD_STATUS, &i) && !same(r->v[i], st)) {
@@ -328,7 +331,7 @@ static int refresh_objectives(struct app *a, const char *ref, struct err *e)
     struct query q = {0};
     filter(&q, ot, "metric", ref);
     struct records rows = {0};
-    if (store_list(a->st, ot, &q, records_add, &rows, e)) {
+    if (store_list(a->st, principal_sys(), ot, &q, records_add, &rows, e)) {
         records_free(&rows);
         return -1;
     }
@@ -361,7 +364,7 @@ static int measurement_derive(struct app *a, struct record *r, const struct reco
                        on, today);
     }
     struct record *metric = NULL;
-    if (store_get(a->st, rtype_find("metric"), mref, &metric, e)) {
+    if (store_get(a->st, principal_sys(), rtype_find("metric"), mref, &metric, e)) {
         return -1;
     }
     int rc = 0;
@@ -459,7 +462,8 @@ int app_metrics_record_json(struct app *a, const struct record *rec, struct buf 
         struct record *metric = NULL;
         struct err nf = {0};
         enum meval ev = MEVAL_NONE;
-        if (store_get(a->st, rtype_find("metric"), record_get(rec, "metric"), &metric, &nf) == 0) {
+        if (store_get(a->st, &a->who, rtype_find("metric"), record_get(rec, "metric"), &metric,
+                      &nf) == 0) {
             ev = evaluate(metric, record_get(rec, "value"));
             record_free(metric);
         }
@@ -523,7 +527,7 @@ static int metric_task(void *ctx, struct record *m)
         return 0;
     }
     struct record *last = NULL;
-    if (latest_measurement(c->a, m->ref, &last, c->e)) {
+    if (latest_measurement(c->a, &c->a->who, m->ref, &last, c->e)) {
         c->rc = -1;
         record_free(m);
         return 1;
@@ -563,9 +567,8 @@ static int metric_tasks(struct app *a, struct tasks *out, int breach, struct err
 {
     const struct rtype *t = rtype_find("metric");
     struct query q = {0};
-    visible(a, t, &q);
     struct collect c = {a, out, e, breach, 0};
-    if (store_list(a->st, t, &q, metric_task, &c, e)) {
+    if (store_list(a->st, &a->who, t, &q, metric_task, &c, e)) {
         return -1;
     }
     return c.rc;

@@ -94,8 +94,8 @@ static int plan_build(struct app *a, struct plan *p, struct err *e)
     struct records risks = {0}, acts = {0};
     struct query rq = {0}, aq = {0};
     rq.columns = risk_cols;
-    if (store_list(a->st, rtype_find("risk"), &rq, records_add, &risks, e) ||
-        store_list(a->st, rtype_find("action"), &aq, records_add, &acts, e)) {
+    if (store_list(a->st, &a->who, rtype_find("risk"), &rq, records_add, &risks, e) ||
+        store_list(a->st, &a->who, rtype_find("action"), &aq, records_add, &acts, e)) {
         records_free(&risks);
         records_free(&acts);
         return -1;
@@ -328,7 +328,8 @@ void plan_json(const struct plan *p, int dated, struct buf *b)
 }
 
 /* tasks (dashboard speed): whether the plan holds a risk, without building
- * it — a risk to be modified, or an action linked to an active risk. */
+ * it — a risk to be modified, or an action linked to an active risk; read
+ * as a->who like plan_load. */
 static int plan_holds_risk(struct app *a, struct err *e)
 {
     const struct rtype *rt = rtype_find("risk");
@@ -336,7 +337,7 @@ static int plan_holds_risk(struct app *a, struct err *e)
     q.nfilter = 1;
     q.filter_field[0] = rtype_field(rt, "treatment", NULL);
     q.filter_value[0] = "modify";
-    long n = store_count_query(a->st, rt, &q, e);
+    long n = store_count_query(a->st, &a->who, rt, &q, e);
     if (n != 0) {
         return n < 0 ? -1 : 1;
     }
@@ -344,7 +345,7 @@ static int plan_holds_risk(struct app *a, struct err *e)
     struct query aq = {0};
     aq.columns = cols;
     struct records acts = {0};
-    if (store_list(a->st, rtype_find("action"), &aq, records_add, &acts, e)) {
+    if (store_list(a->st, &a->who, rtype_find("action"), &aq, records_add, &acts, e)) {
         return -1;
     }
     int holds = 0;
@@ -354,7 +355,7 @@ static int plan_holds_risk(struct app *a, struct err *e)
         for (char *tok = copy ? strtok_r(copy, ",", &save) : NULL; tok && !holds;
              tok = strtok_r(NULL, ",", &save)) {
             int retired = 0;
-            int found = store_exists(a->st, rt, tok, &retired, e);
+            int found = store_exists(a->st, &a->who, rt, tok, &retired, e);
             if (found < 0) {
                 free(copy);
                 records_free(&acts);

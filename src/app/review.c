@@ -3,7 +3,11 @@
  * with one JSON writer; frozen at the meeting as a version (kind
  * "review-pack"); the minutes signed by top management (kind
  * "review-minutes"); review actions (type raction) and their task source.
- * Every read goes through the viewer (app_query_visible). */
+ * The pack reads as a principal (every read takes one, store.h): as a->who
+ * when it is shown (app_review_pack), as the system when it is frozen or
+ * the minutes are signed — what is frozen and signed is the record of the
+ * meeting, the same whoever presses the button (the router lets only
+ * roles that read every review row freeze or sign). */
 #include "review.h"
 
 #include <jansson.h>
@@ -389,33 +393,26 @@ void pack_diff_json(const struct pack_diff *d, struct buf *out)
 
 /* ---- reading the records ------------------------------------------------------ */
 
-/* Whether the viewer may read type name (the CLI reads everything). */
-static int can_read(struct app *a, const struct rtype *t)
+/* Whether who may read type t (the router's read permission; the system
+ * reads everything): a section it may not read is left out, not refused.
+ * Its rows are the store's business (store_list applies the row rule). */
+static int can_read(const struct principal *who, const struct rtype *t)
 {
-    return !a->has_viewer || (perm_allows(a->viewer_role, PERM_READ, t, -1) &&
-                              perm_row_rule(a->viewer_role, t, a->viewer_person).kind != ROWS_NONE);
+    return principal_is_system(who) ||
+           (perm_allows(who->role, PERM_READ, t, -1) && perm_rows(who, t).kind != ROWS_NONE);
 }
 
-static void visible(struct app *a, const struct rtype *t, struct query *q)
-{
-    memset(q, 0, sizeof *q);
-    if (a->has_viewer) {
-        app_query_visible(t, a->viewer_role, a->viewer_person[0] ? a->viewer_person : NULL, q);
-    }
-}
-
-static int list_all(struct app *a, const char *type, const char *const *columns,
-                    struct records *out, struct err *e)
+static int list_all(struct app *a, const struct principal *who, const char *type,
+                    const char *const *columns, struct records *out, struct err *e)
 {
     memset(out, 0, sizeof *out);
     const struct rtype *t = rtype_find(type);
-    if (!can_read(a, t)) {
+    if (!can_read(who, t)) {
         return 0;
     }
-    struct query q;
-    visible(a, t, &q);
+    struct query q = {0};
     q.columns = columns;
-    return store_list(a->st, t, &q, records_add, out, e);
+    return store_list(a->st, who, t, &q, records_add, out, e);
 }
 
 /* In the period (from, to]: dates compare as text. */
@@ -461,13 +458,13 @@ static const char *review_date(const struct record *r)
 
 /* a) actions of earlier reviews: every one not already closed before the
  * period began */
-static int sec_previous_actions(struct app *a, struct review_pack *p, const struct records *revs,
+static int sec_previous_actions(struct app *a, const struct principal *who, struct review_pack *p, const struct records *revs,
                                 struct err *e)
 {
     struct pack_section *s = sec_add(p, "previous-actions",
                                      "Status of actions from previous reviews", "9.3.2 a");
     struct records l;
-    if (list_all(a, "raction", NULL, &l, e)) {
+    if (list_all(a, who, "raction", NULL, &l, e)) {
         return -1;
     }
     long long total = 0, open = 0, done = 0, overdue = 0, cancelled = 0;
@@ -556,7 +553,7 @@ static int on_change(void *ctx, const struct history_entry *h)
     return 0;
 }
 
-static int sec_context(struct app *a, struct review_pack *p, struct err *e)
+static int sec_context(struct app *a, const struct principal *who, struct review_pack *p, struct err *e)
 {
     struct pack_section *s = sec_add(p, "context-changes",
                                      "Changes in external and internal issues and in interested "
@@ -566,11 +563,11 @@ static int sec_context(struct app *a, struct review_pack *p, struct err *e)
     const struct rtype *ti = rtype_find("issue"), *tp = rtype_find("party"),
                        *tr = rtype_find("requirement");
     int rc = 0;
-    if (can_read(a, ti) && can_read(a, tp)) {
-        rc = store_history_of_types(a->st, "issue", "party", on_change, &c, e);
+    if (can_read(who, ti) && can_read(who, tp)) {
+        rc = store_history_of_types(a->st, who, "issue", "party", on_change, &c, e);
     }
-    if (rc == 0 && can_read(a, tr)) {
-        rc = store_history_of_types(a->st, "requirement", "requirement", on_change, &c, e);
+    if (rc == 0 && can_read(who, tr)) {
+        rc = store_history_of_types(a->st, who, "requirement", "requirement", on_change, &c, e);
     }
     long long n[3][2] = {{0}}; /* issue/party/requirement x added/changed */
     for (size_t i = 0; rc == 0 && i < c.n; i++) {
@@ -584,7 +581,7 @@ static int sec_context(struct app *a, struct review_pack *p, struct err *e)
                                                                                    : "changed";
         char link[160];
         link_of(t, c.ref[i], link, sizeof link);
-        if (store_get(a->st, t, c.ref[i], &r, &ge) == 0) {
+        if (store_get(a->st, who, t, c.ref[i], &r, &ge) == 0) {
             item_add(s, c.ref[i], record_get(r, t->title_field), status,
                      record_get(r, FIELD_OWNER), c.at[i], t->label, link);
             record_free(r);
@@ -610,15 +607,15 @@ static int sec_context(struct app *a, struct review_pack *p, struct err *e)
 }
 
 /* d 1) nonconformities and corrective actions */
-static int sec_nonconformities(struct app *a, struct review_pack *p, struct err *e)
+static int sec_nonconformities(struct app *a, const struct principal *who, struct review_pack *p, struct err *e)
 {
     struct pack_section *s = sec_add(p, "nonconformities",
                                      "Nonconformities and corrective actions", "9.3.2 d 1");
     struct records l, ca;
-    if (list_all(a, "nonconformity", NULL, &l, e)) {
+    if (list_all(a, who, "nonconformity", NULL, &l, e)) {
         return -1;
     }
-    if (list_all(a, "corrective", NULL, &ca, e)) {
+    if (list_all(a, who, "corrective", NULL, &ca, e)) {
         records_free(&l);
         return -1;
     }
@@ -668,15 +665,15 @@ static int sec_nonconformities(struct app *a, struct review_pack *p, struct err 
 
 /* d 2) monitoring and measurement: each metric's measurements in the
  * period, the latest against its target */
-static int sec_monitoring(struct app *a, struct review_pack *p, struct err *e)
+static int sec_monitoring(struct app *a, const struct principal *who, struct review_pack *p, struct err *e)
 {
     struct pack_section *s = sec_add(p, "monitoring", "Monitoring and measurement results",
                                      "9.3.2 d 2");
     struct records m, v;
-    if (list_all(a, "metric", NULL, &m, e)) {
+    if (list_all(a, who, "metric", NULL, &m, e)) {
         return -1;
     }
-    if (list_all(a, "measurement", NULL, &v, e)) {
+    if (list_all(a, who, "measurement", NULL, &v, e)) {
         records_free(&m);
         return -1;
     }
@@ -738,18 +735,18 @@ static int sec_monitoring(struct app *a, struct review_pack *p, struct err *e)
 
 /* d 3) audit results: audits performed in the period, their findings, and
  * the certification body's nonconformities raised in it */
-static int sec_audits(struct app *a, struct review_pack *p, struct err *e)
+static int sec_audits(struct app *a, const struct principal *who, struct review_pack *p, struct err *e)
 {
     struct pack_section *s = sec_add(p, "audits", "Audit results", "9.3.2 d 3");
     struct records au, fi, cn;
-    if (list_all(a, "audit", NULL, &au, e)) {
+    if (list_all(a, who, "audit", NULL, &au, e)) {
         return -1;
     }
-    if (list_all(a, "finding", NULL, &fi, e)) {
+    if (list_all(a, who, "finding", NULL, &fi, e)) {
         records_free(&au);
         return -1;
     }
-    if (list_all(a, "cnc", NULL, &cn, e)) {
+    if (list_all(a, who, "cnc", NULL, &cn, e)) {
         records_free(&au);
         records_free(&fi);
         return -1;
@@ -808,12 +805,12 @@ static int sec_audits(struct app *a, struct review_pack *p, struct err *e)
 }
 
 /* d 4) fulfilment of objectives */
-static int sec_objectives(struct app *a, struct review_pack *p, struct err *e)
+static int sec_objectives(struct app *a, const struct principal *who, struct review_pack *p, struct err *e)
 {
     struct pack_section *s = sec_add(p, "objectives", "Fulfilment of information security "
                                      "objectives", "9.3.2 d 4");
     struct records l;
-    if (list_all(a, "objective", NULL, &l, e)) {
+    if (list_all(a, who, "objective", NULL, &l, e)) {
         return -1;
     }
     static const char *const st[] = {"planned", "on-track", "at-risk", "achieved", "missed",
@@ -839,15 +836,15 @@ static int sec_objectives(struct app *a, struct review_pack *p, struct err *e)
 }
 
 /* e) feedback from interested parties: complaints and customers' ideas */
-static int sec_feedback(struct app *a, struct review_pack *p, struct err *e)
+static int sec_feedback(struct app *a, const struct principal *who, struct review_pack *p, struct err *e)
 {
     struct pack_section *s = sec_add(p, "feedback", "Feedback from interested parties",
                                      "9.3.2 e");
     struct records nc, im;
-    if (list_all(a, "nonconformity", NULL, &nc, e)) {
+    if (list_all(a, who, "nonconformity", NULL, &nc, e)) {
         return -1;
     }
-    if (list_all(a, "improvement", NULL, &im, e)) {
+    if (list_all(a, who, "improvement", NULL, &im, e)) {
         records_free(&nc);
         return -1;
     }
@@ -925,17 +922,16 @@ static int on_top_risk(void *ctx, struct record *r)
 }
 
 /* f) risk assessment results and the treatment plan's status */
-static int sec_risks(struct app *a, struct review_pack *p, struct err *e)
+static int sec_risks(struct app *a, const struct principal *who, struct review_pack *p, struct err *e)
 {
     struct pack_section *s = sec_add(p, "risks", "Results of risk assessment and status of the "
                                      "risk treatment plan", "9.3.2 f");
     const struct rtype *rt = rtype_find("risk"), *at = rtype_find("action");
-    if (can_read(a, rt)) {
-        struct query q;
-        visible(a, rt, &q);
+    if (can_read(who, rt)) {
+        struct query q = {0};
         struct level_ctx lc;
         memset(&lc, 0, sizeof lc);
-        int grc = store_group_count(a->st, rt, &q, rtype_field(rt, "level", NULL),
+        int grc = store_group_count(a->st, who, rt, &q, rtype_field(rt, "level", NULL),
                                     rtype_field(rt, FIELD_STATUS, NULL), on_level, &lc, e);
         if (grc == 0) {
             fig_add(s, "Risks", lc.total);
@@ -979,14 +975,14 @@ static int sec_risks(struct app *a, struct review_pack *p, struct err *e)
         qt.columns = cols;
         qt.limit = 500;
         struct top_risks tr = {s, 0};
-        if (store_list(a->st, rt, &qt, on_top_risk, &tr, e)) {
+        if (store_list(a->st, who, rt, &qt, on_top_risk, &tr, e)) {
             return -1;
         }
     }
-    if (can_read(a, at)) {
+    if (can_read(who, at)) {
         static const char *const cols[] = {"due_date", "completed_on", FIELD_STATUS, NULL};
         struct records l;
-        if (list_all(a, "action", cols, &l, e)) {
+        if (list_all(a, who, "action", cols, &l, e)) {
             return -1;
         }
         long long done = 0, open = 0, late = 0, done_now = 0;
@@ -1010,12 +1006,12 @@ static int sec_risks(struct app *a, struct review_pack *p, struct err *e)
 }
 
 /* g) opportunities for continual improvement */
-static int sec_improvements(struct app *a, struct review_pack *p, struct err *e)
+static int sec_improvements(struct app *a, const struct principal *who, struct review_pack *p, struct err *e)
 {
     struct pack_section *s = sec_add(p, "improvements", "Opportunities for continual "
                                      "improvement", "9.3.2 g");
     struct records l;
-    if (list_all(a, "improvement", NULL, &l, e)) {
+    if (list_all(a, who, "improvement", NULL, &l, e)) {
         return -1;
     }
     long long proposed = 0, accepted = 0, doing = 0, done = 0, added = 0;
@@ -1042,21 +1038,20 @@ static int sec_improvements(struct app *a, struct review_pack *p, struct err *e)
 
 /* ---- compiling ------------------------------------------------------------------- */
 
+/* The review a caller named, as a->who sees it (one it may not see is
+ * missing, for a write as for a read). */
 static int get_review(struct app *a, const char *ref, struct record **out, struct err *e)
 {
     const struct rtype *t = rtype_find("review");
     if (rtype_of_ref(ref) != t) {
         return err_set(e, ERR_NOTFOUND, NULL, "no review %.40s (a review is MR-0001)", ref);
     }
-    if (a->has_viewer) {
-        return app_record_get_visible(a, t, ref, a->viewer_role,
-                                      a->viewer_person[0] ? a->viewer_person : NULL, out, e);
-    }
-    return store_get(a->st, t, ref, out, e);
+    return app_record_get(a, t, ref, out, e);
 }
 
-int app_review_pack(struct app *a, const char *ref, const char *q_today, struct review_pack *out,
-                    struct err *e)
+/* The pack of review ref compiled as who reads the records. */
+static int review_pack_as(struct app *a, const struct principal *who, const char *ref,
+                          const char *q_today, struct review_pack *out, struct err *e)
 {
     memset(out, 0, sizeof *out);
     struct record *r = NULL;
@@ -1075,7 +1070,7 @@ int app_review_pack(struct app *a, const char *ref, const char *q_today, struct 
         strlcpy_(today, held, sizeof today);
     }
     struct records revs;
-    if (list_all(a, "review", NULL, &revs, e)) {
+    if (list_all(a, who, "review", NULL, &revs, e)) {
         record_free(r);
         return -1;
     }
@@ -1100,10 +1095,11 @@ int app_review_pack(struct app *a, const char *ref, const char *q_today, struct 
     out->previous = xstrdup(prev ? prev->ref : "");
     out->from = xstrdup(prev ? review_date(prev) : "");
     out->to = xstrdup(today);
-    int rc = sec_previous_actions(a, out, &revs, e) || sec_context(a, out, e) ||
-             sec_nonconformities(a, out, e) || sec_monitoring(a, out, e) ||
-             sec_audits(a, out, e) || sec_objectives(a, out, e) || sec_feedback(a, out, e) ||
-             sec_risks(a, out, e) || sec_improvements(a, out, e);
+    int rc = sec_previous_actions(a, who, out, &revs, e) || sec_context(a, who, out, e) ||
+             sec_nonconformities(a, who, out, e) || sec_monitoring(a, who, out, e) ||
+             sec_audits(a, who, out, e) || sec_objectives(a, who, out, e) ||
+             sec_feedback(a, who, out, e) || sec_risks(a, who, out, e) ||
+             sec_improvements(a, who, out, e);
     records_free(&revs);
     record_free(r);
     if (rc) {
@@ -1111,6 +1107,12 @@ int app_review_pack(struct app *a, const char *ref, const char *q_today, struct 
         return -1;
     }
     return 0;
+}
+
+int app_review_pack(struct app *a, const char *ref, const char *q_today, struct review_pack *out,
+                    struct err *e)
+{
+    return review_pack_as(a, &a->who, ref, q_today, out, e);
 }
 
 /* ---- freezing at the meeting ------------------------------------------------------ */
@@ -1129,8 +1131,9 @@ int app_review_freeze_tx(struct app *a, const char *ref, const char *note, int *
     char today[11];
     date_today(today);
     const char *held = record_get(r, "held_on");
+    /* what was presented: every record, whoever freezes it */
     struct review_pack p;
-    if (app_review_pack(a, r->ref, NULL, &p, e)) {
+    if (review_pack_as(a, principal_sys(), r->ref, NULL, &p, e)) {
         record_free(r);
         return -1;
     }
@@ -1205,14 +1208,17 @@ int app_review_minutes_content(struct app *a, const char *ref, struct buf *out, 
     q.nfilter = 1;
     q.filter_field[0] = rtype_field(ta, "agreed_at", NULL);
     q.filter_value[0] = r->ref;
+    /* the content signed: every action and the last frozen pack, whoever
+     * signs (the review itself as a->who) */
     struct records l = {0};
-    if (store_list(a->st, ta, &q, records_add, &l, e)) {
+    if (store_list(a->st, principal_sys(), ta, &q, records_add, &l, e)) {
         record_free(r);
         return -1;
     }
     struct version v;
     struct err nf = {0};
-    int have_pack = app_version_get(a, "review-pack", r->ref, 0, NULL, &v, &nf) == 0;
+    int have_pack =
+        app_version_get_as(a, principal_sys(), "review-pack", r->ref, 0, NULL, &v, &nf) == 0;
     struct jw w;
     jw_init(&w, out, 0);
     jw_obj(&w);
@@ -1371,7 +1377,7 @@ int task_src_ractions(struct app *a, const struct task_query *q, struct tasks *o
     struct records l;
     static const char *const cols[] = {"title", "agreed_at", "due_date", FIELD_OWNER,
                                        FIELD_STATUS, NULL};
-    if (list_all(a, "raction", cols, &l, e)) {
+    if (list_all(a, &a->who, "raction", cols, &l, e)) {
         return -1;
     }
     int rc = 0;

@@ -39,8 +39,8 @@ struct review_pack {
     size_t nsec, cap;
 };
 
-/* Compiles the pack of review ref from the records, read through the
- * viewer, for the period since the previous review (the latest review held
+/* Compiles the pack of review ref from the records, read as a->who (the
+ * principal: a section of records it may not read is left out), for the period since the previous review (the latest review held
  * or planned before this one) up to today (or q_today, YYYY-MM-DD, when
  * not NULL). ERR_NOTFOUND for an unknown review. */
 int app_review_pack(struct app *a, const char *ref, const char *q_today, struct review_pack *out,

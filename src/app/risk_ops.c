@@ -40,7 +40,7 @@ int app_risk_accept_tx(struct app *a, const char *ref, const char *rationale,
         return -1;
     }
     const struct method *m = app_method(a, e);
-    if (!m || store_get(a->st, t, ref, &r, e)) {
+    if (!m || store_get(a->st, principal_sys(), t, ref, &r, e)) {
         goto done;
     }
     if (record_get(r, FIELD_RETIRED)) {
@@ -109,7 +109,7 @@ int app_risk_accept_tx(struct app *a, const char *ref, const char *rationale,
     jw_int(&w, a->method_version);
     jw_obj_end(&w);
     details = buf_take(&b);
-    if (store_risk_signed_content(a->st, r->ref, &content, e)) {
+    if (store_risk_signed_content(a->st, principal_sys(), r->ref, &content, e)) {
         goto done;
     }
     char hash[65];
@@ -150,7 +150,7 @@ int app_risk_acceptances(struct app *a, const char *ref, struct signoffs *out, i
     char *content = NULL;
     *current = 0;
     memset(out, 0, sizeof *out);
-    if (store_risk_signed_content(a->st, ref, &content, e)) {
+    if (store_risk_signed_content(a->st, &a->who, ref, &content, e)) {
         return -1;
     }
     char hash[65];
@@ -169,7 +169,7 @@ int app_risk_review_tx(struct app *a, const char *ref, struct err *e)
     struct record *r = NULL;
     int rc = -1, changed = 0;
     const struct method *m = app_method(a, e);
-    if (!m || store_get(a->st, t, ref, &r, e)) {
+    if (!m || store_get(a->st, principal_sys(), t, ref, &r, e)) {
         goto done;
     }
     char today[11], next[11];
@@ -261,7 +261,7 @@ int app_method_approve(struct app *a, const char *rationale, const char *on_beha
     if (str_empty(on_behalf_of) && app_capacity_check(a, CAP_TOP_MANAGEMENT, NULL, e)) {
         return -1;
     }
-    if (app_version_get(a, "method", "risk", 0, NULL, &v, e)) {
+    if (app_version_get_as(a, principal_sys(), "method", "risk", 0, NULL, &v, e)) {
         return -1;
     }
     struct signoff_req q = {"method", "risk", v.number, "approval", CAP_TOP_MANAGEMENT,
@@ -357,7 +357,7 @@ int app_risk_matrix(struct app *a, int residual, struct risk_matrix *mx, struct 
     /* counted by the store, one row per rating pair: no risk is read */
     const struct rtype *rt = rtype_find("risk");
     struct query q = {0};
-    return store_group_count(a->st, rt, &q,
+    return store_group_count(a->st, &a->who, rt, &q,
                              rtype_field(rt, residual ? "residual_likelihood" : "likelihood", NULL),
                              rtype_field(rt, residual ? "residual_consequence" : "consequence",
                                          NULL),

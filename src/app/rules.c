@@ -148,7 +148,7 @@ int app_rescore_all(struct app *a, long *changed_out, struct err *e)
         return -1;
     }
     struct query q = {0};
-    if (store_list(a->st, rtype_find("risk"), &q, records_add, &rows, e)) {
+    if (store_list(a->st, principal_sys(), rtype_find("risk"), &q, records_add, &rows, e)) {
         records_free(&rows);
         return -1;
     }
@@ -205,7 +205,7 @@ static int walk_from(struct walk *w, const char *ref)
         for (int i = 0; i < w->depth; i++) {
             buf_printf(&w->cycle, " -> %s", w->path[i]);
         }
-    } else if (store_links_from(w->a->st, ref, "depends_on", walk_dep, w, w->e)) {
+    } else if (store_links_from(w->a->st, principal_sys(), ref, "depends_on", walk_dep, w, w->e)) {
         w->found = -1;
     }
     free(w->path[--w->depth]);
@@ -323,7 +323,7 @@ static int flag_risk(void *ctx, const char *ref)
     struct flag_ctx *f = ctx;
     int retired = 0, changed = 0;
     const struct rtype *t = rtype_find("risk");
-    int found = store_exists(f->a->st, t, ref, &retired, f->e);
+    int found = store_exists(f->a->st, principal_sys(), t, ref, &retired, f->e);
     if (found < 0) {
         f->rc = -1;
         return 1;
@@ -401,7 +401,7 @@ int rules_after(struct app *a, const struct record *orig, const struct record *r
         snprintf(why, sizeof why, "asset %s %s", r->ref,
                  record_get(r, FIELD_RETIRED) ? "retired" : "changed");
         struct flag_ctx f = {a, why, e, 0};
-        if (store_links_to(a->st, r->ref, "assets", "risk", flag_risk, &f, e)) {
+        if (store_links_to(a->st, principal_sys(), r->ref, "assets", "risk", flag_risk, &f, e)) {
             return -1;
         }
         return f.rc;

@@ -52,7 +52,7 @@ static int supersede_others(struct app *a, const char *ref, int number, struct e
 {
     const struct rtype *t = rtype_find("scope");
     struct versions vl;
-    if (app_version_list(a, "scope", NULL, &vl, e)) {
+    if (app_version_list_as(a, principal_sys(), "scope", NULL, &vl, e)) {
         return -1;
     }
     int rc = 0;
@@ -70,7 +70,7 @@ static int supersede_others(struct app *a, const char *ref, int number, struct e
     q.filter_field[0] = rtype_field(t, FIELD_STATUS, NULL);
     q.filter_value[0] = "approved";
     if (rc == 0) {
-        rc = store_list(a->st, t, &q, other_scope, &o, e);
+        rc = store_list(a->st, principal_sys(), t, &q, other_scope, &o, e);
     }
     for (int i = 0; i < o.n && rc == 0; i++) {
         if (strcmp(o.ref[i], ref) == 0) {
@@ -105,7 +105,7 @@ static int scope_approve_tx(struct app *a, const char *ref, const char *rational
         err_set(e, ERR_INVALID, NULL, "'%.40s' is not a scope identifier (SC-0001)", ref);
         goto done;
     }
-    if (store_get(a->st, t, ref, &r, e)) {
+    if (store_get(a->st, principal_sys(), t, ref, &r, e)) {
         goto done;
     }
     if (record_get(r, FIELD_RETIRED)) {
@@ -170,7 +170,7 @@ int app_scope_current(struct app *a, const char *ref, int *in_force, struct err 
 {
     *in_force = 0;
     struct record *r = NULL;
-    if (store_get(a->st, rtype_find("scope"), ref, &r, e)) {
+    if (store_get(a->st, &a->who, rtype_find("scope"), ref, &r, e)) {
         return -1;
     }
     struct buf content;

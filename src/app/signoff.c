@@ -52,7 +52,7 @@ int app_signer_login(struct app *a, const char *account, const char *password, a
             goto out;
         }
     }
-    struct principal p;
+    struct session_auth p;
     int ok = app_session(a, sid, &p, e);
     if (ok <= 0) {
         if (ok == 0) {
@@ -60,7 +60,10 @@ int app_signer_login(struct app *a, const char *account, const char *password, a
         }
         goto out;
     }
-    app_signer_set(a, p.account, p.name, p.person, p.role);
+    /* from now on this account reads and signs: `--as ACCOUNT` sees what it
+     * sees on the web, and a->signer is the same account */
+    struct principal who = principal_account(p.account, p.name, p.role, p.person);
+    app_set_principal(a, &who);
     rc = 0;
 out:
     app_logout(a, sid, "cli", &ignore);
@@ -77,7 +80,7 @@ static int record_field_is(struct app *a, const char *ref, const char *field, co
         return 0;
     }
     struct record *r = NULL;
-    if (store_get(a->st, t, ref, &r, e)) {
+    if (store_get(a->st, principal_sys(), t, ref, &r, e)) {
         return e->code == ERR_NOTFOUND ? 0 : -1;
     }
     const struct field *f = rtype_field(t, field, NULL);
@@ -188,7 +191,7 @@ int app_evidence_check(struct app *a, const char *ref, const char *subject, stru
     }
     struct attachment_info info;
     struct err nf = {0};
-    if (app_attachment_get(a, ref, &info, &nf)) {
+    if (app_attachment_get_as(a, principal_sys(), ref, &info, &nf)) {
         if (nf.code != ERR_NOTFOUND) {
             *e = nf;
             return -1;
@@ -242,7 +245,7 @@ static int check_person_active(struct app *a, const char *field, const char *p, 
         return err_set(e, ERR_INVALID, field, "%s: give a person identifier (P-0001)", field);
     }
     int retired = 0;
-    int found = store_exists(a->st, pt, p, &retired, e);
+    int found = store_exists(a->st, principal_sys(), pt, p, &retired, e);
     if (found < 0) {
         return -1;
     }
@@ -342,7 +345,7 @@ int app_signoff_tx(struct app *a, const struct signoff_req *q, long *id, int *ex
                               now};
     /* the same signer signing the same content again changes nothing */
     struct found f = {0};
-    int n = store_signoff_find(a->st, &row, grab_id, &f, e);
+    int n = store_signoff_find(a->st, principal_sys(), &row, grab_id, &f, e);
     if (n < 0) {
         return -1;
     }
@@ -460,7 +463,7 @@ static char *person_name(struct app *a, const char *ref)
     }
     struct record *p = NULL;
     struct err ignore = {0};
-    if (store_get(a->st, rtype_find("person"), ref, &p, &ignore)) {
+    if (store_get(a->st, principal_sys(), rtype_find("person"), ref, &p, &ignore)) {
         return NULL;
     }
     char *n = dup_opt(record_get(p, "name"));
@@ -471,9 +474,16 @@ static char *person_name(struct app *a, const char *ref)
 int app_signoffs(struct app *a, const char *kind, const char *subject, int version,
                  const char *current_sha256, struct signoffs *out, struct err *e)
 {
+    return app_signoffs_as(a, &a->who, kind, subject, version, current_sha256, out, e);
+}
+
+int app_signoffs_as(struct app *a, const struct principal *who, const char *kind,
+                    const char *subject, int version, const char *current_sha256,
+                    struct signoffs *out, struct err *e)
+{
     memset(out, 0, sizeof *out);
     struct collect c = {a, out, current_sha256};
-    if (store_signoffs(a->st, kind, subject, version, collect_signoff, &c, e)) {
+    if (store_signoffs(a->st, who, kind, subject, version, collect_signoff, &c, e)) {
         signoffs_free(out);
         return -1;
     }
@@ -682,22 +692,35 @@ static int add_version(void *ctx, const struct version_row *v)
     return 0;
 }
 
+int app_version_get_as(struct app *a, const struct principal *who, const char *kind,
+                       const char *subject, int number, const char *as_of, struct version *out,
+                       struct err *e)
+{
+    memset(out, 0, sizeof *out);
+    return store_version_get(a->st, who, kind, subject, number, as_of, NULL, grab_version, out, e);
+}
+
 int app_version_get(struct app *a, const char *kind, const char *subject, int number,
                     const char *as_of, struct version *out, struct err *e)
 {
+    return app_version_get_as(a, &a->who, kind, subject, number, as_of, out, e);
+}
+
+int app_version_list_as(struct app *a, const struct principal *who, const char *kind,
+                        const char *subject, struct versions *out, struct err *e)
+{
     memset(out, 0, sizeof *out);
-    return store_version_get(a->st, kind, subject, number, as_of, NULL, grab_version, out, e);
+    if (store_versions(a->st, who, kind, subject, add_version, out, e)) {
+        versions_free(out);
+        return -1;
+    }
+    return 0;
 }
 
 int app_version_list(struct app *a, const char *kind, const char *subject, struct versions *out,
                      struct err *e)
 {
-    memset(out, 0, sizeof *out);
-    if (store_versions(a->st, kind, subject, add_version, out, e)) {
-        versions_free(out);
-        return -1;
-    }
-    return 0;
+    return app_version_list_as(a, &a->who, kind, subject, out, e);
 }
 
 static void version_entry(struct buf *b, const char *kind, const char *subject, int number,
@@ -736,7 +759,7 @@ int app_version_freeze_tx(struct app *a, const char *kind, const char *subject,
     sha256_hex(content, strlen(content), hash);
     struct version last = {0};
     struct err nf = {0};
-    if (store_version_get(a->st, kind, subject, 0, NULL, NULL, grab_version, &last, &nf) == 0) {
+    if (store_version_get(a->st, principal_sys(), kind, subject, 0, NULL, NULL, grab_version, &last, &nf) == 0) {
         int same = strcmp(last.sha256, hash) == 0;
         if (same) {
             *number = last.number;
@@ -750,7 +773,7 @@ int app_version_freeze_tx(struct app *a, const char *kind, const char *subject,
         return -1;
     }
     int n = 0;
-    if (store_version_last(a->st, kind, per_kind ? NULL : subject, &n, e)) {
+    if (store_version_last(a->st, principal_sys(), kind, per_kind ? NULL : subject, &n, e)) {
         return -1;
     }
     time_now(now);
@@ -783,7 +806,7 @@ int app_version_state_tx(struct app *a, const char *kind, const char *subject, i
                          const char *state, struct err *e)
 {
     struct version v;
-    if (app_version_get(a, kind, subject, number, NULL, &v, e)) {
+    if (app_version_get_as(a, principal_sys(), kind, subject, number, NULL, &v, e)) {
         return -1;
     }
     if (v.state && state && strcmp(v.state, state) == 0) {

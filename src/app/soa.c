@@ -84,8 +84,8 @@ static int load_reasons(struct app *a, struct reasons *rs, struct err *e)
     struct records reqs = {0}, acts = {0};
     struct query q = {0};
     int rc = -1;
-    if (store_list(a->st, rtype_find("requirement"), &q, records_add, &reqs, e) ||
-        store_list(a->st, rtype_find("action"), &q, records_add, &acts, e)) {
+    if (store_list(a->st, &a->who, rtype_find("requirement"), &q, records_add, &reqs, e) ||
+        store_list(a->st, &a->who, rtype_find("action"), &q, records_add, &acts, e)) {
         goto done;
     }
     for (size_t i = 0; i < reqs.n; i++) {
@@ -99,7 +99,7 @@ static int load_reasons(struct app *a, struct reasons *rs, struct err *e)
             json_object_set_new(rs->action_risks, acts.v[i]->ref, json_string(risks));
         }
     }
-    rc = store_link_rows(a->st, "controls", "control", on_link, rs, e);
+    rc = store_link_rows(a->st, &a->who, "controls", "control", on_link, rs, e);
 done:
     records_free(&reqs);
     records_free(&acts);
@@ -372,7 +372,7 @@ static int soa_controls(struct app *a, const char *framework, struct records *ou
         q.nfilter = 1;
         q.filter_field[0] = rtype_field(t, "framework", NULL);
         q.filter_value[0] = fws[k];
-        if (store_list(a->st, t, &q, records_add, out, e)) {
+        if (store_list(a->st, &a->who, t, &q, records_add, out, e)) {
             return -1;
         }
     }
@@ -610,7 +610,7 @@ static int transition_one(struct app *a, const struct rtype *t, struct record *c
     struct buf undecided;
     buf_init(&undecided, 0);
     for (int k = 0; k < cp.n; k++) {
-        if (store_get(a->st, t, cp.v[k], &olds[k], e)) {
+        if (store_get(a->st, principal_sys(), t, cp.v[k], &olds[k], e)) {
             buf_free(&undecided);
             goto out;
         }
@@ -721,7 +721,7 @@ int app_soa_transition(struct app *a, int dry_run, char **report, int *need_deci
     q.filter_field[0] = rtype_field(t, "framework", NULL);
     q.filter_value[0] = FRAMEWORK_2013;
     struct records c13 = {0};
-    if (store_list(a->st, t, &q, records_add, &c13, e)) {
+    if (store_list(a->st, principal_sys(), t, &q, records_add, &c13, e)) {
         records_free(&c13);
         goto done;
     }
@@ -736,7 +736,7 @@ int app_soa_transition(struct app *a, int dry_run, char **report, int *need_deci
         goto done;
     }
     q.filter_value[0] = FRAMEWORK_2022;
-    if (store_list(a->st, t, &q, records_add, &c22, e)) {
+    if (store_list(a->st, principal_sys(), t, &q, records_add, &c22, e)) {
         goto done;
     }
     for (size_t i = 0; i < c22.n; i++) {
@@ -778,8 +778,8 @@ int app_soa_diff(struct app *a, int from, int to, struct vdiff *out, struct err 
     if (from < 1 || to < 1) {
         return err_set(e, ERR_USAGE, NULL, "give two version numbers (isms soa diff N M)");
     }
-    if (store_soa_version_get(a->st, from, NULL, NULL, grab_content, &ca, e) ||
-        store_soa_version_get(a->st, to, NULL, NULL, grab_content, &cb, e)) {
+    if (store_soa_version_get(a->st, &a->who, from, NULL, NULL, grab_content, &ca, e) ||
+        store_soa_version_get(a->st, &a->who, to, NULL, NULL, grab_content, &cb, e)) {
         free(ca);
         return -1;
     }

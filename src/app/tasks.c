@@ -95,10 +95,10 @@ static int check_owner(struct app *a, const char *owner, struct err *e)
     }
     /* a viewer who may not read people (staff) learns nothing of who
      * exists: an unknown person simply has no tasks */
-    if (a->has_viewer && perm_row_rule(a->viewer_role, pt, NULL).kind == ROWS_NONE) {
+    if (perm_rows(&a->who, pt).kind == ROWS_NONE) {
         return 0;
     }
-    int found = store_exists(a->st, pt, owner, NULL, e);
+    int found = store_exists(a->st, &a->who, pt, owner, NULL, e);
     if (found < 0) {
         return -1;
     }
@@ -150,7 +150,9 @@ int app_tasks(struct app *a, const struct task_query *q, struct tasks *out, stru
         out->v[n++] = *t;
     }
     out->n = n;
-    qsort(out->v, (size_t)out->n, sizeof *out->v, by_due);
+    if (out->n > 1) { /* none read: no array to sort (qsort of NULL is undefined) */
+        qsort(out->v, (size_t)out->n, sizeof *out->v, by_due);
+    }
     return 0;
 }
 

@@ -44,8 +44,8 @@ struct task_query {
 };
 
 /* A source adds every task its records imply to out (task_add), whatever
- * the query's filters (app_tasks applies them). It reads through a's
- * viewer like any read. Returns 0 or -1 with e set. */
+ * the query's filters (app_tasks applies them). It reads as a->who (the
+ * principal) like any read: staff get only tasks on records they see. Returns 0 or -1 with e set. */
 typedef int (*task_source_fn)(struct app *a, const struct task_query *q, struct tasks *out,
                               struct err *e);
 

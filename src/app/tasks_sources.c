@@ -1,8 +1,9 @@
 /* tasks_sources.c — the task sources of the record types that fall due
  * (tasks.def): each derives, from its records' dates and statuses, what a
- * person must do and by when. They read through the viewer (a's role and
- * person, app_query_visible) like every read, and only the fields they
- * need; none of them filters by owner or date or sorts (app_tasks does).
+ * person must do and by when. They read as a->who (the principal) like
+ * every read — the store applies its row rule, so staff get only tasks on
+ * records they may see — and only the fields they need; none of them
+ * filters by owner or date or sorts (app_tasks does).
  *
  * Most sources are one due date of a record in an open status
  * (struct date_rule); the others (documents, acknowledgements, incidents,
@@ -66,7 +67,7 @@ static int add_months(const char *date, int months, char out[11])
     return 0;
 }
 
-/* ---- reading records through the viewer -------------------------------------- */
+/* ---- reading records as the principal ---------------------------------------- */
 
 /* One record as a source reads it: the values of the columns it asked for. */
 struct row {
@@ -108,29 +109,15 @@ static int walk_row(void *ctx, const char *ref, const char *const *vals)
     return 0;
 }
 
-static int walk_record(void *ctx, struct record *rec)
-{
-    struct walk *w = ctx;
-    const char *vals[STORE_ROWS_MAX_COLS + 1];
-    int k = 0;
-    for (; w->cols[k] && k < STORE_ROWS_MAX_COLS; k++) {
-        vals[k] = record_get(rec, w->cols[k]);
-    }
-    vals[k] = NULL;
-    int stop = walk_row(w, rec->ref, vals);
-    record_free(rec);
-    return stop;
-}
-
-/* Calls fn for each active record of type name the viewer may see that has
+/* Calls fn for each active record of type name a->who sees that has
  * one of the fields any_of set, with the values of cols (NULL-terminated;
  * the title field among them). When the query asks for one person's tasks
  * and owner_col is given, only the records whose owner_col names them are
  * read (an index); when it asks for overdue tasks only and due_col (the
  * one column the due date is, when it is one) is given, only the records
- * due before today. Rows the viewer's row rule restricts by a field are
- * read with that condition; documents as staff read them (their versions
- * in force) through store_list. */
+ * due before today. The store applies the principal's row rule
+ * (store_tasks_rows): a field condition, or for staff the documents in
+ * force they may read. */
 static int walk(struct app *a, const char *name, const char *const *cols,
                 const char *const *any_of, const char *owner_col, const char *due_col,
                 int (*fn)(struct walk *w, const struct row *r), struct walk *w, struct err *e)
@@ -139,37 +126,16 @@ static int walk(struct app *a, const char *name, const char *const *cols,
     w->t = t;
     w->cols = cols;
     w->fn = fn;
-    struct row_rule rule = {ROWS_ALL, NULL, NULL, NULL, NULL};
-    const char *person = a->viewer_person[0] ? a->viewer_person : NULL;
-    if (a->has_viewer) {
-        rule = perm_row_rule(a->viewer_role, t, person);
+    struct store_rows_q rq = {cols, any_of, {NULL, NULL}, {NULL, NULL}, NULL, NULL};
+    if (due_col && w->q->overdue_only) {
+        rq.before_col = due_col;
+        rq.before_val = w->q->today;
     }
-    int rc = 0;
-    if (rule.kind == ROWS_NONE) {
-        return 0;
-    } else if (rule.kind == ROWS_RELEASED) {
-        struct query sq = {0};
-        app_query_visible(t, a->viewer_role, person, &sq);
-        sq.columns = cols;
-        rc = store_list(a->st, t, &sq, walk_record, w, e);
-    } else {
-        struct store_rows_q rq = {cols, any_of, {NULL, NULL}, {NULL, NULL}, NULL, NULL};
-        if (due_col && w->q->overdue_only) {
-            rq.before_col = due_col;
-            rq.before_val = w->q->today;
-        }
-        int n = 0;
-        if (rule.kind == ROWS_WHERE) {
-            rq.eq_col[n] = rule.field;
-            rq.eq_val[n++] = rule.value;
-        }
-        if (owner_col && w->q->owner) {
-            rq.eq_col[n] = owner_col;
-            rq.eq_val[n++] = w->q->owner;
-        }
-        rc = store_tasks_rows(a->st, t, &rq, walk_row, w, e);
+    if (owner_col && w->q->owner) {
+        rq.eq_col[0] = owner_col;
+        rq.eq_val[0] = w->q->owner;
     }
-    if (rc) {
+    if (store_tasks_rows(a->st, &a->who, t, &rq, walk_row, w, e)) {
         return -1;
     }
     return w->failed ? err_set(e, ERR_INTERNAL, NULL, "out of memory") : 0;
@@ -408,18 +374,8 @@ int task_src_acknowledgements(struct app *a, const struct task_query *q, struct 
                               struct err *e)
 {
     /* narrowed to one person when the query asks for one (the rest would
-     * be filtered out anyway) */
-    const char *person = q->owner;
-    if (a->has_viewer && a->viewer_role == ROLE_NONE) {
-        return 0;
-    }
-    if (a->has_viewer && a->viewer_role == ROLE_STAFF) {
-        if (!a->viewer_person[0] || (person && strcmp(person, a->viewer_person) != 0)) {
-            return 0;
-        }
-        person = a->viewer_person;
-    }
-    if (store_tasks_pending_acks(a->st, person, ack_task, out, e)) {
+     * be filtered out anyway); staff get only their own (the store) */
+    if (store_tasks_pending_acks(a->st, &a->who, q->owner, ack_task, out, e)) {
         return -1;
     }
     return 0;
@@ -451,10 +407,7 @@ int task_src_document_steps(struct app *a, const struct task_query *q, struct ta
                             struct err *e)
 {
     (void)q;
-    if (a->has_viewer && (a->viewer_role == ROLE_STAFF || a->viewer_role == ROLE_NONE)) {
-        return 0;
-    }
-    return store_tasks_doc_steps(a->st, doc_step_task, out, e);
+    return store_tasks_doc_steps(a->st, &a->who, doc_step_task, out, e);
 }
 
 /* ---- incidents ------------------------------------------------------------------ */
@@ -510,15 +463,9 @@ int task_src_reviews(struct app *a, const struct task_query *q, struct tasks *ou
     const struct rtype *t = rtype_find("review");
     struct query sq = {0};
     (void)q;
-    if (a->has_viewer) {
-        app_query_visible(t, a->viewer_role, a->viewer_person[0] ? a->viewer_person : NULL, &sq);
-        if (sq.none) {
-            return 0;
-        }
-    }
     sq.columns = cols;
     struct records l = {0};
-    if (store_list(a->st, t, &sq, records_add, &l, e)) {
+    if (store_list(a->st, &a->who, t, &sq, records_add, &l, e)) {
         records_free(&l);
         return -1;
     }
@@ -577,8 +524,8 @@ int task_src_reviews(struct app *a, const struct task_query *q, struct tasks *ou
 /* ---- evidence ---------------------------------------------------------------------- */
 
 /* An active attachment with a validity date is renewed by then, by the
- * owner of the record it is evidence for — when the viewer may see that
- * record. */
+ * owner of the record it is evidence for — when a->who may see that
+ * record (app_attachments and app_record_get read as a->who). */
 struct evidence {
     struct app *a;
     struct tasks *out;
@@ -599,11 +546,7 @@ static int evidence_task(void *ctx, const struct attachment_info *info)
     struct record *r = NULL;
     struct app *a = x->a;
     struct err e = {0};
-    int rc = a->has_viewer
-                 ? app_record_get_visible(a, t, info->subject, a->viewer_role,
-                                          a->viewer_person[0] ? a->viewer_person : NULL, &r, &e)
-                 : store_get(a->st, t, info->subject, &r, &e);
-    if (rc) {
+    if (app_record_get(a, t, info->subject, &r, &e)) {
         if (e.code == ERR_NOTFOUND) {
             return 0;
         }

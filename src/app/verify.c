@@ -68,7 +68,7 @@ static int fold_finish(struct fold *f)
     const struct rtype *t = rtype_find(f->type);
     struct record *r = NULL;
     struct err e2 = {0};
-    if (!t || store_get(f->a->st, t, f->ref, &r, &e2)) {
+    if (!t || store_get(f->a->st, principal_sys(), t, f->ref, &r, &e2)) {
         if (e2.code == ERR_NOTFOUND || !t) {
             err_set(f->e, ERR_CONFLICT, NULL,
                     "history entry #%lld says %s exists, but the record is missing", f->last_seq,
@@ -248,9 +248,9 @@ static int verify_journaled_tables(struct app *a, struct err *e)
     struct journal j = {json_object(), json_array()};
     struct vcheck c = {&j, e, 0};
     int rc = -1;
-    if (store_history_of_types(a->st, "soa", "method", journal_entry, &j, e) ||
-        store_history_of_types(a->st, "version", "version", journal_entry, &j, e) ||
-        store_versions(a->st, NULL, NULL, check_version, &c, e) || c.bad) {
+    if (store_history_of_types(a->st, principal_sys(), "soa", "method", journal_entry, &j, e) ||
+        store_history_of_types(a->st, principal_sys(), "version", "version", journal_entry, &j, e) ||
+        store_versions(a->st, principal_sys(), NULL, NULL, check_version, &c, e) || c.bad) {
         goto done;
     }
     /* methods: one journaled definition per version, the last in force */
@@ -422,8 +422,8 @@ static int verify_signoffs(struct app *a, long *matched, struct err *e)
 {
     struct sgcheck c = {json_object(), 0, 0, e, 0};
     int rc = -1;
-    if (store_history_of_types(a->st, "signoff", "signoff", signoff_entry, &c, e) || c.bad ||
-        store_signoffs(a->st, NULL, NULL, -1, check_signoff, &c, e) || c.bad) {
+    if (store_history_of_types(a->st, principal_sys(), "signoff", "signoff", signoff_entry, &c, e) || c.bad ||
+        store_signoffs(a->st, principal_sys(), NULL, NULL, -1, check_signoff, &c, e) || c.bad) {
         goto done;
     }
     /* entries left: their rows are gone */
@@ -458,13 +458,13 @@ int app_verify(struct app *a, struct verify_result *res, struct err *e)
     f.e = e;
     f.seen = json_object();
     int rc = -1;
-    if (store_history_by_record(a->st, fold_entry, &f, e) || fold_finish(&f) || f.bad) {
+    if (store_history_by_record(a->st, principal_sys(), fold_entry, &f, e) || fold_finish(&f) || f.bad) {
         goto done;
     }
     /* every record must have history: compare counts, and name the first
      * one without when they differ */
     for (int ti = 0; ti < nrtypes; ti++) {
-        long n = store_count(a->st, rtypes[ti], 1, e);
+        long n = store_count(a->st, principal_sys(), rtypes[ti], 1, e);
         if (n < 0) {
             goto done;
         }
@@ -472,7 +472,7 @@ int app_verify(struct app *a, struct verify_result *res, struct err *e)
             struct missing m = {f.seen, e, 0};
             struct query q = {0};
             q.include_retired = 1;
-            if (store_list(a->st, rtypes[ti], &q, find_missing, &m, e) || m.bad) {
+            if (store_list(a->st, principal_sys(), rtypes[ti], &q, find_missing, &m, e) || m.bad) {
                 goto done;
             }
         }

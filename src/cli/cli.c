@@ -92,7 +92,16 @@ int cli_open(struct cli *c, struct app *a, struct err *e)
     if (find_file(c, path, sizeof path, e)) {
         return -1;
     }
-    return app_open(a, path, cli_actor(), e);
+    if (app_open(a, path, cli_actor(), e)) {
+        return -1;
+    }
+    /* the owner of the file reads as the system (app_open); --as ACCOUNT
+     * reads as that account, exactly as it would on the web */
+    if (c->as && cli_sign_in(a, c->as, e)) {
+        app_close(a);
+        return -1;
+    }
+    return 0;
 }
 
 int cli_parse_opts(struct cli *c, int argc, char **argv, struct opts *o, int max_pos)
@@ -170,6 +179,8 @@ int cli_parse_opts(struct cli *c, int argc, char **argv, struct opts *o, int max
         }
         if (strcmp(key, "file") == 0) {
             c->file = val;
+        } else if (strcmp(key, "as") == 0) {
+            c->as = val;
         } else if (strcmp(key, "search") == 0) {
             o->search = val;
         } else if (strcmp(key, "limit") == 0) {

@@ -13,6 +13,7 @@ struct cli {
     char **argv;
     const char *file; /* from -f/--file, or NULL */
     const char *cmd;  /* the command name as typed */
+    const char *as;   /* --as ACCOUNT: read (and sign) as that account, or NULL */
 };
 
 #define CMD(name, fn, args, summary) int fn(struct cli *c);
@@ -28,7 +29,10 @@ void cli_help_type(const struct rtype *t);
 int cli_fail(const struct err *e);
 /* Prints a usage error and returns the usage exit status. */
 int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Finds the ISMS file (-f, $ISMS_FILE, or the one *.isms here) and opens it. */
+/* Finds the ISMS file (-f, $ISMS_FILE, or the one *.isms here) and opens it.
+ * The file's owner reads as the system principal (every row); with
+ * `--as ACCOUNT` the account is signed in (cli_sign_in) and every read —
+ * lists, search, show, history, exports — sees what it sees on the web. */
 int cli_open(struct cli *c, struct app *a, struct err *e);
 /* Who is acting: $ISMS_ACTOR, else "cli:<login name>". */
 const char *cli_actor(void);
@@ -59,7 +63,8 @@ int cli_export_args(struct cli *c, int argc, char **argv, struct opts *o, const 
                     const char *const *extra);
 /* Signs in as account (--as ACCOUNT): its password, then its TOTP code
  * when it has one, read from the terminal without echo or from stdin one
- * per line; the account becomes a->signer (cli_sign.c). */
+ * per line; the account becomes a->signer and a->who (cli_sign.c).
+ * account NULL: the account cli_open signed in, else ERR_FORBIDDEN. */
 int cli_sign_in(struct app *a, const char *account, struct err *e);
 /* A --by option (the signer named by a field) is refused, saying to use
  * --as: the usage exit status after printing, or 0 when there is none. */

@@ -50,6 +50,9 @@ static char *read_code(void *ctx)
 
 int cli_sign_in(struct app *a, const char *account, struct err *e)
 {
+    if (!account && a->signer.account > 0) {
+        return 0; /* signed in by cli_open (--as) */
+    }
     if (!account || !account[0]) {
         return err_set(e, ERR_FORBIDDEN, "as",
                        "as: sign with --as ACCOUNT (your account's password is asked for); the "
@@ -90,10 +93,17 @@ static void print_signoffs(const struct signoffs *l, const char *indent)
     }
 }
 
+/* As PERM_HISTORY on the web: the earlier versions of a subject are read
+ * with its history (--as staff: none of a document's). */
+static int may_read_versions(struct app *a, const char *kind, const char *subject, struct err *e)
+{
+    return app_may_read(a, store_subject_type(kind, subject), 1, e);
+}
+
 int cli_versions(struct app *a, const char *kind, const char *subject, int json, struct err *e)
 {
     struct versions l;
-    if (app_version_list(a, kind, subject, &l, e)) {
+    if (may_read_versions(a, kind, subject, e) || app_version_list(a, kind, subject, &l, e)) {
         return -1;
     }
     struct buf b;
@@ -135,7 +145,8 @@ int cli_version_show(struct app *a, const char *kind, const char *subject, int n
                      struct err *e)
 {
     struct version v;
-    if (app_version_get(a, kind, subject, number, NULL, &v, e)) {
+    if (may_read_versions(a, kind, subject, e) ||
+        app_version_get(a, kind, subject, number, NULL, &v, e)) {
         return -1;
     }
     struct signoffs s;
@@ -169,6 +180,9 @@ int cli_version_show(struct app *a, const char *kind, const char *subject, int n
 int cli_version_diff(struct app *a, const char *kind, const char *subject, const char *from,
                      const char *to, int json, struct err *e)
 {
+    if (may_read_versions(a, kind, subject, e)) {
+        return -1;
+    }
     int64_t n = 0, m = 0;
     if (!from || !to || int_parse(from, &n) || int_parse(to, &m) || n < 1 || m < 1 ||
         n > 1000000 || m > 1000000) {

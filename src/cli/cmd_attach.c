@@ -121,7 +121,7 @@ int cmd_attachments(struct cli *c)
     const char *ref = o.npos ? o.pos[0] : NULL;
     if (ref) {
         const struct rtype *t = rtype_of_ref(ref);
-        int found = t ? store_exists(a.st, t, ref, NULL, &e) : 0;
+        int found = t ? store_exists(a.st, &a.who, t, ref, NULL, &e) : 0;
         if (found <= 0) {
             if (found == 0) {
                 err_set(&e, ERR_NOTFOUND, "id", "no record %.40s", ref);

@@ -60,7 +60,9 @@ int cmd_control_tests(struct cli *c, int argc, char **argv)
         return cli_fail(&e);
     }
     struct ctest_states s;
-    if (app_ctest_states(&a, o.npos ? o.pos[0] : NULL, NULL, &s, &e)) {
+    /* --as: the router's read permission, as for the pages */
+    if (app_may_read(&a, rtype_find("ctest"), 0, &e) ||
+        app_ctest_states(&a, o.npos ? o.pos[0] : NULL, NULL, &s, &e)) {
         rc = cli_fail(&e);
         app_close(&a);
         return rc;
@@ -191,7 +193,8 @@ int cmd_audit_coverage(struct cli *c, int argc, char **argv)
         return cli_fail(&e);
     }
     struct coverage cv;
-    if (app_audit_coverage(&a, o.npos ? o.pos[0] : NULL, NULL, &cv, &e)) {
+    if (app_may_read(&a, rtype_find("audit"), 0, &e) ||
+        app_audit_coverage(&a, o.npos ? o.pos[0] : NULL, NULL, &cv, &e)) {
         rc = cli_fail(&e);
         app_close(&a);
         return rc;
@@ -277,7 +280,8 @@ static int report(struct cli *c, int argc, char **argv, int full)
         return cli_fail(&e);
     }
     struct audit_report r;
-    if (app_audit_report(&a, o.pos[0], &r, &e)) {
+    if (app_may_read(&a, rtype_find("audit"), 0, &e) ||
+        app_audit_report(&a, o.pos[0], &r, &e)) {
         rc = cli_fail(&e);
         app_close(&a);
         return rc;

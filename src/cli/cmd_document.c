@@ -243,7 +243,8 @@ int cmd_doc_versions(struct cli *c, int argc, char **argv)
     struct err e = {0};
     struct versions l = {0};
     struct record *r = NULL;
-    if (app_record_get(&a, doc_type(), ref, &r, &e) ||
+    /* as PERM_HISTORY on the web: --as staff read no earlier version */
+    if (app_record_get(&a, doc_type(), ref, &r, &e) || app_may_read(&a, doc_type(), 1, &e) ||
         app_version_list(&a, "document", ref, &l, &e)) {
         rc = cli_fail(&e);
         goto done;
@@ -345,7 +346,8 @@ int cmd_doc_show(struct cli *c, int argc, char **argv)
     }
     struct version v = {0};
     struct signoffs so = {0};
-    if (app_version_get(&a, "document", ref, n, NULL, &v, &e) ||
+    if (app_may_read(&a, doc_type(), 1, &e) ||
+        app_version_get(&a, "document", ref, n, NULL, &v, &e) ||
         app_signoffs(&a, "document", ref, n, v.sha256, &so, &e)) {
         rc = cli_fail(&e);
         goto done;
@@ -402,7 +404,8 @@ int cmd_doc_diff(struct cli *c, int argc, char **argv)
     }
     struct err e = {0};
     struct vdiff fields = {0}, body = {0};
-    if (app_document_diff(&a, ref, from, to, &fields, &body, &e)) {
+    if (app_may_read(&a, doc_type(), 1, &e) ||
+        app_document_diff(&a, ref, from, to, &fields, &body, &e)) {
         rc = cli_fail(&e);
     } else if (o.json) {
         struct buf b;
@@ -483,7 +486,8 @@ int cmd_doc_acks(struct cli *c, int argc, char **argv)
     }
     struct err e = {0};
     struct doc_acks k;
-    if (app_document_acks(&a, ref, n, o.json ? 100000 : 20, &k, &e)) {
+    if (app_may_read(&a, doc_type(), 1, &e) ||
+        app_document_acks(&a, ref, n, o.json ? 100000 : 20, &k, &e)) {
         rc = cli_fail(&e);
     } else if (o.json) {
         struct buf b;

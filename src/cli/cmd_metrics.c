@@ -29,7 +29,14 @@ int cmd_metric_trend(struct cli *c, int argc, char **argv)
         return cli_fail(&e);
     }
     struct metric_trend t;
+    /* as the router (--as): the record as the reader sees it, then the
+     * register's read permission */
     if (app_metric_trend(&a, o.pos[0], &t, &e)) {
+        app_close(&a);
+        return cli_fail(&e);
+    }
+    if (app_may_read(&a, rtype_find("measurement"), 0, &e)) {
+        metric_trend_free(&t);
         app_close(&a);
         return cli_fail(&e);
     }
@@ -117,7 +124,15 @@ int cmd_nc_whys(struct cli *c, int argc, char **argv)
         return cli_fail(&e);
     }
     struct nc_whys l;
+    /* as the router (--as): the record as the reader sees it, then the
+     * register's read permission */
     if (app_nc_whys(&a, o.pos[0], &l, &e)) {
+        rc = cli_fail(&e);
+        app_close(&a);
+        return rc;
+    }
+    if (app_may_read(&a, rtype_find("nonconformity"), 0, &e)) {
+        nc_whys_free(&l);
         rc = cli_fail(&e);
         app_close(&a);
         return rc;

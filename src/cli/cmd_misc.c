@@ -190,7 +190,10 @@ int cmd_history(struct cli *c)
     const char *ref = o.npos ? o.pos[0] : NULL;
     if (ref) {
         const struct rtype *t = rtype_of_ref(ref);
-        int found = t ? store_exists(a.st, t, ref, NULL, &e) : 0;
+        int found = t ? store_exists(a.st, &a.who, t, ref, NULL, &e) : 0;
+        if (found > 0 && app_may_read(&a, t, 1, &e)) {
+            found = -1; /* as PERM_HISTORY on the web: staff read no document's history */
+        }
         if (found <= 0) {
             if (found == 0) {
                 err_set(&e, ERR_NOTFOUND, NULL, "no record %.40s", ref);
@@ -207,7 +210,7 @@ int cmd_history(struct cli *c)
     if (o.json) {
         jw_arr(&w);
     }
-    if (store_history(a.st, ref, print_entry, &hs, &e)) {
+    if (store_history(a.st, &a.who, ref, print_entry, &hs, &e)) {
         rc = cli_fail(&e);
     }
     if (o.json && !rc) {

@@ -139,7 +139,7 @@ static int do_list(struct cli *c, const struct rtype *t, struct opts *o)
         rc = cli_fail(&e);
         goto out;
     }
-    if (store_list(a.st, t, &q, records_add, &rows, &e)) {
+    if (app_may_read(&a, t, 0, &e) || store_list(a.st, &a.who, t, &q, records_add, &rows, &e)) {
         rc = cli_fail(&e);
         goto done;
     }
@@ -210,7 +210,7 @@ static int print_counterpart(void *ctx, const char *ref)
     if (cp->n++ == 0) {
         printf("\n%s:\n", ref[0] == 'A' ? "2013 counterparts" : "2022 counterparts");
     }
-    if (store_get(cp->a->st, rtype_find("control"), ref, &r, &e) == 0) {
+    if (store_get(cp->a->st, &cp->a->who, rtype_find("control"), ref, &r, &e) == 0) {
         printf("  %-10s %s\n", ref, record_get(r, "title"));
         record_free(r);
     } else {
@@ -234,7 +234,7 @@ static void print_effective(struct app *a, const struct record *r)
          tok = strtok_r(NULL, ",", &save_tok)) {
         int cia[3];
         struct err e = {0};
-        if (store_asset_effective(a->st, tok, cia, &e) == 0) {
+        if (store_asset_effective(a->st, &a->who, tok, cia, &e) == 0) {
             printf("  %-10s confidentiality %d, integrity %d, availability %d\n", tok, cia[0],
                    cia[1], cia[2]);
         }
@@ -263,7 +263,9 @@ static int do_show(struct cli *c, const struct rtype *t, struct opts *o)
             *p = (char)(*p - 'a' + 'A');
         }
     }
-    if (app_record_get(&a, t, ref, &r, &e)) {
+    /* as the router: a hidden record is missing (404), then the role (403) */
+    if (app_record_get(&a, t, ref, &r, &e) || app_may_read(&a, t, 0, &e)) {
+        record_free(r);
         app_close(&a);
         return cli_fail(&e);
     }
@@ -324,7 +326,7 @@ static int do_show(struct cli *c, const struct rtype *t, struct opts *o)
             print_effective(&a, r);
         }
         int n = 0;
-        store_inbound(a.st, r->ref, print_inbound, &n, &e);
+        store_inbound(a.st, &a.who, r->ref, print_inbound, &n, &e);
     }
     record_free(r);
     app_close(&a);

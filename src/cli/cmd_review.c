@@ -74,7 +74,9 @@ int cmd_review_compile(struct cli *c, int argc, char **argv)
         return cli_usage("--today: give a date as YYYY-MM-DD, not '%.40s'", today);
     }
     struct review_pack p;
-    if (app_review_pack(&a, o.pos[0], today, &p, &e)) {
+    /* --as: the router's read permission (GET /reviews/:id/pack) */
+    if (app_may_read(&a, rtype_find("review"), 0, &e) ||
+        app_review_pack(&a, o.pos[0], today, &p, &e)) {
         rc = cli_fail(&e);
     } else {
         if (o.json) {
@@ -135,7 +137,8 @@ int cmd_review_pack(struct cli *c, int argc, char **argv)
     struct err e = {0};
     struct version v;
     struct review_pack p;
-    if (app_review_pack_version(&a, o.pos[0], (int)n, &v, &p, &e)) {
+    if (app_may_read(&a, rtype_find("review"), 0, &e) ||
+        app_review_pack_version(&a, o.pos[0], (int)n, &v, &p, &e)) {
         rc = cli_fail(&e);
     } else {
         if (o.json) {
@@ -182,7 +185,8 @@ int cmd_review_pack_diff(struct cli *c, int argc, char **argv)
     struct err e = {0};
     struct version v;
     struct review_pack was, now;
-    if (app_review_pack_version(&a, o.pos[0], (int)n, &v, &was, &e)) {
+    if (app_may_read(&a, rtype_find("review"), 0, &e) ||
+        app_review_pack_version(&a, o.pos[0], (int)n, &v, &was, &e)) {
         app_close(&a);
         return cli_fail(&e);
     }
@@ -228,7 +232,7 @@ int cmd_review_sign(struct cli *c, int argc, char **argv)
     }
     struct err e = {0};
     int n = 0, existing = 0;
-    if (!cli_opt(&o, "as")) {
+    if (!c->as) { /* --as is the CLI's (cli_open signed it in) */
         app_close(&a);
         return cli_usage("review sign: give --as ACCOUNT (the top management account that "
                          "signs the minutes)");
@@ -263,7 +267,8 @@ int cmd_cert_schedule(struct cli *c, int argc, char **argv)
     }
     struct err e = {0};
     struct cert_schedule s;
-    if (app_cert_schedule(&a, o.pos[0], &s, &e)) {
+    if (app_may_read(&a, rtype_find("certificate"), 0, &e) ||
+        app_cert_schedule(&a, o.pos[0], &s, &e)) {
         rc = cli_fail(&e);
     } else {
         char t[11];

@@ -217,13 +217,13 @@ int cmd_soa(struct cli *c)
             if (asof) {
                 snprintf(end, sizeof end, "%.10sT23:59:59Z", asof);
             }
-            if (store_soa_version_get(a.st, (int)v, asof ? end : NULL, asof ? fw : NULL,
+            if (store_soa_version_get(a.st, &a.who, (int)v, asof ? end : NULL, asof ? fw : NULL,
                                       show_version, &sc, &e)) {
                 rc = cli_fail(&e);
             }
         }
     } else if (strcmp(sub, "versions") == 0) {
-        if (store_soa_versions(a.st, list_version, NULL, &e)) {
+        if (store_soa_versions(a.st, &a.who, list_version, NULL, &e)) {
             rc = cli_fail(&e);
         }
     } else if (strcmp(sub, "diff") == 0) {

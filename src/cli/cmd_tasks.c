@@ -69,7 +69,7 @@ int cmd_tasks(struct cli *c)
         return cli_usage("--mine and --all exclude each other\n" USAGE);
     }
     const char *owner = cli_opt(&o, "owner");
-    const char *as = cli_opt(&o, "as");
+    const char *as = c->as; /* --as: cli_open signs the account in and reads as it */
     struct err e = {0};
     int days = 0;
     if (cli_opt(&o, "days") && task_parse_days(cli_opt(&o, "days"), &days, &e)) {
@@ -87,12 +87,7 @@ int cmd_tasks(struct cli *c)
         return cli_fail(&e);
     }
     if (as) {
-        if (cli_sign_in(&a, as, &e)) {
-            rc = cli_fail(&e);
-            goto done;
-        }
-        /* read as the account: only the rows its role may see */
-        app_set_viewer(&a, role_parse(a.signer.role), a.signer.person);
+        /* reading as the account (a.who): only the rows its role may see */
         if (mine && !owner) {
             if (!a.signer.person[0]) {
                 err_set(&e, ERR_INVALID, "mine",

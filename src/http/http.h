@@ -62,7 +62,7 @@ struct req {
     char id2[64];            /* from a second :n */
     struct record *rec;      /* the :id record, loaded by the router */
     struct strmap titles;    /* record titles this viewer may see, looked up so far */
-    struct principal who;
+    struct session_auth auth; /* the session or token (a->who is its principal) */
     int authed;
     enum role role;
     const char *sid;         /* the session cookie value, if any */

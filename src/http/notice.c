@@ -46,25 +46,25 @@ void notice_sign(const struct req *r, const char *path, char *out, size_t size)
             break;
         }
     }
-    if (!d || !r->who.sid_hash[0]) {
+    if (!d || !r->auth.sid_hash[0]) {
         snprintf(out, size, "%s", path);
         return;
     }
     size_t klen = strcspn(d, "&#");
     char m[33];
-    mac(r->who.sid_hash, d, klen, path, (size_t)(q - path), m);
+    mac(r->auth.sid_hash, d, klen, path, (size_t)(q - path), m);
     snprintf(out, size, "%.*s.%s%s", (int)(d + klen - path), path, m, d + klen);
 }
 
 int notice_valid(const struct req *r, const char *value, char *key, size_t size)
 {
     const char *dot = value ? strrchr(value, '.') : NULL;
-    if (!dot || strlen(dot + 1) != 32 || !r->who.sid_hash[0] || !r->path ||
+    if (!dot || strlen(dot + 1) != 32 || !r->auth.sid_hash[0] || !r->path ||
         (size_t)(dot - value) >= size) {
         return 0;
     }
     char m[33];
-    mac(r->who.sid_hash, value, (size_t)(dot - value), r->path, strlen(r->path), m);
+    mac(r->auth.sid_hash, value, (size_t)(dot - value), r->path, strlen(r->path), m);
     if (sodium_memcmp(m, dot + 1, 32) != 0) {
         return 0;
     }

@@ -141,22 +141,22 @@ static void authenticate(struct req *r)
     app_method_recheck(r->app);
     const char *auth = r->header(r, "Authorization");
     if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
-        r->authed = app_token_auth(r->app, auth + 7, &r->who, &e) == 1;
+        r->authed = app_token_auth(r->app, auth + 7, &r->auth, &e) == 1;
     } else if ((r->sid = r->cookie(r, r->org->cookie)) != NULL) {
-        r->authed = app_session(r->app, r->sid, &r->who, &e) == 1;
+        r->authed = app_session(r->app, r->sid, &r->auth, &e) == 1;
     }
-    r->role = r->authed ? role_parse(r->who.role) : ROLE_NONE;
-    /* sign-offs are bound to the authenticated account, never to a field */
-    if (r->authed && r->who.mfa_ok) {
-        app_signer_set(r->app, r->who.account, r->who.name, r->who.person, r->who.role);
-    } else {
-        app_signer_clear(r->app);
-    }
-    /* references a write names are checked against what this viewer sees */
-    app_set_viewer(r->app, r->role, r->authed ? r->who.person : NULL);
+    r->role = r->authed ? role_parse(r->auth.role) : ROLE_NONE;
+    /* who reads and signs: the authenticated account once its second
+     * factor is done (nobody before: nothing is read, nothing signed).
+     * a->signer is derived from it (app_set_principal), never from a field */
+    struct principal who = r->authed && r->auth.mfa_ok
+                               ? principal_account(r->auth.account, r->auth.name, r->auth.role,
+                                                   r->auth.person)
+                               : principal_nobody();
+    app_set_principal(r->app, &who);
     /* history records who acted, through which front end */
     snprintf(r->app->actor, sizeof r->app->actor, "%s:%s", r->is_api ? "api" : "web",
-             r->authed ? r->who.name : "anonymous");
+             r->authed ? r->auth.name : "anonymous");
 }
 
 static int dispatch(struct req *r, struct resp *w, const struct route *rt);
@@ -270,7 +270,7 @@ static int dispatch(struct req *r, struct resp *w, const struct route *rt)
             }
             return 0;
         }
-        if (!r->who.mfa_ok && !(rt->flags & R_MFA)) {
+        if (!r->auth.mfa_ok && !(rt->flags & R_MFA)) {
             if (r->is_api) {
                 deny(r, w, ERR_UNAUTH, "the second factor is still due");
             } else {
@@ -285,25 +285,24 @@ static int dispatch(struct req *r, struct resp *w, const struct route *rt)
         /* read through the viewer's row rule: a record the role may not
          * see gets the very answer of one that does not exist, and staff
          * get a document's version in force, never its working copy */
-        if (app_record_get_visible(r->app, r->type, r->id, r->role,
-                                   r->who.person[0] ? r->who.person : NULL, &r->rec, &e)) {
+        if (app_record_get(r->app, r->type, r->id, &r->rec, &e)) {
             resp_error(r, w, &e);
             return 0;
         }
         const char *owner = record_get(r->rec, FIELD_OWNER);
-        owns = owner && r->who.person[0] && strcmp(owner, r->who.person) == 0;
+        owns = owner && r->auth.person[0] && strcmp(owner, r->auth.person) == 0;
     }
     if (!perm_allows(r->role, rt->perm, r->type, owns)) {
         deny(r, w, ERR_FORBIDDEN, "your role does not allow this");
         return 0;
     }
-    if ((rt->flags & (R_CSRF | R_PRECSRF)) && !r->who.via_token) {
+    if ((rt->flags & (R_CSRF | R_PRECSRF)) && !r->auth.via_token) {
         const char *sent = kv_get(&r->form, "_csrf");
         if (!sent) {
             sent = r->header(r, "X-CSRF-Token");
         }
         const char *want =
-            (rt->flags & R_PRECSRF) ? r->cookie(r, r->org->pre_cookie) : r->who.csrf;
+            (rt->flags & R_PRECSRF) ? r->cookie(r, r->org->pre_cookie) : r->auth.csrf;
         if (!origin_ok(r) || !csrf_equal(sent, want)) {
             deny(r, w, ERR_FORBIDDEN,
                  "the form is out of date or came from another site; reload the page and try "

@@ -384,6 +384,20 @@ void upload_disposition(const char *name, char *out, size_t size)
     buf_free(&b);
 }
 
+void upload_send(struct resp *w, struct attachment_reader *rd)
+{
+    const struct attachment_info *info = app_attachment_reader_info(rd);
+    w->status = 200;
+    /* a static string of the allow-list (the media type the name gives,
+     * which is what was stored) */
+    const char *mt = app_attachment_media_type(info->name);
+    w->ctype = strcmp(mt, "text/plain") == 0 ? "text/plain; charset=utf-8" : mt;
+    w->csp = "default-src 'none'; sandbox";
+    upload_disposition(info->name, w->disposition, sizeof w->disposition);
+    w->stream = rd;
+    w->stream_size = info->size;
+}
+
 void upload_download(struct req *r, struct resp *w, const char *att_ref)
 {
     struct err e = {0};
@@ -400,16 +414,7 @@ void upload_download(struct req *r, struct resp *w, const char *att_ref)
         resp_error(r, w, &e);
         return;
     }
-    const struct attachment_info *info = app_attachment_reader_info(rd);
-    w->status = 200;
-    /* a static string of the allow-list (the media type the name gives,
-     * which is what was stored) */
-    const char *mt = app_attachment_media_type(info->name);
-    w->ctype = strcmp(mt, "text/plain") == 0 ? "text/plain; charset=utf-8" : mt;
-    w->csp = "default-src 'none'; sandbox";
-    upload_disposition(info->name, w->disposition, sizeof w->disposition);
-    w->stream = rd;
-    w->stream_size = info->size;
+    upload_send(w, rd);
 }
 
 int upload_attach(struct req *r, const char *valid_until, struct attachment_info *out,

@@ -48,6 +48,10 @@ void upload_disposition(const char *name, char *out, size_t size);
  * record, a removed or unknown one is the same 404; a changed blob is a
  * 409 naming it. */
 void upload_download(struct req *r, struct resp *w, const char *att_ref);
+/* The same headers and stream for a reader already open (closed with the
+ * response). */
+struct attachment_reader;
+void upload_send(struct resp *w, struct attachment_reader *rd);
 /* Attaches r->upload to r->rec with the name and valid_until given (NULL:
  * the file's own name / none): the one call the page and the API share.
  * A request without a file is ERR_USAGE naming "file". */

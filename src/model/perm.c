@@ -11,6 +11,7 @@
 
 #include "record.h"
 
+#include <stdio.h>
 #include <string.h>
 
 const char *const role_names[] = {"admin", "manager", "owner", "top-management", "auditor",
@@ -127,4 +128,93 @@ int perm_sees_history(enum role r, const struct rtype *t)
 int perm_sees_versions(enum role r, const struct rtype *t)
 {
     return r != ROLE_NONE && !(r == ROLE_STAFF && is(t, "document"));
+}
+
+/* ---- principals ------------------------------------------------------------ */
+
+static void copy(char *dst, const char *src, size_t size)
+{
+    size_t n = src ? strlen(src) : 0;
+    if (n >= size) {
+        n = size - 1;
+    }
+    memcpy(dst, src ? src : "", n);
+    dst[n] = 0;
+}
+
+struct principal principal_system(void)
+{
+    struct principal p = {PRINCIPAL_SYSTEM, ROLE_ADMIN, 0, "system", ""};
+    return p;
+}
+
+struct principal principal_nobody(void)
+{
+    struct principal p = {PRINCIPAL_ACCOUNT, ROLE_NONE, 0, "", ""};
+    return p;
+}
+
+struct principal principal_account(long account, const char *name, const char *role,
+                                   const char *person)
+{
+    struct principal p = principal_nobody();
+    p.account = account;
+    p.role = account > 0 ? role_parse(role) : ROLE_NONE;
+    copy(p.name, name, sizeof p.name);
+    copy(p.person, person, sizeof p.person);
+    return p;
+}
+
+int principal_is_system(const struct principal *p)
+{
+    return p && p->kind == PRINCIPAL_SYSTEM;
+}
+
+const char *principal_person(const struct principal *p)
+{
+    return p && p->kind == PRINCIPAL_ACCOUNT && p->person[0] ? p->person : NULL;
+}
+
+struct row_rule perm_rows(const struct principal *p, const struct rtype *t)
+{
+    if (principal_is_system(p)) {
+        return (struct row_rule){ROWS_ALL, NULL, NULL, NULL, NULL};
+    }
+    return perm_row_rule(p ? p->role : ROLE_NONE, t, principal_person(p));
+}
+
+int perm_who_sees_history(const struct principal *p, const struct rtype *t)
+{
+    return principal_is_system(p) || (p && perm_sees_history(p->role, t));
+}
+
+int perm_who_sees_versions(const struct principal *p, const struct rtype *t)
+{
+    return principal_is_system(p) || (p && perm_sees_versions(p->role, t));
+}
+
+const struct principal *principal_sys(void)
+{
+    static const struct principal sys = {PRINCIPAL_SYSTEM, ROLE_ADMIN, 0, "system", ""};
+    return &sys;
+}
+
+const char *principal_view(const struct principal *p, char *buf, size_t size)
+{
+    if (principal_is_system(p)) {
+        copy(buf, "system", size);
+        return buf;
+    }
+    enum role r = p ? p->role : ROLE_NONE;
+    const char *name = r >= 0 && r < ROLE__COUNT ? role_names[r] : "none";
+    int all = r != ROLE_NONE;
+    for (int i = 0; all && i < nrtypes; i++) {
+        all = perm_row_rule(r, rtypes[i], NULL).kind == ROWS_ALL;
+    }
+    if (all) {
+        copy(buf, name, size);
+    } else {
+        snprintf(buf, size, "%s/%s", name, principal_person(p) ? principal_person(p) : "");
+    }
+    return buf;
 }

@@ -69,7 +69,7 @@ struct record;
 /* perm_row_rule applied to one record already read: 1 when the role may
  * see it. A ROWS_RELEASED rule cannot be decided on a record alone (the
  * audience lives in the store): 0 — read it through a query instead
- * (app_record_get_visible). */
+ * (store_get with the principal). */
 int perm_visible(enum role r, const struct record *rec, const char *person);
 
 /* What else of a record a role sees beyond its fields (the rows being
@@ -78,5 +78,48 @@ int perm_visible(enum role r, const struct record *rec, const char *person);
  * for documents: history entries carry the bodies of drafts. */
 int perm_sees_history(enum role r, const struct rtype *t);
 int perm_sees_versions(enum role r, const struct rtype *t);
+
+/* ---- who is reading: the principal ---------------------------------------
+ * Every read of the store takes one (store.h): there is no way to list,
+ * count, search, fetch a record, follow its links or backlinks, read its
+ * history, versions, sign-offs or attachments, or export without saying
+ * who reads. PRINCIPAL_SYSTEM is internal work (rules, verify, the demo,
+ * the CLI run by the file's owner): it sees every row. PRINCIPAL_ACCOUNT is
+ * an authenticated account (a session, an API token, `--as ACCOUNT`), or
+ * nobody signed in (account 0, role ROLE_NONE: sees nothing); it sees what
+ * perm_row_rule / perm_sees_history / perm_sees_versions give its role. */
+enum principal_kind { PRINCIPAL_ACCOUNT, PRINCIPAL_SYSTEM };
+struct principal {
+    enum principal_kind kind;
+    enum role role;    /* ROLE_NONE for nobody; ROLE_ADMIN for the system */
+    long account;      /* 0: none */
+    char name[72];     /* the account's login name ("system" for the system) */
+    char person[40];   /* the account's person, "" when it acts as none */
+};
+/* The system principal: internal work that reads every row. */
+struct principal principal_system(void);
+/* The same, as a pointer for reads: `store_get(s, principal_sys(), ...)`
+ * says in the code that this read is internal work. */
+const struct principal *principal_sys(void);
+/* Nobody signed in: sees nothing. */
+struct principal principal_nobody(void);
+/* An authenticated account (role by name: an unknown name is ROLE_NONE;
+ * person NULL or "" when the account acts as no person). */
+struct principal principal_account(long account, const char *name, const char *role,
+                                   const char *person);
+int principal_is_system(const struct principal *p);
+/* The account's person or NULL (the system and nobody: NULL). */
+const char *principal_person(const struct principal *p);
+
+/* What a principal's reads depend on, for memo keys of text rendered from
+ * them: the role's name when its role sees every row of every type (the
+ * same for all its accounts), else "role/person"; the system "system". */
+const char *principal_view(const struct principal *p, char *buf, size_t size);
+
+/* The rules above, for a principal (the system: every row, all history,
+ * all versions). These are what the store applies. */
+struct row_rule perm_rows(const struct principal *p, const struct rtype *t);
+int perm_who_sees_history(const struct principal *p, const struct rtype *t);
+int perm_who_sees_versions(const struct principal *p, const struct rtype *t);
 
 #endif

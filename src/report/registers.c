@@ -22,7 +22,7 @@ static json_t *people(struct app *a, struct err *e)
     struct records ps = {0};
     struct query q = {0};
     q.include_retired = 1;
-    if (store_list(a->st, rtype_find("person"), &q, records_add, &ps, e)) {
+    if (store_list(a->st, &a->who, rtype_find("person"), &q, records_add, &ps, e)) {
         records_free(&ps);
         return NULL;
     }
@@ -71,6 +71,11 @@ static char *list_text(const char *v)
 
 int report_risks(struct app *a, const char *format, const char *path, struct err *e)
 {
+    /* an export reads as a->who, like a page: the rows it sees, and
+     * nothing of a type its role may not read */
+    if (app_may_read(a, rtype_find("risk"), 0, e)) {
+        return -1;
+    }
     static const struct table_col cols[] = {
         {"ID", 9, 0},           {"Risk", 36, 1},         {"Description", 48, 1},
         {"Owner", 24, 1},       {"Assets", 18, 1},       {"Threat", 10, 0},
@@ -91,7 +96,7 @@ int report_risks(struct app *a, const char *format, const char *path, struct err
     }
     struct records rs = {0};
     struct query q = {0};
-    if (store_list(a->st, rtype_find("risk"), &q, records_add, &rs, e)) {
+    if (store_list(a->st, &a->who, rtype_find("risk"), &q, records_add, &rs, e)) {
         records_free(&rs);
         json_decref(names);
         return -1;
@@ -153,6 +158,9 @@ static char *strlist_text(const struct strlist *l)
 int report_soa(struct app *a, const char *framework, const char *format, const char *path,
                struct err *e)
 {
+    if (app_may_read(a, rtype_find("control"), 0, e)) {
+        return -1;
+    }
     static const struct table_col cols[] = {
         {"Control", 9, 0},       {"Title", 40, 1},          {"Theme", 16, 1},
         {"Applicable", 11, 0},   {"Reasons for inclusion", 20, 1}, {"Risks treated", 18, 1},
@@ -217,6 +225,9 @@ int report_soa(struct app *a, const char *framework, const char *format, const c
 
 int report_plan(struct app *a, const char *format, const char *path, struct err *e)
 {
+    if (app_may_read(a, rtype_find("risk"), 0, e) || app_may_read(a, rtype_find("action"), 0, e)) {
+        return -1;
+    }
     static const struct table_col cols[] = {
         {"Risk", 9, 0},          {"Risk title", 36, 1},     {"Risk owner", 22, 1},
         {"Level", 10, 0},        {"Residual level", 10, 0}, {"Action", 10, 0},

@@ -11,9 +11,30 @@
 #include <stdint.h>
 
 #include "../lib/err.h"
+#include "../model/perm.h"
 #include "../model/record.h"
 
 struct store;
+
+/* WHO READS. Every function below that reads records or what hangs off
+ * them — a record, lists, counts, search, titles, group counts, links and
+ * backlinks, history, versions, sign-offs, attachments, document
+ * acknowledgements — takes the principal (perm.h) as its second argument
+ * and answers with what that principal sees, and nothing else:
+ *   rows      perm_rows (perm_row_rule): hidden rows are not read, listed,
+ *             counted, searched, titled or followed (a backlink from a
+ *             hidden row is not listed); staff read a document's version
+ *             in force (view document_released), never its working copy;
+ *   history   entries of records the principal sees whose history it may
+ *             read (perm_sees_history), store_sees_entry;
+ *   versions  and their sign-offs and acknowledgements: of subjects it
+ *             sees, and for a role that sees no earlier versions
+ *             (perm_sees_versions) only the version in force;
+ *   evidence  attachments of records it sees whose history it may read.
+ * principal_system() (perm.h) sees everything: internal work only (rules,
+ * verify, numbering, the demo, the CLI run by the file's owner). A NULL
+ * principal sees nothing. Reference data (clauses, the control map, the
+ * risk method), accounts and sessions are not records and take none. */
 
 enum store_flags {
     STORE_CREATE = 1 << 0,   /* create a new file; refuse if it exists */
@@ -77,11 +98,28 @@ long long store_data_version(struct store *s);
 
 /* Records. store_get: ERR_NOTFOUND if no such ref of type t. *out freed by
  * the caller (record_free). */
-int store_get(struct store *s, const struct rtype *t, const char *ref, struct record **out,
-              struct err *e);
-/* 1 if ref exists (with *retired set), 0 if not, -1 on error. */
-int store_exists(struct store *s, const struct rtype *t, const char *ref, int *retired,
-                 struct err *e);
+int store_get(struct store *s, const struct principal *who, const struct rtype *t,
+              const char *ref, struct record **out, struct err *e);
+/* 1 if ref exists and who sees it (with *retired set), 0 if not, -1 on
+ * error. */
+int store_exists(struct store *s, const struct principal *who, const struct rtype *t,
+                 const char *ref, int *retired, struct err *e);
+/* Does who see record ref (retired or not)? 1 at once, without reading,
+ * when who sees every row of t; else whether ref exists and is one of
+ * its rows. */
+int store_sees_record(struct store *s, const struct principal *who, const struct rtype *t,
+                      const char *ref, struct err *e);
+/* Does who see what hangs off subject (kind + id: "document"/"DOC-0001",
+ * "soa"/"iso27001-2022", a record identifier with kind NULL)? need: 0 its
+ * rows, SEES_HISTORY its history and evidence, SEES_VERSIONS version
+ * number (0: none) — state when known, else read. 1 yes, 0 no, -1 error. */
+#define SEES_HISTORY 1
+#define SEES_VERSIONS 2
+int store_sees_subject(struct store *s, const struct principal *who, const char *kind,
+                       const char *id, int version, const char *state, int need, struct err *e);
+/* The record type a subject's visibility follows (soa: control; method and
+ * plan: risk; else the type of the identifier or of the kind), or NULL. */
+const struct rtype *store_subject_type(const char *kind, const char *id);
 /* Inserts r; allocates r->ref from the type's prefix when r->ref is NULL. */
 int store_insert(struct store *s, struct record *r, struct err *e);
 /* Writes every field of r over the stored record with the same ref. */
@@ -97,8 +135,10 @@ struct query {
     const char *filter_value[QUERY_MAX_FILTERS]; /* canonical value */
     const char *search;   /* substring, any text field or the identifier */
     int include_retired;
-    /* Row rule (perm_row_rule): none = no rows; else only rows whose
-     * only_field has only_value (when only_field is set). */
+    /* Set by the store from the principal of each read (store_rule_query):
+     * values a caller puts here are overwritten. Row rule (perm_rows):
+     * none = no rows; else only rows whose only_field has only_value (when
+     * only_field is set). */
     int none;
     const struct field *only_field;
     const char *only_value;
@@ -131,14 +171,14 @@ struct query {
 /* Calls fn for each record matching q in q's order; fn takes ownership of
  * the record. fn returns non-zero to stop. */
 typedef int (*store_record_fn)(void *ctx, struct record *r);
-int store_list(struct store *s, const struct rtype *t, const struct query *q, store_record_fn fn,
-               void *ctx, struct err *e);
+int store_list(struct store *s, const struct principal *who, const struct rtype *t,
+               const struct query *q, store_record_fn fn, void *ctx, struct err *e);
 /* Calls fn with the identifier and title (title_field; NULL when unset) of
  * each record matching q, in identifier order (q's limit and offset
  * apply, its order and cursor do not). */
 typedef int (*store_title_fn)(void *ctx, const char *ref, const char *title);
-int store_titles(struct store *s, const struct rtype *t, const struct query *q,
-                 store_title_fn fn, void *ctx, struct err *e);
+int store_titles(struct store *s, const struct principal *who, const struct rtype *t,
+                 const struct query *q, store_title_fn fn, void *ctx, struct err *e);
 /* The same walk as store_list, reading only each record's identifier and
  * the value it is ordered by (the identifier when q has no sort): the
  * positions of a page. */
@@ -148,26 +188,29 @@ struct keylist {
     } *v;
     size_t n, cap;
 };
-int store_keys(struct store *s, const struct rtype *t, const struct query *q, struct keylist *out,
-               struct err *e);
+int store_keys(struct store *s, const struct principal *who, const struct rtype *t,
+               const struct query *q, struct keylist *out, struct err *e);
 void keylist_free(struct keylist *k);
 /* How many records match q for each pair of values of fields f1 and f2
  * (columns, not reference lists): fn(ctx, v1, v2, count), NULL for unset. */
 typedef int (*store_group_fn)(void *ctx, const char *v1, const char *v2, long count);
-int store_group_count(struct store *s, const struct rtype *t, const struct query *q,
-                      const struct field *f1, const struct field *f2, store_group_fn fn,
-                      void *ctx, struct err *e);
+int store_group_count(struct store *s, const struct principal *who, const struct rtype *t,
+                      const struct query *q, const struct field *f1, const struct field *f2,
+                      store_group_fn fn, void *ctx, struct err *e);
 /* How many records match q (its order and paging ignored). Inside a read
  * transaction (store_read_begin) the answer is cached until the file
  * changes. -1 on error. */
-long store_count_query(struct store *s, const struct rtype *t, const struct query *q,
-                       struct err *e);
-long store_count(struct store *s, const struct rtype *t, int include_retired, struct err *e);
+long store_count_query(struct store *s, const struct principal *who, const struct rtype *t,
+                       const struct query *q, struct err *e);
+long store_count(struct store *s, const struct principal *who, const struct rtype *t,
+                 int include_retired, struct err *e);
 
-/* Records that refer to ref (through F_REF columns or the link table). */
+/* Records that refer to ref (through F_REF columns or the link table)
+ * that who sees; nothing when who does not see ref. */
 typedef int (*store_inbound_fn)(void *ctx, const struct rtype *t, const char *src,
                                 const char *field);
-int store_inbound(struct store *s, const char *ref, store_inbound_fn fn, void *ctx, struct err *e);
+int store_inbound(struct store *s, const struct principal *who, const char *ref,
+                  store_inbound_fn fn, void *ctx, struct err *e);
 
 /* History. Appends one entry chained to the previous one. */
 int store_history_add(struct store *s, const char *at, const char *actor, const char *type,
@@ -179,19 +222,24 @@ struct history_entry {
 };
 /* Entries for ref (or all when ref is NULL) in order. */
 typedef int (*store_history_fn)(void *ctx, const struct history_entry *h);
-int store_history(struct store *s, const char *ref, store_history_fn fn, void *ctx,
-                  struct err *e);
+int store_history(struct store *s, const struct principal *who, const char *ref,
+                  store_history_fn fn, void *ctx, struct err *e);
+/* 1 when who sees history entry h: of a record it sees whose history it
+ * may read; of a version ("KIND:SUBJECT:N") it sees. */
+int store_sees_entry(struct store *s, const struct principal *who, const struct history_entry *h,
+                     struct err *e);
 /* Entries after seq, in order; and the last entry's seq (0 when none, -1
- * on error). */
-int store_history_since(struct store *s, long long seq, store_history_fn fn, void *ctx,
-                        struct err *e);
+ * on error: a number, no content). */
+int store_history_since(struct store *s, const struct principal *who, long long seq,
+                        store_history_fn fn, void *ctx, struct err *e);
 long long store_history_last_seq(struct store *s, struct err *e);
 /* Entries whose type is t1 or t2 (e.g. "soa", "method"), in order. */
-int store_history_of_types(struct store *s, const char *t1, const char *t2, store_history_fn fn,
-                           void *ctx, struct err *e);
+int store_history_of_types(struct store *s, const struct principal *who, const char *t1,
+                           const char *t2, store_history_fn fn, void *ctx, struct err *e);
 /* The entries of every record (create, update, retire), grouped by record
  * identifier and in order within each: verify folds them to the state. */
-int store_history_by_record(struct store *s, store_history_fn fn, void *ctx, struct err *e);
+int store_history_by_record(struct store *s, const struct principal *who, store_history_fn fn,
+                            void *ctx, struct err *e);
 /* Walks the chain; on the first broken entry fills e (ERR_CONFLICT) naming
  * it. Then runs PRAGMA integrity_check and foreign_key_check. *nentries gets
  * the number of entries checked. */
@@ -253,17 +301,17 @@ typedef int (*store_version_fn)(void *ctx, const struct version_row *v);
 int store_version_add(struct store *s, const struct version_row *v, long *id, struct err *e);
 /* The highest number of kind's versions (of subject; of every subject of
  * the kind when subject is NULL); 0 when none. */
-int store_version_last(struct store *s, const char *kind, const char *subject, int *number,
-                       struct err *e);
+int store_version_last(struct store *s, const struct principal *who, const char *kind,
+                       const char *subject, int *number, struct err *e);
 /* One version: number > 0 that one; else the latest (created at or before
  * as_of when given, in state when given). subject NULL: any subject of the
  * kind. ERR_NOTFOUND (field "version") when there is none. */
-int store_version_get(struct store *s, const char *kind, const char *subject, int number,
-                      const char *as_of, const char *state, store_version_fn fn, void *ctx,
-                      struct err *e);
+int store_version_get(struct store *s, const struct principal *who, const char *kind,
+                      const char *subject, int number, const char *as_of, const char *state,
+                      store_version_fn fn, void *ctx, struct err *e);
 /* Versions of kind/subject (NULL = all), by kind, number. */
-int store_versions(struct store *s, const char *kind, const char *subject, store_version_fn fn,
-                   void *ctx, struct err *e);
+int store_versions(struct store *s, const struct principal *who, const char *kind,
+                   const char *subject, store_version_fn fn, void *ctx, struct err *e);
 /* Sets the lifecycle state of one version (ERR_NOTFOUND when absent). */
 int store_version_set_state(struct store *s, const char *kind, const char *subject, int number,
                             const char *state, struct err *e);
@@ -281,14 +329,16 @@ typedef int (*store_signoff_fn)(void *ctx, const struct signoff_row *r);
 int store_signoff_add(struct store *s, const struct signoff_row *r, long *id, struct err *e);
 /* Sign-offs of kind/subject (NULL = any) and version (-1 = any, 0 = none),
  * oldest first. */
-int store_signoffs(struct store *s, const char *kind, const char *subject, int version,
-                   store_signoff_fn fn, void *ctx, struct err *e);
+int store_signoffs(struct store *s, const struct principal *who, const char *kind,
+                   const char *subject, int version, store_signoff_fn fn, void *ctx,
+                   struct err *e);
 /* The sign-off with r's subject, version, kind, signed_sha256, person and
  * on_behalf_of: 1 (fn called) when there is one, 0 when not, -1 on error. */
-int store_signoff_find(struct store *s, const struct signoff_row *r, store_signoff_fn fn,
-                       void *ctx, struct err *e);
+int store_signoff_find(struct store *s, const struct principal *who, const struct signoff_row *r,
+                       store_signoff_fn fn, void *ctx, struct err *e);
 /* The canonical text of a risk's fields an acceptance signs (caller frees). */
-int store_risk_signed_content(struct store *s, const char *ref, char **out, struct err *e);
+int store_risk_signed_content(struct store *s, const struct principal *who, const char *ref,
+                              char **out, struct err *e);
 
 /* Approved SoA versions (versions of kind "soa") in the shape pages list:
  * approved_by is the person of the version's first approval. version > 0:
@@ -299,26 +349,30 @@ struct soa_version_row {
     const char *framework, *approved_by, *approved_at, *note, *content, *hash;
 };
 typedef int (*store_soa_version_fn)(void *ctx, const struct soa_version_row *v);
-int store_soa_version_get(struct store *s, int version, const char *as_of, const char *framework,
-                          store_soa_version_fn fn, void *ctx, struct err *e);
-int store_soa_versions(struct store *s, store_soa_version_fn fn, void *ctx, struct err *e);
+int store_soa_version_get(struct store *s, const struct principal *who, int version,
+                          const char *as_of, const char *framework, store_soa_version_fn fn,
+                          void *ctx, struct err *e);
+int store_soa_versions(struct store *s, const struct principal *who, store_soa_version_fn fn,
+                       void *ctx, struct err *e);
 
 /* Identifiers a record links to through field rel (the link table). */
-int store_links_from(struct store *s, const char *src, const char *rel, store_str_fn fn, void *ctx,
-                     struct err *e);
+int store_links_from(struct store *s, const struct principal *who, const char *src,
+                     const char *rel, store_str_fn fn, void *ctx, struct err *e);
 /* Records of type src_type that link to dst through rel. */
-int store_links_to(struct store *s, const char *dst, const char *rel, const char *src_type,
-                   store_str_fn fn, void *ctx, struct err *e);
+int store_links_to(struct store *s, const struct principal *who, const char *dst,
+                   const char *rel, const char *src_type, store_str_fn fn, void *ctx,
+                   struct err *e);
 /* Effective C/I/A of an asset: the highest of its own values and those of
  * every asset that depends on it, directly or through a chain. */
-int store_asset_effective(struct store *s, const char *asset, int cia[3], struct err *e);
+int store_asset_effective(struct store *s, const struct principal *who, const char *asset,
+                          int cia[3], struct err *e);
 
 
 /* Links through rel into records of dst_type from active (not retired)
  * records of the given source types, ordered by dst: fn(src_type, src, dst). */
 typedef int (*store_link_fn)(void *ctx, const char *src_type, const char *src, const char *dst);
-int store_link_rows(struct store *s, const char *rel, const char *dst_type, store_link_fn fn,
-                    void *ctx, struct err *e);
+int store_link_rows(struct store *s, const struct principal *who, const char *rel,
+                    const char *dst_type, store_link_fn fn, void *ctx, struct err *e);
 
 
 /* ---- document control and acknowledgement (store_documents.c) ---------- */
@@ -333,33 +387,33 @@ struct doc_audience {
  * department ("" for people without one), in department order:
  * fn(ctx, department, people, acknowledged). One statement. */
 typedef int (*store_ack_dept_fn)(void *ctx, const char *department, long people, long acked);
-int store_doc_ack_completion(struct store *s, const char *ref, int version,
-                             const struct doc_audience *au, store_ack_dept_fn fn, void *ctx,
-                             struct err *e);
+int store_doc_ack_completion(struct store *s, const struct principal *who, const char *ref,
+                             int version, const struct doc_audience *au, store_ack_dept_fn fn,
+                             void *ctx, struct err *e);
 /* The people of the audience (only those who have not acknowledged when
  * pending_only), at most limit (0: all), in identifier order:
  * fn(ctx, person, name, department, acknowledged at or NULL). */
 typedef int (*store_ack_person_fn)(void *ctx, const char *person, const char *name,
                                    const char *department, const char *at);
-int store_doc_ack_people(struct store *s, const char *ref, int version,
-                         const struct doc_audience *au, int pending_only, long limit,
-                         store_ack_person_fn fn, void *ctx, struct err *e);
+int store_doc_ack_people(struct store *s, const struct principal *who, const char *ref,
+                         int version, const struct doc_audience *au, int pending_only,
+                         long limit, store_ack_person_fn fn, void *ctx, struct err *e);
 /* A document task: fn(ctx, ref, title, version, what) with what
  * "acknowledge", "review" or "approve". */
 typedef int (*store_doc_task_fn)(void *ctx, const char *ref, const char *title, int version,
                                  const char *what);
 /* Versions in force whose audience names person and that person has not
  * acknowledged. */
-int store_doc_pending_acks(struct store *s, const char *person, store_doc_task_fn fn, void *ctx,
-                           struct err *e);
+int store_doc_pending_acks(struct store *s, const struct principal *who, const char *person,
+                           store_doc_task_fn fn, void *ctx, struct err *e);
 /* Acknowledgements of each version of ref: fn(ctx, version, people). */
 typedef int (*store_doc_count_fn)(void *ctx, int version, long count);
-int store_doc_ack_counts(struct store *s, const char *ref, store_doc_count_fn fn, void *ctx,
-                         struct err *e);
+int store_doc_ack_counts(struct store *s, const struct principal *who, const char *ref,
+                         store_doc_count_fn fn, void *ctx, struct err *e);
 /* 1 (with at, the time of the first) when person acknowledged version of
  * ref, 0 when not, -1 on error. */
-int store_doc_acked(struct store *s, const char *ref, int version, const char *person,
-                    char *at, size_t size, struct err *e);
+int store_doc_acked(struct store *s, const struct principal *who, const char *ref, int version,
+                    const char *person, char *at, size_t size, struct err *e);
 /* The sign-offs of ref other than acknowledgements (reviews, sending back,
  * approvals), oldest first — without reading thousands of
  * acknowledgements. Strings valid during the call. */
@@ -368,15 +422,17 @@ struct doc_decision {
     const char *kind, *person, *account_name, *capacity, *rationale, *at, *on_behalf_of;
 };
 typedef int (*store_doc_decision_fn)(void *ctx, const struct doc_decision *d);
-int store_doc_decisions(struct store *s, const char *ref, store_doc_decision_fn fn, void *ctx,
-                        struct err *e);
+int store_doc_decisions(struct store *s, const struct principal *who, const char *ref,
+                        store_doc_decision_fn fn, void *ctx, struct err *e);
 /* Documents approved, published or superseded before document control
  * had versions (files from before migration 0010): no version, nothing in
  * force. fn(ctx, ref). */
-int store_doc_unversioned(struct store *s, store_str_fn fn, void *ctx, struct err *e);
+int store_doc_unversioned(struct store *s, const struct principal *who, store_str_fn fn,
+                          void *ctx, struct err *e);
 /* Every document version in review with what it still needs (a review;
  * once reviewed, an approval); the caller decides whose task it is. */
-int store_doc_in_review(struct store *s, store_doc_task_fn fn, void *ctx, struct err *e);
+int store_doc_in_review(struct store *s, const struct principal *who, store_doc_task_fn fn,
+                        void *ctx, struct err *e);
 
 
 /* ---- accounts, sessions, tokens, security log (store_auth.c) ----------- */
@@ -479,25 +535,27 @@ typedef int (*store_attachment_fn)(void *ctx, const struct attachment_row *a);
 int store_attachment_add(struct store *s, const struct attachment_row *a, char ref[24],
                          struct err *e);
 /* The attachment ref (fn not called when there is none). */
-int store_attachment_get(struct store *s, const char *ref, store_attachment_fn fn, void *ctx,
-                         struct err *e);
+int store_attachment_get(struct store *s, const struct principal *who, const char *ref,
+                         store_attachment_fn fn, void *ctx, struct err *e);
 /* Attachments of subject (every one when NULL), oldest first. */
-int store_attachments(struct store *s, const char *subject, int include_removed,
-                      store_attachment_fn fn, void *ctx, struct err *e);
-int store_attachments_of_blob(struct store *s, const char *sha256, store_attachment_fn fn,
-                              void *ctx, struct err *e);
+int store_attachments(struct store *s, const struct principal *who, const char *subject,
+                      int include_removed, store_attachment_fn fn, void *ctx, struct err *e);
+int store_attachments_of_blob(struct store *s, const struct principal *who, const char *sha256,
+                              store_attachment_fn fn, void *ctx, struct err *e);
 /* Marks an active attachment removed; ERR_CONFLICT when it already was. */
 int store_attachment_remove(struct store *s, const char *ref, const char *at, const char *by,
                             struct err *e);
 
-/* metrics: the 5-whys chain of a nonconformity (table nc_why, 0012), in
- * order of position. */
+/* metrics: the 5-whys chain of a nonconformity (table nc_why, 0016), in
+ * order of position, of the nonconformities who sees (the row rule joins
+ * the nonconformity, store_rule_column). */
 struct why_row {
     int position;
     const char *text, *at, *by, *nc;
 };
 typedef int (*store_why_fn)(void *ctx, const struct why_row *w);
-int store_whys(struct store *s, const char *nc, store_why_fn fn, void *ctx, struct err *e);
+int store_whys(struct store *s, const struct principal *who, const char *nc, store_why_fn fn,
+               void *ctx, struct err *e);
 /* (nc NULL: every chain, by nonconformity then position.) */
 /* Appends a step at the next position (*pos). */
 int store_why_add(struct store *s, const char *nc, const char *text, const char *at,

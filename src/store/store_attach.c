@@ -221,16 +221,25 @@ int store_attachment_add(struct store *s, const struct attachment_row *a, char r
     "ref, subject, name, media_type, size, sha256, valid_until, added_at, added_by, "        \
     "removed_at, removed_by"
 
-static int walk(struct store *s, sqlite3_stmt *st, store_attachment_fn fn, void *ctx,
-                struct err *e)
+/* Every attachment read: those of records the principal sees whose
+ * history it may read (evidence files are not versioned with a document's
+ * version in force: staff see none of a document's). */
+static int walk(struct store *s, const struct principal *who, sqlite3_stmt *st,
+                store_attachment_fn fn, void *ctx, struct err *e)
 {
     int rc;
+    int all = principal_is_system(who);
     while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
         struct attachment_row a = {store_col(st, 0), store_col(st, 1), store_col(st, 2),
                                    store_col(st, 3), sqlite3_column_int64(st, 4),
                                    store_col(st, 5), store_col(st, 6), store_col(st, 7),
                                    store_col(st, 8), store_col(st, 9), store_col(st, 10)};
-        if (fn(ctx, &a)) {
+        int seen = all ? 1 : store_sees_subject(s, who, NULL, a.subject, 0, NULL, SEES_HISTORY, e);
+        if (seen < 0) {
+            rc = -1;
+            break;
+        }
+        if (seen && fn(ctx, &a)) {
             break;
         }
     }
@@ -238,8 +247,8 @@ static int walk(struct store *s, sqlite3_stmt *st, store_attachment_fn fn, void 
     return rc < 0 ? -1 : 0;
 }
 
-int store_attachment_get(struct store *s, const char *ref, store_attachment_fn fn, void *ctx,
-                         struct err *e)
+int store_attachment_get(struct store *s, const struct principal *who, const char *ref,
+                         store_attachment_fn fn, void *ctx, struct err *e)
 {
     sqlite3_stmt *st =
         store_prepare(s, "SELECT " ATT_COLS " FROM attachment WHERE ref = ?1", e);
@@ -247,11 +256,11 @@ int store_attachment_get(struct store *s, const char *ref, store_attachment_fn f
         return -1;
     }
     sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
-    return walk(s, st, fn, ctx, e);
+    return walk(s, who, st, fn, ctx, e);
 }
 
-int store_attachments(struct store *s, const char *subject, int include_removed,
-                      store_attachment_fn fn, void *ctx, struct err *e)
+int store_attachments(struct store *s, const struct principal *who, const char *subject,
+                      int include_removed, store_attachment_fn fn, void *ctx, struct err *e)
 {
     sqlite3_stmt *st = store_prepare(s,
                                      "SELECT " ATT_COLS " FROM attachment WHERE (?1 IS NULL OR "
@@ -262,11 +271,11 @@ int store_attachments(struct store *s, const char *subject, int include_removed,
     }
     store_bind_opt(st, 1, subject);
     sqlite3_bind_int(st, 2, include_removed);
-    return walk(s, st, fn, ctx, e);
+    return walk(s, who, st, fn, ctx, e);
 }
 
-int store_attachments_of_blob(struct store *s, const char *sha256, store_attachment_fn fn,
-                              void *ctx, struct err *e)
+int store_attachments_of_blob(struct store *s, const struct principal *who, const char *sha256,
+                              store_attachment_fn fn, void *ctx, struct err *e)
 {
     sqlite3_stmt *st = store_prepare(
         s, "SELECT " ATT_COLS " FROM attachment WHERE sha256 = ?1 ORDER BY id", e);
@@ -274,7 +283,7 @@ int store_attachments_of_blob(struct store *s, const char *sha256, store_attachm
         return -1;
     }
     sqlite3_bind_text(st, 1, sha256, -1, SQLITE_TRANSIENT);
-    return walk(s, st, fn, ctx, e);
+    return walk(s, who, st, fn, ctx, e);
 }
 
 int store_attachment_remove(struct store *s, const char *ref, const char *at, const char *by,

@@ -44,10 +44,21 @@ static void bind_audience(sqlite3_stmt *st, const char *ref, int version,
     bind_name(st, ":roles", au->roles ? au->roles : "");
 }
 
-int store_doc_ack_completion(struct store *s, const char *ref, int version,
-                             const struct doc_audience *au, store_ack_dept_fn fn, void *ctx,
-                             struct err *e)
+/* 1 when the principal sees version of document ref, 0 not, -1 error. */
+static int sees_version(struct store *s, const struct principal *who, const char *ref,
+                        int version, struct err *e)
 {
+    return store_sees_subject(s, who, "document", ref, version, NULL, SEES_VERSIONS, e);
+}
+
+int store_doc_ack_completion(struct store *s, const struct principal *who, const char *ref,
+                             int version, const struct doc_audience *au, store_ack_dept_fn fn,
+                             void *ctx, struct err *e)
+{
+    int seen = sees_version(s, who, ref, version, e);
+    if (seen <= 0) {
+        return seen;
+    }
     sqlite3_stmt *st = store_prepare(s,
                                      "SELECT coalesce(p.department, ''), count(*), "
                                      "sum(" ACKED_BY_P ") FROM person p WHERE " AUDIENCE_OF_P
@@ -68,10 +79,14 @@ int store_doc_ack_completion(struct store *s, const char *ref, int version,
     return rc < 0 ? -1 : 0;
 }
 
-int store_doc_ack_people(struct store *s, const char *ref, int version,
-                         const struct doc_audience *au, int pending_only, long limit,
-                         store_ack_person_fn fn, void *ctx, struct err *e)
+int store_doc_ack_people(struct store *s, const struct principal *who, const char *ref,
+                         int version, const struct doc_audience *au, int pending_only,
+                         long limit, store_ack_person_fn fn, void *ctx, struct err *e)
 {
+    int seen = sees_version(s, who, ref, version, e);
+    if (seen <= 0) {
+        return seen;
+    }
     sqlite3_stmt *st = store_prepare(
         s,
         "SELECT p.ref, p.name, p.department, (SELECT min(s.at) FROM signoff s WHERE "
@@ -95,8 +110,8 @@ int store_doc_ack_people(struct store *s, const char *ref, int version,
     return rc < 0 ? -1 : 0;
 }
 
-int store_doc_pending_acks(struct store *s, const char *person, store_doc_task_fn fn, void *ctx,
-                           struct err *e)
+int store_doc_pending_acks(struct store *s, const struct principal *who, const char *person,
+                           store_doc_task_fn fn, void *ctx, struct err *e)
 {
     /* the released view (migration 0010): the versions in force, with the
      * audience they were approved with */
@@ -118,7 +133,13 @@ int store_doc_pending_acks(struct store *s, const char *person, store_doc_task_f
     bind_name(st, ":p", person);
     int rc;
     while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
-        if (fn(ctx, store_col(st, 0), store_col(st, 1), sqlite3_column_int(st, 2), "acknowledge")) {
+        int seen = sees_version(s, who, store_col(st, 0), sqlite3_column_int(st, 2), e);
+        if (seen < 0) {
+            rc = -1;
+            break;
+        }
+        if (seen && fn(ctx, store_col(st, 0), store_col(st, 1), sqlite3_column_int(st, 2),
+                       "acknowledge")) {
             break;
         }
     }
@@ -126,7 +147,8 @@ int store_doc_pending_acks(struct store *s, const char *person, store_doc_task_f
     return rc < 0 ? -1 : 0;
 }
 
-int store_doc_in_review(struct store *s, store_doc_task_fn fn, void *ctx, struct err *e)
+int store_doc_in_review(struct store *s, const struct principal *who, store_doc_task_fn fn,
+                        void *ctx, struct err *e)
 {
     /* what the latest version in review still needs: a review, or (once
      * reviewed) an approval */
@@ -143,8 +165,13 @@ int store_doc_in_review(struct store *s, store_doc_task_fn fn, void *ctx, struct
     }
     int rc;
     while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
-        if (fn(ctx, store_col(st, 0), store_col(st, 1), sqlite3_column_int(st, 2),
-               store_col(st, 3))) {
+        int seen = sees_version(s, who, store_col(st, 0), sqlite3_column_int(st, 2), e);
+        if (seen < 0) {
+            rc = -1;
+            break;
+        }
+        if (seen && fn(ctx, store_col(st, 0), store_col(st, 1), sqlite3_column_int(st, 2),
+                       store_col(st, 3))) {
             break;
         }
     }
@@ -152,8 +179,8 @@ int store_doc_in_review(struct store *s, store_doc_task_fn fn, void *ctx, struct
     return rc < 0 ? -1 : 0;
 }
 
-int store_doc_ack_counts(struct store *s, const char *ref, store_doc_count_fn fn, void *ctx,
-                         struct err *e)
+int store_doc_ack_counts(struct store *s, const struct principal *who, const char *ref,
+                         store_doc_count_fn fn, void *ctx, struct err *e)
 {
     sqlite3_stmt *st = store_prepare(s,
                                      "SELECT version, count(DISTINCT person) FROM signoff WHERE "
@@ -166,7 +193,12 @@ int store_doc_ack_counts(struct store *s, const char *ref, store_doc_count_fn fn
     sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
     int rc;
     while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
-        if (fn(ctx, sqlite3_column_int(st, 0), (long)sqlite3_column_int64(st, 1))) {
+        int seen = sees_version(s, who, ref, sqlite3_column_int(st, 0), e);
+        if (seen < 0) {
+            rc = -1;
+            break;
+        }
+        if (seen && fn(ctx, sqlite3_column_int(st, 0), (long)sqlite3_column_int64(st, 1))) {
             break;
         }
     }
@@ -174,9 +206,13 @@ int store_doc_ack_counts(struct store *s, const char *ref, store_doc_count_fn fn
     return rc < 0 ? -1 : 0;
 }
 
-int store_doc_acked(struct store *s, const char *ref, int version, const char *person,
-                    char *at, size_t size, struct err *e)
+int store_doc_acked(struct store *s, const struct principal *who, const char *ref, int version,
+                    const char *person, char *at, size_t size, struct err *e)
 {
+    int seen = sees_version(s, who, ref, version, e);
+    if (seen <= 0) {
+        return seen;
+    }
     sqlite3_stmt *st = store_prepare(s,
                                      "SELECT min(at) FROM signoff WHERE subject_kind = "
                                      "'document' AND subject_id = ?1 AND version = ?2 AND "
@@ -197,8 +233,8 @@ int store_doc_acked(struct store *s, const char *ref, int version, const char *p
     return rc < 0 ? -1 : yes;
 }
 
-int store_doc_decisions(struct store *s, const char *ref, store_doc_decision_fn fn, void *ctx,
-                        struct err *e)
+int store_doc_decisions(struct store *s, const struct principal *who, const char *ref,
+                        store_doc_decision_fn fn, void *ctx, struct err *e)
 {
     sqlite3_stmt *st = store_prepare(
         s,
@@ -215,7 +251,12 @@ int store_doc_decisions(struct store *s, const char *ref, store_doc_decision_fn 
         struct doc_decision d = {sqlite3_column_int(st, 0), store_col(st, 1), store_col(st, 2),
                                  store_col(st, 3), store_col(st, 4), store_col(st, 5),
                                  store_col(st, 6), store_col(st, 7)};
-        if (fn(ctx, &d)) {
+        int seen = sees_version(s, who, ref, d.version, e);
+        if (seen < 0) {
+            rc = -1;
+            break;
+        }
+        if (seen && fn(ctx, &d)) {
             break;
         }
     }
@@ -223,7 +264,8 @@ int store_doc_decisions(struct store *s, const char *ref, store_doc_decision_fn 
     return rc < 0 ? -1 : 0;
 }
 
-int store_doc_unversioned(struct store *s, store_str_fn fn, void *ctx, struct err *e)
+int store_doc_unversioned(struct store *s, const struct principal *who, store_str_fn fn,
+                          void *ctx, struct err *e)
 {
     sqlite3_stmt *st = store_prepare(
         s,
@@ -236,7 +278,12 @@ int store_doc_unversioned(struct store *s, store_str_fn fn, void *ctx, struct er
     }
     int rc;
     while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
-        if (fn(ctx, store_col(st, 0))) {
+        int seen = store_sees_record(s, who, rtype_find("document"), store_col(st, 0), e);
+        if (seen < 0) {
+            rc = -1;
+            break;
+        }
+        if (seen && fn(ctx, store_col(st, 0))) {
             break;
         }
     }

@@ -113,13 +113,21 @@ static void row_entry(sqlite3_stmt *st, struct history_entry *h)
 
 #define HISTORY_COLS "seq, at, actor, type, ref, action, before, after, prev, hash"
 
-static int walk(struct store *s, sqlite3_stmt *st, store_history_fn fn, void *ctx, struct err *e)
+/* Every history read: the entries the principal sees (store_sees_entry). */
+static int walk(struct store *s, const struct principal *who, sqlite3_stmt *st,
+                store_history_fn fn, void *ctx, struct err *e)
 {
     int rc;
+    int all = principal_is_system(who);
     while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
         struct history_entry h;
         row_entry(st, &h);
-        if (fn(ctx, &h)) {
+        int seen = all ? 1 : store_sees_entry(s, who, &h, e);
+        if (seen < 0) {
+            rc = -1;
+            break;
+        }
+        if (seen && fn(ctx, &h)) {
             break;
         }
     }
@@ -127,8 +135,8 @@ static int walk(struct store *s, sqlite3_stmt *st, store_history_fn fn, void *ct
     return rc < 0 ? -1 : 0;
 }
 
-int store_history(struct store *s, const char *ref, store_history_fn fn, void *ctx,
-                  struct err *e)
+int store_history(struct store *s, const struct principal *who, const char *ref,
+                  store_history_fn fn, void *ctx, struct err *e)
 {
     sqlite3_stmt *st;
     if (ref) {
@@ -140,11 +148,11 @@ int store_history(struct store *s, const char *ref, store_history_fn fn, void *c
     } else {
         st = store_prepare(s, "SELECT " HISTORY_COLS " FROM history ORDER BY seq", e);
     }
-    return st ? walk(s, st, fn, ctx, e) : -1;
+    return st ? walk(s, who, st, fn, ctx, e) : -1;
 }
 
-int store_history_since(struct store *s, long long seq, store_history_fn fn, void *ctx,
-                        struct err *e)
+int store_history_since(struct store *s, const struct principal *who, long long seq,
+                        store_history_fn fn, void *ctx, struct err *e)
 {
     sqlite3_stmt *st =
         store_prepare(s, "SELECT " HISTORY_COLS " FROM history WHERE seq > ?1 ORDER BY seq", e);
@@ -152,7 +160,7 @@ int store_history_since(struct store *s, long long seq, store_history_fn fn, voi
         return -1;
     }
     sqlite3_bind_int64(st, 1, seq);
-    return walk(s, st, fn, ctx, e);
+    return walk(s, who, st, fn, ctx, e);
 }
 
 long long store_history_last_seq(struct store *s, struct err *e)
@@ -166,8 +174,8 @@ long long store_history_last_seq(struct store *s, struct err *e)
     return n;
 }
 
-int store_history_of_types(struct store *s, const char *t1, const char *t2, store_history_fn fn,
-                           void *ctx, struct err *e)
+int store_history_of_types(struct store *s, const struct principal *who, const char *t1,
+                           const char *t2, store_history_fn fn, void *ctx, struct err *e)
 {
     sqlite3_stmt *st = store_prepare(
         s, "SELECT " HISTORY_COLS " FROM history WHERE type IN (?1, ?2) ORDER BY seq", e);
@@ -176,16 +184,17 @@ int store_history_of_types(struct store *s, const char *t1, const char *t2, stor
     }
     sqlite3_bind_text(st, 1, t1, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, t2, -1, SQLITE_TRANSIENT);
-    return walk(s, st, fn, ctx, e);
+    return walk(s, who, st, fn, ctx, e);
 }
 
-int store_history_by_record(struct store *s, store_history_fn fn, void *ctx, struct err *e)
+int store_history_by_record(struct store *s, const struct principal *who, store_history_fn fn,
+                            void *ctx, struct err *e)
 {
     sqlite3_stmt *st = store_prepare(s,
                                      "SELECT " HISTORY_COLS " FROM history WHERE action IN "
                                      "('create', 'update', 'retire') ORDER BY ref, seq",
                                      e);
-    return st ? walk(s, st, fn, ctx, e) : -1;
+    return st ? walk(s, who, st, fn, ctx, e) : -1;
 }
 
 int store_verify_chain(struct store *s, long *nentries, struct err *e)

@@ -1,19 +1,39 @@
 /* store_improve.c — the 5-whys chain of a nonconformity (table nc_why). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../lib/util.h"
 #include "store_int.h"
 
-int store_whys(struct store *s, const char *nc, store_why_fn fn, void *ctx, struct err *e)
+int store_whys(struct store *s, const struct principal *who, const char *nc, store_why_fn fn,
+               void *ctx, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(
-        s, "SELECT position, text, at, by, nonconformity FROM nc_why WHERE ?1 IS NULL OR "
-           "nonconformity = ?1 ORDER BY nonconformity, position", e);
+    /* the steps hang off their nonconformity: who reads those it sees */
+    const char *rcol = NULL, *rval = NULL;
+    if (!store_rule_column(who, rtype_find("nonconformity"), &rcol, &rval)) {
+        return 0;
+    }
+    char cond[160] = "";
+    if (rcol) { /* a column name from the declarations only */
+        snprintf(cond, sizeof cond,
+                 " AND EXISTS (SELECT 1 FROM nonconformity n WHERE n.ref = w.nonconformity "
+                 "AND n.%s = ?2)",
+                 rcol);
+    }
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT w.position, w.text, w.at, w.by, w.nonconformity FROM nc_why w "
+             "WHERE (?1 IS NULL OR w.nonconformity = ?1)%s ORDER BY w.nonconformity, w.position",
+             cond);
+    sqlite3_stmt *st = store_prepare(s, sql, e);
     if (!st) {
         return -1;
     }
     store_bind_opt(st, 1, nc);
+    if (rcol) {
+        store_bind_opt(st, 2, rval);
+    }
     int rc;
     while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
         struct why_row w = {sqlite3_column_int(st, 0), store_col(st, 1), store_col(st, 2),

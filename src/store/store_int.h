@@ -54,6 +54,19 @@ const char *store_col(sqlite3_stmt *st, int i);
 void store_bind_opt(sqlite3_stmt *st, int i, const char *v);
 /* Steps a statement that returns no rows and resets it: 0 or -1. */
 int store_run(struct store *s, sqlite3_stmt *st, struct err *e);
+/* *out = *in (or an empty query) with the row rule of who for t applied:
+ * every record read of store_record.c goes through this. */
+void store_rule_query(const struct principal *who, const struct rtype *t, const struct query *in,
+                      struct query *out);
+/* The row rule of who for t as one column condition, for the store's own
+ * SQL that does not go through store_record.c (store_tasks.c,
+ * store_audit.c): 1 every row (no condition); 2 only the rows whose column
+ * *field (a declared column of t) is *value; 0 no row — for ROWS_NONE and
+ * for any rule a column condition cannot express (ROWS_RELEASED), so a
+ * query that cannot apply the rule answers nothing rather than too much
+ * (read those through store_list instead). */
+int store_rule_column(const struct principal *who, const struct rtype *t, const char **field,
+                      const char **value);
 
 
 #endif

@@ -145,8 +145,8 @@ static int bind_value(sqlite3_stmt *st, int pos, const struct field *f, const ch
     return sqlite3_bind_text(st, pos, v, -1, SQLITE_TRANSIENT);
 }
 
-int store_get(struct store *s, const struct rtype *t, const char *ref, struct record **out,
-              struct err *e)
+static int raw_get(struct store *s, const struct rtype *t, const char *ref, struct record **out,
+                   struct err *e)
 {
     *out = NULL;
     struct buf b;
@@ -171,8 +171,8 @@ int store_get(struct store *s, const struct rtype *t, const char *ref, struct re
     return 0;
 }
 
-int store_exists(struct store *s, const struct rtype *t, const char *ref, int *retired,
-                 struct err *e)
+static int raw_exists(struct store *s, const struct rtype *t, const char *ref, int *retired,
+                      struct err *e)
 {
     char sql[160];
     snprintf(sql, sizeof sql, "SELECT retired IS NOT NULL FROM %s WHERE ref = ?1", t->name);
@@ -617,9 +617,12 @@ static int record_row(sqlite3_stmt *st, const struct rtype *t, void *ctx)
     return c->fn(c->ctx, row_record(t, st));
 }
 
-int store_list(struct store *s, const struct rtype *t, const struct query *q, store_record_fn fn,
-               void *ctx, struct err *e)
+int store_list(struct store *s, const struct principal *who, const struct rtype *t,
+               const struct query *given, store_record_fn fn, void *ctx, struct err *e)
 {
+    struct query vq;
+    const struct query *q = &vq;
+    store_rule_query(who, t, given, &vq);
     struct buf b, cols;
     buf_init(&b, 0);
     buf_init(&cols, 0);
@@ -674,10 +677,13 @@ static int group_row(sqlite3_stmt *st, const struct rtype *t, void *ctx)
     return c->fn(c->ctx, store_col(st, 0), store_col(st, 1), (long)sqlite3_column_int64(st, 2));
 }
 
-int store_group_count(struct store *s, const struct rtype *t, const struct query *q,
-                      const struct field *f1, const struct field *f2, store_group_fn fn,
-                      void *ctx, struct err *e)
+int store_group_count(struct store *s, const struct principal *who, const struct rtype *t,
+                      const struct query *given, const struct field *f1, const struct field *f2,
+                      store_group_fn fn, void *ctx, struct err *e)
 {
+    struct query vq;
+    const struct query *q = &vq;
+    store_rule_query(who, t, given, &vq);
     struct buf b;
     buf_init(&b, 0);
     char src[80];
@@ -689,9 +695,12 @@ int store_group_count(struct store *s, const struct rtype *t, const struct query
     return run_query(s, &b, t, q, group_row, &c, e);
 }
 
-int store_titles(struct store *s, const struct rtype *t, const struct query *q,
-                 store_title_fn fn, void *ctx, struct err *e)
+int store_titles(struct store *s, const struct principal *who, const struct rtype *t,
+                 const struct query *given, store_title_fn fn, void *ctx, struct err *e)
 {
+    struct query vq;
+    const struct query *q = &vq;
+    store_rule_query(who, t, given, &vq);
     return t->title_field ? list_pairs(s, t, q, t->title_field, 0, fn, ctx, e) : 0;
 }
 
@@ -708,9 +717,12 @@ static int add_key(void *ctx, const char *ref, const char *key)
     return 0;
 }
 
-int store_keys(struct store *s, const struct rtype *t, const struct query *q, struct keylist *out,
-               struct err *e)
+int store_keys(struct store *s, const struct principal *who, const struct rtype *t,
+               const struct query *given, struct keylist *out, struct err *e)
 {
+    struct query vq;
+    const struct query *q = &vq;
+    store_rule_query(who, t, given, &vq);
     const struct field *f = sort_field(t, q);
     return list_pairs(s, t, q, f ? f->name : "ref", 1, add_key, out, e);
 }
@@ -725,9 +737,12 @@ void keylist_free(struct keylist *k)
     memset(k, 0, sizeof *k);
 }
 
-long store_count_query(struct store *s, const struct rtype *t, const struct query *q,
-                       struct err *e)
+long store_count_query(struct store *s, const struct principal *who, const struct rtype *t,
+                       const struct query *given, struct err *e)
 {
+    struct query vq;
+    const struct query *q = &vq;
+    store_rule_query(who, t, given, &vq);
     struct buf b;
     buf_init(&b, 0);
     char src[80];
@@ -779,8 +794,14 @@ long store_count_query(struct store *s, const struct rtype *t, const struct quer
     return n;
 }
 
-long store_count(struct store *s, const struct rtype *t, int include_retired, struct err *e)
+long store_count(struct store *s, const struct principal *who, const struct rtype *t,
+                 int include_retired, struct err *e)
 {
+    if (perm_rows(who, t).kind != ROWS_ALL) {
+        struct query q = {0};
+        q.include_retired = include_retired;
+        return store_count_query(s, who, t, &q, e);
+    }
     char sql[160];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM %s%s", t->name,
              include_retired ? "" : " WHERE retired IS NULL");
@@ -793,12 +814,33 @@ long store_count(struct store *s, const struct rtype *t, int include_retired, st
     return n;
 }
 
-int store_inbound(struct store *s, const char *ref, store_inbound_fn fn, void *ctx, struct err *e)
+/* fn for a source the principal sees (a backlink from a hidden row is
+ * neither listed nor counted); -1 on error. */
+static int inbound_one(struct store *s, const struct principal *who, const struct rtype *t,
+                       const char *src, const char *field, store_inbound_fn fn, void *ctx,
+                       struct err *e)
+{
+    int seen = store_sees_record(s, who, t, src, e);
+    if (seen > 0) {
+        fn(ctx, t, src, field);
+    }
+    return seen < 0 ? -1 : 0;
+}
+
+int store_inbound(struct store *s, const struct principal *who, const char *ref,
+                  store_inbound_fn fn, void *ctx, struct err *e)
 {
     const struct rtype *target = rtype_of_ref(ref);
     if (!target) {
         return 0;
     }
+    int seen = store_sees_record(s, who, target, ref, e);
+    if (seen <= 0) {
+        return seen;
+    }
+    /* the sources are collected first: deciding whether one is visible
+     * reads the store, which must not reset the statement being walked */
+    struct keylist got = {0};
     for (int ti = 0; ti < nrtypes; ti++) {
         const struct rtype *t = rtypes[ti];
         for (int i = 0; i < t->nfields; i++) {
@@ -816,9 +858,13 @@ int store_inbound(struct store *s, const char *ref, store_inbound_fn fn, void *c
             sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
             int rc;
             while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
-                fn(ctx, t, (const char *)sqlite3_column_text(st, 0), f->name);
+                add_key(&got, (const char *)sqlite3_column_text(st, 0), f->name);
             }
             sqlite3_reset(st);
+            for (size_t k = 0; rc >= 0 && k < got.n; k++) {
+                rc = inbound_one(s, who, t, got.v[k].ref, got.v[k].key, fn, ctx, e);
+            }
+            keylist_free(&got);
             if (rc < 0) {
                 return -1;
             }
@@ -831,13 +877,109 @@ int store_inbound(struct store *s, const char *ref, store_inbound_fn fn, void *c
     }
     sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
     int rc;
+    struct keylist types = {0};
     while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
-        const struct rtype *t = rtype_find((const char *)sqlite3_column_text(st, 0));
-        if (t) {
-            fn(ctx, t, (const char *)sqlite3_column_text(st, 1),
-               (const char *)sqlite3_column_text(st, 2));
-        }
+        add_key(&types, (const char *)sqlite3_column_text(st, 0), "");
+        add_key(&got, (const char *)sqlite3_column_text(st, 1),
+                (const char *)sqlite3_column_text(st, 2));
     }
     sqlite3_reset(st);
+    for (size_t k = 0; rc >= 0 && k < got.n; k++) {
+        const struct rtype *t = rtype_find(types.v[k].ref);
+        if (t) {
+            rc = inbound_one(s, who, t, got.v[k].ref, got.v[k].key, fn, ctx, e);
+        }
+    }
+    keylist_free(&got);
+    keylist_free(&types);
     return rc < 0 ? -1 : 0;
+}
+
+/* ---- the principal's row rule, applied to every read ------------------- */
+
+void store_rule_query(const struct principal *who, const struct rtype *t, const struct query *in,
+                      struct query *out)
+{
+    static const struct query zero;
+    *out = in ? *in : zero;
+    out->none = 0;
+    out->only_field = NULL;
+    out->only_value = NULL;
+    out->released = 0;
+    out->classes = NULL;
+    out->viewer = NULL;
+    struct row_rule rule = perm_rows(who, t);
+    out->none = rule.kind == ROWS_NONE;
+    if (rule.kind == ROWS_WHERE) {
+        out->only_field = rtype_field(t, rule.field, NULL);
+        out->only_value = rule.value;
+        out->none = out->only_field == NULL;
+    }
+    if (rule.kind == ROWS_RELEASED) {
+        out->released = 1;
+        out->classes = rule.classes;
+        out->viewer = rule.person;
+    }
+}
+
+static int take_one(void *ctx, struct record *r)
+{
+    struct record **out = ctx;
+    record_free(*out);
+    *out = r;
+    return 1;
+}
+
+int store_get(struct store *s, const struct principal *who, const struct rtype *t,
+              const char *ref, struct record **out, struct err *e)
+{
+    *out = NULL;
+    if (perm_rows(who, t).kind == ROWS_ALL) {
+        return raw_get(s, t, ref, out, e);
+    }
+    /* through the same rule as lists: for staff a document's version in
+     * force, never its working copy; hidden is answered as missing */
+    struct query q = {0};
+    q.ref = ref;
+    q.include_retired = 1;
+    if (store_list(s, who, t, &q, take_one, out, e)) {
+        return -1;
+    }
+    return *out ? 0 : record_notfound(e, t, ref);
+}
+
+int store_exists(struct store *s, const struct principal *who, const struct rtype *t,
+                 const char *ref, int *retired, struct err *e)
+{
+    struct row_rule rule = perm_rows(who, t);
+    if (rule.kind == ROWS_ALL) {
+        return raw_exists(s, t, ref, retired, e);
+    }
+    if (rule.kind == ROWS_NONE) {
+        return 0;
+    }
+    struct record *r = NULL;
+    if (store_get(s, who, t, ref, &r, e)) {
+        if (e->code == ERR_NOTFOUND) {
+            err_clear(e);
+            return 0;
+        }
+        return -1;
+    }
+    if (retired) {
+        *retired = record_get(r, FIELD_RETIRED) != NULL;
+    }
+    record_free(r);
+    return 1;
+}
+
+int store_sees_record(struct store *s, const struct principal *who, const struct rtype *t,
+                      const char *ref, struct err *e)
+{
+    /* a role that sees every row of t needs no statement (a link or
+     * history row names a record that exists, or is dangling for verify) */
+    if (perm_rows(who, t).kind == ROWS_ALL) {
+        return 1;
+    }
+    return store_exists(s, who, t, ref, NULL, e);
 }

@@ -79,7 +79,9 @@ int store_is_top_management(struct store *s, const char *person, struct err *e)
     return rc < 0 ? -1 : rc == SQLITE_ROW;
 }
 
-static int str_rows(struct store *s, sqlite3_stmt *st, store_str_fn fn, void *ctx, struct err *e)
+/* The identifiers of st's rows that the principal sees, to fn. */
+static int str_rows(struct store *s, const struct principal *who, sqlite3_stmt *st,
+                    store_str_fn fn, void *ctx, struct err *e)
 {
     /* Copy the rows first: fn may run other queries on this store. */
     char **v = NULL;
@@ -96,7 +98,13 @@ static int str_rows(struct store *s, sqlite3_stmt *st, store_str_fn fn, void *ct
     int stop = 0;
     for (size_t i = 0; i < n; i++) {
         if (!stop && rc >= 0) {
-            stop = fn(ctx, v[i]);
+            const struct rtype *t = rtype_of_ref(v[i]);
+            int seen = principal_is_system(who) ? 1 : t ? store_sees_record(s, who, t, v[i], e) : 0;
+            if (seen < 0) {
+                rc = -1;
+            } else if (seen) {
+                stop = fn(ctx, v[i]);
+            }
         }
         free(v[i]);
     }
@@ -104,9 +112,24 @@ static int str_rows(struct store *s, sqlite3_stmt *st, store_str_fn fn, void *ct
     return rc < 0 ? -1 : 0;
 }
 
-int store_links_from(struct store *s, const char *src, const char *rel, store_str_fn fn, void *ctx,
-                     struct err *e)
+/* 1 when the principal sees the record ref (of the type its identifier
+ * says), 0 when not, -1 on error. */
+static int sees_ref(struct store *s, const struct principal *who, const char *ref, struct err *e)
 {
+    if (principal_is_system(who)) {
+        return 1;
+    }
+    const struct rtype *t = ref ? rtype_of_ref(ref) : NULL;
+    return t ? store_sees_record(s, who, t, ref, e) : 0;
+}
+
+int store_links_from(struct store *s, const struct principal *who, const char *src,
+                     const char *rel, store_str_fn fn, void *ctx, struct err *e)
+{
+    int seen = sees_ref(s, who, src, e);
+    if (seen <= 0) {
+        return seen;
+    }
     sqlite3_stmt *st =
         store_prepare(s, "SELECT dst FROM link WHERE src = ?1 AND rel = ?2 ORDER BY dst", e);
     if (!st) {
@@ -114,12 +137,17 @@ int store_links_from(struct store *s, const char *src, const char *rel, store_st
     }
     sqlite3_bind_text(st, 1, src, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, rel, -1, SQLITE_TRANSIENT);
-    return str_rows(s, st, fn, ctx, e);
+    return str_rows(s, who, st, fn, ctx, e);
 }
 
-int store_links_to(struct store *s, const char *dst, const char *rel, const char *src_type,
-                   store_str_fn fn, void *ctx, struct err *e)
+int store_links_to(struct store *s, const struct principal *who, const char *dst,
+                   const char *rel, const char *src_type, store_str_fn fn, void *ctx,
+                   struct err *e)
 {
+    int seen = sees_ref(s, who, dst, e);
+    if (seen <= 0) {
+        return seen;
+    }
     sqlite3_stmt *st = store_prepare(
         s,
         "SELECT src FROM link WHERE dst = ?1 AND rel = ?2 AND src_type = ?3 ORDER BY src", e);
@@ -129,11 +157,17 @@ int store_links_to(struct store *s, const char *dst, const char *rel, const char
     sqlite3_bind_text(st, 1, dst, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, rel, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 3, src_type, -1, SQLITE_TRANSIENT);
-    return str_rows(s, st, fn, ctx, e);
+    return str_rows(s, who, st, fn, ctx, e);
 }
 
-int store_asset_effective(struct store *s, const char *asset, int cia[3], struct err *e)
+int store_asset_effective(struct store *s, const struct principal *who, const char *asset,
+                          int cia[3], struct err *e)
 {
+    cia[0] = cia[1] = cia[2] = 0;
+    int seen = sees_ref(s, who, asset, e);
+    if (seen <= 0) {
+        return seen;
+    }
     /* UNION (not UNION ALL) makes the walk terminate even on a cycle that
      * slipped in behind the program's back. */
     sqlite3_stmt *st = store_prepare(
@@ -157,8 +191,8 @@ int store_asset_effective(struct store *s, const char *asset, int cia[3], struct
     return rc < 0 ? -1 : 0;
 }
 
-int store_link_rows(struct store *s, const char *rel, const char *dst_type, store_link_fn fn,
-                    void *ctx, struct err *e)
+int store_link_rows(struct store *s, const struct principal *who, const char *rel,
+                    const char *dst_type, store_link_fn fn, void *ctx, struct err *e)
 {
     /* A link from a retired record no longer counts; each source type's
      * table is checked with a fixed, declared name. */
@@ -180,8 +214,18 @@ int store_link_rows(struct store *s, const char *rel, const char *dst_type, stor
     sqlite3_bind_text(st, 1, rel, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, dst_type, -1, SQLITE_TRANSIENT);
     int rc;
+    int all = principal_is_system(who);
     while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
-        if (fn(ctx, store_col(st, 0), store_col(st, 1), store_col(st, 2))) {
+        /* both ends seen, or the link is not there for this principal */
+        int seen = all ? 1 : sees_ref(s, who, store_col(st, 1), e);
+        if (seen > 0 && !all) {
+            seen = sees_ref(s, who, store_col(st, 2), e);
+        }
+        if (seen < 0) {
+            rc = -1;
+            break;
+        }
+        if (seen && fn(ctx, store_col(st, 0), store_col(st, 1), store_col(st, 2))) {
             break;
         }
     }

@@ -26,13 +26,25 @@ static void version_row(sqlite3_stmt *st, struct version_row *v)
                               store_col(st, 9)};
 }
 
-static int version_walk(struct store *s, sqlite3_stmt *st, store_version_fn fn, void *ctx,
-                        int *n, struct err *e)
+/* Every version read: the versions the principal sees (store_sees_subject:
+ * the subject's row, and for a role that sees no earlier versions only the
+ * one in force). */
+static int version_walk(struct store *s, const struct principal *who, sqlite3_stmt *st,
+                        store_version_fn fn, void *ctx, int *n, struct err *e)
 {
     int rc;
     while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
         struct version_row v;
         version_row(st, &v);
+        int seen = store_sees_subject(s, who, v.kind, v.subject, v.number, v.state, SEES_VERSIONS,
+                                      e);
+        if (seen < 0) {
+            rc = -1;
+            break;
+        }
+        if (!seen) {
+            continue;
+        }
         if (n) {
             (*n)++;
         }
@@ -72,10 +84,14 @@ int store_version_add(struct store *s, const struct version_row *v, long *id, st
     return 0;
 }
 
-int store_version_last(struct store *s, const char *kind, const char *subject, int *number,
-                       struct err *e)
+int store_version_last(struct store *s, const struct principal *who, const char *kind,
+                       const char *subject, int *number, struct err *e)
 {
     *number = 0;
+    int seen = store_sees_subject(s, who, kind, subject, 0, NULL, 0, e);
+    if (seen <= 0) {
+        return seen;
+    }
     sqlite3_stmt *st = store_prepare(s,
                                      "SELECT coalesce(max(number), 0) FROM version WHERE "
                                      "subject_kind = ?1 AND (?2 IS NULL OR subject_id = ?2)",
@@ -93,9 +109,9 @@ int store_version_last(struct store *s, const char *kind, const char *subject, i
     return rc < 0 ? -1 : 0;
 }
 
-int store_version_get(struct store *s, const char *kind, const char *subject, int number,
-                      const char *as_of, const char *state, store_version_fn fn, void *ctx,
-                      struct err *e)
+int store_version_get(struct store *s, const struct principal *who, const char *kind,
+                      const char *subject, int number, const char *as_of, const char *state,
+                      store_version_fn fn, void *ctx, struct err *e)
 {
     sqlite3_stmt *st = store_prepare(
         s,
@@ -113,7 +129,7 @@ int store_version_get(struct store *s, const char *kind, const char *subject, in
     store_bind_opt(st, 4, as_of);
     store_bind_opt(st, 5, state);
     int n = 0;
-    if (version_walk(s, st, fn, ctx, &n, e)) {
+    if (version_walk(s, who, st, fn, ctx, &n, e)) {
         return -1;
     }
     if (!n) {
@@ -130,8 +146,8 @@ int store_version_get(struct store *s, const char *kind, const char *subject, in
     return 0;
 }
 
-int store_versions(struct store *s, const char *kind, const char *subject, store_version_fn fn,
-                   void *ctx, struct err *e)
+int store_versions(struct store *s, const struct principal *who, const char *kind,
+                   const char *subject, store_version_fn fn, void *ctx, struct err *e)
 {
     sqlite3_stmt *st = store_prepare(s,
                                      "SELECT " VERSION_COLS " FROM version WHERE (?1 IS NULL OR "
@@ -143,7 +159,7 @@ int store_versions(struct store *s, const char *kind, const char *subject, store
     }
     store_bind_opt(st, 1, kind);
     store_bind_opt(st, 2, subject);
-    return version_walk(s, st, fn, ctx, NULL, e);
+    return version_walk(s, who, st, fn, ctx, NULL, e);
 }
 
 int store_version_set_state(struct store *s, const char *kind, const char *subject, int number,
@@ -177,8 +193,9 @@ int store_version_set_state(struct store *s, const char *kind, const char *subje
     "signed_sha256, coalesce(account, 0), account_name, person, on_behalf_of, evidence, "      \
     "details, at"
 
-static int signoff_walk(struct store *s, sqlite3_stmt *st, store_signoff_fn fn, void *ctx,
-                        int *n, struct err *e)
+/* Every sign-off read: those of subjects and versions the principal sees. */
+static int signoff_walk(struct store *s, const struct principal *who, sqlite3_stmt *st,
+                        store_signoff_fn fn, void *ctx, int *n, struct err *e)
 {
     int rc;
     while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
@@ -197,6 +214,15 @@ static int signoff_walk(struct store *s, sqlite3_stmt *st, store_signoff_fn fn, 
                                 store_col(st, 12),
                                 store_col(st, 13),
                                 store_col(st, 14)};
+        int seen = store_sees_subject(s, who, r.subject_kind, r.subject_id, r.version, NULL,
+                                      SEES_VERSIONS, e);
+        if (seen < 0) {
+            rc = -1;
+            break;
+        }
+        if (!seen) {
+            continue;
+        }
         if (n) {
             (*n)++;
         }
@@ -250,8 +276,9 @@ int store_signoff_add(struct store *s, const struct signoff_row *r, long *id, st
     return 0;
 }
 
-int store_signoffs(struct store *s, const char *kind, const char *subject, int version,
-                   store_signoff_fn fn, void *ctx, struct err *e)
+int store_signoffs(struct store *s, const struct principal *who, const char *kind,
+                   const char *subject, int version, store_signoff_fn fn, void *ctx,
+                   struct err *e)
 {
     sqlite3_stmt *st = store_prepare(s,
                                      "SELECT " SIGNOFF_COLS " FROM signoff WHERE (?1 IS NULL OR "
@@ -264,11 +291,11 @@ int store_signoffs(struct store *s, const char *kind, const char *subject, int v
     store_bind_opt(st, 1, kind);
     store_bind_opt(st, 2, subject);
     sqlite3_bind_int(st, 3, version);
-    return signoff_walk(s, st, fn, ctx, NULL, e);
+    return signoff_walk(s, who, st, fn, ctx, NULL, e);
 }
 
-int store_signoff_find(struct store *s, const struct signoff_row *r, store_signoff_fn fn,
-                       void *ctx, struct err *e)
+int store_signoff_find(struct store *s, const struct principal *who, const struct signoff_row *r,
+                       store_signoff_fn fn, void *ctx, struct err *e)
 {
     sqlite3_stmt *st = store_prepare(
         s,
@@ -287,15 +314,20 @@ int store_signoff_find(struct store *s, const struct signoff_row *r, store_signo
     store_bind_opt(st, 6, r->person);
     store_bind_opt(st, 7, r->on_behalf_of);
     int n = 0;
-    if (signoff_walk(s, st, fn, ctx, &n, e)) {
+    if (signoff_walk(s, who, st, fn, ctx, &n, e)) {
         return -1;
     }
     return n;
 }
 
-int store_risk_signed_content(struct store *s, const char *ref, char **out, struct err *e)
+int store_risk_signed_content(struct store *s, const struct principal *who, const char *ref,
+                              char **out, struct err *e)
 {
     *out = NULL;
+    int seen = store_sees_record(s, who, rtype_find("risk"), ref, e);
+    if (seen <= 0) {
+        return seen < 0 ? -1 : err_set(e, ERR_NOTFOUND, NULL, "no risk %.40s", ref);
+    }
     /* the same expression migration 0008 used for acceptances it moved */
     sqlite3_stmt *st = store_prepare(
         s,
@@ -327,8 +359,8 @@ int store_risk_signed_content(struct store *s, const char *ref, char **out, stru
     "signoff so WHERE so.subject_kind = 'soa' AND so.version = v.number ORDER BY so.id "        \
     "LIMIT 1), ''), v.created_at, v.note, v.content, v.sha256"
 
-static int soa_rows(struct store *s, sqlite3_stmt *st, store_soa_version_fn fn, void *ctx,
-                    int *n, struct err *e)
+static int soa_rows(struct store *s, const struct principal *who, sqlite3_stmt *st,
+                    store_soa_version_fn fn, void *ctx, int *n, struct err *e)
 {
     int rc;
     while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
@@ -336,6 +368,15 @@ static int soa_rows(struct store *s, sqlite3_stmt *st, store_soa_version_fn fn, 
                                     store_col(st, 2),          store_col(st, 3),
                                     store_col(st, 4),          store_col(st, 5),
                                     store_col(st, 6)};
+        int seen = store_sees_subject(s, who, "soa", v.framework, v.version, NULL,
+                                      SEES_VERSIONS, e);
+        if (seen < 0) {
+            rc = -1;
+            break;
+        }
+        if (!seen) {
+            continue;
+        }
         (*n)++;
         if (fn(ctx, &v)) {
             break;
@@ -345,8 +386,9 @@ static int soa_rows(struct store *s, sqlite3_stmt *st, store_soa_version_fn fn, 
     return rc < 0 ? -1 : 0;
 }
 
-int store_soa_version_get(struct store *s, int version, const char *as_of, const char *framework,
-                          store_soa_version_fn fn, void *ctx, struct err *e)
+int store_soa_version_get(struct store *s, const struct principal *who, int version,
+                          const char *as_of, const char *framework, store_soa_version_fn fn,
+                          void *ctx, struct err *e)
 {
     sqlite3_stmt *st = store_prepare(
         s,
@@ -361,7 +403,7 @@ int store_soa_version_get(struct store *s, int version, const char *as_of, const
     store_bind_opt(st, 2, as_of);
     store_bind_opt(st, 3, framework);
     int n = 0;
-    if (soa_rows(s, st, fn, ctx, &n, e)) {
+    if (soa_rows(s, who, st, fn, ctx, &n, e)) {
         return -1;
     }
     if (!n) {
@@ -376,11 +418,12 @@ int store_soa_version_get(struct store *s, int version, const char *as_of, const
     return 0;
 }
 
-int store_soa_versions(struct store *s, store_soa_version_fn fn, void *ctx, struct err *e)
+int store_soa_versions(struct store *s, const struct principal *who, store_soa_version_fn fn,
+                       void *ctx, struct err *e)
 {
     sqlite3_stmt *st = store_prepare(
         s, "SELECT " SOA_COLS " FROM version v WHERE v.subject_kind = 'soa' ORDER BY v.number", e);
     int n = 0;
-    return st ? soa_rows(s, st, fn, ctx, &n, e) : -1;
+    return st ? soa_rows(s, who, st, fn, ctx, &n, e) : -1;
 }
 

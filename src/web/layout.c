@@ -20,7 +20,7 @@ void href(struct req *r, struct buf *b, const char *path)
 void csrf_field(struct req *r, struct buf *b)
 {
     html_lit(b, "<input type=\"hidden\" name=\"_csrf\" value=\"");
-    html_attr(b, r->who.csrf);
+    html_attr(b, r->auth.csrf);
     html_lit(b, "\">");
 }
 
@@ -59,7 +59,7 @@ void page_begin(struct req *r, struct buf *b, const char *title)
         html_text(b, r->org->slug);
         html_lit(b, "</span>");
     }
-    if (r->authed && r->who.mfa_ok) {
+    if (r->authed && r->auth.mfa_ok) {
         html_lit(b, "<nav aria-label=\"Main\"><ul>");
         nav_link(r, b, "/", "Dashboard");
         nav_link(r, b, "/tasks", "Tasks"); /* tasks: the one task model */
@@ -79,9 +79,9 @@ void page_begin(struct req *r, struct buf *b, const char *title)
         html_lit(b, "\">");
         csrf_field(r, b);
         html_lit(b, "<span class=\"who\">");
-        html_text(b, r->who.name);
+        html_text(b, r->auth.name);
         html_lit(b, " · ");
-        html_text(b, r->who.role);
+        html_text(b, r->auth.role);
         html_lit(b, "</span><button type=\"submit\" class=\"link\">Sign out</button></form>");
     }
     html_lit(b, "</header><main id=\"main\">");
@@ -150,7 +150,7 @@ long web_query_long(struct req *r, const char *name, long lo, long hi, long def)
 int web_owns(struct req *r, const struct record *rec)
 {
     const char *owner = rec ? record_get(rec, FIELD_OWNER) : NULL;
-    return owner && r->who.person[0] && strcmp(owner, r->who.person) == 0;
+    return owner && r->auth.person[0] && strcmp(owner, r->auth.person) == 0;
 }
 
 /* ---- renderers ------------------------------------------------------------ */
@@ -262,8 +262,9 @@ static void call_part(struct req *r, struct buf *b, const void *ctx)
 void web_memo_part(struct req *r, struct buf *b, const char *what, const struct record *rec,
                    web_part_fn fn)
 {
-    char key[160];
-    snprintf(key, sizeof key, "part:%s:%s:%s", what, role_names[r->role], rec->ref);
+    char key[200], view[120];
+    snprintf(key, sizeof key, "part:%s:%s:%s", what,
+             principal_view(&r->app->who, view, sizeof view), rec->ref);
     struct part_call c = {fn, rec};
     web_memo(r, b, key, call_part, &c);
 }
@@ -283,10 +284,9 @@ char *web_ref_title(struct req *r, const char *ref)
     q.ref = ref;
     q.include_retired = 1;
     q.limit = 1;
-    app_query_visible(t, r->role, r->who.person[0] ? r->who.person : NULL, &q);
     char *title = NULL;
     struct err e = {0};
-    if (store_titles(r->app->st, t, &q, take_title, &title, &e) == 0) {
+    if (store_titles(r->app->st, &r->app->who, t, &q, take_title, &title, &e) == 0) {
         web_title_seen(r, ref, title);
     }
     return title;

@@ -68,7 +68,7 @@ static void login_form(struct req *r, struct resp *w, const char *name, const ch
 
 int page_login_form(struct req *r, struct resp *w)
 {
-    if (r->authed && r->who.mfa_ok) {
+    if (r->authed && r->auth.mfa_ok) {
         resp_redirect(r, w, "/");
         return 0;
     }
@@ -161,7 +161,7 @@ static void totp_form(struct req *r, struct resp *w, const char *error, int stat
 
 int page_totp_form(struct req *r, struct resp *w)
 {
-    if (r->who.mfa_ok) {
+    if (r->auth.mfa_ok) {
         resp_redirect(r, w, "/");
         return 0;
     }
@@ -172,7 +172,7 @@ int page_totp_form(struct req *r, struct resp *w)
 int page_totp(struct req *r, struct resp *w)
 {
     struct throttle_ticket t;
-    long wait = throttle_attempt(r, &t, r->who.name);
+    long wait = throttle_attempt(r, &t, r->auth.name);
     if (wait > 0) {
         char msg[160];
         wait_text(w, wait, msg, sizeof msg, "Too many wrong codes.");

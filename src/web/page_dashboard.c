@@ -30,8 +30,7 @@ static void load(struct req *r, const char *name, const char *owner, struct reco
         return;
     }
     /* only what the viewer may see (for staff: documents in force) */
-    app_query_visible(t, r->role, r->who.person[0] ? r->who.person : NULL, &q);
-    store_list(r->app->st, t, &q, records_add, out, &e);
+    store_list(r->app->st, &r->app->who, t, &q, records_add, out, &e);
     free(owned[0]);
 }
 
@@ -110,7 +109,7 @@ static void task_item(struct req *r, struct buf *b, const struct task *k, int sh
  * viewer). */
 static void my_tasks(struct req *r, struct buf *b, const char *today)
 {
-    const char *person = r->who.person[0] ? r->who.person : NULL;
+    const char *person = r->auth.person[0] ? r->auth.person : NULL;
     struct tasks t = {0};
     struct err e = {0};
     struct task_query q = {.today = today, .lead_days = SOON_DAYS, .owner = person};
@@ -284,27 +283,27 @@ static void review_card(struct req *r, struct buf *b, const char *today)
     struct err e = {0};
     struct query q = {0};
     q.review_due = today;
-    long n = store_count_query(r->app->st, rt, &q, &e);
+    long n = store_count_query(r->app->st, &r->app->who, rt, &q, &e);
     if (n < 0) {
         n = 0;
     }
     struct records own = {0}, rest = {0};
-    if (n && r->who.person[0]) {
+    if (n && r->auth.person[0]) {
         struct query oq = {0};
         char *owned[QUERY_MAX_FILTERS] = {0};
-        struct kv kv = {FIELD_OWNER, r->who.person};
+        struct kv kv = {FIELD_OWNER, r->auth.person};
         if (app_query_filter(rt, &oq, &kv, 1, owned, &e) == 0) {
             oq.review_due = today;
             oq.columns = risk_cols;
             oq.limit = CARD_MAX;
-            store_list(r->app->st, rt, &oq, records_add, &own, &e);
+            store_list(r->app->st, &r->app->who, rt, &oq, records_add, &own, &e);
         }
         free(owned[0]);
     }
     if (n) {
         q.columns = risk_cols;
         q.limit = CARD_MAX + (long)own.n;
-        store_list(r->app->st, rt, &q, records_add, &rest, &e);
+        store_list(r->app->st, &r->app->who, rt, &q, records_add, &rest, &e);
     }
     card_begin(b, "h-review", "Risks flagged for review", n, 0);
     if (!n) {
@@ -364,7 +363,7 @@ static int soa_state(struct req *r, const char *fw, int *version)
 {
     struct last_hash h = {"", 0};
     struct err e = {0};
-    if (store_soa_version_get(r->app->st, 0, NULL, fw, grab_hash, &h, &e)) {
+    if (store_soa_version_get(r->app->st, &r->app->who, 0, NULL, fw, grab_hash, &h, &e)) {
         return -1;
     }
     *version = h.version;
@@ -399,7 +398,7 @@ static int take_risk(void *ctx, const char *ref)
     struct over *o = ctx;
     struct record *rec = NULL;
     struct err e = {0};
-    if (store_get(o->r->app->st, rtype_find("risk"), ref, &rec, &e) == 0) {
+    if (store_get(o->r->app->st, &o->r->app->who, rtype_find("risk"), ref, &rec, &e) == 0) {
         records_add(o->out, rec);
     }
     return 0;
@@ -413,7 +412,7 @@ static void approvals_card(struct req *r, struct buf *b)
     struct records risks_v = {0}, *risks = &risks_v;
     struct over o = {r, risks};
     /* risk_needs_approval and not settled, asked of the store */
-    if (m && store_risks_over(r->app->st, m->accept_max, CARD_MAX, take_risk, &o, &n, &e)) {
+    if (m && store_risks_over(r->app->st, &r->app->who, m->accept_max, CARD_MAX, take_risk, &o, &n, &e)) {
         n = 0;
     }
     int v22 = 0, v13 = 0;
@@ -478,7 +477,7 @@ static void registers(struct req *r, struct buf *b)
             continue;
         }
         struct err e = {0};
-        long n = store_count(r->app->st, t, 0, &e);
+        long n = store_count(r->app->st, &r->app->who, t, 0, &e);
         char label[80];
         web_plural_label(t, label, sizeof label);
         html_lit(b, "<li><a href=\"");
@@ -625,7 +624,7 @@ int page_dashboard(struct req *r, struct resp *w)
          * that could alter them (app_derived); they depend on the role
          * (approvals), the person ("yours") and the date, as their key says */
         char key[160];
-        snprintf(key, sizeof key, "dashboard-cards:%s:%s:%s", role_names[r->role], r->who.person,
+        snprintf(key, sizeof key, "dashboard-cards:%s:%s:%s", role_names[r->role], r->auth.person,
                  today);
         web_derived(r, &b, key, risk_cards, today);
     }

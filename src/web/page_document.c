@@ -34,8 +34,8 @@ static void action_form(struct req *r, struct buf *b, const char *ref, const cha
 static int has_acked(struct req *r, const char *ref, int version, char *at, size_t size)
 {
     struct err e = {0};
-    return r->who.person[0] &&
-           store_doc_acked(r->app->st, ref, version, r->who.person, at, size, &e) == 1;
+    return r->auth.person[0] &&
+           store_doc_acked(r->app->st, &r->app->who, ref, version, r->auth.person, at, size, &e) == 1;
 }
 
 /* Acknowledgement: what the viewer did about the version in force. */
@@ -49,7 +49,7 @@ static void ack_block(struct req *r, struct buf *b, const struct record *rec, in
         html_lit(b, ".0 on ");
         web_time(b, at);
         html_lit(b, ".</p>");
-    } else if (r->who.person[0]) {
+    } else if (r->auth.person[0]) {
         html_lit(b, "<p>Please read this version and confirm that you have read and understood "
                     "it.</p>");
         action_form(r, b, rec->ref, "ack", "I have read and understood it", 0);
@@ -103,8 +103,8 @@ static void versions_table(struct req *r, struct buf *b, const struct record *re
     struct ack_counts *ac = xcalloc(1, sizeof *ac);
     struct err e = {0};
     if (app_version_list(r->app, "document", rec->ref, &l, &e) ||
-        store_doc_decisions(r->app->st, rec->ref, add_decision, &ds, &e) ||
-        store_doc_ack_counts(r->app->st, rec->ref, add_count, ac, &e)) {
+        store_doc_decisions(r->app->st, &r->app->who, rec->ref, add_decision, &ds, &e) ||
+        store_doc_ack_counts(r->app->st, &r->app->who, rec->ref, add_count, ac, &e)) {
         web_error_box(b, e.msg);
         goto done;
     }
@@ -729,18 +729,22 @@ int page_doc_ack(struct req *r, struct resp *w)
  * viewer reads it (staff: the version in force), verified, as a download. */
 int page_doc_content(struct req *r, struct resp *w)
 {
-    struct attachment_info info;
+    struct attachment_reader *rd = NULL;
     struct err e = {0};
-    int rc = app_document_file(r->app, r->rec, &info, &e);
+    /* r->rec as the principal reads it (staff: the version in force) */
+    int rc = app_document_file_open(r->app, r->rec, &rd, &e);
     if (rc == 0) {
         err_set(&e, ERR_NOTFOUND, "content_file", "%s has no content file: its content is "
                 "Markdown", r->rec->ref);
     }
     if (rc <= 0) {
+        if (rc < 0 && e.code != ERR_NOTFOUND && e.code != ERR_CONFLICT) {
+            fprintf(stderr, "isms: %s\n", e.msg);
+        }
         resp_error(r, w, &e);
         return 0;
     }
-    upload_download(r, w, info.ref);
+    upload_send(w, rd);
     return 0;
 }
 

@@ -106,10 +106,10 @@ static struct targets *targets(struct form_ctx *c, const struct rtype *t)
         return tg;
     }
     struct err e = {0};
-    tg->count = store_count(c->r->app->st, t, 0, &e);
+    tg->count = store_count(c->r->app->st, &c->r->app->who, t, 0, &e);
     struct query q = {0};
     q.limit = tg->count > SELECT_MAX ? DATALIST_MAX : SELECT_MAX;
-    store_list(c->r->app->st, t, &q, records_add, &tg->recs, &e);
+    store_list(c->r->app->st, &c->r->app->who, t, &q, records_add, &tg->recs, &e);
     if (tg->recs.n > 1) {
         int named = t->title_field && strcmp(t->title_field, "name") == 0;
         qsort(tg->recs.v, tg->recs.n, sizeof *tg->recs.v, named ? by_name : by_ref);
@@ -494,10 +494,10 @@ static const char *new_default(struct req *r, const struct field *f)
     if (strcmp(f->name, FIELD_STATUS) == 0 && f->values) {
         return f->values[0];
     }
-    if (f->type == F_REF && strcmp(f->ref, "person") == 0 && r->who.person[0] &&
+    if (f->type == F_REF && strcmp(f->ref, "person") == 0 && r->auth.person[0] &&
         (strcmp(f->name, "reported_by") == 0 ||
          (strcmp(f->name, FIELD_OWNER) == 0 && r->role != ROLE_STAFF))) {
-        return r->who.person;
+        return r->auth.person;
     }
     return NULL;
 }
@@ -730,8 +730,7 @@ int page_create(struct req *r, struct resp *w)
     /* a record the viewer cannot see afterwards (staff: an incident reported
      * in someone else's name) is confirmed on the list instead */
     struct record *rec = NULL;
-    if (app_record_get_visible(r->app, r->type, ref, r->role,
-                               r->who.person[0] ? r->who.person : NULL, &rec, &e) == 0) {
+    if (app_record_get(r->app, r->type, ref, &rec, &e) == 0) {
         redirect_record(r, w, ref, "created");
     } else {
         struct buf to;

@@ -125,10 +125,9 @@ static void actions_section(struct req *r, struct buf *b, const struct record *r
     q.filter_field[0] = rtype_field(t, "nonconformity", NULL);
     q.filter_value[0] = rec->ref;
     q.nfilter = 1;
-    app_query_visible(t, r->role, r->who.person[0] ? r->who.person : NULL, &q);
     struct records l = {0};
     struct err e = {0};
-    store_list(r->app->st, t, &q, records_add, &l, &e);
+    store_list(r->app->st, &r->app->who, t, &q, records_add, &l, &e);
     html_lit(b, "<section class=\"panel\" aria-labelledby=\"h-cas\"><h2 id=\"h-cas\">Corrective "
                 "actions</h2>");
     if (!l.n) {
@@ -203,7 +202,7 @@ static void review_section(struct req *r, struct buf *b, const struct record *re
     }
     html_lit(b, "</p>");
     web_signoffs(r, b, &l, "Reviews");
-    int mine = r->who.person[0] && same(r->who.person, record_get(rec, FIELD_OWNER));
+    int mine = r->auth.person[0] && same(r->auth.person, record_get(rec, FIELD_OWNER));
     if (same(st, "done") && !record_get(rec, FIELD_RETIRED) && r->role != ROLE_AUDITOR &&
         r->role != ROLE_STAFF) {
         if (mine) {

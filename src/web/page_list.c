@@ -158,8 +158,7 @@ static void owner_control(struct req *r, struct buf *b, const struct rtype *pt, 
     struct err e = {0};
     struct query q = {0};
     q.limit = SELECT_MAX * 2;
-    app_query_visible(pt, r->role, r->who.person[0] ? r->who.person : NULL, &q);
-    long n = store_count_query(r->app->st, pt, &q, &e);
+    long n = store_count_query(r->app->st, &r->app->who, pt, &q, &e);
     int readable = perm_allows(r->role, PERM_READ, pt, -1);
     if (n > SELECT_MAX) {
         html_lit(b, "<input id=\"f-owner\" name=\"owner\" list=\"dl-owner\" size=\"10\" "
@@ -168,14 +167,14 @@ static void owner_control(struct req *r, struct buf *b, const struct rtype *pt, 
         html_lit(b, "\"><datalist id=\"dl-owner\">");
         struct titles tl = {r, b, NULL, 0};
         if (readable) {
-            store_titles(r->app->st, pt, &q, title_option, &tl, &e);
+            store_titles(r->app->st, &r->app->who, pt, &q, title_option, &tl, &e);
         }
         html_lit(b, "</datalist>");
     } else {
         html_lit(b, "<select id=\"f-owner\" name=\"owner\"><option value=\"\">any</option>");
         struct titles tl = {r, b, cur, 0};
         if (readable) {
-            store_titles(r->app->st, pt, &q, title_option, &tl, &e);
+            store_titles(r->app->st, &r->app->who, pt, &q, title_option, &tl, &e);
         }
         if (cur && !tl.found) {
             option(b, cur, cur, 1);
@@ -529,8 +528,7 @@ int page_list(struct req *r, struct resp *w)
         q.sort = s.sort >= 0 ? &t->fields[s.sort] : NULL;
         q.desc = s.desc;
         q.columns = s.read;
-        app_query_visible(t, r->role, r->who.person[0] ? r->who.person : NULL, &q);
-        total = store_count_query(r->app->st, t, &q, &e);
+        total = store_count_query(r->app->st, &r->app->who, t, &q, &e);
         if (total >= 0) {
             pages = total ? (total + PAGE_SIZE - 1) / PAGE_SIZE : 1;
             if (s.page > pages) {
@@ -545,8 +543,8 @@ int page_list(struct req *r, struct resp *w)
          * may see only some of: their rows are their own */
         char prefix[128];
         snprintf(prefix, sizeof prefix, "row:%s:%s", role_names[r->role],
-                 r->role == ROLE_STAFF ? r->who.person : "");
-        if (total < 0 || store_keys(r->app->st, t, &q, &keys, &e) ||
+                 r->role == ROLE_STAFF ? r->auth.person : "");
+        if (total < 0 || store_keys(r->app->st, &r->app->who, t, &q, &keys, &e) ||
             app_memo_records(r->app, t, &q, &keys, keys.n, prefix, render_row, &rc, &rows,
                              &e)) {
             for (int i = 0; i < QUERY_MAX_FILTERS; i++) {

@@ -410,8 +410,7 @@ static void measurement_panel(struct req *r, struct buf *b, const struct record 
     enum meval ev = MEVAL_NONE;
     double v;
     const char *val = record_get(rec, "value");
-    if (app_record_get_visible(r->app, rtype_find("metric"), record_get(rec, "metric"), r->role,
-                               r->who.person[0] ? r->who.person : NULL, &m, &e) == 0 &&
+    if (app_record_get(r->app, rtype_find("metric"), record_get(rec, "metric"), &m, &e) == 0 &&
         val && number_parse(val, &v) == 0) {
         ev = metric_evaluate(record_get(m, "direction"), record_get(m, "target"),
                              record_get(m, "threshold"), v);
@@ -511,13 +510,12 @@ void web_kpi_section(struct req *r, struct buf *b)
     struct query q = {0};
     static const char *const cols[] = {"name", FIELD_STATUS, NULL};
     q.columns = cols;
-    app_query_visible(mt, r->role, r->who.person[0] ? r->who.person : NULL, &q);
     struct kv kv = {FIELD_STATUS, "active"};
     char *owned[QUERY_MAX_FILTERS] = {0};
     struct err e = {0};
     struct records l = {0};
     if (app_query_filter(mt, &q, &kv, 1, owned, &e) == 0) {
-        store_list(r->app->st, mt, &q, collect_ref, &l, &e);
+        store_list(r->app->st, &r->app->who, mt, &q, collect_ref, &l, &e);
     }
     free(owned[0]);
     html_lit(b, "<section class=\"kpis\" aria-labelledby=\"h-kpi\"><h2 id=\"h-kpi\">KPI trends"

@@ -58,7 +58,7 @@ static void inbound_section(struct req *r, struct buf *b, const struct record *r
 {
     struct inbound in = {0};
     struct err e = {0};
-    store_inbound(r->app->st, rec->ref, collect_inbound, &in, &e);
+    store_inbound(r->app->st, &r->app->who, rec->ref, collect_inbound, &in, &e);
     html_lit(b, "<section aria-labelledby=\"h-inbound\"><h2 id=\"h-inbound\">Referred to by</h2>");
     if (!in.n) {
         html_lit(b, "<p class=\"muted\">No other record refers to this one.</p>");
@@ -166,7 +166,7 @@ static void effective_section(struct req *r, struct buf *b, const struct record 
          tok = strtok_r(NULL, ",", &save), k++) {
         int cia[3];
         struct err e = {0};
-        if (store_asset_effective(r->app->st, tok, cia, &e)) {
+        if (store_asset_effective(r->app->st, &r->app->who, tok, cia, &e)) {
             continue;
         }
         html_lit(b, "<tr><th scope=\"row\">");
@@ -371,7 +371,7 @@ static void history_section(struct req *r, struct buf *b, const struct record *r
 {
     struct hlist l = {0};
     struct err e = {0};
-    store_history(r->app->st, rec->ref, collect_history, &l, &e);
+    store_history(r->app->st, &r->app->who, rec->ref, collect_history, &l, &e);
     html_lit(b, "<section aria-labelledby=\"h-hist\"><h2 id=\"h-hist\">History</h2>"
                 "<p class=\"muted\">Every change, newest first, from the tamper-evident journal "
                 "(times in UTC).</p><ol class=\"history\" reversed>");
@@ -647,13 +647,17 @@ void web_show_record(struct req *r, struct resp *w, const struct err *e)
     if (perm_allows(r->role, PERM_HISTORY, t, owns)) {
         web_attachments_section(r, &b, rec);
     }
-    /* staff read documents in force and their own incident reports: not the
-     * drafts in a document's history, nor the records around it */
-    if (r->role != ROLE_STAFF) {
+    /* what the viewer receives of these is the store's (perm.c): sign-offs
+     * and history of what it may see, backlinks from rows it sees only —
+     * staff get no draft of a document's history, no record around their
+     * own incident they may not read */
+    if (perm_who_sees_versions(&r->app->who, t)) {
         web_memo_part(r, &b, "approvals", rec, approvals_section);
+    }
+    if (perm_who_sees_history(&r->app->who, t)) {
         web_memo_part(r, &b, "inbound", rec, inbound_section);
     }
-    if (r->role != ROLE_STAFF && perm_allows(r->role, PERM_HISTORY, t, owns)) {
+    if (perm_allows(r->role, PERM_HISTORY, t, owns)) {
         web_memo_part(r, &b, "history", rec, history_section);
     }
     page_end(r, &b);

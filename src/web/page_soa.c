@@ -344,7 +344,7 @@ static void soa_page(struct req *r, struct resp *w, const char *fw, const char *
 
     struct version_info vi = {0};
     struct err ve = {0};
-    store_soa_version_get(r->app->st, 0, NULL, fw, grab_version, &vi, &ve);
+    store_soa_version_get(r->app->st, &r->app->who, 0, NULL, fw, grab_version, &vi, &ve);
     if (!vi.found) {
         html_lit(&b, "<p class=\"flag\">No version of this Statement of Applicability has been "
                      "approved yet.</p>");
@@ -573,7 +573,7 @@ int page_soa_versions(struct req *r, struct resp *w)
 {
     struct vlist l = {0};
     struct err e = {0};
-    if (store_soa_versions(r->app->st, collect_version, &l, &e)) {
+    if (store_soa_versions(r->app->st, &r->app->who, collect_version, &l, &e)) {
         vlist_free(&l);
         resp_error(r, w, &e);
         return 0;
@@ -648,7 +648,7 @@ int page_soa_version(struct req *r, struct resp *w)
         return 0;
     }
     struct frozen f = {0};
-    if (store_soa_version_get(r->app->st, (int)n, NULL, NULL, grab_frozen, &f, &e)) {
+    if (store_soa_version_get(r->app->st, &r->app->who, (int)n, NULL, NULL, grab_frozen, &f, &e)) {
         resp_error(r, w, &e);
         return 0;
     }
@@ -783,7 +783,7 @@ int page_soa_diff(struct req *r, struct resp *w)
     struct err e = {0};
     struct vdiff d = {0};
     int status = 200;
-    if (store_soa_versions(r->app->st, collect_version, &l, &e)) {
+    if (store_soa_versions(r->app->st, &r->app->who, collect_version, &l, &e)) {
         vlist_free(&l);
         resp_error(r, w, &e);
         return 0;

@@ -53,11 +53,11 @@ int tasks_query_from(struct req *r, struct task_query *q, char today[11], int *m
                        "owner: one person's tasks; it excludes mine and all");
     }
     if (*mine) {
-        if (!r->who.person[0]) {
+        if (!r->auth.person[0]) {
             return err_set(e, ERR_INVALID, "mine",
                            "mine: your account acts as no person; name one with owner=P-NNNN");
         }
-        owner = r->who.person;
+        owner = r->auth.person;
     }
     q->owner = owner;
     const char *days = kv_get(&r->query, "days");
@@ -119,7 +119,7 @@ int page_tasks(struct req *r, struct resp *w)
         days = NULL;
     }
     html_lit(&b, "<p class=\"subnav\">");
-    if (r->who.person[0]) {
+    if (r->auth.person[0]) {
         filter_link(r, &b, "Mine", mine, 1, q.overdue_only, days);
         html_lit(&b, " · ");
     }

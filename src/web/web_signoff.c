@@ -69,12 +69,12 @@ void web_signoffs(struct req *r, struct buf *b, const struct signoffs *l, const 
 void web_signer_line(struct req *r, struct buf *b)
 {
     html_lit(b, "<p class=\"small\">You sign as ");
-    if (r->who.person[0]) {
-        web_ref_titled(r, b, r->who.person);
+    if (r->auth.person[0]) {
+        web_ref_titled(r, b, r->auth.person);
     } else {
         html_lit(b, "no person (this account is linked to none, so it cannot sign)");
     }
     html_lit(b, ", account ");
-    html_text(b, r->who.name);
+    html_text(b, r->auth.name);
     html_lit(b, ".</p>");
 }

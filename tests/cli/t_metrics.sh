@@ -121,5 +121,17 @@ ok isms measurement edit MEA-0013 --response "Targeted training for finance book
 ok isms tasks --all --json
 json_check 'not [t for t in d["tasks"] if t["source"] == "breach"]'
 
+note "--as: an owner reads the trend the file's owner reads; staff see no metric, and no task of one"
+ok isms metric trend MET-0001 --json
+trend_owner=$(last_out)
+make_account otto owner P-0002
+make_account mia staff P-0001
+ok signed otto metric trend MET-0001 --json
+check "the owner account's trend equals the file owner's" [ "$(last_out)" = "$trend_owner" ]
+fails 4 signed mia metric trend MET-0001
+err_has "no metric MET-0001"
+ok signed mia tasks --all --json
+json_check 'not [t for t in d["tasks"] if t["source"] in ("measure", "breach")]'
+
 ok isms verify
 finish

@@ -46,6 +46,17 @@ ok isms nc whys NC-0001 --json
 json_check '[w["position"] for w in d] == [1,2,3,4] and d[2]["text"].startswith("The training manager is on maternity") and d[3]["text"].startswith("Maternity")'
 ok isms nc whys NC-0001
 out_has "4. Why? Maternity leave"
+whys_owner=$(last_out)
+note "--as: an auditor reads the chain the file's owner reads; staff see no nonconformity"
+ok signed axel nc whys NC-0001
+check "the auditor's 5 whys equal the owner's" [ "$(last_out)" = "$whys_owner" ]
+ok isms person add --name "Sam Staff" # P-0005
+make_account sam staff P-0005
+fails 4 signed sam nc whys NC-0001   # hidden rows are missing, as the web's 404
+err_has "no nonconformity NC-0001"
+out_lacks "Maternity"
+fails 4 signed sam nonconformity show NC-0001 --json
+out_lacks "Maternity"
 ok isms history NC-0001 --json
 json_check 'len([h for h in d if h["action"] == "why"]) == 5 and [h for h in d if h["action"] == "why"][-1]["before"]["text"] == "The training manager is on leave without cover"'
 before=$(dump_digest n.isms)

@@ -185,7 +185,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
  * (an input may have signed it out). */
 static void ensure_session(struct login *l)
 {
-    struct principal p;
+    struct session_auth p;
     struct err e = {0};
     if (l->have_session && app_session(&app, l->sid, &p, &e) == 1) {
         return;

@@ -730,6 +730,28 @@ def api_items(d, plural_name=None):
     return None
 
 
+def api_all(api, plural_name, query=""):
+    """Every record of an API list (following the cursor), as the caller sees it."""
+    out, cursor = [], None
+    for _ in range(50):
+        r = api.get("/api/v1/%s?limit=500%s%s" % (plural_name, query,
+                                                  "&cursor=" + cursor if cursor else ""))
+        if r.status != 200:
+            fail("GET /api/v1/%s%s: %d" % (plural_name, query, r.status), r.describe())
+            return []
+        d = r.json()
+        out += api_items(d, plural_name) or []
+        cursor = api_cursor(d)
+        if not cursor:
+            break
+    return out
+
+
+def as_account(f, acc, *args):
+    """A CLI command run as acc (--as, its password on stdin, as for a login)."""
+    return f.cli(*(list(args) + ["--as", acc.name]), input=acc.password + "\n", ok=False)
+
+
 def api_cursor(d):
     """The next-page cursor of an API list answer, or None."""
     if not isinstance(d, dict):

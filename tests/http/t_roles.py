@@ -294,7 +294,196 @@ def judge(want, resp, rt, role, via):
     check(ok, desc + ", got %d" % resp.status, resp.describe)
 
 
+# ---- what each role RECEIVES --------------------------------------------------------
+#
+# The walk above checks the status of every route; this checks the content: the rows,
+# counts, search hits, backlinks and history each role receives, computed from the rule
+# of src/model/perm.c (staff: documents in force of class public/internal or addressed
+# to them, never a draft; their own incidents) from an unrestricted view of the file.
+
+SECRET_DRAFT = "VIS-DRAFT-BODY"
+SECRET_REVISION = "VIS-REVISION-BODY"
+SECRET_OTHER = "VIS-OTHER-INCIDENT"
+MINE = "VIS-MY-INCIDENT"
+
+
+def ids_in(text, plural_name, prefix):
+    return set(re.findall(r'href="/%s/(%s-\d{4})"' % (plural_name, prefix), text))
+
+
+def dashboard_count(text, plural_name, label):
+    m = re.search(r'href="/%s"><span>%s</span><span class="c">(\d+)</span>' %
+                  (plural_name, label), text)
+    return int(m.group(1)) if m else None
+
+
+def staff_documents(every, dept):
+    return sorted(d["id"] for d in every if d.get("in_force") and (
+        d.get("classification") in ("public", "internal") or d.get("audience") == "everyone" or
+        (d.get("audience") == "selected" and dept in (d.get("audience_departments") or "")
+         .split(","))))
+
+
+def receives():
+    f = demo_file("receives.isms")
+    staff, top, mgr = f.accounts["staff"], f.accounts["top-management"], f.accounts["manager"]
+    sp, dept = staff.person, f.show(staff.person)["department"]
+    mine = f.add("incident", title=MINE + " laptop left on a train", reported_by=sp,
+                 description="Left on the 8:12.",
+                 detected_at="2026-11-02T09:00:00Z", severity="low", owner=mgr.person)
+    other = f.add("incident", title=SECRET_OTHER + " badge cloned", reported_by=top.person,
+                  description="Cloned at the door.",
+                  detected_at="2026-11-03T09:00:00Z", severity="high", owner=mgr.person)
+    # a backlink from a row staff may not see: a nonconformity raised from their incident
+    nc = f.add("nonconformity", title="Raised from " + mine, source="incident", incident=mine,
+               owner=mgr.person)
+    draft = f.add("document", title="Visibility draft", kind="procedure", owner=mgr.person,
+                  classification="public", audience="everyone", body="# Draft\n\n" + SECRET_DRAFT)
+    f.cli("document", "revise", "DOC-0001")
+    f.cli("document", "edit", "DOC-0001", "--body", "# Revised\n\n" + SECRET_REVISION)
+    tokens = {role: f.token(acc.name, "receives") for role, acc in f.accounts.items()}
+    srv = Server(f.path)
+    sys_view = Api(srv, tokens["admin"])
+    every_doc = api_all(sys_view, "documents")
+    every_inc = sorted(i["id"] for i in api_all(sys_view, "incidents"))
+    check(other in every_inc and mine in every_inc and len(every_inc) >= 3,
+          "the file holds incidents of several reporters", every_inc)
+    own_inc = sorted(i["id"] for i in api_all(sys_view, "incidents")
+                     if i.get("reported_by") == sp)
+    staff_docs = staff_documents(every_doc, dept)
+    check("DOC-0003" not in staff_docs and "DOC-0011" not in staff_docs and
+          draft not in staff_docs and "DOC-0001" in staff_docs,
+          "staff's expected documents: not the SoA DOC-0003, not the continuity plan "
+          "DOC-0011, not the draft", staff_docs)
+
+    for role in ROLES:
+        acc = f.accounts[role]
+        api = Api(srv, tokens[role])
+        web = Client(srv)
+        web.login_as(acc)
+        is_staff = role == "staff"
+        want_inc = own_inc if is_staff else every_inc
+        want_doc = staff_docs if is_staff else sorted(d["id"] for d in every_doc)
+
+        # lists and counts: the API, the list pages, the dashboard
+        got = sorted(i["id"] for i in api_all(api, "incidents"))
+        check_eq(got, want_inc, "%s: GET /api/v1/incidents lists exactly what the role sees" %
+                 role)
+        got = sorted(d["id"] for d in api_all(api, "documents"))
+        check_eq(got, want_doc, "%s: GET /api/v1/documents lists exactly what the role sees" %
+                 role)
+        r = web.get("/incidents")
+        check(r.status == 200 and ids_in(r.text, "incidents", "INC") == set(want_inc),
+              "%s: the incident list page shows exactly %s" % (role, want_inc),
+              lambda: sorted(ids_in(r.text, "incidents", "INC")))
+        r = web.get("/documents")
+        check(r.status == 200 and ids_in(r.text, "documents", "DOC") == set(want_doc),
+              "%s: the document list page shows exactly what the role sees" % role,
+              lambda: sorted(ids_in(r.text, "documents", "DOC") ^ set(want_doc)))
+        dash = web.get("/")
+        if is_staff:
+            # staff's dashboard: the policies to read (a count and the list), no registers
+            m = re.search(r"Policies to read\D{0,80}?(\d+)", dash.text)
+            check_eq(int(m.group(1)) if m else None, len(want_doc),
+                     "staff: the dashboard counts the policies staff may read")
+            shown = set(re.findall(r'/documents/(DOC-\d{4})', dash.text))
+            check(shown and shown <= set(want_doc), "staff: the dashboard lists only documents "
+                  "staff may read", lambda: sorted(shown - set(want_doc)))
+            check(not set(re.findall(r"INC-\d{4}", dash.text)) - set(want_inc),
+                  "staff: the dashboard names no incident of someone else")
+        else:
+            check_eq(dashboard_count(dash.text, "incidents", "Incidents"), len(want_inc),
+                     "%s: the dashboard counts the incidents the role sees" % role)
+            check_eq(dashboard_count(dash.text, "documents", "Documents"), len(want_doc),
+                     "%s: the dashboard counts the documents the role sees" % role)
+
+        # search: a hidden row is no hit, through the API and the list page
+        for q, plural_name, target, visible in (
+                (SECRET_OTHER, "incidents", other, not is_staff),
+                (MINE, "incidents", mine, True),
+                (SECRET_DRAFT, "documents", draft, not is_staff),
+                ("Statement of Applicability", "documents", "DOC-0003", not is_staff),
+                ("Business Continuity", "documents", "DOC-0011", not is_staff)):
+            hits = [x["id"] for x in api_all(api, plural_name, "&q=" + q.replace(" ", "%20"))]
+            check((target in hits) == visible, "%s: search %r %s %s" %
+                  (role, q, "finds" if visible else "does not find", target), hits)
+            r = web.get("/%s?q=%s" % (plural_name, q.replace(" ", "+")))
+            check(r.status == 200 and (target in ids_in(r.text, plural_name, target[:3]))
+                  == visible, "%s: the %s page searched for %r %s %s" %
+                  (role, plural_name, q, "lists" if visible else "does not list", target),
+                  r.describe)
+
+        # one record, its history and its backlinks
+        for rid, plural_name, visible in ((other, "incidents", not is_staff),
+                                          (mine, "incidents", True),
+                                          ("DOC-0003", "documents", not is_staff),
+                                          ("DOC-0011", "documents", not is_staff),
+                                          (draft, "documents", not is_staff)):
+            r = api.get("/api/v1/%s/%s" % (plural_name, rid))
+            check_status(r, 200 if visible else 404, "%s: GET /api/v1/%s/%s" %
+                         (role, plural_name, rid))
+            r = web.get("/%s/%s" % (plural_name, rid))
+            check_status(r, 200 if visible else 404, "%s: GET /%s/%s" % (role, plural_name, rid))
+            r = api.get("/api/v1/%s/%s/history" % (plural_name, rid))
+            check(r.status in ((200,) if visible else (403, 404)), "%s: GET /api/v1/%s/%s/history"
+                  " is %s" % (role, plural_name, rid, "read" if visible else "refused"),
+                  r.describe)
+        r = api.get("/api/v1/incidents/%s/history" % mine)
+        entries = (api_items(r.json()) or []) if r.status == 200 else []
+        check(r.status == 200 and entries and all(e.get("id") == mine for e in entries),
+              "%s: the history of %s holds its own entries only" % (role, mine), r.describe)
+        r = web.get("/incidents/" + mine)
+        check(r.status == 200 and 'id="h-inbound"' in r.text and 'id="h-hist"' in r.text,
+              "%s: the page of %s shows what refers to it and its history" % (role, mine),
+              r.describe)
+        # the identifier as a word: NC-0005 is inside INC-0005
+        named_nc = re.search(r"(?<![A-Z])%s(?!\d)" % re.escape(nc), r.text) is not None
+        check(r.status == 200 and named_nc == (not is_staff),
+              "%s: the page of %s %s the nonconformity %s that refers to it" %
+              (role, mine, "lists" if not is_staff else "does not list (a hidden row)", nc),
+              r.describe)
+
+        # documents: the version in force, never the working copy, nor its history
+        r = api.get("/api/v1/documents/DOC-0001")
+        check(r.status == 200 and (SECRET_REVISION in r.text) == (not is_staff),
+              "%s: DOC-0001 %s" % (role, "is the working copy (the revision)" if not is_staff
+                                   else "is the version in force, not the revision"),
+              r.describe)
+        r = web.get("/documents/DOC-0001")
+        check(r.status == 200 and (SECRET_REVISION in r.text) == (not is_staff),
+              "%s: the page of DOC-0001 %s the revision" % (role, "shows" if not is_staff
+                                                              else "does not show"), r.describe)
+        for sub in ("history", "versions", "versions/1", "acks"):
+            r = api.get("/api/v1/documents/DOC-0001/" + sub)
+            check((r.status == 200) == (not is_staff) and
+                  (not is_staff or (SECRET_REVISION not in r.text and "superseded" not in r.text)),
+                  "%s: GET /api/v1/documents/DOC-0001/%s %s" %
+                  (role, sub, "answers" if not is_staff else "is refused, with nothing of it"),
+                  r.describe)
+        if is_staff:
+            for page in (dash, web.get("/documents"), web.get("/incidents")):
+                for secret in (SECRET_DRAFT, SECRET_REVISION, SECRET_OTHER, "Visibility draft"):
+                    check(secret not in page.text, "staff: %s holds nothing of %r" %
+                          (page.path, secret))
+
+    # the CLI with --as reads what the web shows
+    for role in ("staff", "auditor"):
+        acc = f.accounts[role]
+        want_inc = own_inc if role == "staff" else every_inc
+        want_doc = staff_docs if role == "staff" else sorted(d["id"] for d in every_doc)
+        c = as_account(f, acc, "incident", "list", "--json")
+        got = sorted(x["id"] for x in (c.json() if c.rc == 0 else []))
+        check_eq(got, want_inc, "%s: isms incident list --as %s lists what the web does" %
+                 (role, acc.name))
+        c = as_account(f, acc, "document", "list", "--json")
+        got = sorted(x["id"] for x in (c.json() if c.rc == 0 else []))
+        check_eq(got, want_doc, "%s: isms document list --as %s lists what the web does" %
+                 (role, acc.name))
+    srv.stop()
+
+
 def main():
+    receives()
     routes = read_routes()
     table_checks(routes)
 

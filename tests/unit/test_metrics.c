@@ -1,12 +1,15 @@
 /* test_metrics.c — evaluation of measurements (both directions, the
  * target and threshold edges, no threshold, no target), the frequency's
  * next due date, an objective's status, and the two task sources
- * (Measure, Respond to breach) over a real file. */
+ * (Measure, Respond to breach) over a real file; the 5 whys and the
+ * metric tasks follow who reads (store_whys applies the nonconformity's
+ * row rule). */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../../src/app/app.h"
+#include "../../src/app/metrics.h"
 #include "../../src/app/tasks.h"
 #include "../../src/model/metric.h"
 #include "test.h"
@@ -135,6 +138,15 @@ TEST(metric_task_sources)
     CHECK(find(&t, "breach", "MEA-0001") == NULL && find(&t, "breach", "MEA-0002") == NULL);
     m1 = find(&t, "measure", "MET-0001");
     CHECK(m1 && strcmp(m1->due, "2026-04-30") == 0 && m1->state == TASK_LATER);
+    /* as staff (no metric rows): no metric task at all */
+    struct principal staff = principal_account(7, "sam", "staff", "P-0001");
+    app_set_principal(&a, &staff);
+    struct tasks ts;
+    CHECK(app_tasks(&a, &q, &ts, &e) == 0);
+    CHECK(find(&ts, "measure", "MET-0001") == NULL && find(&ts, "measure", "MET-0002") == NULL);
+    tasks_free(&ts);
+    struct principal sys = principal_system();
+    app_set_principal(&a, &sys);
     tasks_free(&t);
     /* an inactive metric asks for nothing */
     CHECK(app_record_edit(&a, rtype_find("metric"), "MET-0002",
@@ -147,4 +159,49 @@ TEST(metric_task_sources)
     unlink("tm.isms");
     unlink("tm.isms-wal");
     unlink("tm.isms-shm");
+}
+
+static int count_why(void *ctx, const struct why_row *w)
+{
+    (void)w;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+TEST(whys_follow_the_principal)
+{
+    unlink("tw.isms");
+    unlink("tw.isms-wal");
+    unlink("tw.isms-shm");
+    struct app a;
+    struct err e = {0};
+    CHECK(app_create(&a, "tw.isms", "test", &e) == 0);
+    add(&a, "person", (struct kv[]){{"name", "Nora"}}, 1); /* P-0001 */
+    add(&a, "nonconformity",
+        (struct kv[]){{"title", "Clicked a link"}, {"source", "incident"}, {"owner", "P-0001"}},
+        3); /* NC-0001 */
+    int pos = 0;
+    CHECK(app_nc_why(&a, "NC-0001", 0, "No training", &pos, &e) == 0 && pos == 1);
+    struct principal staff = principal_account(7, "sam", "staff", "P-0001");
+    struct principal auditor = principal_account(8, "axel", "auditor", "P-0001");
+    struct principal nobody = principal_nobody();
+    int n_sys = 0, n_staff = 0, n_aud = 0, n_none = 0, n_all_staff = 0;
+    CHECK(store_whys(a.st, principal_sys(), "NC-0001", count_why, &n_sys, &e) == 0);
+    CHECK(store_whys(a.st, &auditor, "NC-0001", count_why, &n_aud, &e) == 0);
+    CHECK(store_whys(a.st, &staff, "NC-0001", count_why, &n_staff, &e) == 0);
+    CHECK(store_whys(a.st, &nobody, "NC-0001", count_why, &n_none, &e) == 0);
+    CHECK(store_whys(a.st, &staff, NULL, count_why, &n_all_staff, &e) == 0);
+    CHECK(n_sys == 1 && n_aud == 1 && n_staff == 0 && n_none == 0 && n_all_staff == 0);
+    /* through the app: staff are answered as if the nonconformity did not exist */
+    app_set_principal(&a, &staff);
+    struct nc_whys l;
+    struct err nf = {0};
+    CHECK(app_nc_whys(&a, "NC-0001", &l, &nf) == -1 && nf.code == ERR_NOTFOUND);
+    app_set_principal(&a, &auditor);
+    CHECK(app_nc_whys(&a, "NC-0001", &l, &e) == 0 && l.n == 1);
+    nc_whys_free(&l);
+    app_close(&a);
+    unlink("tw.isms");
+    unlink("tw.isms-wal");
+    unlink("tw.isms-shm");
 }

@@ -262,7 +262,7 @@ static int count_people(struct store *s, const char *search)
     struct err e = {0};
     struct query q = {0};
     q.search = search;
-    return (int)store_count_query(s, rtype_find("person"), &q, &e);
+    return (int)store_count_query(s, principal_sys(), rtype_find("person"), &q, &e);
 }
 
 /* Counts are cached inside read transactions by the file's data version:
