@@ -28,7 +28,7 @@ endef
 REL_OBJ  := $(call objs,rel,$(LIBSRC)) build/rel/embed.o
 ASAN_OBJ := $(call objs,asan,$(LIBSRC)) build/asan/embed.o
 
-.PHONY: all deps test unit cli-test http-test browser-test asan run clean demo bench soak
+.PHONY: all deps test unit cli-test http-test browser-test openapi-test asan run clean demo bench soak
 all: isms
 
 deps:
@@ -59,7 +59,7 @@ build/%/embed.o: src/embed.S $(EMBEDDED)
 	$(CC) -Isrc -c -o $@ src/embed.S
 
 test: deps
-	$(MAKE) isms build/rel/unit_tests build/asan/isms build/asan/unit_tests
+	$(MAKE) isms build/rel/unit_tests build/asan/isms build/asan/unit_tests bench/gen bench/docs
 	build/rel/unit_tests
 	$(MAKE) fuzz-replay FUZZ_BUILD=rel
 	ISMS=$(CURDIR)/isms tests/cli/run
@@ -69,6 +69,7 @@ test: deps
 	ISMS=$(CURDIR)/isms tests/http/run
 	ISMS=$(CURDIR)/build/asan/isms ASAN_OPTIONS=detect_leaks=1 tests/http/run
 	ISMS=$(CURDIR)/isms tests/browser/run
+	ISMS=$(CURDIR)/isms tests/openapi/run
 	ISMS=$(CURDIR)/isms tests/load/run
 
 # the long versions of the reliability suites (minutes to hours; not in make test)
@@ -86,6 +87,10 @@ http-test: isms
 
 browser-test: isms
 	ISMS=$(CURDIR)/isms tests/browser/run
+
+# the OpenAPI document through @redocly/cli lint, recommended rules (issue 17)
+openapi-test: isms
+	ISMS=$(CURDIR)/isms tests/openapi/run
 
 unit: build/rel/unit_tests
 	build/rel/unit_tests

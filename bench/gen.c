@@ -658,7 +658,7 @@ static int gen_audit(struct app *a, const struct opts *o, const struct refs *peo
 {
     struct refs ctl = {0}, tests = {0};
     struct query q = {0};
-    int rc = store_list(a->st, rtype_find("control"), &q, collect_applicable, &ctl, e);
+    int rc = store_list(a->st, principal_sys(), rtype_find("control"), &q, collect_applicable, &ctl, e);
     struct rec r;
     rec_init(&r);
     static const char *const freqs[] = {"monthly", "quarterly", "quarterly", "half-yearly",

@@ -13,6 +13,12 @@
 
 #define API_PREFIX "/api/v1/"
 
+/* The licence the OpenAPI document states (info.license; lint rule
+ * info-license). No licence has been chosen for the product yet: the
+ * document says so rather than invent one. */
+#define OPENAPI_LICENSE_NAME "Proprietary: no licence granted"
+#define OPENAPI_LICENSE_ID "LicenseRef-Proprietary" /* SPDX form for a licence of one's own */
+
 /* What a handler takes and answers, for the document. */
 enum body { B_NONE, B_RECORD, B_PATCH, B_ACCEPT, B_SOA_SET, B_SOA_APPROVE, B_PLAN_APPROVE,
             B_APPROVE };
@@ -155,6 +161,15 @@ static const struct doc {
     {"api_ca_review", "The effectiveness review of a done corrective action: body {rationale, "
      "effective: true|false}; signed by the token's account, never the action's owner",
      "Improvement", B_NONE, 0, A_RECORD, 200, 1},
+    /* readiness: what the auditor checks (rules in src/app/readiness.def) */
+    {"api_readiness", "The readiness report as the caller may see it: {today, percent, passed, "
+     "asked, gaps, mandatory {total, ready}, clauses [{clause, title, percent, passed, asked, "
+     "gaps}], items [{id, clause, mandatory, title, count, example, ready, hidden, present, "
+     "approved, current, evidence ({answer: true|false|null, reason}), gap, fix, rule}]}",
+     "Readiness", B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_journey", "The implementation journey: {today, current, percent, stages [{n, title, "
+     "text, state, ready, items, done [{id, title}], next [{id, title, gap, fix}]}]}",
+     "Readiness", B_NONE, 0, A_OBJECT, 200, 0},
 };
 
 static const struct doc *doc_of(const char *handler)
@@ -481,10 +496,28 @@ static json_t *other_schemas(void)
                      "capacity, rationale, signed_sha256, current (it signed the content as it "
                      "is now), at, signer {person, name, account, account_id}, on_behalf_of "
                      "{person, name} or null, evidence, label"));
+    json_t *frozen = loose_object("A frozen version: kind, subject, number, sha256, state, note, "
+                                  "created_at, created_by, content (one version only), "
+                                  "signoffs [Signoff]");
+    json_object_set_new(frozen, "properties",
+                        json_pack("{s:{s:s,s:o}}", "signoffs", "type", "array", "items",
+                                  schema_ref("Signoff")));
+    json_object_set_new(s, "FrozenVersion", frozen);
+    /* an evidence file, as app_attachment_json writes it (lint: every
+     * required property is declared) */
     json_object_set_new(
-        s, "FrozenVersion",
-        loose_object("A frozen version: kind, subject, number, sha256, state, note, created_at, "
-                     "created_by, content (one version only), signoffs [Signoff]"));
+        s, "Attachment",
+        json_pack("{s:s,s:s,s:[s,s,s,s,s,s,s,s],s:{s:{s:s},s:{s:s},s:{s:s},s:{s:s},"
+                  "s:{s:s},s:{s:s},s:{s:[s,s],s:s},s:{s:s},s:{s:[s,s]},s:{s:s},s:{s:s},"
+                  "s:{s:[s,s]}}}",
+                  "type", "object", "description", "An evidence file attached to a record",
+                  "required", "id", "subject", "name", "media_type", "size", "sha256",
+                  "valid_until", "expired", "properties", "id", "type", "string", "subject",
+                  "type", "string", "name", "type", "string", "media_type", "type", "string",
+                  "size", "type", "integer", "sha256", "type", "string", "valid_until", "type",
+                  "string", "null", "format", "date", "expired", "type", "boolean",
+                  "expires_in_days", "type", "integer", "null", "added_at", "type", "string",
+                  "added_by", "type", "string", "removed_at", "type", "string", "null"));
     return s;
 }
 
@@ -579,12 +612,9 @@ static json_t *answer_schema(enum answer a, const char *rec)
     case A_OBJECT:
     case A_OPENAPI: return json_pack("{s:s}", "type", "object");
     case A_ATTACHMENTS:
-        return json_pack("{s:s,s:{s:{s:s,s:{s:s}}}}", "type", "object", "properties",
-                         "attachments", "type", "array", "items", "type", "object");
-    case A_ATTACHMENT:
-        return json_pack("{s:s,s:[s,s,s,s,s,s,s,s]}", "type", "object", "required", "id",
-                         "subject", "name", "media_type", "size", "sha256", "valid_until",
-                         "expired");
+        return json_pack("{s:s,s:{s:{s:s,s:o}}}", "type", "object", "properties",
+                         "attachments", "type", "array", "items", schema_ref("Attachment"));
+    case A_ATTACHMENT: return schema_ref("Attachment");
     case A_FILE: return json_pack("{s:s,s:s}", "type", "string", "format", "binary");
     }
     return json_object();
@@ -603,6 +633,19 @@ static json_t *body_schema(enum body b, const char *rec, const char *patch)
     case B_NONE: break;
     }
     return NULL;
+}
+
+/* Whether another API route of the same method has rt's handler. */
+static int handler_shared(const struct route *rt)
+{
+    for (int i = 0; i < nroutes; i++) {
+        const struct route *o = &routes[i];
+        if (o != rt && o->fn == rt->fn && strcmp(o->method, rt->method) == 0 &&
+            strncmp(o->pattern, API_PREFIX, strlen(API_PREFIX)) == 0) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* The operation of route rt, for record type t (the :type expanded, or the
@@ -624,10 +667,18 @@ static json_t *operation(const struct route *rt, const struct rtype *t, const ch
     if (rt->fn == api_soa_set) {
         strlcpy_(patch, "SoaChange", sizeof patch);
     }
-    /* operationId: the handler without "api_", and the type for generic routes */
+    /* operationId: the handler without "api_", and the type for generic
+     * routes; a handler serving several fixed routes (versions of the method
+     * and of scopes) gets the route's first segment, so every id is unique */
     int generic = strstr(rt->pattern, ":type") != NULL;
     const char *base = strncmp(rt->name, "api_", 4) == 0 ? rt->name + 4 : rt->name;
     snprintf(buf, sizeof buf, "%s%s%s", base, generic ? "_" : "", generic ? t->name : "");
+    if (!generic && handler_shared(rt)) {
+        const char *seg = rt->pattern + strlen(API_PREFIX);
+        size_t n = strcspn(seg, "/");
+        size_t len = strlen(buf);
+        snprintf(buf + len, sizeof buf - len, "_%.*s", (int)n, seg);
+    }
     json_object_set_new(op, "operationId", json_string(buf));
     char label[96] = "";
     for (size_t i = 0; t && t->label[i] && i + 1 < sizeof label; i++) {
@@ -722,6 +773,8 @@ static json_t *operation(const struct route *rt, const struct rtype *t, const ch
             json_object_set_new(rs, "422", ref_to("responses", "Invalid"));
         }
     } else {
+        /* public: no query parameters are taken (api_query_only) */
+        json_object_set_new(rs, "400", ref_to("responses", "BadRequest"));
         json_object_set_new(op, "security", json_array());
     }
     json_object_set_new(op, "responses", rs);
@@ -834,9 +887,14 @@ static json_t *openapi_doc(const char *prefix, const char *cookie)
         "with an opaque cursor (next_cursor); errors are {\"error\":{code,message,field}}.",
         "security", "bearerAuth", "sessionCookie", "paths", paths, "components", "schemas",
         schemas, "responses", responses, "securitySchemes", security);
-    if (prefix[0]) {
-        json_object_set_new(doc, "servers", json_pack("[{s:s}]", "url", prefix));
-    }
+    /* lint (issue 17): servers always (the paths are absolute: "/" is this
+     * server), and the licence the document is published under */
+    json_object_set_new(doc, "servers",
+                        json_pack("[{s:s,s:s}]", "url", prefix[0] ? prefix : "/", "description",
+                                  prefix[0] ? "this organization on this server" : "this server"));
+    json_object_set_new(json_object_get(doc, "info"), "license",
+                        json_pack("{s:s,s:s}", "name", OPENAPI_LICENSE_NAME, "identifier",
+                                  OPENAPI_LICENSE_ID));
     return doc;
 }
 

@@ -39,7 +39,8 @@ static int att_row(void *ctx, const struct attachment_info *a)
     struct buf *b = l->b;
     if (l->n++ == 0) {
         html_lit(b, "<table class=\"attachments\"><thead><tr><th>File</th><th>Size</th>"
-                    "<th>Valid until</th><th>Added</th><th></th></tr></thead><tbody>");
+                    "<th>Valid until</th><th>Added</th>"
+                    "<th><span class=\"vh\">Actions</span></th></tr></thead><tbody>");
     }
     html_lit(b, "<tr><td><a download href=\"");
     web_ref_href(l->r, b, l->rec->ref);

@@ -611,6 +611,7 @@ int page_dashboard(struct req *r, struct resp *w)
         html_lit(&b, "\">Report an incident</a>");
     }
     html_lit(&b, "</div></div><div class=\"cards\">");
+    web_readiness_home(r, &b); /* readiness: the figure and the next steps, first */
     my_tasks(r, &b, today);
     if (r->role == ROLE_MANAGER || r->role == ROLE_ADMIN || r->role == ROLE_TOP) {
         char okey[80];

@@ -170,4 +170,9 @@ void web_metrics_panel(struct req *r, struct buf *b, const struct record *rec,
                        const struct err *e);
 void web_kpi_section(struct req *r, struct buf *b);
 
+/* readiness: the dashboard's top for the manager, auditor, top management
+ * and admin (src/web/page_readiness.c): the readiness figure and the
+ * journey's next steps. */
+void web_readiness_home(struct req *r, struct buf *b);
+
 #endif

@@ -8,8 +8,13 @@
 //      dashboard when it has one), and follows the heat-map cell to it,
 //   4. signs out; top management signs in and approves the SoA,
 //   5. at phone width (390 px) no page scrolls sideways (tables may, inside
-//      their wrappers), and
-//   6. no page logs an error (a CSP violation would be one).
+//      their wrappers),
+//   6. accessibility (issue 17, docs/accessibility.md; tests/browser/a11y.mjs):
+//      axe-core's WCAG 2.1 A/AA rules on every page each role reaches by
+//      links (and at phone width, on forms sent with errors, on a new empty
+//      ISMS), the New risk form filled and sent with the keyboard alone, and
+//      the figures of charts and heat maps present as text, and
+//   7. no page logs an error (a CSP violation would be one).
 //
 // Screenshots go to tests/browser/out/ (git-ignored). Prints one line per
 // step and "browser: N passed, N failed"; exits 1 on a failure. Every wait is
@@ -21,6 +26,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { AXE_VERSION, axeCheck, bestPractice, crawl, shape, tally, checkedPages } from "./a11y.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "..", "..");
@@ -259,6 +265,10 @@ async function phoneCheck(page, base, paths, who) {
       `${pth} as ${who}: the page is ${s.sw}px wide at ${s.vw}px`, s.bad.join(", "));
     const name = `09-phone-${who}` + (pth === "/" ? "-dashboard" : pth.replace(/[^a-z0-9]+/gi, "-"));
     await shot(page, name, false);
+    // accessibility (issue 17): the phone layout too
+    for (const v of await axeCheck(page, `${pth} as ${who} at 390 px`)) {
+      expect(false, v);
+    }
   }
 }
 
@@ -375,7 +385,7 @@ async function main() {
       }
     });
 
-    await step("at phone width (390 px) no page scrolls sideways (the manager's pages)", async () => {
+    await step("at phone width (390 px) no page scrolls sideways and axe finds nothing (the manager's pages)", async () => {
       await phoneCheck(page, base, ["/", "/risks", "/risks/new", new URL(riskUrl || base + "/risks/R-0001").pathname,
         `${new URL(riskUrl || base + "/risks/R-0001").pathname}/edit`, "/risks/matrix", "/assets", "/soa"], "manager");
       await page.setViewportSize({ width: 1280, height: 900 });
@@ -418,12 +428,217 @@ async function main() {
       expect(versionsAfter >= versionsBefore && versionsAfter >= 1, "the approved version is listed", `${versionsBefore} -> ${versionsAfter}`);
     });
 
-    await step("at phone width (390 px) no page scrolls sideways (top management's pages)", async () => {
+    await step("at phone width (390 px) no page scrolls sideways and axe finds nothing (top management's pages)", async () => {
       await phoneCheck(top.page, base, ["/", "/soa", "/soa/versions", "/documents", "/incidents", "/plan", "/risks"], "top");
       const anon = await browserFor(tmp, "phone-login");
       browsers.push(anon);
       await phoneCheck(anon.page, base, ["/login"], "signed-out");
     });
+
+    // ---- accessibility (issue 17): axe-core on every page, each role ----
+    // One browser context per role, signed in through the form; every page
+    // reachable by links from the dashboard (one per route shape), axe-core's
+    // WCAG 2.1 A/AA rules on each. The manager must reach the newer pages too.
+    const a11yBrowser = await chromium.launch(LAUNCH);
+    const a11yCtx = async (w = 1280, h = 900) => {
+      const ctx = await a11yBrowser.newContext({ viewport: { width: w, height: h } });
+      ctx.setDefaultTimeout(STEP_TIMEOUT);
+      ctx.setDefaultNavigationTimeout(STEP_TIMEOUT);
+      const p = await ctx.newPage();
+      p.errors = [];
+      p.notes = [];
+      p.on("pageerror", (e) => p.errors.push(`${p.url()}: ${e.message}`));
+      p.on("console", (m) => {
+        if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) {
+          p.errors.push(`${p.url()}: console: ${m.text()}`);
+        }
+      });
+      browsers.push({ ctx, page: p });
+      return p;
+    };
+    const MUST = ["/", "/tasks", "/risks", "/risks/:id", "/risks/new", "/risks/matrix", "/soa", "/documents/:id",
+      "/audits/coverage", "/audits/:id/report", "/reviews/:id/pack", "/certificates/:id/schedule", "/ctests/:id"];
+    const roles = ["manager", "top-management", "owner", "auditor", "staff", "admin"];
+    for (const role of roles) {
+      await step(`axe ${AXE_VERSION}: every page the ${role} reaches has no WCAG 2.1 A/AA violation`, async () => {
+        const p = await a11yCtx();
+        await signIn(p, base, accounts[role]);
+        const limit = role === "manager" ? 160 : 60;
+        // the newer pages first: one record of each kind, through the API
+        const deep = [];
+        for (const [plural, tail] of [["audits", "/report"], ["reviews", "/pack"], ["certificates", "/schedule"], ["ctests", ""]]) {
+          // from the page itself: its session cookie is Secure (127.0.0.1 counts as secure for the browser only)
+          const j = await p.evaluate(async (u) => {
+            const r = await fetch(u);
+            return r.ok ? r.json() : null;
+          }, `/api/v1/${plural}?limit=1`);
+          if (j && j.items && j.items.length) {
+            deep.push(`/${plural}/${j.items[0].id}${tail}`);
+          }
+        }
+        const { visited, problems: found } = await crawl(p, base, ["/", ...MUST.filter((m) => !m.includes(":")), ...deep], role, { limit });
+        for (const f of found) {
+          expect(false, f);
+        }
+        expect(visited.length >= 5, `${role}: at least 5 pages checked`, visited.join(" "));
+        if (role === "manager") {
+          const shapes = new Set(visited.map((v) => shape(new URL(v, base))));
+          for (const m of MUST) {
+            expect(shapes.has(m), `the manager's pages include ${m}`, [...shapes].join(" "));
+          }
+        }
+        log(`      ${role}: ${visited.length} pages checked`);
+      });
+    }
+
+    await step("axe: forms with validation errors and a failed sign-in have no violation", async () => {
+      const p = await a11yCtx();
+      await p.goto(base + "/login");
+      await p.fill('input[name="name"]', accounts.manager.name);
+      await p.fill('input[name="password"]', "not-the-password");
+      await Promise.all([p.waitForNavigation(), p.click('form[action$="/login"] button[type="submit"]')]);
+      expect((await p.content()).match(/class="[^"]*(error|flash|notice)/), "the failed sign-in shows an error", p.url());
+      for (const v of await axeCheck(p, "/login after a wrong password")) {
+        expect(false, v);
+      }
+      await signIn(p, base, accounts.manager);
+      for (const form of ["/risks/new", "/assets/new", "/documents/new", "/incidents/new", "/audits/new"]) {
+        const r = await p.goto(base + form);
+        if (!r || r.status() !== 200) {
+          expect(false, `${form}: status ${r && r.status()}`);
+          continue;
+        }
+        // the browser's own checks off: the server's messages are what is judged
+        await p.evaluate(() => document.querySelectorAll("form.record-form").forEach((f) => { f.noValidate = true; }));
+        await Promise.all([p.waitForNavigation(), p.click('form.record-form button[type="submit"]')]);
+        const errs = await p.locator('[aria-invalid="true"], .error, .errors, .field-error').count();
+        expect(errs > 0, `${form} submitted empty: the page shows the errors`, p.url());
+        await shot(p, "10-invalid" + form.replace(/[^a-z0-9]+/gi, "-"));
+        for (const v of await axeCheck(p, `${form} submitted empty`)) {
+          expect(false, v);
+        }
+      }
+    });
+
+    await step("keyboard only: the skip link, visible focus, and the New risk form filled and submitted", async () => {
+      const p = await a11yCtx();
+      await signIn(p, base, accounts.manager);
+      await p.goto(base + "/risks/new");
+      await p.keyboard.press("Tab");
+      const first = await p.evaluate(() => ({ text: document.activeElement.textContent.trim(), href: document.activeElement.getAttribute("href") }));
+      expect(first.href === "#main" && /skip/i.test(first.text), "the first Tab reaches the skip link", JSON.stringify(first));
+      const skipShown = await p.evaluate(() => {
+        const r = document.activeElement.getBoundingClientRect();
+        return r.width > 1 && r.height > 1 && r.top >= 0 && r.left >= 0;
+      });
+      expect(skipShown, "the focused skip link is visible");
+      await p.keyboard.press("Enter");
+      expect(new URL(p.url()).hash === "#main", "Enter on the skip link goes to #main", p.url());
+      // Tab on from the main content: every control met is visibly focused;
+      // the form is filled by typing, arrows and Space, and sent with Enter.
+      const ktitle = `Keyboard-made risk ${process.pid}`;
+      const seenNames = new Set();
+      let submitted = false;
+      for (let i = 0; i < 120 && !submitted; i++) {
+        await p.keyboard.press("Tab");
+        const el = await p.evaluate(() => {
+          const a = document.activeElement;
+          const cs = getComputedStyle(a);
+          const focusVisible = a.matches(":focus-visible");
+          const shown = (cs.outlineStyle !== "none" && parseFloat(cs.outlineWidth) > 0) || cs.boxShadow !== "none";
+          return {
+            tag: a.tagName.toLowerCase(), type: a.type || "", name: a.name || "", value: a.value || "",
+            // a date field's day/month/year parts and its picker are inside the
+            // browser's own widget: the field keeps the ring while a part has it
+            inner: !a.matches(":focus"),
+            key: [a.tagName, a.type, a.name, a.id, a.type === "checkbox" ? a.value : ""].join("|"),
+            inForm: !!a.closest("form.record-form"), focusVisible, shown,
+            desc: a.tagName.toLowerCase() + (a.name ? `[name=${a.name}]` : "") + (a.id ? "#" + a.id : "") + " " + (a.textContent || "").trim().slice(0, 30),
+          };
+        });
+        if (el.tag === "body" || el.inner) {
+          continue;
+        }
+        expect(el.focusVisible && el.shown, `the focused ${el.desc} shows its focus (outline or ring)`);
+        if (!el.inForm) {
+          continue;
+        }
+        if (seenNames.has(el.key)) {
+          continue;
+        }
+        seenNames.add(el.key);
+        if (el.name === "title") {
+          await p.keyboard.type(ktitle);
+        } else if (el.name === "description") {
+          await p.keyboard.type("Typed with the keyboard only.");
+        } else if (el.name === "likelihood" || el.name === "consequence") {
+          await p.keyboard.press("ArrowDown");
+          await p.keyboard.press("ArrowDown");
+        } else if (el.type === "checkbox" && el.value === "availability") {
+          await p.keyboard.press("Space");
+        } else if (el.tag === "button" && el.type === "submit") {
+          await Promise.all([p.waitForNavigation(), p.keyboard.press("Enter")]);
+          submitted = true;
+        }
+      }
+      expect(submitted, "the Create button was reached with Tab", [...seenNames].join(" "));
+      expect(/\/risks\/R-\d+$/.test(new URL(p.url()).pathname), "Enter on Create: the new risk's page", p.url());
+      expect(await p.getByText(ktitle).count() > 0, "the new risk has the typed title");
+      await shot(p, "11-keyboard-risk");
+    });
+
+    await step("charts and heat maps carry their figures as text (a table or an aria-label)", async () => {
+      const p = await a11yCtx();
+      await signIn(p, base, accounts.manager);
+      for (const pth of ["/", "/risks/matrix"]) {
+        await p.goto(base + pth);
+        const bad = await p.evaluate(() => {
+          const out = [];
+          for (const el of document.querySelectorAll("figure, svg, canvas, .chart, .bar, .heatmap")) {
+            const fig = el.closest("figure") || el;
+            const text = fig.querySelector("table") || fig.getAttribute("aria-label") || el.getAttribute("aria-label") ||
+              (el.tagName === "svg" && el.querySelector("title")) || el.getAttribute("aria-hidden") === "true";
+            if (!text) {
+              out.push(el.tagName.toLowerCase() + "." + (el.getAttribute("class") || ""));
+            }
+          }
+          return out;
+        });
+        expect(bad.length === 0, `${pth}: every chart has a text alternative`, bad.join(", "));
+        const cells = await p.evaluate(() => [...document.querySelectorAll("figure.heatmap td")].filter(
+          (td) => !/risks? at likelihood|no risks at likelihood/.test([td.textContent, ...[...td.querySelectorAll("[aria-label]")].map((e) => e.getAttribute("aria-label"))].join(" "))).length);
+        expect(cells === 0, `${pth}: every heat-map cell says its count in words`, `${cells} cells without`);
+      }
+    });
+
+    await step("axe: the empty states (a new ISMS holding only the catalogues)", async () => {
+      const efile = path.join(tmp, "empty.isms");
+      const init = spawnSync(ISMS, ["init", efile], { encoding: "utf8", timeout: 60000 });
+      expect(init.status === 0, "isms init", init.stderr);
+      const pw = "pw-empty-manager-0123456789";
+      const add = spawnSync(ISMS, ["-f", efile, "user", "add", "emma", "--role", "manager"], { input: pw + "\n", encoding: "utf8", timeout: 60000 });
+      expect(add.status === 0, "isms user add", add.stderr);
+      const esrv = await startServer(efile);
+      try {
+        const p = await a11yCtx();
+        await signIn(p, esrv.base, { name: "emma", password: pw });
+        const { visited, problems: found } = await crawl(p, esrv.base, ["/", "/tasks", "/risks", "/risks/matrix", "/documents",
+          "/incidents", "/audits", "/audits/coverage", "/plan", "/soa"], "manager of an empty ISMS", { limit: 50 });
+        for (const f of found) {
+          expect(false, f);
+        }
+        expect(visited.length >= 8, "at least 8 empty pages checked", visited.join(" "));
+        log(`      empty ISMS: ${visited.length} pages checked`);
+      } finally {
+        await stopServer(esrv);
+      }
+    });
+    await a11yBrowser.close().catch(() => {});
+    const rules = Object.entries(tally).map(([k, v]) => `${k} ${v}`).join(", ");
+    log(`      axe: ${checkedPages} page checks, violations by rule: ${rules || "none"}`);
+    const bp = Object.entries(bestPractice).map(([k, v]) => `${k} ${v}`).join(", ");
+    log(`      axe best-practice rules not enforced (nodes): ${bp || "none"}`);
+    // ---- end of accessibility ----
 
     await step("no page logged an error (CSP violations included)", async () => {
       const notes = new Set();
@@ -460,14 +675,15 @@ for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   process.on(sig, () => process.exit(1));
 }
 
+const WATCHDOG = Number(process.env.BROWSER_WATCHDOG || 420);
 const watchdog = setTimeout(() => {
-  log("browser: the run took longer than 170 s; stopping");
+  log(`browser: the run took longer than ${WATCHDOG} s; stopping`);
   if (server && server.proc.exitCode === null) {
     server.proc.kill("SIGKILL");
   }
   log(`browser: ${passed} passed, ${failed + 1} failed`);
   process.exit(1);
-}, 170000);
+}, WATCHDOG * 1000);
 watchdog.unref();
 
 try {
