@@ -170,6 +170,19 @@ static const struct doc {
     {"api_journey", "The implementation journey: {today, current, percent, stages [{n, title, "
      "text, state, ready, items, done [{id, title}], next [{id, title, gap, fix}]}]}",
      "Readiness", B_NONE, 0, A_OBJECT, 200, 0},
+    /* ops: incident response, security exceptions */
+    {"api_inc_timeline", "The incident's timeline: who (the account), when, what", "Incidents",
+     B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_inc_note", "Add a timeline entry: body {kind, text}; who is the token's account",
+     "Incidents", B_NONE, 0, A_OBJECT, 201, 1},
+    {"api_inc_duties", "Notification duties derived from the incident and the requirements, "
+     "with deadlines and seconds left", "Incidents", B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_inc_notified", "Mark a duty notified once: body {duty, at, note} (409 when it was)",
+     "Incidents", B_NONE, 0, A_OBJECT, 200, 1},
+    {"api_bcp_needs", "The recovery objectives (RTO, RPO, MTD) every asset must meet, from the "
+     "plans of the services it supports", "Business continuity", B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_exc_approve", "Approve a security exception (body {rationale}); a high risk needs top "
+     "management", "Security exceptions", B_NONE, 0, A_RECORD, 200, 1},
 };
 
 static const struct doc *doc_of(const char *handler)

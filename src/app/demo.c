@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../embed.h"
 #include "../lib/buf.h"
@@ -617,6 +618,270 @@ out:
     return rc;
 }
 /* ---- end audit ------------------------------------------------------------ */
+/* ---- ops: a live incident, a missed continuity test, an active exception ---- */
+
+#include "ops.h"
+
+static int demo_edit(struct app *a, const char *type, const char *ref, const struct kv *kv, int n,
+                     struct err *e)
+{
+    int changed = 0;
+    return app_edit_tx(a, rtype_find(type), ref, kv, n, 0, &changed, e);
+}
+
+/* The identifier of the demo record of type whose title field starts
+ * with title (the demo's processes and changes have no keys). */
+static char *demo_find(struct app *a, const char *type, const char *title, struct err *e)
+{
+    const struct rtype *t = rtype_find(type);
+    struct query q = {0};
+    q.search = title;
+    struct records l = {0};
+    char *ref = NULL;
+    if (store_list(a->st, principal_sys(), t, &q, records_add, &l, e) == 0) {
+        for (size_t i = 0; i < l.n && !ref; i++) {
+            const char *v = record_get(l.v[i], t->title_field);
+            if (v && strncmp(v, title, strlen(title)) == 0) {
+                ref = xstrdup(l.v[i]->ref);
+            }
+        }
+    }
+    records_free(&l);
+    return ref;
+}
+
+/* 8.1: what the demo's processes carry and what governs them; the changes
+ * under way name what they touch. */
+static int demo_processes(struct app *a, struct keymap *m, struct err *e)
+{
+    static const struct {
+        const char *type, *title, *controls, *doc;
+    } links[] = {
+        {"process", "Incident management", "5.24,5.25,5.26,5.27,5.28", "doc_irp"},
+        {"process", "Backup and restore", "8.13,8.14", "doc_backup"},
+        {"process", "Software development and release", "8.25,8.28,8.29,8.32", "doc_sdlc"},
+        {"process", "Supplier management", "5.19,5.20,5.21,5.22", "doc_supplier"},
+        {"change", "Pilot-light disaster recovery region", "5.30,8.14", "doc_bcp"},
+        {"change", "Replace the legacy ledger module", "8.8,8.25", NULL},
+    };
+    for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
+        char *ref = demo_find(a, links[i].type, links[i].title, e);
+        if (!ref) {
+            continue; /* the demo data changed: nothing to link */
+        }
+        const char *doc = links[i].doc ? demo_key(m, links[i].doc) : NULL;
+        struct kv kv[] = {{"controls", links[i].controls}, {"documents", doc}};
+        int rc = demo_edit(a, links[i].type, ref, kv, doc ? 2 : 1, e);
+        free(ref);
+        if (rc) {
+            return -1;
+        }
+    }
+    char *bk = demo_find(a, "process", "Backup and restore", e);
+    char *dr = demo_find(a, "change", "Pilot-light disaster recovery region", e);
+    int rc = 0;
+    if (bk && dr) {
+        struct kv kv[] = {{"processes", bk}};
+        rc = demo_edit(a, "change", dr, kv, 1, e);
+    }
+    free(bk);
+    free(dr);
+    return rc;
+}
+
+/* Times relative to now, so the countdown always reads the same: the
+ * incident was detected 52 hours ago, its GDPR deadline is 20 hours away;
+ * the customers (24 h, DPA) and the BSI early warning (24 h, NIS2) were
+ * notified in time. The platform plan's failover test missed its 4-hour
+ * RTO. The legacy ledger module runs on an unsupported runtime under an
+ * approved, expiring exception to control 8.8. */
+static int demo_ops(struct app *a, struct keymap *m, struct err *e)
+{
+    const char *ciso = demo_key(m, "ciso"), *sec = demo_key(m, "sec_eng"),
+               *dpo = demo_key(m, "dpo"), *sre = demo_key(m, "sre"), *ceo = demo_key(m, "ceo"),
+               *hoe = demo_key(m, "hoe"), *sre_eng = demo_key(m, "sre_eng"),
+               *support = demo_key(m, "support_agent"), *nis2 = demo_key(m, "req_nis2"),
+               *dpa = demo_key(m, "req_dpa_clauses"), *bcp = demo_key(m, "bcp_platform"),
+               *payslips = demo_key(m, "inf_payslips"), *s3 = demo_key(m, "sv_s3"),
+               *risk = demo_key(m, "r_webapp"), *rbucket = demo_key(m, "r_bucket");
+    if (!ciso || !sec || !dpo || !sre || !ceo || !hoe || !sre_eng || !support || !nis2 || !dpa ||
+        !bcp || !payslips || !s3 || !risk || !rbucket) {
+        return err_set(e, ERR_INTERNAL, NULL, "demo: the records of the ops demo are missing");
+    }
+    struct kv nk[] = {{"notify_when", "high-severity"},
+                      {"notify_hours", "24"},
+                      {"notify_to", "the BSI (NIS2 early warning)"}};
+    struct kv dk[] = {{"notify_when", "personal-data"},
+                      {"notify_hours", "24"},
+                      {"notify_to", "the affected customers (controllers, per the DPA)"}};
+    if (demo_edit(a, "requirement", nis2, nk, 3, e) || demo_edit(a, "requirement", dpa, dk, 3, e)) {
+        return -1;
+    }
+    /* the earlier incidents are classified, and their duties were met */
+    static const char *const old_incs[] = {"inc_phish", "inc_misdirect", "inc_outage",
+                                           "inc_stuffing", NULL};
+    if (sign_as(a, ciso, e)) {
+        return -1;
+    }
+    for (int i = 0; old_incs[i]; i++) {
+        const char *ref = demo_key(m, old_incs[i]);
+        struct kv ck[] = {{"classification", "incident"}};
+        struct incident_duties d;
+        if (!ref || demo_edit(a, "incident", ref, ck, 1, e) ||
+            app_incident_duties(a, ref, NULL, &d, e)) {
+            app_signer_clear(a);
+            return ref ? -1 : err_set(e, ERR_INTERNAL, NULL, "demo: %s missing", old_incs[i]);
+        }
+        int bad = 0;
+        for (size_t k = 0; k < d.n && !bad; k++) {
+            /* notified well inside the deadline: two thirds of the time */
+            long long dl = 0;
+            struct tm tm = {0};
+            sscanf(d.v[k].from, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                   &tm.tm_hour, &tm.tm_min, &tm.tm_sec);
+            tm.tm_year -= 1900;
+            tm.tm_mon -= 1;
+            dl = (long long)timegm(&tm) + (long long)d.v[k].hours * 2400;
+            time_t tt = (time_t)dl;
+            char when[21];
+            gmtime_r(&tt, &tm);
+            strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+            bad = app_incident_notified_tx(a, ref, d.v[k].key, when, "recorded from the "
+                                           "incident file", e);
+        }
+        incident_duties_free(&d);
+        if (bad) {
+            app_signer_clear(a);
+            return -1;
+        }
+    }
+    app_signer_clear(a);
+    char now[21], detected[21], t1[21], t2[21], t3[21];
+    time_now(now);
+    long long t0 = 0;
+    {
+        struct tm tm = {0};
+        sscanf(now, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+               &tm.tm_min, &tm.tm_sec);
+        tm.tm_year -= 1900;
+        tm.tm_mon -= 1;
+        tm.tm_sec = 0;
+        t0 = (long long)timegm(&tm);
+    }
+    struct {
+        char *out;
+        long long back;
+    } at[] = {{detected, 52 * 3600}, {t1, 51 * 3600}, {t2, 49 * 3600}, {t3, 36 * 3600}};
+    for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+        time_t tt = (time_t)(t0 - at[i].back);
+        struct tm tm;
+        gmtime_r(&tt, &tm);
+        strftime(at[i].out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    }
+    char assets[64];
+    snprintf(assets, sizeof assets, "%s,%s", payslips, s3);
+    struct kv ik[] = {
+        {"title", "Payslips of one customer readable through cached pre-signed download links"},
+        {"description", "A CDN rule change cached pre-signed S3 download URLs for payslip PDFs "
+                        "for up to 24 hours instead of 5 minutes. Employees of one customer who "
+                        "shared a link (e.g. forwarded to a tax adviser) exposed their payslip "
+                        "to anyone holding the link for longer than intended."},
+        {"reported_by", support},
+        {"occurred_at", t1},
+        {"detected_at", detected},
+        {"category", "misconfiguration"},
+        {"severity", "high"},
+        {"classification", "incident"},
+        {"affects", "confidentiality"},
+        {"assets", assets},
+        {"risks", rbucket},
+        {"personal_data", "1"},
+        {"containment", "Cache rule reverted; all cached objects purged; pre-signed URL lifetime "
+                        "enforced at the origin."},
+        {"owner", sec},
+        {"status", "contained"},
+    };
+    char *inc = NULL;
+    if (demo_add(a, "incident", ik, (int)(sizeof ik / sizeof ik[0]), &inc, e)) {
+        return -1;
+    }
+    int rc = sign_as(a, ciso, e);
+    if (!rc) {
+        rc = app_incident_note_tx(a, inc, "triage", "Confirmed personal data breach (payslips: "
+                                  "names, salaries, tax IDs) of about 310 employees of one "
+                                  "customer; severity high; incident manager Hannah Krüger.",
+                                  t1, e) ||
+             app_incident_note_tx(a, inc, "containment", "CDN rule reverted and cache purged; "
+                                  "access logs secured for the exposure window.",
+                                  t2, e) ||
+             app_incident_notified_tx(a, inc, dpa, t3, "Customer DPO informed by phone and "
+                                      "e-mail, ticket CS-4471", e) ||
+             app_incident_notified_tx(a, inc, nis2, t3, "Early warning sent through the BSI "
+                                      "reporting portal", e) ||
+             app_incident_note_tx(a, inc, "action", "Access-log analysis under way to establish "
+                                  "which links were fetched by third parties; input for the "
+                                  "supervisory authority notification.",
+                                  NULL, e);
+    }
+    app_signer_clear(a);
+    free(inc);
+    if (rc) {
+        return -1;
+    }
+    /* the platform plan: its document, downtime limit, and a failover test
+     * that missed the RTO */
+    struct kv pk[] = {{"mtd_hours", "24"}, {"test_interval_months", "6"},
+                      {"document", demo_key(m, "doc_bcp")}};
+    if (demo_edit(a, "continuity", bcp, pk, demo_key(m, "doc_bcp") ? 3 : 2, e)) {
+        return -1;
+    }
+    char today[11], tested[11], expires[11];
+    date_today(today);
+    date_add_days(today, -40, tested);
+    date_add_days(today, 75, expires);
+    char who[128];
+    snprintf(who, sizeof who, "%s,%s,%s", sre, sre_eng, ciso);
+    struct kv tk[] = {
+        {"title", "Region failover exercise: restore production in eu-west-1"},
+        {"plan", bcp},
+        {"tested_on", tested},
+        {"scenario", "eu-central-1 declared unavailable at 09:00; restore Aurora from the latest "
+                     "snapshot in the backup account, rebuild EKS with Terraform, switch DNS."},
+        {"participants", who},
+        {"achieved_rto_hours", "6.5"},
+        {"achieved_rpo_hours", "0.75"},
+        {"actions", "Pre-build the EKS node groups in eu-west-1 (pilot light, change approved); "
+                    "script the secret rotation that took 1 h 40 min by hand."},
+        {"owner", sre},
+        {"status", "held"},
+    };
+    if (demo_add(a, "bcptest", tk, (int)(sizeof tk / sizeof tk[0]), NULL, e)) {
+        return -1;
+    }
+    struct kv xk[] = {
+        {"title", "Legacy ledger module on an unsupported Java 8 runtime until its replacement"},
+        {"control", "8.8"},
+        {"scope", "The ledger module (one service in the payroll cluster) only; no new "
+                  "deployments of it except security fixes."},
+        {"risk", risk},
+        {"compensating", "Network policy isolates the module (no ingress from the internet, "
+                         "egress to the database only); WAF virtual patching; weekly "
+                         "vulnerability scan of the image with findings triaged by security."},
+        {"expires_on", expires},
+        {"owner", hoe},
+    };
+    char *exc = NULL;
+    if (demo_processes(a, m, e) ||
+        demo_add(a, "exception", xk, (int)(sizeof xk / sizeof xk[0]), &exc, e)) {
+        return -1;
+    }
+    rc = sign_as(a, ceo, e) ||
+         app_exception_approve_tx(a, exc, "Accepted until the new payroll calculation engine "
+                                  "replaces the module (change in progress)", e);
+    app_signer_clear(a);
+    free(exc);
+    return rc ? -1 : 0;
+}
 
 /* ---- metrics: performance evaluation and improvement ----------------------
  * Added after the records of data/demo.json, through the same app calls as
@@ -890,6 +1155,7 @@ int app_load_demo(struct app *a, struct demo_login *logins, int max, int *nlogin
     }
     if (rc == 0) {
         rc = demo_audit(a, &m, e); /* audit: control tests, audit programme */
+        rc = demo_ops(a, &m, e); /* ops */
     }
     if (rc == 0) {
         rc = demo_metrics(a, &m, e); /* metrics: the block above */

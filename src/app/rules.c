@@ -15,6 +15,7 @@
 #include "../model/risk.h"
 #include "app_int.h"
 #include "audit.h" /* audit */
+#include "ops.h"
 #include "review.h"
 #include "metrics.h"
 
@@ -308,6 +309,10 @@ int rules_derive(struct app *a, struct record *r, const struct record *orig,
     if (is(r, "audit") || is(r, "checkitem") || is(r, "ctest")) {
         return audit_rules_derive(a, r, orig, touched, e);
     }
+    /* ops: continuity plans and tests, security exceptions (ops.c) */
+    if (is(r, "continuity") || is(r, "bcptest") || is(r, "exception")) {
+        return ops_derive(a, r, orig, e);
+    }
     return 0;
 }
 
@@ -405,6 +410,17 @@ int rules_after(struct app *a, const struct record *orig, const struct record *r
             return -1;
         }
         return f.rc;
+    }
+    /* ops: a change carried out flags the risks it touches for reassessment */
+    if (is(r, "change")) {
+        const char *st = record_get(r, FIELD_STATUS);
+        int done_now = st && strcmp(st, "done") == 0;
+        int done_before = orig && differs(record_get(orig, FIELD_STATUS), "done") == 0;
+        if (done_now && !done_before) {
+            snprintf(why, sizeof why, "change %s carried out", r->ref);
+            return flag_list(a, record_get(r, "risks"), why, e);
+        }
+        return 0;
     }
     if (is(r, "incident")) {
         char *fresh = added(orig ? record_get(orig, "risks") : NULL, record_get(r, "risks"));

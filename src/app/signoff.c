@@ -13,6 +13,7 @@
 #include "../lib/util.h"
 #include "app_int.h"
 #include "metrics.h" /* metrics: app_metrics_record_json */
+#include "ops.h"
 
 /* ---- the signer ------------------------------------------------------------ */
 
@@ -130,6 +131,10 @@ int app_capacity_holds(struct app *a, const char *person, const char *capacity,
     if (strcmp(capacity, CAP_EFFECTIVENESS) == 0) {
         return app_ca_capacity_holds(a, person, subject, e); /* metrics: improve.c */
     }
+    /* ops: security exceptions */
+    if (strcmp(capacity, CAP_EXC_RISK_OWNER) == 0) {
+        return ops_exception_risk_owner(a, person, subject, e); /* ops.c */
+    }
     return 0;
 }
 
@@ -149,6 +154,9 @@ static const char *capacity_words(const char *capacity)
     }
     if (strcmp(capacity, CAP_EFFECTIVENESS) == 0) {
         return "effectiveness reviewer (anyone but the corrective action's owner)";
+    }
+    if (strcmp(capacity, CAP_EXC_RISK_OWNER) == 0) {
+        return "owner of the risk the exception brings";
     }
     return capacity;
 }

@@ -50,6 +50,8 @@ int app_signer_login(struct app *a, const char *account, const char *password, a
 #define CAP_DOC_REVIEWER "document-reviewer"  /* reviewer of the document (else its owner) */
 #define CAP_DOC_APPROVER "document-approver"  /* approver of the document (else its owner) */
 #define CAP_READER "reader"                   /* any person (acknowledgements) */
+/* ops: the owner of the risk a security exception brings (ops.c) */
+#define CAP_EXC_RISK_OWNER "exception-risk-owner"
 
 /* 1 when person holds capacity for subject (a record identifier: "R-0001",
  * "DOC-0001"; or "plan"), 0 when not, -1 on error. */

@@ -6,7 +6,7 @@
  * filters by owner or date or sorts (app_tasks does).
  *
  * Most sources are one due date of a record in an open status
- * (struct date_rule); the others (documents, acknowledgements, incidents,
+ * (struct date_rule); the others (documents, acknowledgements,
  * management reviews, evidence) have rules of their own, written out
  * below. */
 #include <stdio.h>
@@ -408,46 +408,6 @@ int task_src_document_steps(struct app *a, const struct task_query *q, struct ta
 {
     (void)q;
     return store_tasks_doc_steps(a->st, &a->who, doc_step_task, out, e);
-}
-
-/* ---- incidents ------------------------------------------------------------------ */
-
-/* An incident that must be notified (to a supervisory authority, e.g.
- * GDPR art. 33) and was not: notify by its deadline, or 72 hours after
- * detection when no deadline is set. Whatever its status: a missed
- * deadline stays overdue until the notification is recorded. */
-#define NOTIFY_HOURS 72
-
-static int incident_task(struct walk *w, const struct row *r)
-{
-    const char *req = rv(r, "notification_required");
-    if (!req || strcmp(req, "1") != 0 || !str_empty(rv(r, "notified_at"))) {
-        return 0;
-    }
-    char due[11];
-    date_of(rv(r, "notification_deadline"), due);
-    if (!due[0]) {
-        char detected[11];
-        date_of(rv(r, "detected_at"), detected);
-        if (!detected[0] || date_add_days(detected, NOTIFY_HOURS / 24, due)) {
-            return 0;
-        }
-    }
-    char title[200];
-    snprintf(title, sizeof title, "Notify the authority of incident %s", title_of(r));
-    return add(w, "incident", "Notify", r, title, rv(r, FIELD_OWNER), due);
-}
-
-int task_src_incidents(struct app *a, const struct task_query *q, struct tasks *out,
-                       struct err *e)
-{
-    static const char *const cols[] = {FIELD_OWNER,   "notification_required",
-                                       "notified_at", "notification_deadline",
-                                       "detected_at", "title",
-                                       "reported_by", NULL};
-    static const char *const any[] = {"notification_required", NULL};
-    struct walk w = {out, NULL, q, 0, NULL, NULL, NULL};
-    return walk(a, "incident", cols, any, FIELD_OWNER, NULL, incident_task, &w, e);
 }
 
 /* ---- management reviews ---------------------------------------------------------- */

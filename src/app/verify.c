@@ -13,6 +13,7 @@
 #include "../lib/util.h"
 #include "app_int.h"
 #include "metrics.h"
+#include "ops.h"
 
 /* Equal, except that a field the entries predate (absent from the folded
  * state) must be empty now: migrations may add fields without rewriting
@@ -487,6 +488,9 @@ int app_verify(struct app *a, struct verify_result *res, struct err *e)
     }
     if (rc == 0) {
         rc = app_verify_whys(a, e); /* metrics: the 5-whys chains (improve.c) */
+    }
+    if (rc == 0) {
+        rc = ops_verify(a, e); /* ops: incident timelines and notifications */
     }
 done:
     json_decref(f.state);

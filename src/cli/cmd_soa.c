@@ -10,6 +10,7 @@
 #include "../model/types.h"
 #include "../report/registers.h"
 #include "../store/store.h"
+#include "../app/ops.h"
 #include "cli.h"
 
 static const char *or_dash(const char *s)
@@ -17,7 +18,8 @@ static const char *or_dash(const char *s)
     return s && *s ? s : "-";
 }
 
-static void print_rows(const struct soa *soa, const struct strmap *tests)
+static void print_rows(const struct soa *soa, const struct records *exc,
+                       const struct strmap *tests)
 {
     printf("%-9s %-44s %-10s %-12s %-8s %s\n", "control", "title", "applicable", "status",
            "owner", "reasons");
@@ -28,6 +30,15 @@ static void print_rows(const struct soa *soa, const struct strmap *tests)
         for (size_t k = 0; k < r->categories.n; k++) {
             used += (size_t)snprintf(why + used, used < sizeof why ? sizeof why - used : 0,
                                      "%s%s", k ? ", " : "", r->categories.v[k]);
+        }
+        /* ops: the control's active security exceptions */
+        for (size_t k = 0; exc && k < exc->n; k++) {
+            const char *c = record_get(exc->v[k], "control");
+            if (c && strcmp(c, r->id) == 0) {
+                used += (size_t)snprintf(why + used, used < sizeof why ? sizeof why - used : 0,
+                                         "%sexception %s until %s", used ? "; " : "",
+                                         exc->v[k]->ref, record_get(exc->v[k], "expires_on"));
+            }
         }
         char title[48];
         snprintf(title, sizeof title, "%.44s", r->title ? r->title : "");
@@ -43,7 +54,8 @@ static void print_rows(const struct soa *soa, const struct strmap *tests)
 }
 
 /* The SoA as text, or its JSON (the one writer, soa_json). */
-static void print_soa(const struct soa *soa, int json, const struct strmap *tests)
+static void print_soa(const struct soa *soa, int json, const struct records *exc,
+                      const struct strmap *tests)
 {
     if (json) {
         struct buf b;
@@ -53,7 +65,7 @@ static void print_soa(const struct soa *soa, int json, const struct strmap *test
         buf_free(&b);
         return;
     }
-    print_rows(soa, tests);
+    print_rows(soa, exc, tests);
     struct soa_counts c;
     soa_counts(soa, &c);
     printf("\n%zu controls: %zu applicable (%zu implemented), %zu excluded or undecided\n",
@@ -72,7 +84,7 @@ static int print_content(const char *content, int json)
     if (soa_parse(content, &soa, &e)) {
         return cli_fail(&e);
     }
-    print_soa(&soa, 0, NULL); /* a frozen version: no test states then */
+    print_soa(&soa, 0, NULL, NULL); /* a frozen version: no test states nor exceptions then */
     soa_free(&soa);
     return 0;
 }
@@ -168,13 +180,18 @@ int cmd_soa(struct cli *c)
         } else if (app_soa(&a, fw, &soa, &e)) {
             rc = cli_fail(&e);
         } else {
+            struct records exc = {0};
+            if (!o.json && app_active_exceptions(&a, &exc, &e)) {
+                memset(&exc, 0, sizeof exc);
+            }
             struct strmap tests = {0}; /* audit: control test states */
             if (app_ctest_flags(&a, NULL, &tests, &e)) {
                 rc = cli_fail(&e);
             } else {
-                print_soa(&soa, o.json, &tests);
+                print_soa(&soa, o.json, &exc, &tests); /* ops: with active exceptions */
             }
             strmap_free(&tests);
+            records_free(&exc);
             soa_free(&soa);
         }
     } else if (strcmp(sub, "set") == 0) {

@@ -98,6 +98,11 @@ static const struct field f_requirement[] = {
     LTXT("how_met", "How it is met"),
     REFS("controls", "Controls that meet it", "control"),
     REFS("documents", "Documents that meet it", "document"),
+    /* ops: a duty to notify someone of an incident (src/app/ops.c derives it) */
+    ENUM("notify_when", "Notify of incidents", 0,
+         V("never", "personal-data", "any-incident", "high-severity"), "never"),
+    INT("notify_hours", "Notify within (hours from detection)", 0, 1, 8760),
+    TXT("notify_to", "Notify whom", 0),
     ENUM("compliance", "Compliance", FL_LIST,
          V("not-assessed", "compliant", "partially-compliant", "non-compliant"), "not-assessed"),
     OWNER(0),
@@ -347,6 +352,11 @@ static const struct field f_change[] = {
     DATE("planned_on", "Planned for", FL_LIST),
     DATE("implemented_on", "Implemented on", 0),
     REFS("risks", "Affected risks", "risk"),
+    /* ops: what the change touches (6.3, 8.1) */
+    REFS("processes", "Processes touched", "process"),
+    REFS("assets", "Assets touched", "asset"),
+    REFS("controls", "Controls touched", "control"),
+    REFS("documents", "Documents touched", "document"),
     OWNER(0),
     STATUS(V("proposed", "approved", "in-progress", "done", "rejected")),
     TAIL,
@@ -400,6 +410,9 @@ static const struct field f_process[] = {
     LTXT("outputs", "Outputs"),
     REFS("assets", "Assets used", "asset"),
     REFS("risks", "Risks", "risk"),
+    /* ops: what the process carries and what governs it (8.1) */
+    REFS("controls", "Controls it carries", "control"),
+    REFS("documents", "Governing documents", "document"),
     OWNER(FL_REQUIRED),
     STATUS(v_active),
     TAIL,
@@ -450,6 +463,9 @@ static const struct field f_incident[] = {
     DTIME("notified_at", "Notified at", 0),
     LTXT("lessons", "Lessons learned"),
     REF("nonconformity", "Nonconformity", 0, "nonconformity"),
+    /* ops: event or incident (5.25); the timeline and duties are ops.c's */
+    ENUM("classification", "Classification", FL_LIST,
+         V("unclassified", "event", "incident", "near-miss", "weakness"), "unclassified"),
     OWNER(0),
     STATUS(V("reported", "triaged", "contained", "resolved", "closed")),
     TAIL,
@@ -468,6 +484,10 @@ static const struct field f_continuity[] = {
     ENUM("test_result", "Last test result", 0,
          V("not-tested", "passed", "passed-with-issues", "failed"), "not-tested"),
     DATE("next_test", "Next test", 0),
+    /* ops: the plan's document (versions), downtime limit, test interval */
+    NUM("mtd_hours", "Maximum tolerable downtime (hours)", 0),
+    REF("document", "Plan document (versioned)", 0, "document"),
+    INT("test_interval_months", "Test every (months; empty: 12)", 0, 1, 60),
     OWNER(FL_REQUIRED),
     STATUS(V("draft", "approved", "under-review", "withdrawn")),
     TAIL,
@@ -761,6 +781,44 @@ static const struct field f_checkitem[] = {
 TYPE(checkitem, "checkitems", "Audit checklist item", "CHK", "9.2", "question",
      "One question of an audit's checklist: evidence seen and result", f_checkitem);
 /* ---- end audit ----------------------------------------------------------- */
+/* ---- ops: continuity tests and security exceptions (src/app/ops.c) ------- */
+
+/* A test of a continuity plan: achieved recovery times against the plan's
+ * RTO/RPO; result is computed (met / not-met), never typed. */
+static const struct field f_bcptest[] = {
+    TXT("title", "Test", FL_REQUIRED | FL_LIST),
+    REF("plan", "Plan tested", FL_REQUIRED | FL_LIST, "continuity"),
+    DATE("tested_on", "Tested on", FL_REQUIRED | FL_LIST),
+    F_("scenario", "Scenario", F_LONGTEXT, FL_REQUIRED, .max = 20000),
+    REFS("participants", "Participants", "person"),
+    NUM("achieved_rto_hours", "Achieved recovery time (hours)", 0),
+    NUM("achieved_rpo_hours", "Achieved recovery point (hours of data lost)", 0),
+    F_("result", "Result", F_ENUM, FL_SYSTEM | FL_LIST, .values = V("met", "not-met", "incomplete")),
+    LTXT("actions", "Actions"),
+    OWNER(0),
+    STATUS(V("held", "cancelled")),
+    TAIL,
+};
+TYPE(bcptest, "bcptests", "Continuity test", "BCT", "A.5.30", "title",
+     "Tests of continuity plans: achieved recovery times against RTO and RPO", f_bcptest);
+
+/* A time-limited, approved deviation from a control or policy. Approval is
+ * a sign-off (isms exception approve), never a typed status. */
+static const struct field f_exception[] = {
+    TXT("title", "Exception", FL_REQUIRED | FL_LIST),
+    REF("control", "Control deviated from", FL_LIST, "control"),
+    REF("document", "Policy deviated from", 0, "document"),
+    F_("scope", "Scope", F_LONGTEXT, FL_REQUIRED, .max = 20000),
+    REF("risk", "Risk it brings", FL_REQUIRED, "risk"),
+    F_("compensating", "Compensating measures", F_LONGTEXT, FL_REQUIRED, .max = 20000),
+    DATE("expires_on", "Expires on", FL_REQUIRED | FL_LIST),
+    DTIME("approved_at", "Approved at", FL_SYSTEM),
+    OWNER(FL_REQUIRED),
+    STATUS(V("requested", "approved", "withdrawn")),
+    TAIL,
+};
+TYPE(exception, "exceptions", "Security exception", "EXC", "A.5.1", "title",
+     "Time-limited, approved deviations from a control or policy", f_exception);
 
 /* ---- the table ---------------------------------------------------------- */
 
@@ -776,6 +834,8 @@ const struct rtype *const rtypes[] = {
     &t_raction,  &t_certificate, &t_cnc,
     /* audit */
     &t_ctest,    &t_ctrun,       &t_programme,   &t_checkitem,
+    /* ops */
+    &t_bcptest,  &t_exception,
 };
 const int nrtypes = (int)(sizeof rtypes / sizeof rtypes[0]);
 

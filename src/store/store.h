@@ -565,4 +565,31 @@ int store_why_add(struct store *s, const char *nc, const char *text, const char 
 int store_why_set(struct store *s, const char *nc, int pos, const char *text, const char *at,
                   const char *by, char **old, struct err *e);
 
+/* ---- ops: an incident's timeline and its notification duties done
+ * (store_ops.c). Rows are append-only (triggers refuse changes). */
+struct incident_entry_row {
+    long id;
+    const char *incident, *at, *kind, *text, *account_name, *person;
+    long account;
+};
+typedef int (*store_incident_entry_fn)(void *ctx, const struct incident_entry_row *r);
+int store_incident_entry_add(struct store *s, const struct incident_entry_row *r, long *id,
+                             struct err *e);
+/* Entries of incident (every incident's when NULL: the system principal
+ * only), oldest first; nothing when who does not see the incident. */
+int store_incident_entries(struct store *s, const struct principal *who, const char *incident, store_incident_entry_fn fn,
+                           void *ctx, struct err *e);
+struct incident_notice_row {
+    const char *incident, *duty, *notified_at, *account_name, *person, *note;
+    long account;
+};
+typedef int (*store_incident_notice_fn)(void *ctx, const struct incident_notice_row *r);
+/* ERR_CONFLICT (naming when and by whom) when the duty was already marked. */
+int store_incident_notice_add(struct store *s, const struct incident_notice_row *r,
+                              struct err *e);
+/* Notices of incident (every incident's when NULL: the system principal
+ * only); nothing when who does not see the incident. */
+int store_incident_notices(struct store *s, const struct principal *who, const char *incident, store_incident_notice_fn fn,
+                           void *ctx, struct err *e);
+
 #endif

@@ -597,6 +597,10 @@ void web_notice(struct req *r, struct buf *b)
         /* metrics */
         {"why-saved", "The step of the 5 whys is recorded."},
         {"effectiveness-reviewed", "The effectiveness review is signed."},
+        /* ops */
+        {"noted", "Added to the timeline."},
+        {"notified", "The notification is recorded."},
+        {"inc-nc-raised", "A nonconformity is raised from the incident."},
     };
     /* only the notice of the action that led here (notice.c): a bare or
      * copied ?done= shows nothing */

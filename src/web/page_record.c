@@ -608,6 +608,16 @@ void web_show_record(struct req *r, struct resp *w, const struct err *e)
         is(t, "nonconformity") || is(t, "corrective") || is(t, "improvement")) {
         web_metrics_panel(r, &b, rec, e); /* metrics: page_metrics.c, page_improve.c */
     }
+    /* ops: incident response, exception approval (page_ops.c) */
+    if (is(t, "incident")) {
+        web_incident_panel(r, &b, rec);
+    }
+    if (is(t, "exception")) {
+        web_exception_panel(r, &b, rec);
+    }
+    if (is(t, "continuity")) {
+        web_continuity_panel(r, &b, rec);
+    }
     html_lit(&b, "<section aria-labelledby=\"h-details\"><h2 id=\"h-details\">Details</h2>"
                  "<dl class=\"fields\">");
     for (int i = 0; i < t->nfields; i++) {

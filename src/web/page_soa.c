@@ -10,6 +10,7 @@
 #include "../lib/hash.h"
 #include "../lib/text.h"
 #include "../lib/util.h"
+#include "../app/ops.h"
 #include "web.h"
 
 static const char *js(json_t *o, const char *k)
@@ -175,9 +176,25 @@ static void row_form(struct req *r, struct buf *b, const struct soa_row *row, co
 /* ---- the page -------------------------------------------------------------- */
 
 /* The SoA rows as a table; manage adds the inline edit forms. */
+/* ops: the control's active security exceptions (exc: NULL for a frozen version) */
+static void exceptions_note(struct req *r, struct buf *b, const struct records *exc,
+                            const char *control)
+{
+    for (size_t i = 0; exc && i < exc->n; i++) {
+        const char *c = record_get(exc->v[i], "control");
+        if (c && strcmp(c, control) == 0) {
+            html_lit(b, "<div class=\"small\"><span class=\"tag warn\">exception</span> ");
+            web_ref_link(r, b, exc->v[i]->ref, exc->v[i]->ref);
+            html_lit(b, " until ");
+            html_text(b, record_get(exc->v[i], "expires_on"));
+            html_lit(b, "</div>");
+        }
+    }
+}
+
 static void rows_table(struct req *r, struct buf *b, const struct soa *soa, const char *fw,
                        int manage, const char *failed, const struct err *e,
-                       const struct strmap *tests)
+                       const struct records *exc, const struct strmap *tests)
 {
     html_lit(b, "<div class=\"table-wrap\"><table class=\"soa\" data-filterable><caption "
                 "class=\"vh\">Statement of Applicability</caption><thead><tr>"
@@ -216,6 +233,7 @@ static void rows_table(struct req *r, struct buf *b, const struct soa *soa, cons
         }
         html_lit(b, "</td><td class=\"nowrap\">");
         html_text(b, row->status);
+        exceptions_note(r, b, exc, id); /* ops */
         web_ctest_tag(r, b, tests, id); /* audit: overdue or failed control test */
         html_lit(b, "</td><td>");
         if (row->owner) {
@@ -373,11 +391,17 @@ static void soa_page(struct req *r, struct resp *w, const char *fw, const char *
     version_info_free(&vi);
 
     int manage = perm_allows(r->role, PERM_MANAGE, rtype_find("control"), -1);
+    struct records exc = {0};
+    struct err xe = {0};
+    if (app_active_exceptions(r->app, &exc, &xe)) {
+        memset(&exc, 0, sizeof exc); /* the SoA is shown without them */
+    }
     struct strmap tests = {0}; /* audit: control test states */
     struct err te = {0};
     app_ctest_flags(r->app, NULL, &tests, &te);
-    rows_table(r, &b, &soa, fw, manage, failed, e, &tests);
+    rows_table(r, &b, &soa, fw, manage, failed, e, &exc, &tests);
     strmap_free(&tests);
+    records_free(&exc);
     soa_free(&soa);
 
     if (perm_allows(r->role, PERM_APPROVE, rtype_find("control"), -1)) {
@@ -711,7 +735,7 @@ int page_soa_version(struct req *r, struct resp *w)
     html_url(&b, f.v.framework);
     html_lit(&b, "\">The current Statement of Applicability</a></p><h2>Controls as approved</h2>");
     if (parsed) {
-        rows_table(r, &b, &frozen, f.v.framework, 0, NULL, NULL, NULL);
+        rows_table(r, &b, &frozen, f.v.framework, 0, NULL, NULL, NULL, NULL);
         soa_free(&frozen);
     } else {
         web_error_box(&b, pe.msg);

@@ -169,6 +169,13 @@ void web_audit_panel(struct req *r, struct buf *b, const struct record *rec);
 void web_metrics_panel(struct req *r, struct buf *b, const struct record *rec,
                        const struct err *e);
 void web_kpi_section(struct req *r, struct buf *b);
+/* ops: the incident's response panel (duties with countdowns, timeline,
+ * raise a nonconformity) and the security exception's approval panel
+ * (page_ops.c). */
+void web_incident_panel(struct req *r, struct buf *b, const struct record *rec);
+void web_exception_panel(struct req *r, struct buf *b, const struct record *rec);
+/* The continuity plan's tests with their computed results and the next one due. */
+void web_continuity_panel(struct req *r, struct buf *b, const struct record *rec);
 
 /* readiness: the dashboard's top for the manager, auditor, top management
  * and admin (src/web/page_readiness.c): the readiness figure and the

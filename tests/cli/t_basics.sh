@@ -83,7 +83,8 @@ expected_types="issue party requirement scope document role person asset threat 
 risk action control objective metric measurement supplier incident continuity audit finding
 nonconformity corrective review improvement communication training change process
 raction certificate cnc
-ctest ctrun programme checkitem"
+ctest ctrun programme checkitem
+bcptest exception"
 # one line per type: the 29 of the first release, then each feature's own
 ntypes=$(echo $expected_types | wc -w)
 check "types prints $ntypes lines" [ "$(wc -l <"$OUT")" -eq $ntypes ]

@@ -149,7 +149,7 @@ fails 3 isms improvement add --title "Bad" --raised-by INC-0042
 err_has "raised_by: no incident INC-0042"
 
 note "the demo: a breached metric with history, the WannaCry 5 whys, an action awaiting review"
-ISMS_NOW=2026-03-01T00:00:00Z ok isms demo d.isms   # fixed dates later than the clock are the demo's
+ISMS_NOW=$(date -u +%Y-%m-%dT%H:%M:%SZ) ok isms demo d.isms   # the demo on the real clock
 ok isms -f d.isms metric trend MET-0006 --json
 json_check 'len(d["points"]) >= 6 and d["latest"]["evaluation"] == "breach" and d["latest"]["response"] is None and any(p["evaluation"] == "on-target" for p in d["points"])'
 ok isms -f d.isms nonconformity list --json

@@ -111,8 +111,8 @@ ok signed "$AUDITOR" incident show "$MINE"
 out_has "$NC"
 
 note "--as staff: tasks only on records staff may see (task sources read as the principal)"
-ok isms incident edit "$MINE" --notification-required yes
-ok isms incident edit "$OTHER" --notification-required yes
+ok isms incident edit "$MINE" --personal-data yes   # ops: a GDPR notification duty (incident_duty)
+ok isms incident edit "$OTHER" --personal-data yes
 ok isms tasks --all --json
 json_all 'E["MINE"] in [t["subject"] for t in d["tasks"]]' \
     'E["OTHER"] in [t["subject"] for t in d["tasks"]]' \
@@ -122,14 +122,18 @@ cp "$OUT" owner-tasks.json
 ok signed "$STAFF" document list --json
 SDOCS=$(json_get '" ".join(r["id"] for r in d)')
 export SDOCS
+# ops: staff also see the demo's live incident they reported, and its duty
+ok signed "$STAFF" incident list --json
+SINCS=$(json_get '" ".join(r["id"] for r in d)')
+export SINCS
 ok signed "$STAFF" tasks --all --json
 json_all 'd["tasks"]' 'E["MINE"] in [t["subject"] for t in d["tasks"]]' \
     'E["OTHER"] not in [t["subject"] for t in d["tasks"]]' \
-    'all(t["subject"] == E["MINE"] or t["subject"] in E["SDOCS"].split() for t in d["tasks"])' \
+    'all(t["subject"] == E["MINE"] or t["subject"] in (E["SDOCS"] + " " + E["SINCS"]).split() for t in d["tasks"])' \
     'all(t["owner"] == E["SP"] for t in d["tasks"] if t["source"] == "acknowledgement")' \
     'not {"risk", "action", "ctest", "raction", "document-step", "evidence", "review"} & {t["source"] for t in d["tasks"]}'
 ok signed "$STAFF" tasks --owner P-0005 --json
-json_check 'all(t["subject"] == E["MINE"] or t["subject"] in E["SDOCS"].split() for t in d["tasks"])'
+json_check 'all(t["subject"] == E["MINE"] or t["subject"] in (E["SDOCS"] + " " + E["SINCS"]).split() for t in d["tasks"])'
 ok signed "$AUDITOR" tasks --all --json
 check "the auditor (every row) gets the owner's tasks" cmp -s owner-tasks.json "$OUT"
 

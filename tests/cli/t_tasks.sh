@@ -20,10 +20,14 @@ ok isms supplier add --name "Gone" --owner P-0001 --review-date 2029-01-01 --sta
 ok isms nonconformity add --title "NC one" --source internal-audit --owner P-0002 --due-date 2030-01-20
 ok isms corrective add --title "CA one" --nonconformity NC-0001 --owner P-0001 --due-date 2030-03-01
 ok isms corrective add --title "CA done" --nonconformity NC-0001 --owner P-0001 --due-date 2029-03-01 --status done
-ok isms incident add --title "Breach" --description x --owner P-0002 --notification-required yes \
+# incident duties (ops): personal data means the GDPR 72 hours from detection
+ok isms incident add --title "Breach" --description x --owner P-0002 --personal-data yes \
     --detected-at "2030-01-10 10:00" --reported-by P-0003
-ok isms incident add --title "Notified" --description x --owner P-0002 --notification-required yes \
-    --detected-at "2030-01-10 10:00" --notified-at "2030-01-11 10:00"
+ok isms incident add --title "Notified" --description x --owner P-0002 --personal-data yes \
+    --detected-at "2030-01-10 10:00"
+ok isms incident notified INC-0002 gdpr-72h --at "2030-01-11 10:00"
+ok isms incident add --title "Only an event" --description x --owner P-0002 --personal-data yes \
+    --detected-at "2030-01-10 10:00" --classification event
 ok isms continuity add --title "BCP" --owner P-0001 --next-test 2030-01-16
 ok isms training add --title "Planned" --kind course --owner P-0002 --held-on 2030-02-01
 ok isms training add --title "Cert" --kind certification --owner P-0001 --held-on 2027-01-01 \
@@ -45,7 +49,7 @@ json_all 'd["today"] == "2030-01-15" and d["owner"] is None' \
         ("supplier", "SUP-0001", "2030-01-01", "overdue"),
         ("risk", "R-0001", "2030-01-02", "overdue"),
         ("review", "MR-0001", "2030-01-05", "overdue"),
-        ("incident", "INC-0001", "2030-01-13", "overdue"),
+        ("incident_duty", "INC-0001", "2030-01-13", "overdue"),
         ("evidence", "SUP-0001", "2030-01-14", "overdue"),
         ("continuity", "BCP-0001", "2030-01-16", "soon"),
         ("nonconformity", "NC-0001", "2030-01-20", "soon"),
@@ -64,6 +68,7 @@ out_has "11 tasks, 6 overdue"
 out_lacks "SUP-0002"
 out_lacks "CA-0002"
 out_lacks "INC-0002"
+out_lacks "INC-0003"
 out_lacks "CHG-0001"
 
 note "filters: overdue, owner, days"
@@ -130,15 +135,34 @@ for ref, owner, due in q("SELECT ref, owner, next_test FROM continuity WHERE ret
 for ref, owner, due in q("SELECT ref, owner, due_date FROM objective WHERE retired IS NULL"
                          " AND due_date IS NOT NULL AND status IN ('planned','on-track','at-risk')"):
     want.add(("objective", ref, owner, due))
-for ref, owner, due in q("SELECT ref, owner, coalesce(substr(notification_deadline, 1, 10),"
-                         " date(detected_at, '+3 days')) FROM incident WHERE retired IS NULL"
-                         " AND notification_required = 1 AND notified_at IS NULL"):
-    want.add(("incident", ref, owner, due))
+# incident duties (ops.c): an incident not classified as an event, near-miss
+# or weakness owes the GDPR notification within 72 hours of detection (of
+# its report when no detection time) when personal data is involved, and
+# one within notify_hours for every active requirement whose notify_when it
+# meets; a duty marked notified (incident_notice) is done.
+reqs = q("SELECT ref, notify_when, notify_hours FROM requirement WHERE retired IS NULL"
+         " AND status = 'active' AND notify_hours IS NOT NULL")
+done = set(q("SELECT incident, duty FROM incident_notice"))
+for ref, owner, pd, sev, cls, start in q(
+        "SELECT ref, owner, personal_data, severity, classification, coalesce(detected_at, created)"
+        " FROM incident WHERE retired IS NULL"):
+    if cls in ("event", "near-miss", "weakness"):
+        continue
+    pd = str(pd) == "1"
+    duties = [("gdpr-72h", 72)] if pd else []
+    for rq, when, hours in reqs:
+        if (when == "any-incident" or (when == "personal-data" and pd) or
+                (when == "high-severity" and sev in ("high", "critical"))):
+            duties.append((rq, int(hours)))
+    for key, hours in duties:
+        if (ref, key) not in done:
+            due = q("SELECT date(datetime('%s', '+%d hours'))" % (start, hours))[0][0]
+            want.add(("incident_duty", ref, owner, due))
 for ref, owner, due in q("SELECT ref, coalesce(owner, lead_auditor), planned_on FROM audit WHERE"
                          " retired IS NULL AND planned_on IS NOT NULL AND status IN ('planned','in-progress')"):
     want.add(("audit", ref, owner, due))
 kinds = {w[0] for w in want} | {"supplier", "corrective", "nonconformity", "continuity",
-                                "objective", "incident", "audit"}
+                                "objective", "incident_duty", "audit"}
 have = {(t["source"], t["subject"], t["owner"], t["due"]) for t in got["tasks"] if t["source"] in kinds}
 if have != want:
     print("task list:", sorted(have - want), "\nmodel:", sorted(want - have))
@@ -160,7 +184,9 @@ unset ISMS_NOW
 ok isms demo demo.isms
 ok isms -f demo.isms tasks --all --json
 last_out >demo-tasks.json
-json_check 'd["overdue"] > 0 and {"supplier", "incident", "action"} <= {t["source"] for t in d["tasks"] if t["state"] == "overdue"}'
+json_check 'd["overdue"] > 0 and {"supplier", "action"} <= {t["source"] for t in d["tasks"] if t["state"] == "overdue"}'
+# the demo's live incident: its GDPR notification is due within a day, the others were notified
+json_check '[t["state"] for t in d["tasks"] if t["source"] == "incident_duty"] == ["soon"]'
 ok py model.py demo.isms demo-tasks.json
 out_has "tasks of 7 kinds agree"
 

@@ -334,6 +334,21 @@ def stored_xss(f, srv, api, m, staff, staff_api, types, fields, refs):
             for who, method, step, b in steps:
                 r = who.request(method, "/api/v1/documents/%s%s" % (rid, step), b)
                 check_status(r, 200, "the hostile document: %s %s" % (method, step or "reviewer"))
+        if t == "incident":
+            # ops: hostile text through the timeline and a notification's note
+            lt = {"type": "longtext"}
+            r = api.post("/api/v1/incidents/%s/timeline" % rid,
+                         {"kind": "note", "text": xss_value("OPSNOTE", lt)})
+            json_inert(r, "POST /api/v1/incidents/%s/timeline (hostile text)" % rid, (201,))
+            r = api.post("/api/v1/incidents/%s/timeline" % rid,
+                         {"kind": "note", "text": sql_value("OPSSQL", lt, "incident_entry")})
+            check_status(r, 201, "a timeline entry with SQL in it is stored as text")
+            r = api.post("/api/v1/incidents/%s/duties/notified" % rid,
+                         {"duty": XSS_BODY, "note": XSS_BODY})
+            json_inert(r, "POST /api/v1/incidents/%s/duties/notified (hostile duty)" % rid,
+                       (422,))
+            audit(m.get("/incidents/%s" % rid), "manager GET /incidents/%s: the hostile timeline "
+                  "entry escaped" % rid, must=[xss_shown("OPSNOTE", lt)])
 
     for t in order:
         rid = made.get(t)
@@ -1602,6 +1617,9 @@ def main():
                                                    "scope": xss.get("scope", "SC-0001"),
                                                    # review: pack and minutes routes
                                                    "review": xss.get("review", "MR-0001"),
+                                                   # ops: incident response, exception approval
+                                                   "incident": xss.get("incident", "INC-0001"),
+                                                   "exception": xss.get("exception", "EXC-0001"),
                                                    # audit: checklist and raise-nc routes
                                                    "audit": xss.get("audit", "AUD-0001"),
                                                    "ctrun": xss.get("ctrun", "CTR-0001"),
