@@ -188,6 +188,7 @@ bench: isms bench/gen bench/docs
 	bench/attach
 	bench/review
 	bench/audit
+	bench/people
 
 # The web server against nginx serving the same bytes (needs wrk and nginx).
 .PHONY: bench-web

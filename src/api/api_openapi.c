@@ -183,6 +183,21 @@ static const struct doc {
      "plans of the services it supports", "Business continuity", B_NONE, 0, A_OBJECT, 200, 0},
     {"api_exc_approve", "Approve a security exception (body {rationale}); a high risk needs top "
      "management", "Security exceptions", B_NONE, 0, A_RECORD, 200, 1},
+    /* people: RACI (5.3), owners, competence (7.2), awareness (7.3) */
+    {"api_raci", "The RACI matrix: processes and controls by roles and people",
+     "Roles and responsibilities", B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_raci_set", "Set a party's letter for a process or control: body {subject, party, "
+     "raci: R|A|C|I|none}; one accountable per subject (409)", "Roles and responsibilities",
+     B_NONE, 1, A_OBJECT, 200, 1},
+    {"api_owners_missing", "Every record that needs an owner and has none, or one who has left",
+     "Roles and responsibilities", B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_competence_gaps", "Competence per role and holder (query role or person): met, "
+     "expiring, missing; staff see their own", "Competence", B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_campaign_completion", "Completion of an awareness campaign per department, computed "
+     "from attendance and policy acknowledgements", "Awareness", B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_briefing_attend", "Confirm the token's account attended a session (optional body "
+     "{attended_on}); again is 200 with the same record", "Awareness", B_NONE, 0, A_RECORD, 201,
+     1},
 };
 
 static const struct doc *doc_of(const char *handler)

@@ -495,6 +495,208 @@ static int demo_review(struct app *a, struct keymap *m, struct err *e)
     return rc;
 }
 
+
+/* ---- people: RACI (5.3), competence (7.2), awareness (7.3) -------------- */
+
+#include "people.h"
+
+/* A date days from today. */
+static const char *demo_day(int days, char out[11])
+{
+    char today[11];
+    date_today(today);
+    date_add_days(today, days, out);
+    return out;
+}
+
+/* The RACI of the seven processes and four controls; competence
+ * requirements of five roles with the evidence of their holders (one gap:
+ * the SRE has no incident-handling training; one certificate expiring: the
+ * CISO's Lead Implementer, in 20 days, its scan attached); two awareness
+ * campaigns whose completion is computed from attendance and from the
+ * acknowledgements of the Information Security Policy. */
+static int demo_people(struct app *a, struct keymap *m, struct err *e)
+{
+    static const char *const keys[] = {"ceo", "ciso", "dpo", "sec_eng", "sre", "auditor",
+                                       "data_eng", "be_eng", "fe_eng", "qa", "role_board",
+                                       "role_steerco", "role_ciso", "role_dpo", "role_incident",
+                                       "role_auditor", "role_champion", "role_bcm",
+                                       "role_supplier", "doc_isp", NULL};
+    for (int i = 0; keys[i]; i++) {
+        if (!demo_key(m, keys[i])) {
+            return err_set(e, ERR_INTERNAL, NULL, "demo: %s is missing for the people demo",
+                           keys[i]);
+        }
+    }
+#define K(x) demo_key(m, x)
+    /* RACI: subject, party (a key or a person/role key), letter */
+    static const struct {
+        const char *subject, *party, *letter;
+    } raci[] = {
+        {"PRC-0001", "role_ciso", "C"},     {"PRC-0001", "role_dpo", "C"},
+        {"PRC-0001", "role_board", "I"},    {"PRC-0002", "role_ciso", "C"},
+        {"PRC-0002", "role_steerco", "I"},  {"PRC-0003", "role_champion", "R"},
+        {"PRC-0003", "role_ciso", "C"},     {"PRC-0004", "role_ciso", "A"},
+        {"PRC-0004", "role_incident", "R"}, {"PRC-0004", "role_dpo", "C"},
+        {"PRC-0004", "role_steerco", "I"},  {"PRC-0005", "role_dpo", "C"},
+        {"PRC-0006", "role_supplier", "R"}, {"PRC-0006", "role_ciso", "C"},
+        {"PRC-0007", "role_bcm", "R"},      {"PRC-0007", "role_ciso", "I"},
+        {"5.2", "role_board", "A"},         {"5.2", "role_ciso", "R"},
+        {"5.2", "role_steerco", "C"},       {"5.24", "role_ciso", "A"},
+        {"5.24", "role_incident", "R"},     {"5.24", "role_steerco", "I"},
+        {"5.34", "role_dpo", "A"},          {"5.34", "role_ciso", "C"},
+        {"8.13", "role_bcm", "R"},          {"8.13", "role_ciso", "I"},
+    };
+    static const char *const words[] = {"responsible", "accountable", "consulted", "informed"};
+    for (size_t i = 0; i < sizeof raci / sizeof raci[0]; i++) {
+        const char *w = words[strchr("RACI", raci[i].letter[0]) - "RACI"];
+        int proc = strncmp(raci[i].subject, "PRC-", 4) == 0;
+        struct kv kv[3] = {{proc ? "process" : "control", raci[i].subject},
+                           {"role", K(raci[i].party)},
+                           {"raci", w}};
+        if (demo_add(a, "responsibility", kv, 3, NULL, e)) {
+            return -1;
+        }
+    }
+    /* the process owners are accountable for their processes */
+    static const char *const owners[] = {"payroll_pm", "hr", "hoe", NULL, "cs", "cfo", "sre"};
+    for (int i = 0; i < 7; i++) {
+        char prc[16];
+        snprintf(prc, sizeof prc, "PRC-%04d", i + 1);
+        if (!owners[i] || !K(owners[i])) {
+            continue;
+        }
+        struct kv kv[3] = {{"process", prc}, {"person", K(owners[i])}, {"raci", "accountable"}};
+        if (demo_add(a, "responsibility", kv, 3, NULL, e)) {
+            return -1;
+        }
+    }
+    /* competence requirements and evidence */
+    char *cr[5] = {0};
+    static const struct {
+        const char *role, *title, *by, *months;
+    } reqs[] = {
+        {"role_ciso", "ISO/IEC 27001 Lead Implementer or equivalent", "certificate", "36"},
+        {"role_dpo", "Certified data protection officer (TÜV or equivalent)", "certificate", "36"},
+        {"role_incident", "Incident handling training within 12 months", "course", "12"},
+        {"role_auditor", "ISO/IEC 27001 Lead Auditor or ISO 19011 training", "course", NULL},
+        {"role_champion", "Secure coding training within 12 months", "course", "12"},
+    };
+    int rc = 0;
+    for (size_t i = 0; i < 5 && rc == 0; i++) {
+        struct kv kv[5] = {{"title", reqs[i].title}, {"role", K(reqs[i].role)},
+                           {"evidenced_by", reqs[i].by}, {"owner", K("ciso")},
+                           {"validity_months", reqs[i].months}};
+        rc = demo_add(a, "competency", kv, reqs[i].months ? 5 : 4, &cr[i], e);
+    }
+    static const struct {
+        int req;
+        const char *person, *title, *kind, *issuer;
+        int obtained, expires; /* days from today; expires 0: from the validity */
+    } ev[] = {
+        {0, "ciso", "PECB Certified ISO/IEC 27001 Lead Implementer", "certificate", "PECB",
+         -1075, 20},
+        {1, "dpo", "TÜV Datenschutzbeauftragter", "certificate", "TÜV SÜD", -400, 0},
+        {2, "sec_eng", "SANS SEC504 Incident Handling", "course", "SANS", -120, 0},
+        {3, "auditor", "ISO/IEC 27001 Lead Auditor (IRCA)", "certificate", "BSI", -700, 0},
+        {3, "data_eng", "ISO 19011 internal auditor course", "course", "TÜV Rheinland", -300, 0},
+        {4, "be_eng", "OWASP Top 10 for developers", "course", "SecureFlag", -90, 0},
+        {4, "fe_eng", "OWASP Top 10 for developers", "course", "SecureFlag", -90, 0},
+        {4, "qa", "Secure code review workshop", "course", "internal (CISO)", -200, 0},
+    };
+    char d1[11], d2[11];
+    for (size_t i = 0; i < sizeof ev / sizeof ev[0] && rc == 0; i++) {
+        struct kv kv[7] = {{"title", ev[i].title},
+                           {"person", K(ev[i].person)},
+                           {"requirement", cr[ev[i].req]},
+                           {"kind", ev[i].kind},
+                           {"issuer", ev[i].issuer},
+                           {"obtained_on", demo_day(ev[i].obtained, d1)},
+                           {"expires_on", ev[i].expires ? demo_day(ev[i].expires, d2) : NULL}};
+        char *q = NULL;
+        rc = demo_add(a, "qualification", kv, ev[i].expires ? 7 : 6, &q, e);
+        if (rc == 0 && i == 0) {
+            json_t *f = json_pack("{s:s, s:s, s:s, s:[s,s,s]}", "file", "png", "name",
+                                  "pecb-lead-implementer.png", "title",
+                                  "PECB Certified ISO/IEC 27001 Lead Implementer", "lines",
+                                  "Miriam Okafor", "Certificate PECB-LI-2023-118842",
+                                  "Valid three years from issue");
+            rc = f ? demo_attach(a, q, f, e) : err_set(e, ERR_INTERNAL, NULL, "out of memory");
+            json_decref(f);
+        }
+        free(q);
+    }
+    for (size_t i = 0; i < 5; i++) {
+        free(cr[i]);
+    }
+    if (rc) {
+        return -1;
+    }
+    /* awareness: everyone's e-learning (attendance only) and the policy
+     * briefing of the steering committee (attendance and acknowledgement) */
+    char *aw1 = NULL, *aw2 = NULL, *s1 = NULL, *s2 = NULL, *s3 = NULL;
+    char due1[11], due2[11], h1[11], h2[11], h3[11];
+    struct kv c1[8] = {{"title", "Security and privacy awareness 2026"},
+                       {"description", "45-minute e-learning and a live session: phishing, "
+                                       "passwords and MFA, classification, GDPR basics, "
+                                       "reporting incidents."},
+                       {"audience", "everyone"},
+                       {"mandatory", "yes"},
+                       {"starts_on", demo_day(-60, d1)},
+                       {"due_date", demo_day(14, due1)},
+                       {"owner", K("ciso")},
+                       {"status", "active"}};
+    struct kv c2[8] = {{"title", "Information Security Policy briefing for the steering "
+                                 "committee"},
+                       {"audience", "roles"},
+                       {"audience_roles", K("role_steerco")},
+                       {"mandatory", "yes"},
+                       {"due_date", demo_day(-5, due2)},
+                       {"documents", K("doc_isp")},
+                       {"owner", K("ciso")},
+                       {"status", "active"}};
+    rc = demo_add(a, "campaign", c1, 8, &aw1, e) || demo_add(a, "campaign", c2, 8, &aw2, e);
+    if (rc == 0) {
+        struct kv b1[5] = {{"title", "E-learning module (LMS)"}, {"campaign", aw1},
+                           {"kind", "e-learning"}, {"held_on", demo_day(-60, h1)},
+                           {"status", "held"}};
+        struct kv b2[6] = {{"title", "Live phishing walkthrough"}, {"campaign", aw1},
+                           {"kind", "online"}, {"held_on", demo_day(-20, h2)},
+                           {"trainer", K("sec_eng")}, {"status", "held"}};
+        struct kv b3[6] = {{"title", "Policy briefing at the steering committee"},
+                           {"campaign", aw2}, {"kind", "briefing"},
+                           {"held_on", demo_day(-12, h3)}, {"trainer", K("ciso")},
+                           {"status", "held"}};
+        rc = demo_add(a, "briefing", b1, 5, &s1, e) || demo_add(a, "briefing", b2, 6, &s2, e) ||
+             demo_add(a, "briefing", b3, 6, &s3, e);
+    }
+    /* everyone active but three attended the e-learning; most of the
+     * committee the briefing */
+    static const char *const learners[] = {
+        "ceo", "cto", "cfo", "cpo", "ciso", "dpo", "hr", "hoe", "sre", "cs", "support",
+        "sec_eng", "be_eng", "fe_eng", "sre_eng", "qa", "data_eng", "it_admin", "auditor",
+        "payroll_pm", "payroll_spec", "support_agent", NULL};
+    static const char *const committee[] = {"ceo", "cto", "ciso", "dpo", "hr", "cs", NULL};
+    for (int i = 0; rc == 0 && learners[i]; i++) {
+        if (!K(learners[i])) {
+            continue;
+        }
+        struct kv kv[3] = {{"briefing", i % 3 ? s1 : s2}, {"person", K(learners[i])},
+                           {"attended_on", i % 3 ? h1 : h2}};
+        rc = demo_add(a, "attendance", kv, 3, NULL, e);
+    }
+    for (int i = 0; rc == 0 && committee[i]; i++) {
+        struct kv kv[3] = {{"briefing", s3}, {"person", K(committee[i])}, {"attended_on", h3}};
+        rc = demo_add(a, "attendance", kv, 3, NULL, e);
+    }
+    free(aw1);
+    free(aw2);
+    free(s1);
+    free(s2);
+    free(s3);
+#undef K
+    return rc;
+}
 /* ---- audit: control tests (9.1) and the audit programme (9.2) ---------------
  * Three control tests (one failed, which raised a nonconformity), an audit
  * programme 2026-2028 with the yearly internal audits, a risk-based
@@ -1159,6 +1361,9 @@ int app_load_demo(struct app *a, struct demo_login *logins, int max, int *nlogin
     }
     if (rc == 0) {
         rc = demo_metrics(a, &m, e); /* metrics: the block above */
+    }
+    if (rc == 0) {
+        rc = demo_people(a, &m, e); /* people */
     }
     a->loading_demo = 0;
     json_decref(m.refs);

@@ -18,6 +18,7 @@
 #include "ops.h"
 #include "review.h"
 #include "metrics.h"
+#include "people.h" /* people: RACI, competence, awareness */
 
 static int is(const struct record *r, const char *type)
 {
@@ -255,6 +256,11 @@ int rules_derive(struct app *a, struct record *r, const struct record *orig,
     /* metrics: metrics, measurements, objectives, nonconformities (metrics.c) */
     if (metrics_derive(a, r, orig, touched, e)) {
         return -1;
+    }
+    /* people: RACI, competence, awareness (people.c) */
+    if (is(r, "responsibility") || is(r, "qualification") || is(r, "campaign") ||
+        is(r, "attendance")) {
+        return people_derive(a, r, orig, e);
     }
     if (is(r, "risk")) {
         return derive_risk(a, r, orig, e);

@@ -466,7 +466,27 @@ int app_soa_approve_tx(struct app *a, const char *framework, const char *note,
             buf_printf(&undecided, "%s%s", nund > 1 ? ", " : "", soa.v[i].id);
         }
     }
+    /* people: an applicable control needs an owner (5.3) before approval */
+    struct buf unowned;
+    buf_init(&unowned, 0);
+    int nown = 0;
+    for (size_t i = 0; i < soa.n; i++) {
+        if (soa.v[i].applicable == 1 && str_empty(soa.v[i].owner) && nown++ < 8) {
+            buf_printf(&unowned, "%s%s", nown > 1 ? ", " : "", soa.v[i].id);
+        }
+    }
     soa_free(&soa);
+    if (!nund && nown) {
+        err_set(e, ERR_CONFLICT, "owner",
+                "%d applicable controls have no owner (%s%s); name one with `isms soa set ID "
+                "--owner P-...` (isms owners --missing lists them)",
+                nown, buf_str(&unowned), nown > 8 ? ", ..." : "");
+    }
+    buf_free(&unowned);
+    if (!nund && nown) {
+        buf_free(&undecided);
+        goto done;
+    }
     if (nund) {
         err_set(e, ERR_CONFLICT, "applicable",
                 "%d controls have no applicability decision yet (%s%s); decide each with `isms "

@@ -84,6 +84,12 @@ int perm_allows(enum role r, enum perm p, const struct rtype *t, int owns)
                ((p == PERM_CREATE || p == PERM_EDIT) &&
                 (is(t, "audit") || is(t, "finding") || is(t, "checkitem") /* audit */));
     case ROLE_STAFF:
+        /* people: staff read competence requirements, awareness campaigns and
+         * sessions, and their own evidence and attendance (perm_row_rule) */
+        if (p == PERM_READ && (is(t, "competency") || is(t, "qualification") ||
+                               is(t, "campaign") || is(t, "briefing") || is(t, "attendance"))) {
+            return 1;
+        }
         return (p == PERM_READ && (is(t, "document") || is(t, "incident"))) ||
                (p == PERM_CREATE && is(t, "incident"));
     default: return 0;
@@ -105,6 +111,12 @@ struct row_rule perm_row_rule(enum role r, const struct rtype *t, const char *pe
             rule = (struct row_rule){ROWS_RELEASED, NULL, NULL, staff_classes, person};
         } else if (is(t, "incident") && person && *person) {
             rule = (struct row_rule){ROWS_WHERE, "reported_by", person, NULL, NULL};
+        }
+        /* people: their own evidence of competence and attendance only */
+        else if ((is(t, "qualification") || is(t, "attendance")) && person && *person) {
+            rule = (struct row_rule){ROWS_WHERE, "person", person, NULL, NULL};
+        } else if (is(t, "competency") || is(t, "campaign") || is(t, "briefing")) {
+            rule.kind = ROWS_ALL;
         }
     }
     return rule;

@@ -820,6 +820,113 @@ static const struct field f_exception[] = {
 TYPE(exception, "exceptions", "Security exception", "EXC", "A.5.1", "title",
      "Time-limited, approved deviations from a control or policy", f_exception);
 
+/* ---- people: roles and responsibilities (5.3), competence (7.2),
+ * awareness (7.3) — src/app/people.c ------------------------------------ */
+
+/* One cell of the RACI matrix: a role or a person is responsible,
+ * accountable, consulted or informed for a process or a control (one of
+ * the two; subject is the one named, set by the program). Set with `isms
+ * raci set`. */
+static const struct field f_responsibility[] = {
+    F_("subject", "Process or control", F_TEXT, FL_SYSTEM | FL_LIST, .max = 40),
+    REF("process", "Process", 0, "process"),
+    REF("control", "Control", 0, "control"),
+    REF("role", "Role", FL_LIST, "role"),
+    REF("person", "Person", FL_LIST, "person"),
+    ENUM("raci", "Responsibility", FL_REQUIRED | FL_LIST,
+         V("responsible", "accountable", "consulted", "informed"), NULL),
+    OWNER(0),
+    STATUS(v_active),
+    TAIL,
+};
+TYPE(responsibility, "responsibilities", "Responsibility (RACI)", "RACI", "5.3", "subject",
+     "Who is responsible, accountable, consulted and informed for processes and controls",
+     f_responsibility);
+
+/* A competence requirement of a role (7.2 a): what it takes, how it is
+ * evidenced, how long evidence stays valid (empty: does not expire). */
+static const struct field f_competency[] = {
+    TXT("title", "Requirement", FL_REQUIRED | FL_LIST),
+    REF("role", "Role", FL_REQUIRED | FL_LIST, "role"),
+    ENUM("evidenced_by", "Evidenced by", FL_REQUIRED | FL_LIST,
+         V("certificate", "course", "assessment", "experience"), NULL),
+    INT("validity_months", "Evidence valid for (months)", FL_LIST, 1, 240),
+    LTXT("description", "Description"),
+    OWNER(0),
+    STATUS(v_active),
+    TAIL,
+};
+TYPE(competency, "competencies", "Competence requirement", "CMP", "7.2", "title",
+     "Competence each role requires, how it is evidenced and how long it stays valid",
+     f_competency);
+
+/* A person's evidence of competence (7.2 d): certificate, course,
+ * assessment; the files are attachments of this record. Expiry: expires_on
+ * when given, else obtained_on + the requirement's validity. */
+static const struct field f_qualification[] = {
+    TXT("title", "Evidence", FL_REQUIRED | FL_LIST),
+    REF("person", "Person", FL_REQUIRED | FL_LIST, "person"),
+    REF("requirement", "Requirement met", FL_REQUIRED | FL_LIST, "competency"),
+    ENUM("kind", "Kind", FL_REQUIRED | FL_LIST,
+         V("certificate", "course", "assessment", "experience"), NULL),
+    TXT("issuer", "Issued by", 0),
+    DATE("obtained_on", "Obtained on", FL_REQUIRED | FL_LIST),
+    DATE("expires_on", "Expires on", FL_LIST),
+    OWNER(0),
+    STATUS(V("valid", "revoked")),
+    TAIL,
+};
+TYPE(qualification, "qualifications", "Competence evidence", "QUAL", "7.2", "title",
+     "People's certificates, courses and assessments, with dates and expiry", f_qualification);
+
+/* An awareness campaign (7.3): its audience, policies to acknowledge, and
+ * sessions; completion is computed from attendance and acknowledgements. */
+static const struct field f_campaign[] = {
+    TXT("title", "Campaign", FL_REQUIRED | FL_LIST),
+    LTXT("description", "Description"),
+    ENUM("audience", "Audience", FL_REQUIRED | FL_LIST, V("everyone", "departments", "roles"),
+         "everyone"),
+    TXT("audience_departments", "Departments (comma-separated)", 0),
+    REFS("audience_roles", "Roles", "role"),
+    BOOL("mandatory", "Mandatory"),
+    DATE("starts_on", "Starts on", 0),
+    DATE("due_date", "Complete by", FL_LIST),
+    REFS("documents", "Policies to acknowledge", "document"),
+    OWNER(0),
+    STATUS(V("planned", "active", "closed")),
+    TAIL,
+};
+TYPE(campaign, "campaigns", "Awareness campaign", "AWC", "7.3", "title",
+     "Awareness campaigns: audience, sessions, policies, completion", f_campaign);
+
+static const struct field f_briefing[] = {
+    TXT("title", "Session", FL_REQUIRED | FL_LIST),
+    REF("campaign", "Campaign", FL_REQUIRED | FL_LIST, "campaign"),
+    ENUM("kind", "Kind", 0, V("classroom", "online", "e-learning", "briefing"), NULL),
+    DATE("held_on", "Held on", FL_REQUIRED | FL_LIST),
+    REF("trainer", "Trainer", 0, "person"),
+    LTXT("description", "Content"),
+    OWNER(0),
+    STATUS(V("planned", "held", "cancelled")),
+    TAIL,
+};
+TYPE(briefing, "briefings", "Awareness session", "AWS", "7.3", "title",
+     "Sessions of an awareness campaign", f_briefing);
+
+/* Attendance of a person at a session; staff confirm their own
+ * (POST /briefings/ID/attend: the person is the signed-in account's). */
+static const struct field f_attendance[] = {
+    REF("briefing", "Session", FL_REQUIRED | FL_LIST, "briefing"),
+    REF("person", "Person", FL_REQUIRED | FL_LIST, "person"),
+    DATE("attended_on", "Attended on", FL_REQUIRED | FL_LIST),
+    F_("confirmed_by", "Confirmed by (account)", F_TEXT, FL_SYSTEM | FL_LIST, .max = 72),
+    OWNER(0),
+    STATUS(V("attended", "excused")),
+    TAIL,
+};
+TYPE(attendance, "attendances", "Attendance", "ATN", "7.3", "person",
+     "Who attended which awareness session", f_attendance);
+
 /* ---- the table ---------------------------------------------------------- */
 
 /* Order: as the standard's clauses run, so lists read like the standard. */
@@ -836,6 +943,9 @@ const struct rtype *const rtypes[] = {
     &t_ctest,    &t_ctrun,       &t_programme,   &t_checkitem,
     /* ops */
     &t_bcptest,  &t_exception,
+    /* people */
+    &t_responsibility, &t_competency, &t_qualification, &t_campaign, &t_briefing,
+    &t_attendance,
 };
 const int nrtypes = (int)(sizeof rtypes / sizeof rtypes[0]);
 

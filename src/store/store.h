@@ -591,5 +591,17 @@ int store_incident_notice_add(struct store *s, const struct incident_notice_row 
  * only); nothing when who does not see the incident. */
 int store_incident_notices(struct store *s, const struct principal *who, const char *incident, store_incident_notice_fn fn,
                            void *ctx, struct err *e);
+/* ---- people: competence evidence (store_people.c) ----------------------- */
+
+/* Each valid, active competence evidence who sees (of person, or every
+ * such row when NULL): fn(ctx, ref, person, requirement, obtained_on,
+ * expires_on or NULL, the requirement's validity in months or 0). The row
+ * rules of who for evidence and requirements apply (staff: their own
+ * evidence). fn returns non-zero to stop. */
+typedef int (*store_evidence_fn)(void *ctx, const char *ref, const char *person,
+                                 const char *requirement, const char *obtained_on,
+                                 const char *expires_on, int validity_months);
+int store_people_evidence(struct store *s, const struct principal *who, const char *person,
+                          store_evidence_fn fn, void *ctx, struct err *e);
 
 #endif

@@ -601,6 +601,8 @@ void web_notice(struct req *r, struct buf *b)
         {"noted", "Added to the timeline."},
         {"notified", "The notification is recorded."},
         {"inc-nc-raised", "A nonconformity is raised from the incident."},
+        /* people */
+        {"attended", "Thank you: your attendance is recorded."},
     };
     /* only the notice of the action that led here (notice.c): a bare or
      * copied ?done= shows nothing */

@@ -619,6 +619,7 @@ int page_dashboard(struct req *r, struct resp *w)
         web_derived(r, &b, okey, overdue_by_owner, today);
     }
     web_audit_card(r, &b, today); /* audit: overdue and failed control tests */
+    web_awareness_card(r, &b); /* people: awareness completion (page_people.c) */
     int read_risks = perm_allows(r->role, PERM_READ, rt, -1);
     if (read_risks) {
         /* whole-ISMS summaries: computed once, then kept until a change

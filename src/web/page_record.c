@@ -657,6 +657,7 @@ void web_show_record(struct req *r, struct resp *w, const struct err *e)
     if (perm_allows(r->role, PERM_HISTORY, t, owns)) {
         web_attachments_section(r, &b, rec);
     }
+    web_people_panel(r, &b, rec); /* people: a campaign's completion, a session's attendance */
     /* what the viewer receives of these is the store's (perm.c): sign-offs
      * and history of what it may see, backlinks from rows it sees only —
      * staff get no draft of a document's history, no record around their

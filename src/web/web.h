@@ -181,5 +181,12 @@ void web_continuity_panel(struct req *r, struct buf *b, const struct record *rec
  * and admin (src/web/page_readiness.c): the readiness figure and the
  * journey's next steps. */
 void web_readiness_home(struct req *r, struct buf *b);
+/* people: the dashboard's awareness block (page_people.c): completion of
+ * the active campaigns, computed. */
+void web_awareness_card(struct req *r, struct buf *b);
+/* people: on a campaign's page its computed completion, on a session's the
+ * "I attended" button for the signed-in person (not memoized: it carries
+ * the form token). */
+void web_people_panel(struct req *r, struct buf *b, const struct record *rec);
 
 #endif

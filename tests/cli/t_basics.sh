@@ -84,7 +84,8 @@ risk action control objective metric measurement supplier incident continuity au
 nonconformity corrective review improvement communication training change process
 raction certificate cnc
 ctest ctrun programme checkitem
-bcptest exception"
+bcptest exception
+responsibility competency qualification campaign briefing attendance"
 # one line per type: the 29 of the first release, then each feature's own
 ntypes=$(echo $expected_types | wc -w)
 check "types prints $ntypes lines" [ "$(wc -l <"$OUT")" -eq $ntypes ]

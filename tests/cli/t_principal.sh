@@ -60,9 +60,20 @@ out_has "VIS-MINE"
 check "no backlink to $NC, a nonconformity staff may not read" \
     test -z "$(grep -ow -- "$NC" <<<"$OUT_TEXT")"
 fails 4 signed "$STAFF" nonconformity show "$NC"
+# people: besides their incidents, staff read competence requirements,
+# campaigns and sessions, and their own evidence and attendance
+staff_sees() {
+    isms incident list --json | py -c 'import json,sys,os; print(" ".join(r["id"] for r in json.load(sys.stdin) if r["reported_by"] == os.environ["SP"]))'
+    for t in competency campaign briefing; do
+        isms "$t" list --json | py -c 'import json,sys; print(" ".join(r["id"] for r in json.load(sys.stdin)))'
+    done
+    for t in qualification attendance; do
+        isms "$t" list --json | py -c 'import json,sys,os; print(" ".join(r["id"] for r in json.load(sys.stdin) if r["person"] == os.environ["SP"]))'
+    done
+}
 ok signed "$STAFF" history --json
-json_check 'd and all(e["id"] in a for e in d)' \
-    $(isms incident list --json | py -c 'import json,sys,os; print(" ".join(r["id"] for r in json.load(sys.stdin) if r["reported_by"] == os.environ["SP"]))')
+json_check 'd and all(e["id"] in a for e in d) and any(e["type"] == "incident" for e in d)' \
+    $(staff_sees)
 ok signed "$STAFF" history "$MINE" --json
 json_check 'd and all(e["id"] == a[0] for e in d)' "$MINE"
 fails 4 signed "$STAFF" history "$OTHER"

@@ -142,7 +142,7 @@ check "92 undecided ids" [ "$(wc -w <<<"$undecided")" -eq 92 ]
 for id in $undecided; do
     case $id in
     7.7) ok isms soa set "$id" --applicable no --justification "No paper in use" ;;
-    *) ok isms soa set "$id" --applicable yes ;;
+    *) ok isms soa set "$id" --applicable yes --owner P-0001 ;; # people: applicable needs an owner
     esac
 done
 ok isms soa --json

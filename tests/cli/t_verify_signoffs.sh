@@ -12,8 +12,9 @@ ok isms person add --name "Other"
 ok isms role add --name Board --top-management yes --holders P-0001
 make_account chair top-management P-0001
 ok isms soa --json
+# people: an applicable control needs an owner before the SoA is approved
 for id in $(json_get "' '.join(r['id'] for r in d)"); do
-    isms soa set "$id" --applicable yes --justification "needed" --status planned >/dev/null ||
+    isms soa set "$id" --applicable yes --justification "needed" --status planned --owner P-0001 >/dev/null ||
         fail "soa set $id"
 done
 ok signed chair soa approve --note "first"

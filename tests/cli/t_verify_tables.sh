@@ -13,7 +13,7 @@ make_account chair top-management P-0001
 # decide every 2022 control, then approve
 ok isms soa --json
 for id in $(json_get "' '.join(r['id'] for r in d)"); do
-    isms soa set "$id" --applicable yes --justification "needed" --status planned >/dev/null ||
+    isms soa set "$id" --applicable yes --justification "needed" --status planned --owner P-0001 >/dev/null ||
         fail "soa set $id"
 done
 ok signed chair soa approve --note "first"

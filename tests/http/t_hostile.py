@@ -264,6 +264,11 @@ def hostile_body(t, fields, refs, value, made, owner):
             body[n] = made[fd["ref"]] if ty == "reference" else [made[fd["ref"]]]
         elif fd["required"]:
             body[n] = json_value(fd, refs, "hostile")
+    if t == "responsibility":  # people: one RACI cell is for a process or a control, a role or a person
+        body.pop("control", None)
+        body.pop("person", None)
+        body.setdefault("process", refs("process"))
+        body.setdefault("role", refs("role"))
     return body
 
 
@@ -1352,11 +1357,26 @@ def bodies(f, srv, api, m, types, fields, refs, xss, counts):
     for method, p in (("POST", "/api/v1/risks/%s/accept" % risk),
                       ("POST", "/api/v1/risks/%s/review" % risk), ("POST", "/api/v1/soa/approve"),
                       ("PATCH", "/api/v1/soa/5.1"), ("POST", "/api/v1/plan/approve"),
-                      ("POST", "/api/v1/risks/%s/retire" % risk)):
+                      ("POST", "/api/v1/risks/%s/retire" % risk),
+                      # people: RACI letters, attendance confirmed by the signer
+                      ("POST", "/api/v1/raci"),
+                      ("POST", "/api/v1/briefings/%s/attend" % xss.get("briefing", "AWS-0001"))):
         for desc, body in malformed_bodies()[:8]:
             r = api.c.request(method, p, body=body, headers=H)
             check(r.status in (400, 413, 422) and err_of(r).get("code"),
                   "%s %s with %s: a clear 400/413/422" % (method, p, desc), r.describe)
+    # people: the RACI form and API with hostile text in each of its fields
+    for field in ("subject", "party", "raci"):
+        for v in ("<script>alert(1)</script>", "' OR 1=1 --", "a\x00b", "x" * 5000, "\u202e"):
+            vals = {"subject": "PRC-0001", "party": "ROLE-0001", "raci": "R"}
+            vals[field] = v
+            r = api.post("/api/v1/raci", vals)
+            check(r.status in (400, 422) and err_of(r).get("code"),
+                  "POST /api/v1/raci with a hostile %s: a clear 400/422" % field, r.describe)
+            r = m.post("/raci", urllib.parse.urlencode(sorted(vals.items()) +
+                                                       [("_csrf", m.csrf("/raci") or "")]))
+            check(r.status in (400, 422) and "<script>alert" not in r.text,
+                  "POST /raci with a hostile %s: refused, escaped" % field, r.describe)
     check(srv.alive(), "the server survived every hostile body")
     check_eq(f.history_count(), hist0, "nothing at all was stored by the hostile bodies (history)")
 
@@ -1628,7 +1648,10 @@ def main():
                                                    "nonconformity": xss.get("nonconformity",
                                                                             "NC-0001"),
                                                    "corrective": xss.get("corrective",
-                                                                         "CA-0001")})
+                                                                         "CA-0001"),
+                                                   # people: attendance and completion routes
+                                                   "briefing": xss.get("briefing", "AWS-0001"),
+                                                   "campaign": xss.get("campaign", "AWC-0001")})
     login_csrf_and_redirects(f, srv)
     sessions(f, srv, accs["sess"])
     bodies(f, srv, api, m, types, fields, refs, xss, counts)

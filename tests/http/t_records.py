@@ -48,6 +48,8 @@ def fill_form(form, fields, uniq, refs):
         else:
             v = sample_value(fd, refs, uniq)
         pairs = form_set(pairs, n, v)
+    if any(fd["name"] == "raci" for fd in fields):  # people: a RACI cell names a process and a role
+        pairs = form_set(form_set(pairs, "process", refs("process")), "role", refs("role"))
     return pairs
 
 
@@ -168,6 +170,8 @@ def api_crud(api, t, fields, refs):
         elif fd["required"]:
             body[fd["name"]] = json_value(fd, refs)
     body["notes"] = "api %s" % t
+    if t == "responsibility":  # people: a RACI cell names a process and a role
+        body.update(process=refs("process"), role=refs("role"))
     r = api.post("/api/v1/" + pl, body)
     if pending(r, "POST /api/v1/:type") or not check_status(r, 201, "POST /api/v1/%s" % pl):
         return

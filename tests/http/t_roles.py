@@ -139,6 +139,10 @@ def perm_allows(role, perm, rtype, owns):
     if role == "auditor":
         return perm == "read" or (perm in ("create", "edit") and rtype in ("audit", "finding", "checkitem"))
     if role == "staff":
+        # people: competence requirements, campaigns and sessions; their own evidence and attendance
+        if perm == "read" and rtype in ("competency", "qualification", "campaign", "briefing",
+                                        "attendance"):
+            return True
         return ((perm == "read" and rtype in ("document", "incident")) or
                 (perm == "create" and rtype == "incident"))
     return False
@@ -153,6 +157,10 @@ def perm_visible(role, rec, person):
                                               or rec.get("audience") == "everyone")
     if rec["type"] == "incident":
         return bool(person) and rec.get("reported_by") == person
+    if rec["type"] in ("qualification", "attendance"):  # people: their own
+        return bool(person) and rec.get("person") == person
+    if rec["type"] in ("competency", "campaign", "briefing"):  # people
+        return True
     return False
 
 
@@ -199,6 +207,9 @@ def make_records(f, types):
             if t == "document":
                 vals["body"] = "role matrix document %s" % which
                 vals["kind"] = "procedure"
+            if t == "responsibility":  # people: a RACI cell names a process and a role
+                vals["process"] = [r for r in f.json("process", "list", "--json")][0]["id"]
+                vals["role"] = [r for r in f.json("role", "list", "--json")][0]["id"]
             c = f.cli(*([t, "add"] + sum((["--" + k.replace("_", "-"), v]
                                            for k, v in vals.items()), [])), ok=False)
             if not check(c.rc == 0 and rtype_of(c.out.strip()) == t,
