@@ -181,7 +181,11 @@ bench/gen: $(REL_OBJ) build/rel/bench/gen.o
 bench/docs: $(REL_OBJ) build/rel/bench/docs.o
 	$(CC) $(REL_FLAGS) -o $@ $^ $(LIBS)
 
-bench: isms bench/gen bench/docs
+# suppliers: the supplier review schedule on the large ISMS
+bench/sup: $(REL_OBJ) build/rel/bench/suppliers.o
+	$(CC) $(REL_FLAGS) -o $@ $^ $(LIBS)
+
+bench: isms bench/gen bench/docs bench/sup
 	bench/run
 	bench/documents
 	bench/tasks
@@ -189,6 +193,7 @@ bench: isms bench/gen bench/docs
 	bench/review
 	bench/audit
 	bench/people
+	bench/suppliers
 
 # The web server against nginx serving the same bytes (needs wrk and nginx).
 .PHONY: bench-web

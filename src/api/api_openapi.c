@@ -198,6 +198,27 @@ static const struct doc {
     {"api_briefing_attend", "Confirm the token's account attended a session (optional body "
      "{attended_on}); again is 200 with the same record", "Awareness", B_NONE, 0, A_RECORD, 201,
      1},
+    /* suppliers: review schedule, questionnaires, access reviews */
+    {"api_supplier_reviews", "Every supplier's next review (last final assessment + interval by "
+     "criticality: critical 6 months, high 12, medium 24, low 36), overdue flagged",
+     "Suppliers", B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_questionnaire_answers", "The answers given through a questionnaire's link, with "
+     "points per question and the score", "Suppliers", B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_privacy_register", "The privacy register: processing activities with legal basis, "
+     "processors, systems, risks and the state of their DPIA (expected for special "
+     "categories and transfers outside the EEA)", "Privacy", B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_areview_status", "An access review's completion: accounts decided per decision, "
+     "revocations still open, complete and overdue", "Access reviews", B_NONE, 0, A_OBJECT, 200,
+     0},
+    {"api_areview_import", "Add the accounts under review from CSV (body {csv}: columns account, "
+     "access, group, reviewer); all rows or none, errors name the line", "Access reviews",
+     B_NONE, 0, A_OBJECT, 201, 1},
+    {"api_access_decide", "The reviewer's decision on one account (body {decision: keep, change "
+     "or revoke, comment}); the decider is the token's account", "Access reviews", B_NONE, 0,
+     A_OBJECT, 200, 1},
+    {"api_questionnaire_send", "Send a questionnaire to this supplier (body {template, contact, "
+     "days 1-90}): its identifier and the link /q/TOKEN, shown once (only its hash is "
+     "stored)", "Suppliers", B_NONE, 0, A_OBJECT, 201, 0},
 };
 
 static const struct doc *doc_of(const char *handler)

@@ -1316,6 +1316,287 @@ static int demo_metrics(struct app *a, struct keymap *m, struct err *e)
 }
 
 
+/* ---- suppliers: assessments, a questionnaire, privacy register, access review ---- */
+
+#include "suppliers.h"
+
+/* Assessments as records (one of Zendesk's now past its 12-month review:
+ * expired), a questionnaire sent to the payroll print bureau and answered
+ * through its link, one sent to Datadog still open, the payroll processing
+ * activities with a complete DPIA and one in progress, and the GitHub access
+ * review half done (two reviewers, a revocation still to carry out). Dates
+ * are relative to today so the demo always shows the same state. */
+static int demo_suppliers(struct app *a, struct keymap *m, struct err *e)
+{
+    const char *ciso = demo_key(m, "ciso"), *sre = demo_key(m, "sre"),
+               *dpo = demo_key(m, "dpo"), *cpo = demo_key(m, "cpo"),
+               *itad = demo_key(m, "it_admin"), *support = demo_key(m, "support");
+    const char *aws = demo_key(m, "sup_aws"), *okta = demo_key(m, "sup_okta"),
+               *zendesk = demo_key(m, "sup_zendesk"), *lohnwerk = demo_key(m, "sup_lohnwerk"),
+               *datadog = demo_key(m, "sup_datadog"), *personio = demo_key(m, "sup_personio");
+    const char *github = demo_key(m, "sv_github"), *personio_a = demo_key(m, "sv_personio"),
+               *payroll = demo_key(m, "sw_payroll"), *rds = demo_key(m, "sv_rds");
+    const char *r_sub = demo_key(m, "r_subprocessor"), *r_special = demo_key(m, "r_special_cat"),
+               *r_creep = demo_key(m, "r_access_creep"), *r_tenant = demo_key(m, "r_tenant");
+    if (!ciso || !sre || !dpo || !cpo || !itad || !support || !aws || !okta || !zendesk ||
+        !lohnwerk || !datadog || !personio || !github || !personio_a || !payroll || !rds ||
+        !r_sub || !r_special || !r_creep || !r_tenant) {
+        return err_set(e, ERR_INTERNAL, NULL, "demo: records of the suppliers demo are missing");
+    }
+    char today[11], d_aws[11], d_okta[11], d_zen[11], d_zen0[11], d_loh[11], due[11];
+    date_today(today);
+    date_add_days(today, -95, d_aws);
+    date_add_days(today, -40, d_okta);
+    date_add_days(today, -400, d_zen); /* high: 12 months, so 35 days overdue */
+    date_add_days(today, -770, d_zen0);
+    date_add_days(today, -3, d_loh);
+    date_add_days(today, 10, due);
+    struct {
+        const char *sup, *date, *assessor, *method, *result, *findings, *risks;
+    } as[] = {
+        {aws, d_aws, sre, "certificate-check", "satisfactory",
+         "ISO/IEC 27001, 27017, 27018 certificates and the SOC 2 Type II report (period to "
+         "June) reviewed; no exceptions relevant to our use.",
+         NULL},
+        {okta, d_okta, ciso, "certificate-check", "satisfactory",
+         "SOC 2 Type II without qualification; the 2023 support-system breach follow-up "
+         "closed.",
+         NULL},
+        {zendesk, d_zen0, support, "questionnaire", "satisfactory", "First assessment.", NULL},
+        {zendesk, d_zen, support, "document-review", "needs-improvement",
+         "Sub-processors outside the EU (US support staff); SCCs in place but no transfer "
+         "impact assessment on file.",
+         r_sub},
+    };
+    for (size_t i = 0; i < sizeof as / sizeof as[0]; i++) {
+        struct kv kv[7] = {{"supplier", as[i].sup}, {"assessed_on", as[i].date},
+                           {"assessor", as[i].assessor}, {"method", as[i].method},
+                           {"result", as[i].result}, {"findings", as[i].findings},
+                           {"risks", as[i].risks}};
+        if (demo_add(a, "sassessment", kv, as[i].risks ? 7 : 6, NULL, e)) {
+            return -1;
+        }
+    }
+    /* the questionnaire template */
+    char *qt = NULL;
+    struct kv tk[] = {{"title", "Supplier security questionnaire (payroll data processors)"},
+                      {"description", "Tallyfield processes payroll data of its customers' "
+                                      "employees. Please answer for the service you provide to "
+                                      "us; the answers are part of our supplier assessment."},
+                      {"owner", ciso}};
+    if (demo_add(a, "qtemplate", tk, 3, &qt, e)) {
+        return -1;
+    }
+    static const struct {
+        const char *text, *type, *choices, *expected, *weight;
+    } qs[] = {
+        {"Is your information security management system certified to ISO/IEC 27001?",
+         "yes-no", NULL, NULL, "3"},
+        {"How often are backups of our data restored in a test?", "choice",
+         "monthly|quarterly|yearly|never", NULL, "2"},
+        {"Do all staff with access to our data use multi-factor authentication?", "yes-no",
+         NULL, NULL, "3"},
+        {"How many hours after detection do you notify us of a personal data breach?",
+         "number", NULL, NULL, "0"},
+        {"Percentage of your staff trained in security in the last 12 months", "number", NULL,
+         "90", "1"},
+        {"Which sub-processors see our data, and where are they located?", "text", NULL, NULL,
+         NULL},
+    };
+    char pos[8];
+    for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
+        snprintf(pos, sizeof pos, "%zu", i + 1);
+        struct kv kv[7];
+        int n = 0;
+        kv[n++] = (struct kv){"template", qt};
+        kv[n++] = (struct kv){"position", pos};
+        kv[n++] = (struct kv){"text", qs[i].text};
+        kv[n++] = (struct kv){"answer_type", qs[i].type};
+        if (qs[i].choices) {
+            kv[n++] = (struct kv){"choices", qs[i].choices};
+        }
+        if (qs[i].expected) {
+            kv[n++] = (struct kv){"expected", qs[i].expected};
+        }
+        if (qs[i].weight) {
+            kv[n++] = (struct kv){"weight", qs[i].weight};
+        }
+        if (demo_add(a, "qquestion", kv, n, NULL, e)) {
+            free(qt);
+            return -1;
+        }
+    }
+    char *qr = NULL, *tok = NULL, *qr2 = NULL, *tok2 = NULL;
+    int rc = app_questionnaire_send_tx(a, lohnwerk, qt, "it-security@lohnwerk.example", 14, &qr,
+                                       &tok, e);
+    struct qform f = {0};
+    if (rc == 0) {
+        rc = app_qlink_open(a, tok, &f, e);
+    }
+    if (rc == 0 && f.n == 6) {
+        struct kv ans[] = {{f.q[0].ref, "no"},
+                           {f.q[1].ref, "quarterly"},
+                           {f.q[2].ref, "yes"},
+                           {f.q[3].ref, "48"},
+                           {f.q[4].ref, "75"},
+                           {f.q[5].ref, "DATEV eG (Nuremberg, DE) for filing; no other."}};
+        double score;
+        rc = app_qlink_submit_tx(a, tok, f.nonce, ans, 6, &score, e);
+    }
+    qform_free(&f);
+    if (rc == 0) {
+        struct kv fk[] = {{"followup", "Not certified and staff training below 90 %: ask for "
+                                       "the training plan and an ISAE 3402 report; re-assess "
+                                       "in six months."},
+                          {"risks", r_sub},
+                          {"owner", cpo}};
+        int changed;
+        rc = app_edit_tx(a, rtype_find("questionnaire"), qr, fk, 3, 0, &changed, e);
+    }
+    if (rc == 0) {
+        struct kv kv[] = {{"supplier", lohnwerk},   {"assessed_on", d_loh},
+                          {"assessor", cpo},        {"method", "questionnaire"},
+                          {"result", "needs-improvement"},
+                          {"questionnaire", qr},
+                          {"findings", "No ISO/IEC 27001 certificate; 75 % of staff trained; "
+                                       "breach notification within 48 hours (the DPA says 24)."},
+                          {"risks", r_sub}};
+        rc = demo_add(a, "sassessment", kv, 8, NULL, e);
+    }
+    if (rc == 0) {
+        rc = app_questionnaire_send_tx(a, datadog, qt, "security@datadog.example", 21, &qr2,
+                                       &tok2, e);
+    }
+    free(qt);
+    free(qr);
+    free(qr2);
+    free(tok); /* the demo's links are not shown: only their hashes are stored */
+    free(tok2);
+    if (rc) {
+        return -1;
+    }
+    /* the privacy register */
+    char *pa1 = NULL, *pa2 = NULL;
+    char procs[80], systems[80], risks[80];
+    snprintf(procs, sizeof procs, "%s,%s", personio, lohnwerk);
+    struct kv p1[] = {
+        {"name", "Payroll and HR administration of Tallyfield's own staff"},
+        {"purpose", "Employment contracts, payroll, social security and tax filings, sick leave "
+                    "and holidays of Tallyfield employees."},
+        {"legal_basis", "legal-obligation"},
+        {"role", "controller"},
+        {"data_subjects", "employees, applicants, former employees"},
+        {"data_categories", "identity and contact data, bank details, salary, tax and social "
+                            "security numbers, sick leave, religious affiliation (church tax)"},
+        {"special_categories", "yes"},
+        {"recipients", "tax office, social insurance funds, Lohnwerk (payroll accountant)"},
+        {"retention", "10 years after the end of employment (tax law); applicants 6 months"},
+        {"systems", personio_a},
+        {"processors", procs},
+        {"risks", r_special},
+        {"owner", demo_key(m, "hr")},
+    };
+    rc = demo_add(a, "processing", p1, (int)(sizeof p1 / sizeof p1[0]), &pa1, e);
+    snprintf(systems, sizeof systems, "%s,%s", payroll, rds);
+    snprintf(risks, sizeof risks, "%s,%s", r_tenant, r_sub);
+    struct kv p2[] = {
+        {"name", "Payroll processing on behalf of customers"},
+        {"purpose", "Calculating payroll, producing payslips and statutory filings for the "
+                    "employees of our customers, as their processor (Art. 28 DPA)."},
+        {"legal_basis", "contract"},
+        {"role", "processor"},
+        {"data_subjects", "customers' employees"},
+        {"data_categories", "as for payroll: identity, bank, salary, tax and social security "
+                            "data, religious affiliation for church tax"},
+        {"special_categories", "yes"},
+        {"recipients", "the customer; authorities on the customer's instruction"},
+        {"transfers", "USA (Zendesk support, on tickets only)"},
+        {"safeguards", "standard-contractual-clauses"},
+        {"retention", "as instructed by the customer; deleted 90 days after contract end"},
+        {"systems", systems},
+        {"processors", aws},
+        {"risks", risks},
+        {"owner", dpo},
+    };
+    if (rc == 0) {
+        rc = demo_add(a, "processing", p2, (int)(sizeof p2 / sizeof p2[0]), &pa2, e);
+    }
+    struct kv d1[] = {
+        {"title", "DPIA: staff payroll and HR in Personio"},
+        {"processing", pa1},
+        {"description", "HR and payroll data of about 120 staff in Personio, monthly export to "
+                        "Lohnwerk."},
+        {"necessity", "Required by employment, tax and social security law; no less intrusive "
+                      "means."},
+        {"risks", r_special},
+        {"measures", "Religious affiliation visible to payroll only; SSO with MFA; quarterly "
+                     "access review of Personio."},
+        {"decision", "proceed-with-measures"},
+        {"decision_rationale", "Residual risk low with the measures in place."},
+        {"owner", dpo},
+        {"status", "complete"},
+    };
+    if (rc == 0) {
+        rc = demo_add(a, "dpia", d1, (int)(sizeof d1 / sizeof d1[0]), NULL, e);
+    }
+    struct kv d2[] = {
+        {"title", "DPIA: customer payroll platform (multi-tenant)"},
+        {"processing", pa2},
+        {"description", "Payroll data of 38,000 employees of 140 customers in one multi-tenant "
+                        "platform on AWS (Frankfurt)."},
+        {"risks", risks},
+        {"owner", dpo},
+        {"status", "in-progress"},
+    };
+    if (rc == 0) {
+        rc = demo_add(a, "dpia", d2, (int)(sizeof d2 / sizeof d2[0]), NULL, e);
+    }
+    free(pa1);
+    free(pa2);
+    if (rc) {
+        return -1;
+    }
+    /* the access review of GitHub, half done */
+    char *ar = NULL;
+    struct kv rk[] = {{"title", "GitHub organization access review Q4"},
+                      {"system", github},
+                      {"started_on", d_loh},
+                      {"due_date", due},
+                      {"description", "Every member and outside collaborator of the tallyfield "
+                                      "organization; admins and deploy rights first."},
+                      {"owner", ciso}};
+    if (demo_add(a, "areview", rk, 6, &ar, e)) {
+        return -1;
+    }
+    char csv[1024];
+    snprintf(csv, sizeof csv,
+             "account,access,group,reviewer\n"
+             "tobias-r,owner,Engineering,%s\n"
+             "marco-s,write (payroll-core),Engineering,%s\n"
+             "omar-s,write (portal),Engineering,%s\n"
+             "david-n,admin (infra),Engineering,%s\n"
+             "max-hartmann,write (payroll-core),Engineering,%s\n"
+             "ci-deploy-bot,admin (all repositories),Automation,%s\n"
+             "rui-f,owner,IT,%s\n"
+             "ext-redsand,read (security audit),Outside collaborators,%s\n",
+             sre, sre, sre, sre, sre, itad, itad, ciso);
+    long added = 0;
+    rc = app_areview_import_tx(a, ar, csv, strlen(csv), &added, e);
+    if (rc == 0) {
+        rc = sign_as(a, sre, e) ||
+             app_access_decide_tx(a, "ACC-0001", "keep", NULL, e) ||
+             app_access_decide_tx(a, "ACC-0002", "keep", NULL, e) ||
+             app_access_decide_tx(a, "ACC-0005", "revoke",
+                                  "Max left on 30 November; still a member.", e) ||
+             sign_as(a, itad, e) ||
+             app_access_decide_tx(a, "ACC-0006", "change",
+                                  "Deploy bot needs write on the deploy repositories only.", e);
+        app_signer_clear(a);
+    }
+    free(ar);
+    return rc ? -1 : 0;
+}
+
 int app_load_demo(struct app *a, struct demo_login *logins, int max, int *nlogins, struct err *e)
 {
     a->loading_demo = 1; /* metrics: its fixed dates may lie after ISMS_NOW */
@@ -1364,6 +1645,9 @@ int app_load_demo(struct app *a, struct demo_login *logins, int max, int *nlogin
     }
     if (rc == 0) {
         rc = demo_people(a, &m, e); /* people */
+    }
+    if (rc == 0) {
+        rc = demo_suppliers(a, &m, e); /* suppliers */
     }
     a->loading_demo = 0;
     json_decref(m.refs);

@@ -16,6 +16,7 @@
 #include "app_int.h"
 #include "audit.h" /* audit */
 #include "ops.h"
+#include "suppliers.h"
 #include "review.h"
 #include "metrics.h"
 #include "people.h" /* people: RACI, competence, awareness */
@@ -318,6 +319,10 @@ int rules_derive(struct app *a, struct record *r, const struct record *orig,
     /* ops: continuity plans and tests, security exceptions (ops.c) */
     if (is(r, "continuity") || is(r, "bcptest") || is(r, "exception")) {
         return ops_derive(a, r, orig, e);
+    }
+    /* suppliers: questionnaires, DPIAs, access reviews (suppliers.c) */
+    if (is(r, "questionnaire") || is(r, "dpia") || is(r, "aaccount") || is(r, "areview")) {
+        return suppliers_derive(a, r, orig, e);
     }
     return 0;
 }

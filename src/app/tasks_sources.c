@@ -217,9 +217,8 @@ DATE_SOURCE(task_src_corrective, "corrective", "corrective", "due_date",
 DATE_SOURCE(task_src_nonconformities, "nonconformity", "nonconformity", "due_date",
             V("open", "analysing", "action-planned", "verifying"), "Close", "nonconformity",
             NULL)
-/* Suppliers in use or being assessed: review by their next review date. */
-DATE_SOURCE(task_src_suppliers, "supplier", "supplier", "review_date",
-            V("prospective", "active", "under-review"), "Review", "supplier", NULL)
+/* Suppliers: the task source supplier_review (src/app/suppliers.c), from the
+ * last final assessment and the criticality. */
 /* Continuity plans not withdrawn: test by their next test date. */
 DATE_SOURCE(task_src_continuity, "continuity", "continuity", "next_test",
             V("draft", "approved", "under-review"), "Test", "continuity plan", NULL)

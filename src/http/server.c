@@ -545,6 +545,11 @@ static void access_log(struct req *r, int status, size_t bytes, const struct con
     log_field(addr, sizeof addr, r->addr, 64, 0);
     log_field(method, sizeof method, r->method, 32, 0);
     log_field(path, sizeof path, r->full_path, 256, '?');
+    /* suppliers: a questionnaire link's token is a credential: not logged */
+    char *q = strstr(path, "/q/");
+    if (q && r->route && strncmp(r->route->pattern, "/q/", 3) == 0) {
+        strcpy(q + 3, "(token)");
+    }
     log_field(who, sizeof who, r->authed ? r->auth.name : NULL, 64, 0);
     pthread_mutex_lock(&log_lock);
     fprintf(stderr, "%s %s %s %s %d %zu %.1fms %s\n", at, addr, method, path, status, bytes, ms,

@@ -927,6 +927,163 @@ static const struct field f_attendance[] = {
 TYPE(attendance, "attendances", "Attendance", "ATN", "7.3", "person",
      "Who attended which awareness session", f_attendance);
 
+/* ---- suppliers: assessments, questionnaires (A.5.19-5.23), privacy
+ * register, access reviews (src/app/suppliers.c) ------------------------- */
+
+/* One assessment of a supplier at a date: the supplier's next review is
+ * computed from its latest final assessment and its criticality. */
+static const struct field f_sassessment[] = {
+    REF("supplier", "Supplier", FL_REQUIRED | FL_LIST, "supplier"),
+    DATE("assessed_on", "Assessed on", FL_REQUIRED | FL_LIST),
+    REF("assessor", "Assessor", FL_REQUIRED | FL_LIST, "person"),
+    ENUM("method", "Method", 0,
+         V("questionnaire", "document-review", "certificate-check", "on-site-audit", "other"),
+         NULL),
+    ENUM("result", "Result", FL_REQUIRED | FL_LIST,
+         V("satisfactory", "needs-improvement", "unsatisfactory"), NULL),
+    REF("questionnaire", "Questionnaire", 0, "questionnaire"),
+    LTXT("findings", "Findings"),
+    REFS("risks", "Supplier risks (findings)", "risk"),
+    OWNER(0),
+    STATUS(V("final", "draft")),
+    TAIL,
+};
+TYPE(sassessment, "sassessments", "Supplier assessment", "SA", "A.5.22", "supplier",
+     "Assessments of suppliers over time: date, assessor, result, findings, evidence",
+     f_sassessment);
+
+static const struct field f_qtemplate[] = {
+    TXT("title", "Questionnaire", FL_REQUIRED | FL_LIST),
+    LTXT("description", "Introduction shown to the supplier"),
+    OWNER(0),
+    STATUS(V("active", "draft")),
+    TAIL,
+};
+TYPE(qtemplate, "qtemplates", "Questionnaire template", "QT", "A.5.20", "title",
+     "Supplier questionnaire templates: their questions, answer types and weights",
+     f_qtemplate);
+
+/* Scoring (suppliers.c, docs/guide.md): yes-no earns its weight when the
+ * answer is the expected one (empty: yes); choice earns weight x
+ * (n-1-k)/(n-1) for the k-th of n choices (the first is best); number
+ * earns its weight when at least expected; text is not scored. */
+static const struct field f_qquestion[] = {
+    REF("template", "Template", FL_REQUIRED | FL_LIST, "qtemplate"),
+    INT("position", "Position", FL_LIST, 1, 999),
+    F_("text", "Question", F_TEXT, FL_REQUIRED | FL_LIST, .max = 1000),
+    ENUM("answer_type", "Answer type", FL_REQUIRED | FL_LIST,
+         V("yes-no", "choice", "text", "number"), NULL),
+    F_("choices", "Choices (separated by |, best first)", F_TEXT, 0, .max = 1000),
+    TXT("expected", "Expected answer (yes-no: yes or no; number: the minimum)", 0),
+    INT("weight", "Weight (empty: 1)", FL_LIST, 0, 100),
+    OWNER(0),
+    STATUS(v_active),
+    TAIL,
+};
+TYPE(qquestion, "qquestions", "Questionnaire question", "QQ", "A.5.20", "text",
+     "The questions of questionnaire templates", f_qquestion);
+
+/* A questionnaire sent to a supplier contact as a link that needs no
+ * account (/q/TOKEN; only the token's hash is stored, in qtoken). Sent,
+ * expiry, completion and score are set by the program. */
+static const struct field f_questionnaire[] = {
+    REF("supplier", "Supplier", FL_REQUIRED | FL_LIST, "supplier"),
+    REF("template", "Template", FL_REQUIRED | FL_LIST, "qtemplate"),
+    TXT("contact", "Sent to", 0),
+    DATE("sent_on", "Sent on", FL_SYSTEM | FL_LIST),
+    DTIME("expires_at", "Link expires", FL_SYSTEM | FL_LIST),
+    DTIME("completed_at", "Answered", FL_SYSTEM),
+    NUM("score", "Score (%)", FL_SYSTEM | FL_LIST),
+    LTXT("followup", "Follow-up"),
+    REFS("risks", "Follow-up risks", "risk"),
+    OWNER(0),
+    STATUS(V("sent", "completed", "cancelled")),
+    TAIL,
+};
+TYPE(questionnaire, "questionnaires", "Supplier questionnaire", "QR", "A.5.20", "supplier",
+     "Questionnaires sent to suppliers, their answers and scores", f_questionnaire);
+
+static const struct field f_processing[] = {
+    TXT("name", "Processing activity", FL_REQUIRED | FL_LIST),
+    F_("purpose", "Purpose", F_LONGTEXT, FL_REQUIRED, .max = 20000),
+    ENUM("legal_basis", "Legal basis (GDPR Art. 6(1))", FL_REQUIRED | FL_LIST,
+         V("consent", "contract", "legal-obligation", "vital-interests", "public-task",
+           "legitimate-interests"),
+         NULL),
+    ENUM("role", "Our role", 0, V("controller", "joint-controller", "processor"), "controller"),
+    TXT("data_subjects", "Data subjects", 0),
+    LTXT("data_categories", "Categories of personal data"),
+    BOOL("special_categories", "Special categories (Art. 9) or criminal data"),
+    LTXT("recipients", "Recipients"),
+    TXT("transfers", "Transfers outside the EEA (countries)", 0),
+    ENUM("safeguards", "Transfer safeguards", 0,
+         V("none-needed", "adequacy-decision", "standard-contractual-clauses",
+           "binding-corporate-rules", "derogation"),
+         NULL),
+    TXT("retention", "Retention", FL_REQUIRED),
+    REFS("systems", "Systems (assets)", "asset"),
+    REFS("processors", "Processors (suppliers)", "supplier"),
+    REFS("risks", "Risks", "risk"),
+    OWNER(FL_REQUIRED),
+    STATUS(v_active),
+    TAIL,
+};
+TYPE(processing, "processing", "Processing activity", "PA", "A.5.34", "name",
+     "The privacy register: processing of personal data (GDPR Art. 30)", f_processing);
+
+static const struct field f_dpia[] = {
+    TXT("title", "DPIA", FL_REQUIRED | FL_LIST),
+    REF("processing", "Processing activity", FL_REQUIRED | FL_LIST, "processing"),
+    LTXT("description", "Systematic description of the processing"),
+    LTXT("necessity", "Necessity and proportionality"),
+    REFS("risks", "Risks to data subjects", "risk"),
+    LTXT("measures", "Measures to address the risks"),
+    ENUM("decision", "Decision", FL_LIST,
+         V("proceed", "proceed-with-measures", "consult-authority", "do-not-proceed"), NULL),
+    LTXT("decision_rationale", "Reason for the decision"),
+    DATE("decided_on", "Decided on", 0),
+    OWNER(FL_REQUIRED),
+    STATUS(V("draft", "in-progress", "complete")),
+    TAIL,
+};
+TYPE(dpia, "dpias", "DPIA", "DPIA", "A.5.34", "title",
+     "Data protection impact assessments (GDPR Art. 35), their risks and decision", f_dpia);
+
+static const struct field f_areview[] = {
+    TXT("title", "Access review", FL_REQUIRED | FL_LIST),
+    REF("system", "System (asset)", FL_REQUIRED | FL_LIST, "asset"),
+    DATE("started_on", "Started on", 0),
+    DATE("due_date", "Due", FL_REQUIRED | FL_LIST),
+    LTXT("description", "Scope and instructions"),
+    OWNER(FL_REQUIRED),
+    STATUS(V("open", "closed")),
+    TAIL,
+};
+TYPE(areview, "areviews", "Access review", "AR", "A.5.18", "title",
+     "Access review campaigns: who has access to a system, and reviewers' decisions",
+     f_areview);
+
+/* One account under review; the decision is set by `isms areview decide`
+ * (the decider is the signed-in account), never typed. */
+static const struct field f_aaccount[] = {
+    REF("campaign", "Access review", FL_REQUIRED | FL_LIST, "areview"),
+    TXT("account", "Account", FL_REQUIRED | FL_LIST),
+    TXT("access", "Access (role, rights)", FL_LIST),
+    TXT("group_name", "Group", FL_LIST),
+    REF("reviewer", "Reviewer", FL_LIST, "person"),
+    ENUM("decision", "Decision", FL_SYSTEM | FL_LIST, V("pending", "keep", "change", "revoke"),
+         "pending"),
+    F_("comment", "Comment", F_LONGTEXT, FL_SYSTEM, .max = 2000),
+    TXT("decided_by", "Decided by (account)", FL_SYSTEM),
+    DTIME("decided_at", "Decided at", FL_SYSTEM),
+    DATE("done_on", "Change or revocation carried out on", 0),
+    OWNER(0),
+    STATUS(v_active),
+    TAIL,
+};
+TYPE(aaccount, "aaccounts", "Reviewed account", "ACC", "A.5.18", "account",
+     "Accounts in access reviews with their access and the reviewer's decision", f_aaccount);
+
 /* ---- the table ---------------------------------------------------------- */
 
 /* Order: as the standard's clauses run, so lists read like the standard. */
@@ -946,6 +1103,9 @@ const struct rtype *const rtypes[] = {
     /* people */
     &t_responsibility, &t_competency, &t_qualification, &t_campaign, &t_briefing,
     &t_attendance,
+    /* suppliers: assessments, questionnaires, privacy, access reviews */
+    &t_sassessment, &t_qtemplate, &t_qquestion, &t_questionnaire, &t_processing, &t_dpia,
+    &t_areview,  &t_aaccount,
 };
 const int nrtypes = (int)(sizeof rtypes / sizeof rtypes[0]);
 

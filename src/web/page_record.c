@@ -220,6 +220,27 @@ static void approvals_section(struct req *r, struct buf *b, const struct record 
         web_ref_href(r, b, rec->ref);
         html_lit(b, "/schedule\">Surveillance and recertification schedule</a></p>");
     }
+    /* suppliers: the review schedule, a questionnaire's answers, an access review's
+     * decisions, the privacy register */
+    if (strcmp(rec->type->name, "supplier") == 0 || strcmp(rec->type->name, "sassessment") == 0) {
+        html_lit(b, "<p><a href=\"");
+        href(r, b, "/suppliers/reviews");
+        html_lit(b, "\">Supplier reviews: the next review of every supplier, computed from its "
+                    "assessments and criticality</a></p>");
+    } else if (strcmp(rec->type->name, "questionnaire") == 0) {
+        html_lit(b, "<p><a href=\"");
+        web_ref_href(r, b, rec->ref);
+        html_lit(b, "/answers\">Answers and score</a></p>");
+    } else if (strcmp(rec->type->name, "areview") == 0) {
+        html_lit(b, "<p><a href=\"");
+        web_ref_href(r, b, rec->ref);
+        html_lit(b, "/campaign\">Accounts, decisions and completion; import accounts from "
+                    "CSV</a></p>");
+    } else if (strcmp(rec->type->name, "processing") == 0 || strcmp(rec->type->name, "dpia") == 0) {
+        html_lit(b, "<p><a href=\"");
+        href(r, b, "/processing/register");
+        html_lit(b, "\">Privacy register: every processing activity and its DPIA</a></p>");
+    }
 }
 
 /* ---- history ---------------------------------------------------------------- */
@@ -662,6 +683,10 @@ void web_show_record(struct req *r, struct resp *w, const struct err *e)
      * and history of what it may see, backlinks from rows it sees only —
      * staff get no draft of a document's history, no record around their
      * own incident they may not read */
+    /* suppliers: send a questionnaire (a form: not memoized) */
+    if (is(t, "supplier") && perm_allows(r->role, PERM_EDIT, t, owns)) {
+        web_supplier_send_form(r, &b, rec);
+    }
     if (perm_who_sees_versions(&r->app->who, t)) {
         web_memo_part(r, &b, "approvals", rec, approvals_section);
     }

@@ -140,6 +140,8 @@ void web_document_panel(struct req *r, struct buf *b, const struct record *rec);
  * active attachments with validity, downloads, and for those who may edit
  * the record the upload form and removal. */
 void web_attachments_section(struct req *r, struct buf *b, const struct record *rec);
+/* suppliers: the form that sends a questionnaire to the supplier (page_suppliers.c). */
+void web_supplier_send_form(struct req *r, struct buf *b, const struct record *rec);
 /* The inherent or residual heat map of the method in force (page_risk.c). */
 void web_heatmap(struct req *r, struct buf *b, int residual);
 

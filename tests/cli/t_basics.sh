@@ -85,7 +85,8 @@ nonconformity corrective review improvement communication training change proces
 raction certificate cnc
 ctest ctrun programme checkitem
 bcptest exception
-responsibility competency qualification campaign briefing attendance"
+responsibility competency qualification campaign briefing attendance
+sassessment qtemplate qquestion questionnaire processing dpia areview aaccount"
 # one line per type: the 29 of the first release, then each feature's own
 ntypes=$(echo $expected_types | wc -w)
 check "types prints $ntypes lines" [ "$(wc -l <"$OUT")" -eq $ntypes ]

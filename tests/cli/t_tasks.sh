@@ -15,7 +15,14 @@ ok isms init t.isms || finish
 ok isms person add --name "Ann Owner" --department Ops
 ok isms person add --name "Bob Boss"
 ok isms person add --name "Sam Staff"
-ok isms supplier add --name "Sup <b>One</b>" --owner P-0001 --review-date 2030-01-01 --status active
+ok isms supplier add --name "Sup <b>One</b>" --owner P-0001 --criticality high --status active
+# supplier_review: the last final assessment + the criticality's interval (high: 12 months)
+ok isms sassessment add --supplier SUP-0001 --assessed-on 2028-06-01 --assessor P-0001 \
+    --result satisfactory --status final
+ok isms sassessment add --supplier SUP-0001 --assessed-on 2029-01-01 --assessor P-0001 \
+    --result satisfactory --status final
+ok isms sassessment add --supplier SUP-0001 --assessed-on 2029-12-01 --assessor P-0001 \
+    --result satisfactory --status draft
 ok isms supplier add --name "Gone" --owner P-0001 --review-date 2029-01-01 --status terminated
 ok isms nonconformity add --title "NC one" --source internal-audit --owner P-0002 --due-date 2030-01-20
 ok isms corrective add --title "CA one" --nonconformity NC-0001 --owner P-0001 --due-date 2030-03-01
@@ -46,7 +53,7 @@ json_all 'd["today"] == "2030-01-15" and d["owner"] is None' \
     'd["count"] == 11 and d["overdue"] == 6 and d["soon"] == 2' \
     '[(t["source"], t["subject"], t["due"], t["state"]) for t in d["tasks"]] == [
         ("training", "TRN-0002", "2029-12-31", "overdue"),
-        ("supplier", "SUP-0001", "2030-01-01", "overdue"),
+        ("supplier_review", "SUP-0001", "2030-01-01", "overdue"),
         ("risk", "R-0001", "2030-01-02", "overdue"),
         ("review", "MR-0001", "2030-01-05", "overdue"),
         ("incident_duty", "INC-0001", "2030-01-13", "overdue"),
@@ -61,7 +68,7 @@ json_all 'd["today"] == "2030-01-15" and d["owner"] is None' \
         "CA": "corrective", "OBJ": "objectives"}[t["subject"].split("-")[0]], t["subject"])
         for t in d["tasks"])' \
     '[t["owner"] for t in d["tasks"] if t["subject"] == "INC-0001"] == ["P-0002"]' \
-    '"Sup <b>One</b>" in [t for t in d["tasks"] if t["source"] == "supplier"][0]["title"]'
+    '"Sup <b>One</b>" in [t for t in d["tasks"] if t["source"] == "supplier_review"][0]["title"]'
 ok isms tasks
 out_has "2030-01-13  overdue  P-0002    Notify"
 out_has "11 tasks, 6 overdue"
@@ -120,9 +127,24 @@ got = json.load(open(js))
 db = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
 q = lambda s: db.execute(s).fetchall()
 want = set()
-for ref, owner, due in q("SELECT ref, owner, review_date FROM supplier WHERE retired IS NULL"
-                         " AND review_date IS NOT NULL AND status IN ('prospective','active','under-review')"):
-    want.add(("supplier", ref, owner, due))
+# supplier_review: the latest final assessment (else the supplier's own assessed_on)
+# + 6/12/24/36 months by criticality (none: 12), the day clamped to the month's
+# end; never assessed: due from the day it was recorded; terminated: none
+import calendar
+def months_after(d, n):
+    y, m, dd = int(d[:4]), int(d[5:7]), int(d[8:10])
+    t = y * 12 + m - 1 + n
+    y, m = t // 12, t % 12 + 1
+    return "%04d-%02d-%02d" % (y, m, min(dd, calendar.monthrange(y, m)[1]))
+interval = {"critical": 6, "high": 12, "medium": 24, "low": 36}
+last = dict(q("SELECT supplier, max(assessed_on) FROM sassessment WHERE retired IS NULL"
+              " AND status = 'final' GROUP BY supplier"))
+for ref, owner, crit, legacy, created in q("SELECT ref, owner, criticality, assessed_on, created"
+                                          " FROM supplier WHERE retired IS NULL"
+                                          " AND coalesce(status, '') <> 'terminated'"):
+    seen = last.get(ref) or legacy
+    due = months_after(seen, interval.get(crit, 12)) if seen else created[:10]
+    want.add(("supplier_review", ref, owner, due))
 for ref, owner, due in q("SELECT ref, owner, due_date FROM corrective WHERE retired IS NULL"
                          " AND due_date IS NOT NULL AND status IN ('planned','in-progress')"):
     want.add(("corrective", ref, owner, due))
@@ -161,7 +183,7 @@ for ref, owner, pd, sev, cls, start in q(
 for ref, owner, due in q("SELECT ref, coalesce(owner, lead_auditor), planned_on FROM audit WHERE"
                          " retired IS NULL AND planned_on IS NOT NULL AND status IN ('planned','in-progress')"):
     want.add(("audit", ref, owner, due))
-kinds = {w[0] for w in want} | {"supplier", "corrective", "nonconformity", "continuity",
+kinds = {w[0] for w in want} | {"supplier_review", "corrective", "nonconformity", "continuity",
                                 "objective", "incident_duty", "audit"}
 have = {(t["source"], t["subject"], t["owner"], t["due"]) for t in got["tasks"] if t["source"] in kinds}
 if have != want:
@@ -184,7 +206,7 @@ unset ISMS_NOW
 ok isms demo demo.isms
 ok isms -f demo.isms tasks --all --json
 last_out >demo-tasks.json
-json_check 'd["overdue"] > 0 and {"supplier", "action"} <= {t["source"] for t in d["tasks"] if t["state"] == "overdue"}'
+json_check 'd["overdue"] > 0 and {"supplier_review", "action"} <= {t["source"] for t in d["tasks"] if t["state"] == "overdue"}'
 # the demo's live incident: its GDPR notification is due within a day, the others were notified
 json_check '[t["state"] for t in d["tasks"] if t["source"] == "incident_duty"] == ["soon"]'
 ok py model.py demo.isms demo-tasks.json

@@ -1004,6 +1004,88 @@ def route_table():
                       r'\s*([^)]*)\)', text, re.M)
 
 
+def questionnaire_link(f, srv, m):
+    """suppliers: the public questionnaire page /q/TOKEN, the one text-receiving
+    route without an account: hostile answers (markup, NUL, invalid UTF-8,
+    oversize, thousands of fields, a foreign Origin without the link's nonce)
+    are refused (4xx) with nothing stored; markup that is stored is inert on
+    the answers page."""
+    sup = f.cli("supplier", "add", "--name", "<xss>Hostile supplier", "--owner", "P-0001").out.strip()
+    qt = f.cli("qtemplate", "add", "--title", "<img src=x onerror=alert(1)>").out.strip()
+    qq = f.cli("qquestion", "add", "--template", qt, "--text", "<xss>question",
+               "--answer-type", "text").out.strip()
+    qy = f.cli("qquestion", "add", "--template", qt, "--text", "yes?", "--answer-type",
+               "yes-no").out.strip()
+    qr, link = f.cli("questionnaire", "send", sup, "--template", qt).out.split()
+    c = Client(srv)
+    r = c.get(link)
+    audit(r, "GET the questionnaire link with hostile template text")
+    nonce = (re.search(r'name="_nonce" value="([0-9a-f]+)"', r.text) or [None, ""])[1]
+    n0 = f.history_count()
+    for desc, body in (
+            ("no nonce, foreign Origin", {qq: "x", qy: "yes"}),
+            ("a NUL in an answer", {"_nonce": nonce, qq: "a\x00b", qy: "yes"}),
+            ("an answer over 2000 characters", {"_nonce": nonce, qq: "x" * 5000, qy: "yes"}),
+            ("a field that is no question", {"_nonce": nonce, "owner": "P-0001", qy: "yes"}),
+            ("an injected yes/no", {"_nonce": nonce, qy: "yes' OR 1=1 --"})):
+        r = c.post(link, body, headers={"Origin": "https://evil.example"})
+        check(400 <= r.status < 500, "POST the link, %s: refused (got %d)" % (desc, r.status),
+              r.describe)
+        audit(r, "POST the link, %s: the refusal page" % desc, statuses=(r.status,))
+    r = c.request("POST", link, body=b"_nonce=" + nonce.encode() + b"&" + qq.encode() +
+                  b"=%C0%AF%FF&" + qy.encode() + b"=yes",
+                  headers={"Content-Type": "application/x-www-form-urlencoded"})
+    check(400 <= r.status < 500, "POST the link with invalid UTF-8: refused (got %d)" % r.status,
+          r.describe)
+    many = "&".join("f%d=x" % i for i in range(5000))
+    r = c.request("POST", link, body=many.encode(),
+                  headers={"Content-Type": "application/x-www-form-urlencoded"})
+    check(400 <= r.status < 500, "POST the link with 5000 fields: refused (got %d)" % r.status,
+          r.describe)
+    check_eq(f.history_count(), n0, "the refused answers stored nothing (history)")
+    r = c.post(link, {"_nonce": nonce, qq: "<xss><script>alert(1)</script>", qy: "yes"})
+    check_status(r, 200, "POST the link with markup in a text answer: recorded")
+    audit(m.get("/questionnaires/%s/answers" % qr), "the answers page with a hostile answer",
+          must=("&lt;xss&gt;",))
+
+
+def supplier_forms(f, srv, m, api):
+    """suppliers: the other text-receiving routes (an access review's CSV import and
+    decision comment, a questionnaire's contact): markup is stored inert, control
+    characters and oversize text are refused with nothing stored. Returns the
+    accounts it added."""
+    tok = m.csrf("/areviews/AR-0001/campaign") or ""
+    n0 = f.history_count()
+    for desc, form in (("a NUL in a comment", {"decision": "change", "comment": "a\x00b"}),
+                       ("a comment over 2000 characters", {"decision": "change",
+                                                           "comment": "x" * 3000}),
+                       ("an unknown decision", {"decision": "<xss>", "comment": "x"})):
+        r = m.post("/aaccounts/ACC-0003/decide", dict(form, _csrf=tok))
+        check(400 <= r.status < 500, "POST a decision with %s: refused (got %d)" % (desc, r.status),
+              r.describe)
+        audit(r, "the refusal of a decision with %s" % desc, statuses=(r.status,))
+    for desc, csv_text in (("a NUL", "account,access\nx\x00y,read\n"),
+                           ("a bare CR", "account,access\nx,read\ry\n"),
+                           ("SQL in the header", "account,access' OR 1=1 --\nx,read\n")):
+        r = m.post("/areviews/AR-0001/import", {"_csrf": tok, "csv": csv_text})
+        check(400 <= r.status < 500, "POST an import with %s: refused (got %d)" % (desc, r.status),
+              r.describe)
+    r = api.post("/api/v1/suppliers/SUP-0001/questionnaires", {"template": "QT-0001",
+                                                               "contact": "a\u0000b"})
+    check(400 <= r.status < 500, "POST a questionnaire with a NUL contact: refused (got %d)"
+          % r.status, r.describe)
+    check_eq(f.history_count(), n0, "the refused supplier forms stored nothing (history)")
+    r = m.post("/aaccounts/ACC-0003/decide", {"_csrf": tok, "decision": "change",
+                                              "comment": "<xss>comment<script>alert(1)</script>"})
+    check_status(r, (302, 303), "a decision with markup in its comment: recorded")
+    r = m.post("/areviews/AR-0001/import", {"_csrf": tok, "csv": "account,access,group\n"
+                                            "<img src=x onerror=alert(1)>,<xss>,<svg onload=alert>\n"})
+    check_status(r, (302, 303), "an import with markup in its fields: recorded")
+    audit(m.get("/areviews/AR-0001/campaign"), "the campaign page with hostile comment and CSV",
+          must=("&lt;xss&gt;comment",))
+    return 1
+
+
 def csrf_every_route(f, srv, a, types, xss, extra_ids):
     """Every state-changing route with a signed-in admin's cookie: no token,
     or the right token from a foreign Origin: 403 and nothing stored."""
@@ -1013,6 +1095,8 @@ def csrf_every_route(f, srv, a, types, xss, extra_ids):
     n = 0
     for method, pat, rtype, flags in route_table():
         if method == "GET" or pat in ("/login", "/logout", "/login/totp"):
+            continue
+        if pat.startswith("/q/"):  # suppliers: no session; its nonce (questionnaire_link)
             continue
         targets = []
         if ":type" in pat:
@@ -1651,7 +1735,15 @@ def main():
                                                                          "CA-0001"),
                                                    # people: attendance and completion routes
                                                    "briefing": xss.get("briefing", "AWS-0001"),
-                                                   "campaign": xss.get("campaign", "AWC-0001")})
+                                                   "campaign": xss.get("campaign", "AWC-0001"),
+                                                   # suppliers: access review routes
+                                                   "areview": xss.get("areview", "AR-0001"),
+                                                   "aaccount": xss.get("aaccount", "ACC-0001"),
+                                                   "supplier": xss.get("supplier", "SUP-0001")})
+    questionnaire_link(f, srv, m)  # suppliers
+    for t, k in (("supplier", 1), ("qtemplate", 1), ("qquestion", 2), ("questionnaire", 1)):
+        counts[t] += k
+    counts["aaccount"] += supplier_forms(f, srv, m, api)
     login_csrf_and_redirects(f, srv)
     sessions(f, srv, accs["sess"])
     bodies(f, srv, api, m, types, fields, refs, xss, counts)

@@ -19,7 +19,10 @@ def main():
     admin = f.accounts["admin"]
     # a record whose title is markup: escaped on the page and the dashboard
     evil = f.add("supplier", name="<script>alert(1)</script> & Co", owner=mgr.person,
-                 review_date="2020-01-01", status="active")
+                 criticality="high", status="active")
+    # supplier_review: last final assessment + 12 months (high): due 2020-01-01
+    f.add("sassessment", supplier=evil, assessed_on="2019-01-01", assessor=mgr.person,
+          result="satisfactory", status="final")
     srv = Server(f.path, threads=2)
     apis = {role: Api(srv, f.token(acc.name, "t")) for role, acc in f.accounts.items()}
     api = apis["manager"]
@@ -35,7 +38,7 @@ def main():
     over = [t for t in d["tasks"] if t["state"] == "overdue"]
     kinds = {t["source"] for t in over}
     duty = [t["state"] for t in d["tasks"] if t["source"] == "incident_duty"]
-    check({"supplier"} <= kinds and evil in [t["subject"] for t in over] and duty == ["soon"],
+    check({"supplier_review"} <= kinds and evil in [t["subject"] for t in over] and duty == ["soon"],
           "the demo has overdue supplier reviews and ours, and the live incident's GDPR "
           "notification due within a day", (sorted(kinds), duty))
 
@@ -101,7 +104,7 @@ def main():
                       for t in tasks) and
                   all(t["owner"] == staff.person for t in tasks if t["source"] ==
                       "acknowledgement") and
-                  not any(t["source"] == "supplier" for t in tasks),
+                  not any(t["source"] == "supplier_review" for t in tasks),
                   "staff: no supplier, risk or action tasks; only their own acknowledgements",
                   sorted({t["source"] for t in tasks}))
         else:
