@@ -150,6 +150,17 @@ static const struct doc {
     {"api_doc_clear_content", "Back to Markdown: the draft names no content file (an approved "
      "or published document gets a new draft); the file stays with the versions that froze it",
      "Document control", B_NONE, 0, A_RECORD, 200, 1},
+    /* metrics */
+    {"api_metric_trend", "A metric's measurements over time, each evaluated (on-target, "
+     "warning, breach), with the latest and when the next falls due", "Performance evaluation",
+     B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_nc_whys", "The 5-whys chain of a nonconformity, in order", "Improvement", B_NONE, 0,
+     A_OBJECT, 200, 0},
+    {"api_nc_why", "Add the next answer to \"why?\" (body {text}) or replace step position "
+     "(body {text, position}); answers the chain", "Improvement", B_NONE, 0, A_OBJECT, 201, 1},
+    {"api_ca_review", "The effectiveness review of a done corrective action: body {rationale, "
+     "effective: true|false}; signed by the token's account, never the action's owner",
+     "Improvement", B_NONE, 0, A_RECORD, 200, 1},
     /* readiness: what the auditor checks (rules in src/app/readiness.def) */
     {"api_readiness", "The readiness report as the caller may see it: {today, percent, passed, "
      "asked, gaps, mandatory {total, ready}, clauses [{clause, title, percent, passed, asked, "

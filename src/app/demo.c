@@ -38,6 +38,7 @@
 #include "../lib/text.h"
 #include "../lib/util.h"
 #include "app_int.h"
+#include "metrics.h" /* metrics: the demo block below */
 #include "audit.h" /* audit */
 
 struct keymap {
@@ -1084,6 +1085,237 @@ static int demo_ops(struct app *a, struct keymap *m, struct err *e)
     return rc ? -1 : 0;
 }
 
+/* ---- metrics: performance evaluation and improvement ----------------------
+ * Added after the records of data/demo.json, through the same app calls as
+ * a person's commands: a metric breached for two months with a history of
+ * measurements (and an objective that follows it), the nonconformities of
+ * the file moved through their transitions with their corrective actions'
+ * effectiveness reviews (signed by the CISO, never by the action's owner),
+ * and the seed's WannaCry nonconformity with its 5-whys chain and an
+ * action awaiting its effectiveness review. */
+
+static const char *met_key(struct keymap *m, const char *key)
+{
+    return json_string_value(json_object_get(m->refs, key));
+}
+
+static int met_add(struct app *a, const char *type, const struct kv *kv, int n, char **ref,
+                    struct err *e)
+{
+    return app_add_tx(a, rtype_find(type), kv, n, NULL, 0, ref, e);
+}
+
+static int met_status(struct app *a, const char *type, const char *ref, const char *status,
+                       struct err *e)
+{
+    int changed;
+    struct kv kv[] = {{FIELD_STATUS, status}};
+    return app_edit_tx(a, rtype_find(type), ref, kv, 1, 0, &changed, e);
+}
+
+struct met_cas {
+    char ref[8][24];
+    int n;
+};
+
+static int met_ca(void *ctx, struct record *r)
+{
+    struct met_cas *c = ctx;
+    if (c->n < 8) {
+        snprintf(c->ref[c->n++], sizeof c->ref[0], "%s", r->ref);
+    }
+    record_free(r);
+    return 0;
+}
+
+/* The corrective actions of nonconformity nc, in order of identifier. */
+static int met_cas_of(struct app *a, const char *nc, struct met_cas *out, struct err *e)
+{
+    const struct rtype *t = rtype_find("corrective");
+    struct query q = {0};
+    q.filter_field[0] = rtype_field(t, "nonconformity", NULL);
+    q.filter_value[0] = nc;
+    q.nfilter = 1;
+    memset(out, 0, sizeof *out);
+    return store_list(a->st, principal_sys(), t, &q, met_ca, out, e);
+}
+
+static int met_review(struct app *a, const char *by, const char *ca, const char *why,
+                       struct err *e)
+{
+    int rc = sign_as(a, by, e) || app_ca_review_tx(a, ca, 1, why, NULL, NULL, e);
+    app_signer_clear(a);
+    return rc ? -1 : 0;
+}
+
+static int demo_metrics(struct app *a, struct keymap *m, struct err *e)
+{
+    const char *ciso = met_key(m, "ciso"), *sre = met_key(m, "sre"), *hr = met_key(m, "hr");
+    const char *sec = met_key(m, "sec_eng");
+    if (!ciso || !sre || !hr || !sec) {
+        return err_set(e, ERR_INTERNAL, NULL, "demo: the metrics block needs ciso, sre, hr, sec_eng");
+    }
+    /* a breached metric with its history */
+    char *met = NULL, *ref = NULL;
+    struct kv mk[] = {{"name", "Critical security patches installed within 14 days"},
+                      {"description", "Share of critical OS and library patches installed on "
+                                      "production hosts within 14 days of release."},
+                      {"method", "Patch compliance report of the fleet manager, month end."},
+                      {"unit", "%"},
+                      {"frequency", "monthly"},
+                      {"direction", "higher"},
+                      {"target", "95"},
+                      {"threshold", "85"},
+                      {"measured_by", sec},
+                      {"evaluated_by", ciso},
+                      {"escalation", "Below 85 %: the SRE lead reports the backlog and a catch-up "
+                                     "plan to the steering committee within 7 days."},
+                      {"controls", "8.8"},
+                      {FIELD_OWNER, sre},
+                      {FIELD_STATUS, "active"}};
+    if (met_add(a, "metric", mk, (int)(sizeof mk / sizeof mk[0]), &met, e)) {
+        return -1;
+    }
+    static const char *const series[][3] = {
+        {"2026-04-30", "96", NULL},
+        {"2026-05-31", "97.5", NULL},
+        {"2026-06-30", "93", "Two hosts missed the window during the data centre move."},
+        {"2026-07-31", "88", "Holiday season; the weekly patch slot was skipped twice."},
+        {"2026-08-31", "91", NULL},
+        {"2026-09-30", "86", NULL},
+        {"2026-10-31", "82", "Kernel patch needs a reboot of the payroll database cluster."},
+        {"2026-11-30", "79", "Database cluster still waiting for its maintenance window."},
+    };
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < sizeof series / sizeof series[0]; i++) {
+        struct kv kv[] = {{"metric", met},
+                          {"measured_on", series[i][0]},
+                          {"value", series[i][1]},
+                          {FIELD_OWNER, sec},
+                          {"comment", series[i][2]}};
+        rc = met_add(a, "measurement", kv, series[i][2] ? 5 : 4, NULL, e);
+    }
+    /* the October breach was answered; November's awaits its response */
+    struct kv ok[] = {{"title", "Critical patches within 14 days on every production host"},
+                      {"measure", "Critical security patches installed within 14 days"},
+                      {"target", "95 % or more at every month end"},
+                      {"metric", met},
+                      {"ongoing", "yes"},
+                      {FIELD_OWNER, sre}};
+    if (rc || met_add(a, "objective", ok, (int)(sizeof ok / sizeof ok[0]), NULL, e)) {
+        free(met);
+        return -1;
+    }
+    free(met);
+
+    /* the nonconformities of the file through their transitions */
+    const char *nc_export = met_key(m, "nc_export"), *nc_training = met_key(m, "nc_training");
+    const char *nc_access = met_key(m, "nc_access");
+    struct met_cas cas;
+    if (!nc_export || !nc_training || !nc_access ||
+        met_status(a, "nonconformity", nc_export, "action-planned", e) ||
+        met_cas_of(a, nc_export, &cas, e) || cas.n < 2 ||
+        met_review(a, ciso, cas.ref[0],
+                    "Verified 2026-10-15: a sample of 40 export tickets from September and "
+                    "October contained no attachments.",
+                    e) ||
+        met_status(a, "nonconformity", nc_access, "action-planned", e) ||
+        met_cas_of(a, nc_training, &cas, e) || cas.n < 1 ||
+        met_status(a, "nonconformity", nc_training, "action-planned", e) ||
+        met_status(a, "nonconformity", nc_training, "verifying", e) ||
+        met_review(a, ciso, cas.ref[0],
+                    "Effective: October completion 94.1 %, all 9 October joiners completed "
+                    "within 30 days.",
+                    e) ||
+        met_status(a, "nonconformity", nc_training, "closed", e)) {
+        return e->msg[0] ? -1 : err_set(e, ERR_INTERNAL, NULL, "demo: nonconformities missing");
+    }
+
+    /* the seed's example: WannaCry, its 5 whys, actions */
+    struct kv nk[] = {
+        {"title", "Workstation infected by the WannaCry ransomware"},
+        {"source", "incident"},
+        {"description", "A finance workstation was infected by WannaCry after a link in an e-mail "
+                        "was clicked; files on the PC and one network share were encrypted."},
+        {"detected_on", "2026-10-02"},
+        {"severity", "major"},
+        {"clause", "7.2, 7.3, 6.1"},
+        {"control", "6.3"},
+        {"containment", "PC disconnected within 20 minutes and reimaged; the share restored from "
+                        "the night's backup; SMBv1 disabled and MS17-010 confirmed on every "
+                        "endpoint."},
+        {"due_date", "2026-12-31"},
+        {FIELD_OWNER, ciso}};
+    char *nc = NULL;
+    if (met_add(a, "nonconformity", nk, (int)(sizeof nk / sizeof nk[0]), &nc, e)) {
+        return -1;
+    }
+    static const char *const whys[] = {
+        "Someone clicked on a link in an email and it downloaded the virus and infected their PC.",
+        "They had not received any training in clicking on links in emails they are not "
+        "expecting to receive.",
+        "The training manager is on maternity leave and the organization has not implemented "
+        "cover for them.",
+        "The maternity leave process is not covered in the Change Management Procedure and so a "
+        "risk assessment was not completed to identify any information security risks.",
+    };
+    int pos;
+    rc = met_status(a, "nonconformity", nc, "analysing", e);
+    for (size_t i = 0; rc == 0 && i < sizeof whys / sizeof whys[0]; i++) {
+        rc = app_nc_why_tx(a, nc, 0, whys[i], &pos, e);
+    }
+    struct kv c1[] = {{"title", "Add staff absences to the Change Management Procedure"},
+                      {"nonconformity", nc},
+                      {"description", "Long absences of role holders (maternity, long-term "
+                                      "leave) are changes: they get a risk assessment and "
+                                      "named cover."},
+                      {"due_date", "2026-11-15"},
+                      {"completed_on", "2026-11-12"},
+                      {FIELD_OWNER, hr},
+                      {FIELD_STATUS, "done"}};
+    struct kv c2[] = {{"title", "Cover the training manager; phishing training for everyone"},
+                      {"nonconformity", nc},
+                      {"description", "Interim training owner named; the link-handling module "
+                                      "completed by all staff, joiners within 30 days."},
+                      {"due_date", "2026-12-20"},
+                      {FIELD_OWNER, sec},
+                      {FIELD_STATUS, "in-progress"}};
+    if (rc || met_add(a, "corrective", c1, (int)(sizeof c1 / sizeof c1[0]), &ref, e) ||
+        met_add(a, "corrective", c2, (int)(sizeof c2 / sizeof c2[0]), NULL, e) ||
+        met_status(a, "nonconformity", nc, "action-planned", e)) {
+        rc = -1;
+    }
+    free(ref);
+    if (rc == 0) {
+        /* the improvement register names what raised each opportunity */
+        static const struct {
+            const char *title, *key;
+        } raised[] = {{"Reconcile the asset inventory", "aud_internal"},
+                      {"DPIA-lite template", "mr_nov"},
+                      {"Public trust centre", "aud_customer"}};
+        const struct rtype *it = rtype_find("improvement");
+        struct records ofis = {0};
+        struct query q = {0};
+        rc = store_list(a->st, principal_sys(), it, &q, records_add, &ofis, e);
+        for (size_t i = 0; rc == 0 && i < ofis.n; i++) {
+            for (size_t k = 0; k < sizeof raised / sizeof raised[0]; k++) {
+                const char *title = record_get(ofis.v[i], "title");
+                const char *by = met_key(m, raised[k].key);
+                int changed;
+                struct kv kv[] = {{"raised_by", by}};
+                if (by && title && strncmp(title, raised[k].title, strlen(raised[k].title)) == 0 &&
+                    app_edit_tx(a, it, ofis.v[i]->ref, kv, 1, 0, &changed, e)) {
+                    rc = -1;
+                }
+            }
+        }
+        records_free(&ofis);
+    }
+    free(nc);
+    return rc;
+}
+
+
 /* ---- suppliers: assessments, a questionnaire, privacy register, access review ---- */
 
 #include "suppliers.h"
@@ -1367,6 +1599,7 @@ static int demo_suppliers(struct app *a, struct keymap *m, struct err *e)
 
 int app_load_demo(struct app *a, struct demo_login *logins, int max, int *nlogins, struct err *e)
 {
+    a->loading_demo = 1; /* metrics: its fixed dates may lie after ISMS_NOW */
     json_error_t je;
     json_t *root = json_loadb(demo_json, EMBED_LEN(demo_json), 0, &je);
     if (!root) {
@@ -1400,19 +1633,20 @@ int app_load_demo(struct app *a, struct demo_login *logins, int max, int *nlogin
     if (rc == 0 && !accounts) {
         rc = load_accounts(a, &m, json_object_get(root, "accounts"), logins, max, nlogins, e);
     }
-    if (rc == 0) {
-        rc = demo_review(a, &m, e); /* review */
+    /* The features' own parts of the demo, in order, each through the app
+     * functions a user's command would call; the first failure stops. */
+    static int (*const steps[])(struct app *, struct keymap *, struct err *) = {
+        demo_review,  /* management review packs, minutes, certificate */
+        demo_audit,   /* control tests, audit programme */
+        demo_ops,     /* incidents, continuity tests, exceptions, 8.1 links */
+        demo_metrics, /* measurements, objectives, 5 whys, effectiveness reviews */
+        demo_people,  /* RACI, competence, awareness */
+        demo_suppliers, /* assessments, questionnaires, privacy, access reviews */
+    };
+    for (size_t k = 0; rc == 0 && k < sizeof steps / sizeof steps[0]; k++) {
+        rc = steps[k](a, &m, e);
     }
-    if (rc == 0) {
-        rc = demo_audit(a, &m, e); /* audit: control tests, audit programme */
-        rc = demo_ops(a, &m, e); /* ops */
-    }
-    if (rc == 0) {
-        rc = demo_people(a, &m, e); /* people */
-    }
-    if (rc == 0) {
-        rc = demo_suppliers(a, &m, e); /* suppliers */
-    }
+    a->loading_demo = 0;
     json_decref(m.refs);
     json_decref(root);
     return rc;

@@ -18,6 +18,7 @@
 #include "ops.h"
 #include "suppliers.h"
 #include "review.h"
+#include "metrics.h"
 #include "people.h" /* people: RACI, competence, awareness */
 
 static int is(const struct record *r, const char *type)
@@ -253,6 +254,10 @@ static int check_cycles(struct app *a, const struct record *r, struct err *e)
 int rules_derive(struct app *a, struct record *r, const struct record *orig,
                  const unsigned char *touched, struct err *e)
 {
+    /* metrics: metrics, measurements, objectives, nonconformities (metrics.c) */
+    if (metrics_derive(a, r, orig, touched, e)) {
+        return -1;
+    }
     /* people: RACI, competence, awareness (people.c) */
     if (is(r, "responsibility") || is(r, "qualification") || is(r, "campaign") ||
         is(r, "attendance")) {
@@ -393,6 +398,10 @@ static char *added(const char *before, const char *after)
 
 int rules_after(struct app *a, const struct record *orig, const struct record *r, struct err *e)
 {
+    /* metrics: objectives follow their metric's measurements (metrics.c) */
+    if (metrics_after(a, orig, r, e)) {
+        return -1;
+    }
     char why[160];
     if (is(r, "action")) {
         const char *st = record_get(r, FIELD_STATUS);

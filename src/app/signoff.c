@@ -12,6 +12,7 @@
 #include "../lib/text.h"
 #include "../lib/util.h"
 #include "app_int.h"
+#include "metrics.h" /* metrics: app_metrics_record_json */
 #include "ops.h"
 
 /* ---- the signer ------------------------------------------------------------ */
@@ -127,6 +128,9 @@ int app_capacity_holds(struct app *a, const char *person, const char *capacity,
     if (strcmp(capacity, CAP_DOC_REVIEWER) == 0 || strcmp(capacity, CAP_DOC_APPROVER) == 0) {
         return doc_capacity_holds(a, person, capacity, subject, e); /* documents.c */
     }
+    if (strcmp(capacity, CAP_EFFECTIVENESS) == 0) {
+        return app_ca_capacity_holds(a, person, subject, e); /* metrics: improve.c */
+    }
     /* ops: security exceptions */
     if (strcmp(capacity, CAP_EXC_RISK_OWNER) == 0) {
         return ops_exception_risk_owner(a, person, subject, e); /* ops.c */
@@ -147,6 +151,9 @@ static const char *capacity_words(const char *capacity)
     }
     if (strcmp(capacity, CAP_DOC_APPROVER) == 0) {
         return "document approver";
+    }
+    if (strcmp(capacity, CAP_EFFECTIVENESS) == 0) {
+        return "effectiveness reviewer (anyone but the corrective action's owner)";
     }
     if (strcmp(capacity, CAP_EXC_RISK_OWNER) == 0) {
         return "owner of the risk the exception brings";
@@ -1207,6 +1214,10 @@ void version_json_fields(struct jw *w, const struct version *v, int with_content
 int app_record_signoffs_json(struct app *a, const struct record *rec, struct buf *b,
                              struct err *e)
 {
+    /* metrics: evaluations, objective status, whys, effectiveness reviews */
+    if (app_metrics_record_json(a, rec, b, e)) {
+        return -1;
+    }
     const char *t = rec->type->name;
     if (strcmp(t, "risk") != 0 && strcmp(t, "scope") != 0) {
         return 0;

@@ -12,6 +12,7 @@
 #include "../lib/hash.h"
 #include "../lib/util.h"
 #include "app_int.h"
+#include "metrics.h"
 #include "ops.h"
 
 /* Equal, except that a field the entries predate (absent from the folded
@@ -484,6 +485,9 @@ int app_verify(struct app *a, struct verify_result *res, struct err *e)
     }
     if (rc == 0) {
         rc = app_verify_attachments(a, &res->blobs, e);
+    }
+    if (rc == 0) {
+        rc = app_verify_whys(a, e); /* metrics: the 5-whys chains (improve.c) */
     }
     if (rc == 0) {
         rc = ops_verify(a, e); /* ops: incident timelines and notifications */

@@ -335,7 +335,10 @@ static const struct field f_objective[] = {
     BOOL("ongoing", "Ongoing"),
     LTXT("evaluation", "How results are evaluated"),
     OWNER(FL_REQUIRED),
-    STATUS(V("planned", "on-track", "at-risk", "achieved", "missed", "cancelled")),
+    /* metrics: computed from the metric's latest evaluation and the due
+     * date (src/app/metrics.c), never typed; "cancelled": retire it */
+    F_(FIELD_STATUS, "Status", F_ENUM, FL_REQUIRED | FL_LIST | FL_SYSTEM,
+       .values = V("planned", "on-track", "at-risk", "achieved", "missed", "cancelled")),
     TAIL,
 };
 TYPE(objective, "objectives", "Objective", "OBJ", "6.2", "title",
@@ -503,7 +506,9 @@ static const struct field f_metric[] = {
          V("daily", "weekly", "monthly", "quarterly", "half-yearly", "yearly"), NULL),
     ENUM("direction", "Better when", 0, V("higher", "lower"), "higher"),
     NUM("target", "Target", FL_LIST),
-    NUM("threshold", "Escalation threshold", 0),
+    /* metrics: beyond the threshold a measurement is a breach; between it
+     * and the target a warning (src/model/metric.c) */
+    NUM("threshold", "Escalation threshold (breach beyond it)", 0),
     REF("measured_by", "Measured by", 0, "person"),
     REF("evaluated_by", "Evaluated by", 0, "person"),
     LTXT("escalation", "Escalation"),
@@ -520,6 +525,7 @@ static const struct field f_measurement[] = {
     DATE("measured_on", "Date", FL_REQUIRED | FL_LIST),
     NUM("value", "Value", FL_REQUIRED | FL_LIST),
     LTXT("comment", "Comment"),
+    LTXT("response", "Response to a breach"), /* metrics: clears "Respond to breach" */
     OWNER(0),
     STATUS(V("recorded", "verified")),
     TAIL,
@@ -606,8 +612,11 @@ static const struct field f_nonconformity[] = {
     LTXT("containment", "Containment (correction)"),
     LTXT("root_cause", "Root cause (5 whys)"),
     DATE("due_date", "Due", FL_LIST),
-    LTXT("effectiveness", "Effectiveness review"),
-    DATE("closed_on", "Closed on", 0),
+    /* metrics: effectiveness is reviewed per corrective action through a
+     * sign-off (isms corrective review); closed_on is set by closing */
+    F_("effectiveness", "Effectiveness review (before sign-offs)", F_LONGTEXT, FL_SYSTEM,
+       .max = 20000),
+    F_("closed_on", "Closed on", F_DATE, FL_SYSTEM),
     /* audit (9.1, 9.2): what raised it */
     REF("test_run", "Raised by control test run", 0, "ctrun"),
     REF("audit_item", "Raised by audit checklist item", 0, "checkitem"),
@@ -625,7 +634,8 @@ static const struct field f_corrective[] = {
     LTXT("description", "Description"),
     DATE("due_date", "Due", FL_LIST),
     DATE("completed_on", "Completed on", 0),
-    LTXT("verification", "Verification of effectiveness"),
+    /* metrics: the effectiveness review is a sign-off, "verified" its result */
+    F_("verification", "Verification (before sign-offs)", F_LONGTEXT, FL_SYSTEM, .max = 20000),
     OWNER(FL_REQUIRED),
     STATUS(V("planned", "in-progress", "done", "verified", "cancelled")),
     TAIL,
@@ -640,6 +650,9 @@ static const struct field f_improvement[] = {
          V("audit", "management-review", "incident", "staff", "monitoring", "customer", "other"),
          NULL),
     LTXT("benefit", "Expected benefit"),
+    /* metrics: the audit, finding, nonconformity, incident or review that
+     * raised it (checked by src/app/metrics.c) */
+    F_("raised_by", "Raised by (AUD-, F-, NC-, INC- or MR-)", F_TEXT, FL_LIST, .max = 32),
     DATE("due_date", "Due", FL_LIST),
     OWNER(0),
     STATUS(V("proposed", "accepted", "in-progress", "done", "rejected")),

@@ -554,6 +554,24 @@ int store_attachments_of_blob(struct store *s, const struct principal *who, cons
 int store_attachment_remove(struct store *s, const char *ref, const char *at, const char *by,
                             struct err *e);
 
+/* metrics: the 5-whys chain of a nonconformity (table nc_why, 0016), in
+ * order of position, of the nonconformities who sees (the row rule joins
+ * the nonconformity, store_rule_column). */
+struct why_row {
+    int position;
+    const char *text, *at, *by, *nc;
+};
+typedef int (*store_why_fn)(void *ctx, const struct why_row *w);
+int store_whys(struct store *s, const struct principal *who, const char *nc, store_why_fn fn,
+               void *ctx, struct err *e);
+/* (nc NULL: every chain, by nonconformity then position.) */
+/* Appends a step at the next position (*pos). */
+int store_why_add(struct store *s, const char *nc, const char *text, const char *at,
+                  const char *by, int *pos, struct err *e);
+/* Replaces the text of step pos; *old (caller frees) its former text.
+ * ERR_NOTFOUND when the chain has no such step. */
+int store_why_set(struct store *s, const char *nc, int pos, const char *text, const char *at,
+                  const char *by, char **old, struct err *e);
 
 /* ---- ops: an incident's timeline and its notification duties done
  * (store_ops.c). Rows are append-only (triggers refuse changes). */

@@ -594,6 +594,9 @@ void web_notice(struct req *r, struct buf *b)
         {"checklist", "Checklist generated from the audit's scope."},
         {"content-file", "The file is the draft's content; submitting freezes it by its SHA-256."},
         {"content-markdown", "The draft's content is its Markdown again."},
+        /* metrics */
+        {"why-saved", "The step of the 5 whys is recorded."},
+        {"effectiveness-reviewed", "The effectiveness review is signed."},
         /* ops */
         {"noted", "Added to the timeline."},
         {"notified", "The notification is recorded."},

@@ -634,6 +634,7 @@ int page_dashboard(struct req *r, struct resp *w)
     if (read_risks) {
         web_derived(r, &b, "dashboard-heatmaps", heatmaps, NULL);
     }
+    web_kpi_section(r, &b); /* metrics: KPI trends (page_metrics.c) */
     registers(r, &b);
     page_end(r, &b);
     page_send(w, &b, 200);

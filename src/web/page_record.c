@@ -631,6 +631,10 @@ void web_show_record(struct req *r, struct resp *w, const struct err *e)
         is(t, "programme")) {
         web_audit_panel(r, &b, rec); /* audit: page_audit.c */
     }
+    if (is(t, "metric") || is(t, "measurement") || is(t, "objective") ||
+        is(t, "nonconformity") || is(t, "corrective") || is(t, "improvement")) {
+        web_metrics_panel(r, &b, rec, e); /* metrics: page_metrics.c, page_improve.c */
+    }
     /* ops: incident response, exception approval (page_ops.c) */
     if (is(t, "incident")) {
         web_incident_panel(r, &b, rec);

@@ -165,6 +165,12 @@ void web_audit_card(struct req *r, struct buf *b, const char *today);
 /* The part of a control's, control test's, test run's or audit's page that
  * shows test states, runs, the raise-NC button, checklist and report links. */
 void web_audit_panel(struct req *r, struct buf *b, const struct record *rec);
+/* metrics: the panels of metric, measurement, objective, nonconformity,
+ * corrective action and improvement pages (page_metrics.c,
+ * page_improve.c), and the dashboard's KPI block of trend charts. */
+void web_metrics_panel(struct req *r, struct buf *b, const struct record *rec,
+                       const struct err *e);
+void web_kpi_section(struct req *r, struct buf *b);
 /* ops: the incident's response panel (duties with countdowns, timeline,
  * raise a nonconformity) and the security exception's approval panel
  * (page_ops.c). */

@@ -56,7 +56,9 @@ fails 4 signed "$STAFF" incident show "$OTHER"
 err_has "no incident $OTHER"
 ok signed "$STAFF" incident show "$MINE"
 out_has "VIS-MINE"
-out_lacks "$NC"
+# (as a word: INC-0006 holds NC-0006 when the numbers meet)
+check "no backlink to $NC, a nonconformity staff may not read" \
+    test -z "$(grep -ow -- "$NC" <<<"$OUT_TEXT")"
 fails 4 signed "$STAFF" nonconformity show "$NC"
 # people: besides their incidents, staff read competence requirements,
 # campaigns and sessions, and their own evidence and attendance

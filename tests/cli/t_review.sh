@@ -34,7 +34,7 @@ ok isms metric add --name "Patch latency" --target 7 --direction lower --unit da
 ok isms measurement add --metric MET-0001 --measured-on 2026-02-01 --value 9
 ok isms audit add --title "Internal audit" --kind internal --performed-on 2026-02-05 --status reported
 ok isms finding add --audit AUD-0001 --title "No log review" --kind minor-nonconformity
-ok isms objective add --title "Fewer incidents" --owner P-0002 --status at-risk --target "<3"
+ok isms objective add --title "Fewer incidents" --owner P-0002 --metric MET-0001 --target "<3" # metrics: at risk, computed from the breach
 ok isms improvement add --title "Automate inventory" --source staff
 ok isms risk add --title "Ransomware" --owner P-0002 --likelihood 4 --consequence 5
 ok isms action add --title "EDR rollout" --risks R-0001 --owner P-0002 --due-date 2026-02-10

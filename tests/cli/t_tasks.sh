@@ -40,7 +40,7 @@ ok isms training add --title "Planned" --kind course --owner P-0002 --held-on 20
 ok isms training add --title "Cert" --kind certification --owner P-0001 --held-on 2027-01-01 \
     --expires-on 2029-12-31 --status completed
 ok isms review add --title "MR 2029" --held-on 2029-07-01 --next-review 2030-01-05 --owner P-0002 --status held
-ok isms objective add --title "Obj" --owner P-0001 --due-date 2030-06-30 --status on-track
+ok isms objective add --title "Obj" --owner P-0001 --due-date 2030-06-30 # metrics: status computed (planned)
 ok isms risk add --title "Risk" --owner P-0001 --review-date 2030-01-02
 ok isms change add --title "Retired change" --planned-on 2029-05-01 --status approved
 ok isms change retire CHG-0001

@@ -92,8 +92,14 @@ def api_count(api, t):
     return -1 if lst is None else len(lst)
 
 
+# metrics: an improvement's raised_by is text holding a checked identifier
+# (AUD-/F-/NC-/INC-/MR-), not free text
+IDENTIFIER_TEXT = ("raised_by",)
+
+
 def text_fields(fields):
-    return [fd for fd in fields if fd["type"] in TEXTLIKE and not fd["system"]]
+    return [fd for fd in fields if fd["type"] in TEXTLIKE and not fd["system"]
+            and fd["name"] not in IDENTIFIER_TEXT]
 
 
 def err_of(r):
@@ -243,6 +249,10 @@ def hostile_body(t, fields, refs, value, made, owner):
     for fd in fields:
         n, ty = fd["name"], fd["type"]
         if fd["system"]:
+            continue
+        if t == "improvement" and n == "raised_by":  # metrics: an identifier, checked
+            if "nonconformity" in made:
+                body[n] = made["nonconformity"]
             continue
         if ty in TEXTLIKE:
             body[n] = value(fd)
@@ -1718,6 +1728,11 @@ def main():
                                                    "audit": xss.get("audit", "AUD-0001"),
                                                    "ctrun": xss.get("ctrun", "CTR-0001"),
                                                    "ctest": xss.get("ctest", "CT-0001"),
+                                                   # metrics: 5 whys, effectiveness reviews
+                                                   "nonconformity": xss.get("nonconformity",
+                                                                            "NC-0001"),
+                                                   "corrective": xss.get("corrective",
+                                                                         "CA-0001"),
                                                    # people: attendance and completion routes
                                                    "briefing": xss.get("briefing", "AWS-0001"),
                                                    "campaign": xss.get("campaign", "AWC-0001"),
