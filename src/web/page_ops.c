@@ -40,7 +40,7 @@ static void duties_block(struct req *r, struct buf *b, const struct record *rec,
         return;
     }
     html_lit(b, "<table class=\"duties\"><thead><tr><th>Duty</th><th>Whom</th><th>Why</th>"
-                "<th>Deadline (UTC)</th><th>Time left</th><th></th></tr></thead><tbody>");
+                "<th>Deadline (UTC)</th><th>Time left</th><th><span class=\"vh\">Actions</span></th></tr></thead><tbody>");
     for (size_t i = 0; i < d.n; i++) {
         const struct incident_duty *x = &d.v[i];
         char cd[160];

@@ -64,7 +64,7 @@ static void rules_table(struct buf *b)
                 "top management (method, SoA, plan, scope); <b>current</b>: no counted record "
                 "past the date field, or unchanged since approval; <b>evidence</b>: an evidence "
                 "file, a field filled in, or records that refer to it. Empty: not asked.</p>"
-                "<div class=\"table-wrap\"><table><thead><tr><th>Item</th><th>Clause</th>"
+                "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"The rules (scrolls sideways)\"><table><thead><tr><th>Item</th><th>Clause</th>"
                 "<th>Mandatory</th><th>Records</th><th>Where</th><th>Approved</th><th>Current"
                 "</th><th>Evidence</th><th>Rule</th></tr></thead><tbody>");
     for (int i = 0; i < readiness_nrules; i++) {

@@ -199,6 +199,12 @@ static void approvals_section(struct req *r, struct buf *b, const struct record 
     int rc = strcmp(rec->type->name, "risk") == 0
                  ? app_risk_acceptances(r->app, rec->ref, &l, &current, &e)
                  : app_signoffs(r->app, NULL, rec->ref, 0, NULL, &l, &e);
+    /* an exception's sign-offs are in its approval panel (page_ops.c), checked against
+     * its content there: listed once */
+    if (rc == 0 && strcmp(rec->type->name, "exception") == 0) {
+        signoffs_free(&l);
+        rc = -1;
+    }
     if (rc == 0) {
         web_signoffs(r, b, &l, "Sign-offs");
         signoffs_free(&l);
