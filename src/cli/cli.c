@@ -231,3 +231,25 @@ void cli_print_json(const char *json)
     fputs(json, stdout);
     fputc('\n', stdout);
 }
+
+int cli_command_open(struct cli *c, int argc, char **argv, struct opts *o, int npos,
+                     const char *const *allowed, const char *usage, const char *reads,
+                     struct app *a)
+{
+    int rc = cli_parse_opts(c, argc, argv, o, npos);
+    if (rc || (rc = cli_refuse_by(o)) || (rc = cli_no_other_opts(o, allowed))) {
+        return rc;
+    }
+    if (o->npos != npos) {
+        return cli_usage("usage: %s", usage);
+    }
+    struct err e = {0};
+    if (cli_open(c, a, &e)) { /* --as ACCOUNT: signed in here */
+        return cli_fail(&e);
+    }
+    if (reads && app_may_read(a, rtype_find(reads), 0, &e)) {
+        app_close(a);
+        return cli_fail(&e);
+    }
+    return 0;
+}

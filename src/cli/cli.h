@@ -90,4 +90,14 @@ char *cli_read_secret(const char *prompt);
 /* audit (cmd_audit.c): after an audit is added or changed, prints its
  * auditor-independence warnings (recorded on the audit) to stderr. */
 void cli_audit_warnings(struct app *a, const struct rtype *t, const char *ref);
+/* The opening of a command that takes exactly npos positional arguments
+ * and the options allowed (NULL-terminated; the common ones are always
+ * allowed, a `--by` is refused): parses argv, prints usage on a wrong
+ * count, opens the ISMS (signing in --as ACCOUNT), and when reads names a
+ * type checks the reader may read it as the router would (exit 7). Returns
+ * 0 with *a open, else the exit code (nothing open). */
+int cli_command_open(struct cli *c, int argc, char **argv, struct opts *o, int npos,
+                     const char *const *allowed, const char *usage, const char *reads,
+                     struct app *a);
+
 #endif

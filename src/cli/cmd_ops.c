@@ -11,30 +11,13 @@
 #include "../model/types.h"
 #include "cli.h"
 
-static int open_ops(struct cli *c, int argc, char **argv, struct opts *o, int npos,
-                    const char *const *allowed, const char *usage, struct app *a)
-{
-    int rc = cli_parse_opts(c, argc, argv, o, npos);
-    if (rc || (rc = cli_refuse_by(o)) || (rc = cli_no_other_opts(o, allowed))) {
-        return rc;
-    }
-    if (o->npos != npos) {
-        return cli_usage("usage: %s", usage);
-    }
-    struct err e = {0};
-    if (cli_open(c, a, &e)) {
-        return cli_fail(&e);
-    }
-    return 0; /* --as ACCOUNT: signed in by cli_open */
-}
-
 /* isms incident timeline INC-0001 [--json] */
 int cmd_inc_timeline(struct cli *c, int argc, char **argv)
 {
     static const char *const allowed[] = {NULL};
     struct opts o;
     struct app a;
-    int rc = open_ops(c, argc, argv, &o, 1, allowed, "isms incident timeline INC-0001 [--json]", &a);
+    int rc = cli_command_open(c, argc, argv, &o, 1, allowed, "isms incident timeline INC-0001 [--json]", NULL, &a);
     if (rc) {
         return rc;
     }
@@ -68,10 +51,9 @@ int cmd_inc_note(struct cli *c, int argc, char **argv)
     static const char *const allowed[] = {"text", "kind", "as", NULL};
     struct opts o;
     struct app a;
-    int rc = open_ops(c, argc, argv, &o, 1, allowed,
+    int rc = cli_command_open(c, argc, argv, &o, 1, allowed,
                       "isms incident note INC-0001 --text TEXT [--kind note|triage|containment|"
-                      "action|decision|lesson] [--as ACCOUNT]",
-                      &a);
+                      "action|decision|lesson] [--as ACCOUNT]", NULL, &a);
     if (rc) {
         return rc;
     }
@@ -91,7 +73,7 @@ int cmd_inc_duties(struct cli *c, int argc, char **argv)
     static const char *const allowed[] = {NULL};
     struct opts o;
     struct app a;
-    int rc = open_ops(c, argc, argv, &o, 1, allowed, "isms incident duties INC-0001 [--json]", &a);
+    int rc = cli_command_open(c, argc, argv, &o, 1, allowed, "isms incident duties INC-0001 [--json]", NULL, &a);
     if (rc) {
         return rc;
     }
@@ -128,10 +110,9 @@ int cmd_inc_notified(struct cli *c, int argc, char **argv)
     static const char *const allowed[] = {"at", "note", "as", NULL};
     struct opts o;
     struct app a;
-    int rc = open_ops(c, argc, argv, &o, 2, allowed,
+    int rc = cli_command_open(c, argc, argv, &o, 2, allowed,
                       "isms incident notified INC-0001 DUTY [--at \"YYYY-MM-DD HH:MM\"] "
-                      "[--note TEXT] [--as ACCOUNT]",
-                      &a);
+                      "[--note TEXT] [--as ACCOUNT]", NULL, &a);
     if (rc) {
         return rc;
     }
@@ -152,7 +133,7 @@ int cmd_inc_raise_nc(struct cli *c, int argc, char **argv)
     static const char *const allowed[] = {"as", NULL};
     struct opts o;
     struct app a;
-    int rc = open_ops(c, argc, argv, &o, 1, allowed, "isms incident raise-nc INC-0001", &a);
+    int rc = cli_command_open(c, argc, argv, &o, 1, allowed, "isms incident raise-nc INC-0001", NULL, &a);
     if (rc) {
         return rc;
     }
@@ -183,7 +164,7 @@ int cmd_bcp_needs(struct cli *c, int argc, char **argv)
     static const char *const allowed[] = {NULL};
     struct opts o;
     struct app a;
-    int rc = open_ops(c, argc, argv, &o, 0, allowed, "isms continuity needs [--json]", &a);
+    int rc = cli_command_open(c, argc, argv, &o, 0, allowed, "isms continuity needs [--json]", NULL, &a);
     if (rc) {
         return rc;
     }
@@ -223,8 +204,8 @@ int cmd_exc_approve(struct cli *c, int argc, char **argv)
     static const char *const allowed[] = {"as", "rationale", NULL};
     struct opts o;
     struct app a;
-    int rc = open_ops(c, argc, argv, &o, 1, allowed,
-                      "isms exception approve EXC-0001 --as ACCOUNT [--rationale TEXT]", &a);
+    int rc = cli_command_open(c, argc, argv, &o, 1, allowed,
+                      "isms exception approve EXC-0001 --as ACCOUNT [--rationale TEXT]", NULL, &a);
     if (rc) {
         return rc;
     }

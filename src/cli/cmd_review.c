@@ -39,30 +39,13 @@ static void print_pack(const struct review_pack *p)
     }
 }
 
-static int open_one(struct cli *c, int argc, char **argv, struct opts *o, int npos,
-                    const char *const *allowed, const char *usage, struct app *a)
-{
-    int rc = cli_parse_opts(c, argc, argv, o, npos);
-    if (rc || (rc = cli_refuse_by(o)) || (rc = cli_no_other_opts(o, allowed))) {
-        return rc;
-    }
-    if (o->npos != npos) {
-        return cli_usage("usage: %s", usage);
-    }
-    struct err e = {0};
-    if (cli_open(c, a, &e)) {
-        return cli_fail(&e);
-    }
-    return 0;
-}
-
 /* isms review compile MR-0001 [--json] [--today YYYY-MM-DD] */
 int cmd_review_compile(struct cli *c, int argc, char **argv)
 {
     static const char *const allowed[] = {"today", NULL};
     struct opts o;
     struct app a;
-    int rc = open_one(c, argc, argv, &o, 1, allowed, "isms review compile MR-0001 [--json]", &a);
+    int rc = cli_command_open(c, argc, argv, &o, 1, allowed, "isms review compile MR-0001 [--json]", NULL, &a);
     if (rc) {
         return rc;
     }
@@ -100,8 +83,7 @@ int cmd_review_freeze(struct cli *c, int argc, char **argv)
     static const char *const allowed[] = {"note", NULL};
     struct opts o;
     struct app a;
-    int rc = open_one(c, argc, argv, &o, 1, allowed, "isms review freeze MR-0001 [--note TEXT]",
-                      &a);
+    int rc = cli_command_open(c, argc, argv, &o, 1, allowed, "isms review freeze MR-0001 [--note TEXT]", NULL, &a);
     if (rc) {
         return rc;
     }
@@ -123,8 +105,8 @@ int cmd_review_pack(struct cli *c, int argc, char **argv)
     static const char *const allowed[] = {"version", NULL};
     struct opts o;
     struct app a;
-    int rc = open_one(c, argc, argv, &o, 1, allowed,
-                      "isms review pack MR-0001 [--version N] [--json]", &a);
+    int rc = cli_command_open(c, argc, argv, &o, 1, allowed,
+                      "isms review pack MR-0001 [--version N] [--json]", NULL, &a);
     if (rc) {
         return rc;
     }
@@ -171,8 +153,8 @@ int cmd_review_pack_diff(struct cli *c, int argc, char **argv)
     static const char *const allowed[] = {"version", NULL};
     struct opts o;
     struct app a;
-    int rc = open_one(c, argc, argv, &o, 1, allowed,
-                      "isms review pack-diff MR-0001 [--version N] [--json]", &a);
+    int rc = cli_command_open(c, argc, argv, &o, 1, allowed,
+                      "isms review pack-diff MR-0001 [--version N] [--json]", NULL, &a);
     if (rc) {
         return rc;
     }
@@ -225,8 +207,8 @@ int cmd_review_sign(struct cli *c, int argc, char **argv)
     static const char *const allowed[] = {"as", "rationale", NULL};
     struct opts o;
     struct app a;
-    int rc = open_one(c, argc, argv, &o, 1, allowed,
-                      "isms review sign MR-0001 --as ACCOUNT [--rationale TEXT]", &a);
+    int rc = cli_command_open(c, argc, argv, &o, 1, allowed,
+                      "isms review sign MR-0001 --as ACCOUNT [--rationale TEXT]", NULL, &a);
     if (rc) {
         return rc;
     }
@@ -254,8 +236,8 @@ int cmd_cert_schedule(struct cli *c, int argc, char **argv)
     static const char *const allowed[] = {"today", NULL};
     struct opts o;
     struct app a;
-    int rc = open_one(c, argc, argv, &o, 1, allowed,
-                      "isms certificate schedule CERT-0001 [--json]", &a);
+    int rc = cli_command_open(c, argc, argv, &o, 1, allowed,
+                      "isms certificate schedule CERT-0001 [--json]", NULL, &a);
     if (rc) {
         return rc;
     }

@@ -10,30 +10,6 @@
 #include "../lib/util.h"
 #include "cli.h"
 
-/* Parses and opens; reads: the record type a command reads a register of
- * (checked with app_may_read like the router, for --as), or NULL. */
-static int open_n(struct cli *c, int argc, char **argv, struct opts *o, int npos,
-                  const char *const *allowed, const char *usage, const char *reads,
-                  struct app *a)
-{
-    int rc = cli_parse_opts(c, argc, argv, o, npos);
-    if (rc || (rc = cli_refuse_by(o)) || (rc = cli_no_other_opts(o, allowed))) {
-        return rc;
-    }
-    if (o->npos != npos) {
-        return cli_usage("usage: %s", usage);
-    }
-    struct err e = {0};
-    if (cli_open(c, a, &e)) {
-        return cli_fail(&e);
-    }
-    if (reads && app_may_read(a, rtype_find(reads), 0, &e)) {
-        app_close(a);
-        return cli_fail(&e);
-    }
-    return 0;
-}
-
 static int bad_date(const char *opt, const char *v)
 {
     int y, m, d;
@@ -49,7 +25,7 @@ int cmd_supplier_reviews(struct cli *c, int argc, char **argv)
     static const char *const allowed[] = {"today", NULL};
     struct opts o;
     struct app a;
-    int rc = open_n(c, argc, argv, &o, 0, allowed,
+    int rc = cli_command_open(c, argc, argv, &o, 0, allowed,
                     "isms supplier reviews [--json] [--today YYYY-MM-DD]", "supplier", &a);
     if (rc) {
         return rc;
@@ -94,7 +70,7 @@ int cmd_questionnaire_send(struct cli *c, int argc, char **argv)
     static const char usage[] =
         "isms questionnaire send SUP-0001 --template QT-0001 [--days N] [--contact TEXT] "
         "[--base https://isms.example.org]";
-    int rc = open_n(c, argc, argv, &o, 1, allowed, usage, NULL, &a);
+    int rc = cli_command_open(c, argc, argv, &o, 1, allowed, usage, NULL, &a);
     if (rc) {
         return rc;
     }
@@ -137,7 +113,7 @@ int cmd_questionnaire_answers(struct cli *c, int argc, char **argv)
     static const char *const allowed[] = {NULL};
     struct opts o;
     struct app a;
-    int rc = open_n(c, argc, argv, &o, 1, allowed, "isms questionnaire answers QR-0001 [--json]",
+    int rc = cli_command_open(c, argc, argv, &o, 1, allowed, "isms questionnaire answers QR-0001 [--json]",
                     "questionnaire", &a);
     if (rc) {
         return rc;
@@ -177,7 +153,7 @@ int cmd_privacy_register(struct cli *c, int argc, char **argv)
     static const char *const allowed[] = {NULL};
     struct opts o;
     struct app a;
-    int rc = open_n(c, argc, argv, &o, 0, allowed, "isms processing register [--json]",
+    int rc = cli_command_open(c, argc, argv, &o, 0, allowed, "isms processing register [--json]",
                     "processing", &a);
     if (rc) {
         return rc;
@@ -224,7 +200,7 @@ int cmd_areview_status(struct cli *c, int argc, char **argv)
     static const char *const allowed[] = {NULL};
     struct opts o;
     struct app a;
-    int rc = open_n(c, argc, argv, &o, 1, allowed, "isms areview status AR-0001 [--json]",
+    int rc = cli_command_open(c, argc, argv, &o, 1, allowed, "isms areview status AR-0001 [--json]",
                     "areview", &a);
     if (rc) {
         return rc;
@@ -252,7 +228,7 @@ int cmd_areview_import(struct cli *c, int argc, char **argv)
     static const char *const allowed[] = {NULL};
     struct opts o;
     struct app a;
-    int rc = open_n(c, argc, argv, &o, 2, allowed, "isms areview import AR-0001 FILE.csv",
+    int rc = cli_command_open(c, argc, argv, &o, 2, allowed, "isms areview import AR-0001 FILE.csv",
                     NULL, &a);
     if (rc) {
         return rc;
@@ -291,7 +267,7 @@ int cmd_areview_decide(struct cli *c, int argc, char **argv)
     static const char *const allowed[] = {"as", "comment", NULL};
     struct opts o;
     struct app a;
-    int rc = open_n(c, argc, argv, &o, 2, allowed,
+    int rc = cli_command_open(c, argc, argv, &o, 2, allowed,
                     "isms areview decide ACC-0001 keep|change|revoke [--comment TEXT] --as ACCOUNT",
                     NULL, &a);
     if (rc) {
@@ -320,7 +296,7 @@ int cmd_areview_assign(struct cli *c, int argc, char **argv)
     struct opts o;
     struct app a;
     static const char usage[] = "isms areview assign AR-0001 --group NAME --reviewer P-0001";
-    int rc = open_n(c, argc, argv, &o, 1, allowed, usage, NULL, &a);
+    int rc = cli_command_open(c, argc, argv, &o, 1, allowed, usage, NULL, &a);
     if (rc) {
         return rc;
     }
