@@ -195,6 +195,7 @@ bench: isms bench/gen bench/docs bench/sup
 	bench/people
 	bench/suppliers
 	bench/report
+	bench/readiness
 
 # The web server against nginx serving the same bytes (needs wrk and nginx).
 .PHONY: bench-web
