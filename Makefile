@@ -59,7 +59,7 @@ build/%/embed.o: src/embed.S $(EMBEDDED)
 	$(CC) -Isrc -c -o $@ src/embed.S
 
 test: deps
-	$(MAKE) isms build/rel/unit_tests build/asan/isms build/asan/unit_tests bench/gen bench/docs
+	$(MAKE) isms build/rel/unit_tests build/asan/isms build/asan/unit_tests bench/gen bench/docs bench/sup
 	build/rel/unit_tests
 	$(MAKE) fuzz-replay FUZZ_BUILD=rel
 	ISMS=$(CURDIR)/isms tests/cli/run
