@@ -581,6 +581,38 @@ static void heatmaps(struct req *r, struct buf *b, const void *ctx)
     html_lit(b, "\">Heat map with the level legend</a></p></section>");
 }
 
+/* The cards below depend on the file, the date and who is looking (the
+ * principal's role and person decide every row they read): kept in
+ * app_derived under a key naming all three, until a change that matters.
+ * They hold links only — no form, no CSRF token, nothing of the session. */
+static void home_cards(struct req *r, struct buf *b, const void *ctx)
+{
+    web_readiness_home(r, b); /* readiness: the figure and the next steps */
+    my_tasks(r, b, ctx);
+}
+
+static void work_cards(struct req *r, struct buf *b, const void *ctx)
+{
+    web_audit_card(r, b, ctx); /* audit: overdue and failed control tests */
+    web_awareness_card(r, b); /* people: awareness completion (page_people.c) */
+}
+
+static void kpi_and_registers(struct req *r, struct buf *b, const void *ctx)
+{
+    (void)ctx;
+    web_kpi_section(r, b); /* metrics: KPI trends (page_metrics.c) */
+    registers(r, b);
+}
+
+static void cached(struct req *r, struct buf *b, const char *what, const char *today,
+                   web_render_fn fn)
+{
+    char key[200], view[120];
+    snprintf(key, sizeof key, "dashboard-%s:%s:%s", what,
+             principal_view(&r->app->who, view, sizeof view), today);
+    web_derived(r, b, key, fn, today);
+}
+
 int page_dashboard(struct req *r, struct resp *w)
 {
     struct buf b;
@@ -611,15 +643,13 @@ int page_dashboard(struct req *r, struct resp *w)
         html_lit(&b, "\">Report an incident</a>");
     }
     html_lit(&b, "</div></div><div class=\"cards\">");
-    web_readiness_home(r, &b); /* readiness: the figure and the next steps, first */
-    my_tasks(r, &b, today);
+    cached(r, &b, "home", today, home_cards); /* readiness first, then my tasks */
     if (r->role == ROLE_MANAGER || r->role == ROLE_ADMIN || r->role == ROLE_TOP) {
         char okey[80];
         snprintf(okey, sizeof okey, "dashboard-overdue:%s:%s", role_names[r->role], today);
         web_derived(r, &b, okey, overdue_by_owner, today);
     }
-    web_audit_card(r, &b, today); /* audit: overdue and failed control tests */
-    web_awareness_card(r, &b); /* people: awareness completion (page_people.c) */
+    cached(r, &b, "work", today, work_cards); /* control tests, awareness */
     int read_risks = perm_allows(r->role, PERM_READ, rt, -1);
     if (read_risks) {
         /* whole-ISMS summaries: computed once, then kept until a change
@@ -634,8 +664,7 @@ int page_dashboard(struct req *r, struct resp *w)
     if (read_risks) {
         web_derived(r, &b, "dashboard-heatmaps", heatmaps, NULL);
     }
-    web_kpi_section(r, &b); /* metrics: KPI trends (page_metrics.c) */
-    registers(r, &b);
+    cached(r, &b, "kpi", today, kpi_and_registers);
     page_end(r, &b);
     page_send(w, &b, 200);
     return 0;
