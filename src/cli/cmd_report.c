@@ -42,6 +42,5 @@ int cmd_report(struct cli *c)
         printf("wrote %s\n", o.output);
     }
     app_close(&a);
-    rdoc_pdf_shutdown();
     return rc;
 }

@@ -9,7 +9,6 @@
 
 #include "../http/client_addr.h"
 #include "../http/http.h"
-#include "../report/rdoc.h"
 #include "../lib/text.h"
 #include "../lib/util.h"
 #include "cli.h"
@@ -94,7 +93,6 @@ int cmd_serve(struct cli *c)
     }
     struct err e = {0};
     int status = http_serve(&so, &e) ? cli_fail(&e) : 0;
-    rdoc_pdf_shutdown(); /* reports: every thread has stopped */
     return status;
 }
 

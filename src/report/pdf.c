@@ -13,7 +13,6 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
-#include <fontconfig/fontconfig.h>
 #include <math.h>
 #include <pango/pangocairo.h>
 #include <stdint.h>
@@ -712,13 +711,6 @@ static void run(struct pr *p)
     if (p->draw) {
         cairo_show_page(p->cr);
     }
-}
-
-void rdoc_pdf_shutdown(void)
-{
-    pango_cairo_font_map_set_default(NULL);
-    cairo_debug_reset_static_data();
-    FcFini();
 }
 
 static cairo_status_t to_buf(void *closure, const unsigned char *data, unsigned int n)

@@ -81,10 +81,6 @@ void rdoc_trend_add(struct rtrend *t, const char *date, double value);
  * M", metadata title/author/creation date) to out. -1 with ERR_INTERNAL
  * when cairo fails. */
 int rdoc_pdf(const struct rdoc *d, struct buf *out, struct err *e);
-/* Releases the font caches of fontconfig, pango and cairo: at the end of a
- * process that wrote PDFs (so leak checkers see only leaks), when no PDF
- * is being written any more and none will be. */
-void rdoc_pdf_shutdown(void);
 /* Writes the document as one printable HTML page (escaped; print CSS
  * repeats table headers on every printed page). */
 void rdoc_html(const struct rdoc *d, struct buf *out);
