@@ -503,10 +503,9 @@ static int gen_due_work(struct app *a, const struct opts *o, const struct refs *
     int rc = 0;
     static const char *const sup_st[] = {"prospective", "active", "active", "active",
                                          "under-review", "terminated"};
-    static const char *const nc_st[] = {"open", "analysing", "action-planned", "verifying",
-                                        "closed"};
-    static const char *const ca_st[] = {"planned", "in-progress", "done", "verified"};
-    static const char *const obj_st[] = {"planned", "on-track", "at-risk", "achieved"};
+    /* new nonconformities start open or analysing (the transitions are enforced) */
+    static const char *const nc_st[] = {"open", "analysing"};
+    static const char *const ca_st[] = {"planned", "in-progress", "done"}; /* verified: by review */
     for (long i = 0; i < k && !rc; i++, (*n)++) {
         rec_reset(&r);
         set(&r, "name", "Supplier %ld", i + 1);
@@ -572,9 +571,8 @@ static int gen_due_work(struct app *a, const struct opts *o, const struct refs *
     for (long i = 0; i < k * 2 / 5 && !rc; i++, (*n)++) {
         rec_reset(&r);
         set(&r, "title", "Objective %ld", i + 1);
-        due_date(&r, "due_date");
+        due_date(&r, "due_date"); /* its status is computed from its metrics and due date */
         set(&r, "owner", "%s", refs_pick(people));
-        set(&r, "status", "%s", PICK(obj_st));
         rc = add(a, "objective", &r, NULL, e);
     }
     refs_free(&ncs);
