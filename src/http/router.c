@@ -248,7 +248,13 @@ int router_dispatch(struct req *r, struct resp *w)
  * the route's handler. */
 static int dispatch(struct req *r, struct resp *w, const struct route *rt)
 {
-    if (rt->perm != PERM_PUBLIC) {
+    if (rt->perm == PERM_PUBLIC) {
+        /* a public route reads as nobody, whoever is signed in in this
+         * browser: sign-in, health, static files, the OpenAPI document and
+         * a questionnaire link (its token is its only authority) */
+        struct principal nobody = principal_nobody();
+        app_set_principal(r->app, &nobody);
+    } else {
         if (!r->authed) {
             if (r->is_api) {
                 deny(r, w, ERR_UNAUTH, "sign in or give an API token (Authorization: Bearer ...)");

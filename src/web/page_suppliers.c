@@ -252,19 +252,11 @@ static int q_throttled(struct req *r, struct resp *w, long wait)
 }
 
 /* GET /q/TOKEN */
-/* The public pages run as nobody, whoever is signed in in this browser:
- * the token is their only authority (it reaches its questionnaire's
- * questions, read as the system in suppliers.c), and no other read of the
- * request may see a row (principal_nobody sees none). */
-static void q_as_nobody(struct req *r)
-{
-    struct principal nobody = principal_nobody();
-    app_set_principal(r->app, &nobody);
-}
-
+/* The public pages run as nobody (the router sets it for every public
+ * route): the token is their only authority (it reaches its
+ * questionnaire's questions, read as the system in suppliers.c). */
 int page_qlink(struct req *r, struct resp *w)
 {
-    q_as_nobody(r);
     struct throttle_ticket t;
     long wait = q_throttle(r, &t);
     if (wait > 0) {
@@ -287,7 +279,6 @@ int page_qlink(struct req *r, struct resp *w)
 /* POST /q/TOKEN: the answers, with the link's form nonce (_nonce). */
 int page_qlink_submit(struct req *r, struct resp *w)
 {
-    q_as_nobody(r);
     struct throttle_ticket t;
     long wait = q_throttle(r, &t);
     if (wait > 0) {
