@@ -131,6 +131,8 @@ struct acc {
     char pwhash[crypto_pwhash_STRBYTES + 8];
     char totp[160];
     int totp_required, disabled, found;
+    char expires[12]; /* accounts: "" none */
+    int privacy_access;
 };
 
 static int grab_account(void *ctx, const struct account_row *r)
@@ -145,7 +147,17 @@ static int grab_account(void *ctx, const struct account_row *r)
     strlcpy_(c->totp, r->totp_secret ? r->totp_secret : "", sizeof c->totp);
     c->totp_required = r->totp_required;
     c->disabled = r->disabled;
+    strlcpy_(c->expires, r->expires ? r->expires : "", sizeof c->expires);
+    c->privacy_access = r->privacy_access;
     return 0;
+}
+
+/* accounts: the account's end date has passed (it is the last good day) */
+static int expired(const struct acc *c)
+{
+    char today[11];
+    date_today(today);
+    return c->expires[0] && strcmp(today, c->expires) > 0;
 }
 
 static int load_account(struct app *a, const char *name, long id, struct acc *c, struct err *e)
@@ -220,6 +232,91 @@ int app_account_password(struct app *a, const char *name, const char *password, 
         return -1;
     }
     seclog(a, "password-change", name, NULL, NULL);
+    return store_commit(a->st, e);
+}
+
+/* ---- accounts: end dates and the privacy grant ----------------------------- */
+
+static int expires_tx(struct app *a, const struct acc *c, const char *date, struct err *e)
+{
+    int y, m, d;
+    int none = str_empty(date) || strcmp(date, "none") == 0;
+    if (!none && (strlen(date) != 10 || date_parse(date, &y, &m, &d))) {
+        return err_set(e, ERR_INVALID, "expires",
+                       "expires: a date YYYY-MM-DD (the last day the account may sign in), or "
+                       "none");
+    }
+    char now[21];
+    time_now(now);
+    if (store_account_set(a->st, c->id, "expires", none ? NULL : date, now, e)) {
+        return -1;
+    }
+    char detail[64];
+    snprintf(detail, sizeof detail, "expires=%s (was %s)", none ? "none" : date,
+             c->expires[0] ? c->expires : "none");
+    seclog(a, "expiry-change", c->name, NULL, detail);
+    return 0;
+}
+
+int app_account_expires(struct app *a, const char *name, const char *date, struct err *e)
+{
+    struct acc c;
+    if (load_account(a, name, 0, &c, e)) {
+        return -1;
+    }
+    IN_TRANSACTION(a, e, expires_tx(a, &c, date, e));
+}
+
+static int privacy_tx(struct app *a, const struct acc *c, int yes, const char *reason,
+                      struct err *e)
+{
+    char now[21];
+    time_now(now);
+    if (store_account_set(a->st, c->id, "privacy_access", yes ? "1" : "0", now, e) ||
+        store_account_set(a->st, c->id, "privacy_reason", yes ? reason : NULL, now, e) ||
+        store_session_delete_account(a->st, c->id, e)) {
+        return -1;
+    }
+    char detail[300];
+    snprintf(detail, sizeof detail, "%s: %.250s", yes ? "granted" : "withdrawn",
+             yes ? reason : "");
+    seclog(a, yes ? "privacy-grant" : "privacy-withdraw", c->name, NULL, detail);
+    return 0;
+}
+
+int app_account_privacy(struct app *a, const char *name, const char *yesno, const char *reason,
+                        struct err *e)
+{
+    struct acc c;
+    int yes = yesno && strcmp(yesno, "yes") == 0, no = yesno && strcmp(yesno, "no") == 0;
+    if (!yes && !no) {
+        return err_set(e, ERR_INVALID, "privacy-access", "privacy-access: yes or no");
+    }
+    size_t n = reason ? strlen(reason) : 0;
+    if (yes && (n < 3 || n > 250 || !utf8_valid(reason, n) || text_bad_control(reason, 0))) {
+        return err_set(e, ERR_INVALID, "reason",
+                       "reason: why the audit needs the personal data (3-250 characters of "
+                       "plain text; it is kept in the security log)");
+    }
+    if (load_account(a, name, 0, &c, e)) {
+        return -1;
+    }
+    IN_TRANSACTION(a, e, privacy_tx(a, &c, yes, reason, e));
+}
+
+int app_account_add_full(struct app *a, const char *name, const char *role, const char *person,
+                         const char *password, const char *expires, struct err *e)
+{
+    if (store_begin(a->st, e)) {
+        return -1;
+    }
+    struct acc c;
+    if (app_account_add_tx(a, name, role, person, password, e) ||
+        (!str_empty(expires) &&
+         (load_account(a, name, 0, &c, e) || expires_tx(a, &c, expires, e)))) {
+        store_rollback(a->st);
+        return -1;
+    }
     return store_commit(a->st, e);
 }
 
@@ -356,6 +453,16 @@ int app_login(struct app *a, const char *name, const char *password, const char 
         }
         return err_set(e, ERR_UNAUTH, NULL, "wrong name or password");
     }
+    if (expired(&c)) {
+        /* accounts: said only once the password was right */
+        if (store_begin(a->st, e) == 0) {
+            seclog(a, "login-failed", name, address, "account expired");
+            store_commit(a->st, e);
+        }
+        return err_set(e, ERR_UNAUTH, NULL,
+                       "this account expired on %s; ask an administrator to extend it",
+                       c.expires);
+    }
     unsigned char raw[32];
     randombytes_buf(raw, sizeof raw);
     sodium_bin2hex(sid, 72, raw, sizeof raw);
@@ -410,10 +517,19 @@ static int fill_principal(struct app *a, long account, struct session_auth *p, s
     if (c.disabled) {
         return 0;
     }
+    if (expired(&c)) {
+        /* accounts: checked on every request, not only at sign-in — a
+         * session or token of an account past its end date is refused */
+        strlcpy_(p->expired, c.expires, sizeof p->expired);
+        strlcpy_(p->name, c.name, sizeof p->name);
+        return 0;
+    }
     p->account = c.id;
     strlcpy_(p->name, c.name, sizeof p->name);
     strlcpy_(p->role, c.role, sizeof p->role);
     strlcpy_(p->person, c.person, sizeof p->person);
+    p->personal_hidden = perm_personal_hidden(role_parse(c.role), c.expires[0] != 0,
+                                              c.privacy_access);
     return 1;
 }
 
@@ -551,4 +667,15 @@ int app_token_auth(struct app *a, const char *token, struct session_auth *p, str
     p->mfa_ok = 1;
     p->via_token = 1;
     return ok;
+}
+
+/* accounts: the role of an account by name ("" when there is none) */
+void app_account_role(struct app *a, const char *name, char *role, size_t size)
+{
+    struct acc c;
+    struct err e = {0};
+    role[0] = 0;
+    if (valid_name(name) && load_account(a, name, 0, &c, &e) == 0) {
+        strlcpy_(role, c.role, size);
+    }
 }

@@ -349,6 +349,18 @@ struct session_auth {
     char sid_hash[72]; /* the session ("" for API tokens) */
     int mfa_ok;        /* second factor done (or not required) */
     int via_token;
+    /* accounts: the privacy rule applies (perm_personal_hidden) */
+    int personal_hidden;
+    /* accounts: the account's end date when it has passed (the session or
+     * token is then refused: app_session / app_token_auth answer 0) */
+    char expired[12];
+    /* accounts: a token's scope ("" none; "read-only", "types:a,b", both
+     * joined by ';') and its number */
+    char scope[256];
+    long token_id;
+    /* accounts: the account's role requires a second factor it has not
+     * enrolled yet: it may only enrol (the router sends it to /account/totp) */
+    int must_enrol;
 };
 
 #define SESSION_IDLE_SECONDS (30 * 60)
@@ -364,6 +376,21 @@ int app_account_add(struct app *a, const char *name, const char *role, const cha
 int app_account_set(struct app *a, const char *name, const char *field, const char *value,
                     struct err *e);
 int app_account_password(struct app *a, const char *name, const char *password, struct err *e);
+/* accounts: the last day the account may sign in (YYYY-MM-DD; "" or
+ * "none": no end date). After it, sign-in is refused and its sessions and
+ * tokens stop working. */
+/* accounts: app_account_add with an end date (NULL: none), in one
+ * transaction */
+int app_account_add_full(struct app *a, const char *name, const char *role, const char *person,
+                         const char *password, const char *expires, struct err *e);
+/* accounts: the role of an account by name into role ("" when none) */
+void app_account_role(struct app *a, const char *name, char *role, size_t size);
+int app_account_expires(struct app *a, const char *name, const char *date, struct err *e);
+/* accounts: grants (yes, with a reason) or withdraws (no) an outside
+ * reader's access to the personal data the privacy rule hides; written to
+ * the security log with the reason. */
+int app_account_privacy(struct app *a, const char *name, const char *yesno, const char *reason,
+                        struct err *e);
 /* Generates a new TOTP secret for the account; *uri (caller frees) is the
  * otpauth:// URI to put in an authenticator app. */
 int app_totp_enroll(struct app *a, const char *name, char **uri, struct err *e);

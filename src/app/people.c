@@ -1033,7 +1033,9 @@ static int aw_load(struct app *a, struct aw_data *d, struct err *e)
     return list_type(a, "person", pcols, 1, &d->people, e) ||
                    list_type(a, "role", rcols, 1, &d->roles, e) ||
                    list_type(a, "briefing", scols, 0, &d->sessions, e) ||
-                   list_type(a, "attendance", acols, 0, &d->att, e)
+                   /* accounts: the privacy rule — an outside reader gets the
+                    * totals of everyone's attendance, never a line (aw_compute) */
+                   list_type(a, "attendance", acols, a->who.personal_hidden, &d->att, e)
                ? -1
                : 0;
 }
@@ -1113,6 +1115,14 @@ static int aw_compute(struct app *a, const struct aw_data *d, const struct recor
      * everyone, only itself (staff), or nobody */
     const char *self = own_rows(a, "attendance");
     int sees = can_read(a, rtype_find("attendance"));
+    /* accounts: the privacy rule — totals of everyone, no department or
+     * person lines (a department of one names its person) */
+    int totals_only = a->who.personal_hidden;
+    if (totals_only) {
+        self = NULL;
+        sees = 1;
+        with_pending = 0;
+    }
     for (size_t i = 0; i < d->people.n && rc == 0 && sees; i++) {
         const struct record *p = d->people.v[i];
         const char *dep = nz(record_get(p, "department")), *v;
@@ -1130,6 +1140,9 @@ static int aw_compute(struct app *a, const struct aw_data *d, const struct recor
         out->attended += att;
         out->acknowledged += out->documents && ack;
         out->done += done;
+        if (totals_only) {
+            continue;
+        }
         long di;
         if (strmap_get(&deptidx, dep, &v) && v) {
             di = atol(v);

@@ -64,6 +64,7 @@ int app_signer_login(struct app *a, const char *account, const char *password, a
     /* from now on this account reads and signs: `--as ACCOUNT` sees what it
      * sees on the web, and a->signer is the same account */
     struct principal who = principal_account(p.account, p.name, p.role, p.person);
+    who.personal_hidden = p.personal_hidden; /* accounts: the privacy rule */
     app_set_principal(a, &who);
     rc = 0;
 out:

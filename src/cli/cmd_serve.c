@@ -121,9 +121,17 @@ static char *read_password(const char *prompt)
 static int print_account(void *ctx, const struct account_row *r)
 {
     (void)ctx;
-    printf("%-20s %-15s %-8s %s%s%s\n", r->name, r->role, r->person ? r->person : "-",
+    /* accounts: the end date (expired when past) and a privacy grant */
+    char today[11], until[40] = "";
+    date_today(today);
+    if (r->expires) {
+        snprintf(until, sizeof until, " %s %s", strcmp(today, r->expires) > 0 ? "expired" : "until",
+                 r->expires);
+    }
+    printf("%-20s %-15s %-8s %s%s%s%s%s\n", r->name, r->role, r->person ? r->person : "-",
            r->totp_secret ? "totp" : "", r->totp_required ? " (required)" : "",
-           r->disabled ? " disabled" : "");
+           r->disabled ? " disabled" : "", until,
+           r->privacy_access ? " privacy-access" : "");
     return 0;
 }
 
@@ -131,8 +139,9 @@ int cmd_user(struct cli *c)
 {
     const char *sub = c->argc ? c->argv[0] : "";
     struct opts o;
-    static const char *const add_opts[] = {"role", "person", NULL};
-    static const char *const edit_opts[] = {"role", "person", "disabled", "require-totp", NULL};
+    static const char *const add_opts[] = {"role", "person", "expires", NULL};
+    static const char *const edit_opts[] = {"role",    "person",         "disabled", "require-totp",
+                                            "expires", "privacy-access", "reason",   NULL};
     int rc = cli_parse_opts(c, c->argc ? c->argc - 1 : 0, c->argv + (c->argc ? 1 : 0), &o, 1);
     if (rc) {
         return rc;
@@ -143,9 +152,10 @@ int cmd_user(struct cli *c)
     }
     if (strcmp(sub, "list") && !(o.npos == 1 && (is_add || is_edit || !strcmp(sub, "password") ||
                                                  !strcmp(sub, "totp")))) {
-        return cli_usage("usage: isms user add NAME --role ROLE [--person P-0001] | list | edit "
-                         "NAME [--role R] [--person P] [--disabled yes|no] [--require-totp "
-                         "yes|no] | password NAME | totp NAME\n"
+        return cli_usage("usage: isms user add NAME --role ROLE [--person P-0001] [--expires "
+                         "YYYY-MM-DD] | list | edit NAME [--role R] [--person P] [--disabled "
+                         "yes|no] [--require-totp yes|no] [--expires YYYY-MM-DD|none] "
+                         "[--privacy-access yes|no --reason TEXT] | password NAME | totp NAME\n"
                          "roles: admin, manager, owner, top-management, auditor, staff");
     }
     struct app a;
@@ -161,8 +171,9 @@ int cmd_user(struct cli *c)
         char *pw = read_password("password");
         if (!pw) {
             rc = cli_usage("no password given (type it, or pipe it on stdin)");
-        } else if (is_add ? app_account_add(&a, o.pos[0], cli_opt(&o, "role"),
-                                            cli_opt(&o, "person"), pw, &e)
+        } else if (is_add ? app_account_add_full(&a, o.pos[0], cli_opt(&o, "role"),
+                                                 cli_opt(&o, "person"), pw,
+                                                 cli_opt(&o, "expires"), &e)
                           : app_account_password(&a, o.pos[0], pw, &e)) {
             rc = cli_fail(&e);
         } else {
@@ -178,7 +189,20 @@ int cmd_user(struct cli *c)
                            "--require-totp");
         }
         for (int i = 0; i < o.n && !rc; i++) {
-            if (app_account_set(&a, o.pos[0], o.kv[i].name, o.kv[i].value, &e)) {
+            const char *k = o.kv[i].name;
+            if (!strcmp(k, "reason")) {
+                if (!cli_opt(&o, "privacy-access")) {
+                    rc = cli_usage("--reason goes with --privacy-access yes");
+                }
+                continue;
+            }
+            /* accounts: the end date and the privacy grant */
+            int bad = !strcmp(k, "expires") ? app_account_expires(&a, o.pos[0], o.kv[i].value, &e)
+                      : !strcmp(k, "privacy-access")
+                          ? app_account_privacy(&a, o.pos[0], o.kv[i].value,
+                                                cli_opt(&o, "reason"), &e)
+                          : app_account_set(&a, o.pos[0], k, o.kv[i].value, &e);
+            if (bad) {
                 rc = cli_fail(&e);
             }
         }

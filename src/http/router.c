@@ -153,6 +153,7 @@ static void authenticate(struct req *r)
                                ? principal_account(r->auth.account, r->auth.name, r->auth.role,
                                                    r->auth.person)
                                : principal_nobody();
+    who.personal_hidden = r->authed && r->auth.personal_hidden; /* accounts: privacy rule */
     app_set_principal(r->app, &who);
     /* history records who acted, through which front end */
     snprintf(r->app->actor, sizeof r->app->actor, "%s:%s", r->is_api ? "api" : "web",
@@ -256,8 +257,16 @@ static int dispatch(struct req *r, struct resp *w, const struct route *rt)
         app_set_principal(r->app, &nobody);
     } else {
         if (!r->authed) {
-            if (r->is_api) {
+            if (r->is_api && r->auth.expired[0]) {
+                /* accounts: a token or session of an account past its end date */
+                char msg[160];
+                snprintf(msg, sizeof msg, "the account %s expired on %s", r->auth.name,
+                         r->auth.expired);
+                deny(r, w, ERR_UNAUTH, msg);
+            } else if (r->is_api) {
                 deny(r, w, ERR_UNAUTH, "sign in or give an API token (Authorization: Bearer ...)");
+            } else if (r->auth.expired[0]) {
+                resp_redirect(r, w, "/login?expired=1");
             } else {
                 struct buf to;
                 buf_init(&to, 2048);

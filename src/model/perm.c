@@ -156,13 +156,13 @@ static void copy(char *dst, const char *src, size_t size)
 
 struct principal principal_system(void)
 {
-    struct principal p = {PRINCIPAL_SYSTEM, ROLE_ADMIN, 0, "system", ""};
+    struct principal p = {PRINCIPAL_SYSTEM, ROLE_ADMIN, 0, "system", "", 0};
     return p;
 }
 
 struct principal principal_nobody(void)
 {
-    struct principal p = {PRINCIPAL_ACCOUNT, ROLE_NONE, 0, "", ""};
+    struct principal p = {PRINCIPAL_ACCOUNT, ROLE_NONE, 0, "", "", 0};
     return p;
 }
 
@@ -187,12 +187,63 @@ const char *principal_person(const struct principal *p)
     return p && p->kind == PRINCIPAL_ACCOUNT && p->person[0] ? p->person : NULL;
 }
 
+/* accounts: the privacy rule's rows — other people's training evidence
+ * and attendance (their own, as for staff) */
+static int personal_rows(const struct rtype *t)
+{
+    return is(t, "qualification") || is(t, "attendance");
+}
+
 struct row_rule perm_rows(const struct principal *p, const struct rtype *t)
 {
     if (principal_is_system(p)) {
         return (struct row_rule){ROWS_ALL, NULL, NULL, NULL, NULL};
     }
+    if (p && p->personal_hidden && p->role != ROLE_NONE && personal_rows(t)) {
+        const char *person = principal_person(p);
+        if (!person) {
+            return (struct row_rule){ROWS_NONE, NULL, NULL, NULL, NULL};
+        }
+        return (struct row_rule){ROWS_WHERE, "person", person, NULL, NULL};
+    }
     return perm_row_rule(p ? p->role : ROLE_NONE, t, principal_person(p));
+}
+
+/* accounts: the privacy rule's fields — people's names and addresses
+ * outside the organisation's own register of people */
+static const struct {
+    const char *type, *field;
+} personal_fields[] = {
+    {"questionnaire", "contact"},
+    {"supplier", "contact"},
+};
+
+int perm_field_hidden(const struct principal *p, const struct rtype *t, const char *field)
+{
+    if (!p || !p->personal_hidden || principal_is_system(p) || !t || !field) {
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof personal_fields / sizeof personal_fields[0]; i++) {
+        if (is(t, personal_fields[i].type) && strcmp(field, personal_fields[i].field) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int perm_hides_fields(const struct principal *p, const struct rtype *t)
+{
+    for (int i = 0; p && p->personal_hidden && t && i < t->nfields; i++) {
+        if (perm_field_hidden(p, t, t->fields[i].name)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int perm_personal_hidden(enum role r, int has_end_date, int privacy_access)
+{
+    return r == ROLE_AUDITOR && has_end_date && !privacy_access;
 }
 
 int perm_who_sees_history(const struct principal *p, const struct rtype *t)
@@ -207,7 +258,7 @@ int perm_who_sees_versions(const struct principal *p, const struct rtype *t)
 
 const struct principal *principal_sys(void)
 {
-    static const struct principal sys = {PRINCIPAL_SYSTEM, ROLE_ADMIN, 0, "system", ""};
+    static const struct principal sys = {PRINCIPAL_SYSTEM, ROLE_ADMIN, 0, "system", "", 0};
     return &sys;
 }
 
@@ -219,14 +270,16 @@ const char *principal_view(const struct principal *p, char *buf, size_t size)
     }
     enum role r = p ? p->role : ROLE_NONE;
     const char *name = r >= 0 && r < ROLE__COUNT ? role_names[r] : "none";
-    int all = r != ROLE_NONE;
+    int all = r != ROLE_NONE && !(p && p->personal_hidden);
     for (int i = 0; all && i < nrtypes; i++) {
         all = perm_row_rule(r, rtypes[i], NULL).kind == ROWS_ALL;
     }
     if (all) {
         copy(buf, name, size);
     } else {
-        snprintf(buf, size, "%s/%s", name, principal_person(p) ? principal_person(p) : "");
+        /* accounts: the privacy rule reads differently ("+p") */
+        snprintf(buf, size, "%s/%s%s", name, principal_person(p) ? principal_person(p) : "",
+                 p && p->personal_hidden ? "+p" : "");
     }
     return buf;
 }

@@ -95,6 +95,12 @@ struct principal {
     long account;      /* 0: none */
     char name[72];     /* the account's login name ("system" for the system) */
     char person[40];   /* the account's person, "" when it acts as none */
+    /* accounts: the privacy rule (perm_rows, perm_field_hidden). 1 for an
+     * outside reader — an auditor account with an end date — that was not
+     * granted the personal data of others (`isms user edit NAME
+     * --privacy-access yes --reason ...`); set from the account where the
+     * principal is made (the router, `--as`), never from a request. */
+    int personal_hidden;
 };
 /* The system principal: internal work that reads every row. */
 struct principal principal_system(void);
@@ -121,5 +127,20 @@ const char *principal_view(const struct principal *p, char *buf, size_t size);
 struct row_rule perm_rows(const struct principal *p, const struct rtype *t);
 int perm_who_sees_history(const struct principal *p, const struct rtype *t);
 int perm_who_sees_versions(const struct principal *p, const struct rtype *t);
+
+/* ---- accounts: the privacy rule --------------------------------------------
+ * What a staff member's privacy needs hidden from an outside reader (a
+ * principal with personal_hidden): other people's evidence of training and
+ * their attendance at awareness sessions (rows: their own only, as staff —
+ * perm_rows), and the contact fields of suppliers and of questionnaires
+ * (names and e-mail addresses of people: perm_field_hidden). The store
+ * applies both to every read: a hidden field is unset in every record read,
+ * cannot be filtered, searched or sorted on, and is removed from history
+ * entries. Figures computed from many rows stay (counts name nobody). */
+int perm_field_hidden(const struct principal *p, const struct rtype *t, const char *field);
+/* 1 when perm_field_hidden holds for some field of t. */
+int perm_hides_fields(const struct principal *p, const struct rtype *t);
+/* The rule's decision for an account (role, end date set, grant given). */
+int perm_personal_hidden(enum role r, int has_end_date, int privacy_access);
 
 #endif

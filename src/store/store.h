@@ -157,6 +157,10 @@ struct query {
     int released;
     const char *classes;
     const char *viewer;
+    /* accounts: the privacy rule (perm_field_hidden) — the principal whose
+     * hidden fields are unset in the records read and left out of search;
+     * a filter on one matches nothing, an order by one is dropped. */
+    const struct principal *hide_for;
     const char *review_due; /* YYYY-MM-DD: only risks due for review then */
     const char *ref;        /* only the record with this identifier */
     /* Read only these fields (NULL-terminated names; NULL: all); the
@@ -449,6 +453,9 @@ struct account_row {
     long id;
     const char *name, *role, *person, *pwhash, *totp_secret, *created;
     int totp_required, disabled;
+    /* accounts: end date (NULL none), privacy grant and its reason */
+    const char *expires, *privacy_reason;
+    int privacy_access;
 };
 typedef int (*store_account_fn)(void *ctx, const struct account_row *a);
 int store_account_add(struct store *s, const char *name, const char *role, const char *person,
@@ -458,7 +465,8 @@ int store_account_get(struct store *s, const char *name, long id, store_account_
                       struct err *e);
 int store_accounts(struct store *s, store_account_fn fn, void *ctx, struct err *e);
 /* Sets one column of an account: "role", "person", "pwhash", "totp_secret",
- * "totp_required", "disabled" (the name is checked against that list). */
+ * "totp_required", "disabled", "expires", "privacy_access",
+ * "privacy_reason" (the name is checked against that list). */
 int store_account_set(struct store *s, long id, const char *column, const char *value,
                       const char *now, struct err *e);
 /* Records that the account used its second-factor code of time step step:

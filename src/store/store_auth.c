@@ -29,7 +29,9 @@ int store_account_add(struct store *s, const char *name, const char *role, const
     return 0;
 }
 
-#define ACCOUNT_COLS "id, name, role, person, pwhash, totp_secret, created, totp_required, disabled"
+#define ACCOUNT_COLS                                                                        \
+    "id, name, role, person, pwhash, totp_secret, created, totp_required, disabled, expires, " \
+    "privacy_access, privacy_reason"
 
 static void account_row(sqlite3_stmt *st, struct account_row *a)
 {
@@ -42,6 +44,9 @@ static void account_row(sqlite3_stmt *st, struct account_row *a)
     a->created = store_col(st, 6);
     a->totp_required = sqlite3_column_int(st, 7);
     a->disabled = sqlite3_column_int(st, 8);
+    a->expires = store_col(st, 9);
+    a->privacy_access = sqlite3_column_int(st, 10);
+    a->privacy_reason = store_col(st, 11);
 }
 
 int store_account_get(struct store *s, const char *name, long id, store_account_fn fn, void *ctx,
@@ -91,8 +96,10 @@ int store_accounts(struct store *s, store_account_fn fn, void *ctx, struct err *
 int store_account_set(struct store *s, long id, const char *column, const char *value,
                       const char *now, struct err *e)
 {
-    static const char *const cols[] = {"role", "person", "pwhash", "totp_secret",
-                                       "totp_required", "disabled", NULL};
+    /* the integer columns are 4, 5 and 7 */
+    static const char *const cols[] = {"role",     "person",  "pwhash",         "totp_secret",
+                                       "totp_required", "disabled", "expires", "privacy_access",
+                                       "privacy_reason", NULL};
     int k = -1;
     for (int i = 0; cols[i]; i++) {
         if (strcmp(cols[i], column) == 0) {
@@ -111,7 +118,7 @@ int store_account_set(struct store *s, long id, const char *column, const char *
     if (!st) {
         return -1;
     }
-    if (k >= 4) {
+    if (k == 4 || k == 5 || k == 7) {
         sqlite3_bind_int(st, 1, value && strcmp(value, "1") == 0);
     } else {
         store_bind_opt(st, 1, value);

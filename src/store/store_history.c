@@ -2,7 +2,9 @@
  * is SHA-256 over the previous entry's hash and the entry's own fields, each
  * length-prefixed (hash.h) so no two different entries hash alike. Triggers in
  * 0001_core.sql refuse UPDATE and DELETE on the table. */
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../lib/hash.h"
@@ -113,6 +115,31 @@ static void row_entry(sqlite3_stmt *st, struct history_entry *h)
 
 #define HISTORY_COLS "seq, at, actor, type, ref, action, before, after, prev, hash"
 
+/* accounts: the privacy rule — a field hidden from the principal is taken
+ * out of a history entry's before and after (the stored JSON objects of
+ * the record); NULL when the entry needs no change. Caller frees. */
+static char *without_hidden(const struct principal *who, const struct rtype *t, const char *js)
+{
+    if (!js) {
+        return NULL;
+    }
+    json_t *o = json_loads(js, 0, NULL);
+    if (!json_is_object(o)) {
+        json_decref(o);
+        return NULL;
+    }
+    int changed = 0;
+    for (int i = 0; i < t->nfields; i++) {
+        if (perm_field_hidden(who, t, t->fields[i].name) &&
+            json_object_del(o, t->fields[i].name) == 0) {
+            changed = 1;
+        }
+    }
+    char *out = changed ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    json_decref(o);
+    return out;
+}
+
 /* Every history read: the entries the principal sees (store_sees_entry). */
 static int walk(struct store *s, const struct principal *who, sqlite3_stmt *st,
                 store_history_fn fn, void *ctx, struct err *e)
@@ -127,7 +154,18 @@ static int walk(struct store *s, const struct principal *who, sqlite3_stmt *st,
             rc = -1;
             break;
         }
-        if (seen && fn(ctx, &h)) {
+        const struct rtype *t = seen && !all && h.type ? rtype_find(h.type) : NULL;
+        char *before = NULL, *after = NULL;
+        if (t && perm_hides_fields(who, t)) {
+            before = without_hidden(who, t, h.before);
+            after = without_hidden(who, t, h.after);
+            h.before = before ? before : h.before;
+            h.after = after ? after : h.after;
+        }
+        int stop = seen && fn(ctx, &h);
+        free(before);
+        free(after);
+        if (stop) {
             break;
         }
     }

@@ -464,7 +464,8 @@ static void where_clause(struct buf *b, const struct rtype *t, const struct quer
         buf_puts(b, " AND (t.ref LIKE :search ESCAPE '\\'");
         for (int i = 0; i < t->nfields; i++) {
             enum ftype ft = t->fields[i].type;
-            if (ft == F_TEXT || ft == F_LONGTEXT || ft == F_EMAIL) {
+            if ((ft == F_TEXT || ft == F_LONGTEXT || ft == F_EMAIL) &&
+                !perm_field_hidden(q->hide_for, t, t->fields[i].name)) {
                 buf_printf(b, " OR t.%s LIKE :search ESCAPE '\\'", t->fields[i].name);
             }
         }
@@ -609,12 +610,26 @@ static int run_query(struct store *s, struct buf *sql, const struct rtype *t,
 struct record_call {
     store_record_fn fn;
     void *ctx;
+    const struct principal *hide_for;
 };
+
+/* accounts: the privacy rule — the fields hidden from the principal unset */
+static void hide_fields(const struct principal *who, struct record *r)
+{
+    for (int i = 0; who && r && i < r->type->nfields; i++) {
+        if (r->v[i] && perm_field_hidden(who, r->type, r->type->fields[i].name)) {
+            free(r->v[i]);
+            r->v[i] = NULL;
+        }
+    }
+}
 
 static int record_row(sqlite3_stmt *st, const struct rtype *t, void *ctx)
 {
     struct record_call *c = ctx;
-    return c->fn(c->ctx, row_record(t, st));
+    struct record *r = row_record(t, st);
+    hide_fields(c->hide_for, r);
+    return c->fn(c->ctx, r);
 }
 
 /* A list through a query the row rule was already applied to. */
@@ -628,7 +643,7 @@ static int list_ruled(struct store *s, const struct rtype *t, const struct query
     buf_free(&cols);
     where_clause(&b, t, q, 1);
     order_clause(&b, t, q);
-    struct record_call c = {fn, ctx};
+    struct record_call c = {fn, ctx, q ? q->hide_for : NULL};
     return run_query(s, &b, t, q, record_row, &c, e);
 }
 
@@ -690,6 +705,9 @@ int store_group_count(struct store *s, const struct principal *who, const struct
     struct query vq;
     const struct query *q = &vq;
     store_rule_query(who, t, given, &vq);
+    /* accounts: no counts by a field hidden from the principal */
+    vq.none = vq.none || perm_field_hidden(vq.hide_for, t, f1->name) ||
+              perm_field_hidden(vq.hide_for, t, f2->name);
     struct buf b;
     buf_init(&b, 0);
     char src[80];
@@ -707,7 +725,9 @@ int store_titles(struct store *s, const struct principal *who, const struct rtyp
     struct query vq;
     const struct query *q = &vq;
     store_rule_query(who, t, given, &vq);
-    return t->title_field ? list_pairs(s, t, q, t->title_field, 0, fn, ctx, e) : 0;
+    /* accounts: a title hidden from the principal is its identifier */
+    const char *col = perm_field_hidden(q->hide_for, t, t->title_field) ? "ref" : t->title_field;
+    return t->title_field ? list_pairs(s, t, q, col, 0, fn, ctx, e) : 0;
 }
 
 static int add_key(void *ctx, const char *ref, const char *key)
@@ -926,6 +946,21 @@ void store_rule_query(const struct principal *who, const struct rtype *t, const 
         out->classes = rule.classes;
         out->viewer = rule.person;
     }
+    /* accounts: the privacy rule's fields — not read, not searched; a
+     * filter on one matches nothing (no probing by value), no order by one */
+    out->hide_for = perm_hides_fields(who, t) ? who : NULL;
+    if (out->hide_for) {
+        for (int k = 0; k < out->nfilter; k++) {
+            if (perm_field_hidden(who, t, out->filter_field[k]->name)) {
+                out->none = 1;
+            }
+        }
+        if (out->sort && (perm_field_hidden(who, t, out->sort->name) ||
+                          (out->sort->sort_by && perm_field_hidden(who, t, out->sort->sort_by)))) {
+            out->sort = NULL;
+            out->after_key = NULL;
+        }
+    }
 }
 
 static int take_one(void *ctx, struct record *r)
@@ -976,7 +1011,7 @@ int store_get(struct store *s, const struct principal *who, const struct rtype *
               const char *ref, struct record **out, struct err *e)
 {
     *out = NULL;
-    if (perm_rows(who, t).kind == ROWS_ALL) {
+    if (perm_rows(who, t).kind == ROWS_ALL && !perm_hides_fields(who, t)) {
         return raw_get(s, t, ref, out, e);
     }
     /* through the same rule as lists: for staff a document's version in

@@ -72,8 +72,24 @@ int page_login_form(struct req *r, struct resp *w)
         resp_redirect(r, w, "/");
         return 0;
     }
-    login_form(r, w, NULL, NULL, 200);
+    /* accounts: a session that ended because the account's end date passed */
+    login_form(r, w, NULL,
+               kv_get(&r->query, "expired")
+                   ? "Your account has expired: it ended on its end date. Ask an administrator "
+                     "to extend it."
+                   : NULL,
+               200);
     return 0;
+}
+
+/* accounts: where an account lands after signing in when no page was asked
+ * for — an auditor on the readiness report, everyone else on the home page */
+static const char *home_for(const char *role, const char *next)
+{
+    if (strcmp(next, "/") == 0 && role && strcmp(role, "auditor") == 0) {
+        return "/readiness";
+    }
+    return next;
 }
 
 /* "Try again in 40 seconds." / "... in 3 minutes." and Retry-After. */
@@ -131,7 +147,10 @@ int page_login(struct req *r, struct resp *w)
     resp_cookie(w, "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s", r->org->pre_cookie,
                 cookie_secure(r) ? "; Secure" : "");
     sodium_memzero(sid, sizeof sid);
-    resp_redirect(r, w, totp_due ? "/login/totp" : safe_next(kv_get(&r->form, "next")));
+    char role[32] = "";
+    app_account_role(r->app, name_c, role, sizeof role);
+    resp_redirect(r, w,
+                  totp_due ? "/login/totp" : home_for(role, safe_next(kv_get(&r->form, "next"))));
     return 0;
 }
 
@@ -188,7 +207,7 @@ int page_totp(struct req *r, struct resp *w)
         totp_form(r, w, e.msg, err_http_status(e.code));
         return 0;
     }
-    resp_redirect(r, w, "/");
+    resp_redirect(r, w, home_for(r->auth.role, "/"));
     return 0;
 }
 

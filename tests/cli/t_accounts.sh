@@ -1,0 +1,55 @@
+# t_accounts.sh — accounts on the command line: an external auditor (an
+# auditor account with an end date) reads through --as what the web gives
+# it: no supplier or questionnaire contact, no one else's attendance, the
+# awareness totals without lines; a privacy grant needs a reason and is in
+# the security log; after the end date --as is refused with a clear message.
+. "$CLI_DIR/lib.sh"
+
+ok isms demo d.isms || finish
+export ISMS_FILE=$PWD/d.isms
+TODAY=$(date -u +%Y-%m-%d)
+LATER=$(date -u -d "+30 days" +%Y-%m-%d)
+YESTERDAY=$(date -u -d "-1 day" +%Y-%m-%d)
+
+note "an auditor account with an end date"
+printf '%s\n' "$PW" | ok isms user add ext --role auditor --expires "$LATER"
+ok isms user list
+out_has "until $LATER"
+fails 3 isms user add ext2 --role auditor --expires tomorrow <<<"$PW"
+err_has "expires: a date YYYY-MM-DD"
+ok isms user list
+out_lacks "ext2"
+
+note "the owner of the file sees the contacts; the external auditor does not"
+ok isms questionnaire show QR-0001 --json
+out_has "it-security@lohnwerk.example"
+ok signed ext questionnaire show QR-0001 --json
+out_lacks "it-security@lohnwerk.example"
+json_check 'd["contact"] is None'
+ok signed ext supplier list --json
+json_check 'all(r.get("contact") is None for r in d)'
+ok signed ext attendance list --json
+out_is "[]"
+ok signed ext awareness completion AWC-0001
+out_has "people done"
+out_lacks "Engineering"
+ok signed ext history QR-0001
+out_lacks "lohnwerk"
+
+note "a grant, with a reason, in the security log"
+fails 3 isms user edit ext --privacy-access yes
+err_has "reason:"
+ok isms user edit ext --privacy-access yes --reason "sample of A.6.3 records"
+ok signed ext questionnaire show QR-0001 --json
+out_has "it-security@lohnwerk.example"
+ok isms user list
+out_has "privacy-access"
+
+note "after the end date: refused, saying so"
+ok isms user edit ext --expires "$YESTERDAY"
+fails 8 signed ext risk list
+err_has "expired on $YESTERDAY"
+ok isms user list
+out_has "expired $YESTERDAY"
+check "today is after the end date" [ "$TODAY" \> "$YESTERDAY" ]
+finish
