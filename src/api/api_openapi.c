@@ -219,6 +219,10 @@ static const struct doc {
     {"api_questionnaire_send", "Send a questionnaire to this supplier (body {template, contact, "
      "days 1-90}): its identifier and the link /q/TOKEN, shown once (only its hash is "
      "stored)", "Suppliers", B_NONE, 0, A_OBJECT, 201, 0},
+    /* accounts: the security log */
+    {"api_admin_log", "The security log, newest first (administrators): filter by account, "
+     "event, since, until (YYYY-MM-DD); a page of limit entries, the next with "
+     "before=next_before", "Accounts", B_NONE, 0, A_OBJECT, 200, 0},
 };
 
 static const struct doc *doc_of(const char *handler)

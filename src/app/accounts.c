@@ -16,6 +16,7 @@
 #include "../lib/util.h"
 #include "../model/perm.h"
 #include "app_int.h"
+#include "seclog.h"
 
 /* Argon2id cost: OWASP's minimum recommendation (19 MiB, 2 passes). */
 #define PW_OPSLIMIT 2
@@ -395,15 +396,33 @@ int app_token_add(struct app *a, const char *account, const char *label, char **
     return 0;
 }
 
+struct token_owner {
+    long id;
+    char account[72], name[104];
+};
+
+static int find_token_owner(void *ctx, const struct token_row *t)
+{
+    struct token_owner *o = ctx;
+    if (t->id == o->id) {
+        strlcpy_(o->account, t->account_name ? t->account_name : "", sizeof o->account);
+        strlcpy_(o->name, t->name ? t->name : "", sizeof o->name);
+        return 1;
+    }
+    return 0;
+}
+
 int app_token_revoke(struct app *a, long id, struct err *e)
 {
-    if (store_begin(a->st, e) || store_token_revoke(a->st, id, e)) {
+    struct token_owner o = {id, "", ""};
+    if (store_begin(a->st, e) || store_tokens(a->st, find_token_owner, &o, e) ||
+        store_token_revoke(a->st, id, e)) {
         store_rollback(a->st);
         return -1;
     }
-    char detail[32];
-    snprintf(detail, sizeof detail, "token %ld", id);
-    seclog(a, "token-revoke", NULL, NULL, detail);
+    char detail[160];
+    snprintf(detail, sizeof detail, "token %ld (%.100s)", id, o.name);
+    seclog(a, "token-revoke", o.account[0] ? o.account : NULL, NULL, detail);
     return store_commit(a->st, e);
 }
 
@@ -447,8 +466,12 @@ int app_login(struct app *a, const char *name, const char *password, const char 
     }
     if (!found || !pw_ok || c.disabled) {
         if (store_begin(a->st, e) == 0) {
-            seclog(a, "login-failed", valid_name(name) ? name : "(invalid name)", address,
-                   found && c.disabled ? "disabled" : NULL);
+            /* accounts: a name that is no account's is logged as a keyed
+             * hash — it is often a password typed into the name field */
+            char logged[96];
+            app_seclog_name(a, name, found, logged, sizeof logged);
+            seclog(a, "login-failed", logged, address,
+                   !found ? "no such account" : c.disabled ? "disabled" : "wrong password");
             store_commit(a->st, e);
         }
         return err_set(e, ERR_UNAUTH, NULL, "wrong name or password");
@@ -643,15 +666,20 @@ int app_logout(struct app *a, const char *sid, const char *address, struct err *
     }
     char h[65];
     sid_hash(sid, h);
+    /* accounts: whose session ends, by name */
+    struct session_auth who;
+    struct err ignore = {0};
+    int live = app_session(a, sid, &who, &ignore) == 1;
     if (store_begin(a->st, e) || store_session_delete(a->st, h, e)) {
         store_rollback(a->st);
         return -1;
     }
-    seclog(a, "logout", NULL, address, NULL);
+    seclog(a, "logout", live ? who.name : NULL, address, NULL);
     return store_commit(a->st, e);
 }
 
-int app_token_auth(struct app *a, const char *token, struct session_auth *p, struct err *e)
+int app_token_auth(struct app *a, const char *token, const char *address,
+                   struct session_auth *p, struct err *e)
 {
     memset(p, 0, sizeof *p);
     if (!token || strncmp(token, "isms_", 5) != 0 || strlen(token) > 100) {
@@ -659,13 +687,38 @@ int app_token_auth(struct app *a, const char *token, struct session_auth *p, str
     }
     char h[65];
     token_hash(token, h);
-    long acc = store_token_account(a->st, h, e);
-    if (acc <= 0) {
-        return acc < 0 ? -1 : 0;
+    struct token_found t;
+    int found = store_token_find(a->st, h, &t, e);
+    if (found <= 0) {
+        return found < 0 ? -1 : 0;
     }
-    int ok = fill_principal(a, acc, p, e);
+    int ok = fill_principal(a, t.account, p, e);
     p->mfa_ok = 1;
     p->via_token = 1;
+    p->token_id = t.id;
+    strlcpy_(p->scope, t.scope, sizeof p->scope);
+    /* accounts: the first use of a token each day is logged (and a refusal
+     * of an expired account's token), not every request */
+    char today[11];
+    date_today(today);
+    if (ok >= 0 && strcmp(t.logged_on, today) != 0 && !store_readonly(a->st)) {
+        struct err we = {0};
+        if (store_begin(a->st, &we) == 0) {
+            char detail[160];
+            snprintf(detail, sizeof detail, "token %ld (%.100s)%s", t.id, t.name,
+                     ok == 0 && p->expired[0] ? ": account expired" : "");
+            if (store_token_logged(a->st, t.id, today, &we)) {
+                store_rollback(a->st);
+            } else {
+                /* the actor is the token's account (the router sets the
+                 * request's actor only once authenticated) */
+                snprintf(a->actor, sizeof a->actor, "api:%s", p->name[0] ? p->name : "anonymous");
+                seclog(a, ok == 1 ? "token-use" : "token-refused", p->name[0] ? p->name : NULL,
+                       address, detail);
+                store_commit(a->st, &we);
+            }
+        }
+    }
     return ok;
 }
 

@@ -420,7 +420,8 @@ int app_login_totp(struct app *a, const char *sid, const char *code, const char 
 int app_session(struct app *a, const char *sid, struct session_auth *p, struct err *e);
 int app_logout(struct app *a, const char *sid, const char *address, struct err *e);
 /* 1 and p filled for a valid API token ("Bearer ..."), 0 when invalid. */
-int app_token_auth(struct app *a, const char *token, struct session_auth *p, struct err *e);
+int app_token_auth(struct app *a, const char *token, const char *address,
+                   struct session_auth *p, struct err *e);
 
 /* ---- evidence files attached to records (attach.c) ----------------------- */
 

@@ -225,8 +225,11 @@ int cmd_user(struct cli *c)
 static int print_token(void *ctx, const struct token_row *t)
 {
     (void)ctx;
-    printf("%-5ld account %-4ld %-24s created %s%s%s\n", t->id, t->account, t->name, t->created,
-           t->last_used ? " last used " : "", t->revoked ? " REVOKED" : "");
+    /* accounts: the account by name, the scope, when last used */
+    printf("%-5ld %-20s %-24s %-28s created %s%s%s%s\n", t->id,
+           t->account_name ? t->account_name : "?", t->name,
+           t->scope ? t->scope : "full", t->created, t->last_used ? " last used " : "",
+           t->last_used ? t->last_used : "", t->revoked ? " REVOKED" : "");
     return 0;
 }
 

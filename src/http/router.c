@@ -141,7 +141,7 @@ static void authenticate(struct req *r)
     app_method_recheck(r->app);
     const char *auth = r->header(r, "Authorization");
     if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
-        r->authed = app_token_auth(r->app, auth + 7, &r->auth, &e) == 1;
+        r->authed = app_token_auth(r->app, auth + 7, r->addr, &r->auth, &e) == 1;
     } else if ((r->sid = r->cookie(r, r->org->cookie)) != NULL) {
         r->authed = app_session(r->app, r->sid, &r->auth, &e) == 1;
     }

@@ -500,7 +500,20 @@ struct token_row {
     long id, account;
     const char *name, *created, *last_used;
     int revoked;
+    const char *account_name; /* accounts: names, not numbers */
+    const char *scope;        /* accounts: NULL when unscoped */
 };
+/* accounts: an active token by its hash (1 found, 0 not, -1 error) */
+struct token_found {
+    long id, account;
+    char scope[256];
+    char logged_on[12];
+    char name[104];
+};
+int store_token_find(struct store *s, const char *hash, struct token_found *t, struct err *e);
+/* accounts: the token's use was logged on day (also its last_used) */
+int store_token_logged(struct store *s, long id, const char *day, struct err *e);
+int store_token_set_scope(struct store *s, long id, const char *scope, struct err *e);
 typedef int (*store_token_fn)(void *ctx, const struct token_row *t);
 int store_tokens(struct store *s, store_token_fn fn, void *ctx, struct err *e);
 
@@ -511,6 +524,25 @@ int store_seclog_add(struct store *s, const char *at, const char *event, const c
  * at or after since (ISO 8601 UTC); 0 when not; -1 on a storage error. */
 int store_seclog_signed_in(struct store *s, const char *account, const char *address,
                            const char *since, struct err *e);
+/* accounts: the security log, newest first: entries of account and event
+ * (NULL: any) at or after since and before before_at (ISO 8601), with an
+ * id below before_id (0: any), at most limit (0: all). */
+struct seclog_query {
+    const char *account, *event, *since, *before_at;
+    long before_id;
+    long limit;
+};
+struct seclog_row {
+    long id;
+    const char *at, *event, *account, *actor, *address, *detail;
+};
+typedef int (*store_seclog_fn)(void *ctx, const struct seclog_row *r);
+int store_seclog_list(struct store *s, const struct seclog_query *q, store_seclog_fn fn,
+                      void *ctx, struct err *e);
+/* accounts: the file's key called name, made from fresh when it has none
+ * yet (inside a write transaction); into out. */
+int store_app_key(struct store *s, const char *name, const char *fresh, char *out, size_t size,
+                  struct err *e);
 
 /* ---- evidence files: blobs and attachments (store_attach.c) ------------ */
 

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../lib/text.h"
 #include "store_int.h"
 
 int store_account_add(struct store *s, const char *name, const char *role, const char *person,
@@ -240,16 +241,60 @@ int store_token_add(struct store *s, long account, const char *name, const char 
 
 long store_token_account(struct store *s, const char *hash, struct err *e)
 {
+    struct token_found t;
+    int rc = store_token_find(s, hash, &t, e);
+    return rc <= 0 ? rc : t.account;
+}
+
+/* accounts: the token's number, account, scope and the day its use was
+ * last logged */
+int store_token_find(struct store *s, const char *hash, struct token_found *t, struct err *e)
+{
+    memset(t, 0, sizeof *t);
     sqlite3_stmt *st = store_prepare(
-        s, "SELECT account FROM token WHERE hash = ?1 AND revoked = 0", e);
+        s, "SELECT id, account, scope, logged_on, name FROM token WHERE hash = ?1 AND revoked = 0",
+        e);
     if (!st) {
         return -1;
     }
     store_bind_opt(st, 1, hash);
     int rc = store_step(s, st, e);
-    long acc = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+    if (rc == SQLITE_ROW) {
+        t->id = (long)sqlite3_column_int64(st, 0);
+        t->account = (long)sqlite3_column_int64(st, 1);
+        snprintf(t->scope, sizeof t->scope, "%s", store_col(st, 2) ? store_col(st, 2) : "");
+        snprintf(t->logged_on, sizeof t->logged_on, "%s",
+                 store_col(st, 3) ? store_col(st, 3) : "");
+        snprintf(t->name, sizeof t->name, "%s", store_col(st, 4) ? store_col(st, 4) : "");
+    }
     sqlite3_reset(st);
-    return rc < 0 ? -1 : acc;
+    return rc < 0 ? -1 : rc == SQLITE_ROW;
+}
+
+int store_token_logged(struct store *s, long id, const char *day, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(s, "UPDATE token SET logged_on = ?2, last_used = ?3 "
+                                        "WHERE id = ?1", e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    store_bind_opt(st, 2, day);
+    char now[21];
+    time_now(now);
+    store_bind_opt(st, 3, now);
+    return store_run(s, st, e);
+}
+
+int store_token_set_scope(struct store *s, long id, const char *scope, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(s, "UPDATE token SET scope = ?2 WHERE id = ?1", e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    store_bind_opt(st, 2, scope);
+    return store_run(s, st, e);
 }
 
 int store_token_revoke(struct store *s, long id, struct err *e)
@@ -268,14 +313,16 @@ int store_token_revoke(struct store *s, long id, struct err *e)
 int store_tokens(struct store *s, store_token_fn fn, void *ctx, struct err *e)
 {
     sqlite3_stmt *st = store_prepare(
-        s, "SELECT id, account, name, created, last_used, revoked FROM token ORDER BY id", e);
+        s, "SELECT t.id, t.account, t.name, t.created, t.last_used, t.revoked, a.name, t.scope "
+           "FROM token t LEFT JOIN account a ON a.id = t.account ORDER BY t.id", e);
     if (!st) {
         return -1;
     }
     int rc;
     while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
         struct token_row t = {(long)sqlite3_column_int64(st, 0), (long)sqlite3_column_int64(st, 1),
-                              store_col(st, 2), store_col(st, 3), store_col(st, 4), sqlite3_column_int(st, 5)};
+                              store_col(st, 2), store_col(st, 3), store_col(st, 4), sqlite3_column_int(st, 5),
+                              store_col(st, 6), store_col(st, 7)};
         if (fn(ctx, &t)) {
             break;
         }
@@ -322,4 +369,63 @@ int store_seclog_signed_in(struct store *s, const char *account, const char *add
     int rc = store_step(s, st, e);
     sqlite3_reset(st);
     return rc < 0 ? -1 : rc == SQLITE_ROW;
+}
+
+/* ---- accounts: reading the security log ------------------------------------ */
+
+int store_seclog_list(struct store *s, const struct seclog_query *q, store_seclog_fn fn,
+                      void *ctx, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(
+        s,
+        "SELECT id, at, event, account, actor, address, detail FROM security_log WHERE "
+        "(?1 IS NULL OR account = ?1) AND (?2 IS NULL OR event = ?2) AND (?3 IS NULL OR at >= ?3) "
+        "AND (?4 IS NULL OR at < ?4) AND (?5 = 0 OR id < ?5) ORDER BY id DESC LIMIT ?6",
+        e);
+    if (!st) {
+        return -1;
+    }
+    store_bind_opt(st, 1, q->account);
+    store_bind_opt(st, 2, q->event);
+    store_bind_opt(st, 3, q->since);
+    store_bind_opt(st, 4, q->before_at);
+    sqlite3_bind_int64(st, 5, q->before_id);
+    sqlite3_bind_int64(st, 6, q->limit > 0 ? q->limit : -1);
+    int rc;
+    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+        struct seclog_row r = {(long)sqlite3_column_int64(st, 0), store_col(st, 1), store_col(st, 2),
+                               store_col(st, 3), store_col(st, 4), store_col(st, 5),
+                               store_col(st, 6)};
+        if (fn(ctx, &r)) {
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : 0;
+}
+
+int store_app_key(struct store *s, const char *name, const char *fresh, char *out, size_t size,
+                  struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(s, "INSERT OR IGNORE INTO app_key (name, value) "
+                                        "VALUES (?1, ?2)", e);
+    if (!st) {
+        return -1;
+    }
+    store_bind_opt(st, 1, name);
+    store_bind_opt(st, 2, fresh);
+    if (store_run(s, st, e)) {
+        return -1;
+    }
+    st = store_prepare(s, "SELECT value FROM app_key WHERE name = ?1", e);
+    if (!st) {
+        return -1;
+    }
+    store_bind_opt(st, 1, name);
+    int rc = store_step(s, st, e);
+    if (rc == SQLITE_ROW) {
+        snprintf(out, size, "%s", store_col(st, 0) ? store_col(st, 0) : "");
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : -1;
 }

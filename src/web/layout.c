@@ -74,6 +74,11 @@ void page_begin(struct req *r, struct buf *b, const char *title)
         }
         nav_link(r, b, "/documents", "Policies");
         nav_link(r, b, "/incidents", "Incidents");
+        /* accounts: the security log and the second factor */
+        if (perm_allows(r->role, PERM_ADMIN, NULL, -1)) {
+            nav_link(r, b, "/admin/log", "Security log");
+        }
+        /* end accounts */
         html_lit(b, "</ul></nav><form class=\"logout\" method=\"post\" action=\"");
         href(r, b, "/logout");
         html_lit(b, "\">");

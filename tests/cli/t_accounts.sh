@@ -52,4 +52,28 @@ err_has "expired on $YESTERDAY"
 ok isms user list
 out_has "expired $YESTERDAY"
 check "today is after the end date" [ "$TODAY" \> "$YESTERDAY" ]
+
+note "isms log: the security log by name, filtered, as JSON"
+ok isms log --account ext
+out_has "expiry-change"
+out_has "privacy-grant"
+out_has "sample of A.6.3 records"
+ok isms log --account ext --event login-failed --json
+json_check 'd["items"] and all(x["account"] == "ext" and x["event"] == "login-failed" for x in d["items"])'
+json_check 'any(x["detail"] == "account expired" for x in d["items"])'
+ok isms log --event account-add --since "$TODAY" --limit 2 --json
+json_check 'len(d["items"]) == 2 and d["next_before"]'
+fails 3 isms log --event nope
+err_has "event: no event nope"
+fails 3 isms log --since 2026-02-30
+err_has "since: a date YYYY-MM-DD"
+ok isms token add ext --name cli-token
+ok isms token list
+out_has "ext"
+out_lacks "account "
+note "a password typed as a name is not written as typed"
+printf 'whatever-1234567\n' | isms risk list --as 'Secret-Passw0rd!' >/dev/null 2>&1
+ok isms log --event login-failed --json
+out_lacks "Secret-Passw0rd"
+json_check 'any(x["account"].startswith("unknown:") for x in d["items"])'
 finish

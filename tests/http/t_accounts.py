@@ -139,10 +139,95 @@ def external_auditor(f, srv):
     check_status(c3.login("ext", PW), 303, "the end date removed: it signs in again")
 
 
+def security_log(f, srv):
+    admin, mgr = f.accounts["admin"], f.accounts["manager"]
+    a = Client(srv)
+    check_status(a.login_as(admin), 303, "the administrator signs in")
+    m = Client(srv)
+    check_status(m.login_as(mgr), 303, "the manager signs in")
+    r = a.get("/admin/log")
+    check(r.status == 200 and "Security log" in r.text and "login" in r.text,
+          "an administrator reads the security log page", r.describe)
+    r = m.get("/admin/log")
+    check_status(r, 403, "a manager may not read the security log")
+    atok, mtok = f.token(admin.name, "log"), f.token(mgr.name, "log")
+    aapi, mapi = Api(srv, atok), Api(srv, mtok)
+    check_status(mapi.get("/api/v1/admin/log"), 403, "nor through the API")
+
+    # failed sign-ins: a password typed as the name is never written as typed
+    typed = ["Tr0ub4dor&3-secret", "correcthorsebatterystaple"]
+    for name in typed + typed[1:]:
+        Client(srv).login(name, "whatever-1234567")
+    Client(srv).login(mgr.name, "not-the-password-123")
+    dump = sql(f.path, "SELECT * FROM security_log")
+    check(all(t not in dump for t in typed) and "Tr0ub4dor" not in dump,
+          "a name that is no account's is not in the log as typed", dump[-600:])
+    rows = sql(f.path, "SELECT account FROM security_log WHERE event = 'login-failed' AND "
+                       "detail = 'no such account' ORDER BY id").split()
+    check(len(rows) == 3 and all(re.fullmatch(r"unknown:[0-9a-f]{12}", x) for x in rows) and
+          rows[1] == rows[2] and rows[0] != rows[1],
+          "it is a keyed hash: the same name twice is the same entry, another is not", rows)
+    r = aapi.get("/api/v1/admin/log?account=%s&event=login-failed" % mgr.name)
+    items = api_items(r.json()) or []
+    check(r.status == 200 and items and all(x["account"] == mgr.name and
+                                            x["event"] == "login-failed" for x in items) and
+          items[0]["detail"] == "wrong password",
+          "filtered by account and event, a wrong password of a real account", r.describe)
+    check("not-the-password" not in dump, "the wrong password itself is not written", "")
+
+    # token use: the first of the day, by name, never the token
+    for _ in range(3):
+        mapi.get("/api/v1/risks")
+    r = aapi.get("/api/v1/admin/log?event=token-use&account=" + mgr.name)
+    items = [x for x in api_items(r.json()) or [] if "(log)" in (x["detail"] or "")]
+    check(r.status == 200 and len(items) == 1 and items[0]["actor"] == "api:" + mgr.name,
+          "a token's use is logged once a day, naming the account", r.describe)
+    tl = f.cli("token", "list").out
+    check(re.search(r"^\d+\s+%s\s+log\b" % mgr.name, tl, re.M) and "account " not in tl,
+          "token list names the account", tl)
+
+    # sign-out by name; account changes; nothing secret anywhere
+    m.logout()
+    r = aapi.get("/api/v1/admin/log?event=logout")
+    items = api_items(r.json()) or []
+    check(items and items[0]["account"] == mgr.name, "a sign-out names the account", r.describe)
+    f.cli("user", "edit", f.accounts["staff"].name, "--role", "owner")
+    r = a.get("/admin/log?event=role-change")
+    check(r.status == 200 and f.accounts["staff"].name in r.text and "role=owner" in r.text,
+          "a role change is on the page, filtered by event", r.describe)
+    dump = sql(f.path, "SELECT * FROM security_log")
+    sid = a.session() or ""
+    leaked = [x for x in (atok, mtok, admin.password, mgr.password, sid) if x and x in dump]
+    check(not leaked, "no password, token or session id is in the log", leaked)
+
+    # dates and paging
+    today = days_from_today(0)
+    r = aapi.get("/api/v1/admin/log?since=%s&until=%s&limit=2" % (today, today))
+    d = r.json() or {}
+    check(r.status == 200 and len(d.get("items", [])) == 2 and d.get("next_before"),
+          "a page of two, with the next page's position", r.describe)
+    r2 = aapi.get("/api/v1/admin/log?limit=2&before=%s" % d.get("next_before"))
+    d2 = r2.json() or {}
+    check(r2.status == 200 and all(x["id"] < d["next_before"] for x in d2.get("items", [])),
+          "the next page is older", r2.describe)
+    r = aapi.get("/api/v1/admin/log?since=%s" % days_from_today(1))
+    check(r.status == 200 and api_items(r.json()) == [], "nothing since tomorrow", r.describe)
+    r = aapi.get("/api/v1/admin/log?since=yesterday")
+    check(r.status == 422 and "since" in r.text, "a bad date is refused naming the field",
+          r.describe)
+    r = a.get("/admin/log?event=nope")
+    check(r.status == 422 and "no event nope" in r.text, "an unknown event, on the page",
+          r.describe)
+    r = a.get("/admin/log?limit=2")
+    check(r.status == 200 and "Older entries" in r.text, "the page links to older entries",
+          r.describe)
+
+
 def main():
     f = demo_file("d.isms")
     srv = Server(f.path)
     external_auditor(f, srv)
+    security_log(f, srv)
     srv.stop()
 
 

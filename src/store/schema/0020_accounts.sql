@@ -36,3 +36,12 @@ CREATE TABLE totp_role (
 
 CREATE INDEX security_log_account ON security_log(account, id);
 CREATE INDEX security_log_event ON security_log(event, id);
+
+-- Keys the program makes for itself, once per file. 'seclog-name': the key
+-- of the keyed hash under which the security log records a sign-in name
+-- that matches no account (often a password typed into the name field:
+-- never stored as typed).
+CREATE TABLE app_key (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;

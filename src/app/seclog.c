@@ -1,0 +1,163 @@
+/* seclog.c — accounts: reading the security log (seclog.h). */
+#include "seclog.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/json.h"
+#include "../lib/text.h"
+#include "../lib/util.h"
+#include "app_int.h"
+
+const char *const seclog_events[] = {
+    "login",          "login-failed",     "logout",         "totp-ok",
+    "totp-failed",    "totp-replayed",    "totp-enroll",    "totp-confirm",
+    "recovery-used",  "recovery-failed",  "recovery-new",   "totp-role",
+    "token-add",      "token-revoke",     "token-use",      "token-refused",
+    "account-add",    "account-change",   "role-change",    "password-change",
+    "expiry-change",  "privacy-grant",    "privacy-withdraw", NULL};
+
+static int known_event(const char *ev)
+{
+    for (int i = 0; seclog_events[i]; i++) {
+        if (strcmp(seclog_events[i], ev) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int check_date(const char *d, const char *field, struct err *e)
+{
+    int y, m, dd;
+    if (d && (strlen(d) != 10 || date_parse(d, &y, &m, &dd))) {
+        return err_set(e, ERR_INVALID, field, "%s: a date YYYY-MM-DD", field);
+    }
+    return 0;
+}
+
+static int add_row(void *ctx, const struct seclog_row *r)
+{
+    struct seclog_page *p = ctx;
+    if (p->n == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 64;
+        p->v = xrealloc(p->v, p->cap * sizeof *p->v);
+    }
+    struct seclog_entry *x = &p->v[p->n++];
+    memset(x, 0, sizeof *x);
+    x->id = r->id;
+    strlcpy_(x->at, r->at ? r->at : "", sizeof x->at);
+    strlcpy_(x->event, r->event ? r->event : "", sizeof x->event);
+    strlcpy_(x->account, r->account ? r->account : "", sizeof x->account);
+    strlcpy_(x->actor, r->actor ? r->actor : "", sizeof x->actor);
+    strlcpy_(x->address, r->address ? r->address : "", sizeof x->address);
+    strlcpy_(x->detail, r->detail ? r->detail : "", sizeof x->detail);
+    return 0;
+}
+
+int app_seclog_list(struct app *a, const struct seclog_filter *f, struct seclog_page *out,
+                    struct err *e)
+{
+    memset(out, 0, sizeof *out);
+    const char *ev = str_empty(f->event) ? NULL : f->event;
+    if (ev && !known_event(ev)) {
+        return err_set(e, ERR_INVALID, "event", "event: no event %.40s (login, login-failed, "
+                       "logout, totp-ok, token-use, role-change, ... : see isms help log)", ev);
+    }
+    const char *acc = str_empty(f->account) ? NULL : f->account;
+    if (acc && (strlen(acc) > 80 || !utf8_valid(acc, strlen(acc)) || text_bad_control(acc, 0))) {
+        return err_set(e, ERR_INVALID, "account", "account: a login name");
+    }
+    const char *since = str_empty(f->since) ? NULL : f->since;
+    const char *until = str_empty(f->until) ? NULL : f->until;
+    if (check_date(since, "since", e) || check_date(until, "until", e)) {
+        return -1;
+    }
+    if (f->limit < 0 || f->limit > SECLOG_PAGE_MAX || f->before < 0) {
+        return err_set(e, ERR_INVALID, "limit", "limit: 1 to %d entries", SECLOG_PAGE_MAX);
+    }
+    char next_day[11] = "";
+    if (until && date_add_days(until, 1, next_day)) {
+        return err_set(e, ERR_INVALID, "until", "until: a date YYYY-MM-DD");
+    }
+    long limit = f->limit ? f->limit : 100;
+    /* one more than asked: whether there is an older page */
+    struct seclog_query q = {acc, ev, since, until ? next_day : NULL, f->before, limit + 1};
+    if (store_seclog_list(a->st, &q, add_row, out, e)) {
+        seclog_page_free(out);
+        return -1;
+    }
+    if ((long)out->n > limit) {
+        out->n = (size_t)limit;
+        out->next_before = out->v[out->n - 1].id;
+    }
+    return 0;
+}
+
+void seclog_page_free(struct seclog_page *p)
+{
+    free(p->v);
+    memset(p, 0, sizeof *p);
+}
+
+void seclog_page_json(struct jw *w, const struct seclog_page *p)
+{
+    jw_obj(w);
+    jw_key(w, "items");
+    jw_arr(w);
+    for (size_t i = 0; i < p->n; i++) {
+        const struct seclog_entry *x = &p->v[i];
+        jw_obj(w);
+        jw_key(w, "id");
+        jw_int(w, x->id);
+        jw_key(w, "at");
+        jw_str(w, x->at);
+        jw_key(w, "event");
+        jw_str(w, x->event);
+        jw_key(w, "account");
+        jw_str(w, x->account[0] ? x->account : NULL);
+        jw_key(w, "actor");
+        jw_str(w, x->actor);
+        jw_key(w, "address");
+        jw_str(w, x->address[0] ? x->address : NULL);
+        jw_key(w, "detail");
+        jw_str(w, x->detail[0] ? x->detail : NULL);
+        jw_obj_end(w);
+    }
+    jw_arr_end(w);
+    jw_key(w, "next_before");
+    if (p->next_before) {
+        jw_int(w, p->next_before);
+    } else {
+        jw_null(w);
+    }
+    jw_obj_end(w);
+}
+
+void app_seclog_name(struct app *a, const char *name, int exists, char *out, size_t size)
+{
+    if (exists) {
+        strlcpy_(out, name, size);
+        return;
+    }
+    unsigned char raw[32], key[32];
+    char fresh[65], hex[65];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(fresh, sizeof fresh, raw, sizeof raw);
+    struct err e = {0};
+    size_t n = 0;
+    if (store_app_key(a->st, "seclog-name", fresh, hex, sizeof hex, &e) ||
+        sodium_hex2bin(key, sizeof key, hex, strlen(hex), NULL, &n, NULL) || n != sizeof key) {
+        strlcpy_(out, "unknown", size);
+        return;
+    }
+    unsigned char h[16];
+    const char *nm = name ? name : "";
+    crypto_generichash(h, sizeof h, (const unsigned char *)nm, strlen(nm), key, sizeof key);
+    char hh[33];
+    sodium_bin2hex(hh, sizeof hh, h, sizeof h);
+    snprintf(out, size, "unknown:%.12s", hh);
+    sodium_memzero(key, sizeof key);
+}

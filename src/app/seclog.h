@@ -1,0 +1,56 @@
+/* seclog.h — accounts: the security log, read (issue 15): sign-ins and
+ * their failures, second-factor events, API tokens (the first use of each
+ * per day), account, role, end-date and privacy-grant changes, roles that
+ * must use a second factor. Written by accounts.c (and totp.c) inside the
+ * transaction of what it records; read here, newest first, by page
+ * (/admin/log), API (/api/v1/admin/log) and CLI (`isms log`) from one
+ * typed result. Nothing secret is written: no password, token, code or
+ * session id; a sign-in name that matches no account is recorded as a
+ * keyed hash (app_seclog_name). */
+#ifndef ISMS_APP_SECLOG_H
+#define ISMS_APP_SECLOG_H
+
+#include "app.h"
+
+struct jw;
+
+/* The events written, for the filter's choices and the guide. */
+extern const char *const seclog_events[];
+
+#define SECLOG_PAGE_MAX 500
+
+struct seclog_filter {
+    const char *account; /* a login name, or NULL */
+    const char *event;   /* one of seclog_events, or NULL */
+    const char *since;   /* YYYY-MM-DD (from its start), or NULL */
+    const char *until;   /* YYYY-MM-DD (to its end), or NULL */
+    long before;         /* entries with a smaller number only (the next page), 0: newest */
+    long limit;          /* 1..SECLOG_PAGE_MAX; 0: 100 */
+};
+
+struct seclog_entry {
+    long id;
+    char at[24], event[40], account[80], actor[140], address[64], detail[320];
+};
+
+struct seclog_page {
+    struct seclog_entry *v;
+    size_t n, cap;
+    long next_before; /* the `before` of the next (older) page; 0 when this is the last */
+};
+
+/* Checks the filter (ERR_INVALID naming the field) and reads one page. */
+int app_seclog_list(struct app *a, const struct seclog_filter *f, struct seclog_page *out,
+                    struct err *e);
+void seclog_page_free(struct seclog_page *p);
+void seclog_page_json(struct jw *w, const struct seclog_page *p);
+
+/* How a sign-in name is written to the log: a name of an existing account
+ * as itself; any other as "unknown:" and 12 hex digits of a keyed BLAKE2b
+ * hash (key made once per file, app_key 'seclog-name'), so that repeated
+ * tries of the same unknown name can be told apart from many different
+ * ones, but what was typed — often a password — is not kept. Inside a write
+ * transaction. */
+void app_seclog_name(struct app *a, const char *name, int exists, char *out, size_t size);
+
+#endif
