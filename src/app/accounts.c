@@ -17,6 +17,7 @@
 #include "../model/perm.h"
 #include "app_int.h"
 #include "seclog.h"
+#include "totp.h"
 
 /* Argon2id cost: OWASP's minimum recommendation (19 MiB, 2 passes). */
 #define PW_OPSLIMIT 2
@@ -68,6 +69,12 @@ static void seclog(struct app *a, const char *event, const char *account, const 
     struct err e = {0};
     time_now(now);
     store_seclog_add(a->st, now, event, account, a->actor, address, detail, &e);
+}
+
+void app_seclog_write(struct app *a, const char *event, const char *account, const char *address,
+                      const char *detail)
+{
+    seclog(a, event, account, address, detail);
 }
 
 static int check_person(struct app *a, const char *person, struct err *e)
@@ -495,8 +502,11 @@ int app_login(struct app *a, const char *name, const char *password, const char 
     sodium_bin2hex(csrf, sizeof csrf, craw, sizeof craw);
     char h[65];
     sid_hash(sid, h);
-    int mfa_ok = !c.totp_required && !c.totp[0];
-    *totp_due = !mfa_ok;
+    /* accounts: a role that must have a second factor — an account of it
+     * without one is sent to enrolment (totp_due 2) and may do nothing else */
+    int role_req = app_totp_role_required(a, c.role);
+    int mfa_ok = !c.totp_required && !c.totp[0] && !role_req;
+    *totp_due = !mfa_ok ? (role_req && !c.totp[0] && !c.totp_required ? 2 : 1) : 0;
     if (c.totp_required && !c.totp[0]) {
         /* required but never enrolled: an administrator must enroll it */
         if (store_begin(a->st, e) == 0) {
@@ -553,6 +563,7 @@ static int fill_principal(struct app *a, long account, struct session_auth *p, s
     strlcpy_(p->person, c.person, sizeof p->person);
     p->personal_hidden = perm_personal_hidden(role_parse(c.role), c.expires[0] != 0,
                                               c.privacy_access);
+    p->must_enrol = !c.totp[0] && app_totp_role_required(a, c.role);
     return 1;
 }
 
@@ -624,6 +635,36 @@ int app_login_totp(struct app *a, const char *sid, const char *code, const char 
     struct acc c;
     if (load_account(a, NULL, p.account, &c, e)) {
         return -1;
+    }
+    if (c.totp[0] && code && totp_is_recovery(code)) {
+        /* accounts: a recovery code instead of the six digits, each good once */
+        if (store_begin(a->st, e)) {
+            return -1;
+        }
+        int used = app_totp_recovery_use(a, c.id, code, e);
+        if (used < 0) {
+            store_rollback(a->st);
+            return -1;
+        }
+        if (used != 1) {
+            seclog(a, "totp-failed", c.name, address,
+                   used == 2 ? "recovery code used before" : "not a recovery code");
+            store_commit(a->st, e);
+            return err_set(e, ERR_UNAUTH, "code",
+                           used == 2 ? "code: this recovery code was used already; each works "
+                                       "once"
+                                     : "code: not the current code of your authenticator nor "
+                                       "one of your recovery codes");
+        }
+        long left = store_recovery_left(a->st, c.id, e);
+        if (store_session_touch(a->st, p.sid_hash, (long long)time(NULL), 1, e)) {
+            store_rollback(a->st);
+            return -1;
+        }
+        char detail[64];
+        snprintf(detail, sizeof detail, "%ld recovery code%s left", left, left == 1 ? "" : "s");
+        seclog(a, "recovery-used", c.name, address, detail);
+        return store_commit(a->st, e);
     }
     unsigned char secret[64];
     size_t n = 0;

@@ -53,4 +53,8 @@ void seclog_page_json(struct jw *w, const struct seclog_page *p);
  * transaction. */
 void app_seclog_name(struct app *a, const char *name, int exists, char *out, size_t size);
 
+/* Writes one entry (actor a->actor) inside the caller's transaction. */
+void app_seclog_write(struct app *a, const char *event, const char *account, const char *address,
+                      const char *detail);
+
 #endif

@@ -45,6 +45,13 @@ int app_signer_login(struct app *a, const char *account, const char *password, a
     }
     int rc = -1;
     struct err ignore = {0};
+    if (totp_due == 2) {
+        /* accounts: the role requires a second factor this account has not set up */
+        err_set(e, ERR_UNAUTH, NULL,
+                "%s: the role requires a second factor; set it up on the web (/account/totp) "
+                "first", account);
+        goto out;
+    }
     if (totp_due) {
         char *c = code ? code(ctx) : NULL;
         int trc = app_login_totp(a, sid, c ? c : "", "cli", e);

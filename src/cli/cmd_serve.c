@@ -11,6 +11,7 @@
 #include "../http/http.h"
 #include "../lib/text.h"
 #include "../lib/util.h"
+#include "../app/totp.h"
 #include "cli.h"
 
 int cmd_serve(struct cli *c)
@@ -135,9 +136,38 @@ static int print_account(void *ctx, const struct account_row *r)
     return 0;
 }
 
+/* accounts: `isms user require-totp ROLE on|off` */
+static int user_require_totp(struct cli *c)
+{
+    struct opts o;
+    int rc = cli_parse_opts(c, c->argc - 1, c->argv + 1, &o, 2);
+    if (rc || (rc = cli_no_other_opts(&o, NULL))) {
+        return rc;
+    }
+    if (o.npos != 2) {
+        return cli_usage("usage: isms user require-totp ROLE on|off");
+    }
+    struct app a;
+    struct err e = {0};
+    if (cli_open(c, &a, &e)) {
+        return cli_fail(&e);
+    }
+    if (app_totp_role(&a, o.pos[0], o.pos[1], &e)) {
+        rc = cli_fail(&e);
+    } else {
+        printf("second factor %s for the role %s\n",
+               strcmp(o.pos[1], "on") == 0 ? "required" : "no longer required", o.pos[0]);
+    }
+    app_close(&a);
+    return rc;
+}
+
 int cmd_user(struct cli *c)
 {
     const char *sub = c->argc ? c->argv[0] : "";
+    if (strcmp(sub, "require-totp") == 0) {
+        return user_require_totp(c);
+    }
     struct opts o;
     static const char *const add_opts[] = {"role", "person", "expires", NULL};
     static const char *const edit_opts[] = {"role",    "person",         "disabled", "require-totp",
@@ -155,7 +185,8 @@ int cmd_user(struct cli *c)
         return cli_usage("usage: isms user add NAME --role ROLE [--person P-0001] [--expires "
                          "YYYY-MM-DD] | list | edit NAME [--role R] [--person P] [--disabled "
                          "yes|no] [--require-totp yes|no] [--expires YYYY-MM-DD|none] "
-                         "[--privacy-access yes|no --reason TEXT] | password NAME | totp NAME\n"
+                         "[--privacy-access yes|no --reason TEXT] | password NAME | totp NAME | "
+                         "require-totp ROLE on|off\n"
                          "roles: admin, manager, owner, top-management, auditor, staff");
     }
     struct app a;
@@ -164,8 +195,13 @@ int cmd_user(struct cli *c)
         return cli_fail(&e);
     }
     if (!strcmp(sub, "list")) {
-        if (store_accounts(a.st, print_account, NULL, &e)) {
+        char roles[160] = "";
+        if (store_accounts(a.st, print_account, NULL, &e) ||
+            store_totp_roles(a.st, roles, sizeof roles, &e)) {
             rc = cli_fail(&e);
+        } else if (roles[0]) {
+            /* accounts: roles that must have a second factor */
+            printf("second factor required for the roles: %s\n", roles);
         }
     } else if (is_add || !strcmp(sub, "password")) {
         char *pw = read_password("password");

@@ -285,7 +285,18 @@ static int dispatch(struct req *r, struct resp *w, const struct route *rt)
             }
             return 0;
         }
-        if (!r->auth.mfa_ok && !(rt->flags & R_MFA)) {
+        /* accounts: a role that requires a second factor, not set up yet:
+         * enrolment (and signing out) only */
+        if (r->auth.must_enrol && !(rt->flags & (R_ENROL | R_MFA))) {
+            if (r->is_api) {
+                deny(r, w, ERR_UNAUTH,
+                     "your role requires a second factor: set it up at /account/totp first");
+            } else {
+                resp_redirect(r, w, "/account/totp");
+            }
+            return 0;
+        }
+        if (!r->auth.mfa_ok && !r->auth.must_enrol && !(rt->flags & R_MFA)) {
             if (r->is_api) {
                 deny(r, w, ERR_UNAUTH, "the second factor is still due");
             } else {

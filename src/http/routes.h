@@ -14,6 +14,9 @@ enum route_flags {
                            pre-session cookie instead */
     R_UPLOAD = 1 << 5,  /* the body (a file) is spooled to disk up to --max-upload,
                            not buffered (upload.c); r->upload points at it */
+    R_ENROL = 1 << 6,   /* accounts: second-factor enrolment — also allowed to an
+                           account whose role requires a second factor it has not
+                           set up yet (and nothing else is) */
 };
 
 typedef int (*handler_fn)(struct req *r, struct resp *w);

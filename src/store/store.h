@@ -456,6 +456,7 @@ struct account_row {
     /* accounts: end date (NULL none), privacy grant and its reason */
     const char *expires, *privacy_reason;
     int privacy_access;
+    const char *totp_pending; /* accounts: a secret being enrolled (hex) */
 };
 typedef int (*store_account_fn)(void *ctx, const struct account_row *a);
 int store_account_add(struct store *s, const char *name, const char *role, const char *person,
@@ -539,6 +540,19 @@ struct seclog_row {
 typedef int (*store_seclog_fn)(void *ctx, const struct seclog_row *r);
 int store_seclog_list(struct store *s, const struct seclog_query *q, store_seclog_fn fn,
                       void *ctx, struct err *e);
+/* accounts: the account's recovery codes (keyed hashes) replaced by n new */
+int store_recovery_replace(struct store *s, long account, const char *const *hashes, int n,
+                           struct err *e);
+/* accounts: uses the code with this hash: 1 used now, 2 used before, 0 none */
+int store_recovery_use(struct store *s, long account, const char *hash, const char *now,
+                       struct err *e);
+long store_recovery_left(struct store *s, long account, struct err *e);
+/* accounts: roles whose accounts must have a second factor; turning one on
+ * ends the sessions of its accounts that have none */
+int store_totp_role_set(struct store *s, const char *role, int on, struct err *e);
+int store_totp_role_required(struct store *s, const char *role, struct err *e);
+/* the roles, comma-separated, into out */
+int store_totp_roles(struct store *s, char *out, size_t size, struct err *e);
 /* accounts: the file's key called name, made from fresh when it has none
  * yet (inside a write transaction); into out. */
 int store_app_key(struct store *s, const char *name, const char *fresh, char *out, size_t size,

@@ -32,7 +32,7 @@ int store_account_add(struct store *s, const char *name, const char *role, const
 
 #define ACCOUNT_COLS                                                                        \
     "id, name, role, person, pwhash, totp_secret, created, totp_required, disabled, expires, " \
-    "privacy_access, privacy_reason"
+    "privacy_access, privacy_reason, totp_pending"
 
 static void account_row(sqlite3_stmt *st, struct account_row *a)
 {
@@ -48,6 +48,7 @@ static void account_row(sqlite3_stmt *st, struct account_row *a)
     a->expires = store_col(st, 9);
     a->privacy_access = sqlite3_column_int(st, 10);
     a->privacy_reason = store_col(st, 11);
+    a->totp_pending = store_col(st, 12);
 }
 
 int store_account_get(struct store *s, const char *name, long id, store_account_fn fn, void *ctx,
@@ -100,7 +101,7 @@ int store_account_set(struct store *s, long id, const char *column, const char *
     /* the integer columns are 4, 5 and 7 */
     static const char *const cols[] = {"role",     "person",  "pwhash",         "totp_secret",
                                        "totp_required", "disabled", "expires", "privacy_access",
-                                       "privacy_reason", NULL};
+                                       "privacy_reason", "totp_pending", NULL};
     int k = -1;
     for (int i = 0; cols[i]; i++) {
         if (strcmp(cols[i], column) == 0) {
@@ -428,4 +429,136 @@ int store_app_key(struct store *s, const char *name, const char *fresh, char *ou
     }
     sqlite3_reset(st);
     return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* ---- accounts: recovery codes, roles that require a second factor ---------- */
+
+int store_recovery_replace(struct store *s, long account, const char *const *hashes, int n,
+                           struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(s, "DELETE FROM totp_recovery WHERE account = ?1", e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, account);
+    if (store_run(s, st, e)) {
+        return -1;
+    }
+    for (int i = 0; i < n; i++) {
+        st = store_prepare(s, "INSERT INTO totp_recovery (account, hash) VALUES (?1, ?2)", e);
+        if (!st) {
+            return -1;
+        }
+        sqlite3_bind_int64(st, 1, account);
+        store_bind_opt(st, 2, hashes[i]);
+        if (store_run(s, st, e)) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int store_recovery_use(struct store *s, long account, const char *hash, const char *now,
+                       struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(s, "SELECT id, used_at FROM totp_recovery WHERE account = "
+                                        "?1 AND hash = ?2", e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, account);
+    store_bind_opt(st, 2, hash);
+    int rc = store_step(s, st, e);
+    long id = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+    int used = rc == SQLITE_ROW && store_col(st, 1) != NULL;
+    sqlite3_reset(st);
+    if (rc < 0) {
+        return -1;
+    }
+    if (!id) {
+        return 0;
+    }
+    if (used) {
+        return 2;
+    }
+    st = store_prepare(s, "UPDATE totp_recovery SET used_at = ?2 WHERE id = ?1 AND used_at IS "
+                          "NULL", e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    store_bind_opt(st, 2, now);
+    if (store_run(s, st, e)) {
+        return -1;
+    }
+    return sqlite3_changes(s->db) == 1 ? 1 : 2;
+}
+
+long store_recovery_left(struct store *s, long account, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(s, "SELECT count(*) FROM totp_recovery WHERE account = ?1 "
+                                        "AND used_at IS NULL", e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, account);
+    int rc = store_step(s, st, e);
+    long n = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : n;
+}
+
+int store_totp_role_set(struct store *s, const char *role, int on, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(s, on ? "INSERT OR IGNORE INTO totp_role (role) VALUES (?1)"
+                                           : "DELETE FROM totp_role WHERE role = ?1", e);
+    if (!st) {
+        return -1;
+    }
+    store_bind_opt(st, 1, role);
+    if (store_run(s, st, e)) {
+        return -1;
+    }
+    if (!on) {
+        return 0;
+    }
+    /* the role's accounts without a second factor sign in again (to enrol) */
+    st = store_prepare(s, "DELETE FROM session WHERE account IN (SELECT id FROM account WHERE "
+                          "role = ?1 AND totp_secret IS NULL)", e);
+    if (!st) {
+        return -1;
+    }
+    store_bind_opt(st, 1, role);
+    return store_run(s, st, e);
+}
+
+int store_totp_role_required(struct store *s, const char *role, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(s, "SELECT 1 FROM totp_role WHERE role = ?1", e);
+    if (!st) {
+        return -1;
+    }
+    store_bind_opt(st, 1, role);
+    int rc = store_step(s, st, e);
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : rc == SQLITE_ROW;
+}
+
+int store_totp_roles(struct store *s, char *out, size_t size, struct err *e)
+{
+    out[0] = 0;
+    sqlite3_stmt *st = store_prepare(s, "SELECT role FROM totp_role ORDER BY role", e);
+    if (!st) {
+        return -1;
+    }
+    int rc;
+    size_t n = 0;
+    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+        int k = snprintf(out + n, size - n, "%s%s", n ? "," : "", store_col(st, 0));
+        if (k > 0 && (size_t)k < size - n) {
+            n += (size_t)k;
+        }
+    }
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : 0;
 }

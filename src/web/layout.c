@@ -78,6 +78,7 @@ void page_begin(struct req *r, struct buf *b, const char *title)
         if (perm_allows(r->role, PERM_ADMIN, NULL, -1)) {
             nav_link(r, b, "/admin/log", "Security log");
         }
+        nav_link(r, b, "/account/totp", "Second factor");
         /* end accounts */
         html_lit(b, "</ul></nav><form class=\"logout\" method=\"post\" action=\"");
         href(r, b, "/logout");

@@ -150,7 +150,9 @@ int page_login(struct req *r, struct resp *w)
     char role[32] = "";
     app_account_role(r->app, name_c, role, sizeof role);
     resp_redirect(r, w,
-                  totp_due ? "/login/totp" : home_for(role, safe_next(kv_get(&r->form, "next"))));
+                  totp_due == 2 ? "/account/totp" /* accounts: enrol first */
+                  : totp_due    ? "/login/totp"
+                                : home_for(role, safe_next(kv_get(&r->form, "next"))));
     return 0;
 }
 
@@ -170,9 +172,12 @@ static void totp_form(struct req *r, struct resp *w, const char *error, int stat
     href(r, &b, "/login/totp");
     html_lit(&b, "\">");
     csrf_field(r, &b);
+    /* accounts: a recovery code (xxxx-xxxx-xxxx) is accepted here too */
     html_lit(&b, "<label for=\"code\">Code</label><input id=\"code\" name=\"code\" "
-                 "inputmode=\"numeric\" autocomplete=\"one-time-code\" pattern=\"[0-9]{6}\" "
-                 "maxlength=\"6\" required autofocus><button type=\"submit\">Continue</button>"
+                 "autocomplete=\"one-time-code\" maxlength=\"20\" "
+                 "aria-describedby=\"code-help\" required autofocus><p id=\"code-help\" "
+                 "class=\"help\">Six digits from your authenticator app, or one of your "
+                 "recovery codes (each works once).</p><button type=\"submit\">Continue</button>"
                  "</form></section>");
     page_end(r, &b);
     page_send(w, &b, status);

@@ -45,3 +45,7 @@ CREATE TABLE app_key (
     name TEXT PRIMARY KEY,
     value TEXT NOT NULL
 ) STRICT;
+
+-- A second-factor secret being enrolled by the account itself (hex): it
+-- takes effect (totp_secret) only once a first code from it is confirmed.
+ALTER TABLE account ADD COLUMN totp_pending TEXT;
