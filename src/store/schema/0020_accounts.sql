@@ -49,3 +49,7 @@ CREATE TABLE app_key (
 -- A second-factor secret being enrolled by the account itself (hex): it
 -- takes effect (totp_secret) only once a first code from it is confirmed.
 ALTER TABLE account ADD COLUMN totp_pending TEXT;
+-- made with the file (SQLite's randomblob: a CSPRNG), so that a failed
+-- sign-in writes nothing but its log entry
+INSERT INTO app_key (name, value) VALUES ('seclog-name', lower(hex(randomblob(32))));
+INSERT INTO app_key (name, value) VALUES ('totp-recovery', lower(hex(randomblob(32))));
