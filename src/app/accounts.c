@@ -369,11 +369,58 @@ static void token_hash(const char *token, char out[65])
     sha256_hex(token, strlen(token), out);
 }
 
+/* accounts: a token's scope from --read-only and --types, checked */
+static int scope_of(int read_only, const char *types, char out[256], struct err *e)
+{
+    out[0] = 0;
+    char list[256] = "";
+    size_t n = 0;
+    if (types) {
+        if (strlen(types) > 200 || !*types) {
+            return err_set(e, ERR_INVALID, "types",
+                           "types: record types separated by commas (and attachment)");
+        }
+        char tmp[256];
+        strlcpy_(tmp, types, sizeof tmp);
+        char *save = NULL;
+        for (char *t = strtok_r(tmp, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+            while (*t == ' ') {
+                t++;
+            }
+            const struct rtype *rt = rtype_find(t);
+            const char *name = strcmp(t, "attachment") == 0 ? "attachment" : rt ? rt->name : NULL;
+            if (!name) {
+                return err_set(e, ERR_INVALID, "types",
+                               "types: no record type %.40s (see isms types; attachment for "
+                               "evidence files)", t);
+            }
+            char probe[64];
+            snprintf(probe, sizeof probe, ",%s,", name);
+            char have[260];
+            snprintf(have, sizeof have, ",%s,", list);
+            if (!strstr(have, probe)) {
+                int k = snprintf(list + n, sizeof list - n, "%s%s", n ? "," : "", name);
+                n += k > 0 ? (size_t)k : 0;
+            }
+        }
+    }
+    snprintf(out, 256, "%s%s%s%s", read_only ? "read-only" : "", read_only && n ? ";" : "",
+             n ? "types:" : "", list);
+    return 0;
+}
+
 int app_token_add(struct app *a, const char *account, const char *label, char **token,
                   long *id, struct err *e)
 {
+    return app_token_add_scoped(a, account, label, 0, NULL, token, id, e);
+}
+
+int app_token_add_scoped(struct app *a, const char *account, const char *label, int read_only,
+                         const char *types, char **token, long *id, struct err *e)
+{
     struct acc c;
-    if (load_account(a, account, 0, &c, e)) {
+    char scope[256];
+    if (scope_of(read_only, types, scope, e) || load_account(a, account, 0, &c, e)) {
         return -1;
     }
     if (label && (strlen(label) > 100 || !utf8_valid(label, strlen(label)) ||
@@ -389,12 +436,20 @@ int app_token_add(struct app *a, const char *account, const char *label, char **
     char hash[65], now[21];
     token_hash(tok, hash);
     time_now(now);
+    long tid = 0;
     if (store_begin(a->st, e) ||
-        store_token_add(a->st, c.id, label ? label : "token", hash, now, id, e)) {
+        store_token_add(a->st, c.id, label ? label : "token", hash, now, &tid, e) ||
+        (scope[0] && store_token_set_scope(a->st, tid, scope, e))) {
         store_rollback(a->st);
         return -1;
     }
-    seclog(a, "token-add", account, NULL, label);
+    if (id) {
+        *id = tid;
+    }
+    char detail[400];
+    snprintf(detail, sizeof detail, "%.100s%s%s", label ? label : "token", scope[0] ? "; scope " : "",
+             scope);
+    seclog(a, "token-add", account, NULL, detail);
     if (store_commit(a->st, e)) {
         return -1;
     }

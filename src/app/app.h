@@ -397,6 +397,11 @@ int app_totp_enroll(struct app *a, const char *name, char **uri, struct err *e);
 /* Creates an API token for the account; *token (caller frees) is shown once. */
 int app_token_add(struct app *a, const char *account, const char *label, char **token,
                   long *id, struct err *e);
+/* accounts: the same, limited to reads (GET) and/or to record types
+ * (comma-separated type names, and "attachment" for evidence files);
+ * the router refuses a request outside the scope (403 naming it). */
+int app_token_add_scoped(struct app *a, const char *account, const char *label, int read_only,
+                         const char *types, char **token, long *id, struct err *e);
 int app_token_revoke(struct app *a, long id, struct err *e);
 
 /* Checks a password; on success creates a session and writes its id (64

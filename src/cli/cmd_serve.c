@@ -273,7 +273,17 @@ int cmd_token(struct cli *c)
 {
     const char *sub = c->argc ? c->argv[0] : "";
     struct opts o;
-    static const char *const add_opts[] = {"name", NULL};
+    static const char *const add_opts[] = {"name", "types", NULL};
+    /* accounts: --read-only is a flag of token add */
+    int read_only = 0;
+    for (int i = 1; i < c->argc; i++) {
+        if (strcmp(c->argv[i], "--read-only") == 0) {
+            read_only = 1;
+            memmove(&c->argv[i], &c->argv[i + 1], (size_t)(c->argc - i - 1) * sizeof c->argv[0]);
+            c->argc--;
+            i--;
+        }
+    }
     int rc = cli_parse_opts(c, c->argc ? c->argc - 1 : 0, c->argv + (c->argc ? 1 : 0), &o, 1);
     if (rc || (rc = cli_no_other_opts(&o, strcmp(sub, "add") == 0 ? add_opts : NULL))) {
         return rc;
@@ -281,7 +291,8 @@ int cmd_token(struct cli *c)
     int64_t id = 0;
     if (!((!strcmp(sub, "add") && o.npos == 1) || (!strcmp(sub, "list") && !o.npos) ||
           (!strcmp(sub, "revoke") && o.npos == 1 && int_parse(o.pos[0], &id) == 0))) {
-        return cli_usage("usage: isms token add ACCOUNT [--name LABEL] | list | revoke ID");
+        return cli_usage("usage: isms token add ACCOUNT [--name LABEL] [--read-only] [--types "
+                         "TYPE,...] | list | revoke ID");
     }
     struct app a;
     struct err e = {0};
@@ -291,7 +302,8 @@ int cmd_token(struct cli *c)
     if (!strcmp(sub, "add")) {
         char *tok = NULL;
         long tid = 0;
-        if (app_token_add(&a, o.pos[0], cli_opt(&o, "name"), &tok, &tid, &e)) {
+        if (app_token_add_scoped(&a, o.pos[0], cli_opt(&o, "name"), read_only,
+                                 cli_opt(&o, "types"), &tok, &tid, &e)) {
             rc = cli_fail(&e);
         } else {
             printf("%s\n", tok);

@@ -162,6 +162,44 @@ static void authenticate(struct req *r)
 
 static int dispatch(struct req *r, struct resp *w, const struct route *rt);
 
+/* accounts: whether a token's scope ("read-only", "types:a,b", or both
+ * joined by ';') covers the request: read-only allows GET and HEAD only;
+ * types allows routes of those record types only, and routes of evidence
+ * files when "attachment" is one of them too. The refusal names the scope. */
+static int token_scope_allows(struct req *r, const struct route *rt, char *msg, size_t size)
+{
+    const char *scope = r->auth.scope;
+    const char *types = strstr(scope, "types:");
+    int reading = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
+    if (strncmp(scope, "read-only", 9) == 0 && !reading) {
+        snprintf(msg, size, "this API token is limited to reading (scope %s): %s is not allowed",
+                 scope, r->method);
+        return 0;
+    }
+    if (!types) {
+        return 1;
+    }
+    types += 6;
+    char list[280];
+    snprintf(list, sizeof list, ",%s,", types);
+    char probe[72];
+    const char *want = r->type ? r->type->name : NULL;
+    snprintf(probe, sizeof probe, ",%s,", want ? want : "");
+    int ok = want && strstr(list, probe) != NULL;
+    int attach = strstr(rt->pattern, "/attachments") != NULL;
+    if (ok && attach && !strstr(list, ",attachment,")) {
+        snprintf(msg, size, "this API token is limited to the record types %s (scope %s): "
+                 "evidence files need attachment in its types", types, scope);
+        return 0;
+    }
+    if (!ok) {
+        snprintf(msg, size, "this API token is limited to the record types %s (scope %s): %s is "
+                 "outside it", types, scope, want ? want : rt->pattern);
+        return 0;
+    }
+    return 1;
+}
+
 /* HEAD is answered like GET (libmicrohttpd then sends the headers only). */
 static int method_matches(const char *route_method, const char *method)
 {
@@ -320,6 +358,13 @@ static int dispatch(struct req *r, struct resp *w, const struct route *rt)
     }
     if (!perm_allows(r->role, rt->perm, r->type, owns)) {
         deny(r, w, ERR_FORBIDDEN, "your role does not allow this");
+        return 0;
+    }
+    /* accounts: a scoped API token — only reads, and/or only named types */
+    char scope_msg[400];
+    if (rt->perm != PERM_PUBLIC && r->auth.via_token && r->auth.scope[0] &&
+        !token_scope_allows(r, rt, scope_msg, sizeof scope_msg)) {
+        deny(r, w, ERR_FORBIDDEN, scope_msg);
         return 0;
     }
     if ((rt->flags & (R_CSRF | R_PRECSRF)) && !r->auth.via_token) {

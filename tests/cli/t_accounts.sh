@@ -76,4 +76,11 @@ printf 'whatever-1234567\n' | isms risk list --as 'Secret-Passw0rd!' >/dev/null 
 ok isms log --event login-failed --json
 out_lacks "Secret-Passw0rd"
 json_check 'any(x["account"].startswith("unknown:") for x in d["items"])'
+
+note "scoped tokens: shown with their scope; an unknown type refused"
+ok isms token add miriam --name ro --read-only --types measurement,attachment
+ok isms token list
+out_has "read-only;types:measurement,attachment"
+fails 3 isms token add miriam --types nosuch
+err_has "types: no record type nosuch"
 finish

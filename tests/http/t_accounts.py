@@ -362,12 +362,69 @@ def totp_enrolment(f, srv):
     check(c3.rc != 0 and "role:" in c3.err, "an unknown role is refused", c3.describe)
 
 
+PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+       b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def scoped_tokens(f, srv):
+    mgr = f.accounts["manager"].name
+    c = f.cli("token", "add", mgr, "--name", "monitor", "--types", "measurement,attachment")
+    mon = c.out.strip()
+    c = f.cli("token", "add", mgr, "--name", "reader", "--read-only")
+    ro = c.out.strip()
+    c = f.cli("token", "add", mgr, "--name", "both", "--read-only", "--types", "risk")
+    both = c.out.strip()
+    c = f.cli("token", "add", mgr, "--types", "measurement,nosuchtype", ok=False)
+    check(c.rc != 0 and "types: no record type nosuchtype" in c.err,
+          "an unknown type in a scope is refused naming it", c.describe)
+    tl = f.cli("token", "list").out
+    check(re.search(r"monitor\s+types:measurement,attachment", tl) and
+          re.search(r"reader\s+read-only", tl) and re.search(r"both\s+read-only;types:risk", tl),
+          "token list shows each token's scope", tl)
+
+    m = Api(srv, mon)
+    r = m.post("/api/v1/measurements", {"metric": "MET-0001", "measured_on": days_from_today(0),
+                                        "value": 12.5, "status": "recorded"})
+    check_status(r, 201, "the monitoring token records a measurement")
+    mea = (r.json() or {}).get("id", "MEA-0001")
+    check_status(m.get("/api/v1/measurements/" + mea), 200, "and reads it")
+    r = m.c.request("POST", "/api/v1/measurements/%s/attachments?name=run.pdf" % mea, body=PDF,
+                    headers={"Authorization": "Bearer " + mon, "Content-Type": "application/pdf"})
+    check_status(r, 201, "and attaches its evidence file")
+    r = m.get("/api/v1/risks")
+    check(r.status == 403 and "measurement,attachment" in r.text and "risk is outside it" in r.text,
+          "a risk is outside its scope: 403 naming the scope", r.describe)
+    r = m.post("/api/v1/risks", {"title": "x"})
+    check(r.status == 403 and "scope" in r.text, "nor may it create one", r.describe)
+    check_status(m.get("/api/v1/readiness"), 403, "nor read the readiness report")
+
+    rd = Api(srv, ro)
+    check_status(rd.get("/api/v1/risks"), 200, "the read-only token reads risks")
+    r = rd.post("/api/v1/measurements", {"metric": "MET-0001", "measured_on": days_from_today(0),
+                                         "value": 1, "status": "recorded"})
+    check(r.status == 403 and "read-only" in r.text and "POST" in r.text,
+          "but writes nothing: 403 naming the scope", r.describe)
+    r = rd.patch("/api/v1/risks/R-0001", {"title": "changed"})
+    check(r.status == 403 and "read-only" in r.text, "nor changes", r.describe)
+
+    b = Api(srv, both)
+    check_status(b.get("/api/v1/risks/R-0001"), 200, "read-only and types: reads a risk")
+    check_status(b.get("/api/v1/assets"), 403, "not an asset")
+    check_status(b.patch("/api/v1/risks/R-0001", {"title": "x"}), 403, "and changes no risk")
+    full = Api(srv, f.token(mgr, "full"))
+    check_status(full.get("/api/v1/assets"), 200, "an unscoped token is unchanged")
+    log = sql(f.path, "SELECT detail FROM security_log WHERE event = 'token-add'")
+    check("monitor; scope types:measurement,attachment" in log, "the scope is in the security log",
+          log)
+
+
 def main():
     f = demo_file("d.isms")
     srv = Server(f.path)
     external_auditor(f, srv)
     security_log(f, srv)
     totp_enrolment(f, srv)
+    scoped_tokens(f, srv)
     srv.stop()
 
 
