@@ -373,7 +373,7 @@ static void token_hash(const char *token, char out[65])
 static int scope_of(int read_only, const char *types, char out[256], struct err *e)
 {
     out[0] = 0;
-    char list[256] = "";
+    char list[210] = "";
     size_t n = 0;
     if (types) {
         if (strlen(types) > 200 || !*types) {
@@ -400,11 +400,14 @@ static int scope_of(int read_only, const char *types, char out[256], struct err 
             snprintf(have, sizeof have, ",%s,", list);
             if (!strstr(have, probe)) {
                 int k = snprintf(list + n, sizeof list - n, "%s%s", n ? "," : "", name);
-                n += k > 0 ? (size_t)k : 0;
+                if (k < 0 || (size_t)k >= sizeof list - n) {
+                    return err_set(e, ERR_INVALID, "types", "types: too many record types");
+                }
+                n += (size_t)k;
             }
         }
     }
-    snprintf(out, 256, "%s%s%s%s", read_only ? "read-only" : "", read_only && n ? ";" : "",
+    snprintf(out, 256, "%s%s%s%.200s", read_only ? "read-only" : "", read_only && n ? ";" : "",
              n ? "types:" : "", list);
     return 0;
 }

@@ -1107,8 +1107,9 @@ static int aw_compute(struct app *a, const struct aw_data *d, const struct recor
         record_free(doc);
         if (version > 0) {
             struct doc_audience all = {"everyone", NULL, NULL};
-            rc = store_doc_ack_people(a->st, &a->who, ref, version, &all, 0, 0, on_acked,
-                                      &acked, e);
+            /* accounts: an outside reader's totals count everyone's (no lines) */
+            rc = store_doc_ack_people(a->st, a->who.personal_hidden ? principal_sys() : &a->who,
+                                      ref, version, &all, 0, 0, on_acked, &acked, e);
         }
     }
     /* the people counted are those whose attendance the principal sees:

@@ -59,10 +59,16 @@ int store_doc_ack_completion(struct store *s, const struct principal *who, const
     if (seen <= 0) {
         return seen;
     }
+    /* accounts: the privacy rule — an outside reader gets one line of
+     * totals (a department of one would name its person) */
+    int totals = who && who->personal_hidden && !principal_is_system(who);
     sqlite3_stmt *st = store_prepare(s,
-                                     "SELECT coalesce(p.department, ''), count(*), "
-                                     "sum(" ACKED_BY_P ") FROM person p WHERE " AUDIENCE_OF_P
-                                     " GROUP BY 1 ORDER BY 1",
+                                     totals ? "SELECT '(all departments)', count(*), "
+                                              "coalesce(sum(" ACKED_BY_P "), 0) FROM person p "
+                                              "WHERE " AUDIENCE_OF_P
+                                            : "SELECT coalesce(p.department, ''), count(*), "
+                                              "sum(" ACKED_BY_P ") FROM person p WHERE "
+                                              AUDIENCE_OF_P " GROUP BY 1 ORDER BY 1",
                                      e);
     if (!st) {
         return -1;
@@ -87,17 +93,28 @@ int store_doc_ack_people(struct store *s, const struct principal *who, const cha
     if (seen <= 0) {
         return seen;
     }
+    /* accounts: the privacy rule — an outside reader sees only its own
+     * acknowledgement, never who else acknowledged (perm.h) */
+    const char *only = NULL;
+    if (who && who->personal_hidden && !principal_is_system(who)) {
+        only = principal_person(who);
+        if (!only) {
+            return 0;
+        }
+    }
     sqlite3_stmt *st = store_prepare(
         s,
         "SELECT p.ref, p.name, p.department, (SELECT min(s.at) FROM signoff s WHERE "
         "s.subject_kind = 'document' AND s.subject_id = :ref AND s.version = :v AND "
         "s.kind = 'acknowledgement' AND s.person = p.ref) AS at FROM person p WHERE " AUDIENCE_OF_P
-        " AND (:pending = 0 OR NOT " ACKED_BY_P ") ORDER BY p.id LIMIT :limit",
+        " AND (:pending = 0 OR NOT " ACKED_BY_P ") AND (:only IS NULL OR p.ref = :only) "
+        "ORDER BY p.id LIMIT :limit",
         e);
     if (!st) {
         return -1;
     }
     bind_audience(st, ref, version, au);
+    bind_name(st, ":only", only);
     sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":pending"), pending_only);
     sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"), limit > 0 ? limit : -1);
     int rc;

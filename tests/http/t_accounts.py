@@ -93,6 +93,16 @@ def external_auditor(f, srv):
     r = c.get("/people/P-0001")
     check(r.status == 200 and "ATN-0001" not in r.text, "nor linked from the person", r.describe)
 
+    r = mapi.get("/api/v1/documents/DOC-0001/acks")
+    d = r.json() or {}
+    check(r.status == 200 and len(d.get("departments", [])) > 1, "the manager sees "
+          "acknowledgement per department", r.describe)
+    r = api.get("/api/v1/documents/DOC-0001/acks")
+    e = r.json() or {}
+    check(r.status == 200 and e.get("people") == d.get("people") and
+          e.get("acknowledged") == d.get("acknowledged") and len(e.get("departments", [])) == 1
+          and not e.get("pending"), "the external auditor gets the totals, no department or name",
+          r.describe)
     # the grant: with a reason, logged, and then shown
     g = f.cli("user", "edit", "ext", "--privacy-access", "yes", ok=False)
     check(g.rc != 0 and "reason:" in g.err, "a grant needs a reason", g.describe)
