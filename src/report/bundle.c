@@ -62,10 +62,10 @@ static void clean_base(const char *title, char *out, size_t max)
     for (const unsigned char *p = (const unsigned char *)(title ? title : ""); *p && n < max;
          p++) {
         char c = safe_byte(*p) ? (char)*p : '_';
-        if (c == '.' && n && out[n - 1] == '.') {
-            continue; /* ".." never appears */
+        if (c == '.' && n && trim_byte(out[n - 1])) {
+            continue; /* a '.' only after a letter or digit: ".." never appears */
         }
-        if (c == '_' && n && out[n - 1] == '_') {
+        if (c == '_' && n && (out[n - 1] == '_' || out[n - 1] == '.')) {
             continue; /* one '_' for a run of unsafe bytes */
         }
         if (n == 0 && trim_byte(c)) {

@@ -43,9 +43,10 @@ struct bundle_names {
 /* Maps an untrusted title to a safe entry name "DIR/BASE.EXT" in out: dir
  * and ext are the caller's literals ("documents", "pdf"; ext may be "");
  * in base every byte outside [A-Za-z0-9._-] becomes '_' (control
- * characters, '/', '\\', ':' and non-ASCII included), runs of '.' become
- * one, leading and trailing '.', '_' and '-' go, the base is cut to fit
- * BUNDLE_NAME_MAX, an empty base is "file", and a name already in names
+ * characters, '/', '\\', ':' and non-ASCII included) and a run of them
+ * one '_', a '.' stays only after a letter or digit, leading and
+ * trailing '.', '_' and '-' go, the base is cut to fit BUNDLE_NAME_MAX,
+ * an empty base is "file", and a name already in names
  * gets "-2", "-3", ... before its extension. Never yields "..", a leading
  * '/', a backslash or a control character. */
 void bundle_entry_name(struct bundle_names *names, const char *dir, const char *title,
