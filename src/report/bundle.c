@@ -281,8 +281,30 @@ static int arch_fail(struct bw *w, const char *what, struct err *e)
                    archive_error_string(w->ar) ? archive_error_string(w->ar) : "libarchive");
 }
 
+/* Files that are compressed already (PDF, images, office formats, zips)
+ * are stored as they are; everything else is deflated. */
+static int compressed_already(const char *path)
+{
+    static const char *const exts[] = {".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp",
+                                       ".zip", ".docx", ".xlsx", ".pptx", ".odt", ".ods",
+                                       ".gz", ".xz", ".bz2", ".zst", ".7z", ".mp4", NULL};
+    size_t n = strlen(path);
+    for (int i = 0; exts[i]; i++) {
+        size_t k = strlen(exts[i]);
+        if (n > k && strcasecmp_(path + n - k, exts[i]) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static int entry_begin(struct bw *w, const char *path, int64_t size, struct err *e)
 {
+    if (compressed_already(path)) {
+        archive_write_zip_set_compression_store(w->ar);
+    } else {
+        archive_write_zip_set_compression_deflate(w->ar);
+    }
     struct archive_entry *en = archive_entry_new();
     archive_entry_set_pathname(en, path);
     archive_entry_set_size(en, size);
@@ -993,6 +1015,9 @@ int bundle_write_fd(struct app *a, const char *audit, int fd, struct bundle_mani
     w.ar = archive_write_new();
     archive_write_set_format_zip(w.ar);
     archive_write_zip_set_compression_deflate(w.ar);
+    /* fast deflate: the bundle is made while someone waits (ignored when
+     * libarchive does not know the option) */
+    archive_write_set_format_option(w.ar, "zip", "compression-level", "1");
     archive_write_set_bytes_in_last_block(w.ar, 1);
     int rc = 0;
     if (archive_write_open_fd(w.ar, fd) != ARCHIVE_OK) {
