@@ -404,11 +404,13 @@ static int add_file(struct bw *w, const char *dir, const char *title, const char
 
 /* An evidence file: read through the verified reader (its SHA-256 checked
  * before and while it is read), in chunks. */
-static int add_reader(struct bw *w, const char *dir, struct attachment_reader *rd,
-                      const char *kind, const char *source, struct err *e)
+static int add_reader(struct bw *w, const char *dir, const char *named,
+                      struct attachment_reader *rd, const char *kind, const char *source,
+                      struct err *e)
 {
     const struct attachment_info *info = app_attachment_reader_info(rd);
-    /* "ATT-0001 report.pdf": the extension kept when it is a short word */
+    /* "ATT-0001 report.pdf" (or named + the file's extension): the
+     * extension kept when it is a short word */
     char title[ATT_NAME_MAX + 32], ext[16] = "";
     snprintf(title, sizeof title, "%s %s", info->ref, info->name);
     const char *dot = strrchr(info->name, '.');
@@ -421,6 +423,9 @@ static int add_reader(struct bw *w, const char *dir, struct attachment_reader *r
             strlcpy_(ext, dot + 1, sizeof ext);
             title[strlen(info->ref) + 1 + (size_t)(dot - info->name)] = 0;
         }
+    }
+    if (named) {
+        snprintf(title, sizeof title, "%s", named);
     }
     char path[BUNDLE_NAME_MAX + 1];
     bundle_entry_name(&w->names, dir, title, ext, path, sizeof path);
@@ -680,7 +685,9 @@ static int add_documents(struct bw *w, struct err *e)
                     rc = -1;
                 }
             } else if (has == 1) {
-                rc = add_reader(w, "documents", rd, "document-content", source, e);
+                char named[320];
+                snprintf(named, sizeof named, "%s content", title);
+                rc = add_reader(w, "documents", named, rd, "document-content", source, e);
                 app_attachment_close(rd);
             }
         }
@@ -817,7 +824,7 @@ static int add_evidence(struct bw *w, struct err *e)
             rc = -1;
             break;
         }
-        rc = add_reader(w, "evidence", rd, "evidence", info->subject, e);
+        rc = add_reader(w, "evidence", NULL, rd, "evidence", info->subject, e);
         app_attachment_close(rd);
     }
     free(l.v);

@@ -200,6 +200,21 @@ out_has "documents/${D2}_windows_abs_x.pdf"
 out_lacks ".."
 ok isms bundle verify hostile.zip
 
+note "a document whose content is a PDF file: its report and the file, with the frozen SHA-256"
+ok isms document add --title "Scanned procedure" --kind procedure --owner P-0001
+D4=$(last_line)
+ok isms document revise "$D4" --file rd.pdf
+ok isms document submit "$D4"
+ok signed boss document review "$D4"
+ok signed boss document approve "$D4"
+ok isms bundle -o content.zip
+ok py check.py content.zip
+ok py -c 'import zipfile; print("\n".join(zipfile.ZipFile("content.zip").namelist()))'  # names
+out_has "documents/${D4}_Scanned_procedure.pdf"
+out_has "documents/${D4}_Scanned_procedure_content.pdf"
+ok py -c 'import hashlib,zipfile,sys; print(hashlib.sha256(zipfile.ZipFile("content.zip").read("documents/'"$D4"'_Scanned_procedure_content.pdf")).hexdigest())'
+out_is "$(sha256sum rd.pdf | cut -d" " -f1)"
+
 note "an audit's scope: its clauses and controls pick the documents, registers and evidence"
 ok isms audit add --title "Review and testing audit" --kind internal --clauses "9.3" --controls 8.8 --owner P-0005
 AUD=$(last_line)
