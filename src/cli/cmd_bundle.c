@@ -20,11 +20,13 @@ static int verify(const char *path)
     size_t files = 0;
     struct err e = {0};
     int rc = 0;
-    if (bundle_verify(path, &problems, &files, &e)) {
+    char msha[65];
+    if (bundle_verify(path, &problems, &files, msha, &e)) {
         fwrite(problems.p ? problems.p : "", 1, problems.len, stderr);
         rc = cli_fail(&e);
     } else {
-        printf("%s: %zu files match the manifest (size and SHA-256)\n", path, files);
+        printf("%s: %zu files match the manifest (size and SHA-256)\nmanifest.json SHA-256 %s\n",
+               path, files, msha);
     }
     buf_free(&problems);
     return rc;
@@ -72,7 +74,8 @@ int cmd_bundle(struct cli *c)
         if (m.nomitted) {
             printf(", %zu left out (see manifest.json)", m.nomitted);
         }
-        printf("\n");
+        printf("\nmanifest.json SHA-256 %s (compare it with what `isms bundle verify` prints)\n",
+               m.manifest_sha256);
         bundle_manifest_free(&m);
     }
     app_close(&a);

@@ -936,6 +936,7 @@ static int write_manifest(struct bw *w, struct err *e)
     if (rc == 0 && archive_write_finish_entry(w->ar) != ARCHIVE_OK) {
         rc = arch_fail(w, MANIFEST, e);
     }
+    sha256_hex_end(&h, w->m->manifest_sha256);
     buf_free(&b);
     return rc;
 }
@@ -1083,8 +1084,12 @@ static void problem(struct buf *p, size_t *n, const char *fmt, const char *a1, c
     (*n)++;
 }
 
-int bundle_verify(const char *path, struct buf *problems, size_t *files, struct err *e)
+int bundle_verify(const char *path, struct buf *problems, size_t *files,
+                  char manifest_sha256[65], struct err *e)
 {
+    if (manifest_sha256) {
+        manifest_sha256[0] = 0;
+    }
     struct archive *ar = archive_read_new();
     archive_read_support_format_zip(ar);
     if (archive_read_open_filename(ar, path, CHUNK) != ARCHIVE_OK) {
@@ -1148,9 +1153,8 @@ int bundle_verify(const char *path, struct buf *problems, size_t *files, struct 
             size += k;
             if (is_manifest) {
                 buf_append(&manifest, chunk, (size_t)k);
-            } else {
-                sha256_add(&h, chunk, (size_t)k);
             }
+            sha256_add(&h, chunk, (size_t)k);
         }
         if (broken || (is_manifest && manifest.over)) {
             problem(problems, &nbad, "%s: cannot be read (%s)", name,
@@ -1161,12 +1165,15 @@ int bundle_verify(const char *path, struct buf *problems, size_t *files, struct 
             strmap_put(&seen, name, "unreadable");
             continue;
         }
-        if (is_manifest) {
-            have_manifest = 1;
-            continue;
-        }
         char sha[65], v[100];
         sha256_hex_end(&h, sha);
+        if (is_manifest) {
+            have_manifest = 1;
+            if (manifest_sha256) {
+                strlcpy_(manifest_sha256, sha, 65);
+            }
+            continue;
+        }
         snprintf(v, sizeof v, "%lld %s", (long long)size, sha);
         strmap_put(&seen, name, v);
         nfiles++;

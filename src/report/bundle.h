@@ -79,6 +79,7 @@ struct bundle_manifest {
     size_t n, cap;
     char **omitted;       /* what the reader may not read, or could not be built, and why */
     size_t nomitted, capomitted;
+    char manifest_sha256[65]; /* of manifest.json as written (not in it): to compare out of band */
 };
 void bundle_manifest_free(struct bundle_manifest *m);
 struct jw;
@@ -102,7 +103,11 @@ int bundle_write(struct app *a, const char *audit, const char *path, struct bund
  * 0 when it holds; -1 with e (ERR_CONFLICT naming the first bad file, or
  * ERR_INVALID for an unsafe name or a zip without a readable manifest,
  * ERR_STORAGE when it cannot be read). problems (may be NULL) gets one
- * line per bad file; *files the entries checked. */
-int bundle_verify(const char *path, struct buf *problems, size_t *files, struct err *e);
+ * line per bad file; *files the entries checked; manifest_sha256 (may be
+ * NULL) the SHA-256 of manifest.json, to compare with the one `isms bundle`
+ * printed (the manifest is not signed: that comparison, or the history
+ * head against the ISMS, is what ties it to its maker). */
+int bundle_verify(const char *path, struct buf *problems, size_t *files,
+                  char manifest_sha256[65], struct err *e);
 
 #endif

@@ -79,9 +79,12 @@ err_has "takes no identifier"
 note "the bundle of the demo: a zip, every entry in the manifest with its size and SHA-256"
 ok isms bundle -o b.zip
 out_has "wrote b.zip"
+msha=$(py -c 'import hashlib,zipfile; print(hashlib.sha256(zipfile.ZipFile("b.zip").read("manifest.json")).hexdigest())')
+out_has "manifest.json SHA-256 $msha"
 ok py check.py b.zip
 ok isms bundle verify b.zip
 out_has "files match the manifest"
+out_has "manifest.json SHA-256 $msha"
 py -c 'import zipfile,json; print(json.dumps(zipfile.ZipFile("b.zip").namelist()))' >names.json
 unzip_json() { py -c 'import zipfile,sys; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]).decode())' "$@"; }
 unzip_json b.zip manifest.json >man.json
