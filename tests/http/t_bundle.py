@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import os
+import subprocess
 import tempfile
 import zipfile
 
@@ -69,6 +70,24 @@ def main():
     check_status(r, 200, "the readiness PDF")
     check_eq(r.header("Content-Type"), "application/pdf", "it is a PDF")
     check(r.body.startswith(b"%PDF-"), "it starts as a PDF does")
+    with tempfile.NamedTemporaryFile(suffix=".pdf", delete=False) as t:
+        t.write(r.body)
+    try:
+        text = subprocess.run(["pdftotext", "-layout", t.name, "-"], capture_output=True,
+                              timeout=60).stdout.decode("utf-8", "replace")
+    finally:
+        os.unlink(t.name)
+    flat = " ".join(text.split())
+    missing = [c["clause"] for c in rd["clauses"]
+               if "%d%% %d of %d" % (c["percent"], c["passed"], c["asked"]) not in flat or
+               c["clause"] + " " not in flat]
+    check(not missing, "pdftotext: every clause's figure is in the PDF", ", ".join(missing))
+    gaps = [i["title"] for i in rd["items"] if i["gap"] and not i["hidden"] and i["clause"]]
+    check(gaps and all(g[:40] in flat for g in gaps), "pdftotext: every gap is named in the PDF",
+          ", ".join(g for g in gaps if g[:40] not in flat))
+    check(auditor.name in subprocess.run(["pdfinfo", "-"], input=r.body, capture_output=True,
+                                         timeout=60).stdout.decode("utf-8", "replace"),
+          "pdfinfo: the auditor is the PDF's author")
 
     note("the auditor downloads the whole bundle")
     r = a.get("/bundle")
