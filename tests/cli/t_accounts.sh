@@ -36,6 +36,14 @@ out_lacks "Engineering"
 ok signed ext history QR-0001
 out_lacks "lohnwerk"
 
+note "the evidence bundle read as the external auditor leaves out people's competence evidence"
+ok isms bundle -o own.zip
+ok signed ext bundle -o ext.zip
+check "the owner's bundle holds a person's certificate" \
+    py -c 'import sys,zipfile; sys.exit(not any("pecb-lead-implementer" in n for n in zipfile.ZipFile("own.zip").namelist()))'
+check "the external auditor's does not" \
+    py -c 'import sys,zipfile; sys.exit(any("pecb-lead-implementer" in n for n in zipfile.ZipFile("ext.zip").namelist()))'
+
 note "a grant, with a reason, in the security log"
 fails 3 isms user edit ext --privacy-access yes
 err_has "reason:"
