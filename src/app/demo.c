@@ -352,11 +352,35 @@ static void entry_day(json_t *ent, json_t *last, char out[11])
         max_day(out, json_string_value(json_object_get(last, chain)));
         json_object_set_new(last, chain, json_string(out));
     }
+    /* what the SoA and the treatment plan are made of comes before their
+     * approvals: risks, requirements, documents (SoA), risks and actions
+     * (plan), made or changed */
+    const char *of = type;
+    if (!of && subject && subject[0] == '@') {
+        snprintf(name, sizeof name, "^%s", subject + 1);
+        of = json_string_value(json_object_get(last, name));
+    }
+    if (of && json_object_get(ent, "edit") == NULL && !type) {
+        of = NULL; /* a decision on a record: not a change of its content */
+    }
+    if (of && (strcmp(of, "risk") == 0 || strcmp(of, "requirement") == 0 ||
+               strcmp(of, "document") == 0)) {
+        max_day(out, json_string_value(json_object_get(last, "#soa")));
+        json_object_set_new(last, "#soa", json_string(out));
+    }
+    if (of && (strcmp(of, "risk") == 0 || strcmp(of, "action") == 0)) {
+        max_day(out, json_string_value(json_object_get(last, "#plan")));
+        json_object_set_new(last, "#plan", json_string(out));
+    }
     const char *def = json_string_value(json_object_get(ent, "key"));
     if (def) {
         snprintf(name, sizeof name, "=%s", def);
         json_object_set_new(last, name, json_string(out));
         json_object_set_new(last, def, json_string(out));
+        if (type) {
+            snprintf(name, sizeof name, "^%s", def);
+            json_object_set_new(last, name, json_string(type));
+        }
     }
     json_decref(keys);
 }
@@ -1986,18 +2010,20 @@ static int step_review(struct app *a, struct keymap *m, struct err *e)
 }
 
 static const struct demo_step demo_steps[] = {
-    {demo_metric, "2025-12-01", 0, "", 0}, /* the patch metric and its objective */
+    {demo_metric, "2025-12-01", 0, "#type:metric,#type:objective", 0}, /* the patch metric and its objective */
     {NULL, NULL, 0, "", 1},  {NULL, NULL, 0, "", 2},  {NULL, NULL, 0, "", 3},
     {NULL, NULL, 0, "", 4},  {NULL, NULL, 0, "", 5},  {NULL, NULL, 0, "", 6},
     {NULL, NULL, 0, "", 7},  {NULL, NULL, 0, "", 8},  {NULL, NULL, 0, "", 9},
     {NULL, NULL, 0, "", 10}, {NULL, NULL, 0, "", 11}, {NULL, NULL, 0, "", 12},
-    {demo_audit, "2026-09-30", 0, "", 0},   /* control tests, audit programme */
-    {step_review, "2026-11-06", 0, "mr_apr,mr_nov", 0}, /* packs, minutes, certificate */
+    {demo_audit, "2026-09-30", 0, "#type:audit,#type:ctest,#type:ctrun,#type:programme", 0},   /* control tests, audit programme */
+    {step_review, "2026-11-06", 0, "mr_apr,mr_nov,#type:raction,#type:certificate,#type:cnc", 0}, /* packs, minutes, certificate */
     {demo_metrics, "2026-11-13", 0,
-     "nc_export,nc_training,nc_access,aud_internal,aud_customer,mr_nov", 0},
-    {demo_people, NULL, -12, "", 0},       /* RACI, competence, awareness */
-    {demo_suppliers, NULL, -3, "", 0},     /* assessments, questionnaires, privacy */
-    {demo_ops, NULL, -1, "inc_phish,inc_misdirect,inc_outage,inc_stuffing", 0},
+     "nc_export,nc_training,nc_access,aud_internal,aud_customer,mr_nov,#type:nonconformity,"
+     "#type:corrective,#type:improvement", 0},
+    {demo_people, NULL, -12, "#type:raci,#type:competence,#type:briefing,#type:attendance", 0},       /* RACI, competence, awareness */
+    {demo_suppliers, NULL, -3, "#type:sassessment,#type:processing,#type:dpia,#type:areview", 0},     /* assessments, questionnaires, privacy */
+    {demo_ops, NULL, -1, "inc_phish,inc_misdirect,inc_outage,inc_stuffing,#type:incident,"
+     "#type:exception,#type:bcptest", 0},
 };
 
 int app_load_demo(struct app *a, struct demo_login *logins, int max, int *nlogins, struct err *e)
@@ -2037,7 +2063,7 @@ int app_load_demo(struct app *a, struct demo_login *logins, int max, int *nlogin
         snprintf(keys, sizeof keys, "%s", st->after);
         for (char *sv = NULL, *t = strtok_r(keys, ",", &sv); t; t = strtok_r(NULL, ",", &sv)) {
             char name[80];
-            snprintf(name, sizeof name, "=%s", t);
+            snprintf(name, sizeof name, t[0] == '#' ? "%s" : "=%s", t);
             max_day(v->day, json_string_value(json_object_get(last, name)));
         }
         if (strcmp(v->day, DT.start) < 0) {
