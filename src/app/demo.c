@@ -238,6 +238,17 @@ static void demo_at(const char *when)
     time_set_simulated(DT.cur);
 }
 
+static void demo_clock_init(void);
+
+void app_demo_clock_start(void)
+{
+    char t[21];
+    demo_clock_init();
+    snprintf(t, sizeof t, "%sT07:00:00Z", DT.start);
+    memcpy(DT.cur, t, sizeof DT.cur);
+    time_set_simulated(DT.cur);
+}
+
 static void demo_clock_init(void)
 {
     time_set_simulated(NULL);
@@ -362,6 +373,10 @@ static void entry_day(json_t *ent, json_t *last, char out[11])
     }
     if (of && json_object_get(ent, "edit") == NULL && !type) {
         of = NULL; /* a decision on a record: not a change of its content */
+    }
+    if (of && !type && strcmp(of, "document") == 0 &&
+        !json_object_get(fields, "controls")) {
+        of = NULL; /* a document's text: not what the SoA shows */
     }
     if (of && (strcmp(of, "risk") == 0 || strcmp(of, "requirement") == 0 ||
                strcmp(of, "document") == 0)) {
@@ -1296,12 +1311,22 @@ static int demo_ops(struct app *a, struct keymap *m, struct err *e)
             tm.tm_year -= 1900;
             tm.tm_mon -= 1;
             dl = (long long)timegm(&tm) + (long long)d.v[k].hours * 2400;
+            /* one missed deadline: the credential stuffing's NIS2 early
+             * warning went out 5 hours late */
+            int late = strcmp(old_incs[i], "inc_stuffing") == 0 && strcmp(d.v[k].key, nis2) == 0;
+            if (late) {
+                dl += (long long)d.v[k].hours * 1200 + 5 * 3600;
+            }
             time_t tt = (time_t)dl;
             char when[21];
             gmtime_r(&tt, &tm);
             strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-            bad = app_incident_notified_tx(a, ref, d.v[k].key, when, "recorded from the "
-                                           "incident file", e);
+            bad = app_incident_notified_tx(a, ref, d.v[k].key, when,
+                                           late ? "Sent 5 hours after the 24-hour deadline: "
+                                                  "the on-call engineer did not know the NIS2 "
+                                                  "early-warning duty"
+                                                : "recorded from the incident file",
+                                           e);
         }
         incident_duties_free(&d);
         if (bad) {
@@ -2033,7 +2058,9 @@ int app_load_demo(struct app *a, struct demo_login *logins, int max, int *nlogin
     if (!root) {
         return err_set(e, ERR_INTERNAL, NULL, "demo data: line %d: %s", je.line, je.text);
     }
-    demo_clock_init();
+    if (!DT.cur[0]) {
+        app_demo_clock_start();
+    }
     struct keymap m = {json_object()};
     json_t *recs = json_object_get(root, "records");
     json_t *last = json_object();
@@ -2078,15 +2105,6 @@ int app_load_demo(struct app *a, struct demo_login *logins, int max, int *nlogin
     }
     json_decref(last);
     qsort(evs, nev, sizeof *evs, ev_cmp);
-    if (getenv("ISMS_DEMO_TRACE")) {
-        for (size_t k = 0; k < nev; k++) {
-            json_t *x = evs[k].json >= 0 ? json_array_get(recs, (size_t)evs[k].json) : NULL;
-            char *txt = x ? json_dumps(x, JSON_COMPACT) : NULL;
-            fprintf(stderr, "EV %s %d %d %.150s\n", evs[k].day, evs[k].json, evs[k].step,
-                    txt ? txt : "step");
-            free(txt);
-        }
-    }
     int rc = 0, accounts = 0, nl = 0;
     struct demo_login spare[16];
     if (!logins) {
@@ -2099,11 +2117,6 @@ int app_load_demo(struct app *a, struct demo_login *logins, int max, int *nlogin
         ent = v->json >= 0 ? json_array_get(recs, (size_t)v->json) : NULL;
         int is_decision = !ent || (!json_object_get(ent, "type") && !json_object_get(ent, "edit"));
         demo_at(v->day);
-        if (getenv("ISMS_DEMO_TRACE")) {
-            fprintf(stderr, "%s %s %d %d %s\n", v->day, DT.cur, v->json, v->step,
-                    ent ? (json_string_value(json_object_get(ent, "type")) ?
-                           json_string_value(json_object_get(ent, "type")) : "-") : "step");
-        }
         if (is_decision && !accounts) {
             accounts = 1;
             if (load_accounts(a, &m, json_object_get(root, "accounts"), logins, max, nlogins, e)) {
@@ -2125,6 +2138,7 @@ int app_load_demo(struct app *a, struct demo_login *logins, int max, int *nlogin
     /* FEATURE: other features' demo parts, one call line each, at the end
      * of the year (the clock at yesterday evening) */
     time_set_simulated(NULL);
+    DT.cur[0] = 0;
     free(evs);
     json_decref(m.refs);
     json_decref(root);
