@@ -1,12 +1,19 @@
 /* demo.c — loads the demo organization from data/demo.json (embedded) into a
  * new ISMS through the same app functions a user's commands call, so the demo
- * is validated exactly like real input.
+ * is validated exactly like real input. It replays a year (the last twelve
+ * months, ending yesterday) with the simulated clock (time_set_simulated):
+ * the data's dates are moved to end today, the entries and the features'
+ * steps run in the order of their days, and every history entry is stamped
+ * with the day it tells of (see "the replayed year" below).
+ *
+ * Any entry may carry "at": "YYYY-MM-DD" (a day of the data's year, moved
+ * like every date): the day it happens.
  *
  * The file: {"records": [ENTRY, ...]} where an ENTRY is one of
  *   {"type": "risk", "key": "vpn", "fields": {"title": "...", "assets": ["@db"]}}
  *   {"edit": "@vpn", "fields": {...}}          change a record added earlier
  *   {"accept": "@vpn", "by": "@ceo", "rationale": "..."}   risk acceptance
- *   {"review": "@vpn"}                          risk reviewed today
+ *   {"review": "@vpn"}                          risk reviewed (on its day)
  *   {"soa_approve": "iso27001-2022", "by": "@ceo", "note": "..."}
  *   {"plan_approve": true, "by": "@ciso", "rationale": "..."}
  *   {"document": "@isp", "step": "submit|review|send-back|approve|publish|revise|ack",
@@ -278,6 +285,7 @@ static const char *const event_fields[] = {"measured_on", "held_on", "performed_
 
 struct ev {
     char day[11];
+    char when[21]; /* a time on that day, or "" (the morning) */
     int json;  /* index of the file's entry, or -1 */
     int step;  /* index of the feature step */
     size_t ord;
@@ -311,10 +319,11 @@ static void max_day(char cur[11], const char *d)
 }
 
 /* The day of entry ent, after what it depends on (last: key -> day). */
-static void entry_day(json_t *ent, json_t *last, char out[11])
+static void entry_day(json_t *ent, json_t *last, char out[11], char when[21])
 {
     char d[11];
     snprintf(out, 11, "%s", DT.start);
+    when[0] = 0;
     const char *at = json_string_value(json_object_get(ent, "at"));
     json_t *fields = json_object_get(ent, "fields");
     if (at) {
@@ -324,6 +333,24 @@ static void entry_day(json_t *ent, json_t *last, char out[11])
             const char *v = json_string_value(json_object_get(fields, event_fields[i]));
             if (v && strlen(v) >= 10) {
                 max_day(out, shift_date(v, d));
+                char t[21];
+                /* a time of day (detected_at): recorded half an hour later */
+                if (strlen(v) > 10 && datetime_normalize(v, t) == 0) {
+                    long long s0 = 0;
+                    struct tm tm = {0};
+                    memcpy(t, shift_date(v, d), 10);
+                    sscanf(t, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                           &tm.tm_hour, &tm.tm_min, &tm.tm_sec);
+                    tm.tm_year -= 1900;
+                    tm.tm_mon -= 1;
+                    s0 = (long long)timegm(&tm) + 1800;
+                    time_t tt = (time_t)s0;
+                    gmtime_r(&tt, &tm);
+                    strftime(t, sizeof t, "%Y-%m-%dT%H:%M:%SZ", &tm);
+                    if (strcmp(t, when) > 0) {
+                        memcpy(when, t, 21);
+                    }
+                }
             }
         }
     }
@@ -398,6 +425,9 @@ static void entry_day(json_t *ent, json_t *last, char out[11])
         }
     }
     json_decref(keys);
+    if (strncmp(when, out, 10) != 0) {
+        when[0] = 0; /* the day moved (what it names came later): the morning */
+    }
 }
 
 static int ev_cmp(const void *pa, const void *pb)
@@ -2029,11 +2059,6 @@ struct demo_step {
     int measure;       /* >0: the patch metric's measurement of month measure-1 */
 };
 
-static int step_review(struct app *a, struct keymap *m, struct err *e)
-{
-    return demo_review(a, m, e);
-}
-
 static const struct demo_step demo_steps[] = {
     {demo_metric, "2025-12-01", 0, "#type:metric,#type:objective", 0}, /* the patch metric and its objective */
     {NULL, NULL, 0, "", 1},  {NULL, NULL, 0, "", 2},  {NULL, NULL, 0, "", 3},
@@ -2041,7 +2066,7 @@ static const struct demo_step demo_steps[] = {
     {NULL, NULL, 0, "", 7},  {NULL, NULL, 0, "", 8},  {NULL, NULL, 0, "", 9},
     {NULL, NULL, 0, "", 10}, {NULL, NULL, 0, "", 11}, {NULL, NULL, 0, "", 12},
     {demo_audit, "2026-09-30", 0, "#type:audit,#type:ctest,#type:ctrun,#type:programme", 0},   /* control tests, audit programme */
-    {step_review, "2026-11-06", 0, "mr_apr,mr_nov,#type:raction,#type:certificate,#type:cnc", 0}, /* packs, minutes, certificate */
+    {demo_review, "2026-11-06", 0, "mr_apr,mr_nov,#type:raction,#type:certificate,#type:cnc", 0}, /* packs, minutes, certificate */
     {demo_metrics, "2026-11-13", 0,
      "nc_export,nc_training,nc_access,aud_internal,aud_customer,mr_nov,#type:nonconformity,"
      "#type:corrective,#type:improvement", 0},
@@ -2070,7 +2095,7 @@ int app_load_demo(struct app *a, struct demo_login *logins, int max, int *nlogin
     json_t *ent;
     json_array_foreach(recs, i, ent) {
         struct ev *v = &evs[nev++];
-        entry_day(ent, last, v->day);
+        entry_day(ent, last, v->day, v->when);
         v->json = (int)i;
         v->step = -1;
         v->ord = i;
@@ -2116,7 +2141,7 @@ int app_load_demo(struct app *a, struct demo_login *logins, int max, int *nlogin
         struct ev *v = &evs[k];
         ent = v->json >= 0 ? json_array_get(recs, (size_t)v->json) : NULL;
         int is_decision = !ent || (!json_object_get(ent, "type") && !json_object_get(ent, "edit"));
-        demo_at(v->day);
+        demo_at(v->when[0] ? v->when : v->day);
         if (is_decision && !accounts) {
             accounts = 1;
             if (load_accounts(a, &m, json_object_get(root, "accounts"), logins, max, nlogins, e)) {
@@ -2135,8 +2160,10 @@ int app_load_demo(struct app *a, struct demo_login *logins, int max, int *nlogin
     if (rc == 0 && !accounts) {
         rc = load_accounts(a, &m, json_object_get(root, "accounts"), logins, max, nlogins, e);
     }
-    /* FEATURE: other features' demo parts, one call line each, at the end
-     * of the year (the clock at yesterday evening) */
+    /* ---- end block: other features' demo parts, one call line each, run at
+     * the end of the year (the simulated clock at yesterday evening):
+     *     if (rc == 0) rc = demo_FEATURE(a, e);   FEATURE
+     * ---- */
     time_set_simulated(NULL);
     DT.cur[0] = 0;
     free(evs);

@@ -25,6 +25,18 @@ meas=$(last_out)
 ok isms history --json
 json_check 'all(any(h["type"] == "measurement" and h["id"] == m["id"] and h["action"] == "create" and h["at"][:10] == m["measured_on"] for h in d) for m in json.loads(a[0]))' "$meas"
 
+note "incidents are recorded after they were detected, on that day; management reviews on the day they were held"
+ok isms incident list --json
+json_check 'all(i["created"][:10] == i["detected_at"][:10] and i["created"] >= i["detected_at"] for i in d if i["id"] != "INC-0005")'
+ok isms review list --json
+json_check 'all(r["created"][:10] == r["held_on"] for r in d if r.get("held_on"))'
+
+note "a missed notification deadline: the credential stuffing's NIS2 early warning went out late"
+ok isms incident duties INC-0004 --json
+json_check '[x["duty"] for x in d["duties"] if x["done"] and x["notified_at"] > x["deadline"]] == ["REQ-0006"]'
+ok isms incident duties INC-0005 --json
+json_check '[x["duty"] for x in d["duties"] if not x["done"]] == ["gdpr-72h"] and [x["deadline"] for x in d["duties"] if x["duty"] == "gdpr-72h"] == ["2026-12-04T04:00:00Z"]'
+
 note "a metric with a measurement in each of 12 months; its trend has 12 points and two breaches"
 printf '%s' "$meas" >meas.json
 ok cat meas.json
