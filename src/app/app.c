@@ -234,11 +234,16 @@ static int create_common(struct app *a, const char *path, const char *actor, int
     if (store_begin(a->st, e)) {
         goto fail;
     }
+    if (demo) {
+        app_demo_clock_start(); /* demo: the catalogue too is made on the year's first day */
+    }
     if (app_install_catalogue(a, e) || app_method_install_default(a, e) ||
         (demo && app_load_demo(a, logins, max, n, e))) {
+        time_set_simulated(NULL);
         store_rollback(a->st);
         goto fail;
     }
+    time_set_simulated(NULL);
     if (store_commit(a->st, e)) {
         goto fail;
     }

@@ -37,7 +37,6 @@ struct app {
      * a->signer is derived from the same authentication (only when the
      * second factor is done): sign-offs are bound to it. */
     struct principal who;
-    int loading_demo;       /* metrics: the demo's fixed dates may lie after today */
 };
 
 /* A field name and its value as a person typed it (untrusted). */

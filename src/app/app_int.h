@@ -30,6 +30,9 @@ int app_install_catalogue(struct app *a, struct err *e);
 /* Loads the demo organization (data/demo.json) into an open, empty ISMS,
  * with its accounts; their generated passwords go to logins. */
 int app_load_demo(struct app *a, struct demo_login *logins, int max, int *n, struct err *e);
+/* demo: starts the simulated clock on the first day of the replayed year
+ * (before the catalogue is installed); app_load_demo goes on from there. */
+void app_demo_clock_start(void);
 /* True when the control came from a shipped catalogue. */
 int control_is_catalogue(const struct record *r);
 /* Writes the differences between orig and r (same record) and one history

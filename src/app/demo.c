@@ -1,12 +1,19 @@
 /* demo.c — loads the demo organization from data/demo.json (embedded) into a
  * new ISMS through the same app functions a user's commands call, so the demo
- * is validated exactly like real input.
+ * is validated exactly like real input. It replays a year (the last twelve
+ * months, ending yesterday) with the simulated clock (time_set_simulated):
+ * the data's dates are moved to end today, the entries and the features'
+ * steps run in the order of their days, and every history entry is stamped
+ * with the day it tells of (see "the replayed year" below).
+ *
+ * Any entry may carry "at": "YYYY-MM-DD" (a day of the data's year, moved
+ * like every date): the day it happens.
  *
  * The file: {"records": [ENTRY, ...]} where an ENTRY is one of
  *   {"type": "risk", "key": "vpn", "fields": {"title": "...", "assets": ["@db"]}}
  *   {"edit": "@vpn", "fields": {...}}          change a record added earlier
  *   {"accept": "@vpn", "by": "@ceo", "rationale": "..."}   risk acceptance
- *   {"review": "@vpn"}                          risk reviewed today
+ *   {"review": "@vpn"}                          risk reviewed (on its day)
  *   {"soa_approve": "iso27001-2022", "by": "@ceo", "note": "..."}
  *   {"plan_approve": true, "by": "@ciso", "rationale": "..."}
  *   {"document": "@isp", "step": "submit|review|send-back|approve|publish|revise|ack",
@@ -45,10 +52,396 @@ struct keymap {
     json_t *refs; /* key -> identifier */
 };
 
+/* ---- the replayed year: shifted dates and the simulated clock ------------
+ * The data was written for a year ending on ANCHOR (the months 2025-12 to
+ * 2026-12). Every date of the demo (a whole "YYYY-MM-DD" or one inside a
+ * text, and "16 April 2026" / "April 2026" in prose) is moved by the
+ * whole months between ANCHOR and today, so the demo always holds the last
+ * twelve months. The demo then replays its entries in the order of their
+ * dates with the simulated clock (time_set_simulated) set to each entry's
+ * day, so every record's history says when it happened. */
+#define ANCHOR_Y 2026
+#define ANCHOR_M 12
+
+static struct {
+    int shift;                  /* whole months from ANCHOR to today */
+    char today[11];             /* the real (or $ISMS_NOW) day of the run */
+    char start[11], end[11];    /* first day of the replay, last day (yesterday) */
+    char cur[21];               /* the simulated clock */
+} DT;
+
+static int dim(int y, int m)
+{
+    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0) ? 29 : d[m - 1];
+}
+
+static void shift_ymd(int *y, int *m, int *d)
+{
+    int last = *d == dim(*y, *m);
+    int t = *y * 12 + (*m - 1) + DT.shift;
+    *y = t / 12;
+    *m = t % 12 + 1;
+    if (last || *d > dim(*y, *m)) {
+        *d = dim(*y, *m);
+    }
+}
+
+/* in shifted by DT.shift months (in is "YYYY-MM-DD..."; out 11 bytes). */
+static const char *shift_date(const char *in, char out[11])
+{
+    int y, m, d;
+    char tmp[11];
+    memcpy(tmp, in, 10);
+    tmp[10] = 0;
+    if (date_parse(tmp, &y, &m, &d)) {
+        memcpy(out, tmp, 11);
+        return out;
+    }
+    shift_ymd(&y, &m, &d);
+    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+             (unsigned)d % 100u);
+    return out;
+}
+
+static const char *const month_names[] = {"January", "February", "March", "April",
+                                          "May", "June", "July", "August", "September",
+                                          "October", "November", "December"};
+
+static int isdig(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* s with its dates moved (appended to out). */
+static void shift_text(const char *s, struct buf *out)
+{
+    while (*s) {
+        /* YYYY-MM-DD */
+        if (isdig(s[0]) && isdig(s[1]) && isdig(s[2]) && isdig(s[3]) && s[4] == '-' &&
+            isdig(s[5]) && isdig(s[6]) && s[7] == '-' && isdig(s[8]) && isdig(s[9]) &&
+            !isdig(s[10])) {
+            char tmp[11], o[11];
+            int y, m, d;
+            memcpy(tmp, s, 10);
+            tmp[10] = 0;
+            if (date_parse(tmp, &y, &m, &d) == 0) {
+                buf_puts(out, shift_date(tmp, o));
+                s += 10;
+                continue;
+            }
+        }
+        /* [D ]Month YYYY */
+        int k = 0, day = 0;
+        if (isdig(s[0])) {
+            day = s[0] - '0';
+            k = 1;
+            if (isdig(s[1])) {
+                day = day * 10 + s[1] - '0';
+                k = 2;
+            }
+            if (s[k] != ' ') {
+                k = 0;
+                day = 0;
+            } else {
+                k++;
+            }
+        }
+        int done = 0;
+        for (int mi = 0; mi < 12 && !done; mi++) {
+            size_t n = strlen(month_names[mi]);
+            const char *p = s + k;
+            if (strncmp(p, month_names[mi], n) == 0 && p[n] == ' ' && isdig(p[n + 1]) &&
+                isdig(p[n + 2]) && isdig(p[n + 3]) && isdig(p[n + 4]) && !isdig(p[n + 5])) {
+                int y = atoi(p + n + 1), m = mi + 1, d = day ? day : 1;
+                if (d > dim(y, m)) {
+                    break;
+                }
+                shift_ymd(&y, &m, &d);
+                if (day) {
+                    buf_printf(out, "%d ", d);
+                }
+                buf_printf(out, "%s %04d", month_names[m - 1], y % 10000);
+                s = p + n + 5;
+                done = 1;
+            }
+        }
+        if (done) {
+            continue;
+        }
+        /* copy up to the next candidate start */
+        do {
+            buf_putc(out, *s);
+            s++;
+        } while (*s && isdig(s[-1]) && isdig(*s));
+    }
+}
+
+/* A ring of shifted copies for the code below: D("2026-04-30"). */
+static const char *D(const char *iso)
+{
+    static char ring[64][11];
+    static unsigned n;
+    char *o = ring[n++ % 64];
+    return shift_date(iso, o);
+}
+
+/* A shifted copy of a text (for the code below). */
+static const char *DTX(const char *text)
+{
+    static char ring[16][1024];
+    static unsigned n;
+    char *o = ring[n++ % 16];
+    struct buf b;
+    buf_init(&b, 0);
+    shift_text(text, &b);
+    snprintf(o, 1024, "%s", buf_str(&b));
+    buf_free(&b);
+    return o;
+}
+
+/* The shifted year of a year of the data (titles: "audit 2027"). */
+static const char *DY(int year, char out[8])
+{
+    snprintf(out, 8, "%04u",
+             (unsigned)(year + ((ANCHOR_Y * 12 + ANCHOR_M - 1 + DT.shift) / 12 - ANCHOR_Y)) % 10000u);
+    return out;
+}
+
+/* A day relative to the run's day. */
+static const char *DREL(int days, char out[11])
+{
+    date_add_days(DT.today, days, out);
+    return out;
+}
+
+/* Moves the simulated clock to the morning of day (or to time, when it
+ * has one), never back and never past the end of yesterday; one second
+ * further at least, so every step has a time of its own. */
+static void demo_at(const char *when)
+{
+    char t[21], lim[21];
+    if (strlen(when) == 10) {
+        snprintf(t, sizeof t, "%.10sT08:00:00Z", when);
+    } else if (datetime_normalize(when, t)) {
+        return;
+    }
+    snprintf(lim, sizeof lim, "%sT23:59:59Z", DT.end);
+    if (strcmp(t, lim) > 0) {
+        memcpy(t, lim, sizeof t);
+    }
+    if (strcmp(t, DT.cur) <= 0) {
+        /* one second on */
+        struct tm tm = {0};
+        sscanf(DT.cur, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+               &tm.tm_hour, &tm.tm_min, &tm.tm_sec);
+        tm.tm_year -= 1900;
+        tm.tm_mon -= 1;
+        time_t tt = timegm(&tm) + 1;
+        gmtime_r(&tt, &tm);
+        strftime(t, sizeof t, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    }
+    memcpy(DT.cur, t, sizeof DT.cur);
+    time_set_simulated(DT.cur);
+}
+
+static void demo_clock_init(void);
+
+void app_demo_clock_start(void)
+{
+    char t[21];
+    demo_clock_init();
+    snprintf(t, sizeof t, "%sT07:00:00Z", DT.start);
+    memcpy(DT.cur, t, sizeof DT.cur);
+    time_set_simulated(DT.cur);
+}
+
+static void demo_clock_init(void)
+{
+    time_set_simulated(NULL);
+    date_today(DT.today);
+    int y, m, d;
+    date_parse(DT.today, &y, &m, &d);
+    DT.shift = (y * 12 + m - 1) - (ANCHOR_Y * 12 + ANCHOR_M - 1);
+    int t = y * 12 + m - 1 - 12;
+    snprintf(DT.start, sizeof DT.start, "%04u-%02u-01", (unsigned)(t / 12) % 10000u,
+             (unsigned)(t % 12 + 1) % 100u);
+    date_add_days(DT.today, -1, DT.end);
+    DT.cur[0] = 0;
+}
+
+/* ---- the order of the replay ----------------------------------------------
+ * Each entry of the file gets the day it happened: its "at" (a decision),
+ * or the latest of its event fields (measured_on, held_on, detected_at...),
+ * at least the start of the year, at most yesterday. An entry never comes
+ * before what it names: the record of an "@key" and every earlier entry that
+ * named it (a document's steps keep their order), the earlier records of
+ * its type (identifiers stay as in the file), the SoA's edits before its
+ * approval. The replay is that order, stable, with the features' steps
+ * below slotted in at their days. */
+static const char *const event_fields[] = {"measured_on", "held_on", "performed_on",
+                                           "detected_on", "detected_at", "implemented_on",
+                                           "completed_on", "attended_on", "tested_on", NULL};
+
+struct ev {
+    char day[11];
+    char when[21]; /* a time on that day, or "" (the morning) */
+    int json;  /* index of the file's entry, or -1 */
+    int step;  /* index of the feature step */
+    size_t ord;
+};
+
+static void keys_of(json_t *v, json_t *out)
+{
+    size_t i;
+    const char *k;
+    json_t *x;
+    switch (json_typeof(v)) {
+    case JSON_STRING: {
+        const char *s = json_string_value(v);
+        if (s[0] == '@' && s[1] != '@') {
+            json_object_set_new(out, s + 1, json_true());
+        }
+        break;
+    }
+    case JSON_ARRAY: json_array_foreach(v, i, x) { keys_of(x, out); } break;
+    case JSON_OBJECT: json_object_foreach(v, k, x) { keys_of(x, out); } break;
+    default: break;
+    }
+}
+
+static void max_day(char cur[11], const char *d)
+{
+    if (d && strlen(d) >= 10 && strncmp(d, cur, 10) > 0) {
+        memcpy(cur, d, 10);
+        cur[10] = 0;
+    }
+}
+
+/* The day of entry ent, after what it depends on (last: key -> day). */
+static void entry_day(json_t *ent, json_t *last, char out[11], char when[21])
+{
+    char d[11];
+    snprintf(out, 11, "%s", DT.start);
+    when[0] = 0;
+    const char *at = json_string_value(json_object_get(ent, "at"));
+    json_t *fields = json_object_get(ent, "fields");
+    if (at) {
+        max_day(out, shift_date(at, d));
+    } else if (json_object_get(ent, "type")) {
+        for (int i = 0; event_fields[i]; i++) {
+            const char *v = json_string_value(json_object_get(fields, event_fields[i]));
+            if (v && strlen(v) >= 10) {
+                max_day(out, shift_date(v, d));
+                char t[21];
+                /* a time of day (detected_at): recorded half an hour later */
+                if (strlen(v) > 10 && datetime_normalize(v, t) == 0) {
+                    long long s0 = 0;
+                    struct tm tm = {0};
+                    memcpy(t, shift_date(v, d), 10);
+                    sscanf(t, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                           &tm.tm_hour, &tm.tm_min, &tm.tm_sec);
+                    tm.tm_year -= 1900;
+                    tm.tm_mon -= 1;
+                    s0 = (long long)timegm(&tm) + 1800;
+                    time_t tt = (time_t)s0;
+                    gmtime_r(&tt, &tm);
+                    strftime(t, sizeof t, "%Y-%m-%dT%H:%M:%SZ", &tm);
+                    if (strcmp(t, when) > 0) {
+                        memcpy(when, t, 21);
+                    }
+                }
+            }
+        }
+    }
+    if (strcmp(out, DT.end) > 0) {
+        snprintf(out, 11, "%s", DT.end);
+    }
+    /* what it names must exist: the day its record was made ("=key") */
+    json_t *keys = json_object();
+    keys_of(ent, keys);
+    const char *k;
+    json_t *x;
+    char name[80];
+    json_object_foreach(keys, k, x) {
+        snprintf(name, sizeof name, "=%s", k);
+        max_day(out, json_string_value(json_object_get(last, name)));
+    }
+    /* what it acts on keeps the order of the file (a document's steps) */
+    const char *type = json_string_value(json_object_get(ent, "type"));
+    const char *subject = NULL;
+    static const char *const subjects[] = {"edit", "document", "accept", "review", "attach",
+                                           "scope_approve", NULL};
+    for (int i = 0; subjects[i] && !subject; i++) {
+        subject = json_string_value(json_object_get(ent, subjects[i]));
+    }
+    char chain[80] = "";
+    if (type && strcmp(type, "measurement") != 0) {
+        snprintf(chain, sizeof chain, "#type:%s", type);
+    } else if (json_object_get(ent, "soa_approve") || (subject && subject[0] != '@' &&
+                                                        json_object_get(ent, "edit"))) {
+        snprintf(chain, sizeof chain, "#soa");
+    } else if (json_object_get(ent, "plan_approve")) {
+        snprintf(chain, sizeof chain, "#plan");
+    } else if (subject) {
+        snprintf(chain, sizeof chain, "%s", subject[0] == '@' ? subject + 1 : subject);
+    }
+    if (chain[0]) {
+        max_day(out, json_string_value(json_object_get(last, chain)));
+        json_object_set_new(last, chain, json_string(out));
+    }
+    /* what the SoA and the treatment plan are made of comes before their
+     * approvals: risks, requirements, documents (SoA), risks and actions
+     * (plan), made or changed */
+    const char *of = type;
+    if (!of && subject && subject[0] == '@') {
+        snprintf(name, sizeof name, "^%s", subject + 1);
+        of = json_string_value(json_object_get(last, name));
+    }
+    if (of && json_object_get(ent, "edit") == NULL && !type) {
+        of = NULL; /* a decision on a record: not a change of its content */
+    }
+    if (of && !type && strcmp(of, "document") == 0 &&
+        !json_object_get(fields, "controls")) {
+        of = NULL; /* a document's text: not what the SoA shows */
+    }
+    if (of && (strcmp(of, "risk") == 0 || strcmp(of, "requirement") == 0 ||
+               strcmp(of, "document") == 0)) {
+        max_day(out, json_string_value(json_object_get(last, "#soa")));
+        json_object_set_new(last, "#soa", json_string(out));
+    }
+    if (of && (strcmp(of, "risk") == 0 || strcmp(of, "action") == 0)) {
+        max_day(out, json_string_value(json_object_get(last, "#plan")));
+        json_object_set_new(last, "#plan", json_string(out));
+    }
+    const char *def = json_string_value(json_object_get(ent, "key"));
+    if (def) {
+        snprintf(name, sizeof name, "=%s", def);
+        json_object_set_new(last, name, json_string(out));
+        json_object_set_new(last, def, json_string(out));
+        if (type) {
+            snprintf(name, sizeof name, "^%s", def);
+            json_object_set_new(last, name, json_string(type));
+        }
+    }
+    json_decref(keys);
+    if (strncmp(when, out, 10) != 0) {
+        when[0] = 0; /* the day moved (what it names came later): the morning */
+    }
+}
+
+static int ev_cmp(const void *pa, const void *pb)
+{
+    const struct ev *x = pa, *y = pb;
+    int c = strcmp(x->day, y->day);
+    return c ? c : (x->ord > y->ord) - (x->ord < y->ord);
+}
+
+
 static int resolve(struct keymap *m, const char *s, struct buf *out, struct err *e)
 {
     if (s[0] != '@' || s[1] == '@') {
-        buf_puts(out, s + (s[0] == '@'));
+        shift_text(s + (s[0] == '@'), out); /* the year replayed: dates moved */
         return 0;
     }
     json_t *r = json_object_get(m->refs, s + 1);
@@ -158,9 +551,7 @@ static int demo_attach(struct app *a, const char *subject, json_t *ent, struct e
     char valid[11] = "";
     json_t *days = json_object_get(ent, "valid_days");
     if (json_is_integer(days)) {
-        char today[11];
-        date_today(today);
-        date_add_days(today, (int)json_integer_value(days), valid);
+        date_add_days(DT.today, (int)json_integer_value(days), valid);
     }
     struct buf b;
     buf_init(&b, 0);
@@ -437,17 +828,17 @@ static int demo_review(struct app *a, struct keymap *m, struct err *e)
         struct kv kv[6] = {{"title", acts[i].title},
                            {"agreed_at", acts[i].nov ? nov : apr},
                            {"owner", demo_key(m, acts[i].owner)},
-                           {"due_date", acts[i].due},
+                           {"due_date", D(acts[i].due)},
                            {"status", acts[i].status},
-                           {"completed_on", acts[i].completed}};
+                           {"completed_on", acts[i].completed ? D(acts[i].completed) : NULL}};
         if (demo_add(a, "raction", kv, acts[i].completed ? 6 : 5, NULL, e)) {
             return -1;
         }
     }
     int n, existing;
-    if (app_review_freeze_tx(a, apr, "presented at the meeting of 16 April 2026", &n, &existing,
+    if (app_review_freeze_tx(a, apr, DTX("presented at the meeting of 16 April 2026"), &n, &existing,
                              e) ||
-        app_review_freeze_tx(a, nov, "presented at the meeting of 5 November 2026", &n,
+        app_review_freeze_tx(a, nov, DTX("presented at the meeting of 5 November 2026"), &n,
                              &existing, e) ||
         sign_as(a, ceo, e) ||
         app_review_sign_tx(a, apr, "Minutes approved as circulated", &n, &existing, e) ||
@@ -458,7 +849,7 @@ static int demo_review(struct app *a, struct keymap *m, struct err *e)
     }
     app_signer_clear(a);
     char today[11], issued[11], raised[11], close_by[11];
-    date_today(today);
+    memcpy(today, DT.today, sizeof today);
     date_add_days(today, -350, issued); /* first surveillance in about 15 days */
     date_add_days(issued, -10, raised);
     date_add_days(today, 25, close_by);
@@ -503,10 +894,7 @@ static int demo_review(struct app *a, struct keymap *m, struct err *e)
 /* A date days from today. */
 static const char *demo_day(int days, char out[11])
 {
-    char today[11];
-    date_today(today);
-    date_add_days(today, days, out);
-    return out;
+    return DREL(days, out);
 }
 
 /* The RACI of the seven processes and four controls; competence
@@ -732,37 +1120,47 @@ static int demo_audit(struct app *a, struct keymap *m, struct err *e)
                                  "image; compare findings older than the patch deadline "
                                  "(critical 7 days, high 30 days) with the patch tickets."},
                       {"frequency", "quarterly"}, {"tester", sec}, {"owner", ciso},
-                      {"first_due", "2026-03-31"}};
+                      {"first_due", D("2026-03-31")}};
     struct kv c2[] = {{"control", "8.13"}, {"title", "Restore test of a production backup"},
                       {"method", "Restore the latest PostgreSQL snapshot into the isolated "
                                  "recovery account and compare row counts and checksums."},
                       {"frequency", "quarterly"}, {"tester", sre}, {"owner", sre},
-                      {"first_due", "2026-03-31"}};
+                      {"first_due", D("2026-03-31")}};
     struct kv c3[] = {{"control", "5.18"}, {"title", "Quarterly access review evidence"},
                       {"method", "Sample 10 accounts per in-scope system; check each against "
                                  "the HR joiner/mover/leaver list and the review ticket."},
                       {"frequency", "quarterly"}, {"tester", it}, {"owner", ciso},
-                      {"first_due", "2026-06-30"}};
+                      {"first_due", D("2026-06-30")}};
     if (demo_add(a, "ctest", c1, 7, &t1, e) || demo_add(a, "ctest", c2, 7, &t2, e) ||
         demo_add(a, "ctest", c3, 7, &t3, e)) {
         goto out;
     }
-    struct kv r1[] = {{"test", t1}, {"performed_on", "2026-06-30"}, {"result", "effective"},
+    struct kv r1[] = {{"test", t1}, {"performed_on", D("2026-06-30")}, {"result", "effective"},
                       {"tester", sec}, {"observations", "No critical finding older than 7 days."}};
-    struct kv r2[] = {{"test", t2}, {"performed_on", "2026-09-29"}, {"result", "effective"},
+    struct kv r2[] = {{"test", t2}, {"performed_on", D("2026-09-29")}, {"result", "effective"},
                       {"tester", sre}, {"observations", "Restore in 42 minutes; checksums equal."}};
-    struct kv r3[] = {{"test", t3}, {"performed_on", "2026-06-30"},
+    struct kv r3[] = {{"test", t3}, {"performed_on", D("2026-06-30")},
                       {"result", "partly-effective"}, {"tester", it},
                       {"observations", "GitHub organisation not in the review."}};
     if (demo_add(a, "ctrun", r1, 5, NULL, e) || demo_add(a, "ctrun", r2, 5, NULL, e) ||
         demo_add(a, "ctrun", r3, 5, NULL, e) ||
-        audit_ctest_fail_tx(a, t1, "not-effective", "2026-09-30",
+        audit_ctest_fail_tx(a, t1, "not-effective", D("2026-09-30"),
                             "Three critical OpenSSL findings on the reporting cluster were 23 "
                             "days old: the cluster is missing from the patch automation.",
                             &run, &nc, e)) {
         goto out;
     }
-    struct kv p[] = {{"title", "Internal audit programme 2026-2028"}, {"start_year", "2026"},
+    char y0[8], y1[8], y2[8], pt[64], t27[64], t28[64], tfu[64], sfu[160];
+    DY(2026, y0);
+    DY(2027, y1);
+    DY(2028, y2);
+    snprintf(pt, sizeof pt, "Internal audit programme %s-%s", y0, y2);
+    snprintf(t27, sizeof t27, "Internal ISMS audit %s", y1);
+    snprintf(t28, sizeof t28, "Internal ISMS audit %s", y2);
+    snprintf(tfu, sizeof tfu, "Risk-based follow-up audit %s", y0);
+    snprintf(sfu, sizeof sfu, "Controls with high residual risks, failed control tests or open "
+                              "nonconformities not covered by the internal audit %s.", y0);
+    struct kv p[] = {{"title", pt}, {"start_year", y0},
                      {"approach", "Every clause 4-10 each year; the applicable Annex A controls "
                                   "over the cycle; areas with high residual risks, failed "
                                   "control tests or open nonconformities every year."},
@@ -776,13 +1174,13 @@ static int demo_audit(struct app *a, struct keymap *m, struct err *e)
     }
     /* the yearly internal audits of 2027 and 2028: every clause, every
      * applicable control but 8.11 (the demo's one gap) */
-    struct kv a27[] = {{"title", "Internal ISMS audit 2027"}, {"kind", "internal"},
+    struct kv a27[] = {{"title", t27}, {"kind", "internal"},
                        {"clauses", "4.1-10.2"}, {"controls", buf_str(&d.list)},
-                       {"planned_on", "2027-10-11"}, {"lead_auditor", auditor},
+                       {"planned_on", D("2027-10-11")}, {"lead_auditor", auditor},
                        {"programme", prog}, {"owner", auditor}};
-    struct kv a28[] = {{"title", "Internal ISMS audit 2028"}, {"kind", "internal"},
+    struct kv a28[] = {{"title", t28}, {"kind", "internal"},
                        {"clauses", "4.1-10.2"}, {"controls", buf_str(&d.list)},
-                       {"planned_on", "2028-10-09"}, {"lead_auditor", auditor},
+                       {"planned_on", D("2028-10-09")}, {"lead_auditor", auditor},
                        {"programme", prog}, {"owner", auditor}};
     if (demo_add(a, "audit", a27, 8, NULL, e) || demo_add(a, "audit", a28, 8, NULL, e)) {
         goto out;
@@ -790,7 +1188,7 @@ static int demo_audit(struct app *a, struct keymap *m, struct err *e)
     /* a risk-based follow-up in 2026 of what is due more often and the
      * 2026 audit did not cover */
     struct coverage cv;
-    if (app_audit_coverage(a, prog, "2026-12-03", &cv, e)) {
+    if (app_audit_coverage(a, prog, DT.today, &cv, e)) {
         goto out;
     }
     struct buf fu;
@@ -802,10 +1200,9 @@ static int demo_audit(struct app *a, struct keymap *m, struct err *e)
         }
     }
     coverage_free(&cv);
-    struct kv af[] = {{"title", "Risk-based follow-up audit 2026"}, {"kind", "internal"},
-                      {"scope", "Controls with high residual risks, failed control tests or open "
-                                "nonconformities not covered by the internal audit 2026."},
-                      {"controls", buf_str(&fu)}, {"planned_on", "2026-12-14"},
+    struct kv af[] = {{"title", tfu}, {"kind", "internal"},
+                      {"scope", sfu},
+                      {"controls", buf_str(&fu)}, {"planned_on", D("2026-12-14")},
                       {"lead_auditor", auditor}, {"programme", prog}, {"owner", auditor}};
     rc = fu.len ? demo_add(a, "audit", af, 8, NULL, e) : 0;
     buf_free(&fu);
@@ -944,12 +1341,22 @@ static int demo_ops(struct app *a, struct keymap *m, struct err *e)
             tm.tm_year -= 1900;
             tm.tm_mon -= 1;
             dl = (long long)timegm(&tm) + (long long)d.v[k].hours * 2400;
+            /* one missed deadline: the credential stuffing's NIS2 early
+             * warning went out 5 hours late */
+            int late = strcmp(old_incs[i], "inc_stuffing") == 0 && strcmp(d.v[k].key, nis2) == 0;
+            if (late) {
+                dl += (long long)d.v[k].hours * 1200 + 5 * 3600;
+            }
             time_t tt = (time_t)dl;
             char when[21];
             gmtime_r(&tt, &tm);
             strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-            bad = app_incident_notified_tx(a, ref, d.v[k].key, when, "recorded from the "
-                                           "incident file", e);
+            bad = app_incident_notified_tx(a, ref, d.v[k].key, when,
+                                           late ? "Sent 5 hours after the 24-hour deadline: "
+                                                  "the on-call engineer did not know the NIS2 "
+                                                  "early-warning duty"
+                                                : "recorded from the incident file",
+                                           e);
         }
         incident_duties_free(&d);
         if (bad) {
@@ -958,27 +1365,35 @@ static int demo_ops(struct app *a, struct keymap *m, struct err *e)
         }
     }
     app_signer_clear(a);
-    char now[21], detected[21], t1[21], t2[21], t3[21];
-    time_now(now);
+    /* the live incident: times relative to the start of today (the same
+     * records on every run of a day); its 72-hour GDPR deadline falls
+     * tomorrow at 04:00, so it is always open while the demo is fresh */
+    char detected[21], t1[21], t2[21], t3[21];
     long long t0 = 0;
     {
         struct tm tm = {0};
-        sscanf(now, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-               &tm.tm_min, &tm.tm_sec);
+        sscanf(DT.today, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
         tm.tm_year -= 1900;
         tm.tm_mon -= 1;
-        tm.tm_sec = 0;
         t0 = (long long)timegm(&tm);
     }
     struct {
         char *out;
         long long back;
-    } at[] = {{detected, 52 * 3600}, {t1, 51 * 3600}, {t2, 49 * 3600}, {t3, 36 * 3600}};
+    } at[] = {{detected, 44 * 3600}, {t1, 43 * 3600}, {t2, 41 * 3600}, {t3, 28 * 3600}};
     for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
         time_t tt = (time_t)(t0 - at[i].back);
         struct tm tm;
         gmtime_r(&tt, &tm);
         strftime(at[i].out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    }
+    {
+        char late[21];
+        time_t tt = (time_t)(t0 - 3 * 3600); /* yesterday 21:00 */
+        struct tm tm;
+        gmtime_r(&tt, &tm);
+        strftime(late, sizeof late, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        demo_at(late);
     }
     char assets[64];
     snprintf(assets, sizeof assets, "%s,%s", payslips, s3);
@@ -1038,7 +1453,7 @@ static int demo_ops(struct app *a, struct keymap *m, struct err *e)
         return -1;
     }
     char today[11], tested[11], expires[11];
-    date_today(today);
+    memcpy(today, DT.today, sizeof today);
     date_add_days(today, -40, tested);
     date_add_days(today, 75, expires);
     char who[128];
@@ -1148,7 +1563,7 @@ static int met_review(struct app *a, const char *by, const char *ca, const char 
     return rc ? -1 : 0;
 }
 
-static int demo_metrics(struct app *a, struct keymap *m, struct err *e)
+static int demo_metric(struct app *a, struct keymap *m, struct err *e)
 {
     const char *ciso = met_key(m, "ciso"), *sre = met_key(m, "sre"), *hr = met_key(m, "hr");
     const char *sec = met_key(m, "sec_eng");
@@ -1156,7 +1571,7 @@ static int demo_metrics(struct app *a, struct keymap *m, struct err *e)
         return err_set(e, ERR_INTERNAL, NULL, "demo: the metrics block needs ciso, sre, hr, sec_eng");
     }
     /* a breached metric with its history */
-    char *met = NULL, *ref = NULL;
+    char *met = NULL;
     struct kv mk[] = {{"name", "Critical security patches installed within 14 days"},
                       {"description", "Share of critical OS and library patches installed on "
                                       "production hosts within 14 days of release."},
@@ -1176,38 +1591,72 @@ static int demo_metrics(struct app *a, struct keymap *m, struct err *e)
     if (met_add(a, "metric", mk, (int)(sizeof mk / sizeof mk[0]), &met, e)) {
         return -1;
     }
-    static const char *const series[][3] = {
-        {"2026-04-30", "96", NULL},
-        {"2026-05-31", "97.5", NULL},
-        {"2026-06-30", "93", "Two hosts missed the window during the data centre move."},
-        {"2026-07-31", "88", "Holiday season; the weekly patch slot was skipped twice."},
-        {"2026-08-31", "91", NULL},
-        {"2026-09-30", "86", NULL},
-        {"2026-10-31", "82", "Kernel patch needs a reboot of the payroll database cluster."},
-        {"2026-11-30", "79", "Database cluster still waiting for its maintenance window."},
-    };
-    int rc = 0;
-    for (size_t i = 0; rc == 0 && i < sizeof series / sizeof series[0]; i++) {
-        struct kv kv[] = {{"metric", met},
-                          {"measured_on", series[i][0]},
-                          {"value", series[i][1]},
-                          {FIELD_OWNER, sec},
-                          {"comment", series[i][2]}};
-        rc = met_add(a, "measurement", kv, series[i][2] ? 5 : 4, NULL, e);
-    }
-    /* the October breach was answered; November's awaits its response */
+    /* the objective that follows it */
     struct kv ok[] = {{"title", "Critical patches within 14 days on every production host"},
                       {"measure", "Critical security patches installed within 14 days"},
                       {"target", "95 % or more at every month end"},
                       {"metric", met},
                       {"ongoing", "yes"},
                       {FIELD_OWNER, sre}};
-    if (rc || met_add(a, "objective", ok, (int)(sizeof ok / sizeof ok[0]), NULL, e)) {
-        free(met);
-        return -1;
+    int rc = met_add(a, "objective", ok, (int)(sizeof ok / sizeof ok[0]), NULL, e);
+    if (rc == 0) {
+        json_object_set_new(m->refs, "met_patch", json_string(met));
     }
     free(met);
+    return rc;
+}
 
+/* Month i (0-11) of the year: the patch metric measured at the month's end
+ * (two breaches below 85 % in the last months; the trend chart's 12 points). */
+static const char *const patch_series[12][2] = {
+    {"94", NULL},
+    {"95.5", NULL},
+    {"96", NULL},
+    {"97", NULL},
+    {"96", NULL},
+    {"97.5", NULL},
+    {"93", "Two hosts missed the window during the data centre move."},
+    {"88", "Holiday season; the weekly patch slot was skipped twice."},
+    {"91", NULL},
+    {"86", NULL},
+    {"82", "Kernel patch needs a reboot of the payroll database cluster."},
+    {"79", "Database cluster still waiting for its maintenance window."},
+};
+
+/* The last day of month i (0-11) of the replayed year. */
+static const char *month_end(int i, char out[11])
+{
+    int y, mo, d;
+    date_parse(DT.start, &y, &mo, &d);
+    int t = y * 12 + mo - 1 + i;
+    y = t / 12;
+    mo = t % 12 + 1;
+    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)mo % 100u,
+             (unsigned)dim(y, mo) % 100u);
+    return out;
+}
+
+static int demo_measure(struct app *a, struct keymap *m, int i, struct err *e)
+{
+    const char *met = met_key(m, "met_patch"), *sec = met_key(m, "sec_eng");
+    char on[11];
+    if (!met || !sec) {
+        return err_set(e, ERR_INTERNAL, NULL, "demo: the patch metric is missing");
+    }
+    struct kv kv[] = {{"metric", met},
+                      {"measured_on", month_end(i, on)},
+                      {"value", patch_series[i][0]},
+                      {FIELD_OWNER, sec},
+                      {"comment", patch_series[i][1]}};
+    return met_add(a, "measurement", kv, patch_series[i][1] ? 5 : 4, NULL, e);
+}
+
+static int demo_metrics(struct app *a, struct keymap *m, struct err *e)
+{
+    const char *ciso = met_key(m, "ciso"), *hr = met_key(m, "hr");
+    const char *sec = met_key(m, "sec_eng");
+    char *ref = NULL;
+    int rc = 0;
     /* the nonconformities of the file through their transitions */
     const char *nc_export = met_key(m, "nc_export"), *nc_training = met_key(m, "nc_training");
     const char *nc_access = met_key(m, "nc_access");
@@ -1216,8 +1665,8 @@ static int demo_metrics(struct app *a, struct keymap *m, struct err *e)
         met_status(a, "nonconformity", nc_export, "action-planned", e) ||
         met_cas_of(a, nc_export, &cas, e) || cas.n < 2 ||
         met_review(a, ciso, cas.ref[0],
-                    "Verified 2026-10-15: a sample of 40 export tickets from September and "
-                    "October contained no attachments.",
+                    DTX("Verified 2026-10-15: a sample of 40 export tickets from September and "
+                    "October contained no attachments."),
                     e) ||
         met_status(a, "nonconformity", nc_access, "action-planned", e) ||
         met_cas_of(a, nc_training, &cas, e) || cas.n < 1 ||
@@ -1237,14 +1686,14 @@ static int demo_metrics(struct app *a, struct keymap *m, struct err *e)
         {"source", "incident"},
         {"description", "A finance workstation was infected by WannaCry after a link in an e-mail "
                         "was clicked; files on the PC and one network share were encrypted."},
-        {"detected_on", "2026-10-02"},
+        {"detected_on", D("2026-10-02")},
         {"severity", "major"},
         {"clause", "7.2, 7.3, 6.1"},
         {"control", "6.3"},
         {"containment", "PC disconnected within 20 minutes and reimaged; the share restored from "
                         "the night's backup; SMBv1 disabled and MS17-010 confirmed on every "
                         "endpoint."},
-        {"due_date", "2026-12-31"},
+        {"due_date", D("2026-12-31")},
         {FIELD_OWNER, ciso}};
     char *nc = NULL;
     if (met_add(a, "nonconformity", nk, (int)(sizeof nk / sizeof nk[0]), &nc, e)) {
@@ -1269,15 +1718,15 @@ static int demo_metrics(struct app *a, struct keymap *m, struct err *e)
                       {"description", "Long absences of role holders (maternity, long-term "
                                       "leave) are changes: they get a risk assessment and "
                                       "named cover."},
-                      {"due_date", "2026-11-15"},
-                      {"completed_on", "2026-11-12"},
+                      {"due_date", D("2026-11-15")},
+                      {"completed_on", D("2026-11-12")},
                       {FIELD_OWNER, hr},
                       {FIELD_STATUS, "done"}};
     struct kv c2[] = {{"title", "Cover the training manager; phishing training for everyone"},
                       {"nonconformity", nc},
                       {"description", "Interim training owner named; the link-handling module "
                                       "completed by all staff, joiners within 30 days."},
-                      {"due_date", "2026-12-20"},
+                      {"due_date", D("2026-12-20")},
                       {FIELD_OWNER, sec},
                       {FIELD_STATUS, "in-progress"}};
     if (rc || met_add(a, "corrective", c1, (int)(sizeof c1 / sizeof c1[0]), &ref, e) ||
@@ -1344,7 +1793,7 @@ static int demo_suppliers(struct app *a, struct keymap *m, struct err *e)
         return err_set(e, ERR_INTERNAL, NULL, "demo: records of the suppliers demo are missing");
     }
     char today[11], d_aws[11], d_okta[11], d_zen[11], d_zen0[11], d_loh[11], due[11];
-    date_today(today);
+    memcpy(today, DT.today, sizeof today);
     date_add_days(today, -95, d_aws);
     date_add_days(today, -40, d_okta);
     date_add_days(today, -400, d_zen); /* high: 12 months, so 35 days overdue */
@@ -1597,18 +2046,90 @@ static int demo_suppliers(struct app *a, struct keymap *m, struct err *e)
     return rc ? -1 : 0;
 }
 
+/* The features' own parts of the demo, each through the app functions a
+ * user's command would call, slotted into the year at their day (a data
+ * date, shifted; or days relative to today) and after the entries of the
+ * keys they use. */
+typedef int (*demo_step_fn)(struct app *, struct keymap *, struct err *);
+struct demo_step {
+    demo_step_fn fn;
+    const char *day;   /* a data date (shifted), or NULL: rel days from today */
+    int rel;
+    const char *after; /* keys whose entries come first, comma-separated */
+    int measure;       /* >0: the patch metric's measurement of month measure-1 */
+};
+
+static const struct demo_step demo_steps[] = {
+    {demo_metric, "2025-12-01", 0, "#type:metric,#type:objective", 0}, /* the patch metric and its objective */
+    {NULL, NULL, 0, "", 1},  {NULL, NULL, 0, "", 2},  {NULL, NULL, 0, "", 3},
+    {NULL, NULL, 0, "", 4},  {NULL, NULL, 0, "", 5},  {NULL, NULL, 0, "", 6},
+    {NULL, NULL, 0, "", 7},  {NULL, NULL, 0, "", 8},  {NULL, NULL, 0, "", 9},
+    {NULL, NULL, 0, "", 10}, {NULL, NULL, 0, "", 11}, {NULL, NULL, 0, "", 12},
+    {demo_audit, "2026-09-30", 0, "#type:audit,#type:ctest,#type:ctrun,#type:programme", 0},   /* control tests, audit programme */
+    {demo_review, "2026-11-06", 0, "mr_apr,mr_nov,#type:raction,#type:certificate,#type:cnc", 0}, /* packs, minutes, certificate */
+    {demo_metrics, "2026-11-13", 0,
+     "nc_export,nc_training,nc_access,aud_internal,aud_customer,mr_nov,#type:nonconformity,"
+     "#type:corrective,#type:improvement", 0},
+    {demo_people, NULL, -12, "#type:raci,#type:competence,#type:briefing,#type:attendance", 0},       /* RACI, competence, awareness */
+    {demo_suppliers, NULL, -3, "#type:sassessment,#type:processing,#type:dpia,#type:areview", 0},     /* assessments, questionnaires, privacy */
+    {demo_ops, NULL, -1, "inc_phish,inc_misdirect,inc_outage,inc_stuffing,#type:incident,"
+     "#type:exception,#type:bcptest", 0},
+};
+
 int app_load_demo(struct app *a, struct demo_login *logins, int max, int *nlogins, struct err *e)
 {
-    a->loading_demo = 1; /* metrics: its fixed dates may lie after ISMS_NOW */
     json_error_t je;
     json_t *root = json_loadb(demo_json, EMBED_LEN(demo_json), 0, &je);
     if (!root) {
         return err_set(e, ERR_INTERNAL, NULL, "demo data: line %d: %s", je.line, je.text);
     }
+    if (!DT.cur[0]) {
+        app_demo_clock_start();
+    }
     struct keymap m = {json_object()};
     json_t *recs = json_object_get(root, "records");
-    size_t i;
+    json_t *last = json_object();
+    size_t nrec = json_array_size(recs), nstep = sizeof demo_steps / sizeof demo_steps[0];
+    struct ev *evs = xcalloc(nrec + nstep, sizeof *evs);
+    size_t nev = 0, i;
     json_t *ent;
+    json_array_foreach(recs, i, ent) {
+        struct ev *v = &evs[nev++];
+        entry_day(ent, last, v->day, v->when);
+        v->json = (int)i;
+        v->step = -1;
+        v->ord = i;
+    }
+    for (size_t k = 0; k < nstep; k++) {
+        const struct demo_step *st = &demo_steps[k];
+        struct ev *v = &evs[nev++];
+        char d[11];
+        if (st->measure) {
+            month_end(st->measure - 1, v->day);
+        } else if (st->day) {
+            snprintf(v->day, sizeof v->day, "%s", shift_date(st->day, d));
+        } else {
+            DREL(st->rel, v->day);
+        }
+        char keys[256];
+        snprintf(keys, sizeof keys, "%s", st->after);
+        for (char *sv = NULL, *t = strtok_r(keys, ",", &sv); t; t = strtok_r(NULL, ",", &sv)) {
+            char name[80];
+            snprintf(name, sizeof name, t[0] == '#' ? "%s" : "=%s", t);
+            max_day(v->day, json_string_value(json_object_get(last, name)));
+        }
+        if (strcmp(v->day, DT.start) < 0) {
+            snprintf(v->day, sizeof v->day, "%s", DT.start);
+        }
+        if (strcmp(v->day, DT.end) > 0) {
+            snprintf(v->day, sizeof v->day, "%s", DT.end);
+        }
+        v->json = -1;
+        v->step = (int)k;
+        v->ord = nrec + k;
+    }
+    json_decref(last);
+    qsort(evs, nev, sizeof *evs, ev_cmp);
     int rc = 0, accounts = 0, nl = 0;
     struct demo_login spare[16];
     if (!logins) {
@@ -1616,8 +2137,11 @@ int app_load_demo(struct app *a, struct demo_login *logins, int max, int *nlogin
         max = (int)(sizeof spare / sizeof spare[0]);
         nlogins = &nl;
     }
-    json_array_foreach(recs, i, ent) {
-        int is_decision = !json_object_get(ent, "type") && !json_object_get(ent, "edit");
+    for (size_t k = 0; rc == 0 && k < nev; k++) {
+        struct ev *v = &evs[k];
+        ent = v->json >= 0 ? json_array_get(recs, (size_t)v->json) : NULL;
+        int is_decision = !ent || (!json_object_get(ent, "type") && !json_object_get(ent, "edit"));
+        demo_at(v->when[0] ? v->when : v->day);
         if (is_decision && !accounts) {
             accounts = 1;
             if (load_accounts(a, &m, json_object_get(root, "accounts"), logins, max, nlogins, e)) {
@@ -1625,28 +2149,24 @@ int app_load_demo(struct app *a, struct demo_login *logins, int max, int *nlogin
                 break;
             }
         }
-        if (entry(a, &m, ent, i, e)) {
-            rc = -1;
-            break;
+        if (ent) {
+            rc = entry(a, &m, ent, (size_t)v->json, e);
+        } else if (demo_steps[v->step].measure) {
+            rc = demo_measure(a, &m, demo_steps[v->step].measure - 1, e);
+        } else {
+            rc = demo_steps[v->step].fn(a, &m, e);
         }
     }
     if (rc == 0 && !accounts) {
         rc = load_accounts(a, &m, json_object_get(root, "accounts"), logins, max, nlogins, e);
     }
-    /* The features' own parts of the demo, in order, each through the app
-     * functions a user's command would call; the first failure stops. */
-    static int (*const steps[])(struct app *, struct keymap *, struct err *) = {
-        demo_review,  /* management review packs, minutes, certificate */
-        demo_audit,   /* control tests, audit programme */
-        demo_ops,     /* incidents, continuity tests, exceptions, 8.1 links */
-        demo_metrics, /* measurements, objectives, 5 whys, effectiveness reviews */
-        demo_people,  /* RACI, competence, awareness */
-        demo_suppliers, /* assessments, questionnaires, privacy, access reviews */
-    };
-    for (size_t k = 0; rc == 0 && k < sizeof steps / sizeof steps[0]; k++) {
-        rc = steps[k](a, &m, e);
-    }
-    a->loading_demo = 0;
+    /* ---- end block: other features' demo parts, one call line each, run at
+     * the end of the year (the simulated clock at yesterday evening):
+     *     if (rc == 0) rc = demo_FEATURE(a, e);   FEATURE
+     * ---- */
+    time_set_simulated(NULL);
+    DT.cur[0] = 0;
+    free(evs);
     json_decref(m.refs);
     json_decref(root);
     return rc;

@@ -357,7 +357,7 @@ static int measurement_derive(struct app *a, struct record *r, const struct reco
     const char *value = record_get(r, "value");
     char today[11];
     date_today(today);
-    if (on && strcmp(on, today) > 0 && !a->loading_demo) {
+    if (on && strcmp(on, today) > 0) {
         return err_set(e, ERR_INVALID, "measured_on",
                        "measured_on: %s is in the future (today is %s); record a measurement "
                        "once it is taken",

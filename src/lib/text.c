@@ -168,8 +168,37 @@ int datetime_normalize(const char *s, char out[21])
     return 0;
 }
 
+/* simulated clock: the demo builder's replayed year (time_set_simulated) */
+static __thread char sim_now[21];
+
+int time_set_simulated(const char *iso)
+{
+    char t[21];
+    if (!iso) {
+        sim_now[0] = 0;
+        return 0;
+    }
+    if (datetime_normalize(iso, t)) {
+        return -1;
+    }
+    if (sim_now[0] && strcmp(t, sim_now) < 0) {
+        return 1; /* monotonic: never back; the clock stays */
+    }
+    memcpy(sim_now, t, sizeof sim_now);
+    return 0;
+}
+
+int time_is_simulated(void)
+{
+    return sim_now[0] != 0;
+}
+
 void time_now(char out[21])
 {
+    if (sim_now[0]) {
+        memcpy(out, sim_now, 21);
+        return;
+    }
     const char *fake = getenv("ISMS_NOW");
     if (fake && datetime_normalize(fake, out) == 0) {
         return;

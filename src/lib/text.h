@@ -25,6 +25,13 @@ int datetime_normalize(const char *s, char out[21]);
 /* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ". $ISMS_NOW overrides the clock
  * (tests and reproducible demos). */
 void time_now(char out[21]);
+/* simulated clock: a process-local (per-thread) clock that time_now reads
+ * before $ISMS_NOW and the wall clock. Only the demo builder
+ * (src/app/demo.c) sets it, to replay a year; never a request. It is
+ * monotonic: a time earlier than the one set is refused (returns 1, the
+ * clock stays). NULL clears it. Returns -1 for a malformed time. */
+int time_set_simulated(const char *iso);
+int time_is_simulated(void);
 /* Today's UTC date as "YYYY-MM-DD" (from time_now). */
 void date_today(char out[11]);
 /* Adds days to a "YYYY-MM-DD" date; returns 0 on success. */

@@ -19,6 +19,7 @@
 #include "../app/audit.h"
 #include "../app/readiness.h" /* bundle: the readiness report */
 #include "../app/review.h"
+#include "../lib/text.h"
 #include "../lib/util.h"
 #include "../model/method.h"
 #include "../store/store.h"
@@ -161,11 +162,8 @@ static void start(struct app *a, struct rdoc *d, const char *title, const char *
     org_name(a, org, sizeof org);
     const char *author = a->signer.name[0] ? a->signer.name : a->actor;
     rdoc_init(d, org, title, version, classification, author);
-    char now[32];
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    char now[21];
+    time_now(now); /* the clock of the records ($ISMS_NOW, the demo's simulated clock) */
     free(d->created);
     d->created = xstrdup(now);
 }

@@ -130,8 +130,8 @@ json_check 'd["passed"] == int(a[0]) + 1 and d["gaps"] == int(a[1]) - 1' "$dp" "
 note "the SoA changed after its approval: not current, until approved again"
 ok isms -f demo.isms soa set 5.1 --justification "Reworded after the approval"
 ok isms -f demo.isms readiness --json
-json_check '[i["gap"] for i in d["items"] if i["id"] == "soa"] == ["Not current: changed since version 1 was approved: approve it again"]'
-ok isms -f demo.isms soa show --version 1 --json
+json_check '[i["gap"] for i in d["items"] if i["id"] == "soa"] == ["Not current: changed since version 2 was approved: approve it again"]'
+ok isms -f demo.isms soa show --version 2 --json
 was=$(json_get '[r["justification"] or "" for r in d if r["id"] == "5.1"][0]')
 ok isms -f demo.isms soa set 5.1 --justification "$was"
 ok isms -f demo.isms readiness --json

@@ -1,7 +1,8 @@
 """t_ops.py — operations over HTTP, on the demo.
 
-The demo's live incident (INC-0005, personal data) shows its GDPR deadline 20
-hours away as a server-rendered countdown, its timeline and the duties the
+The demo's live incident (INC-0005, personal data) shows its GDPR deadline
+(tomorrow 04:00 UTC: the demo's times follow the day it is made) as a
+server-rendered countdown, its timeline and the duties the
 NIS2 and DPA requirements imply (met); the API answers the same. Staff see
 their own incident and its timeline, nobody else's (404), and cannot write
 to it (403). A timeline entry's author is the session's account; a forged
@@ -13,6 +14,7 @@ active one. A continuity test with a negative time is refused; the demo's
 failover test missed its RTO. Refused requests write nothing.
 """
 
+import datetime
 import re
 
 from harness import *
@@ -39,20 +41,31 @@ def main():
     sapi = Api(srv, f.token(staff.name, "t"))
 
     # ---- the live incident: countdown, duties, timeline ------------------------------
+    # the GDPR deadline: 72 h after detection, tomorrow 04:00 UTC
+    now = datetime.datetime.now(datetime.timezone.utc)
+    deadline = datetime.datetime.combine(now.date() + datetime.timedelta(days=1),
+                                         datetime.time(4, 0), tzinfo=datetime.timezone.utc)
+    left = (deadline - now).total_seconds()
+
+    def countdown(s):
+        s = int(s)
+        d, h, mi = s // 86400, s % 86400 // 3600, s % 3600 // 60
+        return ("%d d %d h %d min left" % (d, h, mi)) if d else ("%d h %d min left" % (h, mi))
+
     r = m.get("/incidents/INC-0005")
-    check(r.status == 200 and re.search(r"(19 h 5\d|20 h 0) min left", r.text)
+    check(r.status == 200 and any(countdown(left - k) in r.text for k in range(0, 180, 30))
           and "GDPR Art. 33" in r.text and "done (notified" in r.text
           and "Confirmed personal data breach" in r.text and 'action="/incidents/INC-0005/note"'
-          in r.text, "the incident page: the GDPR countdown (about 20 h), the met NIS2/DPA "
+          in r.text, "the incident page: the GDPR countdown (to tomorrow 04:00), the met NIS2/DPA "
           "duties, the timeline and its form", r.describe)
     r = mapi.get("/api/v1/incidents/INC-0005/duties")
     d = r.json() or {}
     ds = {x["duty"]: x for x in d.get("duties", [])}
     check(r.status == 200 and set(ds) == {"gdpr-72h", "REQ-0006", "REQ-0007"}
-          and 19.9 * 3600 < ds["gdpr-72h"]["seconds_left"] <= 20 * 3600
+          and left - 180 < ds["gdpr-72h"]["seconds_left"] <= left + 1
           and not ds["gdpr-72h"]["done"] and ds["REQ-0006"]["done"]
           and ds["REQ-0006"]["notified_by"] == "miriam",
-          "the API duties: GDPR 72 h open with ~20 h left, the NIS2 and DPA duties done by miriam",
+          "the API duties: GDPR 72 h open until tomorrow 04:00, the NIS2 and DPA duties done by miriam",
           r.describe)
     r = mapi.get("/api/v1/incidents/INC-0005/timeline")
     d = r.json() or {}
