@@ -738,7 +738,7 @@ int app_framework_import(struct app *a, const char *data, size_t len, const char
         k++;
     }
     struct framework f;
-    int json = k < len && data[k] == '{';
+    int json = k < len && (data[k] == '{' || data[k] == '[');
     (void)filename;
     if (json ? framework_read_oscal(data, len, &f, e) : framework_read_csv(data, len, &f, e)) {
         return -1;
