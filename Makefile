@@ -73,6 +73,8 @@ test: deps
 	ISMS=$(CURDIR)/isms tests/browser/run
 	ISMS=$(CURDIR)/isms tests/openapi/run
 	ISMS=$(CURDIR)/isms tests/load/run
+	# oscal: every OSCAL export through ajv against NIST's schemas (issue 14)
+	ISMS=$(CURDIR)/isms tests/oscal/run
 
 # the long versions of the reliability suites (minutes to hours; not in make test)
 soak: isms build/asan/isms
@@ -93,6 +95,11 @@ browser-test: isms
 # the OpenAPI document through @redocly/cli lint, recommended rules (issue 17)
 openapi-test: isms
 	ISMS=$(CURDIR)/isms tests/openapi/run
+
+# oscal: the OSCAL exports validated with ajv against NIST's JSON Schemas (issue 14)
+.PHONY: oscal-test
+oscal-test: isms
+	ISMS=$(CURDIR)/isms tests/oscal/run
 
 unit: build/rel/unit_tests
 	build/rel/unit_tests

@@ -325,8 +325,11 @@ static const char *impl_status(const char *status)
     if (!status) {
         return "planned";
     }
-    if (strcmp(status, "implemented") == 0 || strcmp(status, "partial") == 0) {
-        return status;
+    if (strcmp(status, "implemented") == 0) {
+        return "implemented";
+    }
+    if (strcmp(status, "partial") == 0) {
+        return "partial";
     }
     return "planned";
 }
@@ -605,7 +608,7 @@ static int build_poam(struct ctx *c, struct err *e)
             it->title = x->title;
             it->description = fmt(d, "Treat risk %s (%s).", r->ref, st);
             it->risk_uuid = x->uuid;
-            it->ref = r->ref;
+            it->ref = dup(d, r->ref);
         }
     }
     /* open nonconformities, their corrective actions as remediations */
@@ -644,7 +647,7 @@ static int build_poam(struct ctx *c, struct err *e)
         it->title = x->title;
         it->description = text(d, get(r, "description"), get(r, "title"));
         it->risk_uuid = x->uuid;
-        it->ref = r->ref;
+        it->ref = dup(d, r->ref);
     }
     if (!d->nitems) {
         struct o_item *it = PUSH(d->items, d->nitems, struct o_item);
