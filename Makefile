@@ -85,6 +85,8 @@ soak: isms build/asan/isms
 	LOAD_SECONDS=60 LOAD_FILE=$(CURDIR)/bench/out/large.isms ISMS=$(CURDIR)/isms tests/load/run
 	HTTP_FILE_TIMEOUT=900 SLOW_CONNS=1000 SLOW_SECONDS=30 HELD_BODIES=900 ISMS=$(CURDIR)/isms tests/http/run slowloris
 	HTTP_FILE_TIMEOUT=900 SLOW_CONNS=1000 SLOW_SECONDS=30 HELD_BODIES=900 ISMS=$(CURDIR)/build/asan/isms tests/http/run slowloris
+	# oscal: the catalogue readers fuzzed for ten minutes
+	$(MAKE) fuzz-run-oscal FUZZ_SECONDS=600
 
 http-test: isms
 	ISMS=$(CURDIR)/isms tests/http/run
@@ -123,6 +125,8 @@ run: deps
 # corpus and crash file through the targets built with $(CC) (release and
 # sanitized): no clang.
 FUZZ_TARGETS := csv method_yaml method_json field text kv router multipart markdown client_addr
+# oscal: the catalogue readers of `isms framework import` (OSCAL JSON, CSV)
+FUZZ_TARGETS += oscal
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD ?= rel asan
 FUZZ_NICE ?= nice -n 10
@@ -142,6 +146,7 @@ FUZZ_MAXLEN_router := 4096
 FUZZ_MAXLEN_multipart := 8192
 FUZZ_MAXLEN_markdown := 8192
 FUZZ_MAXLEN_client_addr := 512
+FUZZ_MAXLEN_oscal := 32768
 
 .PHONY: fuzz fuzz-replay fuzz-build $(addprefix fuzz-run-,$(FUZZ_TARGETS))
 # objects reached only through the pattern rules below: keep them
@@ -205,6 +210,8 @@ bench: isms bench/gen bench/docs bench/sup
 	bench/suppliers
 	bench/report
 	bench/readiness
+	# oscal: NIST 800-53 import, compliance, SSP export
+	bench/oscal
 
 # The web server against nginx serving the same bytes (needs wrk and nginx).
 .PHONY: bench-web
