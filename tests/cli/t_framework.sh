@@ -192,6 +192,19 @@ fails 3 isms framework import trunc.json --id t6
 err_has "not JSON: line 1"
 same_records f.isms "$digest"
 
+note "roles: an auditor reads the frameworks and their compliance, imports and maps nothing"
+ok isms person add --name "Aud Itor"
+aud=$(last_line)
+make_account aud auditor "$aud"
+ok signed aud framework compliance nist-800-53-r5-low --json
+json_check 'd["met"] == 1'
+digest=$(records_digest f.isms)
+fails 7 signed aud framework import fw.csv --id other
+err_has "does not allow importing or mapping"
+fails 7 signed aud framework map add nist-800-53-r5-low:ac-3 iso27001-2022:5.15 equal
+err_has "does not allow importing or mapping"
+same_records f.isms "$digest"
+
 note "the catalog export imports back as the same controls"
 ok isms control add --title "Nightly backups" --description "Backups are taken every night."
 ok isms control add --title "Clean desk" --description "Desks are cleared at the end of the day."
