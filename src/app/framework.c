@@ -679,6 +679,22 @@ static int fw_exists(void *ctx, const struct fw_row *r)
     return 1;
 }
 
+/* SHA-256 over every entry's fields in order: what verify recomputes from
+ * the stored rows. */
+static void content_sha256(const struct framework *f, char out[65])
+{
+    struct sha256 h;
+    sha256_begin(&h);
+    for (size_t i = 0; i < f->n; i++) {
+        const struct fw_control *c = &f->v[i];
+        const char *v[] = {c->id, c->parent, c->kind, c->label, c->title, c->text, c->status};
+        for (int k = 0; k < 7; k++) {
+            sha256_add_field(&h, v[k] ? v[k] : "\x01null");
+        }
+    }
+    sha256_hex_end(&h, out);
+}
+
 static int import_tx(struct app *a, struct framework *f, struct err *e)
 {
     int exists = 0;
@@ -703,11 +719,18 @@ static int import_tx(struct app *a, struct framework *f, struct err *e)
             return -1;
         }
     }
+    char content[65];
+    content_sha256(f, content);
     struct buf b;
     struct jw w;
     buf_init(&b, 0);
     jw_init(&w, &b, 0);
+    jw_obj(&w);
+    jw_key(&w, "framework");
     framework_json(&w, f, 0);
+    jw_key(&w, "content_sha256");
+    jw_str(&w, content);
+    jw_obj_end(&w);
     int rc = store_history_add(a->st, f->imported_at, a->actor, "framework", f->id, "import", NULL,
                                buf_str(&b), e);
     buf_free(&b);
@@ -1569,4 +1592,108 @@ void fw_compliance_json(struct jw *w, const struct fw_compliance *c)
     }
     jw_arr_end(w);
     jw_obj_end(w);
+}
+
+/* ---- verify -------------------------------------------------------------- */
+
+struct vjournal {
+    json_t *imports; /* framework id -> content_sha256 */
+    json_t *maps;    /* "A/ID~B/ID" -> relationship */
+    struct err *e;
+    int bad;
+};
+
+static int vj_entry(void *ctx, const struct history_entry *h)
+{
+    struct vjournal *j = ctx;
+    json_t *d = json_loads(h->after ? h->after : h->before ? h->before : "null", 0, NULL);
+    if (strcmp(h->type, "framework") == 0 && strcmp(h->action, "import") == 0) {
+        json_t *c = json_object_get(d, "content_sha256");
+        json_object_set_new(j->imports, h->ref, json_string(json_is_string(c) ? json_string_value(c) : ""));
+    } else if (strcmp(h->type, "mapping") == 0 && strcmp(h->action, "map") == 0) {
+        json_t *r = json_object_get(d, "relationship");
+        json_object_set_new(j->maps, h->ref, json_string(json_is_string(r) ? json_string_value(r) : ""));
+    } else if (strcmp(h->type, "mapping") == 0 && strcmp(h->action, "unmap") == 0) {
+        json_object_del(j->maps, h->ref);
+    }
+    json_decref(d);
+    return 0;
+}
+
+static int vj_map(void *ctx, const struct fm_row *r)
+{
+    struct vjournal *j = ctx;
+    struct buf ref;
+    buf_init(&ref, 0);
+    map_ref(&ref, r->a_framework, r->a_id, r->b_framework, r->b_id);
+    json_t *rel = json_object_get(j->maps, buf_str(&ref));
+    if (!rel || strcmp(json_string_value(rel), r->rel) != 0) {
+        err_set(j->e, ERR_CONFLICT, NULL,
+                "mapping %.300s (%s) differs from what its history says: it was changed behind "
+                "the program's back",
+                buf_str(&ref), r->rel);
+        j->bad = 1;
+    } else {
+        json_object_del(j->maps, buf_str(&ref));
+    }
+    buf_free(&ref);
+    return j->bad;
+}
+
+int fw_verify(struct app *a, struct err *e)
+{
+    struct vjournal j = {json_object(), json_object(), e, 0};
+    struct framework_list l = {0};
+    int rc = -1;
+    if (store_history_of_types(a->st, principal_sys(), "framework", "mapping", vj_entry, &j, e) ||
+        store_frameworks(a->st, principal_sys(), NULL, fw_collect, &l, e)) {
+        goto done;
+    }
+    for (size_t i = 0; i < l.n; i++) {
+        struct framework *f = &l.v[i];
+        if (f->builtin) {
+            continue;
+        }
+        json_t *want = json_object_get(j.imports, f->id);
+        if (!want) {
+            err_set(e, ERR_CONFLICT, NULL,
+                    "framework %s has no history entry: it was written behind the program's back",
+                    f->id);
+            goto done;
+        }
+        if (store_fcontrols(a->st, principal_sys(), f->id, fc_collect, f, e)) {
+            goto done;
+        }
+        char now[65];
+        content_sha256(f, now);
+        if (strcmp(now, json_string_value(want)) != 0) {
+            err_set(e, ERR_CONFLICT, NULL,
+                    "the controls of framework %s differ from what its import entry says: "
+                    "changed behind the program's back",
+                    f->id);
+            goto done;
+        }
+        json_object_del(j.imports, f->id);
+    }
+    if (json_object_size(j.imports)) {
+        err_set(e, ERR_CONFLICT, NULL,
+                "framework %s was imported (history) but is missing",
+                json_object_iter_key(json_object_iter(j.imports)));
+        goto done;
+    }
+    if (store_fmaps(a->st, principal_sys(), NULL, vj_map, &j, e) || j.bad) {
+        goto done;
+    }
+    if (json_object_size(j.maps)) {
+        err_set(e, ERR_CONFLICT, NULL,
+                "mapping %.300s is in the history but missing: removed behind the program's back",
+                json_object_iter_key(json_object_iter(j.maps)));
+        goto done;
+    }
+    rc = 0;
+done:
+    framework_list_free(&l);
+    json_decref(j.imports);
+    json_decref(j.maps);
+    return rc;
 }

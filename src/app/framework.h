@@ -117,4 +117,10 @@ int app_fw_compliance(struct app *a, const char *framework, struct fw_compliance
 void fw_compliance_free(struct fw_compliance *c);
 void fw_compliance_json(struct jw *w, const struct fw_compliance *c);
 
+/* verify (called from app_verify): every imported framework's controls
+ * hash to what its import entry recorded, and the mappings are exactly the
+ * fold of their map/unmap entries; ERR_CONFLICT naming the first that is
+ * not. */
+int fw_verify(struct app *a, struct err *e);
+
 #endif

@@ -214,4 +214,22 @@ out_has "2 controls in 0 groups"
 ok isms framework show own-controls --json
 json_check '[(x["id"], x["title"], x["text"]) for x in d["items"]] == [("C-0001", "Nightly backups", "Backups are taken every night."), ("C-0002", "Clean desk", "Desks are cleared at the end of the day.")]'
 ok isms verify
+
+note "verify: frameworks and mappings changed behind the program's back are named"
+cp f.isms t1.isms
+sqlite3 t1.isms "UPDATE fcontrol SET title = 'Changed' WHERE framework = 'nist-800-53-r5-low' AND id = 'ac-3'"
+fails 5 isms -f t1.isms verify
+err_has "the controls of framework nist-800-53-r5-low differ from what its import entry says"
+cp f.isms t2.isms
+sqlite3 t2.isms "UPDATE fmap SET rel = 'equal' WHERE a_id = 'ia-2'"
+fails 5 isms -f t2.isms verify
+err_has "mapping nist-800-53-r5-low/ia-2~iso27001-2022/5.17 (equal) differs from what its history says"
+cp f.isms t3.isms
+sqlite3 t3.isms "DELETE FROM fmap WHERE a_id = 'at-2'"
+fails 5 isms -f t3.isms verify
+err_has "mapping nist-800-53-r5-low/at-2~iso27001-2022/6.3 is in the history but missing"
+cp f.isms t4.isms
+sqlite3 t4.isms "INSERT INTO framework (id, title, source) VALUES ('sneaky', 'S', 'csv')"
+fails 5 isms -f t4.isms verify
+err_has "framework sneaky has no history entry"
 finish
