@@ -1,8 +1,10 @@
-"""t_framework.py — the frameworks pages (issue 14): /frameworks lists the
+"""t_framework.py — the frameworks pages and API (issue 14): /frameworks lists the
 built-in and imported frameworks; /frameworks/F shows the compliance the CLI
 computes (`isms framework compliance F --json`: the same figures per group
 and the same gaps), escaped; an unknown framework is a 404; the routes carry
-the controls' PERM_READ: a signed-out visitor is sent to sign in."""
+the controls' PERM_READ: a signed-out visitor is sent to sign in. GET
+/api/v1/frameworks and /api/v1/frameworks/F/compliance answer what the CLI
+prints with --json."""
 import os
 
 from harness import *
@@ -47,6 +49,19 @@ def main():
     check_status(r, 404, "an unknown framework is a 404")
     r = c.get("/frameworks/%3Cscript%3E")
     check(r.status == 404 and "<script>" not in r.text, "a hostile name is escaped", r.describe)
+    # ---- the API: the same typed results as the CLI ------------------------------
+    api = Api(srv, f.token("mgr", "t"))
+    r = api.get("/api/v1/frameworks")
+    check(r.status == 200 and r.json() == f.json("framework", "list", "--json"),
+          "GET /api/v1/frameworks is `isms framework list --json`", r.describe)
+    r = api.get("/api/v1/frameworks/nist-low/compliance")
+    check(r.status == 200 and r.json() == want,
+          "GET /api/v1/frameworks/nist-low/compliance is the CLI's compliance", r.describe)
+    r = api.get("/api/v1/frameworks/nope/compliance")
+    check_status(r, 404, "the API: an unknown framework is a 404")
+    r = api.get("/api/v1/frameworks?x=1")
+    check(r.status in (400, 422) and "x" in r.text, "an unknown query parameter is refused",
+          r.describe)
     srv.stop()
 
 
