@@ -875,23 +875,36 @@ static int b_control(void *ctx, struct record *r)
     struct framework *f = l->f;
     char g[32];
     builtin_group(f->id, r->ref, g, sizeof g);
-    if (l->with) {
-        if (g[0] && (!f->n || find_control(f, g) < 0)) {
-            const char *theme = record_get(r, "theme");
-            /* 2013 themes read "A.5 Information security policies" */
-            size_t gl = strlen(g);
-            if (theme && strncmp(theme, g, gl) == 0 && theme[gl] == ' ') {
-                theme += gl + 1;
-            }
-            framework_push(f, g, NULL, "group", g, theme ? theme : g, NULL, NULL, 0);
+    if (g[0] && (!f->n || find_control(f, g) < 0)) {
+        const char *theme = record_get(r, "theme");
+        /* 2013 themes read "A.5 Information security policies" */
+        size_t gl = strlen(g);
+        if (theme && strncmp(theme, g, gl) == 0 && theme[gl] == ' ') {
+            theme += gl + 1;
         }
-        framework_push(f, r->ref, g[0] ? g : NULL, "control", r->ref, record_get(r, "title"),
-                       record_get(r, "description"), NULL, g[0] ? 1 : 0);
-    } else {
-        f->ncontrols++;
+        framework_push(f, g, NULL, "group", g, theme ? theme : g, NULL, NULL, 0);
     }
+    framework_push(f, r->ref, g[0] ? g : NULL, "control", r->ref, record_get(r, "title"),
+                   record_get(r, "description"), NULL, g[0] ? 1 : 0);
     record_free(r);
     return 0;
+}
+
+static void drop_items(struct framework *f)
+{
+    for (size_t i = 0; i < f->n; i++) {
+        struct fw_control *c = &f->v[i];
+        free(c->id);
+        free(c->parent);
+        free(c->kind);
+        free(c->label);
+        free(c->title);
+        free(c->text);
+        free(c->status);
+    }
+    free(f->v);
+    f->v = NULL;
+    f->n = f->cap = 0;
 }
 
 static int load_controls(struct app *a, struct framework *f, int with, struct err *e)
@@ -909,6 +922,7 @@ static int load_controls(struct app *a, struct framework *f, int with, struct er
         f->ngroups = all - n;
         return 0;
     }
+    /* the control records of the framework, their groups from the numbers */
     const struct rtype *t = rtype_find("control");
     struct query q = {0};
     q.nfilter = 1;
@@ -918,8 +932,8 @@ static int load_controls(struct app *a, struct framework *f, int with, struct er
     if (store_list(a->st, &a->who, t, &q, b_control, &l, e)) {
         return -1;
     }
-    if (!with && strcmp(f->id, FRAMEWORK_CUSTOM)) {
-        f->ngroups = strcmp(f->id, FRAMEWORK_2022) == 0 ? 4 : 14;
+    if (!with) {
+        drop_items(f);
     }
     return 0;
 }
