@@ -568,38 +568,41 @@ int framework_read_csv(const char *data, size_t len, struct framework *out, stru
     /* parents must come first; kinds: a row with no text that holds others
      * is a group, a control within a control an enhancement */
     long *parent = xcalloc(out->n, sizeof *parent);
+    char *holds = xcalloc(out->n, 1);
+    json_t *index = json_object(); /* id -> row: earlier rows only */
     int rc = 0;
     for (size_t i = 0; i < out->n && !rc; i++) {
         struct fw_control *x = &out->v[i];
         parent[i] = -1;
         if (x->parent) {
-            long p = find_control(out, x->parent);
-            if (p < 0 || (size_t)p >= i) {
+            json_t *p = json_object_get(index, x->parent);
+            if (!p) {
                 rc = err_set(e, ERR_INVALID, "parent",
                              "row %zu: parent '%.60s' is not an earlier row's id", i + 2,
                              x->parent);
                 break;
             }
-            parent[i] = p;
-            x->depth = out->v[p].depth + 1;
+            parent[i] = (long)json_integer_value(p);
+            holds[parent[i]] = 1;
+            x->depth = out->v[parent[i]].depth + 1;
             if (x->depth > FW_MAX_DEPTH) {
                 rc = err_set(e, ERR_INVALID, "parent", "row %zu: nested deeper than %d levels",
                              i + 2, FW_MAX_DEPTH);
+                break;
             }
         }
-        if (find_control(out, x->id) != (long)i) {
+        if (json_object_get(index, x->id)) {
             rc = err_set(e, ERR_INVALID, "id", "row %zu: id '%.60s' appears twice", i + 2, x->id);
+            break;
         }
+        json_object_set_new(index, x->id, json_integer((json_int_t)i));
     }
+    json_decref(index);
     if (!rc) {
         out->ngroups = out->ncontrols = 0;
         for (size_t i = 0; i < out->n; i++) {
-            int holds = 0;
-            for (size_t k = i + 1; k < out->n && !holds; k++) {
-                holds = parent[k] == (long)i;
-            }
             struct fw_control *x = &out->v[i];
-            const char *kind = !x->text && holds ? "group"
+            const char *kind = !x->text && holds[i] ? "group"
                                : parent[i] >= 0 && strcmp(out->v[parent[i]].kind, "group") != 0
                                    ? "enhancement"
                                    : "control";
@@ -615,6 +618,7 @@ int framework_read_csv(const char *data, size_t len, struct framework *out, stru
             rc = err_set(e, ERR_INVALID, NULL, "no controls: every row is a group");
         }
     }
+    free(holds);
     free(parent);
     if (rc) {
         framework_free(out);
@@ -832,20 +836,33 @@ static int fw_collect(void *ctx, const struct fw_row *r)
     return 0;
 }
 
+struct fcload {
+    struct framework *f;
+    json_t *index; /* id -> entry */
+};
+
 static int fc_collect(void *ctx, const struct fc_row *r)
 {
-    struct framework *f = ctx;
+    struct fcload *l = ctx;
+    struct framework *f = l->f;
     struct fw_control *c = framework_push(f, r->id, r->parent, r->kind, r->label, r->title,
                                           r->text, r->status, 0);
-    if (r->parent) { /* parents come first (document order) */
-        for (size_t i = f->n - 1; i-- > 0;) {
-            if (strcmp(f->v[i].id, r->parent) == 0) {
-                c->depth = f->v[i].depth + 1;
-                break;
-            }
-        }
+    /* parents come first (document order) */
+    json_t *p = r->parent ? json_object_get(l->index, r->parent) : NULL;
+    if (p) {
+        c->depth = f->v[json_integer_value(p)].depth + 1;
     }
+    json_object_set_new(l->index, r->id, json_integer((json_int_t)(f->n - 1)));
     return 0;
+}
+
+static int fcontrols_load(struct app *a, const struct principal *who, struct framework *f,
+                          struct err *e)
+{
+    struct fcload l = {f, json_object()};
+    int rc = store_fcontrols(a->st, who, f->id, fc_collect, &l, e);
+    json_decref(l.index);
+    return rc;
 }
 
 /* The group of a built-in control: "5" of 5.1 (2022), "A.5" of A.5.1.1
@@ -911,7 +928,7 @@ static int load_controls(struct app *a, struct framework *f, int with, struct er
 {
     if (!f->builtin) {
         if (with) {
-            return store_fcontrols(a->st, &a->who, f->id, fc_collect, f, e);
+            return fcontrols_load(a, &a->who, f, e);
         }
         long n = store_fcontrol_count(a->st, f->id, 1, e);
         long all = store_fcontrol_count(a->st, f->id, 0, e);
@@ -1406,8 +1423,9 @@ void fw_compliance_free(struct fw_compliance *c)
     memset(c, 0, sizeof *c);
 }
 
-/* The top-level group of control i (its own index when it is one). */
-static long top_group(const struct framework *f, size_t i)
+/* The top-level group of control i (its own index when it is one); index
+ * maps every id to its entry. */
+static long top_group(const struct framework *f, json_t *index, size_t i)
 {
     long g = -1;
     long k = (long)i;
@@ -1415,7 +1433,8 @@ static long top_group(const struct framework *f, size_t i)
         if (strcmp(f->v[k].kind, "group") == 0) {
             g = k;
         }
-        k = f->v[k].parent ? find_control(f, f->v[k].parent) : -1;
+        json_t *p = f->v[k].parent ? json_object_get(index, f->v[k].parent) : NULL;
+        k = p ? (long)json_integer_value(p) : -1;
     }
     return g;
 }
@@ -1505,10 +1524,14 @@ int app_fw_compliance(struct app *a, const char *framework, struct fw_compliance
     /* figures per top-level group */
     out->groups = xcalloc(f->n ? f->n : 1, sizeof *out->groups);
     json_t *gindex = json_object();
+    json_t *all = json_object();
+    for (size_t i = 0; i < f->n; i++) {
+        json_object_set_new(all, f->v[i].id, json_integer((json_int_t)i));
+    }
     for (size_t i = 0; i < out->nrows; i++) {
         struct fw_comp_row *r = &out->rows[i];
         size_t ci = (size_t)(r->c - f->v);
-        long g = top_group(f, ci);
+        long g = top_group(f, all, ci);
         const char *gid = g >= 0 ? f->v[g].id : "";
         json_t *gi = json_object_get(gindex, gid);
         struct fw_comp_group *grp;
@@ -1535,6 +1558,7 @@ int app_fw_compliance(struct app *a, const char *framework, struct fw_compliance
         }
     }
     json_decref(gindex);
+    json_decref(all);
     out->percent = out->controls ? (int)((100L * out->met) / out->controls) : 0;
     return 0;
 }
@@ -1675,7 +1699,7 @@ int fw_verify(struct app *a, struct err *e)
                     f->id);
             goto done;
         }
-        if (store_fcontrols(a->st, principal_sys(), f->id, fc_collect, f, e)) {
+        if (fcontrols_load(a, principal_sys(), f, e)) {
             goto done;
         }
         char now[65];
