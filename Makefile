@@ -212,6 +212,7 @@ bench: isms bench/gen bench/docs bench/sup
 	bench/readiness
 	# oscal: NIST 800-53 import, compliance, SSP export
 	bench/oscal
+	bench/bundle # bundle: the evidence bundle of the demo
 
 # The web server against nginx serving the same bytes (needs wrk and nginx).
 .PHONY: bench-web
