@@ -75,6 +75,8 @@ test: deps
 	ISMS=$(CURDIR)/isms tests/browser/run
 	ISMS=$(CURDIR)/isms tests/openapi/run
 	ISMS=$(CURDIR)/isms tests/load/run
+	# oscal: every OSCAL export through ajv against NIST's schemas (issue 14)
+	ISMS=$(CURDIR)/isms tests/oscal/run
 
 # the long versions of the reliability suites (minutes to hours; not in make test)
 soak: isms build/asan/isms
@@ -85,6 +87,8 @@ soak: isms build/asan/isms
 	LOAD_SECONDS=60 LOAD_FILE=$(CURDIR)/bench/out/large.isms ISMS=$(CURDIR)/isms tests/load/run
 	HTTP_FILE_TIMEOUT=900 SLOW_CONNS=1000 SLOW_SECONDS=30 HELD_BODIES=900 ISMS=$(CURDIR)/isms tests/http/run slowloris
 	HTTP_FILE_TIMEOUT=900 SLOW_CONNS=1000 SLOW_SECONDS=30 HELD_BODIES=900 ISMS=$(CURDIR)/build/asan/isms tests/http/run slowloris
+	# oscal: the catalogue readers fuzzed for ten minutes
+	$(MAKE) fuzz-run-oscal FUZZ_SECONDS=600
 
 http-test: isms
 	ISMS=$(CURDIR)/isms tests/http/run
@@ -95,6 +99,11 @@ browser-test: isms
 # the OpenAPI document through @redocly/cli lint, recommended rules (issue 17)
 openapi-test: isms
 	ISMS=$(CURDIR)/isms tests/openapi/run
+
+# oscal: the OSCAL exports validated with ajv against NIST's JSON Schemas (issue 14)
+.PHONY: oscal-test
+oscal-test: isms
+	ISMS=$(CURDIR)/isms tests/oscal/run
 
 unit: build/rel/unit_tests
 	build/rel/unit_tests
@@ -118,6 +127,8 @@ run: deps
 # corpus and crash file through the targets built with $(CC) (release and
 # sanitized): no clang.
 FUZZ_TARGETS := csv method_yaml method_json field text kv router multipart markdown client_addr
+# oscal: the catalogue readers of `isms framework import` (OSCAL JSON, CSV)
+FUZZ_TARGETS += oscal
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD ?= rel asan
 FUZZ_NICE ?= nice -n 10
@@ -137,6 +148,7 @@ FUZZ_MAXLEN_router := 4096
 FUZZ_MAXLEN_multipart := 8192
 FUZZ_MAXLEN_markdown := 8192
 FUZZ_MAXLEN_client_addr := 512
+FUZZ_MAXLEN_oscal := 32768
 
 .PHONY: fuzz fuzz-replay fuzz-build $(addprefix fuzz-run-,$(FUZZ_TARGETS))
 # objects reached only through the pattern rules below: keep them
@@ -200,6 +212,8 @@ bench: isms bench/gen bench/docs bench/sup
 	bench/suppliers
 	bench/report
 	bench/readiness
+	# oscal: NIST 800-53 import, compliance, SSP export
+	bench/oscal
 	bench/bundle # bundle: the evidence bundle of the demo
 
 # The web server against nginx serving the same bytes (needs wrk and nginx).

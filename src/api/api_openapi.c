@@ -170,6 +170,14 @@ static const struct doc {
     {"api_journey", "The implementation journey: {today, current, percent, stages [{n, title, "
      "text, state, ready, items, done [{id, title}], next [{id, title, gap, fix}]}]}",
      "Readiness", B_NONE, 0, A_OBJECT, 200, 0},
+    /* oscal: frameworks beside Annex A and their compliance (src/app/framework.h) */
+    {"api_frameworks", "Every framework: the built-in ones and those imported from OSCAL or "
+     "CSV, each {id, title, version, source, uuid, oscal_version, last_modified, sha256, "
+     "imported_at, imported_by, groups, controls}", "Frameworks", B_NONE, 0, A_OBJECT, 200, 0},
+    {"api_framework_compliance", "The framework's compliance through the SoA and the "
+     "mappings: {framework, title, controls, met, unmet, unmapped, percent, groups [{id, title, "
+     "controls, met, unmet, unmapped}], rows [{id, kind, title, state, via, unimplemented}]}",
+     "Frameworks", B_NONE, 0, A_OBJECT, 200, 0},
     /* ops: incident response, security exceptions */
     {"api_inc_timeline", "The incident's timeline: who (the account), when, what", "Incidents",
      B_NONE, 0, A_OBJECT, 200, 0},
@@ -752,7 +760,10 @@ static json_t *operation(const struct route *rt, const struct rtype *t, const ch
         json_array_append_new(ps, param("id", "path", 1, json_pack("{s:s}", "type", "string"),
                                         buf));
     }
-    if (strstr(path, "{n}") && strstr(path, "/attachments/")) {
+    if (strstr(path, "{n}") && strstr(path, "/frameworks/")) { /* oscal */
+        json_array_append_new(ps, param("n", "path", 1, json_pack("{s:s}", "type", "string"),
+                                        "Framework identifier (iso27001-2013, an imported one)"));
+    } else if (strstr(path, "{n}") && strstr(path, "/attachments/")) {
         json_array_append_new(ps, param("n", "path", 1, json_pack("{s:s}", "type", "string"),
                                         "Attachment identifier (ATT-0001)"));
     } else if (strstr(path, "{n}")) {

@@ -12,6 +12,7 @@
 #include "../lib/hash.h"
 #include "../lib/util.h"
 #include "app_int.h"
+#include "framework.h" /* oscal: fw_verify */
 #include "metrics.h"
 #include "ops.h"
 
@@ -491,6 +492,9 @@ int app_verify(struct app *a, struct verify_result *res, struct err *e)
     }
     if (rc == 0) {
         rc = ops_verify(a, e); /* ops: incident timelines and notifications */
+    }
+    if (rc == 0) {
+        rc = fw_verify(a, e); /* oscal: imported frameworks and mappings against their history */
     }
 done:
     json_decref(f.state);
