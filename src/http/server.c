@@ -30,8 +30,10 @@
 #include "../lib/text.h"
 #include "../lib/util.h"
 #include "client_addr.h"
+#include "privdrop.h"
 #include "router.h"
 #include "routes.h"
+#include "tls.h"
 #include "upload.h"
 
 #define MAX_ORGS 256
@@ -39,6 +41,7 @@
 static struct org orgs[MAX_ORGS];
 static int norgs;
 static int quiet;
+static int tls_on; /* server: --tls-cert given: HTTPS, HSTS, __Host- cookies */
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* This thread's open ISMS files, by organization index; every one opened
@@ -500,6 +503,10 @@ static void add_security_headers(struct MHD_Response *res, const struct resp *w,
     MHD_add_response_header(res, "X-Frame-Options", "DENY");
     MHD_add_response_header(res, "Cross-Origin-Opener-Policy", "same-origin");
     MHD_add_response_header(res, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+    /* server: TLS — browsers never come back over plain HTTP (two years) */
+    if (tls_on) {
+        MHD_add_response_header(res, "Strict-Transport-Security", "max-age=63072000");
+    }
     if (!w->cache || authed) {
         MHD_add_response_header(res, "Cache-Control", "no-store");
     } else {
@@ -965,10 +972,14 @@ static int add_org(const char *slug, const char *path, int loopback, struct err 
     snprintf(o->prefix, sizeof o->prefix, "%s%s", slug[0] ? "/o/" : "", slug);
     strlcpy_(o->path, path, sizeof o->path);
     /* __Host- cookies need Secure; browsers allow Secure cookies over plain
-     * HTTP on loopback only, so elsewhere (no TLS yet) a plain name is used */
-    snprintf(o->cookie, sizeof o->cookie, "%sisms%s%s", loopback ? "__Host-" : "",
+     * HTTP on loopback only, so elsewhere a plain name is used unless the
+     * server speaks TLS itself (server: TLS) */
+    snprintf(o->cookie, sizeof o->cookie, "%sisms%s%s", loopback || tls_on ? "__Host-" : "",
              slug[0] ? "-" : "", slug);
-    snprintf(o->pre_cookie, sizeof o->pre_cookie, "isms_pre%s%s", slug[0] ? "-" : "", slug);
+    /* server: TLS — the login form's CSRF cookie __Host- too (on loopback
+     * without TLS it keeps its plain name, as before) */
+    snprintf(o->pre_cookie, sizeof o->pre_cookie, "%sisms_pre%s%s", tls_on ? "__Host-" : "",
+             slug[0] ? "-" : "", slug);
     /* open once now: migrate, and refuse to start on a file we cannot use */
     struct app a;
     if (app_open(&a, path, "serve", e)) {
@@ -997,37 +1008,9 @@ static int valid_slug(const char *s, size_t n)
     return 1;
 }
 
-int http_serve(const struct serve_opts *o, struct err *e)
+/* The organizations: the one file, or every *.isms file of the directory. */
+static int scan_orgs(const struct serve_opts *o, int loopback, struct err *e)
 {
-    char host[128] = "127.0.0.1";
-    int port = 8027;
-    if (o->listen) {
-        const char *colon = strrchr(o->listen, ':');
-        if (!colon || colon == o->listen || (size_t)(colon - o->listen) >= sizeof host) {
-            return err_set(e, ERR_USAGE, "listen", "listen: give ADDRESS:PORT, e.g. 127.0.0.1:8027");
-        }
-        memcpy(host, o->listen, (size_t)(colon - o->listen));
-        host[colon - o->listen] = 0;
-        int64_t p;
-        if (int_parse(colon + 1, &p) || p < 1 || p > 65535) {
-            return err_set(e, ERR_USAGE, "listen", "listen: the port must be 1-65535");
-        }
-        port = (int)p;
-    }
-    struct sockaddr_in sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)port);
-    if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
-        return err_set(e, ERR_USAGE, "listen", "listen: '%s' is not an IPv4 address", host);
-    }
-    int loopback = (ntohl(sa.sin_addr.s_addr) >> 24) == 127;
-    quiet = o->quiet;
-    upload_set_max(o->max_upload);
-    lim.per_address = o->per_address >= 0 ? (unsigned)o->per_address : 32;
-    lim.header_secs = o->header_timeout > 0 ? (unsigned)o->header_timeout : 20;
-    lim.body_secs = o->body_timeout > 0 ? (unsigned)o->body_timeout : 30;
-    lim.body_budget = (o->body_memory > 0 ? (size_t)o->body_memory : 64) << 20;
     norgs = 0;
     if (o->dir) {
         DIR *d = opendir(o->dir);
@@ -1063,6 +1046,79 @@ int http_serve(const struct serve_opts *o, struct err *e)
         return -1;
     }
 
+    return 0;
+}
+
+int http_serve(const struct serve_opts *o, struct err *e)
+{
+    char host[128] = "127.0.0.1";
+    int port = 8027;
+    if (o->listen) {
+        const char *colon = strrchr(o->listen, ':');
+        if (!colon || colon == o->listen || (size_t)(colon - o->listen) >= sizeof host) {
+            return err_set(e, ERR_USAGE, "listen", "listen: give ADDRESS:PORT, e.g. 127.0.0.1:8027");
+        }
+        memcpy(host, o->listen, (size_t)(colon - o->listen));
+        host[colon - o->listen] = 0;
+        int64_t p;
+        if (int_parse(colon + 1, &p) || p < 1 || p > 65535) {
+            return err_set(e, ERR_USAGE, "listen", "listen: the port must be 1-65535");
+        }
+        port = (int)p;
+    }
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)port);
+    if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
+        return err_set(e, ERR_USAGE, "listen", "listen: '%s' is not an IPv4 address", host);
+    }
+    int loopback = (ntohl(sa.sin_addr.s_addr) >> 24) == 127;
+    quiet = o->quiet;
+    /* server: TLS — the pair loaded and checked before anything listens */
+    tls_on = 0;
+    if (o->tls_cert || o->tls_key) {
+        if (!o->tls_cert || !o->tls_key) {
+            return err_set(e, ERR_USAGE, o->tls_cert ? "tls-key" : "tls-cert",
+                           "give both --tls-cert FILE and --tls-key FILE");
+        }
+        if (tls_setup(o->tls_cert, o->tls_key, e)) {
+            return -1;
+        }
+        tls_on = 1;
+    }
+    /* server: least privilege — refuse root without --user before binding */
+    if (privdrop_check(o->user, e)) {
+        tls_close();
+        return -1;
+    }
+    upload_set_max(o->max_upload);
+    lim.per_address = o->per_address >= 0 ? (unsigned)o->per_address : 32;
+    lim.header_secs = o->header_timeout > 0 ? (unsigned)o->header_timeout : 20;
+    lim.body_secs = o->body_timeout > 0 ? (unsigned)o->body_timeout : 30;
+    lim.body_budget = (o->body_memory > 0 ? (size_t)o->body_memory : 64) << 20;
+    /* server: least privilege — bind as root (a port below 1024), then
+     * become --user and confine before any ISMS file is opened or any
+     * thread starts (landlock and no_new_privs hold for the threads
+     * created after them; set*id and seccomp's TSYNC would cover the rest) */
+    int lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int one = 1;
+    if (lfd < 0 || setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) ||
+        bind(lfd, (struct sockaddr *)&sa, sizeof sa) || listen(lfd, 512)) {
+        int en = errno;
+        if (lfd >= 0) {
+            close(lfd);
+        }
+        tls_close();
+        return err_set(e, ERR_STORAGE, "listen", "cannot listen on %s:%d: %s", host, port,
+                       strerror(en));
+    }
+    if (privdrop_apply(o->user, o, e) || scan_orgs(o, loopback, e)) {
+        close(lfd);
+        tls_close();
+        return -1;
+    }
+
     int threads = o->threads > 0 ? o->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (threads < 1) {
         threads = 1;
@@ -1079,23 +1135,26 @@ int http_serve(const struct serve_opts *o, struct err *e)
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP); /* server: TLS — reload the certificate */
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
     reaper_stop = 0;
     pthread_t reaper_thread;
     if (pthread_create(&reaper_thread, NULL, reaper, NULL) != 0) {
+        close(lfd);
         return err_set(e, ERR_INTERNAL, NULL, "cannot start a thread: %s", strerror(errno));
     }
     /* strict parsing (HTTP/1.1 without Host refused; our own checks in
      * malformed() for the rest); connections per address capped */
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY | MHD_USE_ITC |
-            MHD_USE_ERROR_LOG, 0, NULL,
-        NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+            MHD_USE_ERROR_LOG | (tls_on ? MHD_USE_TLS : 0), 0, NULL,
+        NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        MHD_OPTION_LISTEN_SOCKET, (MHD_socket)lfd,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED, on_done,
         NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
-        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim.per_address,
@@ -1104,24 +1163,36 @@ int http_serve(const struct serve_opts *o, struct err *e)
 #else
         MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
 #endif
-        MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_END);
+        MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
+        /* server: TLS — options ignored without MHD_USE_TLS */
+        MHD_OPTION_HTTPS_CERT_CALLBACK, tls_retrieve,
+        MHD_OPTION_HTTPS_PRIORITIES, tls_priorities(), MHD_OPTION_END);
     if (!d) {
         int en = errno;
         stop_reaper(reaper_thread);
-        return err_set(e, ERR_STORAGE, "listen", "cannot listen on %s:%d: %s", host, port,
+        tls_close(); /* lfd: closed by libmicrohttpd's failure path */
+        return err_set(e, ERR_STORAGE, "listen", "cannot serve on %s:%d: %s", host, port,
                        strerror(en));
     }
-    fprintf(stderr, "isms: serving %d organization%s on http://%s:%d/ with %d threads\n", norgs,
-            norgs == 1 ? "" : "s", host, port, threads);
+    const char *scheme = tls_on ? "https" : "http";
+    fprintf(stderr, "isms: serving %d organization%s on %s://%s:%d/ with %d threads\n", norgs,
+            norgs == 1 ? "" : "s", scheme, host, port, threads);
     for (int i = 0; i < norgs && orgs[i].slug[0]; i++) {
-        fprintf(stderr, "isms:   http://%s:%d%s/  %s\n", host, port, orgs[i].prefix, orgs[i].path);
+        fprintf(stderr, "isms:   %s://%s:%d%s/  %s\n", scheme, host, port, orgs[i].prefix,
+                orgs[i].path);
     }
-    if (!loopback) {
+    if (!loopback && !tls_on) {
         fprintf(stderr, "isms: warning: serving without TLS on a non-loopback address; put a "
                         "TLS-terminating proxy in front\n");
     }
     int sig = 0;
-    sigwait(&set, &sig);
+    while (sigwait(&set, &sig) == 0 && sig == SIGHUP) {
+        if (tls_on) { /* server: TLS */
+            tls_reload();
+        } else {
+            fprintf(stderr, "isms: SIGHUP: nothing to reload (no --tls-cert)\n");
+        }
+    }
     fprintf(stderr, "isms: %s received; finishing requests in flight\n",
             sig == SIGTERM ? "SIGTERM" : "SIGINT");
     /* stop listening at once: new connections are refused, not left hanging */
@@ -1139,6 +1210,7 @@ int http_serve(const struct serve_opts *o, struct err *e)
     MHD_stop_daemon(d);
     stop_reaper(reaper_thread);
     close_all_apps();
+    tls_close();
     fprintf(stderr, "isms: stopped\n");
     return 0;
 }
