@@ -3,7 +3,7 @@
 # builds and creates the demo ISMS.
 
 PKGS    := sqlite3 jansson libsodium yaml-0.1 xlsxwriter libmicrohttpd liboath libcmark libarchive pangocairo fontconfig \
-           gnutls # server: TLS in the binary (tls.c)
+           gnutls libseccomp # server: TLS in the binary (tls.c); the seccomp filter (privdrop.c)
 CC      ?= cc
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wpointer-arith -Wvla -Wno-format-nonliteral

@@ -1147,6 +1147,15 @@ int http_serve(const struct serve_opts *o, struct err *e)
     }
     /* strict parsing (HTTP/1.1 without Host refused; our own checks in
      * malformed() for the rest); connections per address capped */
+    /* server: TLS — every handshake asks tls.c for the current certificate */
+    struct MHD_OptionItem tls_opts[] = {
+        {MHD_OPTION_HTTPS_CERT_CALLBACK, 0, (void *)tls_retrieve},
+        {MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)tls_priorities()},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    if (!tls_on) {
+        tls_opts[0].option = MHD_OPTION_END;
+    }
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY | MHD_USE_ITC |
             MHD_USE_ERROR_LOG | (tls_on ? MHD_USE_TLS : 0), 0, NULL,
@@ -1164,9 +1173,7 @@ int http_serve(const struct serve_opts *o, struct err *e)
         MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
 #endif
         MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
-        /* server: TLS — options ignored without MHD_USE_TLS */
-        MHD_OPTION_HTTPS_CERT_CALLBACK, tls_retrieve,
-        MHD_OPTION_HTTPS_PRIORITIES, tls_priorities(), MHD_OPTION_END);
+        MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
     if (!d) {
         int en = errno;
         stop_reaper(reaper_thread);
