@@ -211,5 +211,5 @@ const char *tls_priorities(void)
 {
     /* TLS 1.2 and 1.3 only, GnuTLS's NORMAL suites otherwise (no RC4,
      * no export ciphers, no SSL 3), the server's order first */
-    return "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:%SERVER_PRECEDENCE";
+    return "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2";
 }
