@@ -31,6 +31,7 @@
 #include "../lib/text.h"
 #include "../lib/util.h"
 #include "client_addr.h"
+#include "dir_pages.h"
 #include "privdrop.h"
 #include "router.h"
 #include "routes.h"
@@ -40,7 +41,7 @@
 #define MAX_ORGS 256
 
 static struct org orgs[MAX_ORGS];
-static int norgs;
+static int norgs; /* published with a release store: a new file is added while serving */
 static int quiet;
 static int tls_on; /* server: --tls-cert given: HTTPS, HSTS, __Host- cookies */
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -620,10 +621,14 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct req *r, str
     return ret;
 }
 
+static int rescan_org(const char *slug, size_t n);
+static struct dir_env dir_env; /* server: directory accounts; .d NULL: none */
+
 /* Finds the organization of a path: "/o/slug/..." under --dir. */
 static int find_org(const char *url, const char **rest)
 {
-    if (norgs == 1 && orgs[0].slug[0] == 0) {
+    int count = __atomic_load_n(&norgs, __ATOMIC_ACQUIRE);
+    if (count == 1 && orgs[0].slug[0] == 0) {
         *rest = url;
         return 0;
     }
@@ -633,13 +638,18 @@ static int find_org(const char *url, const char **rest)
     const char *s = url + 3;
     const char *end = strchr(s, '/');
     size_t n = end ? (size_t)(end - s) : strlen(s);
-    for (int i = 0; i < norgs; i++) {
+    for (int i = 0; i < count; i++) {
         if (strlen(orgs[i].slug) == n && strncmp(orgs[i].slug, s, n) == 0) {
             *rest = end ? end : "/";
             return i;
         }
     }
-    return -1;
+    /* server: many organizations — a file added since the start */
+    int i = rescan_org(s, n);
+    if (i >= 0) {
+        *rest = end ? end : "/";
+    }
+    return i;
 }
 
 /* Fills what every answer needs (the log included) of r. */
@@ -718,6 +728,17 @@ static void handle(struct MHD_Connection *conn, const char *url, const char *met
         }
         resp_json(w, 200, "{\"status\":\"ok\"}");
         return;
+    }
+    /* server: directory accounts — the index and the directory sign-in */
+    if (oi < 0 && dir_env.d && utf8_valid(url, strlen(url)) && strlen(url) <= 1024) {
+        r->content_type = hdr(r, "Content-Type");
+        if (req_decode_body(r, c->body.p, c->body.len, &e)) {
+            resp_error(r, w, &e);
+            return;
+        }
+        if (dir_pages_handle(r, w, &dir_env)) {
+            return;
+        }
     }
     if (oi < 0) {
         r->is_api = strncmp(url, "/api/", 5) == 0;
@@ -972,10 +993,11 @@ static void stop_reaper(pthread_t t)
 
 static int add_org(const char *slug, const char *path, int loopback, struct err *e)
 {
-    if (norgs == MAX_ORGS) {
+    int count = __atomic_load_n(&norgs, __ATOMIC_ACQUIRE);
+    if (count == MAX_ORGS) {
         return err_set(e, ERR_USAGE, NULL, "more than %d organizations in one directory", MAX_ORGS);
     }
-    struct org *o = &orgs[norgs];
+    struct org *o = &orgs[count];
     strlcpy_(o->slug, slug, sizeof o->slug);
     snprintf(o->prefix, sizeof o->prefix, "%s%s", slug[0] ? "/o/" : "", slug);
     strlcpy_(o->path, path, sizeof o->path);
@@ -999,8 +1021,88 @@ static int add_org(const char *slug, const char *path, int loopback, struct err 
     if (rc) {
         return -1;
     }
-    norgs++;
+    __atomic_store_n(&norgs, count + 1, __ATOMIC_RELEASE);
     return 0;
+}
+
+/* ---- server: many organizations --------------------------------------------
+ * A request for /o/NAME/ that no organization answers looks for DIR/NAME.isms
+ * (a stat, nothing more, unless it exists): a file copied into the
+ * directory is served without a restart. Bounded: valid names only, at most
+ * MAX_ORGS, one addition at a time, and a file that failed to open is not
+ * tried again until it changes. */
+static const char *serve_dir;
+static int serve_loopback;
+static pthread_mutex_t scan_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int valid_slug(const char *s, size_t n);
+
+static int rescan_org(const char *s, size_t n)
+{
+    static char failed_slug[64];
+    static struct timespec failed_mtime;
+    if (!serve_dir || !valid_slug(s, n)) {
+        return -1;
+    }
+    char slug[64], path[4200];
+    memcpy(slug, s, n);
+    slug[n] = 0;
+    snprintf(path, sizeof path, "%s/%s.isms", serve_dir, slug);
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+        return -1;
+    }
+    pthread_mutex_lock(&scan_lock);
+    int found = -1;
+    int count = __atomic_load_n(&norgs, __ATOMIC_ACQUIRE);
+    for (int i = 0; i < count; i++) {
+        if (strcmp(orgs[i].slug, slug) == 0) {
+            found = i; /* added meanwhile by another worker */
+        }
+    }
+    if (found < 0 && !(strcmp(failed_slug, slug) == 0 &&
+                       failed_mtime.tv_sec == st.st_mtim.tv_sec &&
+                       failed_mtime.tv_nsec == st.st_mtim.tv_nsec)) {
+        struct err e = {0};
+        if (add_org(slug, path, serve_loopback, &e) == 0) {
+            found = count;
+            fprintf(stderr, "isms: new organization %s (%s) served at %s/\n", slug, path,
+                    orgs[found].prefix);
+        } else {
+            strlcpy_(failed_slug, slug, sizeof failed_slug);
+            failed_mtime = st.st_mtim;
+            fprintf(stderr, "isms: %s: not served: %s\n", path, e.msg);
+        }
+    }
+    pthread_mutex_unlock(&scan_lock);
+    return found;
+}
+
+/* ---- server: directory accounts ---------------------------------------------- */
+
+static int dir_org_served(const char *slug)
+{
+    char url[128];
+    const char *rest;
+    snprintf(url, sizeof url, "/o/%.60s/", slug);
+    return find_org(url, &rest) >= 0;
+}
+
+static struct app *dir_org_app(const char *slug, const struct org **org, struct err *e)
+{
+    char url[128];
+    const char *rest;
+    snprintf(url, sizeof url, "/o/%.60s/", slug);
+    int oi = find_org(url, &rest);
+    if (oi < 0) {
+        err_set(e, ERR_NOTFOUND, NULL, "no such organization");
+        return NULL;
+    }
+    if (org_file_ok(oi, thread_apps[oi], e)) {
+        return NULL;
+    }
+    *org = &orgs[oi];
+    return org_app(oi, e);
 }
 
 static int valid_slug(const char *s, size_t n)
@@ -1020,6 +1122,8 @@ static int valid_slug(const char *s, size_t n)
 static int scan_orgs(const struct serve_opts *o, int loopback, struct err *e)
 {
     norgs = 0;
+    serve_dir = o->dir;
+    serve_loopback = loopback;
     if (o->dir) {
         DIR *d = opendir(o->dir);
         if (!d) {
@@ -1047,8 +1151,19 @@ static int scan_orgs(const struct serve_opts *o, int loopback, struct err *e)
             }
         }
         closedir(d);
-        if (!norgs) {
+        /* server: directory accounts — with them, files may come later */
+        if (!norgs && !dir_accounts_exist(o->dir)) {
             return err_set(e, ERR_NOTFOUND, NULL, "%s holds no *.isms files", o->dir);
+        }
+        if (dir_accounts_exist(o->dir)) {
+            if (dir_open(o->dir, 0, &dir_env.d, e)) {
+                return -1;
+            }
+            dir_env.secure = loopback || tls_on;
+            dir_env.org_served = dir_org_served;
+            dir_env.org_app = dir_org_app;
+            fprintf(stderr, "isms: directory accounts (%s/%s): sign in at /login\n", o->dir,
+                    DIR_ACCOUNTS_FILE);
         }
     } else if (add_org("", o->file, loopback, e)) {
         return -1;
@@ -1225,6 +1340,8 @@ int http_serve(const struct serve_opts *o, struct err *e)
     MHD_stop_daemon(d);
     stop_reaper(reaper_thread);
     close_all_apps();
+    dir_close(dir_env.d); /* server: directory accounts */
+    dir_env.d = NULL;
     tls_close();
     fprintf(stderr, "isms: stopped\n");
     return 0;
