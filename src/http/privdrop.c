@@ -23,13 +23,13 @@
  *     single sign-on and directory lookups connect out);
  *   * seccomp (libseccomp): a deny list answered with EPERM for what a web
  *     server never does — debugging other processes, mounting, namespaces,
- *     kernel modules, BPF, keyrings, rebooting, changing the clock, changing
- *     ids. A deny list rather than an allow list: the server's libraries
+ *     kernel modules, BPF, keyrings, rebooting, changing the clock. A deny list rather than an allow list: the server's libraries
  *     (SQLite, GnuTLS, cairo, the resolver) use far more system calls than
  *     can be listed safely, and a forgotten one would be an outage.
  * What is active is logged at start; a kernel without landlock (before
  * 5.13, or disabled) or seccomp is logged as such and the server goes on
  * with what there is (the account's file permissions still apply). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -131,9 +131,12 @@ static int become(const char *user, struct err *e)
 
 #define LL_READ (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR)
 #define LL_EXEC LANDLOCK_ACCESS_FS_EXECUTE
+/* files and directories (exports make a temporary directory), and
+ * renames between the read-write places (REFER) */
 #define LL_WRITE                                                                             \
     (LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_FILE |                        \
-     LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_TRUNCATE)
+     LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_TRUNCATE |                             \
+     LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_REFER)
 
 /* Every filesystem right the kernel's landlock ABI knows (all handled, so
  * all denied unless a rule grants them). */
@@ -282,8 +285,10 @@ static const char *const denied_syscalls[] = {
     "perf_event_open", "userfaultfd", "keyctl", "add_key", "request_key", "acct", "quotactl",
     "settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "iopl", "ioperm",
     "open_by_handle_at", "name_to_handle_at", "fanotify_init", "syslog", "vhangup", "uselib",
-    "setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid", "setfsuid",
-    "setfsgid", "setgroups", "sethostname", "setdomainname", "lookup_dcookie", NULL};
+    "sethostname", "setdomainname", "lookup_dcookie", NULL};
+/* The set*id calls are not on the list: after the drop they cannot gain
+ * anything (no CAP_SETUID), and children the server starts to parse
+ * untrusted files may still drop to another account when it runs as root. */
 
 /* 1: active (n filtered); 0: not offered (why); -1: failed. */
 static int seccomp_confine(int *nrules, char *why, size_t wn, struct err *e)
@@ -322,6 +327,31 @@ static int seccomp_confine(int *nrules, char *why, size_t wn, struct err *e)
     return 1;
 }
 
+/* The first *.isms file (or the directory accounts file) in dir that this
+ * process cannot read and write, or NULL. */
+static const char *unwritable_in(const char *dir)
+{
+    static char bad[PATH_MAX];
+    DIR *d = opendir(dir);
+    if (!d) {
+        return dir;
+    }
+    const char *found = NULL;
+    struct dirent *de;
+    while (!found && (de = readdir(d)) != NULL) {
+        size_t n = strlen(de->d_name);
+        if ((n > 5 && strcmp(de->d_name + n - 5, ".isms") == 0) ||
+            strcmp(de->d_name, ".isms-accounts") == 0) {
+            snprintf(bad, sizeof bad, "%s/%s", dir, de->d_name);
+            if (access(bad, R_OK | W_OK) != 0) {
+                found = bad;
+            }
+        }
+    }
+    closedir(d);
+    return found;
+}
+
 int privdrop_apply(const char *user, const struct serve_opts *o, struct err *e)
 {
     char as[160] = "";
@@ -340,11 +370,13 @@ int privdrop_apply(const char *user, const struct serve_opts *o, struct err *e)
         /* the files the server writes: say so now, not at the first write */
         char data[PATH_MAX];
         dir_of(o->dir ? o->dir : o->file, data, sizeof data);
-        if (access(data, W_OK | X_OK) != 0 || (o->file && access(o->file, R_OK | W_OK) != 0)) {
+        const char *bad = access(data, W_OK | X_OK) != 0 ? data
+                          : o->file && access(o->file, R_OK | W_OK) != 0 ? o->file
+                          : o->dir ? unwritable_in(o->dir) : NULL;
+        if (bad) {
             return err_set(e, ERR_STORAGE, "user", "as %s, %s is not writable (SQLite writes "
                            "its -wal and -shm files beside the ISMS file): chown -R %s %s",
-                           user, o->file && access(o->file, R_OK | W_OK) ? o->file : data,
-                           user, data);
+                           user, bad, user, data);
         }
     } else {
         snprintf(as, sizeof as, "running as uid %u", (unsigned)getuid());
