@@ -384,13 +384,11 @@ class Server:
     """`isms serve FILE` (or `--dir DIR`) on a free loopback port."""
 
     def __init__(self, file=None, dir=None, threads=None, start=True, extra=None, args=None,
-                 tls=None, cmd_prefix=None):
+                 tls=None):
         self.file, self.dir, self.threads = file, dir, threads
         # server: TLS — tls is an ssl.SSLContext the probes and Clients use
-        # (the server then runs with --tls-cert/--tls-key in extra);
-        # cmd_prefix runs the binary through e.g. `setpriv` (privilege tests)
+        # (the server then runs with --tls-cert/--tls-key in extra)
         self.tls = tls
-        self.cmd_prefix = list(cmd_prefix or [])
         self.extra = list(extra or []) + list(args or [])  # more `isms serve` options
         self.proc = None
         self.port = None
@@ -402,7 +400,7 @@ class Server:
     def start(self):
         for attempt in range(5):
             self.port = free_port()
-            args = self.cmd_prefix + [ISMS, "serve"]
+            args = [ISMS, "serve"]
             args += ["--dir", self.dir] if self.dir else [self.file]
             args += ["--listen", "127.0.0.1:%d" % self.port]
             if self.threads:
