@@ -2,7 +2,8 @@
 # missing, builds, and runs every test, also under ASan+UBSan; `make run`
 # builds and creates the demo ISMS.
 
-PKGS    := sqlite3 jansson libsodium yaml-0.1 xlsxwriter libmicrohttpd liboath libcmark libarchive pangocairo fontconfig
+PKGS    := sqlite3 jansson libsodium yaml-0.1 xlsxwriter libmicrohttpd liboath libcmark libarchive pangocairo fontconfig \
+           gnutls libseccomp # server: TLS in the binary (tls.c); the seccomp filter (privdrop.c)
 # accounts: QR codes of TOTP enrolment
 PKGS    += libqrencode
 CC      ?= cc

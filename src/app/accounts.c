@@ -830,4 +830,30 @@ void app_account_role(struct app *a, const char *name, char *role, size_t size)
     if (valid_name(name) && load_account(a, name, 0, &c, &e) == 0) {
         strlcpy_(role, c.role, size);
     }
+/* ---- server: directory accounts (src/app/directory.c) --------------------
+ * A session in this organization for the account provisioned here for a
+ * directory account (same name): the directory checked the password and
+ * the grant; here only the account must exist and not be disabled. */
+int app_login_directory(struct app *a, const char *name, const char *address, char sid[72],
+                        struct err *e)
+{
+    struct acc c;
+    if (!valid_name(name) || load_account(a, name, 0, &c, e) || c.disabled) {
+        return err_set(e, ERR_UNAUTH, NULL, "this organization has no active account %s",
+                       valid_name(name) ? name : "(invalid name)");
+    }
+    unsigned char raw[32], craw[32];
+    char csrf[72], h[65];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(sid, 72, raw, sizeof raw);
+    randombytes_buf(craw, sizeof craw);
+    sodium_bin2hex(csrf, sizeof csrf, craw, sizeof craw);
+    sid_hash(sid, h);
+    if (store_begin(a->st, e) ||
+        store_session_add(a->st, h, c.id, csrf, (long long)time(NULL), 1, e)) {
+        store_rollback(a->st);
+        return -1;
+    }
+    seclog(a, "login", name, address, "directory account");
+    return store_commit(a->st, e);
 }

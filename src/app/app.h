@@ -426,6 +426,10 @@ int app_logout(struct app *a, const char *sid, const char *address, struct err *
 /* 1 and p filled for a valid API token ("Bearer ..."), 0 when invalid. */
 int app_token_auth(struct app *a, const char *token, const char *address,
                    struct session_auth *p, struct err *e);
+/* server: directory accounts — a session (sid out) for the local account
+ * name that a directory account enters as (directory.c checked it). */
+int app_login_directory(struct app *a, const char *name, const char *address, char sid[72],
+                        struct err *e);
 
 /* ---- evidence files attached to records (attach.c) ----------------------- */
 

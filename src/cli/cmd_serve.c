@@ -19,7 +19,9 @@ int cmd_serve(struct cli *c)
     struct opts o;
     static const char *const allowed[] = {"dir", "listen", "threads", "max-upload",
                                           "per-address", "header-timeout", "body-timeout",
-                                          "body-memory", "trusted-proxy", NULL};
+                                          "body-memory", "trusted-proxy",
+                                          /* server: TLS, least privilege */
+                                          "tls-cert", "tls-key", "user", NULL};
     int rc = cli_parse_opts(c, c->argc, c->argv, &o, 1);
     if (rc || (rc = cli_no_other_opts(&o, allowed))) {
         return rc;
@@ -28,6 +30,9 @@ int cmd_serve(struct cli *c)
     so.dir = cli_opt(&o, "dir");
     so.listen = cli_opt(&o, "listen");
     so.quiet = o.quiet;
+    so.tls_cert = cli_opt(&o, "tls-cert"); /* server: TLS */
+    so.tls_key = cli_opt(&o, "tls-key");
+    so.user = cli_opt(&o, "user"); /* server: least privilege */
     const char *th = cli_opt(&o, "threads");
     if (th) {
         int64_t n;

@@ -137,6 +137,10 @@ struct serve_opts {
     int header_timeout; /* seconds for a request's headers (and keep-alive idle); 0: 20 */
     int body_timeout;   /* seconds for a body, plus its size at 16 KiB/s; 0: 30 */
     int body_memory;    /* MiB of request bodies in memory at once; 0: 64 */
+    /* server: TLS and least privilege */
+    const char *tls_cert; /* PEM certificate (chain), with tls_key: serve HTTPS */
+    const char *tls_key;
+    const char *user;     /* started as root: the account to run as after binding */
 };
 int http_serve(const struct serve_opts *o, struct err *e);
 

@@ -14,6 +14,7 @@
 #include <malloc.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -30,15 +31,19 @@
 #include "../lib/text.h"
 #include "../lib/util.h"
 #include "client_addr.h"
+#include "dir_pages.h"
+#include "privdrop.h"
 #include "router.h"
 #include "routes.h"
+#include "tls.h"
 #include "upload.h"
 
 #define MAX_ORGS 256
 
 static struct org orgs[MAX_ORGS];
-static int norgs;
+static int norgs; /* published with a release store: a new file is added while serving */
 static int quiet;
+static int tls_on; /* server: --tls-cert given: HTTPS, HSTS, __Host- cookies */
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* This thread's open ISMS files, by organization index; every one opened
@@ -176,6 +181,13 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
         const union MHD_ConnectionInfo *ci =
             MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
         t->fd = ci ? ci->connect_fd : -1;
+        /* server: TLS — the handshake's records leave at once: with Nagle
+         * on, GnuTLS's second small write waits for the client's delayed
+         * ACK (40 ms per handshake, measured by bench/tls) */
+        if (tls_on && t->fd >= 0) {
+            int one = 1;
+            setsockopt(t->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        }
         t->deadline = mono_now() + lim.header_secs;
         pthread_mutex_lock(&tc_lock);
         t->next = &tc_list;
@@ -500,6 +512,10 @@ static void add_security_headers(struct MHD_Response *res, const struct resp *w,
     MHD_add_response_header(res, "X-Frame-Options", "DENY");
     MHD_add_response_header(res, "Cross-Origin-Opener-Policy", "same-origin");
     MHD_add_response_header(res, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+    /* server: TLS — browsers never come back over plain HTTP (two years) */
+    if (tls_on) {
+        MHD_add_response_header(res, "Strict-Transport-Security", "max-age=63072000");
+    }
     if (!w->cache || authed) {
         MHD_add_response_header(res, "Cache-Control", "no-store");
     } else {
@@ -615,10 +631,14 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct req *r, str
     return ret;
 }
 
+static int rescan_org(const char *slug, size_t n);
+static struct dir_env dir_env; /* server: directory accounts; .d NULL: none */
+
 /* Finds the organization of a path: "/o/slug/..." under --dir. */
 static int find_org(const char *url, const char **rest)
 {
-    if (norgs == 1 && orgs[0].slug[0] == 0) {
+    int count = __atomic_load_n(&norgs, __ATOMIC_ACQUIRE);
+    if (count == 1 && orgs[0].slug[0] == 0) {
         *rest = url;
         return 0;
     }
@@ -628,13 +648,18 @@ static int find_org(const char *url, const char **rest)
     const char *s = url + 3;
     const char *end = strchr(s, '/');
     size_t n = end ? (size_t)(end - s) : strlen(s);
-    for (int i = 0; i < norgs; i++) {
+    for (int i = 0; i < count; i++) {
         if (strlen(orgs[i].slug) == n && strncmp(orgs[i].slug, s, n) == 0) {
             *rest = end ? end : "/";
             return i;
         }
     }
-    return -1;
+    /* server: many organizations — a file added since the start */
+    int i = rescan_org(s, n);
+    if (i >= 0) {
+        *rest = end ? end : "/";
+    }
+    return i;
 }
 
 /* Fills what every answer needs (the log included) of r. */
@@ -713,6 +738,17 @@ static void handle(struct MHD_Connection *conn, const char *url, const char *met
         }
         resp_json(w, 200, "{\"status\":\"ok\"}");
         return;
+    }
+    /* server: directory accounts — the index and the directory sign-in */
+    if (oi < 0 && dir_env.d && utf8_valid(url, strlen(url)) && strlen(url) <= 1024) {
+        r->content_type = hdr(r, "Content-Type");
+        if (req_decode_body(r, c->body.p, c->body.len, &e)) {
+            resp_error(r, w, &e);
+            return;
+        }
+        if (dir_pages_handle(r, w, &dir_env)) {
+            return;
+        }
     }
     if (oi < 0) {
         r->is_api = strncmp(url, "/api/", 5) == 0;
@@ -967,18 +1003,23 @@ static void stop_reaper(pthread_t t)
 
 static int add_org(const char *slug, const char *path, int loopback, struct err *e)
 {
-    if (norgs == MAX_ORGS) {
+    int count = __atomic_load_n(&norgs, __ATOMIC_ACQUIRE);
+    if (count == MAX_ORGS) {
         return err_set(e, ERR_USAGE, NULL, "more than %d organizations in one directory", MAX_ORGS);
     }
-    struct org *o = &orgs[norgs];
+    struct org *o = &orgs[count];
     strlcpy_(o->slug, slug, sizeof o->slug);
     snprintf(o->prefix, sizeof o->prefix, "%s%s", slug[0] ? "/o/" : "", slug);
     strlcpy_(o->path, path, sizeof o->path);
     /* __Host- cookies need Secure; browsers allow Secure cookies over plain
-     * HTTP on loopback only, so elsewhere (no TLS yet) a plain name is used */
-    snprintf(o->cookie, sizeof o->cookie, "%sisms%s%s", loopback ? "__Host-" : "",
+     * HTTP on loopback only, so elsewhere a plain name is used unless the
+     * server speaks TLS itself (server: TLS) */
+    snprintf(o->cookie, sizeof o->cookie, "%sisms%s%s", loopback || tls_on ? "__Host-" : "",
              slug[0] ? "-" : "", slug);
-    snprintf(o->pre_cookie, sizeof o->pre_cookie, "isms_pre%s%s", slug[0] ? "-" : "", slug);
+    /* server: TLS — the login form's CSRF cookie __Host- too (on loopback
+     * without TLS it keeps its plain name, as before) */
+    snprintf(o->pre_cookie, sizeof o->pre_cookie, "%sisms_pre%s%s", tls_on ? "__Host-" : "",
+             slug[0] ? "-" : "", slug);
     /* open once now: migrate, and refuse to start on a file we cannot use */
     struct app a;
     if (app_open(&a, path, "serve", e)) {
@@ -990,8 +1031,88 @@ static int add_org(const char *slug, const char *path, int loopback, struct err 
     if (rc) {
         return -1;
     }
-    norgs++;
+    __atomic_store_n(&norgs, count + 1, __ATOMIC_RELEASE);
     return 0;
+}
+
+/* ---- server: many organizations --------------------------------------------
+ * A request for /o/NAME/ that no organization answers looks for DIR/NAME.isms
+ * (a stat, nothing more, unless it exists): a file copied into the
+ * directory is served without a restart. Bounded: valid names only, at most
+ * MAX_ORGS, one addition at a time, and a file that failed to open is not
+ * tried again until it changes. */
+static const char *serve_dir;
+static int serve_loopback;
+static pthread_mutex_t scan_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int valid_slug(const char *s, size_t n);
+
+static int rescan_org(const char *s, size_t n)
+{
+    static char failed_slug[64];
+    static struct timespec failed_mtime;
+    if (!serve_dir || !valid_slug(s, n)) {
+        return -1;
+    }
+    char slug[64], path[4200];
+    memcpy(slug, s, n);
+    slug[n] = 0;
+    snprintf(path, sizeof path, "%s/%s.isms", serve_dir, slug);
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+        return -1;
+    }
+    pthread_mutex_lock(&scan_lock);
+    int found = -1;
+    int count = __atomic_load_n(&norgs, __ATOMIC_ACQUIRE);
+    for (int i = 0; i < count; i++) {
+        if (strcmp(orgs[i].slug, slug) == 0) {
+            found = i; /* added meanwhile by another worker */
+        }
+    }
+    if (found < 0 && !(strcmp(failed_slug, slug) == 0 &&
+                       failed_mtime.tv_sec == st.st_mtim.tv_sec &&
+                       failed_mtime.tv_nsec == st.st_mtim.tv_nsec)) {
+        struct err e = {0};
+        if (add_org(slug, path, serve_loopback, &e) == 0) {
+            found = count;
+            fprintf(stderr, "isms: new organization %s (%s) served at %s/\n", slug, path,
+                    orgs[found].prefix);
+        } else {
+            strlcpy_(failed_slug, slug, sizeof failed_slug);
+            failed_mtime = st.st_mtim;
+            fprintf(stderr, "isms: %s: not served: %s\n", path, e.msg);
+        }
+    }
+    pthread_mutex_unlock(&scan_lock);
+    return found;
+}
+
+/* ---- server: directory accounts ---------------------------------------------- */
+
+static int dir_org_served(const char *slug)
+{
+    char url[128];
+    const char *rest;
+    snprintf(url, sizeof url, "/o/%.60s/", slug);
+    return find_org(url, &rest) >= 0;
+}
+
+static struct app *dir_org_app(const char *slug, const struct org **org, struct err *e)
+{
+    char url[128];
+    const char *rest;
+    snprintf(url, sizeof url, "/o/%.60s/", slug);
+    int oi = find_org(url, &rest);
+    if (oi < 0) {
+        err_set(e, ERR_NOTFOUND, NULL, "no such organization");
+        return NULL;
+    }
+    if (org_file_ok(oi, thread_apps[oi], e)) {
+        return NULL;
+    }
+    *org = &orgs[oi];
+    return org_app(oi, e);
 }
 
 static int valid_slug(const char *s, size_t n)
@@ -1005,6 +1126,60 @@ static int valid_slug(const char *s, size_t n)
         }
     }
     return 1;
+}
+
+/* The organizations: the one file, or every *.isms file of the directory. */
+static int scan_orgs(const struct serve_opts *o, int loopback, struct err *e)
+{
+    norgs = 0;
+    serve_dir = o->dir;
+    serve_loopback = loopback;
+    if (o->dir) {
+        DIR *d = opendir(o->dir);
+        if (!d) {
+            return err_set(e, ERR_NOTFOUND, NULL, "%s: cannot open the directory", o->dir);
+        }
+        struct dirent *de;
+        while ((de = readdir(d)) != NULL) {
+            size_t n = strlen(de->d_name);
+            if (n <= 5 || strcmp(de->d_name + n - 5, ".isms") != 0) {
+                continue;
+            }
+            char slug[64];
+            if (!valid_slug(de->d_name, n - 5)) {
+                fprintf(stderr, "isms: skipping %s: name it with a-z, 0-9 and '-' only\n",
+                        de->d_name);
+                continue;
+            }
+            memcpy(slug, de->d_name, n - 5);
+            slug[n - 5] = 0;
+            char path[4096];
+            snprintf(path, sizeof path, "%s/%s", o->dir, de->d_name);
+            if (add_org(slug, path, loopback, e)) {
+                closedir(d);
+                return -1;
+            }
+        }
+        closedir(d);
+        /* server: directory accounts — with them, files may come later */
+        if (!norgs && !dir_accounts_exist(o->dir)) {
+            return err_set(e, ERR_NOTFOUND, NULL, "%s holds no *.isms files", o->dir);
+        }
+        if (dir_accounts_exist(o->dir)) {
+            if (dir_open(o->dir, 0, &dir_env.d, e)) {
+                return -1;
+            }
+            dir_env.secure = loopback || tls_on;
+            dir_env.org_served = dir_org_served;
+            dir_env.org_app = dir_org_app;
+            fprintf(stderr, "isms: directory accounts (%s/%s): sign in at /login\n", o->dir,
+                    DIR_ACCOUNTS_FILE);
+        }
+    } else if (add_org("", o->file, loopback, e)) {
+        return -1;
+    }
+
+    return 0;
 }
 
 int http_serve(const struct serve_opts *o, struct err *e)
@@ -1033,43 +1208,47 @@ int http_serve(const struct serve_opts *o, struct err *e)
     }
     int loopback = (ntohl(sa.sin_addr.s_addr) >> 24) == 127;
     quiet = o->quiet;
+    /* server: TLS — the pair loaded and checked before anything listens */
+    tls_on = 0;
+    if (o->tls_cert || o->tls_key) {
+        if (!o->tls_cert || !o->tls_key) {
+            return err_set(e, ERR_USAGE, o->tls_cert ? "tls-key" : "tls-cert",
+                           "give both --tls-cert FILE and --tls-key FILE");
+        }
+        if (tls_setup(o->tls_cert, o->tls_key, e)) {
+            return -1;
+        }
+        tls_on = 1;
+    }
+    /* server: least privilege — refuse root without --user before binding */
+    if (privdrop_check(o->user, e)) {
+        tls_close();
+        return -1;
+    }
     upload_set_max(o->max_upload);
     lim.per_address = o->per_address >= 0 ? (unsigned)o->per_address : 32;
     lim.header_secs = o->header_timeout > 0 ? (unsigned)o->header_timeout : 20;
     lim.body_secs = o->body_timeout > 0 ? (unsigned)o->body_timeout : 30;
     lim.body_budget = (o->body_memory > 0 ? (size_t)o->body_memory : 64) << 20;
-    norgs = 0;
-    if (o->dir) {
-        DIR *d = opendir(o->dir);
-        if (!d) {
-            return err_set(e, ERR_NOTFOUND, NULL, "%s: cannot open the directory", o->dir);
+    /* server: least privilege — bind as root (a port below 1024), then
+     * become --user and confine before any ISMS file is opened or any
+     * thread starts (landlock and no_new_privs hold for the threads
+     * created after them; set*id and seccomp's TSYNC would cover the rest) */
+    int lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int one = 1;
+    if (lfd < 0 || setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) ||
+        bind(lfd, (struct sockaddr *)&sa, sizeof sa) || listen(lfd, 512)) {
+        int en = errno;
+        if (lfd >= 0) {
+            close(lfd);
         }
-        struct dirent *de;
-        while ((de = readdir(d)) != NULL) {
-            size_t n = strlen(de->d_name);
-            if (n <= 5 || strcmp(de->d_name + n - 5, ".isms") != 0) {
-                continue;
-            }
-            char slug[64];
-            if (!valid_slug(de->d_name, n - 5)) {
-                fprintf(stderr, "isms: skipping %s: name it with a-z, 0-9 and '-' only\n",
-                        de->d_name);
-                continue;
-            }
-            memcpy(slug, de->d_name, n - 5);
-            slug[n - 5] = 0;
-            char path[4096];
-            snprintf(path, sizeof path, "%s/%s", o->dir, de->d_name);
-            if (add_org(slug, path, loopback, e)) {
-                closedir(d);
-                return -1;
-            }
-        }
-        closedir(d);
-        if (!norgs) {
-            return err_set(e, ERR_NOTFOUND, NULL, "%s holds no *.isms files", o->dir);
-        }
-    } else if (add_org("", o->file, loopback, e)) {
+        tls_close();
+        return err_set(e, ERR_STORAGE, "listen", "cannot listen on %s:%d: %s", host, port,
+                       strerror(en));
+    }
+    if (privdrop_apply(o->user, o, e) || scan_orgs(o, loopback, e)) {
+        close(lfd);
+        tls_close();
         return -1;
     }
 
@@ -1089,23 +1268,35 @@ int http_serve(const struct serve_opts *o, struct err *e)
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP); /* server: TLS — reload the certificate */
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
     reaper_stop = 0;
     pthread_t reaper_thread;
     if (pthread_create(&reaper_thread, NULL, reaper, NULL) != 0) {
+        close(lfd);
         return err_set(e, ERR_INTERNAL, NULL, "cannot start a thread: %s", strerror(errno));
     }
     /* strict parsing (HTTP/1.1 without Host refused; our own checks in
      * malformed() for the rest); connections per address capped */
+    /* server: TLS — every handshake asks tls.c for the current certificate */
+    struct MHD_OptionItem tls_opts[] = {
+        {MHD_OPTION_HTTPS_CERT_CALLBACK, 0, (void *)tls_retrieve},
+        {MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)tls_priorities()},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    if (!tls_on) {
+        tls_opts[0].option = MHD_OPTION_END;
+    }
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY | MHD_USE_ITC |
-            MHD_USE_ERROR_LOG, 0, NULL,
-        NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+            MHD_USE_ERROR_LOG | (tls_on ? MHD_USE_TLS : 0), 0, NULL,
+        NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        MHD_OPTION_LISTEN_SOCKET, (MHD_socket)lfd,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED, on_done,
         NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
-        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim.per_address,
@@ -1114,24 +1305,34 @@ int http_serve(const struct serve_opts *o, struct err *e)
 #else
         MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
 #endif
-        MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_END);
+        MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
+        MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
     if (!d) {
         int en = errno;
         stop_reaper(reaper_thread);
-        return err_set(e, ERR_STORAGE, "listen", "cannot listen on %s:%d: %s", host, port,
+        tls_close(); /* lfd: closed by libmicrohttpd's failure path */
+        return err_set(e, ERR_STORAGE, "listen", "cannot serve on %s:%d: %s", host, port,
                        strerror(en));
     }
-    fprintf(stderr, "isms: serving %d organization%s on http://%s:%d/ with %d threads\n", norgs,
-            norgs == 1 ? "" : "s", host, port, threads);
+    const char *scheme = tls_on ? "https" : "http";
+    fprintf(stderr, "isms: serving %d organization%s on %s://%s:%d/ with %d threads\n", norgs,
+            norgs == 1 ? "" : "s", scheme, host, port, threads);
     for (int i = 0; i < norgs && orgs[i].slug[0]; i++) {
-        fprintf(stderr, "isms:   http://%s:%d%s/  %s\n", host, port, orgs[i].prefix, orgs[i].path);
+        fprintf(stderr, "isms:   %s://%s:%d%s/  %s\n", scheme, host, port, orgs[i].prefix,
+                orgs[i].path);
     }
-    if (!loopback) {
+    if (!loopback && !tls_on) {
         fprintf(stderr, "isms: warning: serving without TLS on a non-loopback address; put a "
                         "TLS-terminating proxy in front\n");
     }
     int sig = 0;
-    sigwait(&set, &sig);
+    while (sigwait(&set, &sig) == 0 && sig == SIGHUP) {
+        if (tls_on) { /* server: TLS */
+            tls_reload();
+        } else {
+            fprintf(stderr, "isms: SIGHUP: nothing to reload (no --tls-cert)\n");
+        }
+    }
     fprintf(stderr, "isms: %s received; finishing requests in flight\n",
             sig == SIGTERM ? "SIGTERM" : "SIGINT");
     /* stop listening at once: new connections are refused, not left hanging */
@@ -1149,6 +1350,9 @@ int http_serve(const struct serve_opts *o, struct err *e)
     MHD_stop_daemon(d);
     stop_reaper(reaper_thread);
     close_all_apps();
+    dir_close(dir_env.d); /* server: directory accounts */
+    dir_env.d = NULL;
+    tls_close();
     fprintf(stderr, "isms: stopped\n");
     return 0;
 }

@@ -383,8 +383,12 @@ def free_port():
 class Server:
     """`isms serve FILE` (or `--dir DIR`) on a free loopback port."""
 
-    def __init__(self, file=None, dir=None, threads=None, start=True, extra=None, args=None):
+    def __init__(self, file=None, dir=None, threads=None, start=True, extra=None, args=None,
+                 tls=None):
         self.file, self.dir, self.threads = file, dir, threads
+        # server: TLS — tls is an ssl.SSLContext the probes and Clients use
+        # (the server then runs with --tls-cert/--tls-key in extra)
+        self.tls = tls
         self.extra = list(extra or []) + list(args or [])  # more `isms serve` options
         self.proc = None
         self.port = None
@@ -415,7 +419,7 @@ class Server:
                 if self.proc.poll() is not None:
                     break
                 try:
-                    conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                    conn = self.connection(timeout=5)
                     conn.request("GET", "/healthz")
                     r = conn.getresponse()
                     body = r.read()
@@ -436,6 +440,14 @@ class Server:
             raise RuntimeError("the server exited with %s:\n%s" % (self.proc.returncode,
                                                                   self.stderr()))
         raise RuntimeError("no free port found")
+
+    def connection(self, timeout=REQ_TIMEOUT, source_address=None):
+        """An HTTP (or, with tls, HTTPS) connection to the server."""
+        if self.tls is not None:
+            return http.client.HTTPSConnection("127.0.0.1", self.port, timeout=timeout,
+                                               source_address=source_address, context=self.tls)
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout,
+                                          source_address=source_address)
 
     def stderr(self):
         try:
@@ -586,8 +598,8 @@ class Client:
             body = body.encode()
         hdrs.update(headers or {})
         hdrs = {k: v for k, v in hdrs.items() if v is not None}
-        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=self.timeout,
-                                          source_address=(self.source, 0) if self.source else None)
+        conn = self.server.connection(timeout=self.timeout,
+                                      source_address=(self.source, 0) if self.source else None)
         try:
             conn.request(method, full, body=body, headers=hdrs)
             r = conn.getresponse()

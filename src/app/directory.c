@@ -1,0 +1,573 @@
+/* directory.c — directory accounts (directory.h): DIR/.isms-accounts.
+ *
+ *   daccount  one password per consultant (Argon2id, like local accounts)
+ *   dgrant    (account, org) -> role, person, and local_id: the id of the
+ *             local account made for it in DIR/ORG.isms. A grant only ever
+ *             acts through that very account: a local account of the same
+ *             name that the directory did not make (another id) is never
+ *             taken over; the grant is refused instead.
+ *   dsession  directory sign-ins (hash of the id, like local sessions),
+ *             good only for the index and for entering an organization.
+ *
+ * One connection, serialized (SQLITE_OPEN_FULLMUTEX and d->lock around the
+ * steps that read then write). */
+#include <pthread.h>
+#include <stdarg.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "../lib/hash.h"
+#include "../lib/text.h"
+#include "../lib/util.h"
+#include "../model/perm.h"
+#include "../store/store.h"
+#include "directory.h"
+
+#define DIR_PW_OPSLIMIT 2
+#define DIR_PW_MEMLIMIT (19u << 20)
+
+struct dir_accounts {
+    sqlite3 *db;
+    pthread_mutex_t lock;
+};
+
+static const char *const schema =
+    "PRAGMA journal_mode=WAL;"
+    "CREATE TABLE IF NOT EXISTS daccount ("
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, pwhash TEXT NOT NULL,"
+    "  disabled INTEGER NOT NULL DEFAULT 0, created TEXT NOT NULL) STRICT;"
+    "CREATE TABLE IF NOT EXISTS dgrant ("
+    "  account INTEGER NOT NULL REFERENCES daccount(id), org TEXT NOT NULL,"
+    "  role TEXT NOT NULL, person TEXT NOT NULL DEFAULT '', local_id INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (account, org)) STRICT;"
+    "CREATE TABLE IF NOT EXISTS dsession ("
+    "  id_hash TEXT PRIMARY KEY, account INTEGER NOT NULL REFERENCES daccount(id),"
+    "  csrf TEXT NOT NULL, created INTEGER NOT NULL, last_seen INTEGER NOT NULL) STRICT;";
+
+static int db_err(struct dir_accounts *d, struct err *e, const char *what)
+{
+    return err_set(e, ERR_STORAGE, NULL, "%s: %s: %s", DIR_ACCOUNTS_FILE, what,
+                   sqlite3_errmsg(d->db));
+}
+
+int dir_accounts_exist(const char *dir)
+{
+    char p[4200];
+    struct stat st;
+    snprintf(p, sizeof p, "%s/%s", dir, DIR_ACCOUNTS_FILE);
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int dir_open(const char *dir, int create, struct dir_accounts **out, struct err *e)
+{
+    char p[4200];
+    snprintf(p, sizeof p, "%s/%s", dir, DIR_ACCOUNTS_FILE);
+    struct stat st;
+    if (!create && stat(p, &st) != 0) {
+        return err_set(e, ERR_NOTFOUND, "dir", "%s has no directory accounts (%s); make one "
+                       "with: isms dir user add NAME --dir %s", dir, DIR_ACCOUNTS_FILE, dir);
+    }
+    struct dir_accounts *d = xcalloc(1, sizeof *d);
+    pthread_mutex_init(&d->lock, NULL);
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(p, &d->db, flags, NULL) != SQLITE_OK) {
+        err_set(e, ERR_STORAGE, "dir", "%s: cannot open: %s", p,
+                d->db ? sqlite3_errmsg(d->db) : "out of memory");
+        dir_close(d);
+        return -1;
+    }
+    sqlite3_busy_timeout(d->db, 5000);
+    if (sqlite3_exec(d->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
+        db_err(d, e, "cannot set up");
+        dir_close(d);
+        return -1;
+    }
+    if (create) {
+        chmod(p, 0600); /* password hashes */
+    }
+    *out = d;
+    return 0;
+}
+
+void dir_close(struct dir_accounts *d)
+{
+    if (d) {
+        sqlite3_close(d->db);
+        pthread_mutex_destroy(&d->lock);
+        free(d);
+    }
+}
+
+static int valid_account_name(const char *n)
+{
+    size_t len = n ? strlen(n) : 0;
+    if (len < 1 || len > 64) {
+        return 0;
+    }
+    for (const char *p = n; *p; p++) {
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' ||
+              *p == '_')) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int valid_org(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n < 1 || n > 60) {
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-')) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int hash_pw(const char *pw, char out[crypto_pwhash_STRBYTES], struct err *e)
+{
+    size_t n = pw ? strlen(pw) : 0;
+    if (!pw || !utf8_valid(pw, n) || text_bad_control(pw, 0)) {
+        return err_set(e, ERR_INVALID, "password", "password: not valid text");
+    }
+    if (utf8_chars(pw) < PASSWORD_MIN || n > PASSWORD_MAX) {
+        return err_set(e, ERR_INVALID, "password", "password: %d characters to %d bytes",
+                       PASSWORD_MIN, PASSWORD_MAX);
+    }
+    if (crypto_pwhash_str(out, pw, n, DIR_PW_OPSLIMIT, DIR_PW_MEMLIMIT) != 0) {
+        return err_set(e, ERR_INTERNAL, NULL, "out of memory while hashing the password");
+    }
+    return 0;
+}
+
+/* Runs sql with text parameters (NULL: SQL NULL); 0 or -1. */
+static int exec(struct dir_accounts *d, struct err *e, const char *sql, int n, ...)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(d->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        return db_err(d, e, "prepare");
+    }
+    va_list ap;
+    va_start(ap, n);
+    for (int i = 0; i < n; i++) {
+        const char *v = va_arg(ap, const char *);
+        sqlite3_bind_text(st, i + 1, v, -1, SQLITE_TRANSIENT);
+    }
+    va_end(ap);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        if (rc == SQLITE_CONSTRAINT) {
+            return err_set(e, ERR_CONFLICT, NULL, "already exists");
+        }
+        return db_err(d, e, "write");
+    }
+    return 0;
+}
+
+/* The id of account name (0: none, -1: error); pwhash when asked. */
+static long account_id(struct dir_accounts *d, const char *name, char *pwhash, size_t pn,
+                       int *disabled, struct err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(d->db, "SELECT id, pwhash, disabled FROM daccount WHERE name = ?",
+                           -1, &st, NULL) != SQLITE_OK) {
+        return db_err(d, e, "prepare");
+    }
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    long id = 0;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        id = (long)sqlite3_column_int64(st, 0);
+        if (pwhash) {
+            strlcpy_(pwhash, (const char *)sqlite3_column_text(st, 1), pn);
+        }
+        if (disabled) {
+            *disabled = sqlite3_column_int(st, 2);
+        }
+    } else if (rc != SQLITE_DONE) {
+        id = db_err(d, e, "read");
+    }
+    sqlite3_finalize(st);
+    return id;
+}
+
+int dir_user_add(struct dir_accounts *d, const char *name, const char *password, struct err *e)
+{
+    if (!valid_account_name(name)) {
+        return err_set(e, ERR_INVALID, "name", "name: 1-64 characters of a-z, 0-9, '.', '-' "
+                       "or '_'");
+    }
+    char h[crypto_pwhash_STRBYTES], now[21];
+    if (hash_pw(password, h, e)) {
+        return -1;
+    }
+    time_now(now);
+    if (exec(d, e, "INSERT INTO daccount(name, pwhash, created) VALUES (?, ?, ?)", 3, name, h,
+             now)) {
+        if (e->code == ERR_CONFLICT) {
+            err_set(e, ERR_CONFLICT, "name", "name: a directory account %s already exists", name);
+        }
+        return -1;
+    }
+    return 0;
+}
+
+int dir_user_password(struct dir_accounts *d, const char *name, const char *password,
+                      struct err *e)
+{
+    char h[crypto_pwhash_STRBYTES];
+    long id = account_id(d, name, NULL, 0, NULL, e);
+    if (id <= 0) {
+        return id < 0 ? -1 : err_set(e, ERR_NOTFOUND, "name", "no directory account %.64s", name);
+    }
+    if (hash_pw(password, h, e) ||
+        exec(d, e, "UPDATE daccount SET pwhash = ? WHERE name = ?", 2, h, name) ||
+        exec(d, e, "DELETE FROM dsession WHERE account = (SELECT id FROM daccount WHERE name "
+             "= ?)", 1, name)) {
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- the organization's side ------------------------------------------------ */
+
+struct local {
+    long id;
+    int found, disabled;
+    char role[32], person[40];
+};
+
+static int grab_local(void *ctx, const struct account_row *r)
+{
+    struct local *l = ctx;
+    l->found = 1;
+    l->id = r->id;
+    l->disabled = r->disabled;
+    strlcpy_(l->role, r->role, sizeof l->role);
+    strlcpy_(l->person, r->person ? r->person : "", sizeof l->person);
+    return 0;
+}
+
+static int local_get(struct app *a, const char *name, struct local *l, struct err *e)
+{
+    memset(l, 0, sizeof *l);
+    struct err e2 = {0};
+    if (store_account_get(a->st, name, 0, grab_local, l, &e2)) {
+        if (e2.code == ERR_NOTFOUND) {
+            return 0;
+        }
+        *e = e2;
+        return -1;
+    }
+    return 0;
+}
+
+/* Brings the local account for the grant in line: made (with a random
+ * password nobody knows) when missing, role and person set, enabled. The
+ * local account must be the one made for the directory (*local_id, 0 when
+ * none yet); *local_id is updated. */
+static int carry_out(struct app *a, const char *name, const char *org, const char *role,
+                     const char *person, long *local_id, struct err *e)
+{
+    struct local l;
+    if (local_get(a, name, &l, e)) {
+        return -1;
+    }
+    if (l.found && l.id != *local_id) {
+        return err_set(e, ERR_CONFLICT, "name", "%s already has a local account %s that the "
+                       "directory did not make; give the directory account another name",
+                       org, name);
+    }
+    if (!l.found) {
+        unsigned char raw[24];
+        char pw[64];
+        randombytes_buf(raw, sizeof raw);
+        sodium_bin2hex(pw, sizeof pw, raw, sizeof raw); /* never shown, never usable */
+        if (app_account_add(a, name, role, person, pw, e)) {
+            return -1;
+        }
+        sodium_memzero(pw, sizeof pw);
+        if (local_get(a, name, &l, e)) {
+            return -1;
+        }
+        *local_id = l.id;
+        return 0;
+    }
+    if (strcmp(l.role, role) && app_account_set(a, name, "role", role, e)) {
+        return -1;
+    }
+    if (strcmp(l.person, person ? person : "") && app_account_set(a, name, "person", person, e)) {
+        return -1;
+    }
+    if (l.disabled && app_account_set(a, name, "disabled", "no", e)) {
+        return -1;
+    }
+    return 0;
+}
+
+struct grant {
+    int found;
+    char role[32], person[40];
+    long local_id;
+};
+
+static int grant_get(struct dir_accounts *d, long acc, const char *org, struct grant *g,
+                     struct err *e)
+{
+    memset(g, 0, sizeof *g);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(d->db, "SELECT role, person, local_id FROM dgrant WHERE account = ? "
+                           "AND org = ?", -1, &st, NULL) != SQLITE_OK) {
+        return db_err(d, e, "prepare");
+    }
+    sqlite3_bind_int64(st, 1, acc);
+    sqlite3_bind_text(st, 2, org, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        g->found = 1;
+        strlcpy_(g->role, (const char *)sqlite3_column_text(st, 0), sizeof g->role);
+        strlcpy_(g->person, (const char *)sqlite3_column_text(st, 1), sizeof g->person);
+        g->local_id = (long)sqlite3_column_int64(st, 2);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_err(d, e, "read");
+}
+
+static int grant_put(struct dir_accounts *d, long acc, const char *org, const char *role,
+                     const char *person, long local_id, struct err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(d->db, "INSERT INTO dgrant(account, org, role, person, local_id) "
+                           "VALUES (?, ?, ?, ?, ?) ON CONFLICT(account, org) DO UPDATE SET "
+                           "role = excluded.role, person = excluded.person, local_id = "
+                           "excluded.local_id", -1, &st, NULL) != SQLITE_OK) {
+        return db_err(d, e, "prepare");
+    }
+    sqlite3_bind_int64(st, 1, acc);
+    sqlite3_bind_text(st, 2, org, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, role, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, person ? person : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 5, local_id);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : db_err(d, e, "write");
+}
+
+int dir_grant(struct dir_accounts *d, struct app *a, const char *name, const char *org,
+              const char *role, const char *person, struct err *e)
+{
+    if (!valid_org(org)) {
+        return err_set(e, ERR_INVALID, "org", "organization: the name of a DIR/NAME.isms file "
+                       "(a-z, 0-9, '-')");
+    }
+    if (role_parse(role) == ROLE_NONE) {
+        return err_set(e, ERR_INVALID, "role",
+                       "role: one of admin, manager, owner, top-management, auditor, staff");
+    }
+    pthread_mutex_lock(&d->lock);
+    long acc = account_id(d, name, NULL, 0, NULL, e);
+    struct grant g;
+    int rc = acc <= 0 ? (acc < 0 ? -1 : err_set(e, ERR_NOTFOUND, "name", "no directory account "
+                                                "%.64s (isms dir user add)", name))
+                      : grant_get(d, acc, org, &g, e);
+    long local_id = rc ? 0 : g.local_id;
+    if (!rc) {
+        rc = carry_out(a, name, org, role, person, &local_id, e) ||
+             grant_put(d, acc, org, role, person, local_id, e);
+    }
+    pthread_mutex_unlock(&d->lock);
+    return rc ? -1 : 0;
+}
+
+int dir_revoke(struct dir_accounts *d, struct app *a, const char *name, const char *org,
+               struct err *e)
+{
+    pthread_mutex_lock(&d->lock);
+    long acc = account_id(d, name, NULL, 0, NULL, e);
+    struct grant g;
+    int rc = acc <= 0 ? (acc < 0 ? -1 : err_set(e, ERR_NOTFOUND, "name", "no directory account "
+                                                "%.64s", name))
+                      : grant_get(d, acc, org, &g, e);
+    if (!rc && !g.found) {
+        rc = err_set(e, ERR_NOTFOUND, "org", "%s has no role in %s", name, org);
+    }
+    if (!rc && a) {
+        struct local l;
+        rc = local_get(a, name, &l, e);
+        if (!rc && l.found && l.id == g.local_id && !l.disabled) {
+            rc = app_account_set(a, name, "disabled", "yes", e); /* its sessions end too */
+        }
+    }
+    if (!rc) {
+        char ids[24];
+        snprintf(ids, sizeof ids, "%ld", acc);
+        rc = exec(d, e, "DELETE FROM dgrant WHERE account = ? AND org = ?", 2, ids, org);
+    }
+    pthread_mutex_unlock(&d->lock);
+    return rc ? -1 : 0;
+}
+
+static int each_grant(struct dir_accounts *d, const char *sql, const char *name, dir_grant_fn fn,
+                      void *ctx, struct err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(d->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        return db_err(d, e, "prepare");
+    }
+    if (name) {
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    }
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct dir_grant_row g = {(const char *)sqlite3_column_text(st, 0),
+                                  (const char *)sqlite3_column_text(st, 1),
+                                  (const char *)sqlite3_column_text(st, 2),
+                                  (const char *)sqlite3_column_text(st, 3)};
+        if (fn(ctx, &g)) {
+            break;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_err(d, e, "read");
+}
+
+int dir_list(struct dir_accounts *d, dir_grant_fn fn, void *ctx, struct err *e)
+{
+    return each_grant(d, "SELECT a.name, g.org, g.role, g.person FROM daccount a LEFT JOIN "
+                         "dgrant g ON g.account = a.id ORDER BY a.name, g.org", NULL, fn, ctx, e);
+}
+
+int dir_grants(struct dir_accounts *d, const char *name, dir_grant_fn fn, void *ctx,
+               struct err *e)
+{
+    return each_grant(d, "SELECT a.name, g.org, g.role, g.person FROM daccount a JOIN dgrant g "
+                         "ON g.account = a.id WHERE a.name = ? AND a.disabled = 0 ORDER BY g.org",
+                      name, fn, ctx, e);
+}
+
+/* ---- sign-in --------------------------------------------------------------------- */
+
+static char dummy[crypto_pwhash_STRBYTES];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void make_dummy(void)
+{
+    unsigned char pw[16];
+    randombytes_buf(pw, sizeof pw);
+    if (crypto_pwhash_str(dummy, (const char *)pw, sizeof pw, DIR_PW_OPSLIMIT, DIR_PW_MEMLIMIT)) {
+        dummy[0] = 0;
+    }
+}
+
+int dir_login(struct dir_accounts *d, const char *name, const char *password, char sid[72],
+              struct err *e)
+{
+    char h[crypto_pwhash_STRBYTES + 8] = "";
+    int disabled = 0;
+    struct err ignore = {0};
+    long id = valid_account_name(name) ? account_id(d, name, h, sizeof h, &disabled, &ignore) : 0;
+    pthread_once(&dummy_once, make_dummy);
+    int ok = 0;
+    if (password && strlen(password) <= PASSWORD_MAX && (id > 0 || dummy[0])) {
+        ok = crypto_pwhash_str_verify(id > 0 ? h : dummy, password, strlen(password)) == 0;
+    }
+    sodium_memzero(h, sizeof h);
+    if (id <= 0 || !ok || disabled) {
+        return err_set(e, ERR_UNAUTH, NULL, "wrong name or password");
+    }
+    unsigned char raw[32];
+    char csrf[72], hh[65], ids[24], now[24];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(sid, 72, raw, sizeof raw);
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(csrf, sizeof csrf, raw, sizeof raw);
+    sha256_hex(sid, strlen(sid), hh);
+    snprintf(ids, sizeof ids, "%ld", id);
+    snprintf(now, sizeof now, "%lld", (long long)time(NULL));
+    return exec(d, e, "INSERT INTO dsession(id_hash, account, csrf, created, last_seen) VALUES "
+                "(?, ?, ?, ?, ?)", 5, hh, ids, csrf, now, now);
+}
+
+int dir_session(struct dir_accounts *d, const char *sid, char name[72], char csrf[72],
+                struct err *e)
+{
+    if (!sid || strlen(sid) != 64) {
+        return 0;
+    }
+    char hh[65];
+    sha256_hex(sid, strlen(sid), hh);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(d->db, "SELECT a.name, s.csrf, s.created, s.last_seen FROM dsession "
+                           "s JOIN daccount a ON a.id = s.account WHERE s.id_hash = ? AND "
+                           "a.disabled = 0", -1, &st, NULL) != SQLITE_OK) {
+        return db_err(d, e, "prepare");
+    }
+    sqlite3_bind_text(st, 1, hh, -1, SQLITE_TRANSIENT);
+    int found = 0;
+    long long now = (long long)time(NULL), created = 0, seen = 0;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        strlcpy_(name, (const char *)sqlite3_column_text(st, 0), 72);
+        strlcpy_(csrf, (const char *)sqlite3_column_text(st, 1), 72);
+        created = sqlite3_column_int64(st, 2);
+        seen = sqlite3_column_int64(st, 3);
+        found = 1;
+    }
+    sqlite3_finalize(st);
+    if (!found) {
+        return 0;
+    }
+    if (now - seen > SESSION_IDLE_SECONDS || now - created > SESSION_MAX_SECONDS) {
+        exec(d, e, "DELETE FROM dsession WHERE id_hash = ?", 1, hh);
+        return 0;
+    }
+    if (now - seen >= 60) {
+        char ns[24];
+        snprintf(ns, sizeof ns, "%lld", now);
+        exec(d, e, "UPDATE dsession SET last_seen = ? WHERE id_hash = ?", 2, ns, hh);
+    }
+    return 1;
+}
+
+int dir_logout(struct dir_accounts *d, const char *sid, struct err *e)
+{
+    if (!sid || strlen(sid) != 64) {
+        return 0;
+    }
+    char hh[65];
+    sha256_hex(sid, strlen(sid), hh);
+    return exec(d, e, "DELETE FROM dsession WHERE id_hash = ?", 1, hh);
+}
+
+int dir_enter(struct dir_accounts *d, struct app *a, const char *name, const char *org,
+              const char *address, char sid[72], struct err *e)
+{
+    pthread_mutex_lock(&d->lock);
+    long acc = account_id(d, name, NULL, 0, NULL, e);
+    struct grant g;
+    int rc = acc <= 0 ? (acc < 0 ? -1 : err_set(e, ERR_UNAUTH, NULL, "signed out"))
+                      : grant_get(d, acc, org, &g, e);
+    if (!rc && !g.found) {
+        rc = err_set(e, ERR_FORBIDDEN, NULL, "you have no role in this organization");
+    }
+    if (!rc) {
+        long local_id = g.local_id;
+        rc = carry_out(a, name, org, g.role, g.person, &local_id, e);
+        if (!rc && local_id != g.local_id) {
+            rc = grant_put(d, acc, org, g.role, g.person, local_id, e);
+        }
+    }
+    pthread_mutex_unlock(&d->lock);
+    if (rc) {
+        return -1;
+    }
+    return app_login_directory(a, name, address, sid, e);
+}

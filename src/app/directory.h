@@ -1,0 +1,61 @@
+/* directory.h — directory accounts for `isms serve --dir DIR` (directory.c):
+ * one consultant, many organizations. DIR/.isms-accounts (SQLite) holds
+ * accounts with one password each and their grants: a role (and a person)
+ * per organization (DIR/ORG.isms). A grant is carried out in the
+ * organization's own file as a local account of the same name, made for the
+ * directory (its id kept with the grant; it has no usable password), so
+ * that sessions, CSRF tokens, roles and history stay the organization's
+ * own: nothing of A is valid in B. */
+#ifndef ISMS_DIRECTORY_H
+#define ISMS_DIRECTORY_H
+
+#include "app.h"
+
+#define DIR_ACCOUNTS_FILE ".isms-accounts"
+
+struct dir_accounts;
+
+/* 1 if DIR has an accounts file. */
+int dir_accounts_exist(const char *dir);
+/* Opens (create: creating) DIR/.isms-accounts. */
+int dir_open(const char *dir, int create, struct dir_accounts **out, struct err *e);
+void dir_close(struct dir_accounts *d);
+
+int dir_user_add(struct dir_accounts *d, const char *name, const char *password, struct err *e);
+int dir_user_password(struct dir_accounts *d, const char *name, const char *password,
+                      struct err *e);
+/* Grants name the role (and person) in org, carrying it out in that
+ * organization's file a (its local account name, made or updated). */
+int dir_grant(struct dir_accounts *d, struct app *a, const char *name, const char *org,
+              const char *role, const char *person, struct err *e);
+/* Ends the grant; a (the organization's file, may be NULL when it is gone):
+ * its local account for name is disabled, its sessions end. */
+int dir_revoke(struct dir_accounts *d, struct app *a, const char *name, const char *org,
+               struct err *e);
+
+struct dir_grant_row {
+    const char *account, *org, *role, *person; /* person "" when none */
+};
+typedef int (*dir_grant_fn)(void *ctx, const struct dir_grant_row *g);
+/* Every account (org NULL when it has no grant), by name then org. */
+int dir_list(struct dir_accounts *d, dir_grant_fn fn, void *ctx, struct err *e);
+/* The grants of one account, by org. */
+int dir_grants(struct dir_accounts *d, const char *name, dir_grant_fn fn, void *ctx,
+               struct err *e);
+
+/* Directory sign-in: 0 and sid (64 hex) on success; ERR_UNAUTH "wrong name
+ * or password" otherwise (the same work either way). */
+int dir_login(struct dir_accounts *d, const char *name, const char *password, char sid[72],
+              struct err *e);
+/* 1 and name/csrf filled for a live directory session, 0 when none. */
+int dir_session(struct dir_accounts *d, const char *sid, char name[72], char csrf[72],
+                struct err *e);
+int dir_logout(struct dir_accounts *d, const char *sid, struct err *e);
+/* Enters org for a signed-in directory account: its grant must exist; the
+ * organization's local account is brought in line with the grant (made if
+ * missing, role and person set) and a session of that organization made
+ * (sid). ERR_FORBIDDEN when name has no role there. */
+int dir_enter(struct dir_accounts *d, struct app *a, const char *name, const char *org,
+              const char *address, char sid[72], struct err *e);
+
+#endif

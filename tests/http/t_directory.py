@@ -1,0 +1,210 @@
+"""t_directory.py — one consultant, many organizations: directory accounts
+under `isms serve --dir DIR` (DIR/.isms-accounts, `isms dir ...`). A
+directory account signs in once at /login, sees an index of exactly the
+organizations it has a role in, and enters each with exactly its role there
+(manager in acme, auditor in beta); the organizations' own accounts keep
+working. Isolation stays total: a session, a CSRF token, an API token or a
+cookie of one organization is worthless in another, and the directory
+session itself is good for the index only. A new *.isms file is served
+without a restart; a revoked grant ends the sessions it gave."""
+from harness import *
+
+PW = "consultant-pass-0123"
+
+
+def dir_cli(*args, input=None, ok=True):
+    return isms("dir", *args, "--dir", os.path.abspath("orgs"), input=input, ok=ok)
+
+
+def enter_forms(html):
+    return sorted(f["action"] for f in forms(html) if f["action"].startswith("/enter/"))
+
+
+def main():
+    os.mkdir("orgs")
+    a = demo_file("orgs/acme.isms")
+    b = demo_file("orgs/beta.isms")
+    g = init_file("orgs/gamma.isms")
+    a.add_account("collide", "staff")
+
+    # ---- the CLI, refusals first
+    r = isms("dir", "list", "--dir", os.path.abspath("orgs"), ok=False)
+    check(r.rc != 0 and "isms dir user add" in r.err,
+          "dir list without an accounts file says how to make one", r.describe())
+    r = dir_cli("user", "add", "carla", input="short\n", ok=False)
+    check(r.rc != 0 and "password" in r.err, "a short password is refused", r.describe())
+    r = dir_cli("user", "add", "Carla!", input=PW + "\n", ok=False)
+    check(r.rc != 0 and "name:" in r.err, "a malformed name is refused", r.describe())
+    r = dir_cli("user", "add", "carla", input=PW + "\n")
+    check("carla added" in r.out, "isms dir user add carla", r.describe())
+    check(oct(os.stat("orgs/.isms-accounts").st_mode & 0o777) == "0o600",
+          "the accounts file is readable by its owner only")
+    r = dir_cli("user", "add", "carla", input=PW + "\n", ok=False)
+    check(r.rc != 0 and "already exists" in r.err, "a second carla is refused", r.describe())
+    r = dir_cli("grant", "carla", "nosuch", "manager", ok=False)
+    check(r.rc != 0 and "no such organization file" in r.err, "a grant to a missing file is "
+          "refused", r.describe())
+    r = dir_cli("grant", "carla", "acme", "emperor", ok=False)
+    check(r.rc != 0 and "role:" in r.err, "a grant of an unknown role is refused", r.describe())
+    r = dir_cli("grant", "nobody-here", "acme", "manager", ok=False)
+    check(r.rc != 0 and "no directory account" in r.err, "a grant to an unknown account is "
+          "refused", r.describe())
+    dir_cli("user", "add", "collide", input=PW + "\n")
+    r = dir_cli("grant", "collide", "acme", "manager", ok=False)
+    check(r.rc != 0 and "already has a local account collide" in r.err,
+          "a local account of the same name is never taken over", r.describe())
+    check("collide  " in a.cli("user", "list").out and "staff" in
+          [l.split()[1] for l in a.cli("user", "list").out.splitlines() if l.startswith("collide")],
+          "... and it keeps its role (staff)")
+    r = dir_cli("grant", "carla", "acme", "manager")
+    check("carla is manager in acme" in r.out, "grant carla manager in acme", r.describe())
+    r = dir_cli("grant", "carla", "beta", "auditor")
+    check("carla is auditor in beta" in r.out, "grant carla auditor in beta", r.describe())
+    lst = dir_cli("list").out
+    check(re.search(r"carla\s+acme\s+manager", lst) and re.search(r"carla\s+beta\s+auditor", lst)
+          and "gamma" not in lst, "isms dir list shows the grants", lst)
+    roles = {l.split()[0]: l.split()[1] for l in a.cli("user", "list").out.splitlines()}
+    check(roles.get("carla") == "manager", "acme's own file has carla as manager", roles)
+    roles = {l.split()[0]: l.split()[1] for l in b.cli("user", "list").out.splitlines()}
+    check(roles.get("carla") == "auditor", "beta's own file has carla as auditor", roles)
+    check("carla" not in g.cli("user", "list").out, "gamma knows no carla")
+
+    srv = Server(dir=os.path.abspath("orgs"))
+    check("directory accounts" in srv.stderr(), "the server says it serves directory accounts",
+          srv.stderr())
+
+    # ---- directory sign-in
+    d = Client(srv)
+    r = d.get("/")
+    check(r.status == 303 and r.location == "/login", "signed out: / -> /login", r.describe)
+    r = d.get("/login")
+    check_status(r, 200, "GET /login (the directory's)")
+    tok = hidden_value(r.text, "_csrf")
+    r = d.post("/login", {"_csrf": "x" * 64, "name": "carla", "password": PW})
+    check_status(r, 403, "directory sign-in with a wrong CSRF token")
+    r = d.get("/login")
+    r = d.post("/login", {"_csrf": hidden_value(r.text, "_csrf"), "name": "carla",
+                          "password": "wrong-password-123"})
+    check_status(r, 401, "directory sign-in with a wrong password")
+    check("wrong name or password" in r.text, "... says so")
+    r = d.get("/login")
+    r = d.post("/login", {"_csrf": hidden_value(r.text, "_csrf"), "name": "carla", "password": PW})
+    check(r.status == 303 and r.location == "/", "carla signs in to the directory", r.describe)
+    ck = [parse_set_cookie(v) for v in r.headers_all("Set-Cookie")]
+    ds = [x for x in ck if x[0] == "__Host-isms_dir"]
+    check(ds and ds[0][2].get("secure") is True and ds[0][2].get("httponly") is True and
+          ds[0][2].get("path") == "/", "the directory session is __Host-isms_dir; Path=/; "
+          "Secure; HttpOnly", r.describe)
+    dir_sid = d.jar.get("__Host-isms_dir")
+
+    # ---- the index: exactly the granted organizations
+    r = d.get("/")
+    check_status(r, 200, "the index")
+    check_eq(enter_forms(r.text), ["/enter/acme", "/enter/beta"],
+             "the index offers acme and beta, not gamma")
+    check("manager" in r.text and "auditor" in r.text, "... with the role in each")
+    csrf = hidden_value(r.text, "_csrf")
+    check_status(d.post("/enter/gamma", {"_csrf": csrf}), 403, "entering gamma (no role) is "
+                 "refused")
+    check_status(d.post("/enter/acme", {}), 403, "entering acme without the CSRF token is refused")
+    check_status(d.post("/enter/acme", {"_csrf": csrf},
+                        headers={"Origin": "http://evil.example"}), 403,
+                 "entering from another origin is refused")
+    check_status(d.post("/enter/nosuch", {"_csrf": csrf}), 404, "entering a missing org: 404")
+
+    # the directory session is good for the index only
+    only_dir = Client(srv, "/o/acme")
+    only_dir.jar["__Host-isms_dir"] = dir_sid
+    r = only_dir.get("/risks")
+    check(r.status == 303 and "/o/acme/login" in (r.location or ""),
+          "the directory session alone is not a session of acme", r.describe)
+    only_dir.jar = {"__Host-isms-acme": dir_sid}
+    check(only_dir.get("/risks").status == 303, "... not even under acme's cookie name")
+
+    # ---- entering acme (manager) and beta (auditor)
+    r = d.post("/enter/acme", {"_csrf": csrf})
+    check(r.status == 303 and r.location == "/o/acme/", "enter acme -> /o/acme/", r.describe)
+    ck = [parse_set_cookie(v) for v in r.headers_all("Set-Cookie")]
+    check(any(x[0] == "__Host-isms-acme" and x[2].get("secure") is True for x in ck),
+          "entering sets acme's own session cookie", r.describe)
+    r = d.post("/enter/beta", {"_csrf": csrf})
+    check(r.status == 303 and r.location == "/o/beta/", "enter beta -> /o/beta/", r.describe)
+    ca, cb = Client(srv, "/o/acme"), Client(srv, "/o/beta")
+    ca.jar = {"__Host-isms-acme": d.jar["__Host-isms-acme"]}
+    cb.jar = {"__Host-isms-beta": d.jar["__Host-isms-beta"]}
+    check_status(ca.get("/risks"), 200, "carla reads acme's risks")
+    check_status(cb.get("/risks"), 200, "carla reads beta's risks")
+    a_csrf, b_csrf = ca.csrf(), cb.csrf()
+    asset = {"name": "consultant asset", "kind": "hardware",
+             "owner": a.accounts["manager"].person}
+    r = ca.request("POST", "/api/v1/assets", json_body=asset, headers={"X-CSRF-Token": a_csrf})
+    check(r.status in (200, 201), "as manager in acme carla adds an asset", r.describe)
+    asset["owner"] = b.accounts["manager"].person
+    r = cb.request("POST", "/api/v1/assets", json_body=asset, headers={"X-CSRF-Token": b_csrf})
+    check_status(r, 403, "as auditor in beta carla cannot add one")
+    check("consultant asset" not in sql(b.path, "SELECT * FROM asset"), "nothing was written "
+          "to beta")
+    hist = sql(a.path, "SELECT actor FROM history ORDER BY rowid DESC LIMIT 1")
+    check("carla" in hist, "acme's history names carla as the actor", hist)
+
+    # ---- isolation between organizations
+    x = Client(srv, "/o/beta")
+    x.jar = {"__Host-isms-beta": ca.jar["__Host-isms-acme"]}
+    check(x.get("/risks").status == 303, "acme's session value under beta's cookie: signed out")
+    x.jar = {"__Host-isms-acme": ca.jar["__Host-isms-acme"]}
+    check(x.get("/risks").status == 303, "acme's cookie sent to beta: signed out at beta")
+    r = cb.request("POST", "/api/v1/assets", json_body=asset, headers={"X-CSRF-Token": a_csrf})
+    check_status(r, 403, "acme's CSRF token with beta's session is refused")
+    r = ca.request("POST", "/api/v1/assets", json_body=dict(asset, name="x2", owner=a.accounts["manager"].person),
+                   headers={"X-CSRF-Token": b_csrf})
+    check_status(r, 403, "beta's CSRF token with acme's session is refused")
+    tok_a = a.token("carla", "carla-acme")
+    check_status(Api(srv, tok_a, "/o/acme").get("/api/v1/risks?limit=1"), 200,
+                 "carla's acme API token at acme")
+    check_status(Api(srv, tok_a, "/o/beta").get("/api/v1/risks?limit=1"), 401,
+                 "carla's acme API token is worthless at beta")
+
+    # ---- the organizations' own accounts keep working; carla has no password there
+    local = Client(srv, "/o/acme")
+    check_status(local.login(a.accounts["manager"].name, a.accounts["manager"].password), 303,
+                 "acme's own manager still signs in at /o/acme/login")
+    check_status(Client(srv, "/o/acme").login("carla", PW), 401,
+                 "carla's directory password is not a password of acme's local account")
+
+    # ---- a new file, served without a restart
+    dd = init_file("orgs/delta.isms")
+    dir_cli("grant", "carla", "delta", "staff")
+    r = d.get("/")
+    check_eq(enter_forms(r.text), ["/enter/acme", "/enter/beta", "/enter/delta"],
+             "a new organization appears on the index without a restart")
+    r = d.post("/enter/delta", {"_csrf": csrf})
+    check(r.status == 303 and r.location == "/o/delta/", "carla enters delta", r.describe)
+    check("new organization delta" in srv.stderr(), "the log says delta is now served",
+          srv.stderr()[-1500:])
+    check_status(Client(srv, "/o/delta").get("/login"), 200, "/o/delta/login answers")
+    with open("orgs/bogus.isms", "w") as fh:
+        fh.write("not sqlite at all, but long enough to look like a file " * 20)
+    check_status(Client(srv, "/o/bogus").get("/login"), 404, "a broken new file is not served")
+    check("bogus.isms: not served" in srv.stderr(), "... and the log says why",
+          srv.stderr()[-1500:])
+    check(srv.alive(), "the server is still running")
+
+    # ---- revoking ends the sessions the grant gave
+    r = dir_cli("revoke", "carla", "beta")
+    check("no role in beta" in r.out, "isms dir revoke carla beta", r.describe())
+    check(cb.get("/risks").status == 303, "carla's beta session ends with the grant")
+    r = d.get("/")
+    check_eq(enter_forms(r.text), ["/enter/acme", "/enter/delta"], "the index no longer offers "
+             "beta")
+    check_status(d.post("/enter/beta", {"_csrf": csrf}), 403, "entering beta is refused now")
+    check_status(ca.get("/risks"), 200, "carla's acme session is untouched")
+
+    # ---- directory sign-out
+    r = d.post("/logout", {"_csrf": csrf})
+    check(r.status == 303 and r.location == "/login", "directory sign-out", r.describe)
+    d.jar["__Host-isms_dir"] = dir_sid
+    check(d.get("/").status == 303, "the old directory session is gone")
+    srv.stop("directory server")
+
+
+run(main)
