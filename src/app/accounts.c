@@ -830,6 +830,8 @@ void app_account_role(struct app *a, const char *name, char *role, size_t size)
     if (valid_name(name) && load_account(a, name, 0, &c, &e) == 0) {
         strlcpy_(role, c.role, size);
     }
+}
+
 /* ---- server: directory accounts (src/app/directory.c) --------------------
  * A session in this organization for the account provisioned here for a
  * directory account (same name): the directory checked the password and
