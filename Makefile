@@ -3,6 +3,8 @@
 # builds and creates the demo ISMS.
 
 PKGS    := sqlite3 jansson libsodium yaml-0.1 xlsxwriter libmicrohttpd liboath libcmark libarchive pangocairo fontconfig
+# import: XLSX worksheets are read with expat (src/lib/xlsx_read.c)
+PKGS    += expat
 CC      ?= cc
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wpointer-arith -Wvla -Wno-format-nonliteral
@@ -16,6 +18,8 @@ export LSAN_OPTIONS := suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions
 SRC     := $(shell find src -name '*.c' | sort)
 LIBSRC  := $(filter-out src/main.c,$(SRC))
 EMBEDDED := $(wildcard data/reference/*.csv data/*.json src/store/schema/*.sql src/store/schema/*.def src/embed.def src/web/static/*)
+# import: the default threat and vulnerability catalogue
+EMBEDDED += $(wildcard data/threats*.csv)
 UNITSRC := $(sort $(wildcard tests/unit/*.c))
 
 # Two builds: release (./isms) and sanitized (build/asan/isms).

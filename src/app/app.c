@@ -13,6 +13,7 @@
 #include "../lib/util.h"
 #include "../model/method.h"
 #include "app_int.h"
+#include "import.h" /* import: the default threat catalogue */
 
 int app_open(struct app *a, const char *path, const char *actor, struct err *e)
 {
@@ -235,6 +236,8 @@ static int create_common(struct app *a, const char *path, const char *actor, int
         goto fail;
     }
     if (app_install_catalogue(a, e) || app_method_install_default(a, e) ||
+        /* import: the default threat and vulnerability catalogue (the demo has its own) */
+        (!demo && app_install_threats(a, e)) ||
         (demo && app_load_demo(a, logins, max, n, e))) {
         store_rollback(a->st);
         goto fail;
