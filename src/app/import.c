@@ -422,7 +422,12 @@ int app_import_map(const struct rtype *t, const struct import_table *tab,
                 at = c;
             }
         }
-        if (at < 0 && (at = letters(col)) >= h->n) {
+        if (at < 0 && col[0] == '#') {
+            /* "#3": the third column (the page's selects) */
+            char *end;
+            long pos = strtol(col + 1, &end, 10);
+            at = !*end && pos >= 1 && pos <= h->n ? (int)pos - 1 : -1;
+        } else if (at < 0 && (at = letters(col)) >= h->n) {
             at = -1;
         }
         if (at < 0) {

@@ -58,6 +58,13 @@ int cmd_import(struct cli *c, const struct rtype *t, int argc, char **argv)
             json = 1;
         } else if (strcmp(s, "--progress") == 0) {
             progress = 1;
+        } else if ((strcmp(s, "--as") == 0 || strcmp(s, "--file") == 0 || strcmp(s, "-f") == 0) &&
+                   i + 1 < argc) {
+            if (s[2] == 'a') {
+                c->as = argv[++i];
+            } else {
+                c->file = argv[++i];
+            }
         } else if ((strcmp(s, "--map") == 0 || strcmp(s, "--update-by") == 0) && i + 1 < argc) {
             const char *v = argv[++i];
             if (s[2] == 'u') {
