@@ -87,6 +87,8 @@ soak: isms build/asan/isms
 	LOAD_SECONDS=60 LOAD_FILE=$(CURDIR)/bench/out/large.isms ISMS=$(CURDIR)/isms tests/load/run
 	HTTP_FILE_TIMEOUT=900 SLOW_CONNS=1000 SLOW_SECONDS=30 HELD_BODIES=900 ISMS=$(CURDIR)/isms tests/http/run slowloris
 	HTTP_FILE_TIMEOUT=900 SLOW_CONNS=1000 SLOW_SECONDS=30 HELD_BODIES=900 ISMS=$(CURDIR)/build/asan/isms tests/http/run slowloris
+	# import: the XLSX reader and the import's frames and mapping, 10 minutes each
+	$(MAKE) fuzz-run-xlsx fuzz-run-import FUZZ_SECONDS=600
 
 http-test: isms
 	ISMS=$(CURDIR)/isms tests/http/run
@@ -120,6 +122,10 @@ run: deps
 # corpus and crash file through the targets built with $(CC) (release and
 # sanitized): no clang.
 FUZZ_TARGETS := csv method_yaml method_json field text kv router multipart markdown client_addr
+# import: the XLSX reader and the parent's side of the import (frames, mapping)
+FUZZ_TARGETS += xlsx import
+FUZZ_MAXLEN_xlsx := 16384
+FUZZ_MAXLEN_import := 4096
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD ?= rel asan
 FUZZ_NICE ?= nice -n 10
@@ -202,6 +208,7 @@ bench: isms bench/gen bench/docs bench/sup
 	bench/suppliers
 	bench/report
 	bench/readiness
+	bench/import
 
 # The web server against nginx serving the same bytes (needs wrk and nginx).
 .PHONY: bench-web

@@ -45,6 +45,17 @@ static uint32_t get32(const unsigned char *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+void import_frame_encode(struct buf *b, long line, int n, char **cells)
+{
+    put32(b, (uint32_t)line);
+    put32(b, (uint32_t)n);
+    for (int i = 0; i < n; i++) {
+        size_t len = strlen(cells[i]);
+        put32(b, (uint32_t)len);
+        buf_append(b, cells[i], len);
+    }
+}
+
 struct child {
     int out;
     int xlsx;
@@ -65,13 +76,7 @@ static int send_row(struct child *c, long line, int n, char **cells)
                        IMPORT_MAX_COLS);
     }
     buf_reset(&c->frame);
-    put32(&c->frame, (uint32_t)line);
-    put32(&c->frame, (uint32_t)n);
-    for (int i = 0; i < n; i++) {
-        size_t len = strlen(cells[i]);
-        put32(&c->frame, (uint32_t)len);
-        buf_append(&c->frame, cells[i], len);
-    }
+    import_frame_encode(&c->frame, line, n, cells);
     if (c->frame.over) {
         return err_set(&c->err, ERR_TOOBIG, NULL, "row %ld: more than %zu bytes", line,
                        FRAME_MAX - 64);
@@ -125,8 +130,7 @@ void import_table_free(struct import_table *t)
     memset(t, 0, sizeof *t);
 }
 
-/* one 'R' frame into a row; -1 when it is not one */
-static int take_row(const char *p, size_t len, struct import_row *r)
+int import_frame_row(const char *p, size_t len, struct import_row *r)
 {
     const unsigned char *u = (const unsigned char *)p;
     memset(r, 0, sizeof *r);
@@ -239,7 +243,7 @@ int import_read(int fd, int64_t off, int64_t len, const char *name, import_progr
             continue;
         }
         struct import_row row;
-        if (kind != 'R' || take_row(data, n, &row) ||
+        if (kind != 'R' || import_frame_row(data, n, &row) ||
             (out->n && row.line <= out->rows[out->n - 1].line) || out->n >= IMPORT_MAX_ROWS + 1 ||
             (bytes += n) > TABLE_MAX_BYTES) {
             free(data);

@@ -37,6 +37,14 @@ struct import_table {
 };
 void import_table_free(struct import_table *t);
 
+/* The payload of a row frame (the child's answer; confine.h frames it):
+ * line (u32), n (u32), then n times length (u32) and bytes, little endian.
+ * import_frame_row is the parent's check: 0 with *r filled (caller frees
+ * its cells) only when every length fits exactly, n <= IMPORT_MAX_COLS
+ * and no cell holds a NUL; -1 otherwise. */
+void import_frame_encode(struct buf *b, long line, int n, char **cells);
+int import_frame_row(const char *p, size_t len, struct import_row *r);
+
 /* Progress of a long import: phase "read", "check" or "write"; called
  * every few thousand rows (total 0 when not known yet). */
 typedef void (*import_progress_fn)(void *ctx, const char *phase, size_t done, size_t total);
