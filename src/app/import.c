@@ -233,7 +233,8 @@ int import_read(int fd, int64_t off, int64_t len, const char *name, import_progr
         }
         if (kind == 'E') {
             utf8_sanitize(data);
-            err_set(e, ERR_INVALID, NULL, "%s", data);
+            err_set(e, ERR_INVALID, NULL, "%s%s", data,
+                    strstr(data, "field too long") ? " (at most 1 MiB in a field)" : "");
             free(data);
             break;
         }

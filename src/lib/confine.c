@@ -128,6 +128,9 @@ static int install_filter(void)
     deny(&p, SYS_getrandom);
     emit(&p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS));
 
+    if (p.n >= sizeof p.f / sizeof p.f[0]) {
+        return -1; /* the program did not fit: never install a cut one */
+    }
     struct sock_fprog prog = {.len = p.n, .filter = p.f};
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
         return -1;
@@ -194,8 +197,27 @@ static void limit(int what, rlim_t v)
     setrlimit(what, &r);
 }
 
+/* The parent's virtual size in bytes (0 when unknown): the child starts with
+ * all of it mapped (a server's thread stacks, libraries), so its address
+ * limit is that much plus what it may use for itself. */
+static size_t own_vsize(void)
+{
+    int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return 0;
+    }
+    char b[128];
+    ssize_t n = read(fd, b, sizeof b - 1);
+    close(fd);
+    if (n <= 0) {
+        return 0;
+    }
+    b[n] = '\0';
+    return (size_t)strtoull(b, NULL, 10) * (size_t)sysconf(_SC_PAGESIZE);
+}
+
 static void child(const struct confine_limits *lim, int in_fd, int out_fd, int64_t off,
-                  int64_t len, confine_fn fn, void *ctx)
+                  int64_t len, confine_fn fn, void *ctx, size_t vsize)
 {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     /* exactly two descriptors from here on: the input (3), the pipe (4) */
@@ -225,7 +247,8 @@ static void child(const struct confine_limits *lim, int in_fd, int out_fd, int64
                          (rlim_t)(lim->cpu_seconds > 0 ? lim->cpu_seconds : 10) + 1};
     setrlimit(RLIMIT_CPU, &cpu);
 #ifndef CONFINE_ASAN
-    limit(RLIMIT_AS, (rlim_t)(lim->address_space ? lim->address_space : (size_t)256 << 20));
+    limit(RLIMIT_AS,
+          (rlim_t)(vsize + (lim->address_space ? lim->address_space : (size_t)256 << 20)));
 #endif
     limit(RLIMIT_FSIZE, 0);
     limit(RLIMIT_NOFILE, 0);
@@ -266,6 +289,7 @@ int confine_start(const struct confine_limits *lim, int in_fd, int64_t off, int6
         return err_set(e, ERR_TOOBIG, NULL, "%s: the file is larger than %zu bytes", c->what,
                        lim->max_input);
     }
+    size_t vsize = own_vsize();
     int p[2];
     if (pipe2(p, O_CLOEXEC) != 0) {
         return err_set(e, ERR_INTERNAL, NULL, "%s: pipe: %s", c->what, strerror(errno));
@@ -278,7 +302,7 @@ int confine_start(const struct confine_limits *lim, int in_fd, int64_t off, int6
     }
     if (pid == 0) {
         close(p[0]);
-        child(lim, in_fd, p[1], off, len, fn, ctx);
+        child(lim, in_fd, p[1], off, len, fn, ctx, vsize);
         _exit(127);
     }
     close(p[1]);

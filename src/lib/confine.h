@@ -44,7 +44,8 @@
 
 struct confine_limits {
     int cpu_seconds;        /* RLIMIT_CPU (SIGXCPU, then SIGKILL) */
-    size_t address_space;   /* RLIMIT_AS in bytes (0: 256 MiB) */
+    size_t address_space;   /* bytes the child may map beyond what it inherits (0: 256 MiB):
+                             * RLIMIT_AS is the parent's virtual size plus this */
     size_t max_input;       /* bytes the child reads from its input */
 };
 
