@@ -210,7 +210,7 @@ int import_read(int fd, int64_t off, int64_t len, const char *name, import_progr
                       c.xlsx ? "the XLSX reader" : "the CSV reader", &cf, e)) {
         return -1;
     }
-    int rc = -1, done = 0;
+    int rc = -1, done = 0, bad = 0;
     size_t bytes = 0;
     for (;;) {
         unsigned char kind;
@@ -218,21 +218,25 @@ int import_read(int fd, int64_t off, int64_t len, const char *name, import_progr
         size_t n;
         int r = confine_recv(&cf, &kind, &data, &n, FRAME_MAX, e);
         if (r < 0) {
+            bad = 1;
             break;
         }
         if (r == 0) {
             if (!done) {
+                bad = 1;
                 err_set(e, ERR_INVALID, NULL, "%s stopped before the end of the file", cf.what);
             }
             break;
         }
         if (done) {
             free(data);
+            bad = 1;
             err_set(e, ERR_INVALID, NULL, "%s answered after its end", cf.what);
             break;
         }
         if (kind == 'E') {
             utf8_sanitize(data);
+            bad = 1;
             err_set(e, ERR_INVALID, NULL, "%s%s", data,
                     strstr(data, "field too long") ? " (at most 1 MiB in a field)" : "");
             free(data);
@@ -248,6 +252,7 @@ int import_read(int fd, int64_t off, int64_t len, const char *name, import_progr
             (out->n && row.line <= out->rows[out->n - 1].line) || out->n >= IMPORT_MAX_ROWS + 1 ||
             (bytes += n) > TABLE_MAX_BYTES) {
             free(data);
+            bad = 1;
             err_set(e, ERR_INVALID, NULL, "%s answered something that is not a row", cf.what);
             break;
         }
@@ -261,7 +266,7 @@ int import_read(int fd, int64_t off, int64_t len, const char *name, import_progr
             progress(pctx, "read", out->n, 0);
         }
     }
-    if (done && !(e && e->msg[0] && e->code != ERR_OK)) {
+    if (done && !bad) {
         rc = 0;
     }
     if (confine_finish(&cf, rc != 0, rc ? NULL : e)) {
