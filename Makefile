@@ -6,6 +6,8 @@ PKGS    := sqlite3 jansson libsodium yaml-0.1 xlsxwriter libmicrohttpd liboath l
            gnutls libseccomp # server: TLS in the binary (tls.c); the seccomp filter (privdrop.c)
 # accounts: QR codes of TOTP enrolment
 PKGS    += libqrencode
+# import: XLSX worksheets are read with expat (src/lib/xlsx_read.c)
+PKGS    += expat
 CC      ?= cc
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wpointer-arith -Wvla -Wno-format-nonliteral
@@ -19,6 +21,8 @@ export LSAN_OPTIONS := suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions
 SRC     := $(shell find src -name '*.c' | sort)
 LIBSRC  := $(filter-out src/main.c,$(SRC))
 EMBEDDED := $(wildcard data/reference/*.csv data/*.json src/store/schema/*.sql src/store/schema/*.def src/embed.def src/web/static/*)
+# import: the default threat and vulnerability catalogue
+EMBEDDED += $(wildcard data/threats*.csv)
 UNITSRC := $(sort $(wildcard tests/unit/*.c))
 
 # Two builds: release (./isms) and sanitized (build/asan/isms).
@@ -90,6 +94,8 @@ soak: isms build/asan/isms
 	HTTP_FILE_TIMEOUT=900 SLOW_CONNS=1000 SLOW_SECONDS=30 HELD_BODIES=900 ISMS=$(CURDIR)/build/asan/isms tests/http/run slowloris
 	# oscal: the catalogue readers fuzzed for ten minutes
 	$(MAKE) fuzz-run-oscal FUZZ_SECONDS=600
+	# import: the XLSX reader and the import's frames and mapping, 10 minutes each
+	$(MAKE) fuzz-run-xlsx fuzz-run-import FUZZ_SECONDS=600
 
 http-test: isms
 	ISMS=$(CURDIR)/isms tests/http/run
@@ -130,6 +136,10 @@ run: deps
 FUZZ_TARGETS := csv method_yaml method_json field text kv router multipart markdown client_addr
 # oscal: the catalogue readers of `isms framework import` (OSCAL JSON, CSV)
 FUZZ_TARGETS += oscal
+# import: the XLSX reader and the parent's side of the import (frames, mapping)
+FUZZ_TARGETS += xlsx import
+FUZZ_MAXLEN_xlsx := 16384
+FUZZ_MAXLEN_import := 4096
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD ?= rel asan
 FUZZ_NICE ?= nice -n 10
@@ -215,6 +225,7 @@ bench: isms bench/gen bench/docs bench/sup
 	bench/readiness
 	# oscal: NIST 800-53 import, compliance, SSP export
 	bench/oscal
+	bench/import
 	bench/bundle # bundle: the evidence bundle of the demo
 
 # The web server against nginx serving the same bytes (needs wrk and nginx).

@@ -13,6 +13,7 @@
 #include "../lib/util.h"
 #include "../model/method.h"
 #include "app_int.h"
+#include "import.h" /* import: the default threat catalogue */
 
 int app_open(struct app *a, const char *path, const char *actor, struct err *e)
 {
@@ -238,6 +239,8 @@ static int create_common(struct app *a, const char *path, const char *actor, int
         app_demo_clock_start(); /* demo: the catalogue too is made on the year's first day */
     }
     if (app_install_catalogue(a, e) || app_method_install_default(a, e) ||
+        /* import: the default threat and vulnerability catalogue (the demo has its own) */
+        (!demo && app_install_threats(a, e)) ||
         (demo && app_load_demo(a, logins, max, n, e))) {
         time_set_simulated(NULL);
         store_rollback(a->st);

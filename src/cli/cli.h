@@ -23,6 +23,8 @@ struct cli {
 #include "subcommands.def"
 #undef SUBCMD
 int cmd_record(struct cli *c, const struct rtype *t);
+/* import: `isms TYPE import FILE ...` for every type (cmd_import.c) */
+int cmd_import(struct cli *c, const struct rtype *t, int argc, char **argv);
 void cli_help_type(const struct rtype *t);
 
 /* Prints the error to stderr as "isms: message" and returns its exit status. */

@@ -514,6 +514,10 @@ void cli_help_type(const struct rtype *t)
     printf("  isms %s retire ID                     keeps it and its history, hides it\n",
            t->name);
     printf("  isms %s fields [--json]               what can be set\n", t->name);
+    /* import */
+    printf("  isms %s import FILE.csv|FILE.xlsx [--map COLUMN=FIELD ...] [--update-by FIELD]\n"
+           "      [--dry-run] [--progress] [--json]   all rows or none (docs/guide.md)\n",
+           t->name);
     static const struct {
         const char *type, *name, *args, *summary;
     } subs[] = {
@@ -586,6 +590,10 @@ int cmd_record(struct cli *c, const struct rtype *t)
             return subs[k].fn(c, c->argc - 1, c->argv + 1);
         }
     }
+    /* import: every type (cmd_import.c) */
+    if (strcmp(sub, "import") == 0) {
+        return cmd_import(c, t, c->argc - 1, c->argv + 1);
+    }
     struct opts o;
     int max_pos = 1;
     int rc = cli_parse_opts(c, c->argc - 1, c->argv + 1, &o, max_pos);
@@ -615,6 +623,6 @@ int cmd_record(struct cli *c, const struct rtype *t)
     if (strcmp(sub, "fields") == 0) {
         return do_fields(t, &o);
     }
-    return cli_usage("%s: unknown subcommand '%.40s' (add, list, show, edit, retire, fields)",
+    return cli_usage("%s: unknown subcommand '%.40s' (add, list, show, edit, retire, fields, import)",
                      t->name, sub);
 }

@@ -230,7 +230,9 @@ static const struct field f_threat[] = {
     TXT("name", "Threat", FL_REQUIRED | FL_LIST),
     ENUM("category", "Category", FL_LIST,
          V("physical-damage", "natural-event", "loss-of-services", "compromise-of-information",
-           "technical-failure", "unauthorized-action", "compromise-of-functions", "other"),
+           "technical-failure", "unauthorized-action", "compromise-of-functions",
+           /* import: the default catalogue's human and organisational threats */
+           "human-action", "organizational", "other"),
          NULL),
     SET("origin", "Origin", V("deliberate", "accidental", "environmental")),
     LTXT("description", "Description"),

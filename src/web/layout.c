@@ -609,6 +609,8 @@ void web_notice(struct req *r, struct buf *b)
         {"inc-nc-raised", "A nonconformity is raised from the incident."},
         /* people */
         {"attended", "Thank you: your attendance is recorded."},
+        /* import */
+        {"imported", "Imported: every row of the file is a record now, each with its history."},
     };
     /* only the notice of the action that led here (notice.c): a bare or
      * copied ?done= shows nothing */

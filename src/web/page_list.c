@@ -583,6 +583,11 @@ int page_list(struct req *r, struct resp *w)
         lower[0] = (char)(lower[0] >= 'A' && lower[0] <= 'Z' ? lower[0] - 'A' + 'a' : lower[0]);
         html_text(&b, lower);
         html_lit(&b, "</a>");
+        /* import: from a CSV or XLSX file (page_import.c) */
+        html_lit(&b, " <a class=\"button\" href=\"");
+        href(r, &b, "/");
+        html_url(&b, t->plural);
+        html_lit(&b, "/import\">Import from a file</a>");
     }
     if (strcmp(t->name, "risk") == 0 || strcmp(t->name, "asset") == 0) { /* reports */
         html_lit(&b, "<div class=\"actions\">");

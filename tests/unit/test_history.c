@@ -71,8 +71,9 @@ TEST(history_written_with_each_change)
     struct err e = {0};
     build("h.isms", &a);
     long n = count_history(&a);
-    /* 207 catalogue controls, the method and its frozen version, person, asset, risk, edit */
-    CHECK(n == 207 + 2 + 4);
+    /* 207 catalogue controls, 46 + 32 default threats and vulnerabilities (import), the
+     * method and its frozen version, person, asset, risk, edit */
+    CHECK(n == 207 + 78 + 2 + 4);
     /* unchanged edit writes nothing */
     struct kv same[] = {{"likelihood", "4"}};
     int changed = 1;
@@ -189,7 +190,7 @@ TEST(history_clean_file_verifies)
     build("ok.isms", &a);
     struct verify_result vr;
     CHECK(app_verify(&a, &vr, &e) == 0);
-    CHECK(vr.records == 207 + 3);
+    CHECK(vr.records == 207 + 78 + 3); /* + the default threat catalogue (import) */
     app_close(&a);
     rm_isms("ok.isms");
 }
