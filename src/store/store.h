@@ -612,4 +612,44 @@ typedef int (*store_evidence_fn)(void *ctx, const char *ref, const char *person,
 int store_people_evidence(struct store *s, const struct principal *who, const char *person,
                           store_evidence_fn fn, void *ctx, struct err *e);
 
+/* ---- outbound: whole-ISMS export and import (store_dump.c) -------------- */
+
+/* A value of a row as SQLite holds it (kind: SQLITE_INTEGER, SQLITE_FLOAT,
+ * SQLITE_TEXT, SQLITE_BLOB, SQLITE_NULL); p/n point into the statement. */
+struct dump_val {
+    int kind;
+    int64_t i;
+    double d;
+    const void *p;
+    size_t n;
+};
+typedef int (*store_dump_row_fn)(void *ctx, const struct dump_val *v, struct err *e);
+typedef int (*store_dump_chunk_fn)(void *ctx, const void *data, size_t n, struct err *e);
+/* Fills up to want bytes; the count, 0 at the end, -1 with e on error. */
+typedef long (*store_load_chunk_fn)(void *ctx, void *data, size_t want, struct err *e);
+/* Every table of the file by name (not SQLite's own); free with
+ * store_dump_names_free. The whole file: not records for a reader, so no
+ * principal — the export is the file owner's (the CLI without --as). */
+int store_dump_tables(struct store *s, char ***names, int *n, struct err *e);
+/* A table's columns in declaration order (ERR_INVALID naming it when there
+ * is no such table); *npk (may be NULL) the number of key columns. */
+int store_dump_columns(struct store *s, const char *table, char ***cols, int *n, int *npk,
+                       struct err *e);
+void store_dump_names_free(char **v, int n);
+/* The rows of table (columns cols) in key order, one fn call each. */
+int store_dump_rows(struct store *s, const char *table, char **cols, int n,
+                    store_dump_row_fn fn, void *ctx, struct err *e);
+/* The stored content of sha256 in chunks. */
+int store_dump_blob(struct store *s, const char *sha256, store_dump_chunk_fn fn, void *ctx,
+                    struct err *e);
+/* Import into a new file: one write transaction with foreign keys checked
+ * at its commit (store_commit / store_rollback end it). */
+int store_load_begin(struct store *s, struct err *e);
+int store_load_clear(struct store *s, const char *table, struct err *e);
+int store_load_row(struct store *s, const char *table, char **cols, int n,
+                   const struct dump_val *v, struct err *e);
+/* A blob row of size bytes read from fn in chunks. */
+int store_load_blob(struct store *s, const char *sha256, int64_t size, store_load_chunk_fn fn,
+                    void *ctx, struct err *e);
+
 #endif
