@@ -39,4 +39,34 @@ int app_export_all(struct app *a, const char *out, int with_accounts, struct exp
 int app_import_all(const char *in, const char *target, size_t max_bytes, struct export_result *r,
                    struct verify_result *vr, struct err *e);
 
+/* ---- calendar feed (ical.c) --------------------------------------------- */
+
+struct buf;
+/* 256 random bits, base64url: the secret in /cal/SECRET.ics. */
+#define CAL_SECRET_LEN 43
+/* A new feed secret for account (replacing its earlier one, whose URL then
+ * answers 404); only its SHA-256 is stored, the secret is returned once. */
+int app_calendar_create(struct app *a, long account, const char *account_name,
+                        char secret[CAL_SECRET_LEN + 1], struct err *e);
+/* Revokes the account's feed: ERR_NOTFOUND when it has none. */
+int app_calendar_revoke(struct app *a, long account, const char *account_name, struct err *e);
+/* 1 and created (its creation time) when the account has a feed, else 0. */
+int app_calendar_state(struct app *a, long account, char *created, size_t size, struct err *e);
+/* The principal of the enabled account whose feed secret is secret
+ * (untrusted): 0 and *out, or ERR_NOTFOUND (unknown, revoked, disabled). */
+int app_calendar_principal(struct app *a, const char *secret, struct principal *out,
+                           struct err *e);
+/* The iCalendar (RFC 5545) feed of the tasks a->who sees (mine: only its
+ * person's), each due date an all-day event; UIDs "HASH@host" (host
+ * sanitized), URLs base + the task's link. */
+int app_calendar_feed(struct app *a, const char *host, const char *base, int mine,
+                      struct buf *out, struct err *e);
+/* The id of the account named name (ERR_NOTFOUND naming it). */
+int app_account_id(struct app *a, const char *name, long *id, struct err *e);
+/* RFC 5545 TEXT escaping (backslash, semicolon, comma, newline) of s. */
+void ical_text(struct buf *b, const char *s);
+/* Appends one content line, folded at 75 octets (never inside a UTF-8
+ * sequence), ending in CRLF. */
+void ical_line(struct buf *b, const char *line, size_t n);
+
 #endif

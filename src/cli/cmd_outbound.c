@@ -88,3 +88,86 @@ int cmd_import_all(struct cli *c)
            r.tables, r.rows, r.blobs, o.pos[1], vr.records, vr.entries);
     return 0;
 }
+
+/* ---- calendar ------------------------------------------------------------ */
+
+#define CAL_USAGE "usage: isms calendar url [--new] [--base URL] | revoke | status  " \
+                  "[--as ACCOUNT | --account NAME]"
+
+int cmd_calendar(struct cli *c)
+{
+    char **argv;
+    int argc;
+    int fresh = take_flag(c, "--new", &argv, &argc);
+    struct opts o;
+    int rc = cli_parse_opts(c, argc, argv, &o, 1);
+    free(argv);
+    static const char *const allowed[] = {"account", "base", "as", NULL};
+    if (rc || (rc = cli_no_other_opts(&o, allowed))) {
+        return rc;
+    }
+    const char *sub = o.npos ? o.pos[0] : "";
+    if (strcmp(sub, "url") && strcmp(sub, "revoke") && strcmp(sub, "status")) {
+        return cli_usage(CAL_USAGE);
+    }
+    const char *named = cli_opt(&o, "account");
+    if (!!named == !!c->as) {
+        return cli_usage("whose feed? sign in with --as ACCOUNT, or (as the file's owner) name "
+                         "it with --account NAME\n" CAL_USAGE);
+    }
+    struct app a;
+    struct err e = {0};
+    if (cli_open(c, &a, &e)) {
+        return cli_fail(&e);
+    }
+    long id = a.signer.account;
+    const char *name = a.signer.name;
+    if (named) {
+        if (!principal_is_system(&a.who)) {
+            err_set(&e, ERR_FORBIDDEN, "account", "--account is for the file's owner (without --as)");
+            rc = cli_fail(&e);
+            goto done;
+        }
+        if (app_account_id(&a, named, &id, &e)) {
+            rc = cli_fail(&e);
+            goto done;
+        }
+        name = named;
+    }
+    char created[32] = "";
+    int has = app_calendar_state(&a, id, created, sizeof created, &e);
+    if (has < 0) {
+        rc = cli_fail(&e);
+    } else if (!strcmp(sub, "status")) {
+        if (has) {
+            printf("%s has a calendar feed since %s\n", name, created);
+        } else {
+            printf("%s has no calendar feed\n", name);
+        }
+    } else if (!strcmp(sub, "revoke")) {
+        if (app_calendar_revoke(&a, id, name, &e)) {
+            rc = cli_fail(&e);
+        } else {
+            printf("revoked the calendar feed of %s: its address now answers 404\n", name);
+        }
+    } else if (has && !fresh) {
+        err_set(&e, ERR_CONFLICT, NULL,
+                "%s has a calendar feed since %s (its address was shown then); "
+                "--new makes a new address and the old one stops working",
+                name, created);
+        rc = cli_fail(&e);
+    } else {
+        char secret[CAL_SECRET_LEN + 1];
+        if (app_calendar_create(&a, id, name, secret, &e)) {
+            rc = cli_fail(&e);
+        } else {
+            const char *base = cli_opt(&o, "base");
+            printf("%s/cal/%s.ics\n", base ? base : "", secret);
+            fprintf(stderr, "the calendar feed of %s (shown once; append it to the server's "
+                            "address when no --base is given)\n", name);
+        }
+    }
+done:
+    app_close(&a);
+    return rc;
+}

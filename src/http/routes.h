@@ -14,6 +14,8 @@ enum route_flags {
                            pre-session cookie instead */
     R_UPLOAD = 1 << 5,  /* the body (a file) is spooled to disk up to --max-upload,
                            not buffered (upload.c); r->upload points at it */
+    /* outbound: a calendar feed, public, read as the account its secret names */
+    R_FEED = 1 << 6,
 };
 
 typedef int (*handler_fn)(struct req *r, struct resp *w);

@@ -652,4 +652,25 @@ int store_load_row(struct store *s, const char *table, char **cols, int n,
 int store_load_blob(struct store *s, const char *sha256, int64_t size, store_load_chunk_fn fn,
                     void *ctx, struct err *e);
 
+/* ---- outbound: settings, calendar feeds, reminders sent (store_outbound.c) */
+
+/* 1 and out filled when key is set, 0 when not, -1 on error. */
+int store_setting_get(struct store *s, const char *key, char *out, size_t size, struct err *e);
+/* Sets key (value NULL: removes it). Inside a write transaction. */
+int store_setting_set(struct store *s, const char *key, const char *value, struct err *e);
+/* The account's feed secret (its SHA-256), replacing any earlier one. */
+int store_calfeed_set(struct store *s, long account, const char *secret_sha256, const char *now,
+                      struct err *e);
+/* 1 when a feed was removed, 0 when there was none. */
+int store_calfeed_delete(struct store *s, long account, struct err *e);
+/* 1 and created filled when the account has a feed, else 0. */
+int store_calfeed_get(struct store *s, long account, char *created, size_t size, struct err *e);
+/* The enabled account whose feed secret hashes to secret_sha256, 0 none. */
+long store_calfeed_find(struct store *s, const char *secret_sha256, struct err *e);
+/* Whether person was sent task (source/subject/what) on day; and the mark. */
+int store_mail_sent_has(struct store *s, const char *person, const char *task, const char *day,
+                        struct err *e);
+int store_mail_sent_add(struct store *s, const char *person, const char *task, const char *day,
+                        const char *now, struct err *e);
+
 #endif
