@@ -189,9 +189,8 @@ static void ymd(const char *date, char out[9])
 int app_calendar_feed(struct app *a, const char *host, const char *base, int mine,
                       struct buf *out, struct err *e)
 {
-    char today[11], now[21];
+    char today[11];
     date_today(today);
-    time_now(now);
     const char *person = principal_person(&a->who);
     struct task_query q = {.today = today};
     if (mine) {
@@ -200,15 +199,31 @@ int app_calendar_feed(struct app *a, const char *host, const char *base, int min
         }
         q.owner = person;
     }
-    struct tasks t;
-    if (app_tasks(a, &q, &t, e)) {
-        return -1;
-    }
     char h[80];
     clean_host(host, h, sizeof h);
-    char stamp[17]; /* 20261203T124800Z */
-    snprintf(stamp, sizeof stamp, "%.4s%.2s%.2sT%.2s%.2s%.2sZ", now, now + 5, now + 8, now + 11,
-             now + 14, now + 17);
+    /* the feed depends on who reads, today, mine, host and base: kept in
+     * app_derived (dropped at the first change that could alter a task) */
+    char view[160];
+    struct buf key;
+    buf_init(&key, 4096);
+    buf_printf(&key, "cal:%s:%s:%d:%s:%s", principal_view(&a->who, view, sizeof view), today,
+               mine, h, base ? base : "");
+    const char *kept = NULL;
+    int cached = store_in_read(a->st);
+    if (cached && app_derived_get(a, buf_str(&key), &kept) && kept) {
+        buf_puts(out, kept);
+        buf_free(&key);
+        return 0;
+    }
+    struct tasks t;
+    if (app_tasks(a, &q, &t, e)) {
+        buf_free(&key);
+        return -1;
+    }
+    /* DTSTAMP: the start of today (UTC), so the feed is the same text all
+     * day while the records are unchanged */
+    char stamp[17];
+    snprintf(stamp, sizeof stamp, "%.4s%.2s%.2sT000000Z", today, today + 5, today + 8);
     struct buf l;
     buf_init(&l, 1 << 16);
     struct strmap ranks = {0};
@@ -293,7 +308,15 @@ int app_calendar_feed(struct app *a, const char *host, const char *base, int min
     buf_free(&l);
     strmap_free(&ranks);
     tasks_free(&t);
-    return out->over ? err_set(e, ERR_TOOBIG, NULL, "the calendar is too large") : 0;
+    if (out->over) {
+        buf_free(&key);
+        return err_set(e, ERR_TOOBIG, NULL, "the calendar is too large");
+    }
+    if (cached) {
+        app_derived_put(a, buf_str(&key), buf_str(out));
+    }
+    buf_free(&key);
+    return 0;
 }
 
 static int got_id(void *ctx, const struct account_row *r)
