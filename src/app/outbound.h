@@ -69,4 +69,56 @@ void ical_text(struct buf *b, const char *s);
  * sequence), ending in CRLF. */
 void ical_line(struct buf *b, const char *line, size_t n);
 
+/* ---- e-mail reminders (mail.c) ------------------------------------------ */
+
+/* The mail settings of this ISMS (table setting, keys "mail.*"). */
+struct mail_config {
+    char smtp[512];      /* smtp://host:port or smtps://host:port */
+    char from[256];      /* the sender's address */
+    char user[256];      /* "" : no authentication */
+    char password[256];  /* kept in the ISMS file only; never printed or logged */
+    char starttls[16];   /* required | optional | none */
+    char base_url[256];  /* "" or http(s)://host[:port] for links in the mail */
+    int lead_days;       /* "due soon": within this many days (default 14) */
+    int configured;      /* smtp and from are set */
+};
+/* The settings (password included: for sending only). */
+int app_mail_get(struct app *a, struct mail_config *c, struct err *e);
+/* Sets the given settings (NULL: unchanged; "" for user/password/base_url:
+ * removed), each validated (ERR_INVALID naming the option), in one
+ * transaction with a security log entry that never holds the password. */
+struct mail_set {
+    const char *smtp, *from, *user, *password, *starttls, *lead_days, *base_url;
+};
+int app_mail_set(struct app *a, const struct mail_set *s, struct err *e);
+
+struct remind_result {
+    int people;     /* people with something due soon or overdue */
+    int sent;       /* mails sent (or, dry run, that would be sent) */
+    int failed;     /* mails the server refused or could not take */
+    int no_email;   /* people with due work and no e-mail address */
+    int items;      /* tasks in the mails */
+};
+typedef void (*remind_report_fn)(void *ctx, const char *line);
+/* One digest per person (the owner of tasks due within lead_days or
+ * overdue, today by $ISMS_NOW): the tasks not yet sent to that person
+ * today (table mail_sent), as multipart/alternative text + HTML over SMTP
+ * (libcurl). dry_run: builds the mails and reports, sends and marks
+ * nothing. ERR_USAGE when mail is not set up; ERR_UNAVAILABLE (after
+ * sending what it could) when a mail could not be sent. report gets one
+ * line per person. */
+int app_remind(struct app *a, int dry_run, remind_report_fn report, void *ctx,
+               struct remind_result *r, struct err *e);
+/* The message (headers and body, CRLF lines) for one person: for tests
+ * and the dry run. Record text is escaped in the HTML part; CR and LF in
+ * names are removed; an address with CR, LF, spaces, <, > or , is
+ * refused (ERR_INVALID). */
+struct task;
+int mail_build(const struct mail_config *c, const char *name, const char *address,
+               const struct task *const *items, int n, const char *today, struct buf *out,
+               struct err *e);
+/* Reminders from the server: at most once a day per ISMS (server.c calls
+ * this from its timer thread with the file's path). */
+int app_remind_daily(const char *path, struct err *e);
+
 #endif

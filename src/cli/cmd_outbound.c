@@ -1,11 +1,13 @@
 /* cmd_outbound.c — what leaves the ISMS: `isms export FILE.json
  * [--with-accounts]`, `isms import-all FILE.json NEW.isms [--max-bytes N]`
  * (export_all.c). */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../app/outbound.h"
+#include "../lib/json.h"
 #include "../lib/util.h"
 #include "cli.h"
 
@@ -166,6 +168,152 @@ int cmd_calendar(struct cli *c)
             fprintf(stderr, "the calendar feed of %s (shown once; append it to the server's "
                             "address when no --base is given)\n", name);
         }
+    }
+done:
+    app_close(&a);
+    return rc;
+}
+
+/* ---- mail and reminders ------------------------------------------------------ */
+
+#define MAIL_USAGE "usage: isms mail set [--smtp smtp://HOST:PORT] [--from ADDRESS] [--user U " \
+                   "--password-stdin] [--starttls required|optional|none] [--lead-days N] "      \
+                   "[--base-url URL] | show [--json]"
+
+int cmd_mail(struct cli *c)
+{
+    char **argv;
+    int argc;
+    int pw_stdin = take_flag(c, "--password-stdin", &argv, &argc);
+    struct opts o;
+    int rc = cli_parse_opts(c, argc, argv, &o, 1);
+    free(argv);
+    static const char *const allowed[] = {"smtp", "from", "user", "starttls", "lead-days",
+                                          "base-url", NULL};
+    if (!rc && cli_opt(&o, "password")) {
+        return cli_usage("the password is read from stdin (--password-stdin), never an argument");
+    }
+    if (rc || (rc = cli_no_other_opts(&o, allowed))) {
+        return rc;
+    }
+    const char *sub = o.npos ? o.pos[0] : "";
+    if (strcmp(sub, "set") && strcmp(sub, "show")) {
+        return cli_usage(MAIL_USAGE);
+    }
+    struct app a;
+    struct err e = {0};
+    if (cli_open(c, &a, &e)) {
+        return cli_fail(&e);
+    }
+    if (!principal_is_system(&a.who)) {
+        err_set(&e, ERR_FORBIDDEN, NULL, "mail settings are the file owner's (without --as)");
+        rc = cli_fail(&e);
+        goto done;
+    }
+    if (!strcmp(sub, "set")) {
+        struct mail_set s = {
+            .smtp = cli_opt(&o, "smtp"), .from = cli_opt(&o, "from"), .user = cli_opt(&o, "user"),
+            .starttls = cli_opt(&o, "starttls"), .lead_days = cli_opt(&o, "lead-days"),
+            .base_url = cli_opt(&o, "base-url"),
+        };
+        char pw[300] = "";
+        if (pw_stdin) {
+            if (!fgets(pw, sizeof pw, stdin)) {
+                pw[0] = 0;
+            }
+            pw[strcspn(pw, "\r\n")] = 0;
+            s.password = pw;
+        }
+        if (!s.smtp && !s.from && !s.user && !s.password && !s.starttls && !s.lead_days &&
+            !s.base_url) {
+            rc = cli_usage("nothing to set\n" MAIL_USAGE);
+            goto done;
+        }
+        if (app_mail_set(&a, &s, &e)) {
+            rc = cli_fail(&e);
+        } else {
+            printf("mail settings saved\n");
+        }
+        sodium_memzero(pw, sizeof pw);
+        goto done;
+    }
+    struct mail_config m;
+    if (app_mail_get(&a, &m, &e)) {
+        rc = cli_fail(&e);
+        goto done;
+    }
+    if (o.json) {
+        struct buf b;
+        struct jw w;
+        buf_init(&b, 0);
+        jw_init(&w, &b, 1);
+        jw_obj(&w);
+        jw_key_name(&w, "configured");
+        jw_bool(&w, m.configured);
+        jw_key_name(&w, "smtp");
+        jw_str(&w, m.smtp);
+        jw_key_name(&w, "from");
+        jw_str(&w, m.from);
+        jw_key_name(&w, "user");
+        jw_str(&w, m.user);
+        jw_key_name(&w, "password_set");
+        jw_bool(&w, m.password[0] != 0);
+        jw_key_name(&w, "starttls");
+        jw_str(&w, m.starttls);
+        jw_key_name(&w, "lead_days");
+        jw_int(&w, m.lead_days);
+        jw_key_name(&w, "base_url");
+        jw_str(&w, m.base_url);
+        jw_obj_end(&w);
+        buf_putc(&b, '\n');
+        fwrite(b.p, 1, b.len, stdout);
+        buf_free(&b);
+    } else {
+        printf("smtp:      %s\nfrom:      %s\nuser:      %s\npassword:  %s\nstarttls:  %s\n"
+               "lead days: %d\nbase url:  %s\n%s\n",
+               m.smtp[0] ? m.smtp : "(not set)", m.from[0] ? m.from : "(not set)",
+               m.user[0] ? m.user : "(none)", m.password[0] ? "(set)" : "(none)", m.starttls,
+               m.lead_days, m.base_url[0] ? m.base_url : "(none)",
+               m.configured ? "reminders: ready (isms remind; the server sends them daily)"
+                            : "reminders: not set up (--smtp and --from are needed)");
+    }
+    sodium_memzero(&m, sizeof m);
+done:
+    app_close(&a);
+    return rc;
+}
+
+static void print_line(void *ctx, const char *line)
+{
+    (void)ctx;
+    printf("%s\n", line);
+}
+
+int cmd_remind(struct cli *c)
+{
+    struct opts o;
+    int rc = cli_parse_opts(c, c->argc, c->argv, &o, 0);
+    if (rc || (rc = cli_no_other_opts(&o, NULL))) {
+        return rc;
+    }
+    struct app a;
+    struct err e = {0};
+    if (cli_open(c, &a, &e)) {
+        return cli_fail(&e);
+    }
+    if (!principal_is_system(&a.who)) {
+        err_set(&e, ERR_FORBIDDEN, NULL, "reminders are sent for the whole ISMS: run it without --as");
+        rc = cli_fail(&e);
+        goto done;
+    }
+    struct remind_result r;
+    rc = app_remind(&a, o.dry_run, print_line, NULL, &r, &e);
+    printf("%s%d mail%s %s (%d task%s) to %d of %d people with something due%s\n",
+           o.dry_run ? "dry run: " : "", r.sent, r.sent == 1 ? "" : "s",
+           o.dry_run ? "would be sent" : "sent", r.items, r.items == 1 ? "" : "s", r.sent,
+           r.people, r.no_email ? "; some have no e-mail address" : "");
+    if (rc) {
+        rc = cli_fail(&e);
     }
 done:
     app_close(&a);
