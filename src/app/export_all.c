@@ -25,7 +25,8 @@
  *
  * Secrets: accounts travel with name, role, person and flags; their password
  * and TOTP secret columns, the API token, questionnaire link and calendar
- * feed tables and the mail password setting only with --with-accounts (and
+ * feed tables, the webhooks (HMAC keys) and their queue and the mail
+ * password setting only with --with-accounts (and
  * all of them are hashes, except the TOTP and mail secrets, which the file
  * itself holds so). Sessions never. An account imported without its hash
  * gets the password hash "!" that no password matches: the administrator
@@ -58,7 +59,9 @@ static const struct {
     {"account", "totp_secret"},
 };
 /* Tables that leave only with --with-accounts (hashes of live secrets). */
-static const char *const secret_tables[] = {"token", "qtoken", "calendar_feed"};
+/* (webhook: its HMAC keys; webhook_queue refers to it) */
+static const char *const secret_tables[] = {"token", "qtoken", "calendar_feed", "webhook",
+                                            "webhook_queue"};
 /* Tables that never leave: live state of a running server. */
 static const char *const never_tables[] = {"session"};
 /* The unusable password hash of an account imported without its own. */

@@ -121,4 +121,40 @@ int mail_build(const struct mail_config *c, const char *name, const char *addres
  * this from its timer thread with the file's path). */
 int app_remind_daily(const char *path, struct err *e);
 
+/* ---- outgoing webhooks (webhook.c) ----------------------------------------- */
+
+/* Adds a webhook: url http(s)://HOST[:PORT][/PATH] (a target the
+ * webhook.allow setting refuses is refused now when its host is an address
+ * literal or localhost, and always at delivery by the address connected
+ * to), secret the HMAC-SHA256 key (16..256 bytes), types a comma list of
+ * record types ("" or NULL: all). */
+int app_webhook_add(struct app *a, const char *url, const char *secret, const char *types,
+                    long *id, struct err *e);
+int app_webhook_remove(struct app *a, long id, struct err *e);
+/* Settings: allow public|private|loopback (the addresses a delivery may
+ * connect to: public only by default; private adds RFC 1918 and ULA;
+ * loopback adds 127/8 and ::1), timeout seconds per attempt (1..60,
+ * default 10), retry seconds (the first back-off, doubled each attempt,
+ * 1..3600, default 30). NULL: unchanged. */
+int app_webhook_set(struct app *a, const char *allow, const char *timeout, const char *retry,
+                    struct err *e);
+struct webhook_result {
+    int attempted, delivered, failed;
+};
+/* Delivers what is due now (at most 100), each attempt bounded by the
+ * timeout, never inside a transaction; logs each attempt. */
+int app_webhook_deliver(struct app *a, remind_report_fn report, void *ctx,
+                        struct webhook_result *r, struct err *e);
+/* The same on a connection of its own, when anything is pending (the
+ * server's timer). */
+int app_webhook_deliver_file(const char *path, struct err *e);
+/* Every webhook (never its secret to print); the latest limit attempts. */
+int app_webhook_list(struct app *a, store_webhook_fn fn, void *ctx, struct err *e);
+int app_webhook_log(struct app *a, int limit, store_wlog_fn fn, void *ctx, struct err *e);
+/* The body of a delivery (the JSON writer): event, delivery, type, ref,
+ * actor, time, seq, change {action, before, after}. */
+void webhook_body(struct buf *out, const struct delivery_row *d);
+/* HMAC-SHA256 of body under secret, "sha256=HEX". */
+void webhook_signature(const char *secret, const char *body, size_t n, char out[72]);
+
 #endif

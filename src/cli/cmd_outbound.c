@@ -8,6 +8,7 @@
 
 #include "../app/outbound.h"
 #include "../lib/json.h"
+#include "../lib/text.h"
 #include "../lib/util.h"
 #include "cli.h"
 
@@ -314,6 +315,208 @@ int cmd_remind(struct cli *c)
            r.people, r.no_email ? "; some have no e-mail address" : "");
     if (rc) {
         rc = cli_fail(&e);
+    }
+done:
+    app_close(&a);
+    return rc;
+}
+
+/* ---- webhooks ------------------------------------------------------------------ */
+
+#define HOOK_USAGE "usage: isms webhook add URL --secret-stdin [--types T,...] | list [--json] | " \
+                   "remove ID | deliver | log [--json] [--limit N] | set [--allow "             \
+                   "public|private|loopback] [--timeout S] [--retry S]"
+
+struct hook_list {
+    struct jw *w;
+    int n;
+};
+
+static int print_hook(void *ctx, const struct webhook_row *h)
+{
+    struct hook_list *l = ctx;
+    l->n++;
+    if (l->w) {
+        jw_obj(l->w);
+        jw_key_name(l->w, "id");
+        jw_int(l->w, h->id);
+        jw_key_name(l->w, "url");
+        jw_str(l->w, h->url);
+        jw_key_name(l->w, "types");
+        jw_list(l->w, h->types);
+        jw_key_name(l->w, "created");
+        jw_str(l->w, h->created);
+        jw_key_name(l->w, "created_by");
+        jw_str(l->w, h->created_by);
+        jw_key_name(l->w, "pending");
+        jw_int(l->w, h->pending);
+        jw_key_name(l->w, "failed");
+        jw_int(l->w, h->failed);
+        jw_obj_end(l->w);
+    } else {
+        printf("%-4ld %-50s %-20s pending %d, failed %d\n", h->id, h->url,
+               h->types ? h->types : "(all types)", h->pending, h->failed);
+    }
+    return 0;
+}
+
+static int print_wlog(void *ctx, const struct wlog_row *r)
+{
+    struct hook_list *l = ctx;
+    l->n++;
+    if (l->w) {
+        jw_obj(l->w);
+        jw_key_name(l->w, "id");
+        jw_int(l->w, r->id);
+        jw_key_name(l->w, "delivery");
+        jw_int(l->w, r->delivery);
+        jw_key_name(l->w, "webhook");
+        jw_int(l->w, r->hook);
+        jw_key_name(l->w, "url");
+        jw_str(l->w, r->url);
+        jw_key_name(l->w, "at");
+        jw_str(l->w, r->at);
+        jw_key_name(l->w, "attempt");
+        jw_int(l->w, r->attempt);
+        jw_key_name(l->w, "status");
+        if (r->status) {
+            jw_int(l->w, r->status);
+        } else {
+            jw_null(l->w);
+        }
+        jw_key_name(l->w, "result");
+        jw_str(l->w, r->result);
+        jw_key_name(l->w, "ms");
+        jw_int(l->w, r->ms);
+        jw_key_name(l->w, "state");
+        jw_str(l->w, r->state);
+        jw_key_name(l->w, "next_at");
+        if (!strcmp(r->state, "pending")) {
+            jw_int(l->w, r->next_at);
+        } else {
+            jw_null(l->w);
+        }
+        jw_key_name(l->w, "type");
+        jw_str(l->w, r->type);
+        jw_key_name(l->w, "ref");
+        jw_str(l->w, r->ref);
+        jw_key_name(l->w, "action");
+        jw_str(l->w, r->action);
+        jw_obj_end(l->w);
+    } else {
+        printf("%s  #%ld attempt %d  %-9s %s %s %s -> %s (%ld ms)\n", r->at, r->delivery,
+               r->attempt, r->state, r->type, r->ref, r->action, r->result, r->ms);
+    }
+    return 0;
+}
+
+int cmd_webhook(struct cli *c)
+{
+    char **argv;
+    int argc;
+    int secret_stdin = take_flag(c, "--secret-stdin", &argv, &argc);
+    struct opts o;
+    int rc = cli_parse_opts(c, argc, argv, &o, 2);
+    free(argv);
+    static const char *const allowed[] = {"types", "allow", "timeout", "retry", "limit", NULL};
+    if (!rc && cli_opt(&o, "secret")) {
+        return cli_usage("the secret is read from stdin (--secret-stdin), never an argument");
+    }
+    if (rc || (rc = cli_no_other_opts(&o, allowed))) {
+        return rc;
+    }
+    const char *sub = o.npos ? o.pos[0] : "";
+    static const char *const subs[] = {"add", "list", "remove", "deliver", "log", "set"};
+    int known = 0;
+    for (size_t i = 0; i < sizeof subs / sizeof *subs; i++) {
+        known |= !strcmp(sub, subs[i]);
+    }
+    if (!known || ((!strcmp(sub, "add") || !strcmp(sub, "remove")) != (o.npos == 2))) {
+        return cli_usage(HOOK_USAGE);
+    }
+    if (!strcmp(sub, "add") && !secret_stdin) {
+        return cli_usage("webhook add: the signing secret comes from stdin: --secret-stdin");
+    }
+    struct app a;
+    struct err e = {0};
+    if (cli_open(c, &a, &e)) {
+        return cli_fail(&e);
+    }
+    if (!principal_is_system(&a.who)) {
+        err_set(&e, ERR_FORBIDDEN, NULL, "webhooks are the file owner's (without --as)");
+        rc = cli_fail(&e);
+        goto done;
+    }
+    if (!strcmp(sub, "add")) {
+        char secret[400] = "";
+        if (!fgets(secret, sizeof secret, stdin)) {
+            secret[0] = 0;
+        }
+        secret[strcspn(secret, "\r\n")] = 0;
+        long id;
+        if (app_webhook_add(&a, o.pos[1], secret, cli_opt(&o, "types"), &id, &e)) {
+            rc = cli_fail(&e);
+        } else {
+            printf("webhook %ld added: %s\n", id, o.pos[1]);
+        }
+        sodium_memzero(secret, sizeof secret);
+    } else if (!strcmp(sub, "remove")) {
+        int64_t id;
+        if (int_parse(o.pos[1], &id) || id <= 0) {
+            rc = cli_usage("webhook remove ID: ID is a number (isms webhook list)");
+        } else if (app_webhook_remove(&a, (long)id, &e)) {
+            rc = cli_fail(&e);
+        } else {
+            printf("webhook %lld removed (with its pending deliveries)\n", (long long)id);
+        }
+    } else if (!strcmp(sub, "set")) {
+        const char *al = cli_opt(&o, "allow"), *to = cli_opt(&o, "timeout"),
+                   *re = cli_opt(&o, "retry");
+        if (!al && !to && !re) {
+            rc = cli_usage("nothing to set\n" HOOK_USAGE);
+        } else if (app_webhook_set(&a, al, to, re, &e)) {
+            rc = cli_fail(&e);
+        } else {
+            printf("webhook settings saved\n");
+        }
+    } else if (!strcmp(sub, "deliver")) {
+        struct webhook_result r;
+        if (app_webhook_deliver(&a, print_line, NULL, &r, &e)) {
+            rc = cli_fail(&e);
+        } else {
+            printf("%d attempted, %d delivered, %d failed\n", r.attempted, r.delivered, r.failed);
+            if (r.failed) {
+                err_set(&e, ERR_UNAVAILABLE, NULL, "%d deliver%s failed (isms webhook log)",
+                        r.failed, r.failed == 1 ? "y" : "ies");
+                rc = cli_fail(&e);
+            }
+        }
+    } else {
+        struct buf b;
+        struct jw w;
+        buf_init(&b, 0);
+        jw_init(&w, &b, 1);
+        struct hook_list l = {.w = o.json ? &w : NULL};
+        if (o.json) {
+            jw_arr(&w);
+        }
+        int lim = 50;
+        if (cli_opt(&o, "limit")) {
+            lim = atoi(cli_opt(&o, "limit"));
+        }
+        int r2 = !strcmp(sub, "list") ? app_webhook_list(&a, print_hook, &l, &e)
+                                      : app_webhook_log(&a, lim > 0 ? lim : 50, print_wlog, &l,
+                                                        &e);
+        if (r2) {
+            rc = cli_fail(&e);
+        } else if (o.json) {
+            jw_arr_end(&w);
+            buf_putc(&b, '\n');
+            fwrite(b.p, 1, b.len, stdout);
+        } else if (!l.n) {
+            printf(!strcmp(sub, "list") ? "no webhooks\n" : "no deliveries yet\n");
+        }
+        buf_free(&b);
     }
 done:
     app_close(&a);

@@ -31,6 +31,7 @@
 #include "../lib/util.h"
 #include "client_addr.h"
 #include "router.h"
+#include "timer.h" /* outbound */
 #include "routes.h"
 #include "upload.h"
 
@@ -1111,6 +1112,19 @@ int http_serve(const struct serve_opts *o, struct err *e)
         return err_set(e, ERR_STORAGE, "listen", "cannot listen on %s:%d: %s", host, port,
                        strerror(en));
     }
+    /* outbound: the timer thread (timer.c): daily reminders, webhook queue */
+    {
+        const char *files[MAX_ORGS];
+        for (int i = 0; i < norgs; i++) {
+            files[i] = orgs[i].path;
+        }
+        if (timer_start(files, norgs, e)) {
+            MHD_stop_daemon(d);
+            stop_reaper(reaper_thread);
+            return -1;
+        }
+    }
+    /* end outbound */
     fprintf(stderr, "isms: serving %d organization%s on http://%s:%d/ with %d threads\n", norgs,
             norgs == 1 ? "" : "s", host, port, threads);
     for (int i = 0; i < norgs && orgs[i].slug[0]; i++) {
@@ -1138,6 +1152,7 @@ int http_serve(const struct serve_opts *o, struct err *e)
     }
     MHD_stop_daemon(d);
     stop_reaper(reaper_thread);
+    timer_stop(); /* outbound */
     close_all_apps();
     fprintf(stderr, "isms: stopped\n");
     return 0;

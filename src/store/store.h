@@ -673,4 +673,48 @@ int store_mail_sent_has(struct store *s, const char *person, const char *task, c
 int store_mail_sent_add(struct store *s, const char *person, const char *task, const char *day,
                         const char *now, struct err *e);
 
+/* Outgoing webhooks (0022_outbound: webhook, webhook_queue filled by a
+ * trigger on history, webhook_log). Internal: the file owner's settings,
+ * read as the system (no principal). */
+struct webhook_row {
+    long id;
+    const char *url, *secret, *types, *created, *created_by;
+    int pending, failed;
+};
+typedef int (*store_webhook_fn)(void *ctx, const struct webhook_row *w);
+int store_webhook_add(struct store *s, const char *url, const char *secret, const char *types,
+                      const char *now, const char *by, long *id, struct err *e);
+/* 1 when removed (its queue with it), 0 when there was none. */
+int store_webhook_remove(struct store *s, long id, struct err *e);
+/* Every webhook (id 0) or one. */
+int store_webhooks(struct store *s, long id, store_webhook_fn fn, void *ctx, struct err *e);
+/* A queued delivery with the history entry it carries. */
+struct delivery_row {
+    long id, hook;
+    long long seq;
+    int attempts;
+    char *url, *secret, *at, *actor, *type, *ref, *action, *before, *after;
+};
+typedef int (*store_delivery_fn)(void *ctx, const struct delivery_row *d);
+/* The pending deliveries due at now (unix seconds), at most limit, oldest
+ * first; fn may write (store_webhook_result). */
+int store_webhook_due(struct store *s, long long now, int limit, store_delivery_fn fn, void *ctx,
+                      struct err *e);
+/* Logs an attempt and moves its delivery to state with its next attempt. */
+int store_webhook_result(struct store *s, long delivery, long hook, const char *url,
+                         const char *at, int attempt, int status, const char *result, long ms,
+                         const char *state, long long next_at, struct err *e);
+struct wlog_row {
+    long id, delivery, hook;
+    const char *url, *at, *result, *state, *type, *ref, *action;
+    int attempt, status;
+    long ms;
+    long long next_at;
+};
+typedef int (*store_wlog_fn)(void *ctx, const struct wlog_row *l);
+/* The latest limit attempts, newest first. */
+int store_webhook_log(struct store *s, int limit, store_wlog_fn fn, void *ctx, struct err *e);
+/* 1 when a delivery is pending. */
+int store_webhook_any(struct store *s, struct err *e);
+
 #endif

@@ -66,7 +66,7 @@ py - a.json old.json <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 d["schema_version"] = 19
-d["tables"] = [t for t in d["tables"] if t["name"] not in ("setting", "calendar_feed", "mail_sent")]
+d["tables"] = [t for t in d["tables"] if t["name"] not in ("setting", "calendar_feed", "mail_sent", "webhook", "webhook_queue", "webhook_log")]
 json.dump(d, open(sys.argv[2], "w"))
 PY
 cp -r a.blobs old.blobs
