@@ -200,6 +200,7 @@ bench: isms bench/gen bench/docs bench/sup
 	bench/suppliers
 	bench/report
 	bench/readiness
+	bench/calendar # outbound
 
 # The web server against nginx serving the same bytes (needs wrk and nginx).
 .PHONY: bench-web

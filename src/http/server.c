@@ -551,6 +551,11 @@ static void access_log(struct req *r, int status, size_t bytes, const struct con
     if (q && r->route && strncmp(r->route->pattern, "/q/", 3) == 0) {
         strcpy(q + 3, "(token)");
     }
+    /* outbound: a calendar feed's secret is a credential: not logged */
+    char *cal = strstr(path, "/cal/");
+    if (cal && r->route && strncmp(r->route->pattern, "/cal/", 5) == 0) {
+        strcpy(cal + 5, "(secret)");
+    }
     log_field(who, sizeof who, r->authed ? r->auth.name : NULL, 64, 0);
     pthread_mutex_lock(&log_lock);
     fprintf(stderr, "%s %s %s %s %d %zu %.1fms %s\n", at, addr, method, path, status, bytes, ms,

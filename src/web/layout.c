@@ -74,6 +74,7 @@ void page_begin(struct req *r, struct buf *b, const char *title)
         }
         nav_link(r, b, "/documents", "Policies");
         nav_link(r, b, "/incidents", "Incidents");
+        nav_link(r, b, "/calendar", "Calendar"); /* outbound: the account's calendar feed */
         html_lit(b, "</ul></nav><form class=\"logout\" method=\"post\" action=\"");
         href(r, b, "/logout");
         html_lit(b, "\">");

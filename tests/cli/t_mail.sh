@@ -146,6 +146,28 @@ for _ in $(seq 1 200); do [ -s port ] && break; sleep 0.05; done
 ok isms mail set --smtp "smtp://127.0.0.1:$(cat port)"
 ISMS_NOW=$D3 ok isms remind
 check "sent once the server is back" [ "$(ls "$SINK.2" | wc -l)" -eq "$n1" ]
+
+note "the server sends them itself: once a day per ISMS, not again after a restart"
+D4=$(date -u -d '3 days' +%F)
+serve_once() {
+    local hp
+    hp=$(py -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    ISMS_NOW=$D4 ISMS_TIMER_SECONDS=1 "$ISMS" serve demo.isms --listen "127.0.0.1:$hp" --quiet >serve.log 2>&1 &
+    local pid=$!
+    for _ in $(seq 1 100); do
+        [ "$(sqlite3 demo.isms "SELECT value FROM setting WHERE key = 'mail.last_run'" 2>/dev/null)" = "$D4" ] &&
+            [ "$(ls "$SINK.2" | wc -l)" -ge "$1" ] && break
+        sleep 0.1
+    done
+    sleep 1.5 # a second tick of the timer, which must not send again
+    kill "$pid"
+    wait "$pid" 2>/dev/null
+}
+serve_once $((n1 * 2))
+check "the server's timer sent the day's digests" [ "$(ls "$SINK.2" | wc -l)" -eq $((n1 * 2)) ]
+check "and marked the day" [ "$(sqlite3 demo.isms "SELECT value FROM setting WHERE key = 'mail.last_run'")" = "$D4" ]
+serve_once $((n1 * 3))
+check "a restarted server sends nothing more that day" [ "$(ls "$SINK.2" | wc -l)" -eq $((n1 * 2)) ]
 kill $SINK_PID
 wait $SINK_PID 2>/dev/null
 finish

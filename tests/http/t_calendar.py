@@ -153,6 +153,10 @@ def main():
         check_status(c.get(p), 404, "revoked on the page: 404")
     r = c2.post("/calendar", {"_csrf": "forged"})
     check_status(r, 403, "no feed without the form's CSRF token")
+    log = srv.stderr()
+    secret = mpath[len("/cal/"):-len(".ics")]
+    check(secret not in log and "/cal/(secret)" in log,
+          "the access log names the feed without its secret", log[-1500:])
 
 
 run(main)
