@@ -269,7 +269,8 @@ struct clause_row {
 typedef int (*store_clause_fn)(void *ctx, const struct clause_row *c);
 int store_clauses(struct store *s, store_clause_fn fn, void *ctx, struct err *e);
 
-/* For tests: apply migrations only up to `version` when creating. */
+/* For tests, and import-all (a new file at an export's schema, migrated after it is
+ * filled): apply migrations only up to `version` when creating; 0 resets. */
 void store_test_limit_version(int version);
 /* For tests: replace the SQL of migration `version` (NULL restores). */
 void store_test_override_migration(int version, const char *sql);
