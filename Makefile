@@ -201,6 +201,7 @@ bench: isms bench/gen bench/docs bench/sup
 	bench/report
 	bench/readiness
 	bench/calendar # outbound
+	bench/bundle # bundle: the evidence bundle of the demo
 
 # The web server against nginx serving the same bytes (needs wrk and nginx).
 .PHONY: bench-web
