@@ -8,6 +8,8 @@ PKGS    := sqlite3 jansson libsodium yaml-0.1 xlsxwriter libmicrohttpd liboath l
 PKGS    += libqrencode
 # import: XLSX worksheets are read with expat (src/lib/xlsx_read.c)
 PKGS    += expat
+# outbound: libcurl sends the reminder mails (SMTP) and the webhooks (HTTP)
+PKGS    += libcurl
 CC      ?= cc
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wpointer-arith -Wvla -Wno-format-nonliteral
@@ -226,6 +228,7 @@ bench: isms bench/gen bench/docs bench/sup
 	# oscal: NIST 800-53 import, compliance, SSP export
 	bench/oscal
 	bench/import
+	bench/calendar # outbound
 	bench/bundle # bundle: the evidence bundle of the demo
 
 # The web server against nginx serving the same bytes (needs wrk and nginx).

@@ -11,6 +11,7 @@
 
 #include "../lib/util.h"
 #include "router.h"
+#include "../app/outbound.h" /* outbound: calendar feeds */
 #include "routes.h"
 #include "upload.h"
 
@@ -293,6 +294,22 @@ static int dispatch(struct req *r, struct resp *w, const struct route *rt)
          * a questionnaire link (its token is its only authority) */
         struct principal nobody = principal_nobody();
         app_set_principal(r->app, &nobody);
+        /* outbound: a calendar feed (/cal/SECRET.ics) reads as the account
+         * its secret names (an unknown or revoked one: nobody, answered 404) */
+        if (rt->flags & R_FEED) {
+            char secret[64];
+            strlcpy_(secret, r->id, sizeof secret);
+            size_t n = strlen(secret);
+            if (n > 4 && !strcmp(secret + n - 4, ".ics")) {
+                secret[n - 4] = 0;
+                struct principal feed;
+                struct err fe = {0};
+                if (app_calendar_principal(r->app, secret, &feed, &fe) == 0) {
+                    app_set_principal(r->app, &feed);
+                    snprintf(r->app->actor, sizeof r->app->actor, "cal:%s", feed.name);
+                }
+            }
+        }
     } else {
         if (!r->authed) {
             if (r->is_api && r->auth.expired[0]) {

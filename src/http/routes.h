@@ -17,6 +17,8 @@ enum route_flags {
     R_ENROL = 1 << 6,   /* accounts: second-factor enrolment — also allowed to an
                            account whose role requires a second factor it has not
                            set up yet (and nothing else is) */
+    /* outbound: a calendar feed, public, read as the account its secret names */
+    R_FEED = 1 << 7,
 };
 
 typedef int (*handler_fn)(struct req *r, struct resp *w);

@@ -34,6 +34,7 @@
 #include "dir_pages.h"
 #include "privdrop.h"
 #include "router.h"
+#include "timer.h" /* outbound */
 #include "routes.h"
 #include "tls.h"
 #include "upload.h"
@@ -565,6 +566,11 @@ static void access_log(struct req *r, int status, size_t bytes, const struct con
     char *q = strstr(path, "/q/");
     if (q && r->route && strncmp(r->route->pattern, "/q/", 3) == 0) {
         strcpy(q + 3, "(token)");
+    }
+    /* outbound: a calendar feed's secret is a credential: not logged */
+    char *cal = strstr(path, "/cal/");
+    if (cal && r->route && strncmp(r->route->pattern, "/cal/", 5) == 0) {
+        strcpy(cal + 5, "(secret)");
     }
     log_field(who, sizeof who, r->authed ? r->auth.name : NULL, 64, 0);
     pthread_mutex_lock(&log_lock);
@@ -1314,6 +1320,19 @@ int http_serve(const struct serve_opts *o, struct err *e)
         return err_set(e, ERR_STORAGE, "listen", "cannot serve on %s:%d: %s", host, port,
                        strerror(en));
     }
+    /* outbound: the timer thread (timer.c): daily reminders, webhook queue */
+    {
+        const char *files[MAX_ORGS];
+        for (int i = 0; i < norgs; i++) {
+            files[i] = orgs[i].path;
+        }
+        if (timer_start(files, norgs, e)) {
+            MHD_stop_daemon(d);
+            stop_reaper(reaper_thread);
+            return -1;
+        }
+    }
+    /* end outbound */
     const char *scheme = tls_on ? "https" : "http";
     fprintf(stderr, "isms: serving %d organization%s on %s://%s:%d/ with %d threads\n", norgs,
             norgs == 1 ? "" : "s", scheme, host, port, threads);
@@ -1349,6 +1368,7 @@ int http_serve(const struct serve_opts *o, struct err *e)
     }
     MHD_stop_daemon(d);
     stop_reaper(reaper_thread);
+    timer_stop(); /* outbound */
     close_all_apps();
     dir_close(dir_env.d); /* server: directory accounts */
     dir_env.d = NULL;

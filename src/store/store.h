@@ -273,7 +273,8 @@ struct clause_row {
 typedef int (*store_clause_fn)(void *ctx, const struct clause_row *c);
 int store_clauses(struct store *s, store_clause_fn fn, void *ctx, struct err *e);
 
-/* For tests: apply migrations only up to `version` when creating. */
+/* For tests, and import-all (a new file at an export's schema, migrated after it is
+ * filled): apply migrations only up to `version` when creating; 0 resets. */
 void store_test_limit_version(int version);
 /* For tests: replace the SQL of migration `version` (NULL restores). */
 void store_test_override_migration(int version, const char *sql);
@@ -665,5 +666,110 @@ typedef int (*store_evidence_fn)(void *ctx, const char *ref, const char *person,
                                  const char *expires_on, int validity_months);
 int store_people_evidence(struct store *s, const struct principal *who, const char *person,
                           store_evidence_fn fn, void *ctx, struct err *e);
+
+/* ---- outbound: whole-ISMS export and import (store_dump.c) -------------- */
+
+/* A value of a row as SQLite holds it (kind: SQLITE_INTEGER, SQLITE_FLOAT,
+ * SQLITE_TEXT, SQLITE_BLOB, SQLITE_NULL); p/n point into the statement. */
+struct dump_val {
+    int kind;
+    int64_t i;
+    double d;
+    const void *p;
+    size_t n;
+};
+typedef int (*store_dump_row_fn)(void *ctx, const struct dump_val *v, struct err *e);
+typedef int (*store_dump_chunk_fn)(void *ctx, const void *data, size_t n, struct err *e);
+/* Fills up to want bytes; the count, 0 at the end, -1 with e on error. */
+typedef long (*store_load_chunk_fn)(void *ctx, void *data, size_t want, struct err *e);
+/* Every table of the file by name (not SQLite's own); free with
+ * store_dump_names_free. The whole file: not records for a reader, so no
+ * principal — the export is the file owner's (the CLI without --as). */
+int store_dump_tables(struct store *s, char ***names, int *n, struct err *e);
+/* A table's columns in declaration order (ERR_INVALID naming it when there
+ * is no such table); *npk (may be NULL) the number of key columns. */
+int store_dump_columns(struct store *s, const char *table, char ***cols, int *n, int *npk,
+                       struct err *e);
+void store_dump_names_free(char **v, int n);
+/* The rows of table (columns cols) in key order, one fn call each. */
+int store_dump_rows(struct store *s, const char *table, char **cols, int n,
+                    store_dump_row_fn fn, void *ctx, struct err *e);
+/* The stored content of sha256 in chunks. */
+int store_dump_blob(struct store *s, const char *sha256, store_dump_chunk_fn fn, void *ctx,
+                    struct err *e);
+/* Import into a new file: one write transaction with foreign keys checked
+ * at its commit (store_commit / store_rollback end it). */
+int store_load_begin(struct store *s, struct err *e);
+int store_load_clear(struct store *s, const char *table, struct err *e);
+int store_load_row(struct store *s, const char *table, char **cols, int n,
+                   const struct dump_val *v, struct err *e);
+/* A blob row of size bytes read from fn in chunks. */
+int store_load_blob(struct store *s, const char *sha256, int64_t size, store_load_chunk_fn fn,
+                    void *ctx, struct err *e);
+
+/* ---- outbound: settings, calendar feeds, reminders sent (store_outbound.c) */
+
+/* 1 and out filled when key is set, 0 when not, -1 on error. */
+int store_setting_get(struct store *s, const char *key, char *out, size_t size, struct err *e);
+/* Sets key (value NULL: removes it). Inside a write transaction. */
+int store_setting_set(struct store *s, const char *key, const char *value, struct err *e);
+/* The account's feed secret (its SHA-256), replacing any earlier one. */
+int store_calfeed_set(struct store *s, long account, const char *secret_sha256, const char *now,
+                      struct err *e);
+/* 1 when a feed was removed, 0 when there was none. */
+int store_calfeed_delete(struct store *s, long account, struct err *e);
+/* 1 and created filled when the account has a feed, else 0. */
+int store_calfeed_get(struct store *s, long account, char *created, size_t size, struct err *e);
+/* The enabled account whose feed secret hashes to secret_sha256, 0 none. */
+long store_calfeed_find(struct store *s, const char *secret_sha256, struct err *e);
+/* Whether person was sent task (source/subject/what) on day; and the mark. */
+int store_mail_sent_has(struct store *s, const char *person, const char *task, const char *day,
+                        struct err *e);
+int store_mail_sent_add(struct store *s, const char *person, const char *task, const char *day,
+                        const char *now, struct err *e);
+
+/* Outgoing webhooks (0022_outbound: webhook, webhook_queue filled by a
+ * trigger on history, webhook_log). Internal: the file owner's settings,
+ * read as the system (no principal). */
+struct webhook_row {
+    long id;
+    const char *url, *secret, *types, *created, *created_by;
+    int pending, failed;
+};
+typedef int (*store_webhook_fn)(void *ctx, const struct webhook_row *w);
+int store_webhook_add(struct store *s, const char *url, const char *secret, const char *types,
+                      const char *now, const char *by, long *id, struct err *e);
+/* 1 when removed (its queue with it), 0 when there was none. */
+int store_webhook_remove(struct store *s, long id, struct err *e);
+/* Every webhook (id 0) or one. */
+int store_webhooks(struct store *s, long id, store_webhook_fn fn, void *ctx, struct err *e);
+/* A queued delivery with the history entry it carries. */
+struct delivery_row {
+    long id, hook;
+    long long seq;
+    int attempts;
+    char *url, *secret, *at, *actor, *type, *ref, *action, *before, *after;
+};
+typedef int (*store_delivery_fn)(void *ctx, const struct delivery_row *d);
+/* The pending deliveries due at now (unix seconds), at most limit, oldest
+ * first; fn may write (store_webhook_result). */
+int store_webhook_due(struct store *s, long long now, int limit, store_delivery_fn fn, void *ctx,
+                      struct err *e);
+/* Logs an attempt and moves its delivery to state with its next attempt. */
+int store_webhook_result(struct store *s, long delivery, long hook, const char *url,
+                         const char *at, int attempt, int status, const char *result, long ms,
+                         const char *state, long long next_at, struct err *e);
+struct wlog_row {
+    long id, delivery, hook;
+    const char *url, *at, *result, *state, *type, *ref, *action;
+    int attempt, status;
+    long ms;
+    long long next_at;
+};
+typedef int (*store_wlog_fn)(void *ctx, const struct wlog_row *l);
+/* The latest limit attempts, newest first. */
+int store_webhook_log(struct store *s, int limit, store_wlog_fn fn, void *ctx, struct err *e);
+/* 1 when a delivery is pending. */
+int store_webhook_any(struct store *s, struct err *e);
 
 #endif

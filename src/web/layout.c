@@ -80,6 +80,7 @@ void page_begin(struct req *r, struct buf *b, const char *title)
         }
         nav_link(r, b, "/account/totp", "Second factor");
         /* end accounts */
+        nav_link(r, b, "/calendar", "Calendar"); /* outbound: the account's calendar feed */
         html_lit(b, "</ul></nav><form class=\"logout\" method=\"post\" action=\"");
         href(r, b, "/logout");
         html_lit(b, "\">");

@@ -56,6 +56,8 @@ KNOWN_PUBLIC = {("GET", "/healthz"), ("GET", "/static/:id"), ("GET", "/login"),
 # its form carries the link's own nonce instead of a session CSRF token (t_suppliers.py)
 KNOWN_PUBLIC |= {("GET", "/q/:id"), ("POST", "/q/:id")}
 KNOWN_NONCE = {("POST", "/q/:id")}
+# outbound: a calendar feed needs no session; its secret is the credential (t_calendar.py)
+KNOWN_PUBLIC |= {("GET", "/cal/:id")}
 
 
 def table_checks(routes):

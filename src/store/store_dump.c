@@ -1,0 +1,365 @@
+/* store_dump.c — the SQL of the whole-ISMS export and import (export_all.c):
+ * every table of the file, its columns in declaration order and its rows in
+ * key order, as typed values; and the inverse, rows inserted as they were
+ * into a new file inside one transaction (foreign keys checked at commit).
+ * Table and column names come from the file's own schema (sqlite_master,
+ * PRAGMA table_info) and are checked against it before use in SQL text;
+ * every value is bound. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/buf.h"
+#include "../lib/util.h"
+#include "store_int.h"
+
+/* An identifier we put in SQL text: [a-z0-9_] only (every table and column
+ * of the schema is so); anything else is refused before it is quoted. */
+static int ident_ok(const char *s)
+{
+    if (!s || !*s || strlen(s) > 63) {
+        return 0;
+    }
+    for (const char *p = s; *p; p++) {
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_')) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+void store_dump_names_free(char **v, int n)
+{
+    for (int i = 0; i < n; i++) {
+        free(v[i]);
+    }
+    free(v);
+}
+
+static void push(char ***v, int *n, const char *s)
+{
+    *v = xrealloc(*v, (size_t)(*n + 1) * sizeof **v);
+    (*v)[(*n)++] = xstrdup(s);
+}
+
+int store_dump_tables(struct store *s, char ***names, int *n, struct err *e)
+{
+    *names = NULL;
+    *n = 0;
+    sqlite3_stmt *st = store_prepare(s,
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
+        "ESCAPE '\\' ORDER BY name", e);
+    if (!st) {
+        return -1;
+    }
+    int rc;
+    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+        const char *name = store_col(st, 0);
+        if (!ident_ok(name)) {
+            sqlite3_reset(st);
+            store_dump_names_free(*names, *n);
+            *names = NULL;
+            *n = 0;
+            return err_set(e, ERR_STORAGE, NULL, "the file has a table with an unexpected name");
+        }
+        push(names, n, name);
+    }
+    sqlite3_reset(st);
+    if (rc < 0) {
+        store_dump_names_free(*names, *n);
+        *names = NULL;
+        *n = 0;
+        return -1;
+    }
+    return 0;
+}
+
+int store_dump_columns(struct store *s, const char *table, char ***cols, int *n, int *pk_only,
+                       struct err *e)
+{
+    *cols = NULL;
+    *n = 0;
+    if (!ident_ok(table)) {
+        return err_set(e, ERR_INVALID, "table", "\"%.60s\" is not a table name", table);
+    }
+    char sql[128];
+    snprintf(sql, sizeof sql, "PRAGMA table_info(\"%s\")", table);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        return store_sqlerr(s, e, "reading a table's columns");
+    }
+    int rc, npk = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *c = (const char *)sqlite3_column_text(st, 1);
+        if (!ident_ok(c)) {
+            sqlite3_finalize(st);
+            store_dump_names_free(*cols, *n);
+            *cols = NULL;
+            *n = 0;
+            return err_set(e, ERR_STORAGE, NULL, "table %s has a column with an unexpected name",
+                           table);
+        }
+        npk += sqlite3_column_int(st, 5) > 0;
+        push(cols, n, c);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        store_dump_names_free(*cols, *n);
+        *cols = NULL;
+        *n = 0;
+        return store_sqlerr(s, e, "reading a table's columns");
+    }
+    if (*n == 0) {
+        return err_set(e, ERR_INVALID, "table", "the ISMS has no table \"%s\"", table);
+    }
+    if (pk_only) {
+        *pk_only = npk;
+    }
+    return 0;
+}
+
+/* ORDER BY for a table: its rowid, or for a WITHOUT ROWID table every
+ * column (its key is among them, so the order is total). */
+static void order_by(struct store *s, const char *table, char **cols, int n, struct buf *b)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT 1 FROM sqlite_master WHERE name = ? AND sql LIKE '%%WITHOUT ROWID%%'");
+    sqlite3_stmt *st = NULL;
+    int without = 0;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, table, -1, SQLITE_TRANSIENT);
+        without = sqlite3_step(st) == SQLITE_ROW;
+    }
+    sqlite3_finalize(st);
+    buf_puts(b, " ORDER BY ");
+    if (!without) {
+        buf_puts(b, "rowid");
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        buf_printf(b, "%s\"%s\"", i ? ", " : "", cols[i]);
+    }
+}
+
+int store_dump_rows(struct store *s, const char *table, char **cols, int n,
+                    store_dump_row_fn fn, void *ctx, struct err *e)
+{
+    if (!ident_ok(table) || n <= 0 || n > 256) {
+        return err_set(e, ERR_INVALID, "table", "bad table for the export");
+    }
+    struct buf b;
+    buf_init(&b, 1 << 20);
+    buf_puts(&b, "SELECT ");
+    for (int i = 0; i < n; i++) {
+        if (!ident_ok(cols[i])) {
+            buf_free(&b);
+            return err_set(e, ERR_INVALID, "column", "bad column for the export");
+        }
+        buf_printf(&b, "%s\"%s\"", i ? ", " : "", cols[i]);
+    }
+    buf_printf(&b, " FROM \"%s\"", table);
+    order_by(s, table, cols, n, &b);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, buf_str(&b), -1, &st, NULL) != SQLITE_OK) {
+        buf_free(&b);
+        return store_sqlerr(s, e, "reading a table for the export");
+    }
+    buf_free(&b);
+    struct dump_val *v = xcalloc((size_t)n, sizeof *v);
+    int rc, out = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int i = 0; i < n; i++) {
+            v[i].kind = sqlite3_column_type(st, i);
+            switch (v[i].kind) {
+            case SQLITE_INTEGER:
+                v[i].i = sqlite3_column_int64(st, i);
+                break;
+            case SQLITE_FLOAT:
+                v[i].d = sqlite3_column_double(st, i);
+                break;
+            case SQLITE_TEXT:
+                v[i].p = sqlite3_column_text(st, i);
+                v[i].n = (size_t)sqlite3_column_bytes(st, i);
+                break;
+            case SQLITE_BLOB:
+                v[i].p = sqlite3_column_blob(st, i);
+                v[i].n = (size_t)sqlite3_column_bytes(st, i);
+                break;
+            default:
+                v[i].kind = SQLITE_NULL;
+            }
+        }
+        if (fn(ctx, v, e)) {
+            out = -1;
+            break;
+        }
+    }
+    if (!out && rc != SQLITE_DONE) {
+        out = store_sqlerr(s, e, "reading a table for the export");
+    }
+    sqlite3_finalize(st);
+    free(v);
+    return out;
+}
+
+int store_dump_blob(struct store *s, const char *sha256, store_dump_chunk_fn fn, void *ctx,
+                    struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(s, "SELECT rowid FROM blob WHERE sha256 = ?", e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, sha256, -1, SQLITE_TRANSIENT);
+    int rc = store_step(s, st, e);
+    sqlite3_int64 rowid = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW) {
+        return rc < 0 ? -1 : err_set(e, ERR_NOTFOUND, NULL, "no stored content %s", sha256);
+    }
+    sqlite3_blob *bl = NULL;
+    if (sqlite3_blob_open(s->db, "main", "blob", "data", rowid, 0, &bl) != SQLITE_OK) {
+        return store_sqlerr(s, e, "reading stored content");
+    }
+    int size = sqlite3_blob_bytes(bl);
+    char chunk[65536];
+    int out = 0;
+    for (int off = 0; off < size;) {
+        int k = size - off < (int)sizeof chunk ? size - off : (int)sizeof chunk;
+        if (sqlite3_blob_read(bl, chunk, k, off) != SQLITE_OK) {
+            out = store_sqlerr(s, e, "reading stored content");
+            break;
+        }
+        if (fn(ctx, chunk, (size_t)k, e)) {
+            out = -1;
+            break;
+        }
+        off += k;
+    }
+    sqlite3_blob_close(bl);
+    return out;
+}
+
+/* ---- import ------------------------------------------------------------- */
+
+int store_load_begin(struct store *s, struct err *e)
+{
+    if (store_begin(s, e)) {
+        return -1;
+    }
+    /* rows arrive table by table: references are checked at COMMIT */
+    if (store_exec(s, "PRAGMA defer_foreign_keys = ON", e)) {
+        store_rollback(s);
+        return -1;
+    }
+    return 0;
+}
+
+int store_load_clear(struct store *s, const char *table, struct err *e)
+{
+    if (!ident_ok(table)) {
+        return err_set(e, ERR_INVALID, "table", "bad table name");
+    }
+    char sql[128];
+    snprintf(sql, sizeof sql, "DELETE FROM \"%s\"", table);
+    return store_exec(s, sql, e);
+}
+
+int store_load_row(struct store *s, const char *table, char **cols, int n,
+                   const struct dump_val *v, struct err *e)
+{
+    if (!ident_ok(table) || n <= 0 || n > 256) {
+        return err_set(e, ERR_INVALID, "table", "bad table for the import");
+    }
+    struct buf b;
+    buf_init(&b, 1 << 20);
+    buf_printf(&b, "INSERT INTO \"%s\" (", table);
+    for (int i = 0; i < n; i++) {
+        if (!ident_ok(cols[i])) {
+            buf_free(&b);
+            return err_set(e, ERR_INVALID, "columns", "\"%.60s\" is not a column name", cols[i]);
+        }
+        buf_printf(&b, "%s\"%s\"", i ? ", " : "", cols[i]);
+    }
+    buf_puts(&b, ") VALUES (");
+    for (int i = 0; i < n; i++) {
+        buf_puts(&b, i ? ", ?" : "?");
+    }
+    buf_puts(&b, ")");
+    sqlite3_stmt *st = store_prepare(s, buf_str(&b), e); /* cached: one per table */
+    buf_free(&b);
+    if (!st) {
+        return -1;
+    }
+    for (int i = 0; i < n; i++) {
+        switch (v[i].kind) {
+        case SQLITE_INTEGER:
+            sqlite3_bind_int64(st, i + 1, v[i].i);
+            break;
+        case SQLITE_FLOAT:
+            sqlite3_bind_double(st, i + 1, v[i].d);
+            break;
+        case SQLITE_TEXT:
+            sqlite3_bind_text(st, i + 1, v[i].p, (int)v[i].n, SQLITE_TRANSIENT);
+            break;
+        case SQLITE_BLOB:
+            sqlite3_bind_blob(st, i + 1, v[i].p, (int)v[i].n, SQLITE_TRANSIENT);
+            break;
+        default:
+            sqlite3_bind_null(st, i + 1);
+        }
+    }
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE) {
+        return err_set(e, ERR_INVALID, table, "a row of table %s cannot be stored: %s", table,
+                       sqlite3_errmsg(s->db));
+    }
+    return 0;
+}
+
+int store_load_blob(struct store *s, const char *sha256, int64_t size, store_load_chunk_fn fn,
+                    void *ctx, struct err *e)
+{
+    if (size < 0 || size > 0x7fffffff) {
+        return err_set(e, ERR_INVALID, "size", "a stored content's size is out of range");
+    }
+    sqlite3_stmt *st = store_prepare(s, "INSERT INTO blob (sha256, size, data) VALUES (?, ?, zeroblob(?))", e);
+    if (!st) {
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, sha256, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, size);
+    sqlite3_bind_int64(st, 3, size);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        return err_set(e, ERR_INVALID, "blob", "content %s cannot be stored: %s", sha256,
+                       sqlite3_errmsg(s->db));
+    }
+    sqlite3_int64 rowid = sqlite3_last_insert_rowid(s->db);
+    sqlite3_blob *bl = NULL;
+    if (sqlite3_blob_open(s->db, "main", "blob", "data", rowid, 1, &bl) != SQLITE_OK) {
+        return store_sqlerr(s, e, "writing stored content");
+    }
+    char chunk[65536];
+    int64_t off = 0;
+    int out = 0;
+    while (off < size) {
+        size_t want = size - off < (int64_t)sizeof chunk ? (size_t)(size - off) : sizeof chunk;
+        long got = fn(ctx, chunk, want, e);
+        if (got <= 0) {
+            out = got < 0 ? -1
+                          : err_set(e, ERR_INVALID, "blob", "content %s is shorter than its size",
+                                    sha256);
+            break;
+        }
+        if (sqlite3_blob_write(bl, chunk, (int)got, (int)off) != SQLITE_OK) {
+            out = store_sqlerr(s, e, "writing stored content");
+            break;
+        }
+        off += got;
+    }
+    sqlite3_blob_close(bl);
+    return out;
+}
