@@ -3,6 +3,8 @@
 # builds and creates the demo ISMS.
 
 PKGS    := sqlite3 jansson libsodium yaml-0.1 xlsxwriter libmicrohttpd liboath libcmark libarchive pangocairo fontconfig
+# sso: libcurl (HTTP to the OpenID provider), GnuTLS (ID token signatures), OpenLDAP's client
+PKGS    += libcurl gnutls ldap
 CC      ?= cc
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wpointer-arith -Wvla -Wno-format-nonliteral

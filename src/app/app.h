@@ -394,6 +394,11 @@ int app_session(struct app *a, const char *sid, struct session_auth *p, struct e
 int app_logout(struct app *a, const char *sid, const char *address, struct err *e);
 /* 1 and p filled for a valid API token ("Bearer ..."), 0 when invalid. */
 int app_token_auth(struct app *a, const char *token, struct session_auth *p, struct err *e);
+/* sso: a session for the account single sign-on resolved (sso.c), in the
+ * caller's transaction; as app_login after its checks (accounts.c). */
+int app_login_account_tx(struct app *a, long account, const char *address, const char *how,
+                         char sid[72], int *totp_due, struct err *e);
+/* sso: end */
 
 /* ---- evidence files attached to records (attach.c) ----------------------- */
 

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "../http/throttle.h"
+#include "page_sso.h" /* sso */
+#include "../app/sso.h" /* sso */
 #include "../lib/util.h"
 #include "web.h"
 
@@ -61,7 +63,9 @@ static void login_form(struct req *r, struct resp *w, const char *name, const ch
     html_attr(&b, name);
     html_lit(&b, "\"><label for=\"password\">Password</label><input id=\"password\" "
                  "name=\"password\" type=\"password\" autocomplete=\"current-password\" required>"
-                 "<button type=\"submit\">Sign in</button></form></section>");
+                 "<button type=\"submit\">Sign in</button></form>");
+    sso_login_options(r, &b, pre); /* sso: "Sign in with ..." and the directory form */
+    html_lit(&b, "</section>");
     page_end(r, &b);
     page_send(w, &b, status);
 }
@@ -114,6 +118,13 @@ int page_login(struct req *r, struct resp *w)
         login_form(r, w, name_c, msg, 429);
         return 0;
     }
+    /* sso: local passwords switched off for the web (isms sso local off) */
+    if (!sso_local_enabled(r->app)) {
+        login_form(r, w, name_c, "Password sign-in is switched off for this ISMS; use single "
+                                 "sign-on (administrators: the command line still works)", 403);
+        return 0;
+    }
+    /* sso: end */
     char sid[72];
     int totp_due = 0;
     struct err e = {0};
