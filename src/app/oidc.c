@@ -136,7 +136,7 @@ struct jwk {
 struct provider {
     char issuer[520];
     char authorize[1024], token[1024], jwks_uri[1024], userinfo[1024];
-    time_t fetched, keys_fetched;
+    time_t fetched, keys_fetched, refetched; /* refetched: the last fetch a token's unknown key caused */
     struct jwk keys[JWKS_MAX_KEYS];
     int nkeys;
 };
@@ -444,8 +444,9 @@ int oidc_verify_id_token(const json_t *cfg, const char *jwt, const char *nonce, 
         }
         /* a key we do not hold: the provider may have rotated its keys;
          * fetched again at most once a minute, whatever tokens say */
-        if (!known && round == 0 && time(NULL) - p->keys_fetched >= JWKS_REFETCH_SECONDS) {
+        if (!known && round == 0 && time(NULL) - p->refetched >= JWKS_REFETCH_SECONDS) {
             struct err fe = {0};
+            p->refetched = time(NULL);
             if (fetch_keys(p, &fe)) {
                 break;
             }
