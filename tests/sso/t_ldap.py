@@ -213,4 +213,5 @@ def main():
     check(srv.alive() and slapd.poll() is None, "server and slapd alive at the end", "")
 
 
-run(main)
+if __name__ == "__main__":
+    run(main)
