@@ -35,6 +35,12 @@ ASAN_OBJ := $(call objs,asan,$(LIBSRC)) build/asan/embed.o
 .PHONY: all deps test unit cli-test http-test browser-test openapi-test asan run clean demo bench soak
 all: isms
 
+.PHONY: sso-test
+# sso: OpenID Connect and LDAP sign-in against oidc-provider and slapd on loopback
+sso-test: isms
+	ISMS=$(CURDIR)/isms tests/sso/run
+
+
 deps:
 	@scripts/bootstrap
 
@@ -72,6 +78,8 @@ test: deps
 	ISMS=$(CURDIR)/build/asan/isms ASAN_OPTIONS=detect_leaks=1 tests/cli/run
 	ISMS=$(CURDIR)/isms tests/http/run
 	ISMS=$(CURDIR)/build/asan/isms ASAN_OPTIONS=detect_leaks=1 tests/http/run
+	ISMS=$(CURDIR)/isms tests/sso/run
+	ISMS=$(CURDIR)/build/asan/isms ASAN_OPTIONS=detect_leaks=1 tests/sso/run
 	ISMS=$(CURDIR)/isms tests/browser/run
 	ISMS=$(CURDIR)/isms tests/openapi/run
 	ISMS=$(CURDIR)/isms tests/load/run
@@ -200,6 +208,7 @@ bench: isms bench/gen bench/docs bench/sup
 	bench/suppliers
 	bench/report
 	bench/readiness
+	bench/sso
 
 # The web server against nginx serving the same bytes (needs wrk and nginx).
 .PHONY: bench-web
