@@ -120,6 +120,7 @@ int page_login(struct req *r, struct resp *w)
     }
     /* sso: local passwords switched off for the web (isms sso local off) */
     if (!sso_local_enabled(r->app)) {
+        sso_log_failure(r->app, "local", name_c, r->addr, "password sign-in is switched off");
         login_form(r, w, name_c, "Password sign-in is switched off for this ISMS; use single "
                                  "sign-on (administrators: the command line still works)", 403);
         return 0;

@@ -134,6 +134,7 @@ def main():
     r = cl.login(admin.name, admin.password)
     refused(r, 403, "password sign-in is switched off", "local passwords off: refused on the web")
     check(cl.session() is None, "... and no session", "")
+    check(seclog(f.path, "sso-failed", "password sign-in is switched off") == 1, "... and logged", "")
     c = f.cli("user", "list")
     check(c.rc == 0 and "root" in c.out, "the command line still works (break-glass)", c.describe)
     f.cli("sso", "local", "on")
