@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../lib/json.h"
 #include "../lib/text.h"
 #include "../lib/util.h"
 #include "../model/perm.h"
@@ -426,6 +427,57 @@ int sso_show(struct app *a, struct buf *out, int json, struct err *e)
     }
     json_decref(cfg[0]);
     json_decref(cfg[1]);
+    return 0;
+}
+
+struct ident_out {
+    struct buf *b;
+    struct jw *w;
+    int n;
+};
+
+static int ident_row(void *ctx, const struct sso_identity_row *r)
+{
+    struct ident_out *o = ctx;
+    o->n++;
+    if (o->w) {
+        jw_obj(o->w);
+        jw_key(o->w, "provider");
+        jw_str(o->w, r->provider);
+        jw_key(o->w, "subject");
+        jw_str(o->w, r->subject);
+        jw_key(o->w, "account");
+        jw_str(o->w, r->account);
+        jw_key(o->w, "linked");
+        jw_str(o->w, r->created);
+        jw_key(o->w, "last_login");
+        jw_str(o->w, r->last_login);
+        jw_obj_end(o->w);
+    } else {
+        buf_printf(o->b, "%-20s %-22s %s  %s\n", r->account ? r->account : "",
+                   r->last_login ? r->last_login : "-", r->provider ? r->provider : "",
+                   r->subject ? r->subject : "");
+    }
+    return 0;
+}
+
+int sso_identities(struct app *a, struct buf *out, int json, struct err *e)
+{
+    struct jw w;
+    struct ident_out o = {out, json ? &w : NULL, 0};
+    if (json) {
+        jw_init(&w, out, 1);
+        jw_arr(&w);
+    }
+    if (store_sso_identities(a->st, ident_row, &o, e)) {
+        return -1;
+    }
+    if (json) {
+        jw_arr_end(&w);
+        buf_putc(out, '\n');
+    } else if (!o.n) {
+        buf_puts(out, "no identity is linked to an account yet\n");
+    }
     return 0;
 }
 

@@ -32,6 +32,8 @@ int sso_local_enabled(struct app *a);
 int sso_local_set(struct app *a, int on, struct err *e);
 /* The settings, secrets as "(set)": text, or JSON with json != 0. */
 int sso_show(struct app *a, struct buf *out, int json, struct err *e);
+/* Which external identity is which account: text, or JSON with json != 0. */
+int sso_identities(struct app *a, struct buf *out, int json, struct err *e);
 
 /* ---- a verified identity becomes a session (sso.c) ----------------------- */
 

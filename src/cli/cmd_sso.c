@@ -1,5 +1,6 @@
 /* cmd_sso.c — `isms sso`: single sign-on settings of this ISMS (sso.h).
  *   isms sso show [--json]
+ *   isms sso identities [--json]   (which external identity is which account)
  *   isms sso oidc set --issuer URL --client-id ID --client-secret-stdin [--redirect URL]
  *                     [--role-claim groups] [--map GROUP=ROLE ...] [--jit on|off] [--label T]
  *   isms sso ldap set --url ldap://HOST --base DN [--user-filter F] [--starttls required|off]
@@ -16,7 +17,7 @@
 #include "cli.h"
 
 #define SSO_USAGE                                                                               \
-    "usage: isms sso show [--json] | oidc set --issuer URL --client-id ID "                      \
+    "usage: isms sso show [--json] | identities [--json] | oidc set --issuer URL --client-id ID "                      \
     "[--client-secret-stdin] [--redirect URL] [--role-claim CLAIM] [--map GROUP=ROLE ...] "      \
     "[--jit on|off] [--label TEXT] [--scopes S] | ldap set --url URL [--base DN] "               \
     "[--user-filter F] [--dn-template T] [--bind-dn DN --bind-password-stdin] "                  \
@@ -30,7 +31,7 @@ int cmd_sso(struct cli *c)
     struct app a;
     struct err e = {0};
     int rc = 0;
-    if (!strcmp(sub, "show")) {
+    if (!strcmp(sub, "show") || !strcmp(sub, "identities")) {
         int json = c->argc == 2 && !strcmp(c->argv[1], "--json");
         if (c->argc > 2 || (c->argc == 2 && !json)) {
             return cli_usage(SSO_USAGE);
@@ -40,7 +41,7 @@ int cmd_sso(struct cli *c)
         }
         struct buf b;
         buf_init(&b, 0);
-        if (sso_show(&a, &b, json, &e)) {
+        if ((sub[0] == 's' ? sso_show(&a, &b, json, &e) : sso_identities(&a, &b, json, &e))) {
             rc = cli_fail(&e);
         } else {
             fputs(buf_str(&b), stdout);

@@ -183,3 +183,25 @@ long store_sso_account_of_person(struct store *s, const char *person, struct err
     sqlite3_reset(st);
     return rc < 0 ? -1 : id;
 }
+
+int store_sso_identities(struct store *s, store_sso_identity_fn fn, void *ctx, struct err *e)
+{
+    sqlite3_stmt *st = store_prepare(s,
+                                     "SELECT i.provider, i.subject, a.name, i.created, "
+                                     "i.last_login FROM sso_identity i JOIN account a ON "
+                                     "a.id = i.account ORDER BY i.provider, i.subject",
+                                     e);
+    if (!st) {
+        return -1;
+    }
+    int rc;
+    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+        struct sso_identity_row r = {store_col(st, 0), store_col(st, 1), store_col(st, 2),
+                                     store_col(st, 3), store_col(st, 4)};
+        if (fn(ctx, &r)) {
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return rc < 0 ? -1 : 0;
+}

@@ -35,4 +35,11 @@ int store_sso_person_by_email(struct store *s, const char *email, char ref[40], 
 /* The account acting as person: its id, 0 when none. */
 long store_sso_account_of_person(struct store *s, const char *person, struct err *e);
 
+/* Every linked identity with its account's name, by provider and subject. */
+struct sso_identity_row {
+    const char *provider, *subject, *account, *created, *last_login;
+};
+typedef int (*store_sso_identity_fn)(void *ctx, const struct sso_identity_row *r);
+int store_sso_identities(struct store *s, store_sso_identity_fn fn, void *ctx, struct err *e);
+
 #endif

@@ -120,6 +120,11 @@ def main():
     check(user_role(f, "dave") is None and user_role(f, "dave-local") == "auditor",
           "linked to dave-local (no new account), role from his group", lambda: f.cli("user", "list").out)
     check(seclog(f.path, "login", "linked by e-mail") == 1, "the link is in the security log", "")
+    ids = f.cli("sso", "identities", "--json").json()
+    linked = {(i["account"], i["provider"]) for i in ids}
+    check(("alice", "oidc:" + prov.issuer) in linked and ("dave-local", "oidc:" + prov.issuer) in linked
+          and not any(i["account"] == "bob" for i in ids),
+          "sso identities lists alice and dave-local, not the refused bob", lambda: ids)
 
     f.cli("sso", "oidc", "set", "--jit", "off")
     cc = Client(srv)
