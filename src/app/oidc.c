@@ -394,7 +394,7 @@ static int claim_int(json_t *c, const char *name, long long *out)
         *out = (long long)json_integer_value(v);
         return 1;
     }
-    if (json_is_real(v)) {
+    if (json_is_real(v) && json_real_value(v) > -9e15 && json_real_value(v) < 9e15) {
         *out = (long long)json_real_value(v);
         return 1;
     }
@@ -487,7 +487,7 @@ int oidc_verify_id_token(const json_t *cfg, const char *jwt, const char *nonce, 
         goto out;
     }
     long long exp = 0, iat = 0, now = (long long)time(NULL);
-    if (!claim_int(body, "exp", &exp) || exp + JWT_SKEW_SECONDS < now) {
+    if (!claim_int(body, "exp", &exp) || exp < now - JWT_SKEW_SECONDS) {
         err_set(e, ERR_UNAUTH, "id_token", "the ID token has expired");
         goto out;
     }
