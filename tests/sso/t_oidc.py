@@ -17,6 +17,8 @@ ACCOUNTS = {
     "carol": {"email": "carol@example.org", "groups": ["isms-staff"]},
     "dave": {"email": "Dave@Example.org", "groups": ["isms-auditors"]},
     "erin": {"email": "erin@example.org", "groups": ["isms-staff"]},
+    "frank": {"email": "frank@example.org", "groups": ["isms-staff"]},
+    "gina": {"email": "gina@example.org", "email_verified": False, "groups": ["isms-staff"]},
 }
 
 
@@ -28,6 +30,14 @@ def user_role(f, name):
     return None
 
 
+def user_person(f, name):
+    for line in f.cli("user", "list").out.splitlines():
+        parts = line.split()
+        if parts and parts[0] == name:
+            return parts[2]
+    return None
+
+
 def refused(r, status, words, desc):
     ok = r is not None and r.status == status and words.lower() in r.text.lower()
     check(ok, desc, lambda: r.describe() if r is not None else "no response")
@@ -36,7 +46,11 @@ def refused(r, status, words, desc):
 def main():
     f = init_file()
     srv = Server(f.path)
-    prov = Providers(["http://127.0.0.1:%d/login/oidc/callback" % srv.port], ACCOUNTS)
+    os.makedirs("orgs")
+    fa, fb = init_file("orgs/acme.isms"), init_file("orgs/beta.isms")
+    dsrv = Server(dir=os.path.abspath("orgs"))
+    prov = Providers(["http://127.0.0.1:%d/login/oidc/callback" % srv.port,
+                      "http://127.0.0.1:%d/o/acme/login/oidc/callback" % dsrv.port], ACCOUNTS)
 
     # ---- settings ------------------------------------------------------------
     c = f.cli("sso", "oidc", "set", "--issuer", "http://evil.example.com", "--client-id", "x",
@@ -126,6 +140,17 @@ def main():
           and not any(i["account"] == "bob" for i in ids),
           "sso identities lists alice and dave-local, not the refused bob", lambda: ids)
 
+    pf = f.add("person", name="Frank Example", email="frank@example.org")
+    pg = f.add("person", name="Gina Example", email="gina@example.org")
+    r, _ = oidc_sign_in(Client(srv), srv, "frank")
+    check(r is not None and r.status == 200, "frank signs in", lambda: r.describe())
+    check(user_role(f, "frank") == "staff" and user_person(f, "frank") == pf,
+          "frank's new account acts as the person with his e-mail", lambda: f.cli("user", "list").out)
+    r, _ = oidc_sign_in(Client(srv), srv, "gina")
+    check(r is not None and r.status == 200 and user_person(f, "gina") == "-",
+          "an e-mail the provider does not vouch for (email_verified false) names no person",
+          lambda: f.cli("user", "list").out)
+
     f.cli("sso", "oidc", "set", "--jit", "off")
     cc = Client(srv)
     r, _ = oidc_sign_in(cc, srv, "carol")
@@ -171,6 +196,27 @@ def main():
         r, _ = oidc_sign_in(ce, srv, "alice", evil)
         ok = r is not None and r.status == 200 and 'id="continue" href="/"' in r.text and "evil" not in r.text
         check(ok, "next=%s goes nowhere but /" % evil, lambda: r.text if r else "")
+
+    # ---- serve --dir: each organization its own settings, cookies and sessions ----------------
+    fa.cli("sso", "oidc", "set", "--issuer", prov.issuer, "--client-id", CLIENT_ID,
+           "--client-secret-stdin", "--scopes", "openid email profile groups",
+           "--map", "isms-managers=manager", "--jit", "on", input=CLIENT_SECRET + "\n")
+    cda = Client(dsrv, "/o/acme")
+    r, back = oidc_sign_in(cda, dsrv, "alice", "/risks")
+    check(r is not None and r.status == 200 and cda.session() is not None
+          and 'id="continue" href="/o/acme/risks"' in r.text,
+          "under --dir: alice signs in to /o/acme (its callback, its cookie)",
+          lambda: r.describe() if r else "none")
+    check(back is not None and "/o/acme/login/oidc/callback" in back, "... through /o/acme's redirect URI",
+          lambda: back)
+    check(cda.get("/risks").status == 200, "... and reads acme", "")
+    check(user_role(fa, "alice") == "manager" and user_role(fb, "alice") is None,
+          "the account is acme's only", "")
+    cdb = Client(dsrv, "/o/beta")
+    r = cdb.get("/login")
+    check(r.status == 200 and "Sign in with" not in r.text, "beta, not set up, shows no button", r.describe)
+    r = start_oidc(cdb)
+    refused(r, 404, "not set up", "POST /o/beta/login/oidc: not set up")
 
     # ---- tokens the real provider would never sign (the tiny issuer) -------------------------
     f.cli("sso", "oidc", "set", "--issuer", prov.fake_issuer, "--scopes", "openid email profile")
