@@ -181,9 +181,13 @@ def main():
     st = urllib.parse.parse_qs(urllib.parse.urlsplit(s.location).query)["state"][0]
     rr = ch.get("/login/oidc/callback?error=access_denied&error_description=no+thanks&state=" + st)
     refused(rr, 401, "access_denied", "error=access_denied is shown")
+    check("no thanks" in rr.text, "... with the provider's description", rr.describe)
     check(seclog(f.path, "sso-failed", "access_denied") >= 1, "... and logged", "")
     refused(ch.get("/login/oidc/callback?code=x&state=" + st), 401, "used already",
             "... and its state is spent")
+    rr = ch.get("/login/oidc/callback?error=%3Cscript%3Ealert(1)%3C/script%3E&error_description=%3Cimg%20src%3Dx%3E")
+    check(rr.status == 401 and "<script>" not in rr.text and "<img" not in rr.text
+          and "&lt;script&gt;" in rr.text, "the provider's error text is escaped", rr.describe)
     s = start_oidc(ch)
     st = urllib.parse.parse_qs(urllib.parse.urlsplit(s.location).query)["state"][0]
     refused(ch.get("/login/oidc/callback?state=" + st), 401, "sent no code", "a valid state without a code")
@@ -263,6 +267,8 @@ def main():
     check_eq(prov.fake("/stats")["jwksFetches"], fetches,
              "unknown keys do not make isms fetch the JWKS again and again")
 
+    c = f.cli("verify")
+    check(c.rc == 0, "isms verify passes after all of it", c.describe)
     check(srv.alive(), "the server is alive at the end", "")
 
 
