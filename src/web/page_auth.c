@@ -42,6 +42,9 @@ static void login_form(struct req *r, struct resp *w, const char *name, const ch
     sodium_bin2hex(pre, sizeof pre, raw, sizeof raw);
     resp_cookie(w, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", r->org->pre_cookie, pre,
                 cookie_secure(r) ? "; Secure" : "");
+    if (sso_login_page_only(r, w, pre, error, status)) { /* sso: no password form when off */
+        return;
+    }
     struct buf b;
     buf_init(&b, 0);
     page_begin(r, &b, "Sign in");

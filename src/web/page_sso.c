@@ -85,6 +85,28 @@ int sso_login_options(struct req *r, struct buf *b, const char *pre)
     return local;
 }
 
+int sso_login_page_only(struct req *r, struct resp *w, const char *pre, const char *error,
+                        int status)
+{
+    if (sso_local_enabled(r->app)) {
+        return 0;
+    }
+    struct buf b;
+    buf_init(&b, 0);
+    page_begin(r, &b, "Sign in");
+    html_lit(&b, "<section class=\"login\"><h1>Sign in</h1>");
+    if (error) {
+        html_lit(&b, "<p class=\"error\" role=\"alert\">");
+        html_text(&b, error);
+        html_lit(&b, "</p>");
+    }
+    sso_login_options(r, &b, pre);
+    html_lit(&b, "</section>");
+    page_end(r, &b);
+    page_send(w, &b, status);
+    return 1;
+}
+
 /* A refusal: why, and the way back to the login page. */
 static void refused(struct req *r, struct resp *w, const char *msg, int status)
 {

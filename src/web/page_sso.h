@@ -10,4 +10,10 @@
  * local passwords may sign in (the password form is meant). */
 int sso_login_options(struct req *r, struct buf *b, const char *pre);
 
+/* With local passwords off (isms sso local off), answers the whole login
+ * page — error, single sign-on choices, no password form — and returns 1;
+ * 0 (nothing done) while they are on. */
+int sso_login_page_only(struct req *r, struct resp *w, const char *pre, const char *error,
+                        int status);
+
 #endif

@@ -161,6 +161,10 @@ def main():
     admin = f.add_account("root", "admin")
     f.cli("sso", "local", "off")
     cl = Client(srv)
+    r = cl.get("/login")
+    check(r.status == 200 and 'name="password"' not in r.text
+          and "Sign in with Test IdP" in r.text and "switched off" in r.text,
+          "local passwords off: the login page has no password form, only the button", r.describe)
     r = cl.login(admin.name, admin.password)
     refused(r, 403, "password sign-in is switched off", "local passwords off: refused on the web")
     check(cl.session() is None, "... and no session", "")
