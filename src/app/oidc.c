@@ -127,7 +127,7 @@ static json_t *http_json(const char *url, struct err *e)
 /* ---- discovery and keys, cached per issuer --------------------------------- */
 
 struct jwk {
-    char kid[128], kty[8], crv[16];
+    char kid[128], kty[8], crv[16], alg[16]; /* alg: "" when the key names none */
     unsigned char *n, *x; /* RSA modulus, EC x */
     unsigned char *ex, *y;
     size_t nlen, xlen, exlen, ylen;
@@ -192,6 +192,7 @@ static int fetch_keys(struct provider *p, struct err *e)
         struct jwk *w = &fresh[n];
         strlcpy_(w->kid, json_string_value(json_object_get(k, "kid")) ?: "", sizeof w->kid);
         strlcpy_(w->kty, kty, sizeof w->kty);
+        strlcpy_(w->alg, json_string_value(json_object_get(k, "alg")) ?: "", sizeof w->alg);
         if (strcmp(kty, "RSA") == 0) {
             w->n = b64url(json_string_value(json_object_get(k, "n")), &w->nlen);
             w->ex = b64url(json_string_value(json_object_get(k, "e")), &w->exlen);
@@ -323,8 +324,8 @@ static int verify_sig(const struct jwk *k, const char *alg, const char *data, si
     } else {
         return 0;
     }
-    if (ec != (strcmp(k->kty, "EC") == 0)) {
-        return 0; /* the key's type must be the algorithm's */
+    if (ec != (strcmp(k->kty, "EC") == 0) || (k->alg[0] && strcmp(k->alg, alg) != 0)) {
+        return 0; /* the key's type (and its alg, when it names one) must be the token's */
     }
     if (ec && ((half == 32 && strcmp(k->crv, "P-256")) || (half == 48 && strcmp(k->crv, "P-384")) ||
                slen != 2 * half)) {
