@@ -68,6 +68,8 @@ access to * by users read by * none
              "mail: %s\nuserPassword: %s\n" % (uid, BASE, uid, uid, uid, mail, ssha(pw)))
         if etype:
             e += "employeeType: %s\n" % etype
+        if uid == "dave":
+            e += "departmentNumber: isms-managers\n"  # groups from an attribute (as memberOf)
         ldif.append(e)
     groups = {"isms-managers": ["alice", "bob"], "isms-staff": ["carol"], "others": ["dave"]}
     for g, members in groups.items():
@@ -193,6 +195,14 @@ def main():
     check_eq(user_role(f, "carol"), "staff", "carol is staff (isms-staff)")
     r = ldap_login(Client(srv), "carol,ou=people", "carol-pw-1")
     check(r.status == 401, "a DN injection (a comma in the name) is refused", r.describe)
+
+    # groups from an attribute of the entry (memberOf on AD and with the overlay)
+    f.cli("sso", "ldap", "set", "--group-base", "", "--group-attr", "departmentNumber")
+    cv = Client(srv)
+    r = ldap_login(cv, "dave", "dave-pw-1")
+    check(r.status == 303 and cv.session() and user_role(f, "dave") == "manager",
+          "dave's groups from his entry's attribute: manager", r.describe)
+    f.cli("sso", "ldap", "set", "--group-base", "ou=groups," + BASE, "--group-attr", "memberOf")
 
     # the transport: StartTLS off against a server that binds only over TLS;
     # a certificate not trusted
