@@ -119,6 +119,16 @@ def main():
     rr = c1.get(callback_path(back), prefix=False)
     refused(rr, 401, "used already", "... and the flow is spent even so")
 
+    # a disabled account stays disabled whatever the provider says
+    f.cli("user", "edit", "alice", "--disabled", "yes")
+    cx = Client(srv)
+    r, _ = oidc_sign_in(cx, srv, "alice")
+    refused(r, 401, "this account is disabled", "a disabled account cannot sign in by OIDC")
+    check(cx.session() is None and seclog(f.path, "sso-failed", "this account is disabled") >= 1,
+          "... no session, and logged", "")
+    check(ca.get("/").status == 303, "... and disabling ended alice's session", "")
+    f.cli("user", "edit", "alice", "--disabled", "no")
+
     # ---- groups, JIT, linking ------------------------------------------------------
     cb = Client(srv)
     r, _ = oidc_sign_in(cb, srv, "bob")
