@@ -35,6 +35,7 @@
 #define JWKS_REFETCH_SECONDS 60
 #define CACHE_SECONDS 3600
 #define CACHE_PROVIDERS 8
+#define SSO_FLOWS_MAX 10000 /* sign-ins under way at once (each lives 10 minutes) */
 
 /* ---- HTTP (libcurl) --------------------------------------------------------- */
 
@@ -577,7 +578,7 @@ int oidc_begin(struct app *a, const char *redirect_uri, const char *next, char b
     f.created = (long long)time(NULL);
     char state_hash[65];
     sha256_hex(state, strlen(state), state_hash);
-    if (store_begin(a->st, e) || store_sso_flow_add(a->st, state_hash, &f, e)) {
+    if (store_begin(a->st, e) || store_sso_flow_add(a->st, state_hash, &f, f.created - SSO_FLOW_SECONDS, SSO_FLOWS_MAX, e)) {
         store_rollback(a->st);
         json_decref(cfg);
         return -1;

@@ -50,8 +50,30 @@ int store_sso_config_delete(struct store *s, const char *kind, struct err *e)
 }
 
 int store_sso_flow_add(struct store *s, const char *state_hash, const struct sso_flow_row *f,
-                       struct err *e)
+                       long long before, int max, struct err *e)
 {
+    sqlite3_stmt *old = store_prepare(s, "DELETE FROM sso_flow WHERE created < ?1", e);
+    if (!old) {
+        return -1;
+    }
+    sqlite3_bind_int64(old, 1, before);
+    if (store_run(s, old, e)) {
+        return -1;
+    }
+    sqlite3_stmt *n = store_prepare(s, "SELECT count(*) FROM sso_flow", e);
+    if (!n) {
+        return -1;
+    }
+    int rc = store_step(s, n, e);
+    long long live = rc == SQLITE_ROW ? sqlite3_column_int64(n, 0) : 0;
+    sqlite3_reset(n);
+    if (rc < 0) {
+        return -1;
+    }
+    if (live >= max) {
+        return err_set(e, ERR_UNAVAILABLE, NULL,
+                       "too many sign-ins are under way; try again in a few minutes");
+    }
     sqlite3_stmt *st = store_prepare(s,
                                      "INSERT INTO sso_flow (state_hash, browser_hash, nonce, "
                                      "verifier, next, created) VALUES (?1,?2,?3,?4,?5,?6)",

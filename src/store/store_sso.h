@@ -16,8 +16,10 @@ struct sso_flow_row {
     char browser_hash[72], nonce[96], verifier[96], next[520];
     long long created;
 };
+/* Adds a flow after removing those older than `before`; ERR_UNAVAILABLE
+ * when max flows are under way already. */
 int store_sso_flow_add(struct store *s, const char *state_hash, const struct sso_flow_row *f,
-                       struct err *e);
+                       long long before, int max, struct err *e);
 /* Takes the flow of state_hash out (deleted, whatever follows): 1 and f
  * filled, 0 when there is none. Flows older than `before` go as well. */
 int store_sso_flow_take(struct store *s, const char *state_hash, long long before,
