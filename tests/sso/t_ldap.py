@@ -183,6 +183,13 @@ def main():
     r = ldap_login(Client(srv), "dave", "dave-pw-1")
     refused(r, 401, "none of your groups is mapped", "dave, in no mapped group, is refused")
 
+    cn = Client(srv)
+    r = cn.post("/login/ldap", {"name": "alice", "password": "alice-pw-1"})
+    check(r.status == 403 and cn.session() is None, "without the login page's CSRF token: refused",
+          r.describe)
+    r = ldap_login(Client(srv), "a" * 5000, "alice-pw-1")
+    check(r.status == 401 and srv.alive(), "a 5000-character name is refused", r.describe)
+
     r = ldap_login(Client(srv), "nobody", "whatever-pw")
     refused(r, 401, "wrong name or password", "an unknown name gets the answer of a wrong password")
 
