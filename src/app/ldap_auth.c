@@ -121,8 +121,8 @@ static void add_group(struct ldap_user *u, const char *g, size_t n)
     }
 }
 
-static void values(LDAP *ld, LDAPMessage *entry, const char *attr, struct ldap_user *u,
-                   char *first, size_t fsize)
+static void values(LDAP *ld, LDAPMessage *entry, const char *attr, struct ldap_user *u, char *first,
+                   size_t fsize)
 {
     struct berval **v = ldap_get_values_len(ld, entry, attr);
     for (int i = 0; v && v[i]; i++) {
@@ -184,8 +184,8 @@ static int directory(const json_t *cfg, const char *name, const char *pw, struct
         buf_free(&b);
     } else {
         const char *bind_dn = sso_cfg_str(cfg, "bind-dn");
-        if (bind_dn[0] && (rc = simple_bind(ld, bind_dn, sso_cfg_str(cfg, "bind-password"))) !=
-                              LDAP_SUCCESS) {
+        if (bind_dn[0] &&
+            (rc = simple_bind(ld, bind_dn, sso_cfg_str(cfg, "bind-password"))) != LDAP_SUCCESS) {
             ldap_fail(e, rc, "refused the service account (--bind-dn)");
             goto out;
         }

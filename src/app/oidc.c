@@ -129,7 +129,7 @@ static json_t *http_json(const char *url, struct err *e)
 
 struct jwk {
     char kid[128], kty[8], crv[16], alg[16]; /* alg: "" when the key names none */
-    unsigned char *n, *x; /* RSA modulus, EC x */
+    unsigned char *n, *x;                    /* RSA modulus, EC x */
     unsigned char *ex, *y;
     size_t nlen, xlen, exlen, ylen;
 };
@@ -137,7 +137,8 @@ struct jwk {
 struct provider {
     char issuer[520];
     char authorize[1024], token[1024], jwks_uri[1024], userinfo[1024];
-    time_t fetched, keys_fetched, refetched; /* refetched: the last fetch a token's unknown key caused */
+    time_t fetched, keys_fetched,
+        refetched; /* refetched: the last fetch a token's unknown key caused */
     struct jwk keys[JWKS_MAX_KEYS];
     int nkeys;
 };
@@ -578,7 +579,8 @@ int oidc_begin(struct app *a, const char *redirect_uri, const char *next, char b
     f.created = (long long)time(NULL);
     char state_hash[65];
     sha256_hex(state, strlen(state), state_hash);
-    if (store_begin(a->st, e) || store_sso_flow_add(a->st, state_hash, &f, f.created - SSO_FLOW_SECONDS, SSO_FLOWS_MAX, e)) {
+    if (store_begin(a->st, e) ||
+        store_sso_flow_add(a->st, state_hash, &f, f.created - SSO_FLOW_SECONDS, SSO_FLOWS_MAX, e)) {
         store_rollback(a->st);
         json_decref(cfg);
         return -1;
@@ -618,8 +620,8 @@ static int exchange(const json_t *cfg, const char *token_ep, const char *redirec
     struct buf form, out;
     buf_init(&form, 0);
     buf_init(&out, 0);
-    buf_printf(&form, "grant_type=authorization_code&code=%s&redirect_uri=%s&code_verifier=%s",
-               ce, ru, ve);
+    buf_printf(&form, "grant_type=authorization_code&code=%s&redirect_uri=%s&code_verifier=%s", ce,
+               ru, ve);
     curl_free(ce);
     curl_free(ru);
     curl_free(ve);
@@ -769,7 +771,8 @@ static int finish(struct app *a, const char *redirect_uri, const char *state, co
     who.name = json_string_value(json_object_get(claims, "preferred_username"));
     who.email = json_string_value(json_object_get(claims, "email"));
     json_t *ev = json_object_get(claims, "email_verified");
-    who.email_verified = json_is_true(ev) || (json_is_string(ev) && !strcmp(json_string_value(ev), "true"));
+    who.email_verified =
+        json_is_true(ev) || (json_is_string(ev) && !strcmp(json_string_value(ev), "true"));
     json_t *g = json_object_get(claims, sso_cfg_str(cfg, "role-claim"));
     if (json_is_string(g)) {
         who.groups[who.ngroups++] = json_string_value(g);
@@ -799,7 +802,8 @@ int oidc_finish(struct app *a, const char *redirect_uri, const char *state, cons
                 char next[520], struct err *e)
 {
     int logged = 0;
-    int rc = finish(a, redirect_uri, state, code, browser, address, sid, totp_due, next, &logged, e);
+    int rc =
+        finish(a, redirect_uri, state, code, browser, address, sid, totp_due, next, &logged, e);
     if (rc && !logged && e->code != ERR_READONLY && e->code != ERR_STORAGE) {
         sso_log_failure(a, "oidc", NULL, address, e->msg);
     }

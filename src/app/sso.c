@@ -134,8 +134,7 @@ static int check_url(const char *kind, const char *name, const char *v, struct e
     if (loopback && strncmp(rest, "127.0.0.1", 9) != 0 && strncmp(rest, "localhost", 9) != 0 &&
         strncmp(rest, "[::1]", 5) != 0) {
         return err_set(e, ERR_INVALID, name,
-                       "%s: must be https:// (plain http only for this machine, 127.0.0.1)",
-                       name);
+                       "%s: must be https:// (plain http only for this machine, 127.0.0.1)", name);
     }
     return 0;
 }
@@ -217,11 +216,10 @@ int sso_config_set(struct app *a, const char *kind, const struct kv *kv, int n,
     }
     if (secret) {
         const struct sso_opt *o = strcmp(kind, "oidc") == 0 ? opt_find(opts, "client-secret")
-                                                             : opt_find(opts, "bind-password");
+                                                            : opt_find(opts, "bind-password");
         size_t sn = strlen(secret);
         if (sn > 1000 || !utf8_valid(secret, sn) || text_bad_control(secret, 0)) {
-            err_set(e, ERR_INVALID, o->name, "%s: at most 1000 characters of plain text",
-                    o->name);
+            err_set(e, ERR_INVALID, o->name, "%s: at most 1000 characters of plain text", o->name);
             goto out;
         }
         json_object_set_new(cfg, o->name, json_string(secret));
@@ -332,8 +330,8 @@ int sso_local_set(struct app *a, int on, struct err *e)
     if (store_begin(a->st, e)) {
         return -1;
     }
-    if (store_sso_config_put(a->st, "local", on ? "{\"password\":\"on\"}" : "{\"password\":\"off\"}",
-                             now, e) ||
+    if (store_sso_config_put(a->st, "local",
+                             on ? "{\"password\":\"on\"}" : "{\"password\":\"off\"}", now, e) ||
         store_seclog_add(a->st, now, "sso-config", NULL, a->actor, NULL,
                          on ? "local passwords on" : "local passwords off", e)) {
         store_rollback(a->st);
@@ -533,8 +531,7 @@ static void name_from(const char *hint, char *out, size_t size)
     size_t k = 0;
     for (const char *p = hint ? hint : ""; *p && *p != '@' && k + 1 < size && k < 48; p++) {
         char c = (char)tolower((unsigned char)*p);
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
-            c == '_') {
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_') {
             out[k++] = c;
         }
     }
@@ -627,10 +624,9 @@ static int sign_in_tx(struct app *a, const char *kind, const json_t *cfg, const 
             if (store_account_add(a->st, name, role, person[0] ? person : NULL, "!sso", now, &acc,
                                   e) ||
                 store_sso_identity_add(a->st, who->provider, who->subject, acc, now, e) ||
-                store_seclog_add(a->st, now, "account-add", name, a->actor, address,
-                                 strcmp(kind, "oidc") == 0 ? "just in time, oidc"
-                                                           : "just in time, ldap",
-                                 e)) {
+                store_seclog_add(
+                    a->st, now, "account-add", name, a->actor, address,
+                    strcmp(kind, "oidc") == 0 ? "just in time, oidc" : "just in time, ldap", e)) {
                 return -1;
             }
         }

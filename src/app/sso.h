@@ -40,9 +40,9 @@ int sso_identities(struct app *a, struct buf *out, int json, struct err *e);
 #define SSO_MAX_GROUPS 64
 
 struct sso_who {
-    const char *provider;   /* "oidc:ISSUER" or "ldap" */
-    const char *subject;    /* sub, or the entry's DN */
-    const char *name;       /* preferred login name (preferred_username, uid) */
+    const char *provider; /* "oidc:ISSUER" or "ldap" */
+    const char *subject;  /* sub, or the entry's DN */
+    const char *name;     /* preferred login name (preferred_username, uid) */
     const char *email;
     int email_verified;
     const char *groups[SSO_MAX_GROUPS];

@@ -16,13 +16,13 @@
 #include "../lib/buf.h"
 #include "cli.h"
 
-#define SSO_USAGE                                                                               \
-    "usage: isms sso show [--json] | identities [--json] | oidc set --issuer URL --client-id ID "                      \
-    "[--client-secret-stdin] [--redirect URL] [--role-claim CLAIM] [--map GROUP=ROLE ...] "      \
-    "[--jit on|off] [--label TEXT] [--scopes S] | ldap set --url URL [--base DN] "               \
-    "[--user-filter F] [--dn-template T] [--bind-dn DN --bind-password-stdin] "                  \
-    "[--starttls required|off] [--ca-file PEM] [--group-base DN] [--group-filter F] "            \
-    "[--group-attr A] [--disabled-filter F] [--mail-attr A] [--map GROUP=ROLE ...] "             \
+#define SSO_USAGE                                                                                  \
+    "usage: isms sso show [--json] | identities [--json] | oidc set --issuer URL --client-id ID "  \
+    "[--client-secret-stdin] [--redirect URL] [--role-claim CLAIM] [--map GROUP=ROLE ...] "        \
+    "[--jit on|off] [--label TEXT] [--scopes S] | ldap set --url URL [--base DN] "                 \
+    "[--user-filter F] [--dn-template T] [--bind-dn DN --bind-password-stdin] "                    \
+    "[--starttls required|off] [--ca-file PEM] [--group-base DN] [--group-filter F] "              \
+    "[--group-attr A] [--disabled-filter F] [--mail-attr A] [--map GROUP=ROLE ...] "               \
     "[--jit on|off] [--label TEXT] | oidc|ldap clear | local on|off"
 
 int cmd_sso(struct cli *c)
@@ -89,8 +89,8 @@ int cmd_sso(struct cli *c)
     struct kv kv[32];
     const char *maps[40];
     int n = 0, nmaps = 0, want_secret = 0;
-    const char *secret_flag = !strcmp(sub, "oidc") ? "--client-secret-stdin"
-                                                   : "--bind-password-stdin";
+    const char *secret_flag =
+        !strcmp(sub, "oidc") ? "--client-secret-stdin" : "--bind-password-stdin";
     for (int i = 2; i < c->argc; i++) {
         const char *arg = c->argv[i];
         if (!strcmp(arg, secret_flag)) {

@@ -95,7 +95,8 @@ int store_sso_flow_take(struct store *s, const char *state_hash, long long befor
 {
     memset(f, 0, sizeof *f);
     sqlite3_stmt *st = store_prepare(
-        s, "SELECT browser_hash, nonce, verifier, next, created FROM sso_flow WHERE state_hash = ?1",
+        s,
+        "SELECT browser_hash, nonce, verifier, next, created FROM sso_flow WHERE state_hash = ?1",
         e);
     if (!st) {
         return -1;
@@ -142,8 +143,8 @@ long store_sso_identity_account(struct store *s, const char *provider, const cha
     return rc < 0 ? -1 : id;
 }
 
-int store_sso_identity_add(struct store *s, const char *provider, const char *subject,
-                           long account, const char *now, struct err *e)
+int store_sso_identity_add(struct store *s, const char *provider, const char *subject, long account,
+                           const char *now, struct err *e)
 {
     sqlite3_stmt *st = store_prepare(s,
                                      "INSERT INTO sso_identity (provider, subject, account, "

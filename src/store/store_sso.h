@@ -28,8 +28,8 @@ int store_sso_flow_take(struct store *s, const char *state_hash, long long befor
 /* The account of (provider, subject): its id, 0 when none. */
 long store_sso_identity_account(struct store *s, const char *provider, const char *subject,
                                 struct err *e);
-int store_sso_identity_add(struct store *s, const char *provider, const char *subject,
-                           long account, const char *now, struct err *e);
+int store_sso_identity_add(struct store *s, const char *provider, const char *subject, long account,
+                           const char *now, struct err *e);
 int store_sso_identity_seen(struct store *s, const char *provider, const char *subject,
                             const char *now, struct err *e);
 /* The active person whose e-mail is email (case-insensitive), into ref; 0 none. */

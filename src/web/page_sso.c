@@ -245,8 +245,8 @@ int page_sso_oidc_callback(struct req *r, struct resp *w)
     redirect_uri(r, cfg, ru, sizeof ru);
     json_decref(cfg);
     int totp_due = 0;
-    if (oidc_finish(r->app, ru, state, kv_get(&r->query, "code"), r->cookie(r, name), r->addr,
-                    sid, &totp_due, next, &e)) {
+    if (oidc_finish(r->app, ru, state, kv_get(&r->query, "code"), r->cookie(r, name), r->addr, sid,
+                    &totp_due, next, &e)) {
         refused(r, w, e.msg, err_http_status(e.code));
         return 0;
     }
