@@ -281,6 +281,14 @@ def main():
     check_eq(prov.fake("/stats")["jwksFetches"], fetches,
              "unknown keys do not make isms fetch the JWKS again and again")
 
+    # a provider that does not answer, one that calls itself by another name
+    f.cli("sso", "oidc", "set", "--issuer", "http://127.0.0.1:%d" % free_port())
+    r = start_oidc(Client(srv))
+    refused(r, 503, "did not answer", "a provider that does not answer: 503, said so")
+    f.cli("sso", "oidc", "set", "--issuer", "http://localhost:%d" % prov.fake_port)
+    r = start_oidc(Client(srv))
+    refused(r, 503, "calls itself", "a discovery document naming another issuer is refused")
+
     c = f.cli("verify")
     check(c.rc == 0, "isms verify passes after all of it", c.describe)
     check(srv.alive(), "the server is alive at the end", "")
