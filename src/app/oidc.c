@@ -694,8 +694,8 @@ static void merge_userinfo(const char *userinfo, const char *access, json_t *cla
 }
 
 static int finish(struct app *a, const char *redirect_uri, const char *state, const char *code,
-                  const char *browser, const char *address, char sid[72], int *totp_due,
-                  char next[520], int *logged, struct err *e)
+                  const char *iss, const char *browser, const char *address, char sid[72],
+                  int *totp_due, char next[520], int *logged, struct err *e)
 {
     strlcpy_(next, "/", 520);
     if (!state || !state[0] || strlen(state) > 128) {
@@ -745,6 +745,13 @@ static int finish(struct app *a, const char *redirect_uri, const char *state, co
     }
     if (!cfg) {
         return err_set(e, ERR_NOTFOUND, NULL, "single sign-on is not set up for this ISMS");
+    }
+    if (iss && strcmp(iss, sso_cfg_str(cfg, "issuer")) != 0) {
+        /* RFC 9207: the answer names the provider that sent it (mix-up) */
+        json_decref(cfg);
+        return err_set(e, ERR_UNAUTH, "iss",
+                       "the answer came from another provider (iss %.200s), not the one set up",
+                       iss);
     }
     char token_ep[1024], userinfo[1024];
     pthread_mutex_lock(&cache_lock);
@@ -798,12 +805,12 @@ out:
 }
 
 int oidc_finish(struct app *a, const char *redirect_uri, const char *state, const char *code,
-                const char *browser, const char *address, char sid[72], int *totp_due,
-                char next[520], struct err *e)
+                const char *iss, const char *browser, const char *address, char sid[72],
+                int *totp_due, char next[520], struct err *e)
 {
     int logged = 0;
-    int rc =
-        finish(a, redirect_uri, state, code, browser, address, sid, totp_due, next, &logged, e);
+    int rc = finish(a, redirect_uri, state, code, iss, browser, address, sid, totp_due, next,
+                    &logged, e);
     if (rc && !logged && e->code != ERR_READONLY && e->code != ERR_STORAGE) {
         sso_log_failure(a, "oidc", NULL, address, e->msg);
     }

@@ -70,10 +70,11 @@ int oidc_begin(struct app *a, const char *redirect_uri, const char *next, char b
 /* The callback: the flow of state (taken, once), bound to the browser
  * cookie; the code exchanged (with the verifier); the ID token checked
  * (signature by a key of the provider's JWKS, issuer, audience, expiry,
- * issued-at, nonce); then sso_sign_in. next gets the flow's path. */
+ * issued-at, nonce); then sso_sign_in. next gets the flow's path. iss: the
+ * response's iss parameter (RFC 9207) or NULL; when given it must be the issuer. */
 int oidc_finish(struct app *a, const char *redirect_uri, const char *state, const char *code,
-                const char *browser, const char *address, char sid[72], int *totp_due,
-                char next[520], struct err *e);
+                const char *iss, const char *browser, const char *address, char sid[72],
+                int *totp_due, char next[520], struct err *e);
 /* Verifies a compact JWS ID token against the JWKS of cfg's provider and
  * the claims; *claims (caller decrefs) on success. Exposed for tests. */
 int oidc_verify_id_token(const json_t *cfg, const char *jwt, const char *nonce, json_t **claims,

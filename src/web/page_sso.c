@@ -227,7 +227,8 @@ int page_sso_oidc_callback(struct req *r, struct resp *w)
     if (error) {
         /* the provider said no: the flow is spent all the same */
         int due = 0;
-        oidc_finish(r->app, "", state, NULL, r->cookie(r, name), r->addr, sid, &due, next, &e);
+        oidc_finish(r->app, "", state, NULL, NULL, r->cookie(r, name), r->addr, sid, &due, next,
+                    &e);
         const char *desc = kv_get(&r->query, "error_description");
         char msg[400];
         snprintf(msg, sizeof msg, "The identity provider refused the sign-in: %.60s%s%.200s%s",
@@ -245,8 +246,8 @@ int page_sso_oidc_callback(struct req *r, struct resp *w)
     redirect_uri(r, cfg, ru, sizeof ru);
     json_decref(cfg);
     int totp_due = 0;
-    if (oidc_finish(r->app, ru, state, kv_get(&r->query, "code"), r->cookie(r, name), r->addr, sid,
-                    &totp_due, next, &e)) {
+    if (oidc_finish(r->app, ru, state, kv_get(&r->query, "code"), kv_get(&r->query, "iss"),
+                    r->cookie(r, name), r->addr, sid, &totp_due, next, &e)) {
         refused(r, w, e.msg, err_http_status(e.code));
         return 0;
     }

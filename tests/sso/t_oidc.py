@@ -110,6 +110,18 @@ def main():
     check(cr.session() is None, "... and no session", "")
     check(seclog(f.path, "sso-failed", "refused the code") >= 1, "... and logged", "")
 
+    # the answer names another provider (RFC 9207 iss): a mix-up is refused
+    cm = Client(srv)
+    r0 = start_oidc(cm)
+    back = at_provider(Browser(), r0.location, "alice", srv.port)
+    check("iss=" in back, "oidc-provider sends iss with the code", lambda: back)
+    u = urllib.parse.urlsplit(back)
+    qs = urllib.parse.parse_qs(u.query)
+    qs["iss"] = ["http://127.0.0.1:1"]
+    rr = cm.get(u.path + "?" + urllib.parse.urlencode({k: v[0] for k, v in qs.items()}), prefix=False)
+    refused(rr, 401, "came from another provider", "a callback naming another issuer (iss) is refused")
+    check(cm.session() is None, "... and no session", "")
+
     # a flow started in one browser and finished in another
     c1, c2 = Client(srv), Client(srv)
     s = start_oidc(c1)
