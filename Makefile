@@ -208,6 +208,7 @@ bench: isms bench/gen bench/docs bench/sup
 	bench/suppliers
 	bench/report
 	bench/readiness
+	bench/bundle # bundle: the evidence bundle of the demo
 	bench/sso
 
 # The web server against nginx serving the same bytes (needs wrk and nginx).

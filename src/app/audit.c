@@ -1574,3 +1574,10 @@ void audit_report_json(const struct audit_report *r, struct buf *out)
     jw_arr_end(&w);
     jw_obj_end(&w);
 }
+
+/* bundle: whether an audit's scope (its clauses text and controls list)
+ * covers control id, for the audit-scoped evidence bundle. */
+int audit_covers_control(const char *clauses, const char *controls, const char *id)
+{
+    return covers_control(clauses, controls, id);
+}

@@ -116,6 +116,9 @@ void coverage_json(const struct coverage *c, struct buf *out);
  * ("4", "6.1", "9.2.1", "all") and control themes ("A.5"..."A.8") in
  * clauses, controls in its controls field. 1 when it covers id. */
 int audit_covers_clause(const char *clauses, const char *clause);
+/* bundle: 1 when the scope (clauses text, controls list) covers control id
+ * (listed, or in a theme "A.5"... the clauses name). */
+int audit_covers_control(const char *clauses, const char *controls, const char *id);
 
 /* ---- checklists and reports --------------------------------------------- */
 

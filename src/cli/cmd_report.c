@@ -10,7 +10,7 @@ int cmd_report(struct cli *c)
 {
     static const char usage[] =
         "usage: isms report soa [--framework F] | risks | plan | assets | audit AUD-NNNN | "
-        "review MR-NNNN | document DOC-NNNN --format pdf|html -o FILE";
+        "review MR-NNNN | document DOC-NNNN | readiness --format pdf|html -o FILE";
     struct opts o;
     int rc = cli_parse_opts(c, c->argc, c->argv, &o, 2);
     static const char *const allowed[] = {"framework", NULL};

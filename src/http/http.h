@@ -87,6 +87,10 @@ struct resp {
     int64_t stream_size;
     const char *csp;         /* a Content-Security-Policy instead of the pages' one */
     char disposition[1024];  /* Content-Disposition, when set */
+    /* bundle: a file sent as the body (the evidence bundle's unlinked
+     * temporary file), owned by the response, when body_fd_size > 0 */
+    int body_fd;
+    int64_t body_fd_size;
     int retry_after;         /* seconds, for 503; 0: none */
     int close;               /* 1: close the connection after the answer */
 };

@@ -565,8 +565,18 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct req *r, str
     int body_disposition = !w->stream && w->disposition[0]; /* reports: a generated download */
     struct MHD_Response *res =
         w->stream ? upload_response(w) /* a download, streamed */
+        : w->body_fd_size > 0 ? NULL   /* bundle: below */
         : bytes ? MHD_create_response_from_buffer_with_free_callback(bytes, w->body.p, free)
               : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    if (!w->stream && w->body_fd_size > 0) {
+        /* bundle: a file as the body; libmicrohttpd closes it */
+        bytes = (size_t)w->body_fd_size;
+        res = MHD_create_response_from_fd64((uint64_t)w->body_fd_size, w->body_fd);
+        if (!res) {
+            close(w->body_fd);
+        }
+        w->body_fd_size = 0;
+    }
     if (!res) {
         return MHD_NO;
     }

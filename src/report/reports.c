@@ -17,14 +17,15 @@
 #include <cmark.h>
 
 #include "../app/audit.h"
+#include "../app/readiness.h" /* bundle: the readiness report */
 #include "../app/review.h"
 #include "../lib/util.h"
 #include "../model/method.h"
 #include "../store/store.h"
 #include "outfile.h"
 
-const char report_kinds[] = "soa|risks|plan|assets|audit|review|document";
-/* readiness: the readiness report joins here (another helper builds it). */
+const char report_kinds[] = "soa|risks|plan|assets|audit|review|document|readiness";
+/* readiness: the readiness report is build_readiness below (bundle helper). */
 
 int report_needs_id(const char *kind)
 {
@@ -921,6 +922,87 @@ static int build_document(struct app *a, const char *id, struct rdoc *d, struct 
     return 0;
 }
 
+/* bundle: the readiness report (SPEC.md §3) from struct readiness, as
+ * a->who reads it (app_readiness refuses a viewer without PERM_READ on
+ * scopes; an item whose records it may not read is marked hidden): the
+ * overall figures, one row per clause, then every item with its four
+ * answers and its gap. */
+static int build_readiness(struct app *a, struct rdoc *d, struct err *e)
+{
+    struct readiness rd;
+    if (app_readiness(a, NULL, &rd, e)) {
+        return -1;
+    }
+    char ver[64];
+    snprintf(ver, sizeof ver, "as of %s", rd.today);
+    start(a, d, "Readiness report", ver, "Confidential");
+    char s[4][64];
+    snprintf(s[0], sizeof s[0], "%d%%", rd.percent);
+    snprintf(s[1], sizeof s[1], "%d of %d", rd.passed, rd.asked);
+    snprintf(s[2], sizeof s[2], "%d", rd.gaps);
+    snprintf(s[3], sizeof s[3], "%d of %d", rd.mandatory_ready, rd.mandatory);
+    rdoc_kv_add(d, "Overall", s[0]);
+    rdoc_kv_add(d, "Checks that hold", s[1]);
+    rdoc_kv_add(d, "Gaps", s[2]);
+    rdoc_kv_add(d, "Mandatory documented information ready", s[3]);
+    rdoc_heading(d, 1, "Clauses");
+    static const char *const hc[] = {"Clause", "Title", "Ready", "Checks", "Gaps"};
+    static const double wc[] = {8, 52, 10, 15, 10};
+    struct rtable *t = rdoc_table(d, hc, wc, 5);
+    for (int i = 0; i < rd.nclauses; i++) {
+        const struct readiness_clause *c = &rd.clauses[i];
+        char pct[16], checks[32], gaps[16];
+        snprintf(pct, sizeof pct, "%d%%", c->percent);
+        snprintf(checks, sizeof checks, "%d of %d", c->passed, c->asked);
+        snprintf(gaps, sizeof gaps, "%d", c->gaps);
+        const char *v[5] = {c->clause, c->title, pct, checks, gaps};
+        rdoc_row(t, v);
+        rdoc_fill(t, 2, c->percent >= 100 ? "#d4edda" : c->percent >= 50 ? "#fff3cd" : "#f8d7da");
+    }
+    rdoc_heading(d, 1, "Gaps");
+    if (!rd.gaps) {
+        rdoc_para(d, "No gap: every item is present, approved, current and evidenced.");
+    }
+    for (int i = 0; i < rd.nitems; i++) {
+        const struct readiness_item *it = &rd.items[i];
+        if (it->ready || it->hidden || !it->rule->clause[0]) {
+            continue;
+        }
+        char line[700];
+        snprintf(line, sizeof line, "%s %s (%s): %s%s%s", it->rule->clause, it->rule->title,
+                 it->rule->id, it->gap, it->fix[0] ? " Fix: " : "", it->fix);
+        rdoc_para(d, line);
+    }
+    rdoc_heading(d, 1, "Items");
+    static const char *const hi[] = {"Clause", "Item", "Mandatory", "Present", "Approved",
+                                     "Current", "Evidence", "State"};
+    static const double wi[] = {7, 25, 8, 15, 15, 15, 15, 8};
+    t = rdoc_table(d, hi, wi, 8);
+    for (int i = 0; i < rd.nitems; i++) {
+        const struct readiness_item *it = &rd.items[i];
+        char title[300], mand[16], ans[4][300];
+        snprintf(title, sizeof title, "%s (%s)", it->rule->title, it->rule->id);
+        mand[0] = 0;
+        if (it->rule->mandatory) {
+            snprintf(mand, sizeof mand, "M%d", it->rule->mandatory);
+        }
+        const struct rd_check *ck[4] = {&it->present, &it->approved, &it->current, &it->evidence};
+        for (int k = 0; k < 4; k++) {
+            snprintf(ans[k], sizeof ans[k], "%s%s%s", rd_answer_name(ck[k]->answer),
+                     ck[k]->answer != RD_NA && ck[k]->reason[0] ? ": " : "",
+                     ck[k]->answer != RD_NA ? ck[k]->reason : "");
+        }
+        const char *v[8] = {it->rule->clause, title, mand, ans[0], ans[1], ans[2], ans[3],
+                            it->hidden ? "hidden" : it->ready ? "ready" : "gap"};
+        rdoc_row(t, v);
+        if (!it->hidden) {
+            rdoc_fill(t, 7, it->ready ? "#d4edda" : "#f8d7da");
+        }
+    }
+    readiness_free(&rd);
+    return 0;
+}
+
 int report_build(struct app *a, const char *kind, const char *id, const char *framework,
                  struct rdoc *d, struct err *e)
 {
@@ -950,7 +1032,7 @@ int report_build(struct app *a, const char *kind, const char *id, const char *fr
         const char *kind, *type;
     } types[] = {{"soa", "control"}, {"risks", "risk"},   {"plan", "action"},
                  {"assets", "asset"}, {"audit", "audit"}, {"review", "review"},
-                 {"document", "document"}};
+                 {"document", "document"}, {"readiness", "scope"} /* bundle */};
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
         if (strcmp(kind, types[i].kind) == 0 && app_may_read(a, rtype_find(types[i].type), 0, e)) {
             return -1;
@@ -971,6 +1053,8 @@ int report_build(struct app *a, const char *kind, const char *id, const char *fr
         rc = build_review(a, id, d, e);
     } else if (strcmp(kind, "document") == 0) {
         rc = build_document(a, id, d, e);
+    } else if (strcmp(kind, "readiness") == 0) { /* bundle */
+        rc = build_readiness(a, d, e);
     } else {
         return err_set(e, ERR_USAGE, "kind", "no report %.40s: one of %s", kind, report_kinds);
     }

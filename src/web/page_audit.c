@@ -533,6 +533,7 @@ int page_audit_report(struct req *r, struct resp *w)
         char rp[96];
         snprintf(rp, sizeof rp, "/audits/%s/print", au->ref);
         web_report_buttons(r, &b, rp);
+        web_bundle_button(r, &b, au->ref); /* bundle */
     }
     html_lit(&b, "</div></div>");
     web_notice(r, &b);

@@ -113,7 +113,11 @@ int page_readiness(struct req *r, struct resp *w)
     html_text(&b, rd.today);
     html_lit(&b, ".</p></div><div class=\"actions\"><a class=\"button secondary\" href=\"");
     href(r, &b, "/journey");
-    html_lit(&b, "\">Implementation journey</a></div></div>");
+    html_lit(&b, "\">Implementation journey</a> ");
+    /* bundle: the readiness report printable, and the evidence bundle */
+    web_report_buttons(r, &b, "/readiness/print");
+    web_bundle_button(r, &b, NULL);
+    html_lit(&b, "</div></div>");
     html_lit(&b, "<p class=\"progress\" id=\"overall\"><progress max=\"100\" value=\"");
     html_int(&b, rd.percent);
     html_lit(&b, "\"></progress> <span>Overall ");

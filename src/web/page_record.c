@@ -606,6 +606,9 @@ void web_show_record(struct req *r, struct resp *w, const struct err *e)
         snprintf(rp, sizeof rp, "/%s/%s/print", t->plural, rec->ref);
         web_report_buttons(r, &b, rp);
     }
+    if (strcmp(t->name, "audit") == 0) { /* bundle: the audit's evidence bundle */
+        web_bundle_button(r, &b, rec->ref);
+    }
     if (!retired && perm_allows(r->role, PERM_EDIT, t, owns)) {
         html_lit(&b, "<a class=\"button\" href=\"");
         web_ref_href(r, &b, rec->ref);

@@ -22,7 +22,7 @@ static const char *kind_of(const struct rtype *t)
         const char *type, *kind;
     } map[] = {{"control", "soa"}, {"risk", "risks"},   {"action", "plan"},
                {"asset", "assets"}, {"audit", "audit"}, {"review", "review"},
-               {"document", "document"}};
+               {"document", "document"}, {"scope", "readiness"} /* bundle */};
     for (size_t i = 0; t && i < sizeof map / sizeof map[0]; i++) {
         if (strcmp(t->name, map[i].type) == 0) {
             return map[i].kind;

@@ -184,6 +184,10 @@ void web_continuity_panel(struct req *r, struct buf *b, const struct record *rec
 void web_report_buttons(struct req *r, struct buf *b, const char *path);
 /* The CSV and XLSX buttons of a register's export at path ("/risks/export"). */
 void web_export_buttons(struct req *r, struct buf *b, const char *path);
+/* bundle: the evidence bundle's download button (src/web/page_bundle.c):
+ * the whole ISMS (audit NULL) or an audit's scope; shown only to roles
+ * the route admits (PERM_HISTORY on documents). */
+void web_bundle_button(struct req *r, struct buf *b, const char *audit);
 /* readiness: the dashboard's top for the manager, auditor, top management
  * and admin (src/web/page_readiness.c): the readiness figure and the
  * journey's next steps. */

@@ -153,7 +153,8 @@ function skip(u) {
   const p = u.pathname;
   return p.startsWith("/api/") || p.startsWith("/static/") || p === "/logout" ||
     /\/attachments\/[^/]+$/.test(p) || /\.(csv|xlsx|json|pdf|md|txt|zip)$/.test(p) ||
-    u.searchParams.has("format") || /\/export(\/|$)/.test(p);
+    u.searchParams.has("format") || /\/export(\/|$)/.test(p) ||
+    /(^|\/)bundle$/.test(p); /* bundle: the evidence bundle, a zip */
 }
 
 // Visits the pages reachable from `starts` (breadth first, at most `limit`

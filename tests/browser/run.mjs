@@ -14,7 +14,9 @@
 //      links (and at phone width, on forms sent with errors, on a new empty
 //      ISMS), the New risk form filled and sent with the keyboard alone, and
 //      the figures of charts and heat maps present as text, and
-//   7. no page logs an error (a CSP violation would be one).
+//   7. no page logs an error (a CSP violation would be one);
+//   bundle: the auditor downloads the evidence bundle from /readiness (a zip
+//      holding manifest.json that `isms bundle verify` accepts).
 //
 // Screenshots go to tests/browser/out/ (git-ignored). Prints one line per
 // step and "browser: N passed, N failed"; exits 1 on a failure. Every wait is
@@ -434,6 +436,33 @@ async function main() {
       browsers.push(anon);
       await phoneCheck(anon.page, base, ["/login"], "signed-out");
     });
+
+    // ---- bundle: the auditor downloads the evidence bundle from /readiness ----
+    const aud = await browserFor(tmp, "auditor");
+    browsers.push(aud);
+    await step("the auditor signs in and downloads the evidence bundle from the readiness page", async () => {
+      const p = aud.page;
+      await signIn(p, base, accounts["auditor"]);
+      await p.goto(base + "/readiness");
+      const link = p.locator("a#bundle-download");
+      expect(await link.count() === 1, "the readiness page offers the evidence bundle");
+      const [download] = await Promise.all([p.waitForEvent("download"), link.click()]);
+      expect(download.suggestedFilename() === "evidence-bundle.zip", "the download is named evidence-bundle.zip",
+        download.suggestedFilename());
+      const file = path.join(tmp, "bundle.zip");
+      await download.saveAs(file);
+      const bytes = fs.readFileSync(file);
+      expect(bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])), "the file is a zip (PK\\3\\4)");
+      expect(bytes.includes(Buffer.from("manifest.json")), "the zip holds manifest.json");
+      const v = spawnSync(ISMS, ["bundle", "verify", file], { encoding: "utf8", timeout: 60000 });
+      expect(v.status === 0 && /files match the manifest/.test(v.stdout),
+        "isms bundle verify accepts the downloaded bundle", v.stdout + v.stderr);
+      const m = spawnSync("python3", ["-c", "import json,sys,zipfile; d=json.loads(zipfile.ZipFile(sys.argv[1]).read('manifest.json')); print(d['created_by'], d['role'], len(d['files']))", file],
+        { encoding: "utf8", timeout: 60000 });
+      expect(m.status === 0 && m.stdout.startsWith(accounts["auditor"].name + " auditor "),
+        "the manifest names the auditor who downloaded it", m.stdout + m.stderr);
+    });
+    // ---- end bundle ----
 
     // ---- accessibility (issue 17): axe-core on every page, each role ----
     // One browser context per role, signed in through the form; every page
