@@ -10,6 +10,8 @@ PKGS    += libqrencode
 PKGS    += expat
 # outbound: libcurl sends the reminder mails (SMTP) and the webhooks (HTTP)
 PKGS    += libcurl
+# sso: libcurl (HTTP to the OpenID provider), GnuTLS (ID token signatures), OpenLDAP's client
+PKGS    += ldap
 CC      ?= cc
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wpointer-arith -Wvla -Wno-format-nonliteral
@@ -41,6 +43,12 @@ ASAN_OBJ := $(call objs,asan,$(LIBSRC)) build/asan/embed.o
 
 .PHONY: all deps test unit cli-test http-test browser-test openapi-test asan run clean demo bench soak
 all: isms
+
+.PHONY: sso-test
+# sso: OpenID Connect and LDAP sign-in against oidc-provider and slapd on loopback
+sso-test: isms
+	ISMS=$(CURDIR)/isms tests/sso/run
+
 
 deps:
 	@scripts/bootstrap
@@ -79,6 +87,8 @@ test: deps
 	ISMS=$(CURDIR)/build/asan/isms ASAN_OPTIONS=detect_leaks=1 tests/cli/run
 	ISMS=$(CURDIR)/isms tests/http/run
 	ISMS=$(CURDIR)/build/asan/isms ASAN_OPTIONS=detect_leaks=1 tests/http/run
+	ISMS=$(CURDIR)/isms tests/sso/run
+	ISMS=$(CURDIR)/build/asan/isms ASAN_OPTIONS=detect_leaks=1 tests/sso/run
 	ISMS=$(CURDIR)/isms tests/browser/run
 	ISMS=$(CURDIR)/isms tests/openapi/run
 	ISMS=$(CURDIR)/isms tests/load/run
@@ -230,6 +240,7 @@ bench: isms bench/gen bench/docs bench/sup
 	bench/import
 	bench/calendar # outbound
 	bench/bundle # bundle: the evidence bundle of the demo
+	bench/sso
 
 # The web server against nginx serving the same bytes (needs wrk and nginx).
 .PHONY: bench-web

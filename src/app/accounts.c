@@ -859,3 +859,42 @@ int app_login_directory(struct app *a, const char *name, const char *address, ch
     seclog(a, "login", name, address, "directory account");
     return store_commit(a->st, e);
 }
+
+/* sso: a session for an account that single sign-on resolved (src/app/sso.c),
+ * inside the caller's transaction: the same session as a password sign-in
+ * (random id kept as its hash, a CSRF token, the second factor still due
+ * when the account has one), logged as a "login" with detail `how`. */
+int app_login_account_tx(struct app *a, long account, const char *address, const char *how,
+                         char sid[72], int *totp_due, struct err *e)
+{
+    struct acc c;
+    *totp_due = 0;
+    if (load_account(a, NULL, account, &c, e)) {
+        return -1;
+    }
+    if (c.disabled) {
+        return err_set(e, ERR_UNAUTH, NULL, "this account is disabled");
+    }
+    if (c.totp_required && !c.totp[0]) {
+        return err_set(e, ERR_UNAUTH, NULL,
+                       "this account needs a second factor that is not set up; ask an "
+                       "administrator");
+    }
+    unsigned char raw[32], craw[32];
+    char csrf[72], h[65];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(sid, 72, raw, sizeof raw);
+    randombytes_buf(craw, sizeof craw);
+    sodium_bin2hex(csrf, sizeof csrf, craw, sizeof craw);
+    sid_hash(sid, h);
+    int mfa_ok = !c.totp_required && !c.totp[0];
+    *totp_due = !mfa_ok;
+    if (store_session_add(a->st, h, c.id, csrf, (long long)time(NULL), mfa_ok, e)) {
+        return -1;
+    }
+    char detail[64];
+    snprintf(detail, sizeof detail, "%s%s", how, mfa_ok ? "" : ", second factor due");
+    seclog(a, "login", c.name, address, detail);
+    return 0;
+}
+/* sso: end */

@@ -430,6 +430,11 @@ int app_token_auth(struct app *a, const char *token, const char *address,
  * name that a directory account enters as (directory.c checked it). */
 int app_login_directory(struct app *a, const char *name, const char *address, char sid[72],
                         struct err *e);
+/* sso: a session for the account single sign-on resolved (sso.c), in the
+ * caller's transaction; as app_login after its checks (accounts.c). */
+int app_login_account_tx(struct app *a, long account, const char *address, const char *how,
+                         char sid[72], int *totp_due, struct err *e);
+/* sso: end */
 
 /* ---- evidence files attached to records (attach.c) ----------------------- */
 

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "../http/throttle.h"
+#include "page_sso.h" /* sso */
+#include "../app/sso.h" /* sso */
 #include "../lib/util.h"
 #include "web.h"
 
@@ -40,6 +42,9 @@ static void login_form(struct req *r, struct resp *w, const char *name, const ch
     sodium_bin2hex(pre, sizeof pre, raw, sizeof raw);
     resp_cookie(w, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", r->org->pre_cookie, pre,
                 cookie_secure(r) ? "; Secure" : "");
+    if (sso_login_page_only(r, w, pre, error, status)) { /* sso: no password form when off */
+        return;
+    }
     struct buf b;
     buf_init(&b, 0);
     page_begin(r, &b, "Sign in");
@@ -61,7 +66,9 @@ static void login_form(struct req *r, struct resp *w, const char *name, const ch
     html_attr(&b, name);
     html_lit(&b, "\"><label for=\"password\">Password</label><input id=\"password\" "
                  "name=\"password\" type=\"password\" autocomplete=\"current-password\" required>"
-                 "<button type=\"submit\">Sign in</button></form></section>");
+                 "<button type=\"submit\">Sign in</button></form>");
+    sso_login_options(r, &b, pre); /* sso: "Sign in with ..." and the directory form */
+    html_lit(&b, "</section>");
     page_end(r, &b);
     page_send(w, &b, status);
 }
@@ -130,6 +137,14 @@ int page_login(struct req *r, struct resp *w)
         login_form(r, w, name_c, msg, 429);
         return 0;
     }
+    /* sso: local passwords switched off for the web (isms sso local off) */
+    if (!sso_local_enabled(r->app)) {
+        sso_log_failure(r->app, "local", name_c, r->addr, "password sign-in is switched off");
+        login_form(r, w, name_c, "Password sign-in is switched off for this ISMS; use single "
+                                 "sign-on (administrators: the command line still works)", 403);
+        return 0;
+    }
+    /* sso: end */
     char sid[72];
     int totp_due = 0;
     struct err e = {0};

@@ -58,6 +58,10 @@ KNOWN_PUBLIC |= {("GET", "/q/:id"), ("POST", "/q/:id")}
 KNOWN_NONCE = {("POST", "/q/:id")}
 # outbound: a calendar feed needs no session; its secret is the credential (t_calendar.py)
 KNOWN_PUBLIC |= {("GET", "/cal/:id")}
+# sso: signing in with OpenID Connect (start, the provider's callback) and LDAP,
+# public like POST /login (the start and the LDAP form carry the login page's
+# pre-session CSRF token; the callback is bound by its state to a cookie)
+KNOWN_PUBLIC |= {("POST", "/login/oidc"), ("GET", "/login/oidc/callback"), ("POST", "/login/ldap")}
 
 
 def table_checks(routes):
