@@ -390,6 +390,10 @@ static void entry_day(json_t *ent, json_t *last, char out[11], char when[21])
         max_day(out, json_string_value(json_object_get(last, chain)));
         json_object_set_new(last, chain, json_string(out));
     }
+    if (json_object_get(ent, "attach")) { /* evidence files keep their ATT- numbers */
+        max_day(out, json_string_value(json_object_get(last, "#type:attachment")));
+        json_object_set_new(last, "#type:attachment", json_string(out));
+    }
     /* what the SoA and the treatment plan are made of comes before their
      * approvals: risks, requirements, documents (SoA), risks and actions
      * (plan), made or changed */
