@@ -11,8 +11,8 @@
 #define STORE_COUNT_CACHE 16
 #define STORE_MAX_TYPES 64
 #define STORE_MAX_TABLES (STORE_TBLSET_WORDS * 64)
-/* the schema version that has history_tables (0020_derived.sql) */
-#define STORE_TRACK_VERSION 20
+/* the schema version that has history_tables (0024_derived.sql) */
+#define STORE_TRACK_VERSION 24
 
 struct store {
     sqlite3 *db;

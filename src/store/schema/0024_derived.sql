@@ -1,4 +1,4 @@
--- 0020_derived.sql — which tables each journaled write transaction changed
+-- 0024_derived.sql — which tables each journaled write transaction changed
 -- (src/store/store_track.c): the entries first_seq..last_seq of the history
 -- were appended by one transaction that changed the tables named (comma
 -- separated). Readers learn from it which derived results (dashboard cards,
