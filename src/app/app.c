@@ -53,102 +53,9 @@ void app_close(struct app *a)
     a->st = NULL;
     method_free(a->method);
     a->method = NULL;
-    strmap_free(&a->memo);
-    strmap_free(&a->derived);
+    app_derived_free(a); /* derived.c: the memo and the derived results */
 }
 
-#define MEMO_MAX_BYTES (4u << 20) /* per connection; emptied beyond */
-
-/* The memo for the current data version, or NULL outside a read. */
-static struct strmap *memo(struct app *a)
-{
-    long long dv = store_data_version(a->st);
-    if (dv < 0) {
-        return NULL;
-    }
-    if (dv != a->memo_dv || a->memo.bytes > MEMO_MAX_BYTES) {
-        strmap_free(&a->memo);
-        a->memo_dv = dv;
-    }
-    return &a->memo;
-}
-
-int app_memo_get(struct app *a, const char *key, const char **value)
-{
-    struct strmap *m = memo(a);
-    return m && strmap_get(m, key, value);
-}
-
-void app_memo_put(struct app *a, const char *key, const char *value)
-{
-    struct strmap *m = memo(a);
-    if (m) {
-        strmap_put(m, key, value);
-    }
-}
-
-/* Could history entry h change text derived from the file? Only an update
- * whose changed fields are all inert cannot. */
-static int entry_matters(void *ctx, const struct history_entry *h)
-{
-    int *matters = ctx;
-    if (strcmp(h->action, "update") != 0 || !h->after) {
-        *matters = 1;
-        return 1;
-    }
-    json_t *after = json_loads(h->after, 0, NULL);
-    const char *k;
-    json_t *v;
-    json_object_foreach(after, k, v) {
-        if (strcmp(k, "id") != 0 && strcmp(k, FIELD_UPDATED) != 0 && strcmp(k, "notes") != 0) {
-            *matters = 1;
-        }
-    }
-    if (!json_is_object(after)) {
-        *matters = 1;
-    }
-    json_decref(after);
-    return *matters;
-}
-
-/* Brings the derived map up to the snapshot's last history entry: 0 when
- * usable, -1 outside a read transaction or on error (nothing kept then). */
-static int derived_sync(struct app *a)
-{
-    struct err e = {0};
-    if (store_data_version(a->st) < 0) {
-        return -1;
-    }
-    long long last = store_history_last_seq(a->st, &e);
-    if (last < 0) {
-        return -1;
-    }
-    if (last == a->derived_seq && a->derived.bytes <= MEMO_MAX_BYTES) {
-        return 0;
-    }
-    int matters = last < a->derived_seq || a->derived.bytes > MEMO_MAX_BYTES;
-    if (!matters && a->derived.n &&
-        store_history_since(a->st, principal_sys(), a->derived_seq, entry_matters, &matters, &e)) {
-        matters = 1;
-    }
-    if (matters) {
-        strmap_free(&a->derived);
-    }
-    a->derived_seq = last;
-    return 0;
-}
-
-int app_derived_get(struct app *a, const char *key, const char **value)
-{
-    return derived_sync(a) == 0 && strmap_get(&a->derived, key, value);
-}
-
-void app_derived_put(struct app *a, const char *key, const char *value)
-{
-    if (derived_sync(a) == 0) {
-        strmap_put(&a->derived, key, value);
-    }
-}
 
 int app_memo_records(struct app *a, const struct rtype *t, const struct query *q,
                      const struct keylist *k, size_t n, const char *prefix, app_render_fn render,
@@ -176,7 +83,12 @@ int app_memo_records(struct app *a, const struct rtype *t, const struct query *q
         struct query page = *q;
         page.limit = (long)n;
         struct records rows = {0};
+        /* each row's text depends on what its listing read and on what its
+         * rendering read (titles of what it links to) */
+        struct tblset saved, read_rows;
+        app_track_begin(a, &saved);
         rc = store_list(a->st, &a->who, t, &page, records_add, &rows, e);
+        app_track_end(a, &saved, &read_rows);
         struct buf one;
         buf_init(&one, 0);
         for (size_t i = 0, j = 0; rc == 0 && i < n; i++) {
@@ -188,11 +100,15 @@ int app_memo_records(struct app *a, const struct rtype *t, const struct query *q
                 continue;
             }
             buf_reset(&one);
+            struct tblset rsaved, rread;
+            app_track_begin(a, &rsaved);
             render(ctx, rows.v[j], &one);
+            app_track_end(a, &rsaved, &rread);
+            tblset_or(&rread, &read_rows);
             v[i] = xstrdup(buf_str(&one));
             buf_reset(&key);
             buf_printf(&key, "%s%s:%s", prefix, released ? "@released" : "", k->v[i].ref);
-            app_memo_put(a, buf_str(&key), v[i]);
+            app_memo_put(a, buf_str(&key), v[i], &rread);
         }
         buf_free(&one);
         records_free(&rows);

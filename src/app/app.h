@@ -25,10 +25,11 @@ struct app {
                              * fields it sets are the sign-off's, not typed ones */
     int method_checked;     /* the method's version was checked since method_recheck */
     long long method_dv;    /* the file's data version when it was last checked */
-    struct strmap memo;     /* app_memo: derived text of one data version */
+    struct dmap *memo;      /* app_memo: results of one data version (derived.c) */
     long long memo_dv;
-    struct strmap derived;  /* app_derived: text valid up to a history entry */
+    struct dmap *derived;   /* app_derived: results valid up to a history entry */
     long long derived_seq;
+    struct tblset method_deps; /* the tables the method in force was read from */
     /* Who is asking (app_set_principal): every read through the store
      * takes it (store.h), and references a write names that it may not see
      * are answered like ones that do not exist. app_open/app_create make
@@ -79,23 +80,37 @@ int app_record_get(struct app *a, const struct rtype *t, const char *ref, struct
 /* Builds a store query from untrusted filters (field names and values). */
 int app_query_filter(const struct rtype *t, struct query *q, const struct kv *kv, int n,
                      char **owned, struct err *e);
-/* A memo of text derived from the file (titles, rendered fragments) that
- * stays true while the file is unchanged: used inside a read transaction
- * only and emptied whenever the file's data version moves. Keys are the
- * caller's; include in them whatever else the text depends on (the
- * viewer's role). app_memo_get: 1 with *value (possibly NULL) when known. */
+/* Results kept between requests (derived.c). Each keeps the tables it was
+ * computed from (store.h, "What a result depends on"): compute a result
+ * between app_track_begin and app_track_end and keep it with the tables
+ * app_track_end gave. A result found while another is being computed adds
+ * its tables to that one. Inside a read transaction only; keys are the
+ * caller's and name whatever else the result depends on (the principal's
+ * view, the date).
+ *
+ * The memo: valid while the file is unchanged (titles, rendered rows);
+ * emptied whenever the file's data version moves. deps NULL: every table.
+ * app_memo_get: 1 with *value (possibly NULL) when known. */
+struct dmap;
+void app_track_begin(struct app *a, struct tblset *saved);
+void app_track_end(struct app *a, const struct tblset *saved, struct tblset *read);
 int app_memo_get(struct app *a, const char *key, const char **value);
-void app_memo_put(struct app *a, const char *key, const char *value);
+void app_memo_put(struct app *a, const char *key, const char *value, const struct tblset *deps);
 
-/* Like the memo, for text derived from the whole file (the dashboard's
- * cards, heat maps, whether the plan and SoA changed since approval) whose
- * cost grows with the ISMS: it stays valid across writes that cannot change
- * it — history entries that only update inert fields (notes) — and is
- * dropped at the first entry that could (any create, retire, approval,
- * method or SoA change, any other changed field). Inside a read
- * transaction only; call get before put in the same one. */
+/* Derived results whose cost grows with the ISMS (the dashboard's cards,
+ * readiness items, each task source's tasks, whether the plan and SoA
+ * changed since approval): valid across writes until the history shows a
+ * change to one of the tables the result was computed from (updates of
+ * inert fields such as notes change nothing). Text (get/put) or a typed
+ * result (obj/keep: drop frees it when it is dropped; bytes its size, for
+ * the bound on what a connection keeps). Call get before put in the same
+ * read transaction. */
 int app_derived_get(struct app *a, const char *key, const char **value);
-void app_derived_put(struct app *a, const char *key, const char *value);
+void app_derived_put(struct app *a, const char *key, const char *value, const struct tblset *deps);
+int app_derived_obj(struct app *a, const char *key, const void **obj);
+void app_derived_keep(struct app *a, const char *key, void *obj, void (*drop)(void *), size_t bytes,
+                      const struct tblset *deps);
+void app_derived_free(struct app *a);
 
 /* The text of each of the first n positions of k (store_keys of q) that
  * render writes for a record: from the memo under "PREFIX:REF" when the

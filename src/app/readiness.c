@@ -73,6 +73,7 @@ struct ctx {
     const char *today;
     int have_att;
     struct strmap att; /* subjects with an active attachment -> "" */
+    struct tblset att_read; /* the tables att was read from */
 };
 
 static int att_seen(void *c, const struct attachment_info *info)
@@ -88,10 +89,15 @@ static int has_attachment(struct ctx *x, const char *ref, struct err *e)
 {
     if (!x->have_att) {
         x->have_att = 1;
-        if (app_attachments(x->a, NULL, 0, att_seen, x, e)) {
+        struct tblset saved;
+        app_track_begin(x->a, &saved);
+        int rc = app_attachments(x->a, NULL, 0, att_seen, x, e);
+        app_track_end(x->a, &saved, &x->att_read);
+        if (rc) {
             return -1;
         }
     }
+    store_track_add(x->a->st, &x->att_read); /* whoever asks depends on them */
     const char *v;
     return strmap_get(&x->att, ref, &v);
 }
@@ -566,25 +572,11 @@ static int soa_input(void *c, const struct history_entry *h)
     return 0;
 }
 
-/* Whether the SoA of 2022 is the content of its approved version h: the
- * SoA (with its reasons) is built only then, and in a server the answer is
- * kept in app_derived until a change that could alter it. */
-static int soa_unchanged(struct app *a, const struct last_soa *h, int *same, struct err *e)
+/* soa_unchanged's answer, computed. */
+static int soa_compare(struct app *a, const struct last_soa *h, const char *ref, struct since *snp,
+                       int *same, struct err *e)
 {
-    char key[96];
-    snprintf(key, sizeof key, "readiness-soa:%d:%.16s", h->version, h->hash);
-    const char *v = NULL;
-    int in_tx = store_in_read(a->st);
-    if (in_tx && app_derived_get(a, key, &v) && v) {
-        *same = strcmp(v, "1") == 0;
-        return 0;
-    }
-    /* nothing the SoA is made of (controls, and the risks, requirements and
-     * actions its reasons come from) changed since the approval's entry:
-     * it is what was signed, without building it */
-    char ref[96];
-    snprintf(ref, sizeof ref, "soa:%s:%d", FRAMEWORK_2022, h->version);
-    struct since sn = {-1, 0};
+    struct since sn = *snp;
     /* as the system on purpose: the answer is kept in app_derived for every
      * reader, and it says only whether the SoA changed, to a reader who
      * reads the controls and the approved version (eval_soa) */
@@ -606,8 +598,38 @@ static int soa_unchanged(struct app *a, const struct last_soa *h, int *same, str
         soa_free(&soa);
         *same = strcmp(h->hash, cur) == 0;
     }
+    *snp = sn;
+    return 0;
+}
+
+/* Whether the SoA of 2022 is the content of its approved version h: the
+ * SoA (with its reasons) is built only then, and in a server the answer is
+ * kept in app_derived until a change that could alter it. */
+static int soa_unchanged(struct app *a, const struct last_soa *h, int *same, struct err *e)
+{
+    char key[96];
+    snprintf(key, sizeof key, "readiness-soa:%d:%.16s", h->version, h->hash);
+    const char *v = NULL;
+    int in_tx = store_in_read(a->st);
+    if (in_tx && app_derived_get(a, key, &v) && v) {
+        *same = strcmp(v, "1") == 0;
+        return 0;
+    }
+    /* nothing the SoA is made of (controls, and the risks, requirements and
+     * actions its reasons come from) changed since the approval's entry:
+     * it is what was signed, without building it */
+    char ref[96];
+    snprintf(ref, sizeof ref, "soa:%s:%d", FRAMEWORK_2022, h->version);
+    struct since sn = {-1, 0};
+    struct tblset saved, read; /* kept with the tables the answer was read from */
+    app_track_begin(a, &saved);
+    int rc = soa_compare(a, h, ref, &sn, same, e);
+    app_track_end(a, &saved, &read);
+    if (rc) {
+        return -1;
+    }
     if (in_tx) {
-        app_derived_put(a, key, *same ? "1" : "0");
+        app_derived_put(a, key, *same ? "1" : "0", &read);
     }
     return 0;
 }
@@ -991,6 +1013,59 @@ static int clause_title(void *c, const struct clause_row *row)
     return 0;
 }
 
+/* One item, evaluated. */
+static int eval_item(struct ctx *x, struct readiness_item *it, struct err *e)
+{
+    it->present.answer = it->approved.answer = it->current.answer = it->evidence.answer = RD_NO;
+    const char *src = it->rule->source;
+    const struct rtype *t = rtype_find(src);
+    int rc;
+    if (strcmp(src, "method") == 0) {
+        rc = eval_method(x, it, e);
+    } else if (strcmp(src, "soa") == 0) {
+        rc = eval_soa(x, it, e);
+    } else if (strcmp(src, "plan") == 0) {
+        rc = eval_plan(x, it, e);
+    } else if (t) {
+        rc = eval_records(x, t, it, e);
+    } else {
+        rc = err_set(e, ERR_INTERNAL, "readiness", "rule %s: unknown source %s", it->rule->id,
+                     src);
+    }
+    score(it);
+    return rc;
+}
+
+/* One item, kept in app_derived inside a read (a server's requests) with
+ * the tables its evaluation read: a change to risks evaluates the items
+ * that read risks again and reuses the others. The item is a flat struct
+ * (the rule is a pointer into the static table): kept as a copy. */
+static int eval_kept(struct ctx *x, struct readiness_item *it, struct err *e)
+{
+    struct app *a = x->a;
+    if (!store_in_read(a->st)) {
+        return eval_item(x, it, e);
+    }
+    char key[200], view[120];
+    snprintf(key, sizeof key, "readiness-item:%s:%s:%s", it->rule->id,
+             principal_view(&a->who, view, sizeof view), x->today);
+    const void *kept;
+    if (app_derived_obj(a, key, &kept)) {
+        *it = *(const struct readiness_item *)kept;
+        return 0;
+    }
+    struct tblset saved, read;
+    app_track_begin(a, &saved);
+    int rc = eval_item(x, it, e);
+    app_track_end(a, &saved, &read);
+    if (rc == 0) {
+        struct readiness_item *copy = xmalloc(sizeof *copy);
+        *copy = *it;
+        app_derived_keep(a, key, copy, free, sizeof *copy, &read);
+    }
+    return rc;
+}
+
 int app_readiness(struct app *a, const char *today, struct readiness *out, struct err *e)
 {
     memset(out, 0, sizeof *out);
@@ -1006,7 +1081,7 @@ int app_readiness(struct app *a, const char *today, struct readiness *out, struc
     } else {
         date_today(out->today);
     }
-    struct ctx x = {a, out->today, 0, {0}};
+    struct ctx x = {a, out->today, 0, {0}, {{0}}};
     out->items = xcalloc((size_t)readiness_nrules, sizeof *out->items);
     out->clauses = xcalloc((size_t)readiness_nrules, sizeof *out->clauses);
     int rc = 0, own = !store_in_read(a->st) && !store_in_write(a->st);
@@ -1017,23 +1092,7 @@ int app_readiness(struct app *a, const char *today, struct readiness *out, struc
     for (int i = 0; i < readiness_nrules && rc == 0; i++) {
         struct readiness_item *it = &out->items[out->nitems++];
         it->rule = &readiness_rules[i];
-        it->present.answer = it->approved.answer = it->current.answer = it->evidence.answer =
-            RD_NO;
-        const char *src = it->rule->source;
-        const struct rtype *t = rtype_find(src);
-        if (strcmp(src, "method") == 0) {
-            rc = eval_method(&x, it, e);
-        } else if (strcmp(src, "soa") == 0) {
-            rc = eval_soa(&x, it, e);
-        } else if (strcmp(src, "plan") == 0) {
-            rc = eval_plan(&x, it, e);
-        } else if (t) {
-            rc = eval_records(&x, t, it, e);
-        } else {
-            rc = err_set(e, ERR_INTERNAL, "readiness", "rule %s: unknown source %s",
-                         it->rule->id, src);
-        }
-        score(it);
+        rc = eval_kept(&x, it, e);
     }
     if (rc == 0) {
         for (int i = 0; i < out->nitems; i++) {

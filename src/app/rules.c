@@ -41,18 +41,25 @@ const struct method *app_method(struct app *a, struct err *e)
     /* Another process or connection may have changed the method since it
      * was loaded: check the version once per request (app_method_recheck),
      * and always inside a write transaction, where it is authoritative. */
+    /* what is computed from the method depends on where it was read */
     if (a->method && a->method_checked && !store_in_write(a->st)) {
+        store_track_add(a->st, &a->method_deps);
         return a->method;
     }
     /* inside a read transaction, an unchanged file needs no new look */
     long long dv = store_data_version(a->st);
     if (a->method && dv >= 0 && dv == a->method_dv && !store_in_write(a->st)) {
         a->method_checked = 1;
+        store_track_add(a->st, &a->method_deps);
         return a->method;
     }
     int version;
     char *def = NULL;
-    if (store_method_current(a->st, &version, &def, e)) {
+    struct tblset saved;
+    store_track_begin(a->st, &saved);
+    int mrc = store_method_current(a->st, &version, &def, e);
+    store_track_end(a->st, &saved, &a->method_deps);
+    if (mrc) {
         return NULL;
     }
     a->method_checked = 1;

@@ -13,10 +13,11 @@
 #include "../lib/util.h"
 #include "app.h"
 
-static const struct {
+struct source {
     const char *name;
     task_source_fn fn;
-} sources[] = {
+};
+static const struct source sources[] = {
 #define TASK_SOURCE(name, fn) {#name, fn},
 #include "tasks.def"
 #undef TASK_SOURCE
@@ -108,6 +109,67 @@ static int check_owner(struct app *a, const char *owner, struct err *e)
     return 0;
 }
 
+/* A source's tasks, kept in app_derived (inside a read, as a server
+ * reads): each source's list is kept with the tables it was derived from,
+ * so a change to risks derives the risk reviews again and reuses the rest.
+ * The key names everything the list depends on besides the file: the
+ * source, the principal's view, the date and the query. */
+static void tasks_drop(void *p)
+{
+    struct tasks *t = p;
+    tasks_free(t);
+    free(t);
+}
+
+static int append(struct tasks *out, const struct tasks *add)
+{
+    if (out->n + add->n > out->cap) {
+        int cap = out->cap ? out->cap : 64;
+        while (cap < out->n + add->n) {
+            cap *= 2;
+        }
+        struct task *v = realloc(out->v, (size_t)cap * sizeof *v);
+        if (!v) {
+            return -1;
+        }
+        out->v = v;
+        out->cap = cap;
+    }
+    if (add->n) {
+        memcpy(out->v + out->n, add->v, (size_t)add->n * sizeof *add->v);
+    }
+    out->n += add->n;
+    return 0;
+}
+
+static int run_source(struct app *a, const struct source *src, const struct task_query *sq,
+                      struct tasks *out, struct err *e)
+{
+    if (!store_in_read(a->st)) {
+        return src->fn(a, sq, out, e);
+    }
+    char key[256], view[120];
+    snprintf(key, sizeof key, "tasks:%s:%s:%s:%d:%s:%d:%d", src->name,
+             principal_view(&a->who, view, sizeof view), sq->today, sq->lead_days,
+             sq->owner ? sq->owner : "", sq->overdue_only, sq->horizon_days);
+    const void *kept;
+    if (app_derived_obj(a, key, &kept)) {
+        return append(out, kept) ? err_set(e, ERR_INTERNAL, NULL, "out of memory") : 0;
+    }
+    struct tasks *mine = xcalloc(1, sizeof *mine);
+    struct tblset saved, read;
+    app_track_begin(a, &saved);
+    int rc = src->fn(a, sq, mine, e);
+    app_track_end(a, &saved, &read);
+    if (rc || append(out, mine)) {
+        tasks_drop(mine);
+        return rc ? -1 : err_set(e, ERR_INTERNAL, NULL, "out of memory");
+    }
+    app_derived_keep(a, key, mine, tasks_drop, (size_t)mine->n * sizeof *mine->v + sizeof *mine,
+                     &read);
+    return 0;
+}
+
 int app_tasks(struct app *a, const struct task_query *q, struct tasks *out, struct err *e)
 {
     char today[11], soon[11], horizon[11] = "";
@@ -131,7 +193,7 @@ int app_tasks(struct app *a, const struct task_query *q, struct tasks *out, stru
         date_add_days(today, q->horizon_days, horizon);
     }
     for (size_t i = 0; i < sizeof sources / sizeof sources[0]; i++) {
-        if (sources[i].fn(a, &sq, out, e)) {
+        if (run_source(a, &sources[i], &sq, out, e)) {
             tasks_free(out);
             return -1;
         }

@@ -174,10 +174,12 @@ sqlite3_stmt *store_prepare(struct store *s, const char *sql, struct err *e)
         if (s->cache[i].hash == h && strcmp(s->cache[i].sql, sql) == 0) {
             sqlite3_reset(s->cache[i].st);
             sqlite3_clear_bindings(s->cache[i].st);
+            store_track_prepared(s, &s->cache[i].read);
             return s->cache[i].st;
         }
     }
     sqlite3_stmt *st = NULL;
+    memset(&s->prep_read, 0, sizeof s->prep_read); /* the authorizer fills it */
     if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
         store_sqlerr(s, e, "preparing a query");
         return NULL;
@@ -197,6 +199,7 @@ sqlite3_stmt *store_prepare(struct store *s, const char *sql, struct err *e)
     s->cache[s->ncache].sql = xstrdup(sql);
     s->cache[s->ncache].hash = h;
     s->cache[s->ncache].st = st;
+    s->cache[s->ncache].read = s->prep_read;
     s->ncache++;
     return st;
 }
@@ -358,6 +361,7 @@ int store_open(const char *path, int flags, struct store **out, struct err *e)
     sqlite3_create_collation_v2(s->db, "isms_nat", SQLITE_UTF8, NULL, collate_nat, NULL);
     sqlite3_create_function(s->db, "isms_sha256", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
                             sql_sha256, NULL, NULL);
+    store_track_install(s); /* which tables are read and written (store_track.c) */
 
     int appid = 0, version = 0;
     if (pragma_int(s, "PRAGMA application_id", &appid, e) ||
@@ -461,6 +465,7 @@ void store_close(struct store *s)
     if (s->db) {
         sqlite3_close(s->db);
     }
+    store_track_free(s);
     free(s->path);
     free(s);
 }
@@ -561,6 +566,10 @@ int store_begin(struct store *s, struct err *e)
         write_unlock(s);
         return -1;
     }
+    if (s->version >= STORE_TRACK_VERSION && store_track_tx_begin(s, e)) {
+        store_rollback(s);
+        return -1;
+    }
     return 0;
 }
 
@@ -572,6 +581,10 @@ int store_in_write(struct store *s)
 int store_commit(struct store *s, struct err *e)
 {
     s->hist_valid = 0;
+    if (s->version >= STORE_TRACK_VERSION && store_track_tx_commit(s, e)) {
+        store_rollback(s);
+        return -1;
+    }
     if (store_exec(s, "COMMIT", e)) {
         store_rollback(s);
         return -1;

@@ -50,6 +50,45 @@ int store_schema_version(struct store *s);
 /* The highest schema version this binary knows. */
 int store_latest_version(void);
 
+/* WHAT A RESULT DEPENDS ON (store_track.c). The store notes which tables
+ * each statement reads (SQLite's authorizer, at prepare time; kept with a
+ * cached statement and added again at each use) and which tables each
+ * write transaction changes (the pre-update hook); a transaction that
+ * appends history records its tables beside the chain (history_tables).
+ * A cache of derived results (app_derived) keeps with each result the set
+ * of tables read while computing it, and drops exactly the results whose
+ * tables later history changed — nobody declares dependencies by hand.
+ * Tracking nests: a result computed inside another's computation adds its
+ * tables to the outer one too. */
+#define STORE_TBLSET_WORDS 4
+struct tblset {
+    uint64_t w[STORE_TBLSET_WORDS]; /* bit per table of this connection's registry */
+};
+void tblset_all(struct tblset *t);   /* every table: the safe answer when unknown */
+void tblset_or(struct tblset *into, const struct tblset *t);
+int tblset_meets(const struct tblset *a, const struct tblset *b);
+/* Starts tracking (saving the tracking in progress into *saved). */
+void store_track_begin(struct store *s, struct tblset *saved);
+/* Ends it: *read = the tables read since store_track_begin; the enclosing
+ * tracking (if any) gains them. */
+void store_track_end(struct store *s, const struct tblset *saved, struct tblset *read);
+/* Adds the tables a reused result was computed from to the tracking in
+ * progress (nothing when none is). */
+void store_track_add(struct store *s, const struct tblset *t);
+/* Reads that must not count as dependencies (the cache's own bookkeeping):
+ * between hold and release nothing is tracked. */
+void store_track_hold(struct store *s, struct tblset *saved);
+void store_track_release(struct store *s, const struct tblset *saved);
+/* The table of type t (its records): for results built from text another
+ * read produced (a title seen earlier). */
+void store_tblset_type(struct store *s, const struct rtype *t, struct tblset *out);
+/* The tables changed by the history entries after seq since up to upto:
+ * 1 with *out when every transaction in between recorded its tables, 0
+ * when some did not (an older program wrote the file; assume everything
+ * changed), -1 on error. */
+int store_changed_tables(struct store *s, long long since, long long upto, struct tblset *out,
+                         struct err *e);
+
 /* Writes a consistent copy of the open file to dest (which must not exist)
  * with SQLite's online backup, from one read snapshot: other connections,
  * a running server included, keep working meanwhile. The copy appears at

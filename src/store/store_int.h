@@ -10,6 +10,9 @@
 #define STORE_CACHE_MAX 128
 #define STORE_COUNT_CACHE 16
 #define STORE_MAX_TYPES 64
+#define STORE_MAX_TABLES (STORE_TBLSET_WORDS * 64)
+/* the schema version that has history_tables (0024_derived.sql) */
+#define STORE_TRACK_VERSION 24
 
 struct store {
     sqlite3 *db;
@@ -19,6 +22,7 @@ struct store {
         char *sql;
         unsigned long hash; /* of sql, compared before the text */
         sqlite3_stmt *st;
+        struct tblset read; /* the tables it reads (store_track.c) */
     } cache[STORE_CACHE_MAX];
     int ncache;
     char *select_sql[STORE_MAX_TYPES]; /* per type index, built on first use */
@@ -35,10 +39,19 @@ struct store {
         char *key;
         long long version;
         long n;
+        struct tblset read; /* the tables the count read */
     } counts[STORE_COUNT_CACHE];
     int next_count;
     long long hist_seq;
     char hist_hash[65];
+    /* store_track.c: the table registry, the tracking in progress, the
+     * tables of the statement being prepared, the tables this write
+     * transaction changed and the history head when it began */
+    char *tables[STORE_MAX_TABLES];
+    int ntables, last_table;
+    int tracking, held;
+    struct tblset track, prep_read, wrote;
+    long long tx_first_seq;
 };
 
 /* Returns a reset statement from the cache (prepared on first use); the
@@ -68,5 +81,13 @@ void store_rule_query(const struct principal *who, const struct rtype *t, const 
 int store_rule_column(const struct principal *who, const struct rtype *t, const char **field,
                       const char **value);
 
+/* store_track.c, called by store.c: hooks on a new connection, its
+ * registry freed, a cached statement handed out, a write transaction's
+ * start and its end (before COMMIT). */
+void store_track_install(struct store *s);
+void store_track_free(struct store *s);
+void store_track_prepared(struct store *s, const struct tblset *read);
+int store_track_tx_begin(struct store *s, struct err *e);
+int store_track_tx_commit(struct store *s, struct err *e);
 
 #endif

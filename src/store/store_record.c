@@ -794,10 +794,13 @@ long store_count_query(struct store *s, const struct principal *who, const struc
                 strcmp(s->counts[i].key, buf_str(&key)) == 0) {
                 buf_free(&key);
                 buf_free(&b);
+                store_track_add(s, &s->counts[i].read);
                 return s->counts[i].n;
             }
         }
     }
+    struct tblset saved, read;
+    store_track_begin(s, &saved);
     sqlite3_stmt *st = store_prepare(s, buf_str(&b), e);
     buf_free(&b);
     long n = -1;
@@ -808,6 +811,7 @@ long store_count_query(struct store *s, const struct principal *who, const struc
         }
         sqlite3_reset(st);
     }
+    store_track_end(s, &saved, &read);
     if (n >= 0 && version >= 0) {
         int i = s->next_count;
         s->next_count = (i + 1) % STORE_COUNT_CACHE;
@@ -815,6 +819,7 @@ long store_count_query(struct store *s, const struct principal *who, const struc
         s->counts[i].key = buf_take(&key);
         s->counts[i].version = version;
         s->counts[i].n = n;
+        s->counts[i].read = read;
     }
     buf_free(&key);
     return n;

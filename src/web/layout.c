@@ -220,7 +220,9 @@ void web_title_seen(struct req *r, const char *ref, const char *title)
     if (t && perm_row_rule(r->role, t, NULL).kind == ROWS_ALL) {
         char key[80];
         snprintf(key, sizeof key, "title:%s", ref);
-        app_memo_put(r->app, key, title);
+        struct tblset deps; /* a title is read from its record's table */
+        store_tblset_type(r->app->st, t, &deps);
+        app_memo_put(r->app, key, title, &deps);
     } else {
         strmap_put(&r->titles, ref, title);
     }
@@ -229,7 +231,8 @@ void web_title_seen(struct req *r, const char *ref, const char *title)
 /* Appends the text under key from get, or renders, puts and appends it. */
 static void remembered(struct req *r, struct buf *b, const char *key, web_render_fn fn,
                        const void *ctx, int (*get)(struct app *, const char *, const char **),
-                       void (*put)(struct app *, const char *, const char *))
+                       void (*put)(struct app *, const char *, const char *,
+                                   const struct tblset *))
 {
     const char *html;
     if (get(r->app, key, &html) && html) {
@@ -238,8 +241,11 @@ static void remembered(struct req *r, struct buf *b, const char *key, web_render
     }
     struct buf o;
     buf_init(&o, 0);
+    struct tblset saved, read; /* kept with the tables it was rendered from */
+    app_track_begin(r->app, &saved);
     fn(r, &o, ctx);
-    put(r->app, key, buf_str(&o));
+    app_track_end(r->app, &saved, &read);
+    put(r->app, key, buf_str(&o), &read);
     buf_append(b, o.p ? o.p : "", o.len);
     buf_free(&o);
 }
