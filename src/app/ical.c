@@ -216,7 +216,11 @@ int app_calendar_feed(struct app *a, const char *host, const char *base, int min
         return 0;
     }
     struct tasks t;
-    if (app_tasks(a, &q, &t, e)) {
+    struct tblset tsaved, tread; /* the feed is kept with the tables its tasks came from */
+    app_track_begin(a, &tsaved);
+    int trc = app_tasks(a, &q, &t, e);
+    app_track_end(a, &tsaved, &tread);
+    if (trc) {
         buf_free(&key);
         return -1;
     }
@@ -313,7 +317,7 @@ int app_calendar_feed(struct app *a, const char *host, const char *base, int min
         return err_set(e, ERR_TOOBIG, NULL, "the calendar is too large");
     }
     if (cached) {
-        app_derived_put(a, buf_str(&key), buf_str(out));
+        app_derived_put(a, buf_str(&key), buf_str(out), &tread);
     }
     buf_free(&key);
     return 0;
