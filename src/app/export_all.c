@@ -62,8 +62,11 @@ static const struct {
 /* (webhook: its HMAC keys; webhook_queue refers to it) */
 static const char *const secret_tables[] = {"token", "qtoken", "calendar_feed", "webhook",
                                             "webhook_queue"};
-/* Tables that never leave: live state of a running server. */
-static const char *const never_tables[] = {"session"};
+/* Tables that never leave: live state of a running server, and the
+ * bookkeeping of derived results (history_tables: which tables each
+ * journaled transaction changed; a file without it is read as "everything
+ * changed", and the import's own transaction records it afresh). */
+static const char *const never_tables[] = {"session", "history_tables"};
 /* The unusable password hash of an account imported without its own. */
 #define NO_PASSWORD "!"
 
@@ -572,6 +575,9 @@ static int import_table(struct store *st, const char *dir, json_t *t, int with_a
     }
     if (!strcmp(name, "session")) {
         return err_set(e, ERR_INVALID, "tables", "an export never holds sessions");
+    }
+    if (!strcmp(name, "history_tables")) {
+        return 0; /* bookkeeping of derived results: recorded afresh by this import */
     }
     char **have = NULL;
     int nhave = 0;
