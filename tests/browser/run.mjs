@@ -704,7 +704,7 @@ for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   process.on(sig, () => process.exit(1));
 }
 
-const WATCHDOG = Number(process.env.BROWSER_WATCHDOG || 420);
+const WATCHDOG = Number(process.env.BROWSER_WATCHDOG || 900);
 const watchdog = setTimeout(() => {
   log(`browser: the run took longer than ${WATCHDOG} s; stopping`);
   if (server && server.proc.exitCode === null) {
