@@ -496,6 +496,35 @@ static void sid_hash(const char *sid, char out[65])
     sha256_hex(sid, strlen(sid), out);
 }
 
+/* A new session for account c: a random id (kept as its hash) and a CSRF
+ * token, its second factor done or still due (mfa_ok), in the caller's
+ * transaction. Every sign-in — password, directory account, single sign-on
+ * — opens its session here. */
+static int session_open(struct app *a, const struct acc *c, int mfa_ok, char sid[72],
+                        struct err *e)
+{
+    unsigned char raw[32], craw[32];
+    char csrf[72], h[65];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(sid, 72, raw, sizeof raw);
+    randombytes_buf(craw, sizeof craw);
+    sodium_bin2hex(csrf, sizeof csrf, craw, sizeof craw);
+    sid_hash(sid, h);
+    return store_session_add(a->st, h, c->id, csrf, (long long)time(NULL), mfa_ok, e);
+}
+
+/* What an account still owes after its first factor, whichever it was: 0
+ * nothing, 1 its code, 2 enrolment (its role requires a second factor it
+ * has not set up; it may do nothing else until it has). */
+static int second_factor_due(struct app *a, const struct acc *c)
+{
+    int role_req = app_totp_role_required(a, c->role);
+    if (!c->totp_required && !c->totp[0] && !role_req) {
+        return 0;
+    }
+    return role_req && !c->totp[0] && !c->totp_required ? 2 : 1;
+}
+
 /* A real Argon2id hash of a random password, made once, so that a login for
  * an unknown name costs the same as one for a known name. */
 static char dummy_hash[crypto_pwhash_STRBYTES];
@@ -551,20 +580,10 @@ int app_login(struct app *a, const char *name, const char *password, const char 
                        "this account expired on %s; ask an administrator to extend it",
                        c.expires);
     }
-    unsigned char raw[32];
-    randombytes_buf(raw, sizeof raw);
-    sodium_bin2hex(sid, 72, raw, sizeof raw);
-    unsigned char craw[32];
-    randombytes_buf(craw, sizeof craw);
-    char csrf[72];
-    sodium_bin2hex(csrf, sizeof csrf, craw, sizeof craw);
-    char h[65];
-    sid_hash(sid, h);
     /* accounts: a role that must have a second factor — an account of it
      * without one is sent to enrolment (totp_due 2) and may do nothing else */
-    int role_req = app_totp_role_required(a, c.role);
-    int mfa_ok = !c.totp_required && !c.totp[0] && !role_req;
-    *totp_due = !mfa_ok ? (role_req && !c.totp[0] && !c.totp_required ? 2 : 1) : 0;
+    *totp_due = second_factor_due(a, &c);
+    int mfa_ok = !*totp_due;
     if (c.totp_required && !c.totp[0]) {
         /* required but never enrolled: an administrator must enroll it */
         if (store_begin(a->st, e) == 0) {
@@ -576,8 +595,7 @@ int app_login(struct app *a, const char *name, const char *password, const char 
          * log says why, for the administrator. */
         return err_set(e, ERR_UNAUTH, NULL, "wrong name or password");
     }
-    if (store_begin(a->st, e) ||
-        store_session_add(a->st, h, c.id, csrf, (long long)time(NULL), mfa_ok, e)) {
+    if (store_begin(a->st, e) || session_open(a, &c, mfa_ok, sid, e)) {
         store_rollback(a->st);
         return -1;
     }
@@ -844,15 +862,10 @@ int app_login_directory(struct app *a, const char *name, const char *address, ch
         return err_set(e, ERR_UNAUTH, NULL, "this organization has no active account %s",
                        valid_name(name) ? name : "(invalid name)");
     }
-    unsigned char raw[32], craw[32];
-    char csrf[72], h[65];
-    randombytes_buf(raw, sizeof raw);
-    sodium_bin2hex(sid, 72, raw, sizeof raw);
-    randombytes_buf(craw, sizeof craw);
-    sodium_bin2hex(csrf, sizeof csrf, craw, sizeof craw);
-    sid_hash(sid, h);
-    if (store_begin(a->st, e) ||
-        store_session_add(a->st, h, c.id, csrf, (long long)time(NULL), 1, e)) {
+    if (expired(&c)) {
+        return err_set(e, ERR_UNAUTH, NULL, "the account %s here expired on %s", name, c.expires);
+    }
+    if (store_begin(a->st, e) || session_open(a, &c, 1, sid, e)) {
         store_rollback(a->st);
         return -1;
     }
@@ -880,16 +893,14 @@ int app_login_account_tx(struct app *a, long account, const char *address, const
                        "this account needs a second factor that is not set up; ask an "
                        "administrator");
     }
-    unsigned char raw[32], craw[32];
-    char csrf[72], h[65];
-    randombytes_buf(raw, sizeof raw);
-    sodium_bin2hex(sid, 72, raw, sizeof raw);
-    randombytes_buf(craw, sizeof craw);
-    sodium_bin2hex(csrf, sizeof csrf, craw, sizeof craw);
-    sid_hash(sid, h);
-    int mfa_ok = !c.totp_required && !c.totp[0];
-    *totp_due = !mfa_ok;
-    if (store_session_add(a->st, h, c.id, csrf, (long long)time(NULL), mfa_ok, e)) {
+    if (expired(&c)) {
+        return err_set(e, ERR_UNAUTH, NULL,
+                       "this account expired on %s; ask an administrator to extend it",
+                       c.expires);
+    }
+    *totp_due = second_factor_due(a, &c);
+    int mfa_ok = !*totp_due;
+    if (session_open(a, &c, mfa_ok, sid, e)) {
         return -1;
     }
     char detail[64];

@@ -184,7 +184,9 @@ static void signed_in(struct req *r, struct resp *w, const char *sid, int totp_d
                 secure(r) ? "; Secure" : "");
     resp_cookie(w, "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax%s", name,
                 secure(r) ? "; Secure" : "");
-    const char *to = totp_due ? "/login/totp" : safe_path(next);
+    const char *to = totp_due == 2 ? "/account/totp" /* accounts: enrol first */
+                     : totp_due    ? "/login/totp"
+                                   : safe_path(next);
     if (!by_page) {
         resp_redirect(r, w, to);
         return;

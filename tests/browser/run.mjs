@@ -341,6 +341,11 @@ async function main() {
       expect(await page.locator("form.logout").count() === 1, "a sign-out button is shown");
       await page.goto(base + "/");
       await shot(page, "02-dashboard");
+      // the ISMS manager's home opens with the readiness figure and the gaps
+      const firstCard = await page.locator("div.cards > section").first().getAttribute("id");
+      expect(firstCard === "readiness-home", "the manager's home opens with the readiness card", firstCard);
+      expect(/\d+%/.test(await page.locator("#readiness-home").innerText()),
+        "the readiness card shows the overall figure");
     });
 
     await step("the manager creates a risk with the New risk form", async () => {
@@ -443,6 +448,8 @@ async function main() {
     await step("the auditor signs in and downloads the evidence bundle from the readiness page", async () => {
       const p = aud.page;
       await signIn(p, base, accounts["auditor"]);
+      expect(new URL(p.url()).pathname === "/readiness", "the auditor lands on the readiness report after signing in", p.url());
+      await shot(p, "10-auditor-readiness");
       await p.goto(base + "/readiness");
       const link = p.locator("a#bundle-download");
       expect(await link.count() === 1, "the readiness page offers the evidence bundle");
