@@ -18,8 +18,9 @@ static int cookie_secure(struct req *r)
     return strncmp(r->org->cookie, "__Host-", 7) == 0;
 }
 
-/* A safe place to go after signing in: a path of ours, nothing else. */
-static const char *safe_next(const char *next)
+/* web.h: a safe place to go after signing in — a path of ours, nothing else
+ * (the password form and single sign-on share this one rule). */
+const char *web_safe_next(const char *next)
 {
     if (!next || next[0] != '/' || next[1] == '/' || strlen(next) > 512) {
         return "/";
@@ -60,7 +61,7 @@ static void login_form(struct req *r, struct resp *w, const char *name, const ch
     html_attr(&b, pre);
     html_lit(&b, "\"><input type=\"hidden\" name=\"next\" value=\"");
     const char *next = kv_get(&r->form, "next");
-    html_attr(&b, safe_next(next ? next : kv_get(&r->query, "next")));
+    html_attr(&b, web_safe_next(next ? next : kv_get(&r->query, "next")));
     html_lit(&b, "\"><label for=\"name\">Name</label><input id=\"name\" name=\"name\" "
                  "autocomplete=\"username\" required autofocus value=\"");
     html_attr(&b, name);
@@ -167,7 +168,7 @@ int page_login(struct req *r, struct resp *w)
     resp_redirect(r, w,
                   totp_due == 2 ? "/account/totp" /* accounts: enrol first */
                   : totp_due    ? "/login/totp"
-                                : home_for(role, safe_next(kv_get(&r->form, "next"))));
+                                : home_for(role, web_safe_next(kv_get(&r->form, "next"))));
     return 0;
 }
 

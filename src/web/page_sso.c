@@ -27,21 +27,6 @@ static void flow_cookie_name(struct req *r, char *out, size_t size)
     snprintf(out, size, "%s-sso", r->org->pre_cookie);
 }
 
-/* A path of ours, nothing else (the rule of the password form). */
-static const char *safe_path(const char *next)
-{
-    if (!next || next[0] != '/' || next[1] == '/' || strlen(next) > 512) {
-        return "/";
-    }
-    for (const char *p = next; *p; p++) {
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-              strchr("/-._", *p))) {
-            return "/";
-        }
-    }
-    return next;
-}
-
 int sso_login_options(struct req *r, struct buf *b, const char *pre)
 {
     json_t *oidc = NULL, *ldap = NULL;
@@ -50,7 +35,7 @@ int sso_login_options(struct req *r, struct buf *b, const char *pre)
     sso_config_load(r->app, "ldap", &ldap, &e);
     int local = sso_local_enabled(r->app);
     const char *next = kv_get(&r->form, "next");
-    next = safe_path(next ? next : kv_get(&r->query, "next"));
+    next = web_safe_next(next ? next : kv_get(&r->query, "next"));
     if (!local) {
         html_lit(b, "<p>Password sign-in is switched off for this ISMS.</p>");
     }
@@ -147,7 +132,7 @@ int page_sso_oidc_start(struct req *r, struct resp *w)
     redirect_uri(r, cfg, ru, sizeof ru);
     json_decref(cfg);
     char *url = NULL;
-    if (oidc_begin(r->app, ru, safe_path(kv_get(&r->form, "next")), browser, &url, &e)) {
+    if (oidc_begin(r->app, ru, web_safe_next(kv_get(&r->form, "next")), browser, &url, &e)) {
         refused(r, w, e.msg, err_http_status(e.code));
         return 0;
     }
@@ -186,7 +171,7 @@ static void signed_in(struct req *r, struct resp *w, const char *sid, int totp_d
                 secure(r) ? "; Secure" : "");
     const char *to = totp_due == 2 ? "/account/totp" /* accounts: enrol first */
                      : totp_due    ? "/login/totp"
-                                   : safe_path(next);
+                                   : web_safe_next(next);
     if (!by_page) {
         resp_redirect(r, w, to);
         return;
@@ -198,7 +183,7 @@ static void signed_in(struct req *r, struct resp *w, const char *sid, int totp_d
     href(r, &b, to);
     html_lit(&b, "\">Continue</a></p></section>");
     page_end(r, &b);
-    /* the refresh goes to a path of ours only (safe_path) */
+    /* the refresh goes to a path of ours only (web_safe_next) */
     struct buf m;
     buf_init(&m, 0);
     buf_puts(&m, "<meta http-equiv=\"refresh\" content=\"0;url=");

@@ -200,4 +200,8 @@ void web_awareness_card(struct req *r, struct buf *b);
  * the form token). */
 void web_people_panel(struct req *r, struct buf *b, const struct record *rec);
 
+/* A safe place to go after signing in (a ?next= value, untrusted): a path of
+ * ours, nothing else; "/" otherwise (page_auth.c). */
+const char *web_safe_next(const char *next);
+
 #endif
