@@ -1357,7 +1357,10 @@ int http_serve(const struct serve_opts *o, struct err *e)
     /* stop listening at once: new connections are refused, not left hanging */
     MHD_socket ls = MHD_quiesce_daemon(d);
     if (ls != MHD_INVALID_SOCKET) {
-        close(ls);
+        /* shut, not closed: the polling thread still removes the descriptor
+         * from its epoll set, and aborts when it is already gone (closed
+         * after MHD_stop_daemon below) */
+        shutdown(ls, SHUT_RDWR);
     }
     for (int i = 0; i < 100; i++) {
         const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
@@ -1367,6 +1370,9 @@ int http_serve(const struct serve_opts *o, struct err *e)
         usleep(100000);
     }
     MHD_stop_daemon(d);
+    if (ls != MHD_INVALID_SOCKET) {
+        close(ls);
+    }
     stop_reaper(reaper_thread);
     timer_stop(); /* outbound */
     close_all_apps();
