@@ -108,7 +108,7 @@ static int has_attachment(struct ctx *x, const char *ref, struct err *e)
  * "; "), the k-th; 0 when there is none. */
 struct cond {
     char field[48];
-    char values[160]; /* comma-separated, for list_has */
+    char values[160]; /* comma-separated (struct qcond) */
     int negate;
 };
 
@@ -157,19 +157,6 @@ static int cond_at(const char *where, int k, struct cond *c)
     return 1;
 }
 
-static int matches(const struct record *r, const char *where)
-{
-    struct cond c;
-    for (int k = 0; cond_at(where, k, &c); k++) {
-        const char *v = record_get(r, c.field);
-        int in = v && list_has(c.values, v);
-        if (in == c.negate) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 /* "status=a|b" → "a,b" in out; 0 when spec is not of that form. */
 static int status_list(const char *spec, char *out, size_t n)
 {
@@ -204,25 +191,82 @@ static const char *label_of(const struct rtype *t, const char *field)
 
 /* ---- a rule over records --------------------------------------------------- */
 
-/* One alternative of a rule's evidence (spec) over the n counted records v. */
-static int evidence_of(struct ctx *x, const struct rtype *t, const char *spec, struct record **v,
-                       long n, struct readiness_item *it, struct err *e)
+/* The rule's conditions are asked of the store (struct qcond), as the
+ * viewer: a register of 20,000 risks is counted and searched by SQL, not
+ * read into memory to be looked at one record at a time. */
+
+static int add_cond(const struct rtype *t, struct query *q, const char *field, enum qop op,
+                    const char *values, struct err *e)
+{
+    const struct field *f = rtype_field(t, field, NULL);
+    if (!f || q->ncond >= QUERY_MAX_CONDS) {
+        return err_set(e, ERR_INTERNAL, "readiness", "a rule over %s: %s", t->plural,
+                       f ? "too many conditions" : "no such field");
+    }
+    q->cond[q->ncond++] = (struct qcond){f, op, values};
+    return 0;
+}
+
+static int take_first(void *ctx, struct record *r)
+{
+    struct record **out = ctx;
+    *out = r;
+    return 1;
+}
+
+/* The first record of q (identifier order, or q's sort) with the columns
+ * cols; *out NULL when there is none. */
+static int first_of(struct app *a, const struct rtype *t, const struct query *q,
+                    const char *const *cols, struct record **out, struct err *e)
+{
+    struct query one = *q;
+    one.columns = cols;
+    one.limit = 1;
+    *out = NULL;
+    return store_list(a->st, &a->who, t, &one, take_first, out, e);
+}
+
+/* The counted records' identifiers in order, read once when a check needs
+ * them all (evidence files, records referring to them). */
+struct counted {
+    const struct query *w;
+    int have;
+    struct keylist refs;
+};
+
+static int counted_refs(struct app *a, const struct rtype *t, struct counted *c, struct err *e)
+{
+    if (!c->have) {
+        c->have = 1;
+        if (store_keys(a->st, &a->who, t, c->w, &c->refs, e)) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* One evidence alternative (spec) over the counted records. */
+static int evidence_of(struct ctx *x, const struct rtype *t, const char *spec,
+                       struct counted *c, long n, struct readiness_item *it, struct err *e)
 {
     struct app *a = x->a;
     const char *evf = strncmp(spec, "field:", 6) == 0 ? spec + 6 : NULL;
     if (strcmp(spec, "attach") == 0) {
+        if (counted_refs(a, t, c, e)) {
+            return -1;
+        }
         long k = -1;
-        for (long i = 0; i < n && k < 0; i++) {
-            int h = has_attachment(x, v[i]->ref, e);
+        for (size_t i = 0; i < c->refs.n && k < 0; i++) {
+            int h = has_attachment(x, c->refs.v[i].ref, e);
             if (h < 0) {
                 return -1;
             }
             if (h) {
-                k = i;
+                k = (long)i;
             }
         }
         if (k >= 0) {
-            set(&it->evidence, RD_YES, "%s has an evidence file", v[k]->ref);
+            set(&it->evidence, RD_YES, "%s has an evidence file", c->refs.v[k].ref);
         } else {
             if (n) {
                 set(&it->evidence, RD_NO, "no evidence file attached to any of the %ld", n);
@@ -231,18 +275,19 @@ static int evidence_of(struct ctx *x, const struct rtype *t, const char *spec, s
             }
         }
     } else if (evf) {
-        long k = -1;
-        for (long i = 0; i < n && k < 0; i++) {
-            if (!str_empty(record_get(v[i], evf))) {
-                k = i;
-            }
+        struct query q = *c->w;
+        struct record *r = NULL;
+        const char *cols[] = {evf, NULL};
+        if (add_cond(t, &q, evf, QC_SET, NULL, e) || first_of(a, t, &q, cols, &r, e)) {
+            return -1;
         }
-        if (k >= 0) {
-            set(&it->evidence, RD_YES, "%s has its %s", v[k]->ref, label_of(t, evf));
+        if (r) {
+            set(&it->evidence, RD_YES, "%s has its %s", r->ref, label_of(t, evf));
         } else {
             set(&it->evidence, RD_NO, "no %s with its %s filled in", t->label,
                 label_of(t, evf));
         }
+        record_free(r);
     } else if (strncmp(spec, "child:", 6) == 0) {
         char ct[48], cf[48];
         const char *dot = strchr(spec + 6, '.');
@@ -274,23 +319,25 @@ static int evidence_of(struct ctx *x, const struct rtype *t, const char *spec, s
         }
         long k = -1;
         const char *by = NULL;
-        for (long i = 0; i < n && k < 0; i++) {
-            if (strmap_get(&refs, v[i]->ref, &by)) {
-                k = i;
+        int rc = refs.n ? counted_refs(a, t, c, e) : 0;
+        for (size_t i = 0; rc == 0 && refs.n && i < c->refs.n && k < 0; i++) {
+            if (strmap_get(&refs, c->refs.v[i].ref, &by)) {
+                k = (long)i;
             }
         }
         if (k >= 0) {
-            set(&it->evidence, RD_YES, "%s has %s %s", v[k]->ref, child->label, by ? by : "");
+            set(&it->evidence, RD_YES, "%s has %s %s", c->refs.v[k].ref, child->label,
+                by ? by : "");
         } else {
             set(&it->evidence, RD_NO, "no %s refers to %s", child ? child->label : ct,
                 n ? "any of them" : "one");
         }
         records_free(&kids);
         strmap_free(&refs);
+        return rc;
     }
     return 0;
 }
-
 
 static int eval_records(struct ctx *x, const struct rtype *t, struct readiness_item *it,
                         struct err *e)
@@ -302,15 +349,14 @@ static int eval_records(struct ctx *x, const struct rtype *t, struct readiness_i
         set(&it->present, RD_NA, "your role does not read %s", t->plural);
         return 0;
     }
-    /* the columns the rule names, nothing else */
-    const char *cols[12];
-    char names[8][48];
-    int nc = 0, nn = 0;
-    cols[nc++] = FIELD_STATUS;
-    struct cond c;
-    for (int k = 0; cond_at(ru->where, k, &c) && nn < 4; k++) {
-        strlcpy_(names[nn], c.field, sizeof names[nn]);
-        cols[nc++] = names[nn++];
+    /* the counted records: the rule's where, as the viewer */
+    struct query w;
+    memset(&w, 0, sizeof w);
+    struct cond wc[QUERY_MAX_CONDS];
+    for (int k = 0; k < QUERY_MAX_CONDS && cond_at(ru->where, k, &wc[k]); k++) {
+        if (add_cond(t, &w, wc[k].field, wc[k].negate ? QC_NOT_IN : QC_IN, wc[k].values, e)) {
+            return -1;
+        }
     }
     /* "date:FIELD", "date:FIELD!status=a|b" (records of those statuses are
      * exempt), "latest:FIELD" (only the latest date counts) */
@@ -330,51 +376,30 @@ static int eval_records(struct ctx *x, const struct rtype *t, struct readiness_i
         }
     }
     const char *datef = datebuf[0] ? datebuf : NULL;
-    if (datef) {
-        cols[nc++] = datef;
-    }
-    const char *apf = strstr(ru->approved, ", field:");
-    if (apf && nn < 8) {
-        strlcpy_(names[nn], apf + 8, sizeof names[nn]);
-        cols[nc++] = names[nn++];
-    }
-    for (const char *p = strstr(ru->evidence, "field:"); p && nn < 8 && nc < 11;
-         p = strstr(p + 6, "field:")) {
-        size_t l = strcspn(p + 6, ", ");
-        if (l >= sizeof names[nn]) {
-            l = sizeof names[nn] - 1;
-        }
-        memcpy(names[nn], p + 6, l);
-        names[nn][l] = 0;
-        cols[nc++] = names[nn++];
-    }
-    cols[nc] = NULL;
-    struct records all;
-    if (list_visible(a, t, cols, &all, e)) {
+    const char *cols[] = {FIELD_STATUS, datef, NULL};
+    long n = store_count_query(a->st, &a->who, t, &w, e);
+    if (n < 0) {
         return -1;
     }
-    /* the counted records */
-    struct record **v = xcalloc(all.n + 1, sizeof *v);
-    long n = 0;
-    for (size_t i = 0; i < all.n; i++) {
-        if (matches(all.v[i], ru->where)) {
-            v[n++] = all.v[i];
-        }
+    struct record *first = NULL, *r = NULL;
+    if (n && first_of(a, t, &w, cols, &first, e)) {
+        return -1;
     }
     it->count = n;
-    if (n) {
-        strlcpy_(it->example, v[0]->ref, sizeof it->example);
+    if (first) {
+        strlcpy_(it->example, first->ref, sizeof it->example);
     }
     char what[160];
     snprintf(what, sizeof what, "%s", ru->where[0] ? ru->where : "active");
-    if (n) {
+    if (first) {
         set(&it->present, RD_YES, "%ld %s (%s), e.g. %s", n, n == 1 ? t->label : t->plural,
-            what, v[0]->ref);
+            what, first->ref);
     } else {
         set(&it->present, RD_NO, "no %s record (%s)", t->label, what);
     }
     int rc = 0;
     char sl[160];
+    struct query q;
     /* approved: "status=a|b" or "status=a|b, field:FIELD" (FIELD set also counts:
      * a document being revised whose earlier version is in force) */
     if (status_list(ru->approved, sl, sizeof sl)) {
@@ -384,95 +409,133 @@ static int eval_records(struct ctx *x, const struct rtype *t, struct readiness_i
             *alt = 0;
             altf = alt + 8;
         }
-        long k = -1, kf = -1;
-        for (long i = 0; i < n && k < 0; i++) {
-            const char *s = record_get(v[i], FIELD_STATUS);
-            if (s && list_has(sl, s)) {
-                k = i;
-            } else if (altf && kf < 0 && !str_empty(record_get(v[i], altf))) {
-                kf = i;
+        const char *acols[] = {FIELD_STATUS, altf, NULL};
+        q = w;
+        rc = n ? add_cond(t, &q, FIELD_STATUS, QC_IN, sl, e) || first_of(a, t, &q, acols, &r, e)
+               : 0;
+        if (rc == 0 && n && !r && altf) {
+            q = w;
+            rc = add_cond(t, &q, altf, QC_SET, NULL, e) || first_of(a, t, &q, acols, &r, e);
+            if (r) {
+                set(&it->approved, RD_YES, "%s has a %s (%s)", r->ref, label_of(t, altf),
+                    record_get(r, altf));
+                strlcpy_(it->example, r->ref, sizeof it->example);
             }
+        } else if (r) {
+            set(&it->approved, RD_YES, "%s is %s", r->ref, record_get(r, FIELD_STATUS));
+            strlcpy_(it->example, r->ref, sizeof it->example);
         }
-        if (k >= 0) {
-            set(&it->approved, RD_YES, "%s is %s", v[k]->ref, record_get(v[k], FIELD_STATUS));
-            strlcpy_(it->example, v[k]->ref, sizeof it->example);
-        } else if (kf >= 0) {
-            set(&it->approved, RD_YES, "%s has a %s (%s)", v[kf]->ref, label_of(t, altf),
-                record_get(v[kf], altf));
-            strlcpy_(it->example, v[kf]->ref, sizeof it->example);
+        if (rc) {
+            goto out;
+        }
+        if (r) {
+            /* answered above */
         } else if (n) {
-            set(&it->approved, RD_NO, "none of the %ld is %s (%s is %s)", n, sl, v[0]->ref,
-                record_get(v[0], FIELD_STATUS) ? record_get(v[0], FIELD_STATUS) : "unset");
+            set(&it->approved, RD_NO, "none of the %ld is %s (%s is %s)", n, sl, first->ref,
+                record_get(first, FIELD_STATUS) ? record_get(first, FIELD_STATUS) : "unset");
         } else {
             set(&it->approved, RD_NO, "nothing to approve yet");
         }
+        record_free(r);
+        r = NULL;
     } else if (strcmp(ru->approved, "scope") == 0) {
+        /* the approved scopes (a handful), the first in force */
+        struct records ap = {0};
+        q = w;
+        if (add_cond(t, &q, FIELD_STATUS, QC_IN, "approved", e) ||
+            store_list(a->st, &a->who, t, &q, records_add, &ap, e)) {
+            records_free(&ap);
+            rc = -1;
+            goto out;
+        }
         long k = -1;
         int in_force = 0;
-        for (long i = 0; i < n && !in_force; i++) {
-            const char *s = record_get(v[i], FIELD_STATUS);
-            if (s && strcmp(s, "approved") == 0) {
-                k = i;
-                if (app_scope_current(a, v[i]->ref, &in_force, e)) {
-                    rc = -1;
-                    goto out;
-                }
+        for (size_t i = 0; i < ap.n && !in_force; i++) {
+            k = (long)i;
+            if (app_scope_current(a, ap.v[i]->ref, &in_force, e)) {
+                records_free(&ap);
+                rc = -1;
+                goto out;
             }
         }
         if (k >= 0) {
-            strlcpy_(it->example, v[k]->ref, sizeof it->example);
-            set(&it->approved, RD_YES, "%s approved by top management", v[k]->ref);
+            strlcpy_(it->example, ap.v[k]->ref, sizeof it->example);
+            set(&it->approved, RD_YES, "%s approved by top management", ap.v[k]->ref);
             if (in_force) {
-                set(&it->current, RD_YES, "%s unchanged since its approval", v[k]->ref);
+                set(&it->current, RD_YES, "%s unchanged since its approval", ap.v[k]->ref);
             } else {
                 set(&it->current, RD_NO, "%s changed since its approval: approve it again",
-                    v[k]->ref);
+                    ap.v[k]->ref);
             }
         } else {
-            if (n) {
+            if (first) {
                 set(&it->approved, RD_NO, "%s is not approved (isms scope approve %s)",
-                    v[0]->ref, v[0]->ref);
+                    first->ref, first->ref);
             } else {
                 set(&it->approved, RD_NO, "no scope to approve");
             }
             set(&it->current, RD_NO, "no approved scope");
         }
+        records_free(&ap);
     }
-    /* current */
-    if (datef) {
-        long past = -1, dated = 0, last = -1;
-        for (long i = 0; i < n; i++) {
-            const char *d = record_get(v[i], datef);
-            const char *s = record_get(v[i], FIELD_STATUS);
-            if (str_empty(d) || (exempt[0] && s && list_has(exempt, s))) {
-                continue;
-            }
-            dated++;
-            if (last < 0 || strcmp(d, record_get(v[last], datef)) > 0) {
-                last = i;
-            }
-            if (strncmp(d, x->today, 10) < 0 && past < 0) {
-                past = i;
-            }
-        }
-        if (latest) {
-            past = last >= 0 && strncmp(record_get(v[last], datef), x->today, 10) < 0 ? last : -1;
-        }
+    /* current: no counted record (of the statuses not exempt) is past its
+     * date; or, with latest, the latest date is not past */
+    if (datef && n) {
         const char *fl = label_of(t, datef);
-        if (!n) {
-            set(&it->current, RD_NO, "nothing to keep current");
-        } else if (latest && last < 0) {
+        q = w;
+        if (exempt[0] && add_cond(t, &q, FIELD_STATUS, QC_NOT_IN, exempt, e)) {
+            rc = -1;
+            goto out;
+        }
+        struct record *past = NULL;
+        char maxd[64] = "";
+        if (latest) {
+            /* the greatest date, then the first record that has it */
+            struct query lq = q;
+            rc = add_cond(t, &lq, datef, QC_SET, NULL, e);
+            lq.sort = rtype_field(t, datef, NULL);
+            lq.desc = 1;
+            rc = rc || first_of(a, t, &lq, cols, &r, e);
+            if (rc == 0 && r) {
+                strlcpy_(maxd, record_get(r, datef), sizeof maxd);
+                record_free(r);
+                r = NULL;
+                lq = q;
+                rc = add_cond(t, &lq, datef, QC_IN, maxd, e) || first_of(a, t, &lq, cols, &r, e);
+            }
+            if (rc == 0 && r && strncmp(maxd, x->today, 10) < 0) {
+                past = r;
+            }
+        } else {
+            rc = add_cond(t, &q, datef, QC_BEFORE, x->today, e) ||
+                 first_of(a, t, &q, cols, &past, e);
+        }
+        if (rc) {
+            if (past != r) {
+                record_free(past);
+            }
+            goto out;
+        }
+        if (latest && !r) {
             set(&it->current, RD_NO, "no %s set on any of them", fl);
-        } else if (past >= 0) {
-            set(&it->current, RD_NO, "%s is past its %s (%.10s)", v[past]->ref, fl,
-                record_get(v[past], datef));
-            strlcpy_(it->example, v[past]->ref, sizeof it->example);
+        } else if (past) {
+            set(&it->current, RD_NO, "%s is past its %s (%.10s)", past->ref, fl,
+                record_get(past, datef));
+            strlcpy_(it->example, past->ref, sizeof it->example);
         } else {
             set(&it->current, RD_YES, latest ? "the latest %s is %.10s" : "none past its %s",
-                fl, latest ? record_get(v[last], datef) : "");
+                fl, latest ? maxd : "");
         }
+        if (past != r) {
+            record_free(past);
+        }
+        record_free(r);
+        r = NULL;
+    } else if (datef) {
+        set(&it->current, RD_NO, "nothing to keep current");
     }
     /* evidence: alternatives joined by ", ", the first that holds answers */
+    struct counted c = {&w, 0, {0}};
     for (const char *p = ru->evidence; *p && rc == 0;) {
         char spec[96];
         const char *end = strstr(p, ", ");
@@ -482,15 +545,16 @@ static int eval_records(struct ctx *x, const struct rtype *t, struct readiness_i
         }
         memcpy(spec, p, l);
         spec[l] = 0;
-        rc = evidence_of(x, t, spec, v, n, it, e);
+        rc = evidence_of(x, t, spec, &c, n, it, e);
         if (it->evidence.answer == RD_YES || !end) {
             break;
         }
         p = end + 2;
     }
+    keylist_free(&c.refs);
 out:
-    free(v);
-    records_free(&all);
+    record_free(r);
+    record_free(first);
     return rc;
 }
 

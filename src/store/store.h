@@ -176,6 +176,21 @@ int store_update_fields(struct store *s, const struct record *r, const unsigned 
                         struct err *e);
 
 #define QUERY_MAX_FILTERS 16
+#define QUERY_MAX_CONDS 6
+#define QCOND_MAX_VALUES 8
+/* A condition on one field, for callers that evaluate rules in the store
+ * rather than over every record read (readiness): the value is one of
+ * values (comma-separated, at most QCOND_MAX_VALUES), not one of them (an
+ * unset value is not one of them), set (not empty), or set and before a
+ * date (its first ten characters compare below values, YYYY-MM-DD). A
+ * condition on a field hidden from the principal (accounts) sees it unset.
+ * QC_BEFORE's date is exactly ten characters. */
+enum qop { QC_IN, QC_NOT_IN, QC_SET, QC_BEFORE };
+struct qcond {
+    const struct field *f;
+    enum qop op;
+    const char *values;
+};
 struct query {
     int nfilter;
     const struct field *filter_field[QUERY_MAX_FILTERS];
@@ -218,6 +233,8 @@ struct query {
     const char *after_key;
     long limit;           /* 0 = no limit */
     long offset;
+    int ncond; /* conditions, all of which hold (after the filters) */
+    struct qcond cond[QUERY_MAX_CONDS];
 };
 /* Calls fn for each record matching q in q's order; fn takes ownership of
  * the record. fn returns non-zero to stop. */

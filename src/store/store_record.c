@@ -398,6 +398,64 @@ static void sort_expr(struct buf *b, const struct field *f, const char *x)
     }
 }
 
+/* The k-th value of a condition's comma-separated list (NULL past the end). */
+static const char *cond_value(const char *values, int k, char *out, size_t n)
+{
+    const char *p = values ? values : "";
+    for (int i = 0; i < k && p; i++) {
+        p = strchr(p, ',');
+        p = p ? p + 1 : NULL;
+    }
+    if (!p || (!*p && k > 0)) {
+        return NULL;
+    }
+    size_t l = strcspn(p, ",");
+    if (l >= n) {
+        l = n - 1;
+    }
+    memcpy(out, p, l);
+    out[l] = 0;
+    return out;
+}
+
+/* One condition of q (struct qcond), its values bound as :cK_I. */
+static void cond_sql(struct buf *b, const struct rtype *t, const struct query *q, int k)
+{
+    const struct qcond *c = &q->cond[k];
+    const char *col = c->f->name;
+    if (perm_field_hidden(q->hide_for, t, col)) {
+        /* seen unset: only "not one of" holds */
+        buf_puts(b, c->op == QC_NOT_IN ? " AND 1" : " AND 0");
+        return;
+    }
+    if (c->f->type == F_REFS) {
+        /* a list of links: set when it has one, "one of" when one of them is */
+        buf_printf(b, " AND %sEXISTS (SELECT 1 FROM link WHERE src = t.ref AND rel = '%s'",
+                   c->op == QC_NOT_IN ? "NOT " : "", col);
+    } else if (c->op == QC_SET) {
+        buf_printf(b, " AND (t.%s IS NOT NULL AND t.%s <> ''", col, col);
+    } else if (c->op == QC_BEFORE) {
+        /* below YYYY-MM-DD as a string is the same as its first ten
+         * characters below it, and leaves the column's index usable */
+        buf_printf(b, " AND (t.%s > '' AND t.%s < :c%d_0", col, col, k);
+    } else if (c->op == QC_NOT_IN) {
+        buf_printf(b, " AND (t.%s IS NULL OR t.%s NOT IN (", col, col);
+    } else {
+        buf_printf(b, " AND (t.%s IN (", col);
+    }
+    if (c->op == QC_IN || c->op == QC_NOT_IN) {
+        if (c->f->type == F_REFS) {
+            buf_puts(b, " AND dst IN (");
+        }
+        char v[160];
+        for (int i = 0; i < QCOND_MAX_VALUES && cond_value(c->values, i, v, sizeof v); i++) {
+            buf_printf(b, "%s:c%d_%d", i ? ", " : "", k, i);
+        }
+        buf_puts(b, ")");
+    }
+    buf_puts(b, ")");
+}
+
 /* WHERE for q; with keyset set, also the rows after q's position. */
 static void where_clause(struct buf *b, const struct rtype *t, const struct query *q, int keyset)
 {
@@ -433,6 +491,9 @@ static void where_clause(struct buf *b, const struct rtype *t, const struct quer
             buf_printf(b, " AND t.%s = ?%d", f->name, k + 1);
         }
     }
+    for (int k = 0; k < q->ncond; k++) {
+        cond_sql(b, t, q, k);
+    }
     if (q->ref) {
         buf_puts(b, " AND t.ref = :ref");
     }
@@ -457,8 +518,11 @@ static void where_clause(struct buf *b, const struct rtype *t, const struct quer
         buf_puts(b, " AND t.status IN ('approved', 'published') AND t.review_date <= :today");
     } else if (q->review_due) {
         /* as risk_review_due (src/model/risk.c): a recorded reason, or the
-         * review date reached */
-        buf_puts(b, " AND (t.review_reason <> '' OR t.review_date <= :today)");
+         * review date reached — through the identifiers, each half from its
+         * index (migrations 0013, 0025), not a scan of every risk */
+        buf_printf(b, " AND t.id IN (SELECT id FROM %s WHERE retired IS NULL AND review_reason > ''"
+                      " UNION ALL SELECT id FROM %s WHERE retired IS NULL AND"
+                      " review_date <= :today)", t->name, t->name);
     }
     if (!str_empty(q->search)) {
         buf_puts(b, " AND (t.ref LIKE :search ESCAPE '\\'");
@@ -530,6 +594,15 @@ static void bind_query(sqlite3_stmt *st, const struct rtype *t, const struct que
             } else {
                 bind_value(st, k + 1, f, q->filter_value[k]);
             }
+        }
+    }
+    for (int k = 0; k < q->ncond; k++) {
+        const struct qcond *c = &q->cond[k];
+        char name[24], v[160];
+        for (int i = 0; i < QCOND_MAX_VALUES && cond_value(c->values, i, v, sizeof v); i++) {
+            snprintf(name, sizeof name, ":c%d_%d", k, i);
+            /* a date bound as text; a reference list's value is an identifier */
+            bind_named(st, name, c->op == QC_BEFORE || c->f->type == F_REFS ? NULL : c->f, v);
         }
     }
     if (q->only_field) {
@@ -788,6 +861,9 @@ long store_count_query(struct store *s, const struct principal *who, const struc
                        q->review_due ? q->review_due : "", q->search ? q->search : "",
                        q->ref ? q->ref : "", q->classes ? q->classes : "",
                        q->viewer ? q->viewer : "");
+            for (int k = 0; k < q->ncond; k++) {
+                buf_printf(&key, "\x1f%s", q->cond[k].values ? q->cond[k].values : "");
+            }
         }
         for (int i = 0; i < STORE_COUNT_CACHE; i++) {
             if (s->counts[i].key && s->counts[i].version == version &&

@@ -61,8 +61,13 @@ TEST(store_create_pragmas)
     CHECK(sql_int("p.isms", "PRAGMA user_version") == store_latest_version());
     CHECK(sql_int("p.isms", "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode='wal'") ==
           1);
+    /* every table of ours is STRICT (SQLite's own, the planner's statistics, are not) */
     CHECK(sql_int("p.isms", "SELECT count(*) FROM sqlite_schema WHERE type='table' AND "
+                            "name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND "
                             "sql NOT LIKE '%STRICT%'") == 0);
+    /* the planner's statistics are there from the start (store.c, plan_statistics) */
+    CHECK(sql_int("p.isms", "SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_stat1'") ==
+          1);
     /* creating over an existing file is refused and leaves it alone */
     CHECK(store_open("p.isms", STORE_CREATE, &s, &e) != 0);
     CHECK(e.code == ERR_CONFLICT);
@@ -317,6 +322,67 @@ TEST(store_count_cache_follows_writes)
     CHECK_INT(count_people(a.st, NULL), 3);
     app_close(&a);
     app_close(&b);
+    rm_isms(path);
+}
+
+static long count_cond(struct store *s, struct qcond *c, int n)
+{
+    struct err e = {0};
+    struct query q = {0};
+    for (int i = 0; i < n; i++) {
+        q.cond[q.ncond++] = c[i];
+    }
+    return store_count_query(s, principal_sys(), rtype_find("issue"), &q, &e);
+}
+
+/* The conditions readiness asks of the store (struct qcond): one of, not
+ * one of (an unset value is not one of them), set, before a date — on the
+ * same records the rule would have looked at one by one. */
+TEST(store_query_conditions)
+{
+    const char *path = "/tmp/isms-unit-cond.isms";
+    rm_isms(path);
+    struct app a = {0};
+    struct err e = {0};
+    CHECK(app_create(&a, path, "tester", &e) == 0);
+    const struct rtype *t = rtype_find("issue");
+    struct kv i1[] = {{"title", "One"}, {"kind", "internal"}, {"status", "open"},
+                      {"review_date", "2026-01-10"}};
+    struct kv i2[] = {{"title", "Two"}, {"kind", "external"}, {"status", "closed"},
+                      {"review_date", "2026-03-01"}};
+    struct kv i3[] = {{"title", "Three"}, {"kind", "internal"}};
+    char *ref = NULL;
+    CHECK(app_record_add(&a, t, i1, 4, &ref, &e) == 0);
+    free(ref);
+    CHECK(app_record_add(&a, t, i2, 4, &ref, &e) == 0);
+    free(ref);
+    CHECK(app_record_add(&a, t, i3, 2, &ref, &e) == 0);
+    free(ref);
+    const struct field *st = rtype_field(t, "status", NULL), *kind = rtype_field(t, "kind", NULL),
+                       *rd = rtype_field(t, "review_date", NULL);
+    struct qcond c[2];
+    c[0] = (struct qcond){kind, QC_IN, "internal"};
+    CHECK_INT(count_cond(a.st, c, 1), 2);
+    c[0] = (struct qcond){kind, QC_IN, "internal,external"};
+    CHECK_INT(count_cond(a.st, c, 1), 3);
+    /* the third has its default status (open) */
+    c[0] = (struct qcond){st, QC_NOT_IN, "closed"};
+    CHECK_INT(count_cond(a.st, c, 1), 2);
+    c[0] = (struct qcond){rd, QC_SET, NULL};
+    CHECK_INT(count_cond(a.st, c, 1), 2);
+    c[0] = (struct qcond){rd, QC_BEFORE, "2026-02-01"};
+    CHECK_INT(count_cond(a.st, c, 1), 1);
+    c[0] = (struct qcond){rd, QC_BEFORE, "2026-01-10"}; /* the day itself is not before */
+    CHECK_INT(count_cond(a.st, c, 1), 0);
+    c[0] = (struct qcond){rd, QC_BEFORE, "2027-01-01"};
+    c[1] = (struct qcond){st, QC_NOT_IN, "closed"};
+    CHECK_INT(count_cond(a.st, c, 2), 1);
+    /* an unset value is not one of them */
+    c[0] = (struct qcond){rtype_field(t, "category", NULL), QC_NOT_IN, "legal"};
+    CHECK_INT(count_cond(a.st, c, 1), 3);
+    c[0] = (struct qcond){rtype_field(t, "category", NULL), QC_IN, "legal"};
+    CHECK_INT(count_cond(a.st, c, 1), 0);
+    app_close(&a);
     rm_isms(path);
 }
 
