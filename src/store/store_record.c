@@ -598,7 +598,7 @@ static void bind_query(sqlite3_stmt *st, const struct rtype *t, const struct que
     }
     for (int k = 0; k < q->ncond; k++) {
         const struct qcond *c = &q->cond[k];
-        char name[24], v[160];
+        char name[32], v[160];
         for (int i = 0; i < QCOND_MAX_VALUES && cond_value(c->values, i, v, sizeof v); i++) {
             snprintf(name, sizeof name, ":c%d_%d", k, i);
             /* a date bound as text; a reference list's value is an identifier */
