@@ -352,8 +352,9 @@ static int eval_records(struct ctx *x, const struct rtype *t, struct readiness_i
     /* the counted records: the rule's where, as the viewer */
     struct query w;
     memset(&w, 0, sizeof w);
-    struct cond wc[QUERY_MAX_CONDS];
-    for (int k = 0; k < QUERY_MAX_CONDS && cond_at(ru->where, k, &wc[k]); k++) {
+    struct cond wc[QUERY_MAX_CONDS + 1];
+    for (int k = 0; k <= QUERY_MAX_CONDS && cond_at(ru->where, k, &wc[k]); k++) {
+        /* add_cond refuses one more than the store takes */
         if (add_cond(t, &w, wc[k].field, wc[k].negate ? QC_NOT_IN : QC_IN, wc[k].values, e)) {
             return -1;
         }

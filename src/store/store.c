@@ -326,8 +326,24 @@ static int migrate(struct store *s, int from, struct err *e)
  * rowid, read from the end of its b-tree, against the rows counted then,
  * and its rows counted when that suggests it), all tables again:
  * a file created empty and then filled by an import gets them on its next
- * open. Not data: no history entry, left out of dumps and digests. */
+ * open. Not data: no history entry, left out of dumps and digests; and
+ * not needed to read or write, so a file that cannot take them now (read
+ * only, or another writer holding the lock) opens as it is. */
 #define STATS_MIN_ROWS 1000
+
+/* The one integer a statement over the file's own schema answers (0 when
+ * it cannot). */
+static long long table_int(struct store *s, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    long long v = 0;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+        v = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    return v;
+}
 
 static int plan_statistics(struct store *s, int before, struct err *e)
 {
@@ -354,35 +370,23 @@ static int plan_statistics(struct store *s, int before, struct err *e)
     if (!st) {
         return -1;
     }
-    char grown[64][64];
-    int ng = 0;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+    int grown = 0;
+    while (!grown && (rc = store_step(s, st, e)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(st, 0);
         long long counted = sqlite3_column_int64(st, 1);
         char sql[160];
-        snprintf(sql, sizeof sql, "SELECT max(rowid) FROM \"%s\"", name ? name : "");
-        sqlite3_stmt *mx = NULL;
-        if (!name || strchr(name, '"') || strlen(name) >= sizeof grown[0] ||
-            sqlite3_prepare_v2(s->db, sql, -1, &mx, NULL) != SQLITE_OK) {
-            sqlite3_finalize(mx);
+        if (!name || strchr(name, '"') || strlen(name) > 100) {
             continue;
         }
-        long long rows = sqlite3_step(mx) == SQLITE_ROW ? sqlite3_column_int64(mx, 0) : 0;
-        sqlite3_finalize(mx);
-        mx = NULL;
+        snprintf(sql, sizeof sql, "SELECT max(rowid) FROM \"%s\"", name);
+        long long rows = table_int(s, sql);
         if (rows > STATS_MIN_ROWS && rows > 4 * counted) {
             /* the largest rowid only bounds the rows (a pruned table keeps
              * its numbers): counted, when it suggests growth */
             snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\"", name);
-            rows = sqlite3_prepare_v2(s->db, sql, -1, &mx, NULL) == SQLITE_OK &&
-                           sqlite3_step(mx) == SQLITE_ROW
-                       ? sqlite3_column_int64(mx, 0)
-                       : 0;
-            sqlite3_finalize(mx);
+            rows = table_int(s, sql);
         }
-        if (rows > STATS_MIN_ROWS && rows > 4 * counted && ng < 64) {
-            strlcpy_(grown[ng++], name, sizeof grown[0]);
-        }
+        grown = rows > STATS_MIN_ROWS && rows > 4 * counted;
     }
     sqlite3_reset(st);
     if (rc < 0) {
@@ -390,7 +394,7 @@ static int plan_statistics(struct store *s, int before, struct err *e)
     }
     /* all of them again: statistics of one table beside those of an empty
      * file would misguide the planner as much as none */
-    return ng ? store_exec(s, "ANALYZE", e) : 0;
+    return grown ? store_exec(s, "ANALYZE", e) : 0;
 }
 
 int store_open(const char *path, int flags, struct store **out, struct err *e)
@@ -485,8 +489,9 @@ int store_open(const char *path, int flags, struct store **out, struct err *e)
     if (!(flags & STORE_READONLY) && migrate(s, version, e)) {
         goto fail;
     }
-    if (!(flags & STORE_READONLY) && plan_statistics(s, version, e)) {
-        goto fail;
+    if (!(flags & STORE_READONLY)) {
+        struct err ignored = {0};
+        plan_statistics(s, version, &ignored); /* best effort: see above */
     }
     *out = s;
     return 0;
