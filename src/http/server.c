@@ -1295,6 +1295,19 @@ int http_serve(const struct serve_opts *o, struct err *e)
     if (!tls_on) {
         tls_opts[0].option = MHD_OPTION_END;
     }
+    /* said before the first request can be answered, so the log reads in order
+     * (the socket is already listening: connections wait in its backlog) */
+    const char *scheme = tls_on ? "https" : "http";
+    fprintf(stderr, "isms: serving %d organization%s on %s://%s:%d/ with %d threads\n", norgs,
+            norgs == 1 ? "" : "s", scheme, host, port, threads);
+    for (int i = 0; i < norgs && orgs[i].slug[0]; i++) {
+        fprintf(stderr, "isms:   %s://%s:%d%s/  %s\n", scheme, host, port, orgs[i].prefix,
+                orgs[i].path);
+    }
+    if (!loopback && !tls_on) {
+        fprintf(stderr, "isms: warning: serving without TLS on a non-loopback address; put a "
+                        "TLS-terminating proxy in front\n");
+    }
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY | MHD_USE_ITC |
             MHD_USE_ERROR_LOG | (tls_on ? MHD_USE_TLS : 0), 0, NULL,
@@ -1333,17 +1346,6 @@ int http_serve(const struct serve_opts *o, struct err *e)
         }
     }
     /* end outbound */
-    const char *scheme = tls_on ? "https" : "http";
-    fprintf(stderr, "isms: serving %d organization%s on %s://%s:%d/ with %d threads\n", norgs,
-            norgs == 1 ? "" : "s", scheme, host, port, threads);
-    for (int i = 0; i < norgs && orgs[i].slug[0]; i++) {
-        fprintf(stderr, "isms:   %s://%s:%d%s/  %s\n", scheme, host, port, orgs[i].prefix,
-                orgs[i].path);
-    }
-    if (!loopback && !tls_on) {
-        fprintf(stderr, "isms: warning: serving without TLS on a non-loopback address; put a "
-                        "TLS-terminating proxy in front\n");
-    }
     int sig = 0;
     while (sigwait(&set, &sig) == 0 && sig == SIGHUP) {
         if (tls_on) { /* server: TLS */
@@ -1352,8 +1354,6 @@ int http_serve(const struct serve_opts *o, struct err *e)
             fprintf(stderr, "isms: SIGHUP: nothing to reload (no --tls-cert)\n");
         }
     }
-    fprintf(stderr, "isms: %s received; finishing requests in flight\n",
-            sig == SIGTERM ? "SIGTERM" : "SIGINT");
     /* stop listening at once: new connections are refused, not left hanging */
     MHD_socket ls = MHD_quiesce_daemon(d);
     if (ls != MHD_INVALID_SOCKET) {
@@ -1362,6 +1362,9 @@ int http_serve(const struct serve_opts *o, struct err *e)
          * after MHD_stop_daemon below) */
         shutdown(ls, SHUT_RDWR);
     }
+    /* said after the socket is shut: whoever reads it may rely on it */
+    fprintf(stderr, "isms: %s received; no longer accepting, finishing requests in flight\n",
+            sig == SIGTERM ? "SIGTERM" : "SIGINT");
     for (int i = 0; i < 100; i++) {
         const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
         if (!info || info->num_connections == 0) {
