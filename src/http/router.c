@@ -3,6 +3,7 @@
  * API token), applies the route's permission (with record ownership and
  * row visibility), checks CSRF and Origin, and only then calls the handler.
  * Handlers never check permissions themselves. */
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,38 +73,79 @@ static int seg_decode(const char *s, char *out, size_t size)
     return 0;
 }
 
-/* Matches r->path against a route; fills type and ids. */
-static int match(const struct route *rt, struct req *r, char segs[MAX_SEGS][128], int nseg)
+/* Each route's pattern split once (at the first request), with the
+ * record type it names: matching a request is then comparisons only. */
+enum segkind { SEG_LIT, SEG_TYPE, SEG_ID, SEG_N };
+struct compiled {
+    int nseg;
+    const struct rtype *type;
+    enum segkind kind[MAX_SEGS];
+    char *lit[MAX_SEGS];
+};
+static struct compiled *compiled;
+static pthread_once_t compiled_once = PTHREAD_ONCE_INIT;
+
+static void compile_routes(void)
 {
-    char psegs[MAX_SEGS][128];
-    int np = split(rt->pattern, psegs);
-    if (np != nseg) {
+    compiled = xcalloc((size_t)nroutes, sizeof *compiled);
+    char segs[MAX_SEGS][128];
+    for (int i = 0; i < nroutes; i++) {
+        struct compiled *c = &compiled[i];
+        c->nseg = split(routes[i].pattern, segs);
+        c->type = routes[i].type ? rtype_find(routes[i].type) : NULL;
+        for (int k = 0; k < c->nseg; k++) {
+            c->kind[k] = !strcmp(segs[k], ":type") ? SEG_TYPE
+                         : !strcmp(segs[k], ":id") ? SEG_ID
+                         : !strcmp(segs[k], ":n")  ? SEG_N
+                                                   : SEG_LIT;
+            c->lit[k] = xstrdup(segs[k]);
+        }
+    }
+}
+
+/* What a match captures: the record type and the identifiers. */
+struct capture {
+    const struct rtype *type;
+    char id[64], id2[64];
+};
+
+/* Matches the request's segments against a route; fills cap. */
+static int match(const struct route *rt, struct capture *cap, char segs[MAX_SEGS][128], int nseg)
+{
+    pthread_once(&compiled_once, compile_routes);
+    const struct compiled *c = &compiled[rt - routes];
+    if (c->nseg != nseg) {
         return 0;
     }
-    const struct rtype *type = rt->type ? rtype_find(rt->type) : NULL;
-    char id[64] = "", id2[64] = "";
-    for (int i = 0; i < np; i++) {
-        if (strcmp(psegs[i], ":type") == 0) {
+    cap->type = c->type;
+    cap->id[0] = cap->id2[0] = 0;
+    for (int i = 0; i < nseg; i++) {
+        switch (c->kind[i]) {
+        case SEG_TYPE: {
             const struct rtype *t = rtype_find(segs[i]);
             if (!t || strcmp(t->plural, segs[i]) != 0) {
                 return 0;
             }
-            type = t;
-        } else if (strcmp(psegs[i], ":id") == 0) {
-            if (seg_decode(segs[i], id, sizeof id)) {
+            cap->type = t;
+            break;
+        }
+        case SEG_ID:
+            if (seg_decode(segs[i], cap->id, sizeof cap->id)) {
                 return 0;
             }
-        } else if (strcmp(psegs[i], ":n") == 0) {
-            if (seg_decode(segs[i], id2, sizeof id2)) {
+            break;
+        case SEG_N:
+            if (seg_decode(segs[i], cap->id2, sizeof cap->id2)) {
                 return 0;
             }
-        } else if (strcmp(psegs[i], segs[i]) != 0) {
-            return 0;
+            break;
+        case SEG_LIT:
+            if (strcmp(c->lit[i], segs[i]) != 0) {
+                return 0;
+            }
+            break;
         }
     }
-    r->type = type;
-    strlcpy_(r->id, id, sizeof r->id);
-    strlcpy_(r->id2, id2, sizeof r->id2);
     return 1;
 }
 
@@ -219,10 +261,9 @@ size_t router_body_limit(const char *method, const char *path)
 {
     char segs[MAX_SEGS][128];
     int nseg = split(path, segs);
-    struct req scratch;
+    struct capture cap;
     for (int i = 0; nseg >= 0 && i < nroutes; i++) {
-        memset(&scratch, 0, sizeof scratch);
-        if (method_matches(routes[i].method, method) && match(&routes[i], &scratch, segs, nseg)) {
+        if (method_matches(routes[i].method, method) && match(&routes[i], &cap, segs, nseg)) {
             return route_body_limit(&routes[i]);
         }
     }
@@ -237,8 +278,9 @@ int router_dispatch(struct req *r, struct resp *w)
     int path_known = 0;
     char allow[64] = "";
     r->is_api = strncmp(r->path, "/api/", 5) == 0;
+    struct capture cap;
     for (int i = 0; nseg >= 0 && i < nroutes; i++) {
-        if (!match(&routes[i], r, segs, nseg)) {
+        if (!match(&routes[i], &cap, segs, nseg)) {
             continue;
         }
         if (method_matches(routes[i].method, r->method)) {
@@ -263,7 +305,10 @@ int router_dispatch(struct req *r, struct resp *w)
         return 0;
     }
     /* match() ran for later routes too; redo the winner's captures */
-    match(rt, r, segs, nseg);
+    match(rt, &cap, segs, nseg);
+    r->type = cap.type;
+    strlcpy_(r->id, cap.id, sizeof r->id);
+    strlcpy_(r->id2, cap.id2, sizeof r->id2);
     r->route = rt;
     r->is_api = (rt->flags & R_JSON) != 0;
 
