@@ -19,7 +19,7 @@ int cmd_serve(struct cli *c)
     struct opts o;
     static const char *const allowed[] = {"dir", "listen", "threads", "max-upload",
                                           "per-address", "header-timeout", "body-timeout",
-                                          "body-memory", "trusted-proxy",
+                                          "body-memory", "trusted-proxy", "group-commit",
                                           /* server: TLS, least privilege */
                                           "tls-cert", "tls-key", "user", NULL};
     int rc = cli_parse_opts(c, c->argc, c->argv, &o, 1);
@@ -33,6 +33,12 @@ int cmd_serve(struct cli *c)
     so.tls_cert = cli_opt(&o, "tls-cert"); /* server: TLS */
     so.tls_key = cli_opt(&o, "tls-key");
     so.user = cli_opt(&o, "user"); /* server: least privilege */
+    const char *gc = cli_opt(&o, "group-commit");
+    if (gc && strcmp(gc, "on") != 0 && strcmp(gc, "off") != 0) {
+        return cli_usage("--group-commit: on (the default: the writes of concurrent requests "
+                         "share one fsync) or off (one each)");
+    }
+    so.single_commits = gc && strcmp(gc, "off") == 0;
     const char *th = cli_opt(&o, "threads");
     if (th) {
         int64_t n;

@@ -41,6 +41,7 @@ struct upload_file {
     const char *name;        /* file name from the part or ?name=; NULL when none */
 };
 struct attachment_reader;
+struct gwait;
 
 struct req {
     const char *method;
@@ -71,6 +72,7 @@ struct req {
     const char *(*header)(struct req *r, const char *name);
     const char *(*cookie)(struct req *r, const char *name);
     void *conn;
+    struct gwait *gw;        /* group commit (group.c); NULL: writes commit alone */
 };
 
 struct resp {
@@ -141,6 +143,7 @@ struct serve_opts {
     const char *tls_cert; /* PEM certificate (chain), with tls_key: serve HTTPS */
     const char *tls_key;
     const char *user;     /* started as root: the account to run as after binding */
+    int single_commits;   /* --group-commit off: each write commits alone (group.c) */
 };
 int http_serve(const struct serve_opts *o, struct err *e);
 

@@ -13,6 +13,7 @@
 #include "../lib/util.h"
 #include "router.h"
 #include "../app/outbound.h" /* outbound: calendar feeds */
+#include "group.h"
 #include "routes.h"
 #include "upload.h"
 
@@ -452,6 +453,10 @@ static int dispatch(struct req *r, struct resp *w, const struct route *rt)
         err_set(&e, ERR_USAGE, "by", "by: the signer is the signed-in account");
         resp_error(r, w, &e);
         return 0;
+    }
+    /* what may write runs on the writer, its commit shared (group.c) */
+    if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0) {
+        return group_run(r, w, rt);
     }
     return rt->fn(r, w);
 }

@@ -37,6 +37,7 @@
 #include "timer.h" /* outbound */
 #include "routes.h"
 #include "tls.h"
+#include "group.h"
 #include "upload.h"
 
 #define MAX_ORGS 256
@@ -44,6 +45,7 @@
 static struct org orgs[MAX_ORGS];
 static int norgs; /* published with a release store: a new file is added while serving */
 static int quiet;
+static int single_commits; /* --group-commit off */
 static int tls_on; /* server: --tls-cert given: HTTPS, HSTS, __Host- cookies */
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -76,6 +78,23 @@ static struct app *org_app(int i, struct err *e)
         pthread_mutex_unlock(&apps_lock);
     }
     return thread_apps[i];
+}
+
+/* The organization's writer for group commit (group.c): a connection of
+ * its own, checked to be the file the workers serve. */
+static struct app *open_writer(int i, struct err *e)
+{
+    struct app *a = xcalloc(1, sizeof *a);
+    if (app_open(a, orgs[i].path, "web", e)) {
+        free(a);
+        return NULL;
+    }
+    if (store_file_ok(a->st, &orgs[i].file_id, e)) {
+        app_close(a);
+        free(a);
+        return NULL;
+    }
+    return a;
 }
 
 static void close_all_apps(void)
@@ -285,6 +304,12 @@ struct conn {
     size_t reserved;   /* bytes of the body budget held */
     struct body body;
     struct upload *up; /* R_UPLOAD routes: the body goes to a spool (upload.c) */
+    /* the request and its answer, kept while it waits for its group's
+     * commit or for the writer (group.c) */
+    struct req r;
+    struct resp w;
+    int have_req;
+    struct gwait gw;
 };
 
 static const char *hdr(struct req *r, const char *name)
@@ -807,6 +832,11 @@ static void handle(struct MHD_Connection *conn, const char *url, const char *met
         }
         return;
     }
+    if (!single_commits) {
+        c->gw.conn = conn;
+        c->gw.org = oi;
+        r->gw = &c->gw;
+    }
     router_dispatch(r, w);
 }
 
@@ -920,6 +950,22 @@ static int body_take(struct conn *c, const char *data, size_t n)
     return 0;
 }
 
+/* What a request held, once answered (or its connection gone). */
+static void req_release(struct conn *c)
+{
+    if (!c->have_req) {
+        return;
+    }
+    c->have_req = 0;
+    buf_free(&c->w.body);
+    kv_free(&c->r.form);
+    kv_free(&c->r.query);
+    json_decref(c->r.json);
+    record_free(c->r.rec);
+    strmap_free(&c->r.titles);
+    memset(&c->r, 0, sizeof c->r);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_size, void **con_cls)
@@ -963,22 +1009,43 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     tconn_deadline(conn, 0);
-    struct req r;
-    struct resp w;
-    memset(&r, 0, sizeof r);
-    memset(&w, 0, sizeof w);
-    w.status = 200;
-    buf_init(&w.body, 64u << 20);
-    handle(conn, url, method, c, &w, &r);
+    struct req *r = &c->r;
+    struct resp *w = &c->w;
+    if (c->gw.state == GW_DEFERRED) {
+        /* woken: the writer is free now (group.c); on this worker's own
+         * connection to the file, whichever worker it is */
+        struct err e = {0};
+        c->gw.state = GW_NONE;
+        if ((r->app = org_app(c->gw.org, &e)) == NULL) {
+            resp_error(r, w, &e);
+        } else {
+            group_run(r, w, r->route);
+        }
+    } else if (c->gw.state == GW_DONE) {
+        c->gw.state = GW_NONE;
+        if (c->gw.failed) {
+            /* its group's commit failed: nothing of it was stored */
+            buf_free(&w->body);
+            memset(w, 0, sizeof *w);
+            w->status = 200;
+            buf_init(&w->body, 1u << 20);
+            resp_error(r, w, &c->gw.err);
+        }
+    } else {
+        memset(r, 0, sizeof *r);
+        memset(w, 0, sizeof *w);
+        w->status = 200;
+        buf_init(&w->body, 64u << 20);
+        c->have_req = 1;
+        handle(conn, url, method, c, w, r);
+    }
+    if (c->gw.state == GW_DEFERRED || c->gw.state == GW_PENDING) {
+        return MHD_YES; /* parked: answered when woken */
+    }
     /* the body is decoded: its memory goes back before the answer leaves */
     body_free(c);
-    enum MHD_Result ret = send_resp(conn, &r, &w, c);
-    buf_free(&w.body);
-    kv_free(&r.form);
-    kv_free(&r.query);
-    json_decref(r.json);
-    record_free(r.rec);
-    strmap_free(&r.titles);
+    enum MHD_Result ret = send_resp(conn, r, w, c);
+    req_release(c);
     return ret;
 }
 
@@ -989,6 +1056,8 @@ static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls,
     (void)toe;
     struct conn *c = *con_cls;
     if (c) {
+        group_forget(&c->gw); /* woken, but its client went away */
+        req_release(c);
         body_free(c);
         upload_free(c->up);
         free(c);
@@ -1214,6 +1283,8 @@ int http_serve(const struct serve_opts *o, struct err *e)
     }
     int loopback = (ntohl(sa.sin_addr.s_addr) >> 24) == 127;
     quiet = o->quiet;
+    single_commits = o->single_commits;
+    group_init(open_writer);
     /* server: TLS — the pair loaded and checked before anything listens */
     tls_on = 0;
     if (o->tls_cert || o->tls_key) {
@@ -1309,7 +1380,7 @@ int http_serve(const struct serve_opts *o, struct err *e)
                         "TLS-terminating proxy in front\n");
     }
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY | MHD_USE_ITC |
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY | MHD_ALLOW_SUSPEND_RESUME |
             MHD_USE_ERROR_LOG | (tls_on ? MHD_USE_TLS : 0), 0, NULL,
         NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_LISTEN_SOCKET, (MHD_socket)lfd,
@@ -1376,12 +1447,20 @@ int http_serve(const struct serve_opts *o, struct err *e)
     if (ls != MHD_INVALID_SOCKET) {
         close(ls);
     }
+    long long acked = 0, commits = 0;
+    group_stats(&acked, &commits);
+    group_stop(); /* the writers' last commits, before their files close */
     stop_reaper(reaper_thread);
     timer_stop(); /* outbound */
     close_all_apps();
     dir_close(dir_env.d); /* server: directory accounts */
     dir_env.d = NULL;
     tls_close();
-    fprintf(stderr, "isms: stopped\n");
+    if (commits) {
+        fprintf(stderr, "isms: stopped; %lld writing requests acknowledged in %lld commits\n",
+                acked, commits);
+    } else {
+        fprintf(stderr, "isms: stopped\n");
+    }
     return 0;
 }

@@ -504,17 +504,37 @@ fail:
     return -1;
 }
 
-/* Writers of this process queue on one mutex before BEGIN IMMEDIATE: in the
+/* Writers of this process queue on one lock before BEGIN IMMEDIATE: in the
  * server, worker threads then take turns in order instead of backing off in
  * SQLite's busy handler (which sleeps in growing steps while another thread
- * keeps winning the lock). Other processes still meet the busy timeout. */
-static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
+ * keeps winning the lock). Other processes still meet the busy timeout.
+ * A lock, not a mutex: the group's transaction (store_group_mode) is begun
+ * by one thread and committed by another. */
+static pthread_mutex_t write_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t write_free = PTHREAD_COND_INITIALIZER;
+static int write_held;
+
+static void write_lock(struct store *s)
+{
+    if (!s->holds_write) {
+        pthread_mutex_lock(&write_mu);
+        while (write_held) {
+            pthread_cond_wait(&write_free, &write_mu);
+        }
+        write_held = 1;
+        pthread_mutex_unlock(&write_mu);
+        s->holds_write = 1;
+    }
+}
 
 static void write_unlock(struct store *s)
 {
     if (s->holds_write) {
         s->holds_write = 0;
-        pthread_mutex_unlock(&write_lock);
+        pthread_mutex_lock(&write_mu);
+        write_held = 0;
+        pthread_cond_signal(&write_free);
+        pthread_mutex_unlock(&write_mu);
     }
 }
 
@@ -643,19 +663,78 @@ int store_begin(struct store *s, struct err *e)
          * written): say so before anything is attempted */
         return store_readonly_err(s, e);
     }
-    if (!s->holds_write) {
-        pthread_mutex_lock(&write_lock);
-        s->holds_write = 1;
-    }
-    if (store_exec(s, "BEGIN IMMEDIATE", e)) {
-        write_unlock(s);
-        return -1;
+    if (s->group) {
+        if (s->savepoint) {
+            return err_set(e, ERR_INTERNAL, NULL, "a write began inside another");
+        }
+        if (s->group_open && (s->group_lost || sqlite3_get_autocommit(s->db))) {
+            s->group_lost = 1;
+            return err_set(e, ERR_STORAGE, NULL, "the write could not be made (an earlier "
+                           "write failed to reach the disk); nothing was stored, try again");
+        }
+        if (!s->group_open) {
+            write_lock(s);
+            if (store_exec(s, "BEGIN IMMEDIATE", e)) {
+                write_unlock(s);
+                return -1;
+            }
+            s->group_open = 1;
+        }
+        if (store_exec(s, "SAVEPOINT request", e)) {
+            return -1;
+        }
+        s->savepoint = 1;
+    } else {
+        write_lock(s);
+        if (store_exec(s, "BEGIN IMMEDIATE", e)) {
+            write_unlock(s);
+            return -1;
+        }
     }
     if (s->version >= STORE_TRACK_VERSION && store_track_tx_begin(s, e)) {
         store_rollback(s);
         return -1;
     }
     return 0;
+}
+
+void store_group_mode(struct store *s, int on)
+{
+    s->group = on;
+}
+
+int store_group_open(struct store *s)
+{
+    return s->group_open;
+}
+
+void store_group_settle(struct store *s)
+{
+    if (s->savepoint) {
+        store_rollback(s);
+    }
+}
+
+int store_group_commit(struct store *s, struct err *e)
+{
+    store_group_settle(s);
+    if (!s->group_open) {
+        return 0;
+    }
+    s->group_open = 0;
+    s->hist_valid = 0;
+    int rc = 0;
+    if (s->group_lost || sqlite3_get_autocommit(s->db)) {
+        s->group_lost = 0;
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        err_set(e, ERR_STORAGE, NULL, "the writes could not reach the disk; nothing was stored");
+        rc = -1;
+    } else if (store_exec(s, "COMMIT", e)) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        rc = -1;
+    }
+    write_unlock(s);
+    return rc;
 }
 
 int store_in_write(struct store *s)
@@ -670,6 +749,15 @@ int store_commit(struct store *s, struct err *e)
         store_rollback(s);
         return -1;
     }
+    if (s->group) {
+        /* the caller's part is done; durable at the group's commit */
+        if (store_exec(s, "RELEASE request", e)) {
+            store_rollback(s);
+            return -1;
+        }
+        s->savepoint = 0;
+        return 0;
+    }
     if (store_exec(s, "COMMIT", e)) {
         store_rollback(s);
         return -1;
@@ -681,6 +769,18 @@ int store_commit(struct store *s, struct err *e)
 void store_rollback(struct store *s)
 {
     s->hist_valid = 0;
+    if (s->group) {
+        /* this caller's writes only; the group's transaction goes on */
+        if (s->savepoint) {
+            s->savepoint = 0;
+            if (sqlite3_exec(s->db, "ROLLBACK TO request; RELEASE request", NULL, NULL, NULL) !=
+                    SQLITE_OK ||
+                sqlite3_get_autocommit(s->db)) {
+                s->group_lost = 1; /* SQLite ended it (an I/O error): the commit says so */
+            }
+        }
+        return;
+    }
     if (!sqlite3_get_autocommit(s->db)) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     }

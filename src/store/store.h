@@ -123,6 +123,19 @@ int store_commit(struct store *s, struct err *e);
 void store_rollback(struct store *s);
 /* 1 inside a write transaction begun with store_begin. */
 int store_in_write(struct store *s);
+/* Group commit (the server's writer connection, http/group.c): with it on,
+ * store_begin opens one transaction for many callers in turn and each
+ * caller's store_begin .. store_commit is a savepoint inside it, so one
+ * caller's rollback undoes its own writes only; store_commit releases the
+ * savepoint and nothing is durable until store_group_commit. */
+void store_group_mode(struct store *s, int on);
+/* 1 while the group's transaction is open (some caller wrote or began). */
+int store_group_open(struct store *s);
+/* A savepoint a caller left open is rolled back (its writes undone). */
+void store_group_settle(struct store *s);
+/* Commits the group's transaction (fsync'd: durable on return) and takes
+ * the write lock off; on failure everything in it is rolled back and -1. */
+int store_group_commit(struct store *s, struct err *e);
 /* A read transaction: every query until store_read_end sees one snapshot
  * (and takes the file's read lock once, not per statement). A store_begin
  * inside it ends it first. Nests as a no-op inside any transaction. */

@@ -29,7 +29,11 @@ struct store {
     /* The last history entry, cached inside a write transaction so appending
      * many entries does not re-read it each time. */
     int hist_valid;
-    int holds_write; /* this connection holds the process's write mutex */
+    int holds_write; /* this connection holds the process's write lock */
+    int group;       /* group commit: callers' transactions are savepoints */
+    int group_open;  /* the group's transaction is open */
+    int savepoint;   /* a caller's savepoint is open inside it */
+    int group_lost;  /* SQLite ended the group's transaction (an I/O error) */
     int in_read;     /* inside store_read_begin */
     int orphan_done; /* the WAL of a moved file was checkpointed (orphan_checkpoint) */
     sqlite3_stmt *begin_st, *commit_st; /* of read transactions */

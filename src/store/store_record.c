@@ -151,7 +151,8 @@ static int raw_get(struct store *s, const struct rtype *t, const char *ref, stru
     *out = NULL;
     struct buf b;
     buf_init(&b, 0);
-    buf_printf(&b, "%s WHERE t.ref = ?1", select_sql(s, t, NULL, 0, NULL));
+    buf_puts(&b, select_sql(s, t, NULL, 0, NULL)); /* copied, not formatted: it is long */
+    buf_puts(&b, " WHERE t.ref = ?1");
     sqlite3_stmt *st = store_prepare(s, buf_str(&b), e);
     buf_free(&b);
     if (!st) {

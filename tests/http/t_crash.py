@@ -55,7 +55,8 @@ def main():
                         return
                 i += 1
 
-        ts = [threading.Thread(target=writer, args=(n,)) for n in range(3)]
+        # eight writers: the group commit has company to group (group.c)
+        ts = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
         for t in ts:
             t.start()
         time.sleep(rnd.uniform(0.2, 1.2))
