@@ -10,8 +10,19 @@
  * values are built from our own words, the configured sender and the
  * person's address (refused when it holds CR, LF, spaces, <, > or ,) and
  * name (CR, LF and controls removed, then an RFC 2047 encoded word): no
- * record text reaches a header, so nothing can inject one. */
+ * record text reaches a header, so nothing can inject one.
+ *
+ * TLS (STARTTLS or smtps://) always verifies the server's certificate and
+ * host name, against the system's CAs or (instead) the PEM file of
+ * mail.ca_file (--ca-file, checked when it is set and kept as an absolute
+ * path, so the server's timer finds it too). With --starttls required a
+ * server that does not offer STARTTLS is refused before anything, the
+ * login included, is sent. A refusal names what failed and what the
+ * server said. */
 #include <curl/curl.h>
+#include <errno.h>
+#include <gnutls/x509.h>
+#include <limits.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -19,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "../lib/buf.h"
@@ -44,6 +56,8 @@ static const struct {
      sizeof ((struct mail_config *)0)->starttls},
     {"mail.base_url", offsetof(struct mail_config, base_url),
      sizeof ((struct mail_config *)0)->base_url},
+    {"mail.ca_file", offsetof(struct mail_config, ca_file),
+     sizeof ((struct mail_config *)0)->ca_file},
 };
 
 int app_mail_get(struct app *a, struct mail_config *c, struct err *e)
@@ -92,6 +106,71 @@ static int address_ok(const char *s)
     return strpbrk(s, " <>,;\"()[]\\") == NULL;
 }
 
+/* The largest CA file taken (a system bundle is a few hundred KiB). */
+#define CA_FILE_MAX ((size_t)4 << 20)
+
+/* --ca-file: a readable regular file of PEM certificates (all of them
+ * parse, at least one); its absolute path into abs. */
+static int ca_file_check(const char *path, char *abs, size_t size, struct err *e)
+{
+    if (!plain_ok(path, 1000)) {
+        return err_set(e, ERR_INVALID, "ca-file",
+                       "--ca-file: no line breaks or control characters, at most 1000 bytes");
+    }
+    char real[PATH_MAX];
+    struct stat sb;
+    if (!realpath(path, real) || stat(real, &sb)) {
+        return err_set(e, ERR_INVALID, "ca-file", "--ca-file: cannot read '%.200s': %s", path,
+                       strerror(errno));
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        return err_set(e, ERR_INVALID, "ca-file",
+                       "--ca-file: '%.200s' is not a file (a PEM file of CA certificates)", path);
+    }
+    if (strlen(real) >= size || !plain_ok(real, 1000)) {
+        return err_set(e, ERR_INVALID, "ca-file",
+                       "--ca-file: the absolute path of '%.200s' is longer than 1000 bytes or "
+                       "holds control characters",
+                       path);
+    }
+    if ((size_t)sb.st_size > CA_FILE_MAX) {
+        return err_set(e, ERR_INVALID, "ca-file",
+                       "--ca-file: '%.200s' is larger than 4 MiB: not a file of CA certificates",
+                       path);
+    }
+    FILE *f = fopen(real, "rb");
+    if (!f) {
+        return err_set(e, ERR_INVALID, "ca-file", "--ca-file: cannot read '%.200s': %s", path,
+                       strerror(errno));
+    }
+    char *data = xmalloc((size_t)sb.st_size + 1);
+    size_t n = fread(data, 1, (size_t)sb.st_size, f);
+    int bad = ferror(f);
+    fclose(f);
+    data[n] = 0;
+    if (bad) {
+        free(data);
+        return err_set(e, ERR_INVALID, "ca-file", "--ca-file: cannot read '%.200s'", path);
+    }
+    gnutls_x509_crt_t *crts = NULL;
+    unsigned int ncrt = 0;
+    gnutls_datum_t d = {(unsigned char *)data, (unsigned int)n};
+    int rc = n ? gnutls_x509_crt_list_import2(&crts, &ncrt, &d, GNUTLS_X509_FMT_PEM, 0) : -1;
+    for (unsigned int i = 0; rc >= 0 && i < ncrt; i++) {
+        gnutls_x509_crt_deinit(crts[i]);
+    }
+    gnutls_free(crts);
+    free(data);
+    if (rc < 0 || ncrt == 0) {
+        return err_set(e, ERR_INVALID, "ca-file",
+                       "--ca-file: '%.200s' is not a PEM file of certificates (-----BEGIN "
+                       "CERTIFICATE----- ...)%s%s",
+                       path, rc < 0 && n ? ": " : "", rc < 0 && n ? gnutls_strerror(rc) : "");
+    }
+    strlcpy_(abs, real, size);
+    return 0;
+}
+
 static int set_one(struct app *a, const char *key, const char *v, struct err *e)
 {
     return store_setting_set(a->st, key, v && *v ? v : NULL, e);
@@ -135,6 +214,11 @@ int app_mail_set(struct app *a, const struct mail_set *s, struct err *e)
          !plain_ok(s->base_url, 250) || strpbrk(s->base_url, " \"'<>"))) {
         return err_set(e, ERR_INVALID, "base-url", "base-url: http(s)://HOST[:PORT][/PATH]");
     }
+    char ca_abs[1024] = "";
+    if (s->ca_file && *s->ca_file && ca_file_check(s->ca_file, ca_abs, sizeof ca_abs, e)) {
+        return -1;
+    }
+    const char *ca_file = s->ca_file && *s->ca_file ? ca_abs : s->ca_file;
     char now[21];
     time_now(now);
     struct buf what;
@@ -157,6 +241,10 @@ int app_mail_set(struct app *a, const struct mail_set *s, struct err *e)
     SET(starttls, "mail.starttls", "starttls")
     SET(lead_days, "mail.lead_days", "lead-days")
     SET(base_url, "mail.base_url", "base-url")
+    if (!rc && s->ca_file) {
+        rc = set_one(a, "mail.ca_file", ca_file, e);
+        buf_puts(&what, " ca-file");
+    }
 #undef SET
     if (rc || store_seclog_add(a->st, now, "mail-settings", NULL, a->actor, NULL,
                                buf_str(&what), e) ||
@@ -362,6 +450,33 @@ static size_t read_cb(char *dst, size_t size, size_t nmemb, void *ctx)
     return k;
 }
 
+/* The server's last reply line (printable ASCII only), for the error: only
+ * what comes in is kept, never what we send (the login). */
+struct reply {
+    char last[256];
+};
+
+static int debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *ctx)
+{
+    (void)h;
+    struct reply *r = ctx;
+    if (type != CURLINFO_HEADER_IN) {
+        return 0;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < size && k + 1 < sizeof r->last; i++) {
+        unsigned char ch = (unsigned char)data[i];
+        if (ch == '\r' || ch == '\n') {
+            break;
+        }
+        r->last[k++] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
+    }
+    if (k) {
+        r->last[k] = 0;
+    }
+    return 0;
+}
+
 static int smtp_send(const struct mail_config *c, const char *to, const struct buf *msg,
                      struct err *e)
 {
@@ -394,6 +509,18 @@ static int smtp_send(const struct mail_config *c, const char *to, const struct b
         ssl = CURLUSESSL_ALL;
     }
     curl_easy_setopt(h, CURLOPT_USE_SSL, ssl);
+    /* verification is never switched off: a private CA is trusted with --ca-file */
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (c->ca_file[0]) {
+        /* only the CAs of the file: not the system's directory besides */
+        curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_file);
+        curl_easy_setopt(h, CURLOPT_CAPATH, NULL);
+    }
+    struct reply said = {""};
+    curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, debug_cb);
+    curl_easy_setopt(h, CURLOPT_DEBUGDATA, &said);
+    curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
     if (c->user[0]) {
         curl_easy_setopt(h, CURLOPT_USERNAME, c->user);
         curl_easy_setopt(h, CURLOPT_PASSWORD, c->password);
@@ -403,12 +530,42 @@ static int smtp_send(const struct mail_config *c, const char *to, const struct b
     CURLcode rc = curl_easy_perform(h);
     curl_slist_free_all(rcpt);
     curl_easy_cleanup(h);
-    if (rc != CURLE_OK) {
-        /* libcurl's words name the server and the step, never the password */
-        return err_set(e, ERR_UNAVAILABLE, NULL, "sending to %s failed: %s", to,
-                       ebuf[0] ? ebuf : curl_easy_strerror(rc));
+    if (rc == CURLE_OK) {
+        return 0;
     }
-    return 0;
+    /* libcurl's words name the server and the step, never the password */
+    const char *why = ebuf[0] ? ebuf : curl_easy_strerror(rc);
+    const char *what = "";
+    int show = 1; /* the server's last line is about the failure */
+    switch (rc) {
+    case CURLE_LOGIN_DENIED:
+        what = "the SMTP server refused the login (--user and the password): ";
+        break;
+    case CURLE_PEER_FAILED_VERIFICATION:
+        what = "certificate verification failed (not trusted or not for this host; a "
+               "private CA: --ca-file): ";
+        show = 0;
+        break;
+    case CURLE_SSL_CACERT_BADFILE:
+        what = "the CA file of --ca-file could not be used: ";
+        show = 0;
+        break;
+    case CURLE_USE_SSL_FAILED:
+        what = "the server does not offer STARTTLS and --starttls is required: nothing was "
+               "sent in clear: ";
+        show = 0;
+        break;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_OPERATION_TIMEDOUT:
+        show = 0;
+        break;
+    default:
+        break;
+    }
+    show = show && said.last[0];
+    return err_set(e, ERR_UNAVAILABLE, NULL, "sending to %s failed: %s%s%s%s%s", to, what, why,
+                   show ? " (the server said: " : "", show ? said.last : "", show ? ")" : "");
 }
 
 /* ---- the digest -------------------------------------------------------------- */

@@ -78,17 +78,20 @@ struct mail_config {
     char user[256];      /* "" : no authentication */
     char password[256];  /* kept in the ISMS file only; never printed or logged */
     char starttls[16];   /* required | optional | none */
+    char ca_file[1024];  /* "" (the system's CAs) or the PEM file of the CAs to trust */
     char base_url[256];  /* "" or http(s)://host[:port] for links in the mail */
     int lead_days;       /* "due soon": within this many days (default 14) */
     int configured;      /* smtp and from are set */
 };
 /* The settings (password included: for sending only). */
 int app_mail_get(struct app *a, struct mail_config *c, struct err *e);
-/* Sets the given settings (NULL: unchanged; "" for user/password/base_url:
- * removed), each validated (ERR_INVALID naming the option), in one
- * transaction with a security log entry that never holds the password. */
+/* Sets the given settings (NULL: unchanged; "" for user/password/base_url/
+ * ca_file: removed), each validated (ERR_INVALID naming the option; ca_file
+ * must be a readable file of PEM certificates, kept as its absolute path),
+ * in one transaction with a security log entry that never holds the
+ * password. */
 struct mail_set {
-    const char *smtp, *from, *user, *password, *starttls, *lead_days, *base_url;
+    const char *smtp, *from, *user, *password, *starttls, *lead_days, *base_url, *ca_file;
 };
 int app_mail_set(struct app *a, const struct mail_set *s, struct err *e);
 

@@ -178,8 +178,8 @@ done:
 /* ---- mail and reminders ------------------------------------------------------ */
 
 #define MAIL_USAGE "usage: isms mail set [--smtp smtp://HOST:PORT] [--from ADDRESS] [--user U " \
-                   "--password-stdin] [--starttls required|optional|none] [--lead-days N] "      \
-                   "[--base-url URL] | show [--json]"
+                   "--password-stdin] [--starttls required|optional|none] [--ca-file PEM] "     \
+                   "[--lead-days N] [--base-url URL] | show [--json]"
 
 int cmd_mail(struct cli *c)
 {
@@ -189,8 +189,8 @@ int cmd_mail(struct cli *c)
     struct opts o;
     int rc = cli_parse_opts(c, argc, argv, &o, 1);
     free(argv);
-    static const char *const allowed[] = {"smtp", "from", "user", "starttls", "lead-days",
-                                          "base-url", NULL};
+    static const char *const allowed[] = {"smtp",      "from",     "user",    "starttls",
+                                          "lead-days", "base-url", "ca-file", NULL};
     if (!rc && cli_opt(&o, "password")) {
         return cli_usage("the password is read from stdin (--password-stdin), never an argument");
     }
@@ -215,7 +215,7 @@ int cmd_mail(struct cli *c)
         struct mail_set s = {
             .smtp = cli_opt(&o, "smtp"), .from = cli_opt(&o, "from"), .user = cli_opt(&o, "user"),
             .starttls = cli_opt(&o, "starttls"), .lead_days = cli_opt(&o, "lead-days"),
-            .base_url = cli_opt(&o, "base-url"),
+            .base_url = cli_opt(&o, "base-url"), .ca_file = cli_opt(&o, "ca-file"),
         };
         char pw[300] = "";
         if (pw_stdin) {
@@ -226,7 +226,7 @@ int cmd_mail(struct cli *c)
             s.password = pw;
         }
         if (!s.smtp && !s.from && !s.user && !s.password && !s.starttls && !s.lead_days &&
-            !s.base_url) {
+            !s.base_url && !s.ca_file) {
             rc = cli_usage("nothing to set\n" MAIL_USAGE);
             goto done;
         }
@@ -261,6 +261,8 @@ int cmd_mail(struct cli *c)
         jw_bool(&w, m.password[0] != 0);
         jw_key_name(&w, "starttls");
         jw_str(&w, m.starttls);
+        jw_key_name(&w, "ca_file");
+        jw_str(&w, m.ca_file);
         jw_key_name(&w, "lead_days");
         jw_int(&w, m.lead_days);
         jw_key_name(&w, "base_url");
@@ -271,10 +273,11 @@ int cmd_mail(struct cli *c)
         buf_free(&b);
     } else {
         printf("smtp:      %s\nfrom:      %s\nuser:      %s\npassword:  %s\nstarttls:  %s\n"
-               "lead days: %d\nbase url:  %s\n%s\n",
+               "ca file:   %s\nlead days: %d\nbase url:  %s\n%s\n",
                m.smtp[0] ? m.smtp : "(not set)", m.from[0] ? m.from : "(not set)",
                m.user[0] ? m.user : "(none)", m.password[0] ? "(set)" : "(none)", m.starttls,
-               m.lead_days, m.base_url[0] ? m.base_url : "(none)",
+               m.ca_file[0] ? m.ca_file : "(the system's CAs)", m.lead_days,
+               m.base_url[0] ? m.base_url : "(none)",
                m.configured ? "reminders: ready (isms remind; the server sends them daily)"
                             : "reminders: not set up (--smtp and --from are needed)");
     }

@@ -6,7 +6,9 @@
 # escaped in the HTML; a second run the same day sends nothing, the next day
 # ($ISMS_NOW) sends again; --dry-run sends nothing; the password is never
 # shown; bad settings and a header injection are refused; an SMTP server
-# that is down gives a non-zero exit and marks nothing sent.
+# that is down gives a non-zero exit and marks nothing sent; the lead time
+# (--lead-days) decides which tasks are due soon enough to be sent.
+# (STARTTLS, AUTH and --ca-file: t_mail_tls.sh.)
 . "$CLI_DIR/lib.sh"
 
 SYS_PY=/usr/bin/python3
@@ -151,7 +153,18 @@ note "the server sends them itself: once a day per ISMS, not again after a resta
 D4=$(date -u -d '3 days' +%F)
 serve_once() {
     local hp
-    hp=$(py -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    hp=$(py -c '
+import random, socket
+for p in random.sample(range(25000, 25500), 500):  # the tests port range
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p))
+        print(p)
+        break
+    except OSError:
+        pass
+    finally:
+        s.close()')
     ISMS_NOW=$D4 ISMS_TIMER_SECONDS=1 "$ISMS" serve demo.isms --listen "127.0.0.1:$hp" --quiet >serve.log 2>&1 &
     local pid=$!
     for _ in $(seq 1 100); do
@@ -168,6 +181,37 @@ check "the server's timer sent the day's digests" [ "$(ls "$SINK.2" | wc -l)" -e
 check "and marked the day" [ "$(sqlite3 demo.isms "SELECT value FROM setting WHERE key = 'mail.last_run'")" = "$D4" ]
 serve_once $((n1 * 3))
 check "a restarted server sends nothing more that day" [ "$(ls "$SINK.2" | wc -l)" -eq $((n1 * 2)) ]
+
+note "the lead time decides what is sent: due in 8 days is out with --lead-days 5, in with 10"
+export ISMS_FILE=lead.isms ISMS_NOW=2030-01-15
+ok isms init lead.isms
+ok isms person add --name "Lea Lead" --email lea@example.org
+ok isms nonconformity add --title "Due tomorrow" --source internal-audit --owner P-0001 --due-date 2030-01-16
+ok isms nonconformity add --title "Due in eight days" --source internal-audit --owner P-0001 --due-date 2030-01-23
+ok isms mail set --smtp "smtp://127.0.0.1:$(cat port)" --from isms@example.org --starttls none --lead-days 5
+ls "$SINK.2" | sort >before.txt
+ok isms remind
+out_has "1 mail sent (1 task)"
+ls "$SINK.2" | sort | comm -13 before.txt - >new.txt
+check "one new digest" [ "$(wc -l <new.txt)" = 1 ]
+digest() { "$SYS_PY" "$CLI_DIR/data/mail_check.py" "$SINK.2" |
+    py -c 'import json, sys; m = [m for m in json.load(sys.stdin) if m["file"].endswith(sys.argv[1])]
+print("\n".join(p["text"] for p in m[0]["parts"]))' "$(cat new.txt)"; }
+digest >lead5.txt
+check "lead 5: the task due tomorrow is in the digest" grep -q "Due tomorrow" lead5.txt
+check "lead 5: the task due in 8 days is not" sh -c '! grep -q "Due in eight days" lead5.txt'
+check "lead 5: the digest says 5 days" grep -q "due within 5 days" lead5.txt
+ok isms mail set --lead-days 10
+ls "$SINK.2" | sort >before.txt
+ok isms remind
+out_has "1 mail sent (1 task)"
+ls "$SINK.2" | sort | comm -13 before.txt - >new.txt
+check "one new digest" [ "$(wc -l <new.txt)" = 1 ]
+digest >lead10.txt
+check "lead 10: the task due in 8 days is in the digest" grep -q "Due in eight days" lead10.txt
+check "lead 10: the task due tomorrow was sent today already" sh -c '! grep -q "Due tomorrow" lead10.txt'
+ISMS_NOW=2030-01-16 ok isms remind
+out_has "1 mail sent (2 tasks)"
 kill $SINK_PID
 wait $SINK_PID 2>/dev/null
 finish

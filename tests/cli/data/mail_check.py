@@ -1,6 +1,7 @@
 """mail_check.py DIR — the messages in DIR (smtp_sink.py) as JSON: for each,
-the envelope recipients, the To and Subject headers, the content types of
-its parts and their decoded text."""
+the envelope recipients, the authenticated user and whether it came over
+TLS, the To and Subject headers, the content types of its parts and their
+decoded text."""
 import email
 import email.policy
 import glob
@@ -20,6 +21,8 @@ for path in sorted(glob.glob(sys.argv[1] + "/*.eml")):
         "file": path,
         "rcpt": m.get_all("X-Envelope-To"),
         "from": m.get("X-Envelope-From"),
+        "auth_user": m.get("X-Auth-User"),
+        "tls": m.get("X-TLS") == "yes",
         "to": str(m.get("To")),
         "subject": str(m.get("Subject")),
         "type": m.get_content_type(),
