@@ -7,6 +7,10 @@
  * department, in one SQL statement) and prints the median of 21 runs.
  *
  *   bench/docs OUT.isms [--people N] [--versions V]
+ *   bench/docs --into FILE.isms [--versions V]
+ *
+ * --into adds the policy and its versions (two people: its owner and a top
+ * manager) to an existing ISMS and stops there (bench/web serves it).
  *
  * A benchmark prints figures; it fails only when building the file fails. */
 #include <stdio.h>
@@ -44,7 +48,12 @@ int main(int argc, char **argv)
         return 2;
     }
     long people = 10000, versions = 50;
-    for (int i = 2; i + 1 < argc; i += 2) {
+    int into = strcmp(argv[1], "--into") == 0 && argc >= 3;
+    const char *path = into ? argv[2] : argv[1];
+    if (into) {
+        people = 2;
+    }
+    for (int i = into ? 3 : 2; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--people") == 0) {
             people = atol(argv[i + 1]);
         } else if (strcmp(argv[i], "--versions") == 0) {
@@ -53,8 +62,7 @@ int main(int argc, char **argv)
     }
     struct app a;
     struct err e = {0};
-    remove(argv[1]);
-    if (app_create(&a, argv[1], "bench", &e)) {
+    if (into ? app_open(&a, path, "bench", &e) : (remove(path), app_create(&a, path, "bench", &e))) {
         return die(&e);
     }
     double t0 = now_ms();
@@ -111,7 +119,7 @@ int main(int argc, char **argv)
         }
     }
     long acked = 0;
-    for (long i = 0; i < people; i++) {
+    for (long i = 0; i < people && !into; i++) {
         if (i % 5 < 3) { /* 60 % */
             app_signer_set(&a, 3 + i, "reader", refs[i], "staff");
             if (app_document_ack_tx(&a, doc, NULL, &e)) {
@@ -126,7 +134,11 @@ int main(int argc, char **argv)
     }
     printf("built %s: %ld people, %s with %ld versions, %ld acknowledgements of the last "
            "(%.1f s)\n",
-           argv[1], people, doc, versions, acked, (now_ms() - t0) / 1e3);
+           path, people, doc, versions, acked, (now_ms() - t0) / 1e3);
+    if (into) {
+        app_close(&a);
+        return 0;
+    }
     double ms[21];
     struct doc_acks k = {0};
     for (int r = 0; r < 21; r++) {

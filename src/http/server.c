@@ -963,7 +963,6 @@ static void req_release(struct conn *c)
     json_decref(c->r.json);
     record_free(c->r.rec);
     strmap_free(&c->r.titles);
-    memset(&c->r, 0, sizeof c->r);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -1032,8 +1031,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             resp_error(r, w, &c->gw.err);
         }
     } else {
-        memset(r, 0, sizeof *r);
-        memset(w, 0, sizeof *w);
+        /* r and w start zeroed: c is calloc'd for every request (on_uri) */
         w->status = 200;
         buf_init(&w->body, 64u << 20);
         c->have_req = 1;
@@ -1387,7 +1385,9 @@ int http_serve(const struct serve_opts *o, struct err *e)
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED, on_done,
         NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+        /* a connection's pool (headers, read and write buffers): libmicrohttpd
+         * clears it for every request, so its size is paid per request */
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, lim.per_address,
 #if !MHD_INPLACE_HEADERS
