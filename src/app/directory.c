@@ -548,8 +548,9 @@ int dir_logout(struct dir_accounts *d, const char *sid, struct err *e)
 }
 
 int dir_enter(struct dir_accounts *d, struct app *a, const char *name, const char *org,
-              const char *address, char sid[72], struct err *e)
+              const char *address, char sid[72], int *totp_due, struct err *e)
 {
+    *totp_due = 0;
     pthread_mutex_lock(&d->lock);
     long acc = account_id(d, name, NULL, 0, NULL, e);
     struct grant g;
@@ -569,5 +570,5 @@ int dir_enter(struct dir_accounts *d, struct app *a, const char *name, const cha
     if (rc) {
         return -1;
     }
-    return app_login_directory(a, name, address, sid, e);
+    return app_login_directory(a, name, address, sid, totp_due, e);
 }

@@ -54,8 +54,10 @@ int dir_logout(struct dir_accounts *d, const char *sid, struct err *e);
 /* Enters org for a signed-in directory account: its grant must exist; the
  * organization's local account is brought in line with the grant (made if
  * missing, role and person set) and a session of that organization made
- * (sid). ERR_FORBIDDEN when name has no role there. */
+ * (sid) under the organization's second-factor rules (*totp_due: 0 none, 1
+ * the code is due, 2 enrolment, as app_login). ERR_FORBIDDEN when name has
+ * no role there. */
 int dir_enter(struct dir_accounts *d, struct app *a, const char *name, const char *org,
-              const char *address, char sid[72], struct err *e);
+              const char *address, char sid[72], int *totp_due, struct err *e);
 
 #endif

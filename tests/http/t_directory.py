@@ -206,5 +206,113 @@ def main():
     check(d.get("/").status == 303, "the old directory session is gone")
     srv.stop("directory server")
 
+    second_factor()
+
+
+# ---- helpers of the defect tests below: each has its own directory and server
+
+def dcli(where, *args, input=None, ok=True):
+    return isms("dir", *args, "--dir", os.path.abspath(where), input=input, ok=ok)
+
+
+def dir_signin(srv, name, password=PW):
+    """A browser signed in to the directory (or the answer that refused it)."""
+    d = Client(srv)
+    r = d.get("/login")
+    r = d.post("/login", {"_csrf": hidden_value(r.text, "_csrf") or "", "name": name,
+                          "password": password})
+    return d, r
+
+
+def enter(d, org):
+    """POST /enter/ORG with the index's CSRF token; the answer and a Client
+    of ORG holding only the session entering gave (if any)."""
+    csrf = hidden_value(d.get("/").text, "_csrf") or ""
+    r = d.post("/enter/" + org, {"_csrf": csrf})
+    c = Client(d.server, "/o/" + org)
+    sid = d.jar.get("__Host-isms-" + org)
+    if sid:
+        c.jar = {"__Host-isms-" + org: sid}
+    return r, c
+
+
+def second_factor():
+    """Entering through the directory does not skip the organization's second
+    factor: an enrolled local account is asked its code; a role that requires
+    one sends an account without it to enrolment first."""
+    os.mkdir("mfa")
+    a = init_file("mfa/acme.isms")
+    b = init_file("mfa/beta.isms")
+    g = init_file("mfa/gamma.isms")
+    dcli("mfa", "user", "add", "dora", input=PW + "\n")
+    dcli("mfa", "grant", "dora", "acme", "manager")
+    dcli("mfa", "grant", "dora", "beta", "admin")
+    secret = totp_secret(a.cli("user", "totp", "dora").out)
+    check(secret, "acme enrols its local account dora in TOTP")
+    b.cli("user", "require-totp", "admin", "on")
+    srv = Server(dir=os.path.abspath("mfa"))
+    d, r = dir_signin(srv, "dora")
+    check(r.status == 303 and r.location == "/", "dora signs in to the directory", r.describe)
+
+    # enrolled in acme: the code is asked before anything else
+    r, ca = enter(d, "acme")
+    check(r.status == 303 and r.location == "/o/acme/login/totp",
+          "entering acme, where dora has TOTP, asks for the code", r.describe)
+    for path in ("/", "/risks", "/risks/new"):
+        r = ca.get(path)
+        check(r.status == 303 and (r.location or "").endswith("/login/totp"),
+              "before the code, acme's %s goes to /login/totp" % path, r.describe)
+    r = ca.get("/api/v1/risks")
+    check_status(r, 401, "... and the API refuses the session")
+    tok = ca.csrf("/login/totp")
+    now = time.time()
+    valid = {totp_code(secret, now + k) for k in (-60, -30, 0, 30, 60)}
+    bad = next(c for c in ("%06d" % i for i in range(1000)) if c not in valid)
+    r = ca.post("/login/totp", {"_csrf": tok or "", "code": bad})
+    check_status(r, 401, "a wrong code is refused")
+    r = ca.get("/risks")
+    check(r.status == 303 and (r.location or "").endswith("/login/totp"),
+          "still no register after a wrong code", r.describe)
+    r = ca.post("/login/totp", {"_csrf": tok or "", "code": totp_code(secret)})
+    check_status(r, 303, "the right code is accepted")
+    check_status(ca.get("/risks"), 200, "then dora reads acme's risks")
+    log = sql(a.path, "SELECT event || ':' || coalesce(detail, '') FROM security_log WHERE "
+                      "account = 'dora' AND event IN ('login', 'totp-ok', 'totp-failed') "
+                      "ORDER BY id")
+    check("login:directory account, second factor due" in log and "totp-failed" in log and
+          "totp-ok" in log, "acme's security log: the entry, the wrong and the right code", log)
+
+    # beta requires TOTP of admins, dora has none there: enrolment first
+    r, cb = enter(d, "beta")
+    check(r.status == 303 and r.location == "/o/beta/account/totp",
+          "entering beta, whose admins must have TOTP, sends dora to enrolment", r.describe)
+    for path in ("/", "/risks", "/admin/log"):
+        r = cb.get(path)
+        check(r.status == 303 and (r.location or "").endswith("/account/totp"),
+              "before enrolling, beta's %s goes to enrolment" % path, r.describe)
+    r = cb.get("/account/totp")
+    check(r.status == 200 and "requires a second factor" in r.text,
+          "the enrolment page says why", r.describe)
+    tok = cb.csrf("/account/totp")
+    r = cb.post("/account/totp/begin", {"_csrf": tok or ""})
+    m = re.search(r'<code class="secret">([A-Z2-7]+)</code>', r.text)
+    sec2 = m.group(1) if m else "A"
+    r = cb.post("/account/totp/confirm", {"_csrf": tok or "", "code": totp_code(sec2)})
+    check_status(r, 200, "dora enrols in beta")
+    check_status(cb.get("/risks"), 200, "then beta's register opens")
+    # the next entry asks beta's code like every sign-in there
+    r, cb2 = enter(d, "beta")
+    check(r.status == 303 and r.location == "/o/beta/login/totp",
+          "entering beta again asks for the new code", r.describe)
+
+    # required of the account itself but never set up: refused, said so
+    dcli("mfa", "grant", "dora", "gamma", "staff")
+    g.cli("user", "edit", "dora", "--require-totp", "yes")
+    r, _ = enter(d, "gamma")
+    check(r.status == 401 and "second factor" in r.text and "__Host-isms-gamma" not in
+          d.jar, "an account that must have TOTP and has none is refused, saying why",
+          r.describe)
+    srv.stop("directory server (second factor)")
+
 
 run(main)
