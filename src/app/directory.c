@@ -27,6 +27,8 @@
 #include "../model/perm.h"
 #include "../store/store.h"
 #include "directory.h"
+#include "seclog.h"
+#include "sso.h"
 
 #define DIR_PW_OPSLIMIT 2
 #define DIR_PW_MEMLIMIT (19u << 20)
@@ -551,6 +553,20 @@ int dir_enter(struct dir_accounts *d, struct app *a, const char *name, const cha
               const char *address, char sid[72], int *totp_due, struct err *e)
 {
     *totp_due = 0;
+    /* the directory sign-in is a password sign-in: an organization that
+     * switched those off (isms sso local off) is entered by its single
+     * sign-on only */
+    if (!sso_local_enabled(a)) {
+        if (store_begin(a->st, e) == 0) {
+            app_seclog_write(a, "login-failed", name, address,
+                             "directory account: password sign-in is switched off");
+            store_commit(a->st, e);
+        }
+        return err_set(e, ERR_FORBIDDEN, NULL,
+                       "password sign-in is switched off in %s, and the directory sign-in is "
+                       "a password sign-in: sign in with %s's single sign-on at /o/%s/login",
+                       org, org, org);
+    }
     pthread_mutex_lock(&d->lock);
     long acc = account_id(d, name, NULL, 0, NULL, e);
     struct grant g;

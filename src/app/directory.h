@@ -56,7 +56,8 @@ int dir_logout(struct dir_accounts *d, const char *sid, struct err *e);
  * missing, role and person set) and a session of that organization made
  * (sid) under the organization's second-factor rules (*totp_due: 0 none, 1
  * the code is due, 2 enrolment, as app_login). ERR_FORBIDDEN when name has
- * no role there. */
+ * no role there, or when org has switched password sign-in off (isms sso
+ * local off: the directory's sign-in is a password sign-in). */
 int dir_enter(struct dir_accounts *d, struct app *a, const char *name, const char *org,
               const char *address, char sid[72], int *totp_due, struct err *e);
 

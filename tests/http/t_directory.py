@@ -207,6 +207,7 @@ def main():
     srv.stop("directory server")
 
     second_factor()
+    local_off()
 
 
 # ---- helpers of the defect tests below: each has its own directory and server
@@ -313,6 +314,40 @@ def second_factor():
           d.jar, "an account that must have TOTP and has none is refused, saying why",
           r.describe)
     srv.stop("directory server (second factor)")
+
+
+def local_off():
+    """`isms sso local off` in an organization stops password sign-in there,
+    and the directory sign-in is a password sign-in: entering it is refused."""
+    os.mkdir("lo")
+    a = init_file("lo/acme.isms")
+    init_file("lo/beta.isms")
+    dcli("lo", "user", "add", "erin", input=PW + "\n")
+    dcli("lo", "grant", "erin", "acme", "manager")
+    dcli("lo", "grant", "erin", "beta", "manager")
+    srv = Server(dir=os.path.abspath("lo"))
+    d, r = dir_signin(srv, "erin")
+    r, _ = enter(d, "acme")
+    check(r.status == 303 and r.location == "/o/acme/", "erin enters acme", r.describe)
+    a.cli("sso", "local", "off")
+    d.jar.pop("__Host-isms-acme", None)
+    r, ca = enter(d, "acme")
+    check(r.status == 403 and "switched off" in r.text and "single sign-on" in r.text,
+          "with local passwords off in acme, entering it is refused, saying why", r.describe)
+    check("__Host-isms-acme" not in d.jar, "... and no session of acme is given")
+    check_status(ca.get("/risks"), 303, "... so acme's register stays closed")
+    why = sql(a.path, "SELECT detail FROM security_log WHERE event = 'login-failed' AND "
+                      "account = 'erin' ORDER BY id DESC LIMIT 1")
+    check("password sign-in is switched off" in why, "acme's security log says why", why)
+    r, cb = enter(d, "beta")
+    check(r.status == 303 and r.location == "/o/beta/", "beta (local passwords on) still "
+          "lets erin in", r.describe)
+    a.cli("sso", "local", "on")
+    r, ca = enter(d, "acme")
+    check(r.status == 303 and r.location == "/o/acme/", "local passwords on again: erin "
+          "enters acme", r.describe)
+    check_status(ca.get("/risks"), 200, "... and reads its risks")
+    srv.stop("directory server (local passwords off)")
 
 
 run(main)
