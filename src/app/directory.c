@@ -6,6 +6,10 @@
  *             acts through that very account: a local account of the same
  *             name that the directory did not make (another id) is never
  *             taken over; the grant is refused instead.
+ *   dlocal    (account, org) -> local_id: every local account the directory
+ *             made, kept when the grant is revoked, so that a new grant
+ *             takes up the same local account again (enabled, its history
+ *             its own) instead of taking it for a stranger's.
  *   dsession  directory sign-ins (hash of the id, like local sessions),
  *             good only for the index and for entering an organization.
  *
@@ -47,6 +51,9 @@ static const char *const schema =
     "  account INTEGER NOT NULL REFERENCES daccount(id), org TEXT NOT NULL,"
     "  role TEXT NOT NULL, person TEXT NOT NULL DEFAULT '', local_id INTEGER NOT NULL DEFAULT 0,"
     "  PRIMARY KEY (account, org)) STRICT;"
+    "CREATE TABLE IF NOT EXISTS dlocal ("
+    "  account INTEGER NOT NULL REFERENCES daccount(id), org TEXT NOT NULL,"
+    "  local_id INTEGER NOT NULL, PRIMARY KEY (account, org)) STRICT;"
     "CREATE TABLE IF NOT EXISTS dsession ("
     "  id_hash TEXT PRIMARY KEY, account INTEGER NOT NULL REFERENCES daccount(id),"
     "  csrf TEXT NOT NULL, created INTEGER NOT NULL, last_seen INTEGER NOT NULL) STRICT;";
@@ -286,8 +293,8 @@ static int carry_out(struct app *a, const char *name, const char *org, const cha
     }
     if (l.found && l.id != *local_id) {
         return err_set(e, ERR_CONFLICT, "name", "%s already has a local account %s that the "
-                       "directory did not make; give the directory account another name",
-                       org, name);
+                       "directory did not make for this directory account; give the directory "
+                       "account another name", org, name);
     }
     if (!l.found) {
         unsigned char raw[24];
@@ -344,9 +351,46 @@ static int grant_get(struct dir_accounts *d, long acc, const char *org, struct g
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_err(d, e, "read");
 }
 
+/* The local account the directory made in org for acc (dlocal), 0 when
+ * none, -1 on error: it outlives a revoked grant. */
+static long made_get(struct dir_accounts *d, long acc, const char *org, struct err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(d->db, "SELECT local_id FROM dlocal WHERE account = ? AND org = ?",
+                           -1, &st, NULL) != SQLITE_OK) {
+        return db_err(d, e, "prepare");
+    }
+    sqlite3_bind_int64(st, 1, acc);
+    sqlite3_bind_text(st, 2, org, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    long id = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? id : db_err(d, e, "read");
+}
+
+static int made_put(struct dir_accounts *d, long acc, const char *org, long local_id,
+                    struct err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(d->db, "INSERT INTO dlocal(account, org, local_id) VALUES (?, ?, ?) "
+                           "ON CONFLICT(account, org) DO UPDATE SET local_id = "
+                           "excluded.local_id", -1, &st, NULL) != SQLITE_OK) {
+        return db_err(d, e, "prepare");
+    }
+    sqlite3_bind_int64(st, 1, acc);
+    sqlite3_bind_text(st, 2, org, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, local_id);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : db_err(d, e, "write");
+}
+
 static int grant_put(struct dir_accounts *d, long acc, const char *org, const char *role,
                      const char *person, long local_id, struct err *e)
 {
+    if (local_id && made_put(d, acc, org, local_id, e)) {
+        return -1;
+    }
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(d->db, "INSERT INTO dgrant(account, org, role, person, local_id) "
                            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(account, org) DO UPDATE SET "
@@ -381,7 +425,11 @@ int dir_grant(struct dir_accounts *d, struct app *a, const char *name, const cha
     int rc = acc <= 0 ? (acc < 0 ? -1 : err_set(e, ERR_NOTFOUND, "name", "no directory account "
                                                 "%.64s (isms dir user add)", name))
                       : grant_get(d, acc, org, &g, e);
-    long local_id = rc ? 0 : g.local_id;
+    /* a grant revoked before: the local account made then is taken up again */
+    long local_id = rc ? 0 : g.local_id ? g.local_id : made_get(d, acc, org, e);
+    if (local_id < 0) {
+        rc = -1;
+    }
     if (!rc) {
         rc = carry_out(a, name, org, role, person, &local_id, e) ||
              grant_put(d, acc, org, role, person, local_id, e);
@@ -410,9 +458,11 @@ int dir_revoke(struct dir_accounts *d, struct app *a, const char *name, const ch
         }
     }
     if (!rc) {
+        /* the grant goes, the memory of the local account it made stays */
         char ids[24];
         snprintf(ids, sizeof ids, "%ld", acc);
-        rc = exec(d, e, "DELETE FROM dgrant WHERE account = ? AND org = ?", 2, ids, org);
+        rc = (g.local_id && made_put(d, acc, org, g.local_id, e)) ||
+             exec(d, e, "DELETE FROM dgrant WHERE account = ? AND org = ?", 2, ids, org);
     }
     pthread_mutex_unlock(&d->lock);
     return rc ? -1 : 0;

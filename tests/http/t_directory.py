@@ -208,6 +208,7 @@ def main():
 
     second_factor()
     local_off()
+    regrant()
 
 
 # ---- helpers of the defect tests below: each has its own directory and server
@@ -348,6 +349,55 @@ def local_off():
           "enters acme", r.describe)
     check_status(ca.get("/risks"), 200, "... and reads its risks")
     srv.stop("directory server (local passwords off)")
+
+
+def local_row(f, name):
+    return sql(f.path, "SELECT id, role, disabled FROM account WHERE name = '%s'" % name).strip()
+
+
+def regrant():
+    """grant -> revoke -> grant: the local account the directory made is
+    taken up again (the same account, enabled, with the new role), and in
+    between entering is refused."""
+    os.mkdir("rg")
+    a = init_file("rg/acme.isms")
+    dcli("rg", "user", "add", "fred", input=PW + "\n")
+    dcli("rg", "grant", "fred", "acme", "manager")
+    first = local_row(a, "fred")
+    check(first.endswith("|manager|0"), "the grant made fred in acme", first)
+    srv = Server(dir=os.path.abspath("rg"))
+    d, r = dir_signin(srv, "fred")
+    r, ca = enter(d, "acme")
+    check_status(ca.get("/risks"), 200, "fred reads acme's risks")
+    r = dcli("rg", "revoke", "fred", "acme")
+    check("no role in acme" in r.out, "dir revoke fred acme", r.describe())
+    check(local_row(a, "fred").endswith("|1"), "revoking disables fred in acme",
+          local_row(a, "fred"))
+    r = ca.get("/risks")
+    check(r.status == 303 and "/login" in (r.location or ""), "fred's acme session ended",
+          r.describe)
+    r, _ = enter(d, "acme")
+    check_status(r, 403, "after revoke, entering acme is refused")
+    r = dcli("rg", "grant", "fred", "acme", "auditor", ok=False)
+    check(r.rc == 0 and "fred is auditor in acme" in r.out, "granting fred in acme again works",
+          r.describe())
+    again = local_row(a, "fred")
+    check_eq(again, first.split("|")[0] + "|auditor|0",
+             "... with the very local account made before, enabled, as auditor")
+    check_eq(sql(a.path, "SELECT count(*) FROM account WHERE name = 'fred'").strip(), "1",
+             "no second fred in acme")
+    r, ca = enter(d, "acme")
+    check(r.status == 303 and r.location == "/o/acme/", "fred enters acme again", r.describe)
+    r = ca.get("/risks")
+    check(r.status == 200 and "fred · auditor" in r.text, "... as auditor", r.describe)
+    dcli("rg", "revoke", "fred", "acme")
+    r, _ = enter(d, "acme")
+    check_status(r, 403, "revoked a second time: refused again")
+    r = dcli("rg", "grant", "fred", "acme", "manager", ok=False)
+    check(r.rc == 0, "and granted a third time", r.describe())
+    r, ca = enter(d, "acme")
+    check_status(ca.get("/risks"), 200, "fred is in acme again")
+    srv.stop("directory server (re-grant)")
 
 
 run(main)
