@@ -231,7 +231,7 @@ int dir_pages_handle(struct req *r, struct resp *w, const struct dir_env *env)
         }
         char nsid[72];
         const char *pw = kv_get(&r->form, "password");
-        int rc = dir_login(env->d, user_c, pw ? pw : "", nsid, &e);
+        int rc = dir_login(env->d, user_c, pw ? pw : "", r->addr, nsid, &e);
         throttle_end(&t, rc && e.code == ERR_UNAUTH);
         if (rc) {
             login_form(r, w, env, user_c, e.msg, err_http_status(e.code));
@@ -255,7 +255,7 @@ int dir_pages_handle(struct req *r, struct resp *w, const struct dir_env *env)
         return 1;
     }
     if (!strcmp(path, "/logout")) {
-        dir_logout(env->d, sid, &e);
+        dir_logout(env->d, sid, r->addr, &e);
         resp_cookie(w, "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s", sess_name,
                     secure_attr(env));
         redirect(w, "/login");

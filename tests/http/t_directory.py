@@ -209,6 +209,8 @@ def main():
     second_factor()
     local_off()
     regrant()
+    disable_remove()
+    security_log()
 
 
 # ---- helpers of the defect tests below: each has its own directory and server
@@ -398,6 +400,191 @@ def regrant():
     r, ca = enter(d, "acme")
     check_status(ca.get("/risks"), 200, "fred is in acme again")
     srv.stop("directory server (re-grant)")
+
+
+def disable_remove():
+    """isms dir user disable|enable|remove NAME: a disabled account cannot
+    sign in and its live sessions (the directory's and those it opened in
+    organizations) stop; enabled, it works again; removed, it is gone with
+    its grants, and the local accounts made for it are disabled with their
+    history kept. Unknown names are refused and nothing is written."""
+    os.mkdir("dis")
+    a = demo_file("dis/acme.isms")
+    b = init_file("dis/beta.isms")
+    dcli("dis", "user", "add", "gina", input=PW + "\n")
+    dcli("dis", "grant", "gina", "acme", "manager")
+    dcli("dis", "grant", "gina", "beta", "staff")
+    accounts = os.path.abspath("dis/.isms-accounts")
+    snap = lambda: (sql(accounts, "SELECT * FROM daccount; SELECT * FROM dgrant; SELECT count(*) "
+                                  "FROM dlog"), local_row(a, "gina"), local_row(b, "gina"))
+    before = snap()
+    for sub in ("disable", "enable", "remove"):
+        r = dcli("dis", "user", sub, "nobody", ok=False)
+        check(r.rc == 4 and "name: no directory account nobody" in r.err,
+              "dir user %s of an unknown name: refused, naming the field" % sub, r.describe())
+    r = dcli("dis", "user", "disable", ok=False)
+    check(r.rc == 2 and "user add|password|disable|enable|remove" in r.err,
+          "dir user disable without a name: usage", r.describe())
+    check_eq(snap(), before, "... and nothing was written")
+
+    srv = Server(dir=os.path.abspath("dis"))
+    d, r = dir_signin(srv, "gina")
+    r, ca = enter(d, "acme")
+    check_status(ca.get("/risks"), 200, "gina reads acme's risks")
+    tok = a.token("gina", "gina-acme")
+    api = Api(srv, tok, "/o/acme")
+    check_status(api.get("/api/v1/risks?limit=1"), 200, "gina's acme API token works")
+    asset = {"name": "gina's asset", "kind": "hardware", "owner": a.accounts["manager"].person}
+    r = ca.request("POST", "/api/v1/assets", json_body=asset, headers={"X-CSRF-Token": ca.csrf()})
+    check(r.status in (200, 201), "gina adds an asset in acme", r.describe)
+
+    # disable: nothing of hers works any more
+    r = dcli("dis", "user", "disable", "gina")
+    check("gina disabled" in r.out, "isms dir user disable gina", r.describe())
+    r = d.get("/")
+    check(r.status == 303 and r.location == "/login", "her live directory session stops",
+          r.describe)
+    r = ca.get("/risks")
+    check(r.status == 303 and "/login" in (r.location or ""),
+          "her live session in acme stops", r.describe)
+    check_status(api.get("/api/v1/risks?limit=1"), 401, "her acme API token stops")
+    check(local_row(a, "gina").endswith("|1") and local_row(b, "gina").endswith("|1"),
+          "her local accounts in acme and beta are disabled",
+          (local_row(a, "gina"), local_row(b, "gina")))
+    d2, r = dir_signin(srv, "gina")
+    check(r.status == 401 and "wrong name or password" in r.text,
+          "a disabled directory account cannot sign in", r.describe)
+    check(re.search(r"gina \(disabled\)\s+acme", dcli("dis", "list").out),
+          "dir list says she is disabled", dcli("dis", "list").out)
+    r = dcli("dis", "grant", "gina", "acme", "auditor", ok=False)
+    check(r.rc == 5 and "name:" in r.err and "disabled" in r.err,
+          "no grant for a disabled account", r.describe())
+    check(local_row(a, "gina").endswith("|manager|1"), "... nothing written in acme",
+          local_row(a, "gina"))
+
+    # enable: back as before
+    r = dcli("dis", "user", "enable", "gina")
+    check("gina enabled" in r.out, "isms dir user enable gina", r.describe())
+    d2, r = dir_signin(srv, "gina")
+    check(r.status == 303 and r.location == "/", "enabled, gina signs in again", r.describe)
+    r, ca = enter(d2, "acme")
+    check_status(ca.get("/risks"), 200, "... and enters acme")
+    check_status(api.get("/api/v1/risks?limit=1"), 200, "... and her acme token works again")
+
+    # remove: gone, the local accounts disabled, their history kept
+    r = dcli("dis", "user", "remove", "gina")
+    check("gina removed" in r.out, "isms dir user remove gina", r.describe())
+    check(d2.get("/").status == 303, "her directory session ends")
+    check(ca.get("/risks").status == 303, "her acme session ends")
+    check_status(api.get("/api/v1/risks?limit=1"), 401, "her acme token stops")
+    r = dir_signin(srv, "gina")[1]
+    check_status(r, 401, "a removed account cannot sign in")
+    check("gina" not in dcli("dis", "list").out, "dir list no longer has gina")
+    check_eq(sql(accounts, "SELECT count(*) FROM dgrant; SELECT count(*) FROM dsession; "
+                           "SELECT count(*) FROM dlocal").split(), ["0", "0", "0"],
+             "her grants, sessions and memory of local accounts are gone")
+    check(local_row(a, "gina").endswith("|manager|1") and local_row(b, "gina").endswith("|1"),
+          "her local accounts stay, disabled", (local_row(a, "gina"), local_row(b, "gina")))
+    hist = sql(a.path, "SELECT count(*) FROM history WHERE actor LIKE '%gina%'").strip()
+    check(hist not in ("", "0"), "acme's history of what gina did is kept", hist)
+    r = dcli("dis", "user", "remove", "gina", ok=False)
+    check(r.rc == 4 and "name:" in r.err, "removing her again: not found", r.describe())
+    # a new account of the same name is a stranger to the old local account
+    dcli("dis", "user", "add", "gina", input=PW + "\n")
+    r = dcli("dis", "grant", "gina", "acme", "manager", ok=False)
+    check(r.rc == 5 and "already has a local account gina" in r.err,
+          "a new directory account gina does not take over the old one's local account",
+          r.describe())
+    srv.stop("directory server (disable, remove)")
+
+
+def security_log():
+    """The directory's own security log (isms dir log): sign-ins, failed
+    sign-ins, sign-outs, entries, account and grant changes; what touches an
+    organization is in that organization's log too (isms log)."""
+    os.mkdir("dl")
+    a = init_file("dl/acme.isms")
+    b = init_file("dl/beta.isms")
+    dcli("dl", "user", "add", "hank", input=PW + "\n")
+    new_pw = "another-pass-45678"
+    dcli("dl", "user", "password", "hank", input=new_pw + "\n")
+    dcli("dl", "grant", "hank", "acme", "manager")
+    dcli("dl", "grant", "hank", "beta", "staff")
+    dcli("dl", "revoke", "hank", "beta")
+    srv = Server(dir=os.path.abspath("dl"))
+    secret_name = "Tr0ub4dor&3-typed-as-name"
+    check_status(dir_signin(srv, "hank", "wrong-password-987")[1], 401, "a wrong password")
+    check_status(dir_signin(srv, secret_name, new_pw)[1], 401, "an unknown name")
+    d, r = dir_signin(srv, "hank", new_pw)
+    check(r.status == 303, "hank signs in", r.describe)
+    r, ca = enter(d, "acme")
+    check(r.status == 303, "hank enters acme", r.describe)
+    r, _ = enter(d, "beta")
+    check_status(r, 403, "beta (revoked) is refused")
+    csrf = hidden_value(d.get("/").text, "_csrf")
+    check_status(d.post("/logout", {"_csrf": csrf}), 303, "hank signs out of the directory")
+    dcli("dl", "user", "disable", "hank")
+    dcli("dl", "user", "enable", "hank")
+    dcli("dl", "user", "add", "ivy", input=PW + "\n")
+    dcli("dl", "user", "remove", "ivy")
+
+    items = dcli("dl", "log", "--json").json()["items"]
+    got = [(x["event"], x["account"]) for x in items]
+    for ev in ("dir-user-add", "dir-password-change", "dir-grant", "dir-revoke", "dir-login",
+               "dir-enter", "dir-enter-failed", "dir-logout", "dir-user-disable",
+               "dir-user-enable"):
+        check((ev, "hank") in got, "the directory's log has %s of hank" % ev, got)
+    check(("dir-user-remove", "ivy") in got, "... and dir-user-remove of ivy", got)
+    failed = [x for x in items if x["event"] == "dir-login-failed"]
+    check(len(failed) == 2 and failed[1]["account"] == "hank" and
+          failed[1]["detail"] == "wrong password" and
+          re.fullmatch(r"unknown:[0-9a-f]{12}", failed[0]["account"] or "") and
+          failed[0]["detail"] == "no such account", "both failed sign-ins, the unknown name "
+          "as a keyed hash", failed)
+    check(secret_name not in dcli("dl", "log").out and
+          secret_name not in sql(os.path.abspath("dl/.isms-accounts"), "SELECT * FROM dlog"),
+          "what was typed as an unknown name is never kept")
+    login = [x for x in items if x["event"] == "dir-login"]
+    check(login and login[0]["address"] == "127.0.0.1" and login[0]["actor"] == "web",
+          "a sign-in names the address", login)
+    grant = [x for x in items if x["event"] == "dir-grant"]
+    check(grant and grant[0]["actor"].startswith("cli:"),
+          "a grant names who made it", grant)
+    entered = [x["detail"] for x in items if x["event"] == "dir-enter"]
+    check(entered == ["acme"], "the entry names the organization", entered)
+    refused = [x["detail"] for x in items if x["event"] == "dir-enter-failed"]
+    check(refused and refused[0].startswith("beta: ") and "no role" in refused[0],
+          "the refused entry names the organization and why", refused)
+    r = dcli("dl", "log", "--event", "dir-login-failed", "--json")
+    check({x["event"] for x in r.json()["items"]} == {"dir-login-failed"},
+          "dir log --event filters", r.out)
+    r = dcli("dl", "log", "--account", "ivy")
+    check("dir-user-add" in r.out and "dir-user-remove" in r.out and "hank" not in r.out,
+          "dir log --account filters (text)", r.out)
+    r = dcli("dl", "log", "--limit", "2")
+    check("older entries: isms dir log --dir" in r.out, "dir log pages", r.out)
+    n = sql(os.path.abspath("dl/.isms-accounts"), "SELECT count(*) FROM dlog")
+    for args, field in ((("--event", "bogus"), "event:"), (("--since", "yesterday"), "since:")):
+        r = dcli("dl", "log", *args, ok=False)
+        check(r.rc == 3 and field in r.err, "dir log %s: refused, naming the field" %
+              " ".join(args), r.describe())
+    check_eq(sql(os.path.abspath("dl/.isms-accounts"), "SELECT count(*) FROM dlog"), n,
+             "... and nothing was written")
+
+    # the organizations' own logs
+    r = a.cli("log", "--event", "dir-grant")
+    check("hank" in r.out and "manager" in r.out, "acme's log: the grant (isms log --event "
+          "dir-grant)", r.describe())
+    r = a.cli("log", "--account", "hank", "--event", "login")
+    check("directory account" in r.out and "127.0.0.1" in r.out, "acme's log: hank's entry, "
+          "from where", r.describe())
+    for ev in ("dir-user-disable", "dir-user-enable"):
+        check("hank" in a.cli("log", "--event", ev).out, "acme's log has %s of hank" % ev)
+    r = b.cli("log", "--json", "--account", "hank")
+    evs = {x["event"] for x in json.loads(r.out)["items"]}
+    check({"dir-grant", "dir-revoke"} <= evs and "dir-user-disable" not in evs,
+          "beta's log: the grant and the revoke, nothing after", evs)
+    srv.stop("directory server (security log)")
 
 
 run(main)
