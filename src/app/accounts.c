@@ -879,7 +879,8 @@ int app_login_directory(struct app *a, const char *name, const char *address, ch
         }
         return err_set(e, ERR_UNAUTH, NULL,
                        "the account %s here needs a second factor that is not set up; ask an "
-                       "administrator of this organization", name);
+                       "administrator of this organization",
+                       name);
     }
     *totp_due = second_factor_due(a, &c);
     int mfa_ok = !*totp_due;

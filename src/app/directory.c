@@ -24,9 +24,9 @@
  * One connection, serialized (SQLITE_OPEN_FULLMUTEX and d->lock around the
  * steps that read then write). */
 #include <pthread.h>
-#include <stdarg.h>
 #include <sodium.h>
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -262,17 +262,17 @@ static void dlog(struct dir_accounts *d, const char *event, const char *account,
     char now[21];
     struct err ignore = {0};
     time_now(now);
-    exec(d, &ignore, "INSERT INTO dlog(at, event, account, actor, address, detail) VALUES (?, ?, "
-         "?, ?, ?, ?)", 6, now, event, account, d->actor, address && address[0] ? address : NULL,
-         detail);
+    exec(d, &ignore,
+         "INSERT INTO dlog(at, event, account, actor, address, detail) VALUES (?, ?, "
+         "?, ?, ?, ?)",
+         6, now, event, account, d->actor, address && address[0] ? address : NULL, detail);
 }
 
 /* How a sign-in name goes into the log (as seclog.h's app_seclog_name): an
  * account's name as itself, any other as "unknown:" and 12 hex digits of a
  * keyed BLAKE2b hash (the key made once, in dkey) — it is often a password
  * typed into the name field. */
-static void log_name(struct dir_accounts *d, const char *name, int exists, char *out,
-                     size_t size)
+static void log_name(struct dir_accounts *d, const char *name, int exists, char *out, size_t size)
 {
     if (exists) {
         strlcpy_(out, name, size);
@@ -284,8 +284,7 @@ static void log_name(struct dir_accounts *d, const char *name, int exists, char 
     randombytes_buf(raw, sizeof raw);
     sodium_bin2hex(fresh, sizeof fresh, raw, sizeof raw);
     struct err ignore = {0};
-    exec(d, &ignore, "INSERT OR IGNORE INTO dkey(name, value) VALUES ('seclog-name', ?)", 1,
-         fresh);
+    exec(d, &ignore, "INSERT OR IGNORE INTO dkey(name, value) VALUES ('seclog-name', ?)", 1, fresh);
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(d->db, "SELECT value FROM dkey WHERE name = 'seclog-name'", -1, &st,
                            NULL) != SQLITE_OK) {
@@ -321,9 +320,9 @@ int dir_user_add(struct dir_accounts *d, const char *name, const char *password,
         return -1;
     }
     time_now(now);
-    int rc = tx_begin(d, e) ||
-             exec(d, e, "INSERT INTO daccount(name, pwhash, created) VALUES (?, ?, ?)", 3, name,
-                  h, now);
+    int rc =
+        tx_begin(d, e) ||
+        exec(d, e, "INSERT INTO daccount(name, pwhash, created) VALUES (?, ?, ?)", 3, name, h, now);
     if (!rc) {
         dlog(d, "dir-user-add", name, NULL, NULL);
     }
@@ -349,8 +348,10 @@ int dir_user_password(struct dir_accounts *d, const char *name, const char *pass
     }
     int rc = tx_begin(d, e) ||
              exec(d, e, "UPDATE daccount SET pwhash = ? WHERE name = ?", 2, h, name) ||
-             exec(d, e, "DELETE FROM dsession WHERE account = (SELECT id FROM daccount WHERE "
-                  "name = ?)", 1, name);
+             exec(d, e,
+                  "DELETE FROM dsession WHERE account = (SELECT id FROM daccount WHERE "
+                  "name = ?)",
+                  1, name);
     if (!rc) {
         dlog(d, "dir-password-change", name, NULL, "its directory sessions ended");
     }
@@ -412,9 +413,11 @@ static int carry_out(struct app *a, const char *name, const char *org, const cha
         return -1;
     }
     if (l.found && l.id != *local_id) {
-        return err_set(e, ERR_CONFLICT, "name", "%s already has a local account %s that the "
+        return err_set(e, ERR_CONFLICT, "name",
+                       "%s already has a local account %s that the "
                        "directory did not make for this directory account; give the directory "
-                       "account another name", org, name);
+                       "account another name",
+                       org, name);
     }
     if (!l.found) {
         unsigned char raw[24];
@@ -476,8 +479,8 @@ static int grant_get(struct dir_accounts *d, long acc, const char *org, struct g
 static long made_get(struct dir_accounts *d, long acc, const char *org, struct err *e)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(d->db, "SELECT local_id FROM dlocal WHERE account = ? AND org = ?",
-                           -1, &st, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(d->db, "SELECT local_id FROM dlocal WHERE account = ? AND org = ?", -1,
+                           &st, NULL) != SQLITE_OK) {
         return db_err(d, e, "prepare");
     }
     sqlite3_bind_int64(st, 1, acc);
@@ -488,13 +491,14 @@ static long made_get(struct dir_accounts *d, long acc, const char *org, struct e
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? id : db_err(d, e, "read");
 }
 
-static int made_put(struct dir_accounts *d, long acc, const char *org, long local_id,
-                    struct err *e)
+static int made_put(struct dir_accounts *d, long acc, const char *org, long local_id, struct err *e)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(d->db, "INSERT INTO dlocal(account, org, local_id) VALUES (?, ?, ?) "
+    if (sqlite3_prepare_v2(d->db,
+                           "INSERT INTO dlocal(account, org, local_id) VALUES (?, ?, ?) "
                            "ON CONFLICT(account, org) DO UPDATE SET local_id = "
-                           "excluded.local_id", -1, &st, NULL) != SQLITE_OK) {
+                           "excluded.local_id",
+                           -1, &st, NULL) != SQLITE_OK) {
         return db_err(d, e, "prepare");
     }
     sqlite3_bind_int64(st, 1, acc);
@@ -547,8 +551,10 @@ int dir_grant(struct dir_accounts *d, struct app *a, const char *name, const cha
                                                 "%.64s (isms dir user add)", name))
                       : grant_get(d, acc, org, &g, e);
     if (!rc && disabled) {
-        rc = err_set(e, ERR_CONFLICT, "name", "name: the directory account %s is disabled; "
-                     "enable it first (isms dir user enable %s)", name, name);
+        rc = err_set(e, ERR_CONFLICT, "name",
+                     "name: the directory account %s is disabled; "
+                     "enable it first (isms dir user enable %s)",
+                     name, name);
     }
     /* a grant revoked before: the local account made then is taken up again */
     long local_id = rc ? 0 : g.local_id ? g.local_id : made_get(d, acc, org, e);
@@ -561,9 +567,8 @@ int dir_grant(struct dir_accounts *d, struct app *a, const char *name, const cha
     }
     if (!rc) {
         char detail[160];
-        snprintf(detail, sizeof detail, "%s: %s%s%.40s%s", org, role,
-                 str_empty(person) ? "" : " (", str_empty(person) ? "" : person,
-                 str_empty(person) ? "" : ")");
+        snprintf(detail, sizeof detail, "%s: %s%s%.40s%s", org, role, str_empty(person) ? "" : " (",
+                 str_empty(person) ? "" : person, str_empty(person) ? "" : ")");
         dlog(d, "dir-grant", name, NULL, detail);
         org_log(a, "dir-grant", name, detail + strlen(org) + 2);
     }
@@ -642,7 +647,7 @@ static int made_list(struct dir_accounts *d, long acc, int granted_only, struct 
             cap = cap ? cap * 2 : 8;
             *out = xrealloc(*out, cap * sizeof **out);
         }
-        strlcpy_((*out)[*n].org, (const char *)sqlite3_column_text(st, 0), sizeof (*out)->org);
+        strlcpy_((*out)[*n].org, (const char *)sqlite3_column_text(st, 0), sizeof(*out)->org);
         (*out)[*n].local_id = (long)sqlite3_column_int64(st, 1);
         (*n)++;
     }
@@ -731,7 +736,8 @@ int dir_user_disable(struct dir_accounts *d, const char *name, int disable, stru
         rc = orgs_set(d, m, n, name, disable, disable ? "dir-user-disable" : "dir-user-enable",
                       disable ? "the directory account is disabled, and so its account here"
                               : "the directory account is enabled again, and so its account "
-                                "here", e);
+                                "here",
+                      e);
     }
     free(m);
     pthread_mutex_unlock(&d->lock);
@@ -751,17 +757,21 @@ int dir_user_remove(struct dir_accounts *d, const char *name, struct err *e)
         /* disabled first (sign-in and sessions stop at once); removed only
          * once every organization's local account is disabled, so that a
          * failure can be run again */
-        rc = tx_begin(d, e) || exec(d, e, "UPDATE daccount SET disabled = 1 WHERE id = ?", 1, ids) ||
+        rc = tx_begin(d, e) ||
+             exec(d, e, "UPDATE daccount SET disabled = 1 WHERE id = ?", 1, ids) ||
              exec(d, e, "DELETE FROM dsession WHERE account = ?", 1, ids);
         rc = tx_end(d, rc, e);
     }
     if (!rc && orgs_set(d, m, n, name, 1, "dir-user-remove",
                         "the directory account was removed; its account here is disabled, its "
-                        "history kept", e)) {
+                        "history kept",
+                        e)) {
         char msg[sizeof e->msg];
         strlcpy_(msg, e->msg, sizeof msg);
-        err_set(e, e->code, NULL, "%s; %s is disabled but not removed: run isms dir user remove "
-                "%s again", msg, name, name);
+        err_set(e, e->code, NULL,
+                "%s; %s is disabled but not removed: run isms dir user remove "
+                "%s again",
+                msg, name, name);
         dlog(d, "dir-user-disable", name, NULL, "while being removed; the removal stopped");
         rc = -1;
     }
@@ -769,8 +779,7 @@ int dir_user_remove(struct dir_accounts *d, const char *name, struct err *e)
         char detail[300] = "";
         size_t k = 0;
         for (size_t i = 0; i < n && k + 70 < sizeof detail; i++) {
-            k += (size_t)snprintf(detail + k, sizeof detail - k, "%s%s", k ? ", " : "",
-                                  m[i].org);
+            k += (size_t)snprintf(detail + k, sizeof detail - k, "%s%s", k ? ", " : "", m[i].org);
         }
         char full[340];
         snprintf(full, sizeof full, "its local accounts disabled in: %s", n ? detail : "none");
@@ -799,11 +808,10 @@ static int each_grant(struct dir_accounts *d, const char *sql, const char *name,
     }
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct dir_grant_row g = {(const char *)sqlite3_column_text(st, 0),
-                                  (const char *)sqlite3_column_text(st, 1),
-                                  (const char *)sqlite3_column_text(st, 2),
-                                  (const char *)sqlite3_column_text(st, 3),
-                                  sqlite3_column_int(st, 4)};
+        struct dir_grant_row g = {
+            (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+            (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
+            sqlite3_column_int(st, 4)};
         if (fn(ctx, &g)) {
             break;
         }
@@ -814,17 +822,20 @@ static int each_grant(struct dir_accounts *d, const char *sql, const char *name,
 
 int dir_list(struct dir_accounts *d, dir_grant_fn fn, void *ctx, struct err *e)
 {
-    return each_grant(d, "SELECT a.name, g.org, g.role, g.person, a.disabled FROM daccount a "
-                         "LEFT JOIN dgrant g ON g.account = a.id ORDER BY a.name, g.org", NULL,
-                      fn, ctx, e);
+    return each_grant(d,
+                      "SELECT a.name, g.org, g.role, g.person, a.disabled FROM daccount a "
+                      "LEFT JOIN dgrant g ON g.account = a.id ORDER BY a.name, g.org",
+                      NULL, fn, ctx, e);
 }
 
 int dir_grants(struct dir_accounts *d, const char *name, dir_grant_fn fn, void *ctx,
                struct err *e)
 {
-    return each_grant(d, "SELECT a.name, g.org, g.role, g.person, a.disabled FROM daccount a "
-                         "JOIN dgrant g ON g.account = a.id WHERE a.name = ? AND a.disabled = 0 "
-                         "ORDER BY g.org", name, fn, ctx, e);
+    return each_grant(d,
+                      "SELECT a.name, g.org, g.role, g.person, a.disabled FROM daccount a "
+                      "JOIN dgrant g ON g.account = a.id WHERE a.name = ? AND a.disabled = 0 "
+                      "ORDER BY g.org",
+                      name, fn, ctx, e);
 }
 
 /* ---- sign-in --------------------------------------------------------------------- */
@@ -841,8 +852,8 @@ static void make_dummy(void)
     }
 }
 
-int dir_login(struct dir_accounts *d, const char *name, const char *password,
-              const char *address, char sid[72], struct err *e)
+int dir_login(struct dir_accounts *d, const char *name, const char *password, const char *address,
+              char sid[72], struct err *e)
 {
     char h[crypto_pwhash_STRBYTES + 8] = "";
     int disabled = 0;
@@ -858,7 +869,9 @@ int dir_login(struct dir_accounts *d, const char *name, const char *password,
         char logged[96];
         log_name(d, name, id > 0, logged, sizeof logged);
         dlog(d, "dir-login-failed", logged, address,
-             id <= 0 ? "no such account" : disabled ? "disabled" : "wrong password");
+             id <= 0    ? "no such account"
+             : disabled ? "disabled"
+                        : "wrong password");
         return err_set(e, ERR_UNAUTH, NULL, "wrong name or password");
     }
     unsigned char raw[32];
@@ -870,8 +883,10 @@ int dir_login(struct dir_accounts *d, const char *name, const char *password,
     sha256_hex(sid, strlen(sid), hh);
     snprintf(ids, sizeof ids, "%ld", id);
     snprintf(now, sizeof now, "%lld", (long long)time(NULL));
-    if (exec(d, e, "INSERT INTO dsession(id_hash, account, csrf, created, last_seen) VALUES "
-             "(?, ?, ?, ?, ?)", 5, hh, ids, csrf, now, now)) {
+    if (exec(d, e,
+             "INSERT INTO dsession(id_hash, account, csrf, created, last_seen) VALUES "
+             "(?, ?, ?, ?, ?)",
+             5, hh, ids, csrf, now, now)) {
         return -1;
     }
     dlog(d, "dir-login", name, address, NULL);
@@ -1003,11 +1018,12 @@ int dir_log_list(struct dir_accounts *d, const struct seclog_filter *f, struct s
         return -1;
     }
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(d->db, "SELECT id, at, event, account, actor, address, detail FROM "
+    if (sqlite3_prepare_v2(d->db,
+                           "SELECT id, at, event, account, actor, address, detail FROM "
                            "dlog WHERE (?1 IS NULL OR account = ?1) AND (?2 IS NULL OR event = "
                            "?2) AND (?3 IS NULL OR at >= ?3) AND (?4 IS NULL OR at < ?4) AND "
-                           "(?5 = 0 OR id < ?5) ORDER BY id DESC LIMIT ?6", -1, &st,
-                           NULL) != SQLITE_OK) {
+                           "(?5 = 0 OR id < ?5) ORDER BY id DESC LIMIT ?6",
+                           -1, &st, NULL) != SQLITE_OK) {
         return db_err(d, e, "prepare");
     }
     const char *text[4] = {q.account, q.event, q.since, q.before_at};
@@ -1022,8 +1038,8 @@ int dir_log_list(struct dir_accounts *d, const struct seclog_filter *f, struct s
         for (int i = 1; i < 7; i++) {
             c[i] = (const char *)sqlite3_column_text(st, i);
         }
-        struct seclog_row r = {(long)sqlite3_column_int64(st, 0), c[1], c[2], c[3], c[4], c[5],
-                               c[6]};
+        struct seclog_row r = {
+            (long)sqlite3_column_int64(st, 0), c[1], c[2], c[3], c[4], c[5], c[6]};
         seclog_page_add(out, &r);
     }
     sqlite3_finalize(st);

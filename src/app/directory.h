@@ -61,8 +61,8 @@ int dir_grants(struct dir_accounts *d, const char *name, dir_grant_fn fn, void *
 /* Directory sign-in from address: 0 and sid (64 hex) on success; ERR_UNAUTH
  * "wrong name or password" otherwise (the same work either way). Both are
  * logged (dir-login, dir-login-failed with why). */
-int dir_login(struct dir_accounts *d, const char *name, const char *password,
-              const char *address, char sid[72], struct err *e);
+int dir_login(struct dir_accounts *d, const char *name, const char *password, const char *address,
+              char sid[72], struct err *e);
 /* 1 and name/csrf filled for a live directory session, 0 when none. */
 int dir_session(struct dir_accounts *d, const char *sid, char name[72], char csrf[72],
                 struct err *e);

@@ -12,18 +12,15 @@
 #include "app_int.h"
 
 const char *const seclog_events[] = {
-    "login",          "login-failed",     "logout",         "totp-ok",
-    "totp-failed",    "totp-replayed",    "totp-enroll",    "totp-confirm",
-    "recovery-used",  "recovery-failed",  "recovery-new",   "totp-role",
-    "token-add",      "token-revoke",     "token-use",      "token-refused",
-    "account-add",    "account-change",   "role-change",    "password-change",
-    "expiry-change",  "privacy-grant",    "privacy-withdraw",
+    "login", "login-failed", "logout", "totp-ok", "totp-failed", "totp-replayed", "totp-enroll",
+    "totp-confirm", "recovery-used", "recovery-failed", "recovery-new", "totp-role", "token-add",
+    "token-revoke", "token-use", "token-refused", "account-add", "account-change", "role-change",
+    "password-change", "expiry-change", "privacy-grant", "privacy-withdraw",
     /* server: directory accounts (directory.c) — in the directory's log
      * (isms dir log); those that touch an organization in its log too */
-    "dir-login",      "dir-login-failed", "dir-logout",     "dir-enter",
-    "dir-enter-failed", "dir-user-add",   "dir-password-change",
-    "dir-user-disable", "dir-user-enable", "dir-user-remove", "dir-grant",
-    "dir-revoke",     NULL};
+    "dir-login", "dir-login-failed", "dir-logout", "dir-enter", "dir-enter-failed", "dir-user-add",
+    "dir-password-change", "dir-user-disable", "dir-user-enable", "dir-user-remove", "dir-grant",
+    "dir-revoke", NULL};
 
 static int known_event(const char *ev)
 {

@@ -49,8 +49,8 @@ static int open_org(const char *dir, const char *org, struct app *a, int must, s
  * organization's. */
 static int dir_log(struct dir_accounts *d, const struct opts *o, const char *dir)
 {
-    struct seclog_filter f = {cli_opt(o, "account"), cli_opt(o, "event"), cli_opt(o, "since"),
-                              cli_opt(o, "until"), 0, 0};
+    struct seclog_filter f = {
+        cli_opt(o, "account"), cli_opt(o, "event"), cli_opt(o, "since"), cli_opt(o, "until"), 0, 0};
     int64_t v = 0;
     const char *lim = cli_opt(o, "limit") ? cli_opt(o, "limit") : o->limit;
     if (lim && (int_parse(lim, &v) || v < 1 || v > SECLOG_PAGE_MAX)) {
@@ -127,14 +127,16 @@ int cmd_dir(struct cli *c)
             rc = cli_fail(&e);
         } else {
             printf("directory account %s %s, and its local accounts in the organizations it has "
-                   "a role in\n", o.pos[1], user_off ? "disabled" : "enabled");
+                   "a role in\n",
+                   o.pos[1], user_off ? "disabled" : "enabled");
         }
     } else if (user_rm) {
         if (dir_user_remove(d, o.pos[1], &e)) {
             rc = cli_fail(&e);
         } else {
             printf("directory account %s removed; the local accounts made for it are disabled, "
-                   "their history kept\n", o.pos[1]);
+                   "their history kept\n",
+                   o.pos[1]);
         }
     } else if (user_add || user_pw) {
         char *pw = cli_read_secret("password");

@@ -285,7 +285,9 @@ int dir_pages_handle(struct req *r, struct resp *w, const struct dir_env *env)
     /* the organization's second factor, as after its own sign-in form */
     char to[100];
     snprintf(to, sizeof to, "%s/%s", org->prefix,
-             totp_due == 2 ? "account/totp" : totp_due ? "login/totp" : "");
+             totp_due == 2 ? "account/totp"
+             : totp_due    ? "login/totp"
+                           : "");
     redirect(w, to);
     return 1;
 }
