@@ -853,11 +853,15 @@ void app_account_role(struct app *a, const char *name, char *role, size_t size)
 /* ---- server: directory accounts (src/app/directory.c) --------------------
  * A session in this organization for the account provisioned here for a
  * directory account (same name): the directory checked the password and
- * the grant; here only the account must exist and not be disabled. */
+ * the grant; here the account must exist, not be disabled nor expired, and
+ * this organization's second-factor rules hold as for any sign-in: the
+ * session is opened with the code (or enrolment) still due when
+ * second_factor_due says so (*totp_due as app_login). */
 int app_login_directory(struct app *a, const char *name, const char *address, char sid[72],
-                        struct err *e)
+                        int *totp_due, struct err *e)
 {
     struct acc c;
+    *totp_due = 0;
     if (!valid_name(name) || load_account(a, name, 0, &c, e) || c.disabled) {
         return err_set(e, ERR_UNAUTH, NULL, "this organization has no active account %s",
                        valid_name(name) ? name : "(invalid name)");
@@ -865,11 +869,27 @@ int app_login_directory(struct app *a, const char *name, const char *address, ch
     if (expired(&c)) {
         return err_set(e, ERR_UNAUTH, NULL, "the account %s here expired on %s", name, c.expires);
     }
-    if (store_begin(a->st, e) || session_open(a, &c, 1, sid, e)) {
+    if (c.totp_required && !c.totp[0]) {
+        /* required of the account but never enrolled: only an administrator
+         * of this organization can set it up (isms user totp) */
+        if (store_begin(a->st, e) == 0) {
+            seclog(a, "login-failed", name, address,
+                   "directory account: second factor required, not enrolled");
+            store_commit(a->st, e);
+        }
+        return err_set(e, ERR_UNAUTH, NULL,
+                       "the account %s here needs a second factor that is not set up; ask an "
+                       "administrator of this organization",
+                       name);
+    }
+    *totp_due = second_factor_due(a, &c);
+    int mfa_ok = !*totp_due;
+    if (store_begin(a->st, e) || session_open(a, &c, mfa_ok, sid, e)) {
         store_rollback(a->st);
         return -1;
     }
-    seclog(a, "login", name, address, "directory account");
+    seclog(a, "login", name, address,
+           mfa_ok ? "directory account" : "directory account, second factor due");
     return store_commit(a->st, e);
 }
 

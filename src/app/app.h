@@ -442,9 +442,12 @@ int app_logout(struct app *a, const char *sid, const char *address, struct err *
 int app_token_auth(struct app *a, const char *token, const char *address,
                    struct session_auth *p, struct err *e);
 /* server: directory accounts — a session (sid out) for the local account
- * name that a directory account enters as (directory.c checked it). */
+ * name that a directory account enters as (directory.c checked it), under
+ * this organization's second-factor rules: *totp_due as app_login (1 the
+ * code is due, 2 enrolment); refused (ERR_UNAUTH) when the account must
+ * have a second factor it does not have. */
 int app_login_directory(struct app *a, const char *name, const char *address, char sid[72],
-                        struct err *e);
+                        int *totp_due, struct err *e);
 /* sso: a session for the account single sign-on resolved (sso.c), in the
  * caller's transaction; as app_login after its checks (accounts.c). */
 int app_login_account_tx(struct app *a, long account, const char *address, const char *how,

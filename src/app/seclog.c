@@ -12,12 +12,15 @@
 #include "app_int.h"
 
 const char *const seclog_events[] = {
-    "login",          "login-failed",     "logout",         "totp-ok",
-    "totp-failed",    "totp-replayed",    "totp-enroll",    "totp-confirm",
-    "recovery-used",  "recovery-failed",  "recovery-new",   "totp-role",
-    "token-add",      "token-revoke",     "token-use",      "token-refused",
-    "account-add",    "account-change",   "role-change",    "password-change",
-    "expiry-change",  "privacy-grant",    "privacy-withdraw", NULL};
+    "login", "login-failed", "logout", "totp-ok", "totp-failed", "totp-replayed", "totp-enroll",
+    "totp-confirm", "recovery-used", "recovery-failed", "recovery-new", "totp-role", "token-add",
+    "token-revoke", "token-use", "token-refused", "account-add", "account-change", "role-change",
+    "password-change", "expiry-change", "privacy-grant", "privacy-withdraw",
+    /* server: directory accounts (directory.c) — in the directory's log
+     * (isms dir log); those that touch an organization in its log too */
+    "dir-login", "dir-login-failed", "dir-logout", "dir-enter", "dir-enter-failed", "dir-user-add",
+    "dir-password-change", "dir-user-disable", "dir-user-enable", "dir-user-remove", "dir-grant",
+    "dir-revoke", NULL};
 
 static int known_event(const char *ev)
 {
@@ -38,7 +41,7 @@ static int check_date(const char *d, const char *field, struct err *e)
     return 0;
 }
 
-static int add_row(void *ctx, const struct seclog_row *r)
+int seclog_page_add(void *ctx, const struct seclog_row *r)
 {
     struct seclog_page *p = ctx;
     if (p->n == p->cap) {
@@ -57,10 +60,9 @@ static int add_row(void *ctx, const struct seclog_row *r)
     return 0;
 }
 
-int app_seclog_list(struct app *a, const struct seclog_filter *f, struct seclog_page *out,
+int seclog_query_of(const struct seclog_filter *f, struct seclog_query *q, char next_day[11],
                     struct err *e)
 {
-    memset(out, 0, sizeof *out);
     const char *ev = str_empty(f->event) ? NULL : f->event;
     if (ev && !known_event(ev)) {
         return err_set(e, ERR_INVALID, "event", "event: no event %.40s (login, login-failed, "
@@ -78,21 +80,40 @@ int app_seclog_list(struct app *a, const struct seclog_filter *f, struct seclog_
     if (f->limit < 0 || f->limit > SECLOG_PAGE_MAX || f->before < 0) {
         return err_set(e, ERR_INVALID, "limit", "limit: 1 to %d entries", SECLOG_PAGE_MAX);
     }
-    char next_day[11] = "";
+    next_day[0] = 0;
     if (until && date_add_days(until, 1, next_day)) {
         return err_set(e, ERR_INVALID, "until", "until: a date YYYY-MM-DD");
     }
     long limit = f->limit ? f->limit : 100;
     /* one more than asked: whether there is an older page */
-    struct seclog_query q = {acc, ev, since, until ? next_day : NULL, f->before, limit + 1};
-    if (store_seclog_list(a->st, &q, add_row, out, e)) {
+    struct seclog_query x = {acc, ev, since, until ? next_day : NULL, f->before, limit + 1};
+    *q = x;
+    return 0;
+}
+
+void seclog_page_done(struct seclog_page *p, const struct seclog_query *q)
+{
+    long limit = q->limit - 1;
+    if ((long)p->n > limit) {
+        p->n = (size_t)limit;
+        p->next_before = p->v[p->n - 1].id;
+    }
+}
+
+int app_seclog_list(struct app *a, const struct seclog_filter *f, struct seclog_page *out,
+                    struct err *e)
+{
+    memset(out, 0, sizeof *out);
+    struct seclog_query q;
+    char next_day[11];
+    if (seclog_query_of(f, &q, next_day, e)) {
+        return -1;
+    }
+    if (store_seclog_list(a->st, &q, seclog_page_add, out, e)) {
         seclog_page_free(out);
         return -1;
     }
-    if ((long)out->n > limit) {
-        out->n = (size_t)limit;
-        out->next_before = out->v[out->n - 1].id;
-    }
+    seclog_page_done(out, &q);
     return 0;
 }
 
@@ -134,6 +155,22 @@ void seclog_page_json(struct jw *w, const struct seclog_page *p)
         jw_null(w);
     }
     jw_obj_end(w);
+}
+
+void seclog_page_text(struct buf *b, const struct seclog_page *p, const char *older)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        const struct seclog_entry *x = &p->v[i];
+        buf_printf(b, "#%-6ld %s  %-16s %-20s by %-20s %s%s%s\n", x->id, x->at, x->event,
+                   x->account[0] ? x->account : "-", x->actor, x->address[0] ? x->address : "",
+                   x->detail[0] ? "  " : "", x->detail);
+    }
+    if (!p->n) {
+        buf_puts(b, "no entries matched\n");
+    }
+    if (p->next_before) {
+        buf_printf(b, "(older entries: %s --before %ld)\n", older, p->next_before);
+    }
 }
 
 void app_seclog_name(struct app *a, const char *name, int exists, char *out, size_t size)

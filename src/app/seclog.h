@@ -10,6 +10,7 @@
 #ifndef ISMS_APP_SECLOG_H
 #define ISMS_APP_SECLOG_H
 
+#include "../lib/buf.h"
 #include "app.h"
 
 struct jw;
@@ -44,6 +45,18 @@ int app_seclog_list(struct app *a, const struct seclog_filter *f, struct seclog_
                     struct err *e);
 void seclog_page_free(struct seclog_page *p);
 void seclog_page_json(struct jw *w, const struct seclog_page *p);
+/* The page as text, one entry a line; older: the command that shows the
+ * next page ("isms log"), named when there is one. */
+void seclog_page_text(struct buf *b, const struct seclog_page *p, const char *older);
+
+/* The pieces of app_seclog_list, for another log of the same shape (the
+ * directory's, directory.c): the filter checked (ERR_INVALID naming the
+ * field) and made a query (next_day: its storage); rows added to a page
+ * (a store_seclog_fn, ctx the page); the page cut to the limit asked. */
+int seclog_query_of(const struct seclog_filter *f, struct seclog_query *q, char next_day[11],
+                    struct err *e);
+int seclog_page_add(void *ctx, const struct seclog_row *r);
+void seclog_page_done(struct seclog_page *p, const struct seclog_query *q);
 
 /* How a sign-in name is written to the log: a name of an existing account
  * as itself; any other as "unknown:" and 12 hex digits of a keyed BLAKE2b

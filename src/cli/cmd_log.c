@@ -52,18 +52,11 @@ int cmd_log(struct cli *c)
         fwrite(b.p, 1, b.len, stdout);
         buf_free(&b);
     } else {
-        for (size_t i = 0; i < p.n; i++) {
-            const struct seclog_entry *x = &p.v[i];
-            printf("#%-6ld %s  %-16s %-20s by %-20s %s%s%s\n", x->id, x->at, x->event,
-                   x->account[0] ? x->account : "-", x->actor, x->address[0] ? x->address : "",
-                   x->detail[0] ? "  " : "", x->detail);
-        }
-        if (!p.n) {
-            printf("no entries matched\n");
-        }
-        if (p.next_before) {
-            printf("(older entries: isms log --before %ld)\n", p.next_before);
-        }
+        struct buf b;
+        buf_init(&b, 0);
+        seclog_page_text(&b, &p, "isms log");
+        fwrite(b.p, 1, b.len, stdout);
+        buf_free(&b);
     }
     seclog_page_free(&p);
     app_close(&a);

@@ -7,6 +7,8 @@
  *   POST /logout
  *   POST /enter/ORG    a session of ORG (its own cookie, its own file) for
  *                      the account's local account there, then /o/ORG/
+ *                      (or ORG's /login/totp or /account/totp when its
+ *                      second factor is due, as after ORG's own sign-in)
  *
  * The directory session (cookie __Host-isms_dir) is good for these pages
  * only: no organization reads it. Entering makes a session in the
@@ -229,7 +231,7 @@ int dir_pages_handle(struct req *r, struct resp *w, const struct dir_env *env)
         }
         char nsid[72];
         const char *pw = kv_get(&r->form, "password");
-        int rc = dir_login(env->d, user_c, pw ? pw : "", nsid, &e);
+        int rc = dir_login(env->d, user_c, pw ? pw : "", r->addr, nsid, &e);
         throttle_end(&t, rc && e.code == ERR_UNAUTH);
         if (rc) {
             login_form(r, w, env, user_c, e.msg, err_http_status(e.code));
@@ -253,7 +255,7 @@ int dir_pages_handle(struct req *r, struct resp *w, const struct dir_env *env)
         return 1;
     }
     if (!strcmp(path, "/logout")) {
-        dir_logout(env->d, sid, &e);
+        dir_logout(env->d, sid, r->addr, &e);
         resp_cookie(w, "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s", sess_name,
                     secure_attr(env));
         redirect(w, "/login");
@@ -270,17 +272,22 @@ int dir_pages_handle(struct req *r, struct resp *w, const struct dir_env *env)
         return 1;
     }
     char osid[72];
+    int totp_due = 0;
     app_set_principal(a, principal_sys());
     snprintf(a->actor, sizeof a->actor, "web:%s", name);
-    if (dir_enter(env->d, a, name, slug, r->addr, osid, &e)) {
+    if (dir_enter(env->d, a, name, slug, r->addr, osid, &totp_due, &e)) {
         resp_error(r, w, &e);
         return 1;
     }
     resp_cookie(w, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", org->cookie, osid,
                 strncmp(org->cookie, "__Host-", 7) == 0 ? "; Secure" : "");
     sodium_memzero(osid, sizeof osid);
+    /* the organization's second factor, as after its own sign-in form */
     char to[100];
-    snprintf(to, sizeof to, "%s/", org->prefix);
+    snprintf(to, sizeof to, "%s/%s", org->prefix,
+             totp_due == 2 ? "account/totp"
+             : totp_due    ? "login/totp"
+                           : "");
     redirect(w, to);
     return 1;
 }
