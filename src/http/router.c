@@ -14,6 +14,7 @@
 #include "router.h"
 #include "../app/outbound.h" /* outbound: calendar feeds */
 #include "group.h"
+#include "pagecache.h"
 #include "routes.h"
 #include "upload.h"
 
@@ -458,5 +459,14 @@ static int dispatch(struct req *r, struct resp *w, const struct route *rt)
     if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0) {
         return group_run(r, w, rt);
     }
-    return rt->fn(r, w);
+    /* every check above passed: the same request on the same file state
+     * gets the answer the handler gave it (pagecache.c) */
+    if (rt->perm != PERM_PUBLIC && pagecache_get(r, w)) {
+        return 0;
+    }
+    int rc = rt->fn(r, w);
+    if (rt->perm != PERM_PUBLIC) {
+        pagecache_put(r, w);
+    }
+    return rc;
 }
