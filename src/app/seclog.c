@@ -54,6 +54,11 @@ static int add_row(void *ctx, const struct seclog_row *r)
     strlcpy_(x->actor, r->actor ? r->actor : "", sizeof x->actor);
     strlcpy_(x->address, r->address ? r->address : "", sizeof x->address);
     strlcpy_(x->detail, r->detail ? r->detail : "", sizeof x->detail);
+    /* a field cut by its size may end in half a character: never invalid
+     * UTF-8 in what is written from it */
+    utf8_sanitize(x->account);
+    utf8_sanitize(x->actor);
+    utf8_sanitize(x->detail);
     return 0;
 }
 
@@ -102,29 +107,33 @@ void seclog_page_free(struct seclog_page *p)
     memset(p, 0, sizeof *p);
 }
 
+void seclog_entry_json(struct jw *w, const struct seclog_entry *x)
+{
+    jw_obj(w);
+    jw_key(w, "id");
+    jw_int(w, x->id);
+    jw_key(w, "at");
+    jw_str(w, x->at);
+    jw_key(w, "event");
+    jw_str(w, x->event);
+    jw_key(w, "account");
+    jw_str(w, x->account[0] ? x->account : NULL);
+    jw_key(w, "actor");
+    jw_str(w, x->actor);
+    jw_key(w, "address");
+    jw_str(w, x->address[0] ? x->address : NULL);
+    jw_key(w, "detail");
+    jw_str(w, x->detail[0] ? x->detail : NULL);
+    jw_obj_end(w);
+}
+
 void seclog_page_json(struct jw *w, const struct seclog_page *p)
 {
     jw_obj(w);
     jw_key(w, "items");
     jw_arr(w);
     for (size_t i = 0; i < p->n; i++) {
-        const struct seclog_entry *x = &p->v[i];
-        jw_obj(w);
-        jw_key(w, "id");
-        jw_int(w, x->id);
-        jw_key(w, "at");
-        jw_str(w, x->at);
-        jw_key(w, "event");
-        jw_str(w, x->event);
-        jw_key(w, "account");
-        jw_str(w, x->account[0] ? x->account : NULL);
-        jw_key(w, "actor");
-        jw_str(w, x->actor);
-        jw_key(w, "address");
-        jw_str(w, x->address[0] ? x->address : NULL);
-        jw_key(w, "detail");
-        jw_str(w, x->detail[0] ? x->detail : NULL);
-        jw_obj_end(w);
+        seclog_entry_json(w, &p->v[i]);
     }
     jw_arr_end(w);
     jw_key(w, "next_before");
@@ -134,6 +143,73 @@ void seclog_page_json(struct jw *w, const struct seclog_page *p)
         jw_null(w);
     }
     jw_obj_end(w);
+}
+
+/* ---- bundle: the security log as evidence ---------------------------------- */
+
+int app_seclog_each(struct app *a, int (*fn)(void *ctx, struct seclog_entry *x), void *ctx,
+                    struct err *e)
+{
+    struct seclog_filter f = {NULL, NULL, NULL, NULL, 0, SECLOG_PAGE_MAX};
+    for (;;) {
+        struct seclog_page p;
+        if (app_seclog_list(a, &f, &p, e)) {
+            return -1;
+        }
+        int rc = 0;
+        for (size_t i = 0; i < p.n && rc == 0; i++) {
+            rc = fn(ctx, &p.v[i]);
+        }
+        f.before = p.next_before;
+        seclog_page_free(&p);
+        if (rc) {
+            return rc < 0 ? -1 : 0;
+        }
+        if (!f.before) {
+            return 0;
+        }
+    }
+}
+
+void seclog_entry_evidence(struct seclog_entry *x, int hide_address)
+{
+    if (hide_address) {
+        x->address[0] = 0;
+    }
+    /* webhook.c writes "webhook to URL": the URL up to its host only */
+    static const char pre[] = "webhook to ";
+    if (strcmp(x->event, "webhook-add") == 0 && strncmp(x->detail, pre, sizeof pre - 1) == 0) {
+        char *url = x->detail + sizeof pre - 1;
+        char *host = strstr(url, "://");
+        char *end = host ? host + 3 + strcspn(host + 3, "/?#") : url;
+        if (*end) {
+            snprintf(end, sizeof x->detail - (size_t)(end - x->detail),
+                     " (path and query left out)");
+        }
+    }
+}
+
+static void csv_sep(struct buf *b, const char *s)
+{
+    csv_field(b, s, 1);
+    buf_putc(b, ',');
+}
+
+void seclog_csv_header(struct buf *b)
+{
+    buf_puts(b, "id,at,event,account,actor,address,detail\r\n");
+}
+
+void seclog_entry_csv(struct buf *b, const struct seclog_entry *x)
+{
+    buf_printf(b, "%ld,", x->id);
+    csv_sep(b, x->at);
+    csv_sep(b, x->event);
+    csv_sep(b, x->account);
+    csv_sep(b, x->actor);
+    csv_sep(b, x->address);
+    csv_field(b, x->detail, 1);
+    buf_puts(b, "\r\n");
 }
 
 void app_seclog_name(struct app *a, const char *name, int exists, char *out, size_t size)
