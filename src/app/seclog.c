@@ -6,18 +6,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/csv.h"
 #include "../lib/json.h"
 #include "../lib/text.h"
 #include "../lib/util.h"
 #include "app_int.h"
 
+/* Every event some code writes (a failed recovery code is a "totp-failed"
+ * with why): the filter's choices on the page, the API and the CLI. New
+ * events go on lines of their own, so that additions merge. */
+/* clang-format off */
 const char *const seclog_events[] = {
     "login",          "login-failed",     "logout",         "totp-ok",
     "totp-failed",    "totp-replayed",    "totp-enroll",    "totp-confirm",
-    "recovery-used",  "recovery-failed",  "recovery-new",   "totp-role",
+    "recovery-used",  "recovery-new",     "totp-role",
     "token-add",      "token-revoke",     "token-use",      "token-refused",
+    /* sso.c: single sign-on refused, its settings changed */
+    "sso-failed",
+    "sso-config",
+    /* webhook.c, mail.c, ical.c: what leaves the ISMS */
+    "webhook-add",
+    "webhook-remove",
+    "mail-settings",
+    "calendar-feed",
+    "calendar-revoke",
     "account-add",    "account-change",   "role-change",    "password-change",
     "expiry-change",  "privacy-grant",    "privacy-withdraw", NULL};
+/* clang-format on */
 
 static int known_event(const char *ev)
 {
@@ -68,8 +83,18 @@ int app_seclog_list(struct app *a, const struct seclog_filter *f, struct seclog_
     memset(out, 0, sizeof *out);
     const char *ev = str_empty(f->event) ? NULL : f->event;
     if (ev && !known_event(ev)) {
-        return err_set(e, ERR_INVALID, "event", "event: no event %.40s (login, login-failed, "
-                       "logout, totp-ok, token-use, role-change, ... : see isms help log)", ev);
+        /* the events, as many as the message has room for */
+        char all[400] = "";
+        size_t n = 0;
+        for (int i = 0; seclog_events[i]; i++) {
+            size_t k = strlen(seclog_events[i]);
+            if (n + k + 6 >= sizeof all) {
+                strlcpy_(all + n, ", ...", sizeof all - n);
+                break;
+            }
+            n += (size_t)snprintf(all + n, sizeof all - n, "%s%s", i ? ", " : "", seclog_events[i]);
+        }
+        return err_set(e, ERR_INVALID, "event", "event: no event %.40s; the events: %s", ev, all);
     }
     const char *acc = str_empty(f->account) ? NULL : f->account;
     if (acc && (strlen(acc) > 80 || !utf8_valid(acc, strlen(acc)) || text_bad_control(acc, 0))) {
