@@ -241,6 +241,7 @@ bench: isms bench/gen bench/docs bench/sup
 	bench/calendar # outbound
 	bench/bundle # bundle: the evidence bundle of the demo
 	bench/sso
+	bench/tls # server: TLS next to nginx (needs wrk, nginx-light, curl, openssl)
 
 # The web server against nginx serving the same bytes (needs wrk and nginx).
 .PHONY: bench-web
