@@ -6,21 +6,39 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/csv.h"
 #include "../lib/json.h"
 #include "../lib/text.h"
 #include "../lib/util.h"
 #include "app_int.h"
 
+/* Every event some code writes (a failed recovery code is a "totp-failed"
+ * with why): the filter's choices on the page, the API and the CLI. New
+ * events go on lines of their own, so that additions merge. */
+/* clang-format off */
 const char *const seclog_events[] = {
-    "login", "login-failed", "logout", "totp-ok", "totp-failed", "totp-replayed", "totp-enroll",
-    "totp-confirm", "recovery-used", "recovery-failed", "recovery-new", "totp-role", "token-add",
-    "token-revoke", "token-use", "token-refused", "account-add", "account-change", "role-change",
-    "password-change", "expiry-change", "privacy-grant", "privacy-withdraw",
+    "login",          "login-failed",     "logout",         "totp-ok",
+    "totp-failed",    "totp-replayed",    "totp-enroll",    "totp-confirm",
+    "recovery-used",  "recovery-new",     "totp-role",
+    "token-add",      "token-revoke",     "token-use",      "token-refused",
+    /* sso.c: single sign-on refused, its settings changed */
+    "sso-failed",
+    "sso-config",
+    /* webhook.c, mail.c, ical.c: what leaves the ISMS */
+    "webhook-add",
+    "webhook-remove",
+    "mail-settings",
+    "calendar-feed",
+    "calendar-revoke",
+    "account-add",    "account-change",   "role-change",    "password-change",
+    "expiry-change",  "privacy-grant",    "privacy-withdraw",
     /* server: directory accounts (directory.c) — in the directory's log
      * (isms dir log); those that touch an organization in its log too */
-    "dir-login", "dir-login-failed", "dir-logout", "dir-enter", "dir-enter-failed", "dir-user-add",
-    "dir-password-change", "dir-user-disable", "dir-user-enable", "dir-user-remove", "dir-grant",
-    "dir-revoke", NULL};
+    "dir-login",      "dir-login-failed", "dir-logout",     "dir-enter",
+    "dir-enter-failed", "dir-user-add",   "dir-password-change",
+    "dir-user-disable", "dir-user-enable", "dir-user-remove",
+    "dir-grant",      "dir-revoke", NULL};
+/* clang-format on */
 
 static int known_event(const char *ev)
 {
@@ -57,6 +75,11 @@ int seclog_page_add(void *ctx, const struct seclog_row *r)
     strlcpy_(x->actor, r->actor ? r->actor : "", sizeof x->actor);
     strlcpy_(x->address, r->address ? r->address : "", sizeof x->address);
     strlcpy_(x->detail, r->detail ? r->detail : "", sizeof x->detail);
+    /* a field cut by its size may end in half a character: never invalid
+     * UTF-8 in what is written from it */
+    utf8_sanitize(x->account);
+    utf8_sanitize(x->actor);
+    utf8_sanitize(x->detail);
     return 0;
 }
 
@@ -65,8 +88,18 @@ int seclog_query_of(const struct seclog_filter *f, struct seclog_query *q, char 
 {
     const char *ev = str_empty(f->event) ? NULL : f->event;
     if (ev && !known_event(ev)) {
-        return err_set(e, ERR_INVALID, "event", "event: no event %.40s (login, login-failed, "
-                       "logout, totp-ok, token-use, role-change, ... : see isms help log)", ev);
+        /* the events, as many as the message has room for */
+        char all[400] = "";
+        size_t n = 0;
+        for (int i = 0; seclog_events[i]; i++) {
+            size_t k = strlen(seclog_events[i]);
+            if (n + k + 6 >= sizeof all) {
+                strlcpy_(all + n, ", ...", sizeof all - n);
+                break;
+            }
+            n += (size_t)snprintf(all + n, sizeof all - n, "%s%s", i ? ", " : "", seclog_events[i]);
+        }
+        return err_set(e, ERR_INVALID, "event", "event: no event %.40s; the events: %s", ev, all);
     }
     const char *acc = str_empty(f->account) ? NULL : f->account;
     if (acc && (strlen(acc) > 80 || !utf8_valid(acc, strlen(acc)) || text_bad_control(acc, 0))) {
@@ -123,29 +156,33 @@ void seclog_page_free(struct seclog_page *p)
     memset(p, 0, sizeof *p);
 }
 
+void seclog_entry_json(struct jw *w, const struct seclog_entry *x)
+{
+    jw_obj(w);
+    jw_key(w, "id");
+    jw_int(w, x->id);
+    jw_key(w, "at");
+    jw_str(w, x->at);
+    jw_key(w, "event");
+    jw_str(w, x->event);
+    jw_key(w, "account");
+    jw_str(w, x->account[0] ? x->account : NULL);
+    jw_key(w, "actor");
+    jw_str(w, x->actor);
+    jw_key(w, "address");
+    jw_str(w, x->address[0] ? x->address : NULL);
+    jw_key(w, "detail");
+    jw_str(w, x->detail[0] ? x->detail : NULL);
+    jw_obj_end(w);
+}
+
 void seclog_page_json(struct jw *w, const struct seclog_page *p)
 {
     jw_obj(w);
     jw_key(w, "items");
     jw_arr(w);
     for (size_t i = 0; i < p->n; i++) {
-        const struct seclog_entry *x = &p->v[i];
-        jw_obj(w);
-        jw_key(w, "id");
-        jw_int(w, x->id);
-        jw_key(w, "at");
-        jw_str(w, x->at);
-        jw_key(w, "event");
-        jw_str(w, x->event);
-        jw_key(w, "account");
-        jw_str(w, x->account[0] ? x->account : NULL);
-        jw_key(w, "actor");
-        jw_str(w, x->actor);
-        jw_key(w, "address");
-        jw_str(w, x->address[0] ? x->address : NULL);
-        jw_key(w, "detail");
-        jw_str(w, x->detail[0] ? x->detail : NULL);
-        jw_obj_end(w);
+        seclog_entry_json(w, &p->v[i]);
     }
     jw_arr_end(w);
     jw_key(w, "next_before");
@@ -171,6 +208,73 @@ void seclog_page_text(struct buf *b, const struct seclog_page *p, const char *ol
     if (p->next_before) {
         buf_printf(b, "(older entries: %s --before %ld)\n", older, p->next_before);
     }
+}
+
+/* ---- bundle: the security log as evidence ---------------------------------- */
+
+int app_seclog_each(struct app *a, int (*fn)(void *ctx, struct seclog_entry *x), void *ctx,
+                    struct err *e)
+{
+    struct seclog_filter f = {NULL, NULL, NULL, NULL, 0, SECLOG_PAGE_MAX};
+    for (;;) {
+        struct seclog_page p;
+        if (app_seclog_list(a, &f, &p, e)) {
+            return -1;
+        }
+        int rc = 0;
+        for (size_t i = 0; i < p.n && rc == 0; i++) {
+            rc = fn(ctx, &p.v[i]);
+        }
+        f.before = p.next_before;
+        seclog_page_free(&p);
+        if (rc) {
+            return rc < 0 ? -1 : 0;
+        }
+        if (!f.before) {
+            return 0;
+        }
+    }
+}
+
+void seclog_entry_evidence(struct seclog_entry *x, int hide_address)
+{
+    if (hide_address) {
+        x->address[0] = 0;
+    }
+    /* webhook.c writes "webhook to URL": the URL up to its host only */
+    static const char pre[] = "webhook to ";
+    if (strcmp(x->event, "webhook-add") == 0 && strncmp(x->detail, pre, sizeof pre - 1) == 0) {
+        char *url = x->detail + sizeof pre - 1;
+        char *host = strstr(url, "://");
+        char *end = host ? host + 3 + strcspn(host + 3, "/?#") : url;
+        if (*end) {
+            snprintf(end, sizeof x->detail - (size_t)(end - x->detail),
+                     " (path and query left out)");
+        }
+    }
+}
+
+static void csv_sep(struct buf *b, const char *s)
+{
+    csv_field(b, s, 1);
+    buf_putc(b, ',');
+}
+
+void seclog_csv_header(struct buf *b)
+{
+    buf_puts(b, "id,at,event,account,actor,address,detail\r\n");
+}
+
+void seclog_entry_csv(struct buf *b, const struct seclog_entry *x)
+{
+    buf_printf(b, "%ld,", x->id);
+    csv_sep(b, x->at);
+    csv_sep(b, x->event);
+    csv_sep(b, x->account);
+    csv_sep(b, x->actor);
+    csv_sep(b, x->address);
+    csv_field(b, x->detail, 1);
+    buf_puts(b, "\r\n");
 }
 
 void app_seclog_name(struct app *a, const char *name, int exists, char *out, size_t size)

@@ -31,7 +31,8 @@ struct seclog_filter {
 
 struct seclog_entry {
     long id;
-    char at[24], event[40], account[80], actor[140], address[64], detail[320];
+    /* detail holds the longest any writer makes (sso_log_failure: 1000) */
+    char at[24], event[40], account[80], actor[140], address[64], detail[1024];
 };
 
 struct seclog_page {
@@ -57,6 +58,28 @@ int seclog_query_of(const struct seclog_filter *f, struct seclog_query *q, char 
                     struct err *e);
 int seclog_page_add(void *ctx, const struct seclog_row *r);
 void seclog_page_done(struct seclog_page *p, const struct seclog_query *q);
+
+/* ---- bundle: the security log as evidence ----------------------------------
+ * Every entry, newest first as `isms log` lists them, read a page at a
+ * time through app_seclog_list (memory: one page, never the whole log),
+ * each handed to fn (non-zero stops). Inside the caller's read snapshot
+ * when there is one. */
+int app_seclog_each(struct app *a, int (*fn)(void *ctx, struct seclog_entry *x), void *ctx,
+                    struct err *e);
+/* What leaves the ISMS of an entry in an evidence bundle, changed in place:
+ * the rows hold no secret (see above), but a webhook's URL may carry one
+ * in its path or query (many services put their token there), so
+ * "webhook-add" keeps the URL's scheme and host only; with hide_address
+ * (the privacy rule of an external auditor, perm.h) the address is left
+ * out. */
+void seclog_entry_evidence(struct seclog_entry *x, int hide_address);
+/* The one writer of an entry, from the typed row: a JSON object of the
+ * form of seclog_page_json's items (`isms log --json`), and a CSV line
+ * (RFC 4180, CRLF, spreadsheet formulas neutralised as in the registers)
+ * under the header line of seclog_csv_header. */
+void seclog_entry_json(struct jw *w, const struct seclog_entry *x);
+void seclog_csv_header(struct buf *b);
+void seclog_entry_csv(struct buf *b, const struct seclog_entry *x);
 
 /* How a sign-in name is written to the log: a name of an existing account
  * as itself; any other as "unknown:" and 12 hex digits of a keyed BLAKE2b

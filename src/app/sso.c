@@ -18,6 +18,7 @@
 #include "../model/perm.h"
 #include "../store/store_sso.h"
 #include "app_int.h"
+#include "seclog.h"
 #include "sso.h"
 
 /* The options of each kind: name as typed after --, whether it is a
@@ -481,14 +482,38 @@ int sso_identities(struct app *a, struct buf *out, int json, struct err *e)
 
 /* ---- identity to session ------------------------------------------------ */
 
+struct acc_brief {
+    char name[72], role[32];
+    int found;
+};
+
+static int grab_brief(void *ctx, const struct account_row *r)
+{
+    struct acc_brief *b = ctx;
+    b->found = 1;
+    strlcpy_(b->name, r->name, sizeof b->name);
+    strlcpy_(b->role, r->role, sizeof b->role);
+    return 0;
+}
+
 void sso_log_failure(struct app *a, const char *kind, const char *account, const char *address,
                      const char *why)
 {
-    char now[21], detail[1000];
+    char now[21], detail[1000], logged[96];
     struct err e = {0};
     time_now(now);
     snprintf(detail, sizeof detail, "%s: %s", kind, why);
     if (store_begin(a->st, &e) == 0) {
+        /* a name typed at the password or directory form that is no
+         * account's is written as a keyed hash, as a failed password
+         * sign-in's (app_seclog_name): it is often a password */
+        if (account) {
+            struct acc_brief b = {0};
+            struct err ig = {0};
+            int found = store_account_get(a->st, account, 0, grab_brief, &b, &ig) == 0 && b.found;
+            app_seclog_name(a, account, found, logged, sizeof logged);
+            account = logged;
+        }
         if (store_seclog_add(a->st, now, "sso-failed", account, a->actor, address, detail, &e)) {
             store_rollback(a->st);
         } else {
@@ -536,20 +561,6 @@ static void name_from(const char *hint, char *out, size_t size)
         }
     }
     out[k] = 0;
-}
-
-struct acc_brief {
-    char name[72], role[32];
-    int found;
-};
-
-static int grab_brief(void *ctx, const struct account_row *r)
-{
-    struct acc_brief *b = ctx;
-    b->found = 1;
-    strlcpy_(b->name, r->name, sizeof b->name);
-    strlcpy_(b->role, r->role, sizeof b->role);
-    return 0;
 }
 
 static int sign_in_tx(struct app *a, const char *kind, const json_t *cfg, const struct sso_who *who,

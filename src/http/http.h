@@ -29,6 +29,7 @@ struct org {
     struct store_file_id file_id; /* the file as opened at start */
     char cookie[96];   /* session cookie name for this organization */
     char pre_cookie[96]; /* the login form's pre-session CSRF cookie */
+    int tls;             /* the server speaks TLS itself (serve --tls-cert) */
 };
 
 struct route;

@@ -1093,6 +1093,7 @@ static int add_org(const char *slug, const char *path, int loopback, struct err 
      * without TLS it keeps its plain name, as before) */
     snprintf(o->pre_cookie, sizeof o->pre_cookie, "%sisms_pre%s%s", tls_on ? "__Host-" : "",
              slug[0] ? "-" : "", slug);
+    o->tls = tls_on; /* sso: the redirect URI's scheme */
     /* open once now: migrate, and refuse to start on a file we cannot use */
     struct app a;
     if (app_open(&a, path, "serve", e)) {

@@ -246,6 +246,11 @@ int perm_personal_hidden(enum role r, int has_end_date, int privacy_access)
     return r == ROLE_AUDITOR && has_end_date && !privacy_access;
 }
 
+int perm_reads_security_log(const struct principal *p)
+{
+    return p && (principal_is_system(p) || p->role == ROLE_ADMIN || p->role == ROLE_AUDITOR);
+}
+
 int perm_who_sees_history(const struct principal *p, const struct rtype *t)
 {
     return principal_is_system(p) || (p && perm_sees_history(p->role, t));

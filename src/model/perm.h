@@ -143,4 +143,10 @@ int perm_hides_fields(const struct principal *p, const struct rtype *t);
 /* The rule's decision for an account (role, end date set, grant given). */
 int perm_personal_hidden(enum role r, int has_end_date, int privacy_access);
 
+/* bundle: who reads the security log as evidence (the evidence bundle): the
+ * system, administrators (who read it at /admin/log) and auditors, who
+ * judge logging and access rights (A.8.15, A.5.18) from it; other roles'
+ * bundles leave it out. The page and the API stay administrators' only. */
+int perm_reads_security_log(const struct principal *p);
+
 #endif

@@ -21,6 +21,7 @@
 #include "../app/audit.h"
 #include "../app/readiness.h"
 #include "../app/review.h"
+#include "../app/seclog.h"
 #include "../lib/hash.h"
 #include "../lib/json.h"
 #include "../lib/text.h"
@@ -905,6 +906,154 @@ static int add_registers(struct bw *w, struct err *e)
     return rc;
 }
 
+/* bundle: the security log. The controls an audit's scope must cover for
+ * it to go in (else only a whole bundle holds it): logging and monitoring,
+ * and access control, identities, authentication and access rights, which
+ * its sign-ins, second-factor events, tokens and role changes evidence. */
+static const char *const seclog_controls[] = {"8.15", "8.16", "5.15", "5.16", "5.17",
+                                              "5.18", "8.2",  "8.5",  NULL};
+
+struct seclog_out {
+    int jfd, cfd;
+    struct buf jb, cb; /* what is not written yet */
+    struct jw j;
+    int hide_address;
+    long n;
+    int werr; /* errno of a failed write */
+};
+
+static int write_out(int fd, struct buf *b, int *werr)
+{
+    const char *p = b->p;
+    size_t n = b->len;
+    while (n && !*werr) {
+        ssize_t k = write(fd, p, n);
+        if (k < 0 && errno == EINTR) {
+            continue;
+        }
+        if (k <= 0) {
+            *werr = k < 0 ? errno : EIO;
+            break;
+        }
+        p += k;
+        n -= (size_t)k;
+    }
+    buf_reset(b);
+    return *werr ? -1 : 0;
+}
+
+static int seclog_one(void *ctx, struct seclog_entry *x)
+{
+    struct seclog_out *o = ctx;
+    seclog_entry_evidence(x, o->hide_address);
+    seclog_entry_json(&o->j, x);
+    seclog_entry_csv(&o->cb, x);
+    o->n++;
+    if (o->jb.len >= CHUNK && write_out(o->jfd, &o->jb, &o->werr)) {
+        return -1;
+    }
+    if (o->cb.len >= CHUNK && write_out(o->cfd, &o->cb, &o->werr)) {
+        return -1;
+    }
+    return 0;
+}
+
+/* security/security-log.json and .csv: every entry of the security log
+ * (seclog.h: the typed rows of `isms log`, one writer for both forms) in
+ * its evidence form, written to the private directory a page at a time and
+ * streamed in; for a principal perm_reads_security_log admits, when the
+ * scope is whole or covers one of seclog_controls. */
+static int add_security_log(struct bw *w, struct err *e)
+{
+    int covered = !w->audit;
+    for (int i = 0; !covered && seclog_controls[i]; i++) {
+        covered = control_covered(w, seclog_controls[i]);
+    }
+    if (!covered) {
+        return 0;
+    }
+    if (!perm_reads_security_log(&w->a->who)) {
+        struct err why = {0};
+        err_set(&why, ERR_FORBIDDEN, NULL, "the %s role may not read the security log",
+                w->a->who.role >= 0 && w->a->who.role < ROLE__COUNT ? role_names[w->a->who.role]
+                                                                    : "none");
+        manifest_omit(w->m, "security/security-log", &why);
+        return 0;
+    }
+    char jpath[128], cpath[128];
+    snprintf(jpath, sizeof jpath, "%s/security-log.json", w->tmp);
+    snprintf(cpath, sizeof cpath, "%s/security-log.csv", w->tmp);
+    struct seclog_out o;
+    memset(&o, 0, sizeof o);
+    o.jfd = open(jpath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    o.cfd = open(cpath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (o.jfd < 0 || o.cfd < 0) {
+        int en = errno;
+        if (o.jfd >= 0) {
+            close(o.jfd);
+        }
+        if (o.cfd >= 0) {
+            close(o.cfd);
+        }
+        unlink(jpath);
+        unlink(cpath);
+        return err_set(e, ERR_STORAGE, "bundle", "cannot write the security log for the bundle: %s",
+                       strerror(en));
+    }
+    o.hide_address = w->a->who.personal_hidden;
+    buf_init(&o.jb, 0);
+    buf_init(&o.cb, 0);
+    jw_init(&o.j, &o.jb, 1);
+    jw_obj(&o.j);
+    jw_key(&o.j, "format");
+    jw_str(&o.j, "isms-security-log-1");
+    jw_key(&o.j, "order");
+    jw_str(&o.j, "newest first");
+    jw_key(&o.j, "addresses");
+    jw_str(&o.j, o.hide_address ? "left out (the privacy rule: an external auditor without the "
+                                  "privacy grant)"
+                                : "included");
+    jw_key(&o.j, "items");
+    jw_arr(&o.j);
+    seclog_csv_header(&o.cb);
+    int rc = app_seclog_each(w->a, seclog_one, &o, e);
+    if (rc == 0 && !o.werr) {
+        jw_arr_end(&o.j);
+        jw_key(&o.j, "count");
+        jw_int(&o.j, o.n);
+        jw_obj_end(&o.j);
+        buf_putc(&o.jb, '\n');
+        write_out(o.jfd, &o.jb, &o.werr);
+        write_out(o.cfd, &o.cb, &o.werr);
+    }
+    if (o.werr || o.jb.over || o.cb.over) {
+        rc = err_set(e, ERR_STORAGE, "bundle", "cannot write the security log for the bundle: %s",
+                     o.werr ? strerror(o.werr) : "an entry is too large");
+    }
+    buf_free(&o.jb);
+    buf_free(&o.cb);
+    if (close(o.jfd) && rc == 0) {
+        rc = err_set(e, ERR_STORAGE, "bundle", "cannot write the security log for the bundle: %s",
+                     strerror(errno));
+    }
+    if (close(o.cfd) && rc == 0) {
+        rc = err_set(e, ERR_STORAGE, "bundle", "cannot write the security log for the bundle: %s",
+                     strerror(errno));
+    }
+    if (rc) {
+        unlink(jpath);
+        unlink(cpath);
+        return -1;
+    }
+    char source[64];
+    snprintf(source, sizeof source, "security log (%ld entries)", o.n);
+    if (add_file(w, "security", "security-log", "json", "security-log", source, jpath, e)) {
+        unlink(cpath);
+        return -1;
+    }
+    return add_file(w, "security", "security-log", "csv", "security-log", source, cpath, e);
+}
+
 struct head {
     long long seq;
     char hash[65];
@@ -986,7 +1135,7 @@ static int fill(struct bw *w, const char *audit, struct err *e)
     if ((!w->audit || audit_covers_clause(w->clauses, "9.3")) && add_reviews(w, e)) {
         return -1;
     }
-    if (add_audits(w, e) || add_evidence(w, e)) {
+    if (add_audits(w, e) || add_evidence(w, e) || add_security_log(w, e)) {
         return -1;
     }
     return write_manifest(w, e);

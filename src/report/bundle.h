@@ -4,7 +4,10 @@
  * PDF; the asset inventory as PDF), the frozen SoA versions, the
  * management review packs (compiled, frozen packs and signed minutes), the
  * audit reports, the evidence files (verified by SHA-256 as they are
- * read), the readiness report (PDF, HTML, JSON), and manifest.json last:
+ * read), the readiness report (PDF, HTML, JSON), the security log
+ * (security/security-log.json and .csv, in its evidence form:
+ * seclog_entry_evidence; for the principals perm_reads_security_log
+ * admits, omitted for the others), and manifest.json last:
  * for every file its path, size, SHA-256 and the record it comes from,
  * plus the organization, when, by whom, the history chain's head and the
  * scope. Everything is read as the principal on the app (a->who: the web's
@@ -20,6 +23,8 @@
  *     covered clause (types.c);
  *   - the registers when 6.1 is covered (the SoA also when any control
  *     is), reviews when 9.3 is, other audits' reports when 9.2 is;
+ *   - the security log when one of the controls of logging and access
+ *     control is (8.15, 8.16, 5.15, 5.16, 5.17, 5.18, 8.2, 8.5);
  *   - always the audit's own report and the readiness report.
  *
  * The zip is written by libarchive as it is made: one entry at a time,

@@ -76,9 +76,10 @@ int page_admin_log(struct req *r, struct resp *w)
     struct buf b;
     buf_init(&b, 0);
     page_begin(r, &b, "Security log");
-    html_lit(&b, "<h1>Security log</h1><p>Sign-ins and their failures, the second factor, API "
-                 "tokens (the first use of each per day), account, role, end-date and privacy "
-                 "changes — newest first. Passwords, tokens, codes and session identifiers are "
+    html_lit(&b, "<h1>Security log</h1><p>Sign-ins and their failures (single sign-on too), "
+                 "the second factor, API tokens (the first use of each per day), account, role, "
+                 "end-date and privacy changes, changes of the sign-in, mail and webhook "
+                 "settings and of calendar feeds — newest first. Passwords, tokens, codes and session identifiers are "
                  "never written; a sign-in name that matches no account shows as "
                  "<code>unknown:</code> and a keyed hash.</p>");
     html_lit(&b, "<form method=\"get\" class=\"filters\" action=\"");

@@ -108,17 +108,59 @@ static void refused(struct req *r, struct resp *w, const char *msg, int status)
     page_send(w, &b, status);
 }
 
-static void redirect_uri(struct req *r, const json_t *cfg, char *out, size_t size)
+/* 1 when h is a plain host[:port]: a name or IPv4 address of letters,
+ * digits, '-' and '.', or an IPv6 address in brackets, then at most a
+ * port of digits — nothing that could make the URI built from it point
+ * elsewhere ('/', '@', '?', '#', a backslash, spaces, control characters). */
+static int plain_host(const char *h)
+{
+    size_t n = 0;
+    if (h[0] == '[') {
+        n = 1 + strspn(h + 1, "0123456789abcdefABCDEF:.");
+        if (n < 3 || h[n] != ']') {
+            return 0;
+        }
+        n++;
+    } else {
+        n = strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.");
+        if (n == 0 || h[0] == '.' || h[0] == '-') {
+            return 0;
+        }
+    }
+    if (h[n] == ':') {
+        size_t d = strspn(h + n + 1, "0123456789");
+        if (d == 0 || d > 5) {
+            return 0;
+        }
+        n += 1 + d;
+    }
+    return h[n] == 0 && n <= 255;
+}
+
+/* The URI the provider sends the browser back to: --redirect when set,
+ * else built from the request's Host — https when the server speaks TLS
+ * itself. -1 (and out empty) when the Host is not a plain host[:port]: a
+ * hostile Host never reaches the provider as a redirect URI. */
+static int redirect_uri(struct req *r, const json_t *cfg, char *out, size_t size)
 {
     const char *set = sso_cfg_str(cfg, "redirect");
     if (set[0]) {
         strlcpy_(out, set, size);
-        return;
+        return 0;
     }
     const char *host = r->header(r, "Host");
-    snprintf(out, size, "http://%s%s/login/oidc/callback", host ? host : "127.0.0.1",
-             r->org->prefix);
+    if (host && !plain_host(host)) {
+        out[0] = 0;
+        return -1;
+    }
+    snprintf(out, size, "%s://%s%s/login/oidc/callback", r->org->tls ? "https" : "http",
+             host ? host : "127.0.0.1", r->org->prefix);
+    return 0;
 }
+
+static const char bad_host[] =
+    "The request's Host header is not a plain host[:port], so no redirect URI can be built "
+    "from it; an administrator sets one with isms sso oidc set --redirect URI";
 
 int page_sso_oidc_start(struct req *r, struct resp *w)
 {
@@ -129,7 +171,13 @@ int page_sso_oidc_start(struct req *r, struct resp *w)
         return 0;
     }
     char ru[1024], browser[72];
-    redirect_uri(r, cfg, ru, sizeof ru);
+    if (redirect_uri(r, cfg, ru, sizeof ru)) {
+        json_decref(cfg);
+        sso_log_failure(r->app, "oidc", NULL, r->addr,
+                        "the Host header is not a plain host[:port]");
+        refused(r, w, bad_host, 400);
+        return 0;
+    }
     json_decref(cfg);
     char *url = NULL;
     if (oidc_begin(r->app, ru, web_safe_next(kv_get(&r->form, "next")), browser, &url, &e)) {
@@ -230,7 +278,15 @@ int page_sso_oidc_callback(struct req *r, struct resp *w)
         return 0;
     }
     char ru[1024];
-    redirect_uri(r, cfg, ru, sizeof ru);
+    if (redirect_uri(r, cfg, ru, sizeof ru)) {
+        json_decref(cfg);
+        /* refused before the flow is taken: nothing of it was used, and the
+         * same browser may still finish it at a proper address */
+        sso_log_failure(r->app, "oidc", NULL, r->addr,
+                        "the Host header is not a plain host[:port]");
+        refused(r, w, bad_host, 400);
+        return 0;
+    }
     json_decref(cfg);
     int totp_due = 0;
     if (oidc_finish(r->app, ru, state, kv_get(&r->query, "code"), kv_get(&r->query, "iss"),

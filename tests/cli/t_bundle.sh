@@ -10,7 +10,13 @@
 # --as: the auditor's bundle is made as the auditor, staff are refused
 # (exit 7, nothing written); a changed evidence file fails the bundle,
 # naming it; nothing is left behind on failure. The readiness PDF is read
-# with poppler against `isms readiness --json`.
+# with poppler against `isms readiness --json`. The security log is in it
+# as security/security-log.json and .csv (the rows of `isms log --json`,
+# a sign-in made here among them, no token, password or webhook secret),
+# for the system, administrators and auditors (an external auditor's
+# without addresses), left out of a manager's, in an audit's bundle when
+# its scope covers logging or access control; `bundle verify` names
+# security/security-log.csv when one byte of it changes.
 . "$CLI_DIR/lib.sh"
 
 for tool in pdfinfo pdftotext; do
@@ -233,6 +239,7 @@ out_lacks "registers/risks.csv"        # 6.1 is not
 out_lacks "audits/AUD-0001_"           # 9.2 is not: only this audit's report
 out_lacks "documents/DOC-0001_"        # the policy serves 5.2
 out_lacks "evidence/ATT-0002_"         # a supplier's certificate (5.19)
+out_lacks "security/"                  # neither logging nor access control is covered
 unzip_json aud.zip manifest.json >aman.json
 ok py -c 'import json; d=json.load(open("aman.json")); print(d["scope"])'
 out_has "'kind': 'audit'"
@@ -259,6 +266,93 @@ out_is "aud auditor"
 fails 7 signed stf bundle -o staff.zip
 err_has "history of documents"
 check "no bundle is written for staff" [ ! -e staff.zip ]
+
+note "the security log in the bundle: JSON and CSV of the rows isms log --json gives, nothing secret"
+# made here: aud's sign-in above (--as: a "login" from cli), a password typed
+# as a name, a token, a webhook whose URL carries its service's secret
+printf 'whatever-1234567\n' | isms readiness --as 'Secret-Passw0rd!' >/dev/null 2>&1
+ok isms token add aud --name audit-token
+TOKEN=$(last_line)
+check "a token was shown" [ "${#TOKEN}" -gt 20 ]
+printf 's3cret-s3cret-s3cret\n' | ok isms webhook add "https://hooks.example.com/services/T0/B0/HOOKSECRET?tok=1" --secret-stdin
+ok isms log --limit 500 --json
+cp "$OUT" log.json
+ok isms bundle -o sec.zip
+ok py check.py sec.zip
+cat >seclog.py <<'PY'
+import csv, io, json, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+names = z.namelist()
+assert "security/security-log.json" in names and "security/security-log.csv" in names, names
+man = json.loads(z.read("manifest.json"))
+kinds = {f["path"]: f["kind"] for f in man["files"]}
+assert kinds["security/security-log.json"] == kinds["security/security-log.csv"] == "security-log", kinds
+raw_j, raw_c = z.read("security/security-log.json"), z.read("security/security-log.csv")
+j = json.loads(raw_j)
+rows = list(csv.DictReader(io.StringIO(raw_c.decode("utf-8"), newline="")))
+items = j["items"]
+assert j["format"] == "isms-security-log-1" and j["count"] == len(items) == len(rows) > 0, (j["count"], len(rows))
+for it, row in zip(items, rows):
+    for k in ("id", "at", "event", "account", "actor", "address", "detail"):
+        want = "" if it[k] is None else str(it[k])
+        assert row[k] == want, (k, row[k], want)
+for secret in sys.argv[2:]:
+    assert secret, "an empty secret to look for"
+    assert secret.encode() not in raw_j and secret.encode() not in raw_c, "a secret in the log: " + secret[:8]
+assert b"$argon2" not in raw_j + raw_c, "a password hash"
+print(json.dumps(items))
+PY
+ok py seclog.py sec.zip "$TOKEN" "Secret-Passw0rd" "HOOKSECRET" "tok=1" "s3cret-s3cret"
+cp "$OUT" items.json
+check "the sign-in made by the test is in the bundle's log" py -c 'import json,sys; sys.exit(not any(i["event"] == "login" and i["account"] == "aud" and i["address"] == "cli" for i in json.load(open("items.json"))))'
+check "the typed password is an unknown: name" py -c 'import json,sys; sys.exit(not any(i["event"] == "login-failed" and i["account"].startswith("unknown:") for i in json.load(open("items.json"))))'
+check "the token's use of the log: token-add, by account" py -c 'import json,sys; sys.exit(not any(i["event"] == "token-add" and i["account"] == "aud" and i["detail"] == "audit-token" for i in json.load(open("items.json"))))'
+check "the webhook's URL without its path and query" py -c 'import json,sys; sys.exit(not any(i["event"] == "webhook-add" and i["detail"] == "webhook to https://hooks.example.com (path and query left out)" for i in json.load(open("items.json"))))'
+check "every other entry as isms log --json gives it" py -c '
+import json, sys
+got = [i for i in json.load(open("items.json")) if i["event"] != "webhook-add"]
+want = [i for i in json.load(open("log.json"))["items"] if i["event"] != "webhook-add"]
+sys.exit(got != want)'
+check "and the addresses" py -c 'import json,sys; sys.exit(not any(i["address"] for i in json.load(open("items.json"))))'
+py - <<'PY'
+import zipfile
+src = zipfile.ZipFile("sec.zip")
+z = zipfile.ZipFile("seclog-byte.zip", "w", zipfile.ZIP_DEFLATED)
+for i in src.infolist():
+    d = src.read(i.filename)
+    if i.filename == "security/security-log.csv":
+        d = d.replace(b"login-failed", b"login-fail3d", 1)
+    z.writestr(i.filename, d)
+z.close()
+PY
+fails 5 isms bundle verify seclog-byte.zip
+err_has "security/security-log.csv: SHA-256 differs from the manifest"
+err_lacks "security/security-log.json"
+
+note "whose bundle holds the log: auditors and administrators; an external auditor's without addresses; not a manager's"
+ok signed aud bundle -o audsec.zip
+ok py seclog.py audsec.zip "$TOKEN"
+check "the internal auditor's log has the addresses" py -c 'import json,sys; sys.exit(not any(i["address"] == "cli" for i in json.loads(sys.stdin.read())))' <"$OUT"
+printf '%s\n' "$PW" | ok isms user add ext --role auditor --person P-0020 --expires 2099-12-31
+ok signed ext bundle -o ext.zip
+ok py seclog.py ext.zip "$TOKEN"
+check "an external auditor's log has no address" py -c 'import json,sys; d=json.loads(sys.stdin.read()); sys.exit(not d or any(i["address"] for i in d))' <"$OUT"
+ok py -c 'import json,zipfile; print(json.loads(zipfile.ZipFile("ext.zip").read("security/security-log.json"))["addresses"])'
+out_has "left out (the privacy rule"
+make_account mgr manager P-0005
+ok signed mgr bundle -o mgr.zip
+ok py -c 'import json,zipfile; z=zipfile.ZipFile("mgr.zip"); print([n for n in z.namelist() if n.startswith("security/")]); print(json.loads(z.read("manifest.json"))["omitted"])'
+out_has "[]"
+out_has "security/security-log: the manager role may not read the security log"
+
+note "an audit's bundle holds the log when its scope covers logging or access rights"
+ok isms audit add --title "Logging audit" --kind internal --controls 8.15 --owner P-0005
+LAUD=$(last_line)
+ok isms bundle -o laud.zip --audit "$LAUD"
+ok py seclog.py laud.zip "$TOKEN"
+ok isms audit add --title "Access rights audit" --kind internal --controls 5.18 --owner P-0005
+ok isms bundle -o raud.zip --audit "$(last_line)"
+ok py seclog.py raud.zip
 
 note "bad input, and nothing left behind on failure"
 fails 2 isms bundle

@@ -228,6 +228,23 @@ def security_log(f, srv):
     r = a.get("/admin/log?event=nope")
     check(r.status == 422 and "no event nope" in r.text, "an unknown event, on the page",
           r.describe)
+    # every event the code writes is a choice of the page's filter
+    f.cli("sso", "local", "off")
+    f.cli("sso", "local", "on")
+    r = a.get("/admin/log")
+    choices = re.findall(r"<option[^>]*>([a-z-]+)</option>", r.text)
+    want = ["sso-failed", "sso-config", "webhook-add", "webhook-remove", "mail-settings",
+            "calendar-feed", "calendar-revoke"]
+    check(all(x in choices for x in want) and "recovery-failed" not in choices,
+          "the filter offers sso-failed, sso-config, webhook, mail and calendar events",
+          ", ".join(choices))
+    for ev in want:
+        r = aapi.get("/api/v1/admin/log?event=" + ev)
+        check(r.status == 200 and all(x["event"] == ev for x in api_items(r.json()) or []),
+              "filtered by %s through the API" % ev, r.describe)
+    r = a.get("/admin/log?event=sso-config")
+    check(r.status == 200 and "local passwords off" in r.text and "local passwords on" in r.text,
+          "the sso-config events on the page, filtered", r.describe)
     r = a.get("/admin/log?limit=2")
     check(r.status == 200 and "Older entries" in r.text, "the page links to older entries",
           r.describe)

@@ -5,7 +5,12 @@ evidence-bundle*.zip) whose manifest lists every entry with its size and
 SHA-256 (recomputed here with hashlib) and names the downloading account;
 `isms bundle verify` accepts the downloaded file; an audit's bundle holds
 that audit's scope; staff are refused (403, no zip) and so is nobody
-signed in (redirected to the sign-in page)."""
+signed in (redirected to the sign-in page). The auditor's bundle holds the
+security log as security/security-log.json and .csv (json.loads, csv: the
+same entries, the auditor's own sign-in over HTTP among them, no session id
+or password); `isms bundle verify` names security/security-log.csv when one
+byte of it changes; the manager's bundle leaves the log out, saying why."""
+import csv
 import hashlib
 import io
 import json
@@ -44,6 +49,10 @@ def check_manifest(z, names, man, who, desc):
     check_eq(man["role"], who.role, desc + ": and its role")
     check(man["history_head"]["seq"] > 0 and len(man["history_head"]["hash"] or "") == 64,
           desc + ": the history chain's head (sequence and hash)", str(man["history_head"]))
+
+
+def listed_paths(man):
+    return {f["path"] for f in man["files"]}
 
 
 def main():
@@ -117,6 +126,42 @@ def main():
     finally:
         os.unlink(t.name)
 
+    note("the auditor's bundle holds the security log, with the auditor's sign-in")
+    check("security/security-log.json" in names and "security/security-log.csv" in names,
+          "security/security-log.json and .csv are in it", str([n for n in names if "security" in n]))
+    raw_j, raw_c = z.read("security/security-log.json"), z.read("security/security-log.csv")
+    log = json.loads(raw_j)
+    rows = list(csv.DictReader(io.StringIO(raw_c.decode("utf-8"), newline="")))
+    items = log["items"]
+    check(log["count"] == len(items) == len(rows) > 0, "the JSON and the CSV hold the same entries",
+          "%d items, %d rows" % (len(items), len(rows)))
+    check([x["id"] for x in items] == [int(x["id"]) for x in rows] and
+          [x["event"] for x in items] == [x["event"] for x in rows], "in the same order")
+    check(any(x["event"] == "login" and x["account"] == auditor.name and x["address"] == "127.0.0.1"
+              for x in items), "the auditor's sign-in over HTTP is in it (account, address)",
+          json.dumps(items[:5]))
+    check(all(x in listed_paths(man) for x in ("security/security-log.json", "security/security-log.csv")),
+          "both are in the manifest")
+    sid = a.session() or ""
+    check(sid and sid.encode() not in raw_j + raw_c and auditor.password.encode() not in raw_j + raw_c,
+          "no session id and no password in the log")
+    with tempfile.NamedTemporaryFile(suffix=".zip", delete=False) as t:
+        out = zipfile.ZipFile(t, "w", zipfile.ZIP_DEFLATED)
+        for n in names:
+            d = z.read(n)
+            if n == "security/security-log.csv":
+                d = d.replace(b",login,", b",logon,", 1)
+            out.writestr(n, d)
+        out.close()
+    try:
+        v = isms("bundle", "verify", t.name, ok=False)
+        check(v.rc == 5 and "security/security-log.csv: SHA-256 differs" in v.err and
+              "security/security-log.json" not in v.err,
+              "isms bundle verify names security/security-log.csv when one byte of it changed",
+              v.describe())
+    finally:
+        os.unlink(t.name)
+
     note("the manager downloads it too; an audit's bundle holds its scope")
     m = Client(srv)
     m.login_as(mgr)
@@ -124,6 +169,9 @@ def main():
     check_status(r, 200, "the manager downloads /bundle")
     z, names, man = read_zip(r.body)
     check_manifest(z, names, man, mgr, "the manager's bundle")
+    check(not any(n.startswith("security/") for n in names) and
+          "security/security-log: the manager role may not read the security log" in man["omitted"],
+          "the manager's bundle leaves the security log out, saying why", str(man["omitted"]))
     r = m.get("/audits/AUD-0002/bundle")
     check_status(r, 200, "the manager downloads an audit's bundle")
     cd = r.header("Content-Disposition") or ""

@@ -4,8 +4,15 @@ replay, groups to roles, just-in-time accounts, linking by e-mail; a tiny
 issuer of the test's own (provider.mjs) for tokens the real one would never
 sign (forged, wrong audience, expired, no/wrong nonce, alg none/HS256,
 unknown key, key rotation, ES256). Hostile callback parameters and next=.
-Every refusal is a page naming the cause and a line in the security log."""
+Every refusal is a page naming the cause and a line in the security log
+(a name typed at the refused password form is no account's: a keyed hash,
+never as typed). The redirect URI built without --redirect: https:// when
+the server runs with --tls-cert (a certificate made here with openssl, the
+authorization redirect's redirect_uri read without completing the flow),
+and a Host that is not a plain host[:port] refused (400) at the start and
+at the callback, never sent to the provider."""
 
+import ssl
 import sys
 import urllib.parse
 
@@ -41,6 +48,68 @@ def user_person(f, name):
 def refused(r, status, words, desc):
     ok = r is not None and r.status == status and words.lower() in r.text.lower()
     check(ok, desc, lambda: r.describe() if r is not None else "no response")
+
+
+def make_cert(name):
+    """A self-signed certificate for 127.0.0.1 (as tests/http/t_tls.py makes them)."""
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                    name + ".key", "-out", name + ".crt", "-days", "2", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
+                   check=True, capture_output=True, timeout=60)
+    return os.path.abspath(name + ".crt"), os.path.abspath(name + ".key")
+
+
+def redirect_param(r):
+    q = urllib.parse.parse_qs(urllib.parse.urlsplit(r.location or "").query)
+    return (q.get("redirect_uri") or [None])[0]
+
+
+def start_with_host(c, host):
+    """POST /login/oidc as c, the request's Host header being host."""
+    r, tok = c.login_form()
+    return c.post("/login/oidc", {"_csrf": tok or "", "next": "/"}, headers={"Host": host})
+
+
+def redirect_uris(f, srv, prov):
+    """The redirect URI isms builds when --redirect is not set."""
+    c = Client(srv)
+    r = start_oidc(c)
+    check(r.status == 303 and redirect_param(r) == "http://127.0.0.1:%d/login/oidc/callback" % srv.port,
+          "plain HTTP: the redirect URI is http://HOST/login/oidc/callback", r.describe)
+    r = start_with_host(Client(srv), "isms.example.org:8443")
+    check(r.status == 303 and redirect_param(r) == "http://isms.example.org:8443/login/oidc/callback",
+          "a plain host:port of the Host header is the redirect URI's", r.describe)
+    for host in ("evil.example/x", "user@evil.example", "evil.example x", "evil.example?a=",
+                 "evil.example#x", "evil.example\\x", "evil.example:80:81", "evil.example:",
+                 "[::1", "-evil.example", "evil.example:123456"):
+        r = start_with_host(Client(srv), host)
+        refused(r, 400, "not a plain host[:port]", "Host %r refused at the start" % host)
+        check(r.status != 303 and "127.0.0.1:%d" % prov.port not in (r.location or ""),
+              "... and nothing is sent to the provider", r.describe)
+    r = start_with_host(Client(srv), "evil.example\x01")
+    check(r.status == 400 and not r.location, "a control character in the Host: 400, no redirect",
+          r.describe)
+    r = Client(srv).get("/login/oidc/callback?code=x&state=y", headers={"Host": "evil.example/cb"})
+    refused(r, 400, "not a plain host[:port]", "a hostile Host refused at the callback")
+    check(seclog(f.path, "sso-failed", "Host header is not a plain host") >= 2,
+          "... and logged", "")
+    r = start_with_host(Client(srv), "[::1]:8027")
+    check(r.status == 303 and redirect_param(r) == "http://[::1]:8027/login/oidc/callback",
+          "an IPv6 address in brackets is a plain host", r.describe)
+
+    # the same ISMS served with TLS: https://
+    crt, key = make_cert("sso")
+    ctx = ssl.create_default_context(cafile=crt)
+    tsrv = Server(f.path, tls=ctx, extra=["--tls-cert", crt, "--tls-key", key])
+    c = Client(tsrv)
+    r = start_oidc(c)
+    check(r.status == 303 and redirect_param(r) == "https://127.0.0.1:%d/login/oidc/callback" % tsrv.port,
+          "with --tls-cert: the redirect URI is https://HOST/login/oidc/callback", r.describe)
+    check((r.location or "").startswith(prov.issuer + "/"), "... in the redirect to the provider",
+          r.describe)
+    r = start_with_host(Client(tsrv), "evil.example/x")
+    refused(r, 400, "not a plain host[:port]", "with TLS too, a hostile Host is refused")
+    tsrv.stop("the TLS server")
 
 
 def main():
@@ -191,6 +260,13 @@ def main():
     refused(r, 403, "password sign-in is switched off", "local passwords off: refused on the web")
     check(cl.session() is None, "... and no session", "")
     check(seclog(f.path, "sso-failed", "password sign-in is switched off") == 1, "... and logged", "")
+    r = Client(srv).login("Secret-Passw0rd!", "whatever-1234567")
+    refused(r, 403, "password sign-in is switched off", "a password typed as the name: refused")
+    rows = sql(f.path, "SELECT account FROM security_log WHERE event = 'sso-failed' AND "
+                       "detail LIKE 'local:%' ORDER BY id").split()
+    check(rows[:1] == ["root"] and len(rows) == 2 and re.fullmatch(r"unknown:[0-9a-f]{12}", rows[1])
+          and "Secret-Passw0rd" not in sql(f.path, "SELECT * FROM security_log"),
+          "... logged by account name, or as a keyed hash for no account's name, never as typed", rows)
     c = f.cli("user", "list")
     check(c.rc == 0 and "root" in c.out, "the command line still works (break-glass)", c.describe)
     f.cli("sso", "local", "on")
@@ -226,6 +302,9 @@ def main():
         r, _ = oidc_sign_in(ce, srv, "alice", evil)
         ok = r is not None and r.status == 200 and 'id="continue" href="/"' in r.text and "evil" not in r.text
         check(ok, "next=%s goes nowhere but /" % evil, lambda: r.text if r else "")
+
+    # ---- the redirect URI built from the request: TLS, hostile Host headers ---------------
+    redirect_uris(f, srv, prov)
 
     # ---- serve --dir: each organization its own settings, cookies and sessions ----------------
     fa.cli("sso", "oidc", "set", "--issuer", prov.issuer, "--client-id", CLIENT_ID,
