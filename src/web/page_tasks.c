@@ -4,6 +4,7 @@
  * read through the viewer the router set, so every role sees only tasks on
  * records it may see. Reads only. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../lib/text.h"
@@ -65,6 +66,40 @@ int tasks_query_from(struct req *r, struct task_query *q, char today[11], int *m
         return -1;
     }
     return 0;
+}
+
+#define TASKS_PAGE 100 /* rows per page: a large ISMS has tens of thousands */
+
+/* ?page=N (1 when absent or not a page number) */
+static long page_of(struct req *r)
+{
+    const char *p = web_query(r, "page");
+    long n = p ? atol(p) : 1;
+    return n >= 1 && n <= 1000000 ? n : 1;
+}
+
+/* /tasks?… with the same filters, another page */
+static void page_link(struct req *r, struct buf *b, long page, const char *rel, const char *label)
+{
+    html_lit(b, "<a rel=\"");
+    html_text(b, rel);
+    html_lit(b, "\" href=\"");
+    href(r, b, "/tasks?");
+    static const char *const keep[] = {"mine", "all", "overdue", "days", "owner"};
+    for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
+        const char *v = web_query(r, keep[i]);
+        if (v && *v) {
+            html_text(b, keep[i]);
+            html_lit(b, "=");
+            html_url(b, v);
+            html_lit(b, "&amp;");
+        }
+    }
+    html_lit(b, "page=");
+    html_int(b, page);
+    html_lit(b, "\">");
+    html_text(b, label);
+    html_lit(b, "</a>");
 }
 
 /* /tasks?… keeping the other filters, with one changed. */
@@ -159,15 +194,29 @@ int page_tasks(struct req *r, struct resp *w)
     html_lit(&b, " due soon</span> <span class=\"tag\">");
     html_int(&b, t.n);
     html_lit(&b, " in all</span></p>");
+    long pages = (t.n + TASKS_PAGE - 1) / TASKS_PAGE, page = page_of(r);
+    if (page > pages) {
+        page = pages > 0 ? pages : 1;
+    }
+    int from = (int)((page - 1) * TASKS_PAGE), to = from + TASKS_PAGE < t.n ? from + TASKS_PAGE : t.n;
     if (!t.n) {
         html_lit(&b, "<p class=\"muted\">Nothing falls due.</p>");
     } else {
+        if (pages > 1) {
+            html_lit(&b, "<p class=\"muted\">Tasks ");
+            html_int(&b, from + 1);
+            html_lit(&b, "–");
+            html_int(&b, to);
+            html_lit(&b, " of ");
+            html_int(&b, t.n);
+            html_lit(&b, ", the earliest due first.</p>");
+        }
         html_lit(&b, "<div class=\"table-wrap\"><table class=\"list\" id=\"tasks\"><caption "
                      "class=\"vh\">Tasks</caption><thead><tr><th scope=\"col\">Due</th>"
                      "<th scope=\"col\">State</th><th scope=\"col\">Task</th>"
                      "<th scope=\"col\">Record</th><th scope=\"col\">Owner</th></tr></thead>"
                      "<tbody>");
-        for (int i = 0; i < t.n; i++) {
+        for (int i = from; i < to; i++) {
             const struct task *k = &t.v[i];
             html_lit(&b, "<tr><td>");
             html_text(&b, k->due);
@@ -192,6 +241,21 @@ int page_tasks(struct req *r, struct resp *w)
             html_lit(&b, "</td></tr>");
         }
         html_lit(&b, "</tbody></table></div>");
+        if (pages > 1) {
+            html_lit(&b, "<nav class=\"pager\" aria-label=\"Pages\">");
+            if (page > 1) {
+                page_link(r, &b, page - 1, "prev", "← Previous");
+            }
+            html_lit(&b, "<span>Page ");
+            html_int(&b, page);
+            html_lit(&b, " of ");
+            html_int(&b, pages);
+            html_lit(&b, "</span>");
+            if (page < pages) {
+                page_link(r, &b, page + 1, "next", "Next →");
+            }
+            html_lit(&b, "</nav>");
+        }
     }
     tasks_free(&t);
     page_end(r, &b);

@@ -10,6 +10,8 @@ and overdue supplier reviews among it), and an acknowledgement leaves the
 staff member's tasks."""
 import re
 
+import html
+
 from harness import *
 
 
@@ -119,7 +121,28 @@ def main():
           "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in r.text and
           "<script>alert(1)" not in r.text, "/tasks lists the tasks, titles escaped", r.describe)
     rows = len(re.findall(r"<tr><td>\d{4}-\d\d-\d\d</td>", r.text))
-    check_eq(rows, cli["count"], "/tasks: one row per task")
+    check_eq(rows, min(100, cli["count"]), "/tasks: a page of 100 tasks at most")
+    check(("%d in all" % cli["count"]) in r.text, "/tasks says how many there are in all",
+          cli["count"])
+    # the pages, next after next, give every task once, in due order
+    seen, page, pages_walked = [], r, 0
+    while True:
+        pages_walked += 1
+        seen += re.findall(r"<tr><td>(\d{4}-\d\d-\d\d)</td>", page.text)
+        m = re.search(r'<a rel="next" href="([^"]+)"', page.text)
+        if not m or pages_walked > 100:
+            break
+        page = c.get(html.unescape(m.group(1)))
+        if not check_status(page, 200, "/tasks: the next page"):
+            break
+    check_eq(len(seen), cli["count"], "/tasks: the pages together list every task")
+    check(seen == sorted(seen), "/tasks: across pages the earliest due comes first")
+    if cli["count"] > 100:
+        r2 = c.get("/tasks?all=1&page=2")
+        check(r2.status == 200 and 'rel="prev"' in r2.text and "Page 2 of" in r2.text,
+              "/tasks?page=2 links back to page 1 and says which page it is", r2.describe)
+        r3 = c.get("/tasks?page=99999")
+        check_status(r3, 200, "/tasks?page= past the end shows the last page")
     r = c.get("/tasks?mine=1&overdue=1")
     rows = len(re.findall(r"<tr><td>\d{4}-\d\d-\d\d</td>", r.text))
     check(r.status == 200 and rows == len([t for t in mine if t["state"] == "overdue"]),
