@@ -267,7 +267,7 @@ static int build_soa(struct app *a, const char *framework, struct rdoc *d, struc
     static const char *const h[] = {"Control", "Title", "Applicable", "Reasons for inclusion",
                                     "Justification", "Status", "How it is implemented",
                                     "Documents", "Owner", "Control test"};
-    static const double w[] = {6, 14, 7, 13, 16, 9, 17, 9, 10, 7};
+    static const double w[] = {6, 13, 9, 13, 16, 9, 16, 9, 10, 7}; /* "Applicable" unbroken */
     struct rtable *t = rdoc_table(d, h, w, 10);
     for (size_t i = 0; i < soa.n; i++) {
         const struct soa_row *r = &soa.v[i];
