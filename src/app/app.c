@@ -57,6 +57,76 @@ void app_close(struct app *a)
 }
 
 
+static void keylist_drop(void *v)
+{
+    keylist_free(v);
+    free(v);
+}
+
+int app_page_keys(struct app *a, const struct rtype *t, const struct query *q,
+                  struct keylist *out, struct err *e)
+{
+    memset(out, 0, sizeof *out);
+    if (q->offset <= 0 || q->after_ref || q->after_key || store_data_version(a->st) < 0) {
+        return store_keys(a->st, &a->who, t, q, out, e);
+    }
+    /* everything the whole list depends on besides the file's tables */
+    struct buf key;
+    buf_init(&key, 0);
+    char view[160];
+    buf_printf(&key, "pagekeys:%s:%s:%d:%s:%d:%s:%s:%s:%s", t->name,
+               principal_view(&a->who, view, sizeof view), q->include_retired,
+               q->sort ? q->sort->name : "", q->desc, q->search ? q->search : "",
+               q->review_due ? q->review_due : "", q->ref ? q->ref : "",
+               q->refs ? q->refs : "");
+    for (int i = 0; i < q->nfilter; i++) {
+        buf_printf(&key, "\x1f%s=%s", q->filter_field[i]->name,
+                   q->filter_value[i] ? q->filter_value[i] : "\x1e");
+    }
+    for (int i = 0; i < q->ncond; i++) {
+        buf_printf(&key, "\x1f%s%d%s", q->cond[i].f->name, (int)q->cond[i].op,
+                   q->cond[i].values ? q->cond[i].values : "");
+    }
+    const void *kept = NULL;
+    const struct keylist *all;
+    if (app_derived_obj(a, buf_str(&key), &kept) && kept) {
+        all = kept;
+    } else {
+        struct keylist *whole = xcalloc(1, sizeof *whole);
+        struct query every = *q;
+        every.limit = 0;
+        every.offset = 0;
+        struct tblset saved, read;
+        app_track_begin(a, &saved);
+        int rc = store_keys(a->st, &a->who, t, &every, whole, e);
+        app_track_end(a, &saved, &read);
+        if (rc) {
+            keylist_drop(whole);
+            buf_free(&key);
+            return -1;
+        }
+        size_t bytes = sizeof *whole + whole->n * sizeof *whole->v;
+        for (size_t i = 0; i < whole->n; i++) {
+            bytes += strlen(whole->v[i].ref) + 1 + (whole->v[i].key ? strlen(whole->v[i].key) + 1 : 0);
+        }
+        app_derived_keep(a, buf_str(&key), whole, keylist_drop, bytes, &read);
+        all = whole;
+    }
+    buf_free(&key);
+    size_t from = (size_t)q->offset;
+    size_t to = q->limit > 0 && from + (size_t)q->limit < all->n ? from + (size_t)q->limit : all->n;
+    for (size_t i = from; i < to; i++) {
+        if (out->n == out->cap) {
+            out->cap = out->cap ? out->cap * 2 : 64;
+            out->v = xrealloc(out->v, out->cap * sizeof *out->v);
+        }
+        out->v[out->n].ref = xstrdup(all->v[i].ref);
+        out->v[out->n].key = all->v[i].key ? xstrdup(all->v[i].key) : NULL;
+        out->n++;
+    }
+    return 0;
+}
+
 int app_memo_records(struct app *a, const struct rtype *t, const struct query *q,
                      const struct keylist *k, size_t n, const char *prefix, app_render_fn render,
                      void *ctx, char ***out, struct err *e)
@@ -80,8 +150,20 @@ int app_memo_records(struct app *a, const struct rtype *t, const struct query *q
     }
     int rc = 0;
     if (missing) {
+        /* the missing records by their identifiers (not the page's offset
+         * again: an offset walks every entry before it) */
+        json_t *ids = json_array();
+        for (size_t i = 0; i < n; i++) {
+            if (!v[i]) {
+                json_array_append_new(ids, json_string(k->v[i].ref));
+            }
+        }
+        char *refs = json_dumps(ids, JSON_COMPACT);
+        json_decref(ids);
         struct query page = *q;
-        page.limit = (long)n;
+        page.limit = 0;
+        page.offset = 0;
+        page.refs = refs;
         struct records rows = {0};
         /* each row's text depends on what its listing read and on what its
          * rendering read (titles of what it links to) */
@@ -91,9 +173,10 @@ int app_memo_records(struct app *a, const struct rtype *t, const struct query *q
         app_track_end(a, &saved, &read_rows);
         struct buf one;
         buf_init(&one, 0);
-        for (size_t i = 0, j = 0; rc == 0 && i < n; i++) {
-            /* the same walk in the same snapshot: the same order */
-            while (j < rows.n && strcmp(rows.v[j]->ref, k->v[i].ref) != 0) {
+        free(refs);
+        for (size_t i = 0; rc == 0 && i < n; i++) {
+            size_t j = 0;
+            while (!v[i] && j < rows.n && strcmp(rows.v[j]->ref, k->v[i].ref) != 0) {
                 j++;
             }
             if (v[i] || j == rows.n) {

@@ -119,6 +119,13 @@ void app_derived_free(struct app *a);
  * file (put anything else in prefix). out[i] (caller frees each and out)
  * is NULL only for a position that vanished (never within one read). */
 typedef void (*app_render_fn)(void *ctx, const struct record *rec, struct buf *out);
+/* store_keys of q as a->who, for a page of a list: a page past the first
+ * is a slice of the whole ordered list of q, kept as a derived result (an
+ * OFFSET walks every entry before it: page 200 of a register read 10,000
+ * index entries to find its 50); the first page and a keyset page are
+ * read as they are. */
+int app_page_keys(struct app *a, const struct rtype *t, const struct query *q,
+                  struct keylist *out, struct err *e);
 int app_memo_records(struct app *a, const struct rtype *t, const struct query *q,
                      const struct keylist *k, size_t n, const char *prefix, app_render_fn render,
                      void *ctx, char ***out, struct err *e);

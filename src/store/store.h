@@ -230,6 +230,7 @@ struct query {
     const struct principal *hide_for;
     const char *review_due; /* YYYY-MM-DD: only risks due for review then */
     const char *ref;        /* only the record with this identifier */
+    const char *refs;       /* a JSON array of identifiers: only those records */
     /* Read only these fields (NULL-terminated names; NULL: all); the
      * other values of the records are left unset. */
     const char *const *columns;

@@ -498,6 +498,9 @@ static void where_clause(struct buf *b, const struct rtype *t, const struct quer
     if (q->ref) {
         buf_puts(b, " AND t.ref = :ref");
     }
+    if (q->refs) {
+        buf_puts(b, " AND t.ref IN (SELECT value FROM json_each(:refs))");
+    }
     if (q->only_field) {
         buf_printf(b, " AND t.%s = :only", q->only_field->name);
     }
@@ -611,6 +614,9 @@ static void bind_query(sqlite3_stmt *st, const struct rtype *t, const struct que
     }
     if (q->ref) {
         bind_named(st, ":ref", NULL, q->ref);
+    }
+    if (q->refs) {
+        bind_named(st, ":refs", NULL, q->refs);
     }
     if (q->released) {
         bind_named(st, ":classes", NULL, q->classes ? q->classes : "");
@@ -862,6 +868,7 @@ long store_count_query(struct store *s, const struct principal *who, const struc
                        q->review_due ? q->review_due : "", q->search ? q->search : "",
                        q->ref ? q->ref : "", q->classes ? q->classes : "",
                        q->viewer ? q->viewer : "");
+            buf_printf(&key, "\x1f%s", q->refs ? q->refs : "");
             for (int k = 0; k < q->ncond; k++) {
                 buf_printf(&key, "\x1f%s", q->cond[k].values ? q->cond[k].values : "");
             }

@@ -544,7 +544,7 @@ int page_list(struct req *r, struct resp *w)
         char prefix[128];
         snprintf(prefix, sizeof prefix, "row:%s:%s", role_names[r->role],
                  r->role == ROLE_STAFF ? r->auth.person : "");
-        if (total < 0 || store_keys(r->app->st, &r->app->who, t, &q, &keys, &e) ||
+        if (total < 0 || app_page_keys(r->app, t, &q, &keys, &e) ||
             app_memo_records(r->app, t, &q, &keys, keys.n, prefix, render_row, &rc, &rows,
                              &e)) {
             for (int i = 0; i < QUERY_MAX_FILTERS; i++) {
