@@ -7,7 +7,10 @@
  * with the day it tells of (see "the replayed year" below).
  *
  * Any entry may carry "at": "YYYY-MM-DD" (a day of the data's year, moved
- * like every date): the day it happens.
+ * like every date): the day it happens; "YYYY-MM-DD HH:MM" also gives the
+ * time of day. The file tells the year in order: the records as they stood
+ * when the ISMS was brought into the tool, then each later event on its day
+ * (a record created in its initial state, then edited as things happened).
  *
  * The file: {"records": [ENTRY, ...]} where an ENTRY is one of
  *   {"type": "risk", "key": "vpn", "fields": {"title": "...", "assets": ["@db"]}}
@@ -20,6 +23,8 @@
  *    "by": "@ciso", "rationale": "..."}       document control (documents.c);
  *                                              review, approve, ack signed by "by"
  *   {"scope_approve": "@scope", "by": "@ceo", "rationale": "..."}
+ *   {"ca_review": "@ca", "by": "@ciso", "rationale": "..."}   a corrective
+ *                                              action found effective
  *   {"attach": "@aws", "file": "pdf"|"png", "name": "cert.png", "title": "...",
  *    "lines": ["..."], "valid_days": 21}   an evidence file made by demo_files.c,
  *                                           valid until today + valid_days
@@ -107,15 +112,47 @@ static const char *shift_date(const char *in, char out[11])
 static const char *const month_names[] = {"January", "February", "March", "April",
                                           "May", "June", "July", "August", "September",
                                           "October", "November", "December"};
+/* as prose abbreviates them ("27 Aug 2026", "Sept 2026") */
+static const char *const month_abbr[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 static int isdig(char c)
 {
     return c >= '0' && c <= '9';
 }
 
-/* s with its dates moved (appended to out). */
+static int isalnum_(char c)
+{
+    return isdig(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* The month named at p followed by " YYYY" (0-11, its name's length in *n
+ * and whether it was abbreviated in *abbr), or -1. */
+static int month_at(const char *p, size_t *n, int *abbr)
+{
+    for (int pass = 0; pass < 3; pass++) {
+        for (int mi = 0; mi < 12; mi++) {
+            const char *name = pass == 0 ? month_names[mi] : pass == 1 ? "Sept" : month_abbr[mi];
+            if (pass == 1 && mi != 8) {
+                continue;
+            }
+            size_t k = strlen(name);
+            if (strncmp(p, name, k) == 0 && p[k] == ' ' && isdig(p[k + 1]) && isdig(p[k + 2]) &&
+                isdig(p[k + 3]) && isdig(p[k + 4]) && !isdig(p[k + 5])) {
+                *n = k;
+                *abbr = pass > 0 ? pass : 0;
+                return mi;
+            }
+        }
+    }
+    return -1;
+}
+
+/* s with its dates moved (appended to out): "YYYY-MM-DD", "[D ]Month YYYY"
+ * (also abbreviated: "27 Aug 2026", "Sept 2026") and "Q1 2027". */
 static void shift_text(const char *s, struct buf *out)
 {
+    const char *begin = s;
     while (*s) {
         /* YYYY-MM-DD */
         if (isdig(s[0]) && isdig(s[1]) && isdig(s[2]) && isdig(s[3]) && s[4] == '-' &&
@@ -130,6 +167,16 @@ static void shift_text(const char *s, struct buf *out)
                 s += 10;
                 continue;
             }
+        }
+        /* Qn YYYY: the quarter of its first month, moved */
+        if (s[0] == 'Q' && s[1] >= '1' && s[1] <= '4' && s[2] == ' ' && isdig(s[3]) &&
+            isdig(s[4]) && isdig(s[5]) && isdig(s[6]) && !isdig(s[7]) &&
+            (s == begin || !isalnum_(s[-1]))) {
+            int y = atoi(s + 3), m = (s[1] - '1') * 3 + 1, d = 1;
+            shift_ymd(&y, &m, &d);
+            buf_printf(out, "Q%d %04d", (m - 1) / 3 + 1, y % 10000);
+            s += 7;
+            continue;
         }
         /* [D ]Month YYYY */
         int k = 0, day = 0;
@@ -147,21 +194,21 @@ static void shift_text(const char *s, struct buf *out)
                 k++;
             }
         }
-        int done = 0;
-        for (int mi = 0; mi < 12 && !done; mi++) {
-            size_t n = strlen(month_names[mi]);
-            const char *p = s + k;
-            if (strncmp(p, month_names[mi], n) == 0 && p[n] == ' ' && isdig(p[n + 1]) &&
-                isdig(p[n + 2]) && isdig(p[n + 3]) && isdig(p[n + 4]) && !isdig(p[n + 5])) {
-                int y = atoi(p + n + 1), m = mi + 1, d = day ? day : 1;
-                if (d > dim(y, m)) {
-                    break;
-                }
+        int done = 0, abbr = 0;
+        size_t n = 0;
+        const char *p = s + k;
+        int mi = (k || s == begin || !isalnum_(s[-1])) ? month_at(p, &n, &abbr) : -1;
+        if (mi >= 0) {
+            int y = atoi(p + n + 1), m = mi + 1, d = day ? day : 1;
+            if (d <= dim(y, m)) {
                 shift_ymd(&y, &m, &d);
                 if (day) {
                     buf_printf(out, "%d ", d);
                 }
-                buf_printf(out, "%s %04d", month_names[m - 1], y % 10000);
+                buf_printf(out, "%s %04d",
+                           abbr == 0 ? month_names[m - 1]
+                                     : abbr == 1 && m == 9 ? "Sept" : month_abbr[m - 1],
+                           y % 10000);
                 s = p + n + 5;
                 done = 1;
             }
@@ -328,6 +375,12 @@ static void entry_day(json_t *ent, json_t *last, char out[11], char when[21])
     json_t *fields = json_object_get(ent, "fields");
     if (at) {
         max_day(out, shift_date(at, d));
+        /* "YYYY-MM-DD HH:MM": at that time of the day */
+        if (strlen(at) > 10 && datetime_normalize(at, when) == 0) {
+            memcpy(when, out, 10);
+        } else {
+            when[0] = 0;
+        }
     } else if (json_object_get(ent, "type")) {
         for (int i = 0; event_fields[i]; i++) {
             const char *v = json_string_value(json_object_get(fields, event_fields[i]));
@@ -371,7 +424,7 @@ static void entry_day(json_t *ent, json_t *last, char out[11], char when[21])
     const char *type = json_string_value(json_object_get(ent, "type"));
     const char *subject = NULL;
     static const char *const subjects[] = {"edit", "document", "accept", "review", "attach",
-                                           "scope_approve", NULL};
+                                           "scope_approve", "ca_review", NULL};
     for (int i = 0; subjects[i] && !subject; i++) {
         subject = json_string_value(json_object_get(ent, subjects[i]));
     }
@@ -590,6 +643,7 @@ static int decision(struct app *a, struct keymap *m, json_t *ent, struct err *e)
     const char *step = json_string_value(json_object_get(ent, "step"));
     char *attach = str_of(m, ent, "attach", e, &bad);
     char *scope = str_of(m, ent, "scope_approve", e, &bad);
+    char *car = str_of(m, ent, "ca_review", e, &bad);
     if (bad) {
         rc = -1;
     } else if (doc) {
@@ -618,7 +672,7 @@ static int decision(struct app *a, struct keymap *m, json_t *ent, struct err *e)
         rc = demo_attach(a, attach, ent, e);
     } else if (review) {
         rc = app_risk_review_tx(a, review, e);
-    } else if ((accept || soa || scope || json_object_get(ent, "plan_approve")) &&
+    } else if ((accept || soa || scope || car || json_object_get(ent, "plan_approve")) &&
                sign_as(a, by, e)) {
         rc = -1;
     } else if (accept) {
@@ -629,6 +683,8 @@ static int decision(struct app *a, struct keymap *m, json_t *ent, struct err *e)
         rc = app_scope_approve_tx(a, scope, why, NULL, NULL, &version, &existing, e);
     } else if (json_object_get(ent, "plan_approve")) {
         rc = app_plan_approve_tx(a, why, NULL, NULL, &existing, e);
+    } else if (car) {
+        rc = app_ca_review_tx(a, car, 1, why, NULL, NULL, e);
     } else {
         rc = err_set(e, ERR_INTERNAL, NULL, "neither type, edit, accept, review, soa_approve "
                                             "nor plan_approve");
@@ -642,6 +698,7 @@ static int decision(struct app *a, struct keymap *m, json_t *ent, struct err *e)
     free(soa);
     free(doc);
     free(scope);
+    free(car);
     free(attach);
     return rc;
 }
@@ -776,6 +833,11 @@ static const char *demo_key(struct keymap *m, const char *key)
     return json_string_value(json_object_get(m->refs, key));
 }
 
+static void demo_keep(struct keymap *m, const char *key, const char *ref)
+{
+    json_object_set_new(m->refs, key, json_string(ref));
+}
+
 static int demo_add(struct app *a, const char *type, const struct kv *kv, int n, char **ref,
                     struct err *e)
 {
@@ -789,82 +851,130 @@ static int demo_add(struct app *a, const char *type, const struct kv *kv, int n,
     return rc;
 }
 
-/* The actions the two reviews of 2026 agreed (April's all done, reported on
- * by November's pack; November's open, with owners and due dates), both
- * packs frozen at their meetings, both minutes signed by the CEO; and the
- * certificate of the hosting operations whose first surveillance audit is
- * coming up (dates relative to today, so it always is), with a minor
- * nonconformity of the certification audit still to close. */
-static int demo_review(struct app *a, struct keymap *m, struct err *e)
+static int demo_edit(struct app *a, const char *type, const char *ref, const struct kv *kv, int n,
+                     struct err *e)
 {
-    const char *apr = demo_key(m, "mr_apr"), *nov = demo_key(m, "mr_nov");
-    const char *ceo = demo_key(m, "ceo"), *ciso = demo_key(m, "ciso"),
-               *cto = demo_key(m, "cto"), *cfo = demo_key(m, "cfo"), *hr = demo_key(m, "hr");
-    if (!apr || !nov || !ceo || !ciso || !cto || !cfo || !hr) {
-        return err_set(e, ERR_INTERNAL, NULL, "demo: the reviews or people of the review demo "
-                                              "are missing");
+    int changed = 0;
+    return app_edit_tx(a, rtype_find(type), ref, kv, n, 0, &changed, e);
+}
+
+/* The actions the two reviews of 2026 agreed: April's, each closed on the
+ * day it was done (reported on by November's pack), November's open, with
+ * owners and due dates. Each review's pack is frozen at its meeting and its
+ * minutes signed by the CEO some days later. */
+static const struct {
+    int nov;
+    const char *title, *owner, *due, *status, *completed;
+} demo_ractions[] = {
+    {0, "Publish scope v1.1 and communicate it to all staff", "ciso", "2026-05-15", "done",
+     "2026-05-12"},
+    {0, "Move the security reporting line from the CTO to the CEO", "ceo", "2026-07-01",
+     "done", "2026-07-01"},
+    {0, "Phase the 140 k EUR security budget for 2026 by quarter", "cfo", "2026-05-31",
+     "done", "2026-05-28"},
+    {0, "Select a certification body and book Stage 1 for January 2027", "ciso",
+     "2026-09-30", "done", "2026-09-10"},
+    {0, "Hold the first internal ISMS audit", "ciso", "2026-10-31", "done", "2026-10-14"},
+    {1, "Order the pilot-light DR region in eu-west-1 (38 k EUR)", "cto", "2027-03-31",
+     "open", NULL},
+    {1, "Complete the overdue treatment actions (export links, CI roles, synthetic data)",
+     "cto", "2026-12-15", "in-progress", NULL},
+    {1, "Present options for the three medium residual risks to the board", "ciso",
+     "2026-12-10", "open", NULL},
+    {1, "Open a requisition for a second security engineer", "hr", "2027-01-31", "open",
+     NULL},
+    {1, "Hold the NIS2 training for the management board", "ciso", "2027-01-31", "open",
+     NULL},
+};
+
+/* The meeting of April (nov 0) or November (nov 1): its actions agreed,
+ * its pack frozen. */
+static int demo_review_held(struct app *a, struct keymap *m, int nov, struct err *e)
+{
+    const char *mr = demo_key(m, nov ? "mr_nov" : "mr_apr");
+    if (!mr) {
+        return err_set(e, ERR_INTERNAL, NULL, "demo: the review of the review demo is missing");
     }
-    static const struct {
-        int nov;
-        const char *title, *owner, *due, *status, *completed;
-    } acts[] = {
-        {0, "Publish scope v1.1 and communicate it to all staff", "ciso", "2026-05-15", "done",
-         "2026-05-12"},
-        {0, "Move the security reporting line from the CTO to the CEO", "ceo", "2026-07-01",
-         "done", "2026-07-01"},
-        {0, "Phase the 140 k EUR security budget for 2026 by quarter", "cfo", "2026-05-31",
-         "done", "2026-05-28"},
-        {0, "Select a certification body and book Stage 1 for January 2027", "ciso",
-         "2026-09-30", "done", "2026-09-10"},
-        {0, "Hold the first internal ISMS audit", "ciso", "2026-10-31", "done", "2026-10-14"},
-        {1, "Order the pilot-light DR region in eu-west-1 (38 k EUR)", "cto", "2027-03-31",
-         "open", NULL},
-        {1, "Complete the overdue treatment actions (export links, CI roles, synthetic data)",
-         "cto", "2026-12-15", "in-progress", NULL},
-        {1, "Present options for the three medium residual risks to the board", "ciso",
-         "2026-12-10", "open", NULL},
-        {1, "Open a requisition for a second security engineer", "hr", "2027-01-31", "open",
-         NULL},
-        {1, "Hold the NIS2 training for the management board", "ciso", "2027-01-31", "open",
-         NULL},
-    };
-    for (size_t i = 0; i < sizeof acts / sizeof acts[0]; i++) {
-        struct kv kv[6] = {{"title", acts[i].title},
-                           {"agreed_at", acts[i].nov ? nov : apr},
-                           {"owner", demo_key(m, acts[i].owner)},
-                           {"due_date", D(acts[i].due)},
-                           {"status", acts[i].status},
-                           {"completed_on", acts[i].completed ? D(acts[i].completed) : NULL}};
-        if (demo_add(a, "raction", kv, acts[i].completed ? 6 : 5, NULL, e)) {
+    for (size_t i = 0; i < sizeof demo_ractions / sizeof demo_ractions[0]; i++) {
+        if (demo_ractions[i].nov != nov) {
+            continue;
+        }
+        const char *owner = demo_key(m, demo_ractions[i].owner);
+        if (!owner) {
+            return err_set(e, ERR_INTERNAL, NULL, "demo: %s is missing", demo_ractions[i].owner);
+        }
+        struct kv kv[5] = {{"title", demo_ractions[i].title},
+                           {"agreed_at", mr},
+                           {"owner", owner},
+                           {"due_date", D(demo_ractions[i].due)},
+                           {"status", demo_ractions[i].completed ? "open" : demo_ractions[i].status}};
+        char *ref = NULL, key[16];
+        if (demo_add(a, "raction", kv, 5, &ref, e)) {
             return -1;
         }
+        snprintf(key, sizeof key, "mra%zu", i);
+        demo_keep(m, key, ref);
+        free(ref);
     }
     int n, existing;
-    if (app_review_freeze_tx(a, apr, DTX("presented at the meeting of 16 April 2026"), &n, &existing,
-                             e) ||
-        app_review_freeze_tx(a, nov, DTX("presented at the meeting of 5 November 2026"), &n,
-                             &existing, e) ||
-        sign_as(a, ceo, e) ||
-        app_review_sign_tx(a, apr, "Minutes approved as circulated", &n, &existing, e) ||
-        app_review_sign_tx(a, nov, "Minutes approved with the CFO's comments on the DR budget",
-                           &n, &existing, e)) {
-        app_signer_clear(a);
-        return -1;
+    return app_review_freeze_tx(a, mr,
+                                DTX(nov ? "presented at the meeting of 5 November 2026"
+                                        : "presented at the meeting of 16 April 2026"),
+                                &n, &existing, e);
+}
+
+/* April's action i done on its day. */
+static int demo_raction_done(struct app *a, struct keymap *m, int i, struct err *e)
+{
+    char key[16];
+    snprintf(key, sizeof key, "mra%d", i);
+    const char *ref = demo_key(m, key);
+    if (!ref || !demo_ractions[i].completed) {
+        return err_set(e, ERR_INTERNAL, NULL, "demo: review action %d is missing", i);
     }
+    struct kv kv[] = {{"status", demo_ractions[i].status},
+                      {"completed_on", D(demo_ractions[i].completed)}};
+    return demo_edit(a, "raction", ref, kv, 2, e);
+}
+
+/* The minutes of April's (nov 0) or November's review signed by the CEO. */
+static int demo_review_minutes(struct app *a, struct keymap *m, int nov, struct err *e)
+{
+    const char *mr = demo_key(m, nov ? "mr_nov" : "mr_apr"), *ceo = demo_key(m, "ceo");
+    int n, existing;
+    if (!mr || !ceo) {
+        return err_set(e, ERR_INTERNAL, NULL, "demo: the review or the CEO is missing");
+    }
+    int rc = sign_as(a, ceo, e) ||
+             app_review_sign_tx(a, mr,
+                                nov ? "Minutes approved with the CFO's comments on the DR budget"
+                                    : "Minutes approved as circulated",
+                                &n, &existing, e);
     app_signer_clear(a);
-    char today[11], issued[11], raised[11], close_by[11];
-    memcpy(today, DT.today, sizeof today);
-    date_add_days(today, -350, issued); /* first surveillance in about 15 days */
-    date_add_days(issued, -10, raised);
-    date_add_days(today, 25, close_by);
+    return rc ? -1 : 0;
+}
+
+/* The certificate of the hosting operations, issued on this day (350 days
+ * ago: its first surveillance audit is coming up), with the minor
+ * nonconformity its certification audit reported, still to close. */
+static int demo_certificate(struct app *a, struct keymap *m, int arg, struct err *e)
+{
+    (void)arg;
+    const char *ciso = demo_key(m, "ciso");
+    if (!ciso) {
+        return err_set(e, ERR_INTERNAL, NULL, "demo: the CISO is missing");
+    }
+    char issued[11], close_by[11];
+    date_today(issued);
+    date_add_days(DT.today, 25, close_by);
     char *cert = NULL;
     struct kv ck[] = {
         {"body", "Nordcert Assurance GmbH"},
         {"number", "NCA-27001-2025-0417"},
         {"standard", "iso27001-2013"},
         {"scope_text", "Operation and hosting of the Tallyfield payroll platform from Berlin "
-                       "(the scope certified before the ISMS was extended in 2026; the "
-                       "extended scope is assessed at Stage 1 and Stage 2 in 2027)"},
+                       "(the scope certified before the ISMS is extended to the whole company; "
+                       "the extended scope is to be assessed at Stage 1 and Stage 2)"},
         {"issued_on", issued},
         {"owner", ciso},
         {"notes", "Surveillance audit 1 to be booked with Nordcert; transition to the 2022 "
@@ -879,8 +989,8 @@ static int demo_review(struct app *a, struct keymap *m, struct err *e)
         {"grade", "minor"},
         {"clause", "A.15.2.1"},
         {"description", "No record of the annual review of the payroll print bureau and the "
-                        "SMS gateway provider."},
-        {"raised_on", raised},
+                        "SMS gateway provider (reported with the certificate)."},
+        {"raised_on", issued},
         {"close_by", close_by},
         {"owner", ciso},
         {"status", "open"},
@@ -889,7 +999,6 @@ static int demo_review(struct app *a, struct keymap *m, struct err *e)
     free(cert);
     return rc;
 }
-
 
 /* ---- people: RACI (5.3), competence (7.2), awareness (7.3) -------------- */
 
@@ -901,14 +1010,64 @@ static const char *demo_day(int days, char out[11])
     return DREL(days, out);
 }
 
-/* The RACI of the seven processes and four controls; competence
- * requirements of five roles with the evidence of their holders (one gap:
- * the SRE has no incident-handling training; one certificate expiring: the
- * CISO's Lead Implementer, in 20 days, its scan attached); two awareness
- * campaigns whose completion is computed from attendance and from the
- * acknowledgements of the Information Security Policy. */
-static int demo_people(struct app *a, struct keymap *m, struct err *e)
+#define K(x) demo_key(m, x)
+
+/* Competence evidence, oldest first: the certificates obtained before the
+ * ISMS was brought into the tool are recorded with the competence
+ * requirements, the rest on the day they were obtained (days from today;
+ * expires 0: from the requirement's validity). One gap: the SRE has no
+ * incident-handling training; one certificate expiring: the CISO's Lead
+ * Implementer, in 20 days. */
+static const struct {
+    int req;
+    const char *person, *title, *kind, *issuer;
+    int obtained, expires;
+} demo_quals[] = {
+    {0, "ciso", "PECB Certified ISO/IEC 27001 Lead Implementer", "certificate", "PECB", -1075,
+     20},
+    {1, "dpo", "TÜV Datenschutzbeauftragter", "certificate", "TÜV SÜD", -400, 0},
+    {3, "auditor", "ISO/IEC 27001 Lead Auditor (IRCA)", "certificate", "BSI", -700, 0},
+    {3, "data_eng", "ISO 19011 internal auditor course", "course", "TÜV Rheinland", -300, 0},
+    {4, "qa", "Secure code review workshop", "course", "internal (CISO)", -200, 0},
+    {2, "sec_eng", "SANS SEC504 Incident Handling", "course", "SANS", -120, 0},
+    {4, "be_eng", "OWASP Top 10 for developers", "course", "SecureFlag", -90, 0},
+    {4, "fe_eng", "OWASP Top 10 for developers", "course", "SecureFlag", -90, 0},
+};
+
+/* Competence evidence i, once. */
+static int demo_qual(struct app *a, struct keymap *m, int i, struct err *e)
 {
+    char key[16], cr[16], d1[11], d2[11];
+    snprintf(key, sizeof key, "qual%d", i);
+    snprintf(cr, sizeof cr, "cmp%d", demo_quals[i].req);
+    if (K(key)) {
+        return 0;
+    }
+    if (!K(cr) || !K(demo_quals[i].person)) {
+        return err_set(e, ERR_INTERNAL, NULL, "demo: the competence requirements are missing");
+    }
+    struct kv kv[7] = {{"title", demo_quals[i].title},
+                       {"person", K(demo_quals[i].person)},
+                       {"requirement", K(cr)},
+                       {"kind", demo_quals[i].kind},
+                       {"issuer", demo_quals[i].issuer},
+                       {"obtained_on", demo_day(demo_quals[i].obtained, d1)},
+                       {"expires_on",
+                        demo_quals[i].expires ? demo_day(demo_quals[i].expires, d2) : NULL}};
+    char *q = NULL;
+    int rc = demo_add(a, "qualification", kv, demo_quals[i].expires ? 7 : 6, &q, e);
+    if (rc == 0) {
+        demo_keep(m, key, q);
+    }
+    free(q);
+    return rc;
+}
+
+/* The RACI of the seven processes and four controls, the competence
+ * requirements of five roles and the evidence obtained before today. */
+static int demo_people(struct app *a, struct keymap *m, int arg, struct err *e)
+{
+    (void)arg;
     static const char *const keys[] = {"ceo", "ciso", "dpo", "sec_eng", "sre", "auditor",
                                        "data_eng", "be_eng", "fe_eng", "qa", "role_board",
                                        "role_steerco", "role_ciso", "role_dpo", "role_incident",
@@ -920,7 +1079,6 @@ static int demo_people(struct app *a, struct keymap *m, struct err *e)
                            keys[i]);
         }
     }
-#define K(x) demo_key(m, x)
     /* RACI: subject, party (a key or a person/role key), letter */
     static const struct {
         const char *subject, *party, *letter;
@@ -963,8 +1121,7 @@ static int demo_people(struct app *a, struct keymap *m, struct err *e)
             return -1;
         }
     }
-    /* competence requirements and evidence */
-    char *cr[5] = {0};
+    /* competence requirements */
     static const struct {
         const char *role, *title, *by, *months;
     } reqs[] = {
@@ -974,126 +1131,142 @@ static int demo_people(struct app *a, struct keymap *m, struct err *e)
         {"role_auditor", "ISO/IEC 27001 Lead Auditor or ISO 19011 training", "course", NULL},
         {"role_champion", "Secure coding training within 12 months", "course", "12"},
     };
-    int rc = 0;
-    for (size_t i = 0; i < 5 && rc == 0; i++) {
+    for (size_t i = 0; i < 5; i++) {
         struct kv kv[5] = {{"title", reqs[i].title}, {"role", K(reqs[i].role)},
                            {"evidenced_by", reqs[i].by}, {"owner", K("ciso")},
                            {"validity_months", reqs[i].months}};
-        rc = demo_add(a, "competency", kv, reqs[i].months ? 5 : 4, &cr[i], e);
-    }
-    static const struct {
-        int req;
-        const char *person, *title, *kind, *issuer;
-        int obtained, expires; /* days from today; expires 0: from the validity */
-    } ev[] = {
-        {0, "ciso", "PECB Certified ISO/IEC 27001 Lead Implementer", "certificate", "PECB",
-         -1075, 20},
-        {1, "dpo", "TÜV Datenschutzbeauftragter", "certificate", "TÜV SÜD", -400, 0},
-        {2, "sec_eng", "SANS SEC504 Incident Handling", "course", "SANS", -120, 0},
-        {3, "auditor", "ISO/IEC 27001 Lead Auditor (IRCA)", "certificate", "BSI", -700, 0},
-        {3, "data_eng", "ISO 19011 internal auditor course", "course", "TÜV Rheinland", -300, 0},
-        {4, "be_eng", "OWASP Top 10 for developers", "course", "SecureFlag", -90, 0},
-        {4, "fe_eng", "OWASP Top 10 for developers", "course", "SecureFlag", -90, 0},
-        {4, "qa", "Secure code review workshop", "course", "internal (CISO)", -200, 0},
-    };
-    char d1[11], d2[11];
-    for (size_t i = 0; i < sizeof ev / sizeof ev[0] && rc == 0; i++) {
-        struct kv kv[7] = {{"title", ev[i].title},
-                           {"person", K(ev[i].person)},
-                           {"requirement", cr[ev[i].req]},
-                           {"kind", ev[i].kind},
-                           {"issuer", ev[i].issuer},
-                           {"obtained_on", demo_day(ev[i].obtained, d1)},
-                           {"expires_on", ev[i].expires ? demo_day(ev[i].expires, d2) : NULL}};
-        char *q = NULL;
-        rc = demo_add(a, "qualification", kv, ev[i].expires ? 7 : 6, &q, e);
-        if (rc == 0 && i == 0) {
-            json_t *f = json_pack("{s:s, s:s, s:s, s:[s,s,s]}", "file", "png", "name",
-                                  "pecb-lead-implementer.png", "title",
-                                  "PECB Certified ISO/IEC 27001 Lead Implementer", "lines",
-                                  "Miriam Okafor", "Certificate PECB-LI-2023-118842",
-                                  "Valid three years from issue");
-            rc = f ? demo_attach(a, q, f, e) : err_set(e, ERR_INTERNAL, NULL, "out of memory");
-            json_decref(f);
+        char *cr = NULL, key[16];
+        if (demo_add(a, "competency", kv, reqs[i].months ? 5 : 4, &cr, e)) {
+            return -1;
         }
-        free(q);
+        snprintf(key, sizeof key, "cmp%zu", i);
+        demo_keep(m, key, cr);
+        free(cr);
     }
-    for (size_t i = 0; i < 5; i++) {
-        free(cr[i]);
+    /* the evidence obtained before today, in order */
+    char today[11], d[11];
+    date_today(today);
+    for (size_t i = 0; i < sizeof demo_quals / sizeof demo_quals[0]; i++) {
+        if (strcmp(demo_day(demo_quals[i].obtained, d), today) <= 0 &&
+            demo_qual(a, m, (int)i, e)) {
+            return -1;
+        }
     }
-    if (rc) {
-        return -1;
+    return 0;
+}
+
+/* The scan of the CISO's Lead Implementer certificate, uploaded when its
+ * renewal came up. */
+static int demo_qual_scan(struct app *a, struct keymap *m, int arg, struct err *e)
+{
+    (void)arg;
+    const char *q = K("qual0");
+    if (!q) {
+        return err_set(e, ERR_INTERNAL, NULL, "demo: the CISO's certificate is missing");
     }
-    /* awareness: everyone's e-learning (attendance only) and the policy
-     * briefing of the steering committee (attendance and acknowledgement) */
-    char *aw1 = NULL, *aw2 = NULL, *s1 = NULL, *s2 = NULL, *s3 = NULL;
-    char due1[11], due2[11], h1[11], h2[11], h3[11];
-    struct kv c1[8] = {{"title", "Security and privacy awareness 2026"},
-                       {"description", "45-minute e-learning and a live session: phishing, "
-                                       "passwords and MFA, classification, GDPR basics, "
-                                       "reporting incidents."},
-                       {"audience", "everyone"},
-                       {"mandatory", "yes"},
-                       {"starts_on", demo_day(-60, d1)},
-                       {"due_date", demo_day(14, due1)},
-                       {"owner", K("ciso")},
-                       {"status", "active"}};
-    struct kv c2[8] = {{"title", "Information Security Policy briefing for the steering "
-                                 "committee"},
-                       {"audience", "roles"},
-                       {"audience_roles", K("role_steerco")},
-                       {"mandatory", "yes"},
-                       {"due_date", demo_day(-5, due2)},
-                       {"documents", K("doc_isp")},
-                       {"owner", K("ciso")},
-                       {"status", "active"}};
-    rc = demo_add(a, "campaign", c1, 8, &aw1, e) || demo_add(a, "campaign", c2, 8, &aw2, e);
-    if (rc == 0) {
-        struct kv b1[5] = {{"title", "E-learning module (LMS)"}, {"campaign", aw1},
-                           {"kind", "e-learning"}, {"held_on", demo_day(-60, h1)},
-                           {"status", "held"}};
-        struct kv b2[6] = {{"title", "Live phishing walkthrough"}, {"campaign", aw1},
-                           {"kind", "online"}, {"held_on", demo_day(-20, h2)},
-                           {"trainer", K("sec_eng")}, {"status", "held"}};
-        struct kv b3[6] = {{"title", "Policy briefing at the steering committee"},
-                           {"campaign", aw2}, {"kind", "briefing"},
-                           {"held_on", demo_day(-12, h3)}, {"trainer", K("ciso")},
-                           {"status", "held"}};
-        rc = demo_add(a, "briefing", b1, 5, &s1, e) || demo_add(a, "briefing", b2, 6, &s2, e) ||
-             demo_add(a, "briefing", b3, 6, &s3, e);
-    }
-    /* everyone active but three attended the e-learning; most of the
-     * committee the briefing */
+    json_t *f = json_pack("{s:s, s:s, s:s, s:[s,s,s]}", "file", "png", "name",
+                          "pecb-lead-implementer.png", "title",
+                          "PECB Certified ISO/IEC 27001 Lead Implementer", "lines",
+                          "Miriam Okafor", "Certificate PECB-LI-2023-118842",
+                          "Valid three years from issue");
+    int rc = f ? demo_attach(a, q, f, e) : err_set(e, ERR_INTERNAL, NULL, "out of memory");
+    json_decref(f);
+    return rc;
+}
+
+/* Awareness: everyone's e-learning (attendance only; step 0, when it
+ * opens, 60 days ago), its live phishing walkthrough (step 1, 20 days ago)
+ * and the policy briefing of the steering committee (step 2, 12 days ago:
+ * attendance and acknowledgement of the Information Security Policy).
+ * Everyone active but three attended the e-learning; most of the committee
+ * the briefing. Each session is recorded when it is held, each attendance
+ * on its day. */
+static int demo_awareness(struct app *a, struct keymap *m, int step, struct err *e)
+{
     static const char *const learners[] = {
         "ceo", "cto", "cfo", "cpo", "ciso", "dpo", "hr", "hoe", "sre", "cs", "support",
         "sec_eng", "be_eng", "fe_eng", "sre_eng", "qa", "data_eng", "it_admin", "auditor",
         "payroll_pm", "payroll_spec", "support_agent", NULL};
     static const char *const committee[] = {"ceo", "cto", "ciso", "dpo", "hr", "cs", NULL};
-    for (int i = 0; rc == 0 && learners[i]; i++) {
-        if (!K(learners[i])) {
+    char d1[11], due1[11], due2[11], held[11];
+    int rc = 0;
+    char *s = NULL;
+    demo_day(step == 0 ? -60 : step == 1 ? -20 : -12, held);
+    if (step == 0) {
+        struct kv c1[8] = {{"title", "Security and privacy awareness 2026"},
+                           {"description", "45-minute e-learning and a live session: phishing, "
+                                           "passwords and MFA, classification, GDPR basics, "
+                                           "reporting incidents."},
+                           {"audience", "everyone"},
+                           {"mandatory", "yes"},
+                           {"starts_on", demo_day(-60, d1)},
+                           {"due_date", demo_day(14, due1)},
+                           {"owner", K("ciso")},
+                           {"status", "active"}};
+        struct kv c2[8] = {{"title", "Information Security Policy briefing for the steering "
+                                     "committee"},
+                           {"audience", "roles"},
+                           {"audience_roles", K("role_steerco")},
+                           {"mandatory", "yes"},
+                           {"due_date", demo_day(-5, due2)},
+                           {"documents", K("doc_isp")},
+                           {"owner", K("ciso")},
+                           {"status", "active"}};
+        char *aw1 = NULL, *aw2 = NULL;
+        rc = demo_add(a, "campaign", c1, 8, &aw1, e) || demo_add(a, "campaign", c2, 8, &aw2, e);
+        if (rc == 0) {
+            demo_keep(m, "aw1", aw1);
+            demo_keep(m, "aw2", aw2);
+        }
+        free(aw1);
+        free(aw2);
+    }
+    if (rc) {
+        return -1;
+    }
+    const char *aw1 = K("aw1"), *aw2 = K("aw2");
+    if (!aw1 || !aw2) {
+        return err_set(e, ERR_INTERNAL, NULL, "demo: the awareness campaigns are missing");
+    }
+    if (step == 0) {
+        struct kv b[5] = {{"title", "E-learning module (LMS)"}, {"campaign", aw1},
+                          {"kind", "e-learning"}, {"held_on", held}, {"status", "held"}};
+        rc = demo_add(a, "briefing", b, 5, &s, e);
+    } else if (step == 1) {
+        struct kv b[6] = {{"title", "Live phishing walkthrough"}, {"campaign", aw1},
+                          {"kind", "online"}, {"held_on", held},
+                          {"trainer", K("sec_eng")}, {"status", "held"}};
+        rc = demo_add(a, "briefing", b, 6, &s, e);
+    } else {
+        struct kv b[6] = {{"title", "Policy briefing at the steering committee"},
+                          {"campaign", aw2}, {"kind", "briefing"},
+                          {"held_on", held}, {"trainer", K("ciso")},
+                          {"status", "held"}};
+        rc = demo_add(a, "briefing", b, 6, &s, e);
+    }
+    /* the e-learning: two of three learners; the walkthrough: the third */
+    for (int i = 0; rc == 0 && step < 2 && learners[i]; i++) {
+        if (!K(learners[i]) || (step == 0) != (i % 3 != 0)) {
             continue;
         }
-        struct kv kv[3] = {{"briefing", i % 3 ? s1 : s2}, {"person", K(learners[i])},
-                           {"attended_on", i % 3 ? h1 : h2}};
+        struct kv kv[3] = {{"briefing", s}, {"person", K(learners[i])}, {"attended_on", held}};
         rc = demo_add(a, "attendance", kv, 3, NULL, e);
     }
-    for (int i = 0; rc == 0 && committee[i]; i++) {
-        struct kv kv[3] = {{"briefing", s3}, {"person", K(committee[i])}, {"attended_on", h3}};
+    for (int i = 0; rc == 0 && step == 2 && committee[i]; i++) {
+        struct kv kv[3] = {{"briefing", s}, {"person", K(committee[i])}, {"attended_on", held}};
         rc = demo_add(a, "attendance", kv, 3, NULL, e);
     }
-    free(aw1);
-    free(aw2);
-    free(s1);
-    free(s2);
-    free(s3);
-#undef K
+    free(s);
     return rc;
 }
+#undef K
+
 /* ---- audit: control tests (9.1) and the audit programme (9.2) ---------------
- * Three control tests (one failed, which raised a nonconformity), an audit
- * programme 2026-2028 with the yearly internal audits, a risk-based
- * follow-up audit for the areas due more often, and exactly one gap:
- * control 8.11 (data masking), which no audit of the cycle covers. */
+ * Three control tests (one failed after the internal audit, which raised a
+ * nonconformity), an audit programme 2026-2028 with the yearly internal
+ * audits, a risk-based follow-up audit for the areas due more often, and
+ * exactly one gap: control 8.11 (data masking), which no audit of the cycle
+ * covers. */
 struct demo_ctls {
     struct buf list; /* applicable controls but 8.11 */
 };
@@ -1109,15 +1282,15 @@ static int demo_ctl(void *ctx, struct record *r)
     return 0;
 }
 
-static int demo_audit(struct app *a, struct keymap *m, struct err *e)
+/* The three control tests, set up in the first quarter. */
+static int demo_ctests(struct app *a, struct keymap *m, int arg, struct err *e)
 {
+    (void)arg;
     const char *ciso = demo_key(m, "ciso"), *sec = demo_key(m, "sec_eng");
-    const char *sre = demo_key(m, "sre"), *auditor = demo_key(m, "auditor");
-    const char *it = demo_key(m, "it_admin");
-    char *t1 = NULL, *t2 = NULL, *t3 = NULL, *prog = NULL, *run = NULL, *nc = NULL;
-    struct demo_ctls d;
-    buf_init(&d.list, 0);
-    int rc = -1;
+    const char *sre = demo_key(m, "sre"), *it = demo_key(m, "it_admin");
+    if (!ciso || !sec || !sre || !it) {
+        return err_set(e, ERR_INTERNAL, NULL, "demo: the people of the audit demo are missing");
+    }
     struct kv c1[] = {{"control", "8.8"},
                       {"title", "Vulnerability scan of production and patch latency"},
                       {"method", "Authenticated scan of every production host and container "
@@ -1135,24 +1308,77 @@ static int demo_audit(struct app *a, struct keymap *m, struct err *e)
                                  "the HR joiner/mover/leaver list and the review ticket."},
                       {"frequency", "quarterly"}, {"tester", it}, {"owner", ciso},
                       {"first_due", D("2026-06-30")}};
-    if (demo_add(a, "ctest", c1, 7, &t1, e) || demo_add(a, "ctest", c2, 7, &t2, e) ||
-        demo_add(a, "ctest", c3, 7, &t3, e)) {
-        goto out;
+    const struct kv *c[] = {c1, c2, c3};
+    for (int i = 0; i < 3; i++) {
+        char *t = NULL, key[16];
+        if (demo_add(a, "ctest", c[i], 7, &t, e)) {
+            return -1;
+        }
+        snprintf(key, sizeof key, "ct%d", i + 1);
+        demo_keep(m, key, t);
+        free(t);
+    }
+    return 0;
+}
+
+/* The runs of the quarter's end: at the end of June the patch scan and the
+ * access review evidence (step 0), at the end of September the restore
+ * test (step 1). */
+static int demo_ctruns(struct app *a, struct keymap *m, int step, struct err *e)
+{
+    const char *t1 = demo_key(m, "ct1"), *t2 = demo_key(m, "ct2"), *t3 = demo_key(m, "ct3");
+    const char *sec = demo_key(m, "sec_eng"), *sre = demo_key(m, "sre"),
+               *it = demo_key(m, "it_admin");
+    if (!t1 || !t2 || !t3 || !sec || !sre || !it) {
+        return err_set(e, ERR_INTERNAL, NULL, "demo: the control tests are missing");
+    }
+    if (step == 1) {
+        struct kv r2[] = {{"test", t2}, {"performed_on", D("2026-09-29")},
+                          {"result", "effective"}, {"tester", sre},
+                          {"observations", "Restore in 42 minutes; checksums equal."}};
+        return demo_add(a, "ctrun", r2, 5, NULL, e);
     }
     struct kv r1[] = {{"test", t1}, {"performed_on", D("2026-06-30")}, {"result", "effective"},
                       {"tester", sec}, {"observations", "No critical finding older than 7 days."}};
-    struct kv r2[] = {{"test", t2}, {"performed_on", D("2026-09-29")}, {"result", "effective"},
-                      {"tester", sre}, {"observations", "Restore in 42 minutes; checksums equal."}};
     struct kv r3[] = {{"test", t3}, {"performed_on", D("2026-06-30")},
                       {"result", "partly-effective"}, {"tester", it},
                       {"observations", "GitHub organisation not in the review."}};
-    if (demo_add(a, "ctrun", r1, 5, NULL, e) || demo_add(a, "ctrun", r2, 5, NULL, e) ||
-        demo_add(a, "ctrun", r3, 5, NULL, e) ||
-        audit_ctest_fail_tx(a, t1, "not-effective", D("2026-09-30"),
-                            "Three critical OpenSSL findings on the reporting cluster were 23 "
-                            "days old: the cluster is missing from the patch automation.",
-                            &run, &nc, e)) {
-        goto out;
+    return demo_add(a, "ctrun", r1, 5, NULL, e) || demo_add(a, "ctrun", r3, 5, NULL, e) ? -1 : 0;
+}
+
+/* The patch scan after the internal audit failed: its run and the
+ * nonconformity it raised, linked both ways. */
+static int demo_ctest_fail(struct app *a, struct keymap *m, int arg, struct err *e)
+{
+    (void)arg;
+    const char *t1 = demo_key(m, "ct1");
+    char *run = NULL, *nc = NULL;
+    if (!t1) {
+        return err_set(e, ERR_INTERNAL, NULL, "demo: the patch scan test is missing");
+    }
+    int rc = audit_ctest_fail_tx(a, t1, "not-effective", D("2026-10-15"),
+                                 "Three critical OpenSSL findings on the reporting cluster were "
+                                 "23 days old: the cluster is missing from the patch automation.",
+                                 &run, &nc, e);
+    free(run);
+    free(nc);
+    return rc;
+}
+
+/* The programme drawn up after the first internal audit: the yearly
+ * internal audits of 2027 and 2028 (every clause, every applicable control
+ * but 8.11, the demo's one gap) and a risk-based follow-up in 2026 of what
+ * is due more often and the 2026 audit did not cover. */
+static int demo_programme(struct app *a, struct keymap *m, int arg, struct err *e)
+{
+    (void)arg;
+    const char *ciso = demo_key(m, "ciso"), *auditor = demo_key(m, "auditor");
+    char *prog = NULL;
+    struct demo_ctls d;
+    buf_init(&d.list, 0);
+    int rc = -1;
+    if (!ciso || !auditor) {
+        return err_set(e, ERR_INTERNAL, NULL, "demo: the people of the audit demo are missing");
     }
     char y0[8], y1[8], y2[8], pt[64], t27[64], t28[64], tfu[64], sfu[160];
     DY(2026, y0);
@@ -1176,8 +1402,6 @@ static int demo_audit(struct app *a, struct keymap *m, struct err *e)
     if (store_list(a->st, principal_sys(), rtype_find("control"), &q, demo_ctl, &d, e)) {
         goto out;
     }
-    /* the yearly internal audits of 2027 and 2028: every clause, every
-     * applicable control but 8.11 (the demo's one gap) */
     struct kv a27[] = {{"title", t27}, {"kind", "internal"},
                        {"clauses", "4.1-10.2"}, {"controls", buf_str(&d.list)},
                        {"planned_on", D("2027-10-11")}, {"lead_auditor", auditor},
@@ -1189,8 +1413,6 @@ static int demo_audit(struct app *a, struct keymap *m, struct err *e)
     if (demo_add(a, "audit", a27, 8, NULL, e) || demo_add(a, "audit", a28, 8, NULL, e)) {
         goto out;
     }
-    /* a risk-based follow-up in 2026 of what is due more often and the
-     * 2026 audit did not cover */
     struct coverage cv;
     if (app_audit_coverage(a, prog, DT.today, &cv, e)) {
         goto out;
@@ -1212,25 +1434,13 @@ static int demo_audit(struct app *a, struct keymap *m, struct err *e)
     buf_free(&fu);
 out:
     buf_free(&d.list);
-    free(t1);
-    free(t2);
-    free(t3);
     free(prog);
-    free(run);
-    free(nc);
     return rc;
 }
 /* ---- end audit ------------------------------------------------------------ */
 /* ---- ops: a live incident, a missed continuity test, an active exception ---- */
 
 #include "ops.h"
-
-static int demo_edit(struct app *a, const char *type, const char *ref, const struct kv *kv, int n,
-                     struct err *e)
-{
-    int changed = 0;
-    return app_edit_tx(a, rtype_find(type), ref, kv, n, 0, &changed, e);
-}
 
 /* The identifier of the demo record of type whose title field starts
  * with title (the demo's processes and changes have no keys). */
@@ -1292,23 +1502,57 @@ static int demo_processes(struct app *a, struct keymap *m, struct err *e)
     return rc;
 }
 
-/* Times relative to now, so the countdown always reads the same: the
- * incident was detected 52 hours ago, its GDPR deadline is 20 hours away;
- * the customers (24 h, DPA) and the BSI early warning (24 h, NIS2) were
- * notified in time. The platform plan's failover test missed its 4-hour
- * RTO. The legacy ledger module runs on an unsupported runtime under an
- * approved, expiring exception to control 8.8. */
-static int demo_ops(struct app *a, struct keymap *m, struct err *e)
+/* Incident ref classified, and what its file says of its notifications
+ * recorded (each at two thirds of its deadline; the NIS2 early warning 5
+ * hours late when late_nis2). */
+static int demo_notices(struct app *a, const char *ref, const char *nis2, int late_nis2,
+                        struct err *e)
 {
-    const char *ciso = demo_key(m, "ciso"), *sec = demo_key(m, "sec_eng"),
-               *dpo = demo_key(m, "dpo"), *sre = demo_key(m, "sre"), *ceo = demo_key(m, "ceo"),
-               *hoe = demo_key(m, "hoe"), *sre_eng = demo_key(m, "sre_eng"),
-               *support = demo_key(m, "support_agent"), *nis2 = demo_key(m, "req_nis2"),
-               *dpa = demo_key(m, "req_dpa_clauses"), *bcp = demo_key(m, "bcp_platform"),
-               *payslips = demo_key(m, "inf_payslips"), *s3 = demo_key(m, "sv_s3"),
-               *risk = demo_key(m, "r_webapp"), *rbucket = demo_key(m, "r_bucket");
-    if (!ciso || !sec || !dpo || !sre || !ceo || !hoe || !sre_eng || !support || !nis2 || !dpa ||
-        !bcp || !payslips || !s3 || !risk || !rbucket) {
+    struct kv ck[] = {{"classification", "incident"}};
+    struct incident_duties d;
+    if (demo_edit(a, "incident", ref, ck, 1, e) || app_incident_duties(a, ref, NULL, &d, e)) {
+        return -1;
+    }
+    int bad = 0;
+    for (size_t k = 0; k < d.n && !bad; k++) {
+        long long dl = 0;
+        struct tm tm = {0};
+        sscanf(d.v[k].from, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+               &tm.tm_hour, &tm.tm_min, &tm.tm_sec);
+        tm.tm_year -= 1900;
+        tm.tm_mon -= 1;
+        dl = (long long)timegm(&tm) + (long long)d.v[k].hours * 2400;
+        /* one missed deadline: the credential stuffing's NIS2 early
+         * warning went out 5 hours late */
+        int late = late_nis2 && strcmp(d.v[k].key, nis2) == 0;
+        if (late) {
+            dl += (long long)d.v[k].hours * 1200 + 5 * 3600;
+        }
+        time_t tt = (time_t)dl;
+        char when[21];
+        gmtime_r(&tt, &tm);
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        bad = app_incident_notified_tx(a, ref, d.v[k].key, when,
+                                       late ? "Sent 5 hours after the 24-hour deadline: "
+                                              "the on-call engineer did not know the NIS2 "
+                                              "early-warning duty"
+                                            : "recorded from the incident file",
+                                       e);
+    }
+    incident_duties_free(&d);
+    return bad ? -1 : 0;
+}
+
+/* The notification duties in the requirements, set up with the NIS2
+ * registration: the BSI early warning for high-severity incidents and the
+ * customers' 24 hours of the DPA for personal data; the incidents before
+ * then classified and their notifications recorded from their files. */
+static int demo_duty_rules(struct app *a, struct keymap *m, int arg, struct err *e)
+{
+    (void)arg;
+    const char *ciso = demo_key(m, "ciso"), *nis2 = demo_key(m, "req_nis2"),
+               *dpa = demo_key(m, "req_dpa_clauses");
+    if (!ciso || !nis2 || !dpa) {
         return err_set(e, ERR_INTERNAL, NULL, "demo: the records of the ops demo are missing");
     }
     struct kv nk[] = {{"notify_when", "high-severity"},
@@ -1320,59 +1564,53 @@ static int demo_ops(struct app *a, struct keymap *m, struct err *e)
     if (demo_edit(a, "requirement", nis2, nk, 3, e) || demo_edit(a, "requirement", dpa, dk, 3, e)) {
         return -1;
     }
-    /* the earlier incidents are classified, and their duties were met */
-    static const char *const old_incs[] = {"inc_phish", "inc_misdirect", "inc_outage",
-                                           "inc_stuffing", NULL};
+    static const char *const old_incs[] = {"inc_phish", "inc_misdirect", "inc_outage", NULL};
     if (sign_as(a, ciso, e)) {
         return -1;
     }
-    for (int i = 0; old_incs[i]; i++) {
+    int rc = 0;
+    for (int i = 0; rc == 0 && old_incs[i]; i++) {
         const char *ref = demo_key(m, old_incs[i]);
-        struct kv ck[] = {{"classification", "incident"}};
-        struct incident_duties d;
-        if (!ref || demo_edit(a, "incident", ref, ck, 1, e) ||
-            app_incident_duties(a, ref, NULL, &d, e)) {
-            app_signer_clear(a);
-            return ref ? -1 : err_set(e, ERR_INTERNAL, NULL, "demo: %s missing", old_incs[i]);
-        }
-        int bad = 0;
-        for (size_t k = 0; k < d.n && !bad; k++) {
-            /* notified well inside the deadline: two thirds of the time */
-            long long dl = 0;
-            struct tm tm = {0};
-            sscanf(d.v[k].from, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                   &tm.tm_hour, &tm.tm_min, &tm.tm_sec);
-            tm.tm_year -= 1900;
-            tm.tm_mon -= 1;
-            dl = (long long)timegm(&tm) + (long long)d.v[k].hours * 2400;
-            /* one missed deadline: the credential stuffing's NIS2 early
-             * warning went out 5 hours late */
-            int late = strcmp(old_incs[i], "inc_stuffing") == 0 && strcmp(d.v[k].key, nis2) == 0;
-            if (late) {
-                dl += (long long)d.v[k].hours * 1200 + 5 * 3600;
-            }
-            time_t tt = (time_t)dl;
-            char when[21];
-            gmtime_r(&tt, &tm);
-            strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-            bad = app_incident_notified_tx(a, ref, d.v[k].key, when,
-                                           late ? "Sent 5 hours after the 24-hour deadline: "
-                                                  "the on-call engineer did not know the NIS2 "
-                                                  "early-warning duty"
-                                                : "recorded from the incident file",
-                                           e);
-        }
-        incident_duties_free(&d);
-        if (bad) {
-            app_signer_clear(a);
-            return -1;
-        }
+        rc = ref ? demo_notices(a, ref, nis2, 0, e)
+                 : err_set(e, ERR_INTERNAL, NULL, "demo: %s missing", old_incs[i]);
     }
     app_signer_clear(a);
-    /* the live incident: times relative to the start of today (the same
-     * records on every run of a day); its 72-hour GDPR deadline falls
-     * tomorrow at 04:00, so it is always open while the demo is fresh */
-    char detected[21], t1[21], t2[21], t3[21];
+    return rc;
+}
+
+/* The credential stuffing's notifications, recorded once they were made
+ * (the NIS2 early warning 5 hours late). */
+static int demo_stuffing(struct app *a, struct keymap *m, int arg, struct err *e)
+{
+    (void)arg;
+    const char *ciso = demo_key(m, "ciso"), *nis2 = demo_key(m, "req_nis2"),
+               *ref = demo_key(m, "inc_stuffing");
+    if (!ciso || !nis2 || !ref) {
+        return err_set(e, ERR_INTERNAL, NULL, "demo: the credential stuffing is missing");
+    }
+    int rc = sign_as(a, ciso, e) || demo_notices(a, ref, nis2, 1, e);
+    app_signer_clear(a);
+    return rc ? -1 : 0;
+}
+
+/* Times relative to now, so the countdown always reads the same: the
+ * incident was detected the day before yesterday at 04:00 (44 hours before
+ * today began), its GDPR deadline is tomorrow at 04:00; the customers (24 h,
+ * DPA) and the BSI early warning (24 h, NIS2) were notified in time. Each
+ * step is recorded at its time of that day. */
+static int demo_live_incident(struct app *a, struct keymap *m, int arg, struct err *e)
+{
+    (void)arg;
+    const char *ciso = demo_key(m, "ciso"), *sec = demo_key(m, "sec_eng"),
+               *support = demo_key(m, "support_agent"), *nis2 = demo_key(m, "req_nis2"),
+               *dpa = demo_key(m, "req_dpa_clauses"), *payslips = demo_key(m, "inf_payslips"),
+               *s3 = demo_key(m, "sv_s3"), *rbucket = demo_key(m, "r_bucket");
+    if (!ciso || !sec || !support || !nis2 || !dpa || !payslips || !s3 || !rbucket) {
+        return err_set(e, ERR_INTERNAL, NULL, "demo: the records of the ops demo are missing");
+    }
+    /* times relative to the start of today (the same records on every run
+     * of a day) */
+    char occurred[21], detected[21], recorded[21], t1[21], t2[21], t3[21], t4[21];
     long long t0 = 0;
     {
         struct tm tm = {0};
@@ -1384,21 +1622,17 @@ static int demo_ops(struct app *a, struct keymap *m, struct err *e)
     struct {
         char *out;
         long long back;
-    } at[] = {{detected, 44 * 3600}, {t1, 43 * 3600}, {t2, 41 * 3600}, {t3, 28 * 3600}};
+    } at[] = {{occurred, 47 * 3600},          {detected, 44 * 3600},
+              {recorded, 44 * 3600 - 1800},   {t1, 43 * 3600},
+              {t2, 41 * 3600},                {t3, 28 * 3600},
+              {t4, 27 * 3600}};
     for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
         time_t tt = (time_t)(t0 - at[i].back);
         struct tm tm;
         gmtime_r(&tt, &tm);
         strftime(at[i].out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
     }
-    {
-        char late[21];
-        time_t tt = (time_t)(t0 - 3 * 3600); /* yesterday 21:00 */
-        struct tm tm;
-        gmtime_r(&tt, &tm);
-        strftime(late, sizeof late, "%Y-%m-%dT%H:%M:%SZ", &tm);
-        demo_at(late);
-    }
+    demo_at(recorded);
     char assets[64];
     snprintf(assets, sizeof assets, "%s,%s", payslips, s3);
     struct kv ik[] = {
@@ -1408,7 +1642,7 @@ static int demo_ops(struct app *a, struct keymap *m, struct err *e)
                         "shared a link (e.g. forwarded to a tax adviser) exposed their payslip "
                         "to anyone holding the link for longer than intended."},
         {"reported_by", support},
-        {"occurred_at", t1},
+        {"occurred_at", occurred},
         {"detected_at", detected},
         {"category", "misconfiguration"},
         {"severity", "high"},
@@ -1417,49 +1651,68 @@ static int demo_ops(struct app *a, struct keymap *m, struct err *e)
         {"assets", assets},
         {"risks", rbucket},
         {"personal_data", "1"},
-        {"containment", "Cache rule reverted; all cached objects purged; pre-signed URL lifetime "
-                        "enforced at the origin."},
         {"owner", sec},
-        {"status", "contained"},
+        {"status", "reported"},
     };
     char *inc = NULL;
     if (demo_add(a, "incident", ik, (int)(sizeof ik / sizeof ik[0]), &inc, e)) {
         return -1;
     }
+    struct kv contained[] = {
+        {"containment", "Cache rule reverted; all cached objects purged; pre-signed URL lifetime "
+                        "enforced at the origin."},
+        {"status", "contained"}};
     int rc = sign_as(a, ciso, e);
     if (!rc) {
+        demo_at(t1);
         rc = app_incident_note_tx(a, inc, "triage", "Confirmed personal data breach (payslips: "
                                   "names, salaries, tax IDs) of about 310 employees of one "
                                   "customer; severity high; incident manager Hannah Krüger.",
-                                  t1, e) ||
-             app_incident_note_tx(a, inc, "containment", "CDN rule reverted and cache purged; "
+                                  t1, e);
+    }
+    if (!rc) {
+        demo_at(t2);
+        rc = app_incident_note_tx(a, inc, "containment", "CDN rule reverted and cache purged; "
                                   "access logs secured for the exposure window.",
                                   t2, e) ||
-             app_incident_notified_tx(a, inc, dpa, t3, "Customer DPO informed by phone and "
+             demo_edit(a, "incident", inc, contained, 2, e);
+    }
+    if (!rc) {
+        demo_at(t3);
+        rc = app_incident_notified_tx(a, inc, dpa, t3, "Customer DPO informed by phone and "
                                       "e-mail, ticket CS-4471", e) ||
              app_incident_notified_tx(a, inc, nis2, t3, "Early warning sent through the BSI "
-                                      "reporting portal", e) ||
-             app_incident_note_tx(a, inc, "action", "Access-log analysis under way to establish "
+                                      "reporting portal", e);
+    }
+    if (!rc) {
+        demo_at(t4);
+        rc = app_incident_note_tx(a, inc, "action", "Access-log analysis under way to establish "
                                   "which links were fetched by third parties; input for the "
                                   "supervisory authority notification.",
                                   NULL, e);
     }
     app_signer_clear(a);
     free(inc);
-    if (rc) {
-        return -1;
+    return rc ? -1 : 0;
+}
+
+/* The platform plan's document, downtime limit and test interval, and its
+ * region failover exercise (40 days ago), which missed the 4-hour RTO. */
+static int demo_bcp(struct app *a, struct keymap *m, int arg, struct err *e)
+{
+    (void)arg;
+    const char *ciso = demo_key(m, "ciso"), *sre = demo_key(m, "sre"),
+               *sre_eng = demo_key(m, "sre_eng"), *bcp = demo_key(m, "bcp_platform");
+    if (!ciso || !sre || !sre_eng || !bcp) {
+        return err_set(e, ERR_INTERNAL, NULL, "demo: the records of the ops demo are missing");
     }
-    /* the platform plan: its document, downtime limit, and a failover test
-     * that missed the RTO */
     struct kv pk[] = {{"mtd_hours", "24"}, {"test_interval_months", "6"},
                       {"document", demo_key(m, "doc_bcp")}};
     if (demo_edit(a, "continuity", bcp, pk, demo_key(m, "doc_bcp") ? 3 : 2, e)) {
         return -1;
     }
-    char today[11], tested[11], expires[11];
-    memcpy(today, DT.today, sizeof today);
-    date_add_days(today, -40, tested);
-    date_add_days(today, 75, expires);
+    char tested[11];
+    date_today(tested);
     char who[128];
     snprintf(who, sizeof who, "%s,%s,%s", sre, sre_eng, ciso);
     struct kv tk[] = {
@@ -1476,9 +1729,22 @@ static int demo_ops(struct app *a, struct keymap *m, struct err *e)
         {"owner", sre},
         {"status", "held"},
     };
-    if (demo_add(a, "bcptest", tk, (int)(sizeof tk / sizeof tk[0]), NULL, e)) {
-        return -1;
+    return demo_add(a, "bcptest", tk, (int)(sizeof tk / sizeof tk[0]), NULL, e);
+}
+
+/* Yesterday: the processes linked to what governs them (8.1), and the
+ * legacy ledger module on an unsupported runtime under an approved,
+ * expiring exception to control 8.8. */
+static int demo_ops(struct app *a, struct keymap *m, int arg, struct err *e)
+{
+    (void)arg;
+    const char *ceo = demo_key(m, "ceo"), *hoe = demo_key(m, "hoe"),
+               *risk = demo_key(m, "r_webapp");
+    if (!ceo || !hoe || !risk) {
+        return err_set(e, ERR_INTERNAL, NULL, "demo: the records of the ops demo are missing");
     }
+    char expires[11];
+    date_add_days(DT.today, 75, expires);
     struct kv xk[] = {
         {"title", "Legacy ledger module on an unsupported Java 8 runtime until its replacement"},
         {"control", "8.8"},
@@ -1496,22 +1762,20 @@ static int demo_ops(struct app *a, struct keymap *m, struct err *e)
         demo_add(a, "exception", xk, (int)(sizeof xk / sizeof xk[0]), &exc, e)) {
         return -1;
     }
-    rc = sign_as(a, ceo, e) ||
-         app_exception_approve_tx(a, exc, "Accepted until the new payroll calculation engine "
-                                  "replaces the module (change in progress)", e);
+    int rc = sign_as(a, ceo, e) ||
+             app_exception_approve_tx(a, exc, "Accepted until the new payroll calculation engine "
+                                      "replaces the module (change in progress)", e);
     app_signer_clear(a);
     free(exc);
     return rc ? -1 : 0;
 }
 
 /* ---- metrics: performance evaluation and improvement ----------------------
- * Added after the records of data/demo.json, through the same app calls as
- * a person's commands: a metric breached for two months with a history of
- * measurements (and an objective that follows it), the nonconformities of
- * the file moved through their transitions with their corrective actions'
- * effectiveness reviews (signed by the CISO, never by the action's owner),
- * and the seed's WannaCry nonconformity with its 5-whys chain and an
- * action awaiting its effectiveness review. */
+ * Through the same app calls as a person's commands: a metric breached for
+ * two months with a history of measurements (and an objective that follows
+ * it), and the seed's WannaCry nonconformity with its 5-whys chain and an
+ * action awaiting its effectiveness review. (The nonconformities of the
+ * file go through their transitions in the file, on their days.) */
 
 static const char *met_key(struct keymap *m, const char *key)
 {
@@ -1532,43 +1796,9 @@ static int met_status(struct app *a, const char *type, const char *ref, const ch
     return app_edit_tx(a, rtype_find(type), ref, kv, 1, 0, &changed, e);
 }
 
-struct met_cas {
-    char ref[8][24];
-    int n;
-};
-
-static int met_ca(void *ctx, struct record *r)
+static int demo_metric(struct app *a, struct keymap *m, int arg, struct err *e)
 {
-    struct met_cas *c = ctx;
-    if (c->n < 8) {
-        snprintf(c->ref[c->n++], sizeof c->ref[0], "%s", r->ref);
-    }
-    record_free(r);
-    return 0;
-}
-
-/* The corrective actions of nonconformity nc, in order of identifier. */
-static int met_cas_of(struct app *a, const char *nc, struct met_cas *out, struct err *e)
-{
-    const struct rtype *t = rtype_find("corrective");
-    struct query q = {0};
-    q.filter_field[0] = rtype_field(t, "nonconformity", NULL);
-    q.filter_value[0] = nc;
-    q.nfilter = 1;
-    memset(out, 0, sizeof *out);
-    return store_list(a->st, principal_sys(), t, &q, met_ca, out, e);
-}
-
-static int met_review(struct app *a, const char *by, const char *ca, const char *why,
-                       struct err *e)
-{
-    int rc = sign_as(a, by, e) || app_ca_review_tx(a, ca, 1, why, NULL, NULL, e);
-    app_signer_clear(a);
-    return rc ? -1 : 0;
-}
-
-static int demo_metric(struct app *a, struct keymap *m, struct err *e)
-{
+    (void)arg;
     const char *ciso = met_key(m, "ciso"), *sre = met_key(m, "sre"), *hr = met_key(m, "hr");
     const char *sec = met_key(m, "sec_eng");
     if (!ciso || !sre || !hr || !sec) {
@@ -1610,8 +1840,6 @@ static int demo_metric(struct app *a, struct keymap *m, struct err *e)
     return rc;
 }
 
-/* Month i (0-11) of the year: the patch metric measured at the month's end
- * (two breaches below 85 % in the last months; the trend chart's 12 points). */
 static const char *const patch_series[12][2] = {
     {"94", NULL},
     {"95.5", NULL},
@@ -1655,173 +1883,137 @@ static int demo_measure(struct app *a, struct keymap *m, int i, struct err *e)
     return met_add(a, "measurement", kv, patch_series[i][1] ? 5 : 4, NULL, e);
 }
 
-static int demo_metrics(struct app *a, struct keymap *m, struct err *e)
+
+/* The seed's example, WannaCry, on its days: detected (step 0), its 5 whys
+ * (1), the corrective actions planned (2), the first one done (3). */
+static int demo_wannacry(struct app *a, struct keymap *m, int step, struct err *e)
 {
-    const char *ciso = met_key(m, "ciso"), *hr = met_key(m, "hr");
-    const char *sec = met_key(m, "sec_eng");
-    char *ref = NULL;
-    int rc = 0;
-    /* the nonconformities of the file through their transitions */
-    const char *nc_export = met_key(m, "nc_export"), *nc_training = met_key(m, "nc_training");
-    const char *nc_access = met_key(m, "nc_access");
-    struct met_cas cas;
-    if (!nc_export || !nc_training || !nc_access ||
-        met_status(a, "nonconformity", nc_export, "action-planned", e) ||
-        met_cas_of(a, nc_export, &cas, e) || cas.n < 2 ||
-        met_review(a, ciso, cas.ref[0],
-                    DTX("Verified 2026-10-15: a sample of 40 export tickets from September and "
-                    "October contained no attachments."),
-                    e) ||
-        met_status(a, "nonconformity", nc_access, "action-planned", e) ||
-        met_cas_of(a, nc_training, &cas, e) || cas.n < 1 ||
-        met_status(a, "nonconformity", nc_training, "action-planned", e) ||
-        met_status(a, "nonconformity", nc_training, "verifying", e) ||
-        met_review(a, ciso, cas.ref[0],
-                    "Effective: October completion 94.1 %, all 9 October joiners completed "
-                    "within 30 days.",
-                    e) ||
-        met_status(a, "nonconformity", nc_training, "closed", e)) {
-        return e->msg[0] ? -1 : err_set(e, ERR_INTERNAL, NULL, "demo: nonconformities missing");
+    const char *ciso = met_key(m, "ciso"), *hr = met_key(m, "hr"), *sec = met_key(m, "sec_eng");
+    const char *nc = met_key(m, "nc_wannacry");
+    if (!ciso || !hr || !sec || (step > 0 && !nc)) {
+        return err_set(e, ERR_INTERNAL, NULL, "demo: the records of the WannaCry demo are missing");
     }
-
-    /* the seed's example: WannaCry, its 5 whys, actions */
-    struct kv nk[] = {
-        {"title", "Workstation infected by the WannaCry ransomware"},
-        {"source", "incident"},
-        {"description", "A finance workstation was infected by WannaCry after a link in an e-mail "
-                        "was clicked; files on the PC and one network share were encrypted."},
-        {"detected_on", D("2026-10-02")},
-        {"severity", "major"},
-        {"clause", "7.2, 7.3, 6.1"},
-        {"control", "6.3"},
-        {"containment", "PC disconnected within 20 minutes and reimaged; the share restored from "
-                        "the night's backup; SMBv1 disabled and MS17-010 confirmed on every "
-                        "endpoint."},
-        {"due_date", D("2026-12-31")},
-        {FIELD_OWNER, ciso}};
-    char *nc = NULL;
-    if (met_add(a, "nonconformity", nk, (int)(sizeof nk / sizeof nk[0]), &nc, e)) {
-        return -1;
-    }
-    static const char *const whys[] = {
-        "Someone clicked on a link in an email and it downloaded the virus and infected their PC.",
-        "They had not received any training in clicking on links in emails they are not "
-        "expecting to receive.",
-        "The training manager is on maternity leave and the organization has not implemented "
-        "cover for them.",
-        "The maternity leave process is not covered in the Change Management Procedure and so a "
-        "risk assessment was not completed to identify any information security risks.",
-    };
-    int pos;
-    rc = met_status(a, "nonconformity", nc, "analysing", e);
-    for (size_t i = 0; rc == 0 && i < sizeof whys / sizeof whys[0]; i++) {
-        rc = app_nc_why_tx(a, nc, 0, whys[i], &pos, e);
-    }
-    struct kv c1[] = {{"title", "Add staff absences to the Change Management Procedure"},
-                      {"nonconformity", nc},
-                      {"description", "Long absences of role holders (maternity, long-term "
-                                      "leave) are changes: they get a risk assessment and "
-                                      "named cover."},
-                      {"due_date", D("2026-11-15")},
-                      {"completed_on", D("2026-11-12")},
-                      {FIELD_OWNER, hr},
-                      {FIELD_STATUS, "done"}};
-    struct kv c2[] = {{"title", "Cover the training manager; phishing training for everyone"},
-                      {"nonconformity", nc},
-                      {"description", "Interim training owner named; the link-handling module "
-                                      "completed by all staff, joiners within 30 days."},
-                      {"due_date", D("2026-12-20")},
-                      {FIELD_OWNER, sec},
-                      {FIELD_STATUS, "in-progress"}};
-    if (rc || met_add(a, "corrective", c1, (int)(sizeof c1 / sizeof c1[0]), &ref, e) ||
-        met_add(a, "corrective", c2, (int)(sizeof c2 / sizeof c2[0]), NULL, e) ||
-        met_status(a, "nonconformity", nc, "action-planned", e)) {
-        rc = -1;
-    }
-    free(ref);
-    if (rc == 0) {
-        /* the improvement register names what raised each opportunity */
-        static const struct {
-            const char *title, *key;
-        } raised[] = {{"Reconcile the asset inventory", "aud_internal"},
-                      {"DPIA-lite template", "mr_nov"},
-                      {"Public trust centre", "aud_customer"}};
-        const struct rtype *it = rtype_find("improvement");
-        struct records ofis = {0};
-        struct query q = {0};
-        rc = store_list(a->st, principal_sys(), it, &q, records_add, &ofis, e);
-        for (size_t i = 0; rc == 0 && i < ofis.n; i++) {
-            for (size_t k = 0; k < sizeof raised / sizeof raised[0]; k++) {
-                const char *title = record_get(ofis.v[i], "title");
-                const char *by = met_key(m, raised[k].key);
-                int changed;
-                struct kv kv[] = {{"raised_by", by}};
-                if (by && title && strncmp(title, raised[k].title, strlen(raised[k].title)) == 0 &&
-                    app_edit_tx(a, it, ofis.v[i]->ref, kv, 1, 0, &changed, e)) {
-                    rc = -1;
-                }
-            }
+    if (step == 0) {
+        struct kv nk[] = {
+            {"title", "Workstation infected by the WannaCry ransomware"},
+            {"source", "incident"},
+            {"description", "A finance workstation was infected by WannaCry after a link in an "
+                            "e-mail was clicked; files on the PC and one network share were "
+                            "encrypted."},
+            {"detected_on", D("2026-10-21")},
+            {"severity", "major"},
+            {"clause", "7.2, 7.3, 6.1"},
+            {"control", "6.3"},
+            {"containment", "PC disconnected within 20 minutes and reimaged; the share restored "
+                            "from the night's backup; SMBv1 disabled and MS17-010 confirmed on "
+                            "every endpoint."},
+            {"due_date", D("2026-12-31")},
+            {FIELD_OWNER, ciso}};
+        char *ref = NULL;
+        int rc = met_add(a, "nonconformity", nk, (int)(sizeof nk / sizeof nk[0]), &ref, e);
+        if (rc == 0) {
+            json_object_set_new(m->refs, "nc_wannacry", json_string(ref));
         }
-        records_free(&ofis);
+        free(ref);
+        return rc;
     }
-    free(nc);
-    return rc;
+    if (step == 1) {
+        static const char *const whys[] = {
+            "Someone clicked on a link in an email and it downloaded the virus and infected their "
+            "PC.",
+            "They had not received any training in clicking on links in emails they are not "
+            "expecting to receive.",
+            "The training manager is on maternity leave and the organization has not implemented "
+            "cover for them.",
+            "The maternity leave process is not covered in the Change Management Procedure and so "
+            "a risk assessment was not completed to identify any information security risks.",
+        };
+        int pos, rc = met_status(a, "nonconformity", nc, "analysing", e);
+        for (size_t i = 0; rc == 0 && i < sizeof whys / sizeof whys[0]; i++) {
+            rc = app_nc_why_tx(a, nc, 0, whys[i], &pos, e);
+        }
+        return rc;
+    }
+    if (step == 2) {
+        struct kv c1[] = {{"title", "Add staff absences to the Change Management Procedure"},
+                          {"nonconformity", nc},
+                          {"description", "Long absences of role holders (maternity, long-term "
+                                          "leave) are changes: they get a risk assessment and "
+                                          "named cover."},
+                          {"due_date", D("2026-11-15")},
+                          {FIELD_OWNER, hr},
+                          {FIELD_STATUS, "in-progress"}};
+        struct kv c2[] = {{"title", "Cover the training manager; phishing training for everyone"},
+                          {"nonconformity", nc},
+                          {"description", "Interim training owner named; the link-handling "
+                                          "module completed by all staff, joiners within 30 "
+                                          "days."},
+                          {"due_date", D("2026-12-20")},
+                          {FIELD_OWNER, sec},
+                          {FIELD_STATUS, "in-progress"}};
+        char *ref = NULL;
+        int rc = met_add(a, "corrective", c1, (int)(sizeof c1 / sizeof c1[0]), &ref, e) ||
+                 met_add(a, "corrective", c2, (int)(sizeof c2 / sizeof c2[0]), NULL, e) ||
+                 met_status(a, "nonconformity", nc, "action-planned", e);
+        if (rc == 0) {
+            json_object_set_new(m->refs, "ca_wannacry", json_string(ref));
+        }
+        free(ref);
+        return rc ? -1 : 0;
+    }
+    const char *ca = met_key(m, "ca_wannacry");
+    if (!ca) {
+        return err_set(e, ERR_INTERNAL, NULL, "demo: the WannaCry corrective action is missing");
+    }
+    struct kv done[] = {{FIELD_STATUS, "done"}, {"completed_on", D("2026-11-12")}};
+    int changed;
+    return app_edit_tx(a, rtype_find("corrective"), ca, done, 2, 0, &changed, e);
 }
-
 
 /* ---- suppliers: assessments, a questionnaire, privacy register, access review ---- */
 
 #include "suppliers.h"
 
-/* Assessments as records (one of Zendesk's now past its 12-month review:
- * expired), a questionnaire sent to the payroll print bureau and answered
- * through its link, one sent to Datadog still open, the payroll processing
- * activities with a complete DPIA and one in progress, and the GitHub access
- * review half done (two reviewers, a revocation still to carry out). Dates
- * are relative to today so the demo always shows the same state. */
-static int demo_suppliers(struct app *a, struct keymap *m, struct err *e)
+/* Supplier assessments as records, each recorded on its day (days from
+ * today): AWS 95 days ago (step 0); Okta 40 days ago, with Zendesk's two
+ * earlier ones from the supplier file (step 1), the last of which is now
+ * past its 12-month review (expired, 35 days overdue). */
+static int demo_assessments(struct app *a, struct keymap *m, int step, struct err *e)
 {
     const char *ciso = demo_key(m, "ciso"), *sre = demo_key(m, "sre"),
-               *dpo = demo_key(m, "dpo"), *cpo = demo_key(m, "cpo"),
-               *itad = demo_key(m, "it_admin"), *support = demo_key(m, "support");
-    const char *aws = demo_key(m, "sup_aws"), *okta = demo_key(m, "sup_okta"),
-               *zendesk = demo_key(m, "sup_zendesk"), *lohnwerk = demo_key(m, "sup_lohnwerk"),
-               *datadog = demo_key(m, "sup_datadog"), *personio = demo_key(m, "sup_personio");
-    const char *github = demo_key(m, "sv_github"), *personio_a = demo_key(m, "sv_personio"),
-               *payroll = demo_key(m, "sw_payroll"), *rds = demo_key(m, "sv_rds");
-    const char *r_sub = demo_key(m, "r_subprocessor"), *r_special = demo_key(m, "r_special_cat"),
-               *r_creep = demo_key(m, "r_access_creep"), *r_tenant = demo_key(m, "r_tenant");
-    if (!ciso || !sre || !dpo || !cpo || !itad || !support || !aws || !okta || !zendesk ||
-        !lohnwerk || !datadog || !personio || !github || !personio_a || !payroll || !rds ||
-        !r_sub || !r_special || !r_creep || !r_tenant) {
+               *support = demo_key(m, "support"), *aws = demo_key(m, "sup_aws"),
+               *okta = demo_key(m, "sup_okta"), *zendesk = demo_key(m, "sup_zendesk"),
+               *r_sub = demo_key(m, "r_subprocessor");
+    if (!ciso || !sre || !support || !aws || !okta || !zendesk || !r_sub) {
         return err_set(e, ERR_INTERNAL, NULL, "demo: records of the suppliers demo are missing");
     }
-    char today[11], d_aws[11], d_okta[11], d_zen[11], d_zen0[11], d_loh[11], due[11];
-    memcpy(today, DT.today, sizeof today);
-    date_add_days(today, -95, d_aws);
-    date_add_days(today, -40, d_okta);
-    date_add_days(today, -400, d_zen); /* high: 12 months, so 35 days overdue */
-    date_add_days(today, -770, d_zen0);
-    date_add_days(today, -3, d_loh);
-    date_add_days(today, 10, due);
+    char d_aws[11], d_okta[11], d_zen[11], d_zen0[11];
+    date_add_days(DT.today, -95, d_aws);
+    date_add_days(DT.today, -40, d_okta);
+    date_add_days(DT.today, -400, d_zen); /* high: 12 months, so 35 days overdue */
+    date_add_days(DT.today, -770, d_zen0);
     struct {
+        int step;
         const char *sup, *date, *assessor, *method, *result, *findings, *risks;
     } as[] = {
-        {aws, d_aws, sre, "certificate-check", "satisfactory",
+        {0, aws, d_aws, sre, "certificate-check", "satisfactory",
          "ISO/IEC 27001, 27017, 27018 certificates and the SOC 2 Type II report (period to "
          "June) reviewed; no exceptions relevant to our use.",
          NULL},
-        {okta, d_okta, ciso, "certificate-check", "satisfactory",
+        {1, okta, d_okta, ciso, "certificate-check", "satisfactory",
          "SOC 2 Type II without qualification; the 2023 support-system breach follow-up "
          "closed.",
          NULL},
-        {zendesk, d_zen0, support, "questionnaire", "satisfactory", "First assessment.", NULL},
-        {zendesk, d_zen, support, "document-review", "needs-improvement",
+        {1, zendesk, d_zen0, support, "questionnaire", "satisfactory", "First assessment.", NULL},
+        {1, zendesk, d_zen, support, "document-review", "needs-improvement",
          "Sub-processors outside the EU (US support staff); SCCs in place but no transfer "
          "impact assessment on file.",
          r_sub},
     };
     for (size_t i = 0; i < sizeof as / sizeof as[0]; i++) {
+        if (as[i].step != step) {
+            continue;
+        }
         struct kv kv[7] = {{"supplier", as[i].sup}, {"assessed_on", as[i].date},
                            {"assessor", as[i].assessor}, {"method", as[i].method},
                            {"result", as[i].result}, {"findings", as[i].findings},
@@ -1830,7 +2022,49 @@ static int demo_suppliers(struct app *a, struct keymap *m, struct err *e)
             return -1;
         }
     }
-    /* the questionnaire template */
+    return 0;
+}
+
+/* The questionnaire for payroll data processors, sent to the payroll print
+ * bureau ten days ago (step 0), answered through its link five days ago
+ * (step 1) and followed up the next day (step 2). */
+static int demo_questionnaire(struct app *a, struct keymap *m, int step, struct err *e)
+{
+    const char *ciso = demo_key(m, "ciso"), *cpo = demo_key(m, "cpo"),
+               *lohnwerk = demo_key(m, "sup_lohnwerk"), *r_sub = demo_key(m, "r_subprocessor");
+    if (!ciso || !cpo || !lohnwerk || !r_sub) {
+        return err_set(e, ERR_INTERNAL, NULL, "demo: records of the suppliers demo are missing");
+    }
+    if (step == 1) {
+        const char *tok = demo_key(m, "#qlink");
+        struct qform f = {0};
+        int rc = tok ? app_qlink_open(a, tok, &f, e)
+                     : err_set(e, ERR_INTERNAL, NULL, "demo: the questionnaire link is missing");
+        if (rc == 0 && f.n == 6) {
+            struct kv ans[] = {{f.q[0].ref, "no"},
+                               {f.q[1].ref, "quarterly"},
+                               {f.q[2].ref, "yes"},
+                               {f.q[3].ref, "48"},
+                               {f.q[4].ref, "75"},
+                               {f.q[5].ref, "DATEV eG (Nuremberg, DE) for filing; no other."}};
+            double score;
+            rc = app_qlink_submit_tx(a, tok, f.nonce, ans, 6, &score, e);
+        }
+        qform_free(&f);
+        /* the demo's links are not kept: only their hashes are stored */
+        json_object_del(m->refs, "#qlink");
+        return rc;
+    }
+    if (step == 2) {
+        const char *qr = demo_key(m, "qr_lohnwerk");
+        struct kv fk[] = {{"followup", "Not certified and staff training below 90 %: ask for "
+                                       "the training plan and an ISAE 3402 report; re-assess "
+                                       "in six months."},
+                          {"risks", r_sub},
+                          {"owner", cpo}};
+        return qr ? demo_edit(a, "questionnaire", qr, fk, 3, e)
+                  : err_set(e, ERR_INTERNAL, NULL, "demo: the questionnaire is missing");
+    }
     char *qt = NULL;
     struct kv tk[] = {{"title", "Supplier security questionnaire (payroll data processors)"},
                       {"description", "Tallyfield processes payroll data of its customers' "
@@ -1879,56 +2113,113 @@ static int demo_suppliers(struct app *a, struct keymap *m, struct err *e)
             return -1;
         }
     }
-    char *qr = NULL, *tok = NULL, *qr2 = NULL, *tok2 = NULL;
+    char *qr = NULL, *tok = NULL;
     int rc = app_questionnaire_send_tx(a, lohnwerk, qt, "it-security@lohnwerk.example", 14, &qr,
                                        &tok, e);
-    struct qform f = {0};
     if (rc == 0) {
-        rc = app_qlink_open(a, tok, &f, e);
-    }
-    if (rc == 0 && f.n == 6) {
-        struct kv ans[] = {{f.q[0].ref, "no"},
-                           {f.q[1].ref, "quarterly"},
-                           {f.q[2].ref, "yes"},
-                           {f.q[3].ref, "48"},
-                           {f.q[4].ref, "75"},
-                           {f.q[5].ref, "DATEV eG (Nuremberg, DE) for filing; no other."}};
-        double score;
-        rc = app_qlink_submit_tx(a, tok, f.nonce, ans, 6, &score, e);
-    }
-    qform_free(&f);
-    if (rc == 0) {
-        struct kv fk[] = {{"followup", "Not certified and staff training below 90 %: ask for "
-                                       "the training plan and an ISAE 3402 report; re-assess "
-                                       "in six months."},
-                          {"risks", r_sub},
-                          {"owner", cpo}};
-        int changed;
-        rc = app_edit_tx(a, rtype_find("questionnaire"), qr, fk, 3, 0, &changed, e);
-    }
-    if (rc == 0) {
-        struct kv kv[] = {{"supplier", lohnwerk},   {"assessed_on", d_loh},
-                          {"assessor", cpo},        {"method", "questionnaire"},
-                          {"result", "needs-improvement"},
-                          {"questionnaire", qr},
-                          {"findings", "No ISO/IEC 27001 certificate; 75 % of staff trained; "
-                                       "breach notification within 48 hours (the DPA says 24)."},
-                          {"risks", r_sub}};
-        rc = demo_add(a, "sassessment", kv, 8, NULL, e);
-    }
-    if (rc == 0) {
-        rc = app_questionnaire_send_tx(a, datadog, qt, "security@datadog.example", 21, &qr2,
-                                       &tok2, e);
+        demo_keep(m, "qt", qt);
+        demo_keep(m, "qr_lohnwerk", qr);
+        demo_keep(m, "#qlink", tok);
     }
     free(qt);
     free(qr);
+    free(tok);
+    return rc;
+}
+
+/* Three days ago: the print bureau assessed from its answers, the
+ * questionnaire sent to Datadog (still open), and the GitHub access review
+ * started with its accounts; two days ago half of it decided (two
+ * reviewers, a revocation still to carry out). Dates are relative to today
+ * so the demo always shows the same state. */
+static int demo_supplier_review(struct app *a, struct keymap *m, int step, struct err *e)
+{
+    const char *ciso = demo_key(m, "ciso"), *sre = demo_key(m, "sre"),
+               *cpo = demo_key(m, "cpo"), *itad = demo_key(m, "it_admin"),
+               *lohnwerk = demo_key(m, "sup_lohnwerk"), *datadog = demo_key(m, "sup_datadog"),
+               *github = demo_key(m, "sv_github"), *r_sub = demo_key(m, "r_subprocessor"),
+               *qt = demo_key(m, "qt"), *qr = demo_key(m, "qr_lohnwerk");
+    if (!ciso || !sre || !cpo || !itad || !lohnwerk || !datadog || !github || !r_sub || !qt ||
+        !qr) {
+        return err_set(e, ERR_INTERNAL, NULL, "demo: records of the suppliers demo are missing");
+    }
+    if (step == 1) {
+        int rc = sign_as(a, sre, e) ||
+                 app_access_decide_tx(a, "ACC-0001", "keep", NULL, e) ||
+                 app_access_decide_tx(a, "ACC-0002", "keep", NULL, e) ||
+                 app_access_decide_tx(a, "ACC-0005", "revoke",
+                                      DTX("Max Hartmann left on 2026-09-30; still a member."),
+                                      e) ||
+                 sign_as(a, itad, e) ||
+                 app_access_decide_tx(a, "ACC-0006", "change",
+                                      "Deploy bot needs write on the deploy repositories only.",
+                                      e);
+        app_signer_clear(a);
+        return rc ? -1 : 0;
+    }
+    char today[11], due[11];
+    date_today(today);
+    date_add_days(DT.today, 10, due);
+    struct kv kv[] = {{"supplier", lohnwerk},   {"assessed_on", today},
+                      {"assessor", cpo},        {"method", "questionnaire"},
+                      {"result", "needs-improvement"},
+                      {"questionnaire", qr},
+                      {"findings", "No ISO/IEC 27001 certificate; 75 % of staff trained; "
+                                   "breach notification within 48 hours (the DPA says 24)."},
+                      {"risks", r_sub}};
+    char *qr2 = NULL, *tok2 = NULL;
+    int rc = demo_add(a, "sassessment", kv, 8, NULL, e) ||
+             app_questionnaire_send_tx(a, datadog, qt, "security@datadog.example", 21, &qr2,
+                                       &tok2, e);
     free(qr2);
-    free(tok); /* the demo's links are not shown: only their hashes are stored */
     free(tok2);
     if (rc) {
         return -1;
     }
-    /* the privacy register */
+    char *ar = NULL;
+    struct kv rk[] = {{"title", "GitHub organization access review Q4"},
+                      {"system", github},
+                      {"started_on", today},
+                      {"due_date", due},
+                      {"description", "Every member and outside collaborator of the tallyfield "
+                                      "organization; admins and deploy rights first."},
+                      {"owner", ciso}};
+    if (demo_add(a, "areview", rk, 6, &ar, e)) {
+        return -1;
+    }
+    char csv[1024];
+    snprintf(csv, sizeof csv,
+             "account,access,group,reviewer\n"
+             "tobias-r,owner,Engineering,%s\n"
+             "marco-s,write (payroll-core),Engineering,%s\n"
+             "omar-s,write (portal),Engineering,%s\n"
+             "david-n,admin (infra),Engineering,%s\n"
+             "max-hartmann,write (payroll-core),Engineering,%s\n"
+             "ci-deploy-bot,admin (all repositories),Automation,%s\n"
+             "rui-f,owner,IT,%s\n"
+             "ext-redsand,read (security audit),Outside collaborators,%s\n",
+             sre, sre, sre, sre, sre, itad, itad, ciso);
+    long added = 0;
+    rc = app_areview_import_tx(a, ar, csv, strlen(csv), &added, e);
+    free(ar);
+    return rc ? -1 : 0;
+}
+
+/* The privacy register, brought into the tool after the risk assessment:
+ * the payroll processing activities with a complete DPIA and one in
+ * progress. */
+static int demo_privacy(struct app *a, struct keymap *m, int arg, struct err *e)
+{
+    (void)arg;
+    const char *dpo = demo_key(m, "dpo"), *aws = demo_key(m, "sup_aws"),
+               *lohnwerk = demo_key(m, "sup_lohnwerk"), *personio = demo_key(m, "sup_personio"),
+               *personio_a = demo_key(m, "sv_personio"), *payroll = demo_key(m, "sw_payroll"),
+               *rds = demo_key(m, "sv_rds"), *r_sub = demo_key(m, "r_subprocessor"),
+               *r_special = demo_key(m, "r_special_cat"), *r_tenant = demo_key(m, "r_tenant");
+    if (!dpo || !aws || !lohnwerk || !personio || !personio_a || !payroll || !rds || !r_sub ||
+        !r_special || !r_tenant) {
+        return err_set(e, ERR_INTERNAL, NULL, "demo: records of the privacy demo are missing");
+    }
     char *pa1 = NULL, *pa2 = NULL;
     char procs[80], systems[80], risks[80];
     snprintf(procs, sizeof procs, "%s,%s", personio, lohnwerk);
@@ -1949,7 +2240,7 @@ static int demo_suppliers(struct app *a, struct keymap *m, struct err *e)
         {"risks", r_special},
         {"owner", demo_key(m, "hr")},
     };
-    rc = demo_add(a, "processing", p1, (int)(sizeof p1 / sizeof p1[0]), &pa1, e);
+    int rc = demo_add(a, "processing", p1, (int)(sizeof p1 / sizeof p1[0]), &pa1, e);
     snprintf(systems, sizeof systems, "%s,%s", payroll, rds);
     snprintf(risks, sizeof risks, "%s,%s", r_tenant, r_sub);
     struct kv p2[] = {
@@ -2006,57 +2297,18 @@ static int demo_suppliers(struct app *a, struct keymap *m, struct err *e)
     }
     free(pa1);
     free(pa2);
-    if (rc) {
-        return -1;
-    }
-    /* the access review of GitHub, half done */
-    char *ar = NULL;
-    struct kv rk[] = {{"title", "GitHub organization access review Q4"},
-                      {"system", github},
-                      {"started_on", d_loh},
-                      {"due_date", due},
-                      {"description", "Every member and outside collaborator of the tallyfield "
-                                      "organization; admins and deploy rights first."},
-                      {"owner", ciso}};
-    if (demo_add(a, "areview", rk, 6, &ar, e)) {
-        return -1;
-    }
-    char csv[1024];
-    snprintf(csv, sizeof csv,
-             "account,access,group,reviewer\n"
-             "tobias-r,owner,Engineering,%s\n"
-             "marco-s,write (payroll-core),Engineering,%s\n"
-             "omar-s,write (portal),Engineering,%s\n"
-             "david-n,admin (infra),Engineering,%s\n"
-             "max-hartmann,write (payroll-core),Engineering,%s\n"
-             "ci-deploy-bot,admin (all repositories),Automation,%s\n"
-             "rui-f,owner,IT,%s\n"
-             "ext-redsand,read (security audit),Outside collaborators,%s\n",
-             sre, sre, sre, sre, sre, itad, itad, ciso);
-    long added = 0;
-    rc = app_areview_import_tx(a, ar, csv, strlen(csv), &added, e);
-    if (rc == 0) {
-        rc = sign_as(a, sre, e) ||
-             app_access_decide_tx(a, "ACC-0001", "keep", NULL, e) ||
-             app_access_decide_tx(a, "ACC-0002", "keep", NULL, e) ||
-             app_access_decide_tx(a, "ACC-0005", "revoke",
-                                  "Max left on 30 November; still a member.", e) ||
-             sign_as(a, itad, e) ||
-             app_access_decide_tx(a, "ACC-0006", "change",
-                                  "Deploy bot needs write on the deploy repositories only.", e);
-        app_signer_clear(a);
-    }
-    free(ar);
-    return rc ? -1 : 0;
+    return rc;
 }
 
 /* The features' own parts of the demo, each through the app functions a
  * user's command would call, slotted into the year at their day (a data
  * date, shifted; or days relative to today) and after the entries of the
- * keys they use. */
-typedef int (*demo_step_fn)(struct app *, struct keymap *, struct err *);
+ * keys they use; one feature's steps on several days pass what they made on
+ * in the key map. */
+typedef int (*demo_step_fn)(struct app *, struct keymap *, int, struct err *);
 struct demo_step {
     demo_step_fn fn;
+    int arg;           /* which part of the feature */
     const char *day;   /* a data date (shifted), or NULL: rel days from today */
     int rel;
     const char *after; /* keys whose entries come first, comma-separated */
@@ -2064,20 +2316,60 @@ struct demo_step {
 };
 
 static const struct demo_step demo_steps[] = {
-    {demo_metric, "2025-12-01", 0, "#type:metric,#type:objective", 0}, /* the patch metric and its objective */
-    {NULL, NULL, 0, "", 1},  {NULL, NULL, 0, "", 2},  {NULL, NULL, 0, "", 3},
-    {NULL, NULL, 0, "", 4},  {NULL, NULL, 0, "", 5},  {NULL, NULL, 0, "", 6},
-    {NULL, NULL, 0, "", 7},  {NULL, NULL, 0, "", 8},  {NULL, NULL, 0, "", 9},
-    {NULL, NULL, 0, "", 10}, {NULL, NULL, 0, "", 11}, {NULL, NULL, 0, "", 12},
-    {demo_audit, "2026-09-30", 0, "#type:audit,#type:ctest,#type:ctrun,#type:programme", 0},   /* control tests, audit programme */
-    {demo_review, "2026-11-06", 0, "mr_apr,mr_nov,#type:raction,#type:certificate,#type:cnc", 0}, /* packs, minutes, certificate */
-    {demo_metrics, "2026-11-13", 0,
-     "nc_export,nc_training,nc_access,aud_internal,aud_customer,mr_nov,#type:nonconformity,"
-     "#type:corrective,#type:improvement", 0},
-    {demo_people, NULL, -12, "#type:raci,#type:competence,#type:briefing,#type:attendance", 0},       /* RACI, competence, awareness */
-    {demo_suppliers, NULL, -3, "#type:sassessment,#type:processing,#type:dpia,#type:areview", 0},     /* assessments, questionnaires, privacy */
-    {demo_ops, NULL, -1, "inc_phish,inc_misdirect,inc_outage,inc_stuffing,#type:incident,"
-     "#type:exception,#type:bcptest", 0},
+    /* the patch metric and its objective, with the other metrics */
+    {demo_metric, 0, "2025-12-11", 0, "#type:metric,#type:objective", 0},
+    {NULL, 0, NULL, 0, "", 1},  {NULL, 0, NULL, 0, "", 2},  {NULL, 0, NULL, 0, "", 3},
+    {NULL, 0, NULL, 0, "", 4},  {NULL, 0, NULL, 0, "", 5},  {NULL, 0, NULL, 0, "", 6},
+    {NULL, 0, NULL, 0, "", 7},  {NULL, 0, NULL, 0, "", 8},  {NULL, 0, NULL, 0, "", 9},
+    {NULL, 0, NULL, 0, "", 10}, {NULL, 0, NULL, 0, "", 11}, {NULL, 0, NULL, 0, "", 12},
+    /* RACI and competence; the privacy register; the control tests */
+    {demo_people, 0, "2026-01-14", 0, "#type:role,#type:process,#type:person", 0},
+    {demo_privacy, 0, "2026-01-20", 0,
+     "sup_personio,sup_lohnwerk,sup_aws,r_special_cat,r_tenant,r_subprocessor,sv_rds", 0},
+    {demo_ctests, 0, "2026-03-02", 0, "", 0},
+    /* the April review: actions and pack, minutes, the actions done */
+    {demo_review_held, 0, "2026-04-16", 0, "mr_apr", 0},
+    {demo_review_minutes, 0, "2026-04-23", 0, "mr_apr", 0},
+    {demo_raction_done, 0, "2026-05-12", 0, "", 0},
+    {demo_raction_done, 2, "2026-05-28", 0, "", 0},
+    {demo_ctruns, 0, "2026-06-30", 0, "", 0},
+    {demo_raction_done, 1, "2026-07-01", 0, "", 0},
+    {demo_raction_done, 3, "2026-09-10", 0, "", 0},
+    {demo_ctruns, 1, "2026-09-29", 0, "", 0},
+    {demo_raction_done, 4, "2026-10-14", 0, "aud_internal", 0},
+    /* after the internal audit: the failed patch scan, the programme */
+    {demo_ctest_fail, 0, "2026-10-15", 0, "nc_access", 0},
+    {demo_programme, 0, "2026-10-16", 0, "aud_internal,aud_stage1,#type:audit", 0},
+    {demo_duty_rules, 0, "2026-10-20", 0, "req_nis2,req_dpa_clauses,inc_outage", 0},
+    {demo_wannacry, 0, "2026-10-21", 0, "", 0},
+    {demo_wannacry, 1, "2026-10-23", 0, "", 0},
+    {demo_wannacry, 2, "2026-10-28", 0, "", 0},
+    {demo_review_held, 1, "2026-11-05", 0, "mr_nov", 0},
+    {demo_review_minutes, 1, "2026-11-09", 0, "mr_nov", 0},
+    {demo_wannacry, 3, "2026-11-12", 0, "", 0},
+    {demo_stuffing, 0, "2026-11-23", 0, "inc_stuffing", 0},
+    /* days relative to today: the certificate, competence evidence,
+     * suppliers, awareness, continuity, the live incident */
+    {demo_certificate, 0, NULL, -350, "", 0},
+    {demo_qual, 3, NULL, -300, "", 0},
+    {demo_qual, 4, NULL, -200, "", 0},
+    {demo_qual, 5, NULL, -120, "", 0},
+    {demo_assessments, 0, NULL, -95, "#type:supplier", 0},
+    {demo_qual, 6, NULL, -90, "", 0},
+    {demo_qual, 7, NULL, -90, "", 0},
+    {demo_awareness, 0, NULL, -60, "#type:person,doc_isp", 0},
+    {demo_assessments, 1, NULL, -40, "#type:supplier", 0},
+    {demo_bcp, 0, NULL, -40, "bcp_platform,doc_bcp", 0},
+    {demo_awareness, 1, NULL, -20, "", 0},
+    {demo_awareness, 2, NULL, -12, "", 0},
+    {demo_qual_scan, 0, NULL, -12, "", 0},
+    {demo_questionnaire, 0, NULL, -10, "#type:supplier", 0},
+    {demo_questionnaire, 1, NULL, -5, "", 0},
+    {demo_questionnaire, 2, NULL, -4, "", 0},
+    {demo_supplier_review, 0, NULL, -3, "#type:supplier,sv_github", 0},
+    {demo_live_incident, 0, NULL, -2, "r_bucket,req_nis2,req_dpa_clauses,#type:incident", 0},
+    {demo_supplier_review, 1, NULL, -2, "", 0},
+    {demo_ops, 0, NULL, -1, "#type:process,#type:change,#type:exception", 0},
 };
 
 int app_load_demo(struct app *a, struct demo_login *logins, int max, int *nlogins, struct err *e)
@@ -2158,7 +2450,7 @@ int app_load_demo(struct app *a, struct demo_login *logins, int max, int *nlogin
         } else if (demo_steps[v->step].measure) {
             rc = demo_measure(a, &m, demo_steps[v->step].measure - 1, e);
         } else {
-            rc = demo_steps[v->step].fn(a, &m, e);
+            rc = demo_steps[v->step].fn(a, &m, demo_steps[v->step].arg, e);
         }
     }
     if (rc == 0 && !accounts) {

@@ -2,7 +2,8 @@
 # simulated clock: history spanning the year and never going back, two
 # approved SoA versions months apart with a diff, a metric measured every
 # month, as-of views that differ from today, a readiness report with a few
-# named gaps, a file that verifies, and the same records from two runs on
+# named gaps, every date of a record between its creation and the entry that
+# wrote it, a file that verifies, and the same records from two runs on
 # one day. The year follows today ($ISMS_NOW): made on another day, it ends
 # on that day.
 . "$CLI_DIR/lib.sh"
@@ -87,6 +88,55 @@ json_all '1 <= d["gaps"] <= 8' \
     'all(i["gap"] for i in d["items"] if not i["ready"])' \
     'all(i["ready"] for i in d["items"] if i["id"] in ("scope", "policy", "soa", "plan", "programme"))'
 
+note "every date that tells of a past event lies between the record's creation and the entry that wrote it"
+# From the file itself: the date fields of every type (isms TYPE fields), the
+# record as each history entry left it. A field that tells of an event
+# (held_on, assessed_on, last_tested, completed_on, detected_at, ...; not a
+# due, planned or review date, nor the dates of a record still planned) is
+# on or after the day its record was created, unless it is older than the
+# ISMS itself (a certificate obtained years ago); and no later than the entry
+# that set it (a day for dates, the time for times). The year does not
+# happen on its first day: of the entries after `isms init` made the file,
+# at most 15 % are on that day.
+cat >dates.py <<'EOF'
+import json, os, sqlite3, subprocess, sys
+isms, db = os.environ["ISMS"], sys.argv[1]
+run = lambda *a: json.loads(subprocess.run([isms, "-f", db, *a], check=True,
+                                           capture_output=True).stdout)
+planned = {"review_date", "due_date", "next_date", "next_test", "next_review", "planned_on",
+           "first_due", "starts_on", "expires_on", "expires_at", "close_by",
+           "notification_deadline", "created", "updated", "retired"}
+events = {}
+for t in run("types", "--json"):
+    events[t["name"]] = [f["name"] for f in run(t["name"], "fields", "--json")
+                         if f["type"] in ("date", "datetime") and f["name"] not in planned]
+rows = sqlite3.connect(db).execute(
+    "SELECT seq, at, type, ref, action, before, after FROM history ORDER BY seq").fetchall()
+first = rows[0][1]
+bad, born = [], {}
+for seq, at, typ, ref, action, before, after in rows:
+    if typ not in events or action not in ("create", "update") or not after:
+        continue
+    born.setdefault(ref, at)
+    old, new = json.loads(before or "{}"), json.loads(after)
+    for f in events[typ]:
+        v = new.get(f)
+        if not v or v == old.get(f):
+            continue
+        v = str(v).replace(" ", "T")
+        if v[:10] < born[ref][:10] and v[:10] >= first[:10]:
+            bad.append(f"{ref} {f} {v}: before {ref} was created ({born[ref]}, entry {seq})")
+        if new.get("status") != "planned" and v > at[:len(v)]:
+            bad.append(f"{ref} {f} {v}: after the entry that wrote it ({at}, entry {seq})")
+own = [r for r in rows if r[1] != first]
+day1 = sum(r[1][:10] == first[:10] for r in own)
+if day1 * 100 > 15 * len(own):
+    bad.append(f"{day1} of the {len(own)} entries of the year are on its first day")
+print("\n".join(bad[:40] + ([f"... {len(bad)} in all"] if len(bad) > 40 else [])) or "ok")
+EOF
+ok py dates.py d.isms
+out_is "ok"
+
 note "the file verifies"
 ok isms verify
 out_has "ok:"
@@ -108,5 +158,7 @@ json_all 'd[0]["at"] >= "2026-06-01" and d[-1]["at"] < "2027-06-15"' \
 ISMS_NOW=2027-06-15 ok isms -f f.isms soa versions
 check "the SoA versions moved with the year" [ "$(last_out | awk '$1 == "v1" {print substr($2, 1, 7)}')" = 2026-10 ] && [ "$(last_out | awk '$1 == "v2" {print substr($2, 1, 7)}')" = 2027-04 ]
 ISMS_NOW=2027-06-15 ok isms -f f.isms verify
+ISMS_NOW=2027-06-15 ok py dates.py f.isms
+out_is "ok"
 
 finish

@@ -54,7 +54,7 @@ def main():
                              ("/risks/print", "Risk register", [r["id"] for r in risks]),
                              ("/plan/print", "Risk treatment plan", ["ACT-0001"]),
                              ("/assets/print", "Asset inventory", [a["id"] for a in assets]),
-                             ("/audits/AUD-0001/print", "Audit report AUD-0001", ["F-0001"]),
+                             ("/audits/AUD-0001/print", "Audit report AUD-0001", ["F-0002"]),
                              ("/reviews/MR-0002/print", "Management review pack MR-0002", ["MET-0001"]),
                              ("/documents/DOC-0001/print", "Information Security Policy", ["Approval"])):
         r = c.get(path + "?format=pdf")
