@@ -15,78 +15,23 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "../lib/confine.h"
 #include "../lib/util.h"
 #include "app_int.h"
 
 #define DOCX_MAX_ENTRIES 20000 /* a Word document has a few dozen */
 
-/* A range of a file descriptor as libarchive's input (pread, so the
- * descriptor's offset is never moved). */
-struct range {
-    int fd;
-    int64_t off, len, pos;
-    char buf[64 * 1024];
-};
+#define DOCX_MAX_INPUT ((size_t)1 << 30) /* the child reads the whole file */
 
-static la_ssize_t range_read(struct archive *ar, void *ctx, const void **out)
+/* In the confined child (src/lib/confine.h): whether the zip in data holds
+ * word/document.xml, answered as one frame 'Y' or 'N'. */
+static int docx_child(void *ctx, const char *data, size_t n, int out)
 {
-    struct range *r = ctx;
-    int64_t left = r->len - r->pos;
-    size_t n = left < (int64_t)sizeof r->buf ? (size_t)left : sizeof r->buf;
-    if (n == 0) {
-        return 0;
-    }
-    ssize_t k;
-    do {
-        k = pread(r->fd, r->buf, n, (off_t)(r->off + r->pos));
-    } while (k < 0 && errno == EINTR);
-    if (k < 0) {
-        archive_set_error(ar, errno, "reading failed");
-        return -1;
-    }
-    r->pos += k;
-    *out = r->buf;
-    return k;
-}
-
-static la_int64_t range_seek(struct archive *ar, void *ctx, la_int64_t offset, int whence)
-{
-    (void)ar;
-    struct range *r = ctx;
-    int64_t to = whence == SEEK_SET ? offset : whence == SEEK_CUR ? r->pos + offset
-                                                                   : r->len + offset;
-    if (to < 0 || to > r->len) {
-        return ARCHIVE_FATAL;
-    }
-    r->pos = to;
-    return to;
-}
-
-static la_int64_t range_skip(struct archive *ar, void *ctx, la_int64_t request)
-{
-    (void)ar;
-    struct range *r = ctx;
-    int64_t n = request < r->len - r->pos ? request : r->len - r->pos;
-    r->pos += n;
-    return n;
-}
-
-/* 1 when the zip at the range holds word/document.xml, 0 when it does not
- * or is not a readable zip. */
-static int docx_holds_document(int fd, int64_t off, int64_t len)
-{
-    struct range *r = xcalloc(1, sizeof *r);
-    r->fd = fd;
-    r->off = off;
-    r->len = len;
+    (void)ctx;
     struct archive *ar = archive_read_new();
     archive_read_support_format_zip(ar);
-    archive_read_set_read_callback(ar, range_read);
-    archive_read_set_seek_callback(ar, range_seek);
-    archive_read_set_skip_callback(ar, range_skip);
-    archive_read_set_callback_data(ar, r);
     int found = 0;
-    if (archive_read_open1(ar) == ARCHIVE_OK) {
+    if (archive_read_open_memory(ar, data, n) == ARCHIVE_OK) {
         struct archive_entry *en;
         for (int i = 0; i < DOCX_MAX_ENTRIES && !found; i++) {
             int rc = archive_read_next_header(ar, &en);
@@ -99,7 +44,48 @@ static int docx_holds_document(int fd, int64_t off, int64_t len)
         }
     }
     archive_read_free(ar);
-    free(r);
+    return confine_send(out, found ? 'Y' : 'N', "", 0) || confine_flush(out) ? 1 : 0;
+}
+
+/* 1 when the zip at the range holds word/document.xml, 0 when it does not
+ * or is not a readable zip, -1 with e when the reader could not answer.
+ * The zip is untrusted: libarchive reads it in a confined child that can
+ * reach nothing but the bytes (no file, no socket, CPU and memory bounded),
+ * never in the process that holds the ISMS file. */
+static int docx_holds_document(int fd, int64_t off, int64_t len, struct err *e)
+{
+    if ((size_t)len > DOCX_MAX_INPUT) {
+        return 0;
+    }
+    struct confine_limits lim = {.cpu_seconds = 10,
+                                 .address_space = (size_t)len + ((size_t)256 << 20),
+                                 .max_input = DOCX_MAX_INPUT};
+    struct confined cf;
+    if (confine_start(&lim, fd, off, len, docx_child, NULL, "the DOCX reader", &cf, e)) {
+        return -1;
+    }
+    unsigned char kind = 0;
+    char *data = NULL;
+    size_t n = 0;
+    int r = confine_recv(&cf, &kind, &data, &n, 16, e);
+    free(data);
+    int found = r == 1 && kind == 'Y';
+    if (r == 1) {
+        r = confine_recv(&cf, &kind, &data, &n, 16, e); /* the end */
+        free(data);
+        if (r != 0) {
+            r = -1;
+            if (!e->msg[0]) {
+                err_set(e, ERR_INVALID, "file", "file: the DOCX reader answered twice");
+            }
+        }
+    }
+    if (confine_finish(&cf, r < 0, e) || r < 0) {
+        if (!e->msg[0]) {
+            err_set(e, ERR_INVALID, "file", "file: the DOCX reader did not answer");
+        }
+        return -1;
+    }
     return found;
 }
 
@@ -124,10 +110,14 @@ int doc_file_kind(int fd, int64_t off, int64_t len, const char *name, const char
     }
     const char *base = name ? strrchr(name, '/') : NULL;
     base = base ? base + 1 : name ? name : "";
+    int zip = 0;
     if (k == 5 && memcmp(head, "%PDF-", 5) == 0) {
         *kind = "pdf";
-    } else if (k == 5 && memcmp(head, "PK\x03\x04", 4) == 0 && docx_holds_document(fd, off, len)) {
+    } else if (k == 5 && memcmp(head, "PK\x03\x04", 4) == 0 &&
+               (zip = docx_holds_document(fd, off, len, e)) == 1) {
         *kind = "docx";
+    } else if (zip < 0) {
+        return -1;
     } else {
         return err_set(e, ERR_INVALID, "file",
                        "file: %.80s is neither a PDF (it does not start with %%PDF-) nor a Word "

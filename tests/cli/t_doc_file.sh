@@ -24,6 +24,11 @@ with zipfile.ZipFile("policy.docx", "w", zipfile.ZIP_DEFLATED) as z:
     z.writestr("word/document.xml", "<?xml version='1.0'?><w:document/>")
 with zipfile.ZipFile("notword.docx", "w") as z:
     z.writestr("content.xml", "<office:document/>")
+# hostile: 30,000 entries (the reader stops at 20,000, in its confined child)
+with zipfile.ZipFile("many.docx", "w") as z:
+    for i in range(30000):
+        z.writestr("e/%d" % i, "")
+    z.writestr("word/document.xml", "<w:document/>")
 PY
 printf 'just text\n' >notes.pdf
 printf '<html><script>alert(1)</script></html>\n' >page.html
@@ -49,6 +54,10 @@ fails 3 isms document revise DOC-0001 --file notword.docx
 err_has "a DOCX is a zip holding word/document.xml"
 fails 3 isms document revise DOC-0001 --file broken.docx
 err_has "broken.docx is neither"
+t0=$(date +%s)
+fails 3 isms document revise DOC-0001 --file many.docx
+err_has "many.docx is neither"
+check "a zip of 30,000 entries is refused within 10 s" [ $(( $(date +%s) - t0 )) -le 10 ]
 fails 3 isms document revise DOC-0001 --file renamed.docx
 err_has "name: renamed.docx holds a PDF; give it a name ending in .pdf"
 fails 4 isms document revise DOC-0001 --file missing.pdf
