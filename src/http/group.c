@@ -49,6 +49,8 @@ struct group {
     int npending;
     int unrun;            /* deferred requests woken, not yet run again */
     int stop;
+    int closing;          /* shutting down: nothing parks, each commits at once */
+    pthread_cond_t idle;  /* the writer became free */
     pthread_t committer;
     long long writes, commits;
 };
@@ -126,6 +128,7 @@ static void *committer(void *arg)
 
         pthread_mutex_lock(&g->mu);
         g->state = G_IDLE;
+        pthread_cond_broadcast(&g->idle);
         g->commits++;
         if (!rc) {
             g->writes += n;
@@ -150,6 +153,7 @@ static struct group *group_get(int org, struct err *e)
     if (!g->started) {
         pthread_mutex_init(&g->mu, NULL);
         pthread_cond_init(&g->work, NULL);
+        pthread_cond_init(&g->idle, NULL);
         if (pthread_create(&g->committer, NULL, committer, g) != 0) {
             pthread_mutex_unlock(&groups_mu);
             err_set(e, ERR_INTERNAL, NULL, "cannot start a thread");
@@ -192,7 +196,12 @@ int group_run(struct req *r, struct resp *w, const struct route *rt)
         gw->resumed = 0;
         g->unrun--;
     }
-    if (g->state != G_IDLE) {
+    if (g->closing) {
+        /* shutting down: this worker waits its turn, nothing is parked */
+        while (g->state != G_IDLE) {
+            pthread_cond_wait(&g->idle, &g->mu);
+        }
+    } else if (g->state != G_IDLE) {
         park(gw, &g->deferred, GW_DEFERRED);
         pthread_mutex_unlock(&g->mu);
         return 0;
@@ -219,7 +228,26 @@ int group_run(struct req *r, struct resp *w, const struct route *rt)
     store_group_settle(wa->st);
 
     pthread_mutex_lock(&g->mu);
+    if (g->closing && store_group_open(wa->st)) {
+        /* shutting down: committed here, answered at once */
+        struct err ce = {0};
+        if (store_group_commit(wa->st, &ce)) {
+            struct err said = ce;
+            err_set(&ce, ERR_UNAVAILABLE, NULL,
+                    "the change could not be saved (%s); nothing was stored, try again",
+                    said.msg);
+            buf_free(&w->body);
+            memset(w, 0, sizeof *w);
+            w->status = 200;
+            buf_init(&w->body, 1u << 20);
+            resp_error(r, w, &ce);
+        } else {
+            g->writes++;
+        }
+        g->commits++;
+    }
     g->state = G_IDLE;
+    pthread_cond_broadcast(&g->idle);
     if (store_group_open(wa->st)) {
         park(gw, &g->pending, GW_PENDING);
         g->npending++;
@@ -233,6 +261,30 @@ int group_run(struct req *r, struct resp *w, const struct route *rt)
     pthread_cond_signal(&g->work);
     pthread_mutex_unlock(&g->mu);
     return rc;
+}
+
+void group_drain(void)
+{
+    for (int i = 0; i < MAX_GROUPS; i++) {
+        struct group *g = &groups[i];
+        if (!g->started) {
+            continue;
+        }
+        pthread_mutex_lock(&g->mu);
+        g->closing = 1;
+        /* those parked are answered by the committer; none parks from now */
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 5;
+        while ((g->npending || g->deferred || g->state != G_IDLE) &&
+               pthread_cond_timedwait(&g->idle, &g->mu, &until) == 0) {
+        }
+        /* deferred ones woken: they run now, committing at once */
+        struct gwait *deferred = g->deferred;
+        g->deferred = NULL;
+        wake(g, deferred, GW_DEFERRED, NULL);
+        pthread_mutex_unlock(&g->mu);
+    }
 }
 
 void group_forget(struct gwait *gw)
@@ -270,6 +322,7 @@ void group_stop(void)
             g->w = NULL;
         }
         pthread_cond_destroy(&g->work);
+        pthread_cond_destroy(&g->idle);
         pthread_mutex_destroy(&g->mu);
         g->started = 0;
     }

@@ -41,6 +41,10 @@ void group_init(struct app *(*open)(int org, struct err *e));
 int group_run(struct req *r, struct resp *w, const struct route *rt);
 /* A parked request's connection ended before it was answered. */
 void group_forget(struct gwait *gw);
+/* Before the server stops: waits (up to 5 s) for the parked requests to be
+ * answered; from then on nothing parks (each write commits at once), so no
+ * connection is left suspended when libmicrohttpd stops. */
+void group_drain(void);
 /* After the last connection: every open transaction committed, the
  * committers stopped, the writers closed. */
 void group_stop(void);

@@ -1444,6 +1444,7 @@ int http_serve(const struct serve_opts *o, struct err *e)
         }
         usleep(100000);
     }
+    group_drain(); /* no connection left suspended (parked) when the daemon stops */
     MHD_stop_daemon(d);
     if (ls != MHD_INVALID_SOCKET) {
         close(ls);
