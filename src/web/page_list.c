@@ -573,7 +573,7 @@ int page_list(struct req *r, struct resp *w)
     html_lit(&b, " <span class=\"clause\">(clause ");
     html_text(&b, t->clause);
     html_lit(&b, ")</span></p></div>");
-    if (perm_allows(r->role, PERM_CREATE, t, -1)) {
+    if (web_may(r, PERM_CREATE, t, -1)) {
         html_lit(&b, "<a class=\"button\" href=\"");
         href(r, &b, "/");
         html_url(&b, t->plural);
