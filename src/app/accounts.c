@@ -266,6 +266,12 @@ static int expires_tx(struct app *a, const struct acc *c, const char *date, stru
     return 0;
 }
 
+int app_account_expires_tx(struct app *a, const char *name, const char *date, struct err *e)
+{
+    struct acc c;
+    return load_account(a, name, 0, &c, e) || expires_tx(a, &c, date, e) ? -1 : 0;
+}
+
 int app_account_expires(struct app *a, const char *name, const char *date, struct err *e)
 {
     struct acc c;
@@ -639,6 +645,7 @@ static int fill_principal(struct app *a, long account, struct session_auth *p, s
     strlcpy_(p->person, c.person, sizeof p->person);
     p->personal_hidden = perm_personal_hidden(role_parse(c.role), c.expires[0] != 0,
                                               c.privacy_access);
+    p->read_only = perm_read_only(role_parse(c.role), c.expires[0] != 0);
     p->must_enrol = !c.totp[0] && app_totp_role_required(a, c.role);
     return 1;
 }

@@ -55,6 +55,7 @@ int app_create(struct app *a, const char *path, const char *actor, struct err *e
 /* A demo account and its generated password (printed once by the CLI). */
 struct demo_login {
     char name[32], role[32], person[16], password[32];
+    char expires[12]; /* accounts: the end date ("" none): an external auditor */
 };
 /* Creates a new ISMS file holding the demo organization and its accounts
  * (one per role) with freshly generated passwords, returned in logins. */
@@ -372,6 +373,8 @@ struct session_auth {
     int via_token;
     /* accounts: the privacy rule applies (perm_personal_hidden) */
     int personal_hidden;
+    /* accounts: an external auditor, who writes nothing (perm_read_only) */
+    int read_only;
     /* accounts: the account's end date when it has passed (the session or
      * token is then refused: app_session / app_token_auth answer 0) */
     char expired[12];

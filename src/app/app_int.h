@@ -106,6 +106,21 @@ struct buf;
 void demo_file_content(const char *kind, const char *title, const char *const *lines,
                        struct buf *out);
 
+/* app_account_expires inside the caller's transaction (the demo's accounts). */
+int app_account_expires_tx(struct app *a, const char *name, const char *date, struct err *e);
+
+/* Appends a history entry by a->actor (store_history_add): every change to
+ * the ISMS's records, sign-offs, versions and evidence is journaled through
+ * here, so a principal that may not write (an external auditor,
+ * perm_may_write) is refused here whatever the front end (ERR_FORBIDDEN;
+ * the caller's transaction is rolled back). */
+int app_journal(struct app *a, const char *at, const char *type, const char *ref,
+                const char *action, const char *before, const char *after, struct err *e);
+/* 0 when a->who may write; else ERR_FORBIDDEN naming the account (the same
+ * refusal as app_journal's, asked first by the writes that validate input,
+ * so that the refusal is what an external auditor is told). */
+int app_may_write(struct app *a, struct err *e);
+
 /* ---- reads as a given principal (principal) -------------------------------
  * The public readers (app_version_get, app_version_list, app_signoffs,
  * app_attachment_get) read as a->who; write paths read what they check or

@@ -355,7 +355,7 @@ static int attach_prepare(struct app *a, const struct attach_input *in,
                           struct attachment_info *info, struct err *e)
 {
     memset(info, 0, sizeof *info);
-    if (app_attachment_name(in->name, info->name, e)) {
+    if (app_may_write(a, e) || app_attachment_name(in->name, info->name, e)) {
         return -1;
     }
     if (!str_empty(in->valid_until)) {
@@ -428,8 +428,7 @@ static int attach_write(struct app *a, const struct attach_input *in,
         return -1;
     }
     char *after = entry_json(info);
-    rc = store_history_add(a->st, info->added_at, a->actor, "attachment", info->subject,
-                           "attach", NULL, after, e);
+    rc = app_journal(a, info->added_at, "attachment", info->subject, "attach", NULL, after, e);
     free(after);
     info->active = 1;
     return rc;
@@ -505,8 +504,7 @@ int app_attachment_remove(struct app *a, const char *att_ref, const char *subjec
         char after[128];
         snprintf(after, sizeof after, "{\"attachment\":\"%s\",\"removed_at\":\"%s\"}", info.ref,
                  now);
-        rc = store_history_add(a->st, now, a->actor, "attachment", info.subject, "remove", before,
-                               after, e);
+        rc = app_journal(a, now, "attachment", info.subject, "remove", before, after, e);
     }
     free(before);
     if (rc) {

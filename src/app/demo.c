@@ -806,13 +806,22 @@ static int load_accounts(struct app *a, struct keymap *m, json_t *accounts,
         const char *role = json_string_value(json_object_get(acc, "role"));
         char pw[32];
         gen_password(pw);
-        int rc = bad || !name || !role || app_account_add_tx(a, name, role, person, pw, e);
+        /* accounts: an end date some days after the demo's today (the
+         * certification body's auditor, who reads and writes nothing) */
+        json_t *days = json_object_get(acc, "expires_in_days");
+        char until[11] = "";
+        if (json_is_integer(days)) {
+            DREL((int)json_integer_value(days), until);
+        }
+        int rc = bad || !name || !role || app_account_add_tx(a, name, role, person, pw, e) ||
+                 (until[0] && app_account_expires_tx(a, name, until, e));
         if (rc == 0 && *n < max) {
             struct demo_login *l = &logins[(*n)++];
             snprintf(l->name, sizeof l->name, "%s", name);
             snprintf(l->role, sizeof l->role, "%s", role);
             snprintf(l->person, sizeof l->person, "%s", person ? person : "");
             memcpy(l->password, pw, sizeof l->password);
+            snprintf(l->expires, sizeof l->expires, "%s", until);
         }
         free(person);
         if (rc) {

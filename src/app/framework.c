@@ -735,8 +735,7 @@ static int import_tx(struct app *a, struct framework *f, struct err *e)
     jw_key(&w, "content_sha256");
     jw_str(&w, content);
     jw_obj_end(&w);
-    int rc = store_history_add(a->st, f->imported_at, a->actor, "framework", f->id, "import", NULL,
-                               buf_str(&b), e);
+    int rc = app_journal(a, f->imported_at, "framework", f->id, "import", NULL, buf_str(&b), e);
     buf_free(&b);
     return rc;
 }
@@ -744,7 +743,7 @@ static int import_tx(struct app *a, struct framework *f, struct err *e)
 static int may_manage(struct app *a, struct err *e)
 {
     const struct principal *w = &a->who;
-    if (principal_is_system(w) || perm_allows(w->role, PERM_MANAGE, NULL, -1)) {
+    if (perm_may(w, PERM_MANAGE, NULL, -1)) {
         return 0;
     }
     return err_set(e, ERR_FORBIDDEN, NULL,
@@ -1146,8 +1145,7 @@ static int map_add_tx(struct app *a, const char *where, const char *from, const 
     jw_key(&w, "note");
     jw_str(&w, r.note);
     jw_obj_end(&w);
-    int rc = store_history_add(a->st, now, a->actor, "mapping", buf_str(&ref), "map", NULL,
-                               buf_str(&b), e);
+    int rc = app_journal(a, now, "mapping", buf_str(&ref), "map", NULL, buf_str(&b), e);
     buf_free(&ref);
     buf_free(&b);
     return rc;
@@ -1187,8 +1185,7 @@ static int map_remove_tx(struct app *a, const char *from, const char *to, struct
     jw_key(&w, "b");
     jw_str(&w, to);
     jw_obj_end(&w);
-    int rc = store_history_add(a->st, now, a->actor, "mapping", buf_str(&ref), "unmap",
-                               buf_str(&b), NULL, e);
+    int rc = app_journal(a, now, "mapping", buf_str(&ref), "unmap", buf_str(&b), NULL, e);
     buf_free(&ref);
     buf_free(&b);
     return rc;

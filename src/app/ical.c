@@ -134,6 +134,10 @@ static int got_account(void *ctx, const struct account_row *r)
     struct acct *x = ctx;
     if (!r->disabled) {
         x->p = principal_account(r->id, r->name, r->role, r->person);
+        /* accounts: the feed reads as the account does on the web */
+        int end = r->expires && r->expires[0];
+        x->p.personal_hidden = perm_personal_hidden(role_parse(r->role), end, r->privacy_access);
+        x->p.read_only = perm_read_only(role_parse(r->role), end);
         x->found = 1;
     }
     return 0;

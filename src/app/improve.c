@@ -131,8 +131,8 @@ int app_nc_why_tx(struct app *a, const char *ref, int position, const char *text
     jw_key(&w, "text");
     jw_str(&w, text);
     jw_obj_end(&w);
-    rc = store_history_add(a->st, now, a->actor, "nonconformity", nc->ref, "why",
-                           old ? buf_str(&before) : NULL, buf_str(&after), e);
+    rc = app_journal(a, now, "nonconformity", nc->ref, "why", old ? buf_str(&before) : NULL,
+                     buf_str(&after), e);
 done:
     free(old);
     buf_free(&before);

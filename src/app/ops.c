@@ -154,7 +154,7 @@ static int entry_write_tx(struct app *a, const char *ref, const char *kind, cons
     jw_key(&w, "by");
     jw_str(&w, author(a));
     jw_obj_end(&w);
-    int rc = store_history_add(a->st, now, a->actor, "incident", ref, "note", NULL, b.p, e);
+    int rc = app_journal(a, now, "incident", ref, "note", NULL, b.p, e);
     buf_free(&b);
     return rc;
 }
@@ -570,8 +570,7 @@ static int notified_tx(struct app *a, const char *ref, const char *duty, const c
     jw_obj_end(&w);
     char now[21];
     time_now(now);
-    int hrc = store_history_add(a->st, now, a->actor, "incident", r->ref, "notified", NULL, b.p,
-                                e);
+    int hrc = app_journal(a, now, "incident", r->ref, "notified", NULL, b.p, e);
     buf_free(&b);
     if (hrc || entry_write_tx(a, r->ref, "notification", text, when, e)) {
         goto done;

@@ -25,6 +25,13 @@ const struct readiness_rule readiness_rules[] = {
 #undef RULE
 };
 const int readiness_nrules = (int)(sizeof readiness_rules / sizeof readiness_rules[0]);
+const struct readiness_rule readiness_alts[] = {
+#define ALT(id, src, wh, ap, cu, ev, fx, tx) {id, "", 0, "", src, wh, ap, cu, ev, fx, tx},
+#include "readiness.def"
+#undef ALT
+    {NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
+};
+const int readiness_nalts = (int)(sizeof readiness_alts / sizeof readiness_alts[0]) - 1;
 
 struct stage_def {
     int n;
@@ -999,6 +1006,19 @@ int readiness_rules_check(struct err *e)
             }
         }
     }
+    for (int i = 0; i < readiness_nalts; i++) {
+        const struct readiness_rule *alt = &readiness_alts[i];
+        int found = 0;
+        for (int k = 0; k < readiness_nrules; k++) {
+            found |= strcmp(readiness_rules[k].id, alt->id) == 0;
+        }
+        if (!found) {
+            return err_set(e, ERR_INTERNAL, "id", "an alternative names %s, not a rule", alt->id);
+        }
+        if (readiness_rule_check(alt, e)) {
+            return -1;
+        }
+    }
     for (size_t s = 0; s < sizeof stages / sizeof stages[0]; s++) {
         char buf[400];
         strlcpy_(buf, stages[s].items, sizeof buf);
@@ -1078,8 +1098,8 @@ static int clause_title(void *c, const struct clause_row *row)
     return 0;
 }
 
-/* One item, evaluated. */
-static int eval_item(struct ctx *x, struct readiness_item *it, struct err *e)
+/* One rule (it->rule), evaluated. */
+static int eval_rule(struct ctx *x, struct readiness_item *it, struct err *e)
 {
     it->present.answer = it->approved.answer = it->current.answer = it->evidence.answer = RD_NO;
     const char *src = it->rule->source;
@@ -1099,6 +1119,33 @@ static int eval_item(struct ctx *x, struct readiness_item *it, struct err *e)
     }
     score(it);
     return rc;
+}
+
+/* One item: its rule, then — while it is not ready — its alternatives
+ * (ALT), the first that holds every check answering for it. */
+static int eval_item(struct ctx *x, struct readiness_item *it, struct err *e)
+{
+    const struct readiness_rule *ru = it->rule;
+    if (eval_rule(x, it, e)) {
+        return -1;
+    }
+    for (int i = 0; !it->ready && i < readiness_nalts; i++) {
+        if (strcmp(readiness_alts[i].id, ru->id) != 0) {
+            continue;
+        }
+        struct readiness_item alt;
+        memset(&alt, 0, sizeof alt);
+        alt.rule = &readiness_alts[i];
+        if (eval_rule(x, &alt, e)) {
+            return -1;
+        }
+        if (alt.ready) {
+            alt.rule = ru;
+            alt.via = &readiness_alts[i];
+            *it = alt;
+        }
+    }
+    return 0;
 }
 
 /* One item, kept in app_derived inside a read (a server's requests) with
@@ -1254,6 +1301,24 @@ static void check_json(struct jw *w, const char *key, const struct rd_check *c)
     jw_obj_end(w);
 }
 
+static void rule_json(struct jw *w, const struct readiness_rule *ru)
+{
+    jw_obj(w);
+    jw_key(w, "source");
+    jw_str(w, ru->source);
+    jw_key(w, "where");
+    jw_str(w, ru->where);
+    jw_key(w, "approved");
+    jw_str(w, ru->approved);
+    jw_key(w, "current");
+    jw_str(w, ru->current);
+    jw_key(w, "evidence");
+    jw_str(w, ru->evidence);
+    jw_key(w, "text");
+    jw_str(w, ru->text);
+    jw_obj_end(w);
+}
+
 static void item_json(struct jw *w, const struct readiness_item *it)
 {
     const struct readiness_rule *ru = it->rule;
@@ -1291,20 +1356,13 @@ static void item_json(struct jw *w, const struct readiness_item *it)
     jw_key(w, "fix");
     jw_str(w, it->fix);
     jw_key(w, "rule");
-    jw_obj(w);
-    jw_key(w, "source");
-    jw_str(w, ru->source);
-    jw_key(w, "where");
-    jw_str(w, ru->where);
-    jw_key(w, "approved");
-    jw_str(w, ru->approved);
-    jw_key(w, "current");
-    jw_str(w, ru->current);
-    jw_key(w, "evidence");
-    jw_str(w, ru->evidence);
-    jw_key(w, "text");
-    jw_str(w, ru->text);
-    jw_obj_end(w);
+    rule_json(w, ru);
+    jw_key(w, "via");
+    if (it->via) {
+        rule_json(w, it->via);
+    } else {
+        jw_null(w);
+    }
     jw_obj_end(w);
 }
 

@@ -22,6 +22,10 @@ struct readiness_rule {
 };
 extern const struct readiness_rule readiness_rules[];
 extern const int readiness_nrules;
+/* The ALT lines of readiness.def: other ways to satisfy a rule (id names
+ * the rule; clause, mandatory and title are empty). */
+extern const struct readiness_rule readiness_alts[];
+extern const int readiness_nalts;
 /* Checks one rule against the declarations (types.c): its source, the
  * fields and values it names, the references its evidence follows; and
  * the whole table (unique ids, stages naming rules). ERR_INTERNAL naming
@@ -38,6 +42,8 @@ struct rd_check {
 
 struct readiness_item {
     const struct readiness_rule *rule;
+    /* the alternative (ALT) whose answers these are; NULL: the rule's own */
+    const struct readiness_rule *via;
     long count;           /* records counted by the rule's `where` */
     char example[32];     /* one of them ("DOC-0001"), "" when none */
     struct rd_check present, approved, current, evidence;
@@ -73,7 +79,7 @@ void readiness_free(struct readiness *r);
  * {total, ready}, clauses: [{clause, title, percent, passed, asked, gaps}],
  * items: [{id, clause, mandatory, title, count, example, ready, hidden,
  * present|approved|current|evidence: {answer: true|false|null, reason},
- * gap, fix, rule}]}. */
+ * gap, fix, rule, via: the alternative's rule that holds, or null}]}. */
 void readiness_json(struct jw *w, const struct readiness *r);
 const char *rd_answer_name(enum rd_answer a); /* "yes", "no", "n/a" */
 /* The item of id in r, or NULL. */

@@ -217,8 +217,7 @@ static int install_method(struct app *a, struct method *m, long *rescored, struc
      * one in force in state in-force, earlier ones superseded */
     int number = 0;
     if (store_method_add(a->st, version + 1, m->name, buf_str(&def), now, a->actor, e) ||
-        store_history_add(a->st, now, a->actor, "method", "method", "change", old, buf_str(&def),
-                          e) ||
+        app_journal(a, now, "method", "method", "change", old, buf_str(&def), e) ||
         app_version_freeze_tx(a, "method", "risk", buf_str(&def), "in-force", m->name, 0, &number,
                               NULL, e) ||
         (version > 0 && app_version_state_tx(a, "method", "risk", version, "superseded", e))) {

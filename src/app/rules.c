@@ -93,8 +93,7 @@ int app_method_install_default(struct app *a, struct err *e)
     int rc = -1;
     int number = 0;
     if (store_method_add(a->st, 1, m->name, buf_str(&def), now, a->actor, e) ||
-        store_history_add(a->st, now, a->actor, "method", "method", "change", NULL, buf_str(&def),
-                          e) ||
+        app_journal(a, now, "method", "method", "change", NULL, buf_str(&def), e) ||
         app_version_freeze_tx(a, "method", "risk", buf_str(&def), "in-force", m->name, 0, &number,
                               NULL, e)) {
         goto done;

@@ -72,6 +72,7 @@ int app_signer_login(struct app *a, const char *account, const char *password, a
      * sees on the web, and a->signer is the same account */
     struct principal who = principal_account(p.account, p.name, p.role, p.person);
     who.personal_hidden = p.personal_hidden; /* accounts: the privacy rule */
+    who.read_only = p.read_only;             /* accounts: an external auditor */
     app_set_principal(a, &who);
     rc = 0;
 out:
@@ -280,6 +281,9 @@ int app_signoff_tx(struct app *a, const struct signoff_req *q, long *id, int *ex
     existing = existing ? existing : &dummy_ex;
     *id = 0;
     *existing = 0;
+    if (app_may_write(a, e)) {
+        return -1; /* accounts: an external auditor signs nothing */
+    }
     if (!valid_kind(q->kind)) {
         return err_set(e, ERR_INTERNAL, NULL, "unknown sign-off kind %.40s", q->kind);
     }
@@ -419,7 +423,7 @@ int app_signoff_tx(struct app *a, const struct signoff_req *q, long *id, int *ex
     } else {
         snprintf(ref, sizeof ref, "%s", q->subject_id);
     }
-    int rc = store_history_add(a->st, now, a->actor, "signoff", ref, kind, NULL, buf_str(&b), e);
+    int rc = app_journal(a, now, "signoff", ref, kind, NULL, buf_str(&b), e);
     buf_free(&b);
     return rc;
 }
@@ -802,7 +806,7 @@ int app_version_freeze_tx(struct app *a, const char *kind, const char *subject,
     version_entry(&b, kind, subject, v.number, hash, state, note);
     char ref[160];
     snprintf(ref, sizeof ref, "%s:%s:%d", kind, subject, v.number);
-    int rc = store_history_add(a->st, now, a->actor, "version", ref, "freeze", NULL, buf_str(&b), e);
+    int rc = app_journal(a, now, "version", ref, "freeze", NULL, buf_str(&b), e);
     buf_free(&b);
     if (rc == 0) {
         *number = v.number;
@@ -847,8 +851,7 @@ int app_version_state_tx(struct app *a, const char *kind, const char *subject, i
     jw_str(&w, state);
     jw_obj_end(&w);
     int rc = store_version_set_state(a->st, kind, subject, number, state, e) ||
-             store_history_add(a->st, now, a->actor, "version", ref, "state", buf_str(&before),
-                               buf_str(&after), e);
+             app_journal(a, now, "version", ref, "state", buf_str(&before), buf_str(&after), e);
     buf_free(&before);
     buf_free(&after);
     version_free(&v);

@@ -25,6 +25,9 @@ struct cli {
 int cmd_record(struct cli *c, const struct rtype *t);
 /* import: `isms TYPE import FILE ...` for every type (cmd_import.c) */
 int cmd_import(struct cli *c, const struct rtype *t, int argc, char **argv);
+/* `isms TYPE export --format csv|xlsx -o FILE` for every type: its register
+ * as its list page shows it (report_register; cmd_report.c) */
+int cmd_register_export(struct cli *c, const struct rtype *t, int argc, char **argv);
 void cli_help_type(const struct rtype *t);
 
 /* Prints the error to stderr as "isms: message" and returns its exit status. */

@@ -110,8 +110,7 @@ int cmd_import(struct cli *c, const struct rtype *t, int argc, char **argv)
         goto out;
     }
     /* as the router would: creating (or, with --update-by, editing) this type */
-    if (!principal_is_system(&a.who) &&
-        !perm_allows(a.who.role, update_by ? PERM_EDIT : PERM_CREATE, t, -1)) {
+    if (!perm_may(&a.who, update_by ? PERM_EDIT : PERM_CREATE, t, -1)) {
         err_set(&e, ERR_FORBIDDEN, NULL, "%s: the role of %s does not allow %s them", t->plural,
                 a.who.name, update_by ? "changing" : "adding");
         close(fd);

@@ -33,8 +33,13 @@ static int create_file(struct cli *c, int demo)
     if (n) {
         printf("\nDemo sign-ins (passwords generated now, shown once):\n");
         for (int i = 0; i < n; i++) {
-            printf("  %-10s %-16s %-8s %s\n", logins[i].name, logins[i].role, logins[i].person,
-                   logins[i].password);
+            printf("  %-10s %-16s %-8s %s", logins[i].name, logins[i].role,
+                   logins[i].person[0] ? logins[i].person : "-", logins[i].password);
+            if (logins[i].expires[0]) {
+                /* accounts: an external auditor, read-only until its end date */
+                printf("  until %s (external auditor: reads, writes nothing)", logins[i].expires);
+            }
+            printf("\n");
         }
     }
     return 0;

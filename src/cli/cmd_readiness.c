@@ -97,6 +97,11 @@ int cmd_readiness(struct cli *c)
             if (!it->ready && !it->hidden) {
                 printf("        gap: %s -> %s\n", it->gap, it->fix);
             }
+            if (it->via) {
+                /* an alternative of the rule holds (readiness.def ALT) */
+                printf("        held by %s records: %s\n", it->via->source,
+                       it->evidence.answer == RD_YES ? it->evidence.reason : it->present.reason);
+            }
         }
     }
     readiness_free(&r);

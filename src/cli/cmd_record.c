@@ -518,6 +518,11 @@ void cli_help_type(const struct rtype *t)
     printf("  isms %s import FILE.csv|FILE.xlsx [--map COLUMN=FIELD ...] [--update-by FIELD]\n"
            "      [--dry-run] [--progress] [--json]   all rows or none (docs/guide.md)\n",
            t->name);
+    if (strcmp(t->name, "risk") != 0) { /* the risk register has its own export */
+        printf("  isms %s export --format csv|xlsx -o FILE   the register, as its list page "
+               "shows it\n",
+               t->name);
+    }
     static const struct {
         const char *type, *name, *args, *summary;
     } subs[] = {
@@ -594,6 +599,10 @@ int cmd_record(struct cli *c, const struct rtype *t)
     if (strcmp(sub, "import") == 0) {
         return cmd_import(c, t, c->argc - 1, c->argv + 1);
     }
+    /* reports: every type's register as a spreadsheet (cmd_report.c) */
+    if (strcmp(sub, "export") == 0) {
+        return cmd_register_export(c, t, c->argc - 1, c->argv + 1);
+    }
     struct opts o;
     int max_pos = 1;
     int rc = cli_parse_opts(c, c->argc - 1, c->argv + 1, &o, max_pos);
@@ -623,6 +632,7 @@ int cmd_record(struct cli *c, const struct rtype *t)
     if (strcmp(sub, "fields") == 0) {
         return do_fields(t, &o);
     }
-    return cli_usage("%s: unknown subcommand '%.40s' (add, list, show, edit, retire, fields, import)",
+    return cli_usage("%s: unknown subcommand '%.40s' (add, list, show, edit, retire, fields, "
+                     "import, export)",
                      t->name, sub);
 }

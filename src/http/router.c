@@ -199,6 +199,7 @@ static void authenticate(struct req *r)
                                                    r->auth.person)
                                : principal_nobody();
     who.personal_hidden = r->authed && r->auth.personal_hidden; /* accounts: privacy rule */
+    who.read_only = r->authed && r->auth.read_only;             /* accounts: an external auditor */
     app_set_principal(r->app, &who);
     /* history records who acted, through which front end */
     snprintf(r->app->actor, sizeof r->app->actor, "%s:%s", r->is_api ? "api" : "web",
@@ -422,6 +423,19 @@ static int dispatch(struct req *r, struct resp *w, const struct route *rt)
     }
     if (!perm_allows(r->role, rt->perm, r->type, owns)) {
         deny(r, w, ERR_FORBIDDEN, "your role does not allow this");
+        return 0;
+    }
+    /* accounts: the principal of an external auditor (an auditor account
+     * with an end date) writes nothing: no permission that writes, and no
+     * write request but on its own account (perm_may_request) */
+    int writes = strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0;
+    if (!perm_may_request(&r->app->who, rt->perm, writes)) {
+        char msg[200];
+        snprintf(msg, sizeof msg,
+                 "the account %s is an external auditor's (it has an end date): it reads and "
+                 "writes nothing",
+                 r->auth.name);
+        deny(r, w, ERR_FORBIDDEN, msg);
         return 0;
     }
     /* accounts: a scoped API token — only reads, and/or only named types */

@@ -4,7 +4,9 @@
  *   owner           reads all; creates the everyday records; edits and
  *                   retires the records they own
  *   top-management  reads all; approves; edits the records they own
- *   auditor         reads all; writes only audits and findings
+ *   auditor         reads all; writes only audits and findings; with an
+ *                   end date (an external auditor: principal.read_only)
+ *                   writes nothing
  *   staff           reads the documents in force that are meant for them
  *                   (perm_row_rule), reports incidents */
 #include "perm.h"
@@ -156,13 +158,13 @@ static void copy(char *dst, const char *src, size_t size)
 
 struct principal principal_system(void)
 {
-    struct principal p = {PRINCIPAL_SYSTEM, ROLE_ADMIN, 0, "system", "", 0};
+    struct principal p = {PRINCIPAL_SYSTEM, ROLE_ADMIN, 0, "system", "", 0, 0};
     return p;
 }
 
 struct principal principal_nobody(void)
 {
-    struct principal p = {PRINCIPAL_ACCOUNT, ROLE_NONE, 0, "", "", 0};
+    struct principal p = {PRINCIPAL_ACCOUNT, ROLE_NONE, 0, "", "", 0, 0};
     return p;
 }
 
@@ -251,6 +253,39 @@ int perm_reads_security_log(const struct principal *p)
     return p && (principal_is_system(p) || p->role == ROLE_ADMIN || p->role == ROLE_AUDITOR);
 }
 
+/* accounts: the external auditor */
+int perm_read_only(enum role r, int has_end_date)
+{
+    return r == ROLE_AUDITOR && has_end_date;
+}
+
+int perm_writes(enum perm p)
+{
+    return p == PERM_CREATE || p == PERM_EDIT || p == PERM_RETIRE || p == PERM_APPROVE ||
+           p == PERM_MANAGE || p == PERM_ADMIN;
+}
+
+int perm_may_write(const struct principal *p)
+{
+    return principal_is_system(p) || (p && !p->read_only);
+}
+
+int perm_may_request(const struct principal *p, enum perm perm, int writes)
+{
+    if (perm_may_write(p)) {
+        return 1;
+    }
+    return !perm_writes(perm) && (!writes || perm == PERM_LOGIN || perm == PERM_PUBLIC);
+}
+
+int perm_may(const struct principal *p, enum perm perm, const struct rtype *t, int owns)
+{
+    if (principal_is_system(p)) {
+        return 1;
+    }
+    return p && perm_may_request(p, perm, 0) && perm_allows(p->role, perm, t, owns);
+}
+
 int perm_who_sees_history(const struct principal *p, const struct rtype *t)
 {
     return principal_is_system(p) || (p && perm_sees_history(p->role, t));
@@ -263,7 +298,7 @@ int perm_who_sees_versions(const struct principal *p, const struct rtype *t)
 
 const struct principal *principal_sys(void)
 {
-    static const struct principal sys = {PRINCIPAL_SYSTEM, ROLE_ADMIN, 0, "system", "", 0};
+    static const struct principal sys = {PRINCIPAL_SYSTEM, ROLE_ADMIN, 0, "system", "", 0, 0};
     return &sys;
 }
 
@@ -275,16 +310,17 @@ const char *principal_view(const struct principal *p, char *buf, size_t size)
     }
     enum role r = p ? p->role : ROLE_NONE;
     const char *name = r >= 0 && r < ROLE__COUNT ? role_names[r] : "none";
-    int all = r != ROLE_NONE && !(p && p->personal_hidden);
+    int all = r != ROLE_NONE && !(p && (p->personal_hidden || p->read_only));
     for (int i = 0; all && i < nrtypes; i++) {
         all = perm_row_rule(r, rtypes[i], NULL).kind == ROWS_ALL;
     }
     if (all) {
         copy(buf, name, size);
     } else {
-        /* accounts: the privacy rule reads differently ("+p") */
-        snprintf(buf, size, "%s/%s%s", name, principal_person(p) ? principal_person(p) : "",
-                 p && p->personal_hidden ? "+p" : "");
+        /* accounts: the privacy rule reads differently ("+p"), an external
+         * auditor's pages offer no writes ("+r") */
+        snprintf(buf, size, "%s/%s%s%s", name, principal_person(p) ? principal_person(p) : "",
+                 p && p->personal_hidden ? "+p" : "", p && p->read_only ? "+r" : "");
     }
     return buf;
 }

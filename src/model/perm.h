@@ -101,6 +101,12 @@ struct principal {
      * --privacy-access yes --reason ...`); set from the account where the
      * principal is made (the router, `--as`), never from a request. */
     int personal_hidden;
+    /* accounts: an external (certification-body) auditor — an auditor
+     * account with an end date (perm_read_only): reads what its role reads
+     * and writes nothing (perm_may, perm_may_request, perm_may_write). Set
+     * where the principal is made, like personal_hidden, never from a
+     * request. */
+    int read_only;
 };
 /* The system principal: internal work that reads every row. */
 struct principal principal_system(void);
@@ -119,7 +125,9 @@ const char *principal_person(const struct principal *p);
 
 /* What a principal's reads depend on, for memo keys of text rendered from
  * them: the role's name when its role sees every row of every type (the
- * same for all its accounts), else "role/person"; the system "system". */
+ * same for all its accounts), else "role/person" (with "+p" under the
+ * privacy rule, "+r" for a read_only principal, whose pages offer no
+ * writes); the system "system". */
 const char *principal_view(const struct principal *p, char *buf, size_t size);
 
 /* The rules above, for a principal (the system: every row, all history,
@@ -148,5 +156,28 @@ int perm_personal_hidden(enum role r, int has_end_date, int privacy_access);
  * judge logging and access rights (A.8.15, A.5.18) from it; other roles'
  * bundles leave it out. The page and the API stay administrators' only. */
 int perm_reads_security_log(const struct principal *p);
+
+/* ---- accounts: the external auditor writes nothing --------------------------
+ * An auditor account with an end date is an external (certification-body)
+ * auditor: its principal has read_only set (perm_read_only decides it) and
+ * may read everything an auditor reads, and create, edit, retire, approve,
+ * sign or manage nothing. Internal auditors (no end date) keep the
+ * auditor's rights. */
+int perm_read_only(enum role r, int has_end_date);
+/* 1 for the permissions that change the ISMS: create, edit, retire,
+ * approve, manage, admin. */
+int perm_writes(enum perm p);
+/* May p change anything at all? The system yes; a read_only principal no. */
+int perm_may_write(const struct principal *p);
+/* The refusal of a read_only principal, for one request of permission perm:
+ * 0 when perm writes, or when the request writes (writes: a POST, PATCH or
+ * DELETE — the sign-offs, acknowledgements, attendance and decisions of
+ * PERM_READ routes) on anything but the account itself (PERM_LOGIN: its
+ * sign-out, second factor, calendar feed); else 1. The router asks it
+ * after perm_allows; pages ask it to hide what the router would refuse. */
+int perm_may_request(const struct principal *p, enum perm perm, int writes);
+/* perm_allows for a principal: its role's rule and perm_may_request (the
+ * system may do everything). */
+int perm_may(const struct principal *p, enum perm perm, const struct rtype *t, int owns);
 
 #endif

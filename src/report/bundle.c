@@ -516,10 +516,17 @@ static int add_register(struct bw *w, const char *which, const char *format, str
     char file[128];
     snprintf(file, sizeof file, "%s/%s.%s", w->tmp, which, format);
     struct err e1 = {0};
-    int rc = strcmp(which, "soa-iso27001-2022") == 0   ? report_soa(w->a, FRAMEWORK_2022, format, file, &e1)
-             : strcmp(which, "soa-iso27001-2013") == 0 ? report_soa(w->a, FRAMEWORK_2013, format, file, &e1)
-             : strcmp(which, "risks") == 0             ? report_risks(w->a, format, file, &e1)
-                                                       : report_plan(w->a, format, file, &e1);
+    int rc;
+    if (strncmp(which, "soa-", 4) == 0) {
+        rc = report_soa(w->a, which + 4, format, file, &e1);
+    } else if (strcmp(which, "risks") == 0) {
+        rc = report_risks(w->a, format, file, &e1);
+    } else if (strcmp(which, "assets") == 0) {
+        /* the asset inventory: the register of its list page */
+        rc = report_register(w->a, rtype_find("asset"), format, file, &e1);
+    } else {
+        rc = report_plan(w->a, format, file, &e1);
+    }
     if (rc) {
         unlink(file);
         if (soft(&e1)) {
@@ -878,6 +885,9 @@ static int add_registers(struct bw *w, struct err *e)
         }
         if (rc == 0 && risks) {
             rc = add_register(w, "plan", fmts[k], e);
+        }
+        if (rc == 0 && risks) {
+            rc = add_register(w, "assets", fmts[k], e);
         }
     }
     if (rc == 0 && soa) {

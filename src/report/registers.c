@@ -1,7 +1,8 @@
-/* registers.c — SoA, risk register and treatment plan exports. Builds rows
- * from app/ (never SQL) and hands them to table.h, which owns CSV/XLSX and
- * formula neutralisation. Names are shown beside identifiers so a printed
- * register reads without the tool. */
+/* registers.c — SoA, risk register and treatment plan exports, and the
+ * register of any type (its list page's columns). Builds rows from app/
+ * (never SQL) and hands them to table.h, which owns CSV/XLSX and formula
+ * neutralisation. Names are shown beside identifiers so a printed register
+ * reads without the tool. */
 #include "registers.h"
 
 #include <jansson.h>
@@ -11,6 +12,7 @@
 
 #include "../app/audit.h" /* audit */
 #include "../lib/buf.h"
+#include "../lib/strmap.h"
 #include "../lib/util.h"
 #include "../model/method.h"
 #include "../store/store.h"
@@ -298,5 +300,136 @@ int report_plan(struct app *a, const char *format, const char *path, struct err 
     json_decref(names);
     int rc = table_write(t, format, path, e);
     table_free(t);
+    return rc;
+}
+
+/* ---- any type's register ---------------------------------------------------- */
+
+#define REGISTER_MAX_COLS 40
+
+struct reg {
+    struct app *a;
+    const struct rtype *t;
+    struct table *table;
+    int cols[REGISTER_MAX_COLS]; /* field index of each column after the identifier */
+    int ncols;
+    struct strmap titles; /* "REF" -> "Title (REF)", of the records the viewer sees */
+};
+
+static int title_seen(void *ctx, const char *ref, const char *title)
+{
+    struct reg *g = ctx;
+    if (title && *title) {
+        struct buf b;
+        buf_init(&b, 0);
+        buf_printf(&b, "%s (%s)", title, ref);
+        strmap_put(&g->titles, ref, buf_str(&b));
+        buf_free(&b);
+    }
+    return 0;
+}
+
+/* The titles of the records of type name the viewer may see, once per type. */
+static int load_titles(struct reg *g, const char *name, struct err *e)
+{
+    char key[80];
+    snprintf(key, sizeof key, "\x01%s", name); /* the type was read */
+    const char *v;
+    if (strmap_get(&g->titles, key, &v)) {
+        return 0;
+    }
+    strmap_put(&g->titles, key, NULL);
+    const struct rtype *rt = rtype_find(name);
+    struct err no = {0};
+    if (!rt || !rt->title_field || app_may_read(g->a, rt, 0, &no)) {
+        return 0; /* the identifiers alone */
+    }
+    struct query q = {0};
+    q.include_retired = 1;
+    return store_titles(g->a->st, &g->a->who, rt, &q, title_seen, g, e);
+}
+
+static const char *titled(const struct reg *g, const char *ref)
+{
+    const char *v = NULL;
+    return strmap_get(&g->titles, ref, &v) && v ? v : ref;
+}
+
+/* store_list: one record, one row (the record is freed here). */
+static int register_row(void *ctx, struct record *r)
+{
+    struct reg *g = ctx;
+    const char *v[REGISTER_MAX_COLS + 1];
+    char *owned[REGISTER_MAX_COLS] = {0};
+    v[0] = r->ref;
+    for (int k = 0; k < g->ncols; k++) {
+        const struct field *f = &g->t->fields[g->cols[k]];
+        const char *x = r->v[g->cols[k]];
+        v[k + 1] = x;
+        if (!x) {
+            continue;
+        }
+        if (f->type == F_REF) {
+            v[k + 1] = titled(g, x);
+        } else if (f->type == F_BOOL) {
+            v[k + 1] = strcmp(x, "1") == 0 ? "yes" : "no";
+        } else if (f->type == F_REFS || f->type == F_SET) {
+            v[k + 1] = owned[k] = list_text(x);
+        }
+    }
+    table_row(g->table, v, NULL);
+    for (int k = 0; k < g->ncols; k++) {
+        free(owned[k]);
+    }
+    record_free(r);
+    return 0;
+}
+
+int report_register(struct app *a, const struct rtype *t, const char *format, const char *path,
+                    struct err *e)
+{
+    if (!t) {
+        return err_set(e, ERR_USAGE, "type", "no such record type");
+    }
+    /* like the list page: the rows a->who sees, of a type its role may read */
+    if (app_may_read(a, t, 0, e)) {
+        return -1;
+    }
+    struct reg g;
+    memset(&g, 0, sizeof g);
+    g.a = a;
+    g.t = t;
+    struct table_col cols[REGISTER_MAX_COLS + 1];
+    const char *read[REGISTER_MAX_COLS + 1];
+    cols[0] = (struct table_col){"ID", 11, 0};
+    int rc = 0;
+    for (int i = 0; i < t->nfields && g.ncols < REGISTER_MAX_COLS && rc == 0; i++) {
+        const struct field *f = &t->fields[i];
+        if (!(f->flags & FL_LIST)) {
+            continue;
+        }
+        int wide = f->type == F_TEXT || f->type == F_LONGTEXT || f->type == F_REF ||
+                   f->type == F_REFS || f->type == F_SET;
+        cols[g.ncols + 1] = (struct table_col){f->label, wide ? 30 : 14, wide};
+        read[g.ncols] = f->name;
+        g.cols[g.ncols++] = i;
+        if (f->type == F_REF) {
+            rc = load_titles(&g, f->ref, e);
+        }
+    }
+    read[g.ncols] = NULL;
+    char title[96];
+    snprintf(title, sizeof title, "%s register", t->label);
+    g.table = table_new(title, cols, g.ncols + 1);
+    struct query q = {0};
+    q.columns = read;
+    if (rc == 0) {
+        rc = store_list(a->st, &a->who, t, &q, register_row, &g, e);
+    }
+    if (rc == 0) {
+        rc = table_write(g.table, format, path, e);
+    }
+    table_free(g.table);
+    strmap_free(&g.titles);
     return rc;
 }

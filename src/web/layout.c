@@ -75,7 +75,7 @@ void page_begin(struct req *r, struct buf *b, const char *title)
         nav_link(r, b, "/documents", "Policies");
         nav_link(r, b, "/incidents", "Incidents");
         /* accounts: the security log and the second factor */
-        if (perm_allows(r->role, PERM_ADMIN, NULL, -1)) {
+        if (web_may(r, PERM_ADMIN, NULL, -1)) {
             nav_link(r, b, "/admin/log", "Security log");
         }
         nav_link(r, b, "/account/totp", "Second factor");
@@ -158,6 +158,16 @@ int web_owns(struct req *r, const struct record *rec)
 {
     const char *owner = rec ? record_get(rec, FIELD_OWNER) : NULL;
     return owner && r->auth.person[0] && strcmp(owner, r->auth.person) == 0;
+}
+
+int web_may(struct req *r, enum perm p, const struct rtype *t, int owns)
+{
+    return perm_allows(r->role, p, t, owns) && perm_may_request(&r->app->who, p, 0);
+}
+
+int web_may_sign(struct req *r)
+{
+    return perm_may_request(&r->app->who, PERM_READ, 1);
 }
 
 /* ---- renderers ------------------------------------------------------------ */

@@ -95,8 +95,8 @@ void web_attachments_section(struct req *r, struct buf *b, const struct record *
     char today[11];
     date_today(today);
     struct att_list l = {r, b, rec, today, 0, 0};
-    l.may_edit = !record_get(rec, FIELD_RETIRED) &&
-                 perm_allows(r->role, PERM_EDIT, rec->type, web_owns(r, rec));
+    l.may_edit =
+        !record_get(rec, FIELD_RETIRED) && web_may(r, PERM_EDIT, rec->type, web_owns(r, rec));
     html_lit(b, "<section aria-labelledby=\"h-att\"><h2 id=\"h-att\">Evidence files</h2>");
     struct err e = {0};
     if (app_attachments(r->app, rec->ref, 0, att_row, &l, &e)) {

@@ -149,8 +149,7 @@ static void run_panel(struct req *r, struct buf *b, const struct record *rec)
         html_lit(b, ".</p>");
     } else {
         html_lit(b, "<p class=\"flag\">This run failed and has raised no nonconformity.</p>");
-        if (!record_get(rec, FIELD_RETIRED) &&
-            perm_allows(r->role, PERM_EDIT, rec->type, web_owns(r, rec))) {
+        if (!record_get(rec, FIELD_RETIRED) && web_may(r, PERM_EDIT, rec->type, web_owns(r, rec))) {
             html_lit(b, "<form method=\"post\" action=\"");
             web_ref_href(r, b, rec->ref);
             html_lit(b, "/raise-nc\">");
@@ -178,7 +177,7 @@ static void audit_panel(struct req *r, struct buf *b, const struct record *rec)
     href(r, b, "/audits/coverage");
     html_lit(b, "\">Programme coverage</a></p>");
     if (!record_get(rec, FIELD_RETIRED) && !eq(record_get(rec, FIELD_STATUS), "cancelled") &&
-        perm_allows(r->role, PERM_EDIT, rec->type, web_owns(r, rec))) {
+        web_may(r, PERM_EDIT, rec->type, web_owns(r, rec))) {
         html_lit(b, "<form method=\"post\" action=\"");
         web_ref_href(r, b, rec->ref);
         html_lit(b, "/checklist\">");
@@ -221,7 +220,7 @@ static void programme_panel(struct req *r, struct buf *b, const struct record *r
 static void fail_form(struct req *r, struct buf *b, const struct record *rec)
 {
     if (record_get(rec, FIELD_RETIRED) || !eq(record_get(rec, FIELD_STATUS), "active") ||
-        !perm_allows(r->role, PERM_EDIT, rec->type, web_owns(r, rec))) {
+        !web_may(r, PERM_EDIT, rec->type, web_owns(r, rec))) {
         return;
     }
     int again = r->form.n > 0 && kv_get(&r->form, "note") != NULL;

@@ -557,7 +557,7 @@ static void staff_dashboard(struct req *r, struct buf *b)
     card_begin(b, "h-report", "Report an incident or weakness", -1, 0);
     html_lit(b, "<p>Seen something that puts information at risk — a phishing e-mail, a lost "
                 "laptop, data sent to the wrong person? Report it at once.</p>");
-    if (perm_allows(r->role, PERM_CREATE, rtype_find("incident"), -1)) {
+    if (web_may(r, PERM_CREATE, rtype_find("incident"), -1)) {
         html_lit(b, "<p><a class=\"button\" href=\"");
         href(r, b, "/incidents/new");
         html_lit(b, "\">Report an incident</a></p>");
@@ -587,7 +587,7 @@ static void risk_cards(struct req *r, struct buf *b, const void *ctx)
 {
     const char *today = ctx;
     review_card(r, b, today);
-    if (perm_allows(r->role, PERM_APPROVE, rtype_find("risk"), -1)) {
+    if (web_may(r, PERM_APPROVE, rtype_find("risk"), -1)) {
         approvals_card(r, b);
     }
 }
@@ -655,12 +655,12 @@ int page_dashboard(struct req *r, struct resp *w)
                  "attention today, ");
     html_text(&b, today);
     html_lit(&b, ".</p></div><div class=\"actions\">");
-    if (perm_allows(r->role, PERM_CREATE, rt, -1)) {
+    if (web_may(r, PERM_CREATE, rt, -1)) {
         html_lit(&b, "<a class=\"button secondary\" href=\"");
         href(r, &b, "/risks/new");
         html_lit(&b, "\">New risk</a>");
     }
-    if (perm_allows(r->role, PERM_CREATE, rtype_find("incident"), -1)) {
+    if (web_may(r, PERM_CREATE, rtype_find("incident"), -1)) {
         html_lit(&b, "<a class=\"button secondary\" href=\"");
         href(r, &b, "/incidents/new");
         html_lit(&b, "\">Report an incident</a>");

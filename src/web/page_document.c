@@ -19,6 +19,9 @@
 static void action_form(struct req *r, struct buf *b, const char *ref, const char *action,
                         const char *label, int secondary)
 {
+    if (!web_may_sign(r)) {
+        return; /* accounts: an external auditor signs nothing */
+    }
     html_lit(b, "<form method=\"post\" class=\"step\" action=\"");
     web_ref_href(r, b, ref);
     html_lit(b, "/");
@@ -299,7 +302,7 @@ void web_document_panel(struct req *r, struct buf *b, const struct record *rec)
     html_lit(b, "</div></div>");
     content_file_block(r, b, rec,
                        perm_sees_versions(r->role, rec->type) &&
-                           perm_allows(r->role, PERM_EDIT, rec->type, web_owns(r, rec)));
+                           web_may(r, PERM_EDIT, rec->type, web_owns(r, rec)));
     if (!perm_sees_versions(r->role, rec->type)) {
         /* staff: the version in force, and their acknowledgement */
         if (in_force) {
@@ -310,7 +313,7 @@ void web_document_panel(struct req *r, struct buf *b, const struct record *rec)
     }
     if (!retired) {
         int owns = web_owns(r, rec);
-        int edit = perm_allows(r->role, PERM_EDIT, rec->type, owns);
+        int edit = web_may(r, PERM_EDIT, rec->type, owns);
         html_lit(b, "<div class=\"actions\">");
         if (status && strcmp(status, "draft") == 0 && edit) {
             action_form(r, b, rec->ref, "submit", "Submit for review", 0);
@@ -327,7 +330,7 @@ void web_document_panel(struct req *r, struct buf *b, const struct record *rec)
             action_form(r, b, rec->ref, "revise", "Start a new draft", 1);
         }
         html_lit(b, "</div>");
-        if (status && strcmp(status, "in-review") == 0) {
+        if (status && strcmp(status, "in-review") == 0 && web_may_sign(r)) {
             html_lit(b, "<details><summary>Send back to the author</summary><form "
                         "method=\"post\" action=\"");
             web_ref_href(r, b, rec->ref);

@@ -372,7 +372,7 @@ static void preview(struct req *r, struct resp *w, const char *token, const char
         html_lit(&b, "</tr>");
     }
     html_lit(&b, "</tbody></table></div>");
-    if (perm_allows(r->app->who.role, PERM_EDIT, t, -1)) {
+    if (web_may(r, PERM_EDIT, t, -1)) {
         html_lit(&b, "<div class=\"fld\"><label for=\"f-update-by\">Rows update the existing "
                      "record with the same</label><select id=\"f-update-by\" name=\"update_by\">");
         field_option(&b, "", "— nothing: every row is a new record —", !update_by);
@@ -481,7 +481,7 @@ static void run(struct req *r, struct resp *w, const char *token, int import_it)
         update_by = NULL;
     }
     struct err fe = {0};
-    if (update_by && !perm_allows(r->app->who.role, PERM_EDIT, r->type, -1)) {
+    if (update_by && !web_may(r, PERM_EDIT, r->type, -1)) {
         err_set(&fe, ERR_FORBIDDEN, NULL, "%s: your role does not allow changing them",
                 r->type->plural);
         import_table_free(&tab);

@@ -158,7 +158,7 @@ static void actions_section(struct req *r, struct buf *b, const struct record *r
         html_lit(b, "</ul>");
     }
     if (!record_get(rec, FIELD_RETIRED) && !same(record_get(rec, FIELD_STATUS), "closed") &&
-        perm_allows(r->role, PERM_CREATE, t, -1)) {
+        web_may(r, PERM_CREATE, t, -1)) {
         html_lit(b, "<p><a class=\"button secondary\" href=\"");
         href(r, b, "/corrective/new");
         html_lit(b, "\">New corrective action</a></p>");
@@ -241,7 +241,7 @@ void web_improve_panel(struct req *r, struct buf *b, const struct record *rec,
     int retired = record_get(rec, FIELD_RETIRED) != NULL;
     if (is(t, "nonconformity")) {
         int can_edit = !retired && !same(record_get(rec, FIELD_STATUS), "closed") &&
-                       perm_allows(r->role, PERM_EDIT, t, owns);
+                       web_may(r, PERM_EDIT, t, owns);
         whys_section(r, b, rec, can_edit);
         actions_section(r, b, rec);
     } else if (is(t, "corrective")) {

@@ -573,7 +573,7 @@ int page_list(struct req *r, struct resp *w)
     html_lit(&b, " <span class=\"clause\">(clause ");
     html_text(&b, t->clause);
     html_lit(&b, ")</span></p></div>");
-    if (perm_allows(r->role, PERM_CREATE, t, -1)) {
+    if (web_may(r, PERM_CREATE, t, -1)) {
         html_lit(&b, "<a class=\"button\" href=\"");
         href(r, &b, "/");
         html_url(&b, t->plural);
@@ -589,14 +589,24 @@ int page_list(struct req *r, struct resp *w)
         html_url(&b, t->plural);
         html_lit(&b, "/import\">Import from a file</a>");
     }
-    if (strcmp(t->name, "risk") == 0 || strcmp(t->name, "asset") == 0) { /* reports */
-        html_lit(&b, "<div class=\"actions\">");
-        if (strcmp(t->name, "risk") == 0) {
-            web_export_buttons(r, &b, "/risks/export");
+    /* reports: every register as CSV and XLSX (GET /:type/export; the risks'
+     * own export), and as PDF where a printable report of the type exists */
+    html_lit(&b, "<div class=\"actions\">");
+    char exp[96];
+    snprintf(exp, sizeof exp, "/%s/export", t->plural);
+    web_export_buttons(r, &b, exp);
+    static const struct {
+        const char *type, *print;
+    } printable[] = {{"control", "/soa/print"},
+                     {"risk", "/risks/print"},
+                     {"action", "/plan/print"},
+                     {"asset", "/assets/print"}};
+    for (size_t i = 0; i < sizeof printable / sizeof printable[0]; i++) {
+        if (strcmp(t->name, printable[i].type) == 0) {
+            web_report_buttons(r, &b, printable[i].print);
         }
-        web_report_buttons(r, &b, strcmp(t->name, "risk") == 0 ? "/risks/print" : "/assets/print");
-        html_lit(&b, "</div>");
     }
+    html_lit(&b, "</div>");
     html_lit(&b, "</div>");
     if (strcmp(t->name, "risk") == 0) {
         html_lit(&b, "<p class=\"subnav\"><a href=\"");

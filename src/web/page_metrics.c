@@ -393,8 +393,7 @@ static void trend_panel(struct req *r, struct buf *b, const struct record *rec)
     html_lit(b, "<details class=\"alt\"><summary>The measurements as a table</summary>");
     table(r, b, &t);
     html_lit(b, "</details>");
-    if (perm_allows(r->role, PERM_CREATE, rtype_find("measurement"), -1) &&
-        !record_get(rec, FIELD_RETIRED)) {
+    if (web_may(r, PERM_CREATE, rtype_find("measurement"), -1) && !record_get(rec, FIELD_RETIRED)) {
         html_lit(b, "<p><a class=\"button secondary\" href=\"");
         href(r, b, "/measurements/new");
         html_lit(b, "\">Record a measurement</a></p>");

@@ -124,7 +124,7 @@ static void timeline_block(struct req *r, struct buf *b, const struct record *re
 void web_incident_panel(struct req *r, struct buf *b, const struct record *rec)
 {
     int retired = record_get(rec, FIELD_RETIRED) != NULL;
-    int edit = !retired && perm_allows(r->role, PERM_EDIT, rec->type, web_owns(r, rec));
+    int edit = !retired && web_may(r, PERM_EDIT, rec->type, web_owns(r, rec));
     html_lit(b, "<section class=\"panel incident-panel\" aria-labelledby=\"h-incident\">"
                 "<h2 id=\"h-incident\">Response</h2>");
     if (r->role != ROLE_STAFF) {

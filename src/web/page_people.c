@@ -87,7 +87,7 @@ static void raci_page(struct req *r, struct resp *w, const char *error, int stat
         html_lit(&b, "</td></tr>");
     }
     html_lit(&b, "</tbody></table></div>");
-    if (perm_allows(r->role, PERM_CREATE, rtype_find("responsibility"), -1)) {
+    if (web_may(r, PERM_CREATE, rtype_find("responsibility"), -1)) {
         html_lit(&b, "<h2>Assign</h2><form method=\"post\" action=\"");
         href(r, &b, "/raci");
         html_lit(&b, "\">");
@@ -334,7 +334,7 @@ int page_campaign_completion(struct req *r, struct resp *w)
         web_ref_link(r, &b, k.sess[i].ref, k.sess[i].title);
         html_lit(&b, " ");
         html_text(&b, k.sess[i].held_on);
-        if (r->app->who.person[0]) {
+        if (r->app->who.person[0] && web_may_sign(r)) {
             /* recorded as the signed-in account's person, never a form field */
             html_lit(&b, " <form class=\"inline\" method=\"post\" action=\"");
             char act[80];
@@ -434,7 +434,8 @@ void web_people_panel(struct req *r, struct buf *b, const struct record *rec)
         html_lit(b, "/completion\">By department, and who is not done</a></p></section>");
         aw_completion_free(&k);
     } else if (strcmp(rec->type->name, "briefing") == 0 && r->app->who.person[0] &&
-               !record_get(rec, FIELD_RETIRED) && !str_empty(record_get(rec, "campaign"))) {
+               web_may_sign(r) && !record_get(rec, FIELD_RETIRED) &&
+               !str_empty(record_get(rec, "campaign"))) {
         const char *st = record_get(rec, FIELD_STATUS);
         if (st && strcmp(st, "cancelled") == 0) {
             return;

@@ -116,7 +116,7 @@ static void plan_page(struct req *r, struct resp *w, const struct err *e)
     html_lit(&b, "<div class=\"page-head\"><div><h1>Risk treatment plan</h1><p class=\"lede\">"
                  "Treatment actions grouped by the risks they treat, with owners, due dates, "
                  "progress and cost (clauses 6.1.3 e and 8.3).</p></div>");
-    if (perm_allows(r->role, PERM_CREATE, rtype_find("action"), -1)) {
+    if (web_may(r, PERM_CREATE, rtype_find("action"), -1)) {
         html_lit(&b, "<div class=\"actions\"><a class=\"button\" href=\"");
         href(r, &b, "/actions/new");
         html_lit(&b, "\">New treatment action</a></div>");
@@ -194,7 +194,7 @@ static void plan_page(struct req *r, struct resp *w, const struct err *e)
         actions_table(r, &b, p.unlinked, p.nunlinked);
     }
     web_signoffs(r, &b, &p.approvals, "Approvals");
-    if (perm_allows(r->role, PERM_APPROVE, rtype_find("action"), -1)) {
+    if (web_may(r, PERM_APPROVE, rtype_find("action"), -1)) {
         const char *why = e ? kv_get(&r->form, "rationale") : NULL;
         html_lit(&b, "<section class=\"approve\" aria-labelledby=\"h-approve\"><h2 "
                      "id=\"h-approve\">Approve the plan</h2><p class=\"muted\">Records that the "

@@ -56,6 +56,32 @@ static void fix_link(struct req *r, struct buf *b, const char *fix, const char *
     html_lit(b, "</a>");
 }
 
+/* One row of the rules table; alt: an alternative (ALT) of the row above. */
+static void rule_row(struct buf *b, const struct readiness_rule *ru, int alt)
+{
+    html_lit_if(b, alt, "<tr class=\"alt\"><td><i>or</i> ", "<tr><td>");
+    html_text(b, ru->id);
+    html_lit(b, "</td><td>");
+    html_text(b, ru->clause);
+    html_lit(b, "</td><td>");
+    if (ru->mandatory) {
+        html_int(b, ru->mandatory);
+    }
+    html_lit(b, "</td><td>");
+    html_text(b, ru->source);
+    html_lit(b, "</td><td><code>");
+    html_text(b, ru->where);
+    html_lit(b, "</code></td><td><code>");
+    html_text(b, ru->approved);
+    html_lit(b, "</code></td><td><code>");
+    html_text(b, ru->current);
+    html_lit(b, "</code></td><td><code>");
+    html_text(b, ru->evidence);
+    html_lit(b, "</code></td><td>");
+    html_text(b, ru->text);
+    html_lit(b, "</td></tr>");
+}
+
 static void rules_table(struct buf *b)
 {
     html_lit(b, "<section aria-labelledby=\"h-rules\"><h2 id=\"h-rules\">The rules</h2><p "
@@ -63,33 +89,21 @@ static void rules_table(struct buf *b)
                 "<b>where</b>: which records count; <b>approved</b>: a status, or a sign-off by "
                 "top management (method, SoA, plan, scope); <b>current</b>: no counted record "
                 "past the date field, or unchanged since approval; <b>evidence</b>: an evidence "
-                "file, a field filled in, or records that refer to it. Empty: not asked.</p>"
-                "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"The rules (scrolls sideways)\"><table><thead><tr><th>Item</th><th>Clause</th>"
+                "file, a field filled in, or records that refer to it. Empty: not asked. A row "
+                "<i>or</i> is another way to satisfy the item above it: other records asked the "
+                "same questions; the item is ready when the rule or one of its alternatives "
+                "holds every check.</p>"
+                "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"The rules "
+                "(scrolls sideways)\"><table><thead><tr><th>Item</th><th>Clause</th>"
                 "<th>Mandatory</th><th>Records</th><th>Where</th><th>Approved</th><th>Current"
                 "</th><th>Evidence</th><th>Rule</th></tr></thead><tbody>");
     for (int i = 0; i < readiness_nrules; i++) {
-        const struct readiness_rule *ru = &readiness_rules[i];
-        html_lit(b, "<tr><td>");
-        html_text(b, ru->id);
-        html_lit(b, "</td><td>");
-        html_text(b, ru->clause);
-        html_lit(b, "</td><td>");
-        if (ru->mandatory) {
-            html_int(b, ru->mandatory);
+        rule_row(b, &readiness_rules[i], 0);
+        for (int k = 0; k < readiness_nalts; k++) {
+            if (strcmp(readiness_alts[k].id, readiness_rules[i].id) == 0) {
+                rule_row(b, &readiness_alts[k], 1);
+            }
         }
-        html_lit(b, "</td><td>");
-        html_text(b, ru->source);
-        html_lit(b, "</td><td><code>");
-        html_text(b, ru->where);
-        html_lit(b, "</code></td><td><code>");
-        html_text(b, ru->approved);
-        html_lit(b, "</code></td><td><code>");
-        html_text(b, ru->current);
-        html_lit(b, "</code></td><td><code>");
-        html_text(b, ru->evidence);
-        html_lit(b, "</code></td><td>");
-        html_text(b, ru->text);
-        html_lit(b, "</td></tr>");
     }
     html_lit(b, "</tbody></table></div></section>");
 }
@@ -204,6 +218,13 @@ int page_readiness(struct req *r, struct resp *w)
         }
         html_lit(&b, "<div class=\"small muted\">");
         html_text(&b, it->rule->text);
+        if (it->via) {
+            /* an alternative of the rule holds (readiness.def ALT) */
+            html_lit(&b, " — held by ");
+            html_text(&b, it->via->source);
+            html_lit(&b, " records: ");
+            html_text(&b, it->via->text);
+        }
         html_lit(&b, "</div></td>");
         answer(&b, &it->present);
         answer(&b, &it->approved);

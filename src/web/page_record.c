@@ -485,7 +485,7 @@ static void risk_panel(struct req *r, struct buf *b, const struct record *rec, c
         html_lit(b, "</p>");
     }
     int owns = web_owns(r, rec);
-    if (!retired && perm_allows(r->role, PERM_EDIT, rec->type, owns)) {
+    if (!retired && web_may(r, PERM_EDIT, rec->type, owns)) {
         if (e && route_is(r, "page_risk_review")) {
             web_error_box(b, e->msg);
         }
@@ -531,7 +531,7 @@ static void risk_panel(struct req *r, struct buf *b, const struct record *rec, c
         }
         signoffs_free(&acc);
     }
-    if (!retired && !accepted_now && perm_allows(r->role, PERM_APPROVE, rec->type, owns)) {
+    if (!retired && !accepted_now && web_may(r, PERM_APPROVE, rec->type, owns)) {
         int failed = e && route_is(r, "page_risk_accept");
         const char *why = failed ? kv_get(&r->form, "rationale") : NULL;
         html_lit(b, "<details class=\"decide\"");
@@ -609,12 +609,12 @@ void web_show_record(struct req *r, struct resp *w, const struct err *e)
     if (strcmp(t->name, "audit") == 0) { /* bundle: the audit's evidence bundle */
         web_bundle_button(r, &b, rec->ref);
     }
-    if (!retired && perm_allows(r->role, PERM_EDIT, t, owns)) {
+    if (!retired && web_may(r, PERM_EDIT, t, owns)) {
         html_lit(&b, "<a class=\"button\" href=\"");
         web_ref_href(r, &b, rec->ref);
         html_lit(&b, "/edit\">Edit</a>");
     }
-    if (!retired && !is_catalogue_control(rec) && perm_allows(r->role, PERM_RETIRE, t, owns)) {
+    if (!retired && !is_catalogue_control(rec) && web_may(r, PERM_RETIRE, t, owns)) {
         html_lit(&b, "<a class=\"button secondary\" href=\"");
         web_ref_href(r, &b, rec->ref);
         html_lit(&b, "/retire\">Retire…</a>");
@@ -699,7 +699,7 @@ void web_show_record(struct req *r, struct resp *w, const struct err *e)
      * staff get no draft of a document's history, no record around their
      * own incident they may not read */
     /* suppliers: send a questionnaire (a form: not memoized) */
-    if (is(t, "supplier") && perm_allows(r->role, PERM_EDIT, t, owns)) {
+    if (is(t, "supplier") && web_may(r, PERM_EDIT, t, owns)) {
         web_supplier_send_form(r, &b, rec);
     }
     if (perm_who_sees_versions(&r->app->who, t)) {

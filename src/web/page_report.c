@@ -72,28 +72,14 @@ int page_report(struct req *r, struct resp *w)
     return 0;
 }
 
-/* GET /soa/export, /risks/export, /plan/export ?format=csv|xlsx — the
- * registers' spreadsheets (registers.h), written to a private temporary
- * directory, read back and sent as a download. */
-int page_export(struct req *r, struct resp *w)
+/* Sends what write (one of the registers.h exporters) made as the download
+ * NAME.FORMAT: written to a private temporary directory, read back. */
+typedef int (*export_fn)(struct req *r, const char *format, const char *path, struct err *e);
+
+static int export_send(struct req *r, struct resp *w, const char *name, const char *format,
+                       export_fn write)
 {
     struct err e = {0};
-    const char *format = kv_get(&r->query, "format");
-    const char *fw = kv_get(&r->query, "framework");
-    const char *what = r->type && strcmp(r->type->name, "control") == 0 ? "soa"
-                     : r->type && strcmp(r->type->name, "risk") == 0    ? "risks"
-                                                                        : "plan";
-    if (!format || (strcmp(format, "csv") && strcmp(format, "xlsx"))) {
-        err_set(&e, ERR_USAGE, "format", "format must be csv or xlsx");
-        resp_error(r, w, &e);
-        return 0;
-    }
-    if (fw && *fw && strcmp(fw, FRAMEWORK_2022) && strcmp(fw, FRAMEWORK_2013)) {
-        err_set(&e, ERR_USAGE, "framework", "framework must be %s or %s", FRAMEWORK_2022,
-                FRAMEWORK_2013);
-        resp_error(r, w, &e);
-        return 0;
-    }
     char dir[] = "/tmp/isms-export-XXXXXX";
     if (!mkdtemp(dir)) {
         err_set(&e, ERR_STORAGE, NULL, "cannot make a temporary directory for the export");
@@ -102,10 +88,7 @@ int page_export(struct req *r, struct resp *w)
     }
     char path[64];
     snprintf(path, sizeof path, "%s/export", dir);
-    int rc = strcmp(what, "soa") == 0     ? report_soa(r->app, fw && *fw ? fw : FRAMEWORK_2022,
-                                                       format, path, &e)
-           : strcmp(what, "risks") == 0 ? report_risks(r->app, format, path, &e)
-                                        : report_plan(r->app, format, path, &e);
+    int rc = write(r, format, path, &e);
     struct buf out;
     buf_init(&out, 0);
     if (rc == 0) {
@@ -132,10 +115,81 @@ int page_export(struct req *r, struct resp *w)
     resp_take(w, 200, csv ? "text/csv; charset=utf-8"
                           : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
               &out);
-    char name[64];
-    snprintf(name, sizeof name, "%s.%s", what, format);
-    upload_disposition(name, w->disposition, sizeof w->disposition);
+    char file[96];
+    snprintf(file, sizeof file, "%s.%s", name, format);
+    upload_disposition(file, w->disposition, sizeof w->disposition);
     return 0;
+}
+
+/* ?format= of an export: csv or xlsx; else the 400 naming the field. */
+static const char *export_format(struct req *r, struct resp *w)
+{
+    const char *format = kv_get(&r->query, "format");
+    if (!format || (strcmp(format, "csv") && strcmp(format, "xlsx"))) {
+        struct err e = {0};
+        err_set(&e, ERR_USAGE, "format", "format must be csv or xlsx");
+        resp_error(r, w, &e);
+        return NULL;
+    }
+    return format;
+}
+
+static int write_soa(struct req *r, const char *format, const char *path, struct err *e)
+{
+    const char *fw = kv_get(&r->query, "framework");
+    return report_soa(r->app, fw && *fw ? fw : FRAMEWORK_2022, format, path, e);
+}
+
+static int write_risks(struct req *r, const char *format, const char *path, struct err *e)
+{
+    return report_risks(r->app, format, path, e);
+}
+
+static int write_plan(struct req *r, const char *format, const char *path, struct err *e)
+{
+    return report_plan(r->app, format, path, e);
+}
+
+static int write_register(struct req *r, const char *format, const char *path, struct err *e)
+{
+    return report_register(r->app, r->type, format, path, e);
+}
+
+/* GET /soa/export, /risks/export, /plan/export ?format=csv|xlsx — the
+ * registers' spreadsheets (registers.h) as a download. */
+int page_export(struct req *r, struct resp *w)
+{
+    const char *fw = kv_get(&r->query, "framework");
+    const char *what = r->type && strcmp(r->type->name, "control") == 0 ? "soa"
+                       : r->type && strcmp(r->type->name, "risk") == 0  ? "risks"
+                                                                        : "plan";
+    const char *format = export_format(r, w);
+    if (!format) {
+        return 0;
+    }
+    if (fw && *fw && strcmp(fw, FRAMEWORK_2022) && strcmp(fw, FRAMEWORK_2013)) {
+        struct err e = {0};
+        err_set(&e, ERR_USAGE, "framework", "framework must be %s or %s", FRAMEWORK_2022,
+                FRAMEWORK_2013);
+        resp_error(r, w, &e);
+        return 0;
+    }
+    return export_send(r, w, what, format,
+                       strcmp(what, "soa") == 0     ? write_soa
+                       : strcmp(what, "risks") == 0 ? write_risks
+                                                    : write_plan);
+}
+
+/* GET /:type/export ?format=csv|xlsx — any type's register as its list page
+ * shows it (report_register), as the viewer; the route carries the type's
+ * PERM_READ. The risk register's own export (/risks/export) comes first. */
+int page_register_export(struct req *r, struct resp *w)
+{
+    const char *format = export_format(r, w);
+    if (!format) {
+        return 0;
+    }
+    return export_send(r, w, r->type->plural, format, write_register);
 }
 
 void web_export_buttons(struct req *r, struct buf *b, const char *path)

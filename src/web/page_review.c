@@ -168,7 +168,7 @@ static void pack_page(struct req *r, struct resp *w, const struct err *fail)
         html_lit(&b, "</ul>");
         versions_free(&vl);
     }
-    if (perm_allows(r->role, PERM_EDIT, r->rec->type, web_owns(r, r->rec))) {
+    if (web_may(r, PERM_EDIT, r->rec->type, web_owns(r, r->rec))) {
         base_of(r, path, sizeof path, "/pack/freeze");
         html_lit(&b, "<form method=\"post\" action=\"");
         href(r, &b, path);
@@ -186,7 +186,7 @@ static void pack_page(struct req *r, struct resp *w, const struct err *fail)
         web_signoffs(r, &b, &so, "Minutes signed by top management");
         signoffs_free(&so);
     }
-    if (perm_allows(r->role, PERM_APPROVE, r->rec->type, -1)) {
+    if (web_may(r, PERM_APPROVE, r->rec->type, -1)) {
         base_of(r, path, sizeof path, "/sign");
         html_lit(&b, "<section class=\"approve\" aria-labelledby=\"h-sign\"><h2 id=\"h-sign\">"
                      "Sign the minutes</h2><p class=\"muted\">Freezes the attendees, decisions, "

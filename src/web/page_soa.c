@@ -398,7 +398,7 @@ static void soa_page(struct req *r, struct resp *w, const char *fw, const char *
     }
     version_info_free(&vi);
 
-    int manage = perm_allows(r->role, PERM_MANAGE, rtype_find("control"), -1);
+    int manage = web_may(r, PERM_MANAGE, rtype_find("control"), -1);
     struct records exc = {0};
     struct err xe = {0};
     if (app_active_exceptions(r->app, &exc, &xe)) {
@@ -412,7 +412,7 @@ static void soa_page(struct req *r, struct resp *w, const char *fw, const char *
     records_free(&exc);
     soa_free(&soa);
 
-    if (perm_allows(r->role, PERM_APPROVE, rtype_find("control"), -1)) {
+    if (web_may(r, PERM_APPROVE, rtype_find("control"), -1)) {
         int failed_here = failed && strcmp(failed, "approve") == 0;
         const char *note = failed_here ? kv_get(&r->form, "note") : NULL;
         html_lit(&b, "<section class=\"approve\" aria-labelledby=\"h-approve\"><h2 "

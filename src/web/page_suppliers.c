@@ -528,7 +528,7 @@ static void campaign_page(struct req *r, struct resp *w, const char *ref, const 
                 html_lit(&b, ": ");
                 html_text(&b, record_get(a, "comment"));
             }
-        } else {
+        } else if (web_may_sign(r)) {
             char act[80];
             snprintf(act, sizeof act, "/aaccounts/%s/decide", a->ref);
             html_lit(&b, "<form method=\"post\" class=\"inline\" action=\"");
@@ -549,14 +549,17 @@ static void campaign_page(struct req *r, struct resp *w, const char *ref, const 
     records_free(&l);
     char imp[80];
     snprintf(imp, sizeof imp, "/areviews/%s/import", s.ref);
-    html_lit(&b, "<h2>Add accounts (CSV)</h2><form method=\"post\" action=\"");
-    href(r, &b, imp);
-    html_lit(&b, "\">");
-    csrf_field(r, &b);
-    html_lit(&b, "<label for=\"csv\">Columns account, access, group, reviewer (a person "
-                 "identifier); all rows or none</label><textarea id=\"csv\" name=\"csv\" "
-                 "rows=\"6\">account,access,group,reviewer\n</textarea>"
-                 "<p><button type=\"submit\">Add accounts</button></p></form>");
+    int owns = s.owner[0] && r->auth.person[0] && strcmp(s.owner, r->auth.person) == 0;
+    if (web_may(r, PERM_EDIT, rtype_find("areview"), owns)) {
+        html_lit(&b, "<h2>Add accounts (CSV)</h2><form method=\"post\" action=\"");
+        href(r, &b, imp);
+        html_lit(&b, "\">");
+        csrf_field(r, &b);
+        html_lit(&b, "<label for=\"csv\">Columns account, access, group, reviewer (a person "
+                     "identifier); all rows or none</label><textarea id=\"csv\" name=\"csv\" "
+                     "rows=\"6\">account,access,group,reviewer\n</textarea>"
+                     "<p><button type=\"submit\">Add accounts</button></p></form>");
+    }
     page_end(r, &b);
     page_send(w, &b, status);
 }

@@ -103,7 +103,7 @@ static void versions_page(struct req *r, struct resp *w, const struct err *fail)
                      "differences</button></form>");
     }
     versions_free(&l);
-    if (perm_allows(r->role, PERM_APPROVE, r->type, -1)) {
+    if (web_may(r, PERM_APPROVE, r->type, -1)) {
         html_lit(&b, "<section class=\"approve\" aria-labelledby=\"h-approve\"><h2 "
                      "id=\"h-approve\">Approve as it is now</h2><p class=\"muted\">Freezes the "
                      "current content as a version (the same content again is the same "

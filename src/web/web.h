@@ -43,6 +43,15 @@ long web_query_long(struct req *r, const char *name, long lo, long hi, long def)
 /* 1 when the viewer's person owns rec (what the router computes for edit
  * and retire). */
 int web_owns(struct req *r, const struct record *rec);
+/* Whether to offer a button or form of permission p (the router's rule:
+ * perm_allows of the role, and for an external auditor nothing that
+ * writes — perm_may_request); owns as for perm_allows. Pages show what it
+ * allows and hide the rest; the router decides. */
+int web_may(struct req *r, enum perm p, const struct rtype *t, int owns);
+/* Whether to offer a form that writes through a route of PERM_READ (a
+ * sign-off by capacity, an acknowledgement, attendance, a decision): not
+ * to an external auditor. */
+int web_may_sign(struct req *r);
 
 /* ---- renderers ------------------------------------------------------------ */
 

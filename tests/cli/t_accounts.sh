@@ -1,7 +1,8 @@
 # t_accounts.sh — accounts on the command line: an external auditor (an
 # auditor account with an end date) reads through --as what the web gives
 # it: no supplier or questionnaire contact, no one else's attendance, the
-# awareness totals without lines; a privacy grant needs a reason and is in
+# awareness totals without lines; it writes nothing (exit 7, nothing
+# journaled) while an internal auditor still edits an audit; a privacy grant needs a reason and is in
 # the security log; after the end date --as is refused with a clear message.
 . "$CLI_DIR/lib.sh"
 
@@ -43,6 +44,27 @@ check "the owner's bundle holds a person's certificate" \
     py -c 'import sys,zipfile; sys.exit(not any("pecb-lead-implementer" in n for n in zipfile.ZipFile("own.zip").namelist()))'
 check "the external auditor's does not" \
     py -c 'import sys,zipfile; sys.exit(any("pecb-lead-implementer" in n for n in zipfile.ZipFile("ext.zip").namelist()))'
+
+note "the external auditor writes nothing through --as; an internal auditor still does"
+n0=$(sqlite3 d.isms 'SELECT count(*) FROM history')
+fails 7 signed ext audit edit AUD-0001 --conclusion "written by the certification body"
+err_has "the account ext is an external auditor's (it has an end date): it reads and writes nothing"
+fails 7 signed ext finding add --audit AUD-0001 --title "Stage 2 observation" --kind observation
+err_has "external auditor"
+fails 7 signed ext risk retire R-0001
+fails 7 signed ext attach AUD-0001 /etc/hostname
+fails 7 signed ext audit generate AUD-0001
+printf 'name,kind,owner\nScanner,hardware,P-0005\n' >assets.csv
+fails 7 signed ext asset import assets.csv
+err_has "the role of ext does not allow adding them"
+check "nothing was written" [ "$(sqlite3 d.isms 'SELECT count(*) FROM history')" = "$n0" ]
+ok signed ext audit show AUD-0001
+ok isms user list
+AUDITOR=$(awk '$2 == "auditor" && $0 !~ /until/ {print $1; exit}' "$OUT")
+ok isms user password "$AUDITOR" <<<"$PW"
+ok signed "$AUDITOR" audit edit AUD-0001 --conclusion "The internal auditor's conclusion"
+ok isms audit show AUD-0001 --json
+json_check 'd["conclusion"] == "The internal auditor'"'"'s conclusion"'
 
 note "a grant, with a reason, in the security log"
 fails 3 isms user edit ext --privacy-access yes

@@ -112,7 +112,8 @@ done
 check "a never-approved document is listed as left out" grep -q "DOC-0014: no approved version in force" man.json
 for n in registers/soa-iso27001-2022.csv registers/soa-iso27001-2022.xlsx registers/soa-iso27001-2022.pdf \
          registers/risks.csv registers/risks.xlsx registers/risks.pdf registers/plan.csv \
-         registers/plan.xlsx registers/plan.pdf registers/assets.pdf \
+         registers/plan.xlsx registers/plan.pdf registers/assets.csv registers/assets.xlsx \
+         registers/assets.pdf \
          readiness/readiness.pdf readiness/readiness.html readiness/readiness.json; do
     grep -q "\"$n\"" names.json || fail "$n is not in the bundle"
 done
@@ -132,6 +133,12 @@ ok isms risk list --json
 for id in $(json_get '" ".join(r["id"] for r in d)'); do
     grep -q "^$id," risks.csv || fail "risk $id is not in the bundled register"
 done
+unzip_json b.zip registers/assets.csv >assets.csv
+ok isms asset list --json
+for id in $(json_get '" ".join(r["id"] for r in d)'); do
+    grep -q "^$id," assets.csv || fail "asset $id is not in the bundled inventory"
+done
+check "the bundled inventory is isms asset export's" bash -c 'isms() { "$ISMS" "$@"; }; isms asset export --format csv -o own-assets.csv >/dev/null && cmp -s own-assets.csv assets.csv'
 unzip_json b.zip readiness/readiness.json >brd.json
 check "the bundled readiness JSON is isms readiness --json" py -c 'import json,sys; a=json.load(open("brd.json")); b=json.load(open("rd.json")); sys.exit(a != b)'
 note "every evidence file, with the SHA-256 the ISMS holds"

@@ -1,4 +1,5 @@
-# t_export.sh — the risk register, SoA and treatment plan exports: CSV read
+# t_export.sh — the risk register, SoA and treatment plan exports, and any
+# type's register (`isms TYPE export`: the list page's columns): CSV read
 # back with python's csv module and XLSX read back through xlsx2csv equal
 # the --json output of the same data, cell by cell; formula injection is
 # neutralised (CSV: a leading apostrophe; XLSX: the original text as a
@@ -252,6 +253,105 @@ ok isms plan export --format csv -o plan.csv
 export_same plan plan.json plan.csv csv
 ok isms plan export --format xlsx -o plan.xlsx
 export_same plan plan.json plan.xlsx xlsx
+
+# ---- any type's register ---------------------------------------------------------
+# register_check.py TYPE FILE MODE — FILE (csv, or xlsx through xlsx2csv) is
+# TYPE's register as its list page shows it: "ID" and the listed fields'
+# labels; one row per active record (TYPE list --json), references as
+# "Title (ID)" (the referenced type's list), lists joined by ", ", yes/no.
+cat >register_check.py <<'EOF2'
+import csv, io, json, os, subprocess, sys, zipfile
+
+typ, path, mode = sys.argv[1:4]
+def cli(*a):
+    return json.loads(subprocess.run([os.environ["ISMS"], *a], capture_output=True, check=True).stdout)
+fields = [f for f in cli(typ, "fields", "--json") if f["listed"]]
+records = cli(typ, "list", "--json")
+titles = {}
+for f in fields:
+    if f["type"] == "reference":
+        for r in cli(f["ref"], "list", "--all", "--json"):
+            t = r.get("title") or r.get("name")
+            if t:
+                titles[r["id"]] = "%s (%s)" % (t, r["id"])
+def cell(f, v):
+    if v is None:
+        s = ""
+    elif f["type"] == "reference":
+        s = titles.get(v, v)
+    elif isinstance(v, list):
+        s = ", ".join(v)
+    elif isinstance(v, bool):
+        s = "yes" if v else "no"
+    else:
+        s = str(v)
+    if mode == "csv" and s[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        s = "'" + s
+    return s
+want = [["ID"] + [f["label"] for f in fields]]
+want += [[r["id"]] + [cell(f, r.get(f["name"])) for f in fields] for r in records]  # the list's order
+if mode == "csv":
+    text = open(path, encoding="utf-8").read()
+else:
+    with zipfile.ZipFile(path) as z:
+        for n in z.namelist():
+            if n.startswith("xl/worksheets/") and "<f" in z.read(n).decode("utf-8").replace("<fill", ""):
+                sys.exit("%s holds a formula" % n)
+    text = subprocess.run(["xlsx2csv", path], capture_output=True, check=True).stdout.decode("utf-8")
+got = list(csv.reader(io.StringIO(text, newline="")))
+got = [g + [""] * (len(want[0]) - len(g)) for g in got]
+if got != want:
+    for i, (g, w) in enumerate(zip(got, want)):
+        if g != w:
+            sys.exit("row %d: got %r, expected %r" % (i, g, w))
+    sys.exit("%d rows, expected %d" % (len(got), len(want)))
+EOF2
+register_same() {
+    T_CHECKS=$((T_CHECKS + 1))
+    local msg
+    msg=$(ISMS_FILE=$PWD/e.isms py register_check.py "$1" "$2" "$3" 2>&1) ||
+        fail "$2 is not the $1 register" "the list page's columns and rows" "$msg"
+}
+
+note "any type's register: isms TYPE export, the list page's columns, as CSV and XLSX"
+ok isms asset add --name '=1+2' --kind hardware --owner P-0002                    # A-0003
+ok isms asset add --name "Retired asset" --kind hardware --owner P-0001         # A-0004
+ok isms asset retire A-0004
+ok isms supplier add --name '@Acme "Hosting", Ltd' --criticality high --owner P-0001
+for t in asset document action requirement supplier person control role; do
+    for fmt in csv xlsx; do
+        ok isms $t export --format $fmt -o $t.$fmt
+        out_is "wrote $t.$fmt"
+        register_same $t $t.$fmt $fmt
+    done
+done
+ok py -c 'import csv; rows = list(csv.reader(open("asset.csv", newline=""))); print(rows[0]); print([r[1] for r in rows[1:]])'
+out_has "['ID', 'Name', 'Kind', 'Classification', 'Confidentiality value', 'Integrity value', 'Availability value', 'Owner', 'Status']"
+out_has "['Laptops', 'CRM', \"'=1+2\"]"
+check "the retired asset is not in the register" bash -c '! grep -q A-0004 asset.csv'
+check "the owner reads by name" grep -q 'Åsa Öberg (P-0001)' asset.csv
+
+note "a register --as an account is what that account's list shows; a role that may not read it: exit 7, no file"
+ok isms person add --name "Sam Staff"
+sam=$(last_out)
+make_account sam staff "$sam"
+fails 7 signed sam asset export --format csv -o staff-assets.csv
+err_has "does not allow reading assets"
+check "no file for staff" [ ! -e staff-assets.csv ]
+ok signed sam document export --format csv -o staff-docs.csv
+check "staff's document register holds only the header (no document in force for them)" \
+    [ "$(wc -l <staff-docs.csv)" -eq 1 ]
+
+note "a register's bad input: an unknown format or no file is a usage error (2), nothing written"
+fails 2 isms asset export --format pdf -o assets.pdf
+err_has "format"
+check "no assets.pdf" [ ! -e assets.pdf ]
+fails 2 isms supplier export --format csv
+fails 2 isms incident export -o i.csv
+check "no i.csv" [ ! -e i.csv ]
+run isms asset export --format csv -o missing/assets.csv
+check "into a missing directory: refused" [ "$RC" -ne 0 ]
+err_has "does not exist"
 
 # ---- refusals --------------------------------------------------------------------
 note "an unknown format is a usage error (2); nothing is written"

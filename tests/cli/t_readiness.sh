@@ -3,7 +3,9 @@
 # present); records added through the CLI close gaps one by one and the
 # figures move (the clause's and the overall); the method approved by top
 # management closes its gap; a staff account is refused; on the demo only a
-# few named gaps remain and attaching one evidence file closes one; the
+# few named gaps remain (7.2 held by a person's certificate with its scan)
+# and moving one date closes one; a qualification with its file satisfies
+# 7.2 on a fresh ISMS, a revoked or expired one does not; the
 # journey starts at stage 1 and moves on when stage 1 is done; bad options
 # are refused naming them.
 . "$CLI_DIR/lib.sh"
@@ -106,26 +108,59 @@ err_has "the readiness report is not open to the staff role"
 fails 7 signed sam journey --json
 check "staff got no report" [ -z "$(last_out)" ]
 
+note "7.2: a person's competence evidence with its file attached also satisfies it (readiness.def ALT)"
+ok isms readiness --json
+json_all '[i["gap"] for i in d["items"] if i["id"] == "competence"] == ["Not present: no Training record (status=completed)"]' \
+    '[i["via"] for i in d["items"] if i["id"] == "competence"] == [None]'
+ok isms role add --name "ISMS lead" --holders "$mia" --status active
+role=$(last_out)
+ok isms competency add --title "Lead Implementer" --role "$role" --evidenced-by certificate
+cmp=$(last_out)
+ok isms qualification add --title "Lead Implementer certificate" --person "$mia" \
+    --requirement "$cmp" --kind certificate --obtained-on 2029-06-01 --expires-on 2032-06-01
+qual=$(last_out)
+ok isms readiness --json
+json_check '[i["ready"] for i in d["items"] if i["id"] == "competence"] == [False]'
+p1=$(json_get 'd["passed"]')
+printf 'certificate scan\n' >scan.txt
+ok isms attach "$qual" scan.txt
+ok isms readiness --json
+json_all '[(i["ready"], i["via"]["source"]) for i in d["items"] if i["id"] == "competence"] == [(True, "qualification")]' \
+    '[i["evidence"]["reason"] for i in d["items"] if i["id"] == "competence"] == ["'"$qual"' has an evidence file"]' \
+    '[i["fix"] for i in d["items"] if i["id"] == "competence"] == ["/qualifications/'"$qual"'"]' \
+    '[c["percent"] for c in d["clauses"] if c["clause"] == "7.2"] == [100]'
+json_check 'd["passed"] == int(a[0]) + 3' "$p1"  # present, current, evidence
+ok isms readiness
+out_has "held by qualification records: $qual has an evidence file"
+note "a revoked one no longer counts; an expired one is not current"
+ok isms qualification edit "$qual" --status revoked
+ok isms readiness --json
+json_check '[i["ready"] for i in d["items"] if i["id"] == "competence"] == [False]'
+ok isms qualification edit "$qual" --status valid --expires-on 2030-01-01
+ok isms readiness --json
+json_check '[i["ready"] for i in d["items"] if i["id"] == "competence"] == [False]'
+ok isms qualification edit "$qual" --expires-on 2032-06-01
+
 note "bad options are refused, naming them"
 fails 2 isms readiness --bogus
 err_has "bogus"
 fails 2 isms journey extra
 
-note "the demo (made and read on one day): a few named gaps; one evidence file closes one"
+note "the demo (made and read on one day): its named gaps; one date moved closes one"
 export ISMS_NOW=2026-12-03
 ok isms demo demo.isms
 ok isms -f demo.isms readiness --json
-json_all 'd["percent"] >= 75 and d["gaps"] <= 8' \
-    'set(["method", "competence", "operations"]) <= {i["id"] for i in d["items"] if not i["ready"]}' \
+json_all 'd["percent"] == 91 and (d["passed"], d["asked"], d["gaps"]) == (65, 71, 4)' \
+    'd["mandatory"] == {"total": 15, "ready": 12}' \
+    'sorted(i["id"] for i in d["items"] if not i["ready"]) == ["assessment", "certificate", "communication", "method", "operations"]' \
     'all(i["ready"] for i in d["items"] if i["id"] in ("scope", "policy", "soa", "plan", "monitoring", "programme"))' \
-    '[i["gap"] for i in d["items"] if i["id"] == "competence"][0].startswith("No evidence: no evidence file attached")'
+    '[(i["ready"], i["via"]["source"], i["evidence"]["reason"]) for i in d["items"] if i["id"] == "competence"] == [(True, "qualification", "QUAL-0001 has an evidence file")]'
 dp=$(json_get 'd["passed"]')
 dg=$(json_get 'd["gaps"]')
-trn=$(json_get '[i["example"] for i in d["items"] if i["id"] == "competence"][0]')
-printf 'attendance list\n' >attendance.txt
-ok isms -f demo.isms attach "$trn" attendance.txt
+com=$(json_get '[i["example"] for i in d["items"] if i["id"] == "communication"][0]')
+ok isms -f demo.isms communication edit "$com" --next-date 2027-01-15
 ok isms -f demo.isms readiness --json
-json_check '[i["ready"] for i in d["items"] if i["id"] == "competence"] == [True]'
+json_check '[i["ready"] for i in d["items"] if i["id"] == "communication"] == [True]'
 json_check 'd["passed"] == int(a[0]) + 1 and d["gaps"] == int(a[1]) - 1' "$dp" "$dg"
 note "the SoA changed after its approval: not current, until approved again"
 ok isms -f demo.isms soa set 5.1 --justification "Reworded after the approval"

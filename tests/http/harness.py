@@ -211,6 +211,7 @@ class IsmsFile:
     def __init__(self, path):
         self.path = os.path.abspath(path)
         self.accounts = {}
+        self.external = None  # accounts: the demo's external auditor (demo_file)
 
     def cli(self, *args, **kw):
         return isms("-f", self.path, *args, **kw)
@@ -266,18 +267,26 @@ class IsmsFile:
         return self.json(rt, "show", rid, "--json") if rt else None
 
 
-DEMO_LINE = re.compile(r"^\s+(\S+)\s+(%s)\s+(P-\d+|-)\s+(\S+)\s*$" % "|".join(ROLES))
+DEMO_LINE = re.compile(r"^\s+(\S+)\s+(%s)\s+(P-\d+|-)\s+(\S+)(?:\s+until (\d{4}-\d\d-\d\d)\b.*)?$"
+                       % "|".join(ROLES))
 
 
 def demo_file(path="demo.isms"):
-    """`isms demo` and its printed sign-ins (role -> Account)."""
+    """`isms demo` and its printed sign-ins (role -> Account); the account
+    printed with an end date ("until DATE": the certification body's
+    auditor, who reads and writes nothing) is f.external, not one of them."""
     c = isms("demo", path)
     f = IsmsFile(path)
     for line in c.out.splitlines() + c.err.splitlines():
         m = DEMO_LINE.match(line)
         if m:
-            name, role, person, pw = m.groups()
-            f.accounts[role] = Account(name, role, None if person == "-" else person, pw)
+            name, role, person, pw, until = m.groups()
+            acc = Account(name, role, None if person == "-" else person, pw)
+            if until:
+                acc.expires = until
+                f.external = acc
+            else:
+                f.accounts[role] = acc
     check(set(f.accounts) == set(ROLES), "isms demo prints a sign-in for every role",
           lambda: "got %s\n%s" % (sorted(f.accounts), c.describe()))
     return f

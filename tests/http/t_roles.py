@@ -1,7 +1,8 @@
 """t_roles.py — the role matrix, walked from the route table itself.
 
 Parses src/http/routes.def and, for every route and every role (admin,
-manager, owner, top-management, auditor, staff, and no sign-in), works out
+manager, owner, top-management, auditor, staff, the external auditor — an
+auditor account with an end date, the demo's — and no sign-in), works out
 the expected answer from an explicit Python restatement of the rule in
 src/model/perm.c (perm_allows, perm_visible) and of the order in which
 src/http/router.c applies it:
@@ -158,7 +159,24 @@ def perm_allows(role, perm, rtype, owns):
     return False
 
 
+# accounts: an external auditor (an auditor account with an end date) may do
+# what an auditor may, but nothing that writes: no permission that writes, and
+# no request that writes but on its own account (perm_may_request)
+WRITE_PERMS = ("create", "edit", "retire", "approve", "manage", "admin")
+
+
+def external_allows(method, perm, rtype, owns):
+    if perm in WRITE_PERMS or (method != "GET" and perm not in ("login", "public")):
+        return False
+    return perm_allows("auditor", perm, rtype, owns)
+
+
 def perm_visible(role, rec, person):
+    if role == "external":
+        # the privacy rule: other people's competence evidence and attendance (it has no person)
+        if rec["type"] in ("qualification", "attendance"):
+            return bool(person) and rec.get("person") == person
+        return True
     if role != "staff":
         return role is not None
     if rec["type"] == "document":
@@ -185,6 +203,8 @@ def expected(role, person, rt, rtype, rec):
         if not perm_visible(role, rec, person):
             return "hidden"
         owns = bool(person) and rec.get("owner") == person
+    if role == "external":
+        return "allow" if external_allows(rt.method, rt.perm, rtype, owns) else "deny"
     return "allow" if perm_allows(role, rt.perm, rtype, owns) else "deny"
 
 
@@ -193,7 +213,7 @@ def expected(role, person, rt, rtype, rec):
 REPRESENTATIVE = ["risk", "asset", "document", "incident", "audit", "finding", "control",
                   "person", "action", "measurement", "vulnerability", "improvement",
                   "corrective", "nonconformity", "supplier"]
-ROLE_ORDER = [None, "staff", "auditor", "owner", "top-management", "manager", "admin"]
+ROLE_ORDER = [None, "staff", "auditor", "external", "owner", "top-management", "manager", "admin"]
 
 stats = {"allow": 0, "deny": 0, "hidden": 0, "login": 0}
 pending_routes = {}
@@ -515,7 +535,9 @@ def main():
     types = [t for t in REPRESENTATIVE if t in all_types] if os.environ.get("HTTP_ROLES_QUICK") \
         else all_types
     recs = make_records(f, types)
-    tokens = {role: f.token(acc.name, "roles") for role, acc in f.accounts.items()}
+    check(f.external is not None, "the demo has an external auditor's account")
+    accounts = dict(f.accounts, external=f.external)
+    tokens = {role: f.token(acc.name, "roles") for role, acc in accounts.items()}
     srv = Server(f.path)
 
     # every plural is a route; a type's singular or an unknown word is not
@@ -557,9 +579,9 @@ def main():
 
     # sessions and CSRF tokens per role
     clients = {None: (Client(srv), None)}
-    for role in ROLES:
+    for role in ROLES + ["external"]:
         cl = Client(srv)
-        cl.login_as(f.accounts[role])
+        cl.login_as(accounts[role])
         clients[role] = (cl, cl.csrf())
         check(clients[role][1], "a CSRF token for %s" % role)
 
@@ -570,7 +592,7 @@ def main():
     for phase in (gets, writes):
         for role in ROLE_ORDER:
             cl, csrf = clients[role]
-            person = f.accounts[role].person if role else None
+            person = accounts[role].person if role else None
             for rt in phase:
                 if rt.pattern == "/logout":
                     continue  # would end the session the walk uses; see t_auth.py
@@ -584,7 +606,7 @@ def main():
     check_status(r, 303, "logout, after the walk")
 
     total = sum(stats.values())
-    note("role matrix: %d requests over %d routes x %d types x 7 roles: %s" %
+    note("role matrix: %d requests over %d routes x %d types x 8 roles: %s" %
          (total, len(routes), len(types), ", ".join("%s %d" % kv for kv in sorted(stats.items()))))
     if pending_routes:
         note("role matrix: %d routes answer 501 (not written yet): %s" %

@@ -36,3 +36,28 @@ TEST(privacy_rule_is_data_in_perm)
     char v1[96], v2[96];
     CHECK(strcmp(principal_view(&aud, v1, sizeof v1), principal_view(&ext, v2, sizeof v2)) != 0);
 }
+
+/* accounts: an auditor with an end date reads what an auditor reads and
+ * writes nothing; the internal auditor keeps its rights */
+TEST(external_auditor_writes_nothing)
+{
+    CHECK(perm_read_only(ROLE_AUDITOR, 1));
+    CHECK(!perm_read_only(ROLE_AUDITOR, 0));
+    CHECK(!perm_read_only(ROLE_MANAGER, 1));
+    struct principal aud = principal_account(7, "nadia", "auditor", "P-0020");
+    struct principal ext = principal_account(8, "sabine", "auditor", "");
+    ext.read_only = 1;
+    const struct rtype *audit = rtype_find("audit"), *doc = rtype_find("document");
+    CHECK(perm_may(&aud, PERM_CREATE, audit, -1) && perm_may(&aud, PERM_EDIT, audit, 0));
+    CHECK(!perm_may(&ext, PERM_CREATE, audit, -1) && !perm_may(&ext, PERM_EDIT, audit, 0));
+    CHECK(!perm_may(&ext, PERM_EDIT, rtype_find("finding"), 0));
+    CHECK(perm_may(&ext, PERM_READ, audit, -1) && perm_may(&ext, PERM_HISTORY, doc, -1));
+    /* a POST of read permission (an acknowledgement) is a write; its own account's is not */
+    CHECK(perm_may_request(&aud, PERM_READ, 1) && !perm_may_request(&ext, PERM_READ, 1));
+    CHECK(perm_may_request(&ext, PERM_READ, 0) && perm_may_request(&ext, PERM_LOGIN, 1));
+    CHECK(!perm_may_write(&ext) && perm_may_write(&aud) && perm_may_write(principal_sys()));
+    char v1[96], v2[96];
+    struct principal ext_aud = aud;
+    ext_aud.read_only = 1;
+    CHECK(strcmp(principal_view(&aud, v1, sizeof v1), principal_view(&ext_aud, v2, sizeof v2)));
+}
