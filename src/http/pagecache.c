@@ -112,8 +112,15 @@ int pagecache_get(struct req *r, struct resp *w)
             if (p->key && strcmp(p->key, key) == 0) {
                 w->status = 200;
                 w->ctype = p->ctype;
-                w->body.len = 0;
-                buf_append(&w->body, p->body, p->len);
+                /* one copy of the exact size (appending would grow it step by
+                 * step); the answer's buffer goes to libmicrohttpd */
+                free(w->body.p);
+                w->body.p = xmalloc(p->len + 1);
+                memcpy(w->body.p, p->body, p->len);
+                w->body.p[p->len] = 0;
+                w->body.len = p->len;
+                w->body.cap = p->len + 1;
+                w->body.over = 0;
                 found = 1;
                 break;
             }
