@@ -90,7 +90,20 @@ static void *committer(void *arg)
     pthread_mutex_lock(&g->mu);
     for (;;) {
         while (!g->stop && !(g->npending > 0 && g->state == G_IDLE)) {
-            pthread_cond_wait(&g->work, &g->mu);
+            if (g->npending > 0) {
+                /* bounded: a woken request that never runs again must not
+                 * hold the others' answers */
+                struct timespec soon;
+                clock_gettime(CLOCK_REALTIME, &soon);
+                soon.tv_nsec += 2 * LINGER_NS;
+                if (soon.tv_nsec >= 1000000000L) {
+                    soon.tv_sec++;
+                    soon.tv_nsec -= 1000000000L;
+                }
+                pthread_cond_timedwait(&g->work, &g->mu, &soon);
+            } else {
+                pthread_cond_wait(&g->work, &g->mu);
+            }
         }
         if (g->npending == 0 && g->stop) {
             break;
@@ -258,7 +271,12 @@ int group_run(struct req *r, struct resp *w, const struct route *rt)
     struct gwait *deferred = g->deferred;
     g->deferred = NULL;
     wake(g, deferred, GW_DEFERRED, NULL);
-    pthread_cond_signal(&g->work);
+    if (g->unrun == 0) {
+        /* the committer has something to do only once no woken request is
+         * still to run (the last of them signals): a wake-up per request
+         * would cost it a context switch each */
+        pthread_cond_signal(&g->work);
+    }
     pthread_mutex_unlock(&g->mu);
     return rc;
 }
@@ -296,8 +314,9 @@ void group_forget(struct gwait *gw)
     pthread_mutex_lock(&g->mu);
     if (gw->resumed) {
         gw->resumed = 0;
-        g->unrun--;
-        pthread_cond_signal(&g->work);
+        if (--g->unrun == 0) {
+            pthread_cond_signal(&g->work);
+        }
     }
     pthread_mutex_unlock(&g->mu);
 }
