@@ -56,33 +56,9 @@ static struct app **all_apps;
 static size_t nall_apps;
 static pthread_mutex_t apps_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static struct app *org_app(int i, struct err *e)
-{
-    if (!thread_apps[i]) {
-        struct app *a = xcalloc(1, sizeof *a);
-        if (app_open(a, orgs[i].path, "web", e)) {
-            free(a);
-            return NULL;
-        }
-        if (store_file_ok(a->st, &orgs[i].file_id, e)) {
-            /* replaced before this worker first opened it: not the file the
-             * other workers serve */
-            app_close(a);
-            free(a);
-            return NULL;
-        }
-        thread_apps[i] = a;
-        pthread_mutex_lock(&apps_lock);
-        all_apps = xrealloc(all_apps, (nall_apps + 1) * sizeof *all_apps);
-        all_apps[nall_apps++] = a;
-        pthread_mutex_unlock(&apps_lock);
-    }
-    return thread_apps[i];
-}
-
-/* The organization's writer for group commit (group.c): a connection of
- * its own, checked to be the file the workers serve. */
-static struct app *open_writer(int i, struct err *e)
+/* A connection of its own to organization i's file, checked to be the file
+ * the workers serve (one replaced before it was opened is not). */
+static struct app *open_org(int i, struct err *e)
 {
     struct app *a = xcalloc(1, sizeof *a);
     if (app_open(a, orgs[i].path, "web", e)) {
@@ -95,6 +71,22 @@ static struct app *open_writer(int i, struct err *e)
         return NULL;
     }
     return a;
+}
+
+static struct app *org_app(int i, struct err *e)
+{
+    if (!thread_apps[i]) {
+        struct app *a = open_org(i, e);
+        if (!a) {
+            return NULL;
+        }
+        thread_apps[i] = a;
+        pthread_mutex_lock(&apps_lock);
+        all_apps = xrealloc(all_apps, (nall_apps + 1) * sizeof *all_apps);
+        all_apps[nall_apps++] = a;
+        pthread_mutex_unlock(&apps_lock);
+    }
+    return thread_apps[i];
 }
 
 static void close_all_apps(void)
@@ -1283,7 +1275,7 @@ int http_serve(const struct serve_opts *o, struct err *e)
     int loopback = (ntohl(sa.sin_addr.s_addr) >> 24) == 127;
     quiet = o->quiet;
     single_commits = o->single_commits;
-    group_init(open_writer);
+    group_init(open_org); /* the writers (group.c) */
     /* server: TLS — the pair loaded and checked before anything listens */
     tls_on = 0;
     if (o->tls_cert || o->tls_key) {
