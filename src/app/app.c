@@ -160,6 +160,14 @@ int app_memo_records(struct app *a, const struct rtype *t, const struct query *q
         }
         char *refs = json_dumps(ids, JSON_COMPACT);
         json_decref(ids);
+        if (!refs) {
+            for (size_t i = 0; i < n; i++) {
+                free(v[i]);
+            }
+            free(v);
+            buf_free(&key);
+            return err_set(e, ERR_INTERNAL, NULL, "out of memory");
+        }
         struct query page = *q;
         page.limit = 0;
         page.offset = 0;

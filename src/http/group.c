@@ -84,6 +84,19 @@ static void wake(struct group *g, struct gwait *list, enum gw_state state, const
     }
 }
 
+/* The group's transaction committed; on failure e says what every request
+ * in it is answered (503: nothing of it was stored). */
+static int group_commit(struct group *g, struct err *e)
+{
+    if (store_group_commit(g->w->st, e) == 0) {
+        return 0;
+    }
+    struct err said = *e;
+    err_set(e, ERR_UNAVAILABLE, NULL,
+            "the change could not be saved (%s); nothing was stored, try again", said.msg);
+    return -1;
+}
+
 static void *committer(void *arg)
 {
     struct group *g = arg;
@@ -131,13 +144,7 @@ static void *committer(void *arg)
         pthread_mutex_unlock(&g->mu);
 
         struct err e = {0};
-        int rc = store_group_commit(g->w->st, &e);
-        if (rc) {
-            struct err said = e;
-            err_set(&e, ERR_UNAVAILABLE, NULL,
-                    "the change could not be saved (%s); nothing was stored, try again",
-                    said.msg);
-        }
+        int rc = group_commit(g, &e);
 
         pthread_mutex_lock(&g->mu);
         g->state = G_IDLE;
@@ -244,16 +251,8 @@ int group_run(struct req *r, struct resp *w, const struct route *rt)
     if (g->closing && store_group_open(wa->st)) {
         /* shutting down: committed here, answered at once */
         struct err ce = {0};
-        if (store_group_commit(wa->st, &ce)) {
-            struct err said = ce;
-            err_set(&ce, ERR_UNAVAILABLE, NULL,
-                    "the change could not be saved (%s); nothing was stored, try again",
-                    said.msg);
-            buf_free(&w->body);
-            memset(w, 0, sizeof *w);
-            w->status = 200;
-            buf_init(&w->body, 1u << 20);
-            resp_error(r, w, &ce);
+        if (group_commit(g, &ce)) {
+            resp_error_instead(r, w, &ce);
         } else {
             g->writes++;
         }

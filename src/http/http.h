@@ -113,6 +113,9 @@ void kv_free(struct kvlist *l);
 void resp_html_page_error(struct req *r, struct resp *w, const struct err *e);
 /* Error in the route's format: HTML page or {"error":{code,message,field}}. */
 void resp_error(struct req *r, struct resp *w, const struct err *e);
+/* Drops whatever w held (body, cookies, redirect) and answers e instead:
+ * an answer already built for a write whose commit then failed. */
+void resp_error_instead(struct req *r, struct resp *w, const struct err *e);
 void resp_json(struct resp *w, int status, const char *json);
 /* Makes b the response body without copying it (b is left empty). */
 void resp_take(struct resp *w, int status, const char *ctype, struct buf *b);

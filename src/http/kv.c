@@ -159,6 +159,15 @@ void resp_json(struct resp *w, int status, const char *json)
     buf_putc(&w->body, '\n');
 }
 
+void resp_error_instead(struct req *r, struct resp *w, const struct err *e)
+{
+    buf_free(&w->body);
+    memset(w, 0, sizeof *w);
+    w->status = 200;
+    buf_init(&w->body, 1u << 20);
+    resp_error(r, w, e);
+}
+
 void resp_error(struct req *r, struct resp *w, const struct err *e)
 {
     int status = err_http_status(e->code);

@@ -1016,11 +1016,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         c->gw.state = GW_NONE;
         if (c->gw.failed) {
             /* its group's commit failed: nothing of it was stored */
-            buf_free(&w->body);
-            memset(w, 0, sizeof *w);
-            w->status = 200;
-            buf_init(&w->body, 1u << 20);
-            resp_error(r, w, &c->gw.err);
+            resp_error_instead(r, w, &c->gw.err);
         }
     } else {
         /* r and w start zeroed: c is calloc'd for every request (on_uri) */

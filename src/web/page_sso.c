@@ -162,23 +162,37 @@ static const char bad_host[] =
     "The request's Host header is not a plain host[:port], so no redirect URI can be built "
     "from it; an administrator sets one with isms sso oidc set --redirect URI";
 
-int page_sso_oidc_start(struct req *r, struct resp *w)
+/* The provider's settings and the redirect URI of this request, or 1 when
+ * the answer is given (not set up: 404; a hostile Host: 400, logged). The
+ * start and the callback build it alike, so the provider sees one URI. */
+static int oidc_redirect(struct req *r, struct resp *w, char *ru, size_t size)
 {
     json_t *cfg = NULL;
     struct err e = {0};
     if (sso_config_load(r->app, "oidc", &cfg, &e) || !cfg) {
         refused(r, w, cfg ? e.msg : "single sign-on is not set up for this ISMS", 404);
-        return 0;
-    }
-    char ru[1024], browser[72];
-    if (redirect_uri(r, cfg, ru, sizeof ru)) {
         json_decref(cfg);
+        return 1;
+    }
+    int bad = redirect_uri(r, cfg, ru, size);
+    json_decref(cfg);
+    if (bad) {
+        /* refused before a flow is begun or taken: nothing of it is used */
         sso_log_failure(r->app, "oidc", NULL, r->addr,
                         "the Host header is not a plain host[:port]");
         refused(r, w, bad_host, 400);
+        return 1;
+    }
+    return 0;
+}
+
+int page_sso_oidc_start(struct req *r, struct resp *w)
+{
+    struct err e = {0};
+    char ru[1024], browser[72];
+    if (oidc_redirect(r, w, ru, sizeof ru)) {
         return 0;
     }
-    json_decref(cfg);
     char *url = NULL;
     if (oidc_begin(r->app, ru, web_safe_next(kv_get(&r->form, "next")), browser, &url, &e)) {
         refused(r, w, e.msg, err_http_status(e.code));
@@ -272,22 +286,12 @@ int page_sso_oidc_callback(struct req *r, struct resp *w)
         refused(r, w, msg, 401);
         return 0;
     }
-    json_t *cfg = NULL;
-    if (sso_config_load(r->app, "oidc", &cfg, &e) || !cfg) {
-        refused(r, w, cfg ? e.msg : "single sign-on is not set up for this ISMS", 404);
-        return 0;
-    }
+    /* a hostile Host: refused before the flow is taken, so the same
+     * browser may still finish it at a proper address */
     char ru[1024];
-    if (redirect_uri(r, cfg, ru, sizeof ru)) {
-        json_decref(cfg);
-        /* refused before the flow is taken: nothing of it was used, and the
-         * same browser may still finish it at a proper address */
-        sso_log_failure(r->app, "oidc", NULL, r->addr,
-                        "the Host header is not a plain host[:port]");
-        refused(r, w, bad_host, 400);
+    if (oidc_redirect(r, w, ru, sizeof ru)) {
         return 0;
     }
-    json_decref(cfg);
     int totp_due = 0;
     if (oidc_finish(r->app, ru, state, kv_get(&r->query, "code"), kv_get(&r->query, "iss"),
                     r->cookie(r, name), r->addr, sid, &totp_due, next, &e)) {
