@@ -1367,7 +1367,12 @@ int http_serve(const struct serve_opts *o, struct err *e)
                         "TLS-terminating proxy in front\n");
     }
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY | MHD_ALLOW_SUSPEND_RESUME |
+        /* poll(), not epoll: MHD_quiesce_daemon on an epoll daemon with its
+         * own threads races the workers' removal of the listening socket
+         * and aborts the process ("Failed to remove listen FD from epoll
+         * set", an open libmicrohttpd defect, seen at SIGTERM in t_report
+         * and t_oidc); its poll() side only signals the workers */
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_ALLOW_SUSPEND_RESUME |
             MHD_USE_ERROR_LOG | (tls_on ? MHD_USE_TLS : 0), 0, NULL,
         NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_LISTEN_SOCKET, (MHD_socket)lfd,
@@ -1417,9 +1422,9 @@ int http_serve(const struct serve_opts *o, struct err *e)
     /* stop listening at once: new connections are refused, not left hanging */
     MHD_socket ls = MHD_quiesce_daemon(d);
     if (ls != MHD_INVALID_SOCKET) {
-        /* shut, not closed: the polling thread still removes the descriptor
-         * from its epoll set, and aborts when it is already gone (closed
-         * after MHD_stop_daemon below) */
+        /* shut, not closed: the workers may still hold it in their poll
+         * set until they see the quiesce signal (closed after
+         * MHD_stop_daemon below) */
         shutdown(ls, SHUT_RDWR);
     }
     /* said after the socket is shut: whoever reads it may rely on it */
