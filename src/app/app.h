@@ -230,6 +230,9 @@ struct strlist {
     char **v;
     size_t n, cap;
 };
+/* The items joined by ", " (malloc'd); with max > 0 at most max of them,
+ * followed by " and N more" when some are left out. */
+char *strlist_join(const struct strlist *l, size_t max);
 struct soa_row {
     char *id, *framework, *title, *theme;
     int applicable; /* 1 yes, 0 no (excluded), -1 undecided */

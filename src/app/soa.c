@@ -124,6 +124,20 @@ static void strlist_add(struct strlist *l, const char *v)
     l->v[l->n++] = xstrdup(v);
 }
 
+char *strlist_join(const struct strlist *l, size_t max)
+{
+    struct buf b;
+    buf_init(&b, 0);
+    size_t n = max && max < l->n ? max : l->n;
+    for (size_t i = 0; i < n; i++) {
+        buf_printf(&b, "%s%s", i ? ", " : "", l->v[i]);
+    }
+    if (n < l->n) {
+        buf_printf(&b, " and %zu more", l->n - n);
+    }
+    return buf_take(&b);
+}
+
 static void strlist_free(struct strlist *l)
 {
     for (size_t i = 0; i < l->n; i++) {

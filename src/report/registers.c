@@ -147,16 +147,6 @@ int report_risks(struct app *a, const char *format, const char *path, struct err
     return rc;
 }
 
-static char *strlist_text(const struct strlist *l)
-{
-    struct buf b;
-    buf_init(&b, 0);
-    for (size_t i = 0; i < l->n; i++) {
-        buf_printf(&b, "%s%s", i ? ", " : "", l->v[i]);
-    }
-    return buf_take(&b);
-}
-
 int report_soa(struct app *a, const char *framework, const char *format, const char *path,
                struct err *e)
 {
@@ -191,10 +181,10 @@ int report_soa(struct app *a, const char *framework, const char *format, const c
     struct table *t = table_new(title, cols, NC);
     for (size_t i = 0; i < soa.n; i++) {
         const struct soa_row *row = &soa.v[i];
-        char *cats = strlist_text(&row->categories);
-        char *risks = strlist_text(&row->risks);
-        char *reqs = strlist_text(&row->requirements);
-        char *docs = strlist_text(&row->documents);
+        char *cats = strlist_join(&row->categories, 0);
+        char *risks = strlist_join(&row->risks, 0);
+        char *reqs = strlist_join(&row->requirements, 0);
+        char *docs = strlist_join(&row->documents, 0);
         const char *test = NULL;
         const char *v[NC] = {
             row->id,
@@ -257,7 +247,7 @@ int report_plan(struct app *a, const char *format, const char *path, struct err 
             if (act && act->cost) {
                 snprintf(cost, sizeof cost, "%.2f", act->cost_value);
             }
-            char *controls = act ? strlist_text(&act->controls) : NULL;
+            char *controls = act ? strlist_join(&act->controls, 0) : NULL;
             const char *v[NC] = {
                 r->id,
                 r->title,
@@ -284,7 +274,7 @@ int report_plan(struct app *a, const char *format, const char *path, struct err 
     }
     for (size_t i = 0; i < plan.nunlinked; i++) {
         const struct plan_action *act = plan.unlinked[i];
-        char *controls = strlist_text(&act->controls);
+        char *controls = strlist_join(&act->controls, 0);
         char cost[32] = "";
         if (act->cost) {
             snprintf(cost, sizeof cost, "%.2f", act->cost_value);

@@ -105,16 +105,6 @@ static char *commas(const char *v)
     return buf_take(&b);
 }
 
-static char *strlist_text(const struct strlist *l)
-{
-    struct buf b;
-    buf_init(&b, 0);
-    for (size_t i = 0; i < l->n; i++) {
-        buf_printf(&b, "%s%s", i ? ", " : "", l->v[i]);
-    }
-    return buf_take(&b);
-}
-
 static const char *level_colour(const struct method *m, const char *level)
 {
     for (int i = 0; m && level && i < m->nlevels; i++) {
@@ -230,6 +220,8 @@ static int heats(struct app *a, struct rdoc *d, struct err *e)
 
 /* ---- the reports -------------------------------------------------------- */
 
+enum { SOA_RISKS = 12 };
+
 static int build_soa(struct app *a, const char *framework, struct rdoc *d, struct err *e)
 {
     struct soa soa;
@@ -273,10 +265,16 @@ static int build_soa(struct app *a, const char *framework, struct rdoc *d, struc
         const struct soa_row *r = &soa.v[i];
         struct buf reasons;
         buf_init(&reasons, 0);
-        char *cats = strlist_text(&r->categories), *risks = strlist_text(&r->risks),
-             *reqs = strlist_text(&r->requirements), *docs = strlist_text(&r->documents);
+        /* A control can be chosen to treat hundreds of risks; the printed
+         * SoA names the first SOA_RISKS and the count, and the risk
+         * register (and the CSV/XLSX SoA) lists every risk's controls. */
+        char *cats = strlist_join(&r->categories, 0), *risks = strlist_join(&r->risks, SOA_RISKS),
+             *reqs = strlist_join(&r->requirements, 0), *docs = strlist_join(&r->documents, 0);
         if (*cats) buf_printf(&reasons, "%s\n", cats);
-        if (*risks) buf_printf(&reasons, "Risks: %s\n", risks);
+        if (*risks) {
+            buf_printf(&reasons, "Risks (%zu): %s%s\n", r->risks.n, risks,
+                       r->risks.n > SOA_RISKS ? " (see the risk register)" : "");
+        }
         if (*reqs) buf_printf(&reasons, "Requirements: %s", reqs);
         const char *test = NULL;
         const char *v[10] = {r->id, r->title,
@@ -453,7 +451,7 @@ static int build_plan(struct app *a, struct rdoc *d, struct err *e)
                 snprintf(status, sizeof status, "%s%s", act->status ? act->status : "",
                          act->overdue ? " (OVERDUE)" : "");
             }
-            char *controls = act ? strlist_text(&act->controls) : NULL;
+            char *controls = act ? strlist_join(&act->controls, 0) : NULL;
             const char *v[12] = {r->id, r->title, who(&n, r->owner), r->level, r->residual_level,
                                  act ? act->id : NULL, act ? act->title : "(no action yet)",
                                  act ? who(&n, act->owner) : NULL, act ? act->due_date : NULL,
@@ -469,7 +467,7 @@ static int build_plan(struct app *a, struct rdoc *d, struct err *e)
     }
     for (size_t i = 0; i < plan.nunlinked; i++) {
         const struct plan_action *act = plan.unlinked[i];
-        char *controls = strlist_text(&act->controls);
+        char *controls = strlist_join(&act->controls, 0);
         const char *v[12] = {NULL, "(not linked to a risk)", NULL, NULL, NULL, act->id, act->title,
                              who(&n, act->owner), act->due_date, act->status, NULL, controls};
         rdoc_row(t, v);

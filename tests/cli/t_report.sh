@@ -62,6 +62,21 @@ for id in $(json_get '" ".join(r["id"] for r in d)'); do
     grep -qx -- "$id" soa.txt || grep -q -- "^$id\b" soa.txt || fail "control $id is not in the SoA PDF"
 done
 check "SoA title" grep -q "Statement of Applicability (iso27001-2022)" soa.txt
+note "a control chosen for many risks: the printed SoA names twelve and the count"
+for i in $(seq 1 14); do
+    ok isms risk add --title "Many-control risk $i" --owner "$P1" --likelihood 2 --consequence 2 \
+        --controls 8.13
+done
+ok isms soa --json
+N=$(json_get 'str(len(next(r for r in d if r["id"] == "8.13")["reasons"]["risks"]))')
+((N >= 14)) || fail "control 8.13 has $N risks, not the 14 just linked"
+ok isms report soa --format html -o soa.html
+check "the count of 8.13's risks is printed" grep -q "Risks ($N): " soa.html
+check "the rest are named as a count" grep -q " and $((N - 12)) more (see the risk register)" soa.html
+ok isms report soa --format pdf -o soa.pdf
+check "the PDF says so too" grep -q "$((N - 12)) more" <(pdftotext -raw soa.pdf - | tr '\n' ' ')
+ok isms risk export --format csv -o soa-risks.csv
+check "the register lists every one of them" test "$(grep -c 'Many-control risk' soa-risks.csv)" -eq 14
 ok isms report soa --framework iso27001-2013 --format pdf -o soa13.pdf
 check "the 2013 SoA" grep -q "iso27001-2013" <(pdftotext soa13.pdf -)
 
