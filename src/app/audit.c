@@ -1333,7 +1333,7 @@ int audit_rules_after(struct app *a, const struct record *orig, const struct rec
 
 /* ---- checklists --------------------------------------------------------------- */
 
-static int checklist_tx(struct app *a, const char *audit, int *added, struct err *e)
+int audit_checklist_tx(struct app *a, const char *audit, int *added, struct err *e)
 {
     struct record *au = NULL;
     struct records items = {0};
@@ -1437,7 +1437,7 @@ out:
 int app_audit_checklist(struct app *a, const char *audit, int *added, struct err *e)
 {
     *added = 0;
-    IN_TRANSACTION(a, e, checklist_tx(a, audit, added, e));
+    IN_TRANSACTION(a, e, audit_checklist_tx(a, audit, added, e));
 }
 
 /* ---- the audit report --------------------------------------------------------- */

@@ -127,6 +127,8 @@ int audit_covers_control(const char *clauses, const char *controls, const char *
  * items are ordinary records, editable). Refused for a cancelled or
  * retired audit. *added: how many. */
 int app_audit_checklist(struct app *a, const char *audit, int *added, struct err *e);
+/* The same inside the caller's transaction (the demo). */
+int audit_checklist_tx(struct app *a, const char *audit, int *added, struct err *e);
 
 struct audit_report {
     struct record *audit;

@@ -1374,6 +1374,64 @@ static int demo_ctest_fail(struct app *a, struct keymap *m, int arg, struct err 
     return rc;
 }
 
+/* The internal audit's checklist: generated from its scope on its first
+ * day (step 0), the results recorded on its last (step 1) -- what its
+ * findings say for the controls and clauses they name, conforming with the
+ * evidence seen for the rest. */
+static int demo_checklist(struct app *a, struct keymap *m, int step, struct err *e)
+{
+    const char *aud = demo_key(m, "aud_internal"), *nc = demo_key(m, "nc_access");
+    if (!aud || (step == 1 && !nc)) {
+        return err_set(e, ERR_INTERNAL, NULL, "demo: the internal audit is missing");
+    }
+    if (step == 0) {
+        int added = 0;
+        return audit_checklist_tx(a, aud, &added, e);
+    }
+    static const struct {
+        const char *clause, *control, *result, *evidence;
+    } seen[] = {
+        {NULL, "5.18", "minor-nonconformity",
+         "Access review tickets for Q2 and Q3 2026: database roles and GitHub not reviewed; "
+         "two database users of leavers still active (finding F-0003)."},
+        {NULL, "5.22", "observation",
+         "Supplier register: the yearly reviews of two suppliers are overdue."},
+        {NULL, "5.9", "opportunity",
+         "Asset inventory maintained by hand; could be reconciled with the cloud accounts."},
+        {"7.3", NULL, "observation",
+         "Awareness training completion 86 % against the 95 % target."},
+        {NULL, "6.3", "observation",
+         "Awareness training completion 86 % against the 95 % target."},
+    };
+    struct audit_report r;
+    if (app_audit_report(a, aud, &r, e)) {
+        return -1;
+    }
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < r.nitems; i++) {
+        const char *clause = record_get(r.items[i], "clause");
+        const char *control = record_get(r.items[i], "control");
+        const char *result = "conforming";
+        const char *evidence = control && *control
+                                   ? "Implementation sampled against the SoA's description and "
+                                     "the owner interviewed; operating as described."
+                                   : "Documented information reviewed and its owner "
+                                     "interviewed; records consistent with it.";
+        for (size_t k = 0; k < sizeof seen / sizeof seen[0]; k++) {
+            if ((seen[k].control && control && strcmp(seen[k].control, control) == 0) ||
+                (seen[k].clause && clause && strcmp(seen[k].clause, clause) == 0)) {
+                result = seen[k].result;
+                evidence = seen[k].evidence;
+            }
+        }
+        struct kv kv[] = {{"result", result}, {"evidence", evidence}, {"nonconformity", nc}};
+        int n = strcmp(result, "minor-nonconformity") == 0 ? 3 : 2;
+        rc = demo_edit(a, "checkitem", r.items[i]->ref, kv, n, e);
+    }
+    audit_report_free(&r);
+    return rc;
+}
+
 /* The programme drawn up after the first internal audit: the yearly
  * internal audits of 2027 and 2028 (every clause, every applicable control
  * but 8.11, the demo's one gap) and a risk-based follow-up in 2026 of what
@@ -2345,7 +2403,9 @@ static const struct demo_step demo_steps[] = {
     {demo_raction_done, 1, "2026-07-01", 0, "", 0},
     {demo_raction_done, 3, "2026-09-10", 0, "", 0},
     {demo_ctruns, 1, "2026-09-29", 0, "", 0},
+    {demo_checklist, 0, "2026-10-12", 0, "aud_internal", 0},
     {demo_raction_done, 4, "2026-10-14", 0, "aud_internal", 0},
+    {demo_checklist, 1, "2026-10-14", 0, "aud_internal,nc_access", 0},
     /* after the internal audit: the failed patch scan, the programme */
     {demo_ctest_fail, 0, "2026-10-15", 0, "nc_access", 0},
     {demo_programme, 0, "2026-10-16", 0, "aud_internal,aud_stage1,#type:audit", 0},

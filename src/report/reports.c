@@ -592,7 +592,7 @@ static int build_audit(struct app *a, const char *id, struct rdoc *d, struct err
     rdoc_heading(d, 1, "Checklist");
     static const char *const hc[] = {"Item", "Clause / control", "Question", "Evidence seen",
                                      "Result", "Nonconformity"};
-    static const double wc[] = {7, 8, 30, 30, 10, 8};
+    static const double wc[] = {9, 8, 29, 29, 10, 10};
     struct rtable *t = rdoc_table(d, hc, wc, 6);
     for (size_t i = 0; i < r.nitems; i++) {
         const struct record *it = r.items[i];

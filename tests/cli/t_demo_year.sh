@@ -32,6 +32,16 @@ json_check 'all(i["created"][:10] == i["detected_at"][:10] and i["created"] >= i
 ok isms review list --json
 json_check 'all(r["created"][:10] == r["held_on"] for r in d if r.get("held_on"))'
 
+note "the internal audit's checklist: made on its first day, every result recorded by its last, as its findings say"
+ok isms audit report AUD-0001 --json
+json_all 'len(d["checklist"]) > 30' \
+    'd["results"]["open"] == 0 and d["results"]["minor-nonconformity"] == 1' \
+    'd["results"]["conforming"] == len(d["checklist"]) - 5' \
+    'all(c.get("evidence") for c in d["checklist"])' \
+    'any(c.get("control") == "5.18" and c["result"] == "minor-nonconformity" and c.get("nonconformity") for c in d["checklist"])'
+ok isms checkitem list --json --all
+json_check 'all(c["created"][:10] == "2026-10-12" and c["updated"][:10] == "2026-10-14" for c in d if c["audit"] == "AUD-0001")'
+
 note "a missed notification deadline: the credential stuffing's NIS2 early warning went out late"
 ok isms incident duties INC-0004 --json
 json_check '[x["duty"] for x in d["duties"] if x["done"] and x["notified_at"] > x["deadline"]] == ["REQ-0006"]'
