@@ -650,11 +650,83 @@ static int fill_principal(struct app *a, long account, struct session_auth *p, s
     return 1;
 }
 
+/* The last successful authentication of this connection (one per server
+ * thread), kept for the rest of the second on the same file state: a
+ * client's next request with the same session or token gets the same
+ * principal without its rows being read again. Any commit -- a revoked
+ * token, a disabled account, a session signed out or touched -- moves the
+ * data version, and the second bounds what depends on the clock (idle
+ * sessions, end dates). The credential is kept only as a keyed hash,
+ * compared in constant time. */
+struct auth_memo {
+    long long dv;
+    time_t at;
+    int kind; /* 1 session, 2 token */
+    unsigned char key[crypto_generichash_BYTES];
+    struct session_auth p;
+};
+
+static unsigned char memo_secret[crypto_generichash_KEYBYTES];
+static pthread_once_t memo_once = PTHREAD_ONCE_INIT;
+
+static void memo_secret_init(void)
+{
+    randombytes_buf(memo_secret, sizeof memo_secret);
+}
+
+static void memo_key(int kind, const char *cred, unsigned char key[crypto_generichash_BYTES])
+{
+    pthread_once(&memo_once, memo_secret_init);
+    unsigned char k = (unsigned char)kind;
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, memo_secret, sizeof memo_secret, crypto_generichash_BYTES);
+    crypto_generichash_update(&st, &k, 1);
+    crypto_generichash_update(&st, (const unsigned char *)cred, strlen(cred));
+    crypto_generichash_final(&st, key, crypto_generichash_BYTES);
+}
+
+static int memo_get(struct app *a, int kind, const unsigned char *key, struct session_auth *p)
+{
+    const struct auth_memo *m = a->auth_memo;
+    long long dv = store_data_version(a->st);
+    if (!m || dv < 0 || m->dv != dv || m->at != time(NULL) || m->kind != kind ||
+        sodium_memcmp(m->key, key, crypto_generichash_BYTES) != 0) {
+        return 0;
+    }
+    *p = m->p;
+    return 1;
+}
+
+/* After a successful authentication that wrote nothing (a write ends the
+ * read snapshot: no data version then, nothing kept). */
+static void memo_put(struct app *a, int kind, const unsigned char *key,
+                     const struct session_auth *p)
+{
+    long long dv = store_data_version(a->st);
+    if (dv < 0) {
+        return;
+    }
+    if (!a->auth_memo) {
+        a->auth_memo = xcalloc(1, sizeof *a->auth_memo);
+    }
+    struct auth_memo *m = a->auth_memo;
+    m->dv = dv;
+    m->at = time(NULL);
+    m->kind = kind;
+    memcpy(m->key, key, crypto_generichash_BYTES);
+    m->p = *p;
+}
+
 int app_session(struct app *a, const char *sid, struct session_auth *p, struct err *e)
 {
     memset(p, 0, sizeof *p);
     if (!sid || strlen(sid) != 64) {
         return 0;
+    }
+    unsigned char mk[crypto_generichash_BYTES];
+    memo_key(1, sid, mk);
+    if (memo_get(a, 1, mk, p)) {
+        return 1;
     }
     char h[65];
     sid_hash(sid, h);
@@ -687,6 +759,7 @@ int app_session(struct app *a, const char *sid, struct session_auth *p, struct e
             store_commit(a->st, e);
         }
     }
+    memo_put(a, 1, mk, p);
     return 1;
 }
 
@@ -809,6 +882,11 @@ int app_token_auth(struct app *a, const char *token, const char *address,
     if (!token || strncmp(token, "isms_", 5) != 0 || strlen(token) > 100) {
         return 0;
     }
+    unsigned char mk[crypto_generichash_BYTES];
+    memo_key(2, token, mk);
+    if (memo_get(a, 2, mk, p)) {
+        return 1;
+    }
     char h[65];
     token_hash(token, h);
     struct token_found t;
@@ -842,6 +920,9 @@ int app_token_auth(struct app *a, const char *token, const char *address,
                 store_commit(a->st, &we);
             }
         }
+    }
+    if (ok == 1) {
+        memo_put(a, 2, mk, p);
     }
     return ok;
 }

@@ -54,6 +54,8 @@ void app_close(struct app *a)
     method_free(a->method);
     a->method = NULL;
     app_derived_free(a); /* derived.c: the memo and the derived results */
+    free(a->auth_memo);
+    a->auth_memo = NULL;
 }
 
 

@@ -14,6 +14,7 @@
 #include "documents.h"
 
 struct method;
+struct auth_memo;
 
 struct app {
     struct store *st;
@@ -38,6 +39,7 @@ struct app {
      * a->signer is derived from the same authentication (only when the
      * second factor is done): sign-offs are bound to it. */
     struct principal who;
+    struct auth_memo *auth_memo; /* accounts.c: the last authentication, this second */
 };
 
 /* A field name and its value as a person typed it (untrusted). */

@@ -80,12 +80,24 @@ static int seg_decode(const char *s, char *out, size_t size)
 enum segkind { SEG_LIT, SEG_TYPE, SEG_ID, SEG_N };
 struct compiled {
     int nseg;
+    unsigned long h0; /* seg_hash of a literal first segment, 0 for a parameter */
     const struct rtype *type;
     enum segkind kind[MAX_SEGS];
     char *lit[MAX_SEGS];
 };
 static struct compiled *compiled;
 static pthread_once_t compiled_once = PTHREAD_ONCE_INIT;
+
+/* A segment's hash (FNV-1a, never 0): most routes are ruled out by their
+ * first segment's hash alone. */
+static unsigned long seg_hash(const char *s)
+{
+    unsigned long h = 1469598103934665603UL;
+    for (; *s; s++) {
+        h = (h ^ (unsigned char)*s) * 1099511628211UL;
+    }
+    return h | 1;
+}
 
 static void compile_routes(void)
 {
@@ -102,6 +114,7 @@ static void compile_routes(void)
                                                    : SEG_LIT;
             c->lit[k] = xstrdup(segs[k]);
         }
+        c->h0 = c->nseg > 0 && c->kind[0] == SEG_LIT ? seg_hash(c->lit[0]) : 0;
     }
 }
 
@@ -111,40 +124,72 @@ struct capture {
     char id[64], id2[64];
 };
 
-/* Matches the request's segments against a route; fills cap. */
-static int match(const struct route *rt, struct capture *cap, char segs[MAX_SEGS][128], int nseg)
+/* A request's path, split once; the record type a segment names is looked
+ * up at most once however many routes try it (rtype_find is a scan). */
+struct path {
+    char segs[MAX_SEGS][128];
+    int nseg;
+    unsigned long h0; /* seg_hash of the first segment */
+    const struct rtype *t[MAX_SEGS];
+    unsigned char looked[MAX_SEGS];
+};
+
+static int path_split(const char *s, struct path *p)
+{
+    p->nseg = split(s, p->segs);
+    p->h0 = p->nseg > 0 ? seg_hash(p->segs[0]) : 0;
+    memset(p->looked, 0, sizeof p->looked);
+    return p->nseg;
+}
+
+static const struct rtype *path_type(struct path *p, int i)
+{
+    if (!p->looked[i]) {
+        const struct rtype *t = rtype_find(p->segs[i]);
+        p->t[i] = t && strcmp(t->plural, p->segs[i]) == 0 ? t : NULL;
+        p->looked[i] = 1;
+    }
+    return p->t[i];
+}
+
+/* Matches the request's segments against a route; fills cap. The literal
+ * segments are compared first: they rule out almost every route. */
+static int match(const struct route *rt, struct capture *cap, struct path *p)
 {
     pthread_once(&compiled_once, compile_routes);
     const struct compiled *c = &compiled[rt - routes];
-    if (c->nseg != nseg) {
+    int nseg = p->nseg;
+    if (c->nseg != nseg || (c->h0 && c->h0 != p->h0)) {
         return 0;
+    }
+    for (int i = 0; i < nseg; i++) {
+        if (c->kind[i] == SEG_LIT && strcmp(c->lit[i], p->segs[i]) != 0) {
+            return 0;
+        }
     }
     cap->type = c->type;
     cap->id[0] = cap->id2[0] = 0;
     for (int i = 0; i < nseg; i++) {
         switch (c->kind[i]) {
         case SEG_TYPE: {
-            const struct rtype *t = rtype_find(segs[i]);
-            if (!t || strcmp(t->plural, segs[i]) != 0) {
+            const struct rtype *t = path_type(p, i);
+            if (!t) {
                 return 0;
             }
             cap->type = t;
             break;
         }
         case SEG_ID:
-            if (seg_decode(segs[i], cap->id, sizeof cap->id)) {
+            if (seg_decode(p->segs[i], cap->id, sizeof cap->id)) {
                 return 0;
             }
             break;
         case SEG_N:
-            if (seg_decode(segs[i], cap->id2, sizeof cap->id2)) {
+            if (seg_decode(p->segs[i], cap->id2, sizeof cap->id2)) {
                 return 0;
             }
             break;
         case SEG_LIT:
-            if (strcmp(c->lit[i], segs[i]) != 0) {
-                return 0;
-            }
             break;
         }
     }
@@ -262,11 +307,14 @@ static size_t route_body_limit(const struct route *rt)
 
 size_t router_body_limit(const char *method, const char *path)
 {
-    char segs[MAX_SEGS][128];
-    int nseg = split(path, segs);
+    if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) {
+        return REQ_MAX_BODY; /* no reading route takes an upload */
+    }
+    struct path p;
+    int nseg = path_split(path, &p);
     struct capture cap;
     for (int i = 0; nseg >= 0 && i < nroutes; i++) {
-        if (method_matches(routes[i].method, method) && match(&routes[i], &cap, segs, nseg)) {
+        if (method_matches(routes[i].method, method) && match(&routes[i], &cap, &p)) {
             return route_body_limit(&routes[i]);
         }
     }
@@ -275,15 +323,15 @@ size_t router_body_limit(const char *method, const char *path)
 
 int router_dispatch(struct req *r, struct resp *w)
 {
-    char segs[MAX_SEGS][128];
-    int nseg = split(r->path, segs);
+    struct path p;
+    int nseg = path_split(r->path, &p);
     const struct route *rt = NULL;
     int path_known = 0;
     char allow[64] = "";
     r->is_api = strncmp(r->path, "/api/", 5) == 0;
     struct capture cap;
     for (int i = 0; nseg >= 0 && i < nroutes; i++) {
-        if (!match(&routes[i], &cap, segs, nseg)) {
+        if (!match(&routes[i], &cap, &p)) {
             continue;
         }
         if (method_matches(routes[i].method, r->method)) {
@@ -308,7 +356,7 @@ int router_dispatch(struct req *r, struct resp *w)
         return 0;
     }
     /* match() ran for later routes too; redo the winner's captures */
-    match(rt, &cap, segs, nseg);
+    match(rt, &cap, &p);
     r->type = cap.type;
     strlcpy_(r->id, cap.id, sizeof r->id);
     strlcpy_(r->id2, cap.id2, sizeof r->id2);
@@ -408,6 +456,17 @@ static int dispatch(struct req *r, struct resp *w, const struct route *rt)
             return 0;
         }
     }
+    /* A kept answer (pagecache.c) is asked for before the checks below: it
+     * was kept only after every one of them passed for a request with the
+     * same key -- the same file state, account, role, person, token scope
+     * and day, and the same path (hence route, record and row rule) -- and
+     * none of them reads anything else of a reading request but a CSRF
+     * token, whose routes are left out. A hit spares the record's read. */
+    int reads = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
+    if (reads && rt->perm != PERM_PUBLIC && !(rt->flags & (R_CSRF | R_PRECSRF)) &&
+        pagecache_get(r, w)) {
+        return 0;
+    }
     int owns = -1;
     if (r->type && r->id[0] && rt->perm != PERM_PUBLIC) {
         struct err e = {0};
@@ -428,7 +487,7 @@ static int dispatch(struct req *r, struct resp *w, const struct route *rt)
     /* accounts: the principal of an external auditor (an auditor account
      * with an end date) writes nothing: no permission that writes, and no
      * write request but on its own account (perm_may_request) */
-    int writes = strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0;
+    int writes = !reads;
     if (!perm_may_request(&r->app->who, rt->perm, writes)) {
         char msg[200];
         snprintf(msg, sizeof msg,
@@ -473,13 +532,10 @@ static int dispatch(struct req *r, struct resp *w, const struct route *rt)
     if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0) {
         return group_run(r, w, rt);
     }
-    /* every check above passed: the same request on the same file state
-     * gets the answer the handler gave it (pagecache.c) */
-    if (rt->perm != PERM_PUBLIC && pagecache_get(r, w)) {
-        return 0;
-    }
+    /* every check above passed: the handler's answer is kept for the same
+     * request on the same file state (pagecache.c) */
     int rc = rt->fn(r, w);
-    if (rt->perm != PERM_PUBLIC) {
+    if (rt->perm != PERM_PUBLIC && !(rt->flags & (R_CSRF | R_PRECSRF))) {
         pagecache_put(r, w);
     }
     return rc;

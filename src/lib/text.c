@@ -212,10 +212,17 @@ void time_now(char out[21])
             return;
         }
     }
+    /* formatted once a second per thread (a server asks on every request) */
+    static __thread time_t memo_t = (time_t)-1;
+    static __thread char memo[21];
     time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (t != memo_t) {
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(memo, sizeof memo, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        memo_t = t;
+    }
+    memcpy(out, memo, 21);
 }
 
 void date_today(char out[11])
