@@ -51,6 +51,15 @@ def main():
     check_status(scoped.get("/api/v1/risks/R-0001"), 403,
                  "a token limited to measurements is refused the risk the same URL kept")
 
+    # the token's authentication is kept for the rest of the second on the
+    # same file state (accounts.c): a revocation by another process moves it
+    check_status(full.get("/api/v1/risks/R-0001"), 200, "the full token again, its sign-in kept")
+    listed = f.cli("token", "list").out.splitlines()
+    tid = [ln.split()[0] for ln in listed if len(ln.split()) > 2 and ln.split()[2] == "full"][0]
+    f.cli("token", "revoke", tid)
+    check_status(full.get("/api/v1/risks/R-0001"), 401,
+                 "a token revoked by another process is refused at once, kept sign-in or not")
+
     f.cli("risk", "edit", "R-0001", "--title", "Changed by the CLI zq9")
     r3 = a.get("/risks/R-0001")
     check(r3.status == 200 and "Changed by the CLI zq9" in r3.text,
