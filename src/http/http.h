@@ -96,6 +96,11 @@ struct resp {
     int64_t body_fd_size;
     int retry_after;         /* seconds, for 503; 0: none */
     int close;               /* 1: close the connection after the answer */
+    /* a kept answer (pagecache.c) as the body, shared, not copied: kept_len
+     * bytes at kept, released by pagecache_release(kept_ref) once sent */
+    const char *kept;
+    size_t kept_len;
+    void *kept_ref;
 };
 
 /* The value of name in a decoded field list, or NULL. */

@@ -33,12 +33,28 @@
 static const char HTML[] = "text/html; charset=utf-8";
 static const char JSON[] = "application/json";
 
+/* A kept body, shared by the entry and every answer being sent from it;
+ * freed by whichever lets go last (an entry is replaced while a slow
+ * client is still reading). */
+struct kept {
+    int refs;
+    size_t len;
+    char data[];
+};
+
 struct page {
     char *key;
-    char *body;
-    size_t len;
+    struct kept *body;
     const char *ctype;
 };
+
+void pagecache_release(void *ref)
+{
+    struct kept *k = ref;
+    if (k && __atomic_sub_fetch(&k->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+        free(k);
+    }
+}
 
 struct pages {
     struct page p[PAGES];
@@ -54,7 +70,7 @@ static void pages_free(void *v)
     struct pages *ps = v;
     for (int i = 0; i < PAGES; i++) {
         free(ps->p[i].key);
-        free(ps->p[i].body);
+        pagecache_release(ps->p[i].body);
     }
     free(ps);
 }
@@ -112,15 +128,10 @@ int pagecache_get(struct req *r, struct resp *w)
             if (p->key && strcmp(p->key, key) == 0) {
                 w->status = 200;
                 w->ctype = p->ctype;
-                /* one copy of the exact size (appending would grow it step by
-                 * step); the answer's buffer goes to libmicrohttpd */
-                free(w->body.p);
-                w->body.p = xmalloc(p->len + 1);
-                memcpy(w->body.p, p->body, p->len);
-                w->body.p[p->len] = 0;
-                w->body.len = p->len;
-                w->body.cap = p->len + 1;
-                w->body.over = 0;
+                __atomic_add_fetch(&p->body->refs, 1, __ATOMIC_RELAXED);
+                w->kept = p->body->data;
+                w->kept_len = p->body->len;
+                w->kept_ref = p->body;
                 found = 1;
                 break;
             }
@@ -133,6 +144,7 @@ int pagecache_get(struct req *r, struct resp *w)
 void pagecache_put(struct req *r, const struct resp *w)
 {
     if (w->status != 200 || w->ncookies || w->location[0] || w->stream || w->body_fd_size ||
+        w->kept ||
         w->disposition[0] || w->allow[0] || w->retry_after || w->close || w->csp || w->cache ||
         !w->ctype || w->body.len == 0 || w->body.len > PAGE_MAX ||
         memchr(w->body.p, 0, w->body.len)) {
@@ -149,11 +161,12 @@ void pagecache_put(struct req *r, const struct resp *w)
         struct pages *ps = thread_pages();
         struct page *p = &ps->p[ps->next++ % PAGES];
         free(p->key);
-        free(p->body);
+        pagecache_release(p->body);
         p->key = buf_take(&k);
-        p->body = xmalloc(w->body.len);
-        memcpy(p->body, w->body.p, w->body.len);
-        p->len = w->body.len;
+        p->body = xmalloc(sizeof *p->body + w->body.len);
+        p->body->refs = 1;
+        p->body->len = w->body.len;
+        memcpy(p->body->data, w->body.p, w->body.len);
         p->ctype = ctype;
     }
     buf_free(&k);

@@ -33,6 +33,7 @@
 #include "client_addr.h"
 #include "dir_pages.h"
 #include "privdrop.h"
+#include "pagecache.h"
 #include "router.h"
 #include "timer.h" /* outbound */
 #include "routes.h"
@@ -600,11 +601,13 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct req *r, str
                                  struct conn *c)
 {
     /* the body is handed over, not copied: libmicrohttpd frees it */
-    size_t bytes = w->stream ? (size_t)w->stream_size : w->body.len;
+    size_t bytes = w->stream ? (size_t)w->stream_size : w->kept ? w->kept_len : w->body.len;
     int body_disposition = !w->stream && w->disposition[0]; /* reports: a generated download */
     struct MHD_Response *res =
         w->stream ? upload_response(w) /* a download, streamed */
         : w->body_fd_size > 0 ? NULL   /* bundle: below */
+        : w->kept ? MHD_create_response_from_buffer_with_free_callback_cls(
+                        w->kept_len, (void *)w->kept, pagecache_release, w->kept_ref)
         : bytes ? MHD_create_response_from_buffer_with_free_callback(bytes, w->body.p, free)
               : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
     if (!w->stream && w->body_fd_size > 0) {
@@ -615,6 +618,13 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct req *r, str
             close(w->body_fd);
         }
         w->body_fd_size = 0;
+    }
+    if (w->kept) {
+        if (!res) {
+            pagecache_release(w->kept_ref);
+        }
+        w->kept = NULL; /* now the response's, released once sent */
+        w->kept_ref = NULL;
     }
     if (!res) {
         return MHD_NO;
