@@ -136,6 +136,7 @@ struct path {
 
 static int path_split(const char *s, struct path *p)
 {
+    pthread_once(&compiled_once, compile_routes); /* match() reads them */
     p->nseg = split(s, p->segs);
     p->h0 = p->nseg > 0 ? seg_hash(p->segs[0]) : 0;
     memset(p->looked, 0, sizeof p->looked);
@@ -156,7 +157,6 @@ static const struct rtype *path_type(struct path *p, int i)
  * segments are compared first: they rule out almost every route. */
 static int match(const struct route *rt, struct capture *cap, struct path *p)
 {
-    pthread_once(&compiled_once, compile_routes);
     const struct compiled *c = &compiled[rt - routes];
     int nseg = p->nseg;
     if (c->nseg != nseg || (c->h0 && c->h0 != p->h0)) {
@@ -331,7 +331,8 @@ int router_dispatch(struct req *r, struct resp *w)
     r->is_api = strncmp(r->path, "/api/", 5) == 0;
     struct capture cap;
     for (int i = 0; nseg >= 0 && i < nroutes; i++) {
-        if (!match(&routes[i], &cap, &p)) {
+        const struct compiled *c = &compiled[i];
+        if (c->nseg != nseg || (c->h0 && c->h0 != p.h0) || !match(&routes[i], &cap, &p)) {
             continue;
         }
         if (method_matches(routes[i].method, r->method)) {

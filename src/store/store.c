@@ -840,11 +840,16 @@ int store_path_ok(const char *path, const struct store_file_id *want, struct err
 
 int store_file_ok(struct store *s, const struct store_file_id *want, struct err *e)
 {
-    if (has_moved(s)) {
-        orphan_checkpoint(s);
-        return file_gone(s->path, e);
+    /* one stat(2) per request: the path still names the file opened (its
+     * device and inode) or it was removed or replaced; SQLite's own test
+     * (two more) only once that is so, to send the orphan's WAL home */
+    if (store_path_ok(s->path, want, e)) {
+        if (has_moved(s)) {
+            orphan_checkpoint(s);
+        }
+        return -1;
     }
-    return store_path_ok(s->path, want, e);
+    return 0;
 }
 
 int store_backup(struct store *s, const char *dest, struct err *e)
