@@ -39,6 +39,8 @@ static const char JSON[] = "application/json";
 struct kept {
     int refs;
     size_t len;
+    void *res;               /* the server's prepared answer, headers and all */
+    void (*res_free)(void *);
     char data[];
 };
 
@@ -52,8 +54,23 @@ void pagecache_release(void *ref)
 {
     struct kept *k = ref;
     if (k && __atomic_sub_fetch(&k->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+        if (k->res) {
+            k->res_free(k->res);
+        }
         free(k);
     }
+}
+
+void *pagecache_response(void *ref)
+{
+    return ref ? ((struct kept *)ref)->res : NULL;
+}
+
+void pagecache_keep_response(void *ref, void *res, void (*res_free)(void *))
+{
+    struct kept *k = ref;
+    k->res = res;
+    k->res_free = res_free;
 }
 
 struct pages {
@@ -166,6 +183,7 @@ void pagecache_put(struct req *r, const struct resp *w)
         p->body = xmalloc(sizeof *p->body + w->body.len);
         p->body->refs = 1;
         p->body->len = w->body.len;
+        p->body->res = NULL;
         memcpy(p->body->data, w->body.p, w->body.len);
         p->ctype = ctype;
     }

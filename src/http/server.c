@@ -303,6 +303,7 @@ struct conn {
     struct resp w;
     int have_req;
     struct gwait gw;
+    void *kept_ref; /* a kept answer being sent (pagecache.c): released when done */
 };
 
 static const char *hdr(struct req *r, const char *name)
@@ -597,17 +598,55 @@ static void access_log(struct req *r, int status, size_t bytes, const struct con
     pthread_mutex_unlock(&log_lock);
 }
 
+
+static void response_free(void *res)
+{
+    MHD_destroy_response(res);
+}
+
+/* A kept answer (pagecache.c): its body is shared, and the response built
+ * for it the first time -- the same headers for every hit, since only
+ * plain pages are kept -- is queued again as it is. The request holds the
+ * body until it is done (on_done), libmicrohttpd the response. */
+static enum MHD_Result send_kept(struct MHD_Connection *conn, struct req *r, struct resp *w,
+                                 struct conn *c)
+{
+    void *ref = w->kept_ref;
+    struct MHD_Response *res = pagecache_response(ref);
+    if (!res) {
+        res = MHD_create_response_from_buffer(w->kept_len, (void *)w->kept,
+                                              MHD_RESPMEM_PERSISTENT);
+        if (!res) {
+            pagecache_release(ref);
+            w->kept = NULL;
+            w->kept_ref = NULL;
+            return MHD_NO;
+        }
+        MHD_add_response_header(res, "Content-Type", w->ctype);
+        add_security_headers(res, w, r->authed);
+        pagecache_keep_response(ref, res, response_free);
+    }
+    c->kept_ref = ref;
+    w->kept = NULL;
+    w->kept_ref = NULL;
+    tconn_deadline(conn, lim.body_secs + (double)w->kept_len / BODY_MIN_RATE);
+    enum MHD_Result ret = MHD_queue_response(conn, 200, res);
+    access_log(r, 200, w->kept_len, c);
+    return ret;
+}
+
 static enum MHD_Result send_resp(struct MHD_Connection *conn, struct req *r, struct resp *w,
                                  struct conn *c)
 {
+    if (w->kept) {
+        return send_kept(conn, r, w, c);
+    }
     /* the body is handed over, not copied: libmicrohttpd frees it */
-    size_t bytes = w->stream ? (size_t)w->stream_size : w->kept ? w->kept_len : w->body.len;
+    size_t bytes = w->stream ? (size_t)w->stream_size : w->body.len;
     int body_disposition = !w->stream && w->disposition[0]; /* reports: a generated download */
     struct MHD_Response *res =
         w->stream ? upload_response(w) /* a download, streamed */
         : w->body_fd_size > 0 ? NULL   /* bundle: below */
-        : w->kept ? MHD_create_response_from_buffer_with_free_callback_cls(
-                        w->kept_len, (void *)w->kept, pagecache_release, w->kept_ref)
         : bytes ? MHD_create_response_from_buffer_with_free_callback(bytes, w->body.p, free)
               : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
     if (!w->stream && w->body_fd_size > 0) {
@@ -618,13 +657,6 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct req *r, str
             close(w->body_fd);
         }
         w->body_fd_size = 0;
-    }
-    if (w->kept) {
-        if (!res) {
-            pagecache_release(w->kept_ref);
-        }
-        w->kept = NULL; /* now the response's, released once sent */
-        w->kept_ref = NULL;
     }
     if (!res) {
         return MHD_NO;
@@ -959,6 +991,11 @@ static void req_release(struct conn *c)
         return;
     }
     c->have_req = 0;
+    if (c->w.kept_ref) { /* a kept answer never sent */
+        pagecache_release(c->w.kept_ref);
+        c->w.kept = NULL;
+        c->w.kept_ref = NULL;
+    }
     buf_free(&c->w.body);
     kv_free(&c->r.form);
     kv_free(&c->r.query);
@@ -1053,6 +1090,7 @@ static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls,
     struct conn *c = *con_cls;
     if (c) {
         group_forget(&c->gw); /* woken, but its client went away */
+        pagecache_release(c->kept_ref); /* its answer is sent (or never will be) */
         req_release(c);
         body_free(c);
         upload_free(c->up);
