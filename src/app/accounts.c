@@ -161,11 +161,16 @@ static int grab_account(void *ctx, const struct account_row *r)
 }
 
 /* accounts: the account's end date has passed (it is the last good day) */
-static int expired(const struct acc *c)
+int account_end_passed(const char *expires)
 {
     char today[11];
     date_today(today);
-    return c->expires[0] && strcmp(today, c->expires) > 0;
+    return expires && expires[0] && strcmp(today, expires) > 0;
+}
+
+static int expired(const struct acc *c)
+{
+    return account_end_passed(c->expires);
 }
 
 static int load_account(struct app *a, const char *name, long id, struct acc *c, struct err *e)

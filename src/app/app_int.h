@@ -140,4 +140,8 @@ int app_attachment_open_as(struct app *a, const struct principal *who, const cha
                            const char *subject, int own, struct attachment_reader **out,
                            struct err *e);
 
+/* accounts: an end date (YYYY-MM-DD, NULL or "" none) that has passed:
+ * the one rule for sessions, tokens, sign-in and calendar feeds. */
+int account_end_passed(const char *expires);
+
 #endif

@@ -132,7 +132,9 @@ struct acct {
 static int got_account(void *ctx, const struct account_row *r)
 {
     struct acct *x = ctx;
-    if (!r->disabled) {
+    /* accounts: a disabled account's feed, or one past its end date (an
+     * external auditor's), answers like one that does not exist */
+    if (!r->disabled && !account_end_passed(r->expires)) {
         x->p = principal_account(r->id, r->name, r->role, r->person);
         /* accounts: the feed reads as the account does on the web */
         int end = r->expires && r->expires[0];

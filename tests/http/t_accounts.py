@@ -124,11 +124,18 @@ def external_auditor(f, srv):
     check(r.status == 200 and (r.json() or {}).get("contact") is None,
           "withdrawn: hidden again", r.describe)
 
-    # the end date passes: the session and the token stop working
+    # the end date passes: the session, the token and the calendar feed stop working
     c2 = Client(srv)
     check_status(c2.login("ext", PW), 303, "ext signs in again")
     check_status(c2.get("/risks"), 200, "and reads")
+    r = c2.post("/calendar", {"_csrf": c2.csrf("/calendar")})
+    m = re.search(r'/cal/[A-Za-z0-9_-]{43}\.ics', r.text)
+    check(r.status == 200 and m is not None, "ext makes a calendar feed", r.describe)
+    feed = m.group(0) if m else "/cal/none.ics"
+    check_status(Client(srv).get(feed), 200, "the feed serves before the end date")
     f.cli("user", "edit", "ext", "--expires", days_from_today(-1))
+    check_status(Client(srv).get(feed), 404,
+                 "after the end date the calendar feed answers as if it did not exist")
     r = c2.get("/risks")
     check(r.status in (302, 303) and "/login" in (r.location or ""),
           "after the end date the existing session is refused", r.describe)
@@ -147,6 +154,7 @@ def external_auditor(f, srv):
           "user list shows the account expired", listing)
     f.cli("user", "edit", "ext", "--expires", "none")
     check_status(c3.login("ext", PW), 303, "the end date removed: it signs in again")
+    check_status(Client(srv).get(feed), 200, "... and its feed serves again")
 
 
 def security_log(f, srv):
