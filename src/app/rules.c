@@ -156,7 +156,20 @@ int app_rescore_all(struct app *a, long *changed_out, struct err *e)
     if (!m) {
         return -1;
     }
+    /* Only what the scoring reads and sets, and the time of the last
+     * update: a changed risk's update and its history entry cover the
+     * fields that changed, which are among these, and updated (its value
+     * before is in the entry). The other fields stay unset in both. */
+    const char *cols[RISK_DERIVE_NFIELDS + 2];
+    size_t nc = 0;
+    while (risk_derive_fields[nc]) {
+        cols[nc] = risk_derive_fields[nc];
+        nc++;
+    }
+    cols[nc++] = FIELD_UPDATED;
+    cols[nc] = NULL;
     struct query q = {0};
+    q.columns = cols;
     if (store_list(a->st, principal_sys(), rtype_find("risk"), &q, records_add, &rows, e)) {
         records_free(&rows);
         return -1;

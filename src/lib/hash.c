@@ -1,7 +1,6 @@
 /* hash.c — see hash.h. */
 #include "hash.h"
 
-#include <stdio.h>
 #include <string.h>
 
 int hash_init(void)
@@ -21,12 +20,23 @@ void sha256_add(struct sha256 *h, const void *data, size_t n)
 
 void sha256_add_field(struct sha256 *h, const char *s)
 {
-    char len[32];
-    int n = s ? snprintf(len, sizeof len, "%zu:", strlen(s)) : snprintf(len, sizeof len, "-:");
-    sha256_add(h, len, (size_t)n);
-    if (s) {
-        sha256_add(h, s, strlen(s));
+    if (!s) {
+        sha256_add(h, "-:", 2);
+        return;
     }
+    /* "LEN:" then the bytes; formatted by hand, as it runs for every field
+     * of every history entry written or verified */
+    size_t n = strlen(s);
+    char len[24];
+    char *p = len + sizeof len;
+    *--p = ':';
+    size_t u = n;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    sha256_add(h, p, (size_t)(len + sizeof len - p));
+    sha256_add(h, s, n);
 }
 
 void sha256_hex_end(struct sha256 *h, char out[65])

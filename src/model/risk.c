@@ -44,6 +44,11 @@ static int check_scale(const struct record *r, const char *f, const struct scale
     return 0;
 }
 
+const char *const risk_derive_fields[RISK_DERIVE_NFIELDS + 1] = {
+    "likelihood", "consequence", "consequence_confidentiality", "consequence_integrity",
+    "consequence_availability", "affects", "residual_likelihood", "residual_consequence",
+    "score", "level", "residual_score", "residual_level", NULL};
+
 int risk_derive(const struct method *m, struct record *r, struct err *e)
 {
     static const char *const dims[3] = {"consequence_confidentiality", "consequence_integrity",

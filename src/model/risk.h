@@ -12,6 +12,10 @@
  * dimensions it affects, when the method has separate scales and any is
  * given), score, level, residual_score and residual_level. */
 int risk_derive(const struct method *m, struct record *r, struct err *e);
+/* The fields risk_derive reads or sets, NULL-terminated: a re-score reads
+ * only these (struct query.columns). */
+#define RISK_DERIVE_NFIELDS 12
+extern const char *const risk_derive_fields[RISK_DERIVE_NFIELDS + 1];
 /* The score that decides acceptance: residual when rated, else inherent;
  * 0 when unrated. */
 int risk_decisive_score(const struct record *r);

@@ -1171,17 +1171,24 @@ const struct field *rtype_sort_field(const struct rtype *t, const struct field *
 const struct field *rtype_field(const struct rtype *t, const char *name, int *idx)
 {
     char norm[64];
-    size_t n = strlcpy_(norm, name, sizeof norm);
+    size_t n = strlen(name);
     if (n >= sizeof norm) {
         return NULL;
     }
-    for (char *p = norm; *p; p++) {
-        if (*p == '-') {
-            *p = '_';
+    /* a name with dashes is looked up with underscores; the others (the
+     * program's own calls) as they are, without a copy */
+    const char *want = name;
+    if (memchr(name, '-', n)) {
+        memcpy(norm, name, n + 1);
+        for (char *p = norm; *p; p++) {
+            if (*p == '-') {
+                *p = '_';
+            }
         }
+        want = norm;
     }
     for (int i = 0; i < t->nfields; i++) {
-        if (strcmp(t->fields[i].name, norm) == 0) {
+        if (t->fields[i].name[0] == want[0] && strcmp(t->fields[i].name, want) == 0) {
             if (idx) {
                 *idx = i;
             }

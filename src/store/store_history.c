@@ -17,11 +17,10 @@ static const char zero_hash[] =
 static void entry_hash(const struct history_entry *h, char out[65])
 {
     struct sha256 c;
-    char seq[32];
-    snprintf(seq, sizeof seq, "%lld", (long long)h->seq);
+    char seq[24];
     sha256_begin(&c);
     sha256_add_field(&c, h->prev);
-    sha256_add_field(&c, seq);
+    sha256_add_field(&c, i64_text(seq, h->seq));
     sha256_add_field(&c, h->at);
     sha256_add_field(&c, h->actor);
     sha256_add_field(&c, h->type);
@@ -72,22 +71,25 @@ int store_history_add(struct store *s, const char *at, const char *actor, const 
     if (!st) {
         return -1;
     }
+    /* the values are bound without a copy (SQLITE_STATIC): they outlive the
+     * step, and the bindings are cleared before this function returns */
     sqlite3_bind_int64(st, 1, seq);
-    sqlite3_bind_text(st, 2, at, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, actor, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, type, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 5, ref, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 6, action, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, at, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, actor, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, type, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, ref, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, action, -1, SQLITE_STATIC);
     if (before) {
-        sqlite3_bind_text(st, 7, before, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 7, before, -1, SQLITE_STATIC);
     }
     if (after) {
-        sqlite3_bind_text(st, 8, after, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 8, after, -1, SQLITE_STATIC);
     }
-    sqlite3_bind_text(st, 9, prev, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 10, hash, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 9, prev, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 10, hash, -1, SQLITE_STATIC);
     int rc = store_step(s, st, e);
     sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
     if (rc < 0) {
         s->hist_valid = 0;
         return -1;

@@ -328,13 +328,23 @@ int store_update_fields(struct store *s, const struct record *r, const unsigned 
     const struct rtype *t = r->type;
     struct buf b;
     buf_init(&b, 0);
-    buf_printf(&b, "UPDATE %s SET ", t->name);
+    buf_puts(&b, "UPDATE ");
+    buf_puts(&b, t->name);
+    buf_puts(&b, " SET ");
     int pos = 1, first = 1;
+    char num[24];
     for (int i = 0; i < t->nfields; i++) {
         if (t->fields[i].type == F_REFS || (mask && !mask[i])) {
             continue;
         }
-        buf_printf(&b, "%s%s = ?%d", first ? "" : ", ", t->fields[i].name, ++pos);
+        /* "name = ?N", put together without printf: a re-score writes
+         * thousands of records this way */
+        if (!first) {
+            buf_puts(&b, ", ");
+        }
+        buf_puts(&b, t->fields[i].name);
+        buf_puts(&b, " = ?");
+        buf_puts(&b, i64_text(num, ++pos));
         first = 0;
     }
     if (first) {

@@ -131,6 +131,10 @@ json_all '[h["action"] for h in d if h["type"] == "method"] == ["change", "chang
     'any(h["id"] == "R-0003" and h["action"] == "update" and h["before"]["level"] == "low" and h["after"]["level"] == "medium" for h in d)' \
     'any(h["id"] == "R-0008" and h["action"] == "update" and h["before"]["level"] == "medium" and h["after"]["level"] == "high" for h in d)' \
     'not any(h["id"] == "R-0002" and h["action"] == "update" for h in d)'
+note "a re-scored risk's entry holds the fields that changed and the time of its previous update"
+json_all 'sorted([h for h in d if h["id"] == "R-0003"][-1]["before"]) == ["id", "level", "updated"]' \
+    'sorted([h for h in d if h["id"] == "R-0003"][-1]["after"]) == ["id", "level", "updated"]' \
+    '[h for h in d if h["id"] == "R-0003"][-1]["before"]["updated"] == [h for h in d if h["id"] == "R-0003"][-2]["after"]["updated"]'
 ok isms verify m.isms
 
 note "the same method again is a conflict and changes nothing"
