@@ -28,33 +28,88 @@ static void copy(char *dst, size_t n, const char *src)
     snprintf(dst, n, "%s", src ? src : "");
 }
 
-int task_add(struct tasks *out, const char *source, const char *what, const char *subject,
-             const char *title, const char *owner, const char *due, const char *link)
+/* The texts of a list, in chunks that never move (a task points into
+ * them). */
+struct task_chunk {
+    struct task_chunk *next;
+    size_t used, cap;
+    char data[];
+};
+#define TASK_CHUNK (64u << 10)
+enum { WHAT_MAX = 48, SUBJECT_MAX = 40, TITLE_MAX = 200, LINK_MAX = 160 };
+
+/* s cut to max - 1 bytes (as the fixed fields it replaces cut it), kept in
+ * the list's pool; "" needs no room. NULL when out of memory. */
+static const char *pool_text(struct tasks *t, const char *s, size_t max)
+{
+    size_t n = s ? strnlen(s, max - 1) : 0;
+    if (n == 0) {
+        return "";
+    }
+    struct task_chunk *c = t->pool;
+    if (!c || c->cap - c->used < n + 1) {
+        size_t cap = TASK_CHUNK > n + 1 ? TASK_CHUNK : n + 1;
+        c = malloc(sizeof *c + cap);
+        if (!c) {
+            return NULL;
+        }
+        c->next = t->pool;
+        c->used = 0;
+        c->cap = cap;
+        t->pool = c;
+        t->pool_bytes += sizeof *c + cap;
+    }
+    char *p = c->data + c->used;
+    memcpy(p, s, n);
+    p[n] = 0;
+    c->used += n + 1;
+    return p;
+}
+
+static struct task *task_slot(struct tasks *out)
 {
     if (out->n == out->cap) {
         int cap = out->cap ? out->cap * 2 : 64;
         struct task *v = realloc(out->v, (size_t)cap * sizeof *v);
         if (!v) {
-            return -1;
+            return NULL;
         }
         out->v = v;
         out->cap = cap;
     }
-    struct task *t = &out->v[out->n++];
+    return &out->v[out->n];
+}
+
+int task_add(struct tasks *out, const char *source, const char *what, const char *subject,
+             const char *title, const char *owner, const char *due, const char *link)
+{
+    struct task *t = task_slot(out);
+    if (!t) {
+        return -1;
+    }
     memset(t, 0, sizeof *t);
     t->source = source;
-    copy(t->what, sizeof t->what, what);
-    copy(t->subject, sizeof t->subject, subject);
-    copy(t->title, sizeof t->title, title);
+    t->what = pool_text(out, what, WHAT_MAX);
+    t->subject = pool_text(out, subject, SUBJECT_MAX);
+    t->title = pool_text(out, title, TITLE_MAX);
+    t->link = pool_text(out, link, LINK_MAX);
+    if (!t->what || !t->subject || !t->title || !t->link) {
+        return -1;
+    }
     copy(t->owner, sizeof t->owner, owner);
     copy(t->due, sizeof t->due, due);
-    copy(t->link, sizeof t->link, link);
+    out->n++;
     return 0;
 }
 
 void tasks_free(struct tasks *t)
 {
     free(t->v);
+    while (t->pool) {
+        struct task_chunk *next = t->pool->next;
+        free(t->pool);
+        t->pool = next;
+    }
     memset(t, 0, sizeof *t);
 }
 
@@ -121,24 +176,17 @@ static void tasks_drop(void *p)
     free(t);
 }
 
+/* Copies add's tasks, texts included: add is a kept list that a later
+ * source's keep may evict while out is still in use. */
 static int append(struct tasks *out, const struct tasks *add)
 {
-    if (out->n + add->n > out->cap) {
-        int cap = out->cap ? out->cap : 64;
-        while (cap < out->n + add->n) {
-            cap *= 2;
-        }
-        struct task *v = realloc(out->v, (size_t)cap * sizeof *v);
-        if (!v) {
+    for (int i = 0; i < add->n; i++) {
+        const struct task *k = &add->v[i];
+        if (task_add(out, k->source, k->what, k->subject, k->title, k->owner, k->due, k->link)) {
             return -1;
         }
-        out->v = v;
-        out->cap = cap;
+        out->v[out->n - 1].state = k->state;
     }
-    if (add->n) {
-        memcpy(out->v + out->n, add->v, (size_t)add->n * sizeof *add->v);
-    }
-    out->n += add->n;
     return 0;
 }
 
@@ -165,8 +213,8 @@ static int run_source(struct app *a, const struct source *src, const struct task
         tasks_drop(mine);
         return rc ? -1 : err_set(e, ERR_INTERNAL, NULL, "out of memory");
     }
-    app_derived_keep(a, key, mine, tasks_drop, (size_t)mine->n * sizeof *mine->v + sizeof *mine,
-                     &read);
+    app_derived_keep(a, key, mine, tasks_drop,
+                     (size_t)mine->cap * sizeof *mine->v + mine->pool_bytes + sizeof *mine, &read);
     return 0;
 }
 

@@ -9,6 +9,8 @@
 #ifndef ISMS_TASKS_H
 #define ISMS_TASKS_H
 
+#include <stddef.h>
+
 #include "../lib/err.h"
 
 struct app;
@@ -19,20 +21,27 @@ enum task_state {
     TASK_OVERDUE, /* due before today */
 };
 
+/* The texts are never NULL ("" when empty) and live in the list's own
+ * pool (struct tasks): a large ISMS has tens of thousands of tasks, so a
+ * task is about 100 bytes and its texts, not fixed arrays of 500. They are
+ * cut at the lengths noted (bytes, with their terminator). */
 struct task {
     const char *source;  /* the tasks.def name of the source that derived it */
-    char what[48];       /* the verb a person acts on: "Measure", "Review", "Acknowledge" */
-    char subject[40];    /* the record (or ISMS object) it is about: "NC-0003" */
-    char title[200];     /* what a person reads: "Measure Patch latency (monthly)" */
+    const char *what;    /* the verb a person acts on: "Measure", "Review", "Acknowledge" (48) */
+    const char *subject; /* the record (or ISMS object) it is about: "NC-0003" (40) */
+    const char *title;   /* what a person reads: "Measure Patch latency (monthly)" (200) */
+    const char *link;    /* the page where it is done: "/nonconformities/NC-0003" (160) */
     char owner[40];      /* the person who must act ("" when nobody is named) */
     char due[11];        /* YYYY-MM-DD */
-    char link[160];      /* the page where it is done: "/nonconformities/NC-0003" */
     enum task_state state;
 };
 
+struct task_chunk;
 struct tasks {
     struct task *v;
     int n, cap;
+    struct task_chunk *pool; /* the texts of v, freed with the list */
+    size_t pool_bytes;
 };
 
 struct task_query {
