@@ -85,9 +85,10 @@ TEST(mail_headers_hold_no_record_text)
     c.lead_days = 14;
     struct task t = {0};
     t.source = "action";
-    strcpy(t.what, "Complete");
-    strcpy(t.subject, "ACT-0001");
-    strcpy(t.title, "Evil\r\nBcc: victim@example.org <script>");
+    t.what = "Complete";
+    t.subject = "ACT-0001";
+    t.title = "Evil\r\nBcc: victim@example.org <script>";
+    t.link = "";
     strcpy(t.due, "2026-12-01");
     t.state = TASK_OVERDUE;
     const struct task *items[] = {&t};
