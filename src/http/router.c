@@ -153,13 +153,22 @@ static const struct rtype *path_type(struct path *p, int i)
     return p->t[i];
 }
 
+/* Whether route i may match at all: its segment count and the hash of a
+ * literal first segment rule out almost every route (inline: the router
+ * asks it of each route in turn). */
+static inline int may_match(int i, const struct path *p)
+{
+    const struct compiled *c = &compiled[i];
+    return c->nseg == p->nseg && (!c->h0 || c->h0 == p->h0);
+}
+
 /* Matches the request's segments against a route; fills cap. The literal
- * segments are compared first: they rule out almost every route. */
+ * segments are compared first. */
 static int match(const struct route *rt, struct capture *cap, struct path *p)
 {
     const struct compiled *c = &compiled[rt - routes];
     int nseg = p->nseg;
-    if (c->nseg != nseg || (c->h0 && c->h0 != p->h0)) {
+    if (!may_match((int)(rt - routes), p)) {
         return 0;
     }
     for (int i = 0; i < nseg; i++) {
@@ -331,8 +340,7 @@ int router_dispatch(struct req *r, struct resp *w)
     r->is_api = strncmp(r->path, "/api/", 5) == 0;
     struct capture cap;
     for (int i = 0; nseg >= 0 && i < nroutes; i++) {
-        const struct compiled *c = &compiled[i];
-        if (c->nseg != nseg || (c->h0 && c->h0 != p.h0) || !match(&routes[i], &cap, &p)) {
+        if (!may_match(i, &p) || !match(&routes[i], &cap, &p)) {
             continue;
         }
         if (method_matches(routes[i].method, r->method)) {

@@ -604,7 +604,6 @@ static void access_log(struct req *r, int status, size_t bytes, const struct con
     }
 }
 
-
 static void response_free(void *res)
 {
     MHD_destroy_response(res);

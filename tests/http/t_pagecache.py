@@ -19,9 +19,17 @@ def main():
     b.login_as(mgr)  # a second session of the same account
     c.login_as(adm)
     s.login_as(staff)
-    r1, r2 = a.get("/risks/R-0001"), a.get("/risks/R-0001")
-    check(r1.status == 200 and r1.body == r2.body, "the same page asked twice is the same",
-          r1.describe)
+    r1, r2, r2b = a.get("/risks/R-0001"), a.get("/risks/R-0001"), a.get("/risks/R-0001")
+    check(r1.status == 200 and r1.body == r2.body == r2b.body,
+          "the same page asked three times is the same", r1.describe)
+    # the second and third answers are the kept one, sent through the response
+    # built for it once: the same headers as the page the handler rendered
+    for h in ("Content-Type", "Content-Security-Policy", "Cache-Control",
+              "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"):
+        check(r1.header(h) and r1.header(h) == r2.header(h) == r2b.header(h),
+              "a kept answer has the rendered page's %s" % h, (r1.header(h), r2b.header(h)))
+    check(r2b.header("Cache-Control") == "no-store", "... no-store: never in a shared cache",
+          r2b.header("Cache-Control"))
     csrf_a = hidden_value(r1.text, "_csrf")
 
     rb = b.get("/risks/R-0001")
