@@ -108,20 +108,20 @@ static int is_readonly(int rc)
 
 int store_sqlerr(struct store *s, struct err *e, const char *what)
 {
-    int rc = sqlite3_extended_errcode(s->db);
+    int rc = db_errcode_ext(s->db);
     enum errcode code = ERR_STORAGE;
-    if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+    if ((rc & 0xff) == DB_CONSTRAINT) {
         code = ERR_CONFLICT;
     }
     if (is_readonly(rc)) {
         return store_readonly_err(s, e);
     }
-    return err_set(e, code, NULL, "%s: %s", what, sqlite3_errmsg(s->db));
+    return err_set(e, code, NULL, "%s: %s", what, db_errmsg(s->db));
 }
 
 int store_readonly(struct store *s)
 {
-    return sqlite3_db_readonly(s->db, "main") == 1;
+    return sqlite3_db_readonly(s->db->lite, "main") == 1;
 }
 
 static unsigned long sql_hash(const char *s)
@@ -147,7 +147,7 @@ static void sqlite_setup(void)
 static void sql_sha256(sqlite3_context *cx, int argc, sqlite3_value **argv)
 {
     (void)argc;
-    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+    if (sqlite3_value_type(argv[0]) == DB_NULL) {
         sqlite3_result_null(cx);
         return;
     }
@@ -164,7 +164,7 @@ static int collate_nat(void *arg, int na, const void *a, int nb, const void *b)
     return natcasecmp_n(a, (size_t)na, b, (size_t)nb);
 }
 
-sqlite3_stmt *store_prepare(struct store *s, const char *sql, struct err *e)
+struct dbst *store_prepare(struct store *s, const char *sql, struct err *e)
 {
     if (FAULT(s, e)) {
         return NULL;
@@ -172,15 +172,15 @@ sqlite3_stmt *store_prepare(struct store *s, const char *sql, struct err *e)
     unsigned long h = sql_hash(sql);
     for (int i = 0; i < s->ncache; i++) {
         if (s->cache[i].hash == h && strcmp(s->cache[i].sql, sql) == 0) {
-            sqlite3_reset(s->cache[i].st);
-            sqlite3_clear_bindings(s->cache[i].st);
+            db_reset(s->cache[i].st);
+            db_clear_bindings(s->cache[i].st);
             store_track_prepared(s, &s->cache[i].read);
             return s->cache[i].st;
         }
     }
-    sqlite3_stmt *st = NULL;
+    struct dbst *st = NULL;
     memset(&s->prep_read, 0, sizeof s->prep_read); /* the authorizer fills it */
-    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+    if (db_prepare_keep(s->db, sql, &st) != DB_OK) {
         store_sqlerr(s, e, "preparing a query");
         return NULL;
     }
@@ -188,10 +188,10 @@ sqlite3_stmt *store_prepare(struct store *s, const char *sql, struct err *e)
         /* evict the oldest entry no caller is stepping through (a listing's
          * callback may prepare other statements while its own is live) */
         int k = 0;
-        while (k < s->ncache - 1 && sqlite3_stmt_busy(s->cache[k].st)) {
+        while (k < s->ncache - 1 && db_busy(s->cache[k].st)) {
             k++;
         }
-        sqlite3_finalize(s->cache[k].st);
+        db_finalize(s->cache[k].st);
         free(s->cache[k].sql);
         memmove(&s->cache[k], &s->cache[k + 1], sizeof s->cache[0] * (size_t)(s->ncache - 1 - k));
         s->ncache--;
@@ -204,39 +204,39 @@ sqlite3_stmt *store_prepare(struct store *s, const char *sql, struct err *e)
     return st;
 }
 
-int store_step(struct store *s, sqlite3_stmt *st, struct err *e)
+int store_step(struct store *s, struct dbst *st, struct err *e)
 {
     if (FAULT(s, e)) {
-        sqlite3_reset(st);
+        db_reset(st);
         return -1;
     }
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+    int rc = db_step(st);
+    if (rc == DB_ROW || rc == DB_DONE) {
         return rc;
     }
     store_sqlerr(s, e, "storage");
-    sqlite3_reset(st);
+    db_reset(st);
     return -1;
 }
 
-const char *store_col(sqlite3_stmt *st, int i)
+const char *store_col(struct dbst *st, int i)
 {
-    return (const char *)sqlite3_column_text(st, i);
+    return (const char *)db_col_text(st, i);
 }
 
-void store_bind_opt(sqlite3_stmt *st, int i, const char *v)
+void store_bind_opt(struct dbst *st, int i, const char *v)
 {
     if (v) {
-        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+        db_bind_text(st, i, v, -1);
     } else {
-        sqlite3_bind_null(st, i);
+        db_bind_null(st, i);
     }
 }
 
-int store_run(struct store *s, sqlite3_stmt *st, struct err *e)
+int store_run(struct store *s, struct dbst *st, struct err *e)
 {
     int rc = store_step(s, st, e);
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }
 
@@ -247,13 +247,13 @@ int store_exec(struct store *s, const char *sql, struct err *e)
         return -1;
     }
     char *msg = NULL;
-    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        if (is_readonly(sqlite3_extended_errcode(s->db))) {
-            sqlite3_free(msg);
+    if (db_exec(s->db, sql, &msg) != DB_OK) {
+        if (is_readonly(db_errcode_ext(s->db))) {
+            db_free(msg);
             return store_readonly_err(s, e);
         }
-        err_set(e, ERR_STORAGE, NULL, "storage: %s", msg ? msg : sqlite3_errmsg(s->db));
-        sqlite3_free(msg);
+        err_set(e, ERR_STORAGE, NULL, "storage: %s", msg ? msg : db_errmsg(s->db));
+        db_free(msg);
         return -1;
     }
     return 0;
@@ -261,17 +261,17 @@ int store_exec(struct store *s, const char *sql, struct err *e)
 
 static int pragma_int(struct store *s, const char *sql, int *out, struct err *e)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+    struct dbst *st;
+    if (db_prepare(s->db, sql, &st) != DB_OK) {
         return store_sqlerr(s, e, "reading the file header");
     }
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_finalize(st);
+    int rc = db_step(st);
+    if (rc != DB_ROW) {
+        db_finalize(st);
         return store_sqlerr(s, e, "reading the file header");
     }
-    *out = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
+    *out = db_col_int(st, 0);
+    db_finalize(st);
     return 0;
 }
 
@@ -335,29 +335,29 @@ static int migrate(struct store *s, int from, struct err *e)
  * it cannot). */
 static long long table_int(struct store *s, const char *sql)
 {
-    sqlite3_stmt *st = NULL;
+    struct dbst *st = NULL;
     long long v = 0;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW) {
-        v = sqlite3_column_int64(st, 0);
+    if (db_prepare(s->db, sql, &st) == DB_OK &&
+        db_step(st) == DB_ROW) {
+        v = db_col_int64(st, 0);
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     return v;
 }
 
 static int plan_statistics(struct store *s, int before, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s, "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'",
+    struct dbst *st = store_prepare(s, "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'",
                                      e);
     if (!st) {
         return -1;
     }
     int rc = store_step(s, st, e);
-    sqlite3_reset(st);
+    db_reset(st);
     if (rc < 0) {
         return -1;
     }
-    if (rc != SQLITE_ROW || before != s->version) {
+    if (rc != DB_ROW || before != s->version) {
         return store_exec(s, "ANALYZE", e);
     }
     /* the tables that grew: names from the file's own schema */
@@ -371,9 +371,9 @@ static int plan_statistics(struct store *s, int before, struct err *e)
         return -1;
     }
     int grown = 0;
-    while (!grown && (rc = store_step(s, st, e)) == SQLITE_ROW) {
-        const char *name = (const char *)sqlite3_column_text(st, 0);
-        long long counted = sqlite3_column_int64(st, 1);
+    while (!grown && (rc = store_step(s, st, e)) == DB_ROW) {
+        const char *name = (const char *)db_col_text(st, 0);
+        long long counted = db_col_int64(st, 1);
         char sql[160];
         if (!name || strchr(name, '"') || strlen(name) > 100) {
             continue;
@@ -388,7 +388,7 @@ static int plan_statistics(struct store *s, int before, struct err *e)
         }
         grown = rows > STATS_MIN_ROWS && rows > 4 * counted;
     }
-    sqlite3_reset(st);
+    db_reset(st);
     if (rc < 0) {
         return -1;
     }
@@ -430,24 +430,24 @@ int store_open(const char *path, int flags, struct store **out, struct err *e)
         oflags |= SQLITE_OPEN_CREATE;
     }
     oflags |= SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
-    if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
+    if (db_open_lite(path, oflags, &s->db) != DB_OK) {
         err_set(e, ERR_STORAGE, NULL, "%s: cannot open: %s", path,
-                s->db ? sqlite3_errmsg(s->db) : "out of memory");
+                s->db ? db_errmsg(s->db) : "out of memory");
         goto fail;
     }
-    sqlite3_extended_result_codes(s->db, 1);
-    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_extended_result_codes(s->db->lite, 1);
+    sqlite3_busy_timeout(s->db->lite, 5000);
     /* listings order text naturally; used in queries only, never in the
      * schema, so the file stays readable by any SQLite */
-    sqlite3_create_collation_v2(s->db, "isms_nat", SQLITE_UTF8, NULL, collate_nat, NULL);
-    sqlite3_create_function(s->db, "isms_sha256", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+    sqlite3_create_collation_v2(s->db->lite, "isms_nat", SQLITE_UTF8, NULL, collate_nat, NULL);
+    sqlite3_create_function(s->db->lite, "isms_sha256", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
                             sql_sha256, NULL, NULL);
     store_track_install(s); /* which tables are read and written (store_track.c) */
 
     int appid = 0, version = 0;
     if (pragma_int(s, "PRAGMA application_id", &appid, e) ||
         pragma_int(s, "PRAGMA user_version", &version, e)) {
-        int code = sqlite3_errcode(s->db);
+        int code = db_errcode(s->db);
         if (code == SQLITE_NOTADB) {
             err_set(e, ERR_USAGE, NULL, "%s is not an ISMS file (not an SQLite database)", path);
         } else {
@@ -546,8 +546,8 @@ void store_close(struct store *s)
     if (!s) {
         return;
     }
-    if (s->db && !sqlite3_get_autocommit(s->db)) {
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    if (s->db && !db_autocommit(s->db)) {
+        db_exec(s->db, "ROLLBACK", NULL);
     }
     if (s->db && has_moved(s)) {
         /* SQLite does not checkpoint a moved file when it closes it */
@@ -556,20 +556,18 @@ void store_close(struct store *s)
     }
     write_unlock(s);
     for (int i = 0; i < s->ncache; i++) {
-        sqlite3_finalize(s->cache[i].st);
+        db_finalize(s->cache[i].st);
         free(s->cache[i].sql);
     }
-    sqlite3_finalize(s->begin_st);
-    sqlite3_finalize(s->commit_st);
+    db_finalize(s->begin_st);
+    db_finalize(s->commit_st);
     for (int i = 0; i < STORE_MAX_TYPES; i++) {
         free(s->select_sql[i]);
     }
     for (int i = 0; i < STORE_COUNT_CACHE; i++) {
         free(s->counts[i].key);
     }
-    if (s->db) {
-        sqlite3_close(s->db);
-    }
+    db_close(s->db);
     store_track_free(s);
     free(s->path);
     free(s);
@@ -583,30 +581,30 @@ int store_schema_version(struct store *s)
 /* BEGIN and COMMIT of read transactions, prepared once per connection
  * (sqlite3_exec would parse them at every request). Not through
  * store_prepare: ending a read must not meet an injected fault. */
-static sqlite3_stmt *own_stmt(struct store *s, sqlite3_stmt **slot, const char *sql)
+static struct dbst *own_stmt(struct store *s, struct dbst **slot, const char *sql)
 {
     if (!*slot) {
-        sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, slot, NULL);
+        db_prepare_keep(s->db, sql, slot);
     }
     return *slot;
 }
 
 int store_read_begin(struct store *s, struct err *e)
 {
-    if (!sqlite3_get_autocommit(s->db)) {
+    if (!db_autocommit(s->db)) {
         return 0;
     }
     if (FAULT(s, e)) {
         return -1;
     }
-    sqlite3_stmt *st = own_stmt(s, &s->begin_st, "BEGIN");
-    if (!st || sqlite3_step(st) != SQLITE_DONE) {
+    struct dbst *st = own_stmt(s, &s->begin_st, "BEGIN");
+    if (!st || db_step(st) != DB_DONE) {
         if (st) {
-            sqlite3_reset(st);
+            db_reset(st);
         }
         return store_sqlerr(s, e, "starting a read");
     }
-    sqlite3_reset(st);
+    db_reset(st);
     s->in_read = 1;
     /* BEGIN is deferred: a first read takes the snapshot now, so the data
      * version read before any other query is already the snapshot's */
@@ -615,7 +613,7 @@ int store_read_begin(struct store *s, struct err *e)
         store_read_end(s);
         return -1;
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return 0;
 }
 
@@ -623,13 +621,13 @@ void store_read_end(struct store *s)
 {
     if (s->in_read) {
         s->in_read = 0;
-        if (!sqlite3_get_autocommit(s->db)) {
-            sqlite3_stmt *st = own_stmt(s, &s->commit_st, "COMMIT");
-            if (!st || sqlite3_step(st) != SQLITE_DONE) {
-                sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        if (!db_autocommit(s->db)) {
+            struct dbst *st = own_stmt(s, &s->commit_st, "COMMIT");
+            if (!st || db_step(st) != DB_DONE) {
+                db_exec(s->db, "ROLLBACK", NULL);
             }
             if (st) {
-                sqlite3_reset(st);
+                db_reset(st);
             }
         }
     }
@@ -642,11 +640,11 @@ int store_in_read(struct store *s)
 
 long long store_data_version(struct store *s)
 {
-    if (!s->in_read || sqlite3_get_autocommit(s->db)) {
+    if (!s->in_read || db_autocommit(s->db)) {
         return -1;
     }
     unsigned int v = 0;
-    if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_DATA_VERSION, &v) != SQLITE_OK) {
+    if (sqlite3_file_control(s->db->lite, "main", SQLITE_FCNTL_DATA_VERSION, &v) != SQLITE_OK) {
         return -1;
     }
     return v;
@@ -667,7 +665,7 @@ int store_begin(struct store *s, struct err *e)
         if (s->savepoint) {
             return err_set(e, ERR_INTERNAL, NULL, "a write began inside another");
         }
-        if (s->group_open && (s->group_lost || sqlite3_get_autocommit(s->db))) {
+        if (s->group_open && (s->group_lost || db_autocommit(s->db))) {
             s->group_lost = 1;
             return err_set(e, ERR_STORAGE, NULL, "the write could not be made (an earlier "
                            "write failed to reach the disk); nothing was stored, try again");
@@ -724,13 +722,13 @@ int store_group_commit(struct store *s, struct err *e)
     s->group_open = 0;
     s->hist_valid = 0;
     int rc = 0;
-    if (s->group_lost || sqlite3_get_autocommit(s->db)) {
+    if (s->group_lost || db_autocommit(s->db)) {
         s->group_lost = 0;
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        db_exec(s->db, "ROLLBACK", NULL);
         err_set(e, ERR_STORAGE, NULL, "the writes could not reach the disk; nothing was stored");
         rc = -1;
     } else if (store_exec(s, "COMMIT", e)) {
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        db_exec(s->db, "ROLLBACK", NULL);
         rc = -1;
     }
     write_unlock(s);
@@ -773,16 +771,16 @@ void store_rollback(struct store *s)
         /* this caller's writes only; the group's transaction goes on */
         if (s->savepoint) {
             s->savepoint = 0;
-            if (sqlite3_exec(s->db, "ROLLBACK TO request; RELEASE request", NULL, NULL, NULL) !=
-                    SQLITE_OK ||
-                sqlite3_get_autocommit(s->db)) {
+            if (db_exec(s->db, "ROLLBACK TO request; RELEASE request", NULL) !=
+                    DB_OK ||
+                db_autocommit(s->db)) {
                 s->group_lost = 1; /* SQLite ended it (an I/O error): the commit says so */
             }
         }
         return;
     }
-    if (!sqlite3_get_autocommit(s->db)) {
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    if (!db_autocommit(s->db)) {
+        db_exec(s->db, "ROLLBACK", NULL);
     }
     write_unlock(s);
 }
@@ -802,17 +800,17 @@ static int file_gone(const char *path, struct err *e)
  * replaced under SQLite gets corrupted). Only outside a transaction. */
 static void orphan_checkpoint(struct store *s)
 {
-    if (s->orphan_done || !sqlite3_get_autocommit(s->db)) {
+    if (s->orphan_done || !db_autocommit(s->db)) {
         return;
     }
     s->orphan_done = 1;
-    sqlite3_wal_checkpoint_v2(s->db, "main", SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+    sqlite3_wal_checkpoint_v2(s->db->lite, "main", SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 }
 
 static int has_moved(struct store *s)
 {
     int moved = 0;
-    return sqlite3_file_control(s->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK &&
+    return sqlite3_file_control(s->db->lite, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK &&
            moved;
 }
 
@@ -868,7 +866,7 @@ int store_backup(struct store *s, const char *dest, struct err *e)
                 dst ? sqlite3_errmsg(dst) : "out of memory");
         goto out;
     }
-    sqlite3_backup *b = sqlite3_backup_init(dst, "main", s->db, "main");
+    sqlite3_backup *b = sqlite3_backup_init(dst, "main", s->db->lite, "main");
     if (!b) {
         err_set(e, ERR_STORAGE, NULL, "cannot start the backup: %s", sqlite3_errmsg(dst));
         goto out;

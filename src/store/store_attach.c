@@ -18,29 +18,29 @@ struct store_blob {
 
 int store_blob_size(struct store *s, const char *sha256, int64_t *size, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s, "SELECT size FROM blob WHERE sha256 = ?1", e);
+    struct dbst *st = store_prepare(s, "SELECT size FROM blob WHERE sha256 = ?1", e);
     if (!st) {
         return -1;
     }
-    sqlite3_bind_text(st, 1, sha256, -1, SQLITE_TRANSIENT);
+    db_bind_text(st, 1, sha256, -1);
     int rc = store_step(s, st, e);
-    if (rc == SQLITE_ROW) {
-        *size = sqlite3_column_int64(st, 0);
+    if (rc == DB_ROW) {
+        *size = db_col_int64(st, 0);
     }
-    sqlite3_reset(st);
-    return rc < 0 ? -1 : rc == SQLITE_ROW;
+    db_reset(st);
+    return rc < 0 ? -1 : rc == DB_ROW;
 }
 
 int store_blob_put(struct store *s, const char *sha256, int64_t size, int replace,
                    store_chunk_fn fill, void *ctx, struct err *e)
 {
-    if (size < 0 || size > sqlite3_limit(s->db, SQLITE_LIMIT_LENGTH, -1)) {
+    if (size < 0 || size > sqlite3_limit(s->db->lite, SQLITE_LIMIT_LENGTH, -1)) {
         return err_set(e, ERR_TOOBIG, NULL, "the file is larger than this ISMS file can hold "
-                       "(%d bytes)", sqlite3_limit(s->db, SQLITE_LIMIT_LENGTH, -1));
+                       "(%d bytes)", sqlite3_limit(s->db->lite, SQLITE_LIMIT_LENGTH, -1));
     }
     /* replace: content put back under its hash (a repair of a blob changed
      * behind our back); its size column stays, the bytes are set again */
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s,
         replace ? "UPDATE blob SET data = zeroblob(?2) WHERE sha256 = ?1 AND size = ?2 "
                   "RETURNING rowid"
@@ -50,18 +50,18 @@ int store_blob_put(struct store *s, const char *sha256, int64_t size, int replac
     if (!st) {
         return -1;
     }
-    sqlite3_bind_text(st, 1, sha256, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, size);
+    db_bind_text(st, 1, sha256, -1);
+    db_bind_int64(st, 2, size);
     int step = store_step(s, st, e);
-    sqlite3_int64 row = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    while (step == SQLITE_ROW && sqlite3_step(st) == SQLITE_ROW) {
+    long long row = step == DB_ROW ? db_col_int64(st, 0) : 0;
+    while (step == DB_ROW && db_step(st) == DB_ROW) {
     }
-    sqlite3_reset(st);
-    if (step != SQLITE_ROW) {
+    db_reset(st);
+    if (step != DB_ROW) {
         return step < 0 ? -1 : err_set(e, ERR_STORAGE, NULL, "storing the file's content failed");
     }
     sqlite3_blob *b = NULL;
-    if (sqlite3_blob_open(s->db, "main", "blob", "data", row, 1, &b) != SQLITE_OK) {
+    if (sqlite3_blob_open(s->db->lite, "main", "blob", "data", row, 1, &b) != SQLITE_OK) {
         sqlite3_blob_close(b);
         return store_sqlerr(s, e, "writing the file's content");
     }
@@ -88,7 +88,7 @@ int store_blob_open(struct store *s, const char *sha256, int own, struct store_b
 {
     *out = NULL;
     struct store_blob *r = xcalloc(1, sizeof *r);
-    sqlite3 *db = s->db;
+    sqlite3 *db = s->db->lite; /* SQLite only: incremental blob I/O */
     if (own) {
         /* A download is read after its handler returned, interleaved with
          * other requests on this thread's connection: it gets a connection
@@ -109,7 +109,7 @@ int store_blob_open(struct store *s, const char *sha256, int own, struct store_b
     }
     sqlite3_stmt *st = NULL;
     int found = 0;
-    sqlite3_int64 row = 0;
+    long long row = 0;
     if (sqlite3_prepare_v2(db, "SELECT rowid, size FROM blob WHERE sha256 = ?1", -1, &st, NULL) ==
         SQLITE_OK) {
         sqlite3_bind_text(st, 1, sha256, -1, SQLITE_TRANSIENT);
@@ -163,25 +163,25 @@ void store_blob_close(struct store_blob *b)
 
 int store_blobs(struct store *s, store_blob_fn fn, void *ctx, struct err *e)
 {
-    sqlite3_stmt *st =
+    struct dbst *st =
         store_prepare(s, "SELECT sha256, size FROM blob ORDER BY sha256", e);
     if (!st) {
         return -1;
     }
     int rc;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
-        if (fn(ctx, store_col(st, 0), sqlite3_column_int64(st, 1))) {
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
+        if (fn(ctx, store_col(st, 0), db_col_int64(st, 1))) {
             break;
         }
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }
 
 int store_attachment_add(struct store *s, const struct attachment_row *a, char ref[24],
                          struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s,
+    struct dbst *st = store_prepare(s,
                                      "INSERT INTO refseq (prefix, last) VALUES ('ATT', 1) "
                                      "ON CONFLICT (prefix) DO UPDATE SET last = last + 1 "
                                      "RETURNING last",
@@ -189,14 +189,14 @@ int store_attachment_add(struct store *s, const struct attachment_row *a, char r
     if (!st) {
         return -1;
     }
-    if (store_step(s, st, e) != SQLITE_ROW) {
-        sqlite3_reset(st);
+    if (store_step(s, st, e) != DB_ROW) {
+        db_reset(st);
         return e->code ? -1 : err_set(e, ERR_STORAGE, NULL, "allocating an identifier failed");
     }
-    long n = (long)sqlite3_column_int64(st, 0);
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    long n = (long)db_col_int64(st, 0);
+    while (db_step(st) == DB_ROW) {
     }
-    sqlite3_reset(st);
+    db_reset(st);
     snprintf(ref, 24, "ATT-%04ld", n);
     st = store_prepare(s,
                        "INSERT INTO attachment (ref, subject, name, media_type, size, sha256, "
@@ -205,11 +205,11 @@ int store_attachment_add(struct store *s, const struct attachment_row *a, char r
     if (!st) {
         return -1;
     }
-    sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
+    db_bind_text(st, 1, ref, -1);
     store_bind_opt(st, 2, a->subject);
     store_bind_opt(st, 3, a->name);
     store_bind_opt(st, 4, a->media_type);
-    sqlite3_bind_int64(st, 5, a->size);
+    db_bind_int64(st, 5, a->size);
     store_bind_opt(st, 6, a->sha256);
     store_bind_opt(st, 7, a->valid_until);
     store_bind_opt(st, 8, a->added_at);
@@ -224,14 +224,14 @@ int store_attachment_add(struct store *s, const struct attachment_row *a, char r
 /* Every attachment read: those of records the principal sees whose
  * history it may read (evidence files are not versioned with a document's
  * version in force: staff see none of a document's). */
-static int walk(struct store *s, const struct principal *who, sqlite3_stmt *st,
+static int walk(struct store *s, const struct principal *who, struct dbst *st,
                 store_attachment_fn fn, void *ctx, struct err *e)
 {
     int rc;
     int all = principal_is_system(who);
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
         struct attachment_row a = {store_col(st, 0), store_col(st, 1), store_col(st, 2),
-                                   store_col(st, 3), sqlite3_column_int64(st, 4),
+                                   store_col(st, 3), db_col_int64(st, 4),
                                    store_col(st, 5), store_col(st, 6), store_col(st, 7),
                                    store_col(st, 8), store_col(st, 9), store_col(st, 10)};
         int seen = all ? 1 : store_sees_subject(s, who, NULL, a.subject, 0, NULL, SEES_HISTORY, e);
@@ -243,26 +243,26 @@ static int walk(struct store *s, const struct principal *who, sqlite3_stmt *st,
             break;
         }
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }
 
 int store_attachment_get(struct store *s, const struct principal *who, const char *ref,
                          store_attachment_fn fn, void *ctx, struct err *e)
 {
-    sqlite3_stmt *st =
+    struct dbst *st =
         store_prepare(s, "SELECT " ATT_COLS " FROM attachment WHERE ref = ?1", e);
     if (!st) {
         return -1;
     }
-    sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
+    db_bind_text(st, 1, ref, -1);
     return walk(s, who, st, fn, ctx, e);
 }
 
 int store_attachments(struct store *s, const struct principal *who, const char *subject,
                       int include_removed, store_attachment_fn fn, void *ctx, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s,
+    struct dbst *st = store_prepare(s,
                                      "SELECT " ATT_COLS " FROM attachment WHERE (?1 IS NULL OR "
                                      "subject = ?1) AND (?2 OR removed_at IS NULL) ORDER BY id",
                                      e);
@@ -270,26 +270,26 @@ int store_attachments(struct store *s, const struct principal *who, const char *
         return -1;
     }
     store_bind_opt(st, 1, subject);
-    sqlite3_bind_int(st, 2, include_removed);
+    db_bind_int(st, 2, include_removed);
     return walk(s, who, st, fn, ctx, e);
 }
 
 int store_attachments_of_blob(struct store *s, const struct principal *who, const char *sha256,
                               store_attachment_fn fn, void *ctx, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s, "SELECT " ATT_COLS " FROM attachment WHERE sha256 = ?1 ORDER BY id", e);
     if (!st) {
         return -1;
     }
-    sqlite3_bind_text(st, 1, sha256, -1, SQLITE_TRANSIENT);
+    db_bind_text(st, 1, sha256, -1);
     return walk(s, who, st, fn, ctx, e);
 }
 
 int store_attachment_remove(struct store *s, const char *ref, const char *at, const char *by,
                             struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s,
         "UPDATE attachment SET removed_at = ?2, removed_by = ?3 WHERE ref = ?1 AND "
         "removed_at IS NULL",
@@ -297,13 +297,13 @@ int store_attachment_remove(struct store *s, const char *ref, const char *at, co
     if (!st) {
         return -1;
     }
-    sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
+    db_bind_text(st, 1, ref, -1);
     store_bind_opt(st, 2, at);
     store_bind_opt(st, 3, by);
     if (store_run(s, st, e)) {
         return -1;
     }
-    if (sqlite3_changes(s->db) != 1) {
+    if (db_changes(s->db) != 1) {
         return err_set(e, ERR_CONFLICT, NULL, "%s was already removed", ref);
     }
     return 0;

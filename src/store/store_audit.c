@@ -32,7 +32,7 @@ int store_high_risk_controls(struct store *s, const struct principal *who, const
              "WHERE r.retired IS NULL AND r.status <> 'closed' "
              "AND coalesce(r.residual_level, r.level) IN (?1, ?2)%s ORDER BY l.dst, r.ref",
              cond);
-    sqlite3_stmt *st = store_prepare(s, sql, e);
+    struct dbst *st = store_prepare(s, sql, e);
     if (!st) {
         return -1;
     }
@@ -42,14 +42,14 @@ int store_high_risk_controls(struct store *s, const struct principal *who, const
     if (ccol) {
         store_bind_opt(st, 4, cval);
     }
-    sqlite3_bind_text(st, 1, l1 ? l1 : "", -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, l2 ? l2 : "", -1, SQLITE_TRANSIENT);
+    db_bind_text(st, 1, l1 ? l1 : "", -1);
+    db_bind_text(st, 2, l2 ? l2 : "", -1);
     int rc;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
         if (fn(ctx, store_col(st, 0), store_col(st, 1), store_col(st, 2))) {
             break;
         }
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }

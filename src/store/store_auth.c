@@ -9,7 +9,7 @@
 int store_account_add(struct store *s, const char *name, const char *role, const char *person,
                       const char *pwhash, const char *now, long *id, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s,
+    struct dbst *st = store_prepare(s,
                                      "INSERT INTO account (name, role, person, pwhash, created, "
                                      "updated) VALUES (?1,?2,?3,?4,?5,?5)",
                                      e);
@@ -25,7 +25,7 @@ int store_account_add(struct store *s, const char *name, const char *role, const
         return -1;
     }
     if (id) {
-        *id = (long)sqlite3_last_insert_rowid(s->db);
+        *id = (long)db_last_id(s->db);
     }
     return 0;
 }
@@ -34,19 +34,19 @@ int store_account_add(struct store *s, const char *name, const char *role, const
     "id, name, role, person, pwhash, totp_secret, created, totp_required, disabled, expires, " \
     "privacy_access, privacy_reason, totp_pending"
 
-static void account_row(sqlite3_stmt *st, struct account_row *a)
+static void account_row(struct dbst *st, struct account_row *a)
 {
-    a->id = (long)sqlite3_column_int64(st, 0);
+    a->id = (long)db_col_int64(st, 0);
     a->name = store_col(st, 1);
     a->role = store_col(st, 2);
     a->person = store_col(st, 3);
     a->pwhash = store_col(st, 4);
     a->totp_secret = store_col(st, 5);
     a->created = store_col(st, 6);
-    a->totp_required = sqlite3_column_int(st, 7);
-    a->disabled = sqlite3_column_int(st, 8);
+    a->totp_required = db_col_int(st, 7);
+    a->disabled = db_col_int(st, 8);
     a->expires = store_col(st, 9);
-    a->privacy_access = sqlite3_column_int(st, 10);
+    a->privacy_access = db_col_int(st, 10);
     a->privacy_reason = store_col(st, 11);
     a->totp_pending = store_col(st, 12);
 }
@@ -54,24 +54,24 @@ static void account_row(sqlite3_stmt *st, struct account_row *a)
 int store_account_get(struct store *s, const char *name, long id, store_account_fn fn, void *ctx,
                       struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s, "SELECT " ACCOUNT_COLS " FROM account WHERE name = ?1 OR id = ?2", e);
     if (!st) {
         return -1;
     }
     store_bind_opt(st, 1, name);
-    sqlite3_bind_int64(st, 2, id);
+    db_bind_int64(st, 2, id);
     int rc = store_step(s, st, e);
-    if (rc == SQLITE_ROW) {
+    if (rc == DB_ROW) {
         struct account_row a;
         account_row(st, &a);
         fn(ctx, &a);
     }
-    sqlite3_reset(st);
+    db_reset(st);
     if (rc < 0) {
         return -1;
     }
-    if (rc == SQLITE_DONE) {
+    if (rc == DB_DONE) {
         return err_set(e, ERR_NOTFOUND, NULL, "no account %.64s", name ? name : "");
     }
     return 0;
@@ -79,19 +79,19 @@ int store_account_get(struct store *s, const char *name, long id, store_account_
 
 int store_accounts(struct store *s, store_account_fn fn, void *ctx, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s, "SELECT " ACCOUNT_COLS " FROM account ORDER BY name", e);
+    struct dbst *st = store_prepare(s, "SELECT " ACCOUNT_COLS " FROM account ORDER BY name", e);
     if (!st) {
         return -1;
     }
     int rc;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
         struct account_row a;
         account_row(st, &a);
         if (fn(ctx, &a)) {
             break;
         }
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }
 
@@ -116,41 +116,41 @@ int store_account_set(struct store *s, long id, const char *column, const char *
      * with no code used */
     snprintf(sql, sizeof sql, "UPDATE account SET %s = ?1, updated = ?3%s WHERE id = ?2", cols[k],
              k == 3 ? ", totp_last_step = NULL" : "");
-    sqlite3_stmt *st = store_prepare(s, sql, e);
+    struct dbst *st = store_prepare(s, sql, e);
     if (!st) {
         return -1;
     }
     if (k == 4 || k == 5 || k == 7) {
-        sqlite3_bind_int(st, 1, value && strcmp(value, "1") == 0);
+        db_bind_int(st, 1, value && strcmp(value, "1") == 0);
     } else {
         store_bind_opt(st, 1, value);
     }
-    sqlite3_bind_int64(st, 2, id);
+    db_bind_int64(st, 2, id);
     store_bind_opt(st, 3, now);
     return store_run(s, st, e);
 }
 
 int store_account_totp_step(struct store *s, long id, long long step, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s,
+    struct dbst *st = store_prepare(s,
                                      "UPDATE account SET totp_last_step = ?2 WHERE id = ?1 AND "
                                      "(totp_last_step IS NULL OR totp_last_step < ?2)",
                                      e);
     if (!st) {
         return -1;
     }
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, step);
+    db_bind_int64(st, 1, id);
+    db_bind_int64(st, 2, step);
     if (store_run(s, st, e)) {
         return -1;
     }
-    return sqlite3_changes(s->db) == 1;
+    return db_changes(s->db) == 1;
 }
 
 int store_session_add(struct store *s, const char *id_hash, long account, const char *csrf,
                       long long now, int mfa_ok, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s,
+    struct dbst *st = store_prepare(s,
                                      "INSERT INTO session (id_hash, account, csrf, created, "
                                      "last_seen, mfa_ok) VALUES (?1,?2,?3,?4,?4,?5)",
                                      e);
@@ -158,50 +158,50 @@ int store_session_add(struct store *s, const char *id_hash, long account, const 
         return -1;
     }
     store_bind_opt(st, 1, id_hash);
-    sqlite3_bind_int64(st, 2, account);
+    db_bind_int64(st, 2, account);
     store_bind_opt(st, 3, csrf);
-    sqlite3_bind_int64(st, 4, now);
-    sqlite3_bind_int(st, 5, mfa_ok);
+    db_bind_int64(st, 4, now);
+    db_bind_int(st, 5, mfa_ok);
     return store_run(s, st, e);
 }
 
 int store_session_get(struct store *s, const char *id_hash, store_session_fn fn, void *ctx,
                       struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s, "SELECT account, csrf, created, last_seen, mfa_ok FROM session WHERE id_hash = ?1", e);
     if (!st) {
         return -1;
     }
     store_bind_opt(st, 1, id_hash);
     int rc = store_step(s, st, e);
-    if (rc == SQLITE_ROW) {
-        struct session_row r = {(long)sqlite3_column_int64(st, 0), store_col(st, 1),
-                                sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
-                                sqlite3_column_int(st, 4)};
+    if (rc == DB_ROW) {
+        struct session_row r = {(long)db_col_int64(st, 0), store_col(st, 1),
+                                db_col_int64(st, 2), db_col_int64(st, 3),
+                                db_col_int(st, 4)};
         fn(ctx, &r);
     }
-    sqlite3_reset(st);
-    return rc < 0 ? -1 : rc == SQLITE_ROW;
+    db_reset(st);
+    return rc < 0 ? -1 : rc == DB_ROW;
 }
 
 int store_session_touch(struct store *s, const char *id_hash, long long now, int mfa_ok,
                         struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s, "UPDATE session SET last_seen = ?2, mfa_ok = ?3 WHERE id_hash = ?1", e);
     if (!st) {
         return -1;
     }
     store_bind_opt(st, 1, id_hash);
-    sqlite3_bind_int64(st, 2, now);
-    sqlite3_bind_int(st, 3, mfa_ok);
+    db_bind_int64(st, 2, now);
+    db_bind_int(st, 3, mfa_ok);
     return store_run(s, st, e);
 }
 
 int store_session_delete(struct store *s, const char *id_hash, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s, "DELETE FROM session WHERE id_hash = ?1", e);
+    struct dbst *st = store_prepare(s, "DELETE FROM session WHERE id_hash = ?1", e);
     if (!st) {
         return -1;
     }
@@ -211,23 +211,23 @@ int store_session_delete(struct store *s, const char *id_hash, struct err *e)
 
 int store_session_delete_account(struct store *s, long account, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s, "DELETE FROM session WHERE account = ?1", e);
+    struct dbst *st = store_prepare(s, "DELETE FROM session WHERE account = ?1", e);
     if (!st) {
         return -1;
     }
-    sqlite3_bind_int64(st, 1, account);
+    db_bind_int64(st, 1, account);
     return store_run(s, st, e);
 }
 
 int store_token_add(struct store *s, long account, const char *name, const char *hash,
                     const char *now, long *id, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s, "INSERT INTO token (account, name, hash, created) VALUES (?1,?2,?3,?4)", e);
     if (!st) {
         return -1;
     }
-    sqlite3_bind_int64(st, 1, account);
+    db_bind_int64(st, 1, account);
     store_bind_opt(st, 2, name);
     store_bind_opt(st, 3, hash);
     store_bind_opt(st, 4, now);
@@ -235,7 +235,7 @@ int store_token_add(struct store *s, long account, const char *name, const char 
         return -1;
     }
     if (id) {
-        *id = (long)sqlite3_last_insert_rowid(s->db);
+        *id = (long)db_last_id(s->db);
     }
     return 0;
 }
@@ -252,7 +252,7 @@ long store_token_account(struct store *s, const char *hash, struct err *e)
 int store_token_find(struct store *s, const char *hash, struct token_found *t, struct err *e)
 {
     memset(t, 0, sizeof *t);
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s, "SELECT id, account, scope, logged_on, name FROM token WHERE hash = ?1 AND revoked = 0",
         e);
     if (!st) {
@@ -260,26 +260,26 @@ int store_token_find(struct store *s, const char *hash, struct token_found *t, s
     }
     store_bind_opt(st, 1, hash);
     int rc = store_step(s, st, e);
-    if (rc == SQLITE_ROW) {
-        t->id = (long)sqlite3_column_int64(st, 0);
-        t->account = (long)sqlite3_column_int64(st, 1);
+    if (rc == DB_ROW) {
+        t->id = (long)db_col_int64(st, 0);
+        t->account = (long)db_col_int64(st, 1);
         snprintf(t->scope, sizeof t->scope, "%s", store_col(st, 2) ? store_col(st, 2) : "");
         snprintf(t->logged_on, sizeof t->logged_on, "%s",
                  store_col(st, 3) ? store_col(st, 3) : "");
         snprintf(t->name, sizeof t->name, "%s", store_col(st, 4) ? store_col(st, 4) : "");
     }
-    sqlite3_reset(st);
-    return rc < 0 ? -1 : rc == SQLITE_ROW;
+    db_reset(st);
+    return rc < 0 ? -1 : rc == DB_ROW;
 }
 
 int store_token_logged(struct store *s, long id, const char *day, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s, "UPDATE token SET logged_on = ?2, last_used = ?3 "
+    struct dbst *st = store_prepare(s, "UPDATE token SET logged_on = ?2, last_used = ?3 "
                                         "WHERE id = ?1", e);
     if (!st) {
         return -1;
     }
-    sqlite3_bind_int64(st, 1, id);
+    db_bind_int64(st, 1, id);
     store_bind_opt(st, 2, day);
     char now[21];
     time_now(now);
@@ -289,53 +289,53 @@ int store_token_logged(struct store *s, long id, const char *day, struct err *e)
 
 int store_token_set_scope(struct store *s, long id, const char *scope, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s, "UPDATE token SET scope = ?2 WHERE id = ?1", e);
+    struct dbst *st = store_prepare(s, "UPDATE token SET scope = ?2 WHERE id = ?1", e);
     if (!st) {
         return -1;
     }
-    sqlite3_bind_int64(st, 1, id);
+    db_bind_int64(st, 1, id);
     store_bind_opt(st, 2, scope);
     return store_run(s, st, e);
 }
 
 int store_token_revoke(struct store *s, long id, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s, "UPDATE token SET revoked = 1 WHERE id = ?1", e);
+    struct dbst *st = store_prepare(s, "UPDATE token SET revoked = 1 WHERE id = ?1", e);
     if (!st) {
         return -1;
     }
-    sqlite3_bind_int64(st, 1, id);
+    db_bind_int64(st, 1, id);
     if (store_run(s, st, e)) {
         return -1;
     }
-    return sqlite3_changes(s->db) ? 0 : err_set(e, ERR_NOTFOUND, NULL, "no token %ld", id);
+    return db_changes(s->db) ? 0 : err_set(e, ERR_NOTFOUND, NULL, "no token %ld", id);
 }
 
 int store_tokens(struct store *s, store_token_fn fn, void *ctx, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s, "SELECT t.id, t.account, t.name, t.created, t.last_used, t.revoked, a.name, t.scope "
            "FROM token t LEFT JOIN account a ON a.id = t.account ORDER BY t.id", e);
     if (!st) {
         return -1;
     }
     int rc;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
-        struct token_row t = {(long)sqlite3_column_int64(st, 0), (long)sqlite3_column_int64(st, 1),
-                              store_col(st, 2), store_col(st, 3), store_col(st, 4), sqlite3_column_int(st, 5),
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
+        struct token_row t = {(long)db_col_int64(st, 0), (long)db_col_int64(st, 1),
+                              store_col(st, 2), store_col(st, 3), store_col(st, 4), db_col_int(st, 5),
                               store_col(st, 6), store_col(st, 7)};
         if (fn(ctx, &t)) {
             break;
         }
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }
 
 int store_seclog_add(struct store *s, const char *at, const char *event, const char *account,
                      const char *actor, const char *address, const char *detail, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s,
+    struct dbst *st = store_prepare(s,
                                      "INSERT INTO security_log (at, event, account, actor, "
                                      "address, detail) VALUES (?1,?2,?3,?4,?5,?6)",
                                      e);
@@ -356,7 +356,7 @@ int store_seclog_signed_in(struct store *s, const char *account, const char *add
 {
     /* the last term is the WHERE of the partial index security_log_signin
      * (migration 0011), spelled the same so that SQLite uses it */
-    sqlite3_stmt *st = store_prepare(s,
+    struct dbst *st = store_prepare(s,
                                      "SELECT 1 FROM security_log WHERE account = ?1 AND "
                                      "address = ?2 AND at >= ?3 AND (event = 'totp-ok' OR "
                                      "(event = 'login' AND detail IS NULL)) LIMIT 1",
@@ -368,8 +368,8 @@ int store_seclog_signed_in(struct store *s, const char *account, const char *add
     store_bind_opt(st, 2, address);
     store_bind_opt(st, 3, since);
     int rc = store_step(s, st, e);
-    sqlite3_reset(st);
-    return rc < 0 ? -1 : rc == SQLITE_ROW;
+    db_reset(st);
+    return rc < 0 ? -1 : rc == DB_ROW;
 }
 
 /* ---- accounts: reading the security log ------------------------------------ */
@@ -377,7 +377,7 @@ int store_seclog_signed_in(struct store *s, const char *account, const char *add
 int store_seclog_list(struct store *s, const struct seclog_query *q, store_seclog_fn fn,
                       void *ctx, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s,
         "SELECT id, at, event, account, actor, address, detail FROM security_log WHERE "
         "(?1 IS NULL OR account = ?1) AND (?2 IS NULL OR event = ?2) AND (?3 IS NULL OR at >= ?3) "
@@ -390,25 +390,25 @@ int store_seclog_list(struct store *s, const struct seclog_query *q, store_seclo
     store_bind_opt(st, 2, q->event);
     store_bind_opt(st, 3, q->since);
     store_bind_opt(st, 4, q->before_at);
-    sqlite3_bind_int64(st, 5, q->before_id);
-    sqlite3_bind_int64(st, 6, q->limit > 0 ? q->limit : -1);
+    db_bind_int64(st, 5, q->before_id);
+    db_bind_int64(st, 6, q->limit > 0 ? q->limit : -1);
     int rc;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
-        struct seclog_row r = {(long)sqlite3_column_int64(st, 0), store_col(st, 1), store_col(st, 2),
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
+        struct seclog_row r = {(long)db_col_int64(st, 0), store_col(st, 1), store_col(st, 2),
                                store_col(st, 3), store_col(st, 4), store_col(st, 5),
                                store_col(st, 6)};
         if (fn(ctx, &r)) {
             break;
         }
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }
 
 int store_app_key(struct store *s, const char *name, const char *fresh, char *out, size_t size,
                   struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s, "INSERT OR IGNORE INTO app_key (name, value) "
+    struct dbst *st = store_prepare(s, "INSERT OR IGNORE INTO app_key (name, value) "
                                         "VALUES (?1, ?2)", e);
     if (!st) {
         return -1;
@@ -424,11 +424,11 @@ int store_app_key(struct store *s, const char *name, const char *fresh, char *ou
     }
     store_bind_opt(st, 1, name);
     int rc = store_step(s, st, e);
-    if (rc == SQLITE_ROW) {
+    if (rc == DB_ROW) {
         snprintf(out, size, "%s", store_col(st, 0) ? store_col(st, 0) : "");
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : -1;
+    db_reset(st);
+    return rc == DB_ROW ? 0 : -1;
 }
 
 /* ---- accounts: recovery codes, roles that require a second factor ---------- */
@@ -436,11 +436,11 @@ int store_app_key(struct store *s, const char *name, const char *fresh, char *ou
 int store_recovery_replace(struct store *s, long account, const char *const *hashes, int n,
                            struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s, "DELETE FROM totp_recovery WHERE account = ?1", e);
+    struct dbst *st = store_prepare(s, "DELETE FROM totp_recovery WHERE account = ?1", e);
     if (!st) {
         return -1;
     }
-    sqlite3_bind_int64(st, 1, account);
+    db_bind_int64(st, 1, account);
     if (store_run(s, st, e)) {
         return -1;
     }
@@ -449,7 +449,7 @@ int store_recovery_replace(struct store *s, long account, const char *const *has
         if (!st) {
             return -1;
         }
-        sqlite3_bind_int64(st, 1, account);
+        db_bind_int64(st, 1, account);
         store_bind_opt(st, 2, hashes[i]);
         if (store_run(s, st, e)) {
             return -1;
@@ -461,17 +461,17 @@ int store_recovery_replace(struct store *s, long account, const char *const *has
 int store_recovery_use(struct store *s, long account, const char *hash, const char *now,
                        struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s, "SELECT id, used_at FROM totp_recovery WHERE account = "
+    struct dbst *st = store_prepare(s, "SELECT id, used_at FROM totp_recovery WHERE account = "
                                         "?1 AND hash = ?2", e);
     if (!st) {
         return -1;
     }
-    sqlite3_bind_int64(st, 1, account);
+    db_bind_int64(st, 1, account);
     store_bind_opt(st, 2, hash);
     int rc = store_step(s, st, e);
-    long id = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
-    int used = rc == SQLITE_ROW && store_col(st, 1) != NULL;
-    sqlite3_reset(st);
+    long id = rc == DB_ROW ? (long)db_col_int64(st, 0) : 0;
+    int used = rc == DB_ROW && store_col(st, 1) != NULL;
+    db_reset(st);
     if (rc < 0) {
         return -1;
     }
@@ -486,31 +486,31 @@ int store_recovery_use(struct store *s, long account, const char *hash, const ch
     if (!st) {
         return -1;
     }
-    sqlite3_bind_int64(st, 1, id);
+    db_bind_int64(st, 1, id);
     store_bind_opt(st, 2, now);
     if (store_run(s, st, e)) {
         return -1;
     }
-    return sqlite3_changes(s->db) == 1 ? 1 : 2;
+    return db_changes(s->db) == 1 ? 1 : 2;
 }
 
 long store_recovery_left(struct store *s, long account, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s, "SELECT count(*) FROM totp_recovery WHERE account = ?1 "
+    struct dbst *st = store_prepare(s, "SELECT count(*) FROM totp_recovery WHERE account = ?1 "
                                         "AND used_at IS NULL", e);
     if (!st) {
         return -1;
     }
-    sqlite3_bind_int64(st, 1, account);
+    db_bind_int64(st, 1, account);
     int rc = store_step(s, st, e);
-    long n = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
+    long n = rc == DB_ROW ? (long)db_col_int64(st, 0) : 0;
+    db_reset(st);
     return rc < 0 ? -1 : n;
 }
 
 int store_totp_role_set(struct store *s, const char *role, int on, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s, on ? "INSERT OR IGNORE INTO totp_role (role) VALUES (?1)"
+    struct dbst *st = store_prepare(s, on ? "INSERT OR IGNORE INTO totp_role (role) VALUES (?1)"
                                            : "DELETE FROM totp_role WHERE role = ?1", e);
     if (!st) {
         return -1;
@@ -534,31 +534,31 @@ int store_totp_role_set(struct store *s, const char *role, int on, struct err *e
 
 int store_totp_role_required(struct store *s, const char *role, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s, "SELECT 1 FROM totp_role WHERE role = ?1", e);
+    struct dbst *st = store_prepare(s, "SELECT 1 FROM totp_role WHERE role = ?1", e);
     if (!st) {
         return -1;
     }
     store_bind_opt(st, 1, role);
     int rc = store_step(s, st, e);
-    sqlite3_reset(st);
-    return rc < 0 ? -1 : rc == SQLITE_ROW;
+    db_reset(st);
+    return rc < 0 ? -1 : rc == DB_ROW;
 }
 
 int store_totp_roles(struct store *s, char *out, size_t size, struct err *e)
 {
     out[0] = 0;
-    sqlite3_stmt *st = store_prepare(s, "SELECT role FROM totp_role ORDER BY role", e);
+    struct dbst *st = store_prepare(s, "SELECT role FROM totp_role ORDER BY role", e);
     if (!st) {
         return -1;
     }
     int rc;
     size_t n = 0;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
         int k = snprintf(out + n, size - n, "%s%s", n ? "," : "", store_col(st, 0));
         if (k > 0 && (size_t)k < size - n) {
             n += (size_t)k;
         }
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }

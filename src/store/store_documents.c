@@ -23,21 +23,21 @@
     "EXISTS (SELECT 1 FROM signoff s WHERE s.subject_kind = 'document' AND s.subject_id = :ref" \
     " AND s.version = :v AND s.kind = 'acknowledgement' AND s.person = p.ref)"
 
-static void bind_name(sqlite3_stmt *st, const char *name, const char *v)
+static void bind_name(struct dbst *st, const char *name, const char *v)
 {
-    int i = sqlite3_bind_parameter_index(st, name);
+    int i = db_param_index(st, name);
     if (i) {
         store_bind_opt(st, i, v);
     }
 }
 
-static void bind_audience(sqlite3_stmt *st, const char *ref, int version,
+static void bind_audience(struct dbst *st, const char *ref, int version,
                           const struct doc_audience *au)
 {
     bind_name(st, ":ref", ref);
-    int i = sqlite3_bind_parameter_index(st, ":v");
+    int i = db_param_index(st, ":v");
     if (i) {
-        sqlite3_bind_int(st, i, version);
+        db_bind_int(st, i, version);
     }
     bind_name(st, ":aud", au->audience ? au->audience : "none");
     bind_name(st, ":deps", au->departments ? au->departments : "");
@@ -62,7 +62,7 @@ int store_doc_ack_completion(struct store *s, const struct principal *who, const
     /* accounts: the privacy rule — an outside reader gets one line of
      * totals (a department of one would name its person) */
     int totals = who && who->personal_hidden && !principal_is_system(who);
-    sqlite3_stmt *st = store_prepare(s,
+    struct dbst *st = store_prepare(s,
                                      totals ? "SELECT '(all departments)', count(*), "
                                               "coalesce(sum(" ACKED_BY_P "), 0) FROM person p "
                                               "WHERE " AUDIENCE_OF_P
@@ -75,13 +75,13 @@ int store_doc_ack_completion(struct store *s, const struct principal *who, const
     }
     bind_audience(st, ref, version, au);
     int rc;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
-        if (fn(ctx, store_col(st, 0), (long)sqlite3_column_int64(st, 1),
-               (long)sqlite3_column_int64(st, 2))) {
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
+        if (fn(ctx, store_col(st, 0), (long)db_col_int64(st, 1),
+               (long)db_col_int64(st, 2))) {
             break;
         }
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }
 
@@ -102,7 +102,7 @@ int store_doc_ack_people(struct store *s, const struct principal *who, const cha
             return 0;
         }
     }
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s,
         "SELECT p.ref, p.name, p.department, (SELECT min(s.at) FROM signoff s WHERE "
         "s.subject_kind = 'document' AND s.subject_id = :ref AND s.version = :v AND "
@@ -115,15 +115,15 @@ int store_doc_ack_people(struct store *s, const struct principal *who, const cha
     }
     bind_audience(st, ref, version, au);
     bind_name(st, ":only", only);
-    sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":pending"), pending_only);
-    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"), limit > 0 ? limit : -1);
+    db_bind_int(st, db_param_index(st, ":pending"), pending_only);
+    db_bind_int64(st, db_param_index(st, ":limit"), limit > 0 ? limit : -1);
     int rc;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
         if (fn(ctx, store_col(st, 0), store_col(st, 1), store_col(st, 2), store_col(st, 3))) {
             break;
         }
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }
 
@@ -132,7 +132,7 @@ int store_doc_pending_acks(struct store *s, const struct principal *who, const c
 {
     /* the released view (migration 0010): the versions in force, with the
      * audience they were approved with */
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s,
         "SELECT d.ref, d.title, d.in_force FROM document_released d JOIN person p ON p.ref = :p"
         " WHERE d.retired IS NULL AND p.retired IS NULL AND (d.audience = 'everyone' OR"
@@ -149,18 +149,18 @@ int store_doc_pending_acks(struct store *s, const struct principal *who, const c
     }
     bind_name(st, ":p", person);
     int rc;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
-        int seen = sees_version(s, who, store_col(st, 0), sqlite3_column_int(st, 2), e);
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
+        int seen = sees_version(s, who, store_col(st, 0), db_col_int(st, 2), e);
         if (seen < 0) {
             rc = -1;
             break;
         }
-        if (seen && fn(ctx, store_col(st, 0), store_col(st, 1), sqlite3_column_int(st, 2),
+        if (seen && fn(ctx, store_col(st, 0), store_col(st, 1), db_col_int(st, 2),
                        "acknowledge")) {
             break;
         }
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }
 
@@ -169,7 +169,7 @@ int store_doc_in_review(struct store *s, const struct principal *who, store_doc_
 {
     /* what the latest version in review still needs: a review, or (once
      * reviewed) an approval */
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s,
         "SELECT d.ref, d.title, v.number, CASE WHEN EXISTS (SELECT 1 FROM signoff s WHERE"
         " s.subject_kind = 'document' AND s.subject_id = d.ref AND s.version = v.number AND"
@@ -181,25 +181,25 @@ int store_doc_in_review(struct store *s, const struct principal *who, store_doc_
         return -1;
     }
     int rc;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
-        int seen = sees_version(s, who, store_col(st, 0), sqlite3_column_int(st, 2), e);
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
+        int seen = sees_version(s, who, store_col(st, 0), db_col_int(st, 2), e);
         if (seen < 0) {
             rc = -1;
             break;
         }
-        if (seen && fn(ctx, store_col(st, 0), store_col(st, 1), sqlite3_column_int(st, 2),
+        if (seen && fn(ctx, store_col(st, 0), store_col(st, 1), db_col_int(st, 2),
                        store_col(st, 3))) {
             break;
         }
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }
 
 int store_doc_ack_counts(struct store *s, const struct principal *who, const char *ref,
                          store_doc_count_fn fn, void *ctx, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s,
+    struct dbst *st = store_prepare(s,
                                      "SELECT version, count(DISTINCT person) FROM signoff WHERE "
                                      "subject_kind = 'document' AND subject_id = ?1 AND "
                                      "kind = 'acknowledgement' GROUP BY version",
@@ -207,19 +207,19 @@ int store_doc_ack_counts(struct store *s, const struct principal *who, const cha
     if (!st) {
         return -1;
     }
-    sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
+    db_bind_text(st, 1, ref, -1);
     int rc;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
-        int seen = sees_version(s, who, ref, sqlite3_column_int(st, 0), e);
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
+        int seen = sees_version(s, who, ref, db_col_int(st, 0), e);
         if (seen < 0) {
             rc = -1;
             break;
         }
-        if (seen && fn(ctx, sqlite3_column_int(st, 0), (long)sqlite3_column_int64(st, 1))) {
+        if (seen && fn(ctx, db_col_int(st, 0), (long)db_col_int64(st, 1))) {
             break;
         }
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }
 
@@ -230,7 +230,7 @@ int store_doc_acked(struct store *s, const struct principal *who, const char *re
     if (seen <= 0) {
         return seen;
     }
-    sqlite3_stmt *st = store_prepare(s,
+    struct dbst *st = store_prepare(s,
                                      "SELECT min(at) FROM signoff WHERE subject_kind = "
                                      "'document' AND subject_id = ?1 AND version = ?2 AND "
                                      "kind = 'acknowledgement' AND person = ?3",
@@ -238,22 +238,22 @@ int store_doc_acked(struct store *s, const struct principal *who, const char *re
     if (!st) {
         return -1;
     }
-    sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(st, 2, version);
-    sqlite3_bind_text(st, 3, person, -1, SQLITE_TRANSIENT);
+    db_bind_text(st, 1, ref, -1);
+    db_bind_int(st, 2, version);
+    db_bind_text(st, 3, person, -1);
     int rc = store_step(s, st, e), yes = 0;
-    if (rc == SQLITE_ROW && store_col(st, 0)) {
+    if (rc == DB_ROW && store_col(st, 0)) {
         yes = 1;
         snprintf(at, size, "%s", store_col(st, 0));
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : yes;
 }
 
 int store_doc_decisions(struct store *s, const struct principal *who, const char *ref,
                         store_doc_decision_fn fn, void *ctx, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s,
         "SELECT version, kind, person, account_name, capacity, rationale, at, on_behalf_of FROM "
         "signoff WHERE subject_kind = 'document' AND subject_id = ?1 AND kind <> "
@@ -262,10 +262,10 @@ int store_doc_decisions(struct store *s, const struct principal *who, const char
     if (!st) {
         return -1;
     }
-    sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
+    db_bind_text(st, 1, ref, -1);
     int rc;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
-        struct doc_decision d = {sqlite3_column_int(st, 0), store_col(st, 1), store_col(st, 2),
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
+        struct doc_decision d = {db_col_int(st, 0), store_col(st, 1), store_col(st, 2),
                                  store_col(st, 3), store_col(st, 4), store_col(st, 5),
                                  store_col(st, 6), store_col(st, 7)};
         int seen = sees_version(s, who, ref, d.version, e);
@@ -277,14 +277,14 @@ int store_doc_decisions(struct store *s, const struct principal *who, const char
             break;
         }
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }
 
 int store_doc_unversioned(struct store *s, const struct principal *who, store_str_fn fn,
                           void *ctx, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s,
         "SELECT ref FROM document d WHERE status IN ('approved', 'published', 'superseded') "
         "AND in_force IS NULL AND NOT EXISTS (SELECT 1 FROM version v WHERE v.subject_kind = "
@@ -294,7 +294,7 @@ int store_doc_unversioned(struct store *s, const struct principal *who, store_st
         return -1;
     }
     int rc;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
         int seen = store_sees_record(s, who, rtype_find("document"), store_col(st, 0), e);
         if (seen < 0) {
             rc = -1;
@@ -304,6 +304,6 @@ int store_doc_unversioned(struct store *s, const struct principal *who, store_st
             break;
         }
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }

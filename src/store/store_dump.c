@@ -46,17 +46,17 @@ int store_dump_tables(struct store *s, char ***names, int *n, struct err *e)
 {
     *names = NULL;
     *n = 0;
-    sqlite3_stmt *st = store_prepare(s,
+    struct dbst *st = store_prepare(s,
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
         "ESCAPE '\\' ORDER BY name", e);
     if (!st) {
         return -1;
     }
     int rc;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
         const char *name = store_col(st, 0);
         if (!ident_ok(name)) {
-            sqlite3_reset(st);
+            db_reset(st);
             store_dump_names_free(*names, *n);
             *names = NULL;
             *n = 0;
@@ -64,7 +64,7 @@ int store_dump_tables(struct store *s, char ***names, int *n, struct err *e)
         }
         push(names, n, name);
     }
-    sqlite3_reset(st);
+    db_reset(st);
     if (rc < 0) {
         store_dump_names_free(*names, *n);
         *names = NULL;
@@ -84,26 +84,26 @@ int store_dump_columns(struct store *s, const char *table, char ***cols, int *n,
     }
     char sql[128];
     snprintf(sql, sizeof sql, "PRAGMA table_info(\"%s\")", table);
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+    struct dbst *st = NULL;
+    if (db_prepare(s->db, sql, &st) != DB_OK) {
         return store_sqlerr(s, e, "reading a table's columns");
     }
     int rc, npk = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *c = (const char *)sqlite3_column_text(st, 1);
+    while ((rc = db_step(st)) == DB_ROW) {
+        const char *c = (const char *)db_col_text(st, 1);
         if (!ident_ok(c)) {
-            sqlite3_finalize(st);
+            db_finalize(st);
             store_dump_names_free(*cols, *n);
             *cols = NULL;
             *n = 0;
             return err_set(e, ERR_STORAGE, NULL, "table %s has a column with an unexpected name",
                            table);
         }
-        npk += sqlite3_column_int(st, 5) > 0;
+        npk += db_col_int(st, 5) > 0;
         push(cols, n, c);
     }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
+    db_finalize(st);
+    if (rc != DB_DONE) {
         store_dump_names_free(*cols, *n);
         *cols = NULL;
         *n = 0;
@@ -124,13 +124,13 @@ static void order_by(struct store *s, const char *table, char **cols, int n, str
 {
     char sql[160];
     snprintf(sql, sizeof sql, "SELECT 1 FROM sqlite_master WHERE name = ? AND sql LIKE '%%WITHOUT ROWID%%'");
-    sqlite3_stmt *st = NULL;
+    struct dbst *st = NULL;
     int without = 0;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, table, -1, SQLITE_TRANSIENT);
-        without = sqlite3_step(st) == SQLITE_ROW;
+    if (db_prepare(s->db, sql, &st) == DB_OK) {
+        db_bind_text(st, 1, table, -1);
+        without = db_step(st) == DB_ROW;
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     buf_puts(b, " ORDER BY ");
     if (!without) {
         buf_puts(b, "rowid");
@@ -159,34 +159,34 @@ int store_dump_rows(struct store *s, const char *table, char **cols, int n,
     }
     buf_printf(&b, " FROM \"%s\"", table);
     order_by(s, table, cols, n, &b);
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, buf_str(&b), -1, &st, NULL) != SQLITE_OK) {
+    struct dbst *st = NULL;
+    if (db_prepare(s->db, buf_str(&b), &st) != DB_OK) {
         buf_free(&b);
         return store_sqlerr(s, e, "reading a table for the export");
     }
     buf_free(&b);
     struct dump_val *v = xcalloc((size_t)n, sizeof *v);
     int rc, out = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = db_step(st)) == DB_ROW) {
         for (int i = 0; i < n; i++) {
-            v[i].kind = sqlite3_column_type(st, i);
+            v[i].kind = db_col_type(st, i);
             switch (v[i].kind) {
-            case SQLITE_INTEGER:
-                v[i].i = sqlite3_column_int64(st, i);
+            case DB_INTEGER:
+                v[i].i = db_col_int64(st, i);
                 break;
-            case SQLITE_FLOAT:
-                v[i].d = sqlite3_column_double(st, i);
+            case DB_FLOAT:
+                v[i].d = db_col_double(st, i);
                 break;
-            case SQLITE_TEXT:
-                v[i].p = sqlite3_column_text(st, i);
-                v[i].n = (size_t)sqlite3_column_bytes(st, i);
+            case DB_TEXT:
+                v[i].p = db_col_text(st, i);
+                v[i].n = (size_t)db_col_bytes(st, i);
                 break;
-            case SQLITE_BLOB:
-                v[i].p = sqlite3_column_blob(st, i);
-                v[i].n = (size_t)sqlite3_column_bytes(st, i);
+            case DB_BLOB:
+                v[i].p = db_col_blob(st, i);
+                v[i].n = (size_t)db_col_bytes(st, i);
                 break;
             default:
-                v[i].kind = SQLITE_NULL;
+                v[i].kind = DB_NULL;
             }
         }
         if (fn(ctx, v, e)) {
@@ -194,10 +194,10 @@ int store_dump_rows(struct store *s, const char *table, char **cols, int n,
             break;
         }
     }
-    if (!out && rc != SQLITE_DONE) {
+    if (!out && rc != DB_DONE) {
         out = store_sqlerr(s, e, "reading a table for the export");
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     free(v);
     return out;
 }
@@ -205,19 +205,19 @@ int store_dump_rows(struct store *s, const char *table, char **cols, int n,
 int store_dump_blob(struct store *s, const char *sha256, store_dump_chunk_fn fn, void *ctx,
                     struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s, "SELECT rowid FROM blob WHERE sha256 = ?", e);
+    struct dbst *st = store_prepare(s, "SELECT rowid FROM blob WHERE sha256 = ?", e);
     if (!st) {
         return -1;
     }
-    sqlite3_bind_text(st, 1, sha256, -1, SQLITE_TRANSIENT);
+    db_bind_text(st, 1, sha256, -1);
     int rc = store_step(s, st, e);
-    sqlite3_int64 rowid = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW) {
+    long long rowid = rc == DB_ROW ? db_col_int64(st, 0) : 0;
+    db_reset(st);
+    if (rc != DB_ROW) {
         return rc < 0 ? -1 : err_set(e, ERR_NOTFOUND, NULL, "no stored content %s", sha256);
     }
     sqlite3_blob *bl = NULL;
-    if (sqlite3_blob_open(s->db, "main", "blob", "data", rowid, 0, &bl) != SQLITE_OK) {
+    if (sqlite3_blob_open(s->db->lite, "main", "blob", "data", rowid, 0, &bl) != SQLITE_OK) {
         return store_sqlerr(s, e, "reading stored content");
     }
     int size = sqlite3_blob_bytes(bl);
@@ -285,35 +285,35 @@ int store_load_row(struct store *s, const char *table, char **cols, int n,
         buf_puts(&b, i ? ", ?" : "?");
     }
     buf_puts(&b, ")");
-    sqlite3_stmt *st = store_prepare(s, buf_str(&b), e); /* cached: one per table */
+    struct dbst *st = store_prepare(s, buf_str(&b), e); /* cached: one per table */
     buf_free(&b);
     if (!st) {
         return -1;
     }
     for (int i = 0; i < n; i++) {
         switch (v[i].kind) {
-        case SQLITE_INTEGER:
-            sqlite3_bind_int64(st, i + 1, v[i].i);
+        case DB_INTEGER:
+            db_bind_int64(st, i + 1, v[i].i);
             break;
-        case SQLITE_FLOAT:
-            sqlite3_bind_double(st, i + 1, v[i].d);
+        case DB_FLOAT:
+            db_bind_double(st, i + 1, v[i].d);
             break;
-        case SQLITE_TEXT:
-            sqlite3_bind_text(st, i + 1, v[i].p, (int)v[i].n, SQLITE_TRANSIENT);
+        case DB_TEXT:
+            db_bind_text(st, i + 1, v[i].p, (int)v[i].n);
             break;
-        case SQLITE_BLOB:
-            sqlite3_bind_blob(st, i + 1, v[i].p, (int)v[i].n, SQLITE_TRANSIENT);
+        case DB_BLOB:
+            db_bind_blob(st, i + 1, v[i].p, (int)v[i].n);
             break;
         default:
-            sqlite3_bind_null(st, i + 1);
+            db_bind_null(st, i + 1);
         }
     }
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    if (rc != SQLITE_DONE) {
+    int rc = db_step(st);
+    db_reset(st);
+    db_clear_bindings(st);
+    if (rc != DB_DONE) {
         return err_set(e, ERR_INVALID, table, "a row of table %s cannot be stored: %s", table,
-                       sqlite3_errmsg(s->db));
+                       db_errmsg(s->db));
     }
     return 0;
 }
@@ -324,22 +324,22 @@ int store_load_blob(struct store *s, const char *sha256, int64_t size, store_loa
     if (size < 0 || size > 0x7fffffff) {
         return err_set(e, ERR_INVALID, "size", "a stored content's size is out of range");
     }
-    sqlite3_stmt *st = store_prepare(s, "INSERT INTO blob (sha256, size, data) VALUES (?, ?, zeroblob(?))", e);
+    struct dbst *st = store_prepare(s, "INSERT INTO blob (sha256, size, data) VALUES (?, ?, zeroblob(?))", e);
     if (!st) {
         return -1;
     }
-    sqlite3_bind_text(st, 1, sha256, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, size);
-    sqlite3_bind_int64(st, 3, size);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
+    db_bind_text(st, 1, sha256, -1);
+    db_bind_int64(st, 2, size);
+    db_bind_int64(st, 3, size);
+    int rc = db_step(st);
+    db_reset(st);
+    if (rc != DB_DONE) {
         return err_set(e, ERR_INVALID, "blob", "content %s cannot be stored: %s", sha256,
-                       sqlite3_errmsg(s->db));
+                       db_errmsg(s->db));
     }
-    sqlite3_int64 rowid = sqlite3_last_insert_rowid(s->db);
+    long long rowid = db_last_id(s->db);
     sqlite3_blob *bl = NULL;
-    if (sqlite3_blob_open(s->db, "main", "blob", "data", rowid, 1, &bl) != SQLITE_OK) {
+    if (sqlite3_blob_open(s->db->lite, "main", "blob", "data", rowid, 1, &bl) != SQLITE_OK) {
         return store_sqlerr(s, e, "writing stored content");
     }
     char chunk[65536];

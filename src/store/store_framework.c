@@ -20,7 +20,7 @@ static int sees(const struct principal *who)
 
 int store_framework_add(struct store *s, const struct fw_row *r, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s,
         "INSERT INTO framework (id, title, version, source, uuid, oscal_version, last_modified, "
         "sha256, imported_at, imported_by) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
@@ -43,7 +43,7 @@ int store_frameworks(struct store *s, const struct principal *who, const char *i
     if (!sees(who)) {
         return 0;
     }
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s,
         "SELECT id, title, version, source, uuid, oscal_version, last_modified, sha256, "
         "imported_at, imported_by FROM framework WHERE ?1 IS NULL OR id = ?1 "
@@ -54,7 +54,7 @@ int store_frameworks(struct store *s, const struct principal *who, const char *i
     }
     store_bind_opt(st, 1, id);
     int rc;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
         struct fw_row r = {store_col(st, 0), store_col(st, 1), store_col(st, 2),
                            store_col(st, 3), store_col(st, 4), store_col(st, 5),
                            store_col(st, 6), store_col(st, 7), store_col(st, 8),
@@ -63,13 +63,13 @@ int store_frameworks(struct store *s, const struct principal *who, const char *i
             break;
         }
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }
 
 int store_fcontrol_add(struct store *s, const struct fc_row *r, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s,
+    struct dbst *st = store_prepare(s,
                                      "INSERT INTO fcontrol (framework, id, parent, kind, label, "
                                      "title, text, status, seq) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
                                      e);
@@ -81,14 +81,14 @@ int store_fcontrol_add(struct store *s, const struct fc_row *r, struct err *e)
     for (int i = 0; i < 8; i++) {
         store_bind_opt(st, i + 1, v[i]);
     }
-    sqlite3_bind_int64(st, 9, r->seq);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+    db_bind_int64(st, 9, r->seq);
+    int rc = db_step(st);
+    db_reset(st);
+    if ((rc & 0xff) == DB_CONSTRAINT) {
         return err_set(e, ERR_INVALID, "id", "%.100s: the identifier appears twice in %.60s",
                        r->id, r->framework);
     }
-    if (rc != SQLITE_DONE) {
+    if (rc != DB_DONE) {
         return store_sqlerr(s, e, "adding a framework control");
     }
     return 0;
@@ -100,7 +100,7 @@ int store_fcontrols(struct store *s, const struct principal *who, const char *fr
     if (!sees(who)) {
         return 0;
     }
-    sqlite3_stmt *st = store_prepare(s,
+    struct dbst *st = store_prepare(s,
                                      "SELECT framework, id, parent, kind, label, title, text, "
                                      "status, seq FROM fcontrol WHERE framework = ?1 ORDER BY seq",
                                      e);
@@ -109,41 +109,41 @@ int store_fcontrols(struct store *s, const struct principal *who, const char *fr
     }
     store_bind_opt(st, 1, framework);
     int rc;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
         struct fc_row r = {store_col(st, 0), store_col(st, 1), store_col(st, 2),
                            store_col(st, 3), store_col(st, 4), store_col(st, 5),
-                           store_col(st, 6), store_col(st, 7), (long)sqlite3_column_int64(st, 8)};
+                           store_col(st, 6), store_col(st, 7), (long)db_col_int64(st, 8)};
         if (fn(ctx, &r)) {
             break;
         }
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }
 
 long store_fcontrol_count(struct store *s, const char *framework, int controls_only,
                           struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s, "SELECT count(*) FROM fcontrol WHERE framework = ?1 AND (?2 = 0 OR kind <> 'group')",
         e);
     if (!st) {
         return -1;
     }
     store_bind_opt(st, 1, framework);
-    sqlite3_bind_int(st, 2, controls_only);
+    db_bind_int(st, 2, controls_only);
     long n = -1;
-    if (store_step(s, st, e) == SQLITE_ROW) {
-        n = (long)sqlite3_column_int64(st, 0);
+    if (store_step(s, st, e) == DB_ROW) {
+        n = (long)db_col_int64(st, 0);
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return n;
 }
 
 int store_fw_has_control(struct store *s, const char *framework, int builtin, const char *id,
                          struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s,
         builtin ? "SELECT 1 FROM control WHERE framework = ?1 AND ref = ?2 AND retired IS NULL"
                 : "SELECT 1 FROM fcontrol WHERE framework = ?1 AND id = ?2 AND kind <> 'group'",
@@ -154,13 +154,13 @@ int store_fw_has_control(struct store *s, const char *framework, int builtin, co
     store_bind_opt(st, 1, framework);
     store_bind_opt(st, 2, id);
     int rc = store_step(s, st, e);
-    sqlite3_reset(st);
-    return rc < 0 ? -1 : rc == SQLITE_ROW;
+    db_reset(st);
+    return rc < 0 ? -1 : rc == DB_ROW;
 }
 
 int store_fmap_add(struct store *s, const struct fm_row *r, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s,
+    struct dbst *st = store_prepare(s,
                                      "INSERT INTO fmap (a_framework, a_id, b_framework, b_id, rel, "
                                      "note, created_at, created_by) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
                                      e);
@@ -172,13 +172,13 @@ int store_fmap_add(struct store *s, const struct fm_row *r, struct err *e)
     for (int i = 0; i < 8; i++) {
         store_bind_opt(st, i + 1, v[i]);
     }
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+    int rc = db_step(st);
+    db_reset(st);
+    if ((rc & 0xff) == DB_CONSTRAINT) {
         return err_set(e, ERR_CONFLICT, NULL, "%.60s:%.60s is already mapped to %.60s:%.60s",
                        r->a_framework, r->a_id, r->b_framework, r->b_id);
     }
-    if (rc != SQLITE_DONE) {
+    if (rc != DB_DONE) {
         return store_sqlerr(s, e, "adding a mapping");
     }
     return 0;
@@ -187,7 +187,7 @@ int store_fmap_add(struct store *s, const struct fm_row *r, struct err *e)
 int store_fmap_remove(struct store *s, const char *afw, const char *aid, const char *bfw,
                       const char *bid, char rel[16], struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s,
+    struct dbst *st = store_prepare(s,
                                      "DELETE FROM fmap WHERE a_framework = ?1 AND a_id = ?2 AND "
                                      "b_framework = ?3 AND b_id = ?4 RETURNING rel",
                                      e);
@@ -199,14 +199,14 @@ int store_fmap_remove(struct store *s, const char *afw, const char *aid, const c
     store_bind_opt(st, 3, bfw);
     store_bind_opt(st, 4, bid);
     int rc = store_step(s, st, e);
-    if (rc == SQLITE_ROW) {
+    if (rc == DB_ROW) {
         const char *v = store_col(st, 0);
         snprintf(rel, 16, "%s", v ? v : "");
         rc = store_step(s, st, e);
-        sqlite3_reset(st);
+        db_reset(st);
         return rc < 0 ? -1 : 0;
     }
-    sqlite3_reset(st);
+    db_reset(st);
     if (rc < 0) {
         return -1;
     }
@@ -220,7 +220,7 @@ int store_fmaps(struct store *s, const struct principal *who, const char *framew
     if (!sees(who)) {
         return 0;
     }
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s,
         "SELECT id, a_framework, a_id, b_framework, b_id, rel, note, created_at, created_by "
         "FROM fmap WHERE ?1 IS NULL OR a_framework = ?1 OR b_framework = ?1 ORDER BY id",
@@ -230,15 +230,15 @@ int store_fmaps(struct store *s, const struct principal *who, const char *framew
     }
     store_bind_opt(st, 1, framework);
     int rc;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
-        struct fm_row r = {(long)sqlite3_column_int64(st, 0), store_col(st, 1), store_col(st, 2),
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
+        struct fm_row r = {(long)db_col_int64(st, 0), store_col(st, 1), store_col(st, 2),
                            store_col(st, 3), store_col(st, 4), store_col(st, 5),
                            store_col(st, 6), store_col(st, 7), store_col(st, 8)};
         if (fn(ctx, &r)) {
             break;
         }
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }
 
@@ -248,18 +248,18 @@ int store_control_map_pairs(struct store *s, const struct principal *who, store_
     if (!sees(who)) {
         return 0;
     }
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s, "SELECT id_2022, id_2013 FROM control_map WHERE id_2013 IS NOT NULL ORDER BY rowid",
         e);
     if (!st) {
         return -1;
     }
     int rc;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
         if (fn(ctx, store_col(st, 0), store_col(st, 1))) {
             break;
         }
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }

@@ -37,7 +37,7 @@ int store_history_add(struct store *s, const char *at, const char *actor, const 
 {
     char prev[65];
     long long seq = 1;
-    sqlite3_stmt *st;
+    struct dbst *st;
     if (s->hist_valid) {
         seq = s->hist_seq + 1;
         strlcpy_(prev, s->hist_hash, sizeof prev);
@@ -50,13 +50,13 @@ int store_history_add(struct store *s, const char *at, const char *actor, const 
         if (rc < 0) {
             return -1;
         }
-        if (rc == SQLITE_ROW) {
-            seq = sqlite3_column_int64(st, 0) + 1;
-            strlcpy_(prev, (const char *)sqlite3_column_text(st, 1), sizeof prev);
+        if (rc == DB_ROW) {
+            seq = db_col_int64(st, 0) + 1;
+            strlcpy_(prev, (const char *)db_col_text(st, 1), sizeof prev);
         } else {
             strlcpy_(prev, zero_hash, sizeof prev);
         }
-        sqlite3_reset(st);
+        db_reset(st);
     }
 
     struct history_entry h = {.seq = seq, .at = at, .actor = actor, .type = type, .ref = ref,
@@ -73,37 +73,37 @@ int store_history_add(struct store *s, const char *at, const char *actor, const 
     }
     /* the values are bound without a copy (SQLITE_STATIC): they outlive the
      * step, and the bindings are cleared before this function returns */
-    sqlite3_bind_int64(st, 1, seq);
-    sqlite3_bind_text(st, 2, at, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, actor, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, type, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, ref, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, action, -1, SQLITE_STATIC);
+    db_bind_int64(st, 1, seq);
+    db_bind_text_static(st, 2, at, -1);
+    db_bind_text_static(st, 3, actor, -1);
+    db_bind_text_static(st, 4, type, -1);
+    db_bind_text_static(st, 5, ref, -1);
+    db_bind_text_static(st, 6, action, -1);
     if (before) {
-        sqlite3_bind_text(st, 7, before, -1, SQLITE_STATIC);
+        db_bind_text_static(st, 7, before, -1);
     }
     if (after) {
-        sqlite3_bind_text(st, 8, after, -1, SQLITE_STATIC);
+        db_bind_text_static(st, 8, after, -1);
     }
-    sqlite3_bind_text(st, 9, prev, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 10, hash, -1, SQLITE_STATIC);
+    db_bind_text_static(st, 9, prev, -1);
+    db_bind_text_static(st, 10, hash, -1);
     int rc = store_step(s, st, e);
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
+    db_reset(st);
+    db_clear_bindings(st);
     if (rc < 0) {
         s->hist_valid = 0;
         return -1;
     }
     /* only inside a transaction is the cache safe from other writers */
-    s->hist_valid = !sqlite3_get_autocommit(s->db);
+    s->hist_valid = !db_autocommit(s->db);
     s->hist_seq = seq;
     strlcpy_(s->hist_hash, hash, sizeof s->hist_hash);
     return 0;
 }
 
-static void row_entry(sqlite3_stmt *st, struct history_entry *h)
+static void row_entry(struct dbst *st, struct history_entry *h)
 {
-    h->seq = sqlite3_column_int64(st, 0);
+    h->seq = db_col_int64(st, 0);
     h->at = store_col(st, 1);
     h->actor = store_col(st, 2);
     h->type = store_col(st, 3);
@@ -143,12 +143,12 @@ static char *without_hidden(const struct principal *who, const struct rtype *t, 
 }
 
 /* Every history read: the entries the principal sees (store_sees_entry). */
-static int walk(struct store *s, const struct principal *who, sqlite3_stmt *st,
+static int walk(struct store *s, const struct principal *who, struct dbst *st,
                 store_history_fn fn, void *ctx, struct err *e)
 {
     int rc;
     int all = principal_is_system(who);
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
         struct history_entry h;
         row_entry(st, &h);
         int seen = all ? 1 : store_sees_entry(s, who, &h, e);
@@ -171,19 +171,19 @@ static int walk(struct store *s, const struct principal *who, sqlite3_stmt *st,
             break;
         }
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }
 
 int store_history(struct store *s, const struct principal *who, const char *ref,
                   store_history_fn fn, void *ctx, struct err *e)
 {
-    sqlite3_stmt *st;
+    struct dbst *st;
     if (ref) {
         st = store_prepare(s, "SELECT " HISTORY_COLS " FROM history WHERE ref = ?1 ORDER BY seq",
                            e);
         if (st) {
-            sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
+            db_bind_text(st, 1, ref, -1);
         }
     } else {
         st = store_prepare(s, "SELECT " HISTORY_COLS " FROM history ORDER BY seq", e);
@@ -194,43 +194,43 @@ int store_history(struct store *s, const struct principal *who, const char *ref,
 int store_history_since(struct store *s, const struct principal *who, long long seq,
                         store_history_fn fn, void *ctx, struct err *e)
 {
-    sqlite3_stmt *st =
+    struct dbst *st =
         store_prepare(s, "SELECT " HISTORY_COLS " FROM history WHERE seq > ?1 ORDER BY seq", e);
     if (!st) {
         return -1;
     }
-    sqlite3_bind_int64(st, 1, seq);
+    db_bind_int64(st, 1, seq);
     return walk(s, who, st, fn, ctx, e);
 }
 
 long long store_history_last_seq(struct store *s, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s, "SELECT coalesce(max(seq), 0) FROM history", e);
-    if (!st || store_step(s, st, e) != SQLITE_ROW) {
+    struct dbst *st = store_prepare(s, "SELECT coalesce(max(seq), 0) FROM history", e);
+    if (!st || store_step(s, st, e) != DB_ROW) {
         return -1;
     }
-    long long n = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
+    long long n = db_col_int64(st, 0);
+    db_reset(st);
     return n;
 }
 
 int store_history_of_types(struct store *s, const struct principal *who, const char *t1,
                            const char *t2, store_history_fn fn, void *ctx, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s, "SELECT " HISTORY_COLS " FROM history WHERE type IN (?1, ?2) ORDER BY seq", e);
     if (!st) {
         return -1;
     }
-    sqlite3_bind_text(st, 1, t1, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, t2, -1, SQLITE_TRANSIENT);
+    db_bind_text(st, 1, t1, -1);
+    db_bind_text(st, 2, t2, -1);
     return walk(s, who, st, fn, ctx, e);
 }
 
 int store_history_by_record(struct store *s, const struct principal *who, store_history_fn fn,
                             void *ctx, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s,
+    struct dbst *st = store_prepare(s,
                                      "SELECT " HISTORY_COLS " FROM history WHERE action IN "
                                      "('create', 'update', 'retire') ORDER BY ref, seq",
                                      e);
@@ -241,16 +241,15 @@ int store_verify_chain(struct store *s, long *nentries, struct err *e)
 {
     *nentries = 0;
     /* Not cached: verify may run once over a very long journal. */
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, "SELECT " HISTORY_COLS " FROM history ORDER BY seq", -1, &st,
-                           NULL) != SQLITE_OK) {
+    struct dbst *st;
+    if (db_prepare(s->db, "SELECT " HISTORY_COLS " FROM history ORDER BY seq", &st) != DB_OK) {
         return store_sqlerr(s, e, "reading the history");
     }
     char prev[65];
     strlcpy_(prev, zero_hash, sizeof prev);
     long long expect = 1;
     int rc, bad = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = db_step(st)) == DB_ROW) {
         struct history_entry h;
         row_entry(st, &h);
         char hash[65];
@@ -287,38 +286,38 @@ int store_verify_chain(struct store *s, long *nentries, struct err *e)
         expect++;
         (*nentries)++;
     }
-    if (!bad && rc != SQLITE_DONE) {
+    if (!bad && rc != DB_DONE) {
         store_sqlerr(s, e, "reading the history");
         bad = 1;
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     if (bad) {
         return -1;
     }
 
-    if (sqlite3_prepare_v2(s->db, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK) {
+    if (db_prepare(s->db, "PRAGMA integrity_check", &st) != DB_OK) {
         return store_sqlerr(s, e, "integrity check");
     }
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW || strcmp(store_col(st, 0), "ok") != 0) {
+    rc = db_step(st);
+    if (rc != DB_ROW || strcmp(store_col(st, 0), "ok") != 0) {
         err_set(e, ERR_STORAGE, NULL, "database integrity check failed: %s",
-                rc == SQLITE_ROW ? store_col(st, 0) : sqlite3_errmsg(s->db));
-        sqlite3_finalize(st);
+                rc == DB_ROW ? store_col(st, 0) : db_errmsg(s->db));
+        db_finalize(st);
         return -1;
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
 
-    if (sqlite3_prepare_v2(s->db, "PRAGMA foreign_key_check", -1, &st, NULL) != SQLITE_OK) {
+    if (db_prepare(s->db, "PRAGMA foreign_key_check", &st) != DB_OK) {
         return store_sqlerr(s, e, "foreign key check");
     }
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
+    rc = db_step(st);
+    if (rc == DB_ROW) {
         err_set(e, ERR_STORAGE, NULL, "a record in table %s refers to a missing %s", store_col(st, 0),
                 store_col(st, 2));
-        sqlite3_finalize(st);
+        db_finalize(st);
         return -1;
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
 
     /* Links whose target does not exist (the link table cannot carry a
      * foreign key because its targets live in many tables). */
@@ -328,16 +327,16 @@ int store_verify_chain(struct store *s, long *nentries, struct err *e)
                  "SELECT src, rel, dst FROM link WHERE dst_type = '%s' AND dst NOT IN "
                  "(SELECT ref FROM %s) LIMIT 1",
                  rtypes[ti]->name, rtypes[ti]->name);
-        if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        if (db_prepare(s->db, sql, &st) != DB_OK) {
             return store_sqlerr(s, e, "link check");
         }
-        if (sqlite3_step(st) == SQLITE_ROW) {
+        if (db_step(st) == DB_ROW) {
             err_set(e, ERR_STORAGE, NULL, "%s.%s refers to %s, which does not exist", store_col(st, 0),
                     store_col(st, 1), store_col(st, 2));
-            sqlite3_finalize(st);
+            db_finalize(st);
             return -1;
         }
-        sqlite3_finalize(st);
+        db_finalize(st);
     }
     return 0;
 }

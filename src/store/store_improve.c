@@ -26,7 +26,7 @@ int store_whys(struct store *s, const struct principal *who, const char *nc, sto
              "SELECT w.position, w.text, w.at, w.by, w.nonconformity FROM nc_why w "
              "WHERE (?1 IS NULL OR w.nonconformity = ?1)%s ORDER BY w.nonconformity, w.position",
              cond);
-    sqlite3_stmt *st = store_prepare(s, sql, e);
+    struct dbst *st = store_prepare(s, sql, e);
     if (!st) {
         return -1;
     }
@@ -35,30 +35,30 @@ int store_whys(struct store *s, const struct principal *who, const char *nc, sto
         store_bind_opt(st, 2, rval);
     }
     int rc;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
-        struct why_row w = {sqlite3_column_int(st, 0), store_col(st, 1), store_col(st, 2),
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
+        struct why_row w = {db_col_int(st, 0), store_col(st, 1), store_col(st, 2),
                             store_col(st, 3), store_col(st, 4)};
         if (fn(ctx, &w)) {
             break;
         }
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }
 
 int store_why_add(struct store *s, const char *nc, const char *text, const char *at,
                   const char *by, int *pos, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s, "SELECT coalesce(max(position), 0) + 1 FROM nc_why WHERE nonconformity = ?", e);
     if (!st) {
         return -1;
     }
-    sqlite3_bind_text(st, 1, nc, -1, SQLITE_TRANSIENT);
+    db_bind_text(st, 1, nc, -1);
     int rc = store_step(s, st, e);
-    *pos = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW) {
+    *pos = rc == DB_ROW ? db_col_int(st, 0) : 0;
+    db_reset(st);
+    if (rc != DB_ROW) {
         return -1;
     }
     st = store_prepare(s, "INSERT INTO nc_why (nonconformity, position, text, at, by) "
@@ -66,11 +66,11 @@ int store_why_add(struct store *s, const char *nc, const char *text, const char 
     if (!st) {
         return -1;
     }
-    sqlite3_bind_text(st, 1, nc, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(st, 2, *pos);
-    sqlite3_bind_text(st, 3, text, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, at, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 5, by, -1, SQLITE_TRANSIENT);
+    db_bind_text(st, 1, nc, -1);
+    db_bind_int(st, 2, *pos);
+    db_bind_text(st, 3, text, -1);
+    db_bind_text(st, 4, at, -1);
+    db_bind_text(st, 5, by, -1);
     return store_run(s, st, e);
 }
 
@@ -78,22 +78,22 @@ int store_why_set(struct store *s, const char *nc, int pos, const char *text, co
                   const char *by, char **old, struct err *e)
 {
     *old = NULL;
-    sqlite3_stmt *st =
+    struct dbst *st =
         store_prepare(s, "SELECT text FROM nc_why WHERE nonconformity = ? AND position = ?", e);
     if (!st) {
         return -1;
     }
-    sqlite3_bind_text(st, 1, nc, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(st, 2, pos);
+    db_bind_text(st, 1, nc, -1);
+    db_bind_int(st, 2, pos);
     int rc = store_step(s, st, e);
-    if (rc == SQLITE_ROW) {
+    if (rc == DB_ROW) {
         *old = xstrdup(store_col(st, 0));
     }
-    sqlite3_reset(st);
+    db_reset(st);
     if (rc < 0) {
         return -1;
     }
-    if (rc != SQLITE_ROW) {
+    if (rc != DB_ROW) {
         return err_set(e, ERR_NOTFOUND, "position", "position: %s has no step %d of its 5 whys",
                        nc, pos);
     }
@@ -104,11 +104,11 @@ int store_why_set(struct store *s, const char *nc, int pos, const char *text, co
         *old = NULL;
         return -1;
     }
-    sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, at, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, by, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, nc, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(st, 5, pos);
+    db_bind_text(st, 1, text, -1);
+    db_bind_text(st, 2, at, -1);
+    db_bind_text(st, 3, by, -1);
+    db_bind_text(st, 4, nc, -1);
+    db_bind_int(st, 5, pos);
     if (store_run(s, st, e)) {
         free(*old);
         *old = NULL;

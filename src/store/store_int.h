@@ -3,7 +3,7 @@
 #ifndef ISMS_STORE_INT_H
 #define ISMS_STORE_INT_H
 
-#include <sqlite3.h>
+#include "db.h"
 
 #include "store.h"
 
@@ -15,13 +15,13 @@
 #define STORE_TRACK_VERSION 24
 
 struct store {
-    sqlite3 *db;
+    struct db *db;
     char *path;
     int version;
     struct {
         char *sql;
         unsigned long hash; /* of sql, compared before the text */
-        sqlite3_stmt *st;
+        struct dbst *st;
         struct tblset read; /* the tables it reads (store_track.c) */
     } cache[STORE_CACHE_MAX];
     int ncache;
@@ -36,7 +36,7 @@ struct store {
     int group_lost;  /* SQLite ended the group's transaction (an I/O error) */
     int in_read;     /* inside store_read_begin */
     int orphan_done; /* the WAL of a moved file was checkpointed (orphan_checkpoint) */
-    sqlite3_stmt *begin_st, *commit_st; /* of read transactions */
+    struct dbst *begin_st, *commit_st; /* of read transactions */
     /* store_count_query answers, valid while the file's data version is
      * the same (checked inside read transactions only). */
     struct {
@@ -60,17 +60,17 @@ struct store {
 
 /* Returns a reset statement from the cache (prepared on first use); the
  * statement belongs to the store. NULL with e filled on error. */
-sqlite3_stmt *store_prepare(struct store *s, const char *sql, struct err *e);
-/* sqlite3_step with errors mapped: SQLITE_ROW, SQLITE_DONE, or -1. */
-int store_step(struct store *s, sqlite3_stmt *st, struct err *e);
+struct dbst *store_prepare(struct store *s, const char *sql, struct err *e);
+/* sqlite3_step with errors mapped: DB_ROW, DB_DONE, or -1. */
+int store_step(struct store *s, struct dbst *st, struct err *e);
 int store_exec(struct store *s, const char *sql, struct err *e);
 int store_sqlerr(struct store *s, struct err *e, const char *what);
 /* Column i as text (NULL for SQL NULL). */
-const char *store_col(sqlite3_stmt *st, int i);
+const char *store_col(struct dbst *st, int i);
 /* Binds text, or NULL when v is NULL. */
-void store_bind_opt(sqlite3_stmt *st, int i, const char *v);
+void store_bind_opt(struct dbst *st, int i, const char *v);
 /* Steps a statement that returns no rows and resets it: 0 or -1. */
-int store_run(struct store *s, sqlite3_stmt *st, struct err *e);
+int store_run(struct store *s, struct dbst *st, struct err *e);
 /* *out = *in (or an empty query) with the row rule of who for t applied:
  * every record read of store_record.c goes through this. */
 void store_rule_query(const struct principal *who, const struct rtype *t, const struct query *in,

@@ -10,7 +10,7 @@
 int store_incident_entry_add(struct store *s, const struct incident_entry_row *r, long *id,
                              struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s,
+    struct dbst *st = store_prepare(s,
                                      "INSERT INTO incident_entry (incident, at, kind, text, "
                                      "account, account_name, person) VALUES (?1,?2,?3,?4,?5,?6,?7)",
                                      e);
@@ -22,9 +22,9 @@ int store_incident_entry_add(struct store *s, const struct incident_entry_row *r
     store_bind_opt(st, 3, r->kind);
     store_bind_opt(st, 4, r->text);
     if (r->account > 0) {
-        sqlite3_bind_int64(st, 5, r->account);
+        db_bind_int64(st, 5, r->account);
     } else {
-        sqlite3_bind_null(st, 5);
+        db_bind_null(st, 5);
     }
     store_bind_opt(st, 6, r->account_name ? r->account_name : "");
     store_bind_opt(st, 7, r->person && *r->person ? r->person : NULL);
@@ -32,7 +32,7 @@ int store_incident_entry_add(struct store *s, const struct incident_entry_row *r
         return -1;
     }
     if (id) {
-        *id = (long)sqlite3_last_insert_rowid(s->db);
+        *id = (long)db_last_id(s->db);
     }
     return 0;
 }
@@ -60,7 +60,7 @@ int store_incident_entries(struct store *s, const struct principal *who, const c
     if (seen <= 0) {
         return seen; /* not seen: no rows; -1: error */
     }
-    sqlite3_stmt *st = store_prepare(s,
+    struct dbst *st = store_prepare(s,
                                      "SELECT id, incident, at, kind, text, coalesce(account, 0), "
                                      "account_name, person FROM incident_entry WHERE ?1 IS NULL OR incident = ?1 "
                                      "ORDER BY id",
@@ -70,14 +70,14 @@ int store_incident_entries(struct store *s, const struct principal *who, const c
     }
     store_bind_opt(st, 1, incident);
     int rc;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
         struct incident_entry_row r = {
-            .id = (long)sqlite3_column_int64(st, 0),
+            .id = (long)db_col_int64(st, 0),
             .incident = store_col(st, 1),
             .at = store_col(st, 2),
             .kind = store_col(st, 3),
             .text = store_col(st, 4),
-            .account = (long)sqlite3_column_int64(st, 5),
+            .account = (long)db_col_int64(st, 5),
             .account_name = store_col(st, 6),
             .person = store_col(st, 7),
         };
@@ -85,20 +85,20 @@ int store_incident_entries(struct store *s, const struct principal *who, const c
             break;
         }
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }
 
-static int notice_walk(struct store *s, sqlite3_stmt *st, store_incident_notice_fn fn, void *ctx,
+static int notice_walk(struct store *s, struct dbst *st, store_incident_notice_fn fn, void *ctx,
                        struct err *e)
 {
     int rc;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
         struct incident_notice_row r = {
             .incident = store_col(st, 0),
             .duty = store_col(st, 1),
             .notified_at = store_col(st, 2),
-            .account = (long)sqlite3_column_int64(st, 3),
+            .account = (long)db_col_int64(st, 3),
             .account_name = store_col(st, 4),
             .person = store_col(st, 5),
             .note = store_col(st, 6),
@@ -107,7 +107,7 @@ static int notice_walk(struct store *s, sqlite3_stmt *st, store_incident_notice_
             break;
         }
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }
 
@@ -120,7 +120,7 @@ int store_incident_notices(struct store *s, const struct principal *who, const c
     if (seen <= 0) {
         return seen; /* not seen: no rows; -1: error */
     }
-    sqlite3_stmt *st = store_prepare(s,
+    struct dbst *st = store_prepare(s,
                                      "SELECT " NOTICE_COLS " FROM incident_notice WHERE ?1 IS NULL "
                                      "OR incident = ?1 ORDER BY incident, id",
                                      e);
@@ -134,7 +134,7 @@ int store_incident_notices(struct store *s, const struct principal *who, const c
 int store_incident_notice_add(struct store *s, const struct incident_notice_row *r,
                               struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s,
+    struct dbst *st = store_prepare(s,
                                      "SELECT notified_at, account_name FROM incident_notice WHERE "
                                      "incident = ?1 AND duty = ?2",
                                      e);
@@ -144,14 +144,14 @@ int store_incident_notice_add(struct store *s, const struct incident_notice_row 
     store_bind_opt(st, 1, r->incident);
     store_bind_opt(st, 2, r->duty);
     int rc = store_step(s, st, e);
-    if (rc == SQLITE_ROW) {
+    if (rc == DB_ROW) {
         err_set(e, ERR_CONFLICT, "duty",
                 "duty: %s of %s was already marked notified at %s by %s", r->duty, r->incident,
                 store_col(st, 0), store_col(st, 1));
-        sqlite3_reset(st);
+        db_reset(st);
         return -1;
     }
-    sqlite3_reset(st);
+    db_reset(st);
     if (rc < 0) {
         return -1;
     }
@@ -166,9 +166,9 @@ int store_incident_notice_add(struct store *s, const struct incident_notice_row 
     store_bind_opt(st, 2, r->duty);
     store_bind_opt(st, 3, r->notified_at);
     if (r->account > 0) {
-        sqlite3_bind_int64(st, 4, r->account);
+        db_bind_int64(st, 4, r->account);
     } else {
-        sqlite3_bind_null(st, 4);
+        db_bind_null(st, 4);
     }
     store_bind_opt(st, 5, r->account_name ? r->account_name : "");
     store_bind_opt(st, 6, r->person && *r->person ? r->person : NULL);

@@ -31,7 +31,7 @@ int store_people_evidence(struct store *s, const struct principal *who, const ch
     if (ccol) {
         buf_printf(&b, " AND c.%s = ?3", ccol);
     }
-    sqlite3_stmt *st = store_prepare(s, b.p, e);
+    struct dbst *st = store_prepare(s, b.p, e);
     buf_free(&b);
     if (!st) {
         return -1;
@@ -44,14 +44,14 @@ int store_people_evidence(struct store *s, const struct principal *who, const ch
         store_bind_opt(st, 3, cval);
     }
     int rc;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
         if (fn(ctx, store_col(st, 0), store_col(st, 1), store_col(st, 2), store_col(st, 3),
-               store_col(st, 4), sqlite3_column_type(st, 5) == SQLITE_NULL
+               store_col(st, 4), db_col_type(st, 5) == DB_NULL
                                      ? 0
-                                     : sqlite3_column_int(st, 5))) {
+                                     : db_col_int(st, 5))) {
             break;
         }
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }

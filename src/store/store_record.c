@@ -99,50 +99,50 @@ static char *canonical_refs(const char *v)
     return buf_take(&b);
 }
 
-static struct record *row_record(const struct rtype *t, sqlite3_stmt *st)
+static struct record *row_record(const struct rtype *t, struct dbst *st)
 {
     struct record *r = record_new(t);
-    r->ref = xstrndup((const char *)sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+    r->ref = xstrndup((const char *)db_col_text(st, 0), (size_t)db_col_bytes(st, 0));
     for (int i = 0; i < t->nfields; i++) {
         int col = i + 1;
-        int ct = sqlite3_column_type(st, col);
-        if (ct == SQLITE_NULL) {
+        int ct = db_col_type(st, col);
+        if (ct == DB_NULL) {
             continue;
         }
         const struct field *f = &t->fields[i];
-        if (ct == SQLITE_INTEGER) {
+        if (ct == DB_INTEGER) {
             char d[24];
-            r->v[i] = xstrdup(i64_text(d, sqlite3_column_int64(st, col)));
-        } else if (ct == SQLITE_FLOAT) {
+            r->v[i] = xstrdup(i64_text(d, db_col_int64(st, col)));
+        } else if (ct == DB_FLOAT) {
             char tmp[64];
-            snprintf(tmp, sizeof tmp, "%.15g", sqlite3_column_double(st, col));
+            snprintf(tmp, sizeof tmp, "%.15g", db_col_double(st, col));
             r->v[i] = xstrdup(tmp);
         } else if (f->type == F_REFS) {
-            r->v[i] = canonical_refs((const char *)sqlite3_column_text(st, col));
+            r->v[i] = canonical_refs((const char *)db_col_text(st, col));
         } else {
-            const char *v = (const char *)sqlite3_column_text(st, col);
-            r->v[i] = xstrndup(v, (size_t)sqlite3_column_bytes(st, col));
+            const char *v = (const char *)db_col_text(st, col);
+            r->v[i] = xstrndup(v, (size_t)db_col_bytes(st, col));
         }
     }
     return r;
 }
 
-static int bind_value(sqlite3_stmt *st, int pos, const struct field *f, const char *v)
+static int bind_value(struct dbst *st, int pos, const struct field *f, const char *v)
 {
     if (!v) {
-        return sqlite3_bind_null(st, pos);
+        return db_bind_null(st, pos);
     }
     if (f->type == F_INT || f->type == F_BOOL) {
         int64_t x = 0;
         int_parse(v, &x);
-        return sqlite3_bind_int64(st, pos, x);
+        return db_bind_int64(st, pos, x);
     }
     if (f->type == F_NUMBER) {
         double x = 0;
         number_parse(v, &x);
-        return sqlite3_bind_double(st, pos, x);
+        return db_bind_double(st, pos, x);
     }
-    return sqlite3_bind_text(st, pos, v, -1, SQLITE_TRANSIENT);
+    return db_bind_text(st, pos, v, -1);
 }
 
 static int raw_get(struct store *s, const struct rtype *t, const char *ref, struct record **out,
@@ -153,22 +153,22 @@ static int raw_get(struct store *s, const struct rtype *t, const char *ref, stru
     buf_init(&b, 0);
     buf_puts(&b, select_sql(s, t, NULL, 0, NULL)); /* copied, not formatted: it is long */
     buf_puts(&b, " WHERE t.ref = ?1");
-    sqlite3_stmt *st = store_prepare(s, buf_str(&b), e);
+    struct dbst *st = store_prepare(s, buf_str(&b), e);
     buf_free(&b);
     if (!st) {
         return -1;
     }
-    sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
+    db_bind_text(st, 1, ref, -1);
     int rc = store_step(s, st, e);
     if (rc < 0) {
         return -1;
     }
-    if (rc == SQLITE_DONE) {
-        sqlite3_reset(st);
+    if (rc == DB_DONE) {
+        db_reset(st);
         return record_notfound(e, t, ref);
     }
     *out = row_record(t, st);
-    sqlite3_reset(st);
+    db_reset(st);
     return 0;
 }
 
@@ -177,20 +177,20 @@ static int raw_exists(struct store *s, const struct rtype *t, const char *ref, i
 {
     char sql[160];
     snprintf(sql, sizeof sql, "SELECT retired IS NOT NULL FROM %s WHERE ref = ?1", t->name);
-    sqlite3_stmt *st = store_prepare(s, sql, e);
+    struct dbst *st = store_prepare(s, sql, e);
     if (!st) {
         return -1;
     }
-    sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
+    db_bind_text(st, 1, ref, -1);
     int rc = store_step(s, st, e);
     if (rc < 0) {
         return -1;
     }
-    int found = rc == SQLITE_ROW;
+    int found = rc == DB_ROW;
     if (found && retired) {
-        *retired = sqlite3_column_int(st, 0);
+        *retired = db_col_int(st, 0);
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return found;
 }
 
@@ -206,16 +206,16 @@ static int write_links_(struct store *s, const struct record *r, int replace,
             continue;
         }
         if (replace) {
-            sqlite3_stmt *del = store_prepare(s, "DELETE FROM link WHERE src = ?1 AND rel = ?2", e);
+            struct dbst *del = store_prepare(s, "DELETE FROM link WHERE src = ?1 AND rel = ?2", e);
             if (!del) {
                 return -1;
             }
-            sqlite3_bind_text(del, 1, r->ref, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_text(del, 2, f->name, -1, SQLITE_STATIC);
+            db_bind_text(del, 1, r->ref, -1);
+            db_bind_text_static(del, 2, f->name, -1);
             if (store_step(s, del, e) < 0) {
                 return -1;
             }
-            sqlite3_reset(del);
+            db_reset(del);
         }
         if (!r->v[i]) {
             continue;
@@ -225,22 +225,22 @@ static int write_links_(struct store *s, const struct record *r, int replace,
         char *save_tok = NULL;
         for (char *tok = strtok_r(copy, ",", &save_tok); tok && rc == 0;
              tok = strtok_r(NULL, ",", &save_tok)) {
-            sqlite3_stmt *ins = store_prepare(
+            struct dbst *ins = store_prepare(
                 s, "INSERT INTO link (src, rel, dst, src_type, dst_type) VALUES (?1,?2,?3,?4,?5)",
                 e);
             if (!ins) {
                 rc = -1;
                 break;
             }
-            sqlite3_bind_text(ins, 1, r->ref, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_text(ins, 2, f->name, -1, SQLITE_STATIC);
-            sqlite3_bind_text(ins, 3, tok, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_text(ins, 4, t->name, -1, SQLITE_STATIC);
-            sqlite3_bind_text(ins, 5, f->ref, -1, SQLITE_STATIC);
+            db_bind_text(ins, 1, r->ref, -1);
+            db_bind_text_static(ins, 2, f->name, -1);
+            db_bind_text(ins, 3, tok, -1);
+            db_bind_text_static(ins, 4, t->name, -1);
+            db_bind_text_static(ins, 5, f->ref, -1);
             if (store_step(s, ins, e) < 0) {
                 rc = -1;
             }
-            sqlite3_reset(ins);
+            db_reset(ins);
         }
         free(copy);
         if (rc) {
@@ -252,7 +252,7 @@ static int write_links_(struct store *s, const struct record *r, int replace,
 
 static int next_ref(struct store *s, const struct rtype *t, char **out, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s,
+    struct dbst *st = store_prepare(s,
                                      "INSERT INTO refseq (prefix, last) VALUES (?1, 1) "
                                      "ON CONFLICT (prefix) DO UPDATE SET last = last + 1 "
                                      "RETURNING last",
@@ -260,16 +260,16 @@ static int next_ref(struct store *s, const struct rtype *t, char **out, struct e
     if (!st) {
         return -1;
     }
-    sqlite3_bind_text(st, 1, t->prefix, -1, SQLITE_STATIC);
-    if (store_step(s, st, e) != SQLITE_ROW) {
-        sqlite3_reset(st);
+    db_bind_text_static(st, 1, t->prefix, -1);
+    if (store_step(s, st, e) != DB_ROW) {
+        db_reset(st);
         return st ? err_set(e, ERR_STORAGE, NULL, "allocating an identifier failed") : -1;
     }
-    long n = (long)sqlite3_column_int64(st, 0);
+    long n = (long)db_col_int64(st, 0);
     /* drain RETURNING so the statement completes */
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while (db_step(st) == DB_ROW) {
     }
-    sqlite3_reset(st);
+    db_reset(st);
     char ref[48];
     snprintf(ref, sizeof ref, "%s-%04ld", t->prefix, n);
     *out = xstrdup(ref);
@@ -296,13 +296,13 @@ int store_insert(struct store *s, struct record *r, struct err *e)
         buf_printf(&vals, ", ?%d", ++pos);
     }
     buf_printf(&b, ") VALUES (%s)", buf_str(&vals));
-    sqlite3_stmt *st = store_prepare(s, buf_str(&b), e);
+    struct dbst *st = store_prepare(s, buf_str(&b), e);
     buf_free(&b);
     buf_free(&vals);
     if (!st) {
         return -1;
     }
-    sqlite3_bind_text(st, 1, r->ref, -1, SQLITE_TRANSIENT);
+    db_bind_text(st, 1, r->ref, -1);
     pos = 1;
     for (int i = 0; i < t->nfields; i++) {
         if (t->fields[i].type != F_REFS) {
@@ -310,7 +310,7 @@ int store_insert(struct store *s, struct record *r, struct err *e)
         }
     }
     int rc = store_step(s, st, e);
-    sqlite3_reset(st);
+    db_reset(st);
     if (rc < 0) {
         return -1;
     }
@@ -351,12 +351,12 @@ int store_update_fields(struct store *s, const struct record *r, const unsigned 
         buf_puts(&b, "ref = ref"); /* only links change; still check the record exists */
     }
     buf_puts(&b, " WHERE ref = ?1");
-    sqlite3_stmt *st = store_prepare(s, buf_str(&b), e);
+    struct dbst *st = store_prepare(s, buf_str(&b), e);
     buf_free(&b);
     if (!st) {
         return -1;
     }
-    sqlite3_bind_text(st, 1, r->ref, -1, SQLITE_TRANSIENT);
+    db_bind_text(st, 1, r->ref, -1);
     pos = 1;
     for (int i = 0; i < t->nfields; i++) {
         if (t->fields[i].type != F_REFS && (!mask || mask[i])) {
@@ -364,11 +364,11 @@ int store_update_fields(struct store *s, const struct record *r, const unsigned 
         }
     }
     int rc = store_step(s, st, e);
-    sqlite3_reset(st);
+    db_reset(st);
     if (rc < 0) {
         return -1;
     }
-    if (sqlite3_changes(s->db) != 1) {
+    if (db_changes(s->db) != 1) {
         return record_notfound(e, t, r->ref);
     }
     return write_links_(s, r, 1, mask, e);
@@ -583,19 +583,19 @@ static void where_clause(struct buf *b, const struct rtype *t, const struct quer
     buf_free(&k);
 }
 
-static void bind_named(sqlite3_stmt *st, const char *name, const struct field *f, const char *v)
+static void bind_named(struct dbst *st, const char *name, const struct field *f, const char *v)
 {
-    int i = sqlite3_bind_parameter_index(st, name);
+    int i = db_param_index(st, name);
     if (i) {
         if (f) {
             bind_value(st, i, f, v);
         } else {
-            sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+            db_bind_text(st, i, v, -1);
         }
     }
 }
 
-static void bind_query(sqlite3_stmt *st, const struct rtype *t, const struct query *q)
+static void bind_query(struct dbst *st, const struct rtype *t, const struct query *q)
 {
     if (!q) {
         return;
@@ -604,7 +604,7 @@ static void bind_query(sqlite3_stmt *st, const struct rtype *t, const struct que
         if (q->filter_value[k]) {
             const struct field *f = q->filter_field[k];
             if (f->type == F_SET || f->type == F_REFS) {
-                sqlite3_bind_text(st, k + 1, q->filter_value[k], -1, SQLITE_TRANSIENT);
+                db_bind_text(st, k + 1, q->filter_value[k], -1);
             } else {
                 bind_value(st, k + 1, f, q->filter_value[k]);
             }
@@ -665,22 +665,22 @@ static void order_clause(struct buf *b, const struct rtype *t, const struct quer
     buf_printf(b, "t.id%s LIMIT :limit OFFSET :offset", dir);
 }
 
-static void bind_page(sqlite3_stmt *st, const struct query *q)
+static void bind_page(struct dbst *st, const struct query *q)
 {
-    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"),
+    db_bind_int64(st, db_param_index(st, ":limit"),
                        q && q->limit > 0 ? q->limit : -1);
-    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":offset"),
+    db_bind_int64(st, db_param_index(st, ":offset"),
                        q && q->offset > 0 ? q->offset : 0);
 }
 
 /* Prepares sql, binds q, and calls row(st, ctx) for each row until it
  * returns non-zero. */
 static int run_query(struct store *s, struct buf *sql, const struct rtype *t,
-                     const struct query *q, int (*row)(sqlite3_stmt *st, const struct rtype *t,
+                     const struct query *q, int (*row)(struct dbst *st, const struct rtype *t,
                                                        void *ctx),
                      void *ctx, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s, buf_str(sql), e);
+    struct dbst *st = store_prepare(s, buf_str(sql), e);
     buf_free(sql);
     if (!st) {
         return -1;
@@ -688,12 +688,12 @@ static int run_query(struct store *s, struct buf *sql, const struct rtype *t,
     bind_query(st, t, q);
     bind_page(st, q);
     int rc;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
         if (row(st, t, ctx)) {
             break;
         }
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }
 
@@ -714,7 +714,7 @@ static void hide_fields(const struct principal *who, struct record *r)
     }
 }
 
-static int record_row(sqlite3_stmt *st, const struct rtype *t, void *ctx)
+static int record_row(struct dbst *st, const struct rtype *t, void *ctx)
 {
     struct record_call *c = ctx;
     struct record *r = row_record(t, st);
@@ -750,7 +750,7 @@ struct pair_call {
     void *ctx;
 };
 
-static int pair_row(sqlite3_stmt *st, const struct rtype *t, void *ctx)
+static int pair_row(struct dbst *st, const struct rtype *t, void *ctx)
 {
     (void)t;
     struct pair_call *c = ctx;
@@ -781,11 +781,11 @@ struct group_call {
     void *ctx;
 };
 
-static int group_row(sqlite3_stmt *st, const struct rtype *t, void *ctx)
+static int group_row(struct dbst *st, const struct rtype *t, void *ctx)
 {
     (void)t;
     struct group_call *c = ctx;
-    return c->fn(c->ctx, store_col(st, 0), store_col(st, 1), (long)sqlite3_column_int64(st, 2));
+    return c->fn(c->ctx, store_col(st, 0), store_col(st, 1), (long)db_col_int64(st, 2));
 }
 
 int store_group_count(struct store *s, const struct principal *who, const struct rtype *t,
@@ -895,15 +895,15 @@ long store_count_query(struct store *s, const struct principal *who, const struc
     }
     struct tblset saved, read;
     store_track_begin(s, &saved);
-    sqlite3_stmt *st = store_prepare(s, buf_str(&b), e);
+    struct dbst *st = store_prepare(s, buf_str(&b), e);
     buf_free(&b);
     long n = -1;
     if (st) {
         bind_query(st, t, q);
-        if (store_step(s, st, e) == SQLITE_ROW) {
-            n = (long)sqlite3_column_int64(st, 0);
+        if (store_step(s, st, e) == DB_ROW) {
+            n = (long)db_col_int64(st, 0);
         }
-        sqlite3_reset(st);
+        db_reset(st);
     }
     store_track_end(s, &saved, &read);
     if (n >= 0 && version >= 0) {
@@ -930,12 +930,12 @@ long store_count(struct store *s, const struct principal *who, const struct rtyp
     char sql[160];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM %s%s", t->name,
              include_retired ? "" : " WHERE retired IS NULL");
-    sqlite3_stmt *st = store_prepare(s, sql, e);
-    if (!st || store_step(s, st, e) != SQLITE_ROW) {
+    struct dbst *st = store_prepare(s, sql, e);
+    if (!st || store_step(s, st, e) != DB_ROW) {
         return -1;
     }
-    long n = (long)sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
+    long n = (long)db_col_int64(st, 0);
+    db_reset(st);
     return n;
 }
 
@@ -976,16 +976,16 @@ int store_inbound(struct store *s, const struct principal *who, const char *ref,
             char sql[200];
             snprintf(sql, sizeof sql, "SELECT ref FROM %s WHERE %s = ?1 ORDER BY id", t->name,
                      f->name);
-            sqlite3_stmt *st = store_prepare(s, sql, e);
+            struct dbst *st = store_prepare(s, sql, e);
             if (!st) {
                 return -1;
             }
-            sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
+            db_bind_text(st, 1, ref, -1);
             int rc;
-            while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
-                add_key(&got, (const char *)sqlite3_column_text(st, 0), f->name);
+            while ((rc = store_step(s, st, e)) == DB_ROW) {
+                add_key(&got, (const char *)db_col_text(st, 0), f->name);
             }
-            sqlite3_reset(st);
+            db_reset(st);
             for (size_t k = 0; rc >= 0 && k < got.n; k++) {
                 rc = inbound_one(s, who, t, got.v[k].ref, got.v[k].key, fn, ctx, e);
             }
@@ -995,20 +995,20 @@ int store_inbound(struct store *s, const struct principal *who, const char *ref,
             }
         }
     }
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s, "SELECT src_type, src, rel FROM link WHERE dst = ?1 ORDER BY src_type, src", e);
     if (!st) {
         return -1;
     }
-    sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
+    db_bind_text(st, 1, ref, -1);
     int rc;
     struct keylist types = {0};
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
-        add_key(&types, (const char *)sqlite3_column_text(st, 0), "");
-        add_key(&got, (const char *)sqlite3_column_text(st, 1),
-                (const char *)sqlite3_column_text(st, 2));
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
+        add_key(&types, (const char *)db_col_text(st, 0), "");
+        add_key(&got, (const char *)db_col_text(st, 1),
+                (const char *)db_col_text(st, 2));
     }
-    sqlite3_reset(st);
+    db_reset(st);
     for (size_t k = 0; rc >= 0 && k < got.n; k++) {
         const struct rtype *t = rtype_find(types.v[k].ref);
         if (t) {

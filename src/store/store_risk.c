@@ -12,31 +12,31 @@ int store_method_current(struct store *s, int *version, char **definition, struc
 {
     *version = 0;
     *definition = NULL;
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s, "SELECT version, definition FROM risk_method ORDER BY version DESC LIMIT 1", e);
     if (!st) {
         return -1;
     }
     int rc = store_step(s, st, e);
-    if (rc == SQLITE_ROW) {
-        *version = sqlite3_column_int(st, 0);
+    if (rc == DB_ROW) {
+        *version = db_col_int(st, 0);
         *definition = xstrdup(store_col(st, 1));
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }
 
 int store_method_add(struct store *s, int version, const char *name, const char *definition,
                      const char *at, const char *actor, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s,
+    struct dbst *st = store_prepare(s,
                                      "INSERT INTO risk_method (version, name, definition, "
                                      "created_at, created_by) VALUES (?1,?2,?3,?4,?5)",
                                      e);
     if (!st) {
         return -1;
     }
-    sqlite3_bind_int(st, 1, version);
+    db_bind_int(st, 1, version);
     store_bind_opt(st, 2, name);
     store_bind_opt(st, 3, definition);
     store_bind_opt(st, 4, at);
@@ -46,25 +46,25 @@ int store_method_add(struct store *s, int version, const char *name, const char 
 
 int store_methods(struct store *s, store_method_fn fn, void *ctx, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s, "SELECT version, name, created_at, created_by FROM risk_method ORDER BY version", e);
     if (!st) {
         return -1;
     }
     int rc;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
-        struct method_row m = {sqlite3_column_int(st, 0), store_col(st, 1), store_col(st, 2), store_col(st, 3)};
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
+        struct method_row m = {db_col_int(st, 0), store_col(st, 1), store_col(st, 2), store_col(st, 3)};
         if (fn(ctx, &m)) {
             break;
         }
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }
 
 int store_is_top_management(struct store *s, const char *person, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s,
         "SELECT 1 FROM role r JOIN link l ON l.src = r.ref AND l.rel = 'holders' "
         "WHERE r.top_management = 1 AND r.retired IS NULL AND r.status = 'active' "
@@ -73,28 +73,28 @@ int store_is_top_management(struct store *s, const char *person, struct err *e)
     if (!st) {
         return -1;
     }
-    sqlite3_bind_text(st, 1, person, -1, SQLITE_TRANSIENT);
+    db_bind_text(st, 1, person, -1);
     int rc = store_step(s, st, e);
-    sqlite3_reset(st);
-    return rc < 0 ? -1 : rc == SQLITE_ROW;
+    db_reset(st);
+    return rc < 0 ? -1 : rc == DB_ROW;
 }
 
 /* The identifiers of st's rows that the principal sees, to fn. */
-static int str_rows(struct store *s, const struct principal *who, sqlite3_stmt *st,
+static int str_rows(struct store *s, const struct principal *who, struct dbst *st,
                     store_str_fn fn, void *ctx, struct err *e)
 {
     /* Copy the rows first: fn may run other queries on this store. */
     char **v = NULL;
     size_t n = 0, cap = 0;
     int rc;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
         if (n == cap) {
             cap = cap ? cap * 2 : 16;
             v = xrealloc(v, cap * sizeof *v);
         }
         v[n++] = xstrdup(store_col(st, 0));
     }
-    sqlite3_reset(st);
+    db_reset(st);
     int stop = 0;
     for (size_t i = 0; i < n; i++) {
         if (!stop && rc >= 0) {
@@ -130,13 +130,13 @@ int store_links_from(struct store *s, const struct principal *who, const char *s
     if (seen <= 0) {
         return seen;
     }
-    sqlite3_stmt *st =
+    struct dbst *st =
         store_prepare(s, "SELECT dst FROM link WHERE src = ?1 AND rel = ?2 ORDER BY dst", e);
     if (!st) {
         return -1;
     }
-    sqlite3_bind_text(st, 1, src, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, rel, -1, SQLITE_TRANSIENT);
+    db_bind_text(st, 1, src, -1);
+    db_bind_text(st, 2, rel, -1);
     return str_rows(s, who, st, fn, ctx, e);
 }
 
@@ -148,15 +148,15 @@ int store_links_to(struct store *s, const struct principal *who, const char *dst
     if (seen <= 0) {
         return seen;
     }
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s,
         "SELECT src FROM link WHERE dst = ?1 AND rel = ?2 AND src_type = ?3 ORDER BY src", e);
     if (!st) {
         return -1;
     }
-    sqlite3_bind_text(st, 1, dst, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, rel, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, src_type, -1, SQLITE_TRANSIENT);
+    db_bind_text(st, 1, dst, -1);
+    db_bind_text(st, 2, rel, -1);
+    db_bind_text(st, 3, src_type, -1);
     return str_rows(s, who, st, fn, ctx, e);
 }
 
@@ -170,7 +170,7 @@ int store_asset_effective(struct store *s, const struct principal *who, const ch
     }
     /* UNION (not UNION ALL) makes the walk terminate even on a cycle that
      * slipped in behind the program's back. */
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s,
         "WITH RECURSIVE up(ref) AS (SELECT ?1 UNION "
         "SELECT l.src FROM link l JOIN up ON l.dst = up.ref WHERE l.rel = 'depends_on') "
@@ -180,14 +180,14 @@ int store_asset_effective(struct store *s, const struct principal *who, const ch
     if (!st) {
         return -1;
     }
-    sqlite3_bind_text(st, 1, asset, -1, SQLITE_TRANSIENT);
+    db_bind_text(st, 1, asset, -1);
     int rc = store_step(s, st, e);
-    if (rc == SQLITE_ROW) {
+    if (rc == DB_ROW) {
         for (int i = 0; i < 3; i++) {
-            cia[i] = sqlite3_column_int(st, i);
+            cia[i] = db_col_int(st, i);
         }
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }
 
@@ -206,16 +206,16 @@ int store_link_rows(struct store *s, const struct principal *who, const char *re
                    rtypes[i]->name, rtypes[i]->name);
     }
     buf_puts(&b, " ORDER BY l.dst, l.src_type, l.src");
-    sqlite3_stmt *st = store_prepare(s, buf_str(&b), e);
+    struct dbst *st = store_prepare(s, buf_str(&b), e);
     buf_free(&b);
     if (!st) {
         return -1;
     }
-    sqlite3_bind_text(st, 1, rel, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, dst_type, -1, SQLITE_TRANSIENT);
+    db_bind_text(st, 1, rel, -1);
+    db_bind_text(st, 2, dst_type, -1);
     int rc;
     int all = principal_is_system(who);
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
         /* both ends seen, or the link is not there for this principal */
         int seen = all ? 1 : sees_ref(s, who, store_col(st, 1), e);
         if (seen > 0 && !all) {
@@ -229,6 +229,6 @@ int store_link_rows(struct store *s, const struct principal *who, const char *re
             break;
         }
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }

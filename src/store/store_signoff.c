@@ -12,12 +12,12 @@
 #define VERSION_COLS                                                                            \
     "id, subject_kind, subject_id, number, content, sha256, state, note, created_at, created_by"
 
-static void version_row(sqlite3_stmt *st, struct version_row *v)
+static void version_row(struct dbst *st, struct version_row *v)
 {
-    *v = (struct version_row){(long)sqlite3_column_int64(st, 0),
+    *v = (struct version_row){(long)db_col_int64(st, 0),
                               store_col(st, 1),
                               store_col(st, 2),
-                              sqlite3_column_int(st, 3),
+                              db_col_int(st, 3),
                               store_col(st, 4),
                               store_col(st, 5),
                               store_col(st, 6),
@@ -29,11 +29,11 @@ static void version_row(sqlite3_stmt *st, struct version_row *v)
 /* Every version read: the versions the principal sees (store_sees_subject:
  * the subject's row, and for a role that sees no earlier versions only the
  * one in force). */
-static int version_walk(struct store *s, const struct principal *who, sqlite3_stmt *st,
+static int version_walk(struct store *s, const struct principal *who, struct dbst *st,
                         store_version_fn fn, void *ctx, int *n, struct err *e)
 {
     int rc;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
         struct version_row v;
         version_row(st, &v);
         int seen = store_sees_subject(s, who, v.kind, v.subject, v.number, v.state, SEES_VERSIONS,
@@ -52,13 +52,13 @@ static int version_walk(struct store *s, const struct principal *who, sqlite3_st
             break;
         }
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }
 
 int store_version_add(struct store *s, const struct version_row *v, long *id, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s,
+    struct dbst *st = store_prepare(s,
                                      "INSERT INTO version (subject_kind, subject_id, number, "
                                      "content, sha256, state, note, created_at, created_by) "
                                      "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
@@ -68,7 +68,7 @@ int store_version_add(struct store *s, const struct version_row *v, long *id, st
     }
     store_bind_opt(st, 1, v->kind);
     store_bind_opt(st, 2, v->subject);
-    sqlite3_bind_int(st, 3, v->number);
+    db_bind_int(st, 3, v->number);
     store_bind_opt(st, 4, v->content);
     store_bind_opt(st, 5, v->sha256);
     store_bind_opt(st, 6, v->state);
@@ -79,7 +79,7 @@ int store_version_add(struct store *s, const struct version_row *v, long *id, st
         return -1;
     }
     if (id) {
-        *id = (long)sqlite3_last_insert_rowid(s->db);
+        *id = (long)db_last_id(s->db);
     }
     return 0;
 }
@@ -92,7 +92,7 @@ int store_version_last(struct store *s, const struct principal *who, const char 
     if (seen <= 0) {
         return seen;
     }
-    sqlite3_stmt *st = store_prepare(s,
+    struct dbst *st = store_prepare(s,
                                      "SELECT coalesce(max(number), 0) FROM version WHERE "
                                      "subject_kind = ?1 AND (?2 IS NULL OR subject_id = ?2)",
                                      e);
@@ -102,10 +102,10 @@ int store_version_last(struct store *s, const struct principal *who, const char 
     store_bind_opt(st, 1, kind);
     store_bind_opt(st, 2, subject);
     int rc = store_step(s, st, e);
-    if (rc == SQLITE_ROW) {
-        *number = sqlite3_column_int(st, 0);
+    if (rc == DB_ROW) {
+        *number = db_col_int(st, 0);
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }
 
@@ -113,7 +113,7 @@ int store_version_get(struct store *s, const struct principal *who, const char *
                       const char *subject, int number, const char *as_of, const char *state,
                       store_version_fn fn, void *ctx, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s,
         "SELECT " VERSION_COLS " FROM version WHERE subject_kind = ?1 "
         "AND (?2 IS NULL OR subject_id = ?2) AND (?3 = 0 OR number = ?3) "
@@ -125,7 +125,7 @@ int store_version_get(struct store *s, const struct principal *who, const char *
     }
     store_bind_opt(st, 1, kind);
     store_bind_opt(st, 2, subject);
-    sqlite3_bind_int(st, 3, number);
+    db_bind_int(st, 3, number);
     store_bind_opt(st, 4, as_of);
     store_bind_opt(st, 5, state);
     int n = 0;
@@ -149,7 +149,7 @@ int store_version_get(struct store *s, const struct principal *who, const char *
 int store_versions(struct store *s, const struct principal *who, const char *kind,
                    const char *subject, store_version_fn fn, void *ctx, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s,
+    struct dbst *st = store_prepare(s,
                                      "SELECT " VERSION_COLS " FROM version WHERE (?1 IS NULL OR "
                                      "subject_kind = ?1) AND (?2 IS NULL OR subject_id = ?2) "
                                      "ORDER BY subject_kind, number, subject_id",
@@ -165,7 +165,7 @@ int store_versions(struct store *s, const struct principal *who, const char *kin
 int store_version_set_state(struct store *s, const char *kind, const char *subject, int number,
                             const char *state, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s,
+    struct dbst *st = store_prepare(s,
                                      "UPDATE version SET state = ?4 WHERE subject_kind = ?1 AND "
                                      "subject_id = ?2 AND number = ?3",
                                      e);
@@ -174,12 +174,12 @@ int store_version_set_state(struct store *s, const char *kind, const char *subje
     }
     store_bind_opt(st, 1, kind);
     store_bind_opt(st, 2, subject);
-    sqlite3_bind_int(st, 3, number);
+    db_bind_int(st, 3, number);
     store_bind_opt(st, 4, state);
     if (store_run(s, st, e)) {
         return -1;
     }
-    if (sqlite3_changes(s->db) != 1) {
+    if (db_changes(s->db) != 1) {
         return err_set(e, ERR_NOTFOUND, "version", "version: %s %s has no version %d", kind,
                        subject, number);
     }
@@ -194,20 +194,20 @@ int store_version_set_state(struct store *s, const char *kind, const char *subje
     "details, at"
 
 /* Every sign-off read: those of subjects and versions the principal sees. */
-static int signoff_walk(struct store *s, const struct principal *who, sqlite3_stmt *st,
+static int signoff_walk(struct store *s, const struct principal *who, struct dbst *st,
                         store_signoff_fn fn, void *ctx, int *n, struct err *e)
 {
     int rc;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
-        struct signoff_row r = {(long)sqlite3_column_int64(st, 0),
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
+        struct signoff_row r = {(long)db_col_int64(st, 0),
                                 store_col(st, 1),
                                 store_col(st, 2),
-                                sqlite3_column_int(st, 3),
+                                db_col_int(st, 3),
                                 store_col(st, 4),
                                 store_col(st, 5),
                                 store_col(st, 6),
                                 store_col(st, 7),
-                                (long)sqlite3_column_int64(st, 8),
+                                (long)db_col_int64(st, 8),
                                 store_col(st, 9),
                                 store_col(st, 10),
                                 store_col(st, 11),
@@ -230,13 +230,13 @@ static int signoff_walk(struct store *s, const struct principal *who, sqlite3_st
             break;
         }
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }
 
 int store_signoff_add(struct store *s, const struct signoff_row *r, long *id, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s,
         "INSERT INTO signoff (subject_kind, subject_id, version, kind, capacity, rationale, "
         "signed_sha256, account, account_name, person, on_behalf_of, evidence, details, at) "
@@ -248,18 +248,18 @@ int store_signoff_add(struct store *s, const struct signoff_row *r, long *id, st
     store_bind_opt(st, 1, r->subject_kind);
     store_bind_opt(st, 2, r->subject_id);
     if (r->version > 0) {
-        sqlite3_bind_int(st, 3, r->version);
+        db_bind_int(st, 3, r->version);
     } else {
-        sqlite3_bind_null(st, 3);
+        db_bind_null(st, 3);
     }
     store_bind_opt(st, 4, r->kind);
     store_bind_opt(st, 5, r->capacity);
     store_bind_opt(st, 6, r->rationale);
     store_bind_opt(st, 7, r->signed_sha256);
     if (r->account > 0) {
-        sqlite3_bind_int64(st, 8, r->account);
+        db_bind_int64(st, 8, r->account);
     } else {
-        sqlite3_bind_null(st, 8);
+        db_bind_null(st, 8);
     }
     store_bind_opt(st, 9, r->account_name ? r->account_name : "");
     store_bind_opt(st, 10, r->person);
@@ -271,7 +271,7 @@ int store_signoff_add(struct store *s, const struct signoff_row *r, long *id, st
         return -1;
     }
     if (id) {
-        *id = (long)sqlite3_last_insert_rowid(s->db);
+        *id = (long)db_last_id(s->db);
     }
     return 0;
 }
@@ -280,7 +280,7 @@ int store_signoffs(struct store *s, const struct principal *who, const char *kin
                    const char *subject, int version, store_signoff_fn fn, void *ctx,
                    struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s,
+    struct dbst *st = store_prepare(s,
                                      "SELECT " SIGNOFF_COLS " FROM signoff WHERE (?1 IS NULL OR "
                                      "subject_kind = ?1) AND (?2 IS NULL OR subject_id = ?2) AND "
                                      "(?3 < 0 OR coalesce(version, 0) = ?3) ORDER BY id",
@@ -290,14 +290,14 @@ int store_signoffs(struct store *s, const struct principal *who, const char *kin
     }
     store_bind_opt(st, 1, kind);
     store_bind_opt(st, 2, subject);
-    sqlite3_bind_int(st, 3, version);
+    db_bind_int(st, 3, version);
     return signoff_walk(s, who, st, fn, ctx, NULL, e);
 }
 
 int store_signoff_find(struct store *s, const struct principal *who, const struct signoff_row *r,
                        store_signoff_fn fn, void *ctx, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s,
         "SELECT " SIGNOFF_COLS " FROM signoff WHERE subject_kind = ?1 AND subject_id = ?2 AND "
         "coalesce(version, 0) = ?3 AND kind = ?4 AND signed_sha256 = ?5 AND person = ?6 AND "
@@ -308,7 +308,7 @@ int store_signoff_find(struct store *s, const struct principal *who, const struc
     }
     store_bind_opt(st, 1, r->subject_kind);
     store_bind_opt(st, 2, r->subject_id);
-    sqlite3_bind_int(st, 3, r->version > 0 ? r->version : 0);
+    db_bind_int(st, 3, r->version > 0 ? r->version : 0);
     store_bind_opt(st, 4, r->kind);
     store_bind_opt(st, 5, r->signed_sha256);
     store_bind_opt(st, 6, r->person);
@@ -329,7 +329,7 @@ int store_risk_signed_content(struct store *s, const struct principal *who, cons
         return seen < 0 ? -1 : err_set(e, ERR_NOTFOUND, NULL, "no risk %.40s", ref);
     }
     /* the same expression migration 0008 used for acceptances it moved */
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s,
         "SELECT json_object('id', r.ref, 'likelihood', r.likelihood, 'consequence', "
         "r.consequence, 'score', r.score, 'level', r.level, 'residual_likelihood', "
@@ -340,13 +340,13 @@ int store_risk_signed_content(struct store *s, const struct principal *who, cons
     if (!st) {
         return -1;
     }
-    sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
+    db_bind_text(st, 1, ref, -1);
     int rc = store_step(s, st, e);
-    if (rc == SQLITE_ROW) {
+    if (rc == DB_ROW) {
         *out = xstrdup(store_col(st, 0));
     }
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE) {
+    db_reset(st);
+    if (rc == DB_DONE) {
         return err_set(e, ERR_NOTFOUND, NULL, "no risk %.40s", ref);
     }
     return rc < 0 ? -1 : 0;
@@ -359,12 +359,12 @@ int store_risk_signed_content(struct store *s, const struct principal *who, cons
     "signoff so WHERE so.subject_kind = 'soa' AND so.version = v.number ORDER BY so.id "        \
     "LIMIT 1), ''), v.created_at, v.note, v.content, v.sha256"
 
-static int soa_rows(struct store *s, const struct principal *who, sqlite3_stmt *st,
+static int soa_rows(struct store *s, const struct principal *who, struct dbst *st,
                     store_soa_version_fn fn, void *ctx, int *n, struct err *e)
 {
     int rc;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
-        struct soa_version_row v = {sqlite3_column_int(st, 0), store_col(st, 1),
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
+        struct soa_version_row v = {db_col_int(st, 0), store_col(st, 1),
                                     store_col(st, 2),          store_col(st, 3),
                                     store_col(st, 4),          store_col(st, 5),
                                     store_col(st, 6)};
@@ -382,7 +382,7 @@ static int soa_rows(struct store *s, const struct principal *who, sqlite3_stmt *
             break;
         }
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }
 
@@ -390,7 +390,7 @@ int store_soa_version_get(struct store *s, const struct principal *who, int vers
                           const char *as_of, const char *framework, store_soa_version_fn fn,
                           void *ctx, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s,
         "SELECT " SOA_COLS " FROM version v WHERE v.subject_kind = 'soa' AND (?1 = 0 OR "
         "v.number = ?1) AND (?2 IS NULL OR v.created_at <= ?2) AND (?3 IS NULL OR "
@@ -399,7 +399,7 @@ int store_soa_version_get(struct store *s, const struct principal *who, int vers
     if (!st) {
         return -1;
     }
-    sqlite3_bind_int(st, 1, version);
+    db_bind_int(st, 1, version);
     store_bind_opt(st, 2, as_of);
     store_bind_opt(st, 3, framework);
     int n = 0;
@@ -421,7 +421,7 @@ int store_soa_version_get(struct store *s, const struct principal *who, int vers
 int store_soa_versions(struct store *s, const struct principal *who, store_soa_version_fn fn,
                        void *ctx, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s, "SELECT " SOA_COLS " FROM version v WHERE v.subject_kind = 'soa' ORDER BY v.number", e);
     int n = 0;
     return st ? soa_rows(s, who, st, fn, ctx, &n, e) : -1;

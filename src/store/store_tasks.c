@@ -151,7 +151,7 @@ int store_tasks_rows(struct store *s, const struct principal *who, const struct 
         buf_printf(&b, " AND %s = ?4", rule_col); /* the principal's row rule */
     }
     buf_puts(&b, " ORDER BY id");
-    sqlite3_stmt *st = store_prepare(s, b.p, e);
+    struct dbst *st = store_prepare(s, b.p, e);
     buf_free(&b);
     if (!st) {
         return -1;
@@ -169,7 +169,7 @@ int store_tasks_rows(struct store *s, const struct principal *who, const struct 
     }
     const char *vals[STORE_ROWS_MAX_COLS + 1];
     int rc;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
         for (int k = 0; k < ncols; k++) {
             vals[k] = store_col(st, k + 1);
         }
@@ -178,7 +178,7 @@ int store_tasks_rows(struct store *s, const struct principal *who, const struct 
             break;
         }
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }
 
@@ -200,7 +200,7 @@ int store_tasks_pending_acks(struct store *s, const struct principal *who, const
     /* the released view (migration 0010): the versions in force with the
      * audience they were approved with; the audience rule is the one of
      * store_doc_pending_acks and store_doc_ack_people (active people) */
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s,
         "SELECT p.ref, d.ref, d.title, d.in_force, d.approved_on FROM document_released d"
         " JOIN person p ON (?1 IS NULL OR p.ref = ?1) AND p.retired IS NULL AND"
@@ -219,13 +219,13 @@ int store_tasks_pending_acks(struct store *s, const struct principal *who, const
     }
     store_bind_opt(st, 1, person);
     int rc;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
-        if (fn(ctx, store_col(st, 0), store_col(st, 1), store_col(st, 2), sqlite3_column_int(st, 3),
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
+        if (fn(ctx, store_col(st, 0), store_col(st, 1), store_col(st, 2), db_col_int(st, 3),
                store_col(st, 4))) {
             break;
         }
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }
 
@@ -237,7 +237,7 @@ int store_tasks_doc_steps(struct store *s, const struct principal *who, store_do
         perm_rows(who, rtype_find("role")).kind != ROWS_ALL) {
         return 0; /* working copies, named by roles: only for who sees them all */
     }
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s,
         "WITH w AS (SELECT d.ref, d.title, d.kind, d.owner, d.reviewer, v.number,"
         " substr(v.created_at, 1, 10) AS since, CASE WHEN EXISTS (SELECT 1 FROM signoff s"
@@ -259,13 +259,13 @@ int store_tasks_doc_steps(struct store *s, const struct principal *who, store_do
         return -1;
     }
     int rc;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
-        if (fn(ctx, store_col(st, 0), store_col(st, 1), store_col(st, 2), sqlite3_column_int(st, 3),
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
+        if (fn(ctx, store_col(st, 0), store_col(st, 1), store_col(st, 2), db_col_int(st, 3),
                store_col(st, 4), store_col(st, 5))) {
             break;
         }
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : 0;
 }
 
@@ -289,17 +289,17 @@ int store_risks_over(struct store *s, const struct principal *who, int accept_ma
     }
     char sql[512];
     snprintf(sql, sizeof sql, "SELECT count(*)" RISKS_OVER "%s", cond);
-    sqlite3_stmt *st = store_prepare(s, sql, e);
+    struct dbst *st = store_prepare(s, sql, e);
     if (!st) {
         return -1;
     }
-    sqlite3_bind_int(st, 1, accept_max);
+    db_bind_int(st, 1, accept_max);
     if (rule_col) {
         store_bind_opt(st, 3, rule_val);
     }
     int rc = store_step(s, st, e);
-    *count = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
+    *count = rc == DB_ROW ? (long)db_col_int64(st, 0) : 0;
+    db_reset(st);
     if (rc < 0) {
         return -1;
     }
@@ -309,17 +309,17 @@ int store_risks_over(struct store *s, const struct principal *who, int accept_ma
     if (!st) {
         return -1;
     }
-    sqlite3_bind_int(st, 1, accept_max);
-    sqlite3_bind_int64(st, 2, limit);
+    db_bind_int(st, 1, accept_max);
+    db_bind_int64(st, 2, limit);
     if (rule_col) {
         store_bind_opt(st, 3, rule_val);
     }
     char refs[64][40];
     int n = 0;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW && n < 64) {
+    while ((rc = store_step(s, st, e)) == DB_ROW && n < 64) {
         snprintf(refs[n++], sizeof refs[0], "%s", store_col(st, 0));
     }
-    sqlite3_reset(st);
+    db_reset(st);
     if (rc < 0) {
         return -1;
     }

@@ -115,7 +115,7 @@ static int authorize(void *ctx, int action, const char *a3, const char *a4, cons
 }
 
 static void preupdate(void *ctx, sqlite3 *db, int op, const char *dbname, const char *table,
-                      sqlite3_int64 k1, sqlite3_int64 k2)
+                      long long k1, long long k2)
 {
     (void)db;
     (void)op;
@@ -133,8 +133,8 @@ static void preupdate(void *ctx, sqlite3 *db, int op, const char *dbname, const 
 void store_track_install(struct store *s)
 {
     s->last_table = -1;
-    sqlite3_set_authorizer(s->db, authorize, s);
-    sqlite3_preupdate_hook(s->db, preupdate, s);
+    sqlite3_set_authorizer(s->db->lite, authorize, s);
+    sqlite3_preupdate_hook(s->db->lite, preupdate, s);
 }
 
 void store_track_free(struct store *s)
@@ -234,13 +234,13 @@ int store_track_tx_commit(struct store *s, struct err *e)
     if (s->ntables == OTHERS && (w.w[OTHERS / 64] & ((uint64_t)1 << (OTHERS % 64)))) {
         buf_printf(&names, "%s*", names.len ? "," : ""); /* some table past the registry */
     }
-    sqlite3_stmt *st = store_prepare(
+    struct dbst *st = store_prepare(
         s, "INSERT INTO history_tables (last_seq, first_seq, tables) VALUES (?1, ?2, ?3)", e);
     int rc = -1;
     if (st) {
-        sqlite3_bind_int64(st, 1, last);
-        sqlite3_bind_int64(st, 2, s->tx_first_seq + 1);
-        sqlite3_bind_text(st, 3, buf_str(&names), -1, SQLITE_TRANSIENT);
+        db_bind_int64(st, 1, last);
+        db_bind_int64(st, 2, s->tx_first_seq + 1);
+        db_bind_text(st, 3, buf_str(&names), -1);
         rc = store_run(s, st, e);
     }
     buf_free(&names);
@@ -249,7 +249,7 @@ int store_track_tx_commit(struct store *s, struct err *e)
     if (rc == 0 && last % 1024 == 0) {
         st = store_prepare(s, "DELETE FROM history_tables WHERE last_seq < ?1", e);
         if (st) {
-            sqlite3_bind_int64(st, 1, last - 100000);
+            db_bind_int64(st, 1, last - 100000);
             rc = store_run(s, st, e);
         }
     }
@@ -265,19 +265,19 @@ int store_changed_tables(struct store *s, long long since, long long upto, struc
     if (upto <= since) {
         return 1;
     }
-    sqlite3_stmt *st = store_prepare(s,
+    struct dbst *st = store_prepare(s,
                                      "SELECT first_seq, last_seq, tables FROM history_tables "
                                      "WHERE last_seq > ?1 AND last_seq <= ?2 ORDER BY last_seq",
                                      e);
     if (!st) {
         return -1;
     }
-    sqlite3_bind_int64(st, 1, since);
-    sqlite3_bind_int64(st, 2, upto);
+    db_bind_int64(st, 1, since);
+    db_bind_int64(st, 2, upto);
     long long next = since + 1; /* the first entry not yet accounted for */
     int complete = 1, rc;
-    while ((rc = store_step(s, st, e)) == SQLITE_ROW) {
-        long long first = sqlite3_column_int64(st, 0), last = sqlite3_column_int64(st, 1);
+    while ((rc = store_step(s, st, e)) == DB_ROW) {
+        long long first = db_col_int64(st, 0), last = db_col_int64(st, 1);
         const char *names = store_col(st, 2);
         if (first > next) {
             complete = 0; /* entries in between wrote no row */
@@ -296,7 +296,7 @@ int store_changed_tables(struct store *s, long long since, long long upto, struc
             p += n + (p[n] == ',');
         }
     }
-    sqlite3_reset(st);
+    db_reset(st);
     if (rc < 0) {
         return -1;
     }

@@ -50,7 +50,7 @@ int store_rule_column(const struct principal *who, const struct rtype *t, const 
 static int version_state(struct store *s, const char *kind, const char *subject, int number,
                          char *state, size_t size, struct err *e)
 {
-    sqlite3_stmt *st = store_prepare(s,
+    struct dbst *st = store_prepare(s,
                                      "SELECT state FROM version WHERE subject_kind = ?1 AND "
                                      "subject_id = ?2 AND number = ?3",
                                      e);
@@ -59,13 +59,13 @@ static int version_state(struct store *s, const char *kind, const char *subject,
     }
     store_bind_opt(st, 1, kind);
     store_bind_opt(st, 2, subject);
-    sqlite3_bind_int(st, 3, number);
+    db_bind_int(st, 3, number);
     int rc = store_step(s, st, e);
-    int found = rc == SQLITE_ROW;
+    int found = rc == DB_ROW;
     if (found) {
         strlcpy_(state, store_col(st, 0) ? store_col(st, 0) : "", size);
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc < 0 ? -1 : found;
 }
 
