@@ -322,6 +322,28 @@ int cmd_version(struct cli *c)
     return 0;
 }
 
+int cmd_schema(struct cli *c)
+{
+    struct opts o;
+    int rc = cli_parse_opts(c, c->argc, c->argv, &o, 1);
+    if (rc || (rc = cli_no_other_opts(&o, NULL))) {
+        return rc;
+    }
+    if (o.npos != 1 || strcmp(o.pos[0], "postgresql") != 0) {
+        return cli_usage("usage: isms schema postgresql");
+    }
+    struct buf b;
+    struct err e = {0};
+    buf_init(&b, 0);
+    if (store_pg_schema(&b, &e)) {
+        buf_free(&b);
+        return cli_fail(&e);
+    }
+    fwrite(b.p, 1, b.len, stdout);
+    buf_free(&b);
+    return 0;
+}
+
 int cmd_backup(struct cli *c)
 {
     struct opts o;

@@ -152,7 +152,7 @@ static inline int db_busy(struct dbst *st)
 static inline int db_param_index(struct dbst *st, const char *name)
 {
     return DB_IS_PG(st) ? pgst_param_index(st->pg, name)
-                       : sqlite3_bind_parameter_index(st->lite, name);
+                        : sqlite3_bind_parameter_index(st->lite, name);
 }
 
 /* Binds copy the value; the _static forms keep a pointer to it until the
@@ -160,22 +160,22 @@ static inline int db_param_index(struct dbst *st, const char *name)
 static inline int db_bind_text(struct dbst *st, int i, const char *v, int n)
 {
     return DB_IS_PG(st) ? pgst_bind(st->pg, i, v, n, 0)
-                       : sqlite3_bind_text(st->lite, i, v, n, SQLITE_TRANSIENT);
+                        : sqlite3_bind_text(st->lite, i, v, n, SQLITE_TRANSIENT);
 }
 static inline int db_bind_text_static(struct dbst *st, int i, const char *v, int n)
 {
     return DB_IS_PG(st) ? pgst_bind(st->pg, i, v, n, 0)
-                       : sqlite3_bind_text(st->lite, i, v, n, SQLITE_STATIC);
+                        : sqlite3_bind_text(st->lite, i, v, n, SQLITE_STATIC);
 }
 static inline int db_bind_blob(struct dbst *st, int i, const void *v, int n)
 {
     return DB_IS_PG(st) ? pgst_bind(st->pg, i, v, n < 0 ? 0 : n, 1)
-                       : sqlite3_bind_blob(st->lite, i, v, n, SQLITE_TRANSIENT);
+                        : sqlite3_bind_blob(st->lite, i, v, n, SQLITE_TRANSIENT);
 }
 static inline int db_bind_blob_static(struct dbst *st, int i, const void *v, int n)
 {
     return DB_IS_PG(st) ? pgst_bind(st->pg, i, v, n < 0 ? 0 : n, 1)
-                       : sqlite3_bind_blob(st->lite, i, v, n, SQLITE_STATIC);
+                        : sqlite3_bind_blob(st->lite, i, v, n, SQLITE_STATIC);
 }
 static inline int db_bind_int64(struct dbst *st, int i, long long v)
 {

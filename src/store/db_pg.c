@@ -35,10 +35,10 @@ struct pgst {
     struct db *db;
     char name[16];
     int nparam;
-    char **pname;    /* [nparam]: ":name" or NULL */
-    char **val;      /* [nparam]: the bound values, NULL for SQL NULL */
-    int *len, *fmt;  /* [nparam] */
-    PGresult *res;   /* after the first step */
+    char **pname;   /* [nparam]: ":name" or NULL */
+    char **val;     /* [nparam]: the bound values, NULL for SQL NULL */
+    int *len, *fmt; /* [nparam] */
+    PGresult *res;  /* after the first step */
     int row, nrows, ncols;
     unsigned char **blob; /* [ncols]: decoded bytea of the current row */
     size_t *blen;
@@ -64,8 +64,7 @@ static int sqlstate_code(const char *state)
     if (strncmp(state, "23", 2) == 0) {
         return DB_CONSTRAINT;
     }
-    if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
-        strcmp(state, "55P03") == 0) {
+    if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0) {
         return DB_BUSY;
     }
     if (strcmp(state, "25006") == 0) {
@@ -193,7 +192,8 @@ void pg_sql(const char *sql, struct buf *out, char ***names, int *nnames)
         } else if (c == ':' && p[1] == ':') {
             buf_append(out, p, 2);
             p += 2;
-        } else if (c == '?' || ((c == ':' || c == '@') && (isalpha((unsigned char)p[1]) || p[1] == '_'))) {
+        } else if (c == '?' ||
+                   ((c == ':' || c == '@') && (isalpha((unsigned char)p[1]) || p[1] == '_'))) {
             int idx;
             const char *q = p + 1;
             if (c == '?') {
@@ -487,7 +487,8 @@ const void *pgst_col_blob(struct pgst *st, int i)
         /* text-format bytea ("\x…") decoded once per row; NUL-ended so it
          * can be read as text too, as SQLite's can */
         size_t n = 0;
-        unsigned char *raw = PQunescapeBytea((const unsigned char *)PQgetvalue(st->res, st->row, i), &n);
+        unsigned char *raw =
+            PQunescapeBytea((const unsigned char *)PQgetvalue(st->res, st->row, i), &n);
         if (!raw) {
             return NULL;
         }

@@ -50,6 +50,15 @@ int store_latest_version(void)
     return migrations[NMIGRATIONS - 1].version;
 }
 
+const char *store_migration(int i, int *version)
+{
+    if (i < 0 || i >= NMIGRATIONS) {
+        return NULL;
+    }
+    *version = migrations[i].version;
+    return migrations[i].sql;
+}
+
 #ifdef ISMS_FAULTS
 /* Fault injection (debug builds only, -DISMS_FAULTS): the N-th storage call
  * of the process fails as if the disk were full, busy or broken, chosen by
@@ -142,12 +151,20 @@ static void sqlite_setup(void)
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+static void sql_sha256(sqlite3_context *cx, int argc, sqlite3_value **argv);
+
+void store_lite_functions(sqlite3 *db)
+{
+    sqlite3_create_function(db, "isms_sha256", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                            sql_sha256, NULL, NULL);
+}
+
 /* isms_sha256(text): lowercase hex SHA-256, for migrations that hash
  * content already in the file (0008); never used in the schema itself. */
 static void sql_sha256(sqlite3_context *cx, int argc, sqlite3_value **argv)
 {
     (void)argc;
-    if (sqlite3_value_type(argv[0]) == DB_NULL) {
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
         sqlite3_result_null(cx);
         return;
     }
@@ -440,8 +457,7 @@ int store_open(const char *path, int flags, struct store **out, struct err *e)
     /* listings order text naturally; used in queries only, never in the
      * schema, so the file stays readable by any SQLite */
     sqlite3_create_collation_v2(s->db->lite, "isms_nat", SQLITE_UTF8, NULL, collate_nat, NULL);
-    sqlite3_create_function(s->db->lite, "isms_sha256", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-                            sql_sha256, NULL, NULL);
+    store_lite_functions(s->db->lite);
     store_track_install(s); /* which tables are read and written (store_track.c) */
 
     int appid = 0, version = 0;

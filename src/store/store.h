@@ -49,6 +49,10 @@ void store_close(struct store *s);
 int store_schema_version(struct store *s);
 /* The highest schema version this binary knows. */
 int store_latest_version(void);
+/* The schema for PostgreSQL, made from the SQLite migrations
+ * (schema_pg.c); appended to out. */
+struct buf;
+int store_pg_schema(struct buf *out, struct err *e);
 
 /* WHAT A RESULT DEPENDS ON (store_track.c). The store notes which tables
  * each statement reads (SQLite's authorizer, at prepare time; kept with a

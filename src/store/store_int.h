@@ -85,6 +85,11 @@ void store_rule_query(const struct principal *who, const struct rtype *t, const 
 int store_rule_column(const struct principal *who, const struct rtype *t, const char **field,
                       const char **value);
 
+/* The SQL of migration i (0-based) and its version; NULL past the last. */
+const char *store_migration(int i, int *version);
+/* The SQL functions the migrations call, on a SQLite connection. */
+void store_lite_functions(sqlite3 *db);
+
 /* store_track.c, called by store.c: hooks on a new connection, its
  * registry freed, a cached statement handed out, a write transaction's
  * start and its end (before COMMIT). */

@@ -1,0 +1,120 @@
+-- pg.sql — what the PostgreSQL schema cannot take from SQLite's as it is:
+-- the guards that keep the history, sign-offs, versions, attachments,
+-- timelines and answers as they were written, the webhook queue's feed,
+-- and the released-documents view. The tables and indexes are generated
+-- from the SQLite migrations (src/store/schema_pg.c), the one source of
+-- truth; every trigger and view of SQLite's schema must be here under the
+-- same name, or the generator refuses (so the two cannot drift apart).
+
+-- the session's engine, for the store's own checks
+CREATE TABLE isms_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+-- RAISE(ABORT, msg) of SQLite's triggers: the message is the argument
+CREATE FUNCTION isms_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = 'integrity_constraint_violation';
+END $$;
+
+CREATE TRIGGER history_append_only_u BEFORE UPDATE ON history
+    FOR EACH ROW EXECUTE FUNCTION isms_refuse('history is append-only');
+CREATE TRIGGER history_append_only_d BEFORE DELETE ON history
+    FOR EACH ROW EXECUTE FUNCTION isms_refuse('history is append-only');
+
+CREATE TRIGGER version_frozen BEFORE UPDATE OF id, subject_kind, subject_id, number, content,
+    sha256, note, created_at, created_by ON version
+    FOR EACH ROW EXECUTE FUNCTION isms_refuse('a frozen version cannot change (only its state)');
+CREATE TRIGGER version_kept BEFORE DELETE ON version
+    FOR EACH ROW EXECUTE FUNCTION isms_refuse('a frozen version cannot be deleted');
+
+CREATE TRIGGER signoff_append_only_u BEFORE UPDATE ON signoff
+    FOR EACH ROW EXECUTE FUNCTION isms_refuse('a sign-off cannot change');
+CREATE TRIGGER signoff_append_only_d BEFORE DELETE ON signoff
+    FOR EACH ROW EXECUTE FUNCTION isms_refuse('a sign-off cannot be deleted');
+
+CREATE TRIGGER attachment_fixed BEFORE UPDATE OF sha256, size, subject, ref, added_at, added_by
+    ON attachment
+    FOR EACH ROW EXECUTE FUNCTION isms_refuse('an attachment''s content, size and record cannot change');
+CREATE TRIGGER attachment_removed_once BEFORE UPDATE OF removed_at, removed_by ON attachment
+    FOR EACH ROW WHEN (OLD.removed_at IS NOT NULL)
+    EXECUTE FUNCTION isms_refuse('the attachment was already removed');
+CREATE TRIGGER attachment_no_delete BEFORE DELETE ON attachment
+    FOR EACH ROW EXECUTE FUNCTION isms_refuse('attachments are kept for the record; remove marks them removed');
+
+CREATE TRIGGER blob_fixed BEFORE UPDATE OF sha256, size ON blob
+    FOR EACH ROW EXECUTE FUNCTION isms_refuse('a blob''s hash and size cannot change');
+-- a trigger's WHEN cannot hold a subquery in PostgreSQL: the test is in
+-- the function
+CREATE FUNCTION isms_blob_referenced() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM attachment WHERE sha256 = OLD.sha256) THEN
+        RAISE EXCEPTION 'the blob is still referenced by an attachment'
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    RETURN OLD;
+END $$;
+CREATE TRIGGER blob_referenced BEFORE DELETE ON blob
+    FOR EACH ROW EXECUTE FUNCTION isms_blob_referenced();
+
+CREATE TRIGGER incident_entry_kept_u BEFORE UPDATE ON incident_entry
+    FOR EACH ROW EXECUTE FUNCTION isms_refuse('a timeline entry cannot change');
+CREATE TRIGGER incident_entry_kept_d BEFORE DELETE ON incident_entry
+    FOR EACH ROW EXECUTE FUNCTION isms_refuse('a timeline entry cannot be deleted');
+CREATE TRIGGER incident_notice_kept_u BEFORE UPDATE ON incident_notice
+    FOR EACH ROW EXECUTE FUNCTION isms_refuse('a notification record cannot change');
+CREATE TRIGGER incident_notice_kept_d BEFORE DELETE ON incident_notice
+    FOR EACH ROW EXECUTE FUNCTION isms_refuse('a notification record cannot be deleted');
+
+CREATE TRIGGER qanswer_no_update BEFORE UPDATE ON qanswer
+    FOR EACH ROW EXECUTE FUNCTION isms_refuse('answers are written once');
+CREATE TRIGGER qanswer_no_delete BEFORE DELETE ON qanswer
+    FOR EACH ROW EXECUTE FUNCTION isms_refuse('answers are written once');
+
+-- every history entry queued for each webhook that wants its type
+CREATE FUNCTION isms_webhook_enqueue() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO webhook_queue (hook, seq, attempts, next_at, state, created)
+    SELECT w.id, NEW.seq, 0, CAST(extract(epoch FROM now()) AS BIGINT), 'pending', NEW.at
+    FROM webhook w
+    WHERE w.types IS NULL OR strpos(',' || w.types || ',', ',' || NEW.type || ',') > 0;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER webhook_enqueue AFTER INSERT ON history
+    FOR EACH ROW EXECUTE FUNCTION isms_webhook_enqueue();
+
+CREATE VIEW document_released AS
+SELECT d.id AS id, d.ref AS ref,
+       v.content::jsonb ->> 'title' AS title,
+       v.content::jsonb ->> 'kind' AS kind,
+       v.number || '.0' AS version,
+       v.content::jsonb ->> 'classification' AS classification,
+       v.content::jsonb ->> 'clause' AS clause,
+       v.content::jsonb ->> 'author' AS author,
+       v.content::jsonb ->> 'reviewer' AS reviewer,
+       (SELECT s.person FROM signoff s WHERE s.subject_kind = 'document'
+            AND s.subject_id = d.ref AND s.version = v.number AND s.kind = 'approval'
+            ORDER BY s.id DESC LIMIT 1) AS approver,
+       (SELECT substr(s.at, 1, 10) FROM signoff s WHERE s.subject_kind = 'document'
+            AND s.subject_id = d.ref AND s.version = v.number AND s.kind = 'approval'
+            ORDER BY s.id DESC LIMIT 1) AS approved_on,
+       d.review_date AS review_date,
+       (v.content::jsonb ->> 'review_interval')::bigint AS review_interval,
+       v.content::jsonb ->> 'retention' AS retention,
+       v.content::jsonb ->> 'audience' AS audience,
+       v.content::jsonb ->> 'audience_departments' AS audience_departments,
+       v.content::jsonb ->> 'audience_roles' AS audience_roles,
+       v.content::jsonb ->> 'body' AS body,
+       v.content::jsonb ->> 'content_file' AS content_file,
+       v.content::jsonb ->> 'content_sha256' AS content_sha256,
+       v.number AS in_force,
+       d.owner AS owner,
+       v.state AS status,
+       NULL::text AS notes,
+       d.created AS created,
+       v.created_at AS updated,
+       d.retired AS retired
+FROM document d
+JOIN version v ON v.subject_kind = 'document' AND v.subject_id = d.ref
+               AND v.state IN ('approved', 'published');
