@@ -4,7 +4,8 @@
  * they are applied to an empty in-memory SQLite database and the schema
  * they leave is written out for PostgreSQL — each table from its columns
  * (PRAGMA table_xinfo: INTEGER → BIGINT, REAL → DOUBLE PRECISION, BLOB →
- * BYTEA, a rowid key → an identity column), its key, its UNIQUE and CHECK
+ * BYTEA, TEXT → TEXT COLLATE "C", compared by bytes as SQLite's BINARY
+ * whatever the database's locale, a rowid key → an identity column), its key, its UNIQUE and CHECK
  * constraints, then every foreign key (after all tables, so their order
  * does not matter) and every index as SQLite has it (their SQL is common
  * to both). What SQLite says in its own dialect — the triggers and views —
@@ -66,7 +67,9 @@ static const char *pg_type(const char *lite)
     if (strcasecmp_(lite, "BLOB") == 0) {
         return "BYTEA";
     }
-    return "TEXT"; /* TEXT, and ANY */
+    /* TEXT, and ANY; compared byte by byte as SQLite's are, whatever the
+     * database's locale */
+    return "TEXT COLLATE \"C\"";
 }
 
 /* The CHECK (…) constraints of a CREATE TABLE statement, as written. */

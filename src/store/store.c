@@ -130,6 +130,9 @@ int store_sqlerr(struct store *s, struct err *e, const char *what)
 
 int store_readonly(struct store *s)
 {
+    if (DB_IS_PG(s->db)) {
+        return 0; /* a refused write says so by its error (DB_READONLY) */
+    }
     return sqlite3_db_readonly(s->db->lite, "main") == 1;
 }
 
@@ -414,9 +417,140 @@ static int plan_statistics(struct store *s, int before, struct err *e)
     return grown ? store_exec(s, "ANALYZE", e) : 0;
 }
 
+int store_is_url(const char *path)
+{
+    return strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0;
+}
+
+/* The URL as messages show it: without a password. */
+static char *url_shown(const char *url)
+{
+    struct buf b;
+    buf_init(&b, 0);
+    const char *scheme = strstr(url, "://");
+    const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+    const char *colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
+    if (colon) {
+        buf_append(&b, url, (size_t)(colon - url));
+        url = at;
+    }
+    /* a password=… parameter too */
+    for (const char *p = url; *p;) {
+        const char *pw = strstr(p, "password=");
+        if (!pw) {
+            buf_puts(&b, p);
+            break;
+        }
+        buf_append(&b, p, (size_t)(pw - p));
+        buf_puts(&b, "password=…");
+        p = pw + strcspn(pw, "&");
+    }
+    return buf_take(&b);
+}
+
+/* The one integer a statement answers (-1 when it cannot). */
+static long long one_int(struct store *s, const char *sql)
+{
+    struct dbst *st = NULL;
+    long long v = -1;
+    if (db_prepare(s->db, sql, &st) == DB_OK && db_step(st) == DB_ROW) {
+        v = db_col_int64(st, 0);
+    }
+    db_finalize(st);
+    return v;
+}
+
+/* An ISMS in a PostgreSQL database (one database per organization): the
+ * schema is made from the SQLite migrations (schema_pg.c) in one
+ * transaction when it is created; isms_meta holds what SQLite keeps in the
+ * file header. */
+static int open_pg(const char *url, int flags, struct store **out, struct err *e)
+{
+    struct store *s = xcalloc(1, sizeof *s);
+    s->path = url_shown(url);
+    if (db_open_pg(url, &s->db) != DB_OK) {
+        err_set(e, ERR_STORAGE, NULL, "cannot connect to the PostgreSQL database %s: %s", s->path,
+                s->db ? db_errmsg(s->db) : "out of memory");
+        goto fail;
+    }
+    long long have = one_int(s, "SELECT count(*) FROM pg_catalog.pg_tables WHERE "
+                                "schemaname = current_schema() AND tablename = 'isms_meta'");
+    if (have < 0) {
+        store_sqlerr(s, e, "reading the database");
+        goto fail;
+    }
+    int version = 0;
+    if (flags & STORE_CREATE) {
+        if (have) {
+            err_set(e, ERR_CONFLICT, NULL, "%s already holds an ISMS; not overwriting it",
+                    s->path);
+            goto fail;
+        }
+        long long tables = one_int(s, "SELECT count(*) FROM pg_catalog.pg_tables WHERE "
+                                      "schemaname = current_schema()");
+        if (tables != 0) {
+            err_set(e, ERR_CONFLICT, NULL,
+                    "%s is not empty (%lld tables); an ISMS is created in a database of its own",
+                    s->path, tables);
+            goto fail;
+        }
+        struct buf ddl;
+        buf_init(&ddl, 0);
+        buf_puts(&ddl, "BEGIN;\n");
+        if (store_pg_schema(&ddl, e)) {
+            buf_free(&ddl);
+            goto fail;
+        }
+        buf_puts(&ddl, "COMMIT;\n");
+        int rc = store_exec(s, buf_str(&ddl), e);
+        buf_free(&ddl);
+        if (rc) {
+            db_exec(s->db, "ROLLBACK", NULL);
+            goto fail;
+        }
+        version = store_latest_version();
+    } else {
+        if (!have) {
+            err_set(e, ERR_USAGE, NULL, "%s holds no ISMS (create one with isms init %s)", s->path,
+                    s->path);
+            goto fail;
+        }
+        if (one_int(s, "SELECT count(*) FROM isms_meta WHERE key = 'application' AND "
+                       "value = 'ISMS'") != 1) {
+            err_set(e, ERR_USAGE, NULL, "%s is not an ISMS database", s->path);
+            goto fail;
+        }
+        version = (int)one_int(s, "SELECT value::int FROM isms_meta WHERE key = 'version'");
+        if (version > store_latest_version()) {
+            err_set(e, ERR_USAGE, NULL,
+                    "%s was written by a newer isms (schema %d; this program knows up to %d); "
+                    "upgrade isms to open it",
+                    s->path, version, store_latest_version());
+            goto fail;
+        }
+        if (version < store_latest_version()) {
+            err_set(e, ERR_USAGE, NULL,
+                    "%s has schema %d; upgrading a PostgreSQL ISMS to %d is not supported by "
+                    "this version of isms",
+                    s->path, version, store_latest_version());
+            goto fail;
+        }
+    }
+    s->version = version;
+    *out = s;
+    return 0;
+
+fail:
+    store_close(s);
+    return -1;
+}
+
 int store_open(const char *path, int flags, struct store **out, struct err *e)
 {
     *out = NULL;
+    if (store_is_url(path)) {
+        return open_pg(path, flags, out, e);
+    }
     struct stat sb;
     int exists = stat(path, &sb) == 0;
     if (flags & STORE_CREATE) {
@@ -613,7 +747,9 @@ int store_read_begin(struct store *s, struct err *e)
     if (FAULT(s, e)) {
         return -1;
     }
-    struct dbst *st = own_stmt(s, &s->begin_st, "BEGIN");
+    /* PostgreSQL: one snapshot for the whole read, as SQLite's */
+    struct dbst *st = own_stmt(s, &s->begin_st,
+                               DB_IS_PG(s->db) ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN");
     if (!st || db_step(st) != DB_DONE) {
         if (st) {
             db_reset(st);
@@ -624,7 +760,7 @@ int store_read_begin(struct store *s, struct err *e)
     s->in_read = 1;
     /* BEGIN is deferred: a first read takes the snapshot now, so the data
      * version read before any other query is already the snapshot's */
-    st = store_prepare(s, "SELECT 1 FROM sqlite_schema LIMIT 1", e);
+    st = store_prepare(s, DB_IS_PG(s->db) ? "SELECT 1" : "SELECT 1 FROM sqlite_schema LIMIT 1", e);
     if (!st || store_step(s, st, e) < 0) {
         store_read_end(s);
         return -1;
@@ -659,11 +795,34 @@ long long store_data_version(struct store *s)
     if (!s->in_read || db_autocommit(s->db)) {
         return -1;
     }
+    if (DB_IS_PG(s->db)) {
+        return -1; /* no cache keyed on it yet: every read is read afresh */
+    }
     unsigned int v = 0;
     if (sqlite3_file_control(s->db->lite, "main", SQLITE_FCNTL_DATA_VERSION, &v) != SQLITE_OK) {
         return -1;
     }
     return v;
+}
+
+/* A write transaction. SQLite: this process's writers queue on write_lock,
+ * then BEGIN IMMEDIATE takes the file's. PostgreSQL: a transaction-scoped
+ * advisory lock of the database serialises the writers of every server,
+ * so the history chain has one writer at a time, as on SQLite. */
+#define PG_WRITE_LOCK "SELECT pg_advisory_xact_lock(1230196051)" /* "ISMS" */
+static int begin_write(struct store *s, struct err *e)
+{
+    write_lock(s);
+    int rc = DB_IS_PG(s->db) ? store_exec(s, "BEGIN", e) || store_exec(s, PG_WRITE_LOCK, e)
+                             : store_exec(s, "BEGIN IMMEDIATE", e);
+    if (rc) {
+        if (!db_autocommit(s->db)) {
+            db_exec(s->db, "ROLLBACK", NULL);
+        }
+        write_unlock(s);
+        return -1;
+    }
+    return 0;
 }
 
 int store_begin(struct store *s, struct err *e)
@@ -687,9 +846,7 @@ int store_begin(struct store *s, struct err *e)
                            "write failed to reach the disk); nothing was stored, try again");
         }
         if (!s->group_open) {
-            write_lock(s);
-            if (store_exec(s, "BEGIN IMMEDIATE", e)) {
-                write_unlock(s);
+            if (begin_write(s, e)) {
                 return -1;
             }
             s->group_open = 1;
@@ -698,14 +855,10 @@ int store_begin(struct store *s, struct err *e)
             return -1;
         }
         s->savepoint = 1;
-    } else {
-        write_lock(s);
-        if (store_exec(s, "BEGIN IMMEDIATE", e)) {
-            write_unlock(s);
-            return -1;
-        }
+    } else if (begin_write(s, e)) {
+        return -1;
     }
-    if (s->version >= STORE_TRACK_VERSION && store_track_tx_begin(s, e)) {
+    if (s->version >= STORE_TRACK_VERSION && !DB_IS_PG(s->db) && store_track_tx_begin(s, e)) {
         store_rollback(s);
         return -1;
     }
@@ -759,7 +912,7 @@ int store_in_write(struct store *s)
 int store_commit(struct store *s, struct err *e)
 {
     s->hist_valid = 0;
-    if (s->version >= STORE_TRACK_VERSION && store_track_tx_commit(s, e)) {
+    if (s->version >= STORE_TRACK_VERSION && !DB_IS_PG(s->db) && store_track_tx_commit(s, e)) {
         store_rollback(s);
         return -1;
     }
@@ -816,7 +969,7 @@ static int file_gone(const char *path, struct err *e)
  * replaced under SQLite gets corrupted). Only outside a transaction. */
 static void orphan_checkpoint(struct store *s)
 {
-    if (s->orphan_done || !db_autocommit(s->db)) {
+    if (s->orphan_done || DB_IS_PG(s->db) || !db_autocommit(s->db)) {
         return;
     }
     s->orphan_done = 1;
@@ -825,6 +978,9 @@ static void orphan_checkpoint(struct store *s)
 
 static int has_moved(struct store *s)
 {
+    if (DB_IS_PG(s->db)) {
+        return 0;
+    }
     int moved = 0;
     return sqlite3_file_control(s->db->lite, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK &&
            moved;

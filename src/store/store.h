@@ -49,6 +49,8 @@ void store_close(struct store *s);
 int store_schema_version(struct store *s);
 /* The highest schema version this binary knows. */
 int store_latest_version(void);
+/* 1 when path is a PostgreSQL URL (postgresql://…) rather than a file. */
+int store_is_url(const char *path);
 /* The schema for PostgreSQL, made from the SQLite migrations
  * (schema_pg.c); appended to out. */
 struct buf;
