@@ -12,6 +12,8 @@ PKGS    += expat
 PKGS    += libcurl
 # sso: libcurl (HTTP to the OpenID provider), GnuTLS (ID token signatures), OpenLDAP's client
 PKGS    += ldap
+# pg: the PostgreSQL backend (src/store, issue 16)
+PKGS    += libpq
 CC      ?= cc
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wpointer-arith -Wvla -Wno-format-nonliteral
