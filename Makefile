@@ -96,6 +96,8 @@ test: deps
 	ISMS=$(CURDIR)/isms tests/load/run
 	# oscal: every OSCAL export through ajv against NIST's schemas (issue 14)
 	ISMS=$(CURDIR)/isms tests/oscal/run
+	# pg: the PostgreSQL harness (issue 16)
+	tests/pg/run
 
 # the long versions of the reliability suites (minutes to hours; not in make test)
 soak: isms build/asan/isms
@@ -125,6 +127,11 @@ openapi-test: isms
 .PHONY: oscal-test
 oscal-test: isms
 	ISMS=$(CURDIR)/isms tests/oscal/run
+
+# pg: the PostgreSQL harness: a throwaway PostgreSQL 15 cluster (tests/pg/cluster) and its tests (issue 16)
+.PHONY: pg-test
+pg-test:
+	tests/pg/run
 
 unit: build/rel/unit_tests
 	build/rel/unit_tests
