@@ -194,6 +194,15 @@ static inline int db_bind_null(struct dbst *st, int i)
     return DB_IS_PG(st) ? pgst_bind(st->pg, i, NULL, 0, 0) : sqlite3_bind_null(st->lite, i);
 }
 
+/* A LIMIT of n rows, or none when n <= 0 (SQLite: -1; PostgreSQL: NULL). */
+static inline int db_bind_limit(struct dbst *st, int i, long long n)
+{
+    if (n > 0) {
+        return db_bind_int64(st, i, n);
+    }
+    return DB_IS_PG(st) ? db_bind_null(st, i) : db_bind_int64(st, i, -1);
+}
+
 /* Columns of the current row, numbered from 0. */
 static inline int db_col_type(struct dbst *st, int i)
 {

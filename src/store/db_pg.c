@@ -264,10 +264,46 @@ int pg_prepare(struct db *db, const char *sql, struct dbst **out)
     st->len = xcalloc((size_t)n + 1, sizeof *st->len);
     st->fmt = xcalloc((size_t)n + 1, sizeof *st->fmt);
     st->row = -1;
-    PGresult *r = PQprepare(db->pg, st->name, buf_str(&b), n, NULL);
+    /* The server types each parameter from where it is used. One only
+     * tested for NULL ("?2 IS NULL OR x = ?2") it cannot type: it says
+     * which, and that one is sent as text, as SQLite would bind it. */
+    Oid *types = xcalloc((size_t)n + 1, sizeof *types);
+    PGresult *r = NULL;
+    /* A failed prepare inside a transaction would abort it; SQLite's
+     * leaves the transaction as it was: a savepoint makes it so here. */
+    int in_tx = PQtransactionStatus(db->pg) == PQTRANS_INTRANS;
+    if (in_tx) {
+        PQclear(PQexec(db->pg, "SAVEPOINT isms_prepare"));
+    }
+    for (int tries = 0; tries <= n; tries++) {
+        r = PQprepare(db->pg, st->name, buf_str(&b), n, types);
+        const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+        const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+        const char *dollar = msg ? strstr(msg, "parameter $") : NULL;
+        int k = dollar ? atoi(dollar + 11) : 0;
+        if (!state || (strcmp(state, "42P08") != 0 && strcmp(state, "42P18") != 0) || k < 1 || k > n || types[k - 1]) {
+            break; /* prepared, or another error */
+        }
+        types[k - 1] = 25; /* text */
+        PQclear(r);
+        if (in_tx) {
+            PQclear(PQexec(db->pg, "ROLLBACK TO SAVEPOINT isms_prepare"));
+        }
+    }
+    free(types);
+    if (in_tx) {
+        int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+        PQclear(PQexec(db->pg, ok ? "RELEASE SAVEPOINT isms_prepare"
+                                  : "ROLLBACK TO SAVEPOINT isms_prepare; "
+                                    "RELEASE SAVEPOINT isms_prepare"));
+    }
     buf_free(&b);
     if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
         int code = result_err(db, r);
+        if (getenv("ISMS_PG_TRACE")) {
+            /* for porting a statement: which one the server refused */
+            fprintf(stderr, "isms: PostgreSQL refused: %s\n  %s\n", db->pg_msg, sql);
+        }
         st->name[0] = 0; /* nothing to deallocate */
         pg_finalize(st);
         return code;

@@ -5,7 +5,8 @@
  * they leave is written out for PostgreSQL — each table from its columns
  * (PRAGMA table_xinfo: INTEGER → BIGINT, REAL → DOUBLE PRECISION, BLOB →
  * BYTEA, TEXT → TEXT COLLATE "C", compared by bytes as SQLite's BINARY
- * whatever the database's locale, a rowid key → an identity column), its key, its UNIQUE and CHECK
+ * whatever the database's locale, a rowid key → an identity column, and
+ * SQLite's implicit rowid as a column of its own), its key, its UNIQUE and CHECK
  * constraints, then every foreign key (after all tables, so their order
  * does not matter) and every index as SQLite has it (their SQL is common
  * to both). What SQLite says in its own dialect — the triggers and views —
@@ -243,6 +244,16 @@ static int table(struct gen *g, const char *name, const char *sql)
     int rc = each_row(g->db, q, pk_row, g, g->e) || each_row(g->db, q, column_row, g, g->e);
     if (!rc && (g->npk > 1 || (g->npk == 1 && strcasecmp_(g->pktype, "INTEGER") != 0))) {
         buf_printf(g->out, ",\n    PRIMARY KEY (%s)", buf_str(&g->pk));
+    }
+    /* SQLite's rowid, which queries may name (ORDER BY rowid: the order
+     * rows were inserted in), as a column: the key itself when the table
+     * has a rowid key, else numbered as rows are inserted */
+    if (!rc && !strstr(sql, "WITHOUT ROWID")) {
+        if (g->npk == 1 && strcasecmp_(g->pktype, "INTEGER") == 0) {
+            buf_printf(g->out, ",\n    rowid BIGINT GENERATED ALWAYS AS (%s) STORED", g->pkcol);
+        } else {
+            buf_puts(g->out, ",\n    rowid BIGINT GENERATED ALWAYS AS IDENTITY");
+        }
     }
     snprintf(q, sizeof q, "SELECT * FROM pragma_index_list('%s') ORDER BY name", name);
     rc = rc || each_row(g->db, q, unique_row, g, g->e);

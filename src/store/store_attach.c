@@ -183,7 +183,7 @@ int store_attachment_add(struct store *s, const struct attachment_row *a, char r
 {
     struct dbst *st = store_prepare(s,
                                      "INSERT INTO refseq (prefix, last) VALUES ('ATT', 1) "
-                                     "ON CONFLICT (prefix) DO UPDATE SET last = last + 1 "
+                                     "ON CONFLICT (prefix) DO UPDATE SET last = refseq.last + 1 "
                                      "RETURNING last",
                                      e);
     if (!st) {

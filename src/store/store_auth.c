@@ -391,7 +391,7 @@ int store_seclog_list(struct store *s, const struct seclog_query *q, store_seclo
     store_bind_opt(st, 3, q->since);
     store_bind_opt(st, 4, q->before_at);
     db_bind_int64(st, 5, q->before_id);
-    db_bind_int64(st, 6, q->limit > 0 ? q->limit : -1);
+    db_bind_limit(st, 6, q->limit);
     int rc;
     while ((rc = store_step(s, st, e)) == DB_ROW) {
         struct seclog_row r = {(long)db_col_int64(st, 0), store_col(st, 1), store_col(st, 2),
@@ -408,8 +408,8 @@ int store_seclog_list(struct store *s, const struct seclog_query *q, store_seclo
 int store_app_key(struct store *s, const char *name, const char *fresh, char *out, size_t size,
                   struct err *e)
 {
-    struct dbst *st = store_prepare(s, "INSERT OR IGNORE INTO app_key (name, value) "
-                                        "VALUES (?1, ?2)", e);
+    struct dbst *st = store_prepare(s, "INSERT INTO app_key (name, value) "
+                                        "VALUES (?1, ?2) ON CONFLICT DO NOTHING", e);
     if (!st) {
         return -1;
     }
@@ -510,7 +510,7 @@ long store_recovery_left(struct store *s, long account, struct err *e)
 
 int store_totp_role_set(struct store *s, const char *role, int on, struct err *e)
 {
-    struct dbst *st = store_prepare(s, on ? "INSERT OR IGNORE INTO totp_role (role) VALUES (?1)"
+    struct dbst *st = store_prepare(s, on ? "INSERT INTO totp_role (role) VALUES (?1) ON CONFLICT DO NOTHING"
                                            : "DELETE FROM totp_role WHERE role = ?1", e);
     if (!st) {
         return -1;

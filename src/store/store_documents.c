@@ -116,7 +116,7 @@ int store_doc_ack_people(struct store *s, const struct principal *who, const cha
     bind_audience(st, ref, version, au);
     bind_name(st, ":only", only);
     db_bind_int(st, db_param_index(st, ":pending"), pending_only);
-    db_bind_int64(st, db_param_index(st, ":limit"), limit > 0 ? limit : -1);
+    db_bind_limit(st, db_param_index(st, ":limit"), limit);
     int rc;
     while ((rc = store_step(s, st, e)) == DB_ROW) {
         if (fn(ctx, store_col(st, 0), store_col(st, 1), store_col(st, 2), store_col(st, 3))) {

@@ -115,7 +115,8 @@ int store_mail_sent_add(struct store *s, const char *person, const char *task, c
                         const char *now, struct err *e)
 {
     struct dbst *st = store_prepare(s,
-        "INSERT OR IGNORE INTO mail_sent (person, task, day, sent_at) VALUES (?, ?, ?, ?)", e);
+        "INSERT INTO mail_sent (person, task, day, sent_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT DO NOTHING", e);
     if (!st) {
         return -1;
     }

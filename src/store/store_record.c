@@ -254,7 +254,7 @@ static int next_ref(struct store *s, const struct rtype *t, char **out, struct e
 {
     struct dbst *st = store_prepare(s,
                                      "INSERT INTO refseq (prefix, last) VALUES (?1, 1) "
-                                     "ON CONFLICT (prefix) DO UPDATE SET last = last + 1 "
+                                     "ON CONFLICT (prefix) DO UPDATE SET last = refseq.last + 1 "
                                      "RETURNING last",
                                      e);
     if (!st) {
@@ -470,7 +470,7 @@ static void cond_sql(struct buf *b, const struct rtype *t, const struct query *q
 /* WHERE for q; with keyset set, also the rows after q's position. */
 static void where_clause(struct buf *b, const struct rtype *t, const struct query *q, int keyset)
 {
-    buf_puts(b, " WHERE 1");
+    buf_puts(b, " WHERE 1 = 1");
     if (!q || !q->include_retired) {
         buf_puts(b, " AND t.retired IS NULL");
     }
@@ -667,8 +667,7 @@ static void order_clause(struct buf *b, const struct rtype *t, const struct quer
 
 static void bind_page(struct dbst *st, const struct query *q)
 {
-    db_bind_int64(st, db_param_index(st, ":limit"),
-                       q && q->limit > 0 ? q->limit : -1);
+    db_bind_limit(st, db_param_index(st, ":limit"), q ? q->limit : 0);
     db_bind_int64(st, db_param_index(st, ":offset"),
                        q && q->offset > 0 ? q->offset : 0);
 }

@@ -12,6 +12,21 @@ CREATE TABLE isms_meta (
     value TEXT NOT NULL
 );
 
+-- SQLite's functions that the store's queries call, with SQLite's meaning,
+-- so each query is written once for both engines
+CREATE FUNCTION instr(text, text) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS 'SELECT strpos($1, $2)';
+-- group_concat(x, sep): the values joined in the order they come
+CREATE FUNCTION isms_concat_step(acc text, x text, sep text) RETURNS text LANGUAGE sql
+    IMMUTABLE PARALLEL SAFE
+    AS 'SELECT CASE WHEN x IS NULL THEN acc WHEN acc IS NULL THEN x ELSE acc || sep || x END';
+CREATE AGGREGATE group_concat(text, text) (SFUNC = isms_concat_step, STYPE = text);
+-- json_each(a JSON array as text): its elements (key: the index; value: the
+-- element as text), as SQLite's over an array of strings
+CREATE FUNCTION json_each(text) RETURNS TABLE (key integer, value text) LANGUAGE sql
+    IMMUTABLE PARALLEL SAFE
+    AS 'SELECT (t.n - 1)::integer, t.v FROM jsonb_array_elements_text($1::jsonb) WITH ORDINALITY AS t(v, n)';
+
 -- RAISE(ABORT, msg) of SQLite's triggers: the message is the argument
 CREATE FUNCTION isms_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
