@@ -281,7 +281,8 @@ int pg_prepare(struct db *db, const char *sql, struct dbst **out)
         const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
         const char *dollar = msg ? strstr(msg, "parameter $") : NULL;
         int k = dollar ? atoi(dollar + 11) : 0;
-        if (!state || (strcmp(state, "42P08") != 0 && strcmp(state, "42P18") != 0) || k < 1 || k > n || types[k - 1]) {
+        if (!state || (strcmp(state, "42P08") != 0 && strcmp(state, "42P18") != 0) || k < 1 ||
+            k > n || types[k - 1]) {
             break; /* prepared, or another error */
         }
         types[k - 1] = 25; /* text */

@@ -1,7 +1,8 @@
 /* store_attach.c — evidence files: the `blob` table (content stored once
  * per SHA-256) and the `attachment` table (which record, which name, until
  * when). Content goes in and out in chunks through SQLite's incremental
- * blob I/O, never whole in memory. SQL only; naming, media types, hashing
+ * blob I/O, never whole in memory; on PostgreSQL whole (a bytea), within
+ * the upload limit. SQL only; naming, media types, hashing
  * and history are in app/attach.c. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,10 +12,70 @@
 #include "store_int.h"
 
 struct store_blob {
-    sqlite3 *own;      /* a connection of this reader alone, or NULL */
+    sqlite3 *own; /* a connection of this reader alone, or NULL */
     sqlite3_blob *b;
     int64_t size;
+    /* PostgreSQL: the content, read whole when opened (bytea has no
+     * incremental I/O through libpq); bounded by the upload limit */
+    unsigned char *mem;
+    int64_t memlen;
 };
+
+/* PostgreSQL: content in and out of a bytea whole. */
+static int pg_blob_put(struct store *s, const char *sha256, int64_t size, int replace,
+                       store_chunk_fn fill, void *ctx, struct err *e)
+{
+    if (size > 0x7fffffff) {
+        return err_set(e, ERR_TOOBIG, NULL,
+                       "the file is larger than this ISMS can hold "
+                       "(%d bytes)",
+                       0x7fffffff);
+    }
+    char *data = xmalloc(size ? (size_t)size : 1);
+    for (int64_t off = 0; off < size;) {
+        size_t n = size - off < STORE_CHUNK ? (size_t)(size - off) : STORE_CHUNK;
+        if (fill(ctx, data + off, n, off, e)) {
+            free(data);
+            return -1;
+        }
+        off += (int64_t)n;
+    }
+    struct dbst *st =
+        store_prepare(s,
+                      replace ? "UPDATE blob SET data = ?3 WHERE sha256 = ?1 AND size = ?2"
+                              : "INSERT INTO blob (sha256, size, data) VALUES (?1, ?2, ?3)",
+                      e);
+    int rc = -1;
+    if (st) {
+        db_bind_text(st, 1, sha256, -1);
+        db_bind_int64(st, 2, size);
+        db_bind_blob(st, 3, data, (int)size);
+        rc = store_run(s, st, e);
+    }
+    free(data);
+    return rc;
+}
+
+static int pg_blob_open(struct store *s, const char *sha256, struct store_blob *r, struct err *e)
+{
+    struct dbst *st = store_prepare(s, "SELECT size, data FROM blob WHERE sha256 = ?1", e);
+    if (!st) {
+        return -1;
+    }
+    db_bind_text(st, 1, sha256, -1);
+    int rc = store_step(s, st, e);
+    if (rc == DB_ROW) {
+        r->size = db_col_int64(st, 0);
+        r->memlen = db_col_bytes(st, 1);
+        r->mem = xmalloc(r->memlen ? (size_t)r->memlen : 1);
+        memcpy(r->mem, db_col_blob(st, 1), (size_t)r->memlen);
+    }
+    db_reset(st);
+    if (rc == DB_DONE) {
+        return err_set(e, ERR_NOTFOUND, NULL, "no stored content with SHA-256 %s", sha256);
+    }
+    return rc < 0 ? -1 : 0;
+}
 
 int store_blob_size(struct store *s, const char *sha256, int64_t *size, struct err *e)
 {
@@ -34,9 +95,15 @@ int store_blob_size(struct store *s, const char *sha256, int64_t *size, struct e
 int store_blob_put(struct store *s, const char *sha256, int64_t size, int replace,
                    store_chunk_fn fill, void *ctx, struct err *e)
 {
+    if (DB_IS_PG(s->db)) {
+        return size < 0 ? err_set(e, ERR_INVALID, "size", "a negative size")
+                        : pg_blob_put(s, sha256, size, replace, fill, ctx, e);
+    }
     if (size < 0 || size > sqlite3_limit(s->db->lite, SQLITE_LIMIT_LENGTH, -1)) {
-        return err_set(e, ERR_TOOBIG, NULL, "the file is larger than this ISMS file can hold "
-                       "(%d bytes)", sqlite3_limit(s->db->lite, SQLITE_LIMIT_LENGTH, -1));
+        return err_set(e, ERR_TOOBIG, NULL,
+                       "the file is larger than this ISMS file can hold "
+                       "(%d bytes)",
+                       sqlite3_limit(s->db->lite, SQLITE_LIMIT_LENGTH, -1));
     }
     /* replace: content put back under its hash (a repair of a blob changed
      * behind our back); its size column stays, the bytes are set again */
@@ -88,6 +155,14 @@ int store_blob_open(struct store *s, const char *sha256, int own, struct store_b
 {
     *out = NULL;
     struct store_blob *r = xcalloc(1, sizeof *r);
+    if (DB_IS_PG(s->db)) {
+        if (pg_blob_open(s, sha256, r, e)) {
+            store_blob_close(r);
+            return -1;
+        }
+        *out = r;
+        return 0;
+    }
     sqlite3 *db = s->db->lite; /* SQLite only: incremental blob I/O */
     if (own) {
         /* A download is read after its handler returned, interleaved with
@@ -137,11 +212,18 @@ int64_t store_blob_length(const struct store_blob *b)
 {
     /* the bytes really there, which a change behind our back may have made
      * differ from the recorded size */
-    return sqlite3_blob_bytes(b->b);
+    return b->mem ? b->memlen : sqlite3_blob_bytes(b->b);
 }
 
 int store_blob_read(struct store_blob *b, void *buf, size_t n, int64_t off, struct err *e)
 {
+    if (b->mem) {
+        if (off < 0 || off > b->memlen || (int64_t)n > b->memlen - off) {
+            return err_set(e, ERR_STORAGE, NULL, "reading stored content failed");
+        }
+        memcpy(buf, b->mem + off, n);
+        return 0;
+    }
     if (sqlite3_blob_read(b->b, buf, (int)n, (int)off) != SQLITE_OK) {
         return err_set(e, ERR_STORAGE, NULL, "reading stored content failed");
     }
@@ -153,6 +235,7 @@ void store_blob_close(struct store_blob *b)
     if (!b) {
         return;
     }
+    free(b->mem);
     sqlite3_blob_close(b->b);
     if (b->own) {
         sqlite3_exec(b->own, "COMMIT", NULL, NULL, NULL);
@@ -163,8 +246,7 @@ void store_blob_close(struct store_blob *b)
 
 int store_blobs(struct store *s, store_blob_fn fn, void *ctx, struct err *e)
 {
-    struct dbst *st =
-        store_prepare(s, "SELECT sha256, size FROM blob ORDER BY sha256", e);
+    struct dbst *st = store_prepare(s, "SELECT sha256, size FROM blob ORDER BY sha256", e);
     if (!st) {
         return -1;
     }
@@ -182,10 +264,10 @@ int store_attachment_add(struct store *s, const struct attachment_row *a, char r
                          struct err *e)
 {
     struct dbst *st = store_prepare(s,
-                                     "INSERT INTO refseq (prefix, last) VALUES ('ATT', 1) "
-                                     "ON CONFLICT (prefix) DO UPDATE SET last = refseq.last + 1 "
-                                     "RETURNING last",
-                                     e);
+                                    "INSERT INTO refseq (prefix, last) VALUES ('ATT', 1) "
+                                    "ON CONFLICT (prefix) DO UPDATE SET last = refseq.last + 1 "
+                                    "RETURNING last",
+                                    e);
     if (!st) {
         return -1;
     }
@@ -217,8 +299,8 @@ int store_attachment_add(struct store *s, const struct attachment_row *a, char r
     return store_run(s, st, e);
 }
 
-#define ATT_COLS                                                                              \
-    "ref, subject, name, media_type, size, sha256, valid_until, added_at, added_by, "        \
+#define ATT_COLS                                                                                   \
+    "ref, subject, name, media_type, size, sha256, valid_until, added_at, added_by, "              \
     "removed_at, removed_by"
 
 /* Every attachment read: those of records the principal sees whose
@@ -230,10 +312,10 @@ static int walk(struct store *s, const struct principal *who, struct dbst *st,
     int rc;
     int all = principal_is_system(who);
     while ((rc = store_step(s, st, e)) == DB_ROW) {
-        struct attachment_row a = {store_col(st, 0), store_col(st, 1), store_col(st, 2),
-                                   store_col(st, 3), db_col_int64(st, 4),
-                                   store_col(st, 5), store_col(st, 6), store_col(st, 7),
-                                   store_col(st, 8), store_col(st, 9), store_col(st, 10)};
+        struct attachment_row a = {store_col(st, 0), store_col(st, 1),    store_col(st, 2),
+                                   store_col(st, 3), db_col_int64(st, 4), store_col(st, 5),
+                                   store_col(st, 6), store_col(st, 7),    store_col(st, 8),
+                                   store_col(st, 9), store_col(st, 10)};
         int seen = all ? 1 : store_sees_subject(s, who, NULL, a.subject, 0, NULL, SEES_HISTORY, e);
         if (seen < 0) {
             rc = -1;
@@ -250,8 +332,7 @@ static int walk(struct store *s, const struct principal *who, struct dbst *st,
 int store_attachment_get(struct store *s, const struct principal *who, const char *ref,
                          store_attachment_fn fn, void *ctx, struct err *e)
 {
-    struct dbst *st =
-        store_prepare(s, "SELECT " ATT_COLS " FROM attachment WHERE ref = ?1", e);
+    struct dbst *st = store_prepare(s, "SELECT " ATT_COLS " FROM attachment WHERE ref = ?1", e);
     if (!st) {
         return -1;
     }
@@ -263,9 +344,9 @@ int store_attachments(struct store *s, const struct principal *who, const char *
                       int include_removed, store_attachment_fn fn, void *ctx, struct err *e)
 {
     struct dbst *st = store_prepare(s,
-                                     "SELECT " ATT_COLS " FROM attachment WHERE (?1 IS NULL OR "
-                                     "subject = ?1) AND (?2 OR removed_at IS NULL) ORDER BY id",
-                                     e);
+                                    "SELECT " ATT_COLS " FROM attachment WHERE (?1 IS NULL OR "
+                                    "subject = ?1) AND (?2 OR removed_at IS NULL) ORDER BY id",
+                                    e);
     if (!st) {
         return -1;
     }
@@ -277,8 +358,8 @@ int store_attachments(struct store *s, const struct principal *who, const char *
 int store_attachments_of_blob(struct store *s, const struct principal *who, const char *sha256,
                               store_attachment_fn fn, void *ctx, struct err *e)
 {
-    struct dbst *st = store_prepare(
-        s, "SELECT " ATT_COLS " FROM attachment WHERE sha256 = ?1 ORDER BY id", e);
+    struct dbst *st =
+        store_prepare(s, "SELECT " ATT_COLS " FROM attachment WHERE sha256 = ?1 ORDER BY id", e);
     if (!st) {
         return -1;
     }
@@ -289,11 +370,11 @@ int store_attachments_of_blob(struct store *s, const struct principal *who, cons
 int store_attachment_remove(struct store *s, const char *ref, const char *at, const char *by,
                             struct err *e)
 {
-    struct dbst *st = store_prepare(
-        s,
-        "UPDATE attachment SET removed_at = ?2, removed_by = ?3 WHERE ref = ?1 AND "
-        "removed_at IS NULL",
-        e);
+    struct dbst *st =
+        store_prepare(s,
+                      "UPDATE attachment SET removed_at = ?2, removed_by = ?3 WHERE ref = ?1 AND "
+                      "removed_at IS NULL",
+                      e);
     if (!st) {
         return -1;
     }

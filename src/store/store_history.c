@@ -11,8 +11,7 @@
 #include "../lib/util.h"
 #include "store_int.h"
 
-static const char zero_hash[] =
-    "0000000000000000000000000000000000000000000000000000000000000000";
+static const char zero_hash[] = "0000000000000000000000000000000000000000000000000000000000000000";
 
 static void entry_hash(const struct history_entry *h, char out[65])
 {
@@ -59,8 +58,15 @@ int store_history_add(struct store *s, const char *at, const char *actor, const 
         db_reset(st);
     }
 
-    struct history_entry h = {.seq = seq, .at = at, .actor = actor, .type = type, .ref = ref,
-                              .action = action, .before = before, .after = after, .prev = prev};
+    struct history_entry h = {.seq = seq,
+                              .at = at,
+                              .actor = actor,
+                              .type = type,
+                              .ref = ref,
+                              .action = action,
+                              .before = before,
+                              .after = after,
+                              .prev = prev};
     char hash[65];
     entry_hash(&h, hash);
 
@@ -143,8 +149,8 @@ static char *without_hidden(const struct principal *who, const struct rtype *t, 
 }
 
 /* Every history read: the entries the principal sees (store_sees_entry). */
-static int walk(struct store *s, const struct principal *who, struct dbst *st,
-                store_history_fn fn, void *ctx, struct err *e)
+static int walk(struct store *s, const struct principal *who, struct dbst *st, store_history_fn fn,
+                void *ctx, struct err *e)
 {
     int rc;
     int all = principal_is_system(who);
@@ -180,8 +186,8 @@ int store_history(struct store *s, const struct principal *who, const char *ref,
 {
     struct dbst *st;
     if (ref) {
-        st = store_prepare(s, "SELECT " HISTORY_COLS " FROM history WHERE ref = ?1 ORDER BY seq",
-                           e);
+        st =
+            store_prepare(s, "SELECT " HISTORY_COLS " FROM history WHERE ref = ?1 ORDER BY seq", e);
         if (st) {
             db_bind_text(st, 1, ref, -1);
         }
@@ -231,11 +237,15 @@ int store_history_by_record(struct store *s, const struct principal *who, store_
                             void *ctx, struct err *e)
 {
     struct dbst *st = store_prepare(s,
-                                     "SELECT " HISTORY_COLS " FROM history WHERE action IN "
-                                     "('create', 'update', 'retire') ORDER BY ref, seq",
-                                     e);
+                                    "SELECT " HISTORY_COLS " FROM history WHERE action IN "
+                                    "('create', 'update', 'retire') ORDER BY ref, seq",
+                                    e);
     return st ? walk(s, who, st, fn, ctx, e) : -1;
 }
+
+static int pg_checks(struct store *s, struct err *e);
+static int lite_checks(struct store *s, struct err *e);
+static int link_check(struct store *s, struct err *e);
 
 int store_verify_chain(struct store *s, long *nentries, struct err *e)
 {
@@ -295,6 +305,90 @@ int store_verify_chain(struct store *s, long *nentries, struct err *e)
         return -1;
     }
 
+    if (DB_IS_PG(s->db)) {
+        if (pg_checks(s, e)) {
+            return -1;
+        }
+    } else if (lite_checks(s, e)) {
+        return -1;
+    }
+    return link_check(s, e);
+}
+
+/* PostgreSQL: every foreign key checked row by row (constraints can be
+ * switched off behind the program's back: session_replication_role), and
+ * every B-tree index's structure when the amcheck extension is there. */
+static int pg_checks(struct store *s, struct err *e)
+{
+    struct dbst *st = NULL;
+    if (db_prepare(s->db,
+                   "SELECT c.conrelid::regclass::text, c.confrelid::regclass::text, "
+                   "(SELECT string_agg(quote_ident(a.attname), ',' ORDER BY k.n) FROM "
+                   "unnest(c.conkey) WITH ORDINALITY k(att, n) JOIN pg_attribute a ON "
+                   "a.attrelid = c.conrelid AND a.attnum = k.att), "
+                   "(SELECT string_agg(quote_ident(a.attname), ',' ORDER BY k.n) FROM "
+                   "unnest(c.confkey) WITH ORDINALITY k(att, n) JOIN pg_attribute a ON "
+                   "a.attrelid = c.confrelid AND a.attnum = k.att) "
+                   "FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
+                   "WHERE c.contype = 'f' AND n.nspname = current_schema() ORDER BY 1, 3",
+                   &st) != DB_OK) {
+        return store_sqlerr(s, e, "foreign key check");
+    }
+    struct buf q;
+    buf_init(&q, 0);
+    int rc, bad = 0;
+    while (!bad && (rc = db_step(st)) == DB_ROW) {
+        const char *t = store_col(st, 0), *r = store_col(st, 1), *fk = store_col(st, 2),
+                   *to = store_col(st, 3);
+        buf_reset(&q);
+        buf_printf(&q,
+                   "SELECT 1 FROM %s x WHERE (x.%s) IS NOT NULL AND NOT EXISTS (SELECT 1 "
+                   "FROM %s y WHERE (y.%s) = (x.%s)) LIMIT 1",
+                   t, fk, r, to, fk);
+        struct dbst *c = NULL;
+        if (db_prepare(s->db, buf_str(&q), &c) != DB_OK) {
+            bad = store_sqlerr(s, e, "foreign key check");
+        } else if (db_step(c) == DB_ROW) {
+            bad =
+                err_set(e, ERR_STORAGE, NULL, "a record in table %s refers to a missing %s", t, r);
+        }
+        db_finalize(c);
+    }
+    db_finalize(st);
+    buf_free(&q);
+    if (bad) {
+        return -1;
+    }
+    if (db_prepare(s->db, "SELECT count(*) FROM pg_extension WHERE extname = 'amcheck'", &st) !=
+        DB_OK) {
+        return store_sqlerr(s, e, "integrity check");
+    }
+    int amcheck = db_step(st) == DB_ROW && db_col_int(st, 0) > 0;
+    db_finalize(st);
+    if (amcheck) {
+        if (db_prepare(s->db,
+                       "SELECT count(bt_index_check(i.indexrelid)) FROM pg_index i JOIN "
+                       "pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = "
+                       "c.relnamespace JOIN pg_am a ON a.oid = c.relam WHERE a.amname = 'btree' "
+                       "AND n.nspname = current_schema()",
+                       &st) != DB_OK) {
+            return store_sqlerr(s, e, "integrity check");
+        }
+        rc = db_step(st);
+        if (rc != DB_ROW) {
+            err_set(e, ERR_STORAGE, NULL, "database integrity check failed: %s", db_errmsg(s->db));
+            db_finalize(st);
+            return -1;
+        }
+        db_finalize(st);
+    }
+    return 0;
+}
+
+static int lite_checks(struct store *s, struct err *e)
+{
+    struct dbst *st = NULL;
+    int rc;
     if (db_prepare(s->db, "PRAGMA integrity_check", &st) != DB_OK) {
         return store_sqlerr(s, e, "integrity check");
     }
@@ -312,15 +406,20 @@ int store_verify_chain(struct store *s, long *nentries, struct err *e)
     }
     rc = db_step(st);
     if (rc == DB_ROW) {
-        err_set(e, ERR_STORAGE, NULL, "a record in table %s refers to a missing %s", store_col(st, 0),
-                store_col(st, 2));
+        err_set(e, ERR_STORAGE, NULL, "a record in table %s refers to a missing %s",
+                store_col(st, 0), store_col(st, 2));
         db_finalize(st);
         return -1;
     }
     db_finalize(st);
+    return 0;
+}
 
-    /* Links whose target does not exist (the link table cannot carry a
-     * foreign key because its targets live in many tables). */
+/* Links whose target does not exist (the link table cannot carry a
+ * foreign key because its targets live in many tables). */
+static int link_check(struct store *s, struct err *e)
+{
+    struct dbst *st = NULL;
     for (int ti = 0; ti < nrtypes; ti++) {
         char sql[200];
         snprintf(sql, sizeof sql,
@@ -331,8 +430,8 @@ int store_verify_chain(struct store *s, long *nentries, struct err *e)
             return store_sqlerr(s, e, "link check");
         }
         if (db_step(st) == DB_ROW) {
-            err_set(e, ERR_STORAGE, NULL, "%s.%s refers to %s, which does not exist", store_col(st, 0),
-                    store_col(st, 1), store_col(st, 2));
+            err_set(e, ERR_STORAGE, NULL, "%s.%s refers to %s, which does not exist",
+                    store_col(st, 0), store_col(st, 1), store_col(st, 2));
             db_finalize(st);
             return -1;
         }

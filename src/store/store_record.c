@@ -660,7 +660,9 @@ static void order_clause(struct buf *b, const struct rtype *t, const struct quer
         char col[80];
         snprintf(col, sizeof col, "t.%s", f->name);
         sort_expr(b, f, col);
-        buf_printf(b, "%s, ", dir);
+        /* unset values first going up, last going down: SQLite's order,
+         * said so that PostgreSQL (the other way round) orders the same */
+        buf_printf(b, "%s%s, ", dir, q->desc ? " NULLS LAST" : " NULLS FIRST");
     }
     buf_printf(b, "t.id%s LIMIT :limit OFFSET :offset", dir);
 }

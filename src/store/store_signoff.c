@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/buf.h"
 #include "../lib/util.h"
 #include "store_int.h"
 
@@ -320,6 +321,32 @@ int store_signoff_find(struct store *s, const struct principal *who, const struc
     return n;
 }
 
+/* A JSON string as SQLite's json_quote() writes it: '"', '\\' and the
+ * control characters escaped, everything else as it is. */
+static void sqlite_json_quote(struct buf *b, const char *v)
+{
+    static const char hex[] = "0123456789abcdef";
+    buf_putc(b, '"');
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+        switch (*p) {
+        case '"': buf_puts(b, "\\\""); break;
+        case '\\': buf_puts(b, "\\\\"); break;
+        case '\b': buf_puts(b, "\\b"); break;
+        case '\f': buf_puts(b, "\\f"); break;
+        case '\n': buf_puts(b, "\\n"); break;
+        case '\r': buf_puts(b, "\\r"); break;
+        case '\t': buf_puts(b, "\\t"); break;
+        default:
+            if (*p < 0x20) {
+                buf_printf(b, "\\u00%c%c", hex[*p >> 4], hex[*p & 15]);
+            } else {
+                buf_putc(b, (char)*p);
+            }
+        }
+    }
+    buf_putc(b, '"');
+}
+
 int store_risk_signed_content(struct store *s, const struct principal *who, const char *ref,
                               char **out, struct err *e)
 {
@@ -328,14 +355,16 @@ int store_risk_signed_content(struct store *s, const struct principal *who, cons
     if (seen <= 0) {
         return seen < 0 ? -1 : err_set(e, ERR_NOTFOUND, NULL, "no risk %.40s", ref);
     }
-    /* the same expression migration 0008 used for acceptances it moved */
+    /* the text migration 0008's json_object() made for the acceptances it
+     * moved, byte for byte, made here so both engines sign the same bytes */
+    static const char *const keys[] = {
+        "id", "likelihood", "consequence", "score", "level", "residual_likelihood",
+        "residual_consequence", "residual_score", "residual_level", "treatment"};
     struct dbst *st = store_prepare(
         s,
-        "SELECT json_object('id', r.ref, 'likelihood', r.likelihood, 'consequence', "
-        "r.consequence, 'score', r.score, 'level', r.level, 'residual_likelihood', "
-        "r.residual_likelihood, 'residual_consequence', r.residual_consequence, "
-        "'residual_score', r.residual_score, 'residual_level', r.residual_level, "
-        "'treatment', r.treatment) FROM risk r WHERE r.ref = ?1",
+        "SELECT r.ref, r.likelihood, r.consequence, r.score, r.level, r.residual_likelihood, "
+        "r.residual_consequence, r.residual_score, r.residual_level, r.treatment FROM risk r "
+        "WHERE r.ref = ?1",
         e);
     if (!st) {
         return -1;
@@ -343,7 +372,22 @@ int store_risk_signed_content(struct store *s, const struct principal *who, cons
     db_bind_text(st, 1, ref, -1);
     int rc = store_step(s, st, e);
     if (rc == DB_ROW) {
-        *out = xstrdup(store_col(st, 0));
+        struct buf b;
+        buf_init(&b, 0);
+        buf_putc(&b, '{');
+        for (int i = 0; i < (int)(sizeof keys / sizeof keys[0]); i++) {
+            buf_printf(&b, "%s\"%s\":", i ? "," : "", keys[i]);
+            int t = db_col_type(st, i);
+            if (t == DB_NULL) {
+                buf_puts(&b, "null");
+            } else if (t == DB_INTEGER) {
+                buf_printf(&b, "%lld", db_col_int64(st, i));
+            } else {
+                sqlite_json_quote(&b, store_col(st, i));
+            }
+        }
+        buf_putc(&b, '}');
+        *out = buf_take(&b);
     }
     db_reset(st);
     if (rc == DB_DONE) {

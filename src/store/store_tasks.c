@@ -252,7 +252,7 @@ int store_tasks_doc_steps(struct store *s, const struct principal *who, store_do
         " WHERE what = 'review'"
         " UNION ALL SELECT owner, ref, title, number, since, what FROM w WHERE what = 'approve'"
         " AND coalesce(kind, '') NOT IN ('policy', 'topic-policy')"
-        " UNION ALL SELECT tm.person, ref, title, number, since, what FROM w JOIN tm"
+        " UNION ALL SELECT tm.person, ref, title, number, since, what FROM w CROSS JOIN tm"
         " WHERE what = 'approve' AND kind IN ('policy', 'topic-policy')",
         e);
     if (!st) {
