@@ -47,6 +47,7 @@
 
 #include "../lib/buf.h"
 #include "../lib/util.h"
+#include "../store/store.h"
 #include "http.h"
 #include "privdrop.h"
 
@@ -237,11 +238,14 @@ static int landlock_confine(const struct serve_opts *o, struct buf *log, char *w
         return 0;
     }
     char data[PATH_MAX];
-    dir_of(o->dir ? o->dir : o->file, data, sizeof data);
+    /* an ISMS in PostgreSQL: no data directory (the database is reached
+     * through a socket, which landlock does not confine) */
+    int pg = !o->dir && o->file && store_is_url(o->file);
+    dir_of(pg ? "/var/empty-isms" : o->dir ? o->dir : o->file, data, sizeof data);
     const char *tmp = getenv("TMPDIR");
     static const char *const sys_ro[] = {"/usr", "/etc", "/proc", "/sys", "/lib", "/lib64",
                                          "/bin", "/var/cache/fontconfig", NULL};
-    int rc = ll_allow(&l, data, LL_READ | LL_WRITE, 1, e);
+    int rc = pg ? 0 : ll_allow(&l, data, LL_READ | LL_WRITE, 1, e);
     rc = rc || ll_allow(&l, tmp && tmp[0] == '/' ? tmp : "/tmp", LL_READ | LL_WRITE, 1, e);
     rc = rc || ll_allow(&l, "/var/tmp", LL_READ | LL_WRITE, 0, e); /* SQLite's temp files */
     for (int i = 0; !rc && sys_ro[i]; i++) {
@@ -385,8 +389,10 @@ int privdrop_apply(const char *user, const struct serve_opts *o, struct err *e)
                  (unsigned)getgid());
         /* the files the server writes: say so now, not at the first write */
         char data[PATH_MAX];
+        int pg = !o->dir && o->file && store_is_url(o->file);
         dir_of(o->dir ? o->dir : o->file, data, sizeof data);
-        const char *bad = access(data, W_OK | X_OK) != 0 ? data
+        const char *bad = pg                                 ? NULL
+                          : access(data, W_OK | X_OK) != 0 ? data
                           : o->file && access(o->file, R_OK | W_OK) != 0 ? o->file
                           : o->dir ? unwritable_in(o->dir) : NULL;
         if (bad) {

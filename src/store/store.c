@@ -468,11 +468,13 @@ static int open_pg(const char *url, int flags, struct store **out, struct err *e
 {
     struct store *s = xcalloc(1, sizeof *s);
     s->path = url_shown(url);
+    s->last_table = -1;
     if (db_open_pg(url, &s->db) != DB_OK) {
         err_set(e, ERR_STORAGE, NULL, "cannot connect to the PostgreSQL database %s: %s", s->path,
                 s->db ? db_errmsg(s->db) : "out of memory");
         goto fail;
     }
+    store_track_install(s);
     long long have = one_int(s, "SELECT count(*) FROM pg_catalog.pg_tables WHERE "
                                 "schemaname = current_schema() AND tablename = 'isms_meta'");
     if (have < 0) {
@@ -988,6 +990,10 @@ static int has_moved(struct store *s)
 
 int store_file_id(struct store *s, struct store_file_id *out, struct err *e)
 {
+    if (DB_IS_PG(s->db)) {
+        out->dev = out->ino = 0; /* a database, not a file: nothing to replace */
+        return 0;
+    }
     struct stat sb;
     if (stat(s->path, &sb) != 0 || has_moved(s)) {
         return file_gone(s->path, e);
@@ -999,6 +1005,9 @@ int store_file_id(struct store *s, struct store_file_id *out, struct err *e)
 
 int store_path_ok(const char *path, const struct store_file_id *want, struct err *e)
 {
+    if (store_is_url(path)) {
+        return 0;
+    }
     struct stat sb;
     if (stat(path, &sb) != 0 ||
         (want && ((unsigned long long)sb.st_dev != want->dev ||

@@ -133,6 +133,11 @@ static void preupdate(void *ctx, sqlite3 *db, int op, const char *dbname, const 
 void store_track_install(struct store *s)
 {
     s->last_table = -1;
+    if (DB_IS_PG(s->db)) {
+        /* no hooks: nothing is tracked, and the caches keyed on what a
+         * result read stay off (store_data_version answers -1) */
+        return;
+    }
     sqlite3_set_authorizer(s->db->lite, authorize, s);
     sqlite3_preupdate_hook(s->db->lite, preupdate, s);
 }

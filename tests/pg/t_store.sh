@@ -91,6 +91,54 @@ check "two history entries for $R" [ "$(grep -c '"action"' "$OUT")" = 2 ]
 fails 3 "$ISMS" -f "$D" risk add --title "" --owner P-0001
 ok "$ISMS" -f "$D" verify
 
+note "isms serve on PostgreSQL answers as on SQLite"
+free_port() { py -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+start_server() { # start_server ISMS-OR-URL LOG: sets SPID and BASE
+    local port
+    port=$(free_port)
+    ISMS_ALLOW_ROOT=1 "$ISMS" serve "$1" --listen "127.0.0.1:$port" >"$2" 2>&1 &
+    SPID=$!
+    BASE=http://127.0.0.1:$port
+    for _ in $(seq 1 100); do
+        curl -s -o /dev/null "$BASE/healthz" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+ok "$ISMS" -f "$D" token add miriam --name pg-test
+TPG=$(tail -n 1 "$OUT")
+ok "$ISMS" -f demo.isms token add miriam --name pg-test
+TLITE=$(tail -n 1 "$OUT")
+check "a server on the PostgreSQL ISMS starts" start_server "$D" serve-pg.log
+PG_PID=$SPID PG_BASE=$BASE
+check "a server on the SQLite file starts" start_server demo.isms serve-lite.log
+LITE_PID=$SPID LITE_BASE=$BASE
+get() { curl -s -H "Authorization: Bearer $1" "$2"; }
+for path in /api/v1/risks /api/v1/risks/R-0001 /api/v1/controls /api/v1/documents \
+    "/api/v1/risks?sort=title&limit=7" "/api/v1/risks?sort=score&desc=1&limit=20"; do
+    get "$TLITE" "$LITE_BASE$path" >lite.json
+    get "$TPG" "$PG_BASE$path" >pg.json
+    check "GET $path: the same from both servers ($(wc -c <lite.json) bytes)" cmp -s lite.json pg.json
+done
+for path in /risks /risks/R-0001 /soa /readiness /tasks /documents/DOC-0001 /reviews/MR-0001 /; do
+    code=$(curl -s -o page.html -w '%{http_code}' -H "Authorization: Bearer $TPG" "$PG_BASE$path")
+    check "GET $path from PostgreSQL: 200 (got $code)" [ "$code" = 200 ]
+done
+for base in "$LITE_BASE $TLITE" "$PG_BASE $TPG"; do
+    set -- $base
+    curl -s -X PATCH -H "Authorization: Bearer $2" -H 'Content-Type: application/json' \
+        -d '{"likelihood": 1, "notes": "patched over HTTP"}' "$1/api/v1/risks/R-0003" >/dev/null
+done
+get "$TLITE" "$LITE_BASE/api/v1/risks/R-0003" >lite.json
+get "$TPG" "$PG_BASE/api/v1/risks/R-0003" | tee pg.json | grep -q "patched over HTTP"
+check "a PATCH through the PostgreSQL server is stored" [ $? = 0 ]
+check "and reads back as on SQLite (updated time aside)" cmp -s \
+    <(sed 's/"updated":"[^"]*"//' lite.json) <(sed 's/"updated":"[^"]*"//' pg.json)
+kill "$PG_PID" "$LITE_PID" 2>/dev/null
+wait "$PG_PID" "$LITE_PID" 2>/dev/null
+check "the PostgreSQL server logged no error" sh -c '! grep -E " 5[0-9][0-9] |PostgreSQL refused" serve-pg.log'
+ok "$ISMS" -f "$D" verify
+
 note "verify finds a change made behind the program's back"
 ok q "$D" "SELECT title FROM risk WHERE ref = 'R-0001'"
 title=$(last_out)
