@@ -211,7 +211,9 @@ static void fk_flush(struct fk *k)
     if (strcmp(k->on_update, "NO ACTION") != 0) {
         buf_printf(&k->g->later, " ON UPDATE %s", k->on_update);
     }
-    buf_puts(&k->g->later, ";\n");
+    /* checked at once, as SQLite's; an import defers them to its commit
+     * (SET CONSTRAINTS ALL DEFERRED, SQLite's defer_foreign_keys) */
+    buf_puts(&k->g->later, " DEFERRABLE INITIALLY IMMEDIATE;\n");
     buf_reset(&k->from);
     buf_reset(&k->to);
 }
