@@ -777,6 +777,9 @@ int store_dump_blob(struct store *s, const char *sha256, store_dump_chunk_fn fn,
  * at its commit (store_commit / store_rollback end it). */
 int store_load_begin(struct store *s, struct err *e);
 int store_load_clear(struct store *s, const char *table, struct err *e);
+/* After the last row, before the commit: new rows are numbered after the
+ * imported ones (PostgreSQL's identity sequences). */
+int store_load_end(struct store *s, struct err *e);
 int store_load_row(struct store *s, const char *table, char **cols, int n,
                    const struct dump_val *v, struct err *e);
 /* A blob row of size bytes read from fn in chunks. */

@@ -46,9 +46,16 @@ int store_dump_tables(struct store *s, char ***names, int *n, struct err *e)
 {
     *names = NULL;
     *n = 0;
-    struct dbst *st = store_prepare(s,
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
-        "ESCAPE '\\' ORDER BY name", e);
+    /* PostgreSQL: isms_meta is its header, not data (SQLite's is the
+     * file's header) */
+    struct dbst *st = store_prepare(
+        s,
+        DB_IS_PG(s->db)
+            ? "SELECT tablename::text FROM pg_catalog.pg_tables WHERE schemaname = "
+              "current_schema() AND tablename <> 'isms_meta' ORDER BY tablename COLLATE \"C\""
+            : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
+              "ESCAPE '\\' ORDER BY name",
+        e);
     if (!st) {
         return -1;
     }
@@ -82,8 +89,23 @@ int store_dump_columns(struct store *s, const char *table, char ***cols, int *n,
     if (!ident_ok(table)) {
         return err_set(e, ERR_INVALID, "table", "\"%.60s\" is not a table name", table);
     }
-    char sql[128];
-    snprintf(sql, sizeof sql, "PRAGMA table_info(\"%s\")", table);
+    char sql[640];
+    if (DB_IS_PG(s->db)) {
+        /* the columns SQLite has, in its order and with its key flag
+         * (column 5); the generated rowid is PostgreSQL's alone */
+        snprintf(sql, sizeof sql,
+                 "SELECT c.ordinal_position, c.column_name::text, '', 0, NULL, "
+                 "(SELECT count(*) FROM information_schema.key_column_usage k JOIN "
+                 "information_schema.table_constraints t ON t.constraint_name = "
+                 "k.constraint_name AND t.table_schema = k.table_schema WHERE t.constraint_type "
+                 "= 'PRIMARY KEY' AND k.table_schema = c.table_schema AND k.table_name = "
+                 "c.table_name AND k.column_name = c.column_name) FROM information_schema.columns "
+                 "c WHERE c.table_schema = current_schema() AND c.table_name = '%s' AND "
+                 "c.column_name <> 'rowid' ORDER BY c.ordinal_position",
+                 table);
+    } else {
+        snprintf(sql, sizeof sql, "PRAGMA table_info(\"%s\")", table);
+    }
     struct dbst *st = NULL;
     if (db_prepare(s->db, sql, &st) != DB_OK) {
         return store_sqlerr(s, e, "reading a table's columns");
@@ -122,8 +144,13 @@ int store_dump_columns(struct store *s, const char *table, char ***cols, int *n,
  * column (its key is among them, so the order is total). */
 static void order_by(struct store *s, const char *table, char **cols, int n, struct buf *b)
 {
-    char sql[160];
-    snprintf(sql, sizeof sql, "SELECT 1 FROM sqlite_master WHERE name = ? AND sql LIKE '%%WITHOUT ROWID%%'");
+    /* PostgreSQL: every table has its rowid column but SQLite's WITHOUT
+     * ROWID ones, which are ordered by every column, as on SQLite */
+    const char *sql =
+        DB_IS_PG(s->db)
+            ? "SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE "
+              "table_schema = current_schema() AND table_name = ? AND column_name = 'rowid')"
+            : "SELECT 1 FROM sqlite_master WHERE name = ? AND sql LIKE '%WITHOUT ROWID%'";
     struct dbst *st = NULL;
     int without = 0;
     if (db_prepare(s->db, sql, &st) == DB_OK) {
@@ -205,6 +232,22 @@ int store_dump_rows(struct store *s, const char *table, char **cols, int n,
 int store_dump_blob(struct store *s, const char *sha256, store_dump_chunk_fn fn, void *ctx,
                     struct err *e)
 {
+    if (DB_IS_PG(s->db)) {
+        struct store_blob *b = NULL;
+        if (store_blob_open(s, sha256, 0, &b, e)) {
+            return -1;
+        }
+        int64_t size = store_blob_length(b);
+        char chunk[65536];
+        int out = 0;
+        for (int64_t off = 0; !out && off < size;) {
+            size_t k = size - off < (int64_t)sizeof chunk ? (size_t)(size - off) : sizeof chunk;
+            out = store_blob_read(b, chunk, k, off, e) || fn(ctx, chunk, k, e) ? -1 : 0;
+            off += (int64_t)k;
+        }
+        store_blob_close(b);
+        return out;
+    }
     struct dbst *st = store_prepare(s, "SELECT rowid FROM blob WHERE sha256 = ?", e);
     if (!st) {
         return -1;
@@ -247,11 +290,45 @@ int store_load_begin(struct store *s, struct err *e)
         return -1;
     }
     /* rows arrive table by table: references are checked at COMMIT */
-    if (store_exec(s, "PRAGMA defer_foreign_keys = ON", e)) {
+    if (store_exec(s, DB_IS_PG(s->db) ? "SET CONSTRAINTS ALL DEFERRED"
+                                      : "PRAGMA defer_foreign_keys = ON",
+                   e)) {
         store_rollback(s);
         return -1;
     }
     return 0;
+}
+
+int store_load_end(struct store *s, struct err *e)
+{
+    if (!DB_IS_PG(s->db)) {
+        return 0; /* SQLite numbers new rows after the largest rowid */
+    }
+    /* PostgreSQL numbers them from a sequence, which rows inserted with
+     * their own keys did not move: each goes on after its column's largest */
+    struct dbst *st = NULL;
+    if (db_prepare(s->db,
+                   "SELECT table_name::text, column_name::text FROM information_schema.columns "
+                   "WHERE table_schema = current_schema() AND is_identity = 'YES' ORDER BY 1",
+                   &st) != DB_OK) {
+        return store_sqlerr(s, e, "numbering the imported rows");
+    }
+    struct buf q;
+    buf_init(&q, 0);
+    int rc, out = 0;
+    while (!out && (rc = db_step(st)) == DB_ROW) {
+        const char *t = store_col(st, 0), *c = store_col(st, 1);
+        if (!ident_ok(t) || !ident_ok(c)) {
+            continue;
+        }
+        buf_reset(&q);
+        buf_printf(&q, "SELECT setval(pg_get_serial_sequence('%s', '%s'), "
+                       "coalesce((SELECT max(%s) FROM %s), 0) + 1, false)", t, c, c, t);
+        out = store_exec(s, buf_str(&q), e);
+    }
+    db_finalize(st);
+    buf_free(&q);
+    return out;
 }
 
 int store_load_clear(struct store *s, const char *table, struct err *e)
@@ -318,11 +395,38 @@ int store_load_row(struct store *s, const char *table, char **cols, int n,
     return 0;
 }
 
+/* store_blob_put's fill from an import's reader: exactly n bytes */
+struct load_fill {
+    store_load_chunk_fn fn;
+    void *ctx;
+    const char *sha256;
+};
+
+static int load_fill(void *ctx, void *buf, size_t n, int64_t off, struct err *e)
+{
+    (void)off;
+    struct load_fill *lf = ctx;
+    for (size_t got = 0; got < n;) {
+        long k = lf->fn(lf->ctx, (char *)buf + got, n - got, e);
+        if (k <= 0) {
+            return k < 0 ? -1
+                         : err_set(e, ERR_INVALID, "blob", "content %s is shorter than its size",
+                                   lf->sha256);
+        }
+        got += (size_t)k;
+    }
+    return 0;
+}
+
 int store_load_blob(struct store *s, const char *sha256, int64_t size, store_load_chunk_fn fn,
                     void *ctx, struct err *e)
 {
     if (size < 0 || size > 0x7fffffff) {
         return err_set(e, ERR_INVALID, "size", "a stored content's size is out of range");
+    }
+    if (DB_IS_PG(s->db)) {
+        struct load_fill lf = {fn, ctx, sha256};
+        return store_blob_put(s, sha256, size, 0, load_fill, &lf, e);
     }
     struct dbst *st = store_prepare(s, "INSERT INTO blob (sha256, size, data) VALUES (?, ?, zeroblob(?))", e);
     if (!st) {
