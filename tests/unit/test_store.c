@@ -181,7 +181,9 @@ TEST(store_refuses_newer_foreign_corrupt)
 
 /* Every declared field is a column of the right SQL type, NOT NULL exactly
  * when required (plus created/updated), with a foreign key for references;
- * and there are no undeclared columns. */
+ * every field with a sort key (field_has_sortkey) has its NAME_sk column,
+ * TEXT and nullable, in the table and in the released view of a type that
+ * has one; and there are no undeclared columns. */
 TEST(store_schema_agrees)
 {
     struct store *s;
@@ -200,7 +202,14 @@ TEST(store_schema_agrees)
         CHECK(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK);
         int ncols = 0, declared = 2; /* id, ref */
         for (int i = 0; i < t->nfields; i++) {
+            const char *n = t->fields[i].name;
             declared += t->fields[i].type != F_REFS;
+            declared += field_has_sortkey(t, &t->fields[i]);
+            /* a declared name never looks like a sort key's column */
+            if (strlen(n) > 3 && !strcmp(n + strlen(n) - 3, SORTKEY_SUFFIX)) {
+                fprintf(stderr, "  %s.%s: a field named like a sort key\n", t->name, n);
+                test_failures++;
+            }
         }
         while (sqlite3_step(st) == SQLITE_ROW) {
             const char *name = (const char *)sqlite3_column_text(st, 0);
@@ -208,6 +217,15 @@ TEST(store_schema_agrees)
             int notnull = sqlite3_column_int(st, 2);
             ncols++;
             if (!strcmp(name, "id") || !strcmp(name, "ref")) {
+                continue;
+            }
+            if (store_derived_column(t->name, name)) {
+                /* NAME_sk of a field with a sort key (counted in declared) */
+                if (strcmp(type, "TEXT") != 0 || notnull) {
+                    fprintf(stderr, "  %s.%s: a sort key is TEXT and may be NULL (%s, %d)\n",
+                            t->name, name, type, notnull);
+                    test_failures++;
+                }
                 continue;
             }
             const struct field *f = rtype_field(t, name, NULL);
@@ -233,6 +251,33 @@ TEST(store_schema_agrees)
         if (ncols != declared) {
             fprintf(stderr, "  %s: %d columns, %d declared\n", t->name, ncols, declared);
             test_failures++;
+        }
+        /* the released view (documents) orders by keys of its own */
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM pragma_table_info('%s_released') "
+                 "WHERE name LIKE '%%\\_sk' ESCAPE '\\'", t->name);
+        CHECK(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK);
+        int nview = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+        sqlite3_finalize(st);
+        int nkeyed = 0;
+        for (int i = 0; i < t->nfields; i++) {
+            nkeyed += field_has_sortkey(t, &t->fields[i]);
+        }
+        if (nview > 0 || !strcmp(t->name, "document")) {
+            for (int i = 0; i < t->nfields; i++) {
+                if (!field_has_sortkey(t, &t->fields[i])) {
+                    continue;
+                }
+                snprintf(sql, sizeof sql, "SELECT count(*) FROM pragma_table_info('%s_released') "
+                         "WHERE name = '%s" SORTKEY_SUFFIX "'", t->name, t->fields[i].name);
+                CHECK(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK);
+                if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int(st, 0) != 1) {
+                    fprintf(stderr, "  %s_released: no column %s" SORTKEY_SUFFIX "\n", t->name,
+                            t->fields[i].name);
+                    test_failures++;
+                }
+                sqlite3_finalize(st);
+            }
+            CHECK_INT(nview, nkeyed);
         }
         /* references have foreign keys to the referenced type */
         snprintf(sql, sizeof sql, "SELECT \"from\", \"table\", \"to\" FROM pragma_foreign_key_list('%s')",
