@@ -8,7 +8,8 @@
  *    "with_accounts":false,
  *    "tables":[{"name":"account","columns":["id","name",...],
  *               "rows":[[1,"alice",...],...]}, ...]}
- * Every table of the file in name order, every row in key order, each value
+ * Every table of the file in name order, every row in key order (without
+ * the sort keys, which are derived: store_derived_column), each value
  * as SQLite holds it: integer, real (17 significant digits, so it reads back
  * to the same double), text, null, or {"base64":"..."} for a binary value.
  * The `blob` table lists sha256 and size only; each content is the file
@@ -287,6 +288,9 @@ static int export_table(struct xp *x, const char *table, struct err *e)
     for (int i = 0; i < nall; i++) {
         if (!x->with_accounts && secret_col(table, all[i])) {
             continue;
+        }
+        if (store_derived_column(table, all[i])) {
+            continue; /* a sort key: computed again by the import */
         }
         if (x->is_blob && !strcmp(all[i], "data")) {
             continue; /* in the side folder */
@@ -607,6 +611,12 @@ static int import_table(struct store *st, const char *dir, json_t *t, int with_a
                          c ? c : "(not a string)");
             break;
         }
+        if (store_derived_column(name, c)) {
+            rc = err_set(e, ERR_INVALID, "columns",
+                         "table %s: column %s is a sort key, derived from the values: an export "
+                         "never holds it", name, c);
+            break;
+        }
         if (!with_accounts && secret_col(name, c)) {
             rc = err_set(e, ERR_INVALID, "columns",
                          "table %s: column %s is present but the export says with_accounts false",
@@ -784,6 +794,12 @@ int app_import_all(const char *in, const char *target, size_t max_bytes, struct 
             store_rollback(st);
             goto fail;
         }
+    }
+    /* rows went in as they were, without their sort keys (of a schema that
+     * has them; an older one gets them from the migration at app_open) */
+    if (store_sortkeys_refresh(st, e)) {
+        store_rollback(st);
+        goto fail;
     }
     if (store_commit(st, e)) {
         char msg[sizeof e->msg];

@@ -1,7 +1,8 @@
 /* verify.c — `isms verify`: the history chain and the database (store), then
  * that every record is exactly what its last history entry says, so a change
  * made behind the program's back (say, with the sqlite3 shell) is found even
- * when the journal itself was left alone. */
+ * when the journal itself was left alone; last, that every stored sort key
+ * is the one its value gives. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -449,6 +450,38 @@ done:
     return rc;
 }
 
+/* ---- the stored sort keys ------------------------------------------------ */
+
+/* Every stored sort key must be natkey of its value (store_sortkey.c): a
+ * stale one would put a record out of place in listings and their pages. */
+struct stale {
+    struct err *e;
+    int bad;
+};
+
+static int stale_key(void *ctx, const char *table, const char *ref, const char *field)
+{
+    struct stale *c = ctx;
+    size_t n = strlen(table);
+    int released = n > 9 && !strcmp(table + n - 9, "_released");
+    err_set(c->e, ERR_CONFLICT, NULL,
+            "%s%.*s %s: the stored sort key of %s is not the one its value gives (changed "
+            "behind the program's back): listings would put it out of order",
+            released ? "the released form of " : "", (int)(released ? n - 9 : n), table, ref,
+            field);
+    c->bad = 1;
+    return 1;
+}
+
+static int verify_sortkeys(struct app *a, struct err *e)
+{
+    struct stale c = {e, 0};
+    if (store_sortkeys_check(a->st, stale_key, &c, e)) {
+        return -1;
+    }
+    return c.bad ? -1 : 0;
+}
+
 int app_verify(struct app *a, struct verify_result *res, struct err *e)
 {
     memset(res, 0, sizeof *res);
@@ -495,6 +528,9 @@ int app_verify(struct app *a, struct verify_result *res, struct err *e)
     }
     if (rc == 0) {
         rc = fw_verify(a, e); /* oscal: imported frameworks and mappings against their history */
+    }
+    if (rc == 0) {
+        rc = verify_sortkeys(a, e); /* the order of listings: each key natkey of its value */
     }
 done:
     json_decref(f.state);

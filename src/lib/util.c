@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
+
 static void oom(size_t n)
 {
     fprintf(stderr, "isms: out of memory (%zu bytes)\n", n);
@@ -135,6 +137,75 @@ int natcasecmp_n(const void *a, size_t na, const void *b, size_t nb)
 {
     int c = natcmp_(a, na, b, nb, 1);
     return c ? c : bytes_cmp(a, na, b, nb);
+}
+
+/* ---- natkey: natcasecmp_n as a byte string ------------------------------
+ *
+ * natcmp_ compares a string as a sequence of tokens: each maximal run of
+ * digits is one token compared by its value (leading zeros dropped: the
+ * longer remaining run is larger, equal lengths compare digit by digit);
+ * every other byte is a token of its own, ASCII A-Z folded to a-z. A digit
+ * met by a non-digit compares as a digit byte, and every non-digit is below
+ * '0' or above '9', so a number token sits between the bytes up to 0x2F and
+ * those from 0x3A on. A string that runs out first is smaller. When the
+ * tokens are all equal the raw bytes decide (bytes_cmp).
+ *
+ * The key is therefore: every token's code, a space, then the raw bytes'
+ * code. Codes are printable ASCII, ordered as their tokens and prefix-free,
+ * so memcmp of two keys meets the first differing token inside its code:
+ *   byte x, 0x22-0x7D     x itself (never a digit or A-Z in the first part)
+ *   byte x, 0x00-0x21     '!' and two upper-case hex digits
+ *   byte x, 0x7E-0xFF     '~' and two upper-case hex digits
+ *   number of L digits    '0' + L and the digits, for L <= 8 (0: "0");
+ *   (after leading zeros) else '9', '0' + the count of L's decimal digits,
+ *                         L in decimal, the digits
+ * The separator (0x20) is below every code's first byte ('!' is the
+ * lowest), so a string whose tokens are a prefix of another's is smaller;
+ * the raw part uses the byte codes unfolded, digits included, and ends the
+ * key, so there too the shorter is smaller. */
+static void key_byte(struct buf *out, unsigned char c)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    if (c >= 0x22 && c <= 0x7d) {
+        buf_putc(out, (char)c);
+        return;
+    }
+    char code[3] = {c < 0x22 ? '!' : '~', hex[c >> 4], hex[c & 15]};
+    buf_append(out, code, sizeof code);
+}
+
+void natkey(struct buf *out, const void *s, size_t n)
+{
+    const unsigned char *p = s;
+    for (size_t i = 0; i < n;) {
+        if (!isdigit(p[i])) {
+            key_byte(out, (unsigned char)fold_(p[i], 1));
+            i++;
+            continue;
+        }
+        while (i < n && p[i] == '0') {
+            i++;
+        }
+        size_t l = 0;
+        while (i + l < n && isdigit(p[i + l])) {
+            l++;
+        }
+        if (l <= 8) {
+            buf_putc(out, (char)('0' + l));
+        } else {
+            char d[24];
+            const char *len = i64_text(d, (int64_t)l);
+            buf_putc(out, '9');
+            buf_putc(out, (char)('0' + strlen(len)));
+            buf_puts(out, len);
+        }
+        buf_append(out, p + i, l);
+        i += l;
+    }
+    buf_putc(out, ' ');
+    for (size_t i = 0; i < n; i++) {
+        key_byte(out, p[i]);
+    }
 }
 
 char *i64_text(char buf[24], int64_t v)

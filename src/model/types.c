@@ -1168,6 +1168,24 @@ const struct field *rtype_sort_field(const struct rtype *t, const struct field *
     return f && f->type != F_REFS && f->type != F_LONGTEXT ? f : NULL;
 }
 
+int ftype_natural(enum ftype t)
+{
+    return t == F_TEXT || t == F_EMAIL || t == F_REF || t == F_SET;
+}
+
+int field_has_sortkey(const struct rtype *t, const struct field *f)
+{
+    if (!ftype_natural(f->type)) {
+        return 0;
+    }
+    for (int i = 0; i < t->nfields; i++) {
+        if (rtype_sort_field(t, &t->fields[i]) == f) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 const struct field *rtype_field(const struct rtype *t, const char *name, int *idx)
 {
     char norm[64];

@@ -69,6 +69,17 @@ const struct field *rtype_field(const struct rtype *t, const char *name, int *id
 /* The field a listing "sorted by f" orders on: f's sort_by field, or f;
  * NULL when f is NULL or cannot be sorted on (long text, reference lists). */
 const struct field *rtype_sort_field(const struct rtype *t, const struct field *f);
+/* The types listings order naturally (natcasecmp_n): text, e-mail
+ * addresses, references and sets (as stored, comma-separated). */
+int ftype_natural(enum ftype t);
+/* True when a listing of t can be ordered by f naturally: f is of a
+ * natural type and some field of t sorts on it (rtype_sort_field). Such a
+ * field has a stored sort key, natkey of its value, in the column named
+ * f->name SORTKEY_SUFFIX (NULL when the value is): derived, never part of
+ * the record, its history or an export. The one test of which fields have
+ * one: the store's writes, the schema check and the migration use it. */
+int field_has_sortkey(const struct rtype *t, const struct field *f);
+#define SORTKEY_SUFFIX "_sk"
 const char *ftype_name(enum ftype t);
 /* SQL column type for a field (TEXT, INTEGER, REAL), or NULL for F_REFS. */
 const char *ftype_sql(enum ftype t);

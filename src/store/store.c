@@ -178,12 +178,6 @@ static void sql_sha256(sqlite3_context *cx, int argc, sqlite3_value **argv)
     sqlite3_result_text(cx, hex, 64, SQLITE_TRANSIENT);
 }
 
-static int collate_nat(void *arg, int na, const void *a, int nb, const void *b)
-{
-    (void)arg;
-    return natcasecmp_n(a, (size_t)na, b, (size_t)nb);
-}
-
 struct dbst *store_prepare(struct store *s, const char *sql, struct err *e)
 {
     if (FAULT(s, e)) {
@@ -320,6 +314,21 @@ static int migrate(struct store *s, int from, struct err *e)
                            "upgrading the file to schema %d (%s) failed, the file is unchanged: %s",
                            m->version, m->name, msg);
         }
+    }
+    /* The stored sort keys (0026) are natkey, which is C: after the SQL of
+     * every migration, in the same transaction, each key that is not
+     * natkey of its value is written — all of them when 0026 has just
+     * added the columns. After every upgrade, not only that one, so a
+     * later migration that changes values in SQL cannot leave a key
+     * behind (one read of the keyed columns per upgrade). A new file has
+     * no rows to key. */
+    if (from > 0 && upto >= STORE_SORTKEY_VERSION && store_sortkeys_rebuild(s, e)) {
+        char msg[sizeof e->msg];
+        strlcpy_(msg, e->msg, sizeof msg);
+        store_exec(s, "ROLLBACK", NULL);
+        return err_set(e, ERR_STORAGE, NULL,
+                       "upgrading the file to schema %d failed computing its sort keys, the "
+                       "file is unchanged: %s", upto, msg);
     }
     char sql[128];
     snprintf(sql, sizeof sql, "PRAGMA application_id = %d; PRAGMA user_version = %d",
@@ -590,9 +599,6 @@ int store_open(const char *path, int flags, struct store **out, struct err *e)
     }
     sqlite3_extended_result_codes(s->db->lite, 1);
     sqlite3_busy_timeout(s->db->lite, 5000);
-    /* listings order text naturally; used in queries only, never in the
-     * schema, so the file stays readable by any SQLite */
-    sqlite3_create_collation_v2(s->db->lite, "isms_nat", SQLITE_UTF8, NULL, collate_nat, NULL);
     store_lite_functions(s->db->lite);
     store_track_install(s); /* which tables are read and written (store_track.c) */
 

@@ -349,6 +349,20 @@ struct clause_row {
 typedef int (*store_clause_fn)(void *ctx, const struct clause_row *c);
 int store_clauses(struct store *s, store_clause_fn fn, void *ctx, struct err *e);
 
+/* The stored sort keys (store_sortkey.c, migration 0026): natkey of each
+ * naturally ordered field's value beside it (column NAME_sk), and of a
+ * document's released form in its version (version.sortkeys). Derived:
+ * store_derived_column says which columns are such (left out of the
+ * whole-ISMS export, refused by its import); store_sortkeys_refresh
+ * computes every key again (after an import, which writes rows as they
+ * were); store_sortkeys_check calls fn(ctx, table, ref, field) for each key
+ * that is not natkey of its value (verify), until fn returns non-zero.
+ * Both do nothing in a file below schema 26. */
+int store_derived_column(const char *table, const char *column);
+int store_sortkeys_refresh(struct store *s, struct err *e);
+typedef int (*store_stale_fn)(void *ctx, const char *table, const char *ref, const char *field);
+int store_sortkeys_check(struct store *s, store_stale_fn fn, void *ctx, struct err *e);
+
 /* For tests, and import-all (a new file at an export's schema, migrated after it is
  * filled): apply migrations only up to `version` when creating; 0 resets. */
 void store_test_limit_version(int version);

@@ -13,6 +13,8 @@
 #define STORE_MAX_TABLES (STORE_TBLSET_WORDS * 64)
 /* the schema version that has history_tables (0024_derived.sql) */
 #define STORE_TRACK_VERSION 24
+/* the schema version that has the stored sort keys (0026_sortkeys.sql) */
+#define STORE_SORTKEY_VERSION 26
 
 struct store {
     struct db *db;
@@ -89,6 +91,18 @@ int store_rule_column(const struct principal *who, const struct rtype *t, const 
 const char *store_migration(int i, int *version);
 /* The SQL functions the migrations call, on a SQLite connection. */
 void store_lite_functions(sqlite3 *db);
+
+/* store_sortkey.c: natkey(v) bound at pos (NULL for NULL), the key stored
+ * beside a value; true for a type with a released form (a view TYPE_released
+ * whose NAME_sk columns come from version.sortkeys: documents); the keys of
+ * ref's released form computed again (after a write to the record, its
+ * versions or its approvals); and every key of the file computed again
+ * whatever its schema version says (migrate: in the transaction that adds
+ * or may change them). */
+void store_bind_sortkey(struct dbst *st, int pos, const char *v);
+int store_has_released(const struct rtype *t);
+int store_released_keys(struct store *s, const char *ref, struct err *e);
+int store_sortkeys_rebuild(struct store *s, struct err *e);
 
 /* store_track.c, called by store.c: hooks on a new connection, its
  * registry freed, a cached statement handed out, a write transaction's

@@ -285,6 +285,8 @@ int store_insert(struct store *s, struct record *r, struct err *e)
     struct buf b, vals;
     buf_init(&b, 0);
     buf_init(&vals, 0);
+    /* each value, and beside a naturally ordered one its sort key */
+    int keyed = s->version >= STORE_SORTKEY_VERSION;
     buf_printf(&b, "INSERT INTO %s (ref", t->name);
     buf_puts(&vals, "?1");
     int pos = 1;
@@ -294,6 +296,10 @@ int store_insert(struct store *s, struct record *r, struct err *e)
         }
         buf_printf(&b, ", %s", t->fields[i].name);
         buf_printf(&vals, ", ?%d", ++pos);
+        if (keyed && field_has_sortkey(t, &t->fields[i])) {
+            buf_printf(&b, ", %s" SORTKEY_SUFFIX, t->fields[i].name);
+            buf_printf(&vals, ", ?%d", ++pos);
+        }
     }
     buf_printf(&b, ") VALUES (%s)", buf_str(&vals));
     struct dbst *st = store_prepare(s, buf_str(&b), e);
@@ -307,14 +313,17 @@ int store_insert(struct store *s, struct record *r, struct err *e)
     for (int i = 0; i < t->nfields; i++) {
         if (t->fields[i].type != F_REFS) {
             bind_value(st, ++pos, &t->fields[i], r->v[i]);
+            if (keyed && field_has_sortkey(t, &t->fields[i])) {
+                store_bind_sortkey(st, ++pos, r->v[i]);
+            }
         }
     }
     int rc = store_step(s, st, e);
     db_reset(st);
-    if (rc < 0) {
+    if (rc < 0 || write_links_(s, r, 0, NULL, e)) {
         return -1;
     }
-    return write_links_(s, r, 0, NULL, e);
+    return store_has_released(t) ? store_released_keys(s, r->ref, e) : 0;
 }
 
 int store_update(struct store *s, const struct record *r, struct err *e)
@@ -332,19 +341,27 @@ int store_update_fields(struct store *s, const struct record *r, const unsigned 
     buf_puts(&b, t->name);
     buf_puts(&b, " SET ");
     int pos = 1, first = 1;
+    int keyed = s->version >= STORE_SORTKEY_VERSION;
     char num[24];
     for (int i = 0; i < t->nfields; i++) {
         if (t->fields[i].type == F_REFS || (mask && !mask[i])) {
             continue;
         }
         /* "name = ?N", put together without printf: a re-score writes
-         * thousands of records this way */
+         * thousands of records this way; a naturally ordered value's sort
+         * key with it ("name_sk = ?N") */
         if (!first) {
             buf_puts(&b, ", ");
         }
         buf_puts(&b, t->fields[i].name);
         buf_puts(&b, " = ?");
         buf_puts(&b, i64_text(num, ++pos));
+        if (keyed && field_has_sortkey(t, &t->fields[i])) {
+            buf_puts(&b, ", ");
+            buf_puts(&b, t->fields[i].name);
+            buf_puts(&b, SORTKEY_SUFFIX " = ?");
+            buf_puts(&b, i64_text(num, ++pos));
+        }
         first = 0;
     }
     if (first) {
@@ -361,6 +378,9 @@ int store_update_fields(struct store *s, const struct record *r, const unsigned 
     for (int i = 0; i < t->nfields; i++) {
         if (t->fields[i].type != F_REFS && (!mask || mask[i])) {
             bind_value(st, ++pos, &t->fields[i], r->v[i]);
+            if (keyed && field_has_sortkey(t, &t->fields[i])) {
+                store_bind_sortkey(st, ++pos, r->v[i]);
+            }
         }
     }
     int rc = store_step(s, st, e);
@@ -371,7 +391,10 @@ int store_update_fields(struct store *s, const struct record *r, const unsigned 
     if (db_changes(s->db) != 1) {
         return record_notfound(e, t, r->ref);
     }
-    return write_links_(s, r, 1, mask, e);
+    if (write_links_(s, r, 1, mask, e)) {
+        return -1;
+    }
+    return store_has_released(t) ? store_released_keys(s, r->ref, e) : 0;
 }
 
 static void like_escape(struct buf *b, const char *s)
@@ -391,8 +414,18 @@ static const struct field *sort_field(const struct rtype *t, const struct query 
     return q ? rtype_sort_field(t, q->sort) : NULL;
 }
 
+/* The column a listing sorts on for field f: text naturally — its stored
+ * sort key, natkey of the value (migration 0026), compared as bytes —, the
+ * rest by the value itself. */
+static void sort_column(char *out, size_t n, const struct field *f)
+{
+    snprintf(out, n, "t.%s%s", f->name, ftype_natural(f->type) ? SORTKEY_SUFFIX : "");
+}
+
 /* The value a listing sorts on, for column or parameter x of field f:
- * enumerations by declared position, text naturally, the rest as stored. */
+ * enumerations by declared position, the rest as stored (a naturally
+ * ordered field's column is its key: sort_column; its parameter is bound
+ * as natkey, bind_query). */
 static void sort_expr(struct buf *b, const struct field *f, const char *x)
 {
     if (f->type == F_ENUM) {
@@ -402,8 +435,6 @@ static void sort_expr(struct buf *b, const struct field *f, const char *x)
             buf_printf(b, " WHEN '%s' THEN %d", f->values[i], i);
         }
         buf_puts(b, " END)");
-    } else if (f->type == F_TEXT || f->type == F_EMAIL || f->type == F_REF || f->type == F_SET) {
-        buf_printf(b, "%s COLLATE isms_nat", x);
     } else {
         buf_puts(b, x);
     }
@@ -562,7 +593,7 @@ static void where_clause(struct buf *b, const struct rtype *t, const struct quer
         return;
     }
     char col[80];
-    snprintf(col, sizeof col, "t.%s", f->name);
+    sort_column(col, sizeof col, f);
     struct buf x, k;
     buf_init(&x, 0);
     buf_init(&k, 0);
@@ -644,8 +675,12 @@ static void bind_query(struct dbst *st, const struct rtype *t, const struct quer
     }
     if (q->after_ref) {
         bind_named(st, ":aref", NULL, q->after_ref);
-        if (q->after_key) {
-            bind_named(st, ":akey", sort_field(t, q), q->after_key);
+        const struct field *f = sort_field(t, q);
+        int i = db_param_index(st, ":akey");
+        if (q->after_key && f && i && ftype_natural(f->type)) {
+            store_bind_sortkey(st, i, q->after_key); /* compared with the stored key */
+        } else if (q->after_key) {
+            bind_named(st, ":akey", f, q->after_key);
         }
     }
 }
@@ -658,7 +693,7 @@ static void order_clause(struct buf *b, const struct rtype *t, const struct quer
     buf_puts(b, " ORDER BY ");
     if (f) {
         char col[80];
-        snprintf(col, sizeof col, "t.%s", f->name);
+        sort_column(col, sizeof col, f);
         sort_expr(b, f, col);
         /* unset values first going up, last going down: SQLite's order,
          * said so that PostgreSQL (the other way round) orders the same */

@@ -57,6 +57,16 @@ static int version_walk(struct store *s, const struct principal *who, struct dbs
     return rc < 0 ? -1 : 0;
 }
 
+/* A write to a version or an approval of a record with a released form
+ * (documents): the keys of that form again (store_sortkey.c). */
+static int released_keys(struct store *s, const char *kind, const char *subject, struct err *e)
+{
+    const struct rtype *t = kind && subject ? rtype_find(kind) : NULL;
+    return t && !strcmp(t->name, kind) && store_has_released(t)
+               ? store_released_keys(s, subject, e)
+               : 0;
+}
+
 int store_version_add(struct store *s, const struct version_row *v, long *id, struct err *e)
 {
     struct dbst *st = store_prepare(s,
@@ -82,7 +92,7 @@ int store_version_add(struct store *s, const struct version_row *v, long *id, st
     if (id) {
         *id = (long)db_last_id(s->db);
     }
-    return 0;
+    return released_keys(s, v->kind, v->subject, e);
 }
 
 int store_version_last(struct store *s, const struct principal *who, const char *kind,
@@ -184,7 +194,7 @@ int store_version_set_state(struct store *s, const char *kind, const char *subje
         return err_set(e, ERR_NOTFOUND, "version", "version: %s %s has no version %d", kind,
                        subject, number);
     }
-    return 0;
+    return released_keys(s, kind, subject, e); /* a version comes into force, or leaves */
 }
 
 /* ---- sign-offs ---------------------------------------------------------- */
@@ -274,7 +284,11 @@ int store_signoff_add(struct store *s, const struct signoff_row *r, long *id, st
     if (id) {
         *id = (long)db_last_id(s->db);
     }
-    return 0;
+    /* the released form reads its approver from the approvals only
+     * (document_released, 0026) */
+    return r->kind && !strcmp(r->kind, "approval") ? released_keys(s, r->subject_kind,
+                                                                   r->subject_id, e)
+                                                   : 0;
 }
 
 int store_signoffs(struct store *s, const struct principal *who, const char *kind,

@@ -6,6 +6,8 @@
 # --with-accounts; an export of an older schema is imported and migrated; a
 # newer schema, a tampered chain or evidence file, a malformed, too deep or
 # too large document are refused with a message and no file is left behind.
+# The sort keys (NAME_sk, version.sortkeys) are derived: never exported,
+# computed by the import (the same as the original's), refused in a document.
 . "$CLI_DIR/lib.sh"
 
 ok isms demo demo.isms
@@ -92,6 +94,29 @@ ok isms import-all old.json old.isms
 out_has "verified"
 v=$(sqlite3 old.isms "PRAGMA user_version")
 check "the file is at this program's schema ($v)" [ "$v" -gt 19 ]
+
+note "sort keys are derived: not in an export, computed by its import"
+check "no sort key column in the export" sh -c '! grep -q "_sk\"\|\"sortkeys\"" a.json'
+n=$(sqlite3 b.isms "SELECT count(*) FROM risk WHERE title_sk IS NULL OR owner_sk IS NULL AND owner IS NOT NULL")
+check "the import computed every risk's keys ($n missing)" [ "$n" = 0 ]
+k1=$(sqlite3 demo.isms "SELECT group_concat(ref || ':' || title_sk, ',') FROM (SELECT * FROM risk ORDER BY id)")
+k2=$(sqlite3 b.isms "SELECT group_concat(ref || ':' || title_sk, ',') FROM (SELECT * FROM risk ORDER BY id)")
+check "the same keys as the original's" [ -n "$k1" ] && [ "$k1" = "$k2" ]
+k1=$(sqlite3 demo.isms "SELECT group_concat(sortkeys, ',') FROM (SELECT * FROM version WHERE state = 'published' ORDER BY id)")
+k2=$(sqlite3 b.isms "SELECT group_concat(sortkeys, ',') FROM (SELECT * FROM version WHERE state = 'published' ORDER BY id)")
+check "and of the documents' released forms" [ -n "$k1" ] && [ "$k1" = "$k2" ]
+py - a.json sk.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+t = [t for t in d["tables"] if t["name"] == "risk"][0]
+t["columns"].append("title_sk")
+t["rows"] = [r + ["zzz"] for r in t["rows"]]
+json.dump(d, open(sys.argv[2], "w"))
+PY
+cp -r a.blobs sk.blobs
+fails 3 isms import-all sk.json t.isms
+err_has "title_sk is a sort key"
+check "no file" [ ! -e t.isms ]
 
 note "refusals: nothing is left behind"
 py - a.json new.json <<'PY'

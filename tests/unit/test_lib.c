@@ -207,7 +207,7 @@ TEST(csv_neutralise)
 
 #define NC(a, b) natcasecmp_n((a), strlen(a), (b), strlen(b))
 
-/* The listings' text order (the isms_nat collation): natural, letters
+/* The listings' text order (natkey is its stored form): natural, letters
  * folded, bytes last; counted, so no terminator is needed. */
 TEST(lib_natcasecmp)
 {
@@ -222,6 +222,103 @@ TEST(lib_natcasecmp)
     CHECK(NC("x010", "x9") > 0);
     CHECK(natcasecmp_n("abX", 2, "ab", 2) == 0);
     CHECK(NC("", "a") < 0);
+}
+
+static int sign_(int c)
+{
+    return (c > 0) - (c < 0);
+}
+
+static char *key_of(const char *s)
+{
+    struct buf b;
+    buf_init(&b, 0);
+    natkey(&b, s, strlen(s));
+    buf_str(&b);
+    return buf_take(&b);
+}
+
+/* 1 when every pair of v orders the same by natcasecmp_n and by strcmp of
+ * natkeys, and every key is printable ASCII; prints the first pair that
+ * does not. */
+static int keys_agree(const char *const *v, int n)
+{
+    char **k = malloc((size_t)n * sizeof *k);
+    int ok = 1;
+    for (int i = 0; i < n; i++) {
+        k[i] = key_of(v[i]);
+        for (const char *p = k[i]; *p; p++) {
+            if (*p < 0x20 || *p > 0x7e) {
+                fprintf(stderr, "  natkey(\"%s\") = \"%s\": not printable ASCII\n", v[i], k[i]);
+                ok = 0;
+                break;
+            }
+        }
+    }
+    for (int i = 0; i < n && ok; i++) {
+        for (int j = 0; j < n && ok; j++) {
+            if (sign_(strcmp(k[i], k[j])) != sign_(NC(v[i], v[j]))) {
+                fprintf(stderr, "  \"%s\" vs \"%s\": natcasecmp_n %d, keys \"%s\" \"%s\"\n", v[i],
+                        v[j], NC(v[i], v[j]), k[i], k[j]);
+                ok = 0;
+            }
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        free(k[i]);
+    }
+    free(k);
+    return ok;
+}
+
+/* The stored sort key orders exactly as the comparison it replaces. */
+TEST(lib_natkey)
+{
+    static const char *const tricky[] = {
+        "", " ", "0", "00", "000", "1", "01", "001", "0001", "10", "010", "2", "9", "09",
+        "a", "A", "b", "B", "z", "Z", "_", "[", "`", "{", "~", "\x7f", "!", "\"", "\x01", "\x1f",
+        "-", ".", "/", ":", "@", "a-", "a.", "a0", "a00", "a 1", "a1", "a01", "a01b", "a1B",
+        "a1b", "A1b", "a10", "a9", "a9b", "x9", "x10", "x010", "R-2", "R-10", "R-0002",
+        "item 10", "Item 9", "item 9b", "ITEM 010", "item 2", "Item 10", "item 11",
+        "12345678", "123456789", "99999999", "100000000", "0123456789", "999999999",
+        "9999999999", "1000000000", "x999999999y", "x1000000000y",
+        "123456789012345678901", "99999999999999999999", "000000000000000000000000000001",
+        "1234567890123456789012345678901234567890", "1234567890123456789012345678901234567891",
+        "5.9", "5.10", "8.24", "A.5.1.1", "A.5.10", "e", "\xc3\xa9", "\xc3\xa9t\xc3\xa9",
+        "ete", "\xc3\x89", "\xff", "\xc3\xa9" "1", "\xc3\xa9" "01", "1\xc3\xa9", "a,b", "a,B",
+        "apple", "Banana", "ab", "abc", "abX"};
+    CHECK(keys_agree(tricky, (int)(sizeof tricky / sizeof tricky[0])));
+    char *k = key_of("");
+    CHECK_STR(k, " "); /* set but empty: the separator alone, above unset (NULL) */
+    free(k);
+    k = key_of("Item 010");
+    CHECK_STR(k, "item!20210 Item!20010");
+    free(k);
+
+    /* thousands of random strings from a small alphabet: every pair */
+    static const char *const alpha[] = {"0", "0", "1", "2", "9", "a", "A", "b", "B", "z",
+                                        "-", ".", " ", "\xc3\xa9", "_", "~", "999999999",
+                                        "12345678901234567890123"};
+    enum { N = 2000 };
+    char **v = malloc(N * sizeof *v);
+    uint64_t x = 0x9e3779b97f4a7c15u;
+    for (int i = 0; i < N; i++) {
+        struct buf b;
+        buf_init(&b, 0);
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        int len = (int)(x % 9);
+        for (int j = 0; j < len; j++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            buf_puts(&b, alpha[x % (sizeof alpha / sizeof alpha[0])]);
+        }
+        buf_str(&b);
+        v[i] = buf_take(&b);
+    }
+    CHECK(keys_agree((const char *const *)v, N));
+    for (int i = 0; i < N; i++) {
+        free(v[i]);
+    }
+    free(v);
 }
 
 TEST(lib_i64_text)

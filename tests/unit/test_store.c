@@ -9,6 +9,9 @@
 #include <unistd.h>
 
 #include "../../src/app/app.h"
+#include "../../src/app/documents.h"
+#include "../../src/lib/buf.h"
+#include "../../src/lib/util.h"
 #include "../../src/store/store.h"
 #include "test.h"
 
@@ -181,7 +184,9 @@ TEST(store_refuses_newer_foreign_corrupt)
 
 /* Every declared field is a column of the right SQL type, NOT NULL exactly
  * when required (plus created/updated), with a foreign key for references;
- * and there are no undeclared columns. */
+ * every field with a sort key (field_has_sortkey) has its NAME_sk column,
+ * TEXT and nullable, in the table and in the released view of a type that
+ * has one; and there are no undeclared columns. */
 TEST(store_schema_agrees)
 {
     struct store *s;
@@ -200,7 +205,14 @@ TEST(store_schema_agrees)
         CHECK(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK);
         int ncols = 0, declared = 2; /* id, ref */
         for (int i = 0; i < t->nfields; i++) {
+            const char *n = t->fields[i].name;
             declared += t->fields[i].type != F_REFS;
+            declared += field_has_sortkey(t, &t->fields[i]);
+            /* a declared name never looks like a sort key's column */
+            if (strlen(n) > 3 && !strcmp(n + strlen(n) - 3, SORTKEY_SUFFIX)) {
+                fprintf(stderr, "  %s.%s: a field named like a sort key\n", t->name, n);
+                test_failures++;
+            }
         }
         while (sqlite3_step(st) == SQLITE_ROW) {
             const char *name = (const char *)sqlite3_column_text(st, 0);
@@ -208,6 +220,15 @@ TEST(store_schema_agrees)
             int notnull = sqlite3_column_int(st, 2);
             ncols++;
             if (!strcmp(name, "id") || !strcmp(name, "ref")) {
+                continue;
+            }
+            if (store_derived_column(t->name, name)) {
+                /* NAME_sk of a field with a sort key (counted in declared) */
+                if (strcmp(type, "TEXT") != 0 || notnull) {
+                    fprintf(stderr, "  %s.%s: a sort key is TEXT and may be NULL (%s, %d)\n",
+                            t->name, name, type, notnull);
+                    test_failures++;
+                }
                 continue;
             }
             const struct field *f = rtype_field(t, name, NULL);
@@ -233,6 +254,33 @@ TEST(store_schema_agrees)
         if (ncols != declared) {
             fprintf(stderr, "  %s: %d columns, %d declared\n", t->name, ncols, declared);
             test_failures++;
+        }
+        /* the released view (documents) orders by keys of its own */
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM pragma_table_info('%s_released') "
+                 "WHERE name LIKE '%%\\_sk' ESCAPE '\\'", t->name);
+        CHECK(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK);
+        int nview = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+        sqlite3_finalize(st);
+        int nkeyed = 0;
+        for (int i = 0; i < t->nfields; i++) {
+            nkeyed += field_has_sortkey(t, &t->fields[i]);
+        }
+        if (nview > 0 || !strcmp(t->name, "document")) {
+            for (int i = 0; i < t->nfields; i++) {
+                if (!field_has_sortkey(t, &t->fields[i])) {
+                    continue;
+                }
+                snprintf(sql, sizeof sql, "SELECT count(*) FROM pragma_table_info('%s_released') "
+                         "WHERE name = '%s" SORTKEY_SUFFIX "'", t->name, t->fields[i].name);
+                CHECK(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK);
+                if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int(st, 0) != 1) {
+                    fprintf(stderr, "  %s_released: no column %s" SORTKEY_SUFFIX "\n", t->name,
+                            t->fields[i].name);
+                    test_failures++;
+                }
+                sqlite3_finalize(st);
+            }
+            CHECK_INT(nview, nkeyed);
         }
         /* references have foreign keys to the referenced type */
         snprintf(sql, sizeof sql, "SELECT \"from\", \"table\", \"to\" FROM pragma_foreign_key_list('%s')",
@@ -422,4 +470,185 @@ TEST(store_notices_file_removed_or_replaced)
     store_close(t);
     rm_isms("q.isms");
     rm_isms("q2.isms");
+}
+
+/* ---- stored sort keys (store_sortkey.c, migration 0026) ----------------- */
+
+/* natkey as an SQL function of the test's own connection only: the store
+ * never has one (its keys are computed in C and bound). */
+static void sql_natkey(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+        sqlite3_result_null(cx);
+        return;
+    }
+    const unsigned char *v = sqlite3_value_text(argv[0]);
+    struct buf k;
+    buf_init(&k, 0);
+    natkey(&k, v, (size_t)sqlite3_value_bytes(argv[0]));
+    sqlite3_result_text(cx, buf_str(&k), (int)k.len, SQLITE_TRANSIENT);
+    buf_free(&k);
+}
+
+/* The rows of the file at path whose stored key is not natkey of the value,
+ * over every keyed column of every table and of the released view (with
+ * say, the first few named on stderr); -1 when a column is missing. */
+static long stale_keys(const char *path, int say)
+{
+    sqlite3 *db;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        sqlite3_close(db);
+        return -1;
+    }
+    sqlite3_create_function(db, "natkey_t", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                            sql_natkey, NULL, NULL);
+    long stale = 0;
+    for (int ti = 0; ti < nrtypes && stale >= 0; ti++) {
+        const struct rtype *t = rtypes[ti];
+        for (int released = 0; released < 2 && stale >= 0; released++) {
+            if (released && strcmp(t->name, "document") != 0) {
+                continue;
+            }
+            for (int i = 0; i < t->nfields; i++) {
+                const char *f = t->fields[i].name;
+                if (!field_has_sortkey(t, &t->fields[i])) {
+                    continue;
+                }
+                char sql[320];
+                snprintf(sql, sizeof sql,
+                         "SELECT ref, %s, %s_sk FROM %s%s WHERE %s_sk IS NOT natkey_t(%s)", f, f,
+                         t->name, released ? "_released" : "", f, f);
+                sqlite3_stmt *st;
+                if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+                    fprintf(stderr, "  %s: %s\n", sql, sqlite3_errmsg(db));
+                    stale = -1;
+                    break;
+                }
+                while (sqlite3_step(st) == SQLITE_ROW) {
+                    if (say && stale < 5) {
+                        fprintf(stderr, "  %s%s %s.%s = \"%s\": key \"%s\"\n", t->name,
+                                released ? "_released" : "", sqlite3_column_text(st, 0), f,
+                                sqlite3_column_text(st, 1), sqlite3_column_text(st, 2));
+                    }
+                    stale++;
+                }
+                sqlite3_finalize(st);
+            }
+        }
+    }
+    sqlite3_close(db);
+    return stale;
+}
+
+struct stale_seen {
+    char what[200];
+    int n;
+};
+
+static int note_stale(void *ctx, const char *table, const char *ref, const char *field)
+{
+    struct stale_seen *c = ctx;
+    if (!c->n++) {
+        snprintf(c->what, sizeof c->what, "%s %s %s", table, ref, field);
+    }
+    return 0;
+}
+
+/* Writes through the application — the demo's year (records added,
+ * edited and retired, documents submitted, approved, published and
+ * revised, risks re-scored, catalogues imported), then more edits, a
+ * cleared reference, a retirement and text with UTF-8, digit runs and
+ * case — leave no key that is not natkey of its value; verify finds one
+ * changed behind the program's back. */
+TEST(store_sortkeys_follow_writes)
+{
+    const char *path = "/tmp/isms-unit-sortkeys.isms";
+    rm_isms(path);
+    struct app a = {0};
+    struct err e = {0};
+    struct demo_login logins[16];
+    int nl = 0;
+    CHECK(app_create_demo(&a, path, "tester", logins, 16, &nl, &e) == 0);
+    const struct rtype *it = rtype_find("issue"), *dt = rtype_find("document");
+    static const char *const titles[] = {"item 10", "Item 9", "item 9b", "ITEM 010",
+                                         "\xc3\xa9l\xc3\xa9ment 2", "x 123456789012345678901"};
+    char *first = NULL;
+    for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++) {
+        struct kv kv[] = {{"title", titles[i]}, {"kind", "internal"}, {"owner", "P-0001"}};
+        char *ref = NULL;
+        CHECK(app_record_add(&a, it, kv, 3, &ref, &e) == 0);
+        if (!first) {
+            first = ref;
+        } else {
+            free(ref);
+        }
+    }
+    int changed = 0;
+    struct kv edit[] = {{"title", "Item 011"}, {"owner", ""}};
+    CHECK(first && app_record_edit(&a, it, first, edit, 2, &changed, &e) == 0 && changed);
+    /* a published document's working copy: its released form keeps its keys */
+    struct kv dedit[] = {{"title", "A changed working copy"}};
+    CHECK(app_document_revise(&a, "DOC-0003", &e) == 0);
+    if (app_record_edit(&a, dt, "DOC-0003", dedit, 1, &changed, &e)) {
+        fprintf(stderr, "  %s\n", e.msg);
+        test_failures++;
+    }
+    CHECK(app_record_retire(&a, it, first, &e) == 0);
+    CHECK_INT(stale_keys(path, 1), 0);
+    struct stale_seen seen = {{0}, 0};
+    CHECK(store_sortkeys_check(a.st, note_stale, &seen, &e) == 0);
+    CHECK_INT(seen.n, 0);
+    struct verify_result vr;
+    CHECK(app_verify(&a, &vr, &e) == 0);
+    app_close(&a);
+    free(first);
+
+    /* keys changed behind the program's back: both checks find them */
+    CHECK(sql_exec(path, "UPDATE issue SET title_sk = 'zzz' WHERE title = 'Item 9'; "
+                         "UPDATE version SET sortkeys = NULL WHERE subject_id = 'DOC-0002'") ==
+          SQLITE_OK);
+    CHECK(stale_keys(path, 0) >= 2);
+    CHECK(app_open(&a, path, "tester", &e) == 0);
+    CHECK(store_sortkeys_check(a.st, note_stale, &seen, &e) == 0);
+    CHECK(seen.n >= 2);
+    CHECK(strstr(seen.what, "issue ISS-") && strstr(seen.what, " title"));
+    CHECK(app_verify(&a, &vr, &e) != 0);
+    CHECK(strstr(e.msg, "sort key of title") != NULL);
+    app_close(&a);
+    rm_isms(path);
+}
+
+/* A file of schema 25 — no keys anywhere, written as an older isms would
+ * (this code at schema 25 writes none) — opened now is migrated with every
+ * key computed, in the upgrade's own transaction. */
+TEST(store_sortkeys_migrated)
+{
+    const char *path = "/tmp/isms-unit-sortkeys-old.isms";
+    rm_isms(path);
+    struct app a = {0};
+    struct err e = {0};
+    struct demo_login logins[16];
+    int nl = 0;
+    store_test_limit_version(25);
+    int rc = app_create_demo(&a, path, "tester", logins, 16, &nl, &e);
+    store_test_limit_version(0);
+    CHECK(rc == 0);
+    if (rc) {
+        fprintf(stderr, "  %s\n", e.msg);
+    }
+    app_close(&a);
+    CHECK_INT(sql_int(path, "PRAGMA user_version"), 25);
+    CHECK_INT(sql_int(path, "SELECT count(*) FROM pragma_table_info('risk') WHERE name = "
+                            "'title_sk'"), 0);
+    CHECK(sql_int(path, "SELECT count(*) FROM risk") > 10);
+    CHECK(app_open(&a, path, "tester", &e) == 0);
+    CHECK_INT(store_schema_version(a.st), store_latest_version());
+    struct verify_result vr;
+    CHECK(app_verify(&a, &vr, &e) == 0);
+    app_close(&a);
+    CHECK_INT(stale_keys(path, 1), 0);
+    CHECK_INT(sql_int(path, "SELECT count(*) FROM risk WHERE title_sk IS NULL"), 0);
+    CHECK(sql_int(path, "SELECT count(*) FROM document_released WHERE title_sk IS NOT NULL") > 0);
+    rm_isms(path);
 }

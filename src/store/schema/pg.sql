@@ -129,7 +129,18 @@ SELECT d.id AS id, d.ref AS ref,
        NULL::text AS notes,
        d.created AS created,
        v.created_at AS updated,
-       d.retired AS retired
+       d.retired AS retired,
+       (v.sortkeys::jsonb ->> 'title') COLLATE "C" AS title_sk,
+       (v.sortkeys::jsonb ->> 'version') COLLATE "C" AS version_sk,
+       (v.sortkeys::jsonb ->> 'clause') COLLATE "C" AS clause_sk,
+       (v.sortkeys::jsonb ->> 'author') COLLATE "C" AS author_sk,
+       (v.sortkeys::jsonb ->> 'reviewer') COLLATE "C" AS reviewer_sk,
+       (v.sortkeys::jsonb ->> 'approver') COLLATE "C" AS approver_sk,
+       (v.sortkeys::jsonb ->> 'retention') COLLATE "C" AS retention_sk,
+       (v.sortkeys::jsonb ->> 'audience_departments') COLLATE "C" AS audience_departments_sk,
+       (v.sortkeys::jsonb ->> 'content_file') COLLATE "C" AS content_file_sk,
+       (v.sortkeys::jsonb ->> 'content_sha256') COLLATE "C" AS content_sha256_sk,
+       (v.sortkeys::jsonb ->> 'owner') COLLATE "C" AS owner_sk
 FROM document d
 JOIN version v ON v.subject_kind = 'document' AND v.subject_id = d.ref
                AND v.state IN ('approved', 'published');
