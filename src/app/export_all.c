@@ -682,25 +682,14 @@ static int import_table(struct store *st, const char *dir, json_t *t, int with_a
     return rc;
 }
 
-static void remove_db(const char *path)
-{
-    size_t n = strlen(path) + 8;
-    char *p = xmalloc(n);
-    unlink(path);
-    snprintf(p, n, "%s-wal", path);
-    unlink(p);
-    snprintf(p, n, "%s-shm", path);
-    unlink(p);
-    free(p);
-}
-
 int app_import_all(const char *in, const char *target, size_t max_bytes, struct export_result *r,
                    struct verify_result *vr, struct err *e)
 {
     memset(r, 0, sizeof *r);
     memset(vr, 0, sizeof *vr);
     struct stat sb;
-    if (stat(target, &sb) == 0) {
+    int url = store_is_url(target);
+    if (!url && stat(target, &sb) == 0) {
         return err_set(e, ERR_CONFLICT, NULL, "%s already exists; import into a new file", target);
     }
     if (stat(in, &sb) != 0) {
@@ -762,6 +751,14 @@ int app_import_all(const char *in, const char *target, size_t max_bytes, struct 
                 "%s: the header needs with_accounts (true or false) and tables (an array)", in);
         goto out;
     }
+    if (url && version != store_latest_version()) {
+        /* a database is made at this program's schema only */
+        err_set(e, ERR_USAGE, "schema_version",
+                "%s has schema %d; a PostgreSQL ISMS is made at schema %d only: import it into "
+                "a file first (which upgrades it), export that and import the new export",
+                in, version, store_latest_version());
+        goto out;
+    }
     dir = blobs_dir(in);
     /* a file at the export's schema, filled, then migrated by app_open */
     store_test_limit_version(version);
@@ -801,7 +798,7 @@ int app_import_all(const char *in, const char *target, size_t max_bytes, struct 
         store_rollback(st);
         goto fail;
     }
-    if (store_commit(st, e)) {
+    if (store_load_end(st, e) || store_commit(st, e)) {
         char msg[sizeof e->msg];
         strlcpy_(msg, e->msg, sizeof msg);
         err_set(e, ERR_INVALID, NULL, "the export's rows do not hold together: %s", msg);
@@ -831,12 +828,85 @@ fail:
         store_close(st);
         st = NULL;
     }
-    remove_db(target);
+    store_remove(target);
 out:
     if (st) {
         store_close(st);
     }
     free(dir);
     json_decref(root);
+    return rc;
+}
+
+/* ---- migrate: an ISMS from one engine to the other ------------------------ */
+
+static void remove_tree(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *de;
+        while ((de = readdir(d)) != NULL) {
+            if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+                char p[4200];
+                snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
+                struct stat sb;
+                if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+                    remove_tree(p);
+                } else {
+                    unlink(p);
+                }
+            }
+        }
+        closedir(d);
+    }
+    rmdir(dir);
+}
+
+int app_migrate(const char *from, const char *to, struct migrate_result *m, struct err *e)
+{
+    memset(m, 0, sizeof *m);
+    if (store_is_url(from) == store_is_url(to)) {
+        return err_set(e, ERR_USAGE, NULL,
+                       "migrate moves an ISMS between a file and a PostgreSQL database; for a "
+                       "copy of a file use isms backup");
+    }
+    const char *tmp = getenv("TMPDIR");
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s/isms-migrate-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir)) { /* 0700: the export holds the accounts' secrets */
+        return err_set(e, ERR_STORAGE, NULL, "cannot make a temporary folder in %s: %s",
+                       tmp && *tmp ? tmp : "/tmp", strerror(errno));
+    }
+    char json[4300];
+    snprintf(json, sizeof json, "%s/isms.json", dir);
+    int rc = -1;
+    struct app a;
+    if (app_open(&a, from, "migrate", e) == 0) {
+        struct verify_result before;
+        /* the source must verify before it is moved, and gives the figures
+         * the arrival is held to */
+        if (app_verify(&a, &before, e) == 0 &&
+            app_export_all(&a, json, 1, &m->moved, e) == 0) {
+            m->before = before;
+            rc = 0;
+        }
+        app_close(&a);
+    }
+    if (rc == 0) {
+        struct export_result r;
+        rc = app_import_all(json, to, (size_t)-1, &r, &m->after, e);
+        if (rc == 0 && (m->after.entries != m->before.entries ||
+                        m->after.records != m->before.records ||
+                        m->after.blobs != m->before.blobs ||
+                        m->after.signoffs != m->before.signoffs)) {
+            store_remove(to);
+            rc = err_set(e, ERR_STORAGE, NULL,
+                         "%s arrived with %ld history entries and %ld records where %s has %ld "
+                         "and %ld; not kept",
+                         to, m->after.entries, m->after.records, from, m->before.entries,
+                         m->before.records);
+        }
+    }
+    remove_tree(dir);
     return rc;
 }

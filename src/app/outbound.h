@@ -39,6 +39,18 @@ int app_export_all(struct app *a, const char *out, int with_accounts, struct exp
 int app_import_all(const char *in, const char *target, size_t max_bytes, struct export_result *r,
                    struct verify_result *vr, struct err *e);
 
+/* Moves the ISMS at from (a file or a postgresql:// URL) to to (the other
+ * kind, new): from is verified, exported whole with its accounts' secrets
+ * into a private temporary folder, imported into to and verified there;
+ * to is kept only when it holds as many history entries, records,
+ * evidence files and sign-offs as from. The temporary export is removed
+ * whatever happens; from is never changed. */
+struct migrate_result {
+    struct verify_result before, after;
+    struct export_result moved;
+};
+int app_migrate(const char *from, const char *to, struct migrate_result *m, struct err *e);
+
 /* ---- calendar feed (ical.c) --------------------------------------------- */
 
 struct buf;

@@ -92,6 +92,29 @@ int cmd_import_all(struct cli *c)
     return 0;
 }
 
+int cmd_migrate(struct cli *c)
+{
+    struct opts o;
+    int rc = cli_parse_opts(c, c->argc, c->argv, &o, 2);
+    if (rc || (rc = cli_no_other_opts(&o, NULL))) {
+        return rc;
+    }
+    if (o.npos != 2) {
+        return cli_usage("usage: isms migrate FILE.isms postgresql://... | postgresql://... "
+                         "FILE.isms");
+    }
+    struct err e = {0};
+    struct migrate_result m;
+    if (app_migrate(o.pos[0], o.pos[1], &m, &e)) {
+        return cli_fail(&e);
+    }
+    printf("migrated %ld tables, %ld rows and %ld evidence files to %s: %ld records, %ld "
+           "history entries and %ld sign-offs, verified there as here\n",
+           m.moved.tables, m.moved.rows, m.moved.blobs, o.pos[1], m.after.records,
+           m.after.entries, m.after.signoffs);
+    return 0;
+}
+
 /* ---- calendar ------------------------------------------------------------ */
 
 #define CAL_USAGE "usage: isms calendar url [--new] [--base URL] | revoke | status  " \

@@ -556,6 +556,49 @@ fail:
     return -1;
 }
 
+/* The objects pg.sql makes besides tables (their tables go by CASCADE). */
+static const char pg_drop_functions[] =
+    "DROP AGGREGATE IF EXISTS group_concat(text, text); "
+    "DROP FUNCTION IF EXISTS isms_concat_step(text, text, text), instr(text, text), "
+    "json_each(text), isms_refuse(), isms_blob_referenced(), isms_webhook_enqueue()";
+
+void store_remove(const char *path)
+{
+    if (!store_is_url(path)) {
+        size_t n = strlen(path) + 8;
+        char *p = xmalloc(n);
+        unlink(path);
+        snprintf(p, n, "%s-wal", path);
+        unlink(p);
+        snprintf(p, n, "%s-shm", path);
+        unlink(p);
+        free(p);
+        return;
+    }
+    /* an ISMS this program just made in an empty database (open_pg
+     * refuses any other): every table of the schema and our functions */
+    struct db *db = NULL;
+    if (db_open_pg(path, &db) == DB_OK) {
+        struct dbst *st = NULL;
+        struct buf q;
+        buf_init(&q, 0);
+        buf_puts(&q, "BEGIN; ");
+        if (db_prepare(db, "SELECT quote_ident(tablename) FROM pg_catalog.pg_tables WHERE "
+                           "schemaname = current_schema()", &st) == DB_OK) {
+            while (db_step(st) == DB_ROW) {
+                buf_printf(&q, "DROP TABLE IF EXISTS %s CASCADE; ", (const char *)db_col_text(st, 0));
+            }
+        }
+        db_finalize(st);
+        buf_printf(&q, "%s; COMMIT", pg_drop_functions);
+        if (db_exec(db, buf_str(&q), NULL) != DB_OK) {
+            db_exec(db, "ROLLBACK", NULL);
+        }
+        buf_free(&q);
+    }
+    db_close(db);
+}
+
 int store_open(const char *path, int flags, struct store **out, struct err *e)
 {
     *out = NULL;

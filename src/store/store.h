@@ -51,6 +51,9 @@ int store_schema_version(struct store *s);
 int store_latest_version(void);
 /* 1 when path is a PostgreSQL URL (postgresql://…) rather than a file. */
 int store_is_url(const char *path);
+/* Removes an ISMS just made at path that is not to be kept: the file and
+ * its -wal and -shm, or in a database every table and function it made. */
+void store_remove(const char *path);
 /* The schema for PostgreSQL, made from the SQLite migrations
  * (schema_pg.c); appended to out. */
 struct buf;

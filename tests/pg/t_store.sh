@@ -79,18 +79,6 @@ ok "$ISMS" -f "$D" verify
 out_is "$lite_verify"
 out_has "history entries chained"
 
-note "writes through the CLI, in PostgreSQL"
-ok "$ISMS" -f "$D" risk add --title "Typed on PostgreSQL: Zoë's laptop 张伟" --owner P-0001 \
-    --likelihood 2 --consequence 3
-R=$(last_out)
-ok "$ISMS" -f "$D" risk show "$R" --json
-out_has "Typed on PostgreSQL: Zoë's laptop 张伟"
-ok "$ISMS" -f "$D" risk edit "$R" --likelihood 4
-ok "$ISMS" -f "$D" history "$R" --json
-check "two history entries for $R" [ "$(grep -c '"action"' "$OUT")" = 2 ]
-fails 3 "$ISMS" -f "$D" risk add --title "" --owner P-0001
-ok "$ISMS" -f "$D" verify
-
 note "isms serve on PostgreSQL answers as on SQLite"
 free_port() { py -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 start_server() { # start_server ISMS-OR-URL LOG: sets SPID and BASE
@@ -138,6 +126,51 @@ kill "$PG_PID" "$LITE_PID" 2>/dev/null
 wait "$PG_PID" "$LITE_PID" 2>/dev/null
 check "the PostgreSQL server logged no error" sh -c '! grep -E " 5[0-9][0-9] |PostgreSQL refused" serve-pg.log'
 ok "$ISMS" -f "$D" verify
+
+note "writes through the CLI, in PostgreSQL"
+ok "$ISMS" -f "$D" risk add --title "Typed on PostgreSQL: Zoë's laptop 张伟" --owner P-0001 \
+    --likelihood 2 --consequence 3
+R=$(last_out)
+ok "$ISMS" -f "$D" risk show "$R" --json
+out_has "Typed on PostgreSQL: Zoë's laptop 张伟"
+ok "$ISMS" -f "$D" risk edit "$R" --likelihood 4
+ok "$ISMS" -f "$D" history "$R" --json
+check "two history entries for $R" [ "$(grep -c '"action"' "$OUT")" = 2 ]
+fails 3 "$ISMS" -f "$D" risk add --title "" --owner P-0001
+ok "$ISMS" -f "$D" verify
+
+note "migrate: a file into a database and back, accounts and their secrets included"
+ok "$ISMS" -f demo.isms token add miriam --name moved
+TMOVED=$(tail -n 1 "$OUT")
+ok "$ISMS" -f demo.isms export lite-export.json
+ok "$PG_CLUSTER" createdb "$PG_DIR" moved
+M=$(last_out)
+ok "$ISMS" migrate demo.isms "$M"
+out_has "verified there as here"
+ok "$ISMS" -f "$M" export pg-export.json
+check "the database's export is the file's, byte for byte" cmp -s lite-export.json pg-export.json
+ok "$ISMS" migrate "$M" back.isms
+ok "$ISMS" -f back.isms export back-export.json
+check "and back into a file: the same export again" cmp -s lite-export.json back-export.json
+# (a token's use is recorded: the server comes after the comparisons)
+check "a server on the migrated database starts" start_server "$M" serve-moved.log
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TMOVED" "$BASE/api/v1/risks")
+check "a token made on the file signs in on the database (got $code)" [ "$code" = 200 ]
+kill "$SPID" 2>/dev/null
+wait "$SPID" 2>/dev/null
+fails 5 "$ISMS" migrate demo.isms "$M"
+err_has "already holds an ISMS"
+fails 2 "$ISMS" migrate demo.isms other.isms
+err_has "between a file and a PostgreSQL database"
+check "no temporary export is left behind" sh -c '! ls -d "${TMPDIR:-/tmp}"/isms-migrate-* 2>/dev/null'
+ok "$PG_CLUSTER" createdb "$PG_DIR" half
+H=$(last_out)
+printf '{"format":"isms-export","format_version":1,"schema_version":1,"with_accounts":false,"tables":[]}' >old.json
+run "$ISMS" import-all old.json "$H"
+check "an export of an older schema is refused for a database" [ "$RC" != 0 ]
+err_has "a PostgreSQL ISMS is made at schema"
+ok q "$H" "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+out_is 0
 
 note "verify finds a change made behind the program's back"
 ok q "$D" "SELECT title FROM risk WHERE ref = 'R-0001'"
