@@ -319,39 +319,6 @@ def paging(api, c):
           "/controls?page=2 shows other controls than page 1", lambda: (r1.status, r2.status))
 
 
-def nat_cmp(a, b):
-    """The documented text order, written out independently of the C:
-    runs of digits by value, ASCII letters folded, then the bytes."""
-    x, y = a.encode(), b.encode()
-    i = j = 0
-    dig = lambda c: 48 <= c <= 57
-    low = lambda c: c + 32 if 65 <= c <= 90 else c
-    while i < len(x) and j < len(y):
-        if dig(x[i]) and dig(y[j]):
-            while i < len(x) and x[i] == 48:
-                i += 1
-            while j < len(y) and y[j] == 48:
-                j += 1
-            ei, ej = i, j
-            while ei < len(x) and dig(x[ei]):
-                ei += 1
-            while ej < len(y) and dig(y[ej]):
-                ej += 1
-            if ei - i != ej - j:
-                return -1 if ei - i < ej - j else 1
-            if x[i:ei] != y[j:ej]:
-                return -1 if x[i:ei] < y[j:ej] else 1
-            i, j = ei, ej
-            continue
-        if low(x[i]) != low(y[j]):
-            return -1 if low(x[i]) < low(y[j]) else 1
-        i += 1
-        j += 1
-    if (i < len(x)) != (j < len(y)):
-        return 1 if i < len(x) else -1
-    return (x > y) - (x < y)
-
-
 def order_cmp(fd, by, desc):
     """The listing order of the API documentation for field fd (by: the
     field it is sorted by), as a cmp function on two JSON records."""

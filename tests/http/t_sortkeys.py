@@ -26,39 +26,6 @@ TITLES = ["item 10", "Item 9", "item 9b", "ITEM 010", "item 2", "Item 10", "item
           "x 00012345678901234567890123", "a_b", "a[b", "A b", "0", "00", "000 x", "00 x"]
 
 
-def nat_cmp(a, b):
-    """The documented text order: runs of digits by value, ASCII letters
-    folded, then the bytes (as in t_records.py)."""
-    x, y = a.encode(), b.encode()
-    i = j = 0
-    dig = lambda c: 48 <= c <= 57
-    low = lambda c: c + 32 if 65 <= c <= 90 else c
-    while i < len(x) and j < len(y):
-        if dig(x[i]) and dig(y[j]):
-            while i < len(x) and x[i] == 48:
-                i += 1
-            while j < len(y) and y[j] == 48:
-                j += 1
-            ei, ej = i, j
-            while ei < len(x) and dig(x[ei]):
-                ei += 1
-            while ej < len(y) and dig(y[ej]):
-                ej += 1
-            if ei - i != ej - j:
-                return -1 if ei - i < ej - j else 1
-            if x[i:ei] != y[j:ej]:
-                return -1 if x[i:ei] < y[j:ej] else 1
-            i, j = ei, ej
-            continue
-        if low(x[i]) != low(y[j]):
-            return -1 if low(x[i]) < low(y[j]) else 1
-        i += 1
-        j += 1
-    if (i < len(x)) != (j < len(y)):
-        return 1 if i < len(x) else -1
-    return (x > y) - (x < y)
-
-
 def walk(api, q, limit):
     """Every id of list query q, limit at a time through the cursor."""
     got, cursor = [], None
