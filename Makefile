@@ -244,6 +244,11 @@ bench: isms bench/gen bench/docs bench/sup
 bench-web: isms bench/gen bench/docs
 	bench/budgets bench/web
 
+# The large ISMS on PostgreSQL: one and two servers, next to SQLite and nginx (issue 16)
+.PHONY: bench-pg
+bench-pg: isms bench/gen
+	bench/pg
+
 clean:
 	rm -rf build isms
 
