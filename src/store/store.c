@@ -809,6 +809,7 @@ int store_read_begin(struct store *s, struct err *e)
     }
     db_reset(st);
     s->in_read = 1;
+    s->pg_dv = 0;
     /* BEGIN is deferred: a first read takes the snapshot now, so the data
      * version read before any other query is already the snapshot's */
     st = store_prepare(s, DB_IS_PG(s->db) ? "SELECT 1" : "SELECT 1 FROM sqlite_schema LIMIT 1", e);
@@ -847,7 +848,21 @@ long long store_data_version(struct store *s)
         return -1;
     }
     if (DB_IS_PG(s->db)) {
-        return -1; /* no cache keyed on it yet: every read is read afresh */
+        /* the snapshot's count of writing transactions (isms_change),
+         * read once per read transaction */
+        if (!s->pg_dv) {
+            struct err e = {0};
+            struct dbst *st = store_prepare(s, "SELECT n FROM isms_change", &e);
+            if (!st || store_step(s, st, &e) != DB_ROW) {
+                if (st) {
+                    db_reset(st);
+                }
+                return -1;
+            }
+            s->pg_dv = db_col_int64(st, 0);
+            db_reset(st);
+        }
+        return s->pg_dv;
     }
     unsigned int v = 0;
     if (sqlite3_file_control(s->db->lite, "main", SQLITE_FCNTL_DATA_VERSION, &v) != SQLITE_OK) {

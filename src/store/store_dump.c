@@ -46,13 +46,14 @@ int store_dump_tables(struct store *s, char ***names, int *n, struct err *e)
 {
     *names = NULL;
     *n = 0;
-    /* PostgreSQL: isms_meta is its header, not data (SQLite's is the
-     * file's header) */
+    /* PostgreSQL: isms_meta is its header and isms_change its data
+     * version, not data (SQLite keeps both in the file's header) */
     struct dbst *st = store_prepare(
         s,
         DB_IS_PG(s->db)
             ? "SELECT tablename::text FROM pg_catalog.pg_tables WHERE schemaname = "
-              "current_schema() AND tablename <> 'isms_meta' ORDER BY tablename COLLATE \"C\""
+              "current_schema() AND tablename NOT IN ('isms_meta', 'isms_change') "
+              "ORDER BY tablename COLLATE \"C\""
             : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
               "ESCAPE '\\' ORDER BY name",
         e);

@@ -37,6 +37,7 @@ struct store {
     int savepoint;   /* a caller's savepoint is open inside it */
     int group_lost;  /* SQLite ended the group's transaction (an I/O error) */
     int in_read;     /* inside store_read_begin */
+    long long pg_dv; /* PostgreSQL: the snapshot's data version, 0 until read */
     int orphan_done; /* the WAL of a moved file was checkpointed (orphan_checkpoint) */
     struct dbst *begin_st, *commit_st; /* of read transactions */
     /* store_count_query answers, valid while the file's data version is

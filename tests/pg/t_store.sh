@@ -122,9 +122,30 @@ get "$TPG" "$PG_BASE/api/v1/risks/R-0003" | tee pg.json | grep -q "patched over 
 check "a PATCH through the PostgreSQL server is stored" [ $? = 0 ]
 check "and reads back as on SQLite (updated time aside)" cmp -s \
     <(sed 's/"updated":"[^"]*"//' lite.json) <(sed 's/"updated":"[^"]*"//' pg.json)
-kill "$PG_PID" "$LITE_PID" 2>/dev/null
-wait "$PG_PID" "$LITE_PID" 2>/dev/null
-check "the PostgreSQL server logged no error" sh -c '! grep -E " 5[0-9][0-9] |PostgreSQL refused" serve-pg.log'
+note "two servers on one database: what one writes, the other shows at once"
+check "a second server on the PostgreSQL ISMS starts" start_server "$D" serve-pg2.log
+PG2_PID=$SPID PG2_BASE=$BASE
+ok q "$D" "SELECT n FROM isms_change"
+dv0=$(last_out)
+for _ in 1 2 3; do get "$TPG" "$PG2_BASE/api/v1/risks/R-0004" >before.json; done
+curl -s -o /dev/null -H "Cookie: x=y" -H "Authorization: Bearer $TPG" "$PG2_BASE/risks/R-0004"
+curl -s -X PATCH -H "Authorization: Bearer $TPG" -H 'Content-Type: application/json' \
+    -d '{"notes": "written through the first server"}' "$PG_BASE/api/v1/risks/R-0004" >/dev/null
+get "$TPG" "$PG2_BASE/api/v1/risks/R-0004" >after.json
+check "the second server's answer has the first one's write" grep -q "written through the first server" after.json
+curl -s -H "Authorization: Bearer $TPG" "$PG2_BASE/risks/R-0004" >page.html
+check "and so has its page" grep -q "written through the first server" page.html
+ok "$ISMS" -f "$D" risk edit R-0004 --notes "written by the CLI meanwhile"
+get "$TPG" "$PG2_BASE/api/v1/risks/R-0004" >after.json
+check "a write by another process too" grep -q "written by the CLI meanwhile" after.json
+ok q "$D" "SELECT n FROM isms_change"
+check "the data version moved with the writes ($dv0 -> $(last_out))" [ "$(last_out)" -gt "$dv0" ]
+ok "$ISMS" -f "$D" token revoke "$("$ISMS" -f "$D" token list | awk '/pg-test/ {print $1; exit}')"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TPG" "$PG2_BASE/api/v1/risks/R-0004")
+check "a token revoked by the CLI is refused by the server at once (got $code)" [ "$code" = 401 ]
+kill "$PG_PID" "$LITE_PID" "$PG2_PID" 2>/dev/null
+wait "$PG_PID" "$LITE_PID" "$PG2_PID" 2>/dev/null
+check "the PostgreSQL servers logged no error" sh -c '! grep -E " 5[0-9][0-9] |PostgreSQL refused" serve-pg.log serve-pg2.log'
 ok "$ISMS" -f "$D" verify
 
 note "writes through the CLI, in PostgreSQL"

@@ -12,6 +12,24 @@ CREATE TABLE isms_meta (
     value TEXT NOT NULL
 );
 
+-- The data version (SQLite's file control of that name): a number that
+-- changes with every transaction that writes anything, read inside a
+-- snapshot, so every server's caches keyed on it see every other's writes.
+-- Each table has a statement trigger calling isms_bump (schema_pg.c adds
+-- them); the first in a transaction counts it, the rest see the mark.
+CREATE TABLE isms_change (
+    n BIGINT NOT NULL
+);
+INSERT INTO isms_change (n) VALUES (1);
+CREATE FUNCTION isms_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF coalesce(current_setting('isms.bumped', true), '') = '' THEN
+        UPDATE isms_change SET n = n + 1;
+        PERFORM set_config('isms.bumped', '1', true);
+    END IF;
+    RETURN NULL;
+END $$;
+
 -- SQLite's functions that the store's queries call, with SQLite's meaning,
 -- so each query is written once for both engines
 CREATE FUNCTION instr(text, text) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE
