@@ -73,6 +73,8 @@ int pgst_reset(struct pgst *st);
 int pgst_clear(struct pgst *st);
 int pgst_busy(struct pgst *st);
 int pgst_param_index(struct pgst *st, const char *name);
+/* binary: 1 bytea; | 2 the caller's bytes kept in place until the next
+ * bind, clear or reset (db_bind_blob_static), else copied */
 int pgst_bind(struct pgst *st, int i, const void *v, int n, int binary);
 int pgst_bind_int64(struct pgst *st, int i, long long v);
 int pgst_bind_double(struct pgst *st, int i, double v);
@@ -174,7 +176,7 @@ static inline int db_bind_blob(struct dbst *st, int i, const void *v, int n)
 }
 static inline int db_bind_blob_static(struct dbst *st, int i, const void *v, int n)
 {
-    return DB_IS_PG(st) ? pgst_bind(st->pg, i, v, n < 0 ? 0 : n, 1)
+    return DB_IS_PG(st) ? pgst_bind(st->pg, i, v, n < 0 ? 0 : n, 3)
                         : sqlite3_bind_blob(st->lite, i, v, n, SQLITE_STATIC);
 }
 static inline int db_bind_int64(struct dbst *st, int i, long long v)

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "../lib/buf.h"
+#include "../lib/text.h"
 #include "../lib/util.h"
 #include "db.h"
 
@@ -38,6 +39,7 @@ struct pgst {
     char **pname;   /* [nparam]: ":name" or NULL */
     char **val;     /* [nparam]: the bound values, NULL for SQL NULL */
     int *len, *fmt; /* [nparam] */
+    unsigned char *owned; /* [nparam]: val[i] is our copy (else the caller's, kept) */
     PGresult *res;  /* after the first step */
     int row, nrows, ncols;
     unsigned char **blob; /* [ncols]: decoded bytea of the current row */
@@ -263,6 +265,7 @@ int pg_prepare(struct db *db, const char *sql, struct dbst **out)
     st->val = xcalloc((size_t)n + 1, sizeof *st->val);
     st->len = xcalloc((size_t)n + 1, sizeof *st->len);
     st->fmt = xcalloc((size_t)n + 1, sizeof *st->fmt);
+    st->owned = xcalloc((size_t)n + 1, 1);
     st->row = -1;
     /* The server types each parameter from where it is used. One only
      * tested for NULL ("?2 IS NULL OR x = ?2") it cannot type: it says
@@ -342,13 +345,16 @@ int pg_finalize(struct pgst *st)
         PQclear(PQexec(st->db->pg, sql));
     }
     for (int i = 0; i < st->nparam; i++) {
-        free(st->val[i]);
+        if (st->owned[i]) {
+            free(st->val[i]);
+        }
         if (st->pname) {
             free(st->pname[i]);
         }
     }
     free(st->pname);
     free(st->val);
+    free(st->owned);
     free(st->len);
     free(st->fmt);
     free(st->blob);
@@ -360,8 +366,11 @@ int pg_finalize(struct pgst *st)
 int pgst_clear(struct pgst *st)
 {
     for (int i = 0; i < st->nparam; i++) {
-        free(st->val[i]);
+        if (st->owned[i]) {
+            free(st->val[i]);
+        }
         st->val[i] = NULL;
+        st->owned[i] = 0;
     }
     return DB_OK;
 }
@@ -387,15 +396,50 @@ int pgst_bind(struct pgst *st, int i, const void *v, int n, int binary)
         set_err(st->db, DB_ERROR, "column index out of range");
         return DB_ERROR; /* SQLite says SQLITE_RANGE */
     }
-    free(st->val[i - 1]);
+    if (st->owned[i - 1]) {
+        free(st->val[i - 1]);
+    }
     st->val[i - 1] = NULL;
-    if (v) {
+    st->owned[i - 1] = 0;
+    int keep = binary & 2; /* the caller's bytes, left in place (db_bind_blob_static) */
+    binary &= 1;
+    if (v && keep && binary) {
+        st->val[i - 1] = (char *)v;
+        st->len[i - 1] = n;
+    } else if (v) {
         size_t len = n < 0 ? strlen(v) : (size_t)n;
-        char *c = xmalloc(len + 1);
-        memcpy(c, v, len);
-        c[len] = 0;
+        char *c;
+        if (!binary && !utf8_valid(v, len)) {
+            /* PostgreSQL's text holds UTF-8 only. Every value the program
+             * writes was checked as such; a read can still be given other
+             * bytes (a hostile URL): each byte not in a well-formed
+             * sequence is sent as U+FFFD, which matches no stored value,
+             * as those bytes match none on SQLite. */
+            struct buf b;
+            buf_init(&b, 0);
+            for (size_t k = 0; k < len;) {
+                size_t m = 1;
+                while (m <= 4 && k + m <= len && !utf8_valid((const char *)v + k, m)) {
+                    m++;
+                }
+                if (m <= 4 && k + m <= len) {
+                    buf_append(&b, (const char *)v + k, m);
+                    k += m;
+                } else {
+                    buf_puts(&b, "\xef\xbf\xbd");
+                    k++;
+                }
+            }
+            len = b.len;
+            c = buf_take(&b);
+        } else {
+            c = xmalloc(len + 1);
+            memcpy(c, v, len);
+            c[len] = 0;
+        }
         st->val[i - 1] = c;
         st->len[i - 1] = (int)len;
+        st->owned[i - 1] = 1;
     }
     st->fmt[i - 1] = binary;
     return DB_OK;

@@ -558,9 +558,10 @@ fail:
 
 /* The objects pg.sql makes besides tables (their tables go by CASCADE). */
 static const char pg_drop_functions[] =
-    "DROP AGGREGATE IF EXISTS group_concat(text, text); "
-    "DROP FUNCTION IF EXISTS isms_concat_step(text, text, text), instr(text, text), "
-    "json_each(text), isms_refuse(), isms_blob_referenced(), isms_webhook_enqueue()";
+    "DROP AGGREGATE IF EXISTS group_concat(text, text), group_concat(text); "
+    "DROP FUNCTION IF EXISTS isms_concat_step(text, text, text), isms_concat_step1(text, text), "
+    "instr(text, text), json_each(text), isms_refuse(), isms_blob_referenced(), "
+    "isms_webhook_enqueue(), isms_bump()";
 
 void store_remove(const char *path)
 {
@@ -1097,6 +1098,12 @@ int store_file_ok(struct store *s, const struct store_file_id *want, struct err 
 
 int store_backup(struct store *s, const char *dest, struct err *e)
 {
+    if (DB_IS_PG(s->db)) {
+        return err_set(e, ERR_USAGE, NULL,
+                       "%s is a PostgreSQL database: back it up with pg_dump (or the cluster's "
+                       "own backups), or copy it into an ISMS file with isms migrate %s %s",
+                       s->path, s->path, dest);
+    }
     struct stat sb;
     if (stat(dest, &sb) == 0) {
         return err_set(e, ERR_CONFLICT, NULL, "%s already exists; not overwriting it", dest);

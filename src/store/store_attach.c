@@ -1,8 +1,8 @@
 /* store_attach.c — evidence files: the `blob` table (content stored once
  * per SHA-256) and the `attachment` table (which record, which name, until
  * when). Content goes in and out in chunks through SQLite's incremental
- * blob I/O, never whole in memory; on PostgreSQL whole (a bytea), within
- * the upload limit. SQL only; naming, media types, hashing
+ * blob I/O, never whole in memory; on PostgreSQL (a bytea) written whole,
+ * within the upload limit, and read a chunk at a time. SQL only; naming, media types, hashing
  * and history are in app/attach.c. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,10 +15,12 @@ struct store_blob {
     sqlite3 *own; /* a connection of this reader alone, or NULL */
     sqlite3_blob *b;
     int64_t size;
-    /* PostgreSQL: the content, read whole when opened (bytea has no
-     * incremental I/O through libpq); bounded by the upload limit */
-    unsigned char *mem;
-    int64_t memlen;
+    /* PostgreSQL: the store and the content's hash; each read asks for
+     * its piece (substring of the bytea), so a download never holds more
+     * than a chunk */
+    struct store *pg;
+    char sha256[65];
+    int64_t pglen;
 };
 
 /* PostgreSQL: content in and out of a bytea whole. */
@@ -49,8 +51,9 @@ static int pg_blob_put(struct store *s, const char *sha256, int64_t size, int re
     if (st) {
         db_bind_text(st, 1, sha256, -1);
         db_bind_int64(st, 2, size);
-        db_bind_blob(st, 3, data, (int)size);
+        db_bind_blob_static(st, 3, data, (int)size); /* freed after the statement ran */
         rc = store_run(s, st, e);
+        db_clear_bindings(st);
     }
     free(data);
     return rc;
@@ -58,7 +61,8 @@ static int pg_blob_put(struct store *s, const char *sha256, int64_t size, int re
 
 static int pg_blob_open(struct store *s, const char *sha256, struct store_blob *r, struct err *e)
 {
-    struct dbst *st = store_prepare(s, "SELECT size, data FROM blob WHERE sha256 = ?1", e);
+    struct dbst *st =
+        store_prepare(s, "SELECT size, octet_length(data) FROM blob WHERE sha256 = ?1", e);
     if (!st) {
         return -1;
     }
@@ -66,15 +70,38 @@ static int pg_blob_open(struct store *s, const char *sha256, struct store_blob *
     int rc = store_step(s, st, e);
     if (rc == DB_ROW) {
         r->size = db_col_int64(st, 0);
-        r->memlen = db_col_bytes(st, 1);
-        r->mem = xmalloc(r->memlen ? (size_t)r->memlen : 1);
-        memcpy(r->mem, db_col_blob(st, 1), (size_t)r->memlen);
+        r->pglen = db_col_int64(st, 1);
+        r->pg = s;
+        strlcpy_(r->sha256, sha256, sizeof r->sha256);
     }
     db_reset(st);
     if (rc == DB_DONE) {
         return err_set(e, ERR_NOTFOUND, NULL, "no stored content with SHA-256 %s", sha256);
     }
     return rc < 0 ? -1 : 0;
+}
+
+static int pg_blob_read(struct store_blob *b, void *buf, size_t n, int64_t off, struct err *e)
+{
+    if (off < 0 || off > b->pglen || (int64_t)n > b->pglen - off) {
+        return err_set(e, ERR_STORAGE, NULL, "reading stored content failed");
+    }
+    struct dbst *st = store_prepare(
+        b->pg, "SELECT substring(data FROM ?2 FOR ?3) FROM blob WHERE sha256 = ?1", e);
+    if (!st) {
+        return -1;
+    }
+    db_bind_text(st, 1, b->sha256, -1);
+    db_bind_int64(st, 2, off + 1);
+    db_bind_int64(st, 3, (long long)n);
+    int rc = store_step(b->pg, st, e), out = 0;
+    if (rc != DB_ROW || db_col_bytes(st, 0) != (int)n) {
+        out = rc < 0 ? -1 : err_set(e, ERR_STORAGE, NULL, "reading stored content failed");
+    } else {
+        memcpy(buf, db_col_blob(st, 0), n);
+    }
+    db_reset(st);
+    return out;
 }
 
 int store_blob_size(struct store *s, const char *sha256, int64_t *size, struct err *e)
@@ -212,17 +239,13 @@ int64_t store_blob_length(const struct store_blob *b)
 {
     /* the bytes really there, which a change behind our back may have made
      * differ from the recorded size */
-    return b->mem ? b->memlen : sqlite3_blob_bytes(b->b);
+    return b->pg ? b->pglen : sqlite3_blob_bytes(b->b);
 }
 
 int store_blob_read(struct store_blob *b, void *buf, size_t n, int64_t off, struct err *e)
 {
-    if (b->mem) {
-        if (off < 0 || off > b->memlen || (int64_t)n > b->memlen - off) {
-            return err_set(e, ERR_STORAGE, NULL, "reading stored content failed");
-        }
-        memcpy(buf, b->mem + off, n);
-        return 0;
+    if (b->pg) {
+        return pg_blob_read(b, buf, n, off, e);
     }
     if (sqlite3_blob_read(b->b, buf, (int)n, (int)off) != SQLITE_OK) {
         return err_set(e, ERR_STORAGE, NULL, "reading stored content failed");
@@ -235,7 +258,6 @@ void store_blob_close(struct store_blob *b)
     if (!b) {
         return;
     }
-    free(b->mem);
     sqlite3_blob_close(b->b);
     if (b->own) {
         sqlite3_exec(b->own, "COMMIT", NULL, NULL, NULL);

@@ -64,10 +64,12 @@ int store_doc_ack_completion(struct store *s, const struct principal *who, const
     int totals = who && who->personal_hidden && !principal_is_system(who);
     struct dbst *st = store_prepare(s,
                                      totals ? "SELECT '(all departments)', count(*), "
-                                              "coalesce(sum(" ACKED_BY_P "), 0) FROM person p "
+                                              "coalesce(sum(CASE WHEN " ACKED_BY_P " THEN 1 ELSE 0 END), 0) "
+                                              "FROM person p "
                                               "WHERE " AUDIENCE_OF_P
                                             : "SELECT coalesce(p.department, ''), count(*), "
-                                              "sum(" ACKED_BY_P ") FROM person p WHERE "
+                                              "sum(CASE WHEN " ACKED_BY_P " THEN 1 ELSE 0 END) FROM "
+                                              "person p WHERE "
                                               AUDIENCE_OF_P " GROUP BY 1 ORDER BY 1",
                                      e);
     if (!st) {

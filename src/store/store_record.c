@@ -467,7 +467,7 @@ static void cond_sql(struct buf *b, const struct rtype *t, const struct query *q
     const char *col = c->f->name;
     if (perm_field_hidden(q->hide_for, t, col)) {
         /* seen unset: only "not one of" holds */
-        buf_puts(b, c->op == QC_NOT_IN ? " AND 1" : " AND 0");
+        buf_puts(b, c->op == QC_NOT_IN ? " AND 1 = 1" : " AND 1 = 0");
         return;
     }
     if (c->f->type == F_REFS) {
@@ -509,7 +509,7 @@ static void where_clause(struct buf *b, const struct rtype *t, const struct quer
         return;
     }
     if (q->none) {
-        buf_puts(b, " AND 0");
+        buf_puts(b, " AND 1 = 0");
     }
     /* the filters' numbered parameters (?1..?16) come first: SQLite gives a
      * named parameter the next free number, which must not be one of them */

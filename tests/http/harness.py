@@ -187,9 +187,44 @@ def isms(*args, input=None, ok=True, env=None):
     return c
 
 
+# PostgreSQL mode (tests/pg/run runs this suite so): $ISMS_TEST_PG names a
+# cluster's database; every ISMS "file" a test makes is a database of its
+# own there, named after the test and the path, and its URL stands where
+# the path would.
+PG = os.environ.get("ISMS_TEST_PG") or ""
+PSQL = os.environ.get("PSQL") or "/usr/lib/postgresql/15/bin/psql"
+_pg_made = {}
+
+
+def ism_path(path):
+    """The place an ISMS made at path lives: the path itself, or in
+    PostgreSQL mode a new database's URL (the same for the same path)."""
+    if not PG or "://" in path:
+        return path
+    key = os.path.abspath(path)
+    if key not in _pg_made:
+        base = re.sub(r"[^a-z0-9]+", "_", (os.path.basename(sys.argv[0]).split(".")[0] + "_"
+                                           + os.path.basename(path)).lower())
+        name = "%s_%d_%d" % (base[:40], os.getpid(), len(_pg_made))
+        p = subprocess.run([PSQL, PG, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c",
+                            'CREATE DATABASE "%s"' % name],
+                           capture_output=True, text=True, timeout=CMD_TIMEOUT)
+        if p.returncode != 0:
+            fail("createdb %s" % name, p.stderr)
+        _pg_made[key] = PG.rsplit("/", 1)[0] + "/" + name
+    return _pg_made[key]
+
+
 def sql(path, statement):
     """Runs SQL on an ISMS file with the sqlite3 command-line tool (the
-    server may have it open: WAL, with a busy timeout). Returns stdout."""
+    server may have it open: WAL, with a busy timeout), or on its database
+    with psql in PostgreSQL mode. Returns stdout."""
+    if "://" in path:
+        p = subprocess.run([PSQL, path, "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-c",
+                            statement], capture_output=True, text=True, timeout=CMD_TIMEOUT)
+        if p.returncode != 0:
+            fail("psql %s: exit %d" % (statement, p.returncode), p.stderr)
+        return p.stdout
     p = subprocess.run(["sqlite3", "-cmd", ".timeout 10000", path, statement],
                        capture_output=True, text=True, timeout=CMD_TIMEOUT)
     if p.returncode != 0:
@@ -209,7 +244,7 @@ class IsmsFile:
     """An ISMS file and the accounts made for it (role -> Account)."""
 
     def __init__(self, path):
-        self.path = os.path.abspath(path)
+        self.path = path if "://" in path else os.path.abspath(path)
         self.accounts = {}
         self.external = None  # accounts: the demo's external auditor (demo_file)
 
@@ -275,6 +310,7 @@ def demo_file(path="demo.isms"):
     """`isms demo` and its printed sign-ins (role -> Account); the account
     printed with an end date ("until DATE": the certification body's
     auditor, who reads and writes nothing) is f.external, not one of them."""
+    path = ism_path(path)
     c = isms("demo", path)
     f = IsmsFile(path)
     for line in c.out.splitlines() + c.err.splitlines():
@@ -293,6 +329,7 @@ def demo_file(path="demo.isms"):
 
 
 def init_file(path="test.isms"):
+    path = ism_path(path)
     isms("init", path)
     return IsmsFile(path)
 

@@ -136,6 +136,19 @@ static void seam_suite(struct db *db, const char *engine)
         db_finalize(all);
     }
 
+    /* bytes that are not UTF-8 (a hostile URL's) match nothing, and are
+     * no error */
+    struct dbst *bytes = NULL;
+    CHECK_INT(db_prepare(db, "SELECT count(*) FROM seam_t WHERE name = ?1 OR name LIKE ?2", &bytes),
+              DB_OK);
+    if (bytes) {
+        db_bind_text(bytes, 1, "item\xc0\xaf", -1);
+        db_bind_text(bytes, 2, "%\xff%", -1);
+        CHECK_INT(db_step(bytes), DB_ROW);
+        CHECK_INT(db_col_int64(bytes, 0), 0);
+        db_finalize(bytes);
+    }
+
     /* a syntax error at prepare time, with the engine's message */
     struct dbst *bad = (struct dbst *)1;
     CHECK(db_prepare(db, "SELEC 1", &bad) != DB_OK);

@@ -39,6 +39,9 @@ CREATE FUNCTION isms_concat_step(acc text, x text, sep text) RETURNS text LANGUA
     IMMUTABLE PARALLEL SAFE
     AS 'SELECT CASE WHEN x IS NULL THEN acc WHEN acc IS NULL THEN x ELSE acc || sep || x END';
 CREATE AGGREGATE group_concat(text, text) (SFUNC = isms_concat_step, STYPE = text);
+CREATE FUNCTION isms_concat_step1(acc text, x text) RETURNS text LANGUAGE sql
+    IMMUTABLE PARALLEL SAFE AS 'SELECT isms_concat_step(acc, x, '','')';
+CREATE AGGREGATE group_concat(text) (SFUNC = isms_concat_step1, STYPE = text);
 -- json_each(a JSON array as text): its elements (key: the index; value: the
 -- element as text), as SQLite's over an array of strings
 CREATE FUNCTION json_each(text) RETURNS TABLE (key integer, value text) LANGUAGE sql
@@ -76,6 +79,9 @@ CREATE TRIGGER attachment_removed_once BEFORE UPDATE OF removed_at, removed_by O
 CREATE TRIGGER attachment_no_delete BEFORE DELETE ON attachment
     FOR EACH ROW EXECUTE FUNCTION isms_refuse('attachments are kept for the record; remove marks them removed');
 
+-- evidence files are read a chunk at a time (substring): kept
+-- uncompressed, so a chunk is read without the whole value
+ALTER TABLE blob ALTER COLUMN data SET STORAGE EXTERNAL;
 CREATE TRIGGER blob_fixed BEFORE UPDATE OF sha256, size ON blob
     FOR EACH ROW EXECUTE FUNCTION isms_refuse('a blob''s hash and size cannot change');
 -- a trigger's WHEN cannot hold a subquery in PostgreSQL: the test is in
