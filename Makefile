@@ -96,8 +96,9 @@ test: deps
 	ISMS=$(CURDIR)/isms tests/load/run
 	# oscal: every OSCAL export through ajv against NIST's schemas (issue 14)
 	ISMS=$(CURDIR)/isms tests/oscal/run
-	# pg: the PostgreSQL harness (issue 16)
-	tests/pg/run
+	# pg: the PostgreSQL harness and suite (issue 16); the store on PostgreSQL under ASan too
+	ISMS=$(CURDIR)/isms tests/pg/run
+	ISMS=$(CURDIR)/build/asan/isms ASAN_OPTIONS=detect_leaks=1 tests/pg/run store
 
 # the long versions of the reliability suites (minutes to hours; not in make test)
 soak: isms build/asan/isms
@@ -130,8 +131,8 @@ oscal-test: isms
 
 # pg: the PostgreSQL harness: a throwaway PostgreSQL 15 cluster (tests/pg/cluster) and its tests (issue 16)
 .PHONY: pg-test
-pg-test:
-	tests/pg/run
+pg-test: isms build/rel/unit_tests
+	ISMS=$(CURDIR)/isms tests/pg/run
 
 unit: build/rel/unit_tests
 	build/rel/unit_tests
