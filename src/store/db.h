@@ -105,6 +105,9 @@ int db_finalize(struct dbst *st);
  * NULL) is set to a message the caller frees with db_free (free(3)). */
 int db_exec(struct db *db, const char *sql, char **msg);
 void db_free(void *p);
+/* PostgreSQL: runs statements in one round trip and sets *out to the
+ * first column of the last one's first row (SQLite: DB_ERROR). */
+int db_exec_int(struct db *db, const char *sql, long long *out);
 
 static inline const char *db_errmsg(struct db *db)
 {

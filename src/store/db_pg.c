@@ -162,6 +162,20 @@ int pg_exec(struct db *db, const char *sql, char **msg)
     return DB_OK;
 }
 
+int db_exec_int(struct db *db, const char *sql, long long *out)
+{
+    if (!db->pg) {
+        return DB_ERROR;
+    }
+    PGresult *r = PQexec(db->pg, sql);
+    if (!r || PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) < 1) {
+        return result_err(db, r);
+    }
+    *out = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    return DB_OK;
+}
+
 static int is_name_char(char c)
 {
     return isalnum((unsigned char)c) || c == '_' || c == '$';

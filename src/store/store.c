@@ -799,9 +799,22 @@ int store_read_begin(struct store *s, struct err *e)
     if (FAULT(s, e)) {
         return -1;
     }
-    /* PostgreSQL: one snapshot for the whole read, as SQLite's */
-    struct dbst *st = own_stmt(s, &s->begin_st,
-                               DB_IS_PG(s->db) ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN");
+    if (DB_IS_PG(s->db)) {
+        /* one snapshot for the whole read, as SQLite's, taken by its first
+         * statement, which reads the data version: one round trip */
+        long long dv = 0;
+        if (db_exec_int(s->db, "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT n FROM isms_change",
+                        &dv) != DB_OK) {
+            if (!db_autocommit(s->db)) {
+                db_exec(s->db, "ROLLBACK", NULL);
+            }
+            return store_sqlerr(s, e, "starting a read");
+        }
+        s->in_read = 1;
+        s->pg_dv = dv;
+        return 0;
+    }
+    struct dbst *st = own_stmt(s, &s->begin_st, "BEGIN");
     if (!st || db_step(st) != DB_DONE) {
         if (st) {
             db_reset(st);
@@ -813,7 +826,7 @@ int store_read_begin(struct store *s, struct err *e)
     s->pg_dv = 0;
     /* BEGIN is deferred: a first read takes the snapshot now, so the data
      * version read before any other query is already the snapshot's */
-    st = store_prepare(s, DB_IS_PG(s->db) ? "SELECT 1" : "SELECT 1 FROM sqlite_schema LIMIT 1", e);
+    st = store_prepare(s, "SELECT 1 FROM sqlite_schema LIMIT 1", e);
     if (!st || store_step(s, st, e) < 0) {
         store_read_end(s);
         return -1;
