@@ -23,6 +23,7 @@ enum {
     DB_BUSY = 5,
     DB_LOCKED = 6,
     DB_READONLY = 8,
+    DB_IOERR = 10, /* PostgreSQL: the connection to the server is gone */
     DB_CONSTRAINT = 19,
     DB_ROW = 100,
     DB_DONE = 101,
@@ -41,6 +42,7 @@ struct db {
     char *pg_msg;
     int pg_changes;
     unsigned pg_nstmt;
+    unsigned pg_gen; /* connections made so far (db_pg_revive) */
 };
 
 /* A prepared statement of a connection: lite or pg. */
@@ -108,6 +110,9 @@ void db_free(void *p);
 /* PostgreSQL: runs statements in one round trip and sets *out to the
  * first column of the last one's first row (SQLite: DB_ERROR). */
 int db_exec_int(struct db *db, const char *sql, long long *out);
+/* PostgreSQL, outside a transaction: a new connection when the server
+ * went away (DB_OK when the connection is, or is again, usable). */
+int db_pg_revive(struct db *db);
 
 static inline const char *db_errmsg(struct db *db)
 {

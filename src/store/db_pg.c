@@ -35,6 +35,10 @@
 struct pgst {
     struct db *db;
     char name[16];
+    char *sql;      /* as sent (pg_sql's translation) */
+    Oid *types;     /* [nparam]: 0, or text for a parameter the server cannot type */
+    unsigned gen;   /* the connection's generation it was prepared in */
+    int retried;    /* being sent again after the connection was renewed */
     int nparam;
     char **pname;   /* [nparam]: ":name" or NULL */
     char **val;     /* [nparam]: the bound values, NULL for SQL NULL */
@@ -75,11 +79,17 @@ static int sqlstate_code(const char *state)
     return DB_ERROR;
 }
 
-/* Records res's error (clearing res); returns its kind. */
+/* Records res's error (clearing res); returns its kind: DB_IOERR when the
+ * connection is gone. */
 static int result_err(struct db *db, PGresult *res)
 {
     const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-    int code = sqlstate_code(res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL);
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    int code = sqlstate_code(state);
+    if (PQstatus(db->pg) != CONNECTION_OK || (state && (strncmp(state, "08", 2) == 0 ||
+                                                        strncmp(state, "57P", 3) == 0))) {
+        code = DB_IOERR;
+    }
     set_err(db, code, msg ? msg : PQerrorMessage(db->pg));
     PQclear(res);
     return code;
@@ -264,6 +274,58 @@ void pg_sql(const char *sql, struct buf *out, char ***names, int *nnames)
     *nnames = max;
 }
 
+/* Prepares st on the server under a fresh name of the connection. */
+static int server_prepare(struct pgst *st)
+{
+    struct db *db = st->db;
+    int n = st->nparam;
+    snprintf(st->name, sizeof st->name, "s%u", ++db->pg_nstmt);
+    /* The server types each parameter from where it is used. One only
+     * tested for NULL ("?2 IS NULL OR x = ?2") it cannot type: it says
+     * which, and that one is sent as text, as SQLite would bind it. */
+    PGresult *r = NULL;
+    /* A failed prepare inside a transaction would abort it; SQLite's
+     * leaves the transaction as it was: a savepoint makes it so here. */
+    int in_tx = PQtransactionStatus(db->pg) == PQTRANS_INTRANS;
+    if (in_tx) {
+        PQclear(PQexec(db->pg, "SAVEPOINT isms_prepare"));
+    }
+    for (int tries = 0; tries <= n; tries++) {
+        r = PQprepare(db->pg, st->name, st->sql, n, st->types);
+        const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+        const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+        const char *dollar = msg ? strstr(msg, "parameter $") : NULL;
+        int k = dollar ? atoi(dollar + 11) : 0;
+        if (!state || (strcmp(state, "42P08") != 0 && strcmp(state, "42P18") != 0) || k < 1 ||
+            k > n || st->types[k - 1]) {
+            break; /* prepared, or another error */
+        }
+        st->types[k - 1] = 25; /* text */
+        PQclear(r);
+        if (in_tx) {
+            PQclear(PQexec(db->pg, "ROLLBACK TO SAVEPOINT isms_prepare"));
+        }
+    }
+    if (in_tx) {
+        int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+        PQclear(PQexec(db->pg, ok ? "RELEASE SAVEPOINT isms_prepare"
+                                  : "ROLLBACK TO SAVEPOINT isms_prepare; "
+                                    "RELEASE SAVEPOINT isms_prepare"));
+    }
+    if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
+        int code = result_err(db, r);
+        if (getenv("ISMS_PG_TRACE")) {
+            /* for porting a statement: which one the server refused */
+            fprintf(stderr, "isms: PostgreSQL refused: %s\n  %s\n", db->pg_msg, st->sql);
+        }
+        st->name[0] = 0; /* nothing to deallocate */
+        return code;
+    }
+    PQclear(r);
+    st->gen = db->pg_gen;
+    return DB_OK;
+}
+
 int pg_prepare(struct db *db, const char *sql, struct dbst **out)
 {
     struct buf b;
@@ -273,62 +335,44 @@ int pg_prepare(struct db *db, const char *sql, struct dbst **out)
     pg_sql(sql, &b, &names, &n);
     struct pgst *st = xcalloc(1, sizeof *st);
     st->db = db;
-    snprintf(st->name, sizeof st->name, "s%u", ++db->pg_nstmt);
+    st->sql = buf_take(&b);
     st->nparam = n;
     st->pname = names;
+    st->types = xcalloc((size_t)n + 1, sizeof *st->types);
     st->val = xcalloc((size_t)n + 1, sizeof *st->val);
     st->len = xcalloc((size_t)n + 1, sizeof *st->len);
     st->fmt = xcalloc((size_t)n + 1, sizeof *st->fmt);
     st->owned = xcalloc((size_t)n + 1, 1);
     st->row = -1;
-    /* The server types each parameter from where it is used. One only
-     * tested for NULL ("?2 IS NULL OR x = ?2") it cannot type: it says
-     * which, and that one is sent as text, as SQLite would bind it. */
-    Oid *types = xcalloc((size_t)n + 1, sizeof *types);
-    PGresult *r = NULL;
-    /* A failed prepare inside a transaction would abort it; SQLite's
-     * leaves the transaction as it was: a savepoint makes it so here. */
-    int in_tx = PQtransactionStatus(db->pg) == PQTRANS_INTRANS;
-    if (in_tx) {
-        PQclear(PQexec(db->pg, "SAVEPOINT isms_prepare"));
-    }
-    for (int tries = 0; tries <= n; tries++) {
-        r = PQprepare(db->pg, st->name, buf_str(&b), n, types);
-        const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-        const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-        const char *dollar = msg ? strstr(msg, "parameter $") : NULL;
-        int k = dollar ? atoi(dollar + 11) : 0;
-        if (!state || (strcmp(state, "42P08") != 0 && strcmp(state, "42P18") != 0) || k < 1 ||
-            k > n || types[k - 1]) {
-            break; /* prepared, or another error */
-        }
-        types[k - 1] = 25; /* text */
-        PQclear(r);
-        if (in_tx) {
-            PQclear(PQexec(db->pg, "ROLLBACK TO SAVEPOINT isms_prepare"));
-        }
-    }
-    free(types);
-    if (in_tx) {
-        int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
-        PQclear(PQexec(db->pg, ok ? "RELEASE SAVEPOINT isms_prepare"
-                                  : "ROLLBACK TO SAVEPOINT isms_prepare; "
-                                    "RELEASE SAVEPOINT isms_prepare"));
-    }
-    buf_free(&b);
-    if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
-        int code = result_err(db, r);
-        if (getenv("ISMS_PG_TRACE")) {
-            /* for porting a statement: which one the server refused */
-            fprintf(stderr, "isms: PostgreSQL refused: %s\n  %s\n", db->pg_msg, sql);
-        }
-        st->name[0] = 0; /* nothing to deallocate */
+    int code = server_prepare(st);
+    if (code != DB_OK) {
         pg_finalize(st);
         return code;
     }
-    PQclear(r);
     *out = xcalloc(1, sizeof **out);
     (*out)->pg = st;
+    return DB_OK;
+}
+
+int db_pg_revive(struct db *db)
+{
+    if (PQstatus(db->pg) == CONNECTION_OK) {
+        return DB_OK;
+    }
+    /* the server went away (a restart, a failover behind the proxy): a
+     * new connection; every statement prepares itself again on its next
+     * use (its generation is old) */
+    PQreset(db->pg);
+    if (PQstatus(db->pg) != CONNECTION_OK) {
+        set_err(db, DB_IOERR, PQerrorMessage(db->pg));
+        return DB_IOERR;
+    }
+    db->pg_gen++;
+    PGresult *r = PQexec(db->pg, "SET client_min_messages = warning");
+    if (!r || !ok_status(PQresultStatus(r))) {
+        return result_err(db, r);
+    }
+    PQclear(r);
     return DB_OK;
 }
 
@@ -353,7 +397,7 @@ int pgst_reset(struct pgst *st)
 int pg_finalize(struct pgst *st)
 {
     pgst_reset(st);
-    if (st->name[0] && PQstatus(st->db->pg) == CONNECTION_OK) {
+    if (st->name[0] && st->gen == st->db->pg_gen && PQstatus(st->db->pg) == CONNECTION_OK) {
         char sql[40];
         snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
         PQclear(PQexec(st->db->pg, sql));
@@ -369,6 +413,8 @@ int pg_finalize(struct pgst *st)
     free(st->pname);
     free(st->val);
     free(st->owned);
+    free(st->sql);
+    free(st->types);
     free(st->len);
     free(st->fmt);
     free(st->blob);
@@ -476,8 +522,29 @@ int pgst_step(struct pgst *st)
 {
     struct db *db = st->db;
     if (!st->res) {
+        if (st->gen != db->pg_gen) {
+            int code = server_prepare(st); /* made before the connection was renewed */
+            if (code != DB_OK) {
+                return code;
+            }
+        }
+        int idle = PQtransactionStatus(db->pg) == PQTRANS_IDLE;
         PGresult *r = PQexecPrepared(db->pg, st->name, st->nparam, (const char *const *)st->val,
                                      st->len, st->fmt, 0);
+        if ((!r || !ok_status(PQresultStatus(r))) && PQstatus(db->pg) != CONNECTION_OK &&
+            idle && !st->retried && strncmp(st->sql, "SELECT ", 7) == 0) {
+            /* the connection was lost (the server restarted, a failover):
+             * a read outside a transaction is safe to send again, once, on
+             * a new connection; a statement of a transaction never is */
+            PQclear(r);
+            if (db_pg_revive(db) == DB_OK) {
+                st->retried = 1;
+                int rc = pgst_step(st);
+                st->retried = 0;
+                return rc;
+            }
+            return result_err(db, NULL);
+        }
         if (!r || !ok_status(PQresultStatus(r))) {
             return result_err(db, r);
         }

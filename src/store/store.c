@@ -118,6 +118,11 @@ static int is_readonly(int rc)
 int store_sqlerr(struct store *s, struct err *e, const char *what)
 {
     int rc = db_errcode_ext(s->db);
+    if (DB_IS_PG(s->db) && rc == DB_IOERR) {
+        return err_set(e, ERR_UNAVAILABLE, NULL,
+                       "%s: the database server %s cannot be reached (%s); try again shortly",
+                       what, s->path, db_errmsg(s->db));
+    }
     enum errcode code = ERR_STORAGE;
     if ((rc & 0xff) == DB_CONSTRAINT) {
         code = ERR_CONFLICT;
@@ -265,6 +270,10 @@ int store_exec(struct store *s, const char *sql, struct err *e)
         if (is_readonly(db_errcode_ext(s->db))) {
             db_free(msg);
             return store_readonly_err(s, e);
+        }
+        if (DB_IS_PG(s->db) && db_errcode(s->db) == DB_IOERR) {
+            db_free(msg);
+            return store_sqlerr(s, e, "storage");
         }
         err_set(e, ERR_STORAGE, NULL, "storage: %s", msg ? msg : db_errmsg(s->db));
         db_free(msg);
@@ -803,8 +812,13 @@ int store_read_begin(struct store *s, struct err *e)
         /* one snapshot for the whole read, as SQLite's, taken by its first
          * statement, which reads the data version: one round trip */
         long long dv = 0;
-        if (db_exec_int(s->db, "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT n FROM isms_change",
-                        &dv) != DB_OK) {
+        static const char begin[] =
+            "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT n FROM isms_change";
+        int rc = db_pg_revive(s->db) == DB_OK ? db_exec_int(s->db, begin, &dv) : DB_IOERR;
+        if (rc == DB_IOERR && db_pg_revive(s->db) == DB_OK) {
+            rc = db_exec_int(s->db, begin, &dv); /* nothing was read yet: once more */
+        }
+        if (rc != DB_OK) {
             if (!db_autocommit(s->db)) {
                 db_exec(s->db, "ROLLBACK", NULL);
             }
@@ -893,8 +907,19 @@ long long store_data_version(struct store *s)
 static int begin_write(struct store *s, struct err *e)
 {
     write_lock(s);
-    int rc = DB_IS_PG(s->db) ? store_exec(s, "BEGIN", e) || store_exec(s, PG_WRITE_LOCK, e)
-                             : store_exec(s, "BEGIN IMMEDIATE", e);
+    int rc;
+    if (DB_IS_PG(s->db)) {
+        /* a connection lost since the last write is made again, and a
+         * start that meets the loss is tried once more: nothing was
+         * written yet */
+        db_pg_revive(s->db);
+        rc = store_exec(s, "BEGIN; " PG_WRITE_LOCK, e);
+        if (rc && db_errcode(s->db) == DB_IOERR && db_pg_revive(s->db) == DB_OK) {
+            rc = store_exec(s, "BEGIN; " PG_WRITE_LOCK, e);
+        }
+    } else {
+        rc = store_exec(s, "BEGIN IMMEDIATE", e);
+    }
     if (rc) {
         if (!db_autocommit(s->db)) {
             db_exec(s->db, "ROLLBACK", NULL);

@@ -143,6 +143,22 @@ check "the data version moved with the writes ($dv0 -> $(last_out))" [ "$(last_o
 ok "$ISMS" -f "$D" token revoke "$("$ISMS" -f "$D" token list | awk '/pg-test/ {print $1; exit}')"
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TPG" "$PG2_BASE/api/v1/risks/R-0004")
 check "a token revoked by the CLI is refused by the server at once (got $code)" [ "$code" = 401 ]
+note "the database server drops every connection (as in a failover): the servers recover by themselves"
+ok "$ISMS" -f "$D" token add miriam --name after-drop
+TPG=$(tail -n 1 "$OUT")
+for _ in 1 2; do get "$TPG" "$PG_BASE/api/v1/risks/R-0005" >/dev/null; get "$TPG" "$PG2_BASE/api/v1/risks/R-0005" >/dev/null; done
+ok q "$PG_URL" "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '${D##*/}' AND pid <> pg_backend_pid()"
+check "the servers' connections were dropped ($(last_out))" [ "$(last_out)" -ge 1 ]
+codes=""
+for _ in 1 2 3 4 5 6; do
+    codes+=" $(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TPG" "$PG_BASE/api/v1/risks/R-0005")"
+done
+check "reads answer again at once (got$codes)" [ "${codes// 200/}" = "" ]
+code=$(curl -s -o patch.json -w '%{http_code}' -X PATCH -H "Authorization: Bearer $TPG" \
+    -H 'Content-Type: application/json' -d '{"notes": "after the drop"}' "$PG2_BASE/api/v1/risks/R-0005")
+check "a write through the other server is taken (got $code)" [ "$code" = 200 ]
+get "$TPG" "$PG_BASE/api/v1/risks/R-0005" | grep -q "after the drop"
+check "and read back through the first" [ $? = 0 ]
 kill "$PG_PID" "$LITE_PID" "$PG2_PID" 2>/dev/null
 wait "$PG_PID" "$LITE_PID" "$PG2_PID" 2>/dev/null
 check "the PostgreSQL servers logged no error" sh -c '! grep -E " 5[0-9][0-9] |PostgreSQL refused|AddressSanitizer|LeakSanitizer|runtime error:" serve-pg.log serve-pg2.log serve-lite.log'
