@@ -1,16 +1,24 @@
 /* handlers.c — the few routes that belong to the server itself: health (the
  * server answers 503 with a reason instead when the ISMS file was removed or
- * replaced, see server.c) and the static files (CSS, JavaScript) built into
+ * replaced, see server.c, or its database cannot be reached) and the static files (CSS, JavaScript) built into
  * the binary. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "../app/app.h"
 #include "../embed.h"
+#include "../store/store.h"
 #include "routes.h"
 
 int http_healthz(struct req *r, struct resp *w)
 {
-    (void)r;
+    /* an ISMS in PostgreSQL: healthy when its database answers (a load
+     * balancer then sends no request to a server that would answer 503) */
+    struct err e = {0};
+    if (r->app && store_ping(r->app->st, &e)) {
+        http_unhealthy(w, &e);
+        return 0;
+    }
     resp_json(w, 200, "{\"status\":\"ok\"}");
     return 0;
 }

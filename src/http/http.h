@@ -66,6 +66,7 @@ struct req {
     struct strmap titles;    /* record titles this viewer may see, looked up so far */
     struct session_auth auth; /* the session or token (a->who is its principal) */
     int authed;
+    struct err auth_err;     /* why a credential could not be checked, if it could not */
     enum role role;
     const char *sid;         /* the session cookie value, if any */
     int is_api;

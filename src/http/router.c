@@ -239,10 +239,15 @@ static void authenticate(struct req *r)
     struct err e = {0};
     app_method_recheck(r->app);
     const char *auth = r->header(r, "Authorization");
+    int rc = 0;
     if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
-        r->authed = app_token_auth(r->app, auth + 7, r->addr, &r->auth, &e) == 1;
+        rc = app_token_auth(r->app, auth + 7, r->addr, &r->auth, &e);
     } else if ((r->sid = r->cookie(r, r->org->cookie)) != NULL) {
-        r->authed = app_session(r->app, r->sid, &r->auth, &e) == 1;
+        rc = app_session(r->app, r->sid, &r->auth, &e);
+    }
+    r->authed = rc == 1;
+    if (rc < 0) {
+        r->auth_err = e; /* the credential could not be checked (dispatch says why) */
     }
     r->role = r->authed ? role_parse(r->auth.role) : ROLE_NONE;
     /* who reads and signs: the authenticated account once its second
@@ -377,8 +382,20 @@ int router_dispatch(struct req *r, struct resp *w)
      * last-seen time) ends the snapshot (store_begin): a new one follows. */
     int reading = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
     struct err re = {0};
-    reading = reading && store_read_begin(r->app->st, &re) == 0;
+    if (reading && store_read_begin(r->app->st, &re) != 0) {
+        reading = 0;
+        if (re.code == ERR_UNAVAILABLE && rt->fn != http_healthz) {
+            /* the database cannot be reached: say so (503), not "sign in"
+             * (nobody's credentials could be checked) */
+            resp_error(r, w, &re);
+            return 0;
+        }
+    }
     authenticate(r);
+    if (r->auth_err.code == ERR_UNAVAILABLE) {
+        resp_error(r, w, &r->auth_err);
+        return 0;
+    }
     if (reading && !store_in_read(r->app->st)) {
         reading = store_read_begin(r->app->st, &re) == 0;
     }

@@ -43,6 +43,7 @@ struct db {
     int pg_changes;
     unsigned pg_nstmt;
     unsigned pg_gen; /* connections made so far (db_pg_revive) */
+    int pg_lost_in_tx; /* the connection was lost inside a transaction */
 };
 
 /* A prepared statement of a connection: lite or pg. */

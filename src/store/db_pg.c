@@ -153,14 +153,28 @@ long long pg_last_id(struct db *db)
 
 int pg_autocommit(struct db *db)
 {
+    if (db->pg_lost_in_tx) {
+        return 0; /* the store's transaction is open until it rolls it back */
+    }
+    if (PQstatus(db->pg) != CONNECTION_OK) {
+        return 1; /* whatever the lost connection had open is gone */
+    }
     return PQtransactionStatus(db->pg) == PQTRANS_IDLE;
 }
 
 int pg_exec(struct db *db, const char *sql, char **msg)
 {
     /* the simple protocol: several statements, no parameters */
+    if (PQstatus(db->pg) != CONNECTION_OK && strncmp(sql, "ROLLBACK", 8) == 0) {
+        db->pg_lost_in_tx = 0; /* ended: the transaction went with the connection */
+        return DB_OK;
+    }
+    int idle = PQtransactionStatus(db->pg) == PQTRANS_IDLE;
     PGresult *r = PQexec(db->pg, sql);
     if (!r || !ok_status(PQresultStatus(r))) {
+        if (PQstatus(db->pg) != CONNECTION_OK && !idle && strncmp(sql, "ROLLBACK", 8) != 0) {
+            db->pg_lost_in_tx = 1;
+        }
         int code = result_err(db, r);
         if (msg) {
             *msg = xstrdup(db->pg_msg);
@@ -363,6 +377,7 @@ int db_pg_revive(struct db *db)
      * new connection; every statement prepares itself again on its next
      * use (its generation is old) */
     PQreset(db->pg);
+    db->pg_lost_in_tx = 0; /* whatever transaction it had is gone with it */
     if (PQstatus(db->pg) != CONNECTION_OK) {
         set_err(db, DB_IOERR, PQerrorMessage(db->pg));
         return DB_IOERR;
@@ -522,6 +537,9 @@ int pgst_step(struct pgst *st)
 {
     struct db *db = st->db;
     if (!st->res) {
+        if (PQstatus(db->pg) != CONNECTION_OK && !db->pg_lost_in_tx && db_pg_revive(db) != DB_OK) {
+            return DB_IOERR; /* still gone */
+        }
         if (st->gen != db->pg_gen) {
             int code = server_prepare(st); /* made before the connection was renewed */
             if (code != DB_OK) {
@@ -529,6 +547,12 @@ int pgst_step(struct pgst *st)
             }
         }
         int idle = PQtransactionStatus(db->pg) == PQTRANS_IDLE;
+        if (PQstatus(db->pg) != CONNECTION_OK) {
+            /* lost inside a transaction: its statements fail until the
+             * store ends it and starts another (db_pg_revive) */
+            set_err(db, DB_IOERR, "the connection to the database server was lost");
+            return DB_IOERR;
+        }
         PGresult *r = PQexecPrepared(db->pg, st->name, st->nparam, (const char *const *)st->val,
                                      st->len, st->fmt, 0);
         if ((!r || !ok_status(PQresultStatus(r))) && PQstatus(db->pg) != CONNECTION_OK &&
@@ -546,6 +570,9 @@ int pgst_step(struct pgst *st)
             return result_err(db, NULL);
         }
         if (!r || !ok_status(PQresultStatus(r))) {
+            if (PQstatus(db->pg) != CONNECTION_OK && !idle) {
+                db->pg_lost_in_tx = 1;
+            }
             return result_err(db, r);
         }
         st->res = r;

@@ -488,7 +488,7 @@ static int open_pg(const char *url, int flags, struct store **out, struct err *e
     s->path = url_shown(url);
     s->last_table = -1;
     if (db_open_pg(url, &s->db) != DB_OK) {
-        err_set(e, ERR_STORAGE, NULL, "cannot connect to the PostgreSQL database %s: %s", s->path,
+        err_set(e, ERR_UNAVAILABLE, NULL, "cannot connect to the PostgreSQL database %s: %s", s->path,
                 s->db ? db_errmsg(s->db) : "out of memory");
         goto fail;
     }
@@ -863,6 +863,22 @@ void store_read_end(struct store *s)
             }
         }
     }
+}
+
+int store_ping(struct store *s, struct err *e)
+{
+    if (!DB_IS_PG(s->db)) {
+        return 0; /* a file: checked per request by store_file_ok */
+    }
+    if (s->in_read || !db_autocommit(s->db)) {
+        long long one = 0;
+        return db_exec_int(s->db, "SELECT 1", &one) == DB_OK ? 0 : store_sqlerr(s, e, "health");
+    }
+    if (store_read_begin(s, e)) {
+        return -1;
+    }
+    store_read_end(s);
+    return 0;
 }
 
 int store_in_read(struct store *s)

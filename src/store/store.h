@@ -51,6 +51,9 @@ int store_schema_version(struct store *s);
 int store_latest_version(void);
 /* 1 when path is a PostgreSQL URL (postgresql://…) rather than a file. */
 int store_is_url(const char *path);
+/* PostgreSQL: 0 when the database answers now (a lost connection is made
+ * again), else ERR_UNAVAILABLE in e; an ISMS file: 0. */
+int store_ping(struct store *s, struct err *e);
 /* Removes an ISMS just made at path that is not to be kept: the file and
  * its -wal and -shm, or in a database every table and function it made. */
 void store_remove(const char *path);

@@ -209,6 +209,38 @@ err_has "a PostgreSQL ISMS is made at schema"
 ok q "$H" "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
 out_is 0
 
+note "the database server restarts: /healthz says so meanwhile, then everything answers again"
+ok "$PG_CLUSTER" start "$PWD/c2"
+ok "$PG_CLUSTER" createdb "$PWD/c2" restarted
+RU=$(last_out)
+ok "$ISMS" init "$RU"
+ok "$ISMS" -f "$RU" user add ops --role admin <<<"ops-password-0123456789"
+ok "$ISMS" -f "$RU" token add ops --name restart
+TRU=$(tail -n 1 "$OUT")
+check "a server on it starts" start_server "$RU" serve-restart.log
+R_PID=$SPID R_BASE=$BASE
+code=$(curl -s -o health.json -w '%{http_code}' "$R_BASE/healthz")
+check "healthy while the database answers (got $code)" [ "$code" = 200 ]
+ok "$PG_CLUSTER" pause "$PWD/c2"
+code=$(curl -s -o health.json -w '%{http_code}' "$R_BASE/healthz")
+check "/healthz is 503 while the database is down (got $code)" [ "$code" = 503 ]
+check "and names why" grep -Eq 'cannot be reached|cannot connect to the PostgreSQL database' health.json
+code=$(curl -s -o api.json -w '%{http_code}' -H "Authorization: Bearer $TRU" "$R_BASE/api/v1/controls?limit=1")
+check "a request meanwhile is 503, not a crash (got $code)" [ "$code" = 503 ]
+check "the server is still running" kill -0 "$R_PID"
+ok "$PG_CLUSTER" resume "$PWD/c2"
+code=$(curl -s -o health.json -w '%{http_code}' "$R_BASE/healthz")
+check "healthy again once the database is back (got $code)" [ "$code" = 200 ]
+code=$(curl -s -o api.json -w '%{http_code}' -H "Authorization: Bearer $TRU" "$R_BASE/api/v1/controls?limit=1")
+check "and the API answers (got $code)" [ "$code" = 200 ]
+code=$(curl -s -o patch.json -w '%{http_code}' -X PATCH -H "Authorization: Bearer $TRU" \
+    -H 'Content-Type: application/json' -d '{"notes": "after the restart"}' "$R_BASE/api/v1/controls/5.1")
+check "and takes a write (got $code)" [ "$code" = 200 ]
+kill "$R_PID" 2>/dev/null
+wait "$R_PID" 2>/dev/null
+ok "$ISMS" -f "$RU" verify
+ok "$PG_CLUSTER" stop "$PWD/c2"
+
 note "verify finds a change made behind the program's back"
 ok q "$D" "SELECT title FROM risk WHERE ref = 'R-0001'"
 title=$(last_out)
