@@ -358,7 +358,16 @@ int pg_prepare(struct db *db, const char *sql, struct dbst **out)
     st->fmt = xcalloc((size_t)n + 1, sizeof *st->fmt);
     st->owned = xcalloc((size_t)n + 1, 1);
     st->row = -1;
-    int code = server_prepare(st);
+    /* preparing is always safe to send again: on a connection found lost
+     * outside a transaction, once more on a new one */
+    int code = DB_IOERR;
+    if (PQstatus(db->pg) == CONNECTION_OK || (!db->pg_lost_in_tx && db_pg_revive(db) == DB_OK)) {
+        int idle = PQtransactionStatus(db->pg) == PQTRANS_IDLE;
+        code = server_prepare(st);
+        if (code == DB_IOERR && idle && db_pg_revive(db) == DB_OK) {
+            code = server_prepare(st);
+        }
+    }
     if (code != DB_OK) {
         pg_finalize(st);
         return code;

@@ -620,6 +620,12 @@ int store_seclog_add(struct store *s, const char *at, const char *event, const c
 /* 1 when the security log holds a completed sign-in (a login that needed
  * no second factor, or a second factor accepted) of account from address
  * at or after since (ISO 8601 UTC); 0 when not; -1 on a storage error. */
+/* The failed sign-ins of account (as the security log names it) at or
+ * after since and after its last sign-in: how many, the last one's time. */
+int store_seclog_failures(struct store *s, const char *account, const char *since, int *count,
+                          char last[32], struct err *e);
+/* 1 when several servers may share this ISMS (PostgreSQL). */
+int store_shared(struct store *s);
 int store_seclog_signed_in(struct store *s, const char *account, const char *address,
                            const char *since, struct err *e);
 /* accounts: the security log, newest first: entries of account and event

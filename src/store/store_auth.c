@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../lib/text.h"
+#include "../lib/util.h"
 #include "store_int.h"
 
 int store_account_add(struct store *s, const char *name, const char *role, const char *person,
@@ -370,6 +371,37 @@ int store_seclog_signed_in(struct store *s, const char *account, const char *add
     int rc = store_step(s, st, e);
     db_reset(st);
     return rc < 0 ? -1 : rc == DB_ROW;
+}
+
+int store_seclog_failures(struct store *s, const char *account, const char *since, int *count,
+                          char last[32], struct err *e)
+{
+    *count = 0;
+    last[0] = 0;
+    /* failed sign-ins since since and since the account's last sign-in */
+    struct dbst *st = store_prepare(
+        s,
+        "SELECT count(*), max(at) FROM security_log WHERE account = ?1 AND "
+        "event = 'login-failed' AND at >= ?2 AND id > coalesce((SELECT max(id) FROM "
+        "security_log WHERE account = ?1 AND event = 'login' AND detail IS NULL), 0)",
+        e);
+    if (!st) {
+        return -1;
+    }
+    store_bind_opt(st, 1, account);
+    store_bind_opt(st, 2, since);
+    int rc = store_step(s, st, e);
+    if (rc == DB_ROW) {
+        *count = db_col_int(st, 0);
+        strlcpy_(last, store_col(st, 1) ? store_col(st, 1) : "", 32);
+    }
+    db_reset(st);
+    return rc < 0 ? -1 : 0;
+}
+
+int store_shared(struct store *s)
+{
+    return DB_IS_PG(s->db);
 }
 
 /* ---- accounts: reading the security log ------------------------------------ */

@@ -121,6 +121,17 @@ static long throttle_attempt(struct req *r, struct throttle_ticket *t, const cha
     if (wait > 0 && app_login_known(r->app, name, r->addr)) {
         wait = throttle_begin(t, r->org->slug, name, r->addr, 1);
     }
+    if (wait == 0) {
+        /* several servers on one database: the account's failures through
+         * any of them lock it here too */
+        static const struct lock_policy p = {THROTTLE_ACCOUNT_MAX, THROTTLE_ACCOUNT_LOCK,
+                                             THROTTLE_ACCOUNT_LOCK_MAX, THROTTLE_ACCOUNT_DECAY};
+        long shared = app_shared_lock_wait(r->app, name, r->addr, &p);
+        if (shared > 0) {
+            throttle_end(t, 0);
+            return shared;
+        }
+    }
     return wait;
 }
 

@@ -143,6 +143,27 @@ check "the data version moved with the writes ($dv0 -> $(last_out))" [ "$(last_o
 ok "$ISMS" -f "$D" token revoke "$("$ISMS" -f "$D" token list | awk '/pg-test/ {print $1; exit}')"
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TPG" "$PG2_BASE/api/v1/risks/R-0004")
 check "a token revoked by the CLI is refused by the server at once (got $code)" [ "$code" = 401 ]
+note "sign-in throttling is shared: failures through either server lock the account on both"
+printf 'the-right-password-0123\n' | "$ISMS" -f "$D" user add victim --role staff >/dev/null 2>&1
+# try_login BASE NAME PASSWORD: the status of one sign-in through the form
+try_login() {
+    local pre csrf
+    curl -s -D h.login -o login.html "$1/login"
+    pre=$(sed -n 's/^[Ss]et-[Cc]ookie: isms_pre=\([^;]*\);.*/\1/p' h.login | tr -d '\r')
+    csrf=$(grep -o 'name="_csrf" value="[^"]*"' login.html | sed 's/.*value="//; s/"$//')
+    curl -s -o /dev/null -w '%{http_code}' -H "Cookie: isms_pre=$pre" --data-urlencode "name=$2" \
+        --data-urlencode "password=$3" --data-urlencode "_csrf=$csrf" "$1/login"
+}
+codes=""
+for b in "$PG_BASE" "$PG_BASE" "$PG_BASE" "$PG2_BASE" "$PG2_BASE"; do
+    codes+=" $(try_login "$b" victim wrong-guess)"
+done
+check "five wrong passwords through two servers are refused (got$codes)" [ "$codes" = " 401 401 401 401 401" ]
+code=$(try_login "$PG2_BASE" victim the-right-password-0123)
+check "the sixth attempt, on the server that saw two, is locked out (got $code)" [ "$code" = 429 ]
+code=$(try_login "$PG_BASE" victim the-right-password-0123)
+check "and on the other one (got $code)" [ "$code" = 429 ]
+
 note "the database server drops every connection (as in a failover): the servers recover by themselves"
 ok "$ISMS" -f "$D" token add miriam --name after-drop
 TPG=$(tail -n 1 "$OUT")
