@@ -1,21 +1,21 @@
 # t_tree.sh — what the source tree promises about itself: every benchmark
-# script (an executable file of bench/) is run by `make bench` or
-# `make bench-web` and named in bench/README.md; docs/admin.md has one
+# script (an executable file of bench/) is run by `make bench`,
+# `make bench-web` or `make bench-pg` and named in bench/README.md; docs/admin.md has one
 # title (a single "# " heading) and its headings never skip a level.
 . "$CLI_DIR/lib.sh"
 
 ROOT=$CLI_DIR/../..
 [ -f "$ROOT/Makefile" ] && [ -d "$ROOT/bench" ] || fail "the source tree is not at $ROOT"
 
-note "every bench script is in make bench (or make bench-web) and in bench/README.md"
-ok make -s -n -C "$ROOT" -f Makefile bench bench-web
+note "every bench script is in make bench (or make bench-web, make bench-pg) and in bench/README.md"
+ok make -s -n -C "$ROOT" -f Makefile bench bench-web bench-pg
 cp "$OUT" recipes.txt
 for f in "$ROOT"/bench/*; do
     # scripts only: bench/gen, bench/docs and bench/sup are programs built from bench/*.c
     [ -f "$f" ] && [ -x "$f" ] && [ "$(head -c 2 "$f")" = "#!" ] || continue
     b=bench/$(basename "$f")
     # a word of a recipe (bench/budgets runs the others: several on a line)
-    check "$b is run by make bench or make bench-web" grep -Eq "(^|[[:space:]])$b([[:space:]]|\\\\|$)" recipes.txt
+    check "$b is run by make bench, bench-web or bench-pg" grep -Eq "(^|[[:space:]])$b([[:space:]]|\\\\|$)" recipes.txt
     check "$b is described in bench/README.md" grep -q "\`$b\`" "$ROOT/bench/README.md"
 done
 check "bench/tls is in make bench itself" bash -c "make -s -n -C '$ROOT' bench | grep -Eq '(^| )bench/tls( |\$)'"
