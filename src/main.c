@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "store/store.h"
 #include "lib/hash.h"
 
 #include <liboath/oath.h>
@@ -26,7 +27,8 @@ static void usage(FILE *out)
             "isms — an Information Security Management System (ISO/IEC 27001) in one file.\n\n"
             "Usage: isms [-f FILE] COMMAND [ARGS]\n"
             "       isms [-f FILE] TYPE add|list|show|edit|retire|fields [ARGS]\n\n"
-            "The ISMS file is -f FILE, else $ISMS_FILE, else the one *.isms file here.\n\n"
+            "The ISMS file is -f FILE, else $ISMS_FILE, else the one *.isms file here;\n"
+            "an ISMS in PostgreSQL is --db postgresql://... or $ISMS_DB (or the URL as FILE).\n\n"
             "Commands:\n");
     for (int i = 0; i < NCOMMANDS; i++) {
         fprintf(out, "  %-8s %-16s %s\n", commands[i].name, commands[i].args, commands[i].summary);
@@ -80,6 +82,14 @@ int main(int argc, char **argv)
         } else if (strncmp(argv[i], "--file=", 7) == 0) {
             c.file = argv[i] + 7;
             i++;
+        } else if ((strcmp(argv[i], "--db") == 0 && i + 1 < argc) ||
+                   strncmp(argv[i], "--db=", 5) == 0) {
+            /* pg: an ISMS in PostgreSQL (a postgresql:// URL, where -f takes a file) */
+            c.file = argv[i][4] == '=' ? argv[i] + 5 : argv[i + 1];
+            i += argv[i][4] == '=' ? 1 : 2;
+            if (!store_is_url(c.file)) {
+                return cli_usage("--db takes a postgresql:// URL (an ISMS file is -f FILE)");
+            }
         } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             usage(stdout);
             return 0;

@@ -1,5 +1,6 @@
 /* cli.c — shared helpers of the terminal front end: finding the ISMS file,
  * option parsing, error printing. */
+#include "../store/store.h"
 #include "cli.h"
 
 #include <dirent.h>
@@ -52,6 +53,15 @@ static int find_file(struct cli *c, char *out, size_t size, struct err *e)
     }
     const char *env = getenv("ISMS_FILE");
     if (env && *env) {
+        strlcpy_(out, env, size);
+        return 0;
+    }
+    /* pg: an ISMS in PostgreSQL, as $ISMS_DB (docs/postgresql.md) */
+    env = getenv("ISMS_DB");
+    if (env && *env) {
+        if (!store_is_url(env)) {
+            return err_set(e, ERR_USAGE, NULL, "ISMS_DB must be a postgresql:// URL");
+        }
         strlcpy_(out, env, size);
         return 0;
     }

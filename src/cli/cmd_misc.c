@@ -16,9 +16,15 @@ static int create_file(struct cli *c, int demo)
     if (rc) {
         return rc;
     }
-    const char *path = o.npos ? o.pos[0] : c->file;
-    if (!path || o.n) {
-        return cli_usage("usage: isms %s FILE", demo ? "demo" : "init");
+    /* pg: --db postgresql://… names a database (an empty one of its own) */
+    const char *db = cli_opt(&o, "db");
+    const char *path = o.npos ? o.pos[0] : db ? db : c->file;
+    if (!path || o.n > (db ? 1 : 0) || (db && o.npos)) {
+        return cli_usage("usage: isms %s FILE | --db postgresql://...", demo ? "demo" : "init");
+    }
+    if (db && !store_is_url(db)) {
+        return cli_usage("--db takes a postgresql:// URL (an ISMS file is isms %s FILE)",
+                         demo ? "demo" : "init");
     }
     struct app a;
     struct err e = {0};

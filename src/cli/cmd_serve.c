@@ -12,12 +12,13 @@
 #include "../lib/text.h"
 #include "../lib/util.h"
 #include "../app/totp.h"
+#include "../store/store.h"
 #include "cli.h"
 
 int cmd_serve(struct cli *c)
 {
     struct opts o;
-    static const char *const allowed[] = {"dir", "listen", "threads", "max-upload",
+    static const char *const allowed[] = {"db", "dir", "listen", "threads", "max-upload",
                                           "per-address", "header-timeout", "body-timeout",
                                           "body-memory", "trusted-proxy", "group-commit",
                                           /* server: TLS, least privilege */
@@ -89,6 +90,11 @@ int cmd_serve(struct cli *c)
     if (!so.dir) {
         if (o.npos) {
             c->file = o.pos[0];
+        } else if (cli_opt(&o, "db")) {
+            if (!store_is_url(cli_opt(&o, "db"))) {
+                return cli_usage("--db takes a postgresql:// URL (an ISMS file is serve FILE)");
+            }
+            c->file = cli_opt(&o, "db");
         }
         struct app a;
         struct err e = {0};
@@ -97,7 +103,10 @@ int cmd_serve(struct cli *c)
             return cli_fail(&e);
         }
         app_close(&a);
-        snprintf(path, sizeof path, "%s", c->file ? c->file : getenv("ISMS_FILE") ? getenv("ISMS_FILE") : "");
+        snprintf(path, sizeof path, "%s", c->file                ? c->file
+                                          : getenv("ISMS_FILE") ? getenv("ISMS_FILE")
+                                          : getenv("ISMS_DB")   ? getenv("ISMS_DB")
+                                                                : "");
         if (!path[0]) {
             return cli_usage("usage: isms serve FILE (or -f FILE, or --dir DIR)");
         }

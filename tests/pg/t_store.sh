@@ -34,6 +34,21 @@ check "the 93 controls of Annex A 2022 are there" [ "$(grep -c '"framework":"iso
 fails 5 "$ISMS" init "$A"
 err_has "already holds an ISMS; not overwriting it"
 
+note "--db URL and \$ISMS_DB name a database as -f and \$ISMS_FILE name a file"
+ok "$PG_CLUSTER" createdb "$PG_DIR" org_c
+C=$(last_out)
+ok "$ISMS" init --db "$C"
+ok "$ISMS" --db "$C" control list --json
+check "isms --db URL reads it" grep -q '"id":"5.1"' "$OUT"
+ISMS_DB=$C ok "$ISMS" verify
+out_has "history entries chained"
+fails 2 "$ISMS" --db notes.isms risk list
+err_has "--db takes a postgresql:// URL"
+ISMS_DB=notes.isms fails 2 "$ISMS" risk list
+err_has "ISMS_DB must be a postgresql:// URL"
+fails 2 "$ISMS" init --db other.isms
+err_has "--db takes a postgresql:// URL"
+
 note "a database holding other tables is refused, and nothing is written"
 ok "$PG_CLUSTER" createdb "$PG_DIR" org_b
 B=$(last_out)
