@@ -782,9 +782,10 @@ int app_login_known(struct app *a, const char *name, const char *address)
     return store_seclog_signed_in(a->st, name, address, since, &e) == 1;
 }
 
-long app_shared_lock_wait(struct app *a, const char *name, const char *address,
-                          const struct lock_policy *p)
+int app_shared_failures(struct app *a, const char *name, const char *address, long decay,
+                        long long *last)
 {
+    *last = 0;
     if (!store_shared(a->st) || !valid_name(name) || app_login_known(a, name, address)) {
         return 0;
     }
@@ -795,30 +796,19 @@ long app_shared_lock_wait(struct app *a, const char *name, const char *address,
     int found = load_account(a, name, 0, &c, &ignore) == 0;
     char logged[96];
     app_seclog_name(a, name, found, logged, sizeof logged);
-    time_t now = time(NULL);
-    time_t t = now - p->decay;
+    time_t t = time(NULL) - decay;
     struct tm tm;
     gmtime_r(&t, &tm);
-    char since[32], last[32];
+    char since[32], at[32];
     strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm);
     int n = 0;
-    if (store_seclog_failures(a->st, logged, since, &n, last, &ignore) || n < p->max) {
-        return 0;
-    }
-    /* the first lock after max failures, doubling with each further one */
-    long lock = p->lock;
-    for (int i = p->max; i < n && lock < p->lock_max; i++) {
-        lock *= 2;
-    }
-    if (lock > p->lock_max) {
-        lock = p->lock_max;
-    }
     struct tm lt = {0};
-    if (!last[0] || !strptime(last, "%Y-%m-%dT%H:%M:%SZ", &lt)) {
+    if (store_seclog_failures(a->st, logged, since, &n, at, &ignore) || !n || !at[0] ||
+        !strptime(at, "%Y-%m-%dT%H:%M:%SZ", &lt)) {
         return 0;
     }
-    long wait = (long)(timegm(&lt) + lock - now);
-    return wait > 0 ? wait : 0;
+    *last = (long long)timegm(&lt);
+    return n;
 }
 
 int app_login_totp(struct app *a, const char *sid, const char *code, const char *address,

@@ -448,17 +448,13 @@ int app_login(struct app *a, const char *name, const char *password, const char 
 #define LOGIN_KNOWN_DAYS 90
 int app_login_known(struct app *a, const char *name, const char *address);
 /* Sign-in throttling shared by every server of an ISMS in PostgreSQL: the
- * account lock (max failures from anywhere since the last sign-in, within
- * decay seconds, lock seconds doubling to lock_max) counted from the
- * security log they all write, for an address that never signed in to the
- * account. The seconds to wait, 0 to go on (always 0 on an ISMS file, whose
- * one server counts in memory). */
-struct lock_policy {
-    int max;
-    long lock, lock_max, decay;
-};
-long app_shared_lock_wait(struct app *a, const char *name, const char *address,
-                          const struct lock_policy *p);
+ * failed sign-ins of name, from the security log they all write, within
+ * the last decay seconds and since its last sign-in — how many, and the
+ * last one's time (Unix seconds). Nothing (0) on an ISMS file, whose one
+ * server counts in memory, and for an address that signed in to the
+ * account before. The lock they earn is the caller's rule. */
+int app_shared_failures(struct app *a, const char *name, const char *address, long decay,
+                        long long *last);
 /* Completes the second factor of a session. */
 int app_login_totp(struct app *a, const char *sid, const char *code, const char *address,
                    struct err *e);

@@ -840,28 +840,6 @@ out:
 
 /* ---- migrate: an ISMS from one engine to the other ------------------------ */
 
-static void remove_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (d) {
-        struct dirent *de;
-        while ((de = readdir(d)) != NULL) {
-            if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
-                char p[4200];
-                snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
-                struct stat sb;
-                if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-                    remove_tree(p);
-                } else {
-                    unlink(p);
-                }
-            }
-        }
-        closedir(d);
-    }
-    rmdir(dir);
-}
-
 int app_migrate(const char *from, const char *to, struct migrate_result *m, struct err *e)
 {
     memset(m, 0, sizeof *m);
@@ -907,6 +885,11 @@ int app_migrate(const char *from, const char *to, struct migrate_result *m, stru
                          m->before.records);
         }
     }
-    remove_tree(dir);
+    /* the export and its evidence folder, then the private folder */
+    char *blobs = blobs_dir(json);
+    unlink(json);
+    remove_dir(blobs);
+    free(blobs);
+    rmdir(dir);
     return rc;
 }

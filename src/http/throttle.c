@@ -199,6 +199,16 @@ static long blocked(const struct entry *e, long long now)
     return 0;
 }
 
+long throttle_account_lock(long failures)
+{
+    if (failures < THROTTLE_ACCOUNT_MAX) {
+        return 0;
+    }
+    long k = failures - THROTTLE_ACCOUNT_MAX;
+    long long wait = k > 16 ? THROTTLE_ACCOUNT_LOCK_MAX : (long long)THROTTLE_ACCOUNT_LOCK << k;
+    return (long)(wait > THROTTLE_ACCOUNT_LOCK_MAX ? THROTTLE_ACCOUNT_LOCK_MAX : wait);
+}
+
 static void record_failure(struct entry *e, long long now)
 {
     decay(e, now);
@@ -213,10 +223,8 @@ static void record_failure(struct entry *e, long long now)
             wait = k > 16 ? THROTTLE_ADDRESS_WAIT_MAX : (long long)THROTTLE_ADDRESS_WAIT << k;
             wait = wait > THROTTLE_ADDRESS_WAIT_MAX ? THROTTLE_ADDRESS_WAIT_MAX : wait;
         }
-    } else if (e->failures >= THROTTLE_ACCOUNT_MAX) {
-        int k = e->failures - THROTTLE_ACCOUNT_MAX;
-        wait = k > 16 ? THROTTLE_ACCOUNT_LOCK_MAX : (long long)THROTTLE_ACCOUNT_LOCK << k;
-        wait = wait > THROTTLE_ACCOUNT_LOCK_MAX ? THROTTLE_ACCOUNT_LOCK_MAX : wait;
+    } else {
+        wait = throttle_account_lock(e->failures);
     }
     e->until = wait ? now + wait : 0;
 }

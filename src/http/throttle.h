@@ -52,6 +52,12 @@ long throttle_begin(struct throttle_ticket *t, const char *org, const char *name
  * nothing) only releases what the attempt held. */
 void throttle_end(struct throttle_ticket *t, int failed);
 
+/* The account lock, in seconds, that failures (in a row) earn: 0 below
+ * THROTTLE_ACCOUNT_MAX, then THROTTLE_ACCOUNT_LOCK doubling to the
+ * maximum. One rule for this process's counters and for the ones several
+ * servers share in their database (page_auth.c). */
+long throttle_account_lock(long failures);
+
 /* The address as throttling counts it: an IPv6 address by its /64 (one
  * host usually holds a whole /64), an IPv4-mapped IPv6 address as IPv4. */
 void throttle_addr_norm(const char *addr, char *out, unsigned long size);

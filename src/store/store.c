@@ -369,18 +369,24 @@ static int migrate(struct store *s, int from, struct err *e)
  * only, or another writer holding the lock) opens as it is. */
 #define STATS_MIN_ROWS 1000
 
-/* The one integer a statement over the file's own schema answers (0 when
- * it cannot). */
-static long long table_int(struct store *s, const char *sql)
+/* The one integer a statement answers (-1 when it cannot). */
+static long long one_int(struct store *s, const char *sql)
 {
     struct dbst *st = NULL;
-    long long v = 0;
-    if (db_prepare(s->db, sql, &st) == DB_OK &&
-        db_step(st) == DB_ROW) {
+    long long v = -1;
+    if (db_prepare(s->db, sql, &st) == DB_OK && db_step(st) == DB_ROW) {
         v = db_col_int64(st, 0);
     }
     db_finalize(st);
     return v;
+}
+
+/* The one integer a statement over the file's own schema answers (0 when
+ * it cannot). */
+static long long table_int(struct store *s, const char *sql)
+{
+    long long v = one_int(s, sql);
+    return v < 0 ? 0 : v;
 }
 
 static int plan_statistics(struct store *s, int before, struct err *e)
@@ -466,17 +472,6 @@ static char *url_shown(const char *url)
     return buf_take(&b);
 }
 
-/* The one integer a statement answers (-1 when it cannot). */
-static long long one_int(struct store *s, const char *sql)
-{
-    struct dbst *st = NULL;
-    long long v = -1;
-    if (db_prepare(s->db, sql, &st) == DB_OK && db_step(st) == DB_ROW) {
-        v = db_col_int64(st, 0);
-    }
-    db_finalize(st);
-    return v;
-}
 
 /* An ISMS in a PostgreSQL database (one database per organization): the
  * schema is made from the SQLite migrations (schema_pg.c) in one

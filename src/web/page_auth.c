@@ -6,6 +6,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "../http/throttle.h"
 #include "page_sso.h" /* sso */
@@ -124,9 +125,9 @@ static long throttle_attempt(struct req *r, struct throttle_ticket *t, const cha
     if (wait == 0) {
         /* several servers on one database: the account's failures through
          * any of them lock it here too */
-        static const struct lock_policy p = {THROTTLE_ACCOUNT_MAX, THROTTLE_ACCOUNT_LOCK,
-                                             THROTTLE_ACCOUNT_LOCK_MAX, THROTTLE_ACCOUNT_DECAY};
-        long shared = app_shared_lock_wait(r->app, name, r->addr, &p);
+        long long last = 0;
+        int n = app_shared_failures(r->app, name, r->addr, THROTTLE_ACCOUNT_DECAY, &last);
+        long shared = n ? (long)(last + throttle_account_lock(n) - (long long)time(NULL)) : 0;
         if (shared > 0) {
             throttle_end(t, 0);
             return shared;
